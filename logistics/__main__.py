@@ -1,0 +1,6 @@
+"""Allow ``python -m logistics``."""
+
+from logistics.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Parameter tables of ``network.toml`` with their documented defaults.
+
+Every default below is the one of ``../shared/spec.md`` §1; where it comes from is cited
+per field (``seed-facts`` = ``../shared/domain/seed-facts.md``, ``research`` =
+``../shared/domain/research.md``). Every figure can be overridden in the network's
+``network.toml`` (and the CLI's ``--set table.key=value`` where offered).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Table(BaseModel):
+    """A frozen parameter table that rejects unknown keys (typos must not pass silently)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class RoadParams(_Table):
+    """Travel model used when the network has no ``roads.graphml``.
+
+    Attributes
+    ----------
+    circuity : float
+        Road km per great-circle km. 1.3 is the usual detour factor for a dense
+        regional road network (spec §1).
+    speed_kmh : float
+        Average speed of a loaded ladle truck. 40 km/h (spec §1): police-approved
+        routes, ladle trucks keep well below expressway limits (research F17, F21).
+    """
+
+    circuity: float = Field(1.3, ge=1.0, le=5.0)
+    speed_kmh: float = Field(40.0, gt=0.0, le=130.0)
+
+
+class ThermalParams(_Table):
+    """Ambient and safety margin of the ladle cooling model.
+
+    Attributes
+    ----------
+    ambient_c : float
+        Air temperature the ladle cools towards, °C (spec §2; 25 °C is a Guangdong
+        annual mean).
+    margin_c : float
+        Arrival must be at least ``min_pour_c + margin_c`` (spec §3.4): a buffer for
+        traffic and for the lining of a not-quite-preheated ladle (research F19).
+    """
+
+    ambient_c: float = Field(25.0, ge=-40.0, le=60.0)
+    margin_c: float = Field(5.0, ge=0.0, le=200.0)
+
+
+class PlanningParams(_Table):
+    """Planning rules.
+
+    Attributes
+    ----------
+    lead_time_h : float
+        A die-caster must order molten metal 4 hours ahead (seed-facts, "Operating
+        rules"); an order cannot be poured before ``placed_at + lead_time_h``.
+    """
+
+    lead_time_h: float = Field(4.0, ge=0.0, le=72.0)
+
+
+class IngotRouteCosts(_Table):
+    """The ingot route of the seed cost table, CNY per tonne (seed-facts, "Cost per tonne").
+
+    Energy 400 (70–90 m³ gas + 90–100 kWh per t), furnace depreciation 50, burn loss 400
+    (2–2.5 % of ADC12 at 20,000 CNY/t), labour 50, sundries 30: 930 CNY/t.
+    """
+
+    energy: float = Field(400.0, ge=0.0)
+    furnace_depreciation: float = Field(50.0, ge=0.0)
+    burn_loss: float = Field(400.0, ge=0.0)
+    labour: float = Field(50.0, ge=0.0)
+    sundries: float = Field(30.0, ge=0.0)
+
+
+class LiquidRouteCosts(_Table):
+    """The liquid route of the seed cost table at 30 km, CNY per tonne (seed-facts).
+
+    Holding 70, ladle and equipment depreciation 50, burn loss (0.9 %) and transport
+    (about 150) at 30 km 350, special vehicle 100, sundries 30: 600 CNY/t.
+    """
+
+    holding: float = Field(70.0, ge=0.0)
+    equipment_depreciation: float = Field(50.0, ge=0.0)
+    burn_and_transport_30km: float = Field(350.0, ge=0.0)
+    special_vehicle: float = Field(100.0, ge=0.0)
+    sundries: float = Field(30.0, ge=0.0)
+
+
+class EconomicsParams(_Table):
+    """Money figures, CNY (spec §1 ``[economics]``; seed-facts cost table).
+
+    Attributes
+    ----------
+    alloy_price_t : float
+        ADC12 price the burn-loss items are valued at, CNY/t (seed-facts: 20,000).
+    ingot, liquid : tables
+        The seed cost table, item by item.
+    ingot_burn_rate, liquid_burn_rate : float
+        Oxidation loss as a share of metal: remelting 2 % (seed-facts: 2–2.5 %), liquid
+        route 0.9 % (seed-facts).
+    truck_cost_per_km, truck_cost_per_h : float
+        Ladle-truck running cost; with the default truck (2 ladles of 3 t) these give
+        about 150 CNY/t of transport at 30 km, the seed table's figure.
+    superheat_cost_per_c_t : float
+        Gas to heat one tonne of liquid alloy by 1 °C, CNY: cp ≈ 1.18 kJ/(kg·K) (research
+        F19), ~35 % furnace efficiency, 36 MJ/m³ gas at ~3.2 CNY/m³ ≈ 0.30.
+    """
+
+    alloy_price_t: float = Field(20000.0, gt=0.0, le=1e6)
+    ingot: IngotRouteCosts = IngotRouteCosts()
+    liquid: LiquidRouteCosts = LiquidRouteCosts()
+    ingot_burn_rate: float = Field(0.02, ge=0.0, le=0.5)
+    liquid_burn_rate: float = Field(0.009, ge=0.0, le=0.5)
+    truck_cost_per_km: float = Field(8.0, ge=0.0, le=1e4)
+    truck_cost_per_h: float = Field(150.0, ge=0.0, le=1e5)
+    superheat_cost_per_c_t: float = Field(0.30, ge=0.0, le=100.0)
+
+
+class EmissionsParams(_Table):
+    """Emission factors, kg CO2 (spec §1 ``[emissions]``).
+
+    Attributes
+    ----------
+    natural_gas_m3 : float
+        kg CO2 per Nm³ of natural gas, China default 2.16 (research F16).
+    grid_kwh : float
+        kg CO2 per kWh, China 2022 national grid average 0.5366 (research F16).
+    truck_km : float
+        kg CO2 per ladle-truck km, ~30–35 L diesel/100 km × 2.68 kg/L (research F16).
+    remelt_gas_m3_t, remelt_kwh_t : float
+        Gas and electricity a die-caster spends remelting one tonne of ingot
+        (seed-facts: 70–90 m³ and 90–100 kWh).
+    superheat_gas_m3_per_c_t : float
+        Gas to heat one tonne of liquid alloy by 1 °C at the smelter: 1.18 MJ/(t·K) at
+        ~35 % efficiency over 36 MJ/m³ ≈ 0.094 m³ (research F19; consistent with
+        ``superheat_cost_per_c_t``).
+    dross_t_per_t : float
+        Dross a remelt makes, t per t of aluminium (seed-facts: 0.03–0.05).
+    dross_disposal_cny_t : float
+        Cost to dispose of one tonne of dross, a hazardous waste since 2021 (seed-facts:
+        about 2,000 CNY/t).
+    """
+
+    natural_gas_m3: float = Field(2.16, ge=0.0)
+    grid_kwh: float = Field(0.5366, ge=0.0)
+    truck_km: float = Field(0.9, ge=0.0)
+    remelt_gas_m3_t: float = Field(80.0, ge=0.0)
+    remelt_kwh_t: float = Field(95.0, ge=0.0)
+    superheat_gas_m3_per_c_t: float = Field(0.094, ge=0.0)
+    dross_t_per_t: float = Field(0.04, ge=0.0, le=1.0)
+    dross_disposal_cny_t: float = Field(2000.0, ge=0.0)
+
+
+class Params(_Table):
+    """All parameter tables of a network (spec §1)."""
+
+    roads: RoadParams = RoadParams()
+    thermal: ThermalParams = ThermalParams()
+    planning: PlanningParams = PlanningParams()
+    economics: EconomicsParams = EconomicsParams()
+    emissions: EmissionsParams = EmissionsParams()
