@@ -1,0 +1,220 @@
+"""The optimiser: ladle jobs as a pickup-and-delivery problem for :mod:`routing_core`.
+
+Each assigned job becomes a *fill* node at its smelter (service ``fill_min``, window from
+its production release to its latest fill start) and a *pour* node at its caster
+(service ``unload_min``, window ``[earliest_pour, latest_pour]``), paired on one truck
+with the hold limit as ride limit. Trucks start and end at their home smelter within
+their shift, carry ``ladles`` ladles, fill one smelter per trip and return empty
+(``pickup_groups``, ``empty_before_pickup``). The objective, in fen (0.01 CNY):
+truck-km × ``cost_per_km`` + truck-minutes × ``cost_per_h``/60 + the penalty of every
+job left out (:func:`logistics.jobs.unserved_penalty_per_t` × tonnes).
+
+The routes found are re-timed by :mod:`logistics.schedule` (fill bays, late fills,
+tap temperatures), so the optimiser decides *who carries what in which order*.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from logistics.assign import Assignment
+from logistics.jobs import Job, ceil_minutes, unserved_penalty_per_t
+from logistics.model import Network
+from logistics.routing_core import (
+    DELIVERY,
+    PICKUP,
+    Node,
+    Pair,
+    RoutingProblem,
+    RoutingResult,
+    Vehicle,
+    solve_routing,
+)
+from logistics.schedule import ScheduleContext, TruckState
+from logistics.thermal import max_hold_h
+
+log = logging.getLogger(__name__)
+
+#: Objective unit: fen per 0.1 road km and fen per minute.
+KM_UNIT = 0.1
+FEN = 100
+
+
+@dataclass(frozen=True)
+class TruckRoute:
+    """A truck's trips as the optimiser ordered them: ``(smelter_id, jobs, planned_fill)``."""
+
+    truck_id: str
+    trips: tuple[tuple[str, tuple[Job, ...], int], ...]
+
+
+def build_problem(
+    ctx: ScheduleContext,
+    assignments: tuple[Assignment, ...],
+    states: dict[str, TruckState],
+) -> tuple[RoutingProblem, list[str], list[Assignment]]:
+    """The routing problem of a day, the truck id of each vehicle, the job of each pair."""
+    network: Network = ctx.network
+    travel = ctx.travel
+    params = network.params
+    time_m = np.vectorize(ceil_minutes, otypes=[np.int64])(travel.minutes)
+    np.fill_diagonal(time_m, 0)
+    dist_m = np.rint(np.nan_to_num(travel.km, posinf=1e6) / KM_UNIT).astype(np.int64)
+    truck_ids = list(states)
+    trucks = [states[t].truck for t in truck_ids]
+    horizon = int(network.minutes(network.horizon_end)) + 24 * 60
+    penalty_t = unserved_penalty_per_t(params) * FEN
+    ambient = params.thermal.ambient_c
+
+    vehicles = []
+    for truck_id in truck_ids:
+        state = states[truck_id]
+        truck = state.truck
+        vehicles.append(
+            Vehicle(
+                start_location=state.location,
+                end_location=travel.smelter(truck.home_smelter),
+                capacity=truck.ladles,
+                earliest_start=max(0, state.ready),
+                latest_end=int(network.minutes(truck.shift_end)),
+                cost_per_distance=round(network.truck_cost_per_km(truck) * KM_UNIT * FEN),
+                cost_per_time=round(network.truck_cost_per_h(truck) / 60.0 * FEN),
+            )
+        )
+    group_of = {s.smelter_id: i for i, s in enumerate(network.smelters)}
+    nodes: list[Node] = []
+    pairs: list[Pair] = []
+    pair_assignments: list[Assignment] = []
+    for a in assignments:
+        job = a.job
+        smelter = network.smelter_by_id[a.source.smelter_id]
+        caster = network.caster_by_id[job.caster_id]
+        prod = network.production_by_key[(a.source.smelter_id, job.alloy)]
+        fill_min = ceil_minutes(smelter.fill_min)
+        fill_lo = max(0, a.release, int(np.ceil(network.minutes(smelter.open))))
+        fill_hi = min(a.source.latest_fill_start, job.latest_pour - a.source.travel_min - fill_min)
+        if fill_hi < fill_lo:
+            continue
+        limits = {
+            k: int(max_hold_h(prod.tap_max_c, job.required_c, t.tau_h, ambient) * 60)
+            for k, t in enumerate(trucks)
+        }
+        allowed = tuple(k for k, lim in limits.items() if lim >= a.source.travel_min)
+        if not allowed:
+            continue
+        ride = min(limits[k] for k in allowed) + fill_min
+        p = len(nodes)
+        nodes.append(
+            Node(
+                location=travel.smelter(a.source.smelter_id),
+                service=fill_min,
+                earliest=fill_lo,
+                latest=fill_hi,
+                demand=1,
+                kind=PICKUP,
+                group=group_of[a.source.smelter_id],
+            )
+        )
+        nodes.append(
+            Node(
+                location=travel.caster(job.caster_id),
+                service=ceil_minutes(caster.unload_min),
+                earliest=max(0, job.earliest_pour),
+                latest=job.latest_pour,
+                demand=-1,
+                kind=DELIVERY,
+            )
+        )
+        pairs.append(
+            Pair(
+                pickup=p,
+                delivery=p + 1,
+                max_ride=min(ride, horizon),
+                penalty=int(penalty_t * job.tonnes),
+                vehicles=None if len(allowed) == len(trucks) else allowed,
+            )
+        )
+        pair_assignments.append(a)
+    problem = RoutingProblem(
+        nodes=tuple(nodes),
+        vehicles=tuple(vehicles),
+        time=time_m,
+        distance=dist_m,
+        pairs=tuple(pairs),
+        pickup_groups=True,
+        empty_before_pickup=True,
+        horizon=horizon,
+    )
+    return problem, truck_ids, pair_assignments
+
+
+def _cut_routes(
+    problem: RoutingProblem,
+    result: RoutingResult,
+    truck_ids: list[str],
+    job_of_pickup: dict[int, Job],
+    smelter_of_pickup: dict[int, str],
+) -> list[TruckRoute]:
+    delivery_of = {p.pickup: p.delivery for p in problem.pairs}
+    routes: list[TruckRoute] = []
+    for v, route in enumerate(result.routes):
+        trips: list[tuple[str, tuple[Job, ...], int]] = []
+        fills: list[tuple[int, int]] = []
+        pours: list[int] = []
+        for node, start in route:
+            kind = problem.nodes[node].kind
+            if kind == PICKUP:
+                if pours:
+                    trips.append(_trip(fills, pours, job_of_pickup, smelter_of_pickup, delivery_of))
+                    fills, pours = [], []
+                fills.append((node, start))
+            elif kind == DELIVERY:
+                pours.append(node)
+        if fills:
+            trips.append(_trip(fills, pours, job_of_pickup, smelter_of_pickup, delivery_of))
+        if trips:
+            routes.append(TruckRoute(truck_ids[v], tuple(trips)))
+    return routes
+
+
+def _trip(
+    fills: list[tuple[int, int]],
+    pours: list[int],
+    job_of_pickup: dict[int, Job],
+    smelter_of_pickup: dict[int, str],
+    delivery_of: dict[int, int],
+) -> tuple[str, tuple[Job, ...], int]:
+    pickup_of = {d: p for p, d in delivery_of.items()}
+    jobs = tuple(job_of_pickup[pickup_of[d]] for d in pours)
+    first_pickup = fills[0][0]
+    return smelter_of_pickup[first_pickup], jobs, fills[0][1]
+
+
+def optimize(
+    ctx: ScheduleContext,
+    assignments: tuple[Assignment, ...],
+    states: dict[str, TruckState],
+    *,
+    time_limit_s: float,
+    on_solution: Callable[[float, int], None] | None = None,
+) -> tuple[list[TruckRoute], RoutingResult]:
+    """Route the assigned jobs with OR-Tools and cut the routes into trips.
+
+    Returns
+    -------
+    (list of TruckRoute, RoutingResult)
+        Trips per truck in route order, and the raw routing result (status, objective,
+        timings).
+    """
+    problem, truck_ids, pair_assignments = build_problem(ctx, assignments, states)
+    job_of_pickup = {p.pickup: a.job for p, a in zip(problem.pairs, pair_assignments, strict=True)}
+    smelter_of_pickup = {
+        p.pickup: a.source.smelter_id for p, a in zip(problem.pairs, pair_assignments, strict=True)
+    }
+    result = solve_routing(problem, time_limit_s=time_limit_s, on_solution=on_solution)
+    routes = _cut_routes(problem, result, truck_ids, job_of_pickup, smelter_of_pickup)
+    return routes, result
