@@ -69,6 +69,10 @@ class IngotRouteCosts(_Table):
 
     Energy 400 (70–90 m³ gas + 90–100 kWh per t), furnace depreciation 50, burn loss 400
     (2–2.5 % of ADC12 at 20,000 CNY/t), labour 50, sundries 30: 930 CNY/t.
+
+    ``energy`` and ``burn_loss`` left at the seed's 400 follow the prices (gas and
+    electricity; ``ingot_burn_rate × alloy_price_t``); any other value is used as written
+    (``logistics.cost``).
     """
 
     energy: float = Field(400.0, ge=0.0)
@@ -109,7 +113,22 @@ class EconomicsParams(_Table):
         about 150 CNY/t of transport at 30 km, the seed table's figure.
     superheat_cost_per_c_t : float
         Gas to heat one tonne of liquid alloy by 1 °C, CNY: cp ≈ 1.18 kJ/(kg·K) (research
-        F19), ~35 % furnace efficiency, 36 MJ/m³ gas at ~3.2 CNY/m³ ≈ 0.30.
+        F19), ~35 % furnace efficiency, 36 MJ/m³ gas at ~3.2 CNY/m³ ≈ 0.30. Left at 0.30
+        it is the figure at the default ``gas_price_cny_m3`` and scales with the gas price
+        (``logistics.cost.superheat_cost_per_c_t``); any other value is used as written.
+    gas_price_cny_m3, electricity_cny_kwh : float
+        What the die-caster pays for natural gas (CNY/Nm³) and electricity (CNY/kWh).
+        The seed's 400 CNY/t remelting energy is 70–90 m³ gas and 90–100 kWh per tonne
+        (seed-facts); at the midpoints (``[emissions] remelt_gas_m3_t = 80``,
+        ``remelt_kwh_t = 95``) 4.05 CNY/m³ and 0.80 CNY/kWh give exactly 400
+        (80 × 4.05 + 95 × 0.80). Both are assumptions in the range of Chinese industrial
+        tariffs, not figures of the sources: override them with your contract prices.
+        While ``ingot.energy`` stays at the seed's 400 the energy item is priced from
+        these (``logistics.cost.ingot_energy_per_t``).
+    operating_days_per_year : float
+        Days a year the daily volume is delivered, for yearly savings and CO2: 360, the
+        ratio of a leading supplier's 450 kt/yr of liquid deliveries to its "about
+        1,250 t a day" (seed-facts, "Operating rules").
     """
 
     alloy_price_t: float = Field(20000.0, gt=0.0, le=1e6)
@@ -120,6 +139,9 @@ class EconomicsParams(_Table):
     truck_cost_per_km: float = Field(8.0, ge=0.0, le=1e4)
     truck_cost_per_h: float = Field(150.0, ge=0.0, le=1e5)
     superheat_cost_per_c_t: float = Field(0.30, ge=0.0, le=100.0)
+    gas_price_cny_m3: float = Field(4.05, ge=0.0, le=1000.0)
+    electricity_cny_kwh: float = Field(0.80, ge=0.0, le=100.0)
+    operating_days_per_year: float = Field(360.0, gt=0.0, le=366.0)
 
 
 class EmissionsParams(_Table):

@@ -249,8 +249,18 @@ def _to_runs(network: Network, trips: Sequence[TimedTrip], fixed: Sequence[Run])
             )
         )
     runs.sort(key=lambda r: (r.truck_id, r.trip, r.pour_start))
+    taken = {r.run_id for r in fixed}
     width = max(4, len(str(len(runs))))
-    return [r if r.run_id else _with_id(r, f"R{i:0{width}d}") for i, r in enumerate(runs, start=1)]
+    numbered: list[Run] = []
+    counter = 0
+    for r in runs:
+        if not r.run_id:
+            counter += 1
+            while f"R{counter:0{width}d}" in taken:
+                counter += 1
+            r = _with_id(r, f"R{counter:0{width}d}")
+        numbered.append(r)
+    return numbered
 
 
 def _with_id(run: Run, run_id: str) -> Run:
