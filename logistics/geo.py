@@ -154,6 +154,25 @@ def graph_matrices(
     return km, minutes
 
 
+class _Same:
+    """Cache-key part equal only to the very same object, which it keeps alive.
+
+    A bare ``id()`` could be reused by a new graph once the old one is freed, and the
+    cache would then hand back the old graph's matrix.
+    """
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+
 _CACHE: OrderedDict[tuple, TravelMatrix] = OrderedDict()
 _CACHE_SIZE = 16
 
@@ -194,7 +213,7 @@ def travel_matrix(network: Network) -> TravelMatrix:
         network_sites(network),
         network.params.roads.circuity,
         network.params.roads.speed_kmh,
-        id(network.road_graph) if network.road_graph is not None else None,
+        _Same(network.road_graph) if network.road_graph is not None else None,
     )
     if key in _CACHE:
         _CACHE.move_to_end(key)

@@ -2,8 +2,9 @@
 
 What an experienced dispatcher does by hand (issue 5): take orders by deadline, fill
 each at the nearest smelter that has the metal (the assignment step), put as many of
-the order's ladles on one truck as it carries, and give the trip to the truck that can
-finish it first. It obeys every rule the optimiser obeys, through the same scheduler.
+the order's ladles on one truck as it carries, and give the trip to the first truck
+free (the one idle longest that can still make the window). It obeys every rule the
+optimiser obeys, through the same scheduler.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def greedy_plan(
     states: dict[str, TruckState],
     bays: BayBook,
 ) -> tuple[list[TimedTrip], list[Job]]:
-    """Dispatch jobs order by order, each chunk to the truck that finishes it first.
+    """Dispatch jobs order by order, each chunk to the first truck free.
 
     Parameters
     ----------
@@ -59,16 +60,17 @@ def greedy_plan(
         while pending:
             smelter_id = pending[0].source.smelter_id
             same = [a for a in pending if a.source.smelter_id == smelter_id]
-            best: tuple[int, str, TimedTrip] | None = None
+            best: tuple[tuple, str, TimedTrip] | None = None
             for truck_id, state in states.items():
                 chunk = tuple(a.job for a in same[: state.truck.ladles])
                 trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
                 if trip is None or trip.runs[0].job is not chunk[0]:
                     continue
-                finish = trip.end_time
-                key = (-len(trip.runs), finish, truck_id)
-                if best is None or key < (-len(best[2].runs), best[0], best[1]):
-                    best = (finish, truck_id, trip)
+                # First truck free: the one idle longest; fuller trips first, then the
+                # earlier finish among trucks free at the same moment.
+                key = (-len(trip.runs), state.ready, trip.end_time, truck_id)
+                if best is None or key < best[0]:
+                    best = (key, truck_id, trip)
             if best is None:
                 unplaced.append(pending.pop(0).job)
                 continue

@@ -125,10 +125,14 @@ def parse_time(text: str, plan_date: date, tz: ZoneInfo) -> datetime:
     if match:
         hours, minutes = int(match.group(1)), int(match.group(2))
         seconds = int(match.group(3) or 0)
-        if minutes >= 60 or seconds >= 60 or hours > MAX_CLOCK_HOURS:
-            raise ValueError(f"'{text}' is not a valid HH:MM time (hours 0–48, minutes 0–59)")
+        after_midnight = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        if minutes >= 60 or seconds >= 60 or after_midnight > timedelta(hours=MAX_CLOCK_HOURS):
+            raise ValueError(f"'{text}' is not a valid HH:MM time (00:00–48:00, minutes 0–59)")
         midnight = datetime.combine(plan_date, datetime.min.time(), tzinfo=tz)
-        return midnight + timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        try:
+            return midnight + after_midnight
+        except OverflowError:
+            raise ValueError(f"'{text}' on {plan_date} is past the year 9999") from None
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -137,7 +141,10 @@ def parse_time(text: str, plan_date: date, tz: ZoneInfo) -> datetime:
         ) from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=tz)
-    return moment.astimezone(tz)
+    try:
+        return moment.astimezone(tz)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the year 9999 in Asia/Shanghai
+        raise ValueError(f"'{text}' is out of the supported date range") from None
 
 
 # --------------------------------------------------------------------------------------
@@ -147,7 +154,13 @@ def _decode(raw: bytes, file: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        row = raw[: exc.start].count(b"\n") + 1
+        # The spreadsheet row (CSV record) holding the first bad byte: count the records
+        # of the valid text before it plus a stand-in for the bad byte.
+        before = raw[: exc.start].decode("utf-8-sig", errors="replace") + "?"
+        try:
+            row = sum(1 for _ in csv.reader(io.StringIO(before, newline="")))
+        except csv.Error:
+            row = before.count("\n") + 1
         raise InputError(
             InputProblem(
                 file, row, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save as UTF-8"
@@ -190,9 +203,12 @@ def read_csv_rows(
     if problems:
         raise InputError(problems)
     rows: list[tuple[int, dict[str, str]]] = []
+    # Spreadsheet rows count CSV records, not text lines: a quoted cell may hold a line
+    # break (Alt+Enter in Excel) and still be one row.
+    row_number = 1
     try:
         for fields in reader:
-            row_number = reader.line_num
+            row_number += 1
             if not any(f.strip() for f in fields):
                 continue  # blank line
             if len(fields) > len(header):
@@ -208,7 +224,7 @@ def read_csv_rows(
             padded = fields + [""] * (len(header) - len(fields))
             rows.append((row_number, {h: v.strip() for h, v in zip(header, padded, strict=True)}))
     except csv.Error as exc:
-        problems.append(InputProblem(file, reader.line_num, None, f"unreadable CSV: {exc}"))
+        problems.append(InputProblem(file, row_number + 1, None, f"unreadable CSV: {exc}"))
     if problems:
         raise InputError(problems)
     return header, rows
@@ -321,11 +337,39 @@ def load_table(
 # --------------------------------------------------------------------------------------
 # network.toml
 # --------------------------------------------------------------------------------------
-def _toml_line_of(text: str, key: str) -> int | None:
+_TOML_KEY = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
+_TOML_HEADER = re.compile(rf"^\s*\[\[?\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]")
+_TOML_ASSIGN = re.compile(rf"^\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*=")
+
+
+def _toml_path(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in dotted.split("."))
+
+
+def _toml_line_of(text: str, *path: str) -> int | None:
+    """Line (1-based) that sets ``path`` (tables, then key) in TOML text; best effort.
+
+    ``_toml_line_of(text, "roads", "circuity")`` finds ``circuity = …`` under
+    ``[roads]`` (not a ``circuity`` of another table); failing that, the line that
+    comes closest: an inline table (``ingot = { energy = … }``) or the table header.
+    """
+    table: tuple[str, ...] = ()
+    best, best_depth = None, 0
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
-            return number
-    return None
+        header = _TOML_HEADER.match(line)
+        if header:
+            table = _toml_path(header.group(1))
+            full = table
+        else:
+            assign = _TOML_ASSIGN.match(line)
+            if not assign:
+                continue
+            full = table + _toml_path(assign.group(1))
+        if full == path[: len(full)] and len(full) > best_depth:
+            best, best_depth = number, len(full)
+            if best_depth == len(path):
+                break
+    return best
 
 
 @dataclass(frozen=True)
@@ -366,7 +410,7 @@ def load_settings(folder: Path) -> NetworkSettings:
         problems.append(InputProblem(file, _toml_line_of(text, "name"), "name", "must be text"))
     try:
         ZoneInfo(str(timezone))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia", very long names
         problems.append(
             InputProblem(
                 file,
@@ -406,7 +450,7 @@ def load_settings(folder: Path) -> NetworkSettings:
             problems.append(
                 InputProblem(
                     file,
-                    _toml_line_of(text, key) if key else None,
+                    _toml_line_of(text, *loc) if loc else None,
                     f"{table}{key}",
                     f"{msg} (got {err.get('input')!r})",
                 )

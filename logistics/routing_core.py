@@ -321,11 +321,16 @@ def solve_routing(
                 on_solution(elapsed, value)
 
     routing.AddAtSolutionCallback(record)
+    solution = None
     if initial_routes is not None:
         routing.CloseModelWithParameters(params)
-        initial = routing.ReadAssignmentFromRoutes([list(r) for r in initial_routes], True)
-        solution = routing.SolveFromAssignmentWithParameters(initial, params)
-    else:
+        indices = [[manager.NodeToIndex(n) for n in r] for r in initial_routes]
+        initial = routing.ReadAssignmentFromRoutes(indices, True)
+        if initial is not None:
+            solution = routing.SolveFromAssignmentWithParameters(initial, params)
+        else:
+            log.warning("initial routes rejected by the model; searching from scratch")
+    if solution is None and routing.status() not in (1, 2, 7):
         solution = routing.SolveWithParameters(params)
     status = _STATUS.get(routing.status(), str(routing.status()))
     wall = time.perf_counter() - started

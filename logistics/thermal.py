@@ -97,11 +97,16 @@ def min_tap_c(hold_h: float, min_arrival_c: float, tau_h: float, ambient_c: floa
     Returns
     -------
     float
-        Tap temperature, °C (exact; see :func:`choose_tap_c` for the planned value).
+        Tap temperature, °C (exact; see :func:`choose_tap_c` for the planned value);
+        ``inf`` when the hold is so many time constants long that no finite tap would do.
     """
     if min_arrival_c <= ambient_c:
         return min_arrival_c
-    return ambient_c + (min_arrival_c - ambient_c) * math.exp(max(hold_h, 0.0) / tau_h)
+    try:
+        growth = math.exp(max(hold_h, 0.0) / tau_h)
+    except OverflowError:  # hold_h / tau_h > ~709
+        return math.inf
+    return ambient_c + (min_arrival_c - ambient_c) * growth
 
 
 def choose_tap_c(
@@ -120,12 +125,13 @@ def choose_tap_c(
     Returns
     -------
     float or None
-        Tap temperature rounded up to :data:`TAP_STEP_C`, or ``None`` when even
-        ``tap_max_c`` arrives too cold.
+        The exact tap temperature rounded up to :data:`TAP_STEP_C`, kept inside
+        ``[tap_min_c, tap_max_c]`` (a bound off the 0.1 °C grid is used as it is), or
+        ``None`` when even ``tap_max_c`` arrives too cold.
     """
     needed = min_tap_c(hold_h, min_arrival_c, tau_h, ambient_c)
-    stepped = math.ceil(round(needed / TAP_STEP_C, 6)) * TAP_STEP_C
-    tap = round(max(tap_min_c, stepped), 1)
-    if tap > tap_max_c + 1e-9:
+    if needed > tap_max_c + 1e-9:  # also catches inf, before ceil() would overflow
         return None
-    return tap
+    # round(…, 6) first so that 730.0 / 0.1 = 7300.000000000001 does not step up to 730.1
+    stepped = round(math.ceil(round(needed / TAP_STEP_C, 6)) * TAP_STEP_C, 1)
+    return min(max(tap_min_c, stepped), tap_max_c)

@@ -1,0 +1,275 @@
+"""Domain scale ladder: synthetic ladle days of growing size through the real planner.
+
+For each size (ladle runs needed: 100, 300, 1000, 2000 by default) a network is written
+by :func:`logistics.generate.generate_network` (3 t ladles, so tonnes ≈ 3 × runs;
+smelters and casters grow with it, see :func:`network_shape`), then planned with
+:func:`logistics.solve.solve` by the greedy dispatcher and by the OR-Tools optimiser, and
+each plan is checked by :func:`logistics.check.check_plan` from its CSV rows, exactly as
+a user's plan would be.
+
+Each (size, solver) case runs in its own Python process, so its peak memory is its own:
+the child reports its peak resident set (``VmHWM`` from ``/proc/self/status``, or
+``getrusage(RUSAGE_SELF).ru_maxrss`` where there is no ``/proc``), which counts the
+OR-Tools C++ heap that ``tracemalloc`` cannot see. Wall time runs from loading the
+network to a checked plan (load + solve + check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: Default sizes, in ladle runs needed.
+DEFAULT_SIZES = (100, 300, 1000, 2000)
+
+#: Tonnes per ladle the generator's trucks carry.
+LADLE_T = 3.0
+
+#: Solvers compared on every size, baseline first.
+SOLVERS = ("greedy", "ortools")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def default_time_limit(runs: int) -> float:
+    """Optimiser time limit for a size when none is given, seconds.
+
+    30 s up to 100 runs, 60 s up to 300, 120 s up to 1000, 300 s beyond (the limits at
+    which the design measurements found the search settled).
+    """
+    if runs <= 100:
+        return 30.0
+    if runs <= 300:
+        return 60.0
+    if runs <= 1000:
+        return 120.0
+    return 300.0
+
+
+def network_shape(runs: int) -> dict[str, Any]:
+    """Generator arguments for a day of about ``runs`` ladle runs.
+
+    Parameters
+    ----------
+    runs : int
+        Ladle runs needed (3 t each).
+
+    Returns
+    -------
+    dict
+        ``tonnes`` (3 × runs), ``casters`` (about one per 10 runs, at least 5) and
+        ``smelters`` (about √runs / 4, at least 2): 100 → 2/10, 300 → 4/30,
+        1000 → 8/100, 2000 → 11/200.
+    """
+    casters = max(5, round(runs / 10))
+    smelters = max(2, round(math.sqrt(runs) / 4))
+    return {"tonnes": LADLE_T * runs, "casters": casters, "smelters": smelters}
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process, MiB (``VmHWM``, else ``ru_maxrss``)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 1024.0 if sys.platform != "darwin" else rss / 2**20
+
+
+def _text_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [{k: "" if v is None else str(v) for k, v in row.items()} for row in rows]
+
+
+def run_case(network_dir: Path, solver: str, time_limit_s: float) -> dict[str, Any]:
+    """Load, plan and check one network with one solver, in this process.
+
+    Parameters
+    ----------
+    network_dir : Path
+        A generated network folder.
+    solver : str
+        ``greedy`` or ``ortools``.
+    time_limit_s : float
+        Optimiser time limit, seconds.
+
+    Returns
+    -------
+    dict
+        Timings (s), peak memory (MiB), runs, violations, delivered share, route cost.
+    """
+    from logistics.check import check_plan
+    from logistics.loader import load_network
+    from logistics.plan import run_rows, unserved_rows
+    from logistics.solve import solve
+
+    started = time.perf_counter()
+    network = load_network(network_dir)
+    loaded = time.perf_counter()
+    plan = solve(network, solver=solver, time_limit_s=time_limit_s)
+    solved = time.perf_counter()
+    report = check_plan(network, _text_rows(run_rows(plan)), _text_rows(unserved_rows(plan)))
+    checked = time.perf_counter()
+    summary = plan.summary
+    return {
+        "orders": len(network.day_orders),
+        "trucks": len(network.fleet),
+        "runs": len(plan.runs),
+        "load_s": round(loaded - started, 2),
+        "solve_s": round(solved - loaded, 2),
+        "check_s": round(checked - solved, 2),
+        "wall_s": round(checked - started, 2),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "violations": len(report.violations),
+        "violation_rules": json.dumps(report.summary()),
+        "delivered_share": summary.get("delivered_share_of_servable"),
+        "tonnes_delivered": summary.get("tonnes_delivered"),
+        "route_cost_cny": summary.get("route_cost_cny"),
+        "status": plan.solver.get("status"),
+        "first_solution_s": plan.solver.get("first_solution_s"),
+    }
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def run_case_subprocess(
+    network_dir: Path, solver: str, time_limit_s: float, timeout_s: float | None = None
+) -> dict[str, Any]:
+    """Run :func:`run_case` in a fresh Python process and return its result.
+
+    A crash or timeout is returned as ``{"error": ...}`` rather than raised.
+    """
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.domain",
+        "--case",
+        str(network_dir),
+        solver,
+        str(time_limit_s),
+    ]
+    timeout = timeout_s if timeout_s is not None else 4 * time_limit_s + 600
+    try:
+        done = subprocess.run(
+            cmd, cwd=REPO, env=_child_env(), capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout after {timeout:.0f} s"}
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return {"error": f"exit {done.returncode}: {' | '.join(tail)}"}
+    return json.loads(lines[-1])
+
+
+def run_ladder(
+    sizes: tuple[int, ...] = DEFAULT_SIZES,
+    *,
+    time_limit_s: float | None = None,
+    seed: int = 0,
+    solvers: tuple[str, ...] = SOLVERS,
+    on_row: Any = None,
+) -> list[dict[str, Any]]:
+    """Generate, plan and check every size with every solver.
+
+    Parameters
+    ----------
+    sizes : tuple of int
+        Ladle runs needed per day.
+    time_limit_s : float, optional
+        Optimiser limit for every size; default :func:`default_time_limit` per size.
+    seed : int
+        Generator seed.
+    solvers : tuple of str
+        Solvers to run; ``greedy`` first gives the cost ratio its baseline.
+    on_row : callable, optional
+        Called with each result row as it is made (progress output).
+
+    Returns
+    -------
+    list of dict
+        One row per (size, solver): network shape, timings, memory, violations,
+        delivered share, route cost and its ratio to greedy's.
+
+    Raises
+    ------
+    ImportError
+        When :mod:`logistics.generate` is not available.
+    """
+    from logistics.generate import generate_network
+
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="molten-ladder-") as tmp:
+        for runs in sizes:
+            shape = network_shape(runs)
+            limit = time_limit_s if time_limit_s is not None else default_time_limit(runs)
+            folder = Path(tmp) / f"ladder-{runs}"
+            generate_network(
+                folder,
+                smelters=shape["smelters"],
+                casters=shape["casters"],
+                tonnes=shape["tonnes"],
+                seed=seed,
+                plan_date=date(2026, 11, 23),
+                overwrite=True,
+            )
+            greedy_cost = None
+            for solver in solvers:
+                log.info("ladder: %d runs, %s, %.0f s", runs, solver, limit)
+                result = run_case_subprocess(folder, solver, limit)
+                row: dict[str, Any] = {
+                    "size_runs": runs,
+                    "tonnes": shape["tonnes"],
+                    "smelters": shape["smelters"],
+                    "casters": shape["casters"],
+                    "seed": seed,
+                    "solver": solver,
+                    "time_limit_s": limit if solver != "greedy" else None,
+                    **result,
+                }
+                cost = result.get("route_cost_cny")
+                if solver == "greedy":
+                    greedy_cost = cost
+                row["cost_ratio_to_greedy"] = (
+                    round(cost / greedy_cost, 4) if cost and greedy_cost else None
+                )
+                delivered = result.get("tonnes_delivered")
+                row["cost_per_t_cny"] = round(cost / delivered, 2) if cost and delivered else None
+                rows.append(row)
+                if on_row is not None:
+                    on_row(row)
+    return rows
+
+
+def _main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run one domain ladder case (internal).")
+    parser.add_argument("--case", nargs=3, metavar=("NETWORK", "SOLVER", "LIMIT_S"))
+    args = parser.parse_args(argv)
+    if not args.case:
+        parser.error("use `python -m benchmarks domain` for the ladder")
+    logging.basicConfig(level=logging.WARNING)
+    folder, solver, limit = args.case
+    print(json.dumps(run_case(Path(folder), solver, float(limit))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -1,0 +1,531 @@
+"""Command line of the benchmarks: ``python -m benchmarks literature|domain|all``.
+
+Examples
+--------
+::
+
+    python -m benchmarks literature --set li_lim --time-limit 30 --jobs 2
+    python -m benchmarks literature --set solomon --instances c101,r101 --peers
+    python -m benchmarks literature --set gh200 --first 5
+    python -m benchmarks domain --sizes 100,300 --time-limit 60
+    python -m benchmarks all
+
+Each run writes ``benchmarks/results/<kind>-<date>.csv`` and ``latest-<kind>.csv``
+(``kind`` is ``literature-<set>`` or ``domain``), and ``latest-<kind>.md``: a markdown
+table with the machine, date, command and settings. A rich table is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import logging
+import os
+import platform
+import shlex
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks.literature import Config, Outcome, solve_instance
+from benchmarks.peers import available_peers, solve_peer
+from benchmarks.readers import SETS, instance_paths
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+#: Columns shown in the literature tables (CSV files hold every field).
+LITERATURE_COLUMNS = (
+    "instance",
+    "solver",
+    "vehicles",
+    "bks_vehicles",
+    "distance",
+    "bks_distance",
+    "gap_pct",
+    "violations",
+    "dropped",
+    "wall_s",
+    "cpu_s",
+)
+
+DOMAIN_COLUMNS = (
+    "size_runs",
+    "smelters",
+    "casters",
+    "trucks",
+    "orders",
+    "solver",
+    "time_limit_s",
+    "runs",
+    "wall_s",
+    "solve_s",
+    "peak_rss_mb",
+    "violations",
+    "delivered_share",
+    "route_cost_cny",
+    "cost_ratio_to_greedy",
+    "cost_per_t_cny",
+    "status",
+)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _csv_text(rows: list[dict[str, Any]]) -> str:
+    fields: list[str] = []
+    for row in rows:
+        fields += [k for k in row if k not in fields]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:.2f}"
+    return str(value)
+
+
+def _markdown_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(_fmt(row.get(c)) for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, str]:
+    """Describe the machine and the software versions for a results file."""
+    try:
+        from importlib.metadata import version
+
+        ortools = version("ortools")
+    except Exception:  # pragma: no cover - ortools is a dependency
+        ortools = "?"
+    return {
+        "cpus": str(os.cpu_count()),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "ortools": ortools,
+    }
+
+
+def write_results(
+    kind: str,
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    command: str,
+    settings: dict[str, Any],
+    summary: list[dict[str, Any]] | None = None,
+    summary_columns: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    results_dir: Path = RESULTS,
+) -> tuple[Path, Path]:
+    """Write ``<kind>-<date>.csv``, ``latest-<kind>.csv`` and ``latest-<kind>.md``.
+
+    Returns
+    -------
+    tuple[Path, Path]
+        The dated CSV and the markdown file.
+    """
+    stamp = datetime.now().astimezone()
+    text = _csv_text(rows)
+    dated = results_dir / f"{kind}-{stamp:%Y-%m-%d}.csv"
+    _atomic_write(dated, text)
+    _atomic_write(results_dir / f"latest-{kind}.csv", text)
+    info = machine()
+    md = [
+        f"# Benchmark results: {kind}",
+        "",
+        f"- date: {stamp:%Y-%m-%d %H:%M %Z}",
+        f"- command: `{command}`",
+        f"- machine: {info['cpus']} CPUs, {info['platform']} ({info['processor']})",
+        f"- software: Python {info['python']}, OR-Tools {info['ortools']}",
+    ]
+    md += [f"- {k}: {v}" for k, v in settings.items()]
+    if summary:
+        md += ["", "## Summary", "", _markdown_table(summary, summary_columns)]
+    if notes:
+        md += ["", *notes]
+    md += ["", "## Results", "", _markdown_table(rows, columns), ""]
+    markdown = results_dir / f"latest-{kind}.md"
+    _atomic_write(markdown, "\n".join(md))
+    return dated, markdown
+
+
+def print_table(title: str, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    """Print rows as a rich table (plain text when rich is missing)."""
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:  # pragma: no cover - rich is a dependency
+        print(title)
+        print(_markdown_table(rows, columns))
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="left" if column in {"instance", "solver"} else "right")
+    for row in rows:
+        table.add_row(*(_fmt(row.get(c)) for c in columns))
+    Console().print(table)
+
+
+# ------------------------------------------------------------------------- literature
+
+
+def _literature_task(
+    solver: str, set_name: str, name: str, time_limit_s: float, config: Config
+) -> dict[str, Any]:
+    outcome: Outcome
+    cpu_started = time.process_time()
+    if solver == "routing_core":
+        outcome = solve_instance(set_name, name, time_limit_s=time_limit_s, config=config)
+    else:
+        outcome = solve_peer(solver, set_name, name, time_limit_s=time_limit_s, config=config)
+    row = outcome.row()
+    # CPU seconds this process got: below wall time when other work shares the cores.
+    row["cpu_s"] = round(time.process_time() - cpu_started, 2)
+    row["first_violation"] = outcome.messages[0] if outcome.messages else ""
+    return row
+
+
+def select_instances(
+    set_name: str, instances: str | None = None, first: int | None = None
+) -> list[str]:
+    """Instance names of a set: the listed ones, the first ``first``, or all."""
+    names = list(instance_paths(set_name))
+    if instances:
+        wanted = [n.strip().lower() for n in instances.split(",") if n.strip()]
+        unknown = [n for n in wanted if n not in names]
+        if unknown:
+            raise SystemExit(f"unknown instances in {set_name}: {', '.join(unknown)}")
+        return wanted
+    if first is not None:
+        return names[:first]
+    return names
+
+
+def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per solver: mean / median / max gap, instances within 1 %, vehicles vs BKS."""
+    out = []
+    for solver in dict.fromkeys(r["solver"] for r in rows):
+        mine = [r for r in rows if r["solver"] == solver]
+        gaps = [r["gap_pct"] for r in mine if r["gap_pct"] is not None]
+        same = [
+            r["gap_pct"]
+            for r in mine
+            if r["gap_pct"] is not None and r["vehicles"] == r["bks_vehicles"]
+        ]
+        out.append(
+            {
+                "solver": solver,
+                "instances": len(mine),
+                "mean_gap_pct": round(statistics.fmean(gaps), 3) if gaps else None,
+                "median_gap_pct": round(statistics.median(gaps), 3) if gaps else None,
+                "max_gap_pct": round(max(gaps), 3) if gaps else None,
+                "within_1pct": sum(g <= 1.0 for g in gaps),
+                "at_bks_vehicles": len(same),
+                "mean_gap_at_bks_vehicles": round(statistics.fmean(same), 3) if same else None,
+                "more_vehicles": sum(
+                    1 for r in mine if r["bks_vehicles"] and r["vehicles"] > r["bks_vehicles"]
+                ),
+                "violations": sum(r["violations"] for r in mine),
+                "dropped": sum(r["dropped"] for r in mine),
+            }
+        )
+    return out
+
+
+SUMMARY_COLUMNS = (
+    "solver",
+    "instances",
+    "mean_gap_pct",
+    "median_gap_pct",
+    "max_gap_pct",
+    "within_1pct",
+    "at_bks_vehicles",
+    "mean_gap_at_bks_vehicles",
+    "more_vehicles",
+    "violations",
+    "dropped",
+)
+
+
+def run_literature(
+    set_name: str,
+    names: list[str],
+    *,
+    time_limit_s: float,
+    config: Config,
+    peers: Sequence[str] = (),
+    jobs: int = 1,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Solve instances with the routing core (and peers), each in a fresh process.
+
+    Parameters
+    ----------
+    set_name : str
+        ``solomon``, ``li_lim`` or ``gh200``.
+    names : list of str
+        Instances to run.
+    time_limit_s : float
+        Wall-clock limit per instance and solver, seconds.
+    config : Config
+        Scaling, vehicle cost and search strategies of the core.
+    peers : sequence of str
+        Peer solvers to run too, under the same limit.
+    jobs : int
+        Processes in parallel (each solve is single-threaded; use at most the cores).
+
+    Returns
+    -------
+    list of dict
+        One row per (instance, solver), in instance order, core first.
+    """
+    solvers = ["routing_core", *peers]
+    tasks = [(s, set_name, n, time_limit_s, config) for n in names for s in solvers]
+    with ProcessPoolExecutor(max_workers=max(1, jobs), max_tasks_per_child=1) as pool:
+        futures: list[Future[dict[str, Any]]] = [pool.submit(_literature_task, *t) for t in tasks]
+        rows = []
+        for future in futures:
+            row = future.result()
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
+    return rows
+
+
+def _literature(args: argparse.Namespace, command: str) -> int:
+    vehicle_cost: str | int = args.vehicle_cost
+    if isinstance(vehicle_cost, str) and vehicle_cost.isdigit():
+        vehicle_cost = int(vehicle_cost)
+    config = Config(
+        scale=args.scale,
+        vehicle_cost=vehicle_cost,
+        first_solution=args.first_solution,
+        metaheuristic=args.metaheuristic,
+    )
+    peers: list[str] = []
+    if args.peers:
+        peers = available_peers()
+        missing = sorted({"pyvrp", "vroom"} - set(peers))
+        if missing:
+            print(f"peers not installed, skipped: {', '.join(missing)}", file=sys.stderr)
+    status = 0
+    for set_name in args.set:
+        names = select_instances(set_name, args.instances, args.first)
+
+        def progress(row: dict[str, Any]) -> None:
+            print(
+                f"{row['instance']:>8} {row['solver']:>12}  vehicles {row['vehicles']:>3}"
+                f" ({row['bks_vehicles']})  distance {row['distance']:10.4f}"
+                f"  gap {_fmt(row['gap_pct']):>7} %  violations {row['violations']}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+        rows = run_literature(
+            set_name,
+            names,
+            time_limit_s=args.time_limit,
+            config=config,
+            peers=peers,
+            jobs=args.jobs,
+            on_row=progress,
+        )
+        summary = summarise(rows)
+        kind = f"literature-{set_name}"
+        notes = [
+            "Gap = (distance − BKS distance) / BKS distance; distance recomputed from the "
+            "routes in double precision (unscaled Euclidean). BKS are hierarchical (fewest "
+            "vehicles, then distance): a solution with more vehicles than the BKS can be "
+            "shorter (negative gap).",
+        ]
+        if not args.dry:
+            dated, md = write_results(
+                kind,
+                rows,
+                LITERATURE_COLUMNS,
+                command=command,
+                settings={
+                    "set": set_name,
+                    "time limit per instance": f"{args.time_limit:g} s",
+                    "parallel processes": args.jobs,
+                    "routing core": config.label(),
+                    "peers": ", ".join(peers) or "none",
+                },
+                summary=summary,
+                summary_columns=SUMMARY_COLUMNS,
+                notes=notes,
+                results_dir=Path(args.results_dir),
+            )
+            print(f"wrote {dated} and {md}", file=sys.stderr)
+        print_table(f"{set_name} ({args.time_limit:g} s)", rows, LITERATURE_COLUMNS)
+        print_table(f"{set_name}: summary", summary, SUMMARY_COLUMNS)
+        if any(r["violations"] or r["dropped"] for r in rows if r["solver"] == "routing_core"):
+            status = 1
+    return status
+
+
+# ----------------------------------------------------------------------------- domain
+
+
+def _domain(args: argparse.Namespace, command: str) -> int:
+    from benchmarks.domain import run_ladder
+
+    try:
+        import logistics.generate  # noqa: F401
+    except ImportError:
+        print("logistics.generate is not available: domain ladder skipped", file=sys.stderr)
+        return 0
+    sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
+
+    def progress(row: dict[str, Any]) -> None:
+        print(
+            f"{row['size_runs']:>5} runs {row['solver']:>8}: wall {row.get('wall_s')} s,"
+            f" peak {row.get('peak_rss_mb')} MiB, violations {row.get('violations')},"
+            f" delivered {row.get('delivered_share')}, cost {row.get('route_cost_cny')}"
+            f" {row.get('error', '')}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    rows = run_ladder(sizes, time_limit_s=args.time_limit, seed=args.seed, on_row=progress)
+    if not args.dry:
+        dated, md = write_results(
+            "domain",
+            rows,
+            DOMAIN_COLUMNS,
+            command=command,
+            settings={
+                "sizes (ladle runs)": ", ".join(map(str, sizes)),
+                "time limit": f"{args.time_limit:g} s"
+                if args.time_limit
+                else "per size (30/60/120/300 s)",
+                "generator seed": args.seed,
+            },
+            notes=[
+                "Wall = load + solve + check to a checked plan; peak = the case's own "
+                "process peak resident set (VmHWM), OR-Tools C++ memory included. "
+                "cost_ratio_to_greedy compares route cost only; the optimiser usually "
+                "delivers more, so cost per delivered tonne is shown too.",
+            ],
+            results_dir=Path(args.results_dir),
+        )
+        print(f"wrote {dated} and {md}", file=sys.stderr)
+    print_table("domain ladder", rows, DOMAIN_COLUMNS)
+    return 1 if any(r.get("error") or r.get("violations") for r in rows) else 0
+
+
+# -------------------------------------------------------------------------------- CLI
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m benchmarks`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmarks of the routing core (literature) and the planner (domain).",
+    )
+    sub = parser.add_subparsers(dest="kind", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--results-dir", default=str(RESULTS), help="where results go")
+        p.add_argument("--dry", action="store_true", help="print only, write no files")
+
+    lit = sub.add_parser("literature", help="Solomon / Li & Lim / Gehring & Homberger")
+    lit.add_argument(
+        "--set",
+        action="append",
+        choices=sorted(SETS),
+        help="benchmark set (repeatable; default li_lim)",
+    )
+    pick = lit.add_mutually_exclusive_group()
+    pick.add_argument("--instances", help="comma-separated names, e.g. lc101,lr101")
+    pick.add_argument("--first", type=int, help="only the first N instances (sorted)")
+    lit.add_argument("--time-limit", type=float, default=30.0, help="seconds per instance")
+    lit.add_argument("--peers", action="store_true", help="also run PyVRP and VROOM")
+    lit.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
+    lit.add_argument("--scale", type=int, default=Config.scale)
+    lit.add_argument(
+        "--vehicle-cost",
+        default=Config.vehicle_cost,
+        help="none | hierarchical | route | integer (core units)",
+    )
+    lit.add_argument("--first-solution", default=Config.first_solution)
+    lit.add_argument("--metaheuristic", default=Config.metaheuristic)
+    common(lit)
+
+    dom = sub.add_parser("domain", help="synthetic ladle days of growing size")
+    dom.add_argument("--sizes", default="100,300,1000,2000", help="ladle runs per day")
+    dom.add_argument("--time-limit", type=float, default=None, help="optimiser seconds")
+    dom.add_argument("--seed", type=int, default=0)
+    common(dom)
+
+    every = sub.add_parser("all", help="every literature set, then the domain ladder")
+    every.add_argument("--time-limit", type=float, default=30.0, help="literature seconds")
+    every.add_argument("--jobs", type=int, default=1)
+    every.add_argument("--peers", action="store_true")
+    common(every)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark command line; return the exit code.
+
+    Exit codes: 0 all solutions feasible and complete; 1 a violation, a dropped node or a
+    failed case; 2 usage error (argparse).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING)
+    command = "python -m benchmarks " + shlex.join(argv)
+    args = build_parser().parse_args(argv)
+    if args.kind == "literature":
+        args.set = args.set or ["li_lim"]
+        return _literature(args, command)
+    if args.kind == "domain":
+        return _domain(args, command)
+    lit = build_parser().parse_args(
+        [
+            "literature",
+            *[arg for s in ("li_lim", "solomon", "gh200") for arg in ("--set", s)],
+            "--time-limit",
+            str(args.time_limit),
+            "--jobs",
+            str(args.jobs),
+            "--results-dir",
+            args.results_dir,
+            *(["--peers"] if args.peers else []),
+            *(["--dry"] if args.dry else []),
+        ]
+    )
+    dom = build_parser().parse_args(
+        ["domain", "--results-dir", args.results_dir, *(["--dry"] if args.dry else [])]
+    )
+    status = _literature(lit, command)
+    return max(status, _domain(dom, command))

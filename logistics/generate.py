@@ -1,0 +1,671 @@
+"""Synthetic network generator (spec §5, ``molten generate``).
+
+:func:`generate_network` writes a network folder in the format of spec §1, of any size,
+for scale benchmarks and tests. Its networks look like a real regional cluster:
+
+* the smelters sit in a ~150 × 150 km box around a real regional centre (Pearl River
+  Delta, Yangtze River Delta or Bohai Rim, chosen by the seed);
+* each die-caster belongs to a smelter: most sit 10–60 km from it (some in the same
+  park, 2–10 km), a few 60–85 km away, up to ~110 road km (seed-facts: "best delivery
+  distance 30–50 km", "longest practised 120–160 km");
+* every caster's alloys are made by its own smelter, so every order has a source within
+  thermal reach;
+* orders spread between 06:00 and 22:00 with 1–4 h windows, mostly placed the evening
+  before (the 4 h lead time of seed-facts is always respected);
+* production is about 1.3 × the demand on each smelter, with enough stock at opening for
+  the morning;
+* without ``trucks`` the fleet is sized so that the estimated truck-hours are about 60 %
+  of the hours in all shifts.
+
+Generated networks are mostly servable; what stays unserved comes from the solver's
+limits, not from deliberate traps (the sample networks hold those). The output is
+reproducible: the same arguments write the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+__all__ = ["REGION_CENTRES", "generate_network"]
+
+#: Real regional centres the synthetic smelters are placed around: (name, lat, lon).
+REGION_CENTRES: tuple[tuple[str, float, float], ...] = (
+    ("Pearl River Delta (Foshan)", 23.0, 113.2),
+    ("Yangtze River Delta (Suzhou)", 31.3, 120.6),
+    ("Bohai Rim (Tianjin)", 39.1, 117.2),
+)
+
+#: Half-width of the box the smelters are placed in, km.
+BOX_HALF_KM = 75.0
+#: Earth radius for the internal haversine estimate, km.
+_EARTH_KM = 6371.0088
+#: Defaults of spec §1 the generator uses to size the fleet (the file carries the same).
+_CIRCUITY = 1.3
+_SPEED_KMH = 40.0
+#: Production is this multiple of the demand drawn on a smelter.
+PRODUCTION_HEADROOM = 1.3
+#: Stock at opening covers this multiple of the demand due before production catches up.
+MORNING_HEADROOM = 1.1
+#: The fleet is sized so that estimated truck-hours are this share of shift hours.
+FLEET_UTILISATION = 0.60
+#: Orders are spread over this part of the plan day, minutes from midnight.
+DAY_START, DAY_END = 6 * 60, 22 * 60
+#: Truck shift patterns ``(start, end)`` in minutes, drawn with the given weights.
+SHIFT_PATTERNS: tuple[tuple[tuple[int, int], int], ...] = (
+    ((5 * 60, 21 * 60), 4),
+    ((6 * 60, 22 * 60), 2),
+    ((4 * 60, 26 * 60), 3),  # two drivers
+    ((8 * 60, 24 * 60), 1),
+)
+
+#: Column order of the files written (spec §1).
+CASTER_COLUMNS = (
+    "caster_id", "name", "lat", "lon", "open", "close", "min_pour_c", "unload_min", "daily_t",
+    "alloys",
+)  # fmt: skip
+FLEET_COLUMNS = (
+    "truck_id", "home_smelter", "ladles", "ladle_t", "tau_h", "shift_start", "shift_end",
+    "cost_per_km", "cost_per_h",
+)  # fmt: skip
+
+_NAME_HEADS = (
+    "Hong", "Xin", "Jin", "Tai", "Long", "Feng", "Hua", "Yue", "Sheng", "Da", "Heng", "Rui",
+    "Kang", "Yu", "Ming", "Tian", "Fu", "Guang", "Jia", "Wan",
+)  # fmt: skip
+_NAME_TAILS = (
+    "li", "da", "xing", "tai", "yuan", "cheng", "sheng", "feng", "hua", "an", "rong", "tong",
+)  # fmt: skip
+_CASTER_TRADES = (
+    "Die Casting", "Precision Castings", "Auto Parts", "Motor Housings", "Hardware Castings",
+    "Appliance Castings", "Pump Castings", "Electronics Die Casting",
+)  # fmt: skip
+
+_TOML_PARAMS = """\
+[roads]
+circuity = 1.3
+speed_kmh = 40
+
+[thermal]
+ambient_c = 25
+margin_c = 5
+
+[planning]
+lead_time_h = 4
+
+[economics]
+alloy_price_t = 20000
+ingot = { energy = 400, furnace_depreciation = 50, burn_loss = 400, labour = 50, sundries = 30 }
+liquid = { holding = 70, equipment_depreciation = 50, burn_and_transport_30km = 350, \
+special_vehicle = 100, sundries = 30 }
+ingot_burn_rate = 0.02
+liquid_burn_rate = 0.009
+truck_cost_per_km = 8.0
+truck_cost_per_h = 150.0
+superheat_cost_per_c_t = 0.30
+
+[emissions]
+natural_gas_m3 = 2.16
+grid_kwh = 0.5366
+truck_km = 0.9
+remelt_gas_m3_t = 80
+remelt_kwh_t = 95
+"""
+
+
+# ----------------------------------------------------------------------------------------
+# internal records
+# ----------------------------------------------------------------------------------------
+@dataclass
+class _Smelter:
+    sid: str
+    name: str
+    lat: float
+    lon: float
+    open: int
+    close: int
+    fill_min: int
+    fill_bays: int
+    alloys: list[str]
+
+
+@dataclass
+class _Caster:
+    cid: str
+    name: str
+    lat: float
+    lon: float
+    open: int
+    close: int
+    min_pour_c: int
+    unload_min: int
+    home: int
+    home_km: float
+    alloys: list[str]
+    orders_t: float = 0.0
+
+
+@dataclass
+class _Order:
+    caster: int
+    alloy: str
+    tonnes: float
+    start: int
+    end: int
+    placed: str
+    source: int = -1
+    road_km: float = 0.0
+
+
+@dataclass
+class _Draft:
+    """Everything generated, before it is formatted into files."""
+
+    name: str
+    region: str
+    smelters: list[_Smelter] = field(default_factory=list)
+    casters: list[_Caster] = field(default_factory=list)
+    orders: list[_Order] = field(default_factory=list)
+    production: list[list[str]] = field(default_factory=list)
+    fleet: list[list[str]] = field(default_factory=list)
+    candidates: list[list[str]] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------
+def _hhmm(minutes: int) -> str:
+    """Minutes from midnight as ``HH:MM`` (hours may pass 24)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _num(value: float, digits: int = 2) -> str:
+    """A number without trailing zeros: ``12.0`` → ``12``, ``7.50`` → ``7.5``."""
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _offset(lat: float, lon: float, east_km: float, north_km: float) -> tuple[float, float]:
+    """The point ``east_km``/``north_km`` from ``(lat, lon)`` (local flat approximation)."""
+    new_lat = lat + north_km / 111.32
+    new_lon = lon + east_km / (111.32 * math.cos(math.radians(lat)))
+    return round(new_lat, 4), round(new_lon, 4)
+
+
+def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle km from one point to many (an estimate; the planner uses geodesic)."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lons - lon)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _trade_name(rng: np.random.Generator) -> str:
+    """An invented two-syllable trade name, e.g. ``Hongli``."""
+    head = _NAME_HEADS[int(rng.integers(len(_NAME_HEADS)))]
+    return head + _NAME_TAILS[int(rng.integers(len(_NAME_TAILS)))]
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    """CSV text with ``\\n`` line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _largest_remainder(weights: np.ndarray, total: int, minimum: int) -> list[int]:
+    """Split ``total`` into integers proportional to ``weights``, each ≥ ``minimum``."""
+    n = len(weights)
+    base = [minimum] * n
+    rest = total - minimum * n
+    if rest <= 0:
+        return base
+    share = weights / weights.sum() * rest if weights.sum() > 0 else np.full(n, rest / n)
+    floors = np.floor(share).astype(int)
+    counts = [b + int(f) for b, f in zip(base, floors, strict=True)]
+    left = total - sum(counts)
+    for idx in np.argsort(-(share - floors), kind="stable")[:left]:
+        counts[int(idx)] += 1
+    return counts
+
+
+# ----------------------------------------------------------------------------------------
+# generation steps
+# ----------------------------------------------------------------------------------------
+def _place_smelters(
+    rng: np.random.Generator, draft: _Draft, n: int, lat0: float, lon0: float
+) -> None:
+    width = max(2, len(str(n)))
+    points: list[tuple[float, float]] = []
+    for _ in range(n):
+        for _attempt in range(200):  # keep smelters ≥ 12 km apart when the box allows it
+            east, north = rng.uniform(-BOX_HALF_KM, BOX_HALF_KM, size=2)
+            lat, lon = _offset(lat0, lon0, float(east), float(north))
+            if not points:
+                break
+            lats, lons = np.array(points).T
+            if _haversine_km(lat, lon, lats, lons).min() >= 12.0:
+                break
+        points.append((lat, lon))
+    for i, (lat, lon) in enumerate(points):
+        alloys = ["ADC12"]
+        if rng.random() < 0.5 or (i == 1 and n >= 2):
+            alloys.append("A380")
+        draft.smelters.append(
+            _Smelter(
+                sid=f"S{i + 1:0{width}d}",
+                name=f"{_trade_name(rng)} Recycled Aluminium (synthetic)",
+                lat=lat,
+                lon=lon,
+                open=int(rng.choice([4 * 60, 4 * 60, 5 * 60])),
+                close=int(rng.choice([23 * 60, 24 * 60, 24 * 60, 26 * 60])),
+                fill_min=int(rng.choice([12, 15, 15, 15, 18, 20, 25])),
+                fill_bays=int(rng.choice([1, 2, 2, 3])),
+                alloys=alloys,
+            )
+        )
+    # speciality alloys: each at one smelter (structural, cylinder-head, wheel alloys)
+    for alloy, needs in (("AlSi10MnMg", 3), ("ZL114A", 4), ("A356", 5)):
+        if n >= needs:
+            draft.smelters[int(rng.integers(n))].alloys.append(alloy)
+    for smelter in draft.smelters:
+        smelter.alloys = list(dict.fromkeys(smelter.alloys))
+
+
+def _place_casters(rng: np.random.Generator, draft: _Draft, n: int) -> None:
+    width = max(3, len(str(n)))
+    weights = rng.dirichlet(np.full(len(draft.smelters), 2.0))
+    homes = rng.choice(len(draft.smelters), size=n, p=weights)
+    hours = ((0, 24 * 60), (6 * 60, 22 * 60), (7 * 60, 21 * 60))
+    for i in range(n):
+        home = draft.smelters[int(homes[i])]
+        kind = rng.random()
+        if kind < 0.10:
+            dist = rng.uniform(2.0, 10.0)  # same industrial park
+        elif kind < 0.90:
+            dist = rng.triangular(10.0, 25.0, 60.0)
+        else:
+            dist = rng.uniform(60.0, 85.0)  # the far few: up to ~110 road km
+        bearing = rng.uniform(0.0, 2 * math.pi)
+        lat, lon = _offset(home.lat, home.lon, dist * math.sin(bearing), dist * math.cos(bearing))
+        alloys = ["ADC12"] if rng.random() < 0.7 or len(home.alloys) == 1 else []
+        others = [a for a in home.alloys if a != "ADC12"]
+        if others and (not alloys or rng.random() < 0.3):
+            alloys.append(others[int(rng.integers(len(others)))])
+        open_, close = hours[int(rng.choice(3, p=[0.4, 0.4, 0.2]))]
+        min_pour = int(rng.choice([670, 675, 680, 685, 690, 695, 700]))
+        if dist > 60.0:  # a far caster takes cooler metal, so it stays well within reach
+            min_pour = min(min_pour, 690)
+        draft.casters.append(
+            _Caster(
+                cid=f"C{i + 1:0{width}d}",
+                name=f"{_trade_name(rng)} {_CASTER_TRADES[int(rng.integers(len(_CASTER_TRADES)))]}"
+                " (synthetic)",
+                lat=lat,
+                lon=lon,
+                open=open_,
+                close=close,
+                min_pour_c=min_pour,
+                unload_min=int(rng.choice([10, 12, 15, 15, 15, 18, 20, 25])),
+                home=int(homes[i]),
+                home_km=float(dist),
+                alloys=alloys,
+            )
+        )
+
+
+def _make_orders(
+    rng: np.random.Generator, draft: _Draft, tonnes: float, plan_date: date, ladle_t: float
+) -> None:
+    n_orders = max(1, round(tonnes / 14.0))
+    caster_w = rng.lognormal(0.0, 0.6, size=len(draft.casters))
+    caster_w *= [0.5 if c.home_km > 60.0 else 1.0 for c in draft.casters]  # far: buy less
+    picks = rng.choice(len(draft.casters), size=n_orders, p=caster_w / caster_w.sum())
+    floor = min(3.0, 0.5 * tonnes / n_orders)
+    raw = rng.gamma(2.5, 1.0, size=n_orders)
+    sizes = floor + (tonnes - floor * n_orders) * raw / raw.sum()
+    quantum = 0.5 if tonnes >= 20 * n_orders else 0.1
+    rounded = [max(quantum, round(s / quantum) * quantum) for s in sizes]
+    rounded[int(np.argmax(rounded))] += tonnes - sum(rounded)  # total exactly `tonnes`
+    rounded = [round(x, 3) for x in rounded]
+    # the larger orders go, roughly, to the farther casters: a long run for a part-load
+    # would cost more than ingots (casters far away only buy liquid in volume)
+    keys = [draft.casters[int(c)].home_km * rng.uniform(0.6, 1.4) for c in picks]
+    by_key = sorted(range(n_orders), key=lambda i: keys[i])
+    ranked = sorted(rounded)
+    sized = [0.0] * n_orders
+    for rank, i in enumerate(by_key):
+        sized[i] = ranked[rank]
+    eve = plan_date - timedelta(days=1)
+    for c_idx, size in zip(picks, sized, strict=True):
+        caster = draft.casters[int(c_idx)]
+        day_lo, day_hi = max(DAY_START, caster.open), min(DAY_END, caster.close)
+        ladles = math.ceil(size / ladle_t - 1e-9)
+        min_len = int(np.clip(math.ceil(ladles * 15 / 30) * 30, 60, 240))
+        length = int(rng.choice(np.arange(min_len, 241, 30)))
+        length = min(length, day_hi - day_lo)
+        start = day_lo + 15 * int(rng.integers(0, (day_hi - day_lo - length) // 15 + 1))
+        placed_min = start - 240 - 15 * int(rng.integers(1, 9))
+        if rng.random() < 0.12 and placed_min >= 5 * 60:
+            placed = f"{plan_date.isoformat()}T{_hhmm(placed_min)}:00+08:00"
+        else:
+            placed = f"{eve.isoformat()}T{_hhmm(14 * 60 + 5 * int(rng.integers(0, 96)))}:00+08:00"
+        alloy = caster.alloys[int(rng.integers(len(caster.alloys)))]
+        draft.orders.append(_Order(int(c_idx), alloy, float(size), start, start + length, placed))
+        caster.orders_t += size
+    draft.orders.sort(key=lambda o: (o.start, o.caster, o.end, o.tonnes, o.alloy))
+
+
+def _assign_sources(draft: _Draft) -> None:
+    """Nearest smelter making each order's alloy (road km by haversine × circuity)."""
+    lats = np.array([s.lat for s in draft.smelters])
+    lons = np.array([s.lon for s in draft.smelters])
+    cache: dict[int, np.ndarray] = {}
+    for order in draft.orders:
+        if order.caster not in cache:
+            caster = draft.casters[order.caster]
+            cache[order.caster] = _haversine_km(caster.lat, caster.lon, lats, lons) * _CIRCUITY
+        km = cache[order.caster]
+        makers = [i for i, s in enumerate(draft.smelters) if order.alloy in s.alloys]
+        best = min(makers, key=lambda i: (km[i], i))
+        order.source, order.road_km = best, float(km[best])
+
+
+def _size_production(rng: np.random.Generator, draft: _Draft) -> None:
+    draws: dict[tuple[int, str], list[tuple[int, float]]] = {}
+    for order in draft.orders:
+        draws.setdefault((order.source, order.alloy), []).append((order.end, order.tonnes))
+    for i, smelter in enumerate(draft.smelters):
+        hours = max(1.0, (min(smelter.close, DAY_END) - smelter.open) / 60)
+        for alloy in smelter.alloys:
+            drawn = sorted(draws.get((i, alloy), []))
+            demand = sum(t for _, t in drawn)
+            capacity = max(PRODUCTION_HEADROOM * demand, 20.0 if alloy == "ADC12" else 10.0)
+            rate = round(0.7 * capacity / hours, 1)
+            stock = capacity - rate * hours
+            cumulative = 0.0
+            for deadline, tonnes in drawn:  # metal for each deadline 90 min ahead of it
+                cumulative += tonnes
+                made = rate * max(0.0, (deadline - 90 - smelter.open) / 60)
+                stock = max(stock, MORNING_HEADROOM * cumulative - made)
+            tap_min = 720 + 5 * int(rng.integers(5))
+            tap_max = 790 + 5 * int(rng.integers(5))
+            draft.production.append(
+                [smelter.sid, alloy, _num(rate, 1), _num(math.ceil(stock)), str(tap_min),
+                 str(tap_max)]
+            )  # fmt: skip
+
+
+def _size_bays(draft: _Draft, ladle_t: float) -> None:
+    """Raise ``fill_bays`` where the day's fills would keep the bays more than half busy."""
+    fills = [0] * len(draft.smelters)
+    for order in draft.orders:
+        fills[order.source] += math.ceil(order.tonnes / ladle_t - 1e-9)
+    for smelter, count in zip(draft.smelters, fills, strict=True):
+        needed = math.ceil(count * smelter.fill_min / (0.5 * (smelter.close - smelter.open)))
+        smelter.fill_bays = max(smelter.fill_bays, needed)
+
+
+def _truck_hours(draft: _Draft, ladle_t: float, avg_ladles: float) -> np.ndarray:
+    """Estimated truck-hours per home smelter: fills, unloads and round trips."""
+    hours = np.zeros(len(draft.smelters))
+    for order in draft.orders:
+        smelter = draft.smelters[order.source]
+        caster = draft.casters[order.caster]
+        ladles = math.ceil(order.tonnes / ladle_t - 1e-9)
+        hours[order.source] += ladles / avg_ladles * 2 * order.road_km / _SPEED_KMH
+        hours[order.source] += ladles * (smelter.fill_min + caster.unload_min) / 60
+    return hours
+
+
+def _make_fleet(
+    rng: np.random.Generator, draft: _Draft, trucks: int | None, ladle_t: float
+) -> None:
+    three_share = 0.25
+    patterns = [p for p, weight in SHIFT_PATTERNS for _ in range(weight)]
+    avg_shift = float(np.mean([end - start for start, end in patterns])) / 60
+    needed = _truck_hours(draft, ladle_t, 2 + three_share)
+    if trucks is None:
+        trucks = max(1, math.ceil(needed.sum() / (FLEET_UTILISATION * avg_shift)))
+    minimum = 1 if trucks >= len(draft.smelters) else 0
+    counts = _largest_remainder(needed, trucks, minimum)
+    width = max(3, len(str(trucks)))
+    t = 0
+    for smelter, count in zip(draft.smelters, counts, strict=True):
+        for _ in range(count):
+            t += 1
+            ladles = 3 if rng.random() < three_share else 2
+            start, end = patterns[int(rng.integers(len(patterns)))]
+            cost_km, cost_h = ("9.5", "165") if ladles == 3 else ("", "")
+            draft.fleet.append(
+                [f"T{t:0{width}d}", smelter.sid, str(ladles), _num(ladle_t), "30",
+                 _hhmm(start), _hhmm(end), cost_km, cost_h]
+            )  # fmt: skip
+
+
+def _make_candidates(rng: np.random.Generator, draft: _Draft, lat0: float, lon0: float) -> None:
+    n = max(8, len(draft.smelters))
+    width = max(2, len(str(n)))
+    alloys_made = list(dict.fromkeys(a for s in draft.smelters for a in s.alloys))
+    for i in range(n):
+        east, north = rng.uniform(-BOX_HALF_KM * 1.2, BOX_HALF_KM * 1.2, size=2)
+        lat, lon = _offset(lat0, lon0, float(east), float(north))
+        alloys = ["ADC12"]
+        others = [a for a in alloys_made if a != "ADC12"]
+        if others and rng.random() < 0.6:
+            alloys.append(others[int(rng.integers(len(others)))])
+        draft.candidates.append(
+            [f"N{i + 1:0{width}d}", f"{_trade_name(rng)} Industrial Park (synthetic)",
+             f"{lat:.4f}", f"{lon:.4f}", str(5_000_000 * int(rng.integers(16, 81))),
+             _num(float(rng.integers(8, 25)) / 2), ";".join(alloys)]
+        )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------
+# output
+# ----------------------------------------------------------------------------------------
+def _render(draft: _Draft, plan_date: date, args: str) -> dict[str, str]:
+    """The folder's files as text, keyed by file name."""
+    toml = (
+        f"# Synthetic network written by logistics.generate ({args}).\n"
+        f"# Smelters around {draft.region}; names are invented. Parameters: spec defaults.\n"
+        f'name = "{draft.name}"\n'
+        'timezone = "Asia/Shanghai"\n'
+        f'plan_date = "{plan_date.isoformat()}"\n\n' + _TOML_PARAMS
+    )
+    smelters = _csv(
+        ["smelter_id", "name", "lat", "lon", "open", "close", "fill_min", "fill_bays"],
+        [
+            [s.sid, s.name, f"{s.lat:.4f}", f"{s.lon:.4f}", _hhmm(s.open), _hhmm(s.close),
+             str(s.fill_min), str(s.fill_bays)]
+            for s in draft.smelters
+        ],
+    )  # fmt: skip
+    casters = _csv(
+        list(CASTER_COLUMNS),
+        [
+            [c.cid, c.name, f"{c.lat:.4f}", f"{c.lon:.4f}", _hhmm(c.open), _hhmm(c.close),
+             str(c.min_pour_c), str(c.unload_min), _num(max(5.0, 5 * round(c.orders_t / 5)), 0),
+             ";".join(c.alloys)]
+            for c in draft.casters
+        ],
+    )  # fmt: skip
+    width = max(4, len(str(len(draft.orders))))
+    orders = _csv(
+        ["order_id", "caster_id", "alloy", "tonnes", "window_start", "window_end", "placed_at"],
+        [
+            [f"O{i:0{width}d}", draft.casters[o.caster].cid, o.alloy, _num(o.tonnes, 3),
+             _hhmm(o.start), _hhmm(o.end), o.placed]
+            for i, o in enumerate(draft.orders, start=1)
+        ],
+    )  # fmt: skip
+    return {
+        "network.toml": toml,
+        "smelters.csv": smelters,
+        "production.csv": _csv(
+            ["smelter_id", "alloy", "rate_tph", "stock_t", "tap_min_c", "tap_max_c"],
+            draft.production,
+        ),
+        "casters.csv": casters,
+        "fleet.csv": _csv(
+            list(FLEET_COLUMNS),
+            draft.fleet,
+        ),
+        "orders.csv": orders,
+        "candidates.csv": _csv(
+            ["site_id", "name", "lat", "lon", "capex_cny", "rate_tph", "alloys"],
+            draft.candidates,
+        ),
+    }
+
+
+def _write_folder_atomically(out_dir: Path, files: dict[str, str], overwrite: bool) -> None:
+    """Write all files into a temp folder beside ``out_dir``, then rename it into place.
+
+    Readers never see a half-written network: the folder appears (or is swapped) whole.
+    """
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
+    old: Path | None = None
+    try:
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a network folder is not
+        for name, text in files.items():
+            with open(tmp / name, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        if out_dir.exists():
+            if any(out_dir.iterdir()):
+                if not overwrite:  # checked before too; a racing writer may have filled it
+                    raise FileExistsError(f"{out_dir} is not empty (use overwrite=True)")
+                old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=parent))
+                old.rmdir()
+                os.replace(out_dir, old)
+            else:
+                out_dir.rmdir()
+        try:
+            os.replace(tmp, out_dir)
+        except BaseException:
+            if old is not None:
+                os.replace(old, out_dir)  # put the previous network back
+                old = None
+            raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------------------
+# public
+# ----------------------------------------------------------------------------------------
+def generate_network(
+    out_dir: Path,
+    *,
+    smelters: int = 4,
+    casters: int = 30,
+    trucks: int | None = None,
+    tonnes: float = 1000.0,
+    seed: int = 0,
+    plan_date: date = date(2026, 11, 23),
+    overwrite: bool = False,
+) -> Path:
+    """Write a synthetic network folder (spec §1) of the given size.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Folder to create. It must not exist or be empty, unless ``overwrite``.
+    smelters : int, default 4
+        Number of smelters (≥ 1).
+    casters : int, default 30
+        Number of die-casters (≥ 1).
+    trucks : int or None, default None
+        Number of trucks (≥ 1). ``None`` sizes the fleet from the orders: estimated
+        truck-hours (fills, unloads and round trips at 40 km/h over road km =
+        great-circle km × 1.3) are about 60 % of the hours in all shifts, enough to serve
+        nearly every order.
+    tonnes : float, default 1000.0
+        Total tonnes ordered for the plan day (> 0). Orders average about 14 t, so
+        ``tonnes / 14`` orders are written; their sum equals ``tonnes``.
+    seed : int, default 0
+        Random seed (≥ 0). The same arguments always write the same bytes.
+    plan_date : date, default 2026-11-23
+        The plan day of the orders and of ``network.toml``.
+    overwrite : bool, default False
+        Replace an existing, non-empty ``out_dir``.
+
+    Returns
+    -------
+    Path
+        ``out_dir``.
+
+    Raises
+    ------
+    ValueError
+        A size, ``tonnes`` or ``seed`` out of range.
+    FileExistsError
+        ``out_dir`` is a file, or a non-empty folder and ``overwrite`` is false.
+    """
+    out_dir = Path(out_dir)
+    if smelters < 1:
+        raise ValueError(f"smelters must be at least 1 (got {smelters})")
+    if casters < 1:
+        raise ValueError(f"casters must be at least 1 (got {casters})")
+    if trucks is not None and trucks < 1:
+        raise ValueError(f"trucks must be at least 1 (got {trucks})")
+    if not (math.isfinite(tonnes) and tonnes > 0):
+        raise ValueError(f"tonnes must be a positive number (got {tonnes})")
+    if seed < 0:
+        raise ValueError(f"seed must be 0 or more (got {seed})")
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise FileExistsError(f"{out_dir} exists and is not a folder")
+        if any(out_dir.iterdir()) and not overwrite:
+            raise FileExistsError(f"{out_dir} is not empty (use overwrite=True to replace it)")
+
+    ladle_t = 3.0
+    rng = np.random.default_rng(seed)
+    region, lat0, lon0 = REGION_CENTRES[int(rng.integers(len(REGION_CENTRES)))]
+    draft = _Draft(name=f"synthetic-s{smelters}-c{casters}-seed{seed}", region=region)
+    _place_smelters(rng, draft, smelters, lat0, lon0)
+    _place_casters(rng, draft, casters)
+    _make_orders(rng, draft, float(tonnes), plan_date, ladle_t)
+    _assign_sources(draft)
+    _size_production(rng, draft)
+    _size_bays(draft, ladle_t)
+    _make_fleet(rng, draft, trucks, ladle_t)
+    _make_candidates(rng, draft, lat0, lon0)
+
+    args = (
+        f"smelters={smelters}, casters={casters}, trucks={trucks}, tonnes={_num(tonnes, 3)}, "
+        f"seed={seed}"
+    )
+    _write_folder_atomically(out_dir, _render(draft, plan_date, args), overwrite)
+    log.info(
+        "generated %s: %d smelters, %d casters, %d trucks, %d orders, %.1f t in %s",
+        draft.name,
+        len(draft.smelters),
+        len(draft.casters),
+        len(draft.fleet),
+        len(draft.orders),
+        sum(o.tonnes for o in draft.orders),
+        out_dir,
+    )
+    return out_dir
