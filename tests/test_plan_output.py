@@ -1,0 +1,83 @@
+"""plan.json, runs.csv and unserved.csv as spec §4 describes them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from logistics.cli import main
+from logistics.plan import RUN_COLUMNS, UNSERVED_COLUMNS
+
+TINY = Path(__file__).resolve().parents[1] / "sample_networks" / "tiny"
+
+
+@pytest.fixture(scope="module")
+def plan_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("plan") / "tiny"
+    import sys
+
+    argv = sys.argv
+    sys.argv = ["molten", "plan", str(TINY), "--time-limit", "3", "--out", str(out)]
+    try:
+        with pytest.raises(SystemExit) as stop:
+            main()
+            raise SystemExit(0)
+        assert stop.value.code in (0, None)
+    finally:
+        sys.argv = argv
+    return out
+
+
+def test_plan_json_matches_the_published_schema(plan_dir):
+    schema = json.loads(
+        resources.files("logistics").joinpath("schema/plan.schema.json").read_text()
+    )
+    document = json.loads((plan_dir / "plan.json").read_text())
+    jsonschema.validate(document, schema)
+    assert document["summary"]["tonnes_delivered"] == pytest.approx(
+        sum(r["tonnes"] for r in document["runs"])
+    )
+
+
+def test_schema_rejects_an_unknown_reason(plan_dir):
+    schema = json.loads(
+        resources.files("logistics").joinpath("schema/plan.schema.json").read_text()
+    )
+    document = json.loads((plan_dir / "plan.json").read_text())
+    document["unserved"][0]["reason"] = "weather"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema)
+
+
+def test_csv_columns_are_the_spec_columns(plan_dir):
+    with (plan_dir / "runs.csv").open() as fh:
+        assert tuple(next(csv.reader(fh))) == RUN_COLUMNS
+    with (plan_dir / "unserved.csv").open() as fh:
+        assert tuple(next(csv.reader(fh))) == UNSERVED_COLUMNS
+
+
+def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
+    import shutil
+    import sys
+
+    folder = tmp_path / "net"
+    shutil.copytree(TINY, folder)
+    orders = (folder / "orders.csv").read_text().replace("O1,C1,ADC12,6,", "O1,C1,ADC12,-6,")
+    (folder / "orders.csv").write_text(orders)
+    out = tmp_path / "plan"
+    argv = sys.argv
+    sys.argv = ["molten", "plan", str(folder), "--out", str(out)]
+    try:
+        with pytest.raises(SystemExit) as stop:
+            main()
+    finally:
+        sys.argv = argv
+    assert stop.value.code == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "orders.csv, row 2, column 'tonnes'" in err
