@@ -152,21 +152,35 @@ def _reinsert(
     states: dict[str, TruckState],
     bays: BayBook,
 ) -> tuple[list[TimedTrip], list[Job]]:
-    """Give jobs the scheduler had to leave off a dedicated trip on any free truck."""
+    """Give jobs the scheduler had to leave off a trip of their own on the truck done first.
+
+    Ladles of one order from one smelter travel together (up to the truck's ladles);
+    what does not fit that way is tried ladle by ladle.
+    """
     trips: list[TimedTrip] = []
     left: list[Job] = []
-    for job in sorted(jobs, key=lambda j: j.latest_pour):
-        smelter_id = assignment_of[job.job_id].source.smelter_id
-        best = None
-        for truck_id, state in states.items():
-            trip, _ = time_trip(ctx, state, smelter_id, (job,), bays)
-            if trip is not None and (best is None or trip.end_time < best[1].end_time):
-                best = (truck_id, trip)
-        if best is None:
-            left.append(job)
-            continue
-        commit_trip(states[best[0]], best[1], bays)
-        trips.append(best[1])
+    groups: dict[tuple[str, str], list[Job]] = defaultdict(list)
+    for job in sorted(jobs, key=lambda j: (j.latest_pour, j.job_id)):
+        groups[(job.order_id, assignment_of[job.job_id].source.smelter_id)].append(job)
+    for (_, smelter_id), pending in groups.items():
+        while pending:
+            best = None
+            for truck_id, state in states.items():
+                chunk = tuple(pending[: state.truck.ladles])
+                trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
+                if trip is None:
+                    continue
+                key = (-len(trip.runs), trip.end_time)
+                if best is None or key < best[0]:
+                    best = (key, truck_id, trip)
+            if best is None:
+                left.append(pending.pop(0))
+                continue
+            _, truck_id, trip = best
+            commit_trip(states[truck_id], trip, bays)
+            trips.append(trip)
+            placed = {r.job.job_id for r in trip.runs}
+            pending = [j for j in pending if j.job_id not in placed]
     return trips, left
 
 
