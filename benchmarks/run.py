@@ -192,7 +192,8 @@ def print_table(title: str, rows: list[dict[str, Any]], columns: Sequence[str]) 
         table.add_column(column, justify="left" if column in {"instance", "solver"} else "right")
     for row in rows:
         table.add_row(*(_fmt(row.get(c)) for c in columns))
-    Console().print(table)
+    # Not a terminal (piped, logged): do not squeeze the columns to 80 characters.
+    Console(width=None if sys.stdout.isatty() else 220).print(table)
 
 
 # ------------------------------------------------------------------------- literature
