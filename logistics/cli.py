@@ -156,7 +156,7 @@ def plan(
 ) -> None:
     """Plan one day: runs.csv, unserved.csv and plan.json, checked before they are written."""
     from logistics.check import check_plan
-    from logistics.plan import plan_document, run_rows, unserved_rows, write_plan
+    from logistics.plan import run_rows, unserved_rows, write_plan
     from logistics.solve import SOLVERS, solve
 
     if solver not in SOLVERS:
@@ -203,17 +203,14 @@ def plan(
     write_plan(result, target)
     out.print(_summary_table(result, report))
     out.print(f"plan written to [bold]{target}[/bold]")
-    del plan_document
 
 
 def _with_economics(network: Network, result: Any) -> Any:
-    """Add the plan's economics (issue 3) to plan.json, if the cost module is present."""
+    """Add the plan's economics (cost, saving, CO2) to plan.json."""
     from dataclasses import replace
 
-    try:
-        from logistics.cost import plan_economics
-    except ImportError:  # cost module not installed in this build
-        return result
+    from logistics.cost import plan_economics
+
     econ = plan_economics(network, result.runs, result.unserved)
     return replace(result, extra={**result.extra, "economics": econ})
 

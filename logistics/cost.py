@@ -88,8 +88,21 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from logistics.model import Network
-from logistics.params import IngotRouteCosts, Params
+from logistics.params import Params
 from logistics.plan import Run, Unserved
+from logistics.prices import (  # noqa: F401 - re-exported: the report's price figures
+    REFERENCE_GAS_PRICE_CNY_M3,
+    SEED_INGOT_BURN_LOSS,
+    SEED_INGOT_ENERGY,
+    SEED_SUPERHEAT_COST_PER_C_T,
+    ingot_burn_loss_per_t,
+    ingot_cost_per_t,
+    ingot_energy_per_t,
+    ingot_items,
+    liquid_burn_loss_per_t,
+    liquid_cost_per_t_excl_transport,
+    superheat_cost_per_c_t,
+)
 from logistics.thermal import max_hold_h, min_tap_c
 
 if TYPE_CHECKING:
@@ -99,13 +112,6 @@ log = logging.getLogger(__name__)
 
 #: The seed table's delivery distance, road km (seed-facts, "Cost per tonne ... 30 km").
 SEED_DISTANCE_KM = 30.0
-#: Gas price at which the default ``superheat_cost_per_c_t`` (0.30) holds, CNY/Nm³ (the
-#: default ``gas_price_cny_m3``; see :mod:`logistics.params`).
-REFERENCE_GAS_PRICE_CNY_M3 = 4.05
-#: Seed figures that follow prices while left at these values (see the module docstring).
-SEED_INGOT_ENERGY = IngotRouteCosts().energy
-SEED_INGOT_BURN_LOSS = IngotRouteCosts().burn_loss
-SEED_SUPERHEAT_COST_PER_C_T = 0.30
 
 #: Item keys and labels of the two routes, in the seed table's order.
 INGOT_LABELS: dict[str, str] = {
@@ -234,95 +240,6 @@ def typical_truck(network: Network) -> TypicalTruck:
 # ------------------------------------------------------------------------------------
 # Per-tonne figures
 # ------------------------------------------------------------------------------------
-def _is_seed(value: float, seed: float) -> bool:
-    return math.isclose(value, seed, rel_tol=0.0, abs_tol=1e-9)
-
-
-def ingot_energy_per_t(params: Params) -> float:
-    """Remelting energy of the ingot route, CNY/t.
-
-    ``ingot.energy`` as written, unless it is the seed's 400: then it is priced,
-    ``remelt_gas_m3_t × gas_price_cny_m3 + remelt_kwh_t × electricity_cny_kwh``
-    (80 × 4.05 + 95 × 0.80 = 400 at the defaults; seed-facts: 70–90 m³ and 90–100 kWh).
-    """
-    eco, em = params.economics, params.emissions
-    if not _is_seed(eco.ingot.energy, SEED_INGOT_ENERGY):
-        return eco.ingot.energy
-    return em.remelt_gas_m3_t * eco.gas_price_cny_m3 + em.remelt_kwh_t * eco.electricity_cny_kwh
-
-
-def ingot_burn_loss_per_t(params: Params) -> float:
-    """Burn (oxidation) loss of remelting, CNY/t.
-
-    ``ingot.burn_loss`` as written, unless it is the seed's 400: then ``ingot_burn_rate ×
-    alloy_price_t`` (2 % × 20,000 = 400; seed-facts: 2–2.5 % of ADC12 at 20,000 CNY/t).
-    """
-    eco = params.economics
-    if not _is_seed(eco.ingot.burn_loss, SEED_INGOT_BURN_LOSS):
-        return eco.ingot.burn_loss
-    return eco.ingot_burn_rate * eco.alloy_price_t
-
-
-def liquid_burn_loss_per_t(params: Params) -> float:
-    """Burn loss of the liquid route, CNY/t: ``liquid_burn_rate × alloy_price_t``.
-
-    0.9 % × 20,000 = 180 (seed-facts: "burn loss 0.9 %").
-    """
-    eco = params.economics
-    return eco.liquid_burn_rate * eco.alloy_price_t
-
-
-def superheat_cost_per_c_t(params: Params) -> float:
-    """Cost of heating one tonne of liquid alloy by 1 °C at the smelter, CNY/(°C·t).
-
-    ``superheat_cost_per_c_t`` as written, unless it is the default 0.30: then
-    ``0.30 × gas_price_cny_m3 / 4.05`` (the default holds at the default gas price;
-    gas is the whole of it, so it moves in proportion).
-    """
-    eco = params.economics
-    if not _is_seed(eco.superheat_cost_per_c_t, SEED_SUPERHEAT_COST_PER_C_T):
-        return eco.superheat_cost_per_c_t
-    return SEED_SUPERHEAT_COST_PER_C_T * eco.gas_price_cny_m3 / REFERENCE_GAS_PRICE_CNY_M3
-
-
-def ingot_items(params: Params) -> tuple[tuple[str, float], ...]:
-    """Items of the ingot route in the seed table's order, CNY/t."""
-    ing = params.economics.ingot
-    return (
-        ("energy", ingot_energy_per_t(params)),
-        ("furnace_depreciation", ing.furnace_depreciation),
-        ("burn_loss", ingot_burn_loss_per_t(params)),
-        ("labour", ing.labour),
-        ("sundries", ing.sundries),
-    )
-
-
-def ingot_cost_per_t(params: Params) -> float:
-    """Cost of the ingot route, CNY per tonne remelted (930 at the defaults; seed-facts).
-
-    The solver's price for a tonne left unserved: the caster remelts ingots instead.
-    """
-    return sum(value for _, value in ingot_items(params))
-
-
-def liquid_cost_per_t_excl_transport(params: Params) -> float:
-    """Per-tonne items of the liquid route that do not depend on the trip, CNY/t.
-
-    ``holding + equipment_depreciation + liquid_burn_rate × alloy_price_t +
-    special_vehicle + sundries`` = 70 + 50 + 180 + 100 + 30 = 430 at the defaults
-    (seed-facts). Transport, i.e. the truck, superheat and
-    :func:`transport_calibration_per_t`, comes on top.
-    """
-    liq = params.economics.liquid
-    return (
-        liq.holding
-        + liq.equipment_depreciation
-        + liquid_burn_loss_per_t(params)
-        + liq.special_vehicle
-        + liq.sundries
-    )
-
-
 # ------------------------------------------------------------------------------------
 # The route model
 # ------------------------------------------------------------------------------------

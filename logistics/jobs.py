@@ -24,51 +24,7 @@ from dataclasses import dataclass
 
 from logistics.geo import TravelMatrix
 from logistics.model import Network, Order, Truck
-from logistics.params import Params
 from logistics.thermal import max_hold_h
-
-
-def ingot_cost_per_t(params: Params) -> float:
-    """What one tonne costs the caster by the ingot route, CNY/t (seed table: 930).
-
-    Burn loss follows ``ingot_burn_rate × alloy_price_t`` (seed-facts: 2 % of 20,000).
-    """
-    e = params.economics
-    return (
-        e.ingot.energy
-        + e.ingot.furnace_depreciation
-        + e.ingot_burn_rate * e.alloy_price_t
-        + e.ingot.labour
-        + e.ingot.sundries
-    )
-
-
-def liquid_cost_per_t_excl_transport(params: Params) -> float:
-    """Liquid-route cost per tonne without transport and superheat, CNY/t (430 at defaults).
-
-    Holding 70 + ladle depreciation 50 + burn loss ``liquid_burn_rate × alloy_price_t``
-    (0.9 % of 20,000 = 180) + special vehicle 100 + sundries 30 (seed-facts cost table).
-    """
-    e = params.economics
-    return (
-        e.liquid.holding
-        + e.liquid.equipment_depreciation
-        + e.liquid_burn_rate * e.alloy_price_t
-        + e.liquid.special_vehicle
-        + e.liquid.sundries
-    )
-
-
-def unserved_penalty_per_t(params: Params) -> float:
-    """What leaving one tonne unserved costs the optimiser, CNY/t.
-
-    The caster then buys ingots (:func:`ingot_cost_per_t`) instead of paying the liquid
-    route's per-tonne items (:func:`liquid_cost_per_t_excl_transport`); the difference
-    (500 CNY/t at defaults) is what truck-km, truck-hours and superheat may spend to
-    deliver it liquid. Equivalent to pricing unserved tonnes at the ingot route and
-    served tonnes at the liquid route's per-tonne items.
-    """
-    return ingot_cost_per_t(params) - liquid_cost_per_t_excl_transport(params)
 
 
 @dataclass(frozen=True)
@@ -162,7 +118,7 @@ def _best_tau(fleet: tuple[Truck, ...]) -> float:
 
 
 def _order_exclusion(
-    network: Network, order: Order, travel: TravelMatrix, ladle_t: float
+    network: Network, order: Order, travel: TravelMatrix
 ) -> tuple[str | None, int, int, float, list[Source]]:
     """Reason an order can never be served (or None), its pour bounds and sources."""
     params = network.params
@@ -186,7 +142,10 @@ def _order_exclusion(
     c_idx = travel.caster(order.caster_id)
     first_shift = min(minutes(t.shift_start) for t in network.fleet)
     last_shift = max(minutes(t.shift_end) for t in network.fleet)
-    in_reach: list[Source] = []
+    back_home = min(
+        ceil_minutes(travel.minutes[c_idx, travel.smelter(t.home_smelter)]) for t in network.fleet
+    )
+    any_in_reach = False
     sources: list[Source] = []
     for prod in makers:
         smelter = network.smelter_by_id[prod.smelter_id]
@@ -195,13 +154,8 @@ def _order_exclusion(
         hold = max_hold_h(prod.tap_max_c, required, tau, ambient) * 60.0
         if drive > hold:
             continue
-        source_latest_fill = min(
-            latest - drive - smelter.fill_min, minutes(smelter.close) - smelter.fill_min
-        )
-        hold_limit = int(min(hold, 10**6))
-        in_reach.append(Source(prod.smelter_id, drive, 0.0, hold_limit, 0))
+        any_in_reach = True
         earliest_fill = max(minutes(smelter.open), first_shift)
-        back_home = ceil_minutes(travel.minutes[c_idx].min()) if len(network.smelters) else 0
         if earliest_fill + smelter.fill_min + drive > latest:
             continue
         if max(earliest, earliest_fill + smelter.fill_min + drive) + back_home > last_shift:
@@ -211,11 +165,15 @@ def _order_exclusion(
                 prod.smelter_id,
                 drive,
                 float(travel.km[s_idx, c_idx]),
-                hold_limit,
-                math.floor(source_latest_fill),
+                int(min(hold, 10**6)),
+                math.floor(
+                    min(
+                        latest - drive - smelter.fill_min, minutes(smelter.close) - smelter.fill_min
+                    )
+                ),
             )
         )
-    if not in_reach:
+    if not any_in_reach:
         return "thermal_reach", earliest, latest, required, []
     if not sources:
         return "window", earliest, latest, required, []
@@ -243,9 +201,7 @@ def build_jobs(network: Network, travel: TravelMatrix) -> JobBook:
     for order in network.day_orders:
         if order.tonnes <= 1e-9:
             continue
-        reason, earliest, latest, required, sources = _order_exclusion(
-            network, order, travel, ladle_t
-        )
+        reason, earliest, latest, required, sources = _order_exclusion(network, order, travel)
         if reason is not None:
             excluded.append(
                 Exclusion(order.order_id, order.caster_id, order.alloy, order.tonnes, reason)

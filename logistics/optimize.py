@@ -10,7 +10,7 @@ into trips (:func:`_cut_routes`): posting it in the model (``empty_before_pickup
 made the first solution 28× slower on the Pearl River Delta day (23.9 s against 0.84 s
 for 780 nodes, ortools 9.15, 2 cores). The objective, in fen (0.01 CNY):
 truck-km × ``cost_per_km`` + truck-minutes × ``cost_per_h``/60 + the penalty of every
-job left out (:func:`logistics.jobs.unserved_penalty_per_t` × tonnes).
+job left out (:func:`logistics.prices.unserved_penalty_per_t` × tonnes).
 
 The routes found are re-timed by :mod:`logistics.schedule` (fill bays, late fills,
 tap temperatures), so the optimiser decides *who carries what in which order*.
@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from logistics.assign import Assignment
-from logistics.jobs import Job, ceil_minutes, unserved_penalty_per_t
+from logistics.jobs import Job, ceil_minutes
 from logistics.model import Network
+from logistics.prices import unserved_penalty_per_t
 from logistics.routing_core import (
     DELIVERY,
     PICKUP,
@@ -202,7 +203,6 @@ def optimize(
     time_limit_s: float,
     on_solution: Callable[[float, int], None] | None = None,
     initial_trips: dict[str, list[list[str]]] | None = None,
-    exact_trip_rule: bool = False,
 ) -> tuple[list[TruckRoute], RoutingResult]:
     """Route the assigned jobs with OR-Tools and cut the routes into trips.
 
@@ -220,8 +220,6 @@ def optimize(
         Progress callback ``(seconds, objective)``.
     initial_trips : dict, optional
         ``truck_id -> [[job_id, ...] per trip]`` (pour order) to start the search from.
-    exact_trip_rule : bool
-        Post "return empty before refilling" in the model (slower, exact).
 
     Returns
     -------
@@ -230,8 +228,6 @@ def optimize(
         timings).
     """
     problem, truck_ids, pair_assignments = build_problem(ctx, assignments, states)
-    if exact_trip_rule:
-        problem = replace(problem, empty_before_pickup=True)
     job_of_pickup = {p.pickup: a.job for p, a in zip(problem.pairs, pair_assignments, strict=True)}
     smelter_of_pickup = {
         p.pickup: a.source.smelter_id for p, a in zip(problem.pairs, pair_assignments, strict=True)

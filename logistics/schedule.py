@@ -20,6 +20,7 @@ to do with it.
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass, field
 
 from logistics.geo import TravelMatrix
@@ -133,7 +134,7 @@ def _time_trip(
     fills: list[tuple[int, int]] = []
     t = at_smelter
     for position, job in enumerate(jobs):
-        start = max(t, int(-(-open_ // 1)), ctx.releases.get(job.job_id, 0)) + (
+        start = max(t, math.ceil(open_), ctx.releases.get(job.job_id, 0)) + (
             fill_offset if position == 0 else 0
         )
         start = bays.earliest_start(smelter_id, start, fill_min)

@@ -19,7 +19,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from logistics.assign import Assignment, assign_smelters
 from logistics.errors import PlanningError
@@ -30,11 +30,11 @@ from logistics.jobs import (
     JobBook,
     build_jobs,
     ceil_minutes,
-    unserved_penalty_per_t,
 )
 from logistics.model import Network
 from logistics.optimize import optimize
 from logistics.plan import EXCLUDED_REASONS, UNSERVED_REASONS, Plan, Run, Unserved
+from logistics.prices import superheat_cost_per_c_t, unserved_penalty_per_t
 from logistics.schedule import (
     BayBook,
     ScheduleContext,
@@ -110,7 +110,7 @@ def _route_cost_of(network: Network, travel: TravelMatrix, runs: Sequence[TimedR
 
 
 def _superheat_cny(network: Network, runs: Sequence[TimedRun]) -> float:
-    rate = network.params.economics.superheat_cost_per_c_t
+    rate = superheat_cost_per_c_t(network.params)
     total = 0.0
     for r in runs:
         prod = network.production_by_key[(r.smelter_id, r.job.alloy)]
@@ -278,8 +278,6 @@ def _to_runs(network: Network, trips: Sequence[TimedTrip], fixed: Sequence[Run])
 
 
 def _with_id(run: Run, run_id: str) -> Run:
-    from dataclasses import replace
-
     return replace(run, run_id=run_id)
 
 
@@ -384,8 +382,8 @@ def solve(
             dropped_by_router=len(result.dropped) // 2,
             left_off_by_scheduler=len(dropped),
         )
-        opt_value = _plan_value(network, travel, opt_runs, book, left_opt)
-        greedy_value = _plan_value(network, travel, greedy_runs, book, greedy_left)
+        opt_value = _plan_value(network, travel, opt_runs, book)
+        greedy_value = _plan_value(network, travel, greedy_runs, book)
         stats["objective_cny"] = round(opt_value, 2)
         stats["greedy_objective_cny"] = round(greedy_value, 2)
         if opt_value <= greedy_value:
@@ -418,13 +416,11 @@ def _plan_value(
     travel: TravelMatrix,
     runs: Sequence[TimedRun],
     book: JobBook,
-    left: Sequence[Job],
 ) -> float:
     """Objective in CNY: route cost + superheat + penalty of jobs left unserved."""
     penalty = unserved_penalty_per_t(network.params)
     served = {r.job.job_id for r in runs}
     unserved_t = sum(j.tonnes for j in book.jobs if j.job_id not in served)
-    del left
     return (
         _route_cost_of(network, travel, runs)["route_cost_cny"]
         + _superheat_cny(network, runs)
