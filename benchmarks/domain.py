@@ -91,11 +91,19 @@ def peak_rss_mb() -> float:
     return rss / 1024.0 if sys.platform != "darwin" else rss / 2**20
 
 
+def children_peak_rss_mb() -> float:
+    """Largest peak resident set of the worker processes this process waited for, MiB."""
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return rss / 1024.0 if sys.platform != "darwin" else rss / 2**20
+
+
 def _text_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [{k: "" if v is None else str(v) for k, v in row.items()} for row in rows]
 
 
-def run_case(network_dir: Path, solver: str, time_limit_s: float) -> dict[str, Any]:
+def run_case(
+    network_dir: Path, solver: str, time_limit_s: float, workers: int = 1
+) -> dict[str, Any]:
     """Load, plan and check one network with one solver, in this process.
 
     Parameters
@@ -106,11 +114,15 @@ def run_case(network_dir: Path, solver: str, time_limit_s: float) -> dict[str, A
         ``greedy`` or ``ortools``.
     time_limit_s : float
         Optimiser time limit, seconds.
+    workers : int
+        Processes for a day split into smelter clusters.
 
     Returns
     -------
     dict
-        Timings (s), peak memory (MiB), runs, violations, delivered share, route cost.
+        Timings (s), peak memory (MiB: this process plus ``workers`` × the largest
+        worker, an upper bound when the day is split), runs, violations, delivered
+        share, route cost.
     """
     from logistics.check import check_plan
     from logistics.loader import load_network
@@ -120,7 +132,7 @@ def run_case(network_dir: Path, solver: str, time_limit_s: float) -> dict[str, A
     started = time.perf_counter()
     network = load_network(network_dir)
     loaded = time.perf_counter()
-    plan = solve(network, solver=solver, time_limit_s=time_limit_s)
+    plan = solve(network, solver=solver, time_limit_s=time_limit_s, workers=workers)
     solved = time.perf_counter()
     report = check_plan(network, _text_rows(run_rows(plan)), _text_rows(unserved_rows(plan)))
     checked = time.perf_counter()
@@ -133,7 +145,9 @@ def run_case(network_dir: Path, solver: str, time_limit_s: float) -> dict[str, A
         "solve_s": round(solved - loaded, 2),
         "check_s": round(checked - solved, 2),
         "wall_s": round(checked - started, 2),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb() + workers * children_peak_rss_mb(), 1),
+        "parts": plan.solver.get("parts"),
+        "workers": workers,
         "violations": len(report.violations),
         "violation_rules": json.dumps(report.summary()),
         "delivered_share": summary.get("delivered_share_of_servable"),
@@ -151,7 +165,11 @@ def _child_env() -> dict[str, str]:
 
 
 def run_case_subprocess(
-    network_dir: Path, solver: str, time_limit_s: float, timeout_s: float | None = None
+    network_dir: Path,
+    solver: str,
+    time_limit_s: float,
+    timeout_s: float | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Run :func:`run_case` in a fresh Python process and return its result.
 
@@ -165,6 +183,8 @@ def run_case_subprocess(
         str(network_dir),
         solver,
         str(time_limit_s),
+        "--workers",
+        str(workers),
     ]
     timeout = timeout_s if timeout_s is not None else 4 * time_limit_s + 600
     try:
@@ -187,6 +207,7 @@ def run_ladder(
     seed: int = 0,
     solvers: tuple[str, ...] = SOLVERS,
     on_row: Any = None,
+    workers: int = 1,
 ) -> list[dict[str, Any]]:
     """Generate, plan and check every size with every solver.
 
@@ -202,6 +223,8 @@ def run_ladder(
         Solvers to run; ``greedy`` first gives the cost ratio its baseline.
     on_row : callable, optional
         Called with each result row as it is made (progress output).
+    workers : int
+        Processes the optimiser may use for a day split into smelter clusters.
 
     Returns
     -------
@@ -234,7 +257,7 @@ def run_ladder(
             greedy_cost = None
             for solver in solvers:
                 log.info("ladder: %d runs, %s, %.0f s", runs, solver, limit)
-                result = run_case_subprocess(folder, solver, limit)
+                result = run_case_subprocess(folder, solver, limit, workers=workers)
                 row: dict[str, Any] = {
                     "size_runs": runs,
                     "tonnes": shape["tonnes"],
@@ -262,12 +285,13 @@ def run_ladder(
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run one domain ladder case (internal).")
     parser.add_argument("--case", nargs=3, metavar=("NETWORK", "SOLVER", "LIMIT_S"))
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
     if not args.case:
         parser.error("use `python -m benchmarks domain` for the ladder")
     logging.basicConfig(level=logging.WARNING)
     folder, solver, limit = args.case
-    print(json.dumps(run_case(Path(folder), solver, float(limit))))
+    print(json.dumps(run_case(Path(folder), solver, float(limit), workers=args.workers)))
     return 0
 
 

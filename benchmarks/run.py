@@ -469,7 +469,13 @@ def _domain(args: argparse.Namespace, command: str) -> int:
             flush=True,
         )
 
-    rows = run_ladder(sizes, time_limit_s=args.time_limit, seed=args.seed, on_row=progress)
+    rows = run_ladder(
+        sizes,
+        time_limit_s=args.time_limit,
+        seed=args.seed,
+        on_row=progress,
+        workers=args.workers,
+    )
     if not args.dry:
         dated, md = write_results(
             "domain",
@@ -482,10 +488,13 @@ def _domain(args: argparse.Namespace, command: str) -> int:
                 if args.time_limit
                 else "per size (30/60/120/300 s)",
                 "generator seed": args.seed,
+                "optimiser workers": args.workers,
             },
             notes=[
                 "Wall = load + solve + check to a checked plan; peak = the case's own "
-                "process peak resident set (VmHWM), OR-Tools C++ memory included. "
+                "process peak resident set (VmHWM), OR-Tools C++ memory included, plus "
+                "workers × the largest worker process's peak when the day is split into "
+                "parts (an upper bound: the workers run at the same time). "
                 "cost_ratio_to_greedy compares route cost only; the two solvers rarely "
                 "deliver the same tonnes, so read it with delivered_share and the cost per "
                 "delivered tonne.",
@@ -539,6 +548,12 @@ def build_parser() -> argparse.ArgumentParser:
     dom.add_argument("--sizes", default="100,300,1000,2000", help="ladle runs per day")
     dom.add_argument("--time-limit", type=float, default=None, help="optimiser seconds")
     dom.add_argument("--seed", type=int, default=0)
+    dom.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="optimiser processes for days split into parts (default: CPUs, at most 4)",
+    )
     common(dom)
 
     every = sub.add_parser("all", help="every literature set, then the domain ladder")
@@ -579,7 +594,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
     )
     dom = build_parser().parse_args(
-        ["domain", "--results-dir", args.results_dir, *(["--dry"] if args.dry else [])]
+        [
+            "domain",
+            "--results-dir",
+            args.results_dir,
+            *(["--dry"] if args.dry else []),
+        ]
     )
     status = _literature(lit, command)
     return max(status, _domain(dom, command))

@@ -145,6 +145,12 @@ def plan(
     solver: Annotated[
         str, typer.Option(help="'ortools' (optimiser) or 'greedy' (dispatcher baseline).")
     ] = "ortools",
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes for a large day split into smelter clusters (default: CPUs, at most 4)."
+        ),
+    ] = None,
     out_dir: Annotated[
         Path | None,
         typer.Option("--out", help="Plan folder to write (default plans/<network>-<date>)."),
@@ -163,6 +169,9 @@ def plan(
         raise InputError(_option_problem("--solver", f"use one of {', '.join(SOLVERS)}"))
     if time_limit <= 0:
         raise InputError(_option_problem("--time-limit", "must be positive"))
+    if workers is not None and workers < 1:
+        raise InputError(_option_problem("--workers", "must be at least 1"))
+    workers = workers or min(4, os.cpu_count() or 1)
     network = _load(network_dir, _parse_date(date_), orders, set_ or [])
     target = out_dir or Path("plans") / f"{network.name}-{network.plan_date.isoformat()}"
     with Progress(
@@ -186,7 +195,9 @@ def plan(
                 label = f"searching routes (limit {time_limit:.0f} s)"
             bar.update(task, description=label)
 
-        result = solve(network, solver=solver, time_limit_s=time_limit, progress=progress)
+        result = solve(
+            network, solver=solver, time_limit_s=time_limit, progress=progress, workers=workers
+        )
         bar.update(task, description="checking the plan independently")
         report = check_plan(
             network, _rows_as_text(run_rows(result)), _rows_as_text(unserved_rows(result))

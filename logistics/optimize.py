@@ -19,12 +19,16 @@ tap temperatures), so the optimiser decides *who carries what in which order*.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from logistics.assign import Assignment
+from logistics.decompose import TARGET_JOBS, bins_for_workers, partition_day
 from logistics.jobs import Job, ceil_minutes
 from logistics.model import Network
 from logistics.prices import unserved_penalty_per_t
@@ -195,6 +199,58 @@ def _cut_routes(
     return routes
 
 
+def _solve_bin(
+    tasks: list[tuple[RoutingProblem, list[list[int]] | None, float]],
+) -> list[RoutingResult]:
+    """Solve parts one after another (runs in a worker process; plain data in and out)."""
+    return [
+        solve_routing(problem, time_limit_s=seconds, initial_routes=initial)
+        for problem, initial, seconds in tasks
+    ]
+
+
+def _initial_routes(
+    problem_pairs: tuple[Pair, ...],
+    pair_assignments: list[Assignment],
+    truck_ids: list[str],
+    initial_trips: dict[str, list[list[str]]] | None,
+) -> list[list[int]] | None:
+    if initial_trips is None:
+        return None
+    pair_of_job = {a.job.job_id: p for p, a in zip(problem_pairs, pair_assignments, strict=True)}
+    routes = []
+    for truck_id in truck_ids:
+        route: list[int] = []
+        for trip in initial_trips.get(truck_id, []):
+            pairs = [pair_of_job[j] for j in trip if j in pair_of_job]
+            route += [p.pickup for p in pairs] + [p.delivery for p in pairs]
+        routes.append(route)
+    return routes
+
+
+def _merge_results(results: list[RoutingResult], wall_s: float) -> RoutingResult:
+    """One result for the day from its parts (routes are not merged: vehicles differ)."""
+    if not results:
+        return RoutingResult(routes=[], dropped=[], status="no_jobs", objective=0, wall_s=wall_s)
+    if len(results) == 1:
+        return results[0]
+    statuses = sorted({r.status for r in results})
+    firsts = [r.first_solution_s for r in results if r.first_solution_s is not None]
+    accepted = [r.initial_accepted for r in results if r.initial_accepted is not None]
+    return RoutingResult(
+        routes=[],
+        dropped=[n for r in results for n in r.dropped],
+        status="+".join(statuses),
+        objective=None
+        if any(r.objective is None for r in results)
+        else sum(r.objective for r in results),
+        wall_s=wall_s,
+        first_solution_s=max(firsts) if firsts else None,
+        solutions=sum(r.solutions for r in results),
+        initial_accepted=all(accepted) if accepted else None,
+    )
+
+
 def optimize(
     ctx: ScheduleContext,
     assignments: tuple[Assignment, ...],
@@ -203,8 +259,15 @@ def optimize(
     time_limit_s: float,
     on_solution: Callable[[float, int], None] | None = None,
     initial_trips: dict[str, list[list[str]]] | None = None,
-) -> tuple[list[TruckRoute], RoutingResult]:
+    workers: int = 1,
+    target_jobs: int = TARGET_JOBS,
+) -> tuple[list[TruckRoute], RoutingResult, int]:
     """Route the assigned jobs with OR-Tools and cut the routes into trips.
+
+    A day of more than ``1.5 × target_jobs`` jobs is split into smelter clusters
+    (:func:`logistics.decompose.partition_day`), each routed as its own model; with
+    ``workers > 1`` the parts run in that many processes, each sharing the time limit
+    among its parts in proportion to their jobs.
 
     Parameters
     ----------
@@ -215,37 +278,67 @@ def optimize(
     states : dict
         Truck states the routes start from.
     time_limit_s : float
-        Search limit, seconds.
+        Search limit, seconds (wall clock, for the whole day).
     on_solution : callable, optional
-        Progress callback ``(seconds, objective)``.
+        Progress callback ``(seconds, objective)`` (a day routed in one model only).
     initial_trips : dict, optional
         ``truck_id -> [[job_id, ...] per trip]`` (pour order) to start the search from.
+    workers : int
+        Processes for the parts of a split day.
+    target_jobs : int
+        Jobs per part when a day is split.
 
     Returns
     -------
-    (list of TruckRoute, RoutingResult)
-        Trips per truck in route order, and the raw routing result (status, objective,
-        timings).
+    (list of TruckRoute, RoutingResult, int)
+        Trips per truck in route order; the routing result (status, objective,
+        timings; summed over parts); the number of parts.
     """
-    problem, truck_ids, pair_assignments = build_problem(ctx, assignments, states)
-    job_of_pickup = {p.pickup: a.job for p, a in zip(problem.pairs, pair_assignments, strict=True)}
-    smelter_of_pickup = {
-        p.pickup: a.source.smelter_id for p, a in zip(problem.pairs, pair_assignments, strict=True)
-    }
-    initial = None
-    if initial_trips is not None:
-        pair_of_job = {
-            a.job.job_id: p for p, a in zip(problem.pairs, pair_assignments, strict=True)
+    started = time.perf_counter()
+    parts = partition_day(ctx.travel, assignments, states, initial_trips, target_jobs=target_jobs)
+    parts = [p for p in parts if p.truck_ids]
+    built = []
+    for part in parts:
+        problem, truck_ids, pair_assignments = build_problem(
+            ctx, part.assignments, {t: states[t] for t in part.truck_ids}
+        )
+        initial = _initial_routes(problem.pairs, pair_assignments, truck_ids, initial_trips)
+        built.append((problem, truck_ids, pair_assignments, initial))
+    remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
+    results: list[RoutingResult | None] = [None] * len(built)
+    if len(built) == 1:
+        problem, _, _, initial = built[0]
+        results[0] = solve_routing(
+            problem, time_limit_s=remaining, on_solution=on_solution, initial_routes=initial
+        )
+    elif built:
+        sizes = [len(b[2]) for b in built]
+        bins = bins_for_workers(sizes, workers)
+        tasks = []
+        for b in bins:
+            share = sum(sizes[j] for j in b)
+            tasks.append(
+                [(built[i][0], built[i][3], max(1.0, remaining * sizes[i] / share)) for i in b]
+            )
+        if len(bins) == 1:
+            outputs = [_solve_bin(tasks[0])]
+        else:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=len(bins), mp_context=context) as pool:
+                outputs = list(pool.map(_solve_bin, tasks))
+        for b, out in zip(bins, outputs, strict=True):
+            for i, result in zip(b, out, strict=True):
+                results[i] = result
+    routes: list[TruckRoute] = []
+    for (problem, truck_ids, pair_assignments, _), result in zip(built, results, strict=True):
+        assert result is not None
+        job_of_pickup = {
+            p.pickup: a.job for p, a in zip(problem.pairs, pair_assignments, strict=True)
         }
-        initial = []
-        for truck_id in truck_ids:
-            route: list[int] = []
-            for trip in initial_trips.get(truck_id, []):
-                pairs = [pair_of_job[j] for j in trip if j in pair_of_job]
-                route += [p.pickup for p in pairs] + [p.delivery for p in pairs]
-            initial.append(route)
-    result = solve_routing(
-        problem, time_limit_s=time_limit_s, on_solution=on_solution, initial_routes=initial
-    )
-    routes = _cut_routes(problem, result, truck_ids, job_of_pickup, smelter_of_pickup)
-    return routes, result
+        smelter_of_pickup = {
+            p.pickup: a.source.smelter_id
+            for p, a in zip(problem.pairs, pair_assignments, strict=True)
+        }
+        routes += _cut_routes(problem, result, truck_ids, job_of_pickup, smelter_of_pickup)
+    merged = _merge_results([r for r in results if r is not None], time.perf_counter() - started)
+    return routes, merged, len(built)

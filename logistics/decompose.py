@@ -1,0 +1,155 @@
+"""Split a large ladle day into smelter clusters that can be routed apart.
+
+One OR-Tools model of a whole day stops converging at about 1,000 ladle runs on two
+cores: at 120 s the search from scratch delivered 88 % of the tonnes against the
+dispatcher's 96 %, and the search started from the dispatcher's plan was still at 96 %
+of its cost (ladder day of 1,000 runs, seed 0, ortools 9.15). ``../shared/design.md``
+measured the price of splitting a day by smelter cluster at 3–6 % against one model
+that has converged.
+
+The split keeps every coupling between parts out of the parts:
+
+* jobs go with the smelter that fills them (:mod:`logistics.assign` fixed it), so fill
+  bays and production — both per smelter — never span two parts;
+* smelters are merged into clusters of nearby smelters (closest pair first) until the
+  clusters are about ``target_jobs`` jobs each; a smelter is never split;
+* each truck joins one cluster: the one where the starting plan (the dispatcher's)
+  filled most of its ladles, or else the cluster nearest to where it starts the day.
+
+A truck therefore fills at the smelters of one cluster all day; that is the quality
+cost of the split (measured in ``benchmarks/README.md``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from logistics.assign import Assignment
+from logistics.geo import TravelMatrix
+from logistics.schedule import TruckState
+
+#: Jobs per part the day is cut into (the 300-run ladder day, about 300 jobs, settles
+#: within 60 s in one model).
+TARGET_JOBS = 250
+
+
+@dataclass(frozen=True)
+class Part:
+    """One cluster of the day: its smelters, its trucks and the jobs they fill."""
+
+    smelter_ids: tuple[str, ...]
+    truck_ids: tuple[str, ...]
+    assignments: tuple[Assignment, ...]
+
+
+def _cluster_smelters(
+    travel: TravelMatrix, jobs_at: Counter[str], clusters_wanted: int, cap: float
+) -> list[list[str]]:
+    """Merge the closest clusters of smelters (single linkage, road km) up to a size cap."""
+    clusters = [[s] for s in sorted(jobs_at)]
+    size = [jobs_at[s] for s in sorted(jobs_at)]
+
+    def gap(a: list[str], b: list[str]) -> float:
+        return min(float(travel.km[travel.smelter(x), travel.smelter(y)]) for x in a for y in b)
+
+    while len(clusters) > clusters_wanted:
+        best = None
+        for i in range(len(clusters)):
+            for j in range(i + 1, len(clusters)):
+                if size[i] + size[j] > cap:
+                    continue
+                d = gap(clusters[i], clusters[j])
+                if best is None or d < best[0]:
+                    best = (d, i, j)
+        if best is None:
+            break
+        _, i, j = best
+        clusters[i] += clusters.pop(j)
+        size[i] += size.pop(j)
+    return clusters
+
+
+def partition_day(
+    travel: TravelMatrix,
+    assignments: tuple[Assignment, ...],
+    states: dict[str, TruckState],
+    start_trips: dict[str, list[list[str]]] | None = None,
+    *,
+    target_jobs: int = TARGET_JOBS,
+) -> list[Part]:
+    """Cut a day into smelter clusters of about ``target_jobs`` jobs each.
+
+    Parameters
+    ----------
+    travel : TravelMatrix
+        Road km between sites (clusters merge the closest smelters first).
+    assignments : tuple of Assignment
+        Jobs with the smelter that fills them.
+    states : dict
+        ``truck_id -> TruckState``: where each truck starts.
+    start_trips : dict, optional
+        ``truck_id -> [[job_id, ...] per trip]`` of a starting plan; a truck joins the
+        cluster where that plan filled most of its ladles.
+    target_jobs : int
+        Jobs per part wanted; a day with fewer than ``1.5 × target_jobs`` jobs stays
+        whole.
+
+    Returns
+    -------
+    list of Part
+        Every job in exactly one part, every truck in exactly one part, parts without
+        jobs left out. A single part means the day was not split.
+    """
+    jobs_at: Counter[str] = Counter(a.source.smelter_id for a in assignments)
+    if not jobs_at:
+        return []
+    wanted = max(1, round(len(assignments) / target_jobs))
+    if len(assignments) < 1.5 * target_jobs or wanted == 1 or len(jobs_at) == 1:
+        return [Part(tuple(sorted(jobs_at)), tuple(states), tuple(assignments))]
+    clusters = _cluster_smelters(
+        travel, jobs_at, wanted, cap=1.5 * math.ceil(len(assignments) / wanted)
+    )
+    cluster_of = {s: k for k, members in enumerate(clusters) for s in members}
+    smelter_of_job = {a.job.job_id: a.source.smelter_id for a in assignments}
+
+    trucks_of: list[list[str]] = [[] for _ in clusters]
+    for truck_id, state in states.items():
+        filled = Counter(
+            cluster_of[smelter_of_job[job_id]]
+            for trip in (start_trips or {}).get(truck_id, [])
+            for job_id in trip
+            if job_id in smelter_of_job
+        )
+        if filled:
+            k = max(filled, key=lambda c: (filled[c], -c))
+        else:
+            k = min(
+                range(len(clusters)),
+                key=lambda c: min(
+                    float(travel.km[state.location, travel.smelter(s)]) for s in clusters[c]
+                ),
+            )
+        trucks_of[k].append(truck_id)
+
+    parts = []
+    for k, members in enumerate(clusters):
+        mine = tuple(a for a in assignments if cluster_of[a.source.smelter_id] == k)
+        parts.append(Part(tuple(sorted(members)), tuple(trucks_of[k]), mine))
+    return parts
+
+
+def bins_for_workers(sizes: list[int], workers: int) -> list[list[int]]:
+    """Pack parts into ``workers`` bins, largest first into the lightest bin (LPT).
+
+    Returns the part indices of each non-empty bin; each bin runs on one core, its parts
+    one after another, sharing the time limit in proportion to their jobs.
+    """
+    bins: list[list[int]] = [[] for _ in range(max(1, workers))]
+    load = [0] * len(bins)
+    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        b = load.index(min(load))
+        bins[b].append(i)
+        load[b] += sizes[i]
+    return [b for b in bins if b]
