@@ -122,8 +122,14 @@ def _time_trip(
     bays: BayBook,
     not_before: int,
     fill_offset: int,
+    taps: bool = True,
 ) -> TimedTrip | int:
-    """Time one trip; the trip or the position of the first job that cannot be served."""
+    """Time one trip; the trip or the position of the first job that cannot be served.
+
+    With ``taps=False`` the hold limit is not tested (tap and arrival temperatures are
+    placeholders): the timing only tells how long the first ladle would wait at its
+    caster, i.e. how much later the fills can start.
+    """
     network = ctx.network
     truck = state.truck
     smelter = network.smelter_by_id[smelter_id]
@@ -157,8 +163,12 @@ def _time_trip(
         prod = network.production_by_key[(smelter_id, job.alloy)]
         fill_start, fill_end = fills[position]
         hold_h = (pour_start - fill_end) / 60.0
-        tap = choose_tap_c(
-            hold_h, job.required_c, prod.tap_min_c, prod.tap_max_c, truck.tau_h, ambient
+        tap = (
+            choose_tap_c(
+                hold_h, job.required_c, prod.tap_min_c, prod.tap_max_c, truck.tau_h, ambient
+            )
+            if taps
+            else prod.tap_max_c
         )
         if tap is None:
             return position
@@ -220,18 +230,26 @@ def time_trip(
     kept = list(jobs)
     dropped: list[Job] = []
     while kept:
-        result = _time_trip(ctx, state, smelter_id, tuple(kept), bays, not_before, 0)
+        trip = tuple(kept)
+        early = _time_trip(ctx, state, smelter_id, trip, bays, not_before, 0, taps=False)
+        if isinstance(early, int):
+            dropped.append(kept.pop(early))
+            continue
+        # Fill as late as the pours allow: the first ladle's wait at its caster is how
+        # much later the fills can start without moving any pour.
+        result: TimedTrip | int | None = None
+        wait = early.runs[0].pour_start - early.runs[0].arrive
+        if wait > 0:
+            late = _time_trip(ctx, state, smelter_id, trip, bays, not_before, wait)
+            if not isinstance(late, int) and all(
+                a.pour_start <= b.pour_start for a, b in zip(late.runs, early.runs, strict=True)
+            ):
+                result = late
+        if result is None:
+            result = _time_trip(ctx, state, smelter_id, trip, bays, not_before, 0)
         if isinstance(result, int):
             dropped.append(kept.pop(result))
             continue
-        first = result.runs[0]
-        wait = first.pour_start - first.arrive
-        if wait > 0:
-            late = _time_trip(ctx, state, smelter_id, tuple(kept), bays, not_before, wait)
-            if not isinstance(late, int) and all(
-                a.pour_start <= b.pour_start for a, b in zip(late.runs, result.runs, strict=True)
-            ):
-                result = late
         return result, tuple(dropped)
     return None, tuple(dropped)
 
