@@ -375,6 +375,7 @@ def _literature(args: argparse.Namespace, command: str) -> int:
         vehicle_cost=vehicle_cost,
         first_solution=args.first_solution,
         metaheuristic=args.metaheuristic,
+        operator_bandit=not args.no_bandit,
     )
     peers: list[str] = []
     if args.peers:
@@ -486,7 +487,7 @@ def _domain(args: argparse.Namespace, command: str) -> int:
                 "sizes (ladle runs)": ", ".join(map(str, sizes)),
                 "time limit": f"{args.time_limit:g} s"
                 if args.time_limit
-                else "per size (30/60/120/300 s)",
+                else "per size (30/60/110/285 s)",
                 "generator seed": args.seed,
                 "optimiser workers": args.workers,
             },
@@ -542,6 +543,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lit.add_argument("--first-solution", default=Config.first_solution)
     lit.add_argument("--metaheuristic", default=Config.metaheuristic)
+    lit.add_argument(
+        "--no-bandit",
+        action="store_true",
+        help="search without the bandit operator choice (the ladle planner's setting)",
+    )
     common(lit)
 
     dom = sub.add_parser("domain", help="synthetic ladle days of growing size")

@@ -1,18 +1,20 @@
 """Split a large ladle day into smelter clusters that can be routed apart.
 
-One OR-Tools model of a whole day stops converging at about 1,000 ladle runs on two
-cores: at 120 s the search from scratch delivered 88 % of the tonnes against the
-dispatcher's 96 %, and the search started from the dispatcher's plan was still at 96 %
-of its cost (ladder day of 1,000 runs, seed 0, ortools 9.15). ``../shared/design.md``
-measured the price of splitting a day by smelter cluster at 3–6 % against one model
-that has converged.
+One OR-Tools model of a whole day stops converging at about 1,000 ladle runs: at 120 s
+the search from scratch delivered 88 % of the tonnes against the dispatcher's 96 %,
+and the search started from the dispatcher's plan ended at 97 % of its route cost
+(ladder day of 1,000 runs, seed 0, ortools 9.15, 2 cores). Two parts of ~500 jobs, one
+per core, ended at 81 %. ``../shared/design.md`` measured the price of splitting a day
+by smelter cluster at 3–6 % against one model that has converged; parts too small lose
+more than they gain (see :data:`TARGET_JOBS`).
 
 The split keeps every coupling between parts out of the parts:
 
 * jobs go with the smelter that fills them (:mod:`logistics.assign` fixed it), so fill
   bays and production — both per smelter — never span two parts;
-* smelters are merged into clusters of nearby smelters (closest pair first) until the
-  clusters are about ``target_jobs`` jobs each; a smelter is never split;
+* smelters are merged into clusters of nearby smelters (closest pair first) until
+  there are ``ceil(jobs / target_jobs)`` clusters (none more than 1.5 times the even
+  share); a smelter is never split;
 * each truck joins one cluster: the one where the starting plan (the dispatcher's)
   filled most of its ladles, or else the cluster nearest to where it starts the day.
 
@@ -30,9 +32,11 @@ from logistics.assign import Assignment
 from logistics.geo import TravelMatrix
 from logistics.schedule import TruckState
 
-#: Jobs per part the day is cut into (the 300-run ladder day, about 300 jobs, settles
-#: within 60 s in one model).
-TARGET_JOBS = 250
+#: Most jobs routed in one model. Measured with 2 workers against the dispatcher's
+#: route cost (ladder days, seed 0): 1,000 runs at 110 s (917k CNY) — one model 887k,
+#: 2 parts 743k, 3 parts 766k, 4 parts 774k, 8 parts 812k; 2,000 runs at 285 s
+#: (1,597k) — 5 parts (500 jobs wanted) 1,378k, 4 parts (700 wanted) 1,303k.
+TARGET_JOBS = 700
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,9 @@ def partition_day(
         ``truck_id -> [[job_id, ...] per trip]`` of a starting plan; a truck joins the
         cluster where that plan filled most of its ladles.
     target_jobs : int
-        Jobs per part wanted; a day with fewer than ``1.5 × target_jobs`` jobs stays
-        whole.
+        Most jobs per part wanted; a day of at most ``target_jobs`` jobs stays whole,
+        a larger one is cut into ``ceil(jobs / target_jobs)`` clusters where the
+        smelters allow.
 
     Returns
     -------
@@ -105,8 +110,8 @@ def partition_day(
     jobs_at: Counter[str] = Counter(a.source.smelter_id for a in assignments)
     if not jobs_at:
         return []
-    wanted = max(1, round(len(assignments) / target_jobs))
-    if len(assignments) < 1.5 * target_jobs or wanted == 1 or len(jobs_at) == 1:
+    wanted = math.ceil(len(assignments) / target_jobs)
+    if wanted <= 1 or len(jobs_at) == 1:
         return [Part(tuple(sorted(jobs_at)), tuple(states), tuple(assignments))]
     clusters = _cluster_smelters(
         travel, jobs_at, wanted, cap=1.5 * math.ceil(len(assignments) / wanted)

@@ -200,13 +200,22 @@ def _cut_routes(
 
 
 def _solve_bin(
-    tasks: list[tuple[RoutingProblem, list[list[int]] | None, float]],
+    tasks: list[tuple[RoutingProblem, list[list[int]] | None, int]], deadline: float
 ) -> list[RoutingResult]:
-    """Solve parts one after another (runs in a worker process; plain data in and out)."""
-    return [
-        solve_routing(problem, time_limit_s=seconds, initial_routes=initial)
-        for problem, initial, seconds in tasks
-    ]
+    """Solve parts one after another until ``deadline`` (``time.time()``; in a worker).
+
+    Each part gets the share of the time still left that its jobs (the ``int`` of its
+    task) are of the jobs still to route, so time a part does not need (its search
+    ended early) goes to the parts after it.
+    """
+    results = []
+    for k, (problem, initial, jobs) in enumerate(tasks):
+        left = deadline - time.time()
+        share = jobs / sum(t[2] for t in tasks[k:])
+        results.append(
+            solve_routing(problem, time_limit_s=max(1.0, left * share), initial_routes=initial)
+        )
+    return results
 
 
 def _initial_routes(
@@ -264,7 +273,7 @@ def optimize(
 ) -> tuple[list[TruckRoute], RoutingResult, int]:
     """Route the assigned jobs with OR-Tools and cut the routes into trips.
 
-    A day of more than ``1.5 × target_jobs`` jobs is split into smelter clusters
+    A day of more than ``target_jobs`` jobs is split into smelter clusters
     (:func:`logistics.decompose.partition_day`), each routed as its own model; with
     ``workers > 1`` the parts run in that many processes, each sharing the time limit
     among its parts in proportion to their jobs.
@@ -314,18 +323,14 @@ def optimize(
     elif built:
         sizes = [len(b[2]) for b in built]
         bins = bins_for_workers(sizes, workers)
-        tasks = []
-        for b in bins:
-            share = sum(sizes[j] for j in b)
-            tasks.append(
-                [(built[i][0], built[i][3], max(1.0, remaining * sizes[i] / share)) for i in b]
-            )
+        tasks = [[(built[i][0], built[i][3], sizes[i]) for i in b] for b in bins]
+        deadline = time.time() + remaining
         if len(bins) == 1:
-            outputs = [_solve_bin(tasks[0])]
+            outputs = [_solve_bin(tasks[0], deadline)]
         else:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=len(bins), mp_context=context) as pool:
-                outputs = list(pool.map(_solve_bin, tasks))
+                outputs = list(pool.map(_solve_bin, tasks, [deadline] * len(tasks)))
         for b, out in zip(bins, outputs, strict=True):
             for i, result in zip(b, out, strict=True):
                 results[i] = result

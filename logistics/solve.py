@@ -319,8 +319,7 @@ def solve(
         Processes for a large day split into smelter clusters
         (:mod:`logistics.decompose`); a day routed in one model uses one core.
     part_jobs : int
-        Jobs per part when a day is split; a day of fewer than 1.5 × ``part_jobs`` jobs
-        is routed in one model.
+        Most jobs routed in one model; a larger day is split into smelter clusters.
 
     Returns
     -------
