@@ -289,13 +289,14 @@ def optimize(
     time_limit_s : float
         Search limit, seconds (wall clock, for the whole day).
     on_solution : callable, optional
-        Progress callback ``(seconds, objective)`` (a day routed in one model only).
+        Progress callback ``(seconds, objective)`` at each improving solution (a day
+        routed in one model; the parts of a split day report nothing until they end).
     initial_trips : dict, optional
         ``truck_id -> [[job_id, ...] per trip]`` (pour order) to start the search from.
     workers : int
         Processes for the parts of a split day.
     target_jobs : int
-        Jobs per part when a day is split.
+        Most jobs routed in one model; a larger day is split.
 
     Returns
     -------

@@ -373,6 +373,7 @@ def solve(
             notify("search", seconds)
 
         budget = max(1.0, time_limit_s - (time.perf_counter() - started))
+        notify("search", time.perf_counter() - started)
         routes, result, parts = optimize(
             ctx,
             assignment.assigned,
