@@ -81,3 +81,20 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
     assert not out.exists()
     err = capsys.readouterr().err
     assert "orders.csv, row 2, column 'tonnes'" in err
+
+
+@pytest.mark.parametrize("option", [["--workers", "0"], ["--time-limit", "0"]])
+def test_bad_option_exits_2_and_writes_nothing(tmp_path, capsys, option):
+    import sys
+
+    out = tmp_path / "plan"
+    argv = sys.argv
+    sys.argv = ["molten", "plan", str(TINY), *option, "--out", str(out)]
+    try:
+        with pytest.raises(SystemExit) as stop:
+            main()
+    finally:
+        sys.argv = argv
+    assert stop.value.code == 2
+    assert not out.exists()
+    assert option[0] in capsys.readouterr().err
