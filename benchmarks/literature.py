@@ -64,7 +64,7 @@ class Config:
         OR-Tools strategy names passed through :func:`solve_routing`.
     operator_bandit : bool
         The core's ``operator_bandit`` search option. On by default here: on Li & Lim it
-        took the mean gap at 30 s from 4.20 % to 1.28 %
+        took the mean gap at 30 s from 4.20 % to 0.78 %
         (``results/experiments-2026-11-21.md``); the ladle planner leaves it off because
         it made ladle days worse (see :func:`logistics.routing_core.solve_routing`).
     """

@@ -184,7 +184,7 @@ def solve_routing(
     operator_bandit : bool
         Let OR-Tools choose among its local-search operators by a multi-armed bandit
         (``use_multi_armed_bandit_concatenate_operators``). Measured: Li & Lim at 30 s,
-        mean gap 4.20 % → 1.28 %; but ladle days got worse (see
+        mean gap 4.20 % → 0.78 % (20 of 29 within 1 %); but ladle days got worse (see
         ``benchmarks/results/experiments-2026-11-21.md``), so it is off by default.
 
     Returns
