@@ -171,7 +171,7 @@ def plan(
         raise InputError(_option_problem("--time-limit", "must be positive"))
     if workers is not None and workers < 1:
         raise InputError(_option_problem("--workers", "must be at least 1"))
-    workers = workers or min(4, os.cpu_count() or 1)
+    workers = workers or min(4, _cpus())
     network = _load(network_dir, _parse_date(date_), orders, set_ or [])
     target = out_dir or Path("plans") / f"{network.name}-{network.plan_date.isoformat()}"
     with Progress(
@@ -214,6 +214,14 @@ def plan(
     write_plan(result, target)
     out.print(_summary_table(result, report))
     out.print(f"plan written to [bold]{target}[/bold]")
+
+
+def _cpus() -> int:
+    """CPUs this process may run on (affinity and container limits where the OS says)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def _with_economics(network: Network, result: Any) -> Any:

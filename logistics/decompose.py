@@ -16,7 +16,9 @@ The split keeps every coupling between parts out of the parts:
   there are ``ceil(jobs / target_jobs)`` clusters (none more than 1.5 times the even
   share); a smelter is never split;
 * each truck joins one cluster: the one where the starting plan (the dispatcher's)
-  filled most of its ladles, or else the cluster nearest to where it starts the day.
+  filled most of its ladles, or else the cluster nearest to where it starts the day;
+  then trucks move to clusters left without one or with more than twice the day's
+  jobs per truck.
 
 A truck therefore fills at the smelters of one cluster all day; that is the quality
 cost of the split (measured in ``benchmarks/README.md``).
@@ -104,8 +106,9 @@ def partition_day(
     Returns
     -------
     list of Part
-        Every job in exactly one part, every truck in exactly one part, parts without
-        jobs left out. A single part means the day was not split.
+        Every job in exactly one part, every truck in exactly one part, every part with
+        at least one truck when there are trucks enough. A single part means the day
+        was not split.
     """
     jobs_at: Counter[str] = Counter(a.source.smelter_id for a in assignments)
     if not jobs_at:
@@ -137,12 +140,53 @@ def partition_day(
                 ),
             )
         trucks_of[k].append(truck_id)
+    jobs_of = [sum(jobs_at[s] for s in members) for members in clusters]
+    _rebalance_trucks(travel, states, clusters, jobs_of, trucks_of)
 
     parts = []
     for k, members in enumerate(clusters):
         mine = tuple(a for a in assignments if cluster_of[a.source.smelter_id] == k)
         parts.append(Part(tuple(sorted(members)), tuple(trucks_of[k]), mine))
     return parts
+
+
+def _rebalance_trucks(
+    travel: TravelMatrix,
+    states: dict[str, TruckState],
+    clusters: list[list[str]],
+    jobs_of: list[int],
+    trucks_of: list[list[str]],
+) -> None:
+    """Give every cluster a truck, and trucks to clusters with over twice the day's load.
+
+    The vote by starting plan can leave a small cluster with one truck where the
+    dispatcher used several across clusters. While some cluster has no truck or more than
+    twice the day's jobs per truck, the truck nearest to it moves over from the cluster
+    with the fewest jobs per truck (which keeps at least one).
+    """
+    per_truck = sum(jobs_of) / max(1, sum(len(t) for t in trucks_of))
+
+    def load(c: int) -> float:
+        return jobs_of[c] / len(trucks_of[c]) if trucks_of[c] else math.inf
+
+    for _ in range(sum(len(t) for t in trucks_of)):
+        needy = max(range(len(clusters)), key=load)
+        if load(needy) <= 2 * per_truck:
+            return
+        donors = [c for c in range(len(clusters)) if c != needy and len(trucks_of[c]) > 1]
+        if not donors:
+            return
+        donor = min(donors, key=load)
+        if load(donor) >= per_truck:
+            return
+        truck_id = min(
+            trucks_of[donor],
+            key=lambda t: min(
+                float(travel.km[states[t].location, travel.smelter(s)]) for s in clusters[needy]
+            ),
+        )
+        trucks_of[donor].remove(truck_id)
+        trucks_of[needy].append(truck_id)
 
 
 def bins_for_workers(sizes: list[int], workers: int) -> list[list[int]]:

@@ -23,6 +23,7 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -312,6 +313,8 @@ def optimize(
         problem, truck_ids, pair_assignments = build_problem(
             ctx, part.assignments, {t: states[t] for t in part.truck_ids}
         )
+        if not pair_assignments:
+            continue  # nothing routable here: its jobs are re-inserted after timing
         initial = _initial_routes(problem.pairs, pair_assignments, truck_ids, initial_trips)
         built.append((problem, truck_ids, pair_assignments, initial))
     remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
@@ -326,12 +329,21 @@ def optimize(
         bins = bins_for_workers(sizes, workers)
         tasks = [[(built[i][0], built[i][3], sizes[i]) for i in b] for b in bins]
         deadline = time.time() + remaining
-        if len(bins) == 1:
-            outputs = [_solve_bin(tasks[0], deadline)]
-        else:
+        outputs = None
+        if len(bins) > 1:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=len(bins), mp_context=context) as pool:
-                outputs = list(pool.map(_solve_bin, tasks, [deadline] * len(tasks)))
+            try:
+                with ProcessPoolExecutor(max_workers=len(bins), mp_context=context) as pool:
+                    outputs = list(pool.map(_solve_bin, tasks, [deadline] * len(tasks)))
+            except BrokenProcessPool:
+                # A worker died (out of memory, or a calling script without the
+                # ``if __name__ == "__main__":`` guard that ``spawn`` needs): route the
+                # parts here, one after another, in the time that is left.
+                log.warning("worker processes failed; routing the parts in this process")
+                deadline = max(deadline, time.time() + len(built))
+        if outputs is None:
+            outputs = [_solve_bin([t for task in tasks for t in task], deadline)]
+            bins = [[i for b in bins for i in b]]
         for b, out in zip(bins, outputs, strict=True):
             for i, result in zip(b, out, strict=True):
                 results[i] = result

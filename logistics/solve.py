@@ -318,7 +318,10 @@ def solve(
         ``search`` (value = seconds elapsed), ``done``.
     workers : int
         Processes for a large day split into smelter clusters
-        (:mod:`logistics.decompose`); a day routed in one model uses one core.
+        (:mod:`logistics.decompose`); a day routed in one model uses one core. The
+        processes are started with ``spawn``: a script calling this with
+        ``workers > 1`` needs the ``if __name__ == "__main__":`` guard (without it the
+        parts are routed in this process, one after another).
     part_jobs : int
         Most jobs routed in one model; a larger day is split into smelter clusters.
 

@@ -64,7 +64,11 @@ def test_trucks_join_the_cluster_where_the_starting_plan_filled_them(prd_day):
     assert all(smelter_of[j] in last.smelter_ids for j in its_jobs[:2])
     again = partition_day(travel, assigned, states, start, target_jobs=100)
     owner = next(p for p in again if set(p.smelter_ids) == set(last.smelter_ids))
-    assert set(owner.truck_ids) == set(states)
+    # It keeps most of them; every other cluster gets trucks back for its jobs.
+    assert len(owner.truck_ids) > len(states) / 2
+    assert all(p.truck_ids for p in again)
+    per_truck = len(assigned) / len(states)
+    assert all(len(p.assignments) / len(p.truck_ids) <= 2 * per_truck for p in again)
 
 
 def test_a_small_day_stays_whole(prd_day):
