@@ -61,40 +61,31 @@ def test_csv_columns_are_the_spec_columns(plan_dir):
         assert tuple(next(csv.reader(fh))) == UNSERVED_COLUMNS
 
 
-def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
+def _exit_code(monkeypatch, *args: str) -> int:
+    """Run ``molten`` with the given arguments; the code it exits with."""
+    monkeypatch.setattr("sys.argv", ["molten", *args])
+    with pytest.raises(SystemExit) as stop:
+        main()
+    return stop.value.code
+
+
+def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, monkeypatch):
     import shutil
-    import sys
 
     folder = tmp_path / "net"
     shutil.copytree(TINY, folder)
     orders = (folder / "orders.csv").read_text().replace("O1,C1,ADC12,6,", "O1,C1,ADC12,-6,")
     (folder / "orders.csv").write_text(orders)
     out = tmp_path / "plan"
-    argv = sys.argv
-    sys.argv = ["molten", "plan", str(folder), "--out", str(out)]
-    try:
-        with pytest.raises(SystemExit) as stop:
-            main()
-    finally:
-        sys.argv = argv
-    assert stop.value.code == 2
+    assert _exit_code(monkeypatch, "plan", str(folder), "--out", str(out)) == 2
     assert not out.exists()
     err = capsys.readouterr().err
     assert "orders.csv, row 2, column 'tonnes'" in err
 
 
 @pytest.mark.parametrize("option", [["--workers", "0"], ["--time-limit", "0"]])
-def test_bad_option_exits_2_and_writes_nothing(tmp_path, capsys, option):
-    import sys
-
+def test_bad_option_exits_2_and_writes_nothing(tmp_path, capsys, monkeypatch, option):
     out = tmp_path / "plan"
-    argv = sys.argv
-    sys.argv = ["molten", "plan", str(TINY), *option, "--out", str(out)]
-    try:
-        with pytest.raises(SystemExit) as stop:
-            main()
-    finally:
-        sys.argv = argv
-    assert stop.value.code == 2
+    assert _exit_code(monkeypatch, "plan", str(TINY), *option, "--out", str(out)) == 2
     assert not out.exists()
     assert option[0] in capsys.readouterr().err
