@@ -50,6 +50,11 @@ class Part:
     assignments: tuple[Assignment, ...]
 
 
+def _km_to_cluster(travel: TravelMatrix, location: int, cluster: list[str]) -> float:
+    """Road km from a matrix row to the nearest smelter of a cluster."""
+    return min(float(travel.km[location, travel.smelter(s)]) for s in cluster)
+
+
 def _cluster_smelters(
     travel: TravelMatrix, jobs_at: Counter[str], clusters_wanted: int, cap: float
 ) -> list[list[str]]:
@@ -58,7 +63,7 @@ def _cluster_smelters(
     size = [jobs_at[s] for s in sorted(jobs_at)]
 
     def gap(a: list[str], b: list[str]) -> float:
-        return min(float(travel.km[travel.smelter(x), travel.smelter(y)]) for x in a for y in b)
+        return min(_km_to_cluster(travel, travel.smelter(x), b) for x in a)
 
     while len(clusters) > clusters_wanted:
         best = None
@@ -135,9 +140,7 @@ def partition_day(
         else:
             k = min(
                 range(len(clusters)),
-                key=lambda c: min(
-                    float(travel.km[state.location, travel.smelter(s)]) for s in clusters[c]
-                ),
+                key=lambda c: _km_to_cluster(travel, state.location, clusters[c]),
             )
         trucks_of[k].append(truck_id)
     jobs_of = [sum(jobs_at[s] for s in members) for members in clusters]
@@ -181,9 +184,7 @@ def _rebalance_trucks(
             return
         truck_id = min(
             trucks_of[donor],
-            key=lambda t: min(
-                float(travel.km[states[t].location, travel.smelter(s)]) for s in clusters[needy]
-            ),
+            key=lambda t: _km_to_cluster(travel, states[t].location, clusters[needy]),
         )
         trucks_of[donor].remove(truck_id)
         trucks_of[needy].append(truck_id)

@@ -165,8 +165,7 @@ def _cut_routes(
     problem: RoutingProblem,
     result: RoutingResult,
     truck_ids: list[str],
-    job_of_pickup: dict[int, Job],
-    smelter_of_pickup: dict[int, str],
+    pair_assignments: list[Assignment],
 ) -> list[TruckRoute]:
     """Cut each vehicle's sequence into trips: a block of fills and the pours of *those* fills.
 
@@ -176,6 +175,7 @@ def _cut_routes(
     before the next block, which is what spec §3.2 requires. The scheduler re-times it.
     """
     delivery_of = {p.pickup: p.delivery for p in problem.pairs}
+    assignment_of = {p.pickup: a for p, a in zip(problem.pairs, pair_assignments, strict=True)}
     routes: list[TruckRoute] = []
     for v, route in enumerate(result.routes):
         position = {node: k for k, (node, _) in enumerate(route)}
@@ -193,8 +193,8 @@ def _cut_routes(
         trips = []
         for block in blocks:
             pickups = sorted((p for p, _ in block), key=lambda p: position[delivery_of[p]])
-            jobs = tuple(job_of_pickup[p] for p in pickups)
-            trips.append((smelter_of_pickup[block[0][0]], jobs, block[0][1]))
+            jobs = tuple(assignment_of[p].job for p in pickups)
+            trips.append((assignment_of[block[0][0]].source.smelter_id, jobs, block[0][1]))
         if trips:
             routes.append(TruckRoute(truck_ids[v], tuple(trips)))
     return routes
@@ -350,13 +350,6 @@ def optimize(
     routes: list[TruckRoute] = []
     for (problem, truck_ids, pair_assignments, _), result in zip(built, results, strict=True):
         assert result is not None
-        job_of_pickup = {
-            p.pickup: a.job for p, a in zip(problem.pairs, pair_assignments, strict=True)
-        }
-        smelter_of_pickup = {
-            p.pickup: a.source.smelter_id
-            for p, a in zip(problem.pairs, pair_assignments, strict=True)
-        }
-        routes += _cut_routes(problem, result, truck_ids, job_of_pickup, smelter_of_pickup)
+        routes += _cut_routes(problem, result, truck_ids, pair_assignments)
     merged = _merge_results([r for r in results if r is not None], time.perf_counter() - started)
     return routes, merged, len(built)
