@@ -370,12 +370,10 @@ def main() -> None:
         err.print("aborted")
         sys.exit(130)
     except Exception as exc:  # the last line of defence: exit 1, no traceback
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            sys.exit(EXIT_INPUT)
-        if isinstance(exc, click.exceptions.ClickException):
+        # Usage errors (bad option value, unknown command, missing argument) come from
+        # the command-line parser bundled with typer; they know how to show themselves.
+        code = getattr(exc, "exit_code", None)
+        if callable(getattr(exc, "show", None)) and isinstance(code, int):
             exc.show()
             sys.exit(exc.exit_code)
         if os.environ.get("MOLTEN_DEBUG"):

@@ -287,8 +287,11 @@ def solve_routing(
             routing.AddDisjunction([p], half)
             routing.AddDisjunction([d], int(pair.penalty) - half)
         if pair.vehicles is not None:
-            routing.SetAllowedVehiclesForIndex(list(pair.vehicles), p)
-            routing.SetAllowedVehiclesForIndex(list(pair.vehicles), d)
+            # SetAllowedVehiclesForIndex rejects every Python sequence in ortools 9.15
+            # (absl::Span); restrict the vehicle variables instead (-1: not performed).
+            allowed = [-1, *pair.vehicles] if pair.penalty is not None else list(pair.vehicles)
+            routing.VehicleVar(p).SetValues(allowed)
+            routing.VehicleVar(d).SetValues(allowed)
     if problem.single_penalty is not None:
         for node in range(n_nodes):
             if node not in paired:
