@@ -1,10 +1,11 @@
 """Readers for the public routing benchmarks and their best-known-solution tables.
 
-The instances are read in place from the shared benchmark folder (never copied into the
-project): ``<repo>/../shared/benchmarks`` by default, or the folder named by the
-``MOLTEN_BENCHMARKS_DIR`` environment variable.
+The instances ship with the repository in ``benchmarks/data/`` (see its ``README.md``
+for where each set comes from and its licence). Another folder of the same layout can be
+used instead: the ``MOLTEN_BENCHMARKS_DIR`` environment variable, or ``--data DIR`` on
+the benchmark command line (:func:`use_data_dir`).
 
-Formats (see ``shared/benchmarks/README.md``):
+Formats (see ``benchmarks/data/README.md``):
 
 * Solomon and Gehring & Homberger VRPTW — a name line, a ``VEHICLE`` block with the
   vehicle number and capacity, then one row per node
@@ -25,8 +26,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Environment variable that overrides where the shared benchmark folder is.
+#: Environment variable that overrides where the benchmark data folder is.
 ENV_DIR = "MOLTEN_BENCHMARKS_DIR"
+
+#: The benchmark instances shipped with the repository.
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 #: Benchmark sets: the ``--set`` name on the command line → folder and format.
 SETS: dict[str, tuple[str, str]] = {
@@ -37,17 +41,35 @@ SETS: dict[str, tuple[str, str]] = {
 
 
 def benchmarks_dir() -> Path:
-    """Return the shared benchmark folder.
+    """Return the benchmark data folder.
 
     Returns
     -------
     Path
-        ``$MOLTEN_BENCHMARKS_DIR`` if set, else ``<repo>/../shared/benchmarks``.
+        ``$MOLTEN_BENCHMARKS_DIR`` if set, else ``benchmarks/data/`` of the repository.
     """
     env = os.environ.get(ENV_DIR)
     if env:
         return Path(env).expanduser().resolve()
-    return Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
+    return DATA_DIR
+
+
+def use_data_dir(path: Path | str) -> Path:
+    """Read the benchmarks from ``path`` from now on (the command line's ``--data DIR``).
+
+    Sets ``MOLTEN_BENCHMARKS_DIR``, so the worker processes that solve the instances
+    read the same folder.
+
+    Raises
+    ------
+    NotADirectoryError
+        If ``path`` is not a folder.
+    """
+    folder = Path(path).expanduser().resolve()
+    if not folder.is_dir():
+        raise NotADirectoryError(f"benchmark data folder not found: {folder}")
+    os.environ[ENV_DIR] = str(folder)
+    return folder
 
 
 @dataclass(frozen=True)
@@ -277,7 +299,7 @@ def read_instance(set_name: str, name: str, root: Path | None = None) -> Instanc
     name : str
         Instance name, e.g. ``lc101`` or ``c101``.
     root : Path, optional
-        Shared benchmark folder (default :func:`benchmarks_dir`).
+        Benchmark data folder (default :func:`benchmarks_dir`).
 
     Returns
     -------

@@ -9,6 +9,10 @@ Examples
     python -m benchmarks literature --set gh200 --first 5
     python -m benchmarks domain --sizes 100,300 --time-limit 60
     python -m benchmarks all
+    python -m benchmarks literature --set solomon --data /path/to/instances
+
+The instances are read from ``benchmarks/data/`` (``--data DIR`` or
+``$MOLTEN_BENCHMARKS_DIR`` for another folder of the same layout).
 
 Each run writes ``benchmarks/results/<kind>-<date>.csv`` and ``latest-<kind>.csv``
 (``kind`` is ``literature-<set>`` or ``domain``), and ``latest-<kind>.md``: a markdown
@@ -36,7 +40,7 @@ from typing import Any
 
 from benchmarks.literature import Config, Outcome, gap_pct, solve_instance
 from benchmarks.peers import available_peers, solve_peer
-from benchmarks.readers import SETS, instance_paths, read_bks, set_dir
+from benchmarks.readers import ENV_DIR, SETS, instance_paths, read_bks, set_dir, use_data_dir
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -522,6 +526,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--results-dir", default=str(RESULTS), help="where results go")
         p.add_argument("--dry", action="store_true", help="print only, write no files")
 
+    def data(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--data",
+            metavar="DIR",
+            help=f"benchmark instances folder (default: ${ENV_DIR}, else benchmarks/data)",
+        )
+
     lit = sub.add_parser("literature", help="Solomon / Li & Lim / Gehring & Homberger")
     lit.add_argument(
         "--set",
@@ -548,6 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="search without the bandit operator choice (the ladle planner's setting)",
     )
+    data(lit)
     common(lit)
 
     dom = sub.add_parser("domain", help="synthetic ladle days of growing size")
@@ -566,6 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
     every.add_argument("--time-limit", type=float, default=30.0, help="literature seconds")
     every.add_argument("--jobs", type=int, default=1)
     every.add_argument("--peers", action="store_true")
+    data(every)
     common(every)
     return parser
 
@@ -579,7 +592,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING)
     command = "python -m benchmarks " + shlex.join(argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "data", None):
+        try:
+            use_data_dir(args.data)  # also for the worker processes and `all`'s sets
+        except NotADirectoryError as exc:
+            parser.error(str(exc))
     if args.kind == "literature":
         args.set = args.set or ["li_lim"]
         return _literature(args, command)

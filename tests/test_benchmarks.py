@@ -21,12 +21,7 @@ from benchmarks.literature import (  # noqa: E402
     solve_instance,
     to_problem,
 )
-from benchmarks.readers import benchmarks_dir, read_instance, read_set_bks  # noqa: E402
-
-pytestmark = pytest.mark.skipif(
-    not (benchmarks_dir() / "li_lim_100").is_dir(),
-    reason=f"shared benchmarks not found at {benchmarks_dir()}",
-)
+from benchmarks.readers import read_instance, read_set_bks  # noqa: E402
 
 
 def test_li_lim_reader_counts_nodes_pairs_and_bks() -> None:
