@@ -4,7 +4,7 @@ For each size (ladle runs needed: 100, 300, 1000, 2000 by default) a network is 
 by :func:`logistics.generate.generate_network` (3 t ladles, so tonnes ≈ 3 × runs;
 smelters and casters grow with it, see :func:`network_shape`), then planned with
 :func:`logistics.solve.solve` by the greedy dispatcher and by the OR-Tools optimiser, and
-each plan is checked by :func:`logistics.check.check_plan` from its CSV rows, exactly as
+each plan is checked by :func:`logistics.check.check`, exactly as
 a user's plan would be.
 
 Each (size, solver) case runs in its own Python process, so its peak memory is its own:
@@ -98,10 +98,6 @@ def children_peak_rss_mb() -> float:
     return rss / 1024.0 if sys.platform != "darwin" else rss / 2**20
 
 
-def _text_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
-    return [{k: "" if v is None else str(v) for k, v in row.items()} for row in rows]
-
-
 def run_case(
     network_dir: Path, solver: str, time_limit_s: float, workers: int = 1
 ) -> dict[str, Any]:
@@ -125,17 +121,16 @@ def run_case(
         worker, an upper bound when the day is split), runs, violations, delivered
         share, route cost.
     """
-    from logistics.check import check_plan
-    from logistics.loader import load_network
-    from logistics.plan import run_rows, unserved_rows
-    from logistics.solve import solve
+    from logistics.check import check
+    from logistics.network.loader import load_network
+    from logistics.pipeline import solve
 
     started = time.perf_counter()
     network = load_network(network_dir)
     loaded = time.perf_counter()
     plan = solve(network, solver=solver, time_limit_s=time_limit_s, workers=workers)
     solved = time.perf_counter()
-    report = check_plan(network, _text_rows(run_rows(plan)), _text_rows(unserved_rows(plan)))
+    report = check(network, plan)
     checked = time.perf_counter()
     summary = plan.summary
     return {
@@ -147,15 +142,15 @@ def run_case(
         "check_s": round(checked - solved, 2),
         "wall_s": round(checked - started, 2),
         "peak_rss_mb": round(peak_rss_mb() + workers * children_peak_rss_mb(), 1),
-        "parts": plan.solver.get("parts"),
+        "parts": plan.solver.parts,
         "workers": workers,
         "violations": len(report.violations),
         "violation_rules": json.dumps(report.summary()),
-        "delivered_share": summary.get("delivered_share_of_servable"),
-        "tonnes_delivered": summary.get("tonnes_delivered"),
-        "route_cost_cny": summary.get("route_cost_cny"),
-        "status": plan.solver.get("status"),
-        "first_solution_s": plan.solver.get("first_solution_s"),
+        "delivered_share": summary.delivered_share_of_servable,
+        "tonnes_delivered": summary.tonnes_delivered,
+        "route_cost_cny": summary.route_cost_cny,
+        "status": plan.solver.status,
+        "first_solution_s": plan.solver.first_solution_s,
     }
 
 
@@ -238,7 +233,7 @@ def run_ladder(
     ImportError
         When :mod:`logistics.generate` is not available.
     """
-    from logistics.generate import generate_network
+    from logistics.network.synthetic import generate_network
 
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="molten-ladder-") as tmp:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.readers import Bks, Instance, read_instance, read_set_bks
-from logistics.routing_core import (
+from logistics.planning.routing import (
     DELIVERY,
     PICKUP,
     SINGLE,

@@ -1,6 +1,6 @@
 """Allow ``python -m logistics``."""
 
-from logistics.cli import main
+from logistics.cli.main import main
 
 if __name__ == "__main__":
     main()

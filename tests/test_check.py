@@ -11,6 +11,7 @@ the checker names it (and the run), and that it reports nothing unrelated.
 from __future__ import annotations
 
 import csv
+import math
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -23,14 +24,14 @@ from logistics.check import (
     RULES,
     CheckReport,
     Violation,
-    check_plan,
-    check_plan_folder,
+    check_folder,
+    check_rows,
 )
 from logistics.errors import InputError
-from logistics.loader import load_network
-from logistics.model import Network
-from logistics.plan import RUN_COLUMNS, UNSERVED_COLUMNS
-from logistics.thermal import temperature_after
+from logistics.network.loader import load_network
+from logistics.network.model import Network
+from logistics.physics.cooling import temperature_after
+from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "sample_networks" / "tiny"
@@ -131,7 +132,7 @@ def at(hhmm: str) -> datetime:
 # the valid hand plan
 # --------------------------------------------------------------------------------------
 def test_hand_plan_is_valid(network: Network) -> None:
-    report = check_plan_folder(network, PLAN)
+    report = check_folder(network, PLAN)
     assert report.ok, "\n".join(map(str, report.violations))
     assert report.violations == ()
     assert report.summary() == {}
@@ -143,7 +144,7 @@ def test_hand_plan_is_valid(network: Network) -> None:
 
 
 def test_rows_and_folder_agree(network: Network, runs: Rows, unserved: Rows) -> None:
-    assert check_plan(network, runs, unserved) == check_plan_folder(network, PLAN)
+    assert check_rows(network, runs, unserved) == check_folder(network, PLAN)
 
 
 def test_accepts_hhmm_times(network: Network, runs: Rows, unserved: Rows) -> None:
@@ -152,7 +153,7 @@ def test_accepts_hhmm_times(network: Network, runs: Rows, unserved: Rows) -> Non
         for col in ("fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end"):
             row[col] = row[col][11:16]
     assert runs[0]["fill_start"] == "07:00"
-    report = check_plan(network, runs, unserved)
+    report = check_rows(network, runs, unserved)
     assert report.ok, report.violations
 
 
@@ -163,7 +164,7 @@ def test_accepts_other_utc_offsets(network: Network, runs: Rows, unserved: Rows)
             row[col] = moment.astimezone(datetime.fromisoformat("2026-01-01T00:00Z").tzinfo)
             row[col] = row[col].isoformat()
     assert runs[0]["fill_start"].endswith("+00:00")
-    assert check_plan(network, runs, unserved).ok
+    assert check_rows(network, runs, unserved).ok
 
 
 def test_extra_columns_and_empty_plan_dir_files(
@@ -173,7 +174,7 @@ def test_extra_columns_and_empty_plan_dir_files(
         row["driver"] = "Wang"
     write_rows(tmp_path / "runs.csv", [*RUN_COLUMNS, "driver"], runs)
     write_rows(tmp_path / "unserved.csv", UNSERVED_COLUMNS, unserved)
-    assert check_plan_folder(network, tmp_path).ok  # no plan.json needed
+    assert check_folder(network, tmp_path).ok  # no plan.json needed
 
 
 def _split_unserved(network: Network, runs: Rows, unserved: Rows) -> Network:
@@ -227,7 +228,7 @@ def test_valid_variants(
     variant: Callable[[Network, Rows, Rows], Network],
 ) -> None:
     network = variant(network, runs, unserved)
-    report = check_plan(network, runs, unserved)
+    report = check_rows(network, runs, unserved)
     assert report.ok, "\n".join(map(str, report.violations))
 
 
@@ -454,9 +455,24 @@ def m_accounting_over(net: Network, runs: Rows, uns: Rows) -> Network:
     return replace_item(net, "orders", "O1", tonnes=5.0)  # 6 t delivered
 
 
-def m_unserved_reason(net: Network, runs: Rows, uns: Rows) -> Network:
-    next(u for u in uns if u["order_id"] == "O5")["reason"] = "weather"
-    return net
+def _reason(order_id: str, reason: str) -> Mutation:
+    def mutate(net: Network, runs: Rows, uns: Rows) -> Network:
+        next(u for u in uns if u["order_id"] == order_id)["reason"] = reason
+        return net
+
+    mutate.__name__ = f"m_reason_{order_id}_{reason}"
+    return mutate
+
+
+# O5 (A380 to C4, left for want of a truck) is in reach of S1, in time, with a window.
+m_reason_thermal = _reason("O5", "thermal_reach")
+m_reason_lead = _reason("O5", "lead_time")
+m_reason_source = _reason("O5", "no_source")
+m_reason_window = _reason("O5", "window")
+# O7 (C5 beyond reach) said to be a window problem: the reason is thermal reach.
+m_reason_window_for_reach = _reason("O7", "window")
+# O6 (placed too late) said to be beyond thermal reach.
+m_reason_thermal_for_lead = _reason("O6", "thermal_reach")
 
 
 def m_unserved_unknown(net: Network, runs: Rows, uns: Rows) -> Network:
@@ -527,7 +543,12 @@ MUTATIONS: list[tuple[Mutation, str, str | None, frozenset[str]]] = [
     (m_accounting_short, "order_accounting", None, frozenset()),
     (m_accounting_missing, "order_accounting", None, frozenset()),
     (m_accounting_over, "order_accounting", None, frozenset()),
-    (m_unserved_reason, "unserved_row", None, frozenset()),
+    (m_reason_thermal, "unserved_reason", None, frozenset()),
+    (m_reason_lead, "unserved_reason", None, frozenset()),
+    (m_reason_source, "unserved_reason", None, frozenset()),
+    (m_reason_window, "unserved_reason", None, frozenset()),
+    (m_reason_window_for_reach, "unserved_reason", None, frozenset()),
+    (m_reason_thermal_for_lead, "unserved_reason", None, frozenset()),
     (m_unserved_unknown, "unserved_row", None, frozenset()),
     (m_unserved_mismatch, "unserved_row", None, frozenset()),
     (m_unserved_zero, "unserved_row", None, frozenset()),
@@ -550,7 +571,7 @@ def test_mutation_is_caught(
     also: frozenset[str],
 ) -> None:
     network = mutate(network, runs, unserved)
-    report = check_plan(network, runs, unserved)
+    report = check_rows(network, runs, unserved)
     shown = "\n".join(map(str, report.violations))
     assert not report.ok
     assert rule in report.summary(), shown
@@ -563,14 +584,66 @@ def test_every_rule_has_a_mutation() -> None:
     assert {m[1] for m in MUTATIONS} == set(RULES)
 
 
+def test_the_hand_made_plan_is_sound_and_its_reasons_hold(
+    network: Network, runs: Rows, unserved: Rows
+) -> None:
+    # lead_time (O6), thermal_reach (O7) and no_source (O8) are all re-derived and hold.
+    report = check_rows(network, runs, unserved)
+    assert report.ok and not report.warnings, [str(v) for v in report.violations]
+
+
+def test_an_unknown_reason_is_unreadable_input(
+    network: Network, runs: Rows, unserved: Rows
+) -> None:
+    next(u for u in unserved if u["order_id"] == "O5")["reason"] = "weather"
+    with pytest.raises(InputError) as exc:
+        check_rows(network, runs, unserved)
+    (problem,) = exc.value.problems
+    assert (problem.file, problem.row, problem.column) == ("unserved.csv", 3, "reason")
+    assert "weather" in problem.message
+
+
+def test_a_tap_hotter_than_needed_is_a_warning_not_a_violation(
+    network: Network, runs: Rows, unserved: Rows
+) -> None:
+    # R01 arrives 17 °C above what C1 needs although tapped at S1's floor (730 °C):
+    # 12 °C more is pure superheat.
+    set_run(runs, "R01", tap_c="742.0")
+    recompute_arrival(network, runs, "R01")
+    report = check_rows(network, runs, unserved)
+    assert report.ok, [str(v) for v in report.violations]
+    (warning,) = report.warnings
+    assert (warning.rule, warning.run_id) == ("superheat", "R01")
+    assert "742 °C" in warning.message and "730.0 °C" in warning.message
+
+
+def test_a_tap_above_the_floor_that_is_needed_is_no_warning(
+    network: Network, runs: Rows, unserved: Rows
+) -> None:
+    # Move R01's pour so late that the floor no longer suffices, then tap exactly right.
+    hold_h = 4.0
+    tau = network.truck_by_id["T1"].tau_h
+    needed = network.caster_by_id["C1"].min_pour_c + network.params.thermal.margin_c
+    ambient = network.params.thermal.ambient_c
+    exact = ambient + (needed - ambient) * math.exp(hold_h / tau)
+    assert exact > 730
+    row = run(runs, "R01")
+    row["tap_c"] = f"{math.ceil(exact * 10) / 10:.1f}"
+    row["pour_start"] = iso("11:15")
+    row["pour_end"] = iso("11:30")
+    recompute_arrival(network, runs, "R01")
+    report = check_rows(network, runs, unserved)
+    assert not [w for w in report.warnings if w.run_id == "R01"], list(map(str, report.warnings))
+
+
 def test_violations_name_order_and_truck(network: Network, runs: Rows, unserved: Rows) -> None:
     m_accounting_short(network, runs, unserved)
-    report = check_plan(network, runs, unserved)
+    report = check_rows(network, runs, unserved)
     (violation,) = report.violations
     assert violation.order_id == "O5"
     assert "3.000 t" in violation.message and "6 t" in violation.message
     network = m_shift_end(network, runs, unserved)
-    report = check_plan(network, runs, unserved)
+    report = check_rows(network, runs, unserved)
     shift = [v for v in report.violations if v.rule == "shift"]
     assert [v.truck_id for v in shift] == ["T1"]
     assert "16:43:29" in shift[0].message
@@ -578,7 +651,7 @@ def test_violations_name_order_and_truck(network: Network, runs: Rows, unserved:
 
 def test_violation_text_reads_well(network: Network, runs: Rows, unserved: Rows) -> None:
     m_travel_to_caster(network, runs, unserved)
-    (violation,) = check_plan(network, runs, unserved).violations
+    (violation,) = check_rows(network, runs, unserved).violations
     text = str(violation)
     assert text.startswith("run R01 (truck T1, order O1) travel_time: ")
     assert "08:20:00" in text and "55.6 min" in text and "08:25:37" in text
@@ -590,11 +663,11 @@ def test_violation_text_reads_well(network: Network, runs: Rows, unserved: Rows)
 def test_summary_counts_by_rule(network: Network, runs: Rows, unserved: Rows) -> None:
     network = m_lead_time(network, runs, unserved)  # R01 and R02 pour before 09:00
     m_road_km(network, runs, unserved)
-    report = check_plan(network, runs, unserved)
+    report = check_rows(network, runs, unserved)
     assert report.summary() == {"lead_time": 2, "road_km": 1}
     assert not report.ok
     assert report.runs_checked == 10
-    empty = CheckReport((), 0, 0, None)
+    empty = CheckReport((), (), 0, 0, None)
     assert empty.ok and empty.summary() == {}
 
 
@@ -609,7 +682,7 @@ def test_plan_with_no_runs(network: Network) -> None:
         }
         for o in network.day_orders
     ]
-    report = check_plan(network, [], unserved)
+    report = check_rows(network, [], unserved)
     assert report.ok
     assert report.min_arrival_margin_c is None
 
@@ -627,10 +700,10 @@ def test_missing_run_column(network: Network, runs: Rows, unserved: Rows, tmp_pa
     write_rows(tmp_path / "runs.csv", columns, [{c: r[c] for c in columns} for r in runs])
     write_rows(tmp_path / "unserved.csv", UNSERVED_COLUMNS, unserved)
     with pytest.raises(InputError) as exc:
-        check_plan_folder(network, tmp_path)
+        check_folder(network, tmp_path)
     assert problem_of(exc) == ("runs.csv", 1, "tap_c")
     with pytest.raises(InputError) as exc:
-        check_plan(network, [{c: r[c] for c in columns} for r in runs], unserved)
+        check_rows(network, [{c: r[c] for c in columns} for r in runs], unserved)
     assert problem_of(exc) == ("runs.csv", 1, "tap_c")
 
 
@@ -660,12 +733,12 @@ def test_unparsable_run_value(
     write_rows(tmp_path / "runs.csv", RUN_COLUMNS, runs)
     write_rows(tmp_path / "unserved.csv", UNSERVED_COLUMNS, unserved)
     with pytest.raises(InputError) as exc:
-        check_plan_folder(network, tmp_path)
+        check_folder(network, tmp_path)
     assert problem_of(exc) == ("runs.csv", row, column)
     assert words in str(exc.value)
     assert f"runs.csv, row {row}, column '{column}'" in str(exc.value)
     with pytest.raises(InputError) as exc:
-        check_plan(network, runs, unserved)
+        check_rows(network, runs, unserved)
     assert problem_of(exc) == ("runs.csv", row, column)
 
 
@@ -674,7 +747,7 @@ def test_unparsable_unserved(network: Network, runs: Rows, unserved: Rows, tmp_p
     write_rows(tmp_path / "runs.csv", RUN_COLUMNS, runs)
     write_rows(tmp_path / "unserved.csv", UNSERVED_COLUMNS, unserved)
     with pytest.raises(InputError) as exc:
-        check_plan_folder(network, tmp_path)
+        check_folder(network, tmp_path)
     assert problem_of(exc) == ("unserved.csv", 4, "tonnes")
 
 
@@ -682,17 +755,17 @@ def test_missing_unserved_column(network: Network, runs: Rows, unserved: Rows) -
     for u in unserved:
         del u["reason"]
     with pytest.raises(InputError) as exc:
-        check_plan(network, runs, unserved)
+        check_rows(network, runs, unserved)
     assert problem_of(exc) == ("unserved.csv", 1, "reason")
 
 
 def test_missing_files(network: Network, runs: Rows, tmp_path: Path) -> None:
     write_rows(tmp_path / "runs.csv", RUN_COLUMNS, runs)
     with pytest.raises(InputError) as exc:
-        check_plan_folder(network, tmp_path)
+        check_folder(network, tmp_path)
     assert problem_of(exc) == ("unserved.csv", None, None)
     with pytest.raises(InputError) as exc:
-        check_plan_folder(network, tmp_path / "nowhere")
+        check_folder(network, tmp_path / "nowhere")
     assert {p.file for p in exc.value.problems} == {"runs.csv", "unserved.csv"}
 
 
@@ -707,7 +780,7 @@ def test_row_numbers_count_blank_lines(
     text[4] = text[4].replace(",3,", ",x,", 1)  # R03 tonnes, spreadsheet row 5
     (tmp_path / "runs.csv").write_text("".join(text))
     with pytest.raises(InputError) as exc:
-        check_plan_folder(network, tmp_path)
+        check_folder(network, tmp_path)
     assert problem_of(exc)[1] == 5
 
 
@@ -729,7 +802,7 @@ def test_large_plan_is_fast(network: Network, runs: Rows, unserved: Rows) -> Non
         for r in runs
     ]
     started = time.perf_counter()
-    report = check_plan(big_network, big_runs, unserved)
+    report = check_rows(big_network, big_runs, unserved)
     elapsed = time.perf_counter() - started
     assert report.runs_checked == 2500
     # every copy repeats the same deliveries, so smelters, bays and orders overflow

@@ -10,13 +10,33 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from logistics import cost
-from logistics.cost import TypicalTruck
-from logistics.geo import travel_matrix
-from logistics.loader import load_network
-from logistics.model import Network
-from logistics.params import Params
-from logistics.plan import Run, Unserved
+from logistics.cli.render import render_cost_report
+from logistics.economics.cost_report import cost_report
+from logistics.economics.emissions import co2_per_t_ingot, co2_per_t_liquid, dross_avoided
+from logistics.economics.plan_economics import plan_economics
+from logistics.economics.radius import break_even_km, practical_radius, thermal_reach_km
+from logistics.economics.route_model import (
+    TypicalTruck,
+    ingot_route,
+    liquid_route,
+    saving_per_t,
+    truck_cost_per_t,
+    typical_truck,
+)
+from logistics.economics.sensitivity import sensitivity
+from logistics.network.loader import load_network
+from logistics.network.model import Network
+from logistics.network.params import Params
+from logistics.network.prices import (
+    ingot_cost_per_t,
+    ingot_energy_per_t,
+    liquid_cost_per_t_excl_transport,
+    superheat_cost_per_c_t,
+    transport_calibration_per_t,
+)
+from logistics.physics.travel import travel_matrix
+from logistics.plan.build import hand_made_plan
+from logistics.plan.model import Run, Unserved
 
 TINY = Path(__file__).resolve().parents[1] / "sample_networks" / "tiny"
 
@@ -50,8 +70,8 @@ def with_eco(params: Params, **updates: object) -> Params:
 # ---------------------------------------------------------------------------- seed table
 def test_seed_table_item_by_item() -> None:
     p = Params()
-    ingot = cost.ingot_route(p)
-    liquid = cost.liquid_route(p, 30.0)
+    ingot = ingot_route(p)
+    liquid = liquid_route(p, 30.0)
     assert [k for k, _ in ingot.items] == list(SEED_INGOT)
     assert [k for k, _ in liquid.items] == list(SEED_LIQUID)
     for key, value in SEED_INGOT.items():
@@ -60,18 +80,18 @@ def test_seed_table_item_by_item() -> None:
         assert liquid.item(key) == pytest.approx(value, abs=1e-9)
     assert ingot.total == pytest.approx(930, abs=1e-9)
     assert liquid.total == pytest.approx(600, abs=1e-9)
-    assert cost.saving_per_t(p, 30.0) == pytest.approx(330, abs=1e-9)
+    assert saving_per_t(p, 30.0) == pytest.approx(330, abs=1e-9)
 
 
 def test_solver_interface_figures() -> None:
     p = Params()
-    assert cost.ingot_cost_per_t(p) == pytest.approx(930)
-    assert cost.liquid_cost_per_t_excl_transport(p) == pytest.approx(430)
-    assert cost.transport_calibration_per_t(p) == pytest.approx(27.5)
+    assert ingot_cost_per_t(p) == pytest.approx(930)
+    assert liquid_cost_per_t_excl_transport(p) == pytest.approx(430)
+    assert transport_calibration_per_t(p) == pytest.approx(27.5)
 
 
 def test_cost_report_json_matches_the_seed() -> None:
-    report = cost.cost_report(Params(), 30.0)
+    report = cost_report(Params(), 30.0)
     json.dumps(report)  # JSON-ready, no inf/nan objects
     assert {i["item"]: i["cny_t"] for i in report["ingot"]["items"]} == SEED_INGOT
     assert {i["item"]: i["cny_t"] for i in report["liquid"]["items"]} == SEED_LIQUID
@@ -85,7 +105,7 @@ def test_cost_report_json_matches_the_seed() -> None:
 
 
 def test_render_cost_report_shows_the_seed_items() -> None:
-    table = cost.render_cost_report(cost.cost_report(Params()))
+    table = render_cost_report(cost_report(Params()))
     console = Console(record=True, width=140)
     console.print(table)
     text = console.export_text()
@@ -105,7 +125,7 @@ def test_render_cost_report_shows_the_seed_items() -> None:
 # ------------------------------------------------------------------------ route model
 def test_transport_part_near_the_seed_150_at_30_km() -> None:
     p = Params()
-    truck = cost.truck_cost_per_t(p, 30.0)
+    truck = truck_cost_per_t(p, 30.0)
     # (2·30 km × 8 + (60/40 h + 2 × (15 + 15)/60 h) × 150) / 6 t
     assert truck == pytest.approx((60 * 8 + 2.5 * 150) / 6)
     assert abs(truck - 150) / 150 <= 0.15
@@ -113,113 +133,113 @@ def test_transport_part_near_the_seed_150_at_30_km() -> None:
 
 def test_burn_items_follow_alloy_price() -> None:
     p = with_eco(Params(), alloy_price_t=25000.0)
-    assert cost.ingot_route(p).item("burn_loss") == pytest.approx(0.02 * 25000)
-    liquid = cost.liquid_route(p, 30.0)
+    assert ingot_route(p).item("burn_loss") == pytest.approx(0.02 * 25000)
+    liquid = liquid_route(p, 30.0)
     assert dict(liquid.parts)["burn_loss"] == pytest.approx(0.009 * 25000)
     assert liquid.item("burn_and_transport") == pytest.approx(350 + 0.009 * 5000)
-    assert cost.saving_per_t(p, 30.0) == pytest.approx(330 + (0.02 - 0.009) * 5000)
-    assert cost.liquid_cost_per_t_excl_transport(p) == pytest.approx(430 + 45)
+    assert saving_per_t(p, 30.0) == pytest.approx(330 + (0.02 - 0.009) * 5000)
+    assert liquid_cost_per_t_excl_transport(p) == pytest.approx(430 + 45)
 
 
 def test_written_burn_loss_wins_over_alloy_price() -> None:
     p = with_eco(Params(), alloy_price_t=25000.0, ingot={"burn_loss": 450.0})
-    assert cost.ingot_route(p).item("burn_loss") == pytest.approx(450)
+    assert ingot_route(p).item("burn_loss") == pytest.approx(450)
     # copying the seed table (burn_loss = 400) into network.toml keeps it price-driven
     p = with_eco(Params(), alloy_price_t=25000.0, ingot={"burn_loss": 400.0})
-    assert cost.ingot_route(p).item("burn_loss") == pytest.approx(500)
+    assert ingot_route(p).item("burn_loss") == pytest.approx(500)
 
 
 def test_energy_and_superheat_follow_gas_price() -> None:
     p = with_eco(Params(), gas_price_cny_m3=5.05)
-    assert cost.ingot_energy_per_t(p) == pytest.approx(80 * 5.05 + 95 * 0.80)
-    assert cost.superheat_cost_per_c_t(p) == pytest.approx(0.30 * 5.05 / 4.05)
+    assert ingot_energy_per_t(p) == pytest.approx(80 * 5.05 + 95 * 0.80)
+    assert superheat_cost_per_c_t(p) == pytest.approx(0.30 * 5.05 / 4.05)
     p = with_eco(Params(), electricity_cny_kwh=1.0)
-    assert cost.ingot_energy_per_t(p) == pytest.approx(400 + 95 * 0.2)
+    assert ingot_energy_per_t(p) == pytest.approx(400 + 95 * 0.2)
     p = with_eco(Params(), gas_price_cny_m3=5.05, ingot={"energy": 500.0})
-    assert cost.ingot_energy_per_t(p) == 500
+    assert ingot_energy_per_t(p) == 500
     p = with_eco(Params(), gas_price_cny_m3=5.05, superheat_cost_per_c_t=0.5)
-    assert cost.superheat_cost_per_c_t(p) == 0.5
+    assert superheat_cost_per_c_t(p) == 0.5
 
 
 def test_written_seed_30km_figure_holds_at_30_km() -> None:
     p = with_eco(Params(), liquid={"burn_and_transport_30km": 380.0})
-    assert cost.liquid_route(p, 30.0).item("burn_and_transport") == pytest.approx(380)
-    assert cost.transport_calibration_per_t(p) == pytest.approx(57.5)
+    assert liquid_route(p, 30.0).item("burn_and_transport") == pytest.approx(380)
+    assert transport_calibration_per_t(p) == pytest.approx(57.5)
 
 
 def test_truck_cost_moves_the_30_km_item() -> None:
     p = with_eco(Params(), truck_cost_per_km=10.0)
-    assert cost.liquid_route(p, 30.0).item("burn_and_transport") == pytest.approx(350 + 60 * 2 / 6)
+    assert liquid_route(p, 30.0).item("burn_and_transport") == pytest.approx(350 + 60 * 2 / 6)
 
 
 def test_liquid_cost_rises_with_distance_and_superheat_beyond_the_tap_floor() -> None:
     p = Params()
-    totals = [cost.liquid_route(p, d).total for d in range(0, 200, 10)]
+    totals = [liquid_route(p, d).total for d in range(0, 200, 10)]
     assert totals == sorted(totals)
-    assert dict(cost.liquid_route(p, 50).parts)["superheat"] == 0
-    far = cost.liquid_route(p, 100)
+    assert dict(liquid_route(p, 50).parts)["superheat"] == 0
+    far = liquid_route(p, 100)
     hold = 100 / 40 + 0.25
     tap = 25 + (690 - 25) * math.exp(hold / 30)
     assert far.tap_c == pytest.approx(tap)
     assert dict(far.parts)["superheat"] == pytest.approx((tap - 730) * 0.30)
     assert far.feasible
-    beyond = cost.liquid_route(p, 200)
+    beyond = liquid_route(p, 200)
     assert not beyond.feasible
     assert beyond.tap_c == 780
 
 
 def test_bad_distance_is_refused() -> None:
     with pytest.raises(ValueError):
-        cost.liquid_route(Params(), -1.0)
+        liquid_route(Params(), -1.0)
     with pytest.raises(ValueError):
-        cost.liquid_route(Params(), math.nan)
+        liquid_route(Params(), math.nan)
 
 
 # ------------------------------------------------------------------------- how far
 def test_break_even_plausible_and_saving_zero_there() -> None:
     p = Params()
-    km = cost.break_even_km(p)
+    km = break_even_km(p)
     # the seed: best 30–50 km, at most 120–160 km practised
     assert 80 < km < 160
-    assert cost.saving_per_t(p, km) == pytest.approx(0, abs=0.05)
-    assert cost.saving_per_t(p, km - 1) > 0 > cost.saving_per_t(p, km + 1)
+    assert saving_per_t(p, km) == pytest.approx(0, abs=0.05)
+    assert saving_per_t(p, km - 1) > 0 > saving_per_t(p, km + 1)
 
 
 def test_break_even_monotone() -> None:
     p = Params()
-    base = cost.break_even_km(p)
-    assert cost.break_even_km(with_eco(p, truck_cost_per_km=12.0)) < base
-    assert cost.break_even_km(with_eco(p, truck_cost_per_h=250.0)) < base
-    assert cost.break_even_km(with_eco(p, alloy_price_t=25000.0)) > base
-    assert cost.break_even_km(with_eco(p, gas_price_cny_m3=5.0)) > base
-    assert cost.break_even_km(p, TypicalTruck(ladles=3, ladle_t=4.0)) > base
+    base = break_even_km(p)
+    assert break_even_km(with_eco(p, truck_cost_per_km=12.0)) < base
+    assert break_even_km(with_eco(p, truck_cost_per_h=250.0)) < base
+    assert break_even_km(with_eco(p, alloy_price_t=25000.0)) > base
+    assert break_even_km(with_eco(p, gas_price_cny_m3=5.0)) > base
+    assert break_even_km(p, TypicalTruck(ladles=3, ladle_t=4.0)) > base
 
 
 def test_break_even_edges() -> None:
     never = with_eco(Params(), ingot={"energy": 1.0, "burn_loss": 1.0})
-    assert cost.break_even_km(never) == 0
-    assert cost.practical_radius(never).radius_km == 0
+    assert break_even_km(never) == 0
+    assert practical_radius(never).radius_km == 0
     free = with_eco(Params(), truck_cost_per_km=0.0, truck_cost_per_h=0.0)
-    assert cost.break_even_km(free) == math.inf
-    assert cost.cost_report(free)["break_even_km"] is None
+    assert break_even_km(free) == math.inf
+    assert cost_report(free)["break_even_km"] is None
 
 
 def test_thermal_reach_is_about_150_road_km() -> None:
     p = Params()
-    reach = cost.thermal_reach_km(p, tau_h=30, tap_max_c=780, min_arrival_c=690)
+    reach = thermal_reach_km(p, tau_h=30, tap_max_c=780, min_arrival_c=690)
     assert reach == pytest.approx(30 * math.log(755 / 665) * 40)
     assert reach == pytest.approx(150, rel=0.05)
-    waited = cost.thermal_reach_km(p, 30, 780, 690, wait_h=0.25)
+    waited = thermal_reach_km(p, 30, 780, 690, wait_h=0.25)
     assert waited == pytest.approx(reach - 10)
 
 
 def test_practical_radius_names_what_binds() -> None:
     p = Params()
-    radius = cost.practical_radius(p)
+    radius = practical_radius(p)
     assert radius.binding == "cost"
     assert radius.radius_km == radius.break_even_km < radius.thermal_reach_km
     assert "cost" in radius.reason
-    cold = cost.practical_radius(p, TypicalTruck(tau_h=10.0))
+    cold = practical_radius(p, TypicalTruck(tau_h=10.0))
     assert cold.binding == "thermal"
     assert cold.radius_km == cold.thermal_reach_km < cold.break_even_km
     assert "cooling" in cold.reason
@@ -228,21 +248,19 @@ def test_practical_radius_names_what_binds() -> None:
 # ----------------------------------------------------------------------------- CO2
 def test_co2_per_tonne_hand_computed() -> None:
     p = Params()
-    assert cost.co2_per_t_ingot(p) == pytest.approx(80 * 2.16 + 95 * 0.5366)
-    assert cost.co2_per_t_liquid(p, 30.0) == pytest.approx(60 / 6 * 0.9)
+    assert co2_per_t_ingot(p) == pytest.approx(80 * 2.16 + 95 * 0.5366)
+    assert co2_per_t_liquid(p, 30.0) == pytest.approx(60 / 6 * 0.9)
     tap = 25 + 665 * math.exp((100 / 40 + 0.25) / 30)
-    assert cost.co2_per_t_liquid(p, 100.0) == pytest.approx(
-        200 / 6 * 0.9 + (tap - 730) * 0.094 * 2.16
-    )
-    report = cost.cost_report(p)
+    assert co2_per_t_liquid(p, 100.0) == pytest.approx(200 / 6 * 0.9 + (tap - 730) * 0.094 * 2.16)
+    report = cost_report(p)
     assert report["co2_kg_t"]["ingot"] == pytest.approx(223.78)
     assert report["co2_kg_t"]["liquid"] == pytest.approx(9.0)
     assert report["co2_kg_t"]["avoided"] == pytest.approx(214.78)
 
 
 def test_dross_avoided() -> None:
-    assert cost.dross_avoided(Params()) == pytest.approx({"t": 0.04, "cny": 80.0})
-    assert cost.dross_avoided(Params(), 10) == pytest.approx({"t": 0.4, "cny": 800.0})
+    assert dross_avoided(Params()) == pytest.approx({"t": 0.04, "cny": 80.0})
+    assert dross_avoided(Params(), 10) == pytest.approx({"t": 0.4, "cny": 800.0})
 
 
 # ---------------------------------------------------------------------- sensitivity
@@ -252,7 +270,7 @@ def test_sensitivity_grid_shape_and_directions() -> None:
     alloys = [15000, 20000, 25000]
     gases = [3.0, 4.05]
     per_km = [6.0, 8.0, 10.0]
-    frame = cost.sensitivity(p, distances, alloys, gases, per_km)
+    frame = sensitivity(p, distances, alloys, gases, per_km)
     assert len(frame) == 4 * 3 * 2 * 3
     assert {"distance_km", "alloy_price_t", "gas_price_cny_m3", "truck_cost_per_km"} <= set(
         frame.columns
@@ -284,7 +302,7 @@ def test_sensitivity_grid_shape_and_directions() -> None:
 
 
 def test_sensitivity_defaults_to_params_values() -> None:
-    frame = cost.sensitivity(Params(), [30.0])
+    frame = sensitivity(Params(), [30.0])
     assert len(frame) == 1
     assert frame.saving_cny_t.item() == pytest.approx(330)
 
@@ -336,6 +354,11 @@ def make_run(
     )
 
 
+def econ_of(net: Network, runs: list[Run], unserved: list[Unserved]) -> dict:
+    """The economics of a hand-made plan, as plan.json holds them."""
+    return plan_economics(net, hand_made_plan(net, runs, unserved)).model_dump()
+
+
 @pytest.fixture(scope="module")
 def hand_plan(tiny: Network) -> tuple[list[Run], list[Unserved]]:
     n = tiny
@@ -351,18 +374,18 @@ def hand_plan(tiny: Network) -> tuple[list[Run], list[Unserved]]:
         make_run(n, "R6", "T3", 1, "O3", "S2", "C3", "ZL114A", "07:15", "08:20", 745.0),
     ]
     unserved = [
-        Unserved("O3", "C3", "ZL114A", 6.0, "fleet"),
-        Unserved("O2", "C2", "ADC12", 6.0, "production"),
-        Unserved("O5", "C4", "A380", 6.0, "fleet"),
-        Unserved("O7", "C5", "ADC12", 6.0, "thermal_reach"),
-        Unserved("O8", "C2", "AlSi7Mg", 3.0, "no_source"),
+        Unserved(order_id="O3", caster_id="C3", alloy="ZL114A", tonnes=6.0, reason="fleet"),
+        Unserved(order_id="O2", caster_id="C2", alloy="ADC12", tonnes=6.0, reason="production"),
+        Unserved(order_id="O5", caster_id="C4", alloy="A380", tonnes=6.0, reason="fleet"),
+        Unserved(order_id="O7", caster_id="C5", alloy="ADC12", tonnes=6.0, reason="thermal_reach"),
+        Unserved(order_id="O8", caster_id="C2", alloy="AlSi7Mg", tonnes=3.0, reason="no_source"),
     ]
     return runs, unserved
 
 
 @pytest.fixture(scope="module")
 def econ(tiny: Network, hand_plan: tuple[list[Run], list[Unserved]]) -> dict:
-    return cost.plan_economics(tiny, *hand_plan)
+    return econ_of(tiny, *hand_plan)
 
 
 def km(net: Network, a: tuple[str, str], b: tuple[str, str]) -> float:
@@ -380,15 +403,16 @@ def test_trip_costs_by_hand(tiny: Network, econ: dict) -> None:
     trips = {(t["truck_id"], t["trip"]): t for t in econ["trips"]}
     s1, c1, c2 = ("smelter", "S1"), ("caster", "C1"), ("caster", "C2")
     s2, c3 = ("smelter", "S2"), ("caster", "C3")
-    # trip 1: S1 → C1 → S1 (next trip's smelter); 07:00 to the next trip's first fill 10:00
+    # Each trip carries the drive to its own smelter (legs model). Trip 1: home S1 → C1;
+    # from the first fill 07:00 (home is S1, no drive) to its last pour end 09:00.
     t1 = trips[("T1", 1)]
-    assert t1["km"] == pytest.approx(2 * km(tiny, s1, c1), abs=1e-3)
-    assert t1["hours"] == pytest.approx(3.0)
-    assert t1["cost_cny"] == pytest.approx(2 * km(tiny, s1, c1) * 8 + 3 * 150, abs=0.01)
-    # trip 2 (last): S1 → C1 → C2 → home S1; to last pour end 13:00 + drive home
+    assert t1["km"] == pytest.approx(km(tiny, s1, c1), abs=1e-3)
+    assert t1["hours"] == pytest.approx(2.0)
+    assert t1["cost_cny"] == pytest.approx(km(tiny, s1, c1) * 8 + 2 * 150, abs=0.01)
+    # trip 2 (last): C1 → S1 → C1 → C2 → home S1; from 09:00 to 13:00 + the drive home
     t2 = trips[("T1", 2)]
-    k2 = km(tiny, s1, c1) + km(tiny, c1, c2) + km(tiny, c2, s1)
-    h2 = 3.0 + km(tiny, c2, s1) / 40
+    k2 = km(tiny, c1, s1) + km(tiny, s1, c1) + km(tiny, c1, c2) + km(tiny, c2, s1)
+    h2 = 4.0 + km(tiny, c2, s1) / 40
     assert t2["km"] == pytest.approx(k2, abs=1e-3)
     assert t2["hours"] == pytest.approx(h2, abs=1e-3)
     assert t2["cost_cny"] == pytest.approx(k2 * 8 + h2 * 150, abs=0.01)
@@ -474,7 +498,7 @@ def test_plan_co2_dross_and_year(econ: dict) -> None:
 def test_first_trip_from_another_smelter_drives_there_first(tiny: Network) -> None:
     # T2 lives at S1 but fills at S2: the drive S1 → S2 belongs to its first trip
     run = make_run(tiny, "X1", "T2", 1, "O3", "S2", "C3", "ZL114A", "08:00", "09:00", 740.0)
-    econ = cost.plan_economics(tiny, [run], [])
+    econ = econ_of(tiny, [run], [])
     trip = econ["trips"][0]
     s1, s2, c3 = ("smelter", "S1"), ("smelter", "S2"), ("caster", "C3")
     expected_km = km(tiny, s1, s2) + km(tiny, s2, c3) + km(tiny, c3, s1)
@@ -485,7 +509,11 @@ def test_first_trip_from_another_smelter_drives_there_first(tiny: Network) -> No
 
 
 def test_empty_plan_is_all_ingot(tiny: Network) -> None:
-    econ = cost.plan_economics(tiny, [], [Unserved("O1", "C1", "ADC12", 6.0, "cost")])
+    econ = econ_of(
+        tiny,
+        [],
+        [Unserved(order_id="O1", caster_id="C1", alloy="ADC12", tonnes=6.0, reason="cost")],
+    )
     assert econ["plan"]["total_cny"] == pytest.approx(6 * 930)
     assert econ["plan"]["saving_cny"] == 0
     assert econ["trips"] == [] and econ["runs"] == []
@@ -494,14 +522,14 @@ def test_empty_plan_is_all_ingot(tiny: Network) -> None:
 def test_unknown_truck_is_refused(tiny: Network) -> None:
     run = make_run(tiny, "X1", "T9", 1, "O1", "S1", "C1", "ADC12", "07:00", "08:30", 730.0)
     with pytest.raises(ValueError, match="T9"):
-        cost.plan_economics(tiny, [run], [])
+        econ_of(tiny, [run], [])
 
 
 def test_typical_truck_of_a_network(tiny: Network) -> None:
-    truck = cost.typical_truck(tiny)
+    truck = typical_truck(tiny)
     assert (truck.ladles, truck.ladle_t, truck.tau_h) == (2, 3.0, 30.0)
     assert truck.min_arrival_c == 680 + 5
     assert truck.cost_per_km == 8.0
-    assert cost.cost_report(tiny.params, 30.0, truck)["liquid"]["total_cny_t"] == pytest.approx(
+    assert cost_report(tiny.params, 30.0, truck)["liquid"]["total_cny_t"] == pytest.approx(
         600, abs=1
     )

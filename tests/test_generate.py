@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from geopy.distance import geodesic
 
-from logistics.generate import generate_network
+from logistics.network.synthetic import generate_network
 
 FILES = (
     "network.toml",
@@ -123,7 +123,7 @@ def test_production_is_about_1_3_times_demand(default_network: Path) -> None:
 # the output is a valid, mostly servable network
 # ----------------------------------------------------------------------------------------
 def test_output_loads_with_the_project_loader(tmp_path: Path) -> None:
-    from logistics.loader import load_network
+    from logistics.network.loader import load_network
 
     out = generate_network(tmp_path / "net", smelters=5, casters=50, tonnes=1500, seed=11)
     network = load_network(out)
@@ -135,7 +135,7 @@ def test_output_loads_with_the_project_loader(tmp_path: Path) -> None:
 
 
 def test_plan_date_is_used(tmp_path: Path) -> None:
-    from logistics.loader import load_network
+    from logistics.network.loader import load_network
 
     day = date(2027, 3, 1)
     out = generate_network(tmp_path / "net", plan_date=day, seed=5)
@@ -149,7 +149,7 @@ def test_plan_date_is_used(tmp_path: Path) -> None:
 def test_orders_are_servable_in_principle(tmp_path: Path) -> None:
     """Every order has a source for its alloy within thermal reach, inside caster hours,
     placed at least the lead time before its window opens."""
-    from logistics.loader import load_network
+    from logistics.network.loader import load_network
 
     network = load_network(generate_network(tmp_path / "net", casters=60, seed=8))
     params = network.params

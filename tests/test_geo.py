@@ -18,11 +18,12 @@ import numpy as np
 import pytest
 from conftest import copy_tiny
 
-from logistics import geo
 from logistics.errors import InputError
-from logistics.loader import load_network, load_road_graph
-from logistics.model import Candidate, Network
-from logistics.params import RoadParams
+from logistics.network.loader import load_network
+from logistics.network.model import Candidate, Network
+from logistics.network.params import RoadParams
+from logistics.network.roads import load_road_graph
+from logistics.physics import travel as geo
 
 FOSHAN = (23.0215, 113.1214)
 ZHAOQING = (23.0472, 112.4651)

@@ -16,8 +16,10 @@ import pytest
 from conftest import TEST_DATA, only_problem, read_table, set_cell, write_table
 
 from logistics.errors import InputError, InputProblem
-from logistics.loader import load_network, load_settings, parse_time
-from logistics.params import Params
+from logistics.network.loader import load_network
+from logistics.network.params import Params
+from logistics.network.settings import load_settings
+from logistics.network.times import parse_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLAN_DAY = date(2026, 11, 23)
@@ -342,21 +344,24 @@ def test_horizon_end_follows_a_shift_past_midnight(net_dir: Path) -> None:
     assert load_network(net_dir).horizon_end == local(24, 2, 30)
 
 
-def test_day_orders_keep_only_windows_overlapping_the_plan_day(net_dir: Path) -> None:
+def test_every_order_belongs_to_the_day_its_window_starts(net_dir: Path) -> None:
     placed = "2026-11-20T08:00:00+08:00"
     extra = {
         "D_prev": ("2026-11-22T20:00", "2026-11-22T23:00"),  # yesterday: out
-        "D_edge": ("2026-11-22T22:00", "2026-11-23T00:00"),  # ends at midnight: in
-        "D_night": ("23:30", "25:00"),  # runs past midnight: in
-        "D_horizon": ("24:00", "26:00"),  # starts at horizon_end: out
+        "D_edge": ("2026-11-22T22:00", "2026-11-23T00:00"),  # starts yesterday: out
+        "D_night": ("23:30", "25:00"),  # starts today, runs past midnight: in
+        "D_after": ("24:00", "26:00"),  # starts at tomorrow's midnight: out
         "D_next": ("2026-11-24T10:00", "2026-11-24T12:00"),  # tomorrow: out
+        "D_utc": ("2026-11-22T16:30+00:00", "2026-11-22T18:00+00:00"),  # 00:30 local: in
     }
     for order_id, (start, end) in extra.items():
         add_row(net_dir / "orders.csv", [order_id, "C1", "ADC12", "3", start, end, placed])
     net = load_network(net_dir)
-    assert len(net.orders) == 13
+    assert len(net.orders) == 14
     day = [o.order_id for o in net.day_orders]
-    assert day == [f"O{i}" for i in range(1, 9)] + ["D_edge", "D_night"]
+    assert day == [f"O{i}" for i in range(1, 9)] + ["D_night", "D_utc"]
+    outside = sorted(o.order_id for o in net.orders_outside_day)
+    assert outside == ["D_after", "D_edge", "D_next", "D_prev"]
 
 
 # --------------------------------------------------------------------------------------

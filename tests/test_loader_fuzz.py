@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logistics.errors import InputError
-from logistics.loader import load_network
-from logistics.model import Network
+from logistics.network.loader import load_network
+from logistics.network.model import Network
 
 FILES = (*NETWORK_CSVS, "network.toml")
 

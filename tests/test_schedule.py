@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from logistics.assign import assign_smelters
-from logistics.geo import travel_matrix
-from logistics.jobs import build_jobs, ceil_minutes
-from logistics.loader import load_network
-from logistics.schedule import BayBook, ScheduleContext, initial_states, time_trip
-from logistics.thermal import max_hold_h
+from logistics.network.loader import load_network
+from logistics.physics.cooling import max_hold_h
+from logistics.physics.travel import travel_matrix
+from logistics.planning.assign import assign_smelters
+from logistics.planning.jobs import build_jobs, ceil_minutes
+from logistics.planning.schedule import BayBook, ScheduleContext, initial_states, time_trip
 
 TINY = Path(__file__).resolve().parents[1] / "sample_networks" / "tiny"
 

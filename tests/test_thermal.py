@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logistics.loader import load_network
-from logistics.thermal import (
+from logistics.network.loader import load_network
+from logistics.physics.cooling import (
     TAP_STEP_C,
     choose_tap_c,
     max_hold_h,

@@ -1,0 +1,120 @@
+"""Independent plan checker: re-simulate a plan from the inputs and list every violation.
+
+``molten check NETWORK PLAN_DIR`` checks ``runs.csv`` and ``unserved.csv`` against the
+network alone: the travel and cooling models and every rule a plan must respect. It
+shares no planning code with the solver and converts times with its own clock
+(:class:`~logistics.check.context.CheckClock`), so a plan written by hand (a
+dispatcher's spreadsheet saved as ``runs.csv``) is checked exactly like one the solver
+wrote.
+
+Conventions: the solver writes times to the second, so every time comparison allows
+1 s; travel minutes are the travel model's, unrounded, and a plan must leave at least
+that much time. Each violation names its rule (:data:`RULES`); warnings
+(:data:`WARNINGS`) are allowed in a hand-made plan but never made by the planner.
+Everything runs in O(n log n) for n runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from logistics.check.context import CheckClock, CheckContext, CheckRun, CheckUnserved
+from logistics.check.orders import check_accounting, check_unserved_reasons, check_unserved_rows
+from logistics.check.report import RULES, WARNINGS, CheckReport, Violation
+from logistics.check.runs import check_duplicates, check_run
+from logistics.check.smelters import check_fill_bays, check_production
+from logistics.check.trucks import check_trucks
+from logistics.network.model import Network
+from logistics.physics.travel import travel_matrix
+from logistics.plan.files import plan_from_rows, read_plan
+from logistics.plan.model import Plan
+
+log = logging.getLogger(__name__)
+
+_TIMES = ("fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end")
+
+
+def check(network: Network, plan: Plan) -> CheckReport:
+    """Check a plan against the network it is for.
+
+    Parameters
+    ----------
+    network : Network
+        The network (its plan date and timezone give every time its meaning).
+    plan : Plan
+        The plan: ours, or one read from a hand-made folder by :func:`read_plan`.
+
+    Returns
+    -------
+    CheckReport
+        Every violation and warning, with the minimum arrival margin.
+    """
+    clock = CheckClock(network.plan_date, network.timezone)
+    ctx = CheckContext(network, travel_matrix(network), clock)
+    for start in plan.truck_starts:
+        ctx.truck_starts[start.truck_id] = (start.site_kind, start.site_id, clock.seconds(start.at))
+    runs = [
+        CheckRun(
+            row=row,
+            **{k: clock.seconds(v) if k in _TIMES else v for k, v in r.model_dump().items()},
+        )
+        for row, r in enumerate(plan.runs, start=2)
+    ]
+    unserved = [CheckUnserved(row=row, **u.model_dump()) for row, u in enumerate(plan.unserved, 2)]
+    check_duplicates(ctx, runs)
+    for r in runs:
+        check_run(ctx, r)
+    check_trucks(ctx, runs)
+    check_production(ctx, runs)
+    check_fill_bays(ctx, runs)
+    check_unserved_rows(ctx, unserved)
+    check_unserved_reasons(ctx, unserved)
+    check_accounting(ctx, runs, unserved)
+    report = CheckReport(
+        violations=tuple(ctx.violations),
+        warnings=tuple(ctx.warnings),
+        runs_checked=len(runs),
+        orders_checked=len(network.day_orders),
+        min_arrival_margin_c=ctx.min_margin,
+    )
+    log.info(
+        "checked %d runs and %d orders: %d violations, %d warnings",
+        report.runs_checked,
+        report.orders_checked,
+        len(report.violations),
+        len(report.warnings),
+    )
+    return report
+
+
+def check_folder(network: Network, plan_dir: Path | str) -> CheckReport:
+    """Check the plan in a folder (``runs.csv`` and ``unserved.csv``) against a network.
+
+    Raises
+    ------
+    InputError
+        A missing file, missing column or unparsable value, naming file, row (header =
+        1) and column.
+    """
+    return check(network, read_plan(plan_dir, network))
+
+
+def check_rows(
+    network: Network,
+    runs: Sequence[Mapping[str, Any]],
+    unserved: Sequence[Mapping[str, Any]],
+) -> CheckReport:
+    """Check a plan given as CSV rows (column → text, first row = spreadsheet row 2).
+
+    Raises
+    ------
+    InputError
+        A missing column or a missing/unparsable value, naming file, row and column.
+    """
+    return check(network, plan_from_rows(network, runs, unserved))
+
+
+__all__ = ["RULES", "WARNINGS", "CheckReport", "Violation", "check", "check_folder", "check_rows"]

@@ -1,0 +1,157 @@
+"""What every rule of the checker reads: the network, its travel model, its own clock.
+
+The checker converts times with its own code (:class:`CheckClock`), not with the
+planner's, so a bug in the planner's clock cannot hide from it: every moment becomes
+seconds of real elapsed time (UTC) from local midnight of the plan date.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from logistics.check.report import Violation
+from logistics.network.model import Network
+from logistics.physics.travel import TravelMatrix
+
+#: Tolerance on every time comparison, seconds (the solver writes times to the second).
+TIME_TOL_S = 1.0
+#: Tolerance on tonnes in ladle size and production, t.
+TONNES_TOL = 1e-6
+#: Tolerance on order accounting, t.
+ACCOUNTING_TOL_T = 0.01
+#: Tolerance on the arrival temperature requirement, °C.
+ARRIVAL_TOL_C = 0.05
+#: Largest accepted difference between reported and recomputed arrival temperature, °C.
+ARRIVAL_REPORT_TOL_C = 0.5
+#: Tolerance on tap temperatures against the production row's range, °C.
+TAP_TOL_C = 1e-6
+#: A tap this much above the lowest sufficient one is reported as superheat, °C (the
+#: planner rounds taps up to 0.1 °C).
+SUPERHEAT_TOL_C = 0.15
+#: ``road_km`` may differ from the travel model by this many km or this share, the larger.
+ROAD_KM_TOL = 0.5
+ROAD_KM_REL_TOL = 0.01
+
+
+class CheckClock:
+    """Seconds of real time from local midnight of the plan date, and back for messages."""
+
+    def __init__(self, plan_date, timezone: str):
+        self.tz = ZoneInfo(timezone)
+        self.plan_date = plan_date
+        self.origin = datetime.combine(plan_date, time(0, 0), tzinfo=self.tz).astimezone(UTC)
+
+    def seconds(self, moment: datetime) -> float:
+        """Elapsed seconds from the origin to an aware ``moment``."""
+        return (moment.astimezone(UTC) - self.origin).total_seconds()
+
+    def label(self, seconds: float) -> str:
+        """A time for messages: ``HH:MM:SS`` on the plan date, else with its date."""
+        if not math.isfinite(seconds):
+            return "never"
+        moment = (self.origin + timedelta(seconds=round(seconds))).astimezone(self.tz)
+        if moment.date() == self.plan_date:
+            return moment.strftime("%H:%M:%S")
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """One run of the plan as the checker sees it; times in seconds from the origin."""
+
+    row: int
+    run_id: str
+    truck_id: str
+    trip: int
+    order_id: str
+    smelter_id: str
+    caster_id: str
+    alloy: str
+    tonnes: float
+    fill_start: float
+    fill_end: float
+    depart: float
+    arrive: float
+    pour_start: float
+    pour_end: float
+    tap_c: float
+    arrival_c: float
+    road_km: float
+
+
+@dataclass(frozen=True)
+class CheckUnserved:
+    """One unserved row as the checker sees it."""
+
+    row: int
+    order_id: str
+    caster_id: str
+    alloy: str
+    tonnes: float
+    reason: str
+
+
+@dataclass
+class CheckContext:
+    """The network, its travel model and clock, and the violations found so far."""
+
+    network: Network
+    travel: TravelMatrix
+    clock: CheckClock
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
+    min_margin: float | None = None
+    #: ``truck_id -> (site_kind, site_id, seconds)`` where a truck became available
+    truck_starts: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+
+    def at(self, seconds: float) -> str:
+        """A time for messages."""
+        return self.clock.label(seconds)
+
+    def seconds(self, moment: datetime) -> float:
+        """Seconds from the origin to a moment of the network's inputs."""
+        return self.clock.seconds(moment)
+
+    def add(self, rule: str, message: str, run: CheckRun | None = None, **ids: str | None) -> None:
+        """Record a violation of ``rule``."""
+        if run is not None:
+            ids = {"run_id": run.run_id, "truck_id": run.truck_id, "order_id": run.order_id}
+        self.violations.append(Violation(rule, message, **ids))
+
+    def warn(self, rule: str, message: str, run: CheckRun) -> None:
+        """Record a warning."""
+        self.warnings.append(
+            Violation(
+                rule, message, run_id=run.run_id, truck_id=run.truck_id, order_id=run.order_id
+            )
+        )
+
+    def travel_s(self, kind_a: str, a: str, kind_b: str, b: str) -> float:
+        """Driving time between two sites, seconds (``inf`` without a road)."""
+        if kind_a == kind_b and a == b:
+            return 0.0
+        i = self.travel.index(kind_a, a)
+        j = self.travel.index(kind_b, b)
+        return float(self.travel.minutes[i, j]) * 60.0
+
+    def known(self, run: CheckRun) -> bool:
+        """Whether the run's truck, smelter and caster are in the network."""
+        net = self.network
+        return (
+            run.truck_id in net.truck_by_id
+            and run.smelter_id in net.smelter_by_id
+            and run.caster_id in net.caster_by_id
+        )
+
+
+def count(n: int, noun: str) -> str:
+    """``1 ladle`` / ``2 ladles``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def minutes_text(seconds: float) -> str:
+    """Seconds as ``12.5 min``."""
+    return f"{seconds / 60.0:.1f} min"

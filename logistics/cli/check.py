@@ -1,0 +1,55 @@
+"""``molten check``: the independent checker on a plan folder (ours or hand-made)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from logistics.check import check_folder
+from logistics.cli.app import EXIT_VIOLATIONS, app, load, out, parse_date
+
+
+@app.command()
+def check(
+    network_dir: Annotated[Path, typer.Argument(help="Network folder the plan is for.")],
+    plan_dir: Annotated[Path, typer.Argument(help="Folder with runs.csv and unserved.csv.")],
+    orders: Annotated[
+        Path | None, typer.Option(help="Orders CSV the plan was made for, if not orders.csv.")
+    ] = None,
+    date_: Annotated[
+        str | None,
+        typer.Option("--date", help="Plan date (default: plan.json's, else network.toml's)."),
+    ] = None,
+) -> None:
+    """Check a plan (ours or hand-made) against the inputs alone; exit 4 on violations."""
+    day = parse_date(date_)
+    if day is None and (plan_dir / "plan.json").is_file():
+        try:
+            day = date.fromisoformat(json.loads((plan_dir / "plan.json").read_text())["plan_date"])
+        except (KeyError, ValueError, TypeError, json.JSONDecodeError):
+            day = None
+    network = load(network_dir, day, orders, None)
+    started = time.perf_counter()
+    report = check_folder(network, plan_dir)
+    for v in report.violations:
+        out.print("✗ " + str(v), markup=False, highlight=False)
+    for w in report.warnings:
+        out.print("! " + str(w), markup=False, highlight=False)
+    if report.ok:
+        out.print(
+            f"[green]✓ plan is valid[/green]: {report.runs_checked} runs, "
+            f"{report.orders_checked} orders checked in {time.perf_counter() - started:.2f} s"
+            + (f", {len(report.warnings)} warnings" if report.warnings else "")
+        )
+        return
+    counts = report.summary()
+    out.print(
+        f"[red]{len(report.violations)} violations[/red] in {report.runs_checked} runs: "
+        + ", ".join(f"{rule} {n}" for rule, n in counts.items())
+    )
+    raise typer.Exit(EXIT_VIOLATIONS)

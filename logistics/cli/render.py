@@ -1,0 +1,127 @@
+"""Terminal rendering with rich: the plan summary and the cost table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from logistics.check import CheckReport
+from logistics.plan.model import Plan
+
+
+def summary_table(plan: Plan, report: CheckReport) -> Table:
+    """The plan's KPIs, its economics and the checker's verdict, one per line."""
+    s = plan.summary
+    table = Table(title=f"Plan {plan.network} {plan.plan_date}", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    table.add_row("solver / status", f"{plan.solver.name} / {plan.solver.status}")
+    table.add_row("tonnes ordered", f"{s.tonnes_ordered:,.1f} t")
+    table.add_row("delivered liquid", f"{s.tonnes_delivered:,.1f} t in {s.ladle_runs} runs")
+    if s.runs_fixed:
+        table.add_row("  of them kept as planned (facts)", f"{s.runs_fixed} runs")
+    if s.delivered_share_of_servable is not None:
+        table.add_row("delivered / not excluded outright", f"{s.delivered_share_of_servable:.1%}")
+    for reason, tonnes in s.tonnes_unserved.items():
+        if tonnes > 0:
+            table.add_row(f"unserved: {reason}", f"{tonnes:,.1f} t")
+    if s.orders_outside_day:
+        table.add_row(
+            "orders of other days (not planned)",
+            f"{s.orders_outside_day} ({s.tonnes_outside_day:,.1f} t)",
+        )
+    table.add_row("trucks used", str(s.trucks_used))
+    table.add_row("truck-km / truck-hours", f"{s.truck_km:,.0f} km / {s.truck_hours:,.1f} h")
+    table.add_row("route cost", f"{s.route_cost_cny:,.0f} CNY")
+    table.add_row("superheat", f"{s.superheat_cny:,.0f} CNY")
+    if s.min_arrival_margin_c is not None:
+        table.add_row("min arrival margin", f"{s.min_arrival_margin_c:.1f} °C")
+    econ = plan.economics.summary if plan.economics else None
+    if econ is not None:
+        if econ.cost_cny_t is not None:
+            table.add_row(
+                "cost per tonne (liquid + ingot for unserved)", f"{econ.cost_cny_t:,.0f} CNY/t"
+            )
+        table.add_row("saving vs all-ingot day", f"{econ.saving_cny:,.0f} CNY")
+        table.add_row("CO2 avoided", f"{econ.co2_avoided_kg / 1000:,.1f} t")
+        table.add_row("dross avoided", f"{econ.dross_avoided_t:,.1f} t")
+    verdict = (
+        "[green]0 violations[/green]"
+        if report.ok
+        else f"[red]{len(report.violations)} violations[/red]"
+    )
+    if report.warnings:
+        verdict += f", {len(report.warnings)} warnings"
+    table.add_row("independent check", verdict)
+    table.add_row("wall time", f"{plan.solver.wall_s:.1f} s")
+    return table
+
+
+def _fmt_km(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} km"
+
+
+def render_cost_report(report: dict[str, Any]) -> Table:
+    """The cost report as a terminal table, item by item like the seed table.
+
+    Parameters
+    ----------
+    report : dict
+        From :func:`cost_report`.
+
+    Returns
+    -------
+    rich.table.Table
+        Ingot route and liquid route side by side, totals, saving, the parts of burn
+        loss and transport, CO2, dross, break-even, reach and the practical radius.
+    """
+    d = report["distance_km"]
+    table = Table(
+        title=f"Cost per tonne: ingot remelting vs liquid supply at {d:g} road km",
+        caption=report["practical_radius"]["reason"],
+    )
+    table.add_column("ingot route")
+    table.add_column("CNY/t", justify="right")
+    table.add_column("liquid route")
+    table.add_column("CNY/t", justify="right")
+    ing, liq = report["ingot"]["items"], report["liquid"]["items"]
+    for i in range(max(len(ing), len(liq))):
+        a = ing[i] if i < len(ing) else None
+        b = liq[i] if i < len(liq) else None
+        b_label = b["label"] if b else ""
+        if b and b["item"] == "burn_and_transport":
+            b_label = f"{b_label}, {d:g} km"
+        table.add_row(
+            a["label"] if a else "",
+            f"{a['cny_t']:,.0f}" if a else "",
+            b_label,
+            f"{b['cny_t']:,.0f}" if b else "",
+        )
+    table.add_section()
+    table.add_row(
+        "[b]total[/b]",
+        f"[b]{report['ingot']['total_cny_t']:,.0f}[/b]",
+        "[b]total[/b]",
+        f"[b]{report['liquid']['total_cny_t']:,.0f}[/b]",
+    )
+    table.add_row("", "", "[b]saving against ingots[/b]", f"[b]{report['saving_cny_t']:,.0f}[/b]")
+    table.add_section()
+    for part in report["liquid"].get("burn_and_transport_parts", []):
+        table.add_row("", "", f"  {part['label']}", f"{part['cny_t']:,.1f}")
+    table.add_section()
+    co2 = report["co2_kg_t"]
+    table.add_row("CO2, kg/t", f"{co2['ingot']:,.1f}", "CO2, kg/t", f"{co2['liquid']:,.1f}")
+    table.add_row("", "", "CO2 avoided, kg/t", f"{co2['avoided']:,.1f}")
+    dross = report["dross_avoided_per_t"]
+    table.add_row(
+        "dross made, t/t", f"{dross['t']:.3f}", "dross disposal avoided", f"{dross['cny']:,.0f}"
+    )
+    table.add_section()
+    radius = report["practical_radius"]
+    table.add_row("break-even distance", _fmt_km(report["break_even_km"]), "", "")
+    table.add_row("thermal reach", _fmt_km(report["thermal_reach_km"]), "", "")
+    table.add_row(
+        "[b]practical radius[/b]", f"[b]{_fmt_km(radius['km'])}[/b]", f"({radius['binding']})", ""
+    )
+    return table

@@ -1,0 +1,341 @@
+"""Cost, saving and CO2 of a plan per run, trip, order, caster and for the whole plan.
+
+Truck cost per trip comes from the trip-leg model (:mod:`logistics.planning.legs`), the
+same one the plan summary and the optimiser use. Per run: its share of the trip's
+truck cost **by tonne-km** (``tonnes × road_km``; by tonnes when the trip has no km),
+plus the per-tonne items (liquid route without transport + the transport
+calibration) × tonnes, plus superheat ``(tap_c − tap_min_c) × superheat price ×
+tonnes``. Unserved tonnes are priced at the ingot route, whatever the reason; the
+saving is against an all-ingot day. Yearly figures multiply the day by
+``operating_days_per_year``. Dross avoided is reported beside the saving, not in it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from logistics.economics.emissions import co2_per_t_ingot, dross_avoided
+from logistics.network.model import Network
+from logistics.network.prices import (
+    ingot_cost_per_t,
+    ingot_items,
+    liquid_cost_per_t_excl_transport,
+    superheat_cost_per_c_t,
+    transport_calibration_per_t,
+    unserved_penalty_per_t,
+)
+from logistics.physics.travel import travel_matrix
+from logistics.plan.build import minute_run_of
+from logistics.plan.economics_model import PlanEconomics
+from logistics.plan.model import Plan, Run, Unserved
+from logistics.planning.fixed import start_rows
+from logistics.planning.legs import trip_legs
+
+log = logging.getLogger(__name__)
+
+
+def _r(value: float, ndigits: int = 2) -> float:
+    return round(float(value), ndigits)
+
+
+def _allocation(runs: Sequence[Run]) -> list[float]:
+    """Shares of a trip's truck cost by tonne-km (by tonnes if no run has km)."""
+    weights = [max(r.tonnes, 0.0) * max(r.road_km, 0.0) for r in runs]
+    if sum(weights) <= 0:
+        weights = [max(r.tonnes, 0.0) for r in runs]
+    total = sum(weights)
+    if total <= 0:
+        return [1.0 / len(runs)] * len(runs)
+    return [w / total for w in weights]
+
+
+def _rollup(
+    rows: Iterable[dict[str, Any]],
+    unserved: Iterable[Unserved],
+    key: str,
+    ingot: float,
+    co2_ingot: float,
+) -> dict[str, dict[str, float]]:
+    acc: dict[str, dict[str, float]] = defaultdict(
+        lambda: {
+            "liquid_t": 0.0,
+            "liquid_cny": 0.0,
+            "unserved_t": 0.0,
+            "unserved_cny": 0.0,
+            "liquid_co2_kg": 0.0,
+            "unserved_co2_kg": 0.0,
+        }
+    )
+    for row in rows:
+        a = acc[row[key]]
+        a["liquid_t"] += row["tonnes"]
+        a["liquid_cny"] += row["cost_cny"]
+        a["liquid_co2_kg"] += row["co2_kg"]
+    for u in unserved:
+        a = acc[getattr(u, key)]
+        a["unserved_t"] += u.tonnes
+        a["unserved_cny"] += u.tonnes * ingot
+        a["unserved_co2_kg"] += u.tonnes * co2_ingot
+    return acc
+
+
+def _summarise(a: dict[str, float], ingot: float, co2_ingot: float) -> dict[str, Any]:
+    total_t = a["liquid_t"] + a["unserved_t"]
+    total_cny = a["liquid_cny"] + a["unserved_cny"]
+    all_ingot = total_t * ingot
+    co2 = a["liquid_co2_kg"] + a["unserved_co2_kg"]
+    return {
+        "liquid_t": _r(a["liquid_t"], 3),
+        "unserved_t": _r(a["unserved_t"], 3),
+        "total_t": _r(total_t, 3),
+        "liquid_cny": _r(a["liquid_cny"]),
+        "liquid_cny_t": _r(a["liquid_cny"] / a["liquid_t"]) if a["liquid_t"] > 0 else None,
+        "unserved_cny": _r(a["unserved_cny"]),
+        "total_cny": _r(total_cny),
+        "cny_t": _r(total_cny / total_t) if total_t > 0 else None,
+        "all_ingot_cny": _r(all_ingot),
+        "saving_cny": _r(all_ingot - total_cny),
+        "co2_kg": _r(co2),
+        "all_ingot_co2_kg": _r(total_t * co2_ingot),
+        "co2_avoided_kg": _r(total_t * co2_ingot - co2),
+    }
+
+
+def plan_economics(network: Network, plan: Plan) -> PlanEconomics:
+    """Cost, saving and CO2 of a plan (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    network : Network
+        Sites, fleet, production (``tap_min_c``), parameters.
+    plan : Plan
+        The plan: its runs, unserved tonnes and truck starts.
+
+    Returns
+    -------
+    PlanEconomics
+        ``basis`` (per-tonne figures used), ``runs``, ``trips``, ``orders``,
+        ``casters``, ``plan`` (totals, per year), ``emissions``, ``dross_avoided`` and a
+        flat ``summary``. CNY rounded to 0.01, tonnes and km to 0.001, kg CO2 to 0.01.
+    """
+    params = network.params
+    ingot = ingot_cost_per_t(params)
+    co2_ingot = co2_per_t_ingot(params)
+    excl = liquid_cost_per_t_excl_transport(params)
+    calibration = transport_calibration_per_t(params)
+    per_t = excl + calibration
+    sh_cny = superheat_cost_per_c_t(params)
+    em = params.emissions
+    sh_co2 = em.superheat_gas_m3_per_c_t * em.natural_gas_m3
+    days = params.economics.operating_days_per_year
+
+    runs, unserved = plan.runs, plan.unserved
+    unknown = sorted({r.truck_id for r in runs} - set(network.truck_by_id))
+    if unknown:
+        raise ValueError(f"runs for unknown trucks {', '.join(unknown)}")
+    travel = travel_matrix(network)
+    legs = trip_legs(
+        network,
+        travel,
+        [minute_run_of(network, r) for r in runs],
+        start_rows(travel, plan.truck_starts),
+    )
+    runs_of: dict[tuple[str, int], list[Run]] = defaultdict(list)
+    for run in runs:
+        runs_of[(run.truck_id, run.trip)].append(run)
+    run_rows: list[dict[str, Any]] = []
+    trip_rows: list[dict[str, Any]] = []
+    for leg in legs:
+        trip_runs = sorted(
+            runs_of[(leg.truck_id, leg.trip)], key=lambda r: (r.pour_start, r.run_id)
+        )
+        shares = _allocation(trip_runs)
+        for run, share in zip(trip_runs, shares, strict=True):
+            prod = network.production_by_key.get((run.smelter_id, run.alloy))
+            if prod is None:
+                log.warning(
+                    "run %s: no production of %s at %s; superheat taken as 0",
+                    run.run_id,
+                    run.alloy,
+                    run.smelter_id,
+                )
+                superheat_c = 0.0
+            else:
+                superheat_c = max(0.0, run.tap_c - prod.tap_min_c)
+            truck_cny = leg.cost_cny * share
+            items_cny = per_t * run.tonnes
+            superheat_cny = superheat_c * sh_cny * run.tonnes
+            cost = truck_cny + items_cny + superheat_cny
+            co2 = leg.km * share * em.truck_km + superheat_c * sh_co2 * run.tonnes
+            run_rows.append(
+                {
+                    "run_id": run.run_id,
+                    "truck_id": run.truck_id,
+                    "trip": run.trip,
+                    "order_id": run.order_id,
+                    "caster_id": run.caster_id,
+                    "smelter_id": run.smelter_id,
+                    "tonnes": run.tonnes,
+                    "road_km": run.road_km,
+                    "truck_share": share,
+                    "truck_km": leg.km * share,
+                    "truck_cny": truck_cny,
+                    "items_cny": items_cny,
+                    "superheat_c": superheat_c,
+                    "superheat_cny": superheat_cny,
+                    "cost_cny": cost,
+                    "co2_kg": co2,
+                }
+            )
+        trip_rows.append(
+            {
+                "truck_id": leg.truck_id,
+                "trip": leg.trip,
+                "smelter_id": leg.smelter_id,
+                "runs": [r.run_id for r in trip_runs],
+                "tonnes": _r(sum(r.tonnes for r in trip_runs), 3),
+                "km": _r(leg.km, 3),
+                "hours": _r(leg.hours, 3),
+                "cost_cny": _r(leg.cost_cny),
+                "co2_kg": _r(leg.km * em.truck_km),
+            }
+        )
+
+    orders = _rollup(run_rows, unserved, "order_id", ingot, co2_ingot)
+    casters = _rollup(run_rows, unserved, "caster_id", ingot, co2_ingot)
+    caster_of_order: dict[str, str] = {}
+    for row in run_rows:
+        caster_of_order.setdefault(row["order_id"], row["caster_id"])
+    for u in unserved:
+        caster_of_order.setdefault(u.order_id, u.caster_id)
+
+    plan_acc = {
+        "liquid_t": sum(r["tonnes"] for r in run_rows),
+        "liquid_cny": sum(r["cost_cny"] for r in run_rows),
+        "unserved_t": sum(u.tonnes for u in unserved),
+        "unserved_cny": sum(u.tonnes for u in unserved) * ingot,
+        "liquid_co2_kg": sum(r["co2_kg"] for r in run_rows),
+        "unserved_co2_kg": sum(u.tonnes for u in unserved) * co2_ingot,
+    }
+    plan = _summarise(plan_acc, ingot, co2_ingot)
+    liquid_t = plan_acc["liquid_t"]
+    truck_cny = sum(leg.cost_cny for leg in legs)
+    unserved_by_reason: dict[str, dict[str, float]] = {}
+    for u in unserved:
+        entry = unserved_by_reason.setdefault(u.reason, {"t": 0.0, "cny": 0.0})
+        entry["t"] += u.tonnes
+        entry["cny"] += u.tonnes * ingot
+    dross = dross_avoided(params, liquid_t)
+    plan.update(
+        {
+            "saving_cny_per_liquid_t": _r(plan["saving_cny"] / liquid_t) if liquid_t else None,
+            "trips": len(legs),
+            "truck_km": _r(sum(leg.km for leg in legs), 3),
+            "truck_h": _r(sum(leg.hours for leg in legs), 3),
+            "truck_cny": _r(truck_cny),
+            "items_cny": _r(sum(r["items_cny"] for r in run_rows)),
+            "superheat_cny": _r(sum(r["superheat_cny"] for r in run_rows)),
+            "unserved_by_reason": {
+                k: {"t": _r(v["t"], 3), "cny": _r(v["cny"])}
+                for k, v in sorted(unserved_by_reason.items())
+            },
+            "per_year": {
+                "operating_days": days,
+                "saving_cny": _r(plan["saving_cny"] * days),
+                "co2_avoided_t": _r(plan["co2_avoided_kg"] * days / 1000.0, 3),
+                "dross_avoided_t": _r(dross["t"] * days, 3),
+                "dross_disposal_avoided_cny": _r(dross["cny"] * days),
+            },
+        }
+    )
+    emissions = {
+        "liquid_kg": _r(plan_acc["liquid_co2_kg"]),
+        "unserved_kg": _r(plan_acc["unserved_co2_kg"]),
+        "total_kg": plan["co2_kg"],
+        "all_ingot_kg": plan["all_ingot_co2_kg"],
+        "avoided_kg": plan["co2_avoided_kg"],
+        "liquid_kg_t": _r(plan_acc["liquid_co2_kg"] / liquid_t) if liquid_t else None,
+        "ingot_kg_t": _r(co2_ingot),
+        "per_year_t": {
+            "total": _r(plan["co2_kg"] * days / 1000.0, 3),
+            "all_ingot": _r(plan["all_ingot_co2_kg"] * days / 1000.0, 3),
+            "avoided": _r(plan["co2_avoided_kg"] * days / 1000.0, 3),
+        },
+    }
+    dross_out = {
+        "t": _r(dross["t"], 3),
+        "cny": _r(dross["cny"]),
+        "t_per_t": params.emissions.dross_t_per_t,
+        "disposal_cny_t": params.emissions.dross_disposal_cny_t,
+    }
+    summary = {
+        "cost_cny": plan["total_cny"],
+        "cost_cny_t": plan["cny_t"],
+        "liquid_cny_t": plan["liquid_cny_t"],
+        "all_ingot_cny": plan["all_ingot_cny"],
+        "saving_cny": plan["saving_cny"],
+        "saving_cny_per_liquid_t": plan["saving_cny_per_liquid_t"],
+        "saving_cny_per_year": plan["per_year"]["saving_cny"],
+        "co2_kg": emissions["total_kg"],
+        "co2_all_ingot_kg": emissions["all_ingot_kg"],
+        "co2_avoided_kg": emissions["avoided_kg"],
+        "co2_avoided_t_per_year": emissions["per_year_t"]["avoided"],
+        "dross_avoided_t": dross_out["t"],
+        "dross_avoided_cny": dross_out["cny"],
+    }
+    return PlanEconomics.model_validate(
+        {
+            "basis": {
+                "ingot_cny_t": _r(ingot),
+                "ingot_items": {k: _r(v) for k, v in ingot_items(params)},
+                "liquid_per_t_excl_transport_cny_t": _r(excl),
+                "transport_calibration_cny_t": _r(calibration),
+                "unserved_penalty_cny_t": _r(unserved_penalty_per_t(params)),
+                "superheat_cny_per_c_t": _r(sh_cny, 4),
+                "ingot_co2_kg_t": _r(co2_ingot),
+                "truck_allocation": "tonne-km",
+                "operating_days_per_year": days,
+            },
+            "runs": [
+                {
+                    **{k: v for k, v in row.items() if not isinstance(v, float)},
+                    "tonnes": _r(row["tonnes"], 3),
+                    "road_km": _r(row["road_km"], 3),
+                    "truck_share": _r(row["truck_share"], 6),
+                    "truck_km": _r(row["truck_km"], 3),
+                    "truck_cny": _r(row["truck_cny"]),
+                    "items_cny": _r(row["items_cny"]),
+                    "superheat_c": _r(row["superheat_c"], 1),
+                    "superheat_cny": _r(row["superheat_cny"]),
+                    "cost_cny": _r(row["cost_cny"]),
+                    "cost_cny_t": _r(row["cost_cny"] / row["tonnes"])
+                    if row["tonnes"] > 0
+                    else None,
+                    "ingot_cny": _r(row["tonnes"] * ingot),
+                    "saving_cny": _r(row["tonnes"] * ingot - row["cost_cny"]),
+                    "co2_kg": _r(row["co2_kg"]),
+                }
+                for row in run_rows
+            ],
+            "trips": trip_rows,
+            "orders": [
+                {
+                    "order_id": k,
+                    "caster_id": caster_of_order.get(k),
+                    **_summarise(v, ingot, co2_ingot),
+                }
+                for k, v in sorted(orders.items())
+            ],
+            "casters": [
+                {"caster_id": k, **_summarise(v, ingot, co2_ingot)}
+                for k, v in sorted(casters.items())
+            ],
+            "plan": plan,
+            "emissions": emissions,
+            "dross_avoided": dross_out,
+            "summary": summary,
+        }
+    )

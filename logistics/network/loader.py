@@ -1,0 +1,248 @@
+"""Load a network folder into a validated :class:`~logistics.network.model.Network`.
+
+Every problem is reported as an :class:`~logistics.errors.InputProblem` naming the file,
+the spreadsheet row (header = row 1) and the column; all problems of a file are
+collected before raising, so a user can fix a spreadsheet in one pass. Nothing is
+written here, so a bad input can never leave a partial output behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from logistics.errors import InputError, InputProblem
+from logistics.network.csv_tables import CsvSpec, load_table
+from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
+from logistics.network.roads import load_road_graph
+from logistics.network.settings import load_settings
+
+log = logging.getLogger(__name__)
+
+SMELTERS = CsvSpec(
+    "smelters.csv",
+    Smelter,
+    ("smelter_id", "name", "lat", "lon", "open", "close", "fill_min"),
+    ("fill_bays",),
+    times=("open", "close"),
+    key="smelter_id",
+)
+PRODUCTION = CsvSpec(
+    "production.csv",
+    Production,
+    ("smelter_id", "alloy", "rate_tph", "stock_t", "tap_min_c", "tap_max_c"),
+    key=("smelter_id", "alloy"),
+)
+CASTERS = CsvSpec(
+    "casters.csv",
+    Caster,
+    ("caster_id", "name", "lat", "lon", "open", "close", "min_pour_c", "unload_min"),
+    ("daily_t", "alloys"),
+    times=("open", "close"),
+    lists=("alloys",),
+    key="caster_id",
+)
+FLEET = CsvSpec(
+    "fleet.csv",
+    Truck,
+    ("truck_id", "home_smelter", "ladles", "ladle_t", "tau_h", "shift_start", "shift_end"),
+    ("cost_per_km", "cost_per_h"),
+    times=("shift_start", "shift_end"),
+    key="truck_id",
+)
+ORDERS = CsvSpec(
+    "orders.csv",
+    Order,
+    ("order_id", "caster_id", "alloy", "tonnes", "window_start", "window_end", "placed_at"),
+    times=("window_start", "window_end", "placed_at"),
+    key="order_id",
+)
+CANDIDATES = CsvSpec(
+    "candidates.csv",
+    Candidate,
+    ("site_id", "name", "lat", "lon", "capex_cny", "rate_tph"),
+    ("alloys",),
+    lists=("alloys",),
+    key="site_id",
+)
+
+
+def _cross_checks(
+    smelters: list[tuple[int, Smelter]],
+    production: list[tuple[int, Production]],
+    casters: list[tuple[int, Caster]],
+    fleet: list[tuple[int, Truck]],
+    orders: list[tuple[int, Order]],
+    orders_label: str,
+) -> list[InputProblem]:
+    problems: list[InputProblem] = []
+    smelter_ids = {s.smelter_id for _, s in smelters}
+    caster_ids = {c.caster_id for _, c in casters}
+    for row, s in smelters:
+        if s.close <= s.open:
+            problems.append(InputProblem("smelters.csv", row, "close", "close is not after open"))
+    for row, p in production:
+        if p.smelter_id not in smelter_ids:
+            problems.append(
+                InputProblem(
+                    "production.csv",
+                    row,
+                    "smelter_id",
+                    f"unknown smelter '{p.smelter_id}' (not in smelters.csv)",
+                )
+            )
+        if p.tap_min_c > p.tap_max_c:
+            problems.append(
+                InputProblem(
+                    "production.csv",
+                    row,
+                    "tap_min_c",
+                    f"tap_min_c {p.tap_min_c} is above tap_max_c {p.tap_max_c}",
+                )
+            )
+    for row, c in casters:
+        if c.close <= c.open:
+            problems.append(InputProblem("casters.csv", row, "close", "close is not after open"))
+    for row, t in fleet:
+        if t.home_smelter not in smelter_ids:
+            problems.append(
+                InputProblem(
+                    "fleet.csv",
+                    row,
+                    "home_smelter",
+                    f"unknown smelter '{t.home_smelter}' (not in smelters.csv)",
+                )
+            )
+        if t.shift_end <= t.shift_start:
+            problems.append(
+                InputProblem("fleet.csv", row, "shift_end", "shift_end is not after shift_start")
+            )
+    for row, o in orders:
+        if o.caster_id not in caster_ids:
+            problems.append(
+                InputProblem(
+                    orders_label,
+                    row,
+                    "caster_id",
+                    f"unknown caster '{o.caster_id}' (not in casters.csv)",
+                )
+            )
+        if o.window_end < o.window_start:
+            problems.append(
+                InputProblem(
+                    orders_label,
+                    row,
+                    "window_end",
+                    f"window_end {o.window_end:%Y-%m-%d %H:%M} is before window_start "
+                    f"{o.window_start:%Y-%m-%d %H:%M}",
+                )
+            )
+    return problems
+
+
+def load_network(
+    folder: Path | str,
+    plan_date: date | None = None,
+    *,
+    orders_file: Path | str | None = None,
+) -> Network:
+    """Load and validate a network folder.
+
+    Parameters
+    ----------
+    folder : Path or str
+        Folder with ``network.toml``, ``smelters.csv``, ``production.csv``,
+        ``casters.csv``, ``fleet.csv``, ``orders.csv`` and optionally ``roads.graphml``
+        and ``candidates.csv`` (spec §1).
+    plan_date : date, optional
+        The day to plan; overrides ``plan_date`` of ``network.toml``. Without either,
+        today's date in the network's timezone.
+    orders_file : Path or str, optional
+        Orders to plan instead of the folder's ``orders.csv``.
+
+    Returns
+    -------
+    Network
+        Immutable, validated network.
+
+    Raises
+    ------
+    InputError
+        Any bad input, naming file, row and column.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(InputProblem(str(folder), None, None, "network folder not found"))
+    settings = load_settings(folder)
+    tz = ZoneInfo(settings.timezone)
+    day = plan_date or settings.plan_date or datetime.now(tz).date()
+
+    orders_path = Path(orders_file) if orders_file else folder / ORDERS.file
+    orders_label = orders_path.name if orders_file else ORDERS.file
+
+    problems: list[InputProblem] = []
+    tables: dict[str, list[tuple[int, Any]]] = {}
+    for spec, path, label in (
+        (SMELTERS, folder / SMELTERS.file, SMELTERS.file),
+        (PRODUCTION, folder / PRODUCTION.file, PRODUCTION.file),
+        (CASTERS, folder / CASTERS.file, CASTERS.file),
+        (FLEET, folder / FLEET.file, FLEET.file),
+        (ORDERS, orders_path, orders_label),
+    ):
+        try:
+            tables[spec.file] = load_table(path, spec, day, tz, file_label=label)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    candidates: list[tuple[int, Any]] = []
+    if (folder / CANDIDATES.file).is_file():
+        try:
+            candidates = load_table(folder / CANDIDATES.file, CANDIDATES, day, tz)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+
+    problems = _cross_checks(
+        tables[SMELTERS.file],
+        tables[PRODUCTION.file],
+        tables[CASTERS.file],
+        tables[FLEET.file],
+        tables[ORDERS.file],
+        orders_label,
+    )
+    for spec in (SMELTERS, CASTERS, FLEET):
+        if not tables[spec.file]:
+            problems.append(InputProblem(spec.file, None, None, "has no data rows"))
+    if problems:
+        raise InputError(problems)
+
+    graph = None
+    if (folder / "roads.graphml").is_file():
+        graph = load_road_graph(folder / "roads.graphml")
+
+    network = Network(
+        name=settings.name,
+        timezone=settings.timezone,
+        plan_date=day,
+        params=settings.params,
+        smelters=tuple(o for _, o in tables[SMELTERS.file]),
+        production=tuple(o for _, o in tables[PRODUCTION.file]),
+        casters=tuple(o for _, o in tables[CASTERS.file]),
+        fleet=tuple(o for _, o in tables[FLEET.file]),
+        orders=tuple(o for _, o in tables[ORDERS.file]),
+        candidates=tuple(o for _, o in candidates),
+        road_graph=graph,
+        folder=folder.resolve(),
+    )
+    log.info(
+        "loaded network %s: %d smelters, %d casters, %d trucks, %d orders",
+        network.name,
+        len(network.smelters),
+        len(network.casters),
+        len(network.fleet),
+        len(network.orders),
+    )
+    return network

@@ -1,0 +1,274 @@
+"""Validated, immutable domain objects of one network folder.
+
+All times are timezone-aware datetimes in the network's timezone. The planning code
+works in minutes of real elapsed time from the plan date's local midnight
+(:meth:`Network.minutes`): every difference of two moments is taken in UTC, so a hold
+across a daylight-saving change is as long as the clock on the ladle says.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from logistics.network.params import Params
+
+LAT = Field(ge=-90.0, le=90.0)
+LON = Field(ge=-180.0, le=180.0)
+TEMP_C = Field(ge=0.0, le=2000.0)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False, extra="ignore")
+
+
+class Smelter(_Frozen):
+    """A recycling smelter that fills ladles.
+
+    Attributes
+    ----------
+    fill_min : float
+        Minutes to fill one ladle.
+    fill_bays : int | None
+        Ladles that can fill at the same moment; ``None`` means no limit.
+    """
+
+    smelter_id: str = Field(min_length=1)
+    name: str
+    lat: float = LAT
+    lon: float = LON
+    open: datetime
+    close: datetime
+    fill_min: float = Field(gt=0.0, le=24 * 60)
+    fill_bays: int | None = Field(default=None, ge=1, le=1000)
+
+
+class Production(_Frozen):
+    """Liquid metal one smelter releases for delivery, per alloy.
+
+    ``stock_t`` tonnes are ready at the smelter's ``open``; then ``rate_tph`` tonnes per
+    hour accrue (spec §3.5). Tap temperatures bound the fill temperature (spec §2).
+    """
+
+    smelter_id: str = Field(min_length=1)
+    alloy: str = Field(min_length=1)
+    rate_tph: float = Field(ge=0.0, le=10_000.0)
+    stock_t: float = Field(ge=0.0, le=1_000_000.0)
+    tap_min_c: float = TEMP_C
+    tap_max_c: float = TEMP_C
+
+
+class Caster(_Frozen):
+    """A die-casting plant that pours liquid metal into its holding furnace.
+
+    Attributes
+    ----------
+    min_pour_c : float
+        Lowest metal temperature the caster accepts at pour start; the plan keeps
+        ``margin_c`` above it.
+    unload_min : float
+        Minutes to pour one ladle.
+    alloys : tuple[str, ...]
+        Alloys the caster uses (informative).
+    """
+
+    caster_id: str = Field(min_length=1)
+    name: str
+    lat: float = LAT
+    lon: float = LON
+    open: datetime
+    close: datetime
+    min_pour_c: float = TEMP_C
+    unload_min: float = Field(gt=0.0, le=24 * 60)
+    daily_t: float | None = Field(default=None, ge=0.0, le=1_000_000.0)
+    alloys: tuple[str, ...] = ()
+
+
+class Truck(_Frozen):
+    """A ladle truck.
+
+    Attributes
+    ----------
+    ladles : int
+        Ladle slots on the truck (ladles carried full per trip).
+    ladle_t : float
+        Tonnes of metal per ladle.
+    tau_h : float
+        Thermal time constant of its ladles, hours (spec §2).
+    cost_per_km, cost_per_h : float | None
+        Running cost; ``None`` takes the network's ``[economics]`` figure.
+    """
+
+    truck_id: str = Field(min_length=1)
+    home_smelter: str = Field(min_length=1)
+    ladles: int = Field(ge=1, le=50)
+    ladle_t: float = Field(gt=0.0, le=100.0)
+    tau_h: float = Field(gt=0.0, le=100_000.0)
+    shift_start: datetime
+    shift_end: datetime
+    cost_per_km: float | None = Field(default=None, ge=0.0, le=1e4)
+    cost_per_h: float | None = Field(default=None, ge=0.0, le=1e5)
+
+
+class Order(_Frozen):
+    """A caster's order for liquid metal, poured inside ``[window_start, window_end]``."""
+
+    order_id: str = Field(min_length=1)
+    caster_id: str = Field(min_length=1)
+    alloy: str = Field(min_length=1)
+    tonnes: float = Field(ge=0.0, le=100_000.0)
+    window_start: datetime
+    window_end: datetime
+    placed_at: datetime
+
+
+class TruckStart(_Frozen):
+    """Where and when a truck becomes available, if not at home at its shift start.
+
+    Intraday re-planning: a truck repaired at a caster at 12:00, or one that finished
+    elsewhere. ``site_kind`` is ``smelter`` or ``caster``.
+    """
+
+    truck_id: str = Field(min_length=1)
+    site_kind: Literal["smelter", "caster"]
+    site_id: str = Field(min_length=1)
+    at: datetime
+
+
+class Candidate(_Frozen):
+    """A candidate site for a new smelter (siting studies)."""
+
+    site_id: str = Field(min_length=1)
+    name: str
+    lat: float = LAT
+    lon: float = LON
+    capex_cny: float = Field(ge=0.0, le=1e13)
+    rate_tph: float = Field(ge=0.0, le=10_000.0)
+    alloys: tuple[str, ...] = ()
+
+
+class Network(BaseModel):
+    """One region: sites, fleet, orders and parameters, validated and frozen.
+
+    Build it with :func:`logistics.network.loader.load_network` (or directly in tests).
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    name: str
+    timezone: str = "Asia/Shanghai"
+    plan_date: date
+    params: Params = Params()
+    smelters: tuple[Smelter, ...]
+    production: tuple[Production, ...]
+    casters: tuple[Caster, ...]
+    fleet: tuple[Truck, ...]
+    orders: tuple[Order, ...]
+    candidates: tuple[Candidate, ...] = ()
+    road_graph: Any = Field(default=None, exclude=True, repr=False)
+    folder: Path | None = None
+
+    # -- time -------------------------------------------------------------------------
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        """The network's timezone."""
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def origin(self) -> datetime:
+        """Local midnight at the start of the plan date (minute 0 of the plan)."""
+        return datetime.combine(self.plan_date, datetime.min.time(), tzinfo=self.tz)
+
+    @cached_property
+    def origin_utc(self) -> datetime:
+        """:attr:`origin` in UTC, the reference every elapsed time is measured from."""
+        return self.origin.astimezone(UTC)
+
+    def minutes(self, moment: datetime) -> float:
+        """Real minutes elapsed from :attr:`origin` to ``moment`` (negative before it).
+
+        Both ends are converted to UTC first: Python subtracts two datetimes that share
+        one ``ZoneInfo`` as wall-clock times, which is an hour off across a
+        daylight-saving change.
+        """
+        return (moment.astimezone(UTC) - self.origin_utc).total_seconds() / 60.0
+
+    def at(self, minutes: float) -> datetime:
+        """The moment ``minutes`` of real time after :attr:`origin`, in the network's zone."""
+        return (self.origin_utc + timedelta(minutes=minutes)).astimezone(self.tz)
+
+    # -- look-ups ---------------------------------------------------------------------
+    @cached_property
+    def smelter_by_id(self) -> dict[str, Smelter]:
+        """Smelters keyed by id."""
+        return {s.smelter_id: s for s in self.smelters}
+
+    @cached_property
+    def caster_by_id(self) -> dict[str, Caster]:
+        """Casters keyed by id."""
+        return {c.caster_id: c for c in self.casters}
+
+    @cached_property
+    def truck_by_id(self) -> dict[str, Truck]:
+        """Trucks keyed by id."""
+        return {t.truck_id: t for t in self.fleet}
+
+    @cached_property
+    def order_by_id(self) -> dict[str, Order]:
+        """Orders keyed by id."""
+        return {o.order_id: o for o in self.orders}
+
+    @cached_property
+    def production_by_key(self) -> dict[tuple[str, str], Production]:
+        """Production keyed by ``(smelter_id, alloy)``."""
+        return {(p.smelter_id, p.alloy): p for p in self.production}
+
+    @cached_property
+    def alloys_made(self) -> frozenset[str]:
+        """Alloys at least one smelter makes."""
+        return frozenset(p.alloy for p in self.production)
+
+    def truck_cost_per_km(self, truck: Truck) -> float:
+        """The truck's running cost per km, or the network default, CNY/km."""
+        if truck.cost_per_km is not None:
+            return truck.cost_per_km
+        return self.params.economics.truck_cost_per_km
+
+    def truck_cost_per_h(self, truck: Truck) -> float:
+        """The truck's running cost per hour, or the network default, CNY/h."""
+        if truck.cost_per_h is not None:
+            return truck.cost_per_h
+        return self.params.economics.truck_cost_per_h
+
+    # -- the plan day -----------------------------------------------------------------
+    @cached_property
+    def horizon_end(self) -> datetime:
+        """End of the plan day: the latest shift end or site closing (may be past midnight)."""
+        ends = [t.shift_end for t in self.fleet] + [s.close for s in self.smelters]
+        ends += [c.close for c in self.casters]
+        return max([*ends, self.origin + timedelta(days=1)])
+
+    @cached_property
+    def day_orders(self) -> tuple[Order, ...]:
+        """Orders of the plan day: those whose window *starts* on the plan date (local).
+
+        Every order belongs to exactly one plan day, so two nightly plans of
+        consecutive days can never both deliver it, even when trucks run past midnight
+        (an order for 23:30–00:30 belongs to the day it starts on). The plan and the
+        checker both use this definition.
+        """
+        tz = self.tz
+        return tuple(
+            o for o in self.orders if o.window_start.astimezone(tz).date() == self.plan_date
+        )
+
+    @cached_property
+    def orders_outside_day(self) -> tuple[Order, ...]:
+        """Orders in the orders file whose window starts on another day (not planned)."""
+        day = {o.order_id for o in self.day_orders}
+        return tuple(o for o in self.orders if o.order_id not in day)

@@ -1,0 +1,140 @@
+"""Per-tonne prices of the ingot and liquid routes, from ``[economics]`` (seed-facts).
+
+One place for the figures both the solver (its penalty for a tonne left unserved, the
+superheat it prices) and the economics report (:mod:`logistics.cost`) use, so the two
+can never disagree.
+
+The price rule: the seed's energy 400, burn loss 400 and superheat cost 0.30 follow
+the gas, electricity and alloy prices while they stay at those seed values; any other
+value written in ``network.toml`` or with ``--set`` is used as written.
+"""
+
+from __future__ import annotations
+
+import math
+
+from logistics.network.params import IngotRouteCosts, Params
+
+#: Gas price at which the seed's energy item (400 CNY/t) and superheat cost (0.30) hold.
+REFERENCE_GAS_PRICE_CNY_M3 = 4.05
+SEED_INGOT_ENERGY = IngotRouteCosts().energy
+SEED_INGOT_BURN_LOSS = IngotRouteCosts().burn_loss
+SEED_SUPERHEAT_COST_PER_C_T = 0.30
+
+
+def _is_seed(value: float, seed: float) -> bool:
+    return math.isclose(value, seed, rel_tol=0.0, abs_tol=1e-9)
+
+
+def ingot_energy_per_t(params: Params) -> float:
+    """Remelting energy of the ingot route, CNY/t.
+
+    ``ingot.energy`` as written, unless it is the seed's 400: then it is priced,
+    ``remelt_gas_m3_t × gas_price_cny_m3 + remelt_kwh_t × electricity_cny_kwh``
+    (80 × 4.05 + 95 × 0.80 = 400 at the defaults; seed-facts: 70–90 m³ and 90–100 kWh).
+    """
+    eco, em = params.economics, params.emissions
+    if not _is_seed(eco.ingot.energy, SEED_INGOT_ENERGY):
+        return eco.ingot.energy
+    return em.remelt_gas_m3_t * eco.gas_price_cny_m3 + em.remelt_kwh_t * eco.electricity_cny_kwh
+
+
+def ingot_burn_loss_per_t(params: Params) -> float:
+    """Burn (oxidation) loss of remelting, CNY/t.
+
+    ``ingot.burn_loss`` as written, unless it is the seed's 400: then ``ingot_burn_rate ×
+    alloy_price_t`` (2 % × 20,000 = 400; seed-facts: 2–2.5 % of ADC12 at 20,000 CNY/t).
+    """
+    eco = params.economics
+    if not _is_seed(eco.ingot.burn_loss, SEED_INGOT_BURN_LOSS):
+        return eco.ingot.burn_loss
+    return eco.ingot_burn_rate * eco.alloy_price_t
+
+
+def liquid_burn_loss_per_t(params: Params) -> float:
+    """Burn loss of the liquid route, CNY/t: ``liquid_burn_rate × alloy_price_t``.
+
+    0.9 % × 20,000 = 180 (seed-facts: "burn loss 0.9 %").
+    """
+    eco = params.economics
+    return eco.liquid_burn_rate * eco.alloy_price_t
+
+
+def superheat_cost_per_c_t(params: Params) -> float:
+    """Cost of heating one tonne of liquid alloy by 1 °C at the smelter, CNY/(°C·t).
+
+    ``superheat_cost_per_c_t`` as written, unless it is the default 0.30: then
+    ``0.30 × gas_price_cny_m3 / 4.05`` (the default holds at the default gas price;
+    gas is the whole of it, so it moves in proportion).
+    """
+    eco = params.economics
+    if not _is_seed(eco.superheat_cost_per_c_t, SEED_SUPERHEAT_COST_PER_C_T):
+        return eco.superheat_cost_per_c_t
+    return SEED_SUPERHEAT_COST_PER_C_T * eco.gas_price_cny_m3 / REFERENCE_GAS_PRICE_CNY_M3
+
+
+def ingot_items(params: Params) -> tuple[tuple[str, float], ...]:
+    """Items of the ingot route in the seed table's order, CNY/t."""
+    ing = params.economics.ingot
+    return (
+        ("energy", ingot_energy_per_t(params)),
+        ("furnace_depreciation", ing.furnace_depreciation),
+        ("burn_loss", ingot_burn_loss_per_t(params)),
+        ("labour", ing.labour),
+        ("sundries", ing.sundries),
+    )
+
+
+def ingot_cost_per_t(params: Params) -> float:
+    """Cost of the ingot route, CNY per tonne remelted (930 at the defaults; seed-facts).
+
+    The solver's price for a tonne left unserved: the caster remelts ingots instead.
+    """
+    return sum(value for _, value in ingot_items(params))
+
+
+def liquid_cost_per_t_excl_transport(params: Params) -> float:
+    """Per-tonne items of the liquid route that do not depend on the trip, CNY/t.
+
+    ``holding + equipment_depreciation + liquid_burn_rate × alloy_price_t +
+    special_vehicle + sundries`` = 70 + 50 + 180 + 100 + 30 = 430 at the defaults
+    (seed-facts). Transport, i.e. the truck, superheat and
+    :func:`transport_calibration_per_t`, comes on top.
+    """
+    liq = params.economics.liquid
+    return (
+        liq.holding
+        + liq.equipment_depreciation
+        + liquid_burn_loss_per_t(params)
+        + liq.special_vehicle
+        + liq.sundries
+    )
+
+
+#: Burn + truck + superheat of the liquid route model at 30 km with every figure at its
+#: default: 180 + 142.5 + 0 = 322.5 CNY/t (``logistics.economics.route_model``; a test
+#: keeps the two equal).
+SEED_MODEL_BURN_AND_TRANSPORT_30KM = 322.5
+
+
+def transport_calibration_per_t(params: Params) -> float:
+    """The calibration part of the liquid route's ``burn_and_transport``, CNY/t (27.5).
+
+    ``liquid.burn_and_transport_30km`` minus what the route model gives at 30 km with
+    every figure at its default (:data:`SEED_MODEL_BURN_AND_TRANSPORT_30KM`). Constant
+    over distance and prices: the part of the seed table's transport the model does not
+    explain (waiting, permits, ladle preheating).
+    """
+    return params.economics.liquid.burn_and_transport_30km - SEED_MODEL_BURN_AND_TRANSPORT_30KM
+
+
+def unserved_penalty_per_t(params: Params) -> float:
+    """What leaving one tonne unserved costs the optimiser, CNY/t (500 at the defaults).
+
+    The caster then buys ingots (:func:`ingot_cost_per_t`, 930) instead of paying the
+    liquid route's per-tonne items (:func:`liquid_cost_per_t_excl_transport`, 430); the
+    difference is what truck-km, truck-hours and superheat may spend to deliver it
+    liquid. Equivalent to pricing unserved tonnes at the ingot route and served tonnes
+    at the liquid route's per-tonne items.
+    """
+    return ingot_cost_per_t(params) - liquid_cost_per_t_excl_transport(params)

@@ -1,0 +1,138 @@
+"""``network.toml``: name, timezone, plan date and the parameter tables."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError
+
+from logistics.errors import InputError, InputProblem
+from logistics.network.csv_tables import decode_utf8
+from logistics.network.params import Params
+
+_TOML_KEY = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
+_TOML_HEADER = re.compile(rf"^\s*\[\[?\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]")
+_TOML_ASSIGN = re.compile(rf"^\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*=")
+
+
+def _toml_path(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in dotted.split("."))
+
+
+def _toml_line_of(text: str, *path: str) -> int | None:
+    """Line (1-based) that sets ``path`` (tables, then key) in TOML text; best effort.
+
+    ``_toml_line_of(text, "roads", "circuity")`` finds ``circuity = …`` under
+    ``[roads]`` (not a ``circuity`` of another table); failing that, the line that
+    comes closest: an inline table (``ingot = { energy = … }``) or the table header.
+    """
+    table: tuple[str, ...] = ()
+    best, best_depth = None, 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            table = _toml_path(header.group(1))
+            full = table
+        else:
+            assign = _TOML_ASSIGN.match(line)
+            if not assign:
+                continue
+            full = table + _toml_path(assign.group(1))
+        if full == path[: len(full)] and len(full) > best_depth:
+            best, best_depth = number, len(full)
+            if best_depth == len(path):
+                break
+    return best
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """The top-level keys of ``network.toml`` and its parameter tables."""
+
+    name: str
+    timezone: str
+    plan_date: date | None
+    params: Params
+
+
+def load_settings(folder: Path) -> NetworkSettings:
+    """Read ``network.toml``: name, timezone, plan date and parameter tables.
+
+    Raises
+    ------
+    InputError
+        Missing file, TOML syntax error, unknown key or out-of-range value; the
+        message names the line and key.
+    """
+    file = "network.toml"
+    path = folder / file
+    if not path.is_file():
+        raise InputError(InputProblem(file, None, None, f"file not found at {path}"))
+    text = decode_utf8(path.read_bytes(), file)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+), column (\d+)", str(exc))
+        row = int(found.group(1)) if found else None
+        raise InputError(InputProblem(file, row, None, f"TOML syntax error: {exc}")) from None
+    problems: list[InputProblem] = []
+    name = data.pop("name", folder.name)
+    timezone = data.pop("timezone", "Asia/Shanghai")
+    raw_date = data.pop("plan_date", None)
+    if not isinstance(name, str) or not name.strip():
+        problems.append(InputProblem(file, _toml_line_of(text, "name"), "name", "must be text"))
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia", very long names
+        problems.append(
+            InputProblem(
+                file,
+                _toml_line_of(text, "timezone"),
+                "timezone",
+                f"unknown timezone '{timezone}' (use an IANA name like Asia/Shanghai)",
+            )
+        )
+    plan_date: date | None = None
+    if raw_date is not None:
+        try:
+            plan_date = (
+                raw_date if isinstance(raw_date, date) else date.fromisoformat(str(raw_date))
+            )
+            if isinstance(plan_date, datetime):
+                plan_date = plan_date.date()
+        except ValueError:
+            problems.append(
+                InputProblem(
+                    file,
+                    _toml_line_of(text, "plan_date"),
+                    "plan_date",
+                    f"'{raw_date}' is not a date (YYYY-MM-DD)",
+                )
+            )
+    params = Params()
+    try:
+        params = Params.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = [str(part) for part in err["loc"]]
+            key = loc[-1] if loc else None
+            table = f"[{'.'.join(loc[:-1])}] " if len(loc) > 1 else ""
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown parameter (check the spelling against the spec)"
+            problems.append(
+                InputProblem(
+                    file,
+                    _toml_line_of(text, *loc) if loc else None,
+                    f"{table}{key}",
+                    f"{msg} (got {err.get('input')!r})",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return NetworkSettings(str(name), str(timezone), plan_date, params)

@@ -1,0 +1,65 @@
+"""Times in network files: ``HH:MM`` on the plan date (up to ``48:00``) or ISO 8601.
+
+``HH:MM`` is a wall-clock time on the plan date in the network's timezone (``26:30`` is
+02:30 the next morning); a naive ISO value is read in the network's timezone, an ISO
+value with an offset is converted to it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+_HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+#: Latest ``HH:MM`` accepted: a plan may run into the morning after (``26:30``).
+MAX_CLOCK_HOURS = 48
+
+
+def parse_time(text: str, plan_date: date, tz: ZoneInfo) -> datetime:
+    """Parse ``HH:MM`` on the plan date (``26:30`` runs into the next day) or ISO 8601.
+
+    Parameters
+    ----------
+    text : str
+        ``HH:MM``/``HH:MM:SS`` (hours up to 48) or an ISO 8601 date-time; a naive ISO
+        value is read in the network's timezone.
+    plan_date : date
+        The day ``HH:MM`` values belong to.
+    tz : ZoneInfo
+        The network's timezone.
+
+    Returns
+    -------
+    datetime
+        A timezone-aware datetime in ``tz``.
+
+    Raises
+    ------
+    ValueError
+        With a message fit for the user when the text is no time.
+    """
+    match = _HHMM.match(text)
+    if match:
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        seconds = int(match.group(3) or 0)
+        after_midnight = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        if minutes >= 60 or seconds >= 60 or after_midnight > timedelta(hours=MAX_CLOCK_HOURS):
+            raise ValueError(f"'{text}' is not a valid HH:MM time (00:00–48:00, minutes 0–59)")
+        midnight = datetime.combine(plan_date, datetime.min.time(), tzinfo=tz)
+        try:
+            return midnight + after_midnight
+        except OverflowError:
+            raise ValueError(f"'{text}' on {plan_date} is past the year 9999") from None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is neither HH:MM nor an ISO 8601 date-time (2026-11-23T08:30+08:00)"
+        ) from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=tz)
+    try:
+        return moment.astimezone(tz)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the year 9999 in Asia/Shanghai
+        raise ValueError(f"'{text}' is out of the supported date range") from None

@@ -1,0 +1,1 @@
+"""The physical models: travel between sites and the cooling of a ladle."""

@@ -1,0 +1,225 @@
+"""Travel model (spec §2): road km and minutes between every smelter, caster and candidate.
+
+Without a road graph: geodesic distance (geopy, WGS-84) × ``circuity``, driven at
+``speed_kmh``. With ``roads.graphml``: each site snaps to its nearest graph node; km is
+the shortest path by ``length``, minutes the fastest path by ``length / speed_kph``
+(edges without ``speed_kph`` use ``speed_kmh``); the snap distance (geodesic ×
+circuity) is added at both ends. Matrices are computed once per network content and
+reused (:func:`travel_matrix`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from geopy.distance import geodesic
+
+from logistics.network.model import Network
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place trucks drive between."""
+
+    kind: str  # "smelter", "caster" or "candidate"
+    site_id: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """Road distances (km) and driving times (minutes) between all sites of a network.
+
+    Attributes
+    ----------
+    sites : tuple[Site, ...]
+        Row/column order of the matrices.
+    km, minutes : numpy.ndarray
+        ``km[i, j]`` and ``minutes[i, j]`` from site ``i`` to site ``j`` (``inf`` where
+        the road graph has no path).
+    """
+
+    sites: tuple[Site, ...]
+    km: np.ndarray
+    minutes: np.ndarray
+    source: str = "geodesic"
+    _index: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({(s.kind, s.site_id): i for i, s in enumerate(self.sites)})
+
+    def index(self, kind: str, site_id: str) -> int:
+        """Row of a site, e.g. ``index("caster", "C01")``."""
+        return self._index[(kind, site_id)]
+
+    def smelter(self, site_id: str) -> int:
+        """Row of a smelter."""
+        return self._index[("smelter", site_id)]
+
+    def caster(self, site_id: str) -> int:
+        """Row of a caster."""
+        return self._index[("caster", site_id)]
+
+    def candidate(self, site_id: str) -> int:
+        """Row of a candidate site."""
+        return self._index[("candidate", site_id)]
+
+
+def network_sites(network: Network) -> tuple[Site, ...]:
+    """Smelters, then casters, then candidate sites of a network."""
+    return (
+        tuple(Site("smelter", s.smelter_id, s.lat, s.lon) for s in network.smelters)
+        + tuple(Site("caster", c.caster_id, c.lat, c.lon) for c in network.casters)
+        + tuple(Site("candidate", k.site_id, k.lat, k.lon) for k in network.candidates)
+    )
+
+
+def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic (WGS-84 ellipsoid) distance in km between two ``(lat, lon)`` points."""
+    return float(geodesic(a, b).km)
+
+
+def geodesic_matrix(sites: tuple[Site, ...]) -> np.ndarray:
+    """Symmetric matrix of geodesic km between sites (geopy, WGS-84)."""
+    n = len(sites)
+    km = np.zeros((n, n))
+    for i in range(n):
+        a = (sites[i].lat, sites[i].lon)
+        for j in range(i + 1, n):
+            km[i, j] = km[j, i] = geodesic_km(a, (sites[j].lat, sites[j].lon))
+    return km
+
+
+def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    r = 6371.0088
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dphi = p2 - p1
+    dlmb = np.radians(lons) - math.radians(lon)
+    h = np.sin(dphi / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * r * np.arcsin(np.sqrt(h))
+
+
+def snap_to_nodes(sites: tuple[Site, ...], graph: Any) -> list[tuple[Any, float]]:
+    """Nearest graph node of each site and the geodesic km to it."""
+    nodes = list(graph.nodes)
+    lats = np.array([graph.nodes[n]["y"] for n in nodes], dtype=float)
+    lons = np.array([graph.nodes[n]["x"] for n in nodes], dtype=float)
+    snapped = []
+    for s in sites:
+        nearest = int(np.argmin(_haversine_km(s.lat, s.lon, lats, lons)))
+        node = nodes[nearest]
+        snapped.append((node, geodesic_km((s.lat, s.lon), (lats[nearest], lons[nearest]))))
+    return snapped
+
+
+def graph_matrices(
+    sites: tuple[Site, ...], graph: Any, circuity: float, speed_kmh: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Road km (shortest) and minutes (fastest) between sites on a road graph."""
+    import networkx as nx
+
+    def edge_minutes(u: Any, v: Any, data: dict) -> float:
+        # MultiDiGraph passes {key: attrs}; DiGraph passes attrs.
+        items = data.values() if all(isinstance(d, dict) for d in data.values()) else [data]
+        return min(d["length"] / 1000.0 / d.get("speed_kph", speed_kmh) * 60.0 for d in items)
+
+    def edge_km(u: Any, v: Any, data: dict) -> float:
+        items = data.values() if all(isinstance(d, dict) for d in data.values()) else [data]
+        return min(d["length"] / 1000.0 for d in items)
+
+    snapped = snap_to_nodes(sites, graph)
+    n = len(sites)
+    km = np.full((n, n), math.inf)
+    minutes = np.full((n, n), math.inf)
+    for i, (node_i, access_i) in enumerate(snapped):
+        by_km = nx.single_source_dijkstra_path_length(graph, node_i, weight=edge_km)
+        by_min = nx.single_source_dijkstra_path_length(graph, node_i, weight=edge_minutes)
+        for j, (node_j, access_j) in enumerate(snapped):
+            if i == j:
+                km[i, j] = minutes[i, j] = 0.0
+                continue
+            access = (access_i + access_j) * circuity
+            if node_j in by_km:
+                km[i, j] = by_km[node_j] + access
+            if node_j in by_min:
+                minutes[i, j] = by_min[node_j] + access / speed_kmh * 60.0
+    return km, minutes
+
+
+class _Same:
+    """Cache-key part equal only to the very same object, which it keeps alive.
+
+    A bare ``id()`` could be reused by a new graph once the old one is freed, and the
+    cache would then hand back the old graph's matrix.
+    """
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+
+_CACHE: OrderedDict[tuple, TravelMatrix] = OrderedDict()
+_CACHE_SIZE = 16
+
+
+def build_travel_matrix(network: Network) -> TravelMatrix:
+    """Compute the travel matrix of a network (no caching; see :func:`travel_matrix`).
+
+    Parameters
+    ----------
+    network : Network
+        Sites and ``[roads]`` parameters; its ``road_graph`` if it has one.
+
+    Returns
+    -------
+    TravelMatrix
+        km and minutes between all smelters, casters and candidate sites.
+    """
+    roads = network.params.roads
+    sites = network_sites(network)
+    if network.road_graph is not None:
+        km, minutes = graph_matrices(sites, network.road_graph, roads.circuity, roads.speed_kmh)
+        source = "roads.graphml"
+    else:
+        km = geodesic_matrix(sites) * roads.circuity
+        minutes = km / roads.speed_kmh * 60.0
+        source = "geodesic"
+    log.info("travel matrix: %d sites from %s", len(sites), source)
+    return TravelMatrix(sites, km, minutes, source)
+
+
+def travel_matrix(network: Network) -> TravelMatrix:
+    """The network's travel matrix, computed once per network content and reused.
+
+    The cache key is the sites, the ``[roads]`` parameters and the road graph's identity,
+    so the app, the nightly job and siting studies can call this freely.
+    """
+    key = (
+        network_sites(network),
+        network.params.roads.circuity,
+        network.params.roads.speed_kmh,
+        _Same(network.road_graph) if network.road_graph is not None else None,
+    )
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    matrix = build_travel_matrix(network)
+    _CACHE[key] = matrix
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return matrix

@@ -1,0 +1,160 @@
+"""The one pipeline every surface calls: plan → check → economics.
+
+``plan_day`` is what the CLI, the nightly job, the planning app and the siting studies
+run. It plans the day (:func:`solve`), checks the plan independently
+(:func:`logistics.check.check`) and prices it against ingots
+(:func:`logistics.economics.plan_economics`), reporting progress through one callback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+from logistics.check import CheckReport, check
+from logistics.economics.plan_economics import plan_economics
+from logistics.network.model import Network, TruckStart
+from logistics.plan.build import solve_plan
+from logistics.plan.economics_model import PlanEconomics
+from logistics.plan.model import Plan, Run
+from logistics.planning.decompose import TARGET_JOBS
+from logistics.planning.progress import ProgressCallback, ProgressEvent, no_progress
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """A planned day: the plan (with its economics), the checker's report, the economics.
+
+    Attributes
+    ----------
+    plan : Plan
+        The plan, ``plan.economics`` filled in.
+    report : CheckReport
+        The independent checker's verdict on it.
+    economics : PlanEconomics
+        Cost, saving and CO2 against ingots (the same as ``plan.economics``).
+    """
+
+    plan: Plan
+    report: CheckReport
+    economics: PlanEconomics
+
+    @property
+    def ok(self) -> bool:
+        """True when the checker found no violation."""
+        return self.report.ok
+
+
+def with_economics(network: Network, plan: Plan) -> Plan:
+    """The plan with its economics filled in."""
+    return plan.model_copy(update={"economics": plan_economics(network, plan)})
+
+
+def solve(
+    network: Network,
+    *,
+    solver: str = "ortools",
+    time_limit_s: float = 60.0,
+    fixed_runs: Sequence[Run] = (),
+    truck_starts: Sequence[TruckStart] = (),
+    progress: ProgressCallback | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    part_jobs: int = TARGET_JOBS,
+    solution_limit: int | None = None,
+) -> Plan:
+    """Plan one day of a network, with its economics (not checked; see :func:`plan_day`).
+
+    Parameters are those of :func:`plan_day`.
+
+    Returns
+    -------
+    Plan
+        Runs, unserved tonnes with reasons, solver statistics, KPIs and economics.
+    """
+    plan = solve_plan(
+        network,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        fixed_runs=fixed_runs,
+        truck_starts=truck_starts,
+        progress=progress,
+        workers=workers,
+        executor=executor,
+        part_jobs=part_jobs,
+        solution_limit=solution_limit,
+    )
+    return with_economics(network, plan)
+
+
+def plan_day(
+    network: Network,
+    *,
+    solver: str = "ortools",
+    time_limit_s: float = 60.0,
+    fixed_runs: Sequence[Run] = (),
+    truck_starts: Sequence[TruckStart] = (),
+    executor: Executor | None = None,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+    part_jobs: int = TARGET_JOBS,
+    solution_limit: int | None = None,
+) -> PlanOutcome:
+    """Plan a day, check the plan independently and price it against ingots.
+
+    Parameters
+    ----------
+    network : Network
+        The validated network; its ``day_orders`` are planned.
+    solver : {"ortools", "greedy"}
+        The optimiser, or the dispatcher's baseline (first truck free).
+    time_limit_s : float
+        Wall-clock limit for planning, seconds; the best plan found by then is kept.
+    fixed_runs : sequence of Run
+        Runs kept exactly as they are (metal already filled or on the road).
+    truck_starts : sequence of TruckStart
+        Trucks available at another place or time than their home at shift start.
+    executor : concurrent.futures.Executor, optional
+        Where the parts of a day split into smelter clusters are routed (a process pool,
+        a Dask client's ``get_executor()``); default a process pool of ``workers``.
+    workers : int
+        Processes for a split day when no ``executor`` is given.
+    progress : callable, optional
+        Receives a :class:`~logistics.planning.progress.ProgressEvent` per step.
+    part_jobs : int
+        Most jobs routed in one model; larger days are split into smelter clusters.
+    solution_limit : int, optional
+        Deterministic mode: stop the search after this many solutions.
+
+    Returns
+    -------
+    PlanOutcome
+        The plan (with economics), the checker's report and the economics. A plan with
+        violations is returned too: the caller decides (the CLI refuses to write it).
+    """
+    notify = progress or no_progress
+    plan = solve_plan(
+        network,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        fixed_runs=fixed_runs,
+        truck_starts=truck_starts,
+        progress=notify,
+        workers=workers,
+        executor=executor,
+        part_jobs=part_jobs,
+        solution_limit=solution_limit,
+    )
+    notify(ProgressEvent("check", 0.94, "checking the plan independently"))
+    report = check(network, plan)
+    if not report.ok:
+        log.error("the checker found %d violations in the plan", len(report.violations))
+    notify(ProgressEvent("economics", 0.97, "pricing the plan against ingots"))
+    economics = plan_economics(network, plan)
+    plan = plan.model_copy(update={"economics": economics})
+    notify(ProgressEvent("done", 1.0, "done"))
+    return PlanOutcome(plan, report, economics)

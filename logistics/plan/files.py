@@ -1,0 +1,373 @@
+"""A plan folder: ``runs.csv``, ``unserved.csv`` and ``plan.json``, written and read back.
+
+:func:`write_plan` writes the three files into a temporary folder beside the target
+and renames it into place, so a reader never sees a half-written plan; ``plan.json`` is
+validated against the published JSON Schema first. :func:`read_plan` returns the
+:class:`~logistics.plan.model.Plan` that was written, equal field for field (floats are
+written in their shortest exact form), and also reads a dispatcher's hand-made
+``runs.csv`` / ``unserved.csv`` (times as ISO 8601 or ``HH:MM`` on the plan date).
+Problems in a file are reported with file, row (header = row 1) and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from logistics.errors import InputError, InputProblem
+from logistics.network.csv_tables import decode_utf8, read_csv_rows
+from logistics.network.model import Network
+from logistics.network.times import parse_time
+from logistics.physics.travel import travel_matrix
+from logistics.plan.build import hand_made_plan, summarise
+from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan, Run, Unserved
+from logistics.plan.schema import validate_document
+
+log = logging.getLogger(__name__)
+
+RUNS_FILE = "runs.csv"
+UNSERVED_FILE = "unserved.csv"
+PLAN_FILE = "plan.json"
+PLAN_FILES = frozenset({RUNS_FILE, UNSERVED_FILE, PLAN_FILE})
+
+_TIME_FIELDS = ("fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end")
+_FLOAT_FIELDS = ("tonnes", "tap_c", "arrival_c", "road_km")
+
+
+# --------------------------------------------------------------------------------------
+# writing
+# --------------------------------------------------------------------------------------
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value
+
+
+def run_rows(plan: Plan) -> list[dict[str, Any]]:
+    """Runs as dictionaries of CSV-ready values, in ``runs.csv`` column order."""
+    return [{k: _cell(v) for k, v in r.model_dump().items()} for r in plan.runs]
+
+
+def unserved_rows(plan: Plan) -> list[dict[str, Any]]:
+    """Unserved tonnes as dictionaries of CSV-ready values."""
+    return [u.model_dump() for u in plan.unserved]
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The ``plan.json`` document: the plan as JSON-ready data."""
+    return plan.model_dump(mode="json")
+
+
+def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_plan_files(plan: Plan, folder: Path) -> None:
+    """Write the three plan files into an existing (empty) folder; no atomicity."""
+    document = plan_document(plan)
+    validate_document(document)
+    _write_csv(folder / RUNS_FILE, RUN_COLUMNS, run_rows(plan))
+    _write_csv(folder / UNSERVED_FILE, UNSERVED_COLUMNS, unserved_rows(plan))
+    (folder / PLAN_FILE).write_text(
+        json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+def write_plan(plan: Plan, out_dir: Path | str) -> Path:
+    """Write ``runs.csv``, ``unserved.csv`` and ``plan.json`` into ``out_dir`` atomically.
+
+    The files are written into a temporary folder beside ``out_dir`` which then replaces
+    it, so readers never see a half-written plan. An existing ``out_dir`` holding other
+    files is refused rather than overwritten.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan (with its economics when it came from :func:`logistics.plan_day`).
+    out_dir : Path or str
+        The plan folder.
+
+    Returns
+    -------
+    Path
+        The plan folder.
+
+    Raises
+    ------
+    FileExistsError
+        ``out_dir`` exists and holds files that are not a plan's.
+    """
+    out = Path(out_dir)
+    if out.exists() and (not out.is_dir() or set(os.listdir(out)) - PLAN_FILES):
+        raise FileExistsError(f"{out} exists and holds files that are not a plan; not touching it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write_plan_files(plan, tmp)
+        replace_folder(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put folder ``new`` in the place of ``target`` (which may not exist), by renames."""
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        os.replace(target, old / target.name)
+        os.replace(new, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, target)
+
+
+# --------------------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------------------
+def _read_rows(folder: Path, file: str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+    path = folder / file
+    if not path.is_file():
+        raise InputError(InputProblem(file, None, None, f"file not found at {path}"))
+    text = decode_utf8(path.read_bytes(), file)
+    _, rows = read_csv_rows(text, file, columns)
+    return rows
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError
+    return value
+
+
+def _parse_trip(text: str) -> int:
+    value = float(text)
+    if not math.isfinite(value) or value != int(value):
+        raise ValueError
+    return int(value)
+
+
+def _parse_rows(
+    rows: list[tuple[int, dict[str, str]]],
+    file: str,
+    columns: tuple[str, ...],
+    model: type[Run] | type[Unserved],
+    plan_date: date,
+    tz: ZoneInfo,
+) -> tuple[list[Any], list[InputProblem]]:
+    problems: list[InputProblem] = []
+    items: list[Any] = []
+    for row, raw in rows:
+        values: dict[str, Any] = {}
+        row_ok = True
+        for col in columns:
+            text = raw.get(col, "").strip()
+            if text == "":
+                problems.append(InputProblem(file, row, col, "missing value"))
+                row_ok = False
+                continue
+            try:
+                if col in _TIME_FIELDS:
+                    values[col] = parse_time(text, plan_date, tz)
+                elif col in _FLOAT_FIELDS:
+                    values[col] = _parse_float(text)
+                elif col == "trip":
+                    values[col] = _parse_trip(text)
+                else:
+                    values[col] = text
+            except ValueError as exc:
+                detail = str(exc) if col in _TIME_FIELDS else f"'{text}' is not a number"
+                if col == "trip":
+                    detail = f"'{text}' is not a whole number (trips count from 1)"
+                problems.append(InputProblem(file, row, col, detail))
+                row_ok = False
+        if not row_ok:
+            continue
+        try:
+            items.append(model.model_validate(values))
+        except ValidationError as exc:
+            for err in exc.errors():
+                col = str(err["loc"][0]) if err["loc"] else None
+                problems.append(
+                    InputProblem(file, row, col, f"{err['msg']} (got '{raw.get(col or '', '')}')")
+                )
+    return items, problems
+
+
+def _read_document(folder: Path) -> dict[str, Any] | None:
+    path = folder / PLAN_FILE
+    if not path.is_file():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(InputProblem(PLAN_FILE, None, None, f"not readable JSON: {exc}")) from None
+    if not isinstance(document, dict):
+        raise InputError(InputProblem(PLAN_FILE, None, None, "is not a JSON object"))
+    return document
+
+
+def read_plan(folder: Path | str, network: Network | None = None) -> Plan:
+    """Read a plan folder back into a :class:`Plan`.
+
+    The rows come from ``runs.csv`` and ``unserved.csv`` (so a hand-edited file is read
+    as edited); the rest from ``plan.json``. A folder without ``plan.json`` (a
+    dispatcher's hand-made plan) needs the ``network``: its date and timezone read
+    ``HH:MM`` and naive times, and its KPIs are recomputed from the rows. When the rows
+    differ from those ``plan.json`` was written with, the summary is recomputed (with a
+    ``network``) and the economics are dropped, since they no longer describe the rows.
+
+    Parameters
+    ----------
+    folder : Path or str
+        The plan folder.
+    network : Network, optional
+        The network the plan is for; required without ``plan.json``.
+
+    Returns
+    -------
+    Plan
+        What :func:`write_plan` wrote, field for field.
+
+    Raises
+    ------
+    InputError
+        A missing file or column, an unparsable or non-finite value, naming file, row
+        and column.
+    """
+    folder = Path(folder)
+    document = _read_document(folder)
+    if document is None and network is None:
+        raise InputError(
+            InputProblem(PLAN_FILE, None, None, "not found; a hand-made plan needs its network")
+        )
+    if network is not None:
+        plan_date, tz = network.plan_date, network.tz
+    else:
+        assert document is not None
+        try:
+            plan_date = date.fromisoformat(str(document["plan_date"]))
+            tz = ZoneInfo(str(document.get("timezone", "Asia/Shanghai")))
+        except (KeyError, ValueError) as exc:
+            raise InputError(
+                InputProblem(PLAN_FILE, None, "plan_date", f"unreadable: {exc}")
+            ) from None
+    problems: list[InputProblem] = []
+    raw_runs = raw_unserved = []
+    try:
+        raw_runs = _read_rows(folder, RUNS_FILE, RUN_COLUMNS)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        raw_unserved = _read_rows(folder, UNSERVED_FILE, UNSERVED_COLUMNS)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    runs, problems = _parse_rows(raw_runs, RUNS_FILE, RUN_COLUMNS, Run, plan_date, tz)
+    unserved, more = _parse_rows(
+        raw_unserved, UNSERVED_FILE, UNSERVED_COLUMNS, Unserved, plan_date, tz
+    )
+    problems += more
+    if problems:
+        raise InputError(problems)
+    if document is not None:
+        try:
+            written = Plan.model_validate(document)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InputError(InputProblem(PLAN_FILE, None, where, first["msg"])) from None
+        if written.runs == tuple(runs) and written.unserved == tuple(unserved):
+            return written
+        log.warning("%s: the rows differ from plan.json's; its summary is recomputed", folder)
+        return _with_rows(written, runs, unserved, network)
+    assert network is not None
+    return hand_made_plan(network, runs, unserved)
+
+
+def _with_rows(
+    written: Plan, runs: list[Run], unserved: list[Unserved], network: Network | None
+) -> Plan:
+    update: dict[str, Any] = {"runs": tuple(runs), "unserved": tuple(unserved), "economics": None}
+    if network is not None:
+        update["summary"] = summarise(
+            network, travel_matrix(network), runs, unserved, written.truck_starts
+        )
+    return written.model_copy(update=update)
+
+
+def plan_from_rows(
+    network: Network,
+    runs: Sequence[Mapping[str, Any]],
+    unserved: Sequence[Mapping[str, Any]],
+) -> Plan:
+    """A hand-made plan from CSV rows (column → text; the first row is spreadsheet row 2).
+
+    Raises
+    ------
+    InputError
+        A missing column or a missing/unparsable value, naming file, row and column.
+    """
+    problems: list[InputProblem] = []
+    rows_of: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for file, columns, rows in (
+        (RUNS_FILE, RUN_COLUMNS, runs),
+        (UNSERVED_FILE, UNSERVED_COLUMNS, unserved),
+    ):
+        text_rows = [
+            (k, {str(c): "" if v is None else str(v) for c, v in row.items()})
+            for k, row in enumerate(rows, start=2)
+        ]
+        if text_rows:
+            problems += [
+                InputProblem(file, 1, col, "required column is missing")
+                for col in columns
+                if col not in text_rows[0][1]
+            ]
+        rows_of[file] = text_rows
+    if problems:
+        raise InputError(problems)
+    parsed_runs, problems = _parse_rows(
+        rows_of[RUNS_FILE], RUNS_FILE, RUN_COLUMNS, Run, network.plan_date, network.tz
+    )
+    parsed_unserved, more = _parse_rows(
+        rows_of[UNSERVED_FILE],
+        UNSERVED_FILE,
+        UNSERVED_COLUMNS,
+        Unserved,
+        network.plan_date,
+        network.tz,
+    )
+    if problems + more:
+        raise InputError(problems + more)
+    return hand_made_plan(network, parsed_runs, parsed_unserved)
+
+
+def plan_csv_text(plan: Plan) -> tuple[str, str]:
+    """``runs.csv`` and ``unserved.csv`` as text (downloads, the database)."""
+    texts = []
+    for columns, rows in ((RUN_COLUMNS, run_rows(plan)), (UNSERVED_COLUMNS, unserved_rows(plan))):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        texts.append(buffer.getvalue())
+    return texts[0], texts[1]

@@ -1,0 +1,212 @@
+"""A plan as typed, frozen objects: ladle runs, unserved tonnes, summary, statistics.
+
+These models *are* the ``plan.json`` format: its JSON Schema is generated from them
+(:mod:`logistics.plan.schema`), and :func:`logistics.plan.files.read_plan` returns what
+:func:`logistics.plan.files.write_plan` wrote, equal field for field. Units: tonnes
+(t), °C, km, hours (h), CNY; times are timezone-aware (ISO 8601 with the network's UTC
+offset in the files).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from logistics.network.model import TruckStart
+from logistics.network.params import Params
+from logistics.plan.economics_model import PlanEconomics
+from logistics.planning.reasons import UNSERVED_REASONS
+from logistics.planning.stats import SolverStats
+
+#: Version of the ``plan.json`` layout.
+SCHEMA_VERSION = 2
+
+Reason = Literal["lead_time", "thermal_reach", "no_source", "production", "fleet", "window", "cost"]
+assert set(Reason.__args__) == set(UNSERVED_REASONS)  # type: ignore[attr-defined]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Run(_Frozen):
+    """One ladle: filled at a smelter, carried by a truck, poured at a caster for an order.
+
+    Attributes
+    ----------
+    run_id : str
+        Unique within the plan (``R0001`` …).
+    truck_id : str
+        The truck carrying it.
+    trip : int
+        The truck's trip, counted from 1 in time order.
+    order_id, smelter_id, caster_id, alloy : str
+        What, from where, to where.
+    tonnes : float
+        Metal in the ladle, t.
+    fill_start, fill_end, depart, arrive, pour_start, pour_end : datetime
+        Filling at the smelter, leaving it (with the trip's other ladles), arriving at
+        the caster, pouring.
+    tap_c, arrival_c : float
+        Metal temperature at the end of filling and at the start of pouring, °C.
+    road_km : float
+        Road distance smelter → caster, km.
+    """
+
+    run_id: str = Field(min_length=1)
+    truck_id: str = Field(min_length=1)
+    trip: int = Field(ge=1)
+    order_id: str = Field(min_length=1)
+    smelter_id: str = Field(min_length=1)
+    caster_id: str = Field(min_length=1)
+    alloy: str = Field(min_length=1)
+    tonnes: float
+    fill_start: AwareDatetime
+    fill_end: AwareDatetime
+    depart: AwareDatetime
+    arrive: AwareDatetime
+    pour_start: AwareDatetime
+    pour_end: AwareDatetime
+    tap_c: float
+    arrival_c: float
+    road_km: float
+
+
+#: ``runs.csv`` columns, in order.
+RUN_COLUMNS: tuple[str, ...] = tuple(Run.model_fields)
+
+
+class Unserved(_Frozen):
+    """Tonnes of an order not delivered liquid, and why.
+
+    Attributes
+    ----------
+    order_id, caster_id, alloy : str
+        The order.
+    tonnes : float
+        Tonnes not delivered liquid, t (> 0).
+    reason : str
+        ``lead_time``, ``thermal_reach``, ``no_source``, ``production``, ``fleet``,
+        ``window`` or ``cost``.
+    """
+
+    order_id: str = Field(min_length=1)
+    caster_id: str = Field(min_length=1)
+    alloy: str = Field(min_length=1)
+    tonnes: float
+    reason: Reason
+
+
+#: ``unserved.csv`` columns, in order.
+UNSERVED_COLUMNS: tuple[str, ...] = tuple(Unserved.model_fields)
+
+
+class Summary(_Frozen):
+    """The plan's KPIs.
+
+    Attributes
+    ----------
+    tonnes_ordered : float
+        Tonnes of the plan day's orders, t.
+    tonnes_delivered : float
+        Tonnes poured liquid (all runs, fixed ones included), t.
+    tonnes_unserved : dict
+        Tonnes not delivered, per reason (every reason listed), t.
+    tonnes_excluded_outright : float
+        Unserved for ``lead_time``, ``thermal_reach``, ``no_source`` or ``window``: what
+        the inputs rule out before any planning, t.
+    delivered_share_of_servable : float or None
+        Delivered / (ordered − excluded outright), 0–1.
+    ladle_runs, runs_fixed : int
+        Runs in the plan; of them, runs kept as facts from an earlier plan.
+    trucks_used : int
+        Trucks with at least one run.
+    truck_km, truck_hours : float
+        Driving of the whole plan (:mod:`logistics.planning.legs`), km and h.
+    route_cost_cny : float
+        truck-km × cost per km + truck-hours × cost per hour, CNY.
+    superheat_cny : float
+        Gas for tapping above each smelter's ``tap_min_c``, CNY.
+    min_arrival_margin_c : float or None
+        Smallest arrival temperature above ``min_pour_c + margin_c``, °C.
+    orders_outside_day, tonnes_outside_day : int, float
+        Orders in the orders file whose window starts on another day (not planned).
+    """
+
+    tonnes_ordered: float
+    tonnes_delivered: float
+    tonnes_unserved: dict[Reason, float]
+    tonnes_excluded_outright: float
+    delivered_share_of_servable: float | None
+    ladle_runs: int
+    runs_fixed: int = 0
+    trucks_used: int
+    truck_km: float
+    truck_hours: float
+    route_cost_cny: float
+    superheat_cny: float
+    min_arrival_margin_c: float | None
+    orders_outside_day: int = 0
+    tonnes_outside_day: float = 0.0
+
+
+class Plan(_Frozen):
+    """The outcome of planning one day.
+
+    Attributes
+    ----------
+    schema_version : int
+        Layout version of ``plan.json``.
+    network : str
+        Network name.
+    plan_date : date
+        The plan day.
+    timezone : str
+        The network's IANA timezone.
+    runs, unserved : tuple
+        What is delivered and what is not.
+    solver : SolverStats
+        Settings and statistics of the solver.
+    summary : Summary
+        KPIs.
+    parameters : Params
+        Every parameter the plan was made with.
+    travel_model : str
+        ``geodesic`` or ``roads.graphml``.
+    truck_starts : tuple of TruckStart
+        Trucks that started the day elsewhere than at home at shift start.
+    economics : PlanEconomics or None
+        Cost, saving and CO2 against the ingot route (filled by the pipeline).
+    """
+
+    schema_version: Literal[2] = SCHEMA_VERSION
+    network: str
+    plan_date: date
+    timezone: str = "Asia/Shanghai"
+    runs: tuple[Run, ...]
+    unserved: tuple[Unserved, ...]
+    solver: SolverStats
+    summary: Summary
+    parameters: Params = Params()
+    travel_model: str = "geodesic"
+    truck_starts: tuple[TruckStart, ...] = ()
+    economics: PlanEconomics | None = None
+
+    @field_validator("runs", "unserved", "truck_starts", mode="before")
+    @classmethod
+    def _as_tuple(cls, value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value
+
+
+__all__ = [
+    "RUN_COLUMNS",
+    "SCHEMA_VERSION",
+    "UNSERVED_COLUMNS",
+    "Plan",
+    "Reason",
+    "Run",
+    "Summary",
+    "Unserved",
+]

@@ -1,0 +1,44 @@
+"""What a plan costs the optimiser, CNY: driving + superheat + unserved tonnes.
+
+``route cost`` (:mod:`logistics.planning.legs`) + superheat ``(tap_c − tap_min_c) ×
+tonnes × superheat_cost_per_c_t`` + every tonne the plan could serve but leaves
+unserved × :func:`logistics.network.prices.unserved_penalty_per_t`. The same figures
+the plan economics charges, so the plan the optimiser prefers is the one that saves
+the most against ingots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from logistics.network.model import Network
+from logistics.network.prices import superheat_cost_per_c_t, unserved_penalty_per_t
+from logistics.physics.travel import TravelMatrix
+from logistics.planning.jobs import JobBook
+from logistics.planning.legs import route_totals, trip_legs
+from logistics.planning.schedule import TimedRun
+
+
+def superheat_cny(network: Network, runs: Sequence[TimedRun]) -> float:
+    """Gas for the heat above each smelter's ``tap_min_c``, CNY."""
+    rate = superheat_cost_per_c_t(network.params)
+    total = 0.0
+    for r in runs:
+        prod = network.production_by_key[(r.smelter_id, r.alloy)]
+        total += (r.tap_c - prod.tap_min_c) * r.tonnes * rate
+    return total
+
+
+def plan_value(
+    network: Network,
+    travel: TravelMatrix,
+    runs: Sequence[TimedRun],
+    book: JobBook,
+    starts: Mapping[str, int] | None = None,
+) -> float:
+    """Objective in CNY: route cost + superheat + penalty of jobs left unserved."""
+    penalty = unserved_penalty_per_t(network.params)
+    served = {r.job.job_id for r in runs}
+    unserved_t = sum(j.tonnes for j in book.jobs if j.job_id not in served)
+    route = route_totals(trip_legs(network, travel, runs, starts)).route_cost_cny
+    return route + superheat_cny(network, runs) + penalty * unserved_t

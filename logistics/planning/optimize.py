@@ -1,0 +1,184 @@
+"""The optimiser: route the assigned jobs with OR-Tools and cut the routes into trips.
+
+A day of more than ``target_jobs`` jobs is split into smelter clusters
+(:mod:`logistics.planning.decompose`), each routed as its own model. The parts run on a
+:class:`concurrent.futures.Executor` — a process pool on one machine, or a Dask
+client's executor — so any executor that can pickle plain data will do. The routes
+found are re-timed by :mod:`logistics.planning.schedule` (fill bays, late fills, tap
+temperatures): the optimiser decides *who carries what in which order*.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from logistics.planning.assign import Assignment
+from logistics.planning.decompose import TARGET_JOBS, bins_for_workers, partition_day
+from logistics.planning.ladle_model import build_problem
+from logistics.planning.routing import RoutingProblem, RoutingResult, solve_routing
+from logistics.planning.schedule import ScheduleContext, TruckState
+from logistics.planning.trips import TruckRoute, cut_routes, initial_routes
+
+log = logging.getLogger(__name__)
+
+#: A task of one worker: ``(problem, initial routes, jobs)`` per part, routed in turn.
+BinTask = list[tuple[RoutingProblem, list[list[int]] | None, int]]
+
+
+def solve_bin(tasks: BinTask, deadline: float) -> list[RoutingResult]:
+    """Solve parts one after another until ``deadline`` (``time.time()``; in a worker).
+
+    Each part gets the share of the time still left that its jobs (the ``int`` of its
+    task) are of the jobs still to route, so time a part does not need (its search
+    ended early) goes to the parts after it.
+    """
+    results = []
+    for k, (problem, initial, jobs) in enumerate(tasks):
+        left = deadline - time.time()
+        share = jobs / sum(t[2] for t in tasks[k:])
+        results.append(
+            solve_routing(problem, time_limit_s=max(1.0, left * share), initial_routes=initial)
+        )
+    return results
+
+
+def _merge_results(results: list[RoutingResult], wall_s: float) -> RoutingResult:
+    """One result for the day from its parts (routes are not merged: vehicles differ)."""
+    if not results:
+        return RoutingResult(routes=[], dropped=[], status="no_jobs", objective=0, wall_s=wall_s)
+    if len(results) == 1:
+        return results[0]
+    statuses = sorted({r.status for r in results})
+    firsts = [r.first_solution_s for r in results if r.first_solution_s is not None]
+    accepted = [r.initial_accepted for r in results if r.initial_accepted is not None]
+    return RoutingResult(
+        routes=[],
+        dropped=[n for r in results for n in r.dropped],
+        status="+".join(statuses),
+        objective=None
+        if any(r.objective is None for r in results)
+        else sum(r.objective for r in results),
+        wall_s=wall_s,
+        first_solution_s=max(firsts) if firsts else None,
+        solutions=sum(r.solutions for r in results),
+        initial_accepted=all(accepted) if accepted else None,
+    )
+
+
+def _run_bins(
+    bins: list[BinTask], deadline: float, executor: Executor | None, workers: int
+) -> list[list[RoutingResult]]:
+    """Route the bins on the executor (or a process pool of ``workers``), else here."""
+    if len(bins) > 1:
+        try:
+            if executor is not None:
+                futures = [executor.submit(solve_bin, b, deadline) for b in bins]
+                return [f.result() for f in futures]
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(bins)), mp_context=context
+            ) as pool:
+                return list(pool.map(solve_bin, bins, [deadline] * len(bins)))
+        except BrokenProcessPool:
+            # A worker died (out of memory, or a calling script without the
+            # ``if __name__ == "__main__":`` guard that ``spawn`` needs): route the
+            # parts here, one after another, in the time that is left.
+            log.warning("worker processes failed; routing the parts in this process")
+    flat = [t for b in bins for t in b]
+    results = solve_bin(flat, max(deadline, time.time() + len(flat)))
+    out, k = [], 0
+    for b in bins:
+        out.append(results[k : k + len(b)])
+        k += len(b)
+    return out
+
+
+def optimize(
+    ctx: ScheduleContext,
+    assignments: tuple[Assignment, ...],
+    states: dict[str, TruckState],
+    *,
+    time_limit_s: float,
+    on_solution: Callable[[float, int], None] | None = None,
+    initial_trips: dict[str, list[list[str]]] | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    target_jobs: int = TARGET_JOBS,
+    solution_limit: int | None = None,
+) -> tuple[list[TruckRoute], RoutingResult, int]:
+    """Route the assigned jobs with OR-Tools and cut the routes into trips.
+
+    Parameters
+    ----------
+    ctx : ScheduleContext
+        Network, travel, release times.
+    assignments : tuple of Assignment
+        Jobs with their smelters.
+    states : dict
+        Truck states the routes start from.
+    time_limit_s : float
+        Search limit, seconds (wall clock, for the whole day).
+    on_solution : callable, optional
+        Progress callback ``(seconds, objective)`` at each improving solution (a day
+        routed in one model; the parts of a split day report nothing until they end).
+    initial_trips : dict, optional
+        ``truck_id -> [[job_id, ...] per trip]`` (pour order) to start the search from.
+    workers : int
+        Processes for the parts of a split day when no ``executor`` is given.
+    executor : concurrent.futures.Executor, optional
+        Where the parts of a split day run (a process pool, a Dask client's executor).
+    target_jobs : int
+        Most jobs routed in one model; a larger day is split.
+    solution_limit : int, optional
+        Deterministic search: stop after this many solutions (a day routed in one model).
+
+    Returns
+    -------
+    (list of TruckRoute, RoutingResult, int)
+        Trips per truck in route order; the routing result (status, objective,
+        timings; summed over parts); the number of parts.
+    """
+    started = time.perf_counter()
+    parts = partition_day(ctx.travel, assignments, states, initial_trips, target_jobs=target_jobs)
+    parts = [p for p in parts if p.truck_ids]
+    built = []
+    for part in parts:
+        problem, truck_ids, pair_assignments = build_problem(
+            ctx, part.assignments, {t: states[t] for t in part.truck_ids}
+        )
+        if not pair_assignments:
+            continue  # nothing routable here: its jobs are re-inserted after timing
+        initial = initial_routes(problem.pairs, pair_assignments, truck_ids, initial_trips)
+        built.append((problem, truck_ids, pair_assignments, initial))
+    remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
+    results: list[RoutingResult] = []
+    if len(built) == 1:
+        problem, _, _, initial = built[0]
+        results = [
+            solve_routing(
+                problem,
+                time_limit_s=remaining,
+                on_solution=on_solution,
+                initial_routes=initial,
+                solution_limit=solution_limit,
+            )
+        ]
+    elif built:
+        sizes = [len(b[2]) for b in built]
+        order = bins_for_workers(sizes, workers if executor is None else max(workers, 2))
+        bins = [[(built[i][0], built[i][3], sizes[i]) for i in b] for b in order]
+        outputs = _run_bins(bins, time.time() + remaining, executor, workers)
+        by_part: dict[int, RoutingResult] = {}
+        for b, out in zip(order, outputs, strict=True):
+            by_part.update(zip(b, out, strict=True))
+        results = [by_part[i] for i in range(len(built))]
+    routes: list[TruckRoute] = []
+    for (problem, truck_ids, pair_assignments, _), result in zip(built, results, strict=True):
+        routes += cut_routes(problem, result, truck_ids, pair_assignments)
+    merged = _merge_results(results, time.perf_counter() - started)
+    return routes, merged, len(built)

@@ -1,0 +1,98 @@
+"""Why tonnes are not delivered liquid: the reasons, and who decides each.
+
+Reasons decided by the inputs alone, before any routing (:mod:`logistics.planning.jobs`):
+``lead_time``, ``thermal_reach``, ``no_source``, ``window``. Reasons the planner
+attributes to what is left after planning: ``production`` (no smelter has the metal in
+time), ``cost`` (a trip would cost more than the ingot route saves), ``fleet`` (no
+truck could take it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from logistics.network.model import Network
+from logistics.network.prices import unserved_penalty_per_t
+from logistics.planning.assign import Assignment
+from logistics.planning.jobs import Job, JobBook
+
+#: Reasons an order (or part of one) is not delivered liquid.
+UNSERVED_REASONS = (
+    "lead_time",
+    "thermal_reach",
+    "no_source",
+    "production",
+    "fleet",
+    "window",
+    "cost",
+)
+#: Reasons that exclude tonnes outright, decided by the inputs before planning.
+EXCLUDED_REASONS = ("lead_time", "thermal_reach", "no_source", "window")
+
+
+@dataclass(frozen=True)
+class UnservedTonnes:
+    """Tonnes of an order not delivered liquid, and why (one of :data:`UNSERVED_REASONS`)."""
+
+    order_id: str
+    caster_id: str
+    alloy: str
+    tonnes: float
+    reason: str
+
+
+def reason_for(
+    job: Job,
+    network: Network,
+    assignment: Assignment | None,
+    order_jobs: int,
+) -> str:
+    """Why a job that could in principle be served was not: production, cost or fleet.
+
+    ``production`` when no smelter had its metal in time; ``cost`` when a round trip of
+    the largest truck, shared by the order's ladles, costs more per tonne than the
+    unserved penalty; ``fleet`` otherwise.
+    """
+    if assignment is None:
+        return "production"
+    params = network.params
+    truck = max(network.fleet, key=lambda t: t.ladles)
+    source = assignment.source
+    smelter = network.smelter_by_id[source.smelter_id]
+    caster = network.caster_by_id[job.caster_id]
+    shared = max(1, min(truck.ladles, order_jobs))
+    trip_h = (2 * source.travel_min + shared * (smelter.fill_min + caster.unload_min)) / 60.0
+    trip_cost = 2 * source.road_km * network.truck_cost_per_km(truck) + trip_h * (
+        network.truck_cost_per_h(truck)
+    )
+    if trip_cost / shared > unserved_penalty_per_t(params) * job.tonnes:
+        return "cost"
+    return "fleet"
+
+
+def unserved_tonnes(
+    network: Network,
+    book: JobBook,
+    not_served: list[Job],
+    assignment_of: dict[str, Assignment],
+) -> list[UnservedTonnes]:
+    """Excluded orders and jobs left over, as tonnes per order and reason."""
+    tonnes: dict[tuple[str, str], float] = defaultdict(float)
+    jobs_per_order: dict[str, int] = defaultdict(int)
+    for job in book.jobs:
+        jobs_per_order[job.order_id] += 1
+    for ex in book.excluded:
+        tonnes[(ex.order_id, ex.reason)] += ex.tonnes
+    for job in not_served:
+        reason = reason_for(
+            job, network, assignment_of.get(job.job_id), jobs_per_order[job.order_id]
+        )
+        tonnes[(job.order_id, reason)] += job.tonnes
+    rows = []
+    for (order_id, reason), t in sorted(
+        tonnes.items(), key=lambda kv: (kv[0][0], UNSERVED_REASONS.index(kv[0][1]))
+    ):
+        order = network.order_by_id[order_id]
+        rows.append(UnservedTonnes(order_id, order.caster_id, order.alloy, round(t, 6), reason))
+    return rows

@@ -1,0 +1,212 @@
+"""Build an OR-Tools routing model from a :class:`~.problem.RoutingProblem`.
+
+What was measured and decided on ladle days (ortools 9.15, 2 cores):
+
+* plain Python transit callbacks over integer matrices: ``RegisterTransitMatrix`` made
+  first solutions 40–60× slower once the model had ~2,000 nodes;
+* the ride limit both as ``SetPickupToDeliveryLimitFunctionForPair`` (seen by the
+  insertion heuristics) and as an explicit constraint (which enforces it);
+* ``VehicleVar(p) == VehicleVar(d)`` for every pair (``AddPickupAndDelivery`` alone let
+  a pair split across vehicles);
+* vehicle restrictions as a restricted domain of ``VehicleVar`` (enforcing) plus a
+  per-vehicle-class time transit that forbids arriving at a node the class may not
+  serve (seen by the insertion filters): ``SetAllowedVehiclesForIndex`` rejects every
+  Python sequence in ortools 9.15.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp
+
+from logistics.planning.routing.problem import DELIVERY, PICKUP, RoutingProblem
+
+
+@dataclass
+class BuiltModel:
+    """An OR-Tools model with what search and extraction need to read it."""
+
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    time_dim: pywrapcp.RoutingDimension
+    n_nodes: int
+
+
+def _vehicle_classes(problem: RoutingProblem) -> list[frozenset[int]]:
+    """For each vehicle, the set of job nodes it may not serve."""
+    n_veh = len(problem.vehicles)
+    forbidden: list[set[int]] = [set() for _ in range(n_veh)]
+    for pair in problem.pairs:
+        if pair.vehicles is None:
+            continue
+        allowed = set(pair.vehicles)
+        for v in range(n_veh):
+            if v not in allowed:
+                forbidden[v].update((pair.pickup, pair.delivery))
+    return [frozenset(f) for f in forbidden]
+
+
+def build_model(problem: RoutingProblem) -> BuiltModel:
+    """Post nodes, vehicles, pairs, windows, loads and the ladle options as a model.
+
+    Parameters
+    ----------
+    problem : RoutingProblem
+        Plain data of the problem.
+
+    Returns
+    -------
+    BuiltModel
+        The model, not yet closed (search parameters are set by the caller).
+    """
+    nodes = problem.nodes
+    n_nodes = len(nodes)
+    n_veh = len(problem.vehicles)
+    # Node order for the manager: job nodes, then one start and one end node per vehicle.
+    locations = [n.location for n in nodes]
+    services = [n.service for n in nodes]
+    kinds = [n.kind for n in nodes]
+    groups = [n.group for n in nodes]
+    demands = [n.demand for n in nodes]
+    for v in problem.vehicles:
+        locations += [v.start_location, v.end_location]
+        services += [0, 0]
+        kinds += ["start", "end"]
+        groups += [-1, -1]
+        demands += [0, 0]
+    starts = [n_nodes + 2 * k for k in range(n_veh)]
+    ends = [n_nodes + 2 * k + 1 for k in range(n_veh)]
+    manager = pywrapcp.RoutingIndexManager(n_nodes + 2 * n_veh, n_veh, starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+    solver = routing.solver()
+
+    size = routing.Size() + n_veh
+    index_node = [manager.IndexToNode(i) for i in range(size)]
+    loc_of = [locations[index_node[i]] for i in range(size)]
+    svc_of = [services[index_node[i]] for i in range(size)]
+    kind_of = [kinds[index_node[i]] for i in range(size)]
+    group_of = [groups[index_node[i]] for i in range(size)]
+    time_m = problem.time.astype(np.int64).tolist()
+    dist_m = problem.distance.astype(np.int64).tolist()
+    forbid = problem.horizon + 1
+    pickup_groups = problem.pickup_groups
+
+    def make_time_cb(forbidden_nodes: frozenset[int]):
+        forbidden_index = {manager.NodeToIndex(n) for n in forbidden_nodes}
+
+        def time_cb(i: int, j: int) -> int:
+            if j in forbidden_index:
+                return forbid
+            if (
+                pickup_groups
+                and kind_of[i] == PICKUP
+                and kind_of[j] == PICKUP
+                and group_of[i] != group_of[j]
+            ):
+                return forbid
+            return svc_of[i] + time_m[loc_of[i]][loc_of[j]]
+
+        return time_cb
+
+    classes = _vehicle_classes(problem)
+    transit_of: dict[frozenset[int], int] = {}
+    for forbidden_nodes in classes:
+        if forbidden_nodes not in transit_of:
+            transit_of[forbidden_nodes] = routing.RegisterTransitCallback(
+                make_time_cb(forbidden_nodes)
+            )
+    if len(transit_of) == 1:
+        routing.AddDimension(
+            next(iter(transit_of.values())), problem.horizon, problem.horizon, False, "time"
+        )
+    else:
+        routing.AddDimensionWithVehicleTransits(
+            [transit_of[c] for c in classes], problem.horizon, problem.horizon, False, "time"
+        )
+    time_dim = routing.GetDimensionOrDie("time")
+
+    cost_callbacks: dict[int, int] = {}
+    for v, veh in enumerate(problem.vehicles):
+        c = veh.cost_per_distance
+        if c not in cost_callbacks:
+
+            def dist_cb(i: int, j: int, c: int = c) -> int:
+                return c * dist_m[loc_of[i]][loc_of[j]]
+
+            cost_callbacks[c] = routing.RegisterTransitCallback(dist_cb)
+        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[c], v)
+        if veh.cost_per_time:
+            time_dim.SetSpanCostCoefficientForVehicle(veh.cost_per_time, v)
+        if veh.fixed_cost:
+            routing.SetFixedCostOfVehicle(veh.fixed_cost, v)
+
+    demand_of = [demands[index_node[i]] for i in range(size)]
+    load_idx = routing.RegisterUnaryTransitCallback(lambda i: demand_of[i])
+    routing.AddDimensionWithVehicleCapacity(
+        load_idx, 0, [v.capacity for v in problem.vehicles], True, "load"
+    )
+    load_dim = routing.GetDimensionOrDie("load")
+
+    for node, spec in enumerate(nodes):
+        index = manager.NodeToIndex(node)
+        time_dim.CumulVar(index).SetRange(spec.earliest, spec.latest)
+    for v, veh in enumerate(problem.vehicles):
+        time_dim.CumulVar(routing.Start(v)).SetRange(veh.earliest_start, veh.latest_end)
+        time_dim.CumulVar(routing.End(v)).SetRange(veh.earliest_start, veh.latest_end)
+
+    _post_pairs(problem, manager, routing, time_dim)
+
+    if problem.empty_before_pickup:
+        big = max(v.capacity for v in problem.vehicles) + 1
+        is_pickup = [1 if k == PICKUP else 0 for k in kind_of]
+        for node, spec in enumerate(nodes):
+            if spec.kind != DELIVERY:
+                continue
+            index = manager.NodeToIndex(node)
+            next_is_pickup = solver.Element(is_pickup, routing.NextVar(index))
+            # load on arrival + (negative) demand = load after the delivery; it must be
+            # zero when the vehicle goes on to a pickup.
+            solver.Add(load_dim.CumulVar(index) + spec.demand <= big * (1 - next_is_pickup))
+
+    for v in range(n_veh):
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
+    return BuiltModel(manager, routing, time_dim, n_nodes)
+
+
+def _post_pairs(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    time_dim: pywrapcp.RoutingDimension,
+) -> None:
+    """Pickup before delivery on one vehicle, ride limits, drop penalties, vehicles."""
+    solver = routing.solver()
+    paired: set[int] = set()
+    for pair_index, pair in enumerate(problem.pairs):
+        p = manager.NodeToIndex(pair.pickup)
+        d = manager.NodeToIndex(pair.delivery)
+        paired.update((pair.pickup, pair.delivery))
+        routing.AddPickupAndDelivery(p, d)
+        solver.Add(routing.VehicleVar(p) == routing.VehicleVar(d))
+        solver.Add(time_dim.CumulVar(p) <= time_dim.CumulVar(d))
+        if pair.max_ride is not None:
+            limit = int(pair.max_ride)
+            time_dim.SetPickupToDeliveryLimitFunctionForPair(
+                lambda _a, _b, limit=limit: limit, pair_index
+            )
+            solver.Add(time_dim.CumulVar(d) - time_dim.CumulVar(p) <= limit)
+        if pair.penalty is not None:
+            half = max(1, int(pair.penalty) // 2)
+            routing.AddDisjunction([p], half)
+            routing.AddDisjunction([d], int(pair.penalty) - half)
+        if pair.vehicles is not None:
+            allowed = [-1, *pair.vehicles] if pair.penalty is not None else list(pair.vehicles)
+            routing.VehicleVar(p).SetValues(allowed)
+            routing.VehicleVar(d).SetValues(allowed)
+    if problem.single_penalty is not None:
+        for node in range(len(problem.nodes)):
+            if node not in paired:
+                routing.AddDisjunction([manager.NodeToIndex(node)], problem.single_penalty)

@@ -1,0 +1,317 @@
+"""Timing of truck trips: fills, drives, pours, fill bays, production and tap temperature.
+
+Both solvers decide *which* jobs go on *which* trip of *which* truck in what order; this
+module turns that into minutes, with every rule of spec §3 that depends on time:
+
+* a trip fills its ladles one after another at one smelter (``fill_min`` each, inside
+  the smelter's hours, in a free fill bay where ``fill_bays`` is set, never before the
+  job's production release time), departs when the last ladle is full, and pours at
+  its casters in order (``unload_min`` each, inside window and caster hours);
+* fills are put off so that the truck waits at the smelter with empty ladles rather than
+  at the caster with full ones (shorter holds, cooler taps);
+* each ladle is tapped at the lowest temperature in ``[tap_min_c, tap_max_c]`` that still
+  arrives at ``min_pour_c + margin_c`` (spec §2); a job that cannot is left off the trip;
+* the truck must still get home by the end of its shift.
+
+A job that cannot be timed on its trip is returned as dropped; the caller decides what
+to do with it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import math
+from dataclasses import dataclass, field
+
+from logistics.network.model import Network, Truck
+from logistics.physics.cooling import choose_tap_c, temperature_after
+from logistics.physics.travel import TravelMatrix
+from logistics.planning.jobs import Job, ceil_minutes
+
+
+@dataclass
+class TruckState:
+    """Where a truck is and from when it is free (minutes), and its trips so far."""
+
+    truck: Truck
+    location: int
+    ready: int
+    trips: int = 0
+
+
+@dataclass(frozen=True)
+class TimedRun:
+    """One ladle with its times (minutes from the plan date's midnight) and temperatures."""
+
+    job: Job
+    truck_id: str
+    trip: int
+    smelter_id: str
+    fill_start: int
+    fill_end: int
+    depart: int
+    arrive: int
+    pour_start: int
+    pour_end: int
+    tap_c: float
+    arrival_c: float
+    road_km: float
+
+    @property
+    def caster_id(self) -> str:
+        """The caster the ladle is poured at."""
+        return self.job.caster_id
+
+    @property
+    def tonnes(self) -> float:
+        """Tonnes in the ladle."""
+        return self.job.tonnes
+
+    @property
+    def alloy(self) -> str:
+        """The alloy in the ladle."""
+        return self.job.alloy
+
+
+@dataclass(frozen=True)
+class TimedTrip:
+    """A trip as it would run: its runs and when the truck is free again, and where."""
+
+    runs: tuple[TimedRun, ...]
+    end_location: int
+    end_time: int
+
+
+@dataclass
+class BayBook:
+    """Fill intervals booked per smelter, to respect ``fill_bays``."""
+
+    bays: dict[str, int | None]
+    booked: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def earliest_start(self, smelter_id: str, start: int, duration: int) -> int:
+        """Earliest time ≥ ``start`` at which a fill of ``duration`` finds a free bay."""
+        limit = self.bays.get(smelter_id)
+        if limit is None:
+            return start
+        intervals = self.booked.get(smelter_id, [])
+        t = start
+        while True:
+            overlapping = [(s, e) for s, e in intervals if s < t + duration and e > t]
+            # The busiest moment of [t, t+duration) is at t or at a booked start inside it.
+            points = [t] + [s for s, _ in overlapping if s > t]
+            ok = True
+            for p in points:
+                if sum(1 for s, e in overlapping if s <= p < e) >= limit:
+                    ok = False
+                    break
+            if ok:
+                return t
+            # Move to the next moment a bay frees up.
+            t = min(e for s, e in overlapping if e > t)
+
+    def book(self, smelter_id: str, start: int, end: int) -> None:
+        """Record a fill."""
+        bisect.insort(self.booked.setdefault(smelter_id, []), (start, end))
+
+
+@dataclass(frozen=True)
+class ScheduleContext:
+    """What every trip timing needs: network, travel, production release times."""
+
+    network: Network
+    travel: TravelMatrix
+    releases: dict[str, int]
+
+    def minutes(self, a: int, b: int) -> int:
+        """Driving minutes between matrix rows, rounded up."""
+        return 0 if a == b else ceil_minutes(float(self.travel.minutes[a, b]))
+
+
+def _time_trip(
+    ctx: ScheduleContext,
+    state: TruckState,
+    smelter_id: str,
+    jobs: tuple[Job, ...],
+    bays: BayBook,
+    not_before: int,
+    fill_offset: int,
+    taps: bool = True,
+) -> TimedTrip | int:
+    """Time one trip; the trip or the position of the first job that cannot be served.
+
+    With ``taps=False`` the hold limit is not tested (tap and arrival temperatures are
+    placeholders): the timing only tells how long the first ladle would wait at its
+    caster, i.e. how much later the fills can start.
+    """
+    network = ctx.network
+    truck = state.truck
+    smelter = network.smelter_by_id[smelter_id]
+    s_idx = ctx.travel.smelter(smelter_id)
+    fill_min = ceil_minutes(smelter.fill_min)
+    open_, close = network.minutes(smelter.open), network.minutes(smelter.close)
+    at_smelter = max(state.ready + ctx.minutes(state.location, s_idx), not_before)
+    fills: list[tuple[int, int]] = []
+    t = at_smelter
+    for position, job in enumerate(jobs):
+        start = max(t, math.ceil(open_), ctx.releases.get(job.job_id, 0)) + (
+            fill_offset if position == 0 else 0
+        )
+        start = bays.earliest_start(smelter_id, start, fill_min)
+        end = start + fill_min
+        if end > close:
+            return position
+        fills.append((start, end))
+        t = end
+    depart = t
+    location, t = s_idx, depart
+    runs: list[TimedRun] = []
+    ambient = network.params.thermal.ambient_c
+    for position, job in enumerate(jobs):
+        caster = network.caster_by_id[job.caster_id]
+        c_idx = ctx.travel.caster(job.caster_id)
+        arrive = t + ctx.minutes(location, c_idx)
+        pour_start = max(arrive, job.earliest_pour)
+        if pour_start > job.latest_pour:
+            return position
+        prod = network.production_by_key[(smelter_id, job.alloy)]
+        fill_start, fill_end = fills[position]
+        hold_h = (pour_start - fill_end) / 60.0
+        tap = (
+            choose_tap_c(
+                hold_h, job.required_c, prod.tap_min_c, prod.tap_max_c, truck.tau_h, ambient
+            )
+            if taps
+            else prod.tap_max_c
+        )
+        if tap is None:
+            return position
+        pour_end = pour_start + ceil_minutes(caster.unload_min)
+        runs.append(
+            TimedRun(
+                job=job,
+                truck_id=truck.truck_id,
+                trip=state.trips + 1,
+                smelter_id=smelter_id,
+                fill_start=fill_start,
+                fill_end=fill_end,
+                depart=depart,
+                arrive=arrive,
+                pour_start=pour_start,
+                pour_end=pour_end,
+                tap_c=tap,
+                arrival_c=round(temperature_after(tap, hold_h, truck.tau_h, ambient), 1),
+                road_km=float(ctx.travel.km[s_idx, c_idx]),
+            )
+        )
+        location, t = c_idx, pour_end
+    home = ctx.travel.smelter(truck.home_smelter)
+    if t + ctx.minutes(location, home) > network.minutes(truck.shift_end):
+        return len(jobs) - 1
+    return TimedTrip(tuple(runs), location, t)
+
+
+def time_trip(
+    ctx: ScheduleContext,
+    state: TruckState,
+    smelter_id: str,
+    jobs: tuple[Job, ...],
+    bays: BayBook,
+    not_before: int = 0,
+) -> tuple[TimedTrip | None, tuple[Job, ...]]:
+    """Time a trip as late-filled as its pours allow; leave off jobs that cannot fit.
+
+    Parameters
+    ----------
+    ctx : ScheduleContext
+        Network, travel and production release times.
+    state : TruckState
+        The truck's position and readiness before the trip.
+    smelter_id : str
+        Where the trip fills.
+    jobs : tuple of Job
+        The ladles, in pour order (at most the truck's ``ladles``).
+    bays : BayBook
+        Fill bays booked so far (not modified).
+    not_before : int
+        Earliest minute the truck should start filling (planned start).
+
+    Returns
+    -------
+    (TimedTrip or None, tuple of Job)
+        The timed trip (``None`` if no job fits) and the jobs left off.
+    """
+    kept = list(jobs)
+    dropped: list[Job] = []
+    while kept:
+        trip = tuple(kept)
+        early = _time_trip(ctx, state, smelter_id, trip, bays, not_before, 0, taps=False)
+        if isinstance(early, int):
+            dropped.append(kept.pop(early))
+            continue
+        # Fill as late as the pours allow: the first ladle's wait at its caster is how
+        # much later the fills can start without moving any pour.
+        result: TimedTrip | int | None = None
+        wait = early.runs[0].pour_start - early.runs[0].arrive
+        if wait > 0:
+            late = _time_trip(ctx, state, smelter_id, trip, bays, not_before, wait)
+            if not isinstance(late, int) and all(
+                a.pour_start <= b.pour_start for a, b in zip(late.runs, early.runs, strict=True)
+            ):
+                result = late
+        if result is None:
+            result = _time_trip(ctx, state, smelter_id, trip, bays, not_before, 0)
+        if isinstance(result, int):
+            dropped.append(kept.pop(result))
+            continue
+        return result, tuple(dropped)
+    return None, tuple(dropped)
+
+
+def commit_trip(state: TruckState, trip: TimedTrip, bays: BayBook) -> None:
+    """Book the trip's fills and move the truck to the end of the trip."""
+    for run in trip.runs:
+        bays.book(run.smelter_id, run.fill_start, run.fill_end)
+    state.location = trip.end_location
+    state.ready = trip.end_time
+    state.trips += 1
+
+
+def initial_states(network: Network, travel: TravelMatrix) -> dict[str, TruckState]:
+    """Every truck at its home smelter at the start of its shift."""
+    return {
+        t.truck_id: TruckState(
+            truck=t,
+            location=travel.smelter(t.home_smelter),
+            ready=int(network.minutes(t.shift_start) + 0.999999),
+        )
+        for t in network.fleet
+    }
+
+
+def schedule_routes(
+    ctx: ScheduleContext,
+    truck_trips: dict[str, list[tuple[str, tuple[Job, ...], int]]],
+    states: dict[str, TruckState],
+    bays: BayBook,
+) -> tuple[list[TimedTrip], list[Job]]:
+    """Time optimiser trips in order of planned start across trucks (fair bay booking)."""
+    heap: list[tuple[int, str, int]] = []
+    for truck_id, trips in truck_trips.items():
+        if trips:
+            heapq.heappush(heap, (trips[0][2], truck_id, 0))
+    timed: list[TimedTrip] = []
+    dropped: list[Job] = []
+    while heap:
+        _, truck_id, k = heapq.heappop(heap)
+        smelter_id, jobs, _planned = truck_trips[truck_id][k]
+        state = states[truck_id]
+        trip, left = time_trip(ctx, state, smelter_id, jobs, bays, not_before=0)
+        dropped.extend(left)
+        if trip is not None:
+            commit_trip(state, trip, bays)
+            timed.append(trip)
+        if k + 1 < len(truck_trips[truck_id]):
+            heapq.heappush(heap, (truck_trips[truck_id][k + 1][2], truck_id, k + 1))
+    return timed, dropped

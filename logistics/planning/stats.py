@@ -1,0 +1,54 @@
+"""What the solver reports about a planning call (``plan.json``'s ``solver`` object)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SolverStats(BaseModel):
+    """Settings and statistics of one planning call.
+
+    Attributes
+    ----------
+    name : str
+        ``ortools`` or ``greedy``.
+    status : str
+        OR-Tools' search status (``success``, ``partial_success_time_limit`` …), or
+        ``greedy``; ``; greedy plan kept (cheaper)`` is appended when the dispatcher's
+        plan was cheaper than the optimiser's.
+    time_limit_s, wall_s : float
+        The time limit and the wall time of the call, s.
+    objective_cny, greedy_objective_cny : float or None
+        Objective (route cost + superheat + unserved penalty, CNY) of the optimiser's
+        and the dispatcher's plan.
+    search_wall_s, first_solution_s : float or None
+        Time in the OR-Tools search and to its first solution, s.
+    improving_solutions : int or None
+        Improving solutions found.
+    started_from_greedy : bool or None
+        Whether the search started from the dispatcher's plan.
+    parts, workers : int or None
+        Smelter clusters the day was split into; processes used.
+    dropped_by_router, left_off_by_scheduler : int or None
+        Jobs the router left out, and jobs its trips could not be timed with.
+    solution_limit : int or None
+        The deterministic mode's solution limit, if used.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    status: str
+    time_limit_s: float = Field(ge=0)
+    wall_s: float = Field(0.0, ge=0)
+    objective_cny: float | None = None
+    greedy_objective_cny: float | None = None
+    search_wall_s: float | None = None
+    first_solution_s: float | None = None
+    improving_solutions: int | None = None
+    started_from_greedy: bool | None = None
+    parts: int | None = None
+    workers: int | None = None
+    dropped_by_router: int | None = None
+    left_off_by_scheduler: int | None = None
+    solution_limit: int | None = None
