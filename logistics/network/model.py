@@ -8,6 +8,7 @@ across a daylight-saving change is as long as the clock on the ladle says.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -173,6 +174,17 @@ class Network(BaseModel):
     road_graph: Any = Field(default=None, exclude=True, repr=False)
     folder: Path | None = None
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Network:
+        """A copy with some fields replaced, and none of the look-ups cached on this one.
+
+        The look-ups (``truck_by_id``, ``day_orders`` …) are cached properties; a plain
+        copy would carry them over and answer for the old fleet or orders.
+        """
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _CACHED:
+            copied.__dict__.pop(name, None)
+        return copied
+
     # -- time -------------------------------------------------------------------------
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -272,3 +284,9 @@ class Network(BaseModel):
         """Orders in the orders file whose window starts on another day (not planned)."""
         day = {o.order_id for o in self.day_orders}
         return tuple(o for o in self.orders if o.order_id not in day)
+
+
+#: Names of the cached look-ups of :class:`Network` (dropped by ``model_copy``).
+_CACHED = tuple(
+    name for name, value in vars(Network).items() if isinstance(value, cached_property)
+)
