@@ -242,14 +242,14 @@ lead_time_h = 4
 
 [economics]
 alloy_price_t = 20000
-ingot = { energy = 400, furnace_depreciation = 50, burn_loss = 400, labour = 50, sundries = 30 }
+# energy and burn_loss are left out: they follow the gas, electricity and alloy prices
+ingot = { furnace_depreciation = 50, labour = 50, sundries = 30 }
 liquid = { holding = 70, equipment_depreciation = 50, burn_and_transport_30km = 350, \
 special_vehicle = 100, sundries = 30 }
 ingot_burn_rate = 0.02
 liquid_burn_rate = 0.009
 truck_cost_per_km = 8.0
 truck_cost_per_h = 150.0
-superheat_cost_per_c_t = 0.30
 
 [emissions]
 natural_gas_m3 = 2.16

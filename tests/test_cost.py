@@ -101,7 +101,9 @@ def test_cost_report_json_matches_the_seed() -> None:
     parts = {p["part"]: p["cny_t"] for p in report["liquid"]["burn_and_transport_parts"]}
     assert parts == {"burn_loss": 180, "truck": 142.5, "superheat": 0, "calibration": 27.5}
     assert report["practical_radius"]["binding"] == "cost"
-    assert report["break_even_km"] == pytest.approx(111.9, abs=0.2)
+    # superheat follows the gas price: 0.094 m³ × 4.05 CNY/m³ ≈ 0.38 CNY/(°C·t)
+    assert report["prices"]["superheat_cost_per_c_t"] == pytest.approx(0.3807, abs=1e-4)
+    assert report["break_even_km"] == pytest.approx(111.3, abs=0.2)
 
 
 def test_render_cost_report_shows_the_seed_items() -> None:
@@ -115,8 +117,8 @@ def test_render_cost_report_shows_the_seed_items() -> None:
         ("total", "930"),
         ("total", "600"),
         ("saving against ingots", "330"),
-        ("break-even distance", "112 km"),
-        ("practical radius", "112 km"),
+        ("break-even distance", "111 km"),
+        ("practical radius", "111 km"),
     ]:
         line = next((ln for ln in text.splitlines() if label in ln and value in ln), None)
         assert line is not None, (label, value, text)
@@ -144,19 +146,24 @@ def test_burn_items_follow_alloy_price() -> None:
 def test_written_burn_loss_wins_over_alloy_price() -> None:
     p = with_eco(Params(), alloy_price_t=25000.0, ingot={"burn_loss": 450.0})
     assert ingot_route(p).item("burn_loss") == pytest.approx(450)
-    # copying the seed table (burn_loss = 400) into network.toml keeps it price-driven
+    # a figure written is used as written, even the cost table's own 400 ...
     p = with_eco(Params(), alloy_price_t=25000.0, ingot={"burn_loss": 400.0})
+    assert ingot_route(p).item("burn_loss") == pytest.approx(400)
+    # ... and left out it follows the alloy price: 2 % of 25,000
+    p = with_eco(Params(), alloy_price_t=25000.0)
     assert ingot_route(p).item("burn_loss") == pytest.approx(500)
 
 
 def test_energy_and_superheat_follow_gas_price() -> None:
     p = with_eco(Params(), gas_price_cny_m3=5.05)
     assert ingot_energy_per_t(p) == pytest.approx(80 * 5.05 + 95 * 0.80)
-    assert superheat_cost_per_c_t(p) == pytest.approx(0.30 * 5.05 / 4.05)
+    assert superheat_cost_per_c_t(p) == pytest.approx(0.094 * 5.05)
     p = with_eco(Params(), electricity_cny_kwh=1.0)
     assert ingot_energy_per_t(p) == pytest.approx(400 + 95 * 0.2)
     p = with_eco(Params(), gas_price_cny_m3=5.05, ingot={"energy": 500.0})
     assert ingot_energy_per_t(p) == 500
+    p = with_eco(Params(), gas_price_cny_m3=5.05, ingot={"energy": 400.0})
+    assert ingot_energy_per_t(p) == 400  # written: not repriced from the gas price
     p = with_eco(Params(), gas_price_cny_m3=5.05, superheat_cost_per_c_t=0.5)
     assert superheat_cost_per_c_t(p) == 0.5
 
@@ -181,7 +188,7 @@ def test_liquid_cost_rises_with_distance_and_superheat_beyond_the_tap_floor() ->
     hold = 100 / 40 + 0.25
     tap = 25 + (690 - 25) * math.exp(hold / 30)
     assert far.tap_c == pytest.approx(tap)
-    assert dict(far.parts)["superheat"] == pytest.approx((tap - 730) * 0.30)
+    assert dict(far.parts)["superheat"] == pytest.approx((tap - 730) * 0.094 * 4.05)
     assert far.feasible
     beyond = liquid_route(p, 200)
     assert not beyond.feasible
@@ -441,9 +448,11 @@ def test_run_cost_is_truck_share_items_and_superheat(econ: dict) -> None:
         assert r["cost_cny"] == pytest.approx(expected, abs=0.02)
         assert r["saving_cny"] == pytest.approx(930 * r["tonnes"] - r["cost_cny"], abs=0.02)
     runs = {r["run_id"]: r for r in econ["runs"]}
-    assert runs["R1"]["superheat_c"] == 5 and runs["R1"]["superheat_cny"] == pytest.approx(4.5)
+    price = 0.094 * 4.05  # CNY per °C·t, from the gas price
+    assert runs["R1"]["superheat_c"] == 5
+    assert runs["R1"]["superheat_cny"] == pytest.approx(5 * price * 3, abs=0.01)
     assert runs["R2"]["superheat_cny"] == 0
-    assert runs["R5"]["superheat_cny"] == pytest.approx(5 * 0.30 * 3)
+    assert runs["R5"]["superheat_cny"] == pytest.approx(5 * price * 3, abs=0.01)
 
 
 def test_orders_casters_and_plan_are_consistent(econ: dict) -> None:
@@ -533,3 +542,24 @@ def test_typical_truck_of_a_network(tiny: Network) -> None:
     assert cost_report(tiny.params, 30.0, truck)["liquid"]["total_cny_t"] == pytest.approx(
         600, abs=1
     )
+
+
+def test_the_solver_prices_an_unserved_tonne_as_the_economics_does(tiny: Network) -> None:
+    # Serving one tonne instead of leaving it: the economics charges the per-tonne items
+    # and the calibration instead of the ingot route; what is left is what a truck may cost.
+    from logistics.network.prices import SEED_MODEL_BURN_AND_TRANSPORT_30KM, unserved_penalty_per_t
+
+    for p in (Params(), with_eco(Params(), alloy_price_t=25000.0, gas_price_cny_m3=3.0)):
+        econ = econ_of(
+            tiny,
+            [],
+            [Unserved(order_id="O1", caster_id="C1", alloy="ADC12", tonnes=1.0, reason="cost")],
+        )
+        assert econ["basis"]["unserved_penalty_cny_t"] == pytest.approx(472.5)
+        items = liquid_cost_per_t_excl_transport(p) + transport_calibration_per_t(p)
+        assert unserved_penalty_per_t(p) == pytest.approx(ingot_cost_per_t(p) - items)
+    seed = Params()
+    model_30km = liquid_route(seed, 30.0).item("burn_and_transport") - transport_calibration_per_t(
+        seed
+    )
+    assert model_30km == pytest.approx(SEED_MODEL_BURN_AND_TRANSPORT_30KM)

@@ -16,7 +16,6 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import copy_tiny
 
 from logistics.errors import InputError
 from logistics.network.loader import load_network
@@ -24,6 +23,7 @@ from logistics.network.model import Candidate, Network
 from logistics.network.params import RoadParams
 from logistics.network.roads import load_road_graph
 from logistics.physics import travel as geo
+from tests.conftest import copy_tiny
 
 FOSHAN = (23.0215, 113.1214)
 ZHAOQING = (23.0472, 112.4651)

@@ -13,13 +13,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import TEST_DATA, only_problem, read_table, set_cell, write_table
 
 from logistics.errors import InputError, InputProblem
 from logistics.network.loader import load_network
 from logistics.network.params import Params
 from logistics.network.settings import load_settings
 from logistics.network.times import parse_time
+from tests.conftest import TEST_DATA, only_problem, read_table, set_cell, write_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLAN_DAY = date(2026, 11, 23)
@@ -184,16 +184,17 @@ def test_defaults_when_network_toml_has_no_tables(net_dir: Path) -> None:
     assert net.name == "net"  # the folder name
     assert net.timezone == "Asia/Shanghai"
     p = net.params
-    # The values of spec §1, written out (not read from Params()).
+    # The documented defaults, written out (not read from Params()).
     assert (p.roads.circuity, p.roads.speed_kmh) == (1.3, 40)
     assert (p.thermal.ambient_c, p.thermal.margin_c) == (25, 5)
     assert p.planning.lead_time_h == 4
     e = p.economics
     assert e.alloy_price_t == 20000
+    # energy and burn loss are left to follow the prices (400 each at the defaults)
     assert e.ingot.model_dump() == {
-        "energy": 400,
+        "energy": None,
         "furnace_depreciation": 50,
-        "burn_loss": 400,
+        "burn_loss": None,
         "labour": 50,
         "sundries": 30,
     }
@@ -206,7 +207,7 @@ def test_defaults_when_network_toml_has_no_tables(net_dir: Path) -> None:
     }
     assert (e.ingot_burn_rate, e.liquid_burn_rate) == (0.02, 0.009)
     assert (e.truck_cost_per_km, e.truck_cost_per_h) == (8.0, 150.0)
-    assert e.superheat_cost_per_c_t == 0.30
+    assert e.superheat_cost_per_c_t is None  # follows the gas price
     m = p.emissions
     assert (m.natural_gas_m3, m.grid_kwh, m.truck_km) == (2.16, 0.5366, 0.9)
     assert (m.remelt_gas_m3_t, m.remelt_kwh_t) == (80, 95)
@@ -241,7 +242,7 @@ def test_parameter_overrides(net_dir: Path) -> None:
     assert (p.roads.circuity, p.roads.speed_kmh) == (1.5, 35)
     assert (p.thermal.margin_c, p.thermal.ambient_c) == (10, 25)  # the rest stays default
     assert p.economics.truck_cost_per_km == 9.5
-    assert (p.economics.ingot.energy, p.economics.ingot.burn_loss) == (420, 400)
+    assert (p.economics.ingot.energy, p.economics.ingot.burn_loss) == (420, None)
     assert (p.economics.liquid.sundries, p.economics.ingot.sundries) == (40, 30)
     assert p.emissions.truck_km == 1.1
     hk = ZoneInfo("Asia/Hong_Kong")

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import NETWORK_CSVS, TINY, copy_tiny, read_table
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logistics.errors import InputError
 from logistics.network.loader import load_network
 from logistics.network.model import Network
+from tests.conftest import NETWORK_CSVS, TINY, copy_tiny, read_table
 
 FILES = (*NETWORK_CSVS, "network.toml")
 

@@ -15,7 +15,8 @@ def co2_per_t_ingot(params: Params) -> float:
     """CO2 of remelting one tonne of ingot at the caster, kg/t.
 
     ``remelt_gas_m3_t × natural_gas_m3 + remelt_kwh_t × grid_kwh`` = 80 × 2.16 +
-    95 × 0.5366 = 223.78 kg/t (spec §1 ``[emissions]``; seed-facts; research F16).
+    95 × 0.5366 = 223.78 kg/t (``[emissions]``; Chinese industry reports; emission
+    factors in docs/sources.md).
     """
     em = params.emissions
     return em.remelt_gas_m3_t * em.natural_gas_m3 + em.remelt_kwh_t * em.grid_kwh
@@ -44,7 +45,7 @@ def co2_per_t_liquid(
     """CO2 of delivering one tonne liquid, kg/t (9.0 at 30 km with the defaults).
 
     See :func:`co2_liquid_parts`. No remelting gas or electricity at the caster
-    (seed-facts: "no remelt at the caster").
+    (Chinese industry reports: "no remelt at the caster").
     """
     return sum(co2_liquid_parts(params, distance_km, truck).values())
 
@@ -52,7 +53,7 @@ def co2_per_t_liquid(
 def dross_avoided(params: Params, tonnes: float = 1.0) -> dict[str, float]:
     """Dross a remelt of ``tonnes`` would have made, and what disposing of it costs.
 
-    ``dross_t_per_t`` (0.04; seed-facts 0.03–0.05 t per t) × tonnes, at
+    ``dross_t_per_t`` (0.04; Chinese industry reports 0.03–0.05 t per t) × tonnes, at
     ``dross_disposal_cny_t`` (2,000 CNY/t, a hazardous waste since 2021): 0.04 t and
     80 CNY per tonne delivered liquid. Reported beside the saving, not in it.
 

@@ -51,8 +51,8 @@ def thermal_reach_km(
     """Farthest road distance metal tapped at ``tap_max_c`` still arrives hot enough, km.
 
     ``(max_hold_h(tap_max_c, min_arrival_c, tau_h, ambient_c) − wait_h) × speed_kmh``.
-    With 780 → 690 °C, τ = 30 h, 25 °C ambient and 40 km/h: 3.81 h, about 152 km (spec
-    §2: "about 150 road km", the 120–160 km limit practised in China, seed-facts).
+    With 780 → 690 °C, τ = 30 h, 25 °C ambient and 40 km/h: 3.81 h, about 152 km
+    (the 120–160 km limit practised in China, Chinese industry reports).
 
     Parameters
     ----------

@@ -2,15 +2,15 @@
 
 Die-casters buy liquid metal because it is cheaper and cleaner than remelting ingots.
 This module puts numbers on that, starting from the seed cost table
-(``../shared/domain/seed-facts.md``, "Cost per tonne") and the ``[economics]`` and
-``[emissions]`` tables of spec §1. It is pure: functions of
+of the Chinese industry reports (``docs/sources.md``) and the ``[economics]`` and
+``[emissions]`` tables of ``network.toml``. It is pure: functions of
 :class:`~logistics.params.Params` (and, for a plan, of the network and its runs); no I/O.
 
 The two routes, CNY per tonne of metal poured
 ---------------------------------------------
 Ingot route (the caster buys ingots and remelts them), seed table 930 CNY/t:
 
-* ``energy`` 400: 70–90 m³ gas and 90–100 kWh per t (seed-facts). While
+* ``energy`` 400: 70–90 m³ gas and 90–100 kWh per t (Chinese industry reports). While
   ``ingot.energy`` stays at the seed's 400 it is *priced*: ``remelt_gas_m3_t ×
   gas_price_cny_m3 + remelt_kwh_t × electricity_cny_kwh`` = 80 × 4.05 + 95 × 0.80 = 400
   (:func:`ingot_energy_per_t`).
@@ -55,12 +55,12 @@ value written in** ``network.toml`` **or on the command line is used as written*
 longer follows them. That holds for ``ingot.energy`` (gas and electricity prices),
 ``ingot.burn_loss`` (``ingot_burn_rate × alloy_price_t``) and
 ``superheat_cost_per_c_t`` (0.30 at the default gas price of 4.05 CNY/m³, scaled by
-``gas_price_cny_m3 / 4.05``). So copying the spec's full ``ingot = {...}`` table into a
+``gas_price_cny_m3 / 4.05``). So copying the documented full ``ingot = {...}`` table into a
 ``network.toml`` changes nothing, and a planner who knows their own burn-loss figure
 simply writes it. The liquid route's burn loss has no item of its own and always follows
 ``liquid_burn_rate × alloy_price_t``.
 
-CO2, kg per tonne (spec §1 ``[emissions]``)
+CO2, kg per tonne (``[emissions]``)
 -------------------------------------------
 Ingot: ``remelt_gas_m3_t × natural_gas_m3 + remelt_kwh_t × grid_kwh`` = 80 × 2.16 +
 95 × 0.5366 = 223.8 (:func:`co2_per_t_ingot`). Liquid: truck km per tonne ×
@@ -68,7 +68,7 @@ Ingot: ``remelt_gas_m3_t × natural_gas_m3 + remelt_kwh_t × grid_kwh`` = 80 × 
 (``superheat_gas_m3_per_c_t × natural_gas_m3`` per °C·t). Ingot freight by ordinary
 trucks is not counted, so the CO2 avoided is understated rather than overstated. A
 remelt also makes 0.03–0.05 t of dross per t (hazardous waste, ~2,000 CNY/t to dispose
-of, seed-facts): reported as *avoided waste* beside the saving, not inside it, because
+of, Chinese industry reports): reported as *avoided waste* beside the saving, not inside it, because
 the seed's 930 does not contain it.
 """
 
@@ -90,7 +90,7 @@ from logistics.network.prices import (
 )
 from logistics.physics.cooling import min_tap_c
 
-#: The seed table's delivery distance, road km (seed-facts, "Cost per tonne ... 30 km").
+#: The cost table's delivery distance, road km (Chinese industry reports: "30 km").
 SEED_DISTANCE_KM = 30.0
 
 #: Item keys and labels of the two routes, in the seed table's order.
@@ -127,24 +127,25 @@ class TypicalTruck:
     Attributes
     ----------
     ladles : int
-        Ladles carried per trip. 2 (the sample fleet; research F12: Rio Tinto B-trains
+        Ladles carried per trip. 2 (the sample fleet; Rio Tinto's B-trains
         carry two crucibles, 2–4 elsewhere).
     ladle_t : float
-        Tonnes per ladle. 3 (sample fleet; research F1/F7/F18: 2.5–8 t crucibles).
+        Tonnes per ladle. 3 (sample fleet; GDA, de.wikipedia, Bartz: 2.5–8 t crucibles).
     load_factor : float
         Share of the ladle capacity filled, 0–1. 1.0: ladles leave full (an assumption; a
-        part-filled ladle also cools faster, research F19). Lower it to price part loads.
+        part-filled ladle also cools faster). Lower it to price part loads.
     tau_h : float
-        Thermal time constant of the ladles, h. 30 (spec §2, ~25 °C/h at 780 °C).
+        Thermal time constant of the ladles, h. 30 (~25 °C/h at 780 °C).
     fill_min, unload_min : float
-        Minutes to fill and to pour one ladle. 15 each (research: tilting/unloading 15–30
-        min per crucible, an assumption; sample smelters and casters).
+        Minutes to fill and to pour one ladle. 15 each (an engineering assumption:
+        tilting/unloading takes 15–30 min per crucible; sample smelters and casters).
     tap_min_c, tap_max_c : float
-        The smelter's tap range, °C. 730–780 (research F6, F8: 750–800 °C; sample
+        The smelter's tap range, °C. 730–780 (dowin, wz.de: 750–800 °C; sample
         production).
     min_arrival_c : float
         Temperature needed at pour start, °C (a caster's ``min_pour_c + margin_c``).
-        690: spec §2's "690 °C minimum"; research F19 suggests ≥ 690–700 °C.
+        690: the 690 °C minimum of the cooling model's example; docs/models.md
+        suggests ≥ 690–700 °C.
     cost_per_km, cost_per_h : float or None
         Running cost of this truck, CNY/km and CNY/h; ``None`` takes ``[economics]``
         ``truck_cost_per_km`` / ``truck_cost_per_h``.
@@ -286,7 +287,7 @@ def typical_tap_c(
     """Tap temperature for the typical hold at a distance, and whether it is feasible.
 
     The lowest tap in ``[tap_min_c, tap_max_c]`` that arrives at ``min_arrival_c`` after
-    :func:`hold_h` (spec §2), exact (not on the planner's 0.1 °C grid).
+    :func:`hold_h`, exact (not on the planner's 0.1 °C grid).
 
     Returns
     -------
@@ -380,7 +381,7 @@ class CostBreakdown:
 
 
 def ingot_route(params: Params) -> CostBreakdown:
-    """The ingot route item by item (930 CNY/t at the defaults; seed-facts).
+    """The ingot route item by item (930 CNY/t at the defaults; Chinese industry reports).
 
     Energy and burn loss follow the prices while left at their seed values (see the
     module docstring).
@@ -391,7 +392,7 @@ def ingot_route(params: Params) -> CostBreakdown:
 def liquid_route(
     params: Params, distance_km: float = SEED_DISTANCE_KM, truck: TypicalTruck = TypicalTruck()
 ) -> CostBreakdown:
-    """The liquid route item by item at a road distance (600 CNY/t at 30 km; seed-facts).
+    """The liquid route item by item at a road distance (600 CNY/t at 30 km).
 
     Parameters
     ----------

@@ -202,7 +202,7 @@ def load_table(
     plan_date, tz
         Day and timezone for ``HH:MM`` values.
     file_label : str, optional
-        Name used in messages (defaults to the spec's file name).
+        Name used in messages (defaults to the table's file name).
 
     Returns
     -------

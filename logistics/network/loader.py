@@ -156,7 +156,7 @@ def load_network(
     folder : Path or str
         Folder with ``network.toml``, ``smelters.csv``, ``production.csv``,
         ``casters.csv``, ``fleet.csv``, ``orders.csv`` and optionally ``roads.graphml``
-        and ``candidates.csv`` (spec §1).
+        and ``candidates.csv``.
     plan_date : date, optional
         The day to plan; overrides ``plan_date`` of ``network.toml``. Without either,
         today's date in the network's timezone.

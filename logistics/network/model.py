@@ -53,7 +53,7 @@ class Production(_Frozen):
     """Liquid metal one smelter releases for delivery, per alloy.
 
     ``stock_t`` tonnes are ready at the smelter's ``open``; then ``rate_tph`` tonnes per
-    hour accrue (spec §3.5). Tap temperatures bound the fill temperature (spec §2).
+    hour accrue. Tap temperatures bound the fill temperature.
     """
 
     smelter_id: str = Field(min_length=1)
@@ -100,7 +100,7 @@ class Truck(_Frozen):
     ladle_t : float
         Tonnes of metal per ladle.
     tau_h : float
-        Thermal time constant of its ladles, hours (spec §2).
+        Thermal time constant of its ladles, hours.
     cost_per_km, cost_per_h : float | None
         Running cost; ``None`` takes the network's ``[economics]`` figure.
     """
@@ -287,6 +287,4 @@ class Network(BaseModel):
 
 
 #: Names of the cached look-ups of :class:`Network` (dropped by ``model_copy``).
-_CACHED = tuple(
-    name for name, value in vars(Network).items() if isinstance(value, cached_property)
-)
+_CACHED = tuple(name for name, value in vars(Network).items() if isinstance(value, cached_property))

@@ -1,40 +1,29 @@
-"""Per-tonne prices of the ingot and liquid routes, from ``[economics]`` (seed-facts).
+"""Per-tonne prices of the ingot and liquid routes, from ``[economics]``.
 
 One place for the figures both the solver (its penalty for a tonne left unserved, the
-superheat it prices) and the economics report (:mod:`logistics.cost`) use, so the two
+superheat it prices) and the economics (:mod:`logistics.economics`) use, so the two
 can never disagree.
 
-The price rule: the seed's energy 400, burn loss 400 and superheat cost 0.30 follow
-the gas, electricity and alloy prices while they stay at those seed values; any other
-value written in ``network.toml`` or with ``--set`` is used as written.
+The price rule: a figure the user writes in ``network.toml`` (or with ``--set``) is used
+exactly as written; a figure left out is derived from the prices it comes from —
+``ingot.energy`` from gas and electricity, ``ingot.burn_loss`` from the alloy price,
+``superheat_cost_per_c_t`` from the gas price.
 """
 
 from __future__ import annotations
 
-import math
-
-from logistics.network.params import IngotRouteCosts, Params
-
-#: Gas price at which the seed's energy item (400 CNY/t) and superheat cost (0.30) hold.
-REFERENCE_GAS_PRICE_CNY_M3 = 4.05
-SEED_INGOT_ENERGY = IngotRouteCosts().energy
-SEED_INGOT_BURN_LOSS = IngotRouteCosts().burn_loss
-SEED_SUPERHEAT_COST_PER_C_T = 0.30
-
-
-def _is_seed(value: float, seed: float) -> bool:
-    return math.isclose(value, seed, rel_tol=0.0, abs_tol=1e-9)
+from logistics.network.params import Params
 
 
 def ingot_energy_per_t(params: Params) -> float:
     """Remelting energy of the ingot route, CNY/t.
 
-    ``ingot.energy`` as written, unless it is the seed's 400: then it is priced,
-    ``remelt_gas_m3_t × gas_price_cny_m3 + remelt_kwh_t × electricity_cny_kwh``
-    (80 × 4.05 + 95 × 0.80 = 400 at the defaults; seed-facts: 70–90 m³ and 90–100 kWh).
+    ``ingot.energy`` as written; left out, ``remelt_gas_m3_t × gas_price_cny_m3 +
+    remelt_kwh_t × electricity_cny_kwh`` (80 × 4.05 + 95 × 0.80 = 400 at the defaults;
+    Chinese industry reports: 70–90 m³ and 90–100 kWh per tonne).
     """
     eco, em = params.economics, params.emissions
-    if not _is_seed(eco.ingot.energy, SEED_INGOT_ENERGY):
+    if eco.ingot.energy is not None:
         return eco.ingot.energy
     return em.remelt_gas_m3_t * eco.gas_price_cny_m3 + em.remelt_kwh_t * eco.electricity_cny_kwh
 
@@ -42,11 +31,11 @@ def ingot_energy_per_t(params: Params) -> float:
 def ingot_burn_loss_per_t(params: Params) -> float:
     """Burn (oxidation) loss of remelting, CNY/t.
 
-    ``ingot.burn_loss`` as written, unless it is the seed's 400: then ``ingot_burn_rate ×
-    alloy_price_t`` (2 % × 20,000 = 400; seed-facts: 2–2.5 % of ADC12 at 20,000 CNY/t).
+    ``ingot.burn_loss`` as written; left out, ``ingot_burn_rate × alloy_price_t`` (2 % ×
+    20,000 = 400; Chinese industry reports: 2–2.5 % of ADC12 at 20,000 CNY/t).
     """
     eco = params.economics
-    if not _is_seed(eco.ingot.burn_loss, SEED_INGOT_BURN_LOSS):
+    if eco.ingot.burn_loss is not None:
         return eco.ingot.burn_loss
     return eco.ingot_burn_rate * eco.alloy_price_t
 
@@ -54,7 +43,7 @@ def ingot_burn_loss_per_t(params: Params) -> float:
 def liquid_burn_loss_per_t(params: Params) -> float:
     """Burn loss of the liquid route, CNY/t: ``liquid_burn_rate × alloy_price_t``.
 
-    0.9 % × 20,000 = 180 (seed-facts: "burn loss 0.9 %").
+    0.9 % × 20,000 = 180 (Chinese industry reports: "burn loss 0.9 %").
     """
     eco = params.economics
     return eco.liquid_burn_rate * eco.alloy_price_t
@@ -63,14 +52,13 @@ def liquid_burn_loss_per_t(params: Params) -> float:
 def superheat_cost_per_c_t(params: Params) -> float:
     """Cost of heating one tonne of liquid alloy by 1 °C at the smelter, CNY/(°C·t).
 
-    ``superheat_cost_per_c_t`` as written, unless it is the default 0.30: then
-    ``0.30 × gas_price_cny_m3 / 4.05`` (the default holds at the default gas price;
-    gas is the whole of it, so it moves in proportion).
+    ``superheat_cost_per_c_t`` as written; left out, ``superheat_gas_m3_per_c_t ×
+    gas_price_cny_m3`` (0.094 m³ × 4.05 CNY/m³ ≈ 0.38 at the defaults).
     """
     eco = params.economics
-    if not _is_seed(eco.superheat_cost_per_c_t, SEED_SUPERHEAT_COST_PER_C_T):
+    if eco.superheat_cost_per_c_t is not None:
         return eco.superheat_cost_per_c_t
-    return SEED_SUPERHEAT_COST_PER_C_T * eco.gas_price_cny_m3 / REFERENCE_GAS_PRICE_CNY_M3
+    return params.emissions.superheat_gas_m3_per_c_t * eco.gas_price_cny_m3
 
 
 def ingot_items(params: Params) -> tuple[tuple[str, float], ...]:
@@ -86,7 +74,7 @@ def ingot_items(params: Params) -> tuple[tuple[str, float], ...]:
 
 
 def ingot_cost_per_t(params: Params) -> float:
-    """Cost of the ingot route, CNY per tonne remelted (930 at the defaults; seed-facts).
+    """Cost of the ingot route, CNY per tonne remelted (930 at the defaults).
 
     The solver's price for a tonne left unserved: the caster remelts ingots instead.
     """
@@ -98,7 +86,7 @@ def liquid_cost_per_t_excl_transport(params: Params) -> float:
 
     ``holding + equipment_depreciation + liquid_burn_rate × alloy_price_t +
     special_vehicle + sundries`` = 70 + 50 + 180 + 100 + 30 = 430 at the defaults
-    (seed-facts). Transport, i.e. the truck, superheat and
+    (Chinese industry reports). Transport, i.e. the truck, superheat and
     :func:`transport_calibration_per_t`, comes on top.
     """
     liq = params.economics.liquid
@@ -129,12 +117,17 @@ def transport_calibration_per_t(params: Params) -> float:
 
 
 def unserved_penalty_per_t(params: Params) -> float:
-    """What leaving one tonne unserved costs the optimiser, CNY/t (500 at the defaults).
+    """What leaving one tonne unserved costs the optimiser, CNY/t (472.5 at the defaults).
 
     The caster then buys ingots (:func:`ingot_cost_per_t`, 930) instead of paying the
-    liquid route's per-tonne items (:func:`liquid_cost_per_t_excl_transport`, 430); the
+    liquid route's per-tonne items (:func:`liquid_cost_per_t_excl_transport`, 430) and
+    the transport calibration (:func:`transport_calibration_per_t`, 27.5); the
     difference is what truck-km, truck-hours and superheat may spend to deliver it
-    liquid. Equivalent to pricing unserved tonnes at the ingot route and served tonnes
-    at the liquid route's per-tonne items.
+    liquid. Exactly what the plan economics charges: unserved tonnes at the ingot
+    route, served tonnes at those items plus their truck cost and superheat.
     """
-    return ingot_cost_per_t(params) - liquid_cost_per_t_excl_transport(params)
+    return (
+        ingot_cost_per_t(params)
+        - liquid_cost_per_t_excl_transport(params)
+        - transport_calibration_per_t(params)
+    )

@@ -124,7 +124,7 @@ def load_settings(folder: Path) -> NetworkSettings:
             table = f"[{'.'.join(loc[:-1])}] " if len(loc) > 1 else ""
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
-                msg = "unknown parameter (check the spelling against the spec)"
+                msg = "unknown parameter (check the spelling against docs/network-format.md)"
             problems.append(
                 InputProblem(
                     file,

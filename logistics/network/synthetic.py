@@ -1,17 +1,17 @@
-"""Synthetic network generator (spec §5, ``molten generate``).
+"""Synthetic network generator (``molten generate``).
 
-:func:`generate_network` writes a network folder in the format of spec §1, of any size,
+:func:`generate_network` writes a network folder (``docs/network-format.md``) of any size,
 for scale benchmarks and tests. Its networks look like a real regional cluster:
 
 * the smelters sit in a ~150 × 150 km box around a real regional centre (Pearl River
   Delta, Yangtze River Delta or Bohai Rim, chosen by the seed);
 * each die-caster belongs to a smelter: most sit 10–60 km from it (some in the same
-  park, 2–10 km), a few 60–85 km away, up to ~110 road km (seed-facts: "best delivery
+  park, 2–10 km), a few 60–85 km away, up to ~110 road km (Chinese industry reports: "best delivery
   distance 30–50 km", "longest practised 120–160 km");
 * every caster's alloys are made by its own smelter, so every order has a source within
   thermal reach;
 * orders spread between 06:00 and 22:00 with 1–4 h windows, mostly placed the evening
-  before (the 4 h lead time of seed-facts is always respected);
+  before (the 4 h lead time of Chinese industry reports is always respected);
 * production is about 1.3 × the demand on each smelter, with enough stock at opening for
   the morning;
 * without ``trucks`` the fleet is sized so that the estimated truck-hours are about 60 %
@@ -52,7 +52,7 @@ REGION_CENTRES: tuple[tuple[str, float, float], ...] = (
 BOX_HALF_KM = 75.0
 #: Earth radius for the internal haversine estimate, km.
 _EARTH_KM = 6371.0088
-#: Defaults of spec §1 the generator uses to size the fleet (the file carries the same).
+#: Default travel figures the generator uses to size the fleet (the file carries the same).
 _CIRCUITY = 1.3
 _SPEED_KMH = 40.0
 #: Production is this multiple of the demand drawn on a smelter.
@@ -71,7 +71,7 @@ SHIFT_PATTERNS: tuple[tuple[tuple[int, int], int], ...] = (
     ((8 * 60, 24 * 60), 1),
 )
 
-#: Column order of the files written (spec §1).
+#: Column order of the files written.
 CASTER_COLUMNS = (
     "caster_id", "name", "lat", "lon", "open", "close", "min_pour_c", "unload_min", "daily_t",
     "alloys",
@@ -107,14 +107,14 @@ lead_time_h = 4
 
 [economics]
 alloy_price_t = 20000
-ingot = { energy = 400, furnace_depreciation = 50, burn_loss = 400, labour = 50, sundries = 30 }
+# energy and burn_loss are left out: they follow the gas, electricity and alloy prices
+ingot = { furnace_depreciation = 50, labour = 50, sundries = 30 }
 liquid = { holding = 70, equipment_depreciation = 50, burn_and_transport_30km = 350, \
 special_vehicle = 100, sundries = 30 }
 ingot_burn_rate = 0.02
 liquid_burn_rate = 0.009
 truck_cost_per_km = 8.0
 truck_cost_per_h = 150.0
-superheat_cost_per_c_t = 0.30
 
 [emissions]
 natural_gas_m3 = 2.16
@@ -484,7 +484,7 @@ def _render(draft: _Draft, plan_date: date, args: str) -> dict[str, str]:
     """The folder's files as text, keyed by file name."""
     toml = (
         f"# Synthetic network written by logistics.generate ({args}).\n"
-        f"# Smelters around {draft.region}; names are invented. Parameters: spec defaults.\n"
+        f"# Smelters around {draft.region}; names are invented. Parameters: the defaults.\n"
         f'name = "{draft.name}"\n'
         'timezone = "Asia/Shanghai"\n'
         f'plan_date = "{plan_date.isoformat()}"\n\n' + _TOML_PARAMS
@@ -586,7 +586,7 @@ def generate_network(
     plan_date: date = date(2026, 11, 23),
     overwrite: bool = False,
 ) -> Path:
-    """Write a synthetic network folder (spec §1) of the given size.
+    """Write a synthetic network folder of the given size.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Ladle cooling: Newton's law for a lidded, insulated transport ladle (spec §2).
+"""Ladle cooling: Newton's law for a lidded, insulated transport ladle.
 
 ``T(t) = T_amb + (T_tap − T_amb)·exp(−t/τ)`` with ``t`` the hours from the end of filling
 to the start of pouring and ``τ`` the truck's ``tau_h``.
@@ -6,13 +6,13 @@ to the start of pouring and ``τ`` the truck's ``tau_h``.
 Where the defaults come from:
 
 * ``tau_h = 30`` h gives about 25 °C/h at 780 °C, the loss of the ladles in Chinese
-  service (spec §2; research F5: ~25 °C/h US vendor ladle). With 780 °C tapped and
+  service (Mansell: ~25 °C/h for a US vendor's ladle). With 780 °C tapped and
   690 °C needed the metal can travel about 3.8 h, i.e. ~150 road km at 40 km/h: the
-  120–160 km practical limit of seed-facts ("longest delivery distance practised").
-* Modern lidded European crucibles lose 7–15 °C/h (research F1), i.e. ``tau_h`` 50–100
-  (research F19 derives τ ≈ 70 h for a 4 t crucible).
-* Tap temperatures 720–800 °C (research F6, F8) and arrival ≥ 680–700 °C for HPDC
-  holding furnaces (research F11, F14, F19) bound the sample data.
+  120–160 km practical limit of Chinese industry reports ("longest delivery distance practised").
+* Modern lidded European crucibles lose 7–15 °C/h (GDA), i.e. ``tau_h`` 50–100
+  (docs/models.md derives τ ≈ 70 h for a 4 t crucible).
+* Tap temperatures 720–800 °C (dowin; wz.de) and arrival ≥ 680–700 °C for HPDC
+  holding furnaces (Pedeo; REWIMET; docs/models.md) bound the sample data.
 
 Tap temperatures are rounded *up* to :data:`TAP_STEP_C`, so a rounded tap still arrives
 warm enough.

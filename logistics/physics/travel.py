@@ -1,4 +1,4 @@
-"""Travel model (spec §2): road km and minutes between every smelter, caster and candidate.
+"""Travel model: road km and minutes between every smelter, caster and candidate.
 
 Without a road graph: geodesic distance (geopy, WGS-84) × ``circuity``, driven at
 ``speed_kmh``. With ``roads.graphml``: each site snaps to its nearest graph node; km is

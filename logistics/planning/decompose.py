@@ -4,7 +4,7 @@ One OR-Tools model of a whole day stops converging at about 1,000 ladle runs: at
 the search from scratch delivered 88 % of the tonnes against the dispatcher's 96 %,
 and the search started from the dispatcher's plan ended at 97 % of its route cost
 (ladder day of 1,000 runs, seed 0, ortools 9.15, 2 cores). Two parts of ~500 jobs, one
-per core, ended at 81 %. ``../shared/design.md`` measured the price of splitting a day
+per core, ended at 81 %. Earlier measurements put the price of splitting a day
 by smelter cluster at 3–6 % against one model that has converged; parts too small lose
 more than they gain (see :data:`TARGET_JOBS`).
 

@@ -1,6 +1,6 @@
 """The dispatcher's plan: the baseline the optimiser must beat.
 
-What an experienced dispatcher does by hand (issue 5): take orders by deadline, fill
+What an experienced dispatcher does by hand: take orders by deadline, fill
 each at the nearest smelter that has the metal (the assignment step), put as many of
 the order's ladles on one truck as it carries, and give the trip to the first truck
 free (the one idle longest that can still make the window). It obeys every rule the

@@ -1,4 +1,4 @@
-"""Orders → ladle-sized jobs, with lead time, windows and thermal reach applied (spec §3).
+"""Orders → ladle-sized jobs, with lead time, windows and thermal reach applied.
 
 A *job* is one ladle of one order: at most ``ladle_t`` tonnes (the smallest ladle of the
 fleet, so any truck can carry any job), poured at the order's caster inside

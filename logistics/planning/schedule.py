@@ -1,7 +1,7 @@
 """Timing of truck trips: fills, drives, pours, fill bays, production and tap temperature.
 
 Both solvers decide *which* jobs go on *which* trip of *which* truck in what order; this
-module turns that into minutes, with every rule of spec §3 that depends on time:
+module turns that into minutes, with every rule of a plan that depends on time:
 
 * a trip fills its ladles one after another at one smelter (``fill_min`` each, inside
   the smelter's hours, in a free fill bay where ``fill_bays`` is set, never before the
@@ -10,7 +10,7 @@ module turns that into minutes, with every rule of spec §3 that depends on time
 * fills are put off so that the truck waits at the smelter with empty ladles rather than
   at the caster with full ones (shorter holds, cooler taps);
 * each ladle is tapped at the lowest temperature in ``[tap_min_c, tap_max_c]`` that still
-  arrives at ``min_pour_c + margin_c`` (spec §2); a job that cannot is left off the trip;
+  arrives at ``min_pour_c + margin_c``; a job that cannot is left off the trip;
 * the truck must still get home by the end of its shift.
 
 A job that cannot be timed on its trip is returned as dropped; the caller decides what

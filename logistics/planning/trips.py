@@ -38,7 +38,8 @@ def cut_routes(
     The routing model does not forbid a truck from refilling while a ladle is still
     aboard (the exact constraint made first solutions ~28× slower, see module notes);
     here each fill block becomes its own trip whose ladles are poured in route order
-    before the next block, which is what spec §3.2 requires. The scheduler re-times it.
+    before the next block: a trip returns empty before its truck fills again. The
+    scheduler re-times it.
     """
     delivery_of = {p.pickup: p.delivery for p in problem.pairs}
     assignment_of = {p.pickup: a for p, a in zip(problem.pairs, pair_assignments, strict=True)}
