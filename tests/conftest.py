@@ -13,16 +13,16 @@ import pytest
 from logistics.errors import InputError, InputProblem
 
 REPO = Path(__file__).resolve().parents[1]
-TINY = REPO / "sample_networks" / "tiny"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+TINY = TEST_DATA / "tiny"
 
-#: The CSV files of every network folder (spec §1), in load order.
+#: The CSV files of every network folder, in load order.
 NETWORK_CSVS = ("smelters.csv", "production.csv", "casters.csv", "fleet.csv", "orders.csv")
 
 
 @pytest.fixture(scope="session")
 def tiny_dir() -> Path:
-    """The tiny sample network folder (read-only: copy it before changing a file)."""
+    """The tiny network fixture, tests/data/tiny (read-only: copy it before changing a file)."""
     return TINY
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -15,9 +14,10 @@ from logistics.planning.assign import assign_smelters
 from logistics.planning.decompose import bins_for_workers, partition_day
 from logistics.planning.jobs import build_jobs
 from logistics.planning.schedule import initial_states
+from tests.conftest import TEST_DATA
 from tests.helpers import objective_from_rows
 
-PRD = Path(__file__).resolve().parents[1] / "sample_networks" / "pearl_river_delta"
+PRD = TEST_DATA / "pearl_river_delta"
 
 
 @pytest.fixture(scope="module")

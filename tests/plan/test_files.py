@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -14,8 +13,7 @@ from logistics.cli.main import main
 from logistics.network.loader import load_network
 from logistics.plan.files import read_plan, write_plan
 from logistics.plan.schema import generated_schema, published_schema
-
-TINY = Path(__file__).resolve().parents[1] / "sample_networks" / "tiny"
+from tests.conftest import TINY
 
 
 @pytest.fixture(scope="module")
@@ -73,33 +71,3 @@ def test_csv_columns_are_the_documented_columns(plan_dir):
         assert ",".join(next(csv.reader(fh))) == runs
     with (plan_dir / "unserved.csv").open() as fh:
         assert ",".join(next(csv.reader(fh))) == "order_id,caster_id,alloy,tonnes,reason"
-
-
-def _exit_code(monkeypatch, *args: str) -> int:
-    """Run ``molten`` with the given arguments; the code it exits with."""
-    monkeypatch.setattr("sys.argv", ["molten", *args])
-    with pytest.raises(SystemExit) as stop:
-        main()
-    return stop.value.code
-
-
-def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, monkeypatch):
-    import shutil
-
-    folder = tmp_path / "net"
-    shutil.copytree(TINY, folder)
-    orders = (folder / "orders.csv").read_text().replace("O1,C1,ADC12,6,", "O1,C1,ADC12,-6,")
-    (folder / "orders.csv").write_text(orders)
-    out = tmp_path / "plan"
-    assert _exit_code(monkeypatch, "plan", str(folder), "--out", str(out)) == 2
-    assert not out.exists()
-    err = capsys.readouterr().err
-    assert "orders.csv, row 2, column 'tonnes'" in err
-
-
-@pytest.mark.parametrize("option", [["--workers", "0"], ["--time-limit", "0"]])
-def test_bad_option_exits_2_and_writes_nothing(tmp_path, capsys, monkeypatch, option):
-    out = tmp_path / "plan"
-    assert _exit_code(monkeypatch, "plan", str(TINY), *option, "--out", str(out)) == 2
-    assert not out.exists()
-    assert option[0] in capsys.readouterr().err

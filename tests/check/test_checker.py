@@ -1,6 +1,6 @@
 """The independent plan checker (``molten check``): a hand-made valid plan, then mutations.
 
-``tests/data/tiny_plan`` is a plan for ``sample_networks/tiny`` made by hand: ten ladle
+``tests/data/tiny_plan`` is a plan for ``tests/data/tiny`` made by hand: ten ladle
 runs on three trucks (T1: O1 to C1, then a two-stop trip to C2 and C4; T2: from home S1
 to S2 for O3; T3: O3, then O2 from S2), taps chosen by the spec's rule, and the rest
 unserved with honest reasons (O4 production: S2's 12 t of ZL114A all go to O3; O5 fleet;
@@ -32,10 +32,9 @@ from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.physics.cooling import temperature_after
 from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS
+from tests.conftest import TEST_DATA, TINY
 
-ROOT = Path(__file__).resolve().parents[1]
-TINY = ROOT / "sample_networks" / "tiny"
-PLAN = Path(__file__).resolve().parent / "data" / "tiny_plan"
+PLAN = TEST_DATA / "tiny_plan"
 
 Rows = list[dict[str, str]]
 

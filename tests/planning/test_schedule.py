@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from logistics.network.loader import load_network
@@ -12,8 +10,7 @@ from logistics.physics.travel import travel_matrix
 from logistics.planning.assign import assign_smelters
 from logistics.planning.jobs import build_jobs, ceil_minutes
 from logistics.planning.schedule import BayBook, ScheduleContext, initial_states, time_trip
-
-TINY = Path(__file__).resolve().parents[1] / "sample_networks" / "tiny"
+from tests.conftest import TINY
 
 
 @pytest.fixture(scope="module")

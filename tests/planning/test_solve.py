@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +13,8 @@ from logistics.physics.cooling import max_hold_h
 from logistics.physics.travel import travel_matrix
 from logistics.pipeline import solve
 from logistics.planning.jobs import split_tonnes
+from tests.conftest import TINY
 from tests.helpers import delivered_from_rows, objective_from_rows
-
-ROOT = Path(__file__).resolve().parents[1]
-TINY = ROOT / "sample_networks" / "tiny"
 
 
 def _text(rows):

@@ -1,0 +1,159 @@
+"""Data flows one way through ``logistics``: a module imports only from its own stage or before.
+
+The stages, in order: errors < network < physics < planning < plan < check < economics <
+pipeline < surfaces. The surfaces (cli, dispatch, siting, charts, app) may import anything
+below them but not each other, except that cli may import the other surfaces' library
+functions (it is the command line of all of them). ``logistics/__init__.py`` (the public
+API) is exempt; ``logistics/__main__.py`` belongs to cli and ``logistics/replan.py`` to
+pipeline. Every import counts, also one inside a function or under ``TYPE_CHECKING``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "logistics"
+
+STAGES = ("errors", "network", "physics", "planning", "plan", "check", "economics", "pipeline")
+SURFACES = ("cli", "dispatch", "siting", "charts", "app")
+SURFACE_RANK = len(STAGES)
+#: Top-level modules that sit at the stage of another part.
+SAME_STAGE_AS = {"replan": "pipeline"}  # intraday re-planning: a second door beside plan_day
+
+
+def module_name(path: Path) -> str:
+    """``logistics/planning/jobs.py`` -> ``logistics.planning.jobs`` (a package is its name)."""
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def part_of(module: str) -> str | None:
+    """The top-level part of ``logistics`` a module belongs to (None for the package itself)."""
+    parts = module.split(".")
+    if parts[0] != "logistics" or len(parts) == 1:
+        return None
+    return "cli" if parts[1] == "__main__" else parts[1]
+
+
+def rank(part: str) -> int:
+    """Position of a part in the flow (every surface shares the last rank)."""
+    part = SAME_STAGE_AS.get(part, part)
+    if part in STAGES:
+        return STAGES.index(part)
+    if part in SURFACES:
+        return SURFACE_RANK
+    raise AssertionError(f"logistics.{part} is in no stage: add it to STAGES or SURFACES")
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Every module a file of the package imports, as (line, absolute dotted name)."""
+    return imports_of(
+        path.read_text(encoding="utf-8"), module_name(path), path.name == "__init__.py"
+    )
+
+
+def imports_of(source: str, module: str, is_package: bool) -> list[tuple[int, str]]:
+    """Every module ``source`` (the text of ``module``) imports; relative imports resolved."""
+    package = module if is_package else module.rpartition(".")[0]
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                name = ".".join([*base, node.module] if node.module else base)
+            else:
+                name = node.module or ""
+            found.append((node.lineno, name))
+            if name == "logistics":  # ``from logistics import planning`` names a part
+                found.extend(
+                    (node.lineno, f"logistics.{alias.name}")
+                    for alias in node.names
+                    if (PACKAGE / alias.name).is_dir() or (PACKAGE / f"{alias.name}.py").exists()
+                )
+    return sorted(found)
+
+
+def allowed(importer: str, imported: str) -> bool:
+    """May part ``importer`` import from part ``imported``?"""
+    if importer == imported:
+        return True
+    importer, imported = (
+        SAME_STAGE_AS.get(importer, importer),
+        SAME_STAGE_AS.get(imported, imported),
+    )
+    if importer in SURFACES and imported in SURFACES:
+        return importer == "cli"
+    return rank(imported) <= rank(importer)
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p != PACKAGE / "__init__.py")
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_module_imports_only_from_its_stage_or_before(path: Path) -> None:
+    importer = part_of(module_name(path))
+    assert importer is not None
+    wrong = []
+    for line, name in imported_modules(path):
+        if not (name == "logistics" or name.startswith("logistics.")):
+            continue
+        imported = part_of(name)
+        if imported is None:  # ``import logistics`` / ``from logistics import X``: the public API
+            imported = "pipeline"
+        if not allowed(importer, imported):
+            wrong.append(f"line {line}: {name} ({imported} comes after {importer})")
+    assert not wrong, f"{path.relative_to(PACKAGE.parent)} imports from a later stage: {wrong}"
+
+
+def test_every_part_of_the_package_has_a_stage() -> None:
+    parts = {part_of(module_name(p)) for p in MODULES}
+    for part in parts:
+        rank(part)  # raises for a part in no stage
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported", "ok"),
+    [
+        ("planning", "network", True),
+        ("network", "planning", False),
+        ("check", "plan", True),
+        ("plan", "check", False),
+        ("economics", "pipeline", False),
+        ("cli", "dispatch", True),
+        ("dispatch", "cli", False),
+        ("siting", "charts", False),
+        ("app", "pipeline", True),
+    ],
+)
+def test_the_rule_itself(importer: str, imported: str, ok: bool) -> None:
+    assert allowed(importer, imported) is ok
+
+
+def test_relative_and_package_imports_are_resolved() -> None:
+    source = (
+        "from ..network import model\n"
+        "from . import jobs\n"
+        "from .. import pipeline\n"
+        "import numpy\n"
+        "def f():\n"
+        "    from logistics.cli.app import out\n"
+    )
+    assert imports_of(source, "logistics.planning.schedule", is_package=False) == [
+        (1, "logistics.network"),
+        (2, "logistics.planning"),
+        (3, "logistics"),
+        (3, "logistics.pipeline"),
+        (4, "numpy"),
+        (6, "logistics.cli.app"),
+    ]
+    assert imports_of("from .jobs import x\n", "logistics.planning", is_package=True) == [
+        (1, "logistics.planning.jobs")
+    ]
