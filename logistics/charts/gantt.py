@@ -1,0 +1,206 @@
+"""Gantt chart of the trucks' day: fill, drive, pour and return, by status."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+
+import plotly.graph_objects as go
+
+from logistics.charts.style import hhmm, local
+from logistics.charts.timeline import Segment, truck_segments
+from logistics.network.model import Network, TruckStart
+from logistics.plan.model import Run
+
+#: Run status on the chart: poured already, metal filled or on the road (kept as facts
+#: in a re-plan), still to come.
+STATUSES = ("done", "frozen", "planned")
+
+#: Colour of each segment kind per status.
+COLOURS: dict[str, dict[str, str]] = {
+    "done": {"fill": "#8c8c8c", "drive": "#b0b0b0", "pour": "#6e6e6e", "return": "#d9d9d9"},
+    "frozen": {"fill": "#c2410c", "drive": "#fb923c", "pour": "#9a3412", "return": "#fed7aa"},
+    "planned": {"fill": "#1d4ed8", "drive": "#60a5fa", "pour": "#1e3a8a", "return": "#bfdbfe"},
+}
+KIND_LABELS = {"fill": "fill", "drive": "drive loaded", "pour": "pour", "return": "drive empty"}
+#: Outline of runs a re-plan changes.
+CHANGE_COLOURS = {"new": "#16a34a", "moved": "#db2777"}
+
+
+def run_status(run: Run, now: datetime | None, frozen: Collection[str] = ()) -> str:
+    """``done`` (poured by ``now``), ``frozen`` (filled or on the road) or ``planned``."""
+    if run.run_id in frozen:
+        return "frozen" if now is None or run.pour_end > now else "done"
+    if now is None:
+        return "planned"
+    if run.pour_end <= now:
+        return "done"
+    if run.fill_start <= now:
+        return "frozen"
+    return "planned"
+
+
+def run_flags(network: Network, run: Run) -> list[str]:
+    """``late`` when the pour starts after the order window, ``cold`` below the minimum."""
+    flags = []
+    order = network.order_by_id.get(run.order_id)
+    if order is not None and (run.pour_start - order.window_end).total_seconds() > 1:
+        flags.append("late")
+    caster = network.caster_by_id.get(run.caster_id)
+    if caster is not None and run.arrival_c < caster.min_pour_c + network.params.thermal.margin_c:
+        flags.append("cold")
+    return flags
+
+
+def _hover(network: Network, segment: Segment, run: Run | None) -> str:
+    tz = network.tz
+    when = f"{hhmm(segment.start, tz)}–{hhmm(segment.end, tz)}"
+    head = f"<b>{segment.truck_id} trip {segment.trip}</b> · {KIND_LABELS[segment.kind]} {when}"
+    if run is None:
+        return f"{head}<br>{segment.origin} → {segment.destination}"
+    return (
+        f"{head}<br>run {run.run_id} · order {run.order_id} · {run.tonnes:g} t {run.alloy}"
+        f"<br>{run.smelter_id} → {run.caster_id} · tap {run.tap_c:.1f} °C · "
+        f"arrives {run.arrival_c:.1f} °C"
+    )
+
+
+def truck_gantt(
+    network: Network,
+    runs: Sequence[Run],
+    *,
+    truck_starts: Sequence[TruckStart] = (),
+    now: datetime | None = None,
+    frozen: Collection[str] = (),
+    changes: Mapping[str, str] | None = None,
+    ghosts: Sequence[Run] = (),
+    title: str | None = None,
+) -> go.Figure:
+    """One row per truck used; bars for fills, drives, pours and returns.
+
+    Parameters
+    ----------
+    network : Network
+        Fleet, sites, orders (for the late flag) and the timezone.
+    runs : sequence of Run
+        The plan's runs.
+    truck_starts : sequence of TruckStart
+        Where trucks start their day when not at home.
+    now : datetime, optional
+        The dispatcher's clock: runs poured by then are ``done``, runs filled by then
+        ``frozen``; a vertical line marks it.
+    frozen : collection of str
+        Run ids kept as facts whatever ``now`` says.
+    changes : mapping, optional
+        ``run_id -> "new" | "moved"``: outlined in green / pink (a re-plan's preview).
+    ghosts : sequence of Run
+        Runs of the previous plan that were moved or dropped, drawn faint where they
+        were.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Horizontal bars (``base`` = start, ``x`` = duration in ms) on a date axis; each
+        bar's ``customdata`` holds ``[run_id, kind, status]``; red crosses mark late
+        pours, blue triangles cold arrivals.
+    """
+    tz = network.tz
+    changes = changes or {}
+    by_id = {r.run_id: r for r in runs}
+    segments = truck_segments(network, runs, truck_starts)
+    trucks = sorted({s.truck_id for s in segments})
+    fig = go.Figure()
+    groups: dict[tuple[str, str], list[Segment]] = {}
+    for s in segments:
+        run = by_id.get(s.run_id) if s.run_id else None
+        if run is not None:
+            status = run_status(run, now, frozen)
+        else:
+            trip_runs = [r for r in runs if r.truck_id == s.truck_id and r.trip == s.trip]
+            statuses = {run_status(r, now, frozen) for r in trip_runs}
+            status = next((st for st in ("planned", "frozen", "done") if st in statuses), "planned")
+            if status == "done" and now is not None and s.end > now:
+                status = "frozen"
+        groups.setdefault((status, s.kind), []).append(s)
+    for status in STATUSES:
+        for kind in ("return", "drive", "fill", "pour"):
+            items = groups.get((status, kind))
+            if not items:
+                continue
+            line_colours = [
+                CHANGE_COLOURS.get(changes.get(s.run_id or "", ""), "rgba(0,0,0,0)") for s in items
+            ]
+            fig.add_trace(
+                go.Bar(
+                    orientation="h",
+                    name=f"{KIND_LABELS[kind]} ({status})",
+                    legendgroup=status,
+                    y=[s.truck_id for s in items],
+                    base=[local(s.start, tz) for s in items],
+                    x=[(s.end - s.start).total_seconds() * 1000.0 for s in items],
+                    customdata=[[s.run_id or "", kind, status] for s in items],
+                    hovertext=[_hover(network, s, by_id.get(s.run_id or "")) for s in items],
+                    hoverinfo="text",
+                    marker={
+                        "color": COLOURS[status][kind],
+                        "line": {"color": line_colours, "width": 3},
+                    },
+                    width=0.8 if kind in ("fill", "pour") else 0.5,
+                )
+            )
+    if ghosts:
+        ghost_segments = [s for s in truck_segments(network, ghosts) if s.kind in ("fill", "pour")]
+        if ghost_segments:
+            fig.add_trace(
+                go.Bar(
+                    orientation="h",
+                    name="before the re-plan",
+                    y=[s.truck_id for s in ghost_segments],
+                    base=[local(s.start, tz) for s in ghost_segments],
+                    x=[(s.end - s.start).total_seconds() * 1000.0 for s in ghost_segments],
+                    customdata=[[s.run_id or "", s.kind, "ghost"] for s in ghost_segments],
+                    hovertext=[f"before: run {s.run_id} {s.kind}" for s in ghost_segments],
+                    hoverinfo="text",
+                    marker={"color": "rgba(120,120,120,0.25)", "line": {"width": 0}},
+                    width=0.95,
+                )
+            )
+            trucks = sorted(set(trucks) | {s.truck_id for s in ghost_segments})
+    flagged = [(r, run_flags(network, r)) for r in runs]
+    for flag, symbol, colour in (("late", "x", "#dc2626"), ("cold", "triangle-down", "#0284c7")):
+        hits = [r for r, flags in flagged if flag in flags and r.truck_id in trucks]
+        if hits:
+            fig.add_trace(
+                go.Scatter(
+                    mode="markers",
+                    name=f"{flag} run",
+                    y=[r.truck_id for r in hits],
+                    x=[local(r.pour_start, tz) for r in hits],
+                    customdata=[[r.run_id, flag, ""] for r in hits],
+                    hovertext=[f"{flag}: run {r.run_id} (order {r.order_id})" for r in hits],
+                    hoverinfo="text",
+                    marker={"symbol": symbol, "size": 12, "color": colour},
+                )
+            )
+    if now is not None:
+        fig.add_vline(x=local(now, tz), line_width=2, line_dash="dash", line_color="#111827")
+        fig.add_annotation(
+            x=local(now, tz), y=1.02, yref="paper", text=f"now {hhmm(now, tz)}", showarrow=False
+        )
+    fig.update_layout(
+        title=title,
+        barmode="overlay",
+        height=max(260, 34 * len(trucks) + 140),
+        margin={"l": 10, "r": 10, "t": 50 if title else 30, "b": 40},
+        legend={"orientation": "h", "y": -0.15},
+        xaxis={"type": "date", "tickformat": "%H:%M", "title": f"time ({network.timezone})"},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(trucks)),
+            "title": "truck",
+        },
+    )
+    return fig

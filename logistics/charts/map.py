@@ -1,0 +1,199 @@
+"""A pydeck map of smelters, casters and the plan's routes, coloured by truck."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+
+import pydeck as pdk
+
+from logistics.charts.style import CASTER_RGB, SMELTER_RGB, hhmm, truck_rgb
+from logistics.charts.timeline import trips_of
+from logistics.network.model import Network
+from logistics.plan.model import Run
+
+#: Tooltip of every layer: each row carries ``name`` and ``info``.
+TOOLTIP = {
+    "html": "<b>{name}</b><br/>{info}",
+    "style": {"backgroundColor": "#1f2937", "color": "white", "fontSize": "12px"},
+}
+
+
+def _view(points: Sequence[tuple[float, float]]) -> pdk.ViewState:
+    lats = [p[0] for p in points] or [0.0]
+    lons = [p[1] for p in points] or [0.0]
+    span = max(max(lats) - min(lats), (max(lons) - min(lons)) * 0.8, 0.05)
+    zoom = max(3.0, min(12.0, math.log2(360.0 / span) - 1.3))
+    return pdk.ViewState(
+        latitude=(max(lats) + min(lats)) / 2,
+        longitude=(max(lons) + min(lons)) / 2,
+        zoom=round(zoom, 2),
+        pitch=0,
+    )
+
+
+def route_rows(network: Network, runs: Sequence[Run]) -> list[dict]:
+    """One row per trip: its path smelter → casters (pour order) and what it carries."""
+    tz = network.tz
+    trucks = [t.truck_id for t in network.fleet]
+    rows = []
+    for truck_id, trips in sorted(trips_of(runs).items()):
+        colour = truck_rgb(trucks.index(truck_id) if truck_id in trucks else len(trucks))
+        for number, trip in sorted(trips.items()):
+            smelter = network.smelter_by_id.get(trip[0].smelter_id)
+            if smelter is None:
+                continue
+            path = [[smelter.lon, smelter.lat]]
+            stops = []
+            for r in trip:
+                caster = network.caster_by_id.get(r.caster_id)
+                if caster is None:
+                    continue
+                if not stops or stops[-1] != r.caster_id:
+                    path.append([caster.lon, caster.lat])
+                    stops.append(r.caster_id)
+            tonnes = sum(r.tonnes for r in trip)
+            first = min(r.fill_start for r in trip)
+            last = max(r.pour_end for r in trip)
+            rows.append(
+                {
+                    "name": f"{truck_id} trip {number}",
+                    "info": (
+                        f"{smelter.smelter_id} → {' → '.join(stops)} · {tonnes:g} t · "
+                        f"{hhmm(first, tz)}–{hhmm(last, tz)} · "
+                        f"{len(trip)} ladle{'s' if len(trip) != 1 else ''}"
+                    ),
+                    "truck_id": truck_id,
+                    "trip": number,
+                    "path": path,
+                    "color": [*colour, 200],
+                }
+            )
+    return rows
+
+
+def network_map(
+    network: Network,
+    runs: Sequence[Run] = (),
+    *,
+    basemap: bool = False,
+    highlight_trucks: Collection[str] = (),
+    height: int = 520,
+) -> pdk.Deck:
+    """Smelters, casters and one route path per trip.
+
+    Parameters
+    ----------
+    network : Network
+        Sites.
+    runs : sequence of Run
+        The plan's runs (none: the sites only).
+    basemap : bool
+        ``False`` (default): no map tiles, a plain background (works offline and where
+        tiles are blocked); ``True``: the Carto light basemap.
+    highlight_trucks : collection of str
+        Trucks drawn wider, the others faded (none: all alike).
+    height : int
+        Pixels.
+
+    Returns
+    -------
+    pydeck.Deck
+        Layers ``smelters``, ``casters``, ``routes`` (one path per trip) and ``labels``;
+        every row has ``name`` and ``info`` for the tooltip.
+    """
+    made = {}
+    for p in network.production:
+        made.setdefault(p.smelter_id, []).append(f"{p.alloy} {p.rate_tph:g} t/h")
+    smelters = [
+        {
+            "name": f"{s.smelter_id} {s.name}",
+            "info": f"smelter · {', '.join(made.get(s.smelter_id, [])) or 'no production'}",
+            "lat": s.lat,
+            "lon": s.lon,
+            "label": s.smelter_id,
+        }
+        for s in network.smelters
+    ]
+    ordered: dict[str, float] = {}
+    for o in network.day_orders:
+        ordered[o.caster_id] = ordered.get(o.caster_id, 0.0) + o.tonnes
+    casters = [
+        {
+            "name": f"{c.caster_id} {c.name}",
+            "info": (
+                f"caster · min pour {c.min_pour_c:g} °C · "
+                f"ordered {ordered.get(c.caster_id, 0.0):g} t"
+            ),
+            "lat": c.lat,
+            "lon": c.lon,
+            "label": c.caster_id,
+        }
+        for c in network.casters
+    ]
+    routes = route_rows(network, runs)
+    if highlight_trucks:
+        for row in routes:
+            if row["truck_id"] not in highlight_trucks:
+                row["color"] = [*row["color"][:3], 50]
+    layers = [
+        pdk.Layer(
+            "PathLayer",
+            id="routes",
+            data=routes,
+            get_path="path",
+            get_color="color",
+            get_width=4 if not highlight_trucks else 3,
+            width_units="pixels",
+            width_min_pixels=2,
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="casters",
+            data=casters,
+            get_position=["lon", "lat"],
+            get_fill_color=[*CASTER_RGB, 230],
+            get_line_color=[255, 255, 255],
+            stroked=True,
+            line_width_min_pixels=1,
+            get_radius=1500,
+            radius_min_pixels=5,
+            radius_max_pixels=12,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="smelters",
+            data=smelters,
+            get_position=["lon", "lat"],
+            get_fill_color=[*SMELTER_RGB, 240],
+            get_line_color=[255, 255, 255],
+            stroked=True,
+            line_width_min_pixels=1,
+            get_radius=2500,
+            radius_min_pixels=8,
+            radius_max_pixels=16,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="labels",
+            data=smelters + casters,
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=12,
+            get_color=[17, 24, 39],
+            get_pixel_offset=[0, -16],
+        ),
+    ]
+    points = [(s["lat"], s["lon"]) for s in smelters + casters]
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=_view(points),
+        map_provider="carto" if basemap else None,
+        map_style="light" if basemap else None,
+        tooltip=TOOLTIP,
+        height=height,
+    )

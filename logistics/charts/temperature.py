@@ -1,0 +1,114 @@
+"""One ladle's metal temperature from tap to pour, against the caster's minimum."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from logistics.charts.style import hhmm, local
+from logistics.network.model import Network
+from logistics.physics.cooling import temperature_after
+from logistics.plan.model import Run
+
+#: Points of the cooling curve.
+CURVE_POINTS = 60
+
+
+def cooling_curve(network: Network, run: Run, points: int = CURVE_POINTS) -> list[tuple]:
+    """``(moment, °C)`` from the end of filling to the start of pouring (Newton cooling).
+
+    The truck's ``tau_h`` and the network's ambient temperature; the first point is the
+    run's ``tap_c``.
+    """
+    truck = network.truck_by_id[run.truck_id]
+    ambient = network.params.thermal.ambient_c
+    hold = run.pour_start - run.fill_end
+    out = []
+    for i in range(points + 1):
+        moment = run.fill_end + hold * (i / points)
+        hours = (hold * (i / points)).total_seconds() / 3600.0
+        out.append((moment, temperature_after(run.tap_c, hours, truck.tau_h, ambient)))
+    return out
+
+
+def ladle_temperature(network: Network, run: Run) -> go.Figure:
+    """The cooling curve of one ladle with the caster's minimum and the plan's margin.
+
+    Parameters
+    ----------
+    network : Network
+        Truck (``tau_h``), caster (``min_pour_c``), ``[thermal]`` ambient and margin.
+    run : Run
+        The ladle.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Trace ``cooling`` (°C over time, starts at ``tap_c`` and ends at the modelled
+        arrival), traces ``caster minimum`` and ``minimum + margin`` (flat lines), and
+        markers ``tap`` and ``arrival (plan)`` at the plan's figures.
+    """
+    tz = network.tz
+    caster = network.caster_by_id[run.caster_id]
+    margin = network.params.thermal.margin_c
+    curve = cooling_curve(network, run)
+    xs = [local(m, tz) for m, _ in curve]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            name="cooling",
+            x=xs,
+            y=[t for _, t in curve],
+            mode="lines",
+            line={"color": "#c2410c", "width": 3},
+            hovertemplate="%{x|%H:%M} · %{y:.1f} °C<extra></extra>",
+        )
+    )
+    for name, value, dash, colour in (
+        ("caster minimum", caster.min_pour_c, "dash", "#dc2626"),
+        ("minimum + margin", caster.min_pour_c + margin, "dot", "#f59e0b"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                name=name,
+                x=[xs[0], xs[-1]],
+                y=[value, value],
+                mode="lines",
+                line={"color": colour, "dash": dash},
+                hovertemplate=f"{name} {value:.0f} °C<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            name="tap",
+            x=[xs[0]],
+            y=[run.tap_c],
+            mode="markers+text",
+            text=[f"tap {run.tap_c:.1f} °C {hhmm(run.fill_end, tz)}"],
+            textposition="top right",
+            marker={"size": 10, "color": "#c2410c"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            name="arrival (plan)",
+            x=[xs[-1]],
+            y=[run.arrival_c],
+            mode="markers+text",
+            text=[f"arrives {run.arrival_c:.1f} °C {hhmm(run.pour_start, tz)}"],
+            textposition="bottom left",
+            marker={"size": 10, "color": "#1d4ed8"},
+        )
+    )
+    low = min(caster.min_pour_c, run.arrival_c) - 10
+    fig.update_layout(
+        title=(
+            f"Ladle {run.run_id}: {run.smelter_id} → {run.caster_id}, {run.tonnes:g} t "
+            f"{run.alloy} on {run.truck_id}"
+        ),
+        height=360,
+        margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        xaxis={"tickformat": "%H:%M", "title": f"time ({network.timezone})"},
+        yaxis={"title": "metal temperature, °C", "range": [low, run.tap_c + 10]},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
