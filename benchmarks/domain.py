@@ -99,7 +99,11 @@ def children_peak_rss_mb() -> float:
 
 
 def run_case(
-    network_dir: Path, solver: str, time_limit_s: float, workers: int = 1
+    network_dir: Path,
+    solver: str,
+    time_limit_s: float,
+    workers: int = 1,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Load, plan and check one network with one solver, in this process.
 
@@ -113,6 +117,9 @@ def run_case(
         Optimiser time limit, seconds.
     workers : int
         Processes for a day split into smelter clusters.
+    options : dict, optional
+        Further keyword arguments for :func:`logistics.pipeline.solve` (``workers``
+        among them overrides the argument).
 
     Returns
     -------
@@ -128,7 +135,9 @@ def run_case(
     started = time.perf_counter()
     network = load_network(network_dir)
     loaded = time.perf_counter()
-    plan = solve(network, solver=solver, time_limit_s=time_limit_s, workers=workers)
+    kwargs: dict[str, Any] = {"workers": workers, **(options or {})}
+    workers = int(kwargs["workers"])
+    plan = solve(network, solver=solver, time_limit_s=time_limit_s, **kwargs)
     solved = time.perf_counter()
     report = check(network, plan)
     checked = time.perf_counter()
@@ -151,6 +160,10 @@ def run_case(
         "route_cost_cny": summary.route_cost_cny,
         "status": plan.solver.status,
         "first_solution_s": plan.solver.first_solution_s,
+        "objective_cny": plan.solver.objective_cny,
+        "greedy_objective_cny": plan.solver.greedy_objective_cny,
+        "dropped_by_router": plan.solver.dropped_by_router,
+        "left_off_by_scheduler": plan.solver.left_off_by_scheduler,
     }
 
 
@@ -166,6 +179,7 @@ def run_case_subprocess(
     time_limit_s: float,
     timeout_s: float | None = None,
     workers: int = 1,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run :func:`run_case` in a fresh Python process and return its result.
 
@@ -181,6 +195,8 @@ def run_case_subprocess(
         str(time_limit_s),
         "--workers",
         str(workers),
+        "--options",
+        json.dumps(options or {}),
     ]
     timeout = timeout_s if timeout_s is not None else 4 * time_limit_s + 600
     try:
@@ -282,12 +298,14 @@ def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run one domain ladder case (internal).")
     parser.add_argument("--case", nargs=3, metavar=("NETWORK", "SOLVER", "LIMIT_S"))
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--options", default="{}", help="JSON keyword arguments for solve()")
     args = parser.parse_args(argv)
     if not args.case:
         parser.error("use `python -m benchmarks domain` for the ladder")
     logging.basicConfig(level=logging.WARNING)
     folder, solver, limit = args.case
-    print(json.dumps(run_case(Path(folder), solver, float(limit), workers=args.workers)))
+    options = json.loads(args.options)
+    print(json.dumps(run_case(Path(folder), solver, float(limit), args.workers, options)))
     return 0
 
 

@@ -67,6 +67,11 @@ class Config:
         took the mean gap at 30 s from 4.20 % to 0.78 %
         (``results/experiments-2026-11-21.md``); the ladle planner leaves it off because
         it made ladle days worse (see :func:`logistics.routing_core.solve_routing`).
+    engine : str
+        The core's engine (``ortools``, ``pyvrp`` or ``pyvrp+ortools``, see
+        :func:`logistics.planning.routing.solve_routing`).
+    seed : int
+        The engine's random seed (PyVRP).
     """
 
     scale: int = SCALE
@@ -74,10 +79,13 @@ class Config:
     first_solution: str = "LOCAL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     operator_bandit: bool = True
+    engine: str = "ortools"
+    seed: int = 0
 
     def label(self) -> str:
         """Short text naming the configuration (for result tables)."""
         return (
+            f"engine={self.engine} seed={self.seed} "
             f"scale={self.scale} vehicle_cost={self.vehicle_cost} "
             f"first={self.first_solution} meta={self.metaheuristic} "
             f"bandit={'on' if self.operator_bandit else 'off'}"
@@ -368,6 +376,8 @@ def solve_instance(
         first_solution=config.first_solution,
         metaheuristic=config.metaheuristic,
         operator_bandit=config.operator_bandit,
+        engine=config.engine,
+        seed=config.seed,
     )
     routes = routes_from_result(result)
     return evaluate(

@@ -48,6 +48,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 LITERATURE_COLUMNS = (
     "instance",
     "solver",
+    "engine",
     "vehicles",
     "bks_vehicles",
     "distance",
@@ -224,6 +225,7 @@ def _literature_task(
     else:
         outcome = solve_peer(solver, set_name, name, time_limit_s=time_limit_s, config=config)
     row = outcome.row()
+    row["engine"] = config.engine if solver == "routing_core" else solver
     # CPU seconds this process got: below wall time when other work shares the cores.
     row["cpu_s"] = round(time.process_time() - cpu_started, 2)
     row["first_violation"] = outcome.messages[0] if outcome.messages else ""
@@ -268,11 +270,31 @@ def add_distance_only_gaps(set_name: str, rows: list[dict[str, Any]]) -> None:
         row["gap_distance_only_pct"] = None if gap is None else round(gap, 3)
 
 
-def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per solver: mean / median / max gap, instances within 1 %, vehicles vs BKS."""
+def instance_part(names: Sequence[str], name: str) -> str:
+    """``tuning`` or ``held_out``: every other instance of a set in name order.
+
+    Settings (engine, its options) are chosen on the ``tuning`` part only; the
+    ``held_out`` part reports how they generalise.
+    """
+    ordered = sorted(n.lower() for n in names)
+    return "tuning" if ordered.index(name.lower()) % 2 == 0 else "held_out"
+
+
+def summarise(rows: list[dict[str, Any]], names: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Per solver and part: mean / median / max gap, within 1 %, vehicles vs BKS.
+
+    ``names`` are all instances of the set (for :func:`instance_part`); without them
+    only the ``all`` rows are made.
+    """
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault((r["solver"], "all"), []).append(r)
+    if names:
+        for r in rows:
+            part = instance_part(names, str(r["instance"]))
+            groups.setdefault((r["solver"], part), []).append(r)
     out = []
-    for solver in dict.fromkeys(r["solver"] for r in rows):
-        mine = [r for r in rows if r["solver"] == solver]
+    for (solver, part), mine in groups.items():
         gaps = [r["gap_pct"] for r in mine if r["gap_pct"] is not None]
         same = [
             r["gap_pct"]
@@ -285,6 +307,8 @@ def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out.append(
             {
                 "solver": solver,
+                "engine": mine[0].get("engine", solver),
+                "part": part,
                 "instances": len(mine),
                 "mean_gap_pct": round(statistics.fmean(gaps), 3) if gaps else None,
                 # Negative gaps (more vehicles, shorter routes) counted as 0: no credit for
@@ -310,6 +334,8 @@ def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 SUMMARY_COLUMNS = (
     "solver",
+    "engine",
+    "part",
     "instances",
     "mean_gap_pct",
     "mean_gap_clipped_pct",
@@ -380,6 +406,8 @@ def _literature(args: argparse.Namespace, command: str) -> int:
         first_solution=args.first_solution,
         metaheuristic=args.metaheuristic,
         operator_bandit=not args.no_bandit,
+        engine=args.engine,
+        seed=args.seed,
     )
     peers: list[str] = []
     if args.peers:
@@ -417,7 +445,7 @@ def _literature(args: argparse.Namespace, command: str) -> int:
             on_row=progress,
         )
         add_distance_only_gaps(set_name, rows)
-        summary = summarise(rows)
+        summary = summarise(rows, list(instance_paths(set_name)))
         kind = f"literature-{set_name}"
         notes = [
             "Gap = (distance − BKS distance) / BKS distance; distance recomputed from the "
@@ -552,6 +580,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=Config.vehicle_cost,
         help="none | hierarchical | route | integer (core units)",
     )
+    lit.add_argument(
+        "--engine",
+        default=Config.engine,
+        choices=("ortools", "pyvrp", "pyvrp+ortools"),
+        help="the routing core's engine",
+    )
+    lit.add_argument("--seed", type=int, default=Config.seed, help="engine seed (PyVRP)")
     lit.add_argument("--first-solution", default=Config.first_solution)
     lit.add_argument("--metaheuristic", default=Config.metaheuristic)
     lit.add_argument(

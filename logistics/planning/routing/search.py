@@ -18,6 +18,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from logistics.planning.routing.model import BuiltModel, build_model
 from logistics.planning.routing.problem import RoutingProblem, RoutingResult
+from logistics.planning.routing.pyvrp_engine import solve_pyvrp
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ _STATUS = {
 }
 #: Statuses that come with a usable assignment.
 _SOLVED = (1, 2, 7)
+#: Engines :func:`solve_routing` can use.
+ENGINES = ("ortools", "pyvrp", "pyvrp+ortools")
 #: Least time given to a search, seconds (OR-Tools needs some to find anything).
 MIN_SEARCH_S = 0.5
 
@@ -91,6 +94,9 @@ def solve_routing(
     initial_routes: Sequence[Sequence[int]] | None = None,
     on_solution: Callable[[float, int], None] | None = None,
     operator_bandit: bool = False,
+    engine: str = "ortools",
+    seed: int = 0,
+    engine_share: float = 0.5,
 ) -> RoutingResult:
     """Solve a routing problem within a time limit and return the best routes found.
 
@@ -114,14 +120,37 @@ def solve_routing(
         (``use_multi_armed_bandit_concatenate_operators``). Measured: Li & Lim at 30 s,
         mean gap 4.20 % → 0.78 % (20 of 29 within 1 %); ladle days got worse
         (``benchmarks/results/experiments-2026-11-21.md``), so it is off by default.
+    engine : str
+        ``ortools`` (the full model); ``pyvrp`` (PyVRP alone: exact only where
+        :func:`~.pyvrp_engine.relaxed_rules` is empty, e.g. VRPTW and PDPTW without
+        ride limits); ``pyvrp+ortools`` (PyVRP for ``engine_share`` of the limit, then
+        OR-Tools from its routes on the full model, from scratch if they are rejected).
+    seed : int
+        PyVRP's random seed (OR-Tools' search is deterministic for given parameters).
+    engine_share : float
+        Share of the limit PyVRP gets in ``pyvrp+ortools``.
 
     Returns
     -------
     RoutingResult
         Routes with service start times, dropped nodes, status and statistics.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; use one of {ENGINES}")
     started = time.perf_counter()
     deadline = started + time_limit_s
+    if engine != "ortools":
+        pyvrp_limit = time_limit_s if engine == "pyvrp" else engine_share * time_limit_s
+        first = solve_pyvrp(
+            problem,
+            time_limit_s=pyvrp_limit,
+            seed=seed,
+            max_iterations=solution_limit if engine == "pyvrp" else None,
+        )
+        if engine == "pyvrp":
+            return first
+        if first.objective is not None:
+            initial_routes = [[n for n, _ in r] for r in first.routes]
     built = build_model(problem)
     routing, manager = built.routing, built.manager
 
