@@ -126,6 +126,7 @@ def simulate_truck(ctx: CheckContext, truck: Truck, trips: dict[int, list[CheckR
     free_at = shift_start
     first_trip = True
     start = ctx.truck_starts.get(tid)
+    relocated = False
     for number in sorted(trips, key=lambda k: (trips[k][0].fill_start, k)):
         trip = [r for r in trips[number] if ctx.known(r)]
         if not trip:
@@ -136,7 +137,7 @@ def simulate_truck(ctx: CheckContext, truck: Truck, trips: dict[int, list[CheckR
         if start is not None and start[2] <= first.fill_start + TIME_TOL_S:
             # the truck was made available at a site from a moment (re-planning)
             place, free_at = (start[0], start[1]), max(free_at, start[2])
-            start = None
+            start, relocated = None, True
         if first_trip and first.fill_start < shift_start - TIME_TOL_S:
             ctx.add(
                 "shift",
@@ -148,7 +149,13 @@ def simulate_truck(ctx: CheckContext, truck: Truck, trips: dict[int, list[CheckR
         if place is not None:
             need = free_at + ctx.travel_s(*place, "smelter", smelter)
             if first.fill_start < need - TIME_TOL_S:
-                origin = "the start of its day at" if first_trip else "the last stop"
+                origin = (
+                    "where it was made available,"
+                    if relocated
+                    else "the start of its day at"
+                    if first_trip
+                    else "the last stop"
+                )
                 ctx.add(
                     "travel_time",
                     f"trip {number} starts filling at {ctx.at(first.fill_start)}; from "
@@ -157,7 +164,7 @@ def simulate_truck(ctx: CheckContext, truck: Truck, trips: dict[int, list[CheckR
                     "at the earliest",
                     first,
                 )
-        first_trip = False
+        first_trip = relocated = False
         visits = sorted(trip, key=lambda r: (r.pour_start, r.arrive, r.row))
         prev: CheckRun | None = None
         for r in visits:

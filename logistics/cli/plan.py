@@ -18,11 +18,14 @@ from logistics.cli.app import (
     parse_date,
 )
 from logistics.cli.progress import progress_bar
-from logistics.cli.render import summary_table
+from logistics.cli.render import diff_table, summary_table
 from logistics.errors import InputError
+from logistics.network.model import Network
+from logistics.network.times import parse_time
 from logistics.pipeline import plan_day
-from logistics.plan.files import write_plan
+from logistics.plan.files import read_plan, write_plan
 from logistics.planning.solve import SOLVERS
+from logistics.replan import TruckChanges, replan
 
 
 @app.command()
@@ -58,15 +61,43 @@ def plan(
         list[str] | None,
         typer.Option("--set", help="Override a parameter: table.key=value (repeatable)."),
     ] = None,
+    replan_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--replan",
+            help="Re-plan this plan folder from --now: trips already loading or on the road "
+            "are kept as they are, the rest of the day (with --orders as the new order "
+            "book) is planned again.",
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(help="With --replan: the moment of re-planning, HH:MM on the plan date."),
+    ] = None,
+    remove_truck: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove-truck",
+            help="With --replan: a truck out of service from --now (repeatable).",
+        ),
+    ] = None,
 ) -> None:
-    """Plan one day: runs.csv, unserved.csv and plan.json, checked before they are written."""
+    """Plan one day: runs.csv, unserved.csv and plan.json, checked before they are written.
+
+    With --replan PLAN_DIR --now HH:MM, re-plan an existing day from that moment.
+    """
     if solver not in SOLVERS:
         raise InputError(option_problem("--solver", f"use one of {', '.join(SOLVERS)}"))
     if time_limit <= 0:
         raise InputError(option_problem("--time-limit", "must be positive"))
     if workers is not None and workers < 1:
         raise InputError(option_problem("--workers", "must be at least 1"))
+    if (now is not None or remove_truck) and replan_dir is None:
+        raise InputError(option_problem("--now", "--now and --remove-truck need --replan"))
     network = load(network_dir, parse_date(date_), orders, set_)
+    if replan_dir is not None:
+        _replan(network, replan_dir, now, remove_truck or [], solver, time_limit, out_dir)
+        return
     target = out_dir or Path("plans") / f"{network.name}-{network.plan_date.isoformat()}"
     with progress_bar(err) as progress:
         outcome = plan_day(
@@ -87,3 +118,48 @@ def plan(
     write_plan(outcome.plan, target)
     out.print(summary_table(outcome.plan, outcome.report))
     out.print(f"plan written to [bold]{target}[/bold]")
+
+
+def _replan(
+    network: Network,
+    plan_dir: Path,
+    now_text: str | None,
+    removed: list[str],
+    solver: str,
+    time_limit: float,
+    out_dir: Path | None,
+) -> None:
+    """``molten plan --replan``: re-plan a written day from a moment on."""
+    if now_text is None:
+        raise InputError(option_problem("--now", "--replan needs --now HH:MM"))
+    if not plan_dir.is_dir():
+        raise InputError(option_problem("--replan", f"no plan folder at {plan_dir}"))
+    try:
+        now = parse_time(now_text, network.plan_date, network.tz)
+    except ValueError as exc:
+        raise InputError(option_problem("--now", str(exc))) from None
+    previous = read_plan(plan_dir, network)
+    with progress_bar(err) as progress:
+        result = replan(
+            network,
+            previous,
+            now,
+            truck_changes=TruckChanges(remove=tuple(removed)),
+            solver=solver,
+            time_limit_s=time_limit,
+            progress=progress,
+        )
+    outcome = result.outcome
+    if not outcome.ok:
+        for v in outcome.report.violations[:50]:
+            err.print("violation: " + str(v), markup=False, highlight=False)
+        err.print(
+            f"[red]internal error:[/red] the checker found {len(outcome.report.violations)} "
+            "violations in the re-planned day; nothing written."
+        )
+        raise typer.Exit(EXIT_INTERNAL)
+    target = out_dir or plan_dir.with_name(f"{plan_dir.name}-replan-{now:%H%M}")
+    write_plan(outcome.plan, target)
+    out.print(summary_table(outcome.plan, outcome.report))
+    out.print(diff_table(result.diff, len(result.facts)))
+    out.print(f"re-planned day written to [bold]{target}[/bold]")

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from logistics.check import CheckReport
 from logistics.plan.model import Plan
+from logistics.replan import PlanDiff
 
 
 def summary_table(plan: Plan, report: CheckReport) -> Table:
@@ -55,6 +56,22 @@ def summary_table(plan: Plan, report: CheckReport) -> Table:
         verdict += f", {len(report.warnings)} warnings"
     table.add_row("independent check", verdict)
     table.add_row("wall time", f"{plan.solver.wall_s:.1f} s")
+    return table
+
+
+def diff_table(diff: PlanDiff, facts: int) -> Table:
+    """What a re-plan changed: runs kept, moved, new, dropped; newly unserved; deltas."""
+    table = Table(title="Changes against the previous plan", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    table.add_row("runs kept (of them under way)", f"{len(diff.kept)} ({facts})")
+    table.add_row("runs moved (truck or time)", str(len(diff.moved)))
+    table.add_row("runs new", str(len(diff.new)))
+    table.add_row("runs dropped", str(len(diff.dropped)))
+    for u in diff.newly_unserved:
+        table.add_row(f"newly unserved: {u.order_id} ({u.reason})", f"{u.tonnes:,.1f} t")
+    table.add_row("route cost change", f"{diff.route_cost_delta_cny:+,.0f} CNY")
+    table.add_row("tonnes delivered change", f"{diff.tonnes_delivered_delta:+,.1f} t")
     return table
 
 

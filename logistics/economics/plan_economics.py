@@ -141,7 +141,7 @@ def plan_economics(network: Network, plan: Plan) -> PlanEconomics:
         network,
         travel,
         [minute_run_of(network, r) for r in runs],
-        start_rows(travel, plan.truck_starts),
+        start_rows(network, travel, plan.truck_starts),
     )
     runs_of: dict[tuple[str, int], list[Run]] = defaultdict(list)
     for run in runs:

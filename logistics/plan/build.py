@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Executor
+from datetime import datetime
 
 from logistics.network.model import Network, TruckStart
 from logistics.network.prices import superheat_cost_per_c_t
@@ -143,7 +144,7 @@ def summarise(
         prod = network.production_by_key.get((r.smelter_id, r.alloy))
         if prod is not None:
             superheat += max(0.0, r.tap_c - prod.tap_min_c) * r.tonnes * superheat_rate
-    legs = trip_legs(network, travel, known, start_rows(travel, truck_starts))
+    legs = trip_legs(network, travel, known, start_rows(network, travel, truck_starts))
     totals = route_totals(legs)
     servable = ordered - excluded
     outside = network.orders_outside_day
@@ -194,6 +195,10 @@ def solve_plan(
     executor: Executor | None = None,
     part_jobs: int = TARGET_JOBS,
     solution_limit: int | None = None,
+    not_before: datetime | None = None,
+    unavailable_trucks: Sequence[str] = (),
+    seed: int = 0,
+    portfolio: Sequence[str] | None = None,
 ) -> Plan:
     """Plan one day of a network (without its economics; see :func:`logistics.solve`).
 
@@ -224,6 +229,16 @@ def solve_plan(
     solution_limit : int, optional
         Deterministic mode: the search stops after this many solutions, so the same
         inputs give the same plan (set ``time_limit_s`` generously).
+    not_before : datetime, optional
+        No new fill starts before this moment (re-planning at ``now``).
+    unavailable_trucks : sequence of str
+        Trucks that get no new runs (broken down, taken out of service).
+    seed : int
+        Seed of the search engines that use one (same inputs and seed, same plan in
+        the deterministic mode).
+    portfolio : sequence of str, optional
+        Search configurations for a day routed in one model, one per worker (see
+        :mod:`logistics.planning.portfolio`; default ``gls``, ``gls-scratch``).
 
     Returns
     -------
@@ -241,6 +256,10 @@ def solve_plan(
         executor=executor,
         part_jobs=part_jobs,
         solution_limit=solution_limit,
+        not_before=network.minutes(not_before) if not_before is not None else None,
+        unavailable_trucks=unavailable_trucks,
+        seed=seed,
+        portfolio=portfolio,
     )
     runs = dated_runs(network, schedule.trips, fixed_runs)
     unserved = unserved_of(schedule.unserved)

@@ -9,12 +9,13 @@ truck available at another place and time than its home smelter at shift start.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from logistics.network.model import Network, TruckStart
 from logistics.physics.travel import TravelMatrix
-from logistics.planning.jobs import Job
+from logistics.planning.jobs import Exclusion, Job, JobBook, split_tonnes
 from logistics.planning.schedule import BayBook, TruckState
 
 
@@ -35,18 +36,42 @@ class FixedRun:
     pour_end: float
 
 
-def jobs_after_fixed(jobs: tuple[Job, ...], delivered: dict[str, float]) -> tuple[Job, ...]:
-    """Drop ladles of orders already delivered by fixed runs (largest jobs first)."""
+def jobs_after_fixed(book: JobBook, delivered: Mapping[str, float]) -> tuple[Job, ...]:
+    """The jobs still to plan once fixed runs have delivered part of some orders.
+
+    An order partly delivered by fixed runs gets exactly its remainder, cut into ladles
+    again (full ladles and one partial), never more: a fixed 2.5 t run of a 10 t order
+    leaves 7.5 t to plan, not three 3 t ladles. The new jobs keep the order's window and
+    sources; their ids are ``<order>#r1``, ``<order>#r2`` ….
+    """
     if not delivered:
-        return jobs
-    kept = []
-    remaining = dict(delivered)
-    for job in jobs:
-        if remaining.get(job.order_id, 0.0) >= job.tonnes - 1e-6:
-            remaining[job.order_id] -= job.tonnes
+        return book.jobs
+    by_order: dict[str, list[Job]] = defaultdict(list)
+    for job in book.jobs:
+        by_order[job.order_id].append(job)
+    jobs: list[Job] = []
+    for order_id, order_jobs in by_order.items():
+        done = delivered.get(order_id, 0.0)
+        if done <= 1e-9:
+            jobs += order_jobs
             continue
-        kept.append(job)
-    return tuple(kept)
+        remainder = round(sum(j.tonnes for j in order_jobs) - done, 6)
+        template = order_jobs[0]
+        for seq, tonnes in enumerate(split_tonnes(max(0.0, remainder), book.ladle_t), start=1):
+            jobs.append(replace(template, job_id=f"{order_id}#r{seq}", tonnes=tonnes))
+    return tuple(jobs)
+
+
+def exclusions_after_fixed(
+    excluded: Sequence[Exclusion], delivered: Mapping[str, float]
+) -> tuple[Exclusion, ...]:
+    """Excluded tonnes less what fixed runs already delivered of those orders."""
+    out = []
+    for ex in excluded:
+        left = round(ex.tonnes - delivered.get(ex.order_id, 0.0), 6)
+        if left > 1e-6:
+            out.append(replace(ex, tonnes=left))
+    return tuple(out)
 
 
 def apply_fixed(
@@ -57,19 +82,38 @@ def apply_fixed(
     fixed_runs: Sequence[FixedRun],
     truck_starts: Sequence[TruckStart],
 ) -> None:
-    """Move trucks to their starts and past their fixed runs; book the fixed fills."""
-    for start in truck_starts:
-        state = states[start.truck_id]
-        state.location = travel.index(start.site_kind, start.site_id)
-        state.ready = math.ceil(network.minutes(start.at) - 1e-9)
+    """Move trucks past their fixed runs and to their starts; book the fixed fills.
+
+    A truck continues from where and when its last fixed run leaves it (the caster, at
+    the end of the pour). A truck start that comes after the truck's fixed runs moves it
+    there from then (it was towed, or finished elsewhere); one before them is overtaken
+    by the runs.
+    """
     for r in sorted(fixed_runs, key=lambda r: r.pour_end):
         bays.book(r.smelter_id, math.floor(r.fill_start), math.ceil(r.fill_end))
-        state = states[r.truck_id]
+        state = states.get(r.truck_id)
+        if state is None:  # a truck taken out of service after its fixed runs
+            continue
         state.location = travel.caster(r.caster_id)
         state.ready = max(state.ready, math.ceil(r.pour_end))
         state.trips = max(state.trips, r.trip)
+    last_pour = defaultdict(lambda: -math.inf)
+    for r in fixed_runs:
+        last_pour[r.truck_id] = max(last_pour[r.truck_id], r.pour_end)
+    for start in truck_starts:
+        state = states.get(start.truck_id)
+        minute = network.minutes(start.at)
+        if state is None or minute < last_pour[start.truck_id]:
+            continue
+        state.location = travel.index(start.site_kind, start.site_id)
+        state.ready = math.ceil(minute - 1e-9)
 
 
-def start_rows(travel: TravelMatrix, truck_starts: Sequence[TruckStart]) -> dict[str, int]:
-    """``truck_id -> travel-matrix row`` of each truck start (for the leg model)."""
-    return {s.truck_id: travel.index(s.site_kind, s.site_id) for s in truck_starts}
+def start_rows(
+    network: Network, travel: TravelMatrix, truck_starts: Sequence[TruckStart]
+) -> dict[str, tuple[int, float]]:
+    """``truck_id -> (travel-matrix row, minute)`` of each truck start (for the leg model)."""
+    return {
+        s.truck_id: (travel.index(s.site_kind, s.site_id), network.minutes(s.at))
+        for s in truck_starts
+    }

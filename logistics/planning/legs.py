@@ -3,8 +3,9 @@
 One model for every figure that prices driving — the plan summary, the plan economics
 and the optimiser's objective — so they can never disagree.
 
-A truck's day starts where it is available (its home smelter, or a
-:class:`~logistics.network.model.TruckStart`) and ends at its home smelter. Its runs are
+A truck's day starts at its home smelter and ends there; a
+:class:`~logistics.network.model.TruckStart` moves it to another site from a moment on
+(the first trip that starts filling after that moment drives from there). Its runs are
 grouped into trips by trip number, each trip's ladles poured in ``pour_start`` order:
 
 * **km** of trip *k*: the drive to its smelter (from the start of the day, or from the
@@ -100,7 +101,7 @@ def trip_legs(
     network: Network,
     travel: TravelMatrix,
     runs: Iterable[LegRun],
-    starts: Mapping[str, int] | None = None,
+    starts: Mapping[str, tuple[int, float]] | None = None,
 ) -> list[TripLeg]:
     """Price every trip of a plan.
 
@@ -113,8 +114,8 @@ def trip_legs(
     runs : iterable of LegRun
         The plan's ladle runs, times in minutes.
     starts : mapping, optional
-        ``truck_id -> travel-matrix row`` where a truck's day starts when it is not its
-        home smelter (intraday re-planning, a truck that finished elsewhere).
+        ``truck_id -> (travel-matrix row, minute)``: a truck made available at another
+        site from a moment on (intraday re-planning, a truck that finished elsewhere).
 
     Returns
     -------
@@ -130,12 +131,17 @@ def trip_legs(
         truck = network.truck_by_id[truck_id]
         per_km, per_h = network.truck_cost_per_km(truck), network.truck_cost_per_h(truck)
         home = travel.smelter(truck.home_smelter)
-        here = starts.get(truck_id, home)
-        numbers = sorted(by_truck[truck_id])
+        here = home
+        moved = starts.get(truck_id)
+        numbers = sorted(
+            by_truck[truck_id], key=lambda n: min(r.fill_start for r in by_truck[truck_id][n])
+        )
         free_at: float | None = None
         for k, number in enumerate(numbers):
             trip_runs = sorted(by_truck[truck_id][number], key=lambda r: r.pour_start)
             first_fill = min(r.fill_start for r in trip_runs)
+            if moved is not None and moved[1] <= first_fill + 1e-6:
+                here, free_at, moved = moved[0], None, None  # the day goes on from there
             smelter_id = min(trip_runs, key=lambda r: r.fill_start).smelter_id
             smelter = travel.smelter(smelter_id)
             km = float(travel.km[here, smelter])

@@ -34,7 +34,7 @@ def plan_value(
     travel: TravelMatrix,
     runs: Sequence[TimedRun],
     book: JobBook,
-    starts: Mapping[str, int] | None = None,
+    starts: Mapping[str, tuple[int, float]] | None = None,
 ) -> float:
     """Objective in CNY: route cost + superheat + penalty of jobs left unserved."""
     penalty = unserved_penalty_per_t(network.params)

@@ -17,18 +17,25 @@ result into dated runs, numbers them and sums the KPIs.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from logistics.errors import PlanningError
 from logistics.network.model import Network, TruckStart
 from logistics.physics.travel import TravelMatrix, travel_matrix
 from logistics.planning.assign import assign_smelters
 from logistics.planning.decompose import TARGET_JOBS
-from logistics.planning.fixed import FixedRun, apply_fixed, jobs_after_fixed, start_rows
+from logistics.planning.fixed import (
+    FixedRun,
+    apply_fixed,
+    exclusions_after_fixed,
+    jobs_after_fixed,
+    start_rows,
+)
 from logistics.planning.greedy import greedy_plan
 from logistics.planning.jobs import JobBook, build_jobs
 from logistics.planning.objective import plan_value
@@ -45,7 +52,7 @@ from logistics.planning.schedule import (
     schedule_routes,
 )
 from logistics.planning.stats import SolverStats
-from logistics.planning.trips import trips_by_truck
+from logistics.planning.trips import TruckRoute, trips_by_truck
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +98,15 @@ def plan_schedule(
     executor: Executor | None = None,
     part_jobs: int = TARGET_JOBS,
     solution_limit: int | None = None,
+    not_before: float | None = None,
+    unavailable_trucks: Sequence[str] = (),
+    seed: int = 0,
+    portfolio: Sequence[str] | None = None,
 ) -> DaySchedule:
-    """Plan one day of a network in minutes (see :func:`logistics.plan.solve`).
+    """Plan one day of a network in minutes (see :func:`logistics.plan.build.solve_plan`).
+
+    ``not_before`` (minutes) keeps every new fill at or after that moment (re-planning
+    at ``now``); ``unavailable_trucks`` get no new runs (broken down, taken out).
 
     Raises
     ------
@@ -106,28 +120,44 @@ def plan_schedule(
     started = time.perf_counter()
     if not network.fleet or not network.smelters:
         raise PlanningError("the network has no trucks or no smelters")
+    if not network.day_orders:
+        others = len(network.orders_outside_day)
+        raise PlanningError(
+            f"no order's window starts on {network.plan_date.isoformat()}, so there is "
+            f"nothing to plan ({others} order{'s' if others != 1 else ''} in the orders "
+            "file belong to other days; check --date)"
+        )
     notify = progress or no_progress
     travel = travel_matrix(network)
     notify(ProgressEvent("jobs", 0.02, "building ladle jobs"))
-    book = build_jobs(network, travel)
-
     delivered_fixed: dict[str, float] = defaultdict(float)
     used_t: dict[tuple[str, str], float] = defaultdict(float)
     for r in fixed_runs:
         delivered_fixed[r.order_id] += r.tonnes
         used_t[(r.smelter_id, r.alloy)] += r.tonnes
-    jobs = jobs_after_fixed(book.jobs, delivered_fixed)
+    full_book = build_jobs(network, travel)
+    book = replace(
+        full_book,
+        jobs=jobs_after_fixed(full_book, delivered_fixed),
+        excluded=exclusions_after_fixed(full_book.excluded, delivered_fixed),
+    )
+    jobs = book.jobs
 
     notify(ProgressEvent("assign", 0.04, "assigning smelters"))
     assignment = assign_smelters(network, jobs, used_t)
     assignment_of = {a.job.job_id: a for a in assignment.assigned}
     ctx = ScheduleContext(network, travel, {a.job.job_id: a.release for a in assignment.assigned})
-    starts = start_rows(travel, truck_starts)
+    starts = start_rows(network, travel, truck_starts)
 
     def fresh_states() -> tuple[dict[str, TruckState], BayBook]:
         states = initial_states(network, travel)
         bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
         apply_fixed(network, travel, states, bays, fixed_runs, truck_starts)
+        for truck_id in unavailable_trucks:
+            states.pop(truck_id, None)
+        if not_before is not None:
+            for state in states.values():
+                state.ready = max(state.ready, math.ceil(not_before - 1e-9))
         return states, bays
 
     notify(ProgressEvent("dispatch", 0.06, "building the dispatcher's plan"))
@@ -158,6 +188,16 @@ def plan_schedule(
                 )
             )
 
+        def judge(candidate: list[TruckRoute]) -> float:
+            """Plan value of routes once timed and repaired (to choose among searches)."""
+            trial_states, trial_bays = fresh_states()
+            trial_trips = {r.truck_id: list(r.trips) for r in candidate}
+            timed, _ = schedule_routes(ctx, trial_trips, trial_states, trial_bays)
+            done = {r.job.job_id for t in timed for r in t.runs}
+            todo = [a.job for a in assignment.assigned if a.job.job_id not in done]
+            timed += reinsert(ctx, todo, assignment_of, trial_states, trial_bays)[0]
+            return plan_value(network, travel, [r for t in timed for r in t.runs], book, starts)
+
         notify(ProgressEvent("search", _SEARCH_START, f"searching routes (limit {budget:.0f} s)"))
         routes, result, parts = optimize(
             ctx,
@@ -170,6 +210,9 @@ def plan_schedule(
             executor=executor,
             target_jobs=part_jobs,
             solution_limit=solution_limit,
+            judge=judge,
+            portfolio=portfolio,
+            seed=seed,
         )
         notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
         truck_trips = {r.truck_id: list(r.trips) for r in routes}

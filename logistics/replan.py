@@ -1,0 +1,331 @@
+"""Intraday re-planning: a caster calls at 10:00 for metal at 15:00.
+
+:func:`replan` takes the day's plan, the moment ``now`` and what changed — new or
+changed orders, trucks taken out or added — and plans the rest of the day around what
+already happened:
+
+* every trip whose first ladle has started filling by ``now`` is a *fact*: its runs are
+  kept exactly as planned (times, truck, tap temperature) — a truck being loaded or on
+  the road is not unloaded; each truck continues from where and when its last fact
+  leaves it, and no new fill starts before ``now``;
+* an order partly delivered by facts gets exactly its remainder; new and changed orders
+  respect their own ``placed_at + lead_time``;
+* a truck taken out gets no new runs (its facts stay: the metal is on the road); an
+  added truck joins from its home smelter; the network used is the new one;
+* the result is the whole day (facts + new runs), checked by the independent checker
+  and priced against ingots, with a :class:`PlanDiff` against the previous plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from logistics.check import check
+from logistics.economics.plan_economics import plan_economics
+from logistics.errors import InputError, InputProblem
+from logistics.network.model import Network, Order, Truck, TruckStart
+from logistics.physics.travel import travel_matrix
+from logistics.pipeline import PlanOutcome
+from logistics.plan.build import solve_plan, summarise
+from logistics.plan.model import Plan, Run, Unserved
+from logistics.planning.progress import ProgressCallback, ProgressEvent, no_progress
+
+#: Source named in messages about re-planning input.
+SOURCE = "re-plan"
+
+
+@dataclass(frozen=True)
+class TruckChanges:
+    """Trucks taken out of service (by id) and trucks added to the fleet."""
+
+    remove: tuple[str, ...] = ()
+    add: tuple[Truck, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """What a new plan changes against the previous one.
+
+    Attributes
+    ----------
+    kept : tuple of Run
+        Runs of the new plan the previous one had unchanged (facts included).
+    moved : tuple of (Run, Run)
+        ``(previous, new)`` runs of one order that moved to another truck or time.
+    new : tuple of Run
+        Runs the previous plan did not have.
+    dropped : tuple of Run
+        Runs of the previous plan the new one no longer has.
+    newly_unserved : tuple of Unserved
+        Tonnes per order and reason that the new plan leaves unserved beyond the
+        previous one.
+    route_cost_delta_cny : float
+        New route cost minus previous, CNY (both recomputed from the rows).
+    tonnes_delivered_delta : float
+        New tonnes delivered minus previous, t.
+    """
+
+    kept: tuple[Run, ...] = ()
+    moved: tuple[tuple[Run, Run], ...] = ()
+    new: tuple[Run, ...] = ()
+    dropped: tuple[Run, ...] = ()
+    newly_unserved: tuple[Unserved, ...] = ()
+    route_cost_delta_cny: float = 0.0
+    tonnes_delivered_delta: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """Whether the new plan differs from the previous one at all."""
+        return bool(self.moved or self.new or self.dropped or self.newly_unserved)
+
+
+@dataclass(frozen=True)
+class ReplanOutcome:
+    """A re-planned day: the outcome for the whole day, its diff, facts and network.
+
+    Attributes
+    ----------
+    outcome : PlanOutcome
+        The day's plan (facts + new runs), the checker's report and the economics.
+    diff : PlanDiff
+        Against the previous plan.
+    facts : tuple of Run
+        The runs kept as they were.
+    network : Network
+        The network the new plan is for (orders and fleet as changed).
+    """
+
+    outcome: PlanOutcome
+    diff: PlanDiff
+    facts: tuple[Run, ...] = field(default=())
+    network: Network | None = None
+
+
+def facts_at(plan: Plan, now: datetime) -> tuple[Run, ...]:
+    """The runs of every trip whose first ladle has started filling by ``now``."""
+    started: set[tuple[str, int]] = set()
+    for r in plan.runs:
+        if r.fill_start <= now:
+            started.add((r.truck_id, r.trip))
+    return tuple(r for r in plan.runs if (r.truck_id, r.trip) in started)
+
+
+def changed_network(
+    network: Network,
+    new_orders: Sequence[Order] = (),
+    changed_orders: Sequence[Order] = (),
+    truck_changes: TruckChanges = TruckChanges(),
+) -> Network:
+    """The network with orders added or replaced and trucks added.
+
+    Raises
+    ------
+    InputError
+        A new order whose id exists, a changed order or removed truck that does not, an
+        added truck whose id exists, or an unknown caster or home smelter.
+    """
+    problems: list[InputProblem] = []
+    orders = {o.order_id: o for o in network.orders}
+    for order in changed_orders:
+        if order.order_id not in orders:
+            problems.append(
+                InputProblem(SOURCE, None, "order_id", f"no order {order.order_id} to change")
+            )
+        orders[order.order_id] = order
+    for order in new_orders:
+        if order.order_id in orders:
+            problems.append(
+                InputProblem(
+                    SOURCE, None, "order_id", f"order {order.order_id} exists; change it instead"
+                )
+            )
+        orders[order.order_id] = order
+    for order in (*changed_orders, *new_orders):
+        if order.caster_id not in network.caster_by_id:
+            problems.append(
+                InputProblem(SOURCE, None, "caster_id", f"unknown caster '{order.caster_id}'")
+            )
+    fleet = list(network.fleet)
+    for truck_id in truck_changes.remove:
+        if truck_id not in network.truck_by_id:
+            problems.append(InputProblem(SOURCE, None, "truck_id", f"unknown truck '{truck_id}'"))
+    for truck in truck_changes.add:
+        if truck.truck_id in network.truck_by_id:
+            problems.append(
+                InputProblem(SOURCE, None, "truck_id", f"truck {truck.truck_id} exists")
+            )
+        if truck.home_smelter not in network.smelter_by_id:
+            problems.append(
+                InputProblem(
+                    SOURCE, None, "home_smelter", f"unknown smelter '{truck.home_smelter}'"
+                )
+            )
+        fleet.append(truck)
+    if problems:
+        raise InputError(problems)
+    return network.model_copy(update={"orders": tuple(orders.values()), "fleet": tuple(fleet)})
+
+
+def _check_facts(network: Network, facts: Sequence[Run]) -> None:
+    """Facts must still fit the changed orders: no order cut below what is on the road."""
+    delivered: dict[str, float] = defaultdict(float)
+    for r in facts:
+        delivered[r.order_id] += r.tonnes
+    problems = []
+    for order_id, tonnes in sorted(delivered.items()):
+        order = network.order_by_id.get(order_id)
+        if order is None or order not in network.day_orders:
+            problems.append(
+                InputProblem(
+                    SOURCE, None, order_id, "runs already under way deliver this order; keep it"
+                )
+            )
+        elif order.tonnes < tonnes - 1e-6:
+            problems.append(
+                InputProblem(
+                    SOURCE,
+                    None,
+                    order_id,
+                    f"{tonnes:g} t are already filled or on the road for it; it cannot be "
+                    f"cut to {order.tonnes:g} t",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+
+
+def _match_key(run: Run) -> tuple:
+    return (run.truck_id, run.order_id, run.fill_start, run.pour_start, run.tonnes)
+
+
+def plan_diff(network: Network, old: Plan, new: Plan) -> PlanDiff:
+    """What ``new`` changes against ``old`` (KPIs recomputed from both plans' rows).
+
+    A run is *kept* when the new plan has a run of the same order on the same truck
+    with the same fill and pour times and tonnes; otherwise the ladles of an order are
+    paired in pour order as *moved*; what is left over is *new* or *dropped*.
+    """
+    old_by_key = defaultdict(list)
+    for r in old.runs:
+        old_by_key[_match_key(r)].append(r)
+    kept: list[Run] = []
+    rest_new: dict[str, list[Run]] = defaultdict(list)
+    for r in new.runs:
+        same = old_by_key.get(_match_key(r))
+        if same:
+            same.pop()
+            kept.append(r)
+        else:
+            rest_new[r.order_id].append(r)
+    rest_old: dict[str, list[Run]] = defaultdict(list)
+    for runs in old_by_key.values():
+        for r in runs:
+            rest_old[r.order_id].append(r)
+    moved: list[tuple[Run, Run]] = []
+    added: list[Run] = []
+    dropped: list[Run] = []
+    for order_id in sorted(set(rest_new) | set(rest_old)):
+        a = sorted(rest_old.get(order_id, []), key=lambda r: r.pour_start)
+        b = sorted(rest_new.get(order_id, []), key=lambda r: r.pour_start)
+        moved += list(zip(a, b, strict=False))
+        dropped += a[len(b) :]
+        added += b[len(a) :]
+    old_unserved: dict[tuple[str, str], float] = defaultdict(float)
+    for u in old.unserved:
+        old_unserved[(u.order_id, u.reason)] += u.tonnes
+    newly = []
+    for u in new.unserved:
+        extra = round(u.tonnes - old_unserved.get((u.order_id, u.reason), 0.0), 6)
+        if extra > 1e-6:
+            newly.append(u.model_copy(update={"tonnes": extra}))
+    travel = travel_matrix(network)
+    before = summarise(network, travel, old.runs, old.unserved, old.truck_starts)
+    after = summarise(network, travel, new.runs, new.unserved, new.truck_starts)
+    return PlanDiff(
+        kept=tuple(kept),
+        moved=tuple(moved),
+        new=tuple(added),
+        dropped=tuple(dropped),
+        newly_unserved=tuple(newly),
+        route_cost_delta_cny=round(after.route_cost_cny - before.route_cost_cny, 2),
+        tonnes_delivered_delta=round(after.tonnes_delivered - before.tonnes_delivered, 3),
+    )
+
+
+def replan(
+    network: Network,
+    plan: Plan,
+    now: datetime,
+    *,
+    new_orders: Sequence[Order] = (),
+    changed_orders: Sequence[Order] = (),
+    truck_changes: TruckChanges = TruckChanges(),
+    truck_starts: Sequence[TruckStart] = (),
+    solver: str = "ortools",
+    time_limit_s: float = 30.0,
+    progress: ProgressCallback | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+) -> ReplanOutcome:
+    """Plan the rest of the day around what already happened (see the module docstring).
+
+    Parameters
+    ----------
+    network : Network
+        The network the plan was made for; ``new_orders``, ``changed_orders`` and
+        ``truck_changes`` are applied to it (pass a network whose orders are already the
+        new order book just as well).
+    plan : Plan
+        The day's plan so far.
+    now : datetime
+        The moment of re-planning (timezone-aware).
+    new_orders, changed_orders : sequence of Order
+        Orders to add, and orders to replace (by ``order_id``).
+    truck_changes : TruckChanges
+        Trucks taken out of service from ``now`` and trucks added.
+    truck_starts : sequence of TruckStart
+        Trucks made available at another site from a moment on (a truck repaired at a
+        caster), in addition to the plan's own.
+    solver, time_limit_s, progress, workers, executor
+        As for :func:`logistics.plan_day`.
+
+    Returns
+    -------
+    ReplanOutcome
+        The whole day's outcome (facts + new runs), the diff, the facts and the network.
+
+    Raises
+    ------
+    InputError
+        Changes that do not fit the network or the runs already under way.
+    """
+    if now.tzinfo is None:
+        raise InputError(InputProblem(SOURCE, None, "now", "needs a timezone"))
+    notify = progress or no_progress
+    changed = changed_network(network, new_orders, changed_orders, truck_changes)
+    facts = facts_at(plan, now)
+    _check_facts(changed, facts)
+    new_plan = solve_plan(
+        changed,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        fixed_runs=facts,
+        truck_starts=(*plan.truck_starts, *truck_starts),
+        progress=notify,
+        workers=workers,
+        executor=executor,
+        not_before=now,
+        unavailable_trucks=truck_changes.remove,
+    )
+    notify(ProgressEvent("check", 0.94, "checking the whole day independently"))
+    report = check(changed, new_plan)
+    notify(ProgressEvent("economics", 0.97, "pricing the plan against ingots"))
+    economics = plan_economics(changed, new_plan)
+    new_plan = new_plan.model_copy(update={"economics": economics})
+    diff = plan_diff(changed, plan, new_plan)
+    notify(ProgressEvent("done", 1.0, "done"))
+    return ReplanOutcome(PlanOutcome(new_plan, report, economics), diff, facts, changed)
