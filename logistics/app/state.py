@@ -1,0 +1,167 @@
+"""What a session holds: the chosen network, its order book, the current and previous plan.
+
+Expensive inputs are cached for the whole app with ``st.cache_resource``: the loaded
+network per folder, date and file times, its travel matrix, and the worker pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from logistics.app.config import start_network, worker_count
+from logistics.app.worker import Task, Workers
+from logistics.errors import InputError
+from logistics.network.loader import load_network
+from logistics.network.model import Network, Order
+from logistics.physics.travel import TravelMatrix, travel_matrix
+from logistics.pipeline import PlanOutcome
+
+
+@st.cache_resource(show_spinner=False)
+def workers() -> Workers:
+    """The app's worker processes (one pool for every session)."""
+    return Workers(worker_count())
+
+
+def folder_signature(folder: Path) -> tuple:
+    """Names, sizes and modification times of a folder's files (cache key)."""
+    if not folder.is_dir():
+        return ()
+    return tuple(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    )
+
+
+@st.cache_resource(show_spinner="Loading the network…", max_entries=16)
+def _load(folder: str, plan_date: date | None, signature: tuple) -> Network:
+    return load_network(folder, plan_date)
+
+
+@st.cache_resource(show_spinner="Computing distances…", max_entries=16)
+def _travel(
+    folder: str, plan_date: date | None, signature: tuple, _network: Network
+) -> TravelMatrix:
+    return travel_matrix(_network)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan on screen: the outcome, the network it was made for, where it came from."""
+
+    outcome: PlanOutcome
+    network: Network
+    source: str
+
+
+# -- the network ----------------------------------------------------------------------
+def network_folder() -> Path:
+    """The chosen network folder (the start network until the user picks another)."""
+    if "network_folder" not in st.session_state:
+        st.session_state["network_folder"] = str(start_network())
+    return Path(st.session_state["network_folder"])
+
+
+def choose_network(folder: Path, plan_date: date | None = None) -> None:
+    """Switch to another network folder (its own plan date unless one is given)."""
+    if str(folder) != st.session_state.get("network_folder") or plan_date != st.session_state.get(
+        "plan_date"
+    ):
+        st.session_state["network_folder"] = str(folder)
+        st.session_state["plan_date"] = plan_date
+        st.session_state.pop("orders_override", None)
+
+
+def plan_date() -> date | None:
+    """The chosen plan date (``None``: the network's own)."""
+    return st.session_state.get("plan_date")
+
+
+def base_network() -> Network:
+    """The chosen network as its folder holds it (cached).
+
+    Raises
+    ------
+    InputError
+        The loader's problems with the folder.
+    """
+    folder = network_folder()
+    return _load(str(folder), plan_date(), folder_signature(folder))
+
+
+def current_network() -> Network:
+    """The chosen network with the session's order book.
+
+    Raises
+    ------
+    InputError
+        The loader's problems with the folder.
+    """
+    network = base_network()
+    orders = st.session_state.get("orders_override")
+    if orders is not None:
+        network = network.model_copy(update={"orders": tuple(orders)})
+    folder = network_folder()
+    _travel(str(folder), plan_date(), folder_signature(folder), network)
+    return network
+
+
+def network_or_none() -> Network | None:
+    """:func:`current_network`, or ``None`` when the folder has problems."""
+    try:
+        return current_network()
+    except InputError:
+        return None
+
+
+def set_orders(orders: tuple[Order, ...] | None) -> None:
+    """Plan with these orders from now on (``None``: the folder's again)."""
+    if orders is None:
+        st.session_state.pop("orders_override", None)
+    else:
+        st.session_state["orders_override"] = tuple(orders)
+
+
+def orders_edited() -> bool:
+    """Whether the session plans with an edited order book."""
+    return st.session_state.get("orders_override") is not None
+
+
+# -- plans ----------------------------------------------------------------------------
+def current_plan() -> PlanView | None:
+    """The plan on screen."""
+    return st.session_state.get("current_plan")
+
+
+def previous_plan() -> PlanView | None:
+    """The plan shown before the current one (for the changes in the KPI cards)."""
+    return st.session_state.get("previous_plan")
+
+
+def show_plan(view: PlanView) -> None:
+    """Make ``view`` the current plan; the current one becomes the previous."""
+    if not view.outcome.ok:
+        raise ValueError("a plan with violations is never shown as the current plan")
+    current = current_plan()
+    if current is not None:
+        st.session_state["previous_plan"] = current
+    st.session_state["current_plan"] = view
+
+
+# -- tasks ----------------------------------------------------------------------------
+def task(key: str) -> Task | None:
+    """The session's running task under ``key``."""
+    return st.session_state.get(f"task:{key}")
+
+
+def set_task(key: str, value: Task | None) -> None:
+    """Remember (or forget) the session's task under ``key``."""
+    if value is None:
+        st.session_state.pop(f"task:{key}", None)
+    else:
+        st.session_state[f"task:{key}"] = value

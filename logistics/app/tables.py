@@ -1,0 +1,120 @@
+"""Tables on screen: runs, unserved orders, violations, a re-plan's changes.
+
+Column names carry their units; times are ``HH:MM`` in the network's timezone
+(``+1d`` past midnight).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from logistics.app.exports import clock
+from logistics.check import CheckReport, Violation
+from logistics.network.model import Network
+from logistics.plan.model import Plan, Run, Unserved
+
+#: What each unserved reason means, for the dispatcher.
+REASONS: dict[str, str] = {
+    "lead_time": "ordered less than the lead time before its window",
+    "thermal_reach": "too far: the metal would arrive below the caster's minimum",
+    "no_source": "no smelter makes the alloy",
+    "production": "the smelters' metal is taken by the time it is needed",
+    "fleet": "no truck free in time",
+    "window": "the window cannot be met within the caster's or smelters' hours",
+    "cost": "cheaper as ingots than delivered liquid",
+}
+
+
+def runs_frame(network: Network, runs: Sequence[Run]) -> pd.DataFrame:
+    """The runs with times ``HH:MM`` and the caster's minimum arrival temperature."""
+    margin = network.params.thermal.margin_c
+    rows = []
+    for r in runs:
+        caster = network.caster_by_id.get(r.caster_id)
+        needed = caster.min_pour_c + margin if caster else None
+        rows.append(
+            {
+                "run": r.run_id,
+                "truck": r.truck_id,
+                "trip": r.trip,
+                "order": r.order_id,
+                "smelter": r.smelter_id,
+                "caster": r.caster_id,
+                "alloy": r.alloy,
+                "t": r.tonnes,
+                "fill": f"{clock(r.fill_start, network)}–{clock(r.fill_end, network)}",
+                "depart": clock(r.depart, network),
+                "arrive": clock(r.arrive, network),
+                "pour": f"{clock(r.pour_start, network)}–{clock(r.pour_end, network)}",
+                "tap °C": r.tap_c,
+                "arrival °C": r.arrival_c,
+                "min arrival °C": needed,
+                "road km": r.road_km,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def unserved_frame(unserved: Iterable[Unserved]) -> pd.DataFrame:
+    """Unserved tonnes per order with the reason spelled out."""
+    return pd.DataFrame(
+        [
+            {
+                "order": u.order_id,
+                "caster": u.caster_id,
+                "alloy": u.alloy,
+                "t": u.tonnes,
+                "reason": u.reason,
+                "what it means": REASONS.get(u.reason, ""),
+            }
+            for u in unserved
+        ],
+        columns=["order", "caster", "alloy", "t", "reason", "what it means"],
+    )
+
+
+def violations_frame(items: Iterable[Violation]) -> pd.DataFrame:
+    """Violations (or warnings) with run, truck, order, rule and the message."""
+    return pd.DataFrame(
+        [
+            {
+                "run": v.run_id or "",
+                "truck": v.truck_id or "",
+                "order": v.order_id or "",
+                "rule": v.rule,
+                "what is wrong": v.message,
+            }
+            for v in items
+        ],
+        columns=["run", "truck", "order", "rule", "what is wrong"],
+    )
+
+
+def rule_counts(report: CheckReport) -> pd.DataFrame:
+    """Violations per rule."""
+    return pd.DataFrame(
+        [{"rule": rule, "violations": n} for rule, n in report.summary().items()],
+        columns=["rule", "violations"],
+    )
+
+
+def economics_by_caster(plan: Plan) -> pd.DataFrame:
+    """Liquid and unserved tonnes, cost and saving per caster (the plan's economics)."""
+    if plan.economics is None:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        [
+            {
+                "caster": c.caster_id,
+                "liquid t": c.liquid_t,
+                "unserved t": c.unserved_t,
+                "cost CNY": c.total_cny,
+                "CNY/t": c.cny_t,
+                "saving CNY": c.saving_cny,
+                "CO2 avoided kg": c.co2_avoided_kg,
+            }
+            for c in plan.economics.casters
+        ]
+    )

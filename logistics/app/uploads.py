@@ -1,0 +1,132 @@
+"""Uploaded files: a zipped network folder unpacked safely, single CSV files saved.
+
+An upload can never write outside its own temporary folder: members with absolute
+paths, drive letters, ``..`` components or links are refused, and so are archives of
+too many files or too many bytes (zip bombs). Problems are
+:class:`~logistics.errors.InputProblem` objects naming the uploaded file.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import stat
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from logistics.errors import InputError, InputProblem
+
+#: Most members and bytes an uploaded network zip may hold.
+MAX_MEMBERS = 500
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def _unsafe_reason(name: str) -> str | None:
+    """Why a zip member name would escape its folder, or ``None``."""
+    normal = name.replace("\\", "/")
+    path = PurePosixPath(normal)
+    if normal.startswith("/") or path.is_absolute():
+        return "has an absolute path"
+    if len(normal) > 1 and normal[1] == ":":
+        return "names a drive"
+    if any(part == ".." for part in path.parts):
+        return "climbs out of the folder with '..'"
+    return None
+
+
+def extract_network_zip(data: bytes, upload_name: str, into: Path | None = None) -> Path:
+    """Unpack an uploaded network zip into a fresh temporary folder; the network folder.
+
+    Parameters
+    ----------
+    data : bytes
+        The zip file.
+    upload_name : str
+        Its name, for messages.
+    into : Path, optional
+        Parent of the temporary folder (default: the system's temporary folder).
+
+    Returns
+    -------
+    Path
+        The folder holding ``network.toml`` (the zip's root or its one sub-folder).
+
+    Raises
+    ------
+    InputError
+        Not a zip, an unsafe member, too large, or no ``network.toml`` in it; nothing is
+        left on disk then.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputError(InputProblem(upload_name, None, None, "is not a zip file")) from None
+    members = archive.infolist()
+    problems = []
+    if len(members) > MAX_MEMBERS:
+        problems.append(
+            InputProblem(
+                upload_name, None, None, f"holds {len(members)} files (at most {MAX_MEMBERS})"
+            )
+        )
+    if sum(m.file_size for m in members) > MAX_BYTES:
+        problems.append(
+            InputProblem(upload_name, None, None, f"unpacks to more than {MAX_BYTES // 2**20} MiB")
+        )
+    for m in members:
+        reason = _unsafe_reason(m.filename)
+        if reason is None and stat.S_ISLNK(m.external_attr >> 16):
+            reason = "is a link"
+        if reason is not None:
+            problems.append(
+                InputProblem(upload_name, None, None, f"member '{m.filename}' {reason}")
+            )
+    if problems:
+        raise InputError(problems)
+    root = Path(tempfile.mkdtemp(prefix="molten-upload-", dir=into)).resolve()
+    try:
+        for m in members:
+            target = (root / m.filename.replace("\\", "/")).resolve()
+            if root != target and root not in target.parents:  # belt and braces
+                raise InputError(
+                    InputProblem(
+                        upload_name, None, None, f"member '{m.filename}' leaves the folder"
+                    )
+                )
+            if m.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(m) as source, target.open("wb") as sink:
+                shutil.copyfileobj(source, sink)
+        found = sorted(p.parent for p in root.rglob("network.toml") if "__MACOSX" not in p.parts)
+        if not found:
+            raise InputError(
+                InputProblem(
+                    upload_name, None, None, "holds no network.toml (zip a network folder)"
+                )
+            )
+        if len(found) > 1:
+            names = ", ".join(str(p.relative_to(root)) for p in found[:5])
+            raise InputError(
+                InputProblem(
+                    upload_name, None, None, f"holds several networks ({names}); upload one"
+                )
+            )
+        return found[0]
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+
+
+def save_upload(data: bytes, file_name: str, into: Path | None = None) -> Path:
+    """Save one uploaded file as ``file_name`` in a fresh temporary folder; its path.
+
+    Only the file name's last component is used, so the upload stays in its folder.
+    """
+    safe = PurePosixPath(file_name.replace("\\", "/")).name or "upload.csv"
+    folder = Path(tempfile.mkdtemp(prefix="molten-file-", dir=into))
+    path = folder / safe
+    path.write_bytes(data)
+    return path

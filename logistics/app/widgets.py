@@ -1,0 +1,233 @@
+"""Pieces every page uses: problem messages, task progress, KPI cards, the network picker."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from logistics.app import state
+from logistics.app.config import bundled_networks
+from logistics.app.uploads import extract_network_zip
+from logistics.app.worker import TaskResult
+from logistics.errors import InputError, InputProblem
+from logistics.plan.model import Plan
+from logistics.planning.progress import ProgressEvent
+
+
+def show_problems(problems: Iterable[InputProblem], title: str = "Bad input") -> None:
+    """Every problem on screen with file, row and column (never a stack trace)."""
+    problems = list(problems)
+    lines = "\n".join(f"- {p}" for p in problems[:50])
+    more = f"\n\n… and {len(problems) - 50} more" if len(problems) > 50 else ""
+    st.error(
+        f"**{title}** ({len(problems)} problem{'s' if len(problems) != 1 else ''}):"
+        f"\n\n{lines}{more}"
+    )
+    if len(problems) > 3:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
+                    for p in problems
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def run_pending(key: str, label: str) -> TaskResult | None:
+    """Poll the session's task ``key`` with a progress bar until it ends; its result.
+
+    The page keeps updating while the task runs in its worker process; a rerun (the
+    user touches a widget) stops this loop, and the next run picks the task up again.
+    """
+    task = state.task(key)
+    if task is None:
+        return None
+    with st.status(label, expanded=True) as status:
+        bar = st.progress(0.0, text=task.last.message)
+
+        def show(event: ProgressEvent) -> None:
+            bar.progress(
+                min(max(event.fraction, 0.0), 1.0),
+                text=f"{event.message} · {task.elapsed_s():.0f} s",
+            )
+
+        result = task.wait(show)
+        state.set_task(key, None)
+        if result.ok:
+            status.update(
+                label=f"{label}: done in {task.elapsed_s():.1f} s", state="complete", expanded=False
+            )
+        else:
+            status.update(label=f"{label}: failed", state="error", expanded=False)
+    if result.problems:
+        show_problems(result.problems)
+    elif result.error:
+        st.error(result.error)
+    return result
+
+
+def _delta(now: float, before: float | None, unit: str, digits: int = 0) -> str | None:
+    if before is None:
+        return None
+    change = now - before
+    if abs(change) < 0.5 * 10**-digits:
+        return f"±0 {unit}".strip()
+    return f"{change:+,.{digits}f} {unit}".strip()
+
+
+def kpi_cards(plan: Plan, previous: Plan | None = None) -> None:
+    """KPI cards (``st.metric``) with the change from the previous plan."""
+    s = plan.summary
+    p = previous.summary if previous else None
+    e = plan.economics.summary if plan.economics else None
+    pe = previous.economics.summary if previous and previous.economics else None
+    unserved = sum(s.tonnes_unserved.values())
+    p_unserved = sum(p.tonnes_unserved.values()) if p else None
+    cols = st.columns(4)
+    cols[0].metric(
+        "Ordered",
+        f"{s.tonnes_ordered:,.1f} t",
+        _delta(s.tonnes_ordered, p and p.tonnes_ordered, "t", 1),
+    )
+    share = (
+        f" ({s.delivered_share_of_servable:.0%} of servable)"
+        if s.delivered_share_of_servable is not None
+        else ""
+    )
+    cols[1].metric(
+        "Delivered liquid",
+        f"{s.tonnes_delivered:,.1f} t",
+        _delta(s.tonnes_delivered, p and p.tonnes_delivered, "t", 1),
+        help=f"{s.ladle_runs} ladle runs{share}",
+    )
+    cols[2].metric(
+        "Unserved",
+        f"{unserved:,.1f} t",
+        _delta(unserved, p_unserved, "t", 1),
+        delta_color="inverse",
+        help="Tonnes not delivered liquid; by reason below",
+    )
+    cols[3].metric(
+        "Trucks used",
+        f"{s.trucks_used}",
+        _delta(s.trucks_used, p and p.trucks_used, ""),
+        delta_color="off",
+    )
+    cols = st.columns(4)
+    cols[0].metric(
+        "Truck-km",
+        f"{s.truck_km:,.0f} km",
+        _delta(s.truck_km, p and p.truck_km, "km"),
+        delta_color="inverse",
+    )
+    cols[1].metric(
+        "Route cost",
+        f"{s.route_cost_cny:,.0f} CNY",
+        _delta(s.route_cost_cny, p and p.route_cost_cny, "CNY"),
+        delta_color="inverse",
+        help=f"{s.truck_hours:,.1f} truck-hours; superheat {s.superheat_cny:,.0f} CNY",
+    )
+    cols[2].metric(
+        "Saving vs ingots",
+        f"{e.saving_cny:,.0f} CNY" if e else "—",
+        _delta(e.saving_cny, pe.saving_cny if pe else None, "CNY") if e else None,
+    )
+    cols[3].metric(
+        "CO2 avoided",
+        f"{e.co2_avoided_kg / 1000:,.1f} t" if e else "—",
+        _delta(e.co2_avoided_kg / 1000, pe.co2_avoided_kg / 1000 if pe else None, "t", 1)
+        if e
+        else None,
+    )
+    reasons = [
+        r
+        for r, t in s.tonnes_unserved.items()
+        if t > 0 or (p is not None and p.tonnes_unserved.get(r, 0) > 0)
+    ]
+    if reasons:
+        cols = st.columns(max(4, len(reasons)))
+        for col, reason in zip(cols, reasons, strict=False):
+            col.metric(
+                f"Unserved: {reason}",
+                f"{s.tonnes_unserved[reason]:,.1f} t",
+                _delta(
+                    s.tonnes_unserved[reason], p.tonnes_unserved.get(reason) if p else None, "t", 1
+                ),
+                delta_color="inverse",
+            )
+
+
+def network_sidebar() -> None:
+    """The sidebar: which network (bundled or uploaded zip) and which day."""
+    bundled = bundled_networks()
+    folder = state.network_folder()
+    options: dict[str, Path] = {name: path for name, path in bundled.items()}
+    uploaded = st.session_state.get("uploaded_network")
+    if uploaded:
+        options[f"uploaded: {Path(uploaded).name}"] = Path(uploaded)
+    if folder not in options.values():
+        options[f"{folder.name} ({folder.parent.name})"] = folder
+    labels = list(options)
+    current = next(label for label, path in options.items() if path == folder)
+    with st.sidebar:
+        st.subheader("Network")
+        chosen = st.selectbox("Network", labels, index=labels.index(current), key="network_choice")
+        if options[chosen] != folder:
+            state.choose_network(options[chosen])
+            st.rerun()
+        zipped = st.file_uploader(
+            "Upload a network folder (zip)",
+            type=["zip"],
+            key="network_zip",
+            help="network.toml, smelters.csv, production.csv, casters.csv, fleet.csv, orders.csv",
+        )
+        if zipped is not None and st.session_state.get("network_zip_seen") != zipped.file_id:
+            st.session_state["network_zip_seen"] = zipped.file_id
+            try:
+                network_dir = extract_network_zip(zipped.getvalue(), zipped.name)
+            except InputError as exc:
+                st.session_state["network_zip_problems"] = exc.problems
+            else:
+                st.session_state.pop("network_zip_problems", None)
+                old = st.session_state.get("uploaded_network")
+                if old:
+                    shutil.rmtree(_upload_root(Path(old)), ignore_errors=True)
+                st.session_state["uploaded_network"] = str(network_dir)
+                state.choose_network(network_dir)
+                st.rerun()
+        if st.session_state.get("network_zip_problems"):
+            show_problems(st.session_state["network_zip_problems"], "Upload refused")
+        try:
+            network = state.base_network()
+        except InputError as exc:
+            show_problems(exc.problems, f"The network in {folder.name} has problems")
+            return
+        day = st.date_input("Plan date", value=network.plan_date, key=f"date:{folder}")
+        if day != network.plan_date:
+            state.choose_network(folder, day)
+            st.rerun()
+        current_net = state.network_or_none() or network
+        st.caption(
+            f"**{network.name}** · {len(network.smelters)} smelters · "
+            f"{len(network.casters)} casters · "
+            f"{len(network.fleet)} trucks · {len(current_net.day_orders)} orders "
+            f"({sum(o.tonnes for o in current_net.day_orders):,.0f} t) on {network.plan_date} · "
+            f"times {network.timezone}"
+        )
+        if state.orders_edited():
+            st.info("Planning with the order book edited on the Orders page.")
+
+
+def _upload_root(network_dir: Path) -> Path:
+    """The temporary folder an upload was unpacked into."""
+    for parent in [network_dir, *network_dir.parents]:
+        if parent.name.startswith("molten-upload-"):
+            return parent
+    return network_dir
