@@ -203,18 +203,41 @@ def build_travel_matrix(network: Network) -> TravelMatrix:
     return TravelMatrix(sites, km, minutes, source)
 
 
+def _cache_key(network: Network) -> tuple:
+    return (
+        network_sites(network),
+        network.params.roads.circuity,
+        network.params.roads.speed_kmh,
+        _Same(network.road_graph) if network.road_graph is not None else None,
+    )
+
+
+def remember_travel_matrix(network: Network, matrix: TravelMatrix) -> None:
+    """Make ``matrix`` the travel matrix :func:`travel_matrix` returns for ``network``.
+
+    For matrices computed once elsewhere and handed over as plain data (siting studies
+    send each worker process the rows of its sites instead of a road graph).
+
+    Raises
+    ------
+    ValueError
+        If the matrix's sites are not the network's, in the network's order.
+    """
+    if matrix.sites != network_sites(network):
+        raise ValueError("the travel matrix's sites are not the network's sites")
+    _CACHE[_cache_key(network)] = matrix
+    _CACHE.move_to_end(_cache_key(network))
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
 def travel_matrix(network: Network) -> TravelMatrix:
     """The network's travel matrix, computed once per network content and reused.
 
     The cache key is the sites, the ``[roads]`` parameters and the road graph's identity,
     so the app, the nightly job and siting studies can call this freely.
     """
-    key = (
-        network_sites(network),
-        network.params.roads.circuity,
-        network.params.roads.speed_kmh,
-        _Same(network.road_graph) if network.road_graph is not None else None,
-    )
+    key = _cache_key(network)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
