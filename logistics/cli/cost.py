@@ -27,7 +27,7 @@ def cost(
         Path | None,
         typer.Option(
             "--network",
-            help="Take the figures from this network: its [economics]/[emissions] tables, "
+            help="Take the figures from this network: its economics and emissions tables, "
             "and its fleet, sites and production for the typical delivery.",
         ),
     ] = None,

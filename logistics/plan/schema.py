@@ -2,8 +2,8 @@
 
 ``plan.schema.json`` beside this module is the published schema: it is what
 :meth:`Plan.model_json_schema` generates (a test keeps the two equal; regenerate it
-with ``python -m logistics.plan.schema``), and every ``plan.json`` is validated
-against it before it is written.
+with ``python -m logistics.plan.schema``, which also refreshes ``docs/plan.schema.json``),
+and every ``plan.json`` is validated against it before it is written.
 """
 
 from __future__ import annotations
@@ -68,5 +68,8 @@ def write_schema(path: Path) -> None:
     path.write_text(json.dumps(generated_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # regenerate the package's copy and the docs' copy
     write_schema(Path(__file__).with_name(SCHEMA_FILE))
+    docs = Path(__file__).resolve().parents[2] / "docs" / SCHEMA_FILE
+    if docs.parent.is_dir():
+        write_schema(docs)

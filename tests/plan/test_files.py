@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -35,6 +36,8 @@ def plan_dir(tmp_path_factory):
 
 def test_published_schema_is_the_one_the_models_generate():
     assert published_schema() == generated_schema()
+    docs_copy = Path(__file__).resolve().parents[2] / "docs" / "plan.schema.json"
+    assert json.loads(docs_copy.read_text()) == generated_schema()
 
 
 def test_plan_json_matches_the_published_schema(plan_dir):
