@@ -1,0 +1,244 @@
+"""The plan-history tables, as typed SQLAlchemy 2 ORM classes.
+
+``dispatch_runs``
+    One row per run of the job, whatever its outcome: when, status and exit code, the
+    options and parameters, the hash of the inputs, the software version, the solver's
+    statistics, the KPIs and, for a refused plan, its violations.
+``plan_versions``
+    One row per stored plan of a network's date (version 1, 2, …), with the plan's
+    solver statistics, summary, economics, parameters and truck starts as JSON and its
+    main KPIs as columns for SQL.
+``plan_runs`` / ``plan_unserved``
+    The plan's ladle runs and unserved tonnes as rows, in the plan's order.
+``current_plans``
+    Which version is the current plan of a network's date (one row per date).
+
+Times are stored in UTC (``timestamptz`` on PostgreSQL); the loader gives them back in
+the network's timezone. The schema changes only through the Alembic migrations shipped
+in ``logistics/dispatch/migrations``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Dialect,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+#: Constraint names, so that migrations (and SQLite's batch mode) can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored in UTC; read back aware in UTC.
+
+    PostgreSQL keeps it as ``timestamptz``; SQLite, which has no timezone type, as the
+    UTC wall time.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: times are stored with their timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the history tables."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012  (SQLAlchemy reads it as a class attribute)
+        datetime: UTCDateTime(),
+        date: Date(),
+        float: Double(),
+        str: Text(),
+        dict[str, Any]: JSON(),
+        list[dict[str, Any]]: JSON(),
+    }
+
+
+class DispatchRun(Base):
+    """One run of the nightly job, stored or not.
+
+    ``status`` is ``stored``, ``already_planned``, ``input_error``, ``no_plan``,
+    ``violations``, ``locked`` or ``internal_error``; ``exit_code`` is what the command
+    exited with.
+    """
+
+    __tablename__ = "dispatch_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network: Mapped[str]
+    plan_date: Mapped[date]
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(32))
+    exit_code: Mapped[int]
+    message: Mapped[str] = mapped_column(default="")
+    input_hash: Mapped[str | None] = mapped_column(String(64))
+    software_version: Mapped[str] = mapped_column(String(40))
+    solver: Mapped[str] = mapped_column(String(20))
+    time_limit_s: Mapped[float]
+    forced: Mapped[bool]
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    network_folder: Mapped[str]
+    orders_file: Mapped[str | None]
+    out_dir: Mapped[str | None]
+    parameters: Mapped[dict[str, Any] | None]
+    solver_stats: Mapped[dict[str, Any] | None]
+    kpis: Mapped[dict[str, Any] | None]
+    violations: Mapped[list[dict[str, Any]] | None]
+    plan_version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
+
+    plan_version: Mapped[PlanVersion | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_dispatch_runs_network_plan_date", "network", "plan_date"),
+        Index("ix_dispatch_runs_started_at", "started_at"),
+    )
+
+
+class PlanVersion(Base):
+    """One stored plan of a network's date; ``version`` counts from 1 per date."""
+
+    __tablename__ = "plan_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network: Mapped[str]
+    plan_date: Mapped[date]
+    version: Mapped[int]
+    created_at: Mapped[datetime]
+    input_hash: Mapped[str] = mapped_column(String(64))
+    software_version: Mapped[str] = mapped_column(String(40))
+    schema_version: Mapped[int]
+    timezone: Mapped[str] = mapped_column(String(64))
+    travel_model: Mapped[str] = mapped_column(String(64))
+    solver_name: Mapped[str] = mapped_column(String(20))
+    tonnes_ordered: Mapped[float]
+    tonnes_delivered: Mapped[float]
+    tonnes_unserved: Mapped[float]
+    ladle_runs: Mapped[int]
+    trucks_used: Mapped[int]
+    truck_km: Mapped[float]
+    route_cost_cny: Mapped[float]
+    saving_cny: Mapped[float | None]
+    co2_avoided_kg: Mapped[float | None]
+    solver: Mapped[dict[str, Any]]
+    summary: Mapped[dict[str, Any]]
+    economics: Mapped[dict[str, Any] | None]
+    parameters: Mapped[dict[str, Any]]
+    truck_starts: Mapped[list[dict[str, Any]]]
+
+    runs: Mapped[list[PlanRunRow]] = relationship(
+        order_by="PlanRunRow.position", cascade="all, delete-orphan", back_populates="plan"
+    )
+    unserved: Mapped[list[PlanUnservedRow]] = relationship(
+        order_by="PlanUnservedRow.position", cascade="all, delete-orphan", back_populates="plan"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("network", "plan_date", "version", name="uq_plan_versions_date_version"),
+    )
+
+
+class PlanRunRow(Base):
+    """One ladle run of a stored plan (the columns of ``runs.csv``)."""
+
+    __tablename__ = "plan_runs"
+
+    plan_version_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str]
+    truck_id: Mapped[str]
+    trip: Mapped[int]
+    order_id: Mapped[str]
+    smelter_id: Mapped[str]
+    caster_id: Mapped[str]
+    alloy: Mapped[str]
+    tonnes: Mapped[float]
+    fill_start: Mapped[datetime]
+    fill_end: Mapped[datetime]
+    depart: Mapped[datetime]
+    arrive: Mapped[datetime]
+    pour_start: Mapped[datetime]
+    pour_end: Mapped[datetime]
+    tap_c: Mapped[float]
+    arrival_c: Mapped[float]
+    road_km: Mapped[float]
+
+    plan: Mapped[PlanVersion] = relationship(back_populates="runs")
+
+    __table_args__ = (
+        UniqueConstraint("plan_version_id", "run_id", name="uq_plan_runs_version_run"),
+        Index("ix_plan_runs_truck_id", "truck_id"),
+        Index("ix_plan_runs_order_id", "order_id"),
+    )
+
+
+class PlanUnservedRow(Base):
+    """Tonnes of an order a stored plan does not deliver liquid (``unserved.csv``)."""
+
+    __tablename__ = "plan_unserved"
+
+    plan_version_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[str]
+    caster_id: Mapped[str]
+    alloy: Mapped[str]
+    tonnes: Mapped[float]
+    reason: Mapped[str] = mapped_column(String(32))
+
+    plan: Mapped[PlanVersion] = relationship(back_populates="unserved")
+
+
+class CurrentPlan(Base):
+    """The current version of a network's date."""
+
+    __tablename__ = "current_plans"
+
+    network: Mapped[str] = mapped_column(primary_key=True)
+    plan_date: Mapped[date] = mapped_column(primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"))
+    updated_at: Mapped[datetime]
+
+    plan_version: Mapped[PlanVersion] = relationship()
+
+
+#: Every table of the schema, for the migrations' comparison.
+metadata = Base.metadata

@@ -1,0 +1,305 @@
+"""Writing the history: a run of the job, and a plan as a new current version.
+
+:func:`store_plan` writes a plan in one transaction: the version row, its runs and
+unserved rows, the pointer that makes it current and the run that stored it are all
+committed, or none of them is. :func:`record_run` writes the row of a run that stored
+nothing (bad input, no plan, violations, locked, already planned).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from logistics.dispatch.database import read_session, unavailable, write_session
+from logistics.dispatch.lock import host_name
+from logistics.dispatch.models import (
+    CurrentPlan,
+    DispatchRun,
+    PlanRunRow,
+    PlanUnservedRow,
+    PlanVersion,
+)
+from logistics.plan.model import Plan
+
+log = logging.getLogger(__name__)
+
+#: Runs written before the ``rows`` pause point (the rest follow in the same transaction).
+FIRST_ROWS = 1
+
+
+def now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def software_version() -> str:
+    """``logistics.__version__``."""
+    import logistics
+
+    return str(logistics.__version__)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What a run of the job records about itself (one ``dispatch_runs`` row).
+
+    Attributes are those of :class:`~logistics.dispatch.models.DispatchRun`; times are
+    aware, tonnes in t, money in CNY.
+    """
+
+    network: str
+    plan_date: date
+    started_at: datetime
+    solver: str
+    time_limit_s: float
+    forced: bool
+    network_folder: str
+    orders_file: str | None = None
+    out_dir: str | None = None
+    status: str = "running"
+    exit_code: int = 1
+    message: str = ""
+    input_hash: str | None = None
+    parameters: dict[str, Any] | None = None
+    solver_stats: dict[str, Any] | None = None
+    kpis: dict[str, Any] | None = None
+    violations: list[dict[str, Any]] | None = None
+    plan_version_id: int | None = None
+
+    def finished(self, status: str, exit_code: int, message: str = "", **update: Any) -> RunRecord:
+        """This record with its outcome."""
+        return dataclasses.replace(
+            self, status=status, exit_code=exit_code, message=message, **update
+        )
+
+
+def kpis_of(plan: Plan) -> dict[str, Any]:
+    """The plan's KPIs (its summary) with the economics' saving and CO2, as JSON data."""
+    kpis = plan.summary.model_dump(mode="json")
+    if plan.economics is not None:
+        kpis["saving_cny"] = plan.economics.summary.saving_cny
+        kpis["co2_avoided_kg"] = plan.economics.summary.co2_avoided_kg
+    return kpis
+
+
+def _run_row(record: RunRecord) -> DispatchRun:
+    return DispatchRun(
+        network=record.network,
+        plan_date=record.plan_date,
+        started_at=record.started_at,
+        finished_at=now(),
+        status=record.status,
+        exit_code=record.exit_code,
+        message=record.message,
+        input_hash=record.input_hash,
+        software_version=software_version(),
+        solver=record.solver,
+        time_limit_s=record.time_limit_s,
+        forced=record.forced,
+        host=host_name(),
+        pid=os.getpid(),
+        network_folder=record.network_folder,
+        orders_file=record.orders_file,
+        out_dir=record.out_dir,
+        parameters=record.parameters,
+        solver_stats=record.solver_stats,
+        kpis=record.kpis,
+        violations=record.violations,
+        plan_version_id=record.plan_version_id,
+    )
+
+
+def record_run(engine: Engine, record: RunRecord) -> int:
+    """Write one run of the job that stored no plan; its id.
+
+    Raises
+    ------
+    DatabaseUnavailableError
+        The database cannot be reached or refuses the write.
+    """
+    try:
+        with write_session(engine) as session:
+            row = _run_row(record)
+            session.add(row)
+            session.flush()
+            return row.id
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise unavailable(engine, exc, "recording the run") from None
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A stored plan version, as the job needs to know it.
+
+    Attributes
+    ----------
+    id : int
+        Row id in ``plan_versions``.
+    version : int
+        Version number of its date (from 1).
+    input_hash : str
+        Fingerprint of the inputs it was made from.
+    """
+
+    id: int
+    version: int
+    input_hash: str
+
+
+def current_version(engine: Engine, network: str, plan_date: date) -> StoredVersion | None:
+    """The current version of a network's date, if any.
+
+    Raises
+    ------
+    DatabaseUnavailableError
+        The database cannot be reached.
+    """
+    try:
+        with read_session(engine) as session:
+            row = session.execute(
+                select(PlanVersion.id, PlanVersion.version, PlanVersion.input_hash)
+                .join(CurrentPlan, CurrentPlan.plan_version_id == PlanVersion.id)
+                .where(CurrentPlan.network == network, CurrentPlan.plan_date == plan_date)
+            ).first()
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise unavailable(engine, exc, "reading the current plan") from None
+    return None if row is None else StoredVersion(row.id, row.version, row.input_hash)
+
+
+def _version_row(plan: Plan, number: int, input_hash: str) -> PlanVersion:
+    document = plan.model_dump(mode="json")
+    summary = plan.summary
+    economics = plan.economics.summary if plan.economics is not None else None
+    return PlanVersion(
+        network=plan.network,
+        plan_date=plan.plan_date,
+        version=number,
+        created_at=now(),
+        input_hash=input_hash,
+        software_version=software_version(),
+        schema_version=plan.schema_version,
+        timezone=plan.timezone,
+        travel_model=plan.travel_model,
+        solver_name=plan.solver.name,
+        tonnes_ordered=summary.tonnes_ordered,
+        tonnes_delivered=summary.tonnes_delivered,
+        tonnes_unserved=float(sum(summary.tonnes_unserved.values())),
+        ladle_runs=summary.ladle_runs,
+        trucks_used=summary.trucks_used,
+        truck_km=summary.truck_km,
+        route_cost_cny=summary.route_cost_cny,
+        saving_cny=economics.saving_cny if economics else None,
+        co2_avoided_kg=economics.co2_avoided_kg if economics else None,
+        solver=document["solver"],
+        summary=document["summary"],
+        economics=document["economics"],
+        parameters=document["parameters"],
+        truck_starts=document["truck_starts"],
+    )
+
+
+def _nothing() -> None:
+    return None
+
+
+def store_plan(
+    engine: Engine,
+    plan: Plan,
+    record: RunRecord,
+    *,
+    message: Callable[[int], str] = lambda version: f"stored as version {version}",
+    after_first_rows: Callable[[], None] = _nothing,
+    before_commit: Callable[[], None] = _nothing,
+) -> tuple[int, StoredVersion]:
+    """Store ``plan`` as the new current version of its date, in one transaction.
+
+    Parameters
+    ----------
+    engine : Engine
+        The history database.
+    plan : Plan
+        A checked plan.
+    record : RunRecord
+        The run storing it (written with status as given and a link to the version).
+    message : callable
+        The run's message, given the version number.
+    after_first_rows, before_commit : callable
+        Called inside the transaction after the first run rows are written and before
+        the commit (the plan folder is staged there; fault injection waits there).
+
+    Returns
+    -------
+    tuple
+        The run's id and the stored version.
+
+    Raises
+    ------
+    DatabaseUnavailableError
+        The database cannot be reached or refuses the write (nothing is stored).
+    """
+    assert record.input_hash is not None
+    try:
+        with write_session(engine) as session:
+            latest = session.scalar(
+                select(func.max(PlanVersion.version)).where(
+                    PlanVersion.network == plan.network, PlanVersion.plan_date == plan.plan_date
+                )
+            )
+            version = _version_row(plan, (latest or 0) + 1, record.input_hash)
+            session.add(version)
+            session.flush()
+            runs = [
+                PlanRunRow(plan_version_id=version.id, position=i, **run.model_dump())
+                for i, run in enumerate(plan.runs)
+            ]
+            session.add_all(runs[:FIRST_ROWS])
+            session.flush()
+            after_first_rows()
+            session.add_all(runs[FIRST_ROWS:])
+            session.add_all(
+                PlanUnservedRow(plan_version_id=version.id, position=i, **u.model_dump())
+                for i, u in enumerate(plan.unserved)
+            )
+            current = session.get(CurrentPlan, (plan.network, plan.plan_date))
+            if current is None:
+                session.add(
+                    CurrentPlan(
+                        network=plan.network,
+                        plan_date=plan.plan_date,
+                        plan_version_id=version.id,
+                        updated_at=now(),
+                    )
+                )
+            else:
+                current.plan_version_id = version.id
+                current.updated_at = now()
+            run = _run_row(
+                dataclasses.replace(
+                    record, plan_version_id=version.id, message=message(version.version)
+                )
+            )
+            session.add(run)
+            session.flush()
+            stored = StoredVersion(version.id, version.version, version.input_hash)
+            run_id = run.id
+            before_commit()
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise unavailable(engine, exc, "storing the plan") from None
+    log.info(
+        "stored %s %s as version %d (%d runs, %d unserved rows)",
+        plan.network,
+        plan.plan_date.isoformat(),
+        stored.version,
+        len(plan.runs),
+        len(plan.unserved),
+    )
+    return run_id, stored
