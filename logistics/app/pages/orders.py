@@ -1,3 +1,162 @@
+"""Orders page: the day's orders in an editable table, an orders file, an urgent order.
+
+Every edit is validated by the network loader itself (:mod:`logistics.app.orders`), with
+its file/row/column messages; the edited order book is used for planning only when the
+dispatcher says so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
 import streamlit as st
 
-st.title("orders")
+from logistics.app import state, widgets
+from logistics.app.orders import (
+    ORDER_COLUMNS,
+    frame_rows,
+    next_order_id,
+    orders_frame,
+    orders_from_file,
+    validate_orders,
+)
+from logistics.app.uploads import save_upload
+from logistics.errors import InputError
+
+HELP = {
+    "order_id": "Unique id",
+    "caster_id": "Caster (casters.csv)",
+    "alloy": "Alloy, e.g. ADC12",
+    "tonnes": "Tonnes, t",
+    "window_start": "Earliest pour start: HH:MM on the plan date, or YYYY-MM-DD HH:MM",
+    "window_end": "Latest pour start: HH:MM (up to 48:00) or YYYY-MM-DD HH:MM",
+    "placed_at": "When the caster ordered: HH:MM or YYYY-MM-DD HH:MM",
+}
+
+st.title("Orders of the day")
+network = state.network_or_none()
+if network is None:
+    st.warning("The chosen network has problems (see the left side); fix them first.")
+    st.stop()
+base = state.base_network()
+other_days = [o for o in network.orders if o not in network.day_orders]
+
+# The table the editor starts from: the session's order book, until it is replaced.
+identity = (str(state.network_folder()), network.plan_date, state.orders_edited())
+if st.session_state.get("orders_identity") != identity or "orders_base" not in st.session_state:
+    st.session_state["orders_identity"] = identity
+    st.session_state["orders_base"] = orders_frame(network)
+    st.session_state.pop("orders_editor", None)
+
+st.caption(
+    f"{network.name} · {network.plan_date} · times {network.timezone}. Edit cells, add rows at "
+    "the bottom, delete rows with the checkbox; the loader's rules check every change."
+    + (f" {len(other_days)} orders of other days are kept as they are." if other_days else "")
+)
+edited = st.data_editor(
+    st.session_state["orders_base"],
+    num_rows="dynamic",
+    key="orders_editor",
+    hide_index=True,
+    width="stretch",
+    column_config={c: st.column_config.TextColumn(c, help=HELP[c]) for c in ORDER_COLUMNS},
+)
+rows = frame_rows(edited)
+problems = []
+orders = None
+try:
+    orders = validate_orders(network, rows, keep=other_days)
+except InputError as exc:
+    problems = exc.problems
+if problems:
+    widgets.show_problems(problems, "These orders have problems")
+else:
+    st.success(
+        f"{len(rows)} orders of the day, {sum(float(r['tonnes']) for r in rows):,.1f} t: valid."
+    )
+
+left, right = st.columns(2)
+if left.button("Plan with these orders", type="primary", disabled=orders is None, key="orders_use"):
+    state.set_orders(orders)
+    st.session_state["orders_identity"] = (str(state.network_folder()), network.plan_date, True)
+    st.session_state["orders_base"] = edited.reset_index(drop=True)
+    st.session_state.pop("orders_editor", None)
+    st.toast("The Plan and Re-plan pages now use these orders.")
+    st.rerun()
+if right.button(
+    "Back to the folder's orders", disabled=not state.orders_edited(), key="orders_reset"
+):
+    state.set_orders(None)
+    st.rerun()
+
+st.subheader("Urgent order")
+with st.form("urgent_order", clear_on_submit=False):
+    casters = [c.caster_id for c in base.casters]
+    c1, c2, c3 = st.columns(3)
+    order_id = c1.text_input("Order id", value=next_order_id(network), key="urgent_id")
+    caster_id = c2.selectbox(
+        "Caster",
+        casters,
+        key="urgent_caster",
+        format_func=lambda c: f"{c} {base.caster_by_id[c].name}",
+    )
+    alloys = sorted(base.alloys_made | {a for c in base.casters for a in c.alloys})
+    alloy = c3.selectbox("Alloy", alloys, key="urgent_alloy")
+    c4, c5, c6, c7 = st.columns(4)
+    tonnes = c4.number_input(
+        "Tonnes, t", min_value=0.5, max_value=500.0, value=6.0, step=0.5, key="urgent_t"
+    )
+    now = datetime.now(network.tz)
+    placed_default = (
+        now.time().replace(second=0, microsecond=0)
+        if now.date() == network.plan_date
+        else time(10, 0)
+    )
+    start_default = (
+        datetime.combine(network.plan_date, placed_default) + timedelta(hours=5)
+    ).time()
+    window_start = c5.time_input("Window from", value=start_default, key="urgent_from")
+    window_end = c6.time_input(
+        "Window to",
+        value=(datetime.combine(network.plan_date, start_default) + timedelta(hours=2)).time(),
+        key="urgent_to",
+    )
+    placed_at = c7.time_input("Ordered at", value=placed_default, key="urgent_placed")
+    if st.form_submit_button("Add the order to the table"):
+        new_row = {
+            "order_id": order_id.strip(),
+            "caster_id": caster_id,
+            "alloy": alloy,
+            "tonnes": f"{tonnes:g}",
+            "window_start": window_start.strftime("%H:%M"),
+            "window_end": window_end.strftime("%H:%M"),
+            "placed_at": placed_at.strftime("%H:%M"),
+        }
+        frame = edited.reset_index(drop=True)
+        frame.loc[len(frame)] = [new_row[c] for c in ORDER_COLUMNS]
+        st.session_state["orders_base"] = frame
+        st.session_state.pop("orders_editor", None)
+        st.rerun()
+st.caption(
+    "An order must be placed the lead time before its pour "
+    f"({network.params.planning.lead_time_h:g} h here); the planner says so as 'lead_time'."
+)
+
+st.subheader("Orders file")
+upload = st.file_uploader(
+    "Replace the orders with a CSV file (orders.csv columns)", type=["csv"], key="orders_upload"
+)
+if upload is not None:
+    path = save_upload(upload.getvalue(), upload.name)
+    try:
+        loaded = orders_from_file(network, path)
+    except InputError as exc:
+        widgets.show_problems(exc.problems, f"{upload.name} has problems")
+    else:
+        day = [
+            o for o in loaded if o.window_start.astimezone(network.tz).date() == network.plan_date
+        ]
+        st.success(f"{upload.name}: {len(loaded)} orders, {len(day)} on {network.plan_date}.")
+        if st.button("Plan with the file's orders", key="orders_file_use"):
+            state.set_orders(loaded)
+            st.rerun()
