@@ -15,6 +15,8 @@ The library in five lines::
 See ``README.md`` and ``docs/`` for the input format, the outputs and the models.
 """
 
+from importlib import metadata as _metadata
+
 from logistics.check import CheckReport, Violation, check, check_folder
 from logistics.economics.plan_economics import plan_economics
 from logistics.errors import InputError, InputProblem, PlanningError
@@ -28,7 +30,10 @@ from logistics.plan.model import Plan, Run, Summary, Unserved
 from logistics.planning.progress import ProgressEvent
 from logistics.planning.stats import SolverStats
 
-__version__ = "0.2.0"
+try:
+    __version__ = _metadata.version("molten-logistics")
+except _metadata.PackageNotFoundError:  # a source checkout that is not installed
+    __version__ = "0.0.0+unknown"
 
 __all__ = [
     "CheckReport",
