@@ -1,6 +1,9 @@
 """The optimiser: route the assigned jobs with OR-Tools and cut the routes into trips.
 
-A day of more than ``target_jobs`` jobs is split into smelter clusters
+A day routed in one model is searched by a portfolio of differently configured searches,
+one per worker (:mod:`logistics.planning.portfolio`), and the routes that come out best
+once re-timed (the caller's ``judge``) are kept. A day of more than ``target_jobs`` jobs
+is split into smelter clusters
 (:mod:`logistics.planning.decompose`), each routed as its own model. The parts run on a
 :class:`concurrent.futures.Executor` — a process pool on one machine, or a Dask
 client's executor — so any executor that can pickle plain data will do. The routes
@@ -13,13 +16,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 
 from logistics.planning.assign import Assignment
 from logistics.planning.decompose import TARGET_JOBS, bins_for_workers, partition_day
 from logistics.planning.ladle_model import build_problem
+from logistics.planning.portfolio import members_for, run_portfolio
 from logistics.planning.routing import RoutingProblem, RoutingResult, solve_routing
 from logistics.planning.schedule import ScheduleContext, TruckState
 from logistics.planning.trips import TruckRoute, cut_routes, initial_routes
@@ -110,6 +115,9 @@ def optimize(
     executor: Executor | None = None,
     target_jobs: int = TARGET_JOBS,
     solution_limit: int | None = None,
+    judge: Callable[[list[TruckRoute]], float] | None = None,
+    portfolio: Sequence[str] | None = None,
+    seed: int = 0,
 ) -> tuple[list[TruckRoute], RoutingResult, int]:
     """Route the assigned jobs with OR-Tools and cut the routes into trips.
 
@@ -136,6 +144,14 @@ def optimize(
         Most jobs routed in one model; a larger day is split.
     solution_limit : int, optional
         Deterministic search: stop after this many solutions (a day routed in one model).
+    judge : callable, optional
+        Value of a set of routes once re-timed (lower is better), to choose among the
+        portfolio's results; without it the routing objective decides.
+    portfolio : sequence of str, optional
+        Search members for a day routed in one model (default
+        :data:`logistics.planning.portfolio.DEFAULT_PORTFOLIO`), at most ``workers``.
+    seed : int
+        Engine seed (members whose engine uses one).
 
     Returns
     -------
@@ -158,17 +174,37 @@ def optimize(
     remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
     results: list[RoutingResult] = []
     if len(built) == 1:
-        problem, _, _, initial = built[0]
-        results = [
-            solve_routing(
-                problem,
-                time_limit_s=remaining,
-                on_solution=on_solution,
-                initial_routes=initial,
-                solution_limit=solution_limit,
+        problem, truck_ids, pair_assignments, initial = built[0]
+        members = members_for(portfolio, workers)
+        found = run_portfolio(
+            problem,
+            initial,
+            members,
+            time_limit_s=remaining,
+            executor=executor,
+            solution_limit=solution_limit,
+            seed=seed,
+            on_solution=on_solution,
+        )
+        candidates = [cut_routes(problem, r, truck_ids, pair_assignments) for r in found]
+        if judge is not None and len(found) > 1:
+            values = [judge(c) for c in candidates]
+        else:
+            values = [r.objective if r.objective is not None else float("inf") for r in found]
+        best = min(range(len(found)), key=lambda k: (values[k], k))
+        log.info(
+            "portfolio: %s",
+            ", ".join(f"{m.name} {v:,.0f}" for m, v in zip(members, values, strict=True)),
+        )
+        result = found[best]
+        if len(found) > 1:
+            result = replace(
+                result,
+                status=f"{result.status} [{members[best].name}]",
+                solutions=sum(r.solutions for r in found),
             )
-        ]
-    elif built:
+        return candidates[best], result, 1
+    if built:
         sizes = [len(b[2]) for b in built]
         order = bins_for_workers(sizes, workers if executor is None else max(workers, 2))
         bins = [[(built[i][0], built[i][3], sizes[i]) for i in b] for b in order]
