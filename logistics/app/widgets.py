@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +12,11 @@ import streamlit as st
 
 from logistics.app import state
 from logistics.app.config import bundled_networks
+from logistics.app.orders import next_order_id
 from logistics.app.uploads import extract_network_zip
 from logistics.app.worker import TaskResult
 from logistics.errors import InputError, InputProblem
+from logistics.network.model import Network
 from logistics.plan.model import Plan
 from logistics.planning.progress import ProgressEvent
 
@@ -231,3 +234,50 @@ def _upload_root(network_dir: Path) -> Path:
         if parent.name.startswith("molten-upload-"):
             return parent
     return network_dir
+
+
+def urgent_order_form(network: Network, key: str, submit_label: str) -> dict[str, str] | None:
+    """A form for an urgent order; its ``orders.csv`` row (text cells) when submitted.
+
+    The default window starts 5 h after the order is placed (the lead time is 4 h by
+    default) and lasts 2 h; the order is placed now (network time) on the plan day, or at
+    10:00 on another day.
+    """
+    with st.form(f"{key}_order"):
+        casters = [c.caster_id for c in network.casters]
+        c1, c2, c3 = st.columns(3)
+        order_id = c1.text_input("Order id", value=next_order_id(network), key=f"{key}_id")
+        caster_id = c2.selectbox(
+            "Caster",
+            casters,
+            key=f"{key}_caster",
+            format_func=lambda c: f"{c} {network.caster_by_id[c].name}",
+        )
+        alloys = sorted(network.alloys_made | {a for c in network.casters for a in c.alloys})
+        alloy = c3.selectbox("Alloy", alloys, key=f"{key}_alloy")
+        c4, c5, c6, c7 = st.columns(4)
+        tonnes = c4.number_input(
+            "Tonnes, t", min_value=0.5, max_value=500.0, value=6.0, step=0.5, key=f"{key}_t"
+        )
+        now = datetime.now(network.tz)
+        placed = (
+            now.time().replace(second=0, microsecond=0)
+            if now.date() == network.plan_date
+            else time(10, 0)
+        )
+        start = (datetime.combine(network.plan_date, placed) + timedelta(hours=5)).time()
+        end = (datetime.combine(network.plan_date, start) + timedelta(hours=2)).time()
+        window_start = c5.time_input("Window from", value=start, key=f"{key}_from")
+        window_end = c6.time_input("Window to", value=end, key=f"{key}_to")
+        placed_at = c7.time_input("Ordered at", value=placed, key=f"{key}_placed")
+        if not st.form_submit_button(submit_label):
+            return None
+    return {
+        "order_id": order_id.strip(),
+        "caster_id": caster_id,
+        "alloy": alloy,
+        "tonnes": f"{tonnes:g}",
+        "window_start": window_start.strftime("%H:%M"),
+        "window_end": window_end.strftime("%H:%M"),
+        "placed_at": placed_at.strftime("%H:%M"),
+    }

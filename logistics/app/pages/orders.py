@@ -7,15 +7,12 @@ dispatcher says so.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 import streamlit as st
 
 from logistics.app import state, widgets
 from logistics.app.orders import (
     ORDER_COLUMNS,
     frame_rows,
-    next_order_id,
     orders_frame,
     orders_from_file,
     validate_orders,
@@ -90,53 +87,13 @@ if right.button(
     st.rerun()
 
 st.subheader("Urgent order")
-with st.form("urgent_order", clear_on_submit=False):
-    casters = [c.caster_id for c in base.casters]
-    c1, c2, c3 = st.columns(3)
-    order_id = c1.text_input("Order id", value=next_order_id(network), key="urgent_id")
-    caster_id = c2.selectbox(
-        "Caster",
-        casters,
-        key="urgent_caster",
-        format_func=lambda c: f"{c} {base.caster_by_id[c].name}",
-    )
-    alloys = sorted(base.alloys_made | {a for c in base.casters for a in c.alloys})
-    alloy = c3.selectbox("Alloy", alloys, key="urgent_alloy")
-    c4, c5, c6, c7 = st.columns(4)
-    tonnes = c4.number_input(
-        "Tonnes, t", min_value=0.5, max_value=500.0, value=6.0, step=0.5, key="urgent_t"
-    )
-    now = datetime.now(network.tz)
-    placed_default = (
-        now.time().replace(second=0, microsecond=0)
-        if now.date() == network.plan_date
-        else time(10, 0)
-    )
-    start_default = (
-        datetime.combine(network.plan_date, placed_default) + timedelta(hours=5)
-    ).time()
-    window_start = c5.time_input("Window from", value=start_default, key="urgent_from")
-    window_end = c6.time_input(
-        "Window to",
-        value=(datetime.combine(network.plan_date, start_default) + timedelta(hours=2)).time(),
-        key="urgent_to",
-    )
-    placed_at = c7.time_input("Ordered at", value=placed_default, key="urgent_placed")
-    if st.form_submit_button("Add the order to the table"):
-        new_row = {
-            "order_id": order_id.strip(),
-            "caster_id": caster_id,
-            "alloy": alloy,
-            "tonnes": f"{tonnes:g}",
-            "window_start": window_start.strftime("%H:%M"),
-            "window_end": window_end.strftime("%H:%M"),
-            "placed_at": placed_at.strftime("%H:%M"),
-        }
-        frame = edited.reset_index(drop=True)
-        frame.loc[len(frame)] = [new_row[c] for c in ORDER_COLUMNS]
-        st.session_state["orders_base"] = frame
-        st.session_state.pop("orders_editor", None)
-        st.rerun()
+new_row = widgets.urgent_order_form(network, "urgent", "Add the order to the table")
+if new_row is not None:
+    frame = edited.reset_index(drop=True)
+    frame.loc[len(frame)] = [new_row[c] for c in ORDER_COLUMNS]
+    st.session_state["orders_base"] = frame
+    st.session_state.pop("orders_editor", None)
+    st.rerun()
 st.caption(
     "An order must be placed the lead time before its pour "
     f"({network.params.planning.lead_time_h:g} h here); the planner says so as 'lead_time'."

@@ -1,3 +1,154 @@
+"""Re-plan page: a caster calls at 10:00 for metal at 15:00.
+
+Choose ``now``, add or change orders, take trucks out; preview what a re-plan changes
+(the runs already filled or on the road stay exactly as they are) and apply it only
+when accepted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
 import streamlit as st
 
-st.title("replan")
+from logistics.app import state, widgets
+from logistics.app.orders import ORDER_COLUMNS, orders_frame, validate_orders
+from logistics.app.replan_view import diff_frame, order_changes
+from logistics.app.tables import unserved_frame, violations_frame
+from logistics.charts import truck_gantt
+from logistics.errors import InputError
+from logistics.replan import TruckChanges, replan
+
+st.title("Re-plan the rest of the day")
+view = state.current_plan()
+network = state.network_or_none()
+if view is None or network is None:
+    st.info("Plan the day first on the **Plan** page; then come back to re-plan it.")
+    st.stop()
+plan = view.outcome.plan
+planned = view.network
+if network.name != planned.name or network.plan_date != planned.plan_date:
+    st.warning(f"The current plan is for {planned.name} on {planned.plan_date}; choose it again.")
+    st.stop()
+tz = planned.tz
+
+c1, c2, c3, c4 = st.columns(4)
+clock_now = datetime.now(tz)
+default_now = (
+    clock_now.time().replace(second=0, microsecond=0)
+    if clock_now.date() == planned.plan_date
+    else time(10, 0)
+)
+now_time = c1.time_input("Now", value=default_now, key="replan_now", step=300)
+now = datetime.combine(planned.plan_date, now_time, tzinfo=tz)
+out = c2.multiselect("Trucks out of service", [t.truck_id for t in planned.fleet], key="replan_out")
+solver = c3.selectbox("Solver", ["ortools", "greedy"], key="replan_solver")
+limit = c4.number_input("Time limit, s", 1, 600, 20, 5, key="replan_limit")
+
+new_orders, changed_orders = order_changes(planned, network)
+st.subheader("Orders since the plan")
+if new_orders or changed_orders:
+    frame = orders_frame(network, [*new_orders, *changed_orders])
+    frame.insert(0, "change", ["new"] * len(new_orders) + ["changed"] * len(changed_orders))
+    st.dataframe(frame, hide_index=True, key="replan_orders")
+else:
+    st.caption("No order added or changed yet: add an urgent one here or edit on **Orders**.")
+row = widgets.urgent_order_form(network, "replan_urgent", "Add the urgent order")
+if row is not None:
+    rows = [
+        dict(zip(ORDER_COLUMNS, r, strict=True))
+        for r in orders_frame(network).itertuples(index=False)
+    ]
+    other_days = [o for o in network.orders if o not in network.day_orders]
+    try:
+        orders = validate_orders(network, [*rows, row], keep=other_days)
+    except InputError as exc:
+        widgets.show_problems(exc.problems, "The urgent order has problems")
+    else:
+        state.set_orders(orders)
+        st.rerun()
+
+if st.button("Preview the re-plan", type="primary", key="replan_button"):
+    st.session_state.pop("replan_preview", None)
+    task = state.workers().start(
+        replan,
+        f"re-plan at {now:%H:%M}",
+        network=planned,
+        plan=plan,
+        now=now,
+        new_orders=new_orders,
+        changed_orders=changed_orders,
+        truck_changes=TruckChanges(remove=tuple(out)),
+        solver=solver,
+        time_limit_s=float(limit),
+    )
+    state.set_task("replan", task)
+    st.session_state["replan_now_used"] = now
+
+result = widgets.run_pending("replan", "Re-planning")
+if result is not None and result.ok:
+    if result.value.outcome.ok:
+        st.session_state["replan_preview"] = result.value
+    else:
+        st.error(
+            f"The independent checker found {len(result.value.outcome.report.violations)} "
+            "violations in the re-plan; it cannot be applied."
+        )
+        st.dataframe(violations_frame(result.value.outcome.report.violations), hide_index=True)
+
+preview = st.session_state.get("replan_preview")
+if preview is None:
+    st.stop()
+diff = preview.diff
+new_plan = preview.outcome.plan
+used_now = st.session_state.get("replan_now_used", now)
+facts = {r.run_id for r in preview.facts}
+st.subheader(f"Preview: re-plan at {used_now.astimezone(tz):%H:%M}")
+cols = st.columns(6)
+cols[0].metric("Kept", f"{len(diff.kept)} runs", help=f"{len(facts)} of them under way")
+cols[1].metric("Moved", f"{len(diff.moved)} runs")
+cols[2].metric("New", f"{len(diff.new)} runs")
+cols[3].metric("Dropped", f"{len(diff.dropped)} runs")
+cols[4].metric("Δ delivered", f"{diff.tonnes_delivered_delta:+,.1f} t")
+cols[5].metric("Δ route cost", f"{diff.route_cost_delta_cny:+,.0f} CNY", delta_color="inverse")
+widgets.kpi_cards(new_plan, plan)
+changes = {r.run_id: "new" for r in diff.new} | {b.run_id: "moved" for _, b in diff.moved}
+st.plotly_chart(
+    truck_gantt(
+        preview.network or planned,
+        new_plan.runs,
+        truck_starts=new_plan.truck_starts,
+        now=used_now,
+        frozen=facts,
+        changes=changes,
+        ghosts=[a for a, _ in diff.moved] + list(diff.dropped),
+        title="After the re-plan",
+    ),
+    key="replan_gantt",
+    width="stretch",
+)
+st.caption(
+    "Orange: under way (kept as it is) · green outline: new run · pink outline: moved run · "
+    "grey shadow: where a moved or dropped run was before."
+)
+st.dataframe(
+    diff_frame(diff, preview.network or planned, facts, used_now), hide_index=True, key="diff_table"
+)
+if diff.newly_unserved:
+    st.warning("Newly unserved:")
+    st.dataframe(unserved_frame(diff.newly_unserved), hide_index=True, key="newly_unserved")
+
+a, b = st.columns(2)
+if a.button("Accept the re-plan", type="primary", key="replan_accept"):
+    state.show_plan(
+        state.PlanView(
+            preview.outcome,
+            preview.network or planned,
+            f"re-plan at {used_now.astimezone(tz):%H:%M}",
+        )
+    )
+    st.session_state.pop("replan_preview", None)
+    st.success("Applied: the Plan page shows the re-planned day.")
+if b.button("Discard", key="replan_discard"):
+    st.session_state.pop("replan_preview", None)
+    st.rerun()

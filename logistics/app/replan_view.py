@@ -1,0 +1,89 @@
+"""What a re-plan changes, as tables for the Re-plan page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from logistics.app.exports import clock
+from logistics.network.model import Network, Order
+from logistics.plan.model import Run
+from logistics.replan import PlanDiff
+
+
+def order_changes(before: Network, after: Network) -> tuple[list[Order], list[Order]]:
+    """Orders of ``after`` that ``before`` lacks, and those that differ (by id)."""
+    old = before.order_by_id
+    new = [o for o in after.orders if o.order_id not in old]
+    changed = [o for o in after.orders if o.order_id in old and old[o.order_id] != o]
+    return new, changed
+
+
+def _kept(run: Run, facts: set[str], now: datetime | None) -> str:
+    if run.run_id not in facts:
+        return "kept"
+    if now is not None and run.pour_end <= now:
+        return "kept (poured)"
+    return "kept (under way)"
+
+
+def _when(run: Run, network: Network) -> str:
+    fill, pour = clock(run.fill_start, network), clock(run.pour_start, network)
+    return f"{run.truck_id} trip {run.trip} · fill {fill} · pour {pour}"
+
+
+def diff_frame(
+    diff: PlanDiff, network: Network, facts: set[str], now: datetime | None = None
+) -> pd.DataFrame:
+    """One row per run the re-plan keeps, moves, adds or drops.
+
+    Kept runs that are facts read ``kept (poured)`` when poured by ``now``, else
+    ``kept (under way)``.
+    """
+    rows = []
+    for old, new in diff.moved:
+        rows.append(
+            {
+                "change": "moved",
+                "run": new.run_id,
+                "order": new.order_id,
+                "t": new.tonnes,
+                "before": _when(old, network),
+                "after": _when(new, network),
+            }
+        )
+    for r in diff.new:
+        rows.append(
+            {
+                "change": "new",
+                "run": r.run_id,
+                "order": r.order_id,
+                "t": r.tonnes,
+                "before": "",
+                "after": _when(r, network),
+            }
+        )
+    for r in diff.dropped:
+        rows.append(
+            {
+                "change": "dropped",
+                "run": r.run_id,
+                "order": r.order_id,
+                "t": r.tonnes,
+                "before": _when(r, network),
+                "after": "",
+            }
+        )
+    for r in diff.kept:
+        rows.append(
+            {
+                "change": "kept (under way)" if r.run_id in facts else "kept",
+                "run": r.run_id,
+                "order": r.order_id,
+                "t": r.tonnes,
+                "before": _when(r, network),
+                "after": _when(r, network),
+            }
+        )
+    return pd.DataFrame(rows, columns=["change", "run", "order", "t", "before", "after"])
