@@ -8,11 +8,13 @@ The script is deterministic (fixed seeds, fixed formatting): running it twice wr
 the same bytes. Sites sit at real town centres and industrial parks (coordinates to
 three decimals, WGS84); every company name is invented. Orders, fleet and production
 are sized so that most of a day's orders can be served, plus a handful of orders that
-are deliberately unservable so that every unserved reason of spec §3.6 appears in a
+are deliberately unservable so that every unserved reason appears in a
 demo (see ``sample_networks/README.md``). The script checks these properties with
 assertions and prints a short summary per region.
 
-Only the standard library, numpy and geopy are used; no network access.
+Besides the standard library, numpy and geopy, the script uses the fleet rule of the
+``molten generate`` generator (``logistics.network.synthetic``: truck classes and costs by
+payload), so sample and generated fleets follow one rule. No network access.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pathlib import Path
 import numpy as np
 from geopy.distance import geodesic
 
+from logistics.network.synthetic import MIXED_FLEET, TruckClass, draw_truck
+
 HERE = Path(__file__).resolve().parent
 PLAN_DATE = date(2026, 11, 23)
 UTC_OFFSET = "+08:00"
@@ -41,12 +45,16 @@ PRODUCTION_HEADROOM = 1.3
 FLEET_UTILISATION_TARGET = 0.60
 #: Normal orders must be reachable with this share of the thermal hold limit to spare.
 REACH_SAFETY = 0.80
+#: An ordinary order counts as lidded-only when its drive plus this wait (a second stop,
+#: a queue at the caster, a fill waiting for the second ladle) is longer than the older
+#: ladles' hold limit at the hottest tap, hours.
+LIDDED_ONLY_WAIT_H = 1.0
 #: Normal orders must cost at most this much transport per tonne on a dedicated trip.
 MAX_NORMAL_TRANSPORT_CNY_T = 400.0
 #: Ingot route, CNY per tonne (seed-facts cost table): the ``cost`` order must exceed it.
 INGOT_ROUTE_CNY_T = 930.0
 
-#: Unserved reasons of spec §3.6 and the order-id tag that illustrates each one.
+#: Unserved reasons and the order-id tag that illustrates each one.
 REASON_TAGS = {
     "LT": "lead_time",
     "TR": "thermal_reach",
@@ -134,9 +142,8 @@ class Region:
     margin_c: float
     truck_cost_per_km: float
     truck_cost_per_h: float
-    ladle_t: float
-    tau_mix: tuple[tuple[float, float], ...]  # (tau_h, share)
-    three_ladle_share: float
+    ladle_t: float  # orders are sized in whole ladles of this many tonnes
+    fleet: tuple[TruckClass, ...]  # the mixed fleet's truck classes and their shares
     smelters: tuple[SmelterSpec, ...]
     casters: tuple[CasterSpec, ...]
     specials: tuple[SpecialOrder, ...]
@@ -185,7 +192,7 @@ def num(value: float, digits: int = 2) -> str:
 
 
 def road_km(region: Region, a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Road km between two sites: geodesic km × circuity (spec §2)."""
+    """Road km between two sites: geodesic km × circuity."""
     return geodesic(a, b).km * region.circuity
 
 
@@ -224,7 +231,7 @@ PRD_TOML = """\
 # Pearl River Delta: Guangdong's recycled-aluminium and die-casting cluster (Foshan,
 # Zhaoqing, Qingyuan, Jiangmen, Guangzhou, Dongguan, Zhongshan, Shenzhen, Huizhou).
 # Real town centres, invented company names; written by sample_networks/build_samples.py.
-# Parameters are the spec defaults, written out in full.
+# Parameters are the built-in defaults, written out in full.
 name = "pearl_river_delta"
 timezone = "Asia/Shanghai"
 plan_date = "2026-11-23"
@@ -379,7 +386,7 @@ PRD_CASTERS = (
                "00:00", "24:00", (S, A), 40),
     CasterSpec(47, "Doumen Marine Hardware Castings (Zhuhai Doumen)", 22.210, 113.295,
                "07:00", "21:00", (A,), 14),
-    CasterSpec(48, "Maonan Southern Die Casting (Maoming Maonan)", 21.663, 110.925,
+    CasterSpec(48, "Liangqing EV Parts Die Casting (Nanning Liangqing)", 22.760, 108.400,
                "06:00", "22:00", (A,), 0, 690),
     CasterSpec(49, "Enping Acoustic Castings (Jiangmen Enping)", 22.183, 112.305,
                "07:00", "21:00", (A,), 0, 680),
@@ -389,7 +396,7 @@ PRD_SPECIALS = (
     # lead_time: urgent calls placed the same morning, less than 4 h before window end
     SpecialOrder("LT", 1, A, 9, ("10:00", "12:00"), "D 09:15"),
     SpecialOrder("LT", 10, A, 12, ("15:00", "17:00"), "D 13:40"),
-    # thermal_reach: Maoming is ~240 km (geodesic) from the nearest ADC12 smelter
+    # thermal_reach: Nanning is ~470 km (geodesic) from the nearest ADC12 smelter
     SpecialOrder("TR", 48, A, 12, ("09:00", "13:00"), "D-1 15:00"),
     SpecialOrder("TR", 48, A, 9, ("14:00", "18:00"), "D-1 15:05"),
     # no_source: alloys no smelter in the region makes
@@ -421,7 +428,7 @@ PRD_CANDIDATES = (
     Candidate("Guangzhou Nansha (Huangge auto park)", 22.810, 113.520, 320, 12,
               ("ADC12", "AlSi10MnMg", "ZL114A")),
     Candidate("Guangzhou Zengcheng (Xintang)", 23.140, 113.620, 260, 8, ("ADC12", "ZL114A")),
-    Candidate("Maoming Maonan Industrial Park", 21.670, 110.930, 90, 5, ("ADC12",)),
+    Candidate("Nanning Liangqing Industrial Park", 22.765, 108.405, 90, 5, ("ADC12",)),
 )
 # fmt: on
 
@@ -437,8 +444,7 @@ PRD = Region(
     truck_cost_per_km=8.0,
     truck_cost_per_h=150.0,
     ladle_t=3.0,
-    tau_mix=((30.0, 1.0),),
-    three_ladle_share=0.25,
+    fleet=MIXED_FLEET,
     smelters=PRD_SMELTERS,
     casters=PRD_CASTERS,
     specials=PRD_SPECIALS,
@@ -453,7 +459,7 @@ YRD_TOML = """\
 # Yangtze River Delta: southern Jiangsu, Shanghai and northern Zhejiang (Suzhou, Wuxi,
 # Changzhou, Nantong, Shanghai, Jiaxing, Huzhou, Hangzhou, Shaoxing, Ningbo, Taizhou).
 # Real town centres, invented company names; written by sample_networks/build_samples.py.
-# Parameters differ from the spec defaults on purpose (see sample_networks/README.md):
+# Parameters differ from the built-in defaults on purpose (see sample_networks/README.md):
 # denser expressways (circuity 1.25, 45 km/h), a colder late-November day (14 °C), a
 # larger arrival margin (8 °C), dearer trucks and a slightly dearer alloy.
 name = "yangtze_river_delta"
@@ -597,7 +603,7 @@ YRD_CASTERS = (
                "06:00", "22:00", (A,), 16),
     CasterSpec(44, "Liushi Electrical Castings (Wenzhou Yueqing)", 28.120, 120.960,
                "06:00", "22:00", (A, A3), 22),
-    CasterSpec(45, "Hefei EV Motor Housings (Hefei Economic Development Zone)", 31.780, 117.210,
+    CasterSpec(45, "Zhuankou EV Motor Housings (Wuhan Economic Development Zone)", 30.500, 114.160,
                "00:00", "24:00", (A3,), 0, 700),
     CasterSpec(46, "Jiyang Hardware Castings (Shaoxing Zhuji)", 29.715, 120.245,
                "07:00", "21:00", (A,), 0, 680),
@@ -634,9 +640,17 @@ YRD_CANDIDATES = (
     Candidate("Shaoxing Shangyu Economic Development Zone", 30.040, 120.870, 130, 8,
               ("ADC12",)),
     Candidate("Ningbo Beilun (Xiaogang)", 29.900, 121.840, 170, 8, ("ADC12", "A380")),
-    Candidate("Hefei Economic Development Zone", 31.780, 117.210, 150, 6, ("A380", "ADC12")),
+    Candidate("Wuhan Economic Development Zone (Zhuankou)", 30.495, 114.165, 150, 6,
+              ("A380", "ADC12")),
 )
 # fmt: on
+
+#: The YRD fleet carries mostly 4 t ladles, as its casters order in 4 t ladles.
+YRD_FLEET = (
+    TruckClass("older truck, two open 4 t ladles", 2, 4.0, (25.0, 27.5, 30.0), 0.35),
+    TruckClass("newer truck, two lidded 4 t ladles", 2, 4.0, (45.0, 50.0, 55.0, 60.0), 0.45),
+    TruckClass("newer truck, three lidded 3 t ladles", 3, 3.0, (55.0, 60.0, 65.0, 70.0), 0.20),
+)
 
 YRD = Region(
     demand_scale=1.15,
@@ -651,8 +665,7 @@ YRD = Region(
     truck_cost_per_km=8.5,
     truck_cost_per_h=160.0,
     ladle_t=4.0,
-    tau_mix=((30.0, 0.5), (45.0, 0.5)),
-    three_ladle_share=0.2,
+    fleet=YRD_FLEET,
     smelters=YRD_SMELTERS,
     casters=YRD_CASTERS,
     specials=YRD_SPECIALS,
@@ -696,6 +709,8 @@ class Builder:
             c.num: int(self.rng.choice([10, 12, 12, 15, 15, 15, 18, 20, 25]))
             for c in region.casters
         }
+        #: the planner cuts orders into ladle jobs of the fleet's smallest ladle
+        self.job_t = min(c.ladle_t for c in region.fleet)
         self.orders: list[OrderRow] = []
         self.trucks: list[list[str]] = []
         self.production: list[list[str]] = []
@@ -884,7 +899,7 @@ class Builder:
         carry the fleet's average number of ladles.
         """
         r = self.region
-        avg_ladles = 2 + r.three_ladle_share
+        avg_ladles = sum(c.ladles * c.share for c in r.fleet) / sum(c.share for c in r.fleet)
         src = self.served_from()
         per_smelter: dict[int, float] = defaultdict(float)
         for order in self.orders:
@@ -893,7 +908,7 @@ class Builder:
             smelter, km = src[order.order_id]
             if order.reason == "thermal_reach":
                 continue
-            ladles = math.ceil(order.tonnes / r.ladle_t - 1e-9)
+            ladles = math.ceil(order.tonnes / self.job_t - 1e-9)
             trips = ladles / avg_ladles
             hours = trips * 2 * km / r.speed_kmh
             hours += ladles * (smelter.fill_min + self.unload[order.caster.num]) / 60
@@ -914,32 +929,25 @@ class Builder:
         rest = n - sum(homes.values())
         for idx in np.argsort(-(share - np.floor(share)), kind="stable")[:rest]:
             homes[nums[int(idx)]] += 1
-        taus = [tau for tau, _ in r.tau_mix]
-        tau_p = [p for _, p in r.tau_mix]
         rows = []
         t = 0
         for k in nums:
             for _ in range(homes[k]):
                 t += 1
-                ladles = 3 if rng.random() < r.three_ladle_share else 2
-                tau = float(rng.choice(taus, p=tau_p))
+                truck = draw_truck(rng, r.truck_cost_per_km, r.truck_cost_per_h, r.fleet)
                 start, end = patterns[int(rng.integers(0, len(patterns)))]
-                if ladles == 3:
-                    cost_km, cost_h = num(r.truck_cost_per_km + 1.5), num(r.truck_cost_per_h + 15)
-                elif t % 5 == 0:  # a contractor's truck, cheaper per km
-                    cost_km, cost_h = num(r.truck_cost_per_km - 0.5), num(r.truck_cost_per_h - 10)
-                else:
-                    cost_km = cost_h = ""  # network default
-                rows.append([f"{r.prefix}-T{t:02d}", self.smelter_ids[k], str(ladles),
-                             num(r.ladle_t), num(tau), start, end, cost_km, cost_h])  # fmt: skip
+                rows.append([f"{r.prefix}-T{t:02d}", self.smelter_ids[k], str(truck.ladles),
+                             num(truck.ladle_t), num(truck.tau_h), start, end,
+                             num(truck.cost_per_km), num(truck.cost_per_h)])  # fmt: skip
         self.trucks = rows
 
     # -- checks -----------------------------------------------------------------------
     def check(self) -> dict[str, float]:
         """Assert the properties the README promises; return summary figures."""
         r = self.region
-        taus = [tau for tau, _ in r.tau_mix]
+        taus = sorted({tau for c in r.fleet for tau in c.tau_h})
         ids = [o.order_id for o in self.orders]
+        lidded_only = 0  # ordinary orders only the better-insulated ladles reach
         assert len(ids) == len(set(ids)), "duplicate order ids"
         for order in self.orders:
             assert order.end > order.start and order.tonnes > 0
@@ -963,8 +971,10 @@ class Builder:
                 assert lead_ok and c_open <= order.start and order.end <= c_close, order
                 assert placed_min + 240 <= order.start, order
                 km = src[1]
-                hold = min(self.reach_h(src[0], order.alloy, caster, tau) for tau in taus)
-                assert km / r.speed_kmh <= REACH_SAFETY * hold, (order, km, hold)
+                best = max(self.reach_h(src[0], order.alloy, caster, tau) for tau in taus)
+                worst = min(self.reach_h(src[0], order.alloy, caster, tau) for tau in taus)
+                assert km / r.speed_kmh <= REACH_SAFETY * best, (order, km, best)
+                lidded_only += km / r.speed_kmh + LIDDED_ONLY_WAIT_H > worst
                 if order.reason is None:
                     cost = self.dedicated_cost_per_t(order, *src)
                     assert cost <= MAX_NORMAL_TRANSPORT_CNY_T, (order, km, cost)
@@ -981,7 +991,7 @@ class Builder:
                 assert order.end <= c_open or order.start >= c_close
             elif order.reason == "cost":
                 assert src is not None and lead_ok and 120 <= src[1] <= 150, src
-                hold = min(self.reach_h(src[0], order.alloy, caster, tau) for tau in taus)
+                hold = max(self.reach_h(src[0], order.alloy, caster, tau) for tau in taus)
                 assert src[1] / r.speed_kmh <= REACH_SAFETY * hold
                 assert self.dedicated_cost_per_t(order, *src) > 2 * INGOT_ROUTE_CNY_T
         # production: scarce alloy clearly short
@@ -998,7 +1008,8 @@ class Builder:
         # every reason appears
         assert {o.reason for o in self.orders} >= set(REASON_TAGS.values())
         tonnes = sum(o.tonnes for o in self.orders)
-        runs = sum(math.ceil(o.tonnes / r.ladle_t - 1e-9) for o in self.orders)
+        runs = sum(math.ceil(o.tonnes / self.job_t - 1e-9) for o in self.orders)
+        # vehicle restrictions are part of an ordinary day: some orders only lidded ladles reach
         assert 1000 <= tonnes <= 1500, tonnes
         assert runs >= 300, runs
         assert len(r.smelters) >= 6 and len(r.casters) >= 40 and len(self.trucks) >= 30
@@ -1011,7 +1022,7 @@ class Builder:
         fills: dict[int, int] = defaultdict(int)
         for order in self.orders:
             if order.order_id in src and order.reason not in ("thermal_reach", "window"):
-                fills[src[order.order_id][0].num] += math.ceil(order.tonnes / r.ladle_t - 1e-9)
+                fills[src[order.order_id][0].num] += math.ceil(order.tonnes / self.job_t - 1e-9)
         for smelter in r.smelters:
             open_min = minutes_of(smelter.close) - minutes_of(smelter.open)
             busy = fills[smelter.num] * smelter.fill_min / (smelter.fill_bays * open_min)
@@ -1021,6 +1032,7 @@ class Builder:
             "tonnes": tonnes,
             "ladle_runs": runs,
             "trucks": len(self.trucks),
+            "lidded_only": lidded_only,
             "needed_h": needed,
             "available_h": available,
         }
@@ -1096,6 +1108,15 @@ class Builder:
         return summary
 
 
+def count_class(builder: Builder, kind: TruckClass) -> int:
+    """Trucks of the built fleet that belong to one class."""
+    return sum(
+        1
+        for t in builder.trucks
+        if (int(t[2]), float(t[3])) == (kind.ladles, kind.ladle_t) and float(t[4]) in kind.tau_h
+    )
+
+
 def describe(region: Region, builder: Builder, summary: dict[str, float]) -> str:
     """A short, human-readable summary of one built region."""
     by_reason: dict[str, list[str]] = defaultdict(list)
@@ -1106,7 +1127,10 @@ def describe(region: Region, builder: Builder, summary: dict[str, float]) -> str
         f"{region.key}: {len(region.smelters)} smelters, {len(region.casters)} casters, "
         f"{summary['trucks']:.0f} trucks, {summary['orders']:.0f} orders",
         f"  tonnes ordered {summary['tonnes']:.1f} t, ladle runs {summary['ladle_runs']:.0f} "
-        f"(ladle {num(region.ladle_t)} t)",
+        f"(ladle jobs of {num(builder.job_t)} t; orders in {num(region.ladle_t)} t ladles)",
+        f"  ordinary orders only lidded ladles reach after a {num(LIDDED_ONLY_WAIT_H)} h wait: "
+        f"{summary['lidded_only']:.0f}",
+        "  fleet: " + ", ".join(f"{count_class(builder, c)} × {c.name}" for c in region.fleet),
         f"  truck-hours needed ~{summary['needed_h']:.0f} h of {summary['available_h']:.0f} h "
         f"in shifts ({summary['needed_h'] / summary['available_h']:.0%})",
     ]

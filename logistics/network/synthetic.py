@@ -14,8 +14,17 @@ for scale benchmarks and tests. Its networks look like a real regional cluster:
   before (the 4 h lead time of Chinese industry reports is always respected);
 * production is about 1.3 × the demand on each smelter, with enough stock at opening for
   the morning;
+* the fleet is mixed, as real fleets are (:data:`MIXED_FLEET`, :func:`draw_truck`): older
+  trucks with open 3 t ladles (τ 25–30 h, about 25–30 °C/h at 780 °C) beside newer ones
+  with lidded 3 t or 4 t ladles (τ 45–70 h, about 11–17 °C/h), two or three ladles a
+  truck, on five shift patterns; a bigger payload costs more per km and per hour;
 * without ``trucks`` the fleet is sized so that the estimated truck-hours are about 60 %
   of the hours in all shifts.
+
+How long metal may wait depends on the truck: an older ladle holds it about 3–4 h
+above the caster's minimum, a lidded one 6–10 h. A far caster's ladle that also waits
+(a second stop, a queue, the opening of the window) fits only the lidded ladles, so the
+planner's vehicle restrictions are part of an ordinary day.
 
 Generated networks are mostly servable; what stays unserved comes from the solver's
 limits, not from deliberate traps (the sample networks hold those). The output is
@@ -39,7 +48,15 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-__all__ = ["REGION_CENTRES", "generate_network"]
+__all__ = [
+    "MIXED_FLEET",
+    "REGION_CENTRES",
+    "FleetTruck",
+    "TruckClass",
+    "draw_truck",
+    "generate_network",
+    "truck_costs",
+]
 
 #: Real regional centres the synthetic smelters are placed around: (name, lat, lon).
 REGION_CENTRES: tuple[tuple[str, float, float], ...] = (
@@ -61,6 +78,8 @@ PRODUCTION_HEADROOM = 1.3
 MORNING_HEADROOM = 1.1
 #: The fleet is sized so that estimated truck-hours are this share of shift hours.
 FLEET_UTILISATION = 0.60
+#: The network's truck cost figures (``[economics]``), CNY/km and CNY/h of a 6 t truck.
+_TRUCK_COST_PER_KM, _TRUCK_COST_PER_H = 8.0, 150.0
 #: Orders are spread over this part of the plan day, minutes from midnight.
 DAY_START, DAY_END = 6 * 60, 22 * 60
 #: Truck shift patterns ``(start, end)`` in minutes, drawn with the given weights.
@@ -69,7 +88,121 @@ SHIFT_PATTERNS: tuple[tuple[tuple[int, int], int], ...] = (
     ((6 * 60, 22 * 60), 2),
     ((4 * 60, 26 * 60), 3),  # two drivers
     ((8 * 60, 24 * 60), 1),
+    ((10 * 60, 18 * 60), 1),  # a short day shift
 )
+
+
+@dataclass(frozen=True)
+class TruckClass:
+    """One kind of ladle truck in a mixed fleet.
+
+    Attributes
+    ----------
+    name : str
+        What the trucks are, for people.
+    ladles : int
+        Ladles carried a trip.
+    ladle_t : float
+        Tonnes of metal per ladle.
+    tau_h : tuple of float
+        Thermal time constants of its ladles, hours; each truck draws one.
+    share : float
+        Share of the fleet (the shares of :data:`MIXED_FLEET` add up to 1).
+    """
+
+    name: str
+    ladles: int
+    ladle_t: float
+    tau_h: tuple[float, ...]
+    share: float
+
+
+#: The mixed fleet of a liquid-aluminium cluster. Older ladles without lids lose about
+#: 25–30 °C/h at 780 °C (τ 25–30 h); lidded, better-lined ladles lose about 11–17 °C/h
+#: (τ 45–70 h), the 7–15 °C/h range the Guangdong Die Casting Association quotes for good
+#: ladles (docs/sources.md). A cooling rate of r °C/h at tap T means τ = (T − ambient) / r.
+MIXED_FLEET: tuple[TruckClass, ...] = (
+    TruckClass("older truck, two open 3 t ladles", 2, 3.0, (25.0, 27.5, 30.0), 0.40),
+    TruckClass("newer truck, two lidded 4 t ladles", 2, 4.0, (45.0, 50.0, 55.0, 60.0), 0.35),
+    TruckClass("newer truck, three lidded 3 t ladles", 3, 3.0, (55.0, 60.0, 65.0, 70.0), 0.25),
+)
+#: Payload the network's ``[economics]`` truck cost figures are for, tonnes (2 × 3 t).
+BASE_PAYLOAD_T = 6.0
+#: Extra cost per tonne of payload above :data:`BASE_PAYLOAD_T`, share of the base figure:
+#: a heavier truck burns more diesel and pays a higher toll class per km, and its crew
+#: and capital cost more per hour.
+COST_PER_KM_PER_T = 0.06
+COST_PER_H_PER_T = 0.04
+
+
+@dataclass(frozen=True)
+class FleetTruck:
+    """One truck drawn from :data:`MIXED_FLEET` (costs in CNY/km and CNY/h)."""
+
+    kind: str
+    ladles: int
+    ladle_t: float
+    tau_h: float
+    cost_per_km: float
+    cost_per_h: float
+
+
+def truck_costs(
+    ladles: int, ladle_t: float, base_per_km: float, base_per_h: float
+) -> tuple[float, float]:
+    """Running cost of a truck by its payload.
+
+    Parameters
+    ----------
+    ladles : int
+        Ladles the truck carries.
+    ladle_t : float
+        Tonnes per ladle.
+    base_per_km, base_per_h : float
+        The network's cost of a 6 t (2 × 3 t) truck, CNY/km and CNY/h.
+
+    Returns
+    -------
+    tuple of float
+        ``(cost_per_km, cost_per_h)``, CNY/km and CNY/h, rounded to 0.1 and 1: the base
+        figures raised by 6 % per km and 4 % per hour for each tonne of payload above 6 t
+        (a 12 t truck costs 1.36 × per km and 1.24 × per hour; per tonne carried it is
+        still the cheaper truck).
+    """
+    extra_t = ladles * ladle_t - BASE_PAYLOAD_T
+    per_km = base_per_km * (1.0 + COST_PER_KM_PER_T * extra_t)
+    per_h = base_per_h * (1.0 + COST_PER_H_PER_T * extra_t)
+    return round(per_km, 1), float(round(per_h))
+
+
+def draw_truck(
+    rng: np.random.Generator,
+    base_per_km: float,
+    base_per_h: float,
+    fleet: tuple[TruckClass, ...] = MIXED_FLEET,
+) -> FleetTruck:
+    """Draw one truck of a mixed fleet.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random source (two draws: the class, then the ladles' τ).
+    base_per_km, base_per_h : float
+        The network's truck cost figures for a 6 t truck, CNY/km and CNY/h.
+    fleet : tuple of TruckClass
+        The classes and their shares.
+
+    Returns
+    -------
+    FleetTruck
+        Its class, ladles, ladle tonnes, τ (hours) and running costs (:func:`truck_costs`).
+    """
+    shares = np.array([c.share for c in fleet])
+    kind = fleet[int(rng.choice(len(fleet), p=shares / shares.sum()))]
+    tau = float(kind.tau_h[int(rng.integers(len(kind.tau_h)))])
+    per_km, per_h = truck_costs(kind.ladles, kind.ladle_t, base_per_km, base_per_h)
+    return FleetTruck(kind.name, kind.ladles, kind.ladle_t, tau, per_km, per_h)
+
 
 #: Column order of the files written.
 CASTER_COLUMNS = (
@@ -437,10 +570,11 @@ def _truck_hours(draft: _Draft, ladle_t: float, avg_ladles: float) -> np.ndarray
 def _make_fleet(
     rng: np.random.Generator, draft: _Draft, trucks: int | None, ladle_t: float
 ) -> None:
-    three_share = 0.25
     patterns = [p for p, weight in SHIFT_PATTERNS for _ in range(weight)]
     avg_shift = float(np.mean([end - start for start, end in patterns])) / 60
-    needed = _truck_hours(draft, ladle_t, 2 + three_share)
+    shares = sum(c.share for c in MIXED_FLEET)
+    avg_ladles = sum(c.ladles * c.share for c in MIXED_FLEET) / shares
+    needed = _truck_hours(draft, ladle_t, avg_ladles)
     if trucks is None:
         trucks = max(1, math.ceil(needed.sum() / (FLEET_UTILISATION * avg_shift)))
     minimum = 1 if trucks >= len(draft.smelters) else 0
@@ -450,12 +584,12 @@ def _make_fleet(
     for smelter, count in zip(draft.smelters, counts, strict=True):
         for _ in range(count):
             t += 1
-            ladles = 3 if rng.random() < three_share else 2
+            truck = draw_truck(rng, _TRUCK_COST_PER_KM, _TRUCK_COST_PER_H)
             start, end = patterns[int(rng.integers(len(patterns)))]
-            cost_km, cost_h = ("9.5", "165") if ladles == 3 else ("", "")
             draft.fleet.append(
-                [f"T{t:0{width}d}", smelter.sid, str(ladles), _num(ladle_t), "30",
-                 _hhmm(start), _hhmm(end), cost_km, cost_h]
+                [f"T{t:0{width}d}", smelter.sid, str(truck.ladles), _num(truck.ladle_t),
+                 _num(truck.tau_h), _hhmm(start), _hhmm(end), _num(truck.cost_per_km),
+                 _num(truck.cost_per_h)]
             )  # fmt: skip
 
 
@@ -640,7 +774,7 @@ def generate_network(
         if any(out_dir.iterdir()) and not overwrite:
             raise FileExistsError(f"{out_dir} is not empty (use overwrite=True to replace it)")
 
-    ladle_t = 3.0
+    ladle_t = min(c.ladle_t for c in MIXED_FLEET)  # orders are counted in the smallest ladles
     rng = np.random.default_rng(seed)
     region, lat0, lon0 = REGION_CENTRES[int(rng.integers(len(REGION_CENTRES)))]
     draft = _Draft(name=f"synthetic-s{smelters}-c{casters}-seed{seed}", region=region)

@@ -1,16 +1,24 @@
-"""Tests of the synthetic network generator (spec §5, ``molten generate``)."""
+"""Tests of the synthetic network generator (``molten generate``)."""
 
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from geopy.distance import geodesic
 
-from logistics.network.synthetic import generate_network
+from logistics.network.synthetic import (
+    BASE_PAYLOAD_T,
+    MIXED_FLEET,
+    draw_truck,
+    generate_network,
+    truck_costs,
+)
 
 FILES = (
     "network.toml",
@@ -147,14 +155,15 @@ def test_plan_date_is_used(tmp_path: Path) -> None:
 
 
 def test_orders_are_servable_in_principle(tmp_path: Path) -> None:
-    """Every order has a source for its alloy within thermal reach, inside caster hours,
-    placed at least the lead time before its window opens."""
+    """Every order has a source for its alloy within thermal reach (in the best-insulated
+    ladle of the fleet), inside caster hours, placed at least the lead time before its
+    window opens."""
     from logistics.network.loader import load_network
 
     network = load_network(generate_network(tmp_path / "net", casters=60, seed=8))
     params = network.params
     ambient = params.thermal.ambient_c
-    tau = min(t.tau_h for t in network.fleet)
+    tau = max(t.tau_h for t in network.fleet)
     for order in network.orders:
         caster = network.caster_by_id[order.caster_id]
         assert order.window_end > order.window_start
@@ -195,6 +204,54 @@ def test_ids_are_unique_and_references_resolve(default_network: Path) -> None:
     for row in read_rows(default_network, "production.csv"):
         assert row["smelter_id"] in smelters
         assert float(row["tap_min_c"]) < float(row["tap_max_c"])
+
+
+# ----------------------------------------------------------------------------------------
+# the mixed fleet
+# ----------------------------------------------------------------------------------------
+def test_default_fleet_mixes_ladles_insulation_shifts_and_costs(default_network: Path) -> None:
+    fleet = read_rows(default_network, "fleet.csv")
+    assert {r["ladles"] for r in fleet} == {"2", "3"}
+    assert {float(r["ladle_t"]) for r in fleet} == {3.0, 4.0}
+    taus = [float(r["tau_h"]) for r in fleet]
+    assert any(25 <= t <= 30 for t in taus) and any(45 <= t <= 70 for t in taus)
+    assert all(25 <= t <= 30 or 45 <= t <= 70 for t in taus)
+    assert len({(r["shift_start"], r["shift_end"]) for r in fleet}) >= 4
+    # a bigger payload costs more per km and per hour, never less
+    by_payload = sorted(
+        (int(r["ladles"]) * float(r["ladle_t"]), float(r["cost_per_km"]), float(r["cost_per_h"]))
+        for r in fleet
+    )
+    for (t1, km1, h1), (t2, km2, h2) in itertools.pairwise(by_payload):
+        assert t1 == t2 or (km1 < km2 and h1 < h2)
+
+
+def test_older_ladles_cool_at_about_25_c_per_hour_lidded_at_10_to_17() -> None:
+    # cooling rate at a 780 °C tap with 25 °C ambient: (780 - 25) / tau
+    for kind in MIXED_FLEET:
+        rates = [(780 - 25) / tau for tau in kind.tau_h]
+        if "older" in kind.name:
+            assert all(24 <= r <= 31 for r in rates), kind
+        else:
+            assert all(10 <= r <= 17 for r in rates), kind
+    assert sum(k.share for k in MIXED_FLEET) == pytest.approx(1.0)
+
+
+def test_truck_costs_follow_the_payload() -> None:
+    assert truck_costs(2, 3.0, 8.0, 150.0) == (8.0, 150.0)  # the network's 6 t truck
+    per_km, per_h = truck_costs(3, 4.0, 8.0, 150.0)  # 12 t: 6 t more
+    assert per_km == pytest.approx(8.0 * 1.36, abs=0.05)
+    assert per_h == pytest.approx(150.0 * 1.24, abs=0.5)
+    assert per_km / 12.0 < 8.0 / BASE_PAYLOAD_T  # per tonne carried the big truck is cheaper
+
+
+def test_draw_truck_follows_the_shares() -> None:
+    rng = np.random.default_rng(3)
+    drawn = [draw_truck(rng, 8.0, 150.0) for _ in range(4000)]
+    for kind in MIXED_FLEET:
+        share = sum(1 for t in drawn if t.kind == kind.name) / len(drawn)
+        assert share == pytest.approx(kind.share, abs=0.03)
+        assert {t.tau_h for t in drawn if t.kind == kind.name} == set(kind.tau_h)
 
 
 # ----------------------------------------------------------------------------------------
