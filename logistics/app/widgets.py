@@ -179,12 +179,16 @@ def network_sidebar() -> None:
         options[f"{folder.name} ({folder.parent.name})"] = folder
     labels = list(options)
     current = next(label for label, path in options.items() if path == folder)
+    # The picker follows the session's network (an upload switches to it).
+    if st.session_state.get("network_choice") != current:
+        st.session_state["network_choice"] = current
+
+    def pick() -> None:
+        state.choose_network(options[st.session_state["network_choice"]])
+
     with st.sidebar:
         st.subheader("Network")
-        chosen = st.selectbox("Network", labels, index=labels.index(current), key="network_choice")
-        if options[chosen] != folder:
-            state.choose_network(options[chosen])
-            st.rerun()
+        st.selectbox("Network", labels, key="network_choice", on_change=pick)
         zipped = st.file_uploader(
             "Upload a network folder (zip)",
             type=["zip"],
@@ -212,10 +216,13 @@ def network_sidebar() -> None:
         except InputError as exc:
             show_problems(exc.problems, f"The network in {folder.name} has problems")
             return
-        day = st.date_input("Plan date", value=network.plan_date, key=f"date:{folder}")
-        if day != network.plan_date:
-            state.choose_network(folder, day)
-            st.rerun()
+        if st.session_state.get("plan_date_input") != network.plan_date:
+            st.session_state["plan_date_input"] = network.plan_date
+
+        def pick_day() -> None:
+            state.choose_network(folder, st.session_state["plan_date_input"])
+
+        st.date_input("Plan date", key="plan_date_input", on_change=pick_day)
         current_net = state.network_or_none() or network
         st.caption(
             f"**{network.name}** · {len(network.smelters)} smelters · "
