@@ -1,0 +1,159 @@
+"""``molten dispatch``: the nightly job — plan a date, check it, store it in the history.
+
+Exit codes: 0 stored (or already planned with the same inputs); 2 bad input; 3 no
+plan; 4 the checker found violations (not stored); 5 another run holds the date's
+lock; 6 the database cannot be reached, refuses the credentials or is at another
+schema revision; 1 internal error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from logistics.cli.app import (
+    EXIT_DATABASE,
+    EXIT_LOCKED,
+    EXIT_VIOLATIONS,
+    app,
+    cpus,
+    err,
+    option_problem,
+    out,
+    parse_date,
+)
+from logistics.cli.progress import progress_bar
+from logistics.cli.render import summary_table
+from logistics.dispatch.database import DB_ENV, resolve_url
+from logistics.dispatch.errors import DatabaseUnavailableError, DateLockedError
+from logistics.dispatch.inputs import SolverSettings
+from logistics.dispatch.job import DispatchRequest, run_dispatch
+from logistics.errors import InputError
+from logistics.network.settings import load_settings
+from logistics.planning.solve import SOLVERS
+
+
+def configure_logging(quiet: bool) -> None:
+    """``--quiet``: errors only; otherwise the job's own steps at INFO (timestamped).
+
+    ``MOLTEN_LOG`` still sets the level of everything else; Alembic's chatter is kept
+    below WARNING unless ``MOLTEN_LOG=DEBUG``.
+    """
+    if quiet:
+        logging.getLogger().setLevel(logging.ERROR)
+        return
+    if os.environ.get("MOLTEN_LOG", "").upper() != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    dispatch_log = logging.getLogger("logistics.dispatch")
+    if not os.environ.get("MOLTEN_LOG"):
+        dispatch_log.setLevel(logging.INFO)
+
+
+def resolve_plan_date(text: str, network_dir: Path) -> date:
+    """``YYYY-MM-DD``, or ``today`` / ``tomorrow`` in the network's timezone."""
+    word = text.strip().lower()
+    if word in ("today", "tomorrow"):
+        tz = ZoneInfo(load_settings(network_dir).timezone) if network_dir.is_dir() else None
+        today = datetime.now(tz).date()
+        return today + timedelta(days=1) if word == "tomorrow" else today
+    day = parse_date(text)
+    assert day is not None
+    return day
+
+
+@app.command()
+def dispatch(
+    network_dir: Annotated[
+        Path, typer.Argument(help="Network folder (network.toml, smelters.csv, ...).")
+    ],
+    date_: Annotated[
+        str,
+        typer.Option(
+            "--date",
+            help="Plan date YYYY-MM-DD, or 'today' / 'tomorrow' in the network's timezone.",
+        ),
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option(
+            help=f"History database URL (default ${DB_ENV}, else sqlite:///molten.db), e.g. "
+            "postgresql+psycopg://user:password@host/database."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the plan folder here (replaced atomically)."),
+    ] = None,
+    orders: Annotated[
+        Path | None, typer.Option(help="Orders CSV to plan instead of the folder's orders.csv.")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(help="Time limit for planning in seconds; the best plan is kept.")
+    ] = 60.0,
+    solver: Annotated[
+        str, typer.Option(help="'ortools' (optimiser) or 'greedy' (dispatcher baseline).")
+    ] = "ortools",
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Processes for planning (default: CPUs, at most 4)."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter: table.key=value (repeatable)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Plan and store a new version even if unchanged.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print only errors.")] = False,
+) -> None:
+    """Plan a date unattended, check it and store it as the date's current plan."""
+    configure_logging(quiet)
+    if solver not in SOLVERS:
+        raise InputError(option_problem("--solver", f"use one of {', '.join(SOLVERS)}"))
+    if not time_limit > 0:
+        raise InputError(option_problem("--time-limit", "must be positive"))
+    if workers is not None and workers < 1:
+        raise InputError(option_problem("--workers", "must be at least 1"))
+    request = DispatchRequest(
+        network_dir=network_dir,
+        plan_date=resolve_plan_date(date_, network_dir),
+        db_url=resolve_url(db),
+        out_dir=out_dir,
+        orders_file=orders,
+        settings=SolverSettings(solver=solver, time_limit_s=time_limit),
+        workers=workers or min(4, cpus()),
+        overrides=tuple(set_ or ()),
+        force=force,
+    )
+    try:
+        with progress_bar(err, quiet=quiet or not sys.stderr.isatty()) as progress:
+            result = run_dispatch(request, progress=progress)
+    except DatabaseUnavailableError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_DATABASE) from None
+    except DateLockedError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_LOCKED) from None
+    if result.status == "violations":
+        assert result.report is not None
+        for v in result.report.violations[:50]:
+            err.print("violation: " + str(v), markup=False, highlight=False, soft_wrap=True)
+        err.print(
+            f"{result.network} {result.plan_date}: {result.message} (run {result.run_id})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_VIOLATIONS)
+    if quiet:
+        return
+    if result.outcome is not None:
+        out.print(summary_table(result.outcome.plan, result.outcome.report))
+    out.print(f"{result.message} (run {result.run_id})", markup=False, highlight=False)

@@ -1,0 +1,247 @@
+"""``molten history``: the runs of the nightly job and the stored plan versions."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from logistics.cli.app import EXIT_DATABASE, EXIT_INPUT, app, err, option_problem, out, parse_date
+from logistics.dispatch.database import DB_ENV, resolve_url
+from logistics.dispatch.errors import DatabaseUnavailableError, PlanNotFoundError
+from logistics.dispatch.history import (
+    RunDetail,
+    RunRow,
+    VersionRow,
+    list_runs,
+    list_versions,
+    load_plan,
+    run_detail,
+)
+from logistics.errors import InputError
+from logistics.plan.files import write_plan
+
+_STATUS_STYLE = {
+    "stored": "green",
+    "already_planned": "cyan",
+    "violations": "red",
+    "internal_error": "red",
+    "no_plan": "yellow",
+    "input_error": "yellow",
+    "locked": "magenta",
+}
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%m-%d %H:%M")
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _table(title: str, columns: tuple[tuple[str, str], ...]) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    for name, justify in columns:
+        wide = name in ("message", "network")
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=not wide,
+            overflow="fold",
+            min_width=12 if name == "message" else None,
+        )
+    return table
+
+
+def versions_table(rows: list[VersionRow]) -> Table:
+    """The stored versions with their KPIs (times in this machine's timezone)."""
+    table = _table(
+        "Plan versions (● current)",
+        (
+            ("date", "left"),
+            ("network", "left"),
+            ("version", "right"),
+            ("stored", "left"),
+            ("solver", "left"),
+            ("delivered t", "right"),
+            ("runs", "right"),
+            ("route CNY", "right"),
+            ("saving CNY", "right"),
+        ),
+    )
+    for v in rows:
+        table.add_row(
+            v.plan_date.isoformat(),
+            v.network,
+            f"{v.version}{' ●' if v.current else ''}",
+            _when(v.created_at),
+            v.solver,
+            f"{v.tonnes_delivered:,.1f}/{v.tonnes_ordered:,.0f}",
+            str(v.ladle_runs),
+            _money(v.route_cost_cny),
+            _money(v.saving_cny),
+        )
+    return table
+
+
+def runs_table(rows: list[RunRow]) -> Table:
+    """The runs of the job, newest first (``--run ID`` shows one in full)."""
+    table = _table(
+        "Runs of molten dispatch (newest first)",
+        (
+            ("run", "right"),
+            ("started", "left"),
+            ("network", "left"),
+            ("date", "left"),
+            ("status", "left"),
+            ("exit", "right"),
+            ("ver", "right"),
+            ("s", "right"),
+            ("message", "left"),
+        ),
+    )
+    for r in rows:
+        style = _STATUS_STYLE.get(r.status, "")
+        message = r.message.splitlines()[0] if r.message else ""
+        table.add_row(
+            str(r.id),
+            _when(r.started_at),
+            r.network,
+            r.plan_date.isoformat(),
+            f"[{style}]{r.status}[/{style}]" if style else r.status,
+            str(r.exit_code),
+            "" if r.version is None else str(r.version),
+            f"{r.wall_s:.0f}",
+            escape(message[:160]),
+        )
+    return table
+
+
+def _print_detail(detail: RunDetail) -> None:
+    r = detail.run
+    table = Table(title=f"Run {r.id}", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", overflow="fold")
+    for what, value in (
+        ("network / date", f"{r.network} {r.plan_date.isoformat()}"),
+        ("status / exit code", f"{r.status} / {r.exit_code}"),
+        (
+            "started / finished",
+            f"{r.started_at.astimezone():%Y-%m-%d %H:%M:%S %z} / {r.wall_s:.1f} s later",
+        ),
+        ("version", "—" if r.version is None else str(r.version)),
+        ("solver / time limit", f"{r.solver} / {r.time_limit_s:g} s"),
+        ("forced", "yes" if r.forced else "no"),
+        ("host / pid", f"{r.host} / {r.pid}"),
+        ("molten", r.software_version),
+        ("network folder", detail.network_folder),
+        ("orders file", detail.orders_file or "—"),
+        ("plan folder", detail.out_dir or "—"),
+        ("input hash", r.input_hash or "—"),
+    ):
+        table.add_row(what, value)
+    if detail.parameters and detail.parameters.get("files"):
+        for label, digest in detail.parameters["files"].items():
+            table.add_row(f"  {label}", digest[:16])
+    if detail.kpis:
+        for key in ("tonnes_ordered", "tonnes_delivered", "ladle_runs", "route_cost_cny"):
+            if key in detail.kpis:
+                table.add_row(key, str(detail.kpis[key]))
+    out.print(table)
+    if r.message:
+        out.print(r.message, markup=False, highlight=False)
+    for v in detail.violations:
+        who = " ".join(
+            f"{k.split('_')[0]} {v[k]}" for k in ("run_id", "truck_id", "order_id") if v.get(k)
+        )
+        out.print(
+            f"violation {v.get('rule')}: {who + ': ' if who else ''}{v.get('message')}",
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command()
+def history(
+    db: Annotated[
+        str | None,
+        typer.Option(help=f"History database URL (default ${DB_ENV}, else sqlite:///molten.db)."),
+    ] = None,
+    date_: Annotated[
+        str | None, typer.Option("--date", help="Only this plan date (YYYY-MM-DD).")
+    ] = None,
+    network: Annotated[str | None, typer.Option(help="Only this network.")] = None,
+    limit: Annotated[int, typer.Option(help="Most runs listed.")] = 50,
+    run: Annotated[
+        int | None, typer.Option("--run", help="Show everything recorded about one run.")
+    ] = None,
+    version: Annotated[
+        int | None, typer.Option(help="With --out: this version (default the current one).")
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the stored plan of --date to this plan folder."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+) -> None:
+    """List the runs of the nightly job and the stored plan versions with their KPIs."""
+    day = parse_date(date_)
+    if limit < 1:
+        raise InputError(option_problem("--limit", "must be at least 1"))
+    if out_dir is not None and day is None:
+        raise InputError(option_problem("--out", "needs --date (and optionally --version)"))
+    url = resolve_url(db)
+    try:
+        if run is not None:
+            _print_detail(run_detail(url, run))
+            return
+        if out_dir is not None:
+            assert day is not None
+            plan = load_plan(url, day, version, network)
+            write_plan(plan, out_dir)
+            out.print(
+                f"plan {plan.network} {plan.plan_date} written to {out_dir}",
+                markup=False,
+                highlight=False,
+            )
+            return
+        versions = list_versions(url, network=network, date=day)
+        runs = list_runs(url, network=network, date=day, limit=limit)
+    except DatabaseUnavailableError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_DATABASE) from None
+    except PlanNotFoundError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    if as_json:
+        document = {
+            "versions": [_jsonable(v.__dict__) for v in versions],
+            "runs": [_jsonable(r.__dict__) for r in runs],
+        }
+        out.print_json(json.dumps(document))
+        return
+    if not versions and not runs:
+        out.print("no runs recorded" + (" for that selection" if day or network else ""))
+        return
+    console = out if out.is_terminal else Console(width=max(out.width, 140))  # a log, a pipe
+    if versions:
+        console.print(versions_table(versions))
+    else:
+        console.print("no stored plan versions" + (" for that selection" if day or network else ""))
+    if runs:
+        console.print(runs_table(runs))
+
+
+def _jsonable(row: dict[str, object]) -> dict[str, object]:
+    return {
+        k: v.isoformat() if hasattr(v, "isoformat") else v  # dates and datetimes
+        for k, v in row.items()
+    }
