@@ -1,0 +1,1 @@
+"""What-if siting: where should the next smelter go? (``molten site``)."""

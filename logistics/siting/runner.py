@@ -1,0 +1,205 @@
+"""Where simulation tasks run: here, in a local process pool, or on a Dask cluster.
+
+Every task is independent and runs alone in its worker process (two OR-Tools routing
+models in one process at once can crash it):
+
+* ``workers=1``: one after another in this process;
+* ``workers=N``: a :class:`~concurrent.futures.ProcessPoolExecutor` of N spawned
+  processes (each runs one task at a time); if a worker process dies, a new pool
+  runs the tasks that were lost, up to ``retries`` times;
+* ``scheduler="tcp://host:port"`` (or a ``dask.distributed.Client``): the same tasks as
+  Dask futures on an existing cluster whose workers run one thread each
+  (``dask worker … --nthreads 1``); a task lost with its worker is run again by the
+  scheduler, a task that raised is retried ``retries`` times.
+
+Results do not depend on where a task ran: each is a pure function of its plain-data
+inputs when the planner is deterministic (the greedy dispatcher, or OR-Tools with a
+solution limit that stops it before the time limit).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from logistics.errors import InputError, InputProblem
+from logistics.siting.tasks import SimulationTask, run_task
+
+log = logging.getLogger(__name__)
+
+#: ``done, total, key`` after each finished task.
+TaskProgress = Callable[[int, int, str], None]
+
+
+def _ignore(done: int, total: int, key: str) -> None:
+    """A progress callback that does nothing."""
+
+
+def run_here(
+    tasks: Sequence[SimulationTask], base: dict[str, Any], progress: TaskProgress
+) -> dict[str, dict[str, Any]]:
+    """Run the tasks one after another in this process."""
+    results = {}
+    for n, task in enumerate(tasks, start=1):
+        results[task.key] = run_task(task, base)
+        progress(n, len(tasks), task.key)
+    return results
+
+
+def run_in_processes(
+    tasks: Sequence[SimulationTask],
+    base: dict[str, Any],
+    workers: int,
+    progress: TaskProgress,
+    retries: int = 2,
+) -> dict[str, dict[str, Any]]:
+    """Run the tasks in a pool of ``workers`` spawned processes, one task per process."""
+    results: dict[str, dict[str, Any]] = {}
+    pending = list(tasks)
+    attempts = 0
+    context = multiprocessing.get_context("spawn")
+    while pending:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(run_task, task, base): task for task in pending}
+            broken = False
+            waiting = set(futures)
+            while waiting:
+                done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = futures[future]
+                    try:
+                        results[task.key] = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        continue
+                    progress(len(results), len(tasks), task.key)
+        pending = [t for t in tasks if t.key not in results]
+        if pending:
+            attempts += 1
+            if not broken or attempts > retries:
+                raise RuntimeError(f"{len(pending)} simulation tasks failed in worker processes")
+            log.warning("a worker process died; running %d lost tasks again", len(pending))
+    return results
+
+
+def _connect(scheduler: Any) -> tuple[Any, bool]:
+    """A Dask client for an address (ours to close) or the client given (the caller's)."""
+    from dask.distributed import Client
+
+    if isinstance(scheduler, Client):
+        return scheduler, False
+    try:
+        return Client(str(scheduler), timeout="20s", set_as_default=False), True
+    except (OSError, TimeoutError) as exc:
+        raise InputError(
+            InputProblem(
+                "command line",
+                None,
+                "--scheduler",
+                f"cannot reach a Dask scheduler at {scheduler}: {exc}",
+            )
+        ) from None
+
+
+def check_one_thread_per_worker(client: Any) -> None:
+    """Refuse a cluster whose workers run several tasks at once in one process.
+
+    Raises
+    ------
+    InputError
+        A worker with more than one thread, or no worker at all.
+    """
+    workers = client.scheduler_info(n_workers=-1).get("workers", {})
+    if not workers:
+        client.wait_for_workers(1, timeout=60)
+        workers = client.scheduler_info(n_workers=-1).get("workers", {})
+    threaded = sorted(addr for addr, w in workers.items() if int(w.get("nthreads", 1)) > 1)
+    if threaded:
+        raise InputError(
+            InputProblem(
+                "command line",
+                None,
+                "--scheduler",
+                f"{len(threaded)} Dask worker(s) run several threads (e.g. {threaded[0]}); "
+                "start them with 'dask worker ADDRESS --nthreads 1 --nworkers N' so that "
+                "each process plans one day at a time",
+            )
+        )
+
+
+def run_on_dask(
+    tasks: Sequence[SimulationTask],
+    base: dict[str, Any],
+    scheduler: Any,
+    progress: TaskProgress,
+    retries: int = 2,
+) -> dict[str, dict[str, Any]]:
+    """Run the tasks as futures on a Dask cluster (one task per worker process)."""
+    from dask.distributed import as_completed
+
+    client, owned = _connect(scheduler)
+    try:
+        check_one_thread_per_worker(client)
+        [base_future] = client.scatter([base], broadcast=True, hash=False)
+        futures = [
+            client.submit(
+                run_task,
+                task,
+                base_future,
+                key=f"molten-site-{task.key}-{uuid.uuid4().hex[:8]}",
+                retries=retries,
+                pure=False,
+            )
+            for task in tasks
+        ]
+        results: dict[str, dict[str, Any]] = {}
+        for future in as_completed(futures):
+            result = future.result()
+            results[result["key"]] = result
+            progress(len(results), len(tasks), result["key"])
+        return results
+    finally:
+        if owned:
+            client.close()
+
+
+def run_tasks(
+    tasks: Sequence[SimulationTask],
+    base: dict[str, Any],
+    *,
+    workers: int = 1,
+    scheduler: Any = None,
+    progress: TaskProgress | None = None,
+    retries: int = 2,
+) -> dict[str, dict[str, Any]]:
+    """Run simulation tasks where asked; results keyed by task key.
+
+    Parameters
+    ----------
+    tasks : sequence of SimulationTask
+        Independent tasks.
+    base : dict
+        The network as it is (:func:`logistics.siting.tasks.base_payload`).
+    workers : int
+        Local processes (1: in this process).
+    scheduler : str or dask.distributed.Client, optional
+        A Dask scheduler address (``tcp://host:8786``) or a connected client; takes
+        precedence over ``workers``.
+    progress : callable, optional
+        ``(done, total, key)`` after each task.
+    retries : int
+        Re-runs of a task whose worker died (local pool) or that raised (Dask).
+    """
+    notify = progress or _ignore
+    if not tasks:
+        return {}
+    if scheduler is not None:
+        return run_on_dask(tasks, base, scheduler, notify, retries)
+    if workers > 1:
+        return run_in_processes(tasks, base, workers, notify, retries)
+    return run_here(tasks, base, notify)
