@@ -609,6 +609,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(dom)
 
+    from benchmarks import fuzz
+
+    fuzz.add_parser(sub, str(RESULTS))
+
     every = sub.add_parser("all", help="every literature set, then the domain ladder")
     every.add_argument("--time-limit", type=float, default=30.0, help="literature seconds")
     every.add_argument("--jobs", type=int, default=1)
@@ -639,6 +643,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _literature(args, command)
     if args.kind == "domain":
         return _domain(args, command)
+    if args.kind == "fuzz":
+        from benchmarks import fuzz
+
+        return fuzz.command(args)
     lit = build_parser().parse_args(
         [
             "literature",
