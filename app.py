@@ -11,18 +11,25 @@ import streamlit as st
 
 from logistics.app.widgets import network_sidebar
 
-st.set_page_config(page_title="Molten metal dispatch", page_icon="🔥", layout="wide")
-
 PAGES = [
-    st.Page("logistics/app/pages/plan.py", title="Plan", icon="🗺️", default=True),
-    st.Page("logistics/app/pages/orders.py", title="Orders", icon="📋"),
-    st.Page("logistics/app/pages/replan.py", title="Re-plan", icon="🔁"),
-    st.Page("logistics/app/pages/check.py", title="Check", icon="✅"),
-    st.Page("logistics/app/pages/economics.py", title="Economics", icon="💴"),
-    st.Page("logistics/app/pages/history.py", title="History", icon="🗂️"),
-    st.Page("logistics/app/pages/siting.py", title="Siting", icon="📍"),
+    ("plan.py", "Plan", ":material/local_shipping:"),
+    ("orders.py", "Orders", ":material/list_alt:"),
+    ("replan.py", "Re-plan", ":material/update:"),
+    ("check.py", "Check", ":material/rule:"),
+    ("economics.py", "Economics", ":material/payments:"),
+    ("history.py", "History", ":material/history:"),
+    ("siting.py", "Siting", ":material/add_location_alt:"),
 ]
 
-page = st.navigation(PAGES)
-network_sidebar()
-page.run()
+# A ``spawn`` worker process imports the main script again as ``__mp_main__``: it must
+# not draw the app (it only runs the solves it is sent).
+if __name__ != "__mp_main__":
+    st.set_page_config(page_title="Molten metal dispatch", layout="wide")
+    page = st.navigation(
+        [
+            st.Page(f"logistics/app/pages/{file}", title=title, icon=icon, default=i == 0)
+            for i, (file, title, icon) in enumerate(PAGES)
+        ]
+    )
+    network_sidebar()
+    page.run()

@@ -194,7 +194,7 @@ def truck_gantt(
         barmode="overlay",
         height=max(260, 34 * len(trucks) + 140),
         margin={"l": 10, "r": 10, "t": 50 if title else 30, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
+        legend={"orientation": "h", "y": -0.25},
         xaxis={"type": "date", "tickformat": "%H:%M", "title": f"time ({network.timezone})"},
         yaxis={
             "type": "category",

@@ -23,7 +23,7 @@ def _view(points: Sequence[tuple[float, float]]) -> pdk.ViewState:
     lats = [p[0] for p in points] or [0.0]
     lons = [p[1] for p in points] or [0.0]
     span = max(max(lats) - min(lats), (max(lons) - min(lons)) * 0.8, 0.05)
-    zoom = max(3.0, min(12.0, math.log2(360.0 / span) - 1.3))
+    zoom = max(3.0, min(12.0, math.log2(360.0 / span) - 0.8))
     return pdk.ViewState(
         latitude=(max(lats) + min(lats)) / 2,
         longitude=(max(lons) + min(lons)) / 2,
@@ -143,9 +143,11 @@ def network_map(
             data=routes,
             get_path="path",
             get_color="color",
-            get_width=4 if not highlight_trucks else 3,
-            width_units="pixels",
-            width_min_pixels=2,
+            get_width=400,
+            width_min_pixels=3,
+            width_max_pixels=6,
+            joint_rounded=True,
+            cap_rounded=True,
             pickable=True,
             auto_highlight=True,
         ),
