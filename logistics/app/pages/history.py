@@ -1,3 +1,97 @@
+"""History page: the plans the nightly job stored, their KPIs; open one, compare two."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.title("history")
+from logistics.app import state, widgets
+from logistics.app.config import database_url
+from logistics.app.history_view import network_for, stored_outcome, versions_frame
+from logistics.app.replan_view import diff_frame
+from logistics.app.tables import violations_frame
+from logistics.dispatch import DatabaseUnavailableError, list_versions
+from logistics.dispatch.database import describe
+from logistics.errors import InputError
+from logistics.replan import plan_diff
+
+st.title("Plan history")
+url = database_url()
+if url is None:
+    st.info(
+        "No database is configured. Start the app with `MOLTEN_DB` set to the nightly job's "
+        "database (`sqlite:///molten.db` or `postgresql://user@host/molten`) to see the plans "
+        "`molten dispatch` stored."
+    )
+    st.stop()
+try:
+    where = describe(url)
+except Exception:
+    where = "the configured database"
+try:
+    versions = list_versions(url)
+except DatabaseUnavailableError as exc:
+    st.error(f"The database ({where}) cannot be reached: {exc}")
+    st.stop()
+except InputError as exc:
+    widgets.show_problems(exc.problems, "MOLTEN_DB is not a database URL")
+    st.stop()
+except Exception as exc:  # a driver error must not become a stack trace on screen
+    st.error(f"The database ({where}) cannot be read: {type(exc).__name__}: {exc}")
+    st.stop()
+if not versions:
+    st.info(f"No plan is stored in {where} yet: `molten dispatch` stores one each night.")
+    st.stop()
+
+st.caption(f"{len(versions)} stored versions in {where}.")
+networks = sorted({v.network for v in versions})
+c1, c2 = st.columns(2)
+name = c1.selectbox("Network", networks, key="history_network")
+dates = sorted({v.plan_date for v in versions if v.network == name}, reverse=True)
+day = c2.selectbox("Date", dates, key="history_date", format_func=lambda d: d.isoformat())
+rows = [v for v in versions if v.network == name and v.plan_date == day]
+st.dataframe(versions_frame(rows), hide_index=True, key="versions_table")
+
+try:
+    network = network_for(name, day, state.network_or_none())
+except InputError as exc:
+    widgets.show_problems(exc.problems, f"The network {name} has problems")
+    st.stop()
+if network is None:
+    st.warning(
+        f"The network {name} is neither the chosen one nor bundled: choose or upload it to "
+        "open its plans."
+    )
+    st.stop()
+
+labels = {v.version: f"v{v.version}{' (current)' if v.current else ''} · {v.solver}" for v in rows}
+chosen = st.selectbox("Version", list(labels), format_func=labels.get, key="history_version")
+if st.button("Open in the Plan page", type="primary", key="history_open"):
+    row = next(v for v in rows if v.version == chosen)
+    try:
+        outcome = stored_outcome(url, row, network)
+    except DatabaseUnavailableError as exc:
+        st.error(f"The database ({where}) cannot be reached: {exc}")
+        st.stop()
+    if outcome.ok:
+        if network.folder is not None:
+            state.choose_network(network.folder, day)
+        state.show_plan(state.PlanView(outcome, network, f"stored version {row.version}"))
+        st.switch_page("logistics/app/pages/plan.py")
+    else:
+        st.error(
+            f"Version {row.version} breaks {len(outcome.report.violations)} rules against the "
+            "network as it is now (the inputs changed since); it is not opened as a plan."
+        )
+        st.dataframe(violations_frame(outcome.report.violations), hide_index=True)
+
+if len(rows) >= 2:
+    st.subheader("Compare two versions")
+    c1, c2 = st.columns(2)
+    versions_ids = list(labels)
+    a = c1.selectbox("From", versions_ids, index=1, format_func=labels.get, key="history_from")
+    b = c2.selectbox("To", versions_ids, index=0, format_func=labels.get, key="history_to")
+    old = stored_outcome(url, next(v for v in rows if v.version == a), network).plan
+    new = stored_outcome(url, next(v for v in rows if v.version == b), network).plan
+    diff = plan_diff(network, old, new)
+    widgets.kpi_cards(new, old)
+    st.dataframe(diff_frame(diff, network, set()), hide_index=True, key="history_diff")

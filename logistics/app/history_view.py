@@ -1,0 +1,67 @@
+"""The nightly job's plan history for the History page: versions as a table, one opened.
+
+Reads the database named by ``MOLTEN_DB`` through :mod:`logistics.dispatch`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from logistics.app.config import bundled_networks
+from logistics.check import check
+from logistics.dispatch import VersionRow, load_plan
+from logistics.economics.plan_economics import plan_economics
+from logistics.network.loader import load_network
+from logistics.network.model import Network
+from logistics.pipeline import PlanOutcome
+
+
+def versions_frame(rows: Sequence[VersionRow]) -> pd.DataFrame:
+    """Stored versions with their KPIs, units in the column names."""
+    return pd.DataFrame(
+        [
+            {
+                "network": v.network,
+                "date": v.plan_date.isoformat(),
+                "version": v.version,
+                "current": "✓" if v.current else "",
+                "stored (UTC)": v.created_at.strftime("%Y-%m-%d %H:%M"),
+                "solver": v.solver,
+                "ordered t": v.tonnes_ordered,
+                "delivered t": v.tonnes_delivered,
+                "unserved t": v.tonnes_unserved,
+                "runs": v.ladle_runs,
+                "trucks": v.trucks_used,
+                "truck-km": v.truck_km,
+                "route cost CNY": v.route_cost_cny,
+                "saving CNY": v.saving_cny,
+                "CO2 avoided t": None if v.co2_avoided_kg is None else v.co2_avoided_kg / 1000,
+            }
+            for v in rows
+        ]
+    )
+
+
+def network_for(name: str, plan_date, current: Network | None) -> Network | None:
+    """The network a stored plan is for: the session's if it has that name, else a bundled one."""
+    if current is not None and current.name == name:
+        if current.plan_date == plan_date:
+            return current
+        if current.folder is not None:
+            return load_network(current.folder, plan_date)
+    for folder in bundled_networks().values():
+        network = load_network(folder, plan_date)
+        if network.name == name:
+            return network
+    return None
+
+
+def stored_outcome(url: str, row: VersionRow, network: Network) -> PlanOutcome:
+    """A stored version, checked again against the network as it is now."""
+    plan = load_plan(url, row.plan_date, row.version, row.network)
+    economics = plan.economics or plan_economics(network, plan)
+    if plan.economics is None:
+        plan = plan.model_copy(update={"economics": economics})
+    return PlanOutcome(plan, check(network, plan), economics)

@@ -1,0 +1,71 @@
+"""The History page: no database, an unreachable one, and the nightly job's stored plans."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from logistics import check
+from logistics.dispatch import DispatchRequest, SolverSettings, list_versions, run_dispatch
+from tests.app.conftest import APP
+from tests.conftest import TEST_DATA
+from tests.helpers import delivered_from_rows
+
+PAGE = "logistics/app/pages/history.py"
+
+
+def open_history() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    return at.switch_page(PAGE).run()
+
+
+@pytest.fixture
+def stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env: None) -> str:
+    """A history database with two versions of tiny's day (greedy, then forced again)."""
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    for force in (False, True):
+        run_dispatch(
+            DispatchRequest(
+                TEST_DATA / "tiny",
+                date(2026, 11, 23),
+                url,
+                settings=SolverSettings("greedy", 5.0),
+                force=force,
+            )
+        )
+    monkeypatch.setenv("MOLTEN_DB", url)
+    return url
+
+
+def test_without_a_database_the_page_says_so(app_env: None) -> None:
+    at = open_history()
+    assert not at.exception
+    assert "No database is configured" in at.info[0].value
+
+
+def test_an_unreachable_database_is_named(app_env: None, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MOLTEN_DB", f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
+    at = open_history()
+    assert not at.exception
+    shown = "\n".join(e.value for e in at.error) + "\n".join(i.value for i in at.info)
+    assert "cannot be" in shown or "No plan is stored" in shown
+
+
+def test_stored_versions_open_in_the_plan_page(stored: str) -> None:
+    versions = list_versions(stored)
+    at = open_history()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert sorted(table["version"]) == sorted(v.version for v in versions) == [1, 2]
+    assert list(table["delivered t"]) == [v.tonnes_delivered for v in versions]
+    at.selectbox(key="history_version").set_value(1)
+    at = at.button(key="history_open").click().run()
+    assert not at.exception, at.exception
+    view = at.session_state["current_plan"]
+    assert view.source == "stored version 1"
+    assert check(view.network, view.outcome.plan).ok
+    delivered = next(m for m in at.metric if m.label == "Delivered liquid")
+    assert delivered.value == f"{delivered_from_rows(view.outcome.plan):,.1f} t"
