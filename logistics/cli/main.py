@@ -19,7 +19,8 @@ import logistics.cli.db
 import logistics.cli.dispatch
 import logistics.cli.generate
 import logistics.cli.history
-import logistics.cli.plan  # noqa: F401  (each module registers its command)
+import logistics.cli.plan
+import logistics.cli.site  # noqa: F401  (each module registers its command)
 from logistics.cli.app import EXIT_INPUT, EXIT_INTERNAL, EXIT_NO_PLAN, app, err
 from logistics.errors import InputError, PlanningError
 

@@ -1,0 +1,261 @@
+"""``molten site``: where should the next smelter go? Screen, simulate, rank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from logistics.charts.siting import siting_heatmap
+from logistics.cli.app import app, cpus, err, option_problem, out
+from logistics.errors import InputError
+from logistics.network.loader import load_network
+from logistics.siting import (
+    SiteCandidate,
+    SitingProgress,
+    StudySettings,
+    check_out_dir,
+    load_candidates,
+    load_study,
+    make_study,
+    network_candidates,
+    run_study,
+    write_study,
+)
+
+
+def _settings(values: dict[str, Any]) -> StudySettings:
+    try:
+        return StudySettings.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = str(first["loc"][0]) if first["loc"] else "option"
+        raise InputError(
+            option_problem(
+                f"--{key.replace('_', '-')}", f"{first['msg']} (got {first.get('input')!r})"
+            )
+        ) from None
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value / 1e6:,.1f}"
+
+
+def ranking_table(rows: list[dict[str, Any]], scenario: str, top: int) -> Table:
+    """The ranking of one scenario as a terminal table (M CNY, t, years)."""
+    table = Table(
+        title=f"Siting ranking, scenario '{scenario}' (M = million CNY)",
+        caption="saving: simulated (range over the days) or screened; in reach / switch: "
+        "casters newly within reach / whose supply changes",
+    )
+    for name in ("#", "option", "capex M", "saving M/yr", "NPV M", "payback", "kt/yr", "util"):
+        table.add_column(name, justify="left" if name == "option" else "right")
+    table.add_column("reach/switch", justify="right")
+    for row in [r for r in rows if r["scenario"] == scenario][:top]:
+        low, high = row["saving_cny_year_low"], row["saving_cny_year_high"]
+        saving = _money(row["saving_cny_year"])
+        saving += f" ({_money(low)}…{_money(high)})" if low is not None else " screen"
+        switch = "—" if row["casters_switching"] is None else str(row["casters_switching"])
+        table.add_row(
+            str(row["rank"]),
+            row["option"],
+            _money(row["capex_cny"]),
+            saving,
+            _money(row["npv_cny"]),
+            "never" if row["payback_years"] is None else f"{row['payback_years']:.1f} yr",
+            "—" if row["new_liquid_t_year"] is None else f"{row['new_liquid_t_year'] / 1e3:,.1f}",
+            "—" if row["utilisation"] is None else f"{row['utilisation']:.0%}",
+            f"{row['casters_newly_in_reach']}/{switch}",
+        )
+    return table
+
+
+@app.command()
+def site(
+    network_dir: Annotated[
+        Path | None,
+        typer.Argument(help="Network folder (default: the study file's network)."),
+    ] = None,
+    candidates: Annotated[
+        Path | None,
+        typer.Option(help="Candidate sites CSV instead of the network's candidates.csv."),
+    ] = None,
+    k: Annotated[
+        int | None, typer.Option("--k", help="Build up to k sites together (default 1).")
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option(help="Representative days to simulate (default 3).")
+    ] = None,
+    demand: Annotated[
+        str | None,
+        typer.Option(help="Days from 'orders' (the orders file), 'generated', or 'auto' (both)."),
+    ] = None,
+    simulate: Annotated[
+        int | None, typer.Option(help="Simulate the screen's best N options (default 5).")
+    ] = None,
+    grid_km: Annotated[
+        float | None, typer.Option(help="Also screen a grid of sites this many km apart.")
+    ] = None,
+    grid_simulate: Annotated[
+        int | None, typer.Option(help="Grid mode: simulate the best N grid points (default 0).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Local processes for the simulated days (default: CPUs).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address (tcp://host:8786): run the days on that cluster."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Study folder to write (default studies/<network>-site)."),
+    ] = None,
+    study: Annotated[
+        Path | None,
+        typer.Option(help="Study file (TOML): network, candidates, settings, scenarios."),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Planning time limit per simulated day, s (ortools).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the generated days (default 1).")
+    ] = None,
+    solver: Annotated[
+        str | None, typer.Option(help="Planner of the days: 'greedy' (default) or 'ortools'.")
+    ] = None,
+    solution_limit: Annotated[
+        int | None, typer.Option(help="ortools: stop after N solutions (machine-independent).")
+    ] = None,
+    discount_rate: Annotated[
+        float | None, typer.Option(help="NPV discount rate a year (default 0.08).")
+    ] = None,
+    horizon_years: Annotated[
+        int | None, typer.Option(help="NPV horizon in years (default 15).")
+    ] = None,
+    site_trucks: Annotated[
+        str | None,
+        typer.Option(help="New plants' trucks 'moved' from the smelters they relieve, or 'added'."),
+    ] = None,
+    plans: Annotated[bool, typer.Option(help="Write every simulated day's plan.")] = True,
+    png_engine: Annotated[
+        str, typer.Option(help="Heat-map PNG: 'auto', 'kaleido' or 'matplotlib'.")
+    ] = "auto",
+    top: Annotated[int, typer.Option(help="Rows of the ranking printed per scenario.")] = 10,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Rank candidate sites for a new smelter: screen every combination, simulate the best."""
+    if workers is not None and workers < 1:
+        raise InputError(option_problem("--workers", "must be at least 1"))
+    if png_engine not in ("auto", "kaleido", "matplotlib"):
+        raise InputError(option_problem("--png-engine", "use auto, kaleido or matplotlib"))
+    if top < 1:
+        raise InputError(option_problem("--top", "must be at least 1"))
+    values = {
+        "k": k,
+        "days": days,
+        "demand": demand,
+        "seed": seed,
+        "simulate": simulate,
+        "solver": solver,
+        "time_limit_s": time_limit,
+        "solution_limit": solution_limit,
+        "discount_rate": discount_rate,
+        "horizon_years": horizon_years,
+        "grid_km": grid_km,
+        "grid_simulate": grid_simulate,
+        "site_trucks": site_trucks,
+    }
+    if study is not None:
+        _settings(values)  # command-line values are checked as options first
+        the_study = load_study(study, network_dir=network_dir, **values)
+        if candidates is not None:
+            the_study = make_study(
+                the_study.network,
+                load_candidates(candidates, the_study.network),
+                the_study.settings,
+                the_study.scenarios,
+                label=the_study.label,
+            )
+    else:
+        if network_dir is None:
+            raise InputError(option_problem("NETWORK", "give a network folder or --study FILE"))
+        settings = _settings(values)
+        network = load_network(network_dir)
+        sites: tuple[SiteCandidate, ...] = ()
+        if candidates is not None:
+            sites = load_candidates(candidates, network)
+        elif settings.grid_km is None or (
+            network.folder is not None and (network.folder / "candidates.csv").is_file()
+        ):
+            sites = network_candidates(network)
+        the_study = make_study(network, sites, settings)
+    target = out_dir or Path("studies") / f"{the_study.network.name}-site"
+    check_out_dir(target)
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
+    ) as bar:
+        task = bar.add_task("siting", total=1.0)
+
+        def update(event: SitingProgress) -> None:
+            bar.update(task, completed=event.fraction, description=event.message[:60])
+
+        result = run_study(
+            the_study,
+            workers=workers or min(4, cpus()),
+            scheduler=scheduler,
+            progress=update,
+        )
+    figure = None
+    if result.grid_rows():
+        best = [
+            r["option"] for r in result.ranking() if r["simulated"] and r["option"].startswith("G")
+        ]
+        figure = siting_heatmap(
+            result.grid_rows(),
+            network=the_study.network,
+            candidates=[c.model_dump() for c in the_study.candidates],
+            best=best,
+        )
+    summary = write_study(result, target, heatmap_figure=figure, plans=plans, png_engine=png_engine)
+    rows = result.ranking()
+    for name in result.scenario_names:
+        counts = result.counts(name)
+        out.print(ranking_table(rows, name, top))
+        method = "each valued" if counts["method"] == "enumerated" else "ranked by the MIP"
+        out.print(
+            f"screened {counts['screened']} of {counts['combinations']} combinations of up to "
+            f"{the_study.settings.k} site(s) ({method}); simulated the best "
+            f"{counts['simulated']} and the network as it is on {len(result.days)} day(s) "
+            f"({the_study.settings.solver} planner)"
+        )
+        accuracy = summary["scenarios"][name]["screen_vs_simulation"]
+        if accuracy.get("options"):
+            share = accuracy.get("mean_abs_error_share")
+            out.print(
+                f"screen vs simulation: mean absolute error "
+                f"{accuracy['mean_abs_error_cny_year'] / 1e6:,.2f} M CNY/yr"
+                + (f" ({share:.0%} of the simulated saving)" if share is not None else "")
+                + (
+                    f", rank correlation {accuracy['rank_correlation']:.2f}"
+                    if accuracy.get("rank_correlation") is not None
+                    else ""
+                )
+            )
+        out.print(result.explain(name), markup=False, highlight=False)
+        out.print()
+    if summary.get("heatmap_png_engine"):
+        out.print(f"heat-map: heatmap.html and heatmap.png ({summary['heatmap_png_engine']})")
+    out.print(f"study written to [bold]{target}[/bold] ({result.wall_s['total_s']:.0f} s)")
