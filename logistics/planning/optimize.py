@@ -25,9 +25,10 @@ from logistics.planning.assign import Assignment
 from logistics.planning.decompose import TARGET_JOBS, bins_for_workers, partition_day
 from logistics.planning.ladle_model import build_problem
 from logistics.planning.portfolio import members_for, run_portfolio
+from logistics.planning.reinsert import reinsert
 from logistics.planning.routing import RoutingProblem, RoutingResult, solve_routing
-from logistics.planning.schedule import ScheduleContext, TruckState
-from logistics.planning.trips import TruckRoute, cut_routes, initial_routes
+from logistics.planning.schedule import BayBook, ScheduleContext, TruckState, schedule_routes
+from logistics.planning.trips import TruckRoute, cut_routes, initial_routes, trips_by_truck
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,37 @@ def solve_bin(tasks: BinTask, deadline: float) -> list[RoutingResult]:
             solve_routing(problem, time_limit_s=max(1.0, left * share), initial_routes=initial)
         )
     return results
+
+
+def start_repairer(
+    ctx: ScheduleContext,
+    problem: RoutingProblem,
+    truck_ids: list[str],
+    pair_assignments: list[Assignment],
+    states: dict[str, TruckState],
+) -> Callable[[RoutingResult], list[list[int]] | None]:
+    """A function that turns routes which break ladle rules into starting routes that keep them.
+
+    The routes are cut into trips (a new trip at each refill or change of smelter),
+    timed by the scheduler — which leaves off what breaks the hold limit, fill bays,
+    production or a window — and what was left off is re-inserted in trips of its own;
+    the timed plan is returned as node lists per vehicle of ``problem``.
+    """
+    assignment_of = {a.job.job_id: a for a in pair_assignments}
+
+    def repair(result: RoutingResult) -> list[list[int]] | None:
+        routes = cut_routes(problem, result, truck_ids, pair_assignments)
+        trial = {t: replace(states[t]) for t in truck_ids}
+        bays = BayBook({s.smelter_id: s.fill_bays for s in ctx.network.smelters})
+        timed, _ = schedule_routes(ctx, {r.truck_id: list(r.trips) for r in routes}, trial, bays)
+        done = {r.job.job_id for t in timed for r in t.runs}
+        todo = [a.job for a in pair_assignments if a.job.job_id not in done]
+        timed += reinsert(ctx, todo, assignment_of, trial, bays)[0]
+        if not timed:
+            return None
+        return initial_routes(problem.pairs, pair_assignments, truck_ids, trips_by_truck(timed))
+
+    return repair
 
 
 def _merge_results(results: list[RoutingResult], wall_s: float) -> RoutingResult:
@@ -176,15 +208,25 @@ def optimize(
     if len(built) == 1:
         problem, truck_ids, pair_assignments, initial = built[0]
         members = members_for(portfolio, workers)
+        repair = start_repairer(ctx, problem, truck_ids, pair_assignments, states)
+        starts: dict[str, list[list[int]] | None] = {"dispatcher": initial}
+        built_at = time.perf_counter()
+        if any(m.start == "eft" for m in members):
+            starts["eft"] = repair(RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0))
+        # Judging a result (re-timing and re-inserting) costs about what building the
+        # earliest-finish start took: keep that much per member for it.
+        judging = (len(members) if len(members) > 1 else 0) * (time.perf_counter() - built_at)
+        remaining = max(1.0, time_limit_s - (time.perf_counter() - started) - judging)
         found = run_portfolio(
             problem,
-            initial,
+            starts,
             members,
             time_limit_s=remaining,
             executor=executor,
             solution_limit=solution_limit,
             seed=seed,
             on_solution=on_solution,
+            repair=repair,
         )
         candidates = [cut_routes(problem, r, truck_ids, pair_assignments) for r in found]
         if judge is not None and len(found) > 1:

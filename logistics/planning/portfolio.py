@@ -37,18 +37,28 @@ class SearchMember:
         OR-Tools strategy names.
     operator_bandit : bool
         OR-Tools' multi-armed-bandit choice of local-search operators.
-    use_start : bool
-        Start from the given routes (the dispatcher's plan) rather than from scratch.
+    start : str
+        Where the search starts: ``dispatcher`` (the dispatcher's plan), ``eft`` (every
+        job given, order by order, to the truck that finishes it first: see
+        :func:`logistics.planning.optimize.start_repairer`) or ``none`` (OR-Tools'
+        first-solution strategy from scratch).
     engine : str
         Routing-core engine (see :func:`logistics.planning.routing.solve_routing`).
+    repair_share : float
+        When above 0: PyVRP first searches the rules it can express for this share of
+        the limit, the caller's ``repair`` turns its routes into a plan that keeps
+        every rule (re-timing, re-insertion) and OR-Tools searches the full model from
+        there for the rest. Only the first member (run in the calling process) can
+        repair; elsewhere such a member searches like ``gls``.
     """
 
     name: str
     first_solution: str = "LOCAL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     operator_bandit: bool = False
-    use_start: bool = True
+    start: str = "dispatcher"
     engine: str = "ortools"
+    repair_share: float = 0.0
 
 
 #: Members the planner knows, by name.
@@ -56,17 +66,21 @@ MEMBERS: dict[str, SearchMember] = {
     m.name: m
     for m in (
         SearchMember("gls"),
-        SearchMember("gls-scratch", use_start=False),
-        SearchMember("gls-parallel", first_solution="PARALLEL_CHEAPEST_INSERTION", use_start=False),
+        SearchMember("gls-eft", start="eft"),
+        SearchMember("gls-scratch", start="none"),
+        SearchMember("gls-parallel", first_solution="PARALLEL_CHEAPEST_INSERTION", start="none"),
+        SearchMember("sa-eft", metaheuristic="SIMULATED_ANNEALING", start="eft"),
         SearchMember("gls-bandit", operator_bandit=True),
         SearchMember("sa", metaheuristic="SIMULATED_ANNEALING"),
         SearchMember("tabu", metaheuristic="TABU_SEARCH"),
+        SearchMember("pyvrp-repair", repair_share=0.4),
+        SearchMember("pyvrp-repair-short", repair_share=0.2),
     )
 }
 
 #: Members used, in order, when a day is routed in one model: as many as there are
 #: workers (the first alone with one worker).
-DEFAULT_PORTFOLIO: tuple[str, ...] = ("gls", "gls-scratch")
+DEFAULT_PORTFOLIO: tuple[str, ...] = ("gls-eft", "gls")
 
 
 def members_for(names: Sequence[str] | None, workers: int) -> list[SearchMember]:
@@ -86,7 +100,7 @@ def members_for(names: Sequence[str] | None, workers: int) -> list[SearchMember]
 
 def solve_member(
     problem: RoutingProblem,
-    initial: list[list[int]] | None,
+    starts: dict[str, list[list[int]] | None],
     member: SearchMember,
     deadline: float,
     solution_limit: int | None = None,
@@ -103,7 +117,7 @@ def solve_member(
         solution_limit=solution_limit,
         first_solution=member.first_solution,
         metaheuristic=member.metaheuristic,
-        initial_routes=initial if member.use_start else None,
+        initial_routes=starts.get(member.start),
         on_solution=on_solution,
         operator_bandit=member.operator_bandit,
         engine=member.engine,
@@ -113,7 +127,7 @@ def solve_member(
 
 def run_portfolio(
     problem: RoutingProblem,
-    initial: list[list[int]] | None,
+    starts: dict[str, list[list[int]] | None],
     members: Sequence[SearchMember],
     *,
     time_limit_s: float,
@@ -121,6 +135,7 @@ def run_portfolio(
     solution_limit: int | None = None,
     seed: int = 0,
     on_solution: Callable[[float, int], None] | None = None,
+    repair: Callable[[RoutingResult], list[list[int]] | None] | None = None,
 ) -> list[RoutingResult]:
     """Search one problem with every member at once; one result per member, in order.
 
@@ -128,8 +143,9 @@ def run_portfolio(
     ----------
     problem : RoutingProblem
         The day's model (plain data, pickled to the other processes).
-    initial : list of list of int, optional
-        Starting routes (node lists per vehicle) for members that use a start.
+    starts : dict
+        Starting routes (node lists per vehicle) by :attr:`SearchMember.start` name; a
+        member whose start is missing or ``None`` searches from scratch.
     members : sequence of SearchMember
         The configurations; the first runs here, the others on ``executor``.
     time_limit_s : float
@@ -142,6 +158,9 @@ def run_portfolio(
         Engine seed for members whose engine uses one.
     on_solution : callable, optional
         Progress of the first member, ``(seconds, objective)``.
+    repair : callable, optional
+        For a first member with ``repair_share``: PyVRP's result → starting routes
+        that keep every rule (``None`` if none could be made).
 
     Returns
     -------
@@ -161,22 +180,69 @@ def run_portfolio(
             )
             target = pool
         futures = [
-            target.submit(solve_member, problem, initial, m, deadline, solution_limit, seed)
+            target.submit(solve_member, problem, starts, m, deadline, solution_limit, seed)
             for m in others
         ]
     try:
-        results = [
-            solve_member(problem, initial, members[0], deadline, solution_limit, seed, on_solution)
-        ]
+        first = members[0]
+        if first.repair_share > 0 and repair is not None:
+            results = [
+                _repaired_search(
+                    problem, starts, first, deadline, solution_limit, seed, on_solution, repair
+                )
+            ]
+        else:
+            results = [
+                solve_member(problem, starts, first, deadline, solution_limit, seed, on_solution)
+            ]
         for member, future in zip(others, futures, strict=True):
             try:
                 results.append(future.result())
             except (BrokenProcessPool, OSError) as exc:
                 log.warning("search member %s failed (%s); searching it here", member.name, exc)
                 results.append(
-                    solve_member(problem, initial, member, time.time() + 1.0, solution_limit, seed)
+                    solve_member(problem, starts, member, time.time() + 1.0, solution_limit, seed)
                 )
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     return results
+
+
+def _repaired_search(
+    problem: RoutingProblem,
+    starts: dict[str, list[list[int]] | None],
+    member: SearchMember,
+    deadline: float,
+    solution_limit: int | None,
+    seed: int,
+    on_solution: Callable[[float, int], None] | None,
+    repair: Callable[[RoutingResult], list[list[int]] | None],
+) -> RoutingResult:
+    """PyVRP on what it expresses, repaired by the caller, then OR-Tools on the full model.
+
+    The OR-Tools search starts from the repaired routes; if there are none, or the
+    model rejects them, from the member's ``start``.
+    """
+    left = deadline - time.time()
+    relaxed = solve_routing(
+        problem,
+        time_limit_s=max(0.5, member.repair_share * left),
+        engine="pyvrp",
+        seed=seed,
+        solution_limit=None if solution_limit is None else 10 * solution_limit,
+    )
+    start = repair(relaxed) if relaxed.objective is not None else None
+    result = solve_routing(
+        problem,
+        time_limit_s=max(1.0, deadline - time.time()),
+        solution_limit=solution_limit,
+        first_solution=member.first_solution,
+        metaheuristic=member.metaheuristic,
+        initial_routes=start if start is not None else starts.get(member.start),
+        on_solution=on_solution,
+        operator_bandit=member.operator_bandit,
+    )
+    if start is not None and not result.initial_accepted:
+        log.warning("repaired PyVRP routes rejected by the model; searched from scratch")
+    return result

@@ -38,8 +38,10 @@ def cut_routes(
     The routing model does not forbid a truck from refilling while a ladle is still
     aboard (the exact constraint made first solutions ~28× slower, see module notes);
     here each fill block becomes its own trip whose ladles are poured in route order
-    before the next block: a trip returns empty before its truck fills again. The
-    scheduler re-times it.
+    before the next block: a trip returns empty before its truck fills again. A block
+    also ends where the next fill is at another smelter or the ladles are all full
+    (routes from an engine without pickup groups, or overloaded). The scheduler re-times
+    it.
     """
     delivery_of = {p.pickup: p.delivery for p in problem.pairs}
     assignment_of = {p.pickup: a for p, a in zip(problem.pairs, pair_assignments, strict=True)}
@@ -51,7 +53,14 @@ def cut_routes(
         for node, start in route:
             kind = problem.nodes[node].kind
             if kind == PICKUP:
-                if after_pour:
+                # A new trip after a pour, or where the next fill is at another smelter
+                # (routes of an engine that does not know pickup groups).
+                group = problem.nodes[node].group
+                if (
+                    after_pour
+                    or problem.nodes[blocks[-1][0][0]].group != group
+                    or len(blocks[-1]) >= problem.vehicles[v].capacity
+                ):
                     blocks.append([])
                 blocks[-1].append((node, start))
                 after_pour = False

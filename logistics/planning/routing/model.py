@@ -23,6 +23,9 @@ from ortools.constraint_solver import pywrapcp
 
 from logistics.planning.routing.problem import DELIVERY, PICKUP, RoutingProblem
 
+#: Post the ride limit as an explicit constraint besides the pickup-to-delivery limit.
+EXPLICIT_RIDE_LIMIT = True
+
 
 @dataclass
 class BuiltModel:
@@ -197,7 +200,8 @@ def _post_pairs(
             time_dim.SetPickupToDeliveryLimitFunctionForPair(
                 lambda _a, _b, limit=limit: limit, pair_index
             )
-            solver.Add(time_dim.CumulVar(d) - time_dim.CumulVar(p) <= limit)
+            if EXPLICIT_RIDE_LIMIT:
+                solver.Add(time_dim.CumulVar(d) - time_dim.CumulVar(p) <= limit)
         if pair.penalty is not None:
             half = max(1, int(pair.penalty) // 2)
             routing.AddDisjunction([p], half)

@@ -27,6 +27,9 @@ from collections import defaultdict
 
 from logistics.planning.routing.problem import DELIVERY, PICKUP, RoutingProblem, RoutingResult
 
+#: PyVRP's penalty cap, as a multiple of the largest prize or edge cost.
+PENALTY_CAP_FACTOR = 10.0
+
 
 def available() -> bool:
     """Whether PyVRP can be imported here."""
@@ -161,21 +164,32 @@ def solve_pyvrp(
             required=not optional,
         )
         client_nodes.append(k)
+    # Every ordered pair, the diagonal included: stops at one location (ladles filled at
+    # one smelter) follow each other at the matrix's own cost (PyVRP charges a missing
+    # edge a prohibitive value).
     for a in used_locations:
         for b in used_locations:
-            if a != b:
-                model.add_edge(
-                    locations[a],
-                    locations[b],
-                    distance=int(problem.distance[a, b]),
-                    duration=int(problem.time[a, b]),
-                )
+            model.add_edge(
+                locations[a],
+                locations[b],
+                distance=int(problem.distance[a, b]),
+                duration=int(problem.time[a, b]),
+            )
 
     left = max(0.1, time_limit_s - (time.perf_counter() - started))
     stop = MaxRuntime(left)
     if max_iterations is not None:
         stop = MultipleCriteria([MaxIterations(int(max_iterations)), MaxRuntime(left)])
-    result = model.solve(stop=stop, seed=seed, display=False, collect_stats=False)
+    # PyVRP caps its penalty per unit of excess load or time warp (1e5 by default); with
+    # prizes above it (a ladle job's penalty in fen) overloading a truck would pay.
+    biggest = max(
+        [int(p.penalty or 0) for p in problem.pairs]
+        + [int(problem.single_penalty or 0), int(problem.distance.max(initial=0))]
+    )
+    params = pyvrp.SolveParams(
+        penalty=pyvrp.PenaltyParams(max_penalty=max(1e5, PENALTY_CAP_FACTOR * biggest))
+    )
+    result = model.solve(stop=stop, seed=seed, display=False, collect_stats=False, params=params)
 
     routes: list[list[tuple[int, int]]] = [[] for _ in problem.vehicles]
     free = [list(members) for members in type_vehicles]
