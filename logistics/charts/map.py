@@ -7,9 +7,9 @@ from collections.abc import Collection, Sequence
 
 import pydeck as pdk
 
-from logistics.charts.style import CASTER_RGB, SMELTER_RGB, hhmm, truck_rgb
+from logistics.charts.style import CANDIDATE_RGB, CASTER_RGB, SMELTER_RGB, hhmm, truck_rgb
 from logistics.charts.timeline import trips_of
-from logistics.network.model import Network
+from logistics.network.model import Candidate, Network
 from logistics.plan.model import Run
 
 #: Tooltip of every layer: each row carries ``name`` and ``info``.
@@ -78,6 +78,8 @@ def network_map(
     *,
     basemap: bool = False,
     highlight_trucks: Collection[str] = (),
+    candidates: Sequence[Candidate] = (),
+    chosen_candidates: Collection[str] = (),
     height: int = 520,
 ) -> pdk.Deck:
     """Smelters, casters and one route path per trip.
@@ -93,6 +95,10 @@ def network_map(
         tiles are blocked); ``True``: the Carto light basemap.
     highlight_trucks : collection of str
         Trucks drawn wider, the others faded (none: all alike).
+    candidates : sequence of Candidate
+        Candidate sites of a siting study, drawn as grey rings (layer ``candidates``).
+    chosen_candidates : collection of str
+        Candidate ids drawn filled in green (the ones a study will value).
     height : int
         Pixels.
 
@@ -190,7 +196,45 @@ def network_map(
             get_pixel_offset=[0, -16],
         ),
     ]
-    points = [(s["lat"], s["lon"]) for s in smelters + casters]
+    if candidates:
+        sites = [
+            {
+                "name": f"{k.site_id} {k.name}",
+                "info": (
+                    f"candidate · {k.rate_tph:g} t/h · capex {k.capex_cny / 1e6:,.0f} M CNY"
+                    + (" · in the study" if k.site_id in chosen_candidates else "")
+                ),
+                "lat": k.lat,
+                "lon": k.lon,
+                "label": k.site_id,
+                "fill": [22, 163, 74, 220]
+                if k.site_id in chosen_candidates
+                else [255, 255, 255, 0],
+            }
+            for k in candidates
+        ]
+        layers.insert(
+            1,
+            pdk.Layer(
+                "ScatterplotLayer",
+                id="candidates",
+                data=sites,
+                get_position=["lon", "lat"],
+                get_fill_color="fill",
+                get_line_color=[*CANDIDATE_RGB, 255],
+                stroked=True,
+                filled=True,
+                line_width_min_pixels=2,
+                get_radius=2000,
+                radius_min_pixels=7,
+                radius_max_pixels=14,
+                pickable=True,
+            ),
+        )
+        smelters_and_sites = smelters + casters + sites
+    else:
+        smelters_and_sites = smelters + casters
+    points = [(s["lat"], s["lon"]) for s in smelters_and_sites]
     return pdk.Deck(
         layers=layers,
         initial_view_state=_view(points),

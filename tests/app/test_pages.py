@@ -200,8 +200,24 @@ def test_economics_page_shows_the_routes_and_the_saving(app_env: None) -> None:
     assert metrics(at)["Saving"] == f"{far['saving_cny_t']:,.0f} CNY/t"
 
 
-@pytest.mark.parametrize("page", ["history.py", "siting.py"])
+@pytest.mark.parametrize("page", ["history.py", "siting.py", "replan.py"])
 def test_the_other_pages_open(app_env: None, page: str) -> None:
     at = start()
     at.switch_page(f"{PAGES}/{page}").run()
     assert not at.exception, at.exception
+
+
+def test_siting_page_runs_a_grid_study_in_a_worker(app_env: None) -> None:
+    at = start()
+    at.switch_page(f"{PAGES}/siting.py").run()
+    at.number_input(key="siting_days").set_value(1)
+    at.number_input(key="siting_simulate").set_value(1)
+    at = at.button(key="siting_run").click().run()
+    assert not at.exception, at.exception
+    result = at.session_state["siting_result"]
+    ranking = at.dataframe[0].value
+    assert list(ranking["option"]) == [row["option"] for row in result.ranking()]
+    top = result.top()
+    assert top is not None and top.option_id in at.info[0].value
+    switches = at.dataframe[1].value
+    assert sorted(switches["caster"]) == sorted(s.caster_id for s in result.switching())

@@ -65,3 +65,16 @@ def test_highlight_fades_the_other_trucks(tiny: Network, tiny_outcome: PlanOutco
     routes = _layer(network_map(tiny, runs, highlight_trucks=[chosen]), "routes").data
     for row in routes:
         assert (row["color"][3] == 200) is (row["truck_id"] == chosen)
+
+
+def test_candidate_sites_are_drawn_and_the_chosen_filled(tiny: Network) -> None:
+    from logistics.network.model import Candidate
+
+    sites = (
+        Candidate(site_id="K1", name="one", lat=22.8, lon=113.0, capex_cny=1e8, rate_tph=8),
+        Candidate(site_id="K2", name="two", lat=22.9, lon=112.8, capex_cny=1e8, rate_tph=8),
+    )
+    deck = network_map(tiny, candidates=sites, chosen_candidates=["K2"])
+    rows = _layer(deck, "candidates").data
+    assert [r["label"] for r in rows] == ["K1", "K2"]
+    assert [r["fill"][3] > 0 for r in rows] == [False, True]
