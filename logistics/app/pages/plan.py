@@ -140,13 +140,25 @@ with tabs[5]:
         st.markdown("\n".join(f"- **{k}**: {v}" for k, v in REASONS.items()))
 with tabs[6]:
     stem = f"{plan.network}-{plan.plan_date.isoformat()}"
+    # built once per plan on screen, not on every rerun of the page
+    cached = st.session_state.get("plan_exports")
+    if cached is None or cached[0] is not plan:
+        cached = (
+            plan,
+            plan_zip(plan),
+            runs_csv(plan),
+            unserved_csv(plan),
+            plan_workbook(net, plan),
+        )
+        st.session_state["plan_exports"] = cached
+    _, zipped, runs_text, unserved_text, workbook = cached
     c = st.columns(4)
-    c[0].download_button("Plan folder (zip)", plan_zip(plan), f"{stem}.zip", "application/zip")
-    c[1].download_button("runs.csv", runs_csv(plan), "runs.csv", "text/csv")
-    c[2].download_button("unserved.csv", unserved_csv(plan), "unserved.csv", "text/csv")
+    c[0].download_button("Plan folder (zip)", zipped, f"{stem}.zip", "application/zip")
+    c[1].download_button("runs.csv", runs_text, "runs.csv", "text/csv")
+    c[2].download_button("unserved.csv", unserved_text, "unserved.csv", "text/csv")
     c[3].download_button(
         "Excel workbook",
-        plan_workbook(net, plan),
+        workbook,
         f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
