@@ -70,6 +70,11 @@ def explain_option(
         ),
     ]
     payback = option.payback_years
+    if option.npv_cny < 0:
+        lines.append(
+            "No simulated option repays its capex within the horizon at this discount rate; "
+            "this one loses the least."
+        )
     lines.append(
         (
             f"Simple payback {payback:.1f} years; "

@@ -158,7 +158,7 @@ def run_on_dask(
             for task in tasks
         ]
         results: dict[str, dict[str, Any]] = {}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             result = future.result()
             results[result["key"]] = result
             progress(len(results), len(tasks), result["key"])

@@ -21,6 +21,8 @@ DEFAULT_DISCOUNT_RATE = 0.08
 #: Years of savings the NPV counts: 15, the depreciation life commonly used for
 #: melting furnaces and plant of a recycling smelter (an assumption; change it freely).
 DEFAULT_HORIZON_YEARS = 15
+#: Solutions the OR-Tools search of a simulated day stops after (machine-independent).
+DEFAULT_SOLUTION_LIMIT = 40
 #: Hours of the plant's melt that are in its furnaces when it opens for deliveries.
 DEFAULT_STOCK_H = 2.0
 
@@ -90,14 +92,18 @@ class StudySettings(_Frozen):
         Seed of the generated days; the same seed gives the same days.
     simulate : int
         How many of the screen's best options (per scenario) are simulated.
-    solver : {"greedy", "ortools"}
+    solver : {"ortools", "greedy"}
         The planner of the simulated days (:func:`logistics.pipeline.plan_day`).
-        ``greedy`` is the dispatcher's plan: deterministic and fast.
+        ``ortools`` (default) with a solution limit is deterministic; ``greedy`` is the
+        dispatcher's plan, deterministic and fast but it gives each trip to the truck
+        idle longest, however far away, which blurs what a site is worth.
     time_limit_s : float
-        Planning time limit per simulated day, seconds (``ortools`` only).
+        Planning time limit per simulated day, seconds (``ortools``); generous (600 s)
+        so that the solution limit, not the machine's speed, ends the search.
     solution_limit : int or None
-        ``ortools`` only: stop after this many solutions, so that a day's plan does not
-        depend on the machine's speed (the time limit must then not bind).
+        ``ortools``: stop after this many solutions (default 40: about 40 s for the
+        Pearl River Delta day). ``None`` lets the time limit end the search, and the
+        plans then depend on the machine.
     discount_rate : float
         Yearly discount rate of the NPV (default 8 %).
     horizon_years : int
@@ -128,9 +134,9 @@ class StudySettings(_Frozen):
     demand: Literal["auto", "orders", "generated"] = "auto"
     seed: int = Field(1, ge=0, le=2**31 - 1)
     simulate: int = Field(5, ge=0, le=10_000)
-    solver: Literal["greedy", "ortools"] = "greedy"
-    time_limit_s: float = Field(60.0, gt=0.0, le=86_400.0)
-    solution_limit: int | None = Field(None, ge=1, le=1_000_000)
+    solver: Literal["greedy", "ortools"] = "ortools"
+    time_limit_s: float = Field(600.0, gt=0.0, le=86_400.0)
+    solution_limit: int | None = Field(DEFAULT_SOLUTION_LIMIT, ge=1, le=1_000_000)
     discount_rate: float = Field(DEFAULT_DISCOUNT_RATE, ge=0.0, le=1.0)
     horizon_years: int = Field(DEFAULT_HORIZON_YEARS, ge=1, le=100)
     stock_h: float = Field(DEFAULT_STOCK_H, ge=0.0, le=24.0)

@@ -254,7 +254,7 @@ class OptionOutcome:
             "payback_years": round(payback, 2) if payback is not None else None,
             "new_liquid_t_year": liquid[0]
             if sim
-            else round(self.screen.new_liquid_t_day * days, 1),
+            else round(self.screen.new_liquid_t_day * days, 1) + 0.0,
             "new_liquid_t_year_low": liquid[1],
             "new_liquid_t_year_high": liquid[2],
             "co2_avoided_t_year": co2[0],
