@@ -311,3 +311,149 @@ def _main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(_main())
+
+
+# ------------------------------------------------------------------ the domain targets
+
+#: Days of the domain targets: both sample regions and three generated days (runs).
+TARGET_DAYS = (
+    "sample_networks/pearl_river_delta",
+    "sample_networks/yangtze_river_delta",
+    "generated:100",
+    "generated:300",
+    "generated:700",
+)
+
+
+def resolve_day(spec: str, folder: Path, seed: int = 0) -> Path:
+    """A network folder for ``spec``: a path, or ``generated:<runs>`` written into ``folder``."""
+    if not spec.startswith("generated:"):
+        path = Path(spec)
+        return path if path.is_absolute() else REPO / path
+    from logistics.network.synthetic import generate_network
+
+    runs = int(spec.split(":", 1)[1])
+    target = folder / f"generated-{runs}-seed{seed}"
+    shape = network_shape(runs)
+    generate_network(
+        target,
+        smelters=shape["smelters"],
+        casters=shape["casters"],
+        tonnes=shape["tonnes"],
+        seed=seed,
+        plan_date=date(2026, 11, 23),
+        overwrite=True,
+    )
+    return target
+
+
+def run_targets(
+    days: tuple[str, ...] = TARGET_DAYS,
+    *,
+    limits: tuple[float, ...] = (15.0, 60.0),
+    repeats: int = 3,
+    reference_limit_s: float | None = None,
+    seed: int = 0,
+    workers: int = 2,
+    on_row: Any = None,
+) -> list[dict[str, Any]]:
+    """Plan every day with greedy once and with the optimiser ``repeats`` times per limit.
+
+    Each case runs in its own process (:func:`run_case_subprocess`): load, plan, check.
+    The machine's one-minute load average is recorded before and after each case.
+
+    Parameters
+    ----------
+    days : tuple of str
+        Network folders, or ``generated:<runs>`` for a day written by the generator.
+    limits : tuple of float
+        Optimiser time limits, seconds.
+    repeats : int
+        Runs of the same command per limit (their spread is a target).
+    reference_limit_s : float, optional
+        A longer run per day (e.g. 1200 s) that the 60-s plans are compared with.
+    seed : int
+        Generator seed (and the planner's ``seed``).
+    workers : int
+        Optimiser processes (``--workers``).
+    on_row : callable, optional
+        Called with each row as it is made.
+
+    Returns
+    -------
+    list of dict
+        One row per case: ``day``, ``solver``, ``time_limit_s``, ``repeat``, the case's
+        figures (route cost, tonnes, violations, wall time) and ``load_before`` /
+        ``load_after``.
+    """
+    rows: list[dict[str, Any]] = []
+    cases: list[tuple[str, float, int, str]] = [("greedy", 1.0, 0, "greedy")]
+    cases += [("ortools", lim, k, "run") for lim in limits for k in range(repeats)]
+    if reference_limit_s:
+        cases.append(("ortools", reference_limit_s, 0, "reference"))
+    with tempfile.TemporaryDirectory(prefix="molten-targets-") as tmp:
+        for spec in days:
+            folder = resolve_day(spec, Path(tmp), seed)
+            for solver, limit, k, role in cases:
+                before = os.getloadavg()[0]
+                result = run_case_subprocess(
+                    folder, solver, limit, workers=workers, options={"seed": seed}
+                )
+                row = {
+                    "day": folder.name,
+                    "solver": solver,
+                    "role": role,
+                    "time_limit_s": limit if solver != "greedy" else None,
+                    "repeat": k,
+                    **result,
+                    "load_before": round(before, 2),
+                    "load_after": round(os.getloadavg()[0], 2),
+                }
+                rows.append(row)
+                if on_row is not None:
+                    on_row(row)
+    return rows
+
+
+def summarise_targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per day and limit: route cost against greedy's, spread, tonnes, reference gap.
+
+    ``cost_ratio_max`` is the worst of the repeats' route cost over greedy's;
+    ``spread_pct`` is (max − min) / min of the repeats' route cost; ``tonnes_min`` is
+    the fewest tonnes a repeat delivered (the target wants at least greedy's);
+    ``vs_reference_pct`` is the mean route cost over the reference run's, minus 1.
+    """
+    out = []
+    for day in dict.fromkeys(r["day"] for r in rows):
+        mine = [r for r in rows if r["day"] == day and not r.get("error")]
+        greedy = next((r for r in mine if r["solver"] == "greedy"), None)
+        reference = next((r for r in mine if r["role"] == "reference"), None)
+        for limit in dict.fromkeys(r["time_limit_s"] for r in mine if r["role"] == "run"):
+            runs = [r for r in mine if r["role"] == "run" and r["time_limit_s"] == limit]
+            costs = [r["route_cost_cny"] for r in runs]
+            tonnes = [r["tonnes_delivered"] for r in runs]
+            g_cost = greedy["route_cost_cny"] if greedy else None
+            mean = sum(costs) / len(costs)
+            row = {
+                "day": day,
+                "time_limit_s": limit,
+                "repeats": len(runs),
+                "greedy_cost_cny": g_cost,
+                "greedy_tonnes": greedy["tonnes_delivered"] if greedy else None,
+                "cost_mean_cny": round(mean, 2),
+                "cost_ratio_mean": round(mean / g_cost, 4) if g_cost else None,
+                "cost_ratio_max": round(max(costs) / g_cost, 4) if g_cost else None,
+                "spread_pct": round(100 * (max(costs) - min(costs)) / min(costs), 2),
+                "tonnes_min": min(tonnes),
+                "tonnes_max": max(tonnes),
+                "wall_max_s": max(r["wall_s"] for r in runs),
+                "violations": sum(r["violations"] for r in runs),
+                "reference_cost_cny": reference["route_cost_cny"] if reference else None,
+                "reference_tonnes": reference["tonnes_delivered"] if reference else None,
+                "vs_reference_pct": (
+                    round(100 * (mean / reference["route_cost_cny"] - 1), 2) if reference else None
+                ),
+                "load_max": max(max(r["load_before"], r["load_after"]) for r in runs),
+            }
+            out.append(row)
+    return out

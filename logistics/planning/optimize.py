@@ -228,22 +228,23 @@ def optimize(
             on_solution=on_solution,
             repair=repair,
         )
-        candidates = [cut_routes(problem, r, truck_ids, pair_assignments) for r in found]
-        if judge is not None and len(found) > 1:
+        back = [(m, r) for m, r in zip(members, found, strict=True) if r is not None]
+        candidates = [cut_routes(problem, r, truck_ids, pair_assignments) for _, r in back]
+        if judge is not None and len(back) > 1:
             values = [judge(c) for c in candidates]
         else:
-            values = [r.objective if r.objective is not None else float("inf") for r in found]
-        best = min(range(len(found)), key=lambda k: (values[k], k))
+            values = [r.objective if r.objective is not None else float("inf") for _, r in back]
+        best = min(range(len(back)), key=lambda k: (values[k], k))
         log.info(
             "portfolio: %s",
-            ", ".join(f"{m.name} {v:,.0f}" for m, v in zip(members, values, strict=True)),
+            ", ".join(f"{m.name} {v:,.0f}" for (m, _), v in zip(back, values, strict=True)),
         )
-        result = found[best]
-        if len(found) > 1:
+        result = back[best][1]
+        if len(members) > 1:
             result = replace(
                 result,
-                status=f"{result.status} [{members[best].name}]",
-                solutions=sum(r.solutions for r in found),
+                status=f"{result.status} [{back[best][0].name} of {len(back)}/{len(members)}]",
+                solutions=sum(r.solutions for _, r in back),
             )
         return candidates[best], result, 1
     if built:

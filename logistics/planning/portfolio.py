@@ -61,6 +61,12 @@ class SearchMember:
     repair_share: float = 0.0
 
 
+#: Least time a member is given to search, seconds; a member that starts later (a slow
+#: process start) is left out.
+MIN_MEMBER_S = 1.0
+#: How long after the deadline a member's result is waited for, seconds.
+GRACE_S = 1.5
+
 #: Members the planner knows, by name.
 MEMBERS: dict[str, SearchMember] = {
     m.name: m
@@ -106,14 +112,18 @@ def solve_member(
     solution_limit: int | None = None,
     seed: int = 0,
     on_solution: Callable[[float, int], None] | None = None,
-) -> RoutingResult:
+) -> RoutingResult | None:
     """Search ``problem`` with one member's configuration until ``deadline`` (``time.time()``).
 
-    A top-level function, so an executor can pickle it.
+    A top-level function, so an executor can pickle it. ``None`` when the member
+    started too late to search at all (a slow process start on a loaded machine).
     """
+    left = deadline - time.time()
+    if left < MIN_MEMBER_S and solution_limit is None:
+        return None
     return solve_routing(
         problem,
-        time_limit_s=max(1.0, deadline - time.time()),
+        time_limit_s=max(MIN_MEMBER_S, left),
         solution_limit=solution_limit,
         first_solution=member.first_solution,
         metaheuristic=member.metaheuristic,
@@ -136,7 +146,7 @@ def run_portfolio(
     seed: int = 0,
     on_solution: Callable[[float, int], None] | None = None,
     repair: Callable[[RoutingResult], list[list[int]] | None] | None = None,
-) -> list[RoutingResult]:
+) -> list[RoutingResult | None]:
     """Search one problem with every member at once; one result per member, in order.
 
     Parameters
@@ -153,7 +163,8 @@ def run_portfolio(
     executor : concurrent.futures.Executor, optional
         Where the other members run; default a spawned process pool of their number.
     solution_limit : int, optional
-        Deterministic search: each member stops after this many solutions.
+        Deterministic search: each member stops after this many solutions, and every
+        member's result is waited for.
     seed : int
         Engine seed for members whose engine uses one.
     on_solution : callable, optional
@@ -164,14 +175,15 @@ def run_portfolio(
 
     Returns
     -------
-    list of RoutingResult
-        A member whose process failed is searched again here after the first one (in
-        what is left of the limit, at least a second).
+    list of RoutingResult or None
+        ``None`` for a member that had no time to search, whose process failed, or
+        (without ``solution_limit``) that was not back :data:`GRACE_S` after the
+        deadline; the first member always has a result.
     """
     deadline = time.time() + time_limit_s
     others = list(members[1:])
     pool: ProcessPoolExecutor | None = None
-    futures: list[Future[RoutingResult]] = []
+    futures: list[Future[RoutingResult | None]] = []
     if others:
         target = executor
         if target is None:
@@ -183,29 +195,41 @@ def run_portfolio(
             target.submit(solve_member, problem, starts, m, deadline, solution_limit, seed)
             for m in others
         ]
+    late = False
     try:
         first = members[0]
         if first.repair_share > 0 and repair is not None:
-            results = [
-                _repaired_search(
-                    problem, starts, first, deadline, solution_limit, seed, on_solution, repair
-                )
-            ]
+            mine = _repaired_search(
+                problem, starts, first, deadline, solution_limit, seed, on_solution, repair
+            )
         else:
-            results = [
-                solve_member(problem, starts, first, deadline, solution_limit, seed, on_solution)
-            ]
+            mine = solve_routing(
+                problem,
+                time_limit_s=max(MIN_MEMBER_S, deadline - time.time()),
+                solution_limit=solution_limit,
+                first_solution=first.first_solution,
+                metaheuristic=first.metaheuristic,
+                initial_routes=starts.get(first.start),
+                on_solution=on_solution,
+                operator_bandit=first.operator_bandit,
+                engine=first.engine,
+                seed=seed,
+            )
+        results: list[RoutingResult | None] = [mine]
         for member, future in zip(others, futures, strict=True):
+            wait = None if solution_limit is not None else max(0.0, deadline - time.time())
             try:
-                results.append(future.result())
+                results.append(future.result(timeout=None if wait is None else wait + GRACE_S))
+            except TimeoutError:
+                log.warning("search member %s was not back in time; left out", member.name)
+                results.append(None)
+                late = True
             except (BrokenProcessPool, OSError) as exc:
-                log.warning("search member %s failed (%s); searching it here", member.name, exc)
-                results.append(
-                    solve_member(problem, starts, member, time.time() + 1.0, solution_limit, seed)
-                )
+                log.warning("search member %s failed (%s); left out", member.name, exc)
+                results.append(None)
     finally:
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=not late, cancel_futures=True)
     return results
 
 
