@@ -50,7 +50,18 @@ def plan(
     workers: Annotated[
         int | None,
         typer.Option(
-            help="Processes for a large day split into smelter clusters (default: CPUs, at most 4)."
+            help="Processes: searches run side by side on a day routed in one model, or the "
+            "smelter clusters of a large day (default: CPUs, at most 4)."
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the search engines that use one (reproducible plans).")
+    ] = 0,
+    solution_limit: Annotated[
+        int | None,
+        typer.Option(
+            help="Deterministic mode: each search stops after this many solutions instead of "
+            "at the time limit (give a generous --time-limit); same inputs, same plan."
         ),
     ] = None,
     out_dir: Annotated[
@@ -92,6 +103,8 @@ def plan(
         raise InputError(option_problem("--time-limit", "must be positive"))
     if workers is not None and workers < 1:
         raise InputError(option_problem("--workers", "must be at least 1"))
+    if solution_limit is not None and solution_limit < 1:
+        raise InputError(option_problem("--solution-limit", "must be at least 1"))
     if (now is not None or remove_truck) and replan_dir is None:
         raise InputError(option_problem("--now", "--now and --remove-truck need --replan"))
     network = load(network_dir, parse_date(date_), orders, set_)
@@ -106,6 +119,8 @@ def plan(
             time_limit_s=time_limit,
             workers=workers or min(4, cpus()),
             progress=progress,
+            seed=seed,
+            solution_limit=solution_limit,
         )
     if not outcome.ok:
         for v in outcome.report.violations[:50]:

@@ -86,7 +86,7 @@ MEMBERS: dict[str, SearchMember] = {
 
 #: Members used, in order, when a day is routed in one model: as many as there are
 #: workers (the first alone with one worker).
-DEFAULT_PORTFOLIO: tuple[str, ...] = ("gls-eft", "gls")
+DEFAULT_PORTFOLIO: tuple[str, ...] = ("gls-eft", "gls", "sa-eft", "gls-scratch")
 
 
 def members_for(names: Sequence[str] | None, workers: int) -> list[SearchMember]:
