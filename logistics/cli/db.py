@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 from logistics.cli.app import EXIT_DATABASE, app, err, out
-from logistics.dispatch.database import DB_ENV, describe, make_engine, resolve_url
+from logistics.dispatch.config import DB_ENV, resolve_url
 from logistics.dispatch.errors import DatabaseUnavailableError
-from logistics.dispatch.migrate import schema_state, upgrade
 
 db_app = typer.Typer(
     no_args_is_help=True,
@@ -28,6 +27,9 @@ DbOption = Annotated[
 @db_app.command("upgrade")
 def upgrade_command(db: DbOption = None) -> None:
     """Create the schema, or migrate it to this version's revision (one transaction)."""
+    from logistics.dispatch.database import describe, make_engine
+    from logistics.dispatch.migrate import upgrade
+
     url = resolve_url(db)
     try:
         engine = make_engine(url)
@@ -52,6 +54,9 @@ def upgrade_command(db: DbOption = None) -> None:
 @db_app.command("current")
 def current_command(db: DbOption = None) -> None:
     """Show the database's schema revision and the one this version needs."""
+    from logistics.dispatch.database import describe, make_engine
+    from logistics.dispatch.migrate import schema_state
+
     url = resolve_url(db)
     try:
         engine = make_engine(url, must_exist=True)

@@ -31,10 +31,9 @@ from logistics.cli.app import (
 )
 from logistics.cli.progress import progress_bar
 from logistics.cli.render import summary_table
-from logistics.dispatch.database import DB_ENV, resolve_url
+from logistics.dispatch.config import DB_ENV, resolve_url
 from logistics.dispatch.errors import DatabaseUnavailableError, DateLockedError
 from logistics.dispatch.inputs import SolverSettings
-from logistics.dispatch.job import DispatchRequest, run_dispatch
 from logistics.errors import InputError
 from logistics.network.settings import load_settings
 from logistics.planning.solve import SOLVERS
@@ -114,6 +113,8 @@ def dispatch(
     quiet: Annotated[bool, typer.Option("--quiet", help="Print only errors.")] = False,
 ) -> None:
     """Plan a date unattended, check it and store it as the date's current plan."""
+    from logistics.dispatch.job import DispatchRequest, run_dispatch
+
     configure_logging(quiet)
     if solver not in SOLVERS:
         raise InputError(option_problem("--solver", f"use one of {', '.join(SOLVERS)}"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -14,19 +14,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from logistics.cli.app import EXIT_DATABASE, EXIT_INPUT, app, err, option_problem, out, parse_date
-from logistics.dispatch.database import DB_ENV, resolve_url
+from logistics.dispatch.config import DB_ENV, resolve_url
 from logistics.dispatch.errors import DatabaseUnavailableError, PlanNotFoundError
-from logistics.dispatch.history import (
-    RunDetail,
-    RunRow,
-    VersionRow,
-    list_runs,
-    list_versions,
-    load_plan,
-    run_detail,
-)
 from logistics.errors import InputError
 from logistics.plan.files import write_plan
+
+if TYPE_CHECKING:
+    from logistics.dispatch.history import RunDetail, RunRow, VersionRow
 
 _STATUS_STYLE = {
     "stored": "green",
@@ -193,6 +187,8 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
 ) -> None:
     """List the runs of the nightly job and the stored plan versions with their KPIs."""
+    from logistics.dispatch.history import list_runs, list_versions, load_plan, run_detail
+
     day = parse_date(date_)
     if limit < 1:
         raise InputError(option_problem("--limit", "must be at least 1"))

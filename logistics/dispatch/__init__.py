@@ -16,26 +16,50 @@ See ``docs/dispatch.md`` for the tables, the guarantees and how to schedule the 
 
 from __future__ import annotations
 
-from logistics.dispatch.database import DB_ENV, DEFAULT_URL, make_engine, resolve_url
-from logistics.dispatch.errors import (
-    DatabaseUnavailableError,
-    DateLockedError,
-    LockHolder,
-    PlanNotFoundError,
-    SchemaMismatchError,
-)
-from logistics.dispatch.history import (
-    RunDetail,
-    RunRow,
-    VersionRow,
-    list_runs,
-    list_versions,
-    load_plan,
-    run_detail,
-)
-from logistics.dispatch.inputs import SolverSettings
-from logistics.dispatch.job import DispatchRequest, DispatchResult, run_dispatch
-from logistics.dispatch.migrate import check_schema, ensure_schema, head_revision, upgrade
+import importlib
+from typing import Any
+
+#: Where each public name lives; imported on first use, so that ``import logistics.cli``
+#: does not load SQLAlchemy and Alembic for the commands that need no database.
+_WHERE = {
+    "DB_ENV": "config",
+    "DEFAULT_URL": "config",
+    "resolve_url": "config",
+    "make_engine": "database",
+    "DatabaseUnavailableError": "errors",
+    "DateLockedError": "errors",
+    "LockHolder": "errors",
+    "PlanNotFoundError": "errors",
+    "SchemaMismatchError": "errors",
+    "RunDetail": "history",
+    "RunRow": "history",
+    "VersionRow": "history",
+    "list_runs": "history",
+    "list_versions": "history",
+    "load_plan": "history",
+    "run_detail": "history",
+    "SolverSettings": "inputs",
+    "DispatchRequest": "job",
+    "DispatchResult": "job",
+    "run_dispatch": "job",
+    "check_schema": "migrate",
+    "ensure_schema": "migrate",
+    "head_revision": "migrate",
+    "upgrade": "migrate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'logistics.dispatch' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"logistics.dispatch.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DB_ENV",

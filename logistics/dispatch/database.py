@@ -13,7 +13,6 @@ with a one-line message that names the database without its password.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,24 +24,20 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from logistics.dispatch.config import DB_ENV, DEFAULT_URL, resolve_url
 from logistics.dispatch.errors import DatabaseUnavailableError
 from logistics.errors import InputError, InputProblem
 
-#: Environment variable holding the default database URL.
-DB_ENV = "MOLTEN_DB"
-#: The database used when neither ``--db`` nor ``$MOLTEN_DB`` names one.
-DEFAULT_URL = "sqlite:///molten.db"
 #: Seconds to wait for a PostgreSQL server to answer a connection attempt.
 CONNECT_TIMEOUT_S = 10
 #: Seconds a SQLite writer waits for another writer to finish.
 SQLITE_BUSY_TIMEOUT_S = 30
 
+__all__ = ["DB_ENV", "DEFAULT_URL", "make_engine", "ping", "resolve_url"]
+
 _WRITE_OPTION = "molten_write"
-
-
-def resolve_url(url: str | None) -> str:
-    """The database URL to use: ``url``, else ``$MOLTEN_DB``, else :data:`DEFAULT_URL`."""
-    return url or os.environ.get(DB_ENV) or DEFAULT_URL
+#: Execution options of a connection that writes (``BEGIN IMMEDIATE`` on SQLite).
+WRITE_OPTIONS = {_WRITE_OPTION: True}
 
 
 def parse_url(url: str | URL, option: str = "--db") -> URL:

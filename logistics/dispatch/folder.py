@@ -100,6 +100,12 @@ def remove_stale_folders(target: Path) -> list[Path]:
     return removed
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _fsync_folder(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -150,6 +156,7 @@ class StagedFolder:
             tempfile.mkdtemp(prefix=f"{_prefix(target)}{os.getpid()}-", dir=target.parent)
         )
         try:
+            os.chmod(self.path, 0o777 & ~_umask())  # mkdtemp makes it private
             write_plan_files(plan, self.path)
             for name in sorted(os.listdir(self.path)):
                 with (self.path / name).open("rb+") as fh:

@@ -127,7 +127,7 @@ def fingerprint(
         "network": network,
         "plan_date": plan_date.isoformat(),
         "solver": settings.solver,
-        "time_limit_s": settings.time_limit_s,
+        "time_limit_s": float(settings.time_limit_s),
         "solution_limit": settings.solution_limit,
         "parameters": params.model_dump(mode="json"),
     }

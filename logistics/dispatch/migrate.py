@@ -10,7 +10,9 @@ the schema changes, so a database made by one version opens with the next after
 
 Two processes that find the same empty database both try to create the schema; the
 second waits for the first (PostgreSQL: a transaction-level advisory lock; SQLite:
-``BEGIN IMMEDIATE``) and then finds nothing to do.
+``BEGIN IMMEDIATE``) and then finds nothing to do. On SQLite, where batch mode alters
+a table by copying it, foreign keys are switched off for the migration (so no cascade
+fires) and checked with ``PRAGMA foreign_key_check`` before the commit.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from logistics.dispatch.database import describe, is_postgresql, unavailable, write_transaction
+from logistics.dispatch.database import WRITE_OPTIONS, describe, is_postgresql, unavailable
 from logistics.dispatch.errors import SchemaMismatchError
 from logistics.dispatch.models import metadata
 
@@ -134,11 +136,30 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
         The database cannot be reached or a migration fails (nothing is changed).
     """
     before = schema_state(engine).current
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with write_transaction(engine) as conn:
-            if is_postgresql(engine):
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
-            command.upgrade(alembic_config(conn), revision)
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            if sqlite:  # batch mode copies tables: no cascades while it does (outside BEGIN)
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with conn.execution_options(**WRITE_OPTIONS).begin():
+                    if is_postgresql(engine):
+                        conn.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY}
+                        )
+                    command.upgrade(alembic_config(conn), revision)
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise SchemaMismatchError(
+                                f"migrating {describe(engine.url)} would break "
+                                f"{len(broken)} references (first: {tuple(broken[0])}); "
+                                "nothing changed"
+                            )
+            finally:
+                if sqlite:
+                    raw.execute("PRAGMA foreign_keys=ON")
     except (DBAPIError, SQLAlchemyError, OSError) as exc:
         raise unavailable(engine, exc, "migrating the schema") from None
     after = schema_state(engine).current

@@ -57,16 +57,12 @@ def backend(request: pytest.FixtureRequest) -> str:
 def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of an empty database of the test's backend (with its password)."""
     if backend == "sqlite":
+        (tmp_path / "history").mkdir(exist_ok=True)
         yield f"sqlite:///{tmp_path / 'history' / 'molten.db'}"
         return
     server: Server = request.getfixturevalue("postgres_server")
     with fresh_database(server) as url:
         yield url.render_as_string(hide_password=False)
-
-
-@pytest.fixture(autouse=True)
-def _sqlite_folder(tmp_path: Path) -> None:
-    (tmp_path / "history").mkdir(exist_ok=True)
 
 
 @pytest.fixture

@@ -119,11 +119,15 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
         engine.dispose()
 
 
-def folder_snapshot(folder: Path) -> dict[str, bytes] | None:
-    """Every file of a folder with its bytes; ``None`` when the folder does not exist."""
+def folder_snapshot(folder: Path) -> dict[str, bytes | None] | None:
+    """Every file under a folder with its bytes (sub-folders as ``None``), by relative path;
+    ``None`` when the folder does not exist."""
     if not folder.exists():
         return None
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {
+        str(p.relative_to(folder)): None if p.is_dir() else p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def one_line(text: str) -> str:

@@ -1,0 +1,138 @@
+"""The schema is made by the shipped migrations only, and the next migration applies."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+import logistics.dispatch.migrate as migrate
+from logistics.dispatch import (
+    DispatchRequest,
+    SchemaMismatchError,
+    SolverSettings,
+    load_plan,
+    make_engine,
+    run_dispatch,
+)
+from logistics.dispatch.migrate import (
+    MIGRATIONS_DIR,
+    check_schema,
+    ensure_schema,
+    head_revision,
+    schema_state,
+    upgrade,
+)
+from logistics.dispatch.models import metadata
+from tests.dispatch.tools import run_molten, snapshot
+
+NEXT_REVISION = '''"""A later release: a note on each plan version."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("plan_versions") as batch:
+        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
+        batch.alter_column("travel_model", existing_type=sa.String(64), type_=sa.String(128))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("plan_versions") as batch:
+        batch.drop_column("note")
+'''
+
+
+def test_migrations_build_exactly_the_models(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        assert schema_state(engine).empty
+        assert upgrade(engine) == (None, head_revision())
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+            assert set(inspect(conn).get_table_names()) >= set(metadata.tables)
+        assert upgrade(engine) == (head_revision(), head_revision())  # nothing left to do
+        assert check_schema(engine).up_to_date
+    finally:
+        engine.dispose()
+
+
+def test_a_database_of_this_version_opens_with_the_next(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tiny = Path(__file__).resolve().parents[1] / "data" / "tiny"
+    day = date(2026, 11, 23)
+    result = run_dispatch(DispatchRequest(tiny, day, db_url, settings=SolverSettings("greedy", 5)))
+    assert result.outcome is not None
+    rows_before = snapshot(db_url)
+
+    next_release = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, next_release, ignore=shutil.ignore_patterns("__pycache__"))
+    (next_release / "versions" / "9999_note.py").write_text(
+        NEXT_REVISION.format(head=head_revision())
+    )
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", next_release)
+    engine = make_engine(db_url)
+    try:
+        with pytest.raises(SchemaMismatchError, match="molten db upgrade"):
+            ensure_schema(engine)  # an older schema is never changed behind the operator's back
+        assert upgrade(engine) == ("0001", "9999")
+        with engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("plan_versions")}
+        assert "note" in columns
+    finally:
+        engine.dispose()
+    after = snapshot(db_url)
+    assert after.pop("alembic_version") == [("9999",)]
+    rows_before.pop("alembic_version")
+    assert after.pop("plan_versions") == [(*row, None) for row in rows_before.pop("plan_versions")]
+    assert after == rows_before  # every other row kept as it was
+    assert load_plan(db_url, day) == result.outcome.plan
+
+
+def test_a_newer_or_foreign_schema_is_refused(db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = 'ffffffff'"))
+        with pytest.raises(SchemaMismatchError, match="newer than this version"):
+            ensure_schema(engine)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE alembic_version"))
+        with pytest.raises(SchemaMismatchError, match="not made by molten"):
+            ensure_schema(engine)
+    finally:
+        engine.dispose()
+
+
+def test_db_commands_in_a_subprocess(db_url: str, tmp_path: Path) -> None:
+    empty = run_molten("db", "current", "--db", db_url)
+    if db_url.startswith("sqlite"):
+        assert empty.returncode == 6 and "no database" in empty.stderr
+    else:
+        assert empty.returncode == 6 and "no schema" in empty.stdout
+    created = run_molten("db", "upgrade", "--db", db_url)
+    assert created.returncode == 0, created.stderr
+    assert f"migrated from empty to {head_revision()}" in created.stdout
+    again = run_molten("db", "upgrade", MOLTEN_DB=db_url)  # the URL from $MOLTEN_DB
+    assert again.returncode == 0, again.stderr
+    assert "already at revision" in again.stdout
+    assert "molten-test-pw" not in empty.stdout + empty.stderr + created.stdout + again.stdout
+    engine = make_engine(db_url)
+    try:
+        assert schema_state(engine).up_to_date
+    finally:
+        engine.dispose()
