@@ -1,0 +1,144 @@
+"""The search portfolio and the deterministic mode, judged by the checker and the rows.
+
+``tests/data/reference_day`` is a small generated day (``molten generate --smelters 2
+--casters 6 --tonnes 120 --seed 3``, copied so later generator changes do not move it).
+``reference_day.json`` holds what the planner reached on it in the deterministic mode
+(objective recomputed from the rows, tonnes delivered). The test fails when a change
+makes that plan worse; when the planner improves, regenerate the figure consciously:
+
+    .venv/bin/python -m tests.planning.test_portfolio --regenerate
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from logistics import check, load_network, plan_day
+from logistics.planning.portfolio import DEFAULT_PORTFOLIO, MEMBERS, members_for
+from tests.conftest import TEST_DATA, TINY
+from tests.helpers import delivered_from_rows, objective_from_rows
+
+REFERENCE_DAY = TEST_DATA / "reference_day"
+REFERENCE_FILE = Path(__file__).with_name("reference_day.json")
+#: Solutions per search in the deterministic mode of these tests.
+SOLUTIONS = 20
+#: Generous: the solution limit, not the clock, ends every search here.
+LIMIT_S = 300.0
+MOLTEN = Path(sys.executable).parent / "molten"
+
+
+def deterministic_plan(folder: Path, workers: int = 1, portfolio: list[str] | None = None):
+    network = load_network(folder)
+    outcome = plan_day(
+        network,
+        time_limit_s=LIMIT_S,
+        workers=workers,
+        solution_limit=SOLUTIONS,
+        portfolio=portfolio,
+    )
+    return network, outcome.plan
+
+
+def test_unknown_member_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown search members"):
+        members_for(["gls", "no-such-search"], 2)
+
+
+def test_default_members_exist_and_follow_workers() -> None:
+    assert all(name in MEMBERS for name in DEFAULT_PORTFOLIO)
+    assert [m.name for m in members_for(None, 1)] == [DEFAULT_PORTFOLIO[0]]
+    assert len(members_for(None, 2)) == 2
+
+
+def test_deterministic_mode_gives_the_same_plan_twice() -> None:
+    _, first = deterministic_plan(TINY)
+    _, second = deterministic_plan(TINY)
+    assert [r.model_dump() for r in first.runs] == [r.model_dump() for r in second.runs]
+    assert [u.model_dump() for u in first.unserved] == [u.model_dump() for u in second.unserved]
+
+
+def test_portfolio_is_not_worse_than_its_members() -> None:
+    members = ["gls-eft", "gls"]
+    network, both = deterministic_plan(REFERENCE_DAY, workers=2, portfolio=members)
+    assert check(network, both).ok
+    alone = []
+    for name in members:
+        _, plan = deterministic_plan(REFERENCE_DAY, workers=1, portfolio=[name])
+        assert check(network, plan).ok
+        alone.append(objective_from_rows(network, plan))
+    assert objective_from_rows(network, both) <= min(alone) + 0.01
+
+
+def test_reference_day_is_not_made_worse() -> None:
+    reference = json.loads(REFERENCE_FILE.read_text())
+    network, plan = deterministic_plan(REFERENCE_DAY)
+    report = check(network, plan)
+    assert report.ok, report.violations[:3]
+    assert objective_from_rows(network, plan) <= reference["objective_cny"] * 1.005
+    assert delivered_from_rows(plan) >= reference["tonnes_delivered"] - 1e-6
+    greedy = plan_day(network, solver="greedy").plan
+    assert objective_from_rows(network, plan) < objective_from_rows(network, greedy)
+
+
+def test_cli_seed_and_solution_limit_reproduce_the_plan(tmp_path: Path) -> None:
+    outputs = []
+    for k in range(2):
+        out = tmp_path / f"plan{k}"
+        done = subprocess.run(
+            [
+                str(MOLTEN),
+                "plan",
+                str(TINY),
+                "--time-limit",
+                str(LIMIT_S),
+                "--solution-limit",
+                str(SOLUTIONS),
+                "--seed",
+                "7",
+                "--workers",
+                "1",
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append((out / "runs.csv").read_text())
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0].splitlines()) > 1
+
+
+def test_cli_refuses_a_solution_limit_below_one(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(MOLTEN), "plan", str(TINY), "--solution-limit", "0", "--out", str(tmp_path / "p")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "--solution-limit" in done.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def _regenerate() -> None:
+    network, plan = deterministic_plan(REFERENCE_DAY)
+    assert check(network, plan).ok
+    figures = {
+        "objective_cny": round(objective_from_rows(network, plan), 2),
+        "tonnes_delivered": round(delivered_from_rows(plan), 3),
+        "solution_limit": SOLUTIONS,
+    }
+    REFERENCE_FILE.write_text(json.dumps(figures, indent=2) + "\n")
+    print(figures)
+
+
+if __name__ == "__main__":
+    if "--regenerate" in sys.argv:
+        _regenerate()
