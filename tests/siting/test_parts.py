@@ -105,14 +105,17 @@ def test_fast_grid_distances_agree_with_the_travel_matrix(network):
 
 
 def test_a_remembered_travel_matrix_is_the_one_the_network_gets(network):
-    plain = network.model_copy(update={"candidates": ()})
+    # a road model of its own, so the made-up matrix is never handed to another test
+    roads = network.params.roads.model_copy(update={"circuity": 1.2345})
+    params = network.params.model_copy(update={"roads": roads})
+    plain = network.model_copy(update={"candidates": (), "params": params})
     sites = network_sites(plain)
     n = len(sites)
     given = TravelMatrix(sites, np.full((n, n), 7.0), np.full((n, n), 11.0), "roads.graphml")
     remember_travel_matrix(plain, given)
     assert travel_matrix(plain) is given
     with pytest.raises(ValueError):
-        remember_travel_matrix(network, given)  # the sites differ (candidates)
+        remember_travel_matrix(plain.model_copy(update={"candidates": network.candidates}), given)
 
 
 def test_money():
