@@ -103,6 +103,16 @@ def dispatch(
         int | None,
         typer.Option(help="Processes for planning (default: CPUs, at most 4)."),
     ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the search engines that use one (reproducible plans).")
+    ] = 0,
+    solution_limit: Annotated[
+        int | None,
+        typer.Option(
+            help="Deterministic mode: each search stops after this many solutions instead of "
+            "at the time limit (give a generous --time-limit)."
+        ),
+    ] = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter: table.key=value (repeatable)."),
@@ -122,13 +132,17 @@ def dispatch(
         raise InputError(option_problem("--time-limit", "must be positive"))
     if workers is not None and workers < 1:
         raise InputError(option_problem("--workers", "must be at least 1"))
+    if solution_limit is not None and solution_limit < 1:
+        raise InputError(option_problem("--solution-limit", "must be at least 1"))
     request = DispatchRequest(
         network_dir=network_dir,
         plan_date=resolve_plan_date(date_, network_dir),
         db_url=resolve_url(db),
         out_dir=out_dir,
         orders_file=orders,
-        settings=SolverSettings(solver=solver, time_limit_s=time_limit),
+        settings=SolverSettings(
+            solver=solver, time_limit_s=time_limit, solution_limit=solution_limit, seed=seed
+        ),
         workers=workers or min(4, cpus()),
         overrides=tuple(set_ or ()),
         force=force,

@@ -4,9 +4,10 @@ SHA-256 over, in a fixed order: every input file of the network folder (its top-
 ``.toml``, ``.csv``, ``.graphml`` and ``.json`` files, by name and content; the
 folder's ``orders.csv`` is replaced by ``--orders`` when one is given), the parameters
 the plan is made with (after ``--set``), the network name, the plan date and the
-solver settings (solver, time limit, deterministic solution limit). The software
-version is recorded beside it but is not part of it, so installing a new release does
-not re-plan a day by itself (``--force`` does).
+solver settings (solver, time limit, solution limit, seed). The number of worker
+processes and the software version are recorded beside it but are not part of it, so
+moving the job to a bigger machine or installing a new release does not re-plan a day
+by itself (``--force`` does).
 """
 
 from __future__ import annotations
@@ -37,11 +38,14 @@ class SolverSettings:
         Planning time limit, s.
     solution_limit : int or None
         Deterministic mode: stop after this many solutions.
+    seed : int
+        Seed of the search engines that use one.
     """
 
     solver: str = "ortools"
     time_limit_s: float = 60.0
     solution_limit: int | None = None
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ def fingerprint(
         "solver": settings.solver,
         "time_limit_s": float(settings.time_limit_s),
         "solution_limit": settings.solution_limit,
+        "seed": settings.seed,
         "parameters": params.model_dump(mode="json"),
     }
     document = json.dumps(

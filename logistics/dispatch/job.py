@@ -363,6 +363,7 @@ class _Job:
                 solver=request.settings.solver,
                 time_limit_s=request.settings.time_limit_s,
                 solution_limit=request.settings.solution_limit,
+                seed=request.settings.seed,
                 workers=request.workers,
                 progress=_pause_in_solve(self.notify),
             )
@@ -409,7 +410,19 @@ class _Job:
             raise
         message = f"stored {network.name} {day} as version {stored.version}: {delivered}"
         if staged is not None:
-            staged.put_in_place()
+            try:
+                staged.put_in_place()
+            except BaseException:
+                staged.discard()
+                log.error(
+                    "%s %s is stored as version %d, but the plan folder %s could not be "
+                    "replaced; the next run brings it up to date",
+                    network.name,
+                    day,
+                    stored.version,
+                    request.out_dir,
+                )
+                raise
             message += f"; plan folder {request.out_dir}"
         log.info("%s", message)
         return self._result("stored", EXIT_OK, network, run_id, stored.version, outcome, message)

@@ -131,11 +131,17 @@ def test_bad_database_url_and_foreign_out_folder_exit_2(net: Path, tmp_path: Pat
     assert list((tmp_path / "history").iterdir()) == []
 
 
-def test_no_plan_exits_3(net: Path, db_url: str) -> None:
-    failed = dispatch(net, db_url, **with_fault("no_plan"))
+def test_a_day_without_orders_exits_3(net: Path, db_url: str, tmp_path: Path) -> None:
+    orders = tmp_path / "last-week.csv"  # every window dated on another day
+    orders.write_text(
+        "order_id,caster_id,alloy,tonnes,window_start,window_end,placed_at\n"
+        "O1,C1,ADC12,6,2026-11-16T08:00+08:00,2026-11-16T10:00+08:00,2026-11-15T16:00+08:00\n"
+    )
+    failed = dispatch(net, db_url, "--orders", orders)
     assert failed.returncode == 3, failed.stderr
-    assert "no plan could be made" in failed.stderr
+    assert "no plan could be made" in failed.stderr and "nothing to plan" in failed.stderr
     assert [(r.status, r.exit_code) for r in list_runs(db_url)] == [("no_plan", 3)]
+    assert list_versions(db_url) == []
 
 
 def test_violations_exit_4_and_keep_the_current_plan(

@@ -1,6 +1,6 @@
 """Test-only faults for ``molten dispatch`` in a subprocess, chosen by ``MOLTEN_TEST_FAULT``.
 
-``no_plan``: the planner raises PlanningError. ``internal``: it raises RuntimeError.
+``internal``: the planner raises RuntimeError.
 ``violations``: the plan gets one run with a tap temperature far above the smelter's
 range, and the real checker's report on that plan is returned. The tests put this
 folder on ``PYTHONPATH``; Python imports ``sitecustomize`` at start-up.
@@ -15,14 +15,11 @@ _FAULT = os.environ.get("MOLTEN_TEST_FAULT")
 if _FAULT:
     import logistics.dispatch.job as _job
     from logistics.check import check
-    from logistics.errors import PlanningError
     from logistics.pipeline import PlanOutcome
 
     _real_plan_day = _job.plan_day
 
     def _faulty_plan_day(network, **kwargs):  # type: ignore[no-untyped-def]
-        if _FAULT == "no_plan":
-            raise PlanningError("injected for a test: nothing can be planned")
         if _FAULT == "internal":
             raise RuntimeError("injected for a test")
         outcome = _real_plan_day(network, **kwargs)
