@@ -22,9 +22,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from logistics.planning.assign import Assignment
-from logistics.planning.decompose import TARGET_JOBS, bins_for_workers, partition_day
+from logistics.planning.decompose import TARGET_JOBS, Part, bins_for_workers, partition_day
 from logistics.planning.ladle_model import build_problem
-from logistics.planning.portfolio import members_for, run_portfolio
+from logistics.planning.portfolio import SearchMember, members_for, run_portfolio, start_pool
 from logistics.planning.reinsert import reinsert
 from logistics.planning.routing import RoutingProblem, RoutingResult, solve_routing
 from logistics.planning.schedule import BayBook, ScheduleContext, TruckState, schedule_routes
@@ -194,6 +194,52 @@ def optimize(
     started = time.perf_counter()
     parts = partition_day(ctx.travel, assignments, states, initial_trips, target_jobs=target_jobs)
     parts = [p for p in parts if p.truck_ids]
+    members = members_for(portfolio, workers)
+    # The portfolio's worker processes start now, so that their start (imports) overlaps
+    # with building the model and the starting plans here.
+    pool = (
+        start_pool(len(members) - 1)
+        if len(parts) == 1 and len(members) > 1 and executor is None
+        else None
+    )
+    try:
+        return _optimize_parts(
+            ctx,
+            parts,
+            states,
+            started=started,
+            time_limit_s=time_limit_s,
+            on_solution=on_solution,
+            initial_trips=initial_trips,
+            workers=workers,
+            executor=executor if pool is None else pool,
+            solution_limit=solution_limit,
+            judge=judge,
+            members=members,
+            seed=seed,
+        )
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _optimize_parts(
+    ctx: ScheduleContext,
+    parts: list[Part],
+    states: dict[str, TruckState],
+    *,
+    started: float,
+    time_limit_s: float,
+    on_solution: Callable[[float, int], None] | None,
+    initial_trips: dict[str, list[list[str]]] | None,
+    workers: int,
+    executor: Executor | None,
+    solution_limit: int | None,
+    judge: Callable[[list[TruckRoute]], float] | None,
+    members: list[SearchMember],
+    seed: int,
+) -> tuple[list[TruckRoute], RoutingResult, int]:
+    """:func:`optimize` once the day is cut into parts (one part: the portfolio)."""
     built = []
     for part in parts:
         problem, truck_ids, pair_assignments = build_problem(
@@ -207,15 +253,15 @@ def optimize(
     results: list[RoutingResult] = []
     if len(built) == 1:
         problem, truck_ids, pair_assignments, initial = built[0]
-        members = members_for(portfolio, workers)
         repair = start_repairer(ctx, problem, truck_ids, pair_assignments, states)
         starts: dict[str, list[list[int]] | None] = {"dispatcher": initial}
         built_at = time.perf_counter()
         if any(m.start == "eft" for m in members):
             starts["eft"] = repair(RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0))
-        # Judging a result (re-timing and re-inserting) costs about what building the
-        # earliest-finish start took: keep that much per member for it.
-        judging = (len(members) if len(members) > 1 else 0) * (time.perf_counter() - built_at)
+        # Judging a result (re-timing it, re-inserting the few jobs left off) costs at
+        # most about half of building the earliest-finish start (which inserts every
+        # job): keep that much per member for it.
+        judging = (0.5 * len(members) if len(members) > 1 else 0) * (time.perf_counter() - built_at)
         remaining = max(1.0, time_limit_s - (time.perf_counter() - started) - judging)
         found = run_portfolio(
             problem,

@@ -104,6 +104,25 @@ def members_for(names: Sequence[str] | None, workers: int) -> list[SearchMember]
     return [MEMBERS[n] for n in wanted[: max(1, workers)]]
 
 
+def _warm_up() -> None:
+    """Import the routing core in a worker process (its first task)."""
+    import logistics.planning.routing  # noqa: F401
+
+
+def start_pool(processes: int) -> ProcessPoolExecutor:
+    """A spawned process pool whose workers are already starting (importing OR-Tools).
+
+    The caller shuts it down. ``spawn`` needs the ``if __name__ == "__main__":`` guard in
+    a calling script.
+    """
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, processes), mp_context=multiprocessing.get_context("spawn")
+    )
+    for _ in range(max(1, processes)):
+        pool.submit(_warm_up)
+    return pool
+
+
 def solve_member(
     problem: RoutingProblem,
     starts: dict[str, list[list[int]] | None],
