@@ -66,6 +66,8 @@ def solve(
     executor: Executor | None = None,
     part_jobs: int = TARGET_JOBS,
     solution_limit: int | None = None,
+    seed: int = 0,
+    portfolio: Sequence[str] | None = None,
 ) -> Plan:
     """Plan one day of a network, with its economics (not checked; see :func:`plan_day`).
 
@@ -87,6 +89,8 @@ def solve(
         executor=executor,
         part_jobs=part_jobs,
         solution_limit=solution_limit,
+        seed=seed,
+        portfolio=portfolio,
     )
     return with_economics(network, plan)
 
@@ -103,6 +107,8 @@ def plan_day(
     progress: ProgressCallback | None = None,
     part_jobs: int = TARGET_JOBS,
     solution_limit: int | None = None,
+    seed: int = 0,
+    portfolio: Sequence[str] | None = None,
 ) -> PlanOutcome:
     """Plan a day, check the plan independently and price it against ingots.
 
@@ -119,16 +125,23 @@ def plan_day(
     truck_starts : sequence of TruckStart
         Trucks available at another place or time than their home at shift start.
     executor : concurrent.futures.Executor, optional
-        Where the parts of a day split into smelter clusters are routed (a process pool,
-        a Dask client's ``get_executor()``); default a process pool of ``workers``.
+        Where the parts of a day split into smelter clusters, or the portfolio's other
+        searches of a day routed in one model, run (a process pool, a Dask client's
+        ``get_executor()``); default a process pool of ``workers``.
     workers : int
-        Processes for a split day when no ``executor`` is given.
+        Processes: the parts of a split day, or the searches of the portfolio (one
+        per worker) on a day routed in one model.
     progress : callable, optional
         Receives a :class:`~logistics.planning.progress.ProgressEvent` per step.
     part_jobs : int
         Most jobs routed in one model; larger days are split into smelter clusters.
     solution_limit : int, optional
         Deterministic mode: stop the search after this many solutions.
+    seed : int
+        Seed of the search engines that use one.
+    portfolio : sequence of str, optional
+        Search configurations for a day routed in one model, one per worker
+        (:mod:`logistics.planning.portfolio`).
 
     Returns
     -------
@@ -148,6 +161,8 @@ def plan_day(
         executor=executor,
         part_jobs=part_jobs,
         solution_limit=solution_limit,
+        seed=seed,
+        portfolio=portfolio,
     )
     notify(ProgressEvent("check", 0.94, "checking the plan independently"))
     report = check(network, plan)
