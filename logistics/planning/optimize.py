@@ -27,7 +27,13 @@ from logistics.planning.ladle_model import build_problem
 from logistics.planning.portfolio import SearchMember, members_for, run_portfolio, start_pool
 from logistics.planning.reinsert import reinsert
 from logistics.planning.routing import RoutingProblem, RoutingResult, solve_routing
-from logistics.planning.schedule import BayBook, ScheduleContext, TruckState, schedule_routes
+from logistics.planning.schedule import (
+    BayBook,
+    ScheduleContext,
+    TimedTrip,
+    TruckState,
+    schedule_routes,
+)
 from logistics.planning.trips import TruckRoute, cut_routes, initial_routes, trips_by_truck
 
 log = logging.getLogger(__name__)
@@ -53,6 +59,49 @@ def solve_bin(tasks: BinTask, deadline: float) -> list[RoutingResult]:
     return results
 
 
+def repaired_plan(
+    ctx: ScheduleContext,
+    problem: RoutingProblem,
+    result: RoutingResult,
+    truck_ids: list[str],
+    pair_assignments: list[Assignment],
+    states: dict[str, TruckState],
+) -> list[TimedTrip]:
+    """Routes that may break ladle rules, made into a timed plan that keeps them.
+
+    The routes are cut into trips (a new trip at each refill, change of smelter or full
+    ladles), timed by the scheduler — which leaves off what breaks the hold limit, fill
+    bays, production or a window — and what was left off, or was not routed at all, is
+    re-inserted in trips of its own on the truck that finishes it first. From empty
+    routes this is the earliest-finish plan.
+    """
+    assignment_of = {a.job.job_id: a for a in pair_assignments}
+    routes = cut_routes(problem, result, truck_ids, pair_assignments)
+    trial = {t: replace(states[t]) for t in truck_ids}
+    bays = BayBook({s.smelter_id: s.fill_bays for s in ctx.network.smelters})
+    timed, _ = schedule_routes(ctx, {r.truck_id: list(r.trips) for r in routes}, trial, bays)
+    done = {r.job.job_id for t in timed for r in t.runs}
+    todo = [a.job for a in pair_assignments if a.job.job_id not in done]
+    return timed + reinsert(ctx, todo, assignment_of, trial, bays)[0]
+
+
+def truck_routes(trips: list[TimedTrip]) -> list[TruckRoute]:
+    """A timed plan as trips per truck in fill order (what the scheduler takes)."""
+    by_truck: dict[str, list[TimedTrip]] = {}
+    for trip in sorted(trips, key=lambda t: t.runs[0].fill_start):
+        by_truck.setdefault(trip.runs[0].truck_id, []).append(trip)
+    return [
+        TruckRoute(
+            truck_id,
+            tuple(
+                (t.runs[0].smelter_id, tuple(r.job for r in t.runs), t.runs[0].fill_start)
+                for t in mine
+            ),
+        )
+        for truck_id, mine in by_truck.items()
+    ]
+
+
 def start_repairer(
     ctx: ScheduleContext,
     problem: RoutingProblem,
@@ -60,23 +109,10 @@ def start_repairer(
     pair_assignments: list[Assignment],
     states: dict[str, TruckState],
 ) -> Callable[[RoutingResult], list[list[int]] | None]:
-    """A function that turns routes which break ladle rules into starting routes that keep them.
-
-    The routes are cut into trips (a new trip at each refill or change of smelter),
-    timed by the scheduler — which leaves off what breaks the hold limit, fill bays,
-    production or a window — and what was left off is re-inserted in trips of its own;
-    the timed plan is returned as node lists per vehicle of ``problem``.
-    """
-    assignment_of = {a.job.job_id: a for a in pair_assignments}
+    """Routes that break ladle rules → starting routes that keep them (:func:`repaired_plan`)."""
 
     def repair(result: RoutingResult) -> list[list[int]] | None:
-        routes = cut_routes(problem, result, truck_ids, pair_assignments)
-        trial = {t: replace(states[t]) for t in truck_ids}
-        bays = BayBook({s.smelter_id: s.fill_bays for s in ctx.network.smelters})
-        timed, _ = schedule_routes(ctx, {r.truck_id: list(r.trips) for r in routes}, trial, bays)
-        done = {r.job.job_id for t in timed for r in t.runs}
-        todo = [a.job for a in pair_assignments if a.job.job_id not in done]
-        timed += reinsert(ctx, todo, assignment_of, trial, bays)[0]
+        timed = repaired_plan(ctx, problem, result, truck_ids, pair_assignments, states)
         if not timed:
             return None
         return initial_routes(problem.pairs, pair_assignments, truck_ids, trips_by_truck(timed))
@@ -256,8 +292,14 @@ def _optimize_parts(
         repair = start_repairer(ctx, problem, truck_ids, pair_assignments, states)
         starts: dict[str, list[list[int]] | None] = {"dispatcher": initial}
         built_at = time.perf_counter()
+        eft_routes: list[TruckRoute] = []
         if any(m.start == "eft" for m in members):
-            starts["eft"] = repair(RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0))
+            empty = RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0)
+            eft = repaired_plan(ctx, problem, empty, truck_ids, pair_assignments, states)
+            eft_routes = truck_routes(eft)
+            starts["eft"] = initial_routes(
+                problem.pairs, pair_assignments, truck_ids, trips_by_truck(eft)
+            )
         # Judging a result (re-timing it, re-inserting the few jobs left off) costs at
         # most about half of building the earliest-finish start (which inserts every
         # job): keep that much per member for it.
@@ -274,23 +316,29 @@ def _optimize_parts(
             on_solution=on_solution,
             repair=repair,
         )
-        back = [(m, r) for m, r in zip(members, found, strict=True) if r is not None]
+        back = [(m.name, r) for m, r in zip(members, found, strict=True) if r is not None]
         candidates = [cut_routes(problem, r, truck_ids, pair_assignments) for _, r in back]
-        if judge is not None and len(back) > 1:
+        if judge is not None and eft_routes:
+            # The earliest-finish plan itself competes: a search from it can come out
+            # worse once re-timed.
+            back.append(("eft-start", back[0][1]))
+            candidates.append(eft_routes)
+        if judge is not None and len(candidates) > 1:
             values = [judge(c) for c in candidates]
         else:
             values = [r.objective if r.objective is not None else float("inf") for _, r in back]
         best = min(range(len(back)), key=lambda k: (values[k], k))
         log.info(
             "portfolio: %s",
-            ", ".join(f"{m.name} {v:,.0f}" for (m, _), v in zip(back, values, strict=True)),
+            ", ".join(f"{name} {v:,.0f}" for (name, _), v in zip(back, values, strict=True)),
         )
-        result = back[best][1]
-        if len(members) > 1:
+        name, result = back[best]
+        if len(candidates) > 1:
             result = replace(
                 result,
-                status=f"{result.status} [{back[best][0].name} of {len(back)}/{len(members)}]",
-                solutions=sum(r.solutions for _, r in back),
+                status=f"{result.status} [{name}; {len(found)} searches, "
+                f"{sum(r is not None for r in found)} back]",
+                solutions=sum(r.solutions for r in found if r is not None),
             )
         return candidates[best], result, 1
     if built:
