@@ -11,7 +11,8 @@
 5. plan and check through :func:`logistics.pipeline.plan_day` (no plan: exit 3; a
    plan with violations is not stored: recorded with its violations, exit 4);
 6. connect again, stage the plan folder beside its target, store the plan in one
-   transaction, and only then swap the folder into place.
+   transaction (committed only while the date's lock is verifiably still held), and
+   only then swap the folder into place.
 
 Nothing is written before step 6 except the row of a run that ends early, and that row
 is one transaction of its own. A run killed anywhere leaves the database and the plan
@@ -38,7 +39,7 @@ from logistics.dispatch.faults import pause_at, requested_point
 from logistics.dispatch.folder import StagedFolder, check_target
 from logistics.dispatch.history import load_plan
 from logistics.dispatch.inputs import SolverSettings, fingerprint
-from logistics.dispatch.lock import date_lock
+from logistics.dispatch.lock import HeldLock, date_lock
 from logistics.dispatch.migrate import ensure_schema
 from logistics.dispatch.store import (
     RunRecord,
@@ -286,9 +287,9 @@ class _Job:
             raise
         self._update(network=network.name)
         try:
-            with date_lock(self.engine, network.name, network.plan_date):
+            with date_lock(self.engine, network.name, network.plan_date) as lock:
                 try:
-                    return self._locked(network)
+                    return self._locked(network, lock)
                 except (PlanningError, DatabaseUnavailableError):
                     raise  # recorded where raised, or the database cannot take it
                 except InputError as exc:
@@ -323,7 +324,7 @@ class _Job:
             self.request.out_dir,
         )
 
-    def _locked(self, network: Network) -> DispatchResult:
+    def _locked(self, network: Network, lock: HeldLock) -> DispatchResult:
         request, engine = self.request, self.engine
         day = network.plan_date.isoformat()
         prints = fingerprint(
@@ -395,6 +396,11 @@ class _Job:
             f"{s.tonnes_delivered:,.1f} of {s.tonnes_ordered:,.1f} t delivered in "
             f"{s.ladle_runs} runs"
         )
+
+        def before_commit() -> None:
+            pause_at("commit")
+            lock.verify()  # a PostgreSQL lock session cut during the run: store nothing
+
         try:
             run_id, stored = store_plan(
                 engine,
@@ -402,7 +408,7 @@ class _Job:
                 self.record.finished("stored", EXIT_OK, ""),
                 message=lambda v: f"stored as version {v}: {delivered}",
                 after_first_rows=lambda: pause_at("rows"),
-                before_commit=lambda: pause_at("commit"),
+                before_commit=before_commit,
             )
         except BaseException:
             if staged is not None:

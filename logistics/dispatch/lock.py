@@ -31,17 +31,17 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from logistics.dispatch.database import connect_args, sqlite_path, unavailable
-from logistics.dispatch.errors import DateLockedError, LockHolder
+from logistics.dispatch.errors import DatabaseUnavailableError, DateLockedError, LockHolder
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +80,54 @@ def host_name() -> str:
     return socket.gethostname()
 
 
+class HeldLock:
+    """A date lock this process holds.
+
+    Attributes
+    ----------
+    network : str
+        Network name.
+    plan_date : date
+        The locked date.
+    holder : LockHolder
+        This process.
+    """
+
+    def __init__(
+        self,
+        network: str,
+        plan_date: date,
+        holder: LockHolder,
+        still_held: Callable[[], bool] = lambda: True,
+    ):
+        self.network = network
+        self.plan_date = plan_date
+        self.holder = holder
+        self._still_held = still_held
+
+    def verify(self) -> None:
+        """Make sure the lock is still held (a PostgreSQL session can be cut).
+
+        Raises
+        ------
+        DatabaseUnavailableError
+            The lock's session is gone: another run may have taken the date.
+        """
+        if not self._still_held():
+            raise DatabaseUnavailableError(
+                f"the lock of {self.network} {self.plan_date.isoformat()} was lost (its "
+                "database session was closed); nothing stored"
+            )
+
+
 @contextmanager
-def date_lock(engine: Engine, network: str, plan_date: date) -> Iterator[LockHolder]:
+def date_lock(engine: Engine, network: str, plan_date: date) -> Iterator[HeldLock]:
     """Hold the lock of ``network``'s ``plan_date`` for the ``with`` block.
 
     Yields
     ------
-    LockHolder
-        This process as the holder.
+    HeldLock
+        The lock, with :meth:`HeldLock.verify` to call before committing.
 
     Raises
     ------
@@ -108,9 +148,9 @@ def date_lock(engine: Engine, network: str, plan_date: date) -> Iterator[LockHol
             lock = _postgres_lock(engine, network, plan_date)
         else:
             lock = _file_lock(engine, network, plan_date)
-        with lock as holder:
+        with lock as held:
             log.info("holding the lock of %s %s", network, plan_date.isoformat())
-            yield holder
+            yield held
     finally:
         with _held_guard:
             _held_in_process.discard(name)
@@ -136,12 +176,9 @@ _HOLDER_SQL = text(
 )
 
 
-def _postgres_holder(conn: object, key: int) -> LockHolder:
-    unsigned = key & 0xFFFFFFFFFFFFFFFF
+def _postgres_holder(conn: Connection, key: int) -> LockHolder:
     try:
-        row = conn.execute(  # type: ignore[attr-defined]
-            _HOLDER_SQL, {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF}
-        ).first()
+        row = conn.execute(_HOLDER_SQL, _key_parts(key)).first()
     except (DBAPIError, SQLAlchemyError):
         row = None
     if row is None:
@@ -155,7 +192,7 @@ def _postgres_holder(conn: object, key: int) -> LockHolder:
 
 
 @contextmanager
-def _postgres_lock(engine: Engine, network: str, plan_date: date) -> Iterator[LockHolder]:
+def _postgres_lock(engine: Engine, network: str, plan_date: date) -> Iterator[HeldLock]:
     key = lock_key(network, plan_date)
     me = LockHolder(os.getpid(), host_name(), datetime.now(UTC))
     lock_engine = create_engine(
@@ -163,32 +200,53 @@ def _postgres_lock(engine: Engine, network: str, plan_date: date) -> Iterator[Lo
         poolclass=NullPool,
         connect_args=connect_args(engine.url, _application_name(os.getpid(), host_name())),
     )
+    conn = None
     try:
         try:
             conn = lock_engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        except (DBAPIError, SQLAlchemyError, OSError) as exc:
-            raise unavailable(engine, exc, "connecting for the date lock") from None
-        try:
             got = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
-            if not got:
-                raise DateLockedError(network, plan_date, _postgres_holder(conn, key))
-            fd = _socket_fd(conn)
-            if fd is not None:
-                _fds_to_close_in_child.add(fd)
-            try:
-                yield me
-            finally:
-                if fd is not None:
-                    _fds_to_close_in_child.discard(fd)
-                with contextlib.suppress(DBAPIError, SQLAlchemyError, OSError):
-                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-        except (DBAPIError, SQLAlchemyError) as exc:
+            holder = None if got else _postgres_holder(conn, key)
+        except (DBAPIError, SQLAlchemyError, OSError) as exc:
             raise unavailable(engine, exc, "taking the date lock") from None
+        if holder is not None:
+            raise DateLockedError(network, plan_date, holder)
+        session = conn
+
+        def still_held() -> bool:
+            try:
+                return bool(
+                    session.execute(
+                        text(
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                            "AND pid = pg_backend_pid() AND granted AND objsubid = 1 "
+                            "AND classid::bigint = :hi AND objid::bigint = :lo"
+                        ),
+                        _key_parts(key),
+                    ).scalar()
+                )
+            except (DBAPIError, SQLAlchemyError, OSError):
+                return False
+
+        fd = _socket_fd(conn)
+        if fd is not None:
+            _fds_to_close_in_child.add(fd)
+        try:
+            yield HeldLock(network, plan_date, me, still_held)
         finally:
+            if fd is not None:
+                _fds_to_close_in_child.discard(fd)
+            with contextlib.suppress(DBAPIError, SQLAlchemyError, OSError):
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+    finally:
+        if conn is not None:
             with contextlib.suppress(DBAPIError, SQLAlchemyError, OSError):
                 conn.close()
-    finally:
         lock_engine.dispose()
+
+
+def _key_parts(key: int) -> dict[str, int]:
+    unsigned = key & 0xFFFFFFFFFFFFFFFF
+    return {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF}
 
 
 def _socket_fd(conn: object) -> int | None:
@@ -230,11 +288,11 @@ def _read_holder(path: Path) -> LockHolder:
 
 
 @contextmanager
-def _file_lock(engine: Engine, network: str, plan_date: date) -> Iterator[LockHolder]:
+def _file_lock(engine: Engine, network: str, plan_date: date) -> Iterator[HeldLock]:
     me = LockHolder(os.getpid(), host_name(), datetime.now(UTC))
     folder = lock_folder(engine)
     if folder is None:  # in-memory: only this process can see the database
-        yield me
+        yield HeldLock(network, plan_date, me)
         return
     folder.mkdir(exist_ok=True)
     path = folder / f"{_safe(network)}_{plan_date.isoformat()}.lock"
@@ -255,7 +313,7 @@ def _file_lock(engine: Engine, network: str, plan_date: date) -> Iterator[LockHo
             }
             os.ftruncate(fd, 0)
             os.pwrite(fd, json.dumps(details).encode(), 0)
-            yield me
+            yield HeldLock(network, plan_date, me)
         finally:
             _fds_to_close_in_child.discard(fd)
             with contextlib.suppress(OSError):

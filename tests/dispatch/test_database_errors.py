@@ -103,3 +103,45 @@ def test_database_gone_during_the_solve_writes_no_files(
     assert "does not exist" in stderr
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny"]
+
+
+def test_a_lost_lock_session_stores_nothing(
+    postgres_server: Server, net: Path, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    out, marker = tmp_path / "plan", tmp_path / "paused.json"
+    with fresh_database(postgres_server) as url:
+        db = url.render_as_string(hide_password=False)
+        run = start_molten(
+            "dispatch",
+            net,
+            "--date",
+            DAY,
+            "--db",
+            db,
+            *GREEDY,
+            "--out",
+            out,
+            **paused_at("solve", marker),
+        )
+        paused = wait_for_marker(run, marker)
+        admin = create_engine(postgres_server.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            cut = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name LIKE :name"
+                ),
+                {"name": f"molten dispatch pid={paused['pid']} %"},
+            ).scalar()
+        admin.dispose()
+        assert cut == 1
+        before = snapshot(db)
+        marker.unlink()
+        code, _, stderr = finish(run)
+        assert code == 6, stderr
+        last = stderr.strip().splitlines()[-1]
+        assert last.startswith("error: the lock of tiny 2026-11-23 was lost"), stderr
+        assert snapshot(db) == before
+    assert not out.exists()
