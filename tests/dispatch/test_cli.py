@@ -214,3 +214,17 @@ def test_orders_file_and_overrides_change_the_fingerprint(
     assert len({v.input_hash for v in versions}) == 3
     assert load_plan(db_url, DAY).parameters.thermal.margin_c == 5
     assert load_plan(db_url, DAY, version=2).parameters.thermal.margin_c == 6
+
+
+def test_date_tomorrow_is_the_networks_tomorrow(net: Path, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    (tmp_path / "history").mkdir()
+    url = f"sqlite:///{tmp_path / 'history' / 'molten.db'}"
+    before = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    result = run_molten("dispatch", net, "--date", "tomorrow", "--db", url, *GREEDY, "--quiet")
+    after = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    assert result.returncode == 0, result.stderr
+    [stored] = list_versions(url)
+    assert stored.plan_date in {before + timedelta(days=1), after + timedelta(days=1)}
