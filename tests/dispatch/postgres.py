@@ -4,7 +4,8 @@
 and drop databases on (a superuser, password authentication on localhost). Without it,
 :func:`start_server` runs ``initdb`` and ``pg_ctl`` from the installed PostgreSQL
 binaries in a temporary folder (as the ``postgres`` user when the tests run as root,
-which ``initdb`` refuses), listening on 127.0.0.1 only, with a password.
+which ``initdb`` refuses), listening on 127.0.0.1 only, with a password. A server
+whose test session was killed before its teardown is stopped by the next session.
 """
 
 from __future__ import annotations
@@ -58,6 +59,36 @@ def _as_owner(argv: list[str], owner: str | None) -> list[str]:
     return ["runuser", "-u", owner, "--", *argv] if owner else argv
 
 
+def _owner_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_orphans(bindir: Path, owner: str | None) -> None:
+    """Stop servers of earlier test sessions that were killed before their teardown."""
+    for root in Path(tempfile.gettempdir()).glob("molten-pg-*"):
+        try:
+            pid = int((root / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue
+        if _owner_alive(pid):
+            continue
+        if (root / "data" / "postmaster.pid").exists():
+            subprocess.run(
+                _as_owner(
+                    [str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop"],
+                    owner,
+                ),
+                capture_output=True,
+            )
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @contextmanager
 def start_server() -> Iterator[Server]:
     """Start a throwaway server; stop it and remove its files afterwards.
@@ -71,7 +102,9 @@ def start_server() -> Iterator[Server]:
     if bindir is None:
         raise RuntimeError("no PostgreSQL binaries (initdb, pg_ctl) installed")
     owner = "postgres" if os.geteuid() == 0 else None
+    stop_orphans(bindir, owner)
     root = Path(tempfile.mkdtemp(prefix="molten-pg-"))
+    (root / "owner.pid").write_text(str(os.getpid()))
     data, log_file = root / "data", root / "server.log"
     pwfile = root / "pw"
     pwfile.write_text(PASSWORD + "\n")
