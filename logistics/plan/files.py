@@ -17,8 +17,8 @@ import json
 import logging
 import math
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -117,7 +117,7 @@ def write_plan(plan: Plan, out_dir: Path | str) -> Path:
     if out.exists() and (not out.is_dir() or set(os.listdir(out)) - PLAN_FILES):
         raise FileExistsError(f"{out} exists and holds files that are not a plan; not touching it")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    tmp = _sibling_folder(out, "new")
     try:
         write_plan_files(plan, tmp)
         replace_folder(tmp, out)
@@ -127,10 +127,26 @@ def write_plan(plan: Plan, out_dir: Path | str) -> Path:
     return out
 
 
+def _sibling_folder(target: Path, kind: str) -> Path:
+    """A new empty folder beside ``target`` (same file system, so renames are atomic).
+
+    Made with ``os.mkdir`` so that it gets the user's umask (``tempfile.mkdtemp`` makes
+    it private, and the plan folder renamed from it would be unreadable to others).
+    """
+    for _ in range(100):
+        folder = target.parent / f".{target.name}.{kind}.{secrets.token_hex(4)}"
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise FileExistsError(f"cannot make a working folder beside {target}")
+
+
 def replace_folder(new: Path, target: Path) -> None:
     """Put folder ``new`` in the place of ``target`` (which may not exist), by renames."""
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        old = _sibling_folder(target, "old")
         os.replace(target, old / target.name)
         os.replace(new, target)
         shutil.rmtree(old, ignore_errors=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 from pathlib import Path
 
 import jsonschema
@@ -74,3 +76,16 @@ def test_csv_columns_are_the_documented_columns(plan_dir):
         assert ",".join(next(csv.reader(fh))) == runs
     with (plan_dir / "unserved.csv").open() as fh:
         assert ",".join(next(csv.reader(fh))) == "order_id,caster_id,alloy,tonnes,reason"
+
+
+def test_a_written_plan_folder_follows_the_umask(tmp_path):
+    tiny = load_network(TINY)
+    from logistics.pipeline import solve
+
+    old = os.umask(0o022)
+    try:
+        out = write_plan(solve(tiny, solver="greedy"), tmp_path / "p")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755  # others may read it
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
