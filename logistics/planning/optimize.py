@@ -38,6 +38,10 @@ from logistics.planning.trips import TruckRoute, cut_routes, initial_routes, tri
 
 log = logging.getLogger(__name__)
 
+#: Where each part of a split day starts its search: ``eft`` (its earliest-finish plan)
+#: or ``dispatcher`` (the dispatcher's trips of its trucks).
+PART_START = "eft"
+
 #: A task of one worker: ``(problem, initial routes, jobs)`` per part, routed in turn.
 BinTask = list[tuple[RoutingProblem, list[list[int]] | None, int]]
 
@@ -342,6 +346,18 @@ def _optimize_parts(
             )
         return candidates[best], result, 1
     if built:
+        if PART_START == "eft":
+            # Each part starts from its own earliest-finish plan (built here, before the
+            # parts go to the workers) rather than from the dispatcher's.
+            for k, (problem, truck_ids, pair_assignments, _) in enumerate(built):
+                empty = RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0)
+                eft = repaired_plan(ctx, problem, empty, truck_ids, pair_assignments, states)
+                if eft:
+                    start = initial_routes(
+                        problem.pairs, pair_assignments, truck_ids, trips_by_truck(eft)
+                    )
+                    built[k] = (problem, truck_ids, pair_assignments, start)
+            remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
         sizes = [len(b[2]) for b in built]
         order = bins_for_workers(sizes, workers if executor is None else max(workers, 2))
         bins = [[(built[i][0], built[i][3], sizes[i]) for i in b] for b in order]
