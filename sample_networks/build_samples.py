@@ -51,7 +51,8 @@ REACH_SAFETY = 0.80
 LIDDED_ONLY_WAIT_H = 1.0
 #: Normal orders must cost at most this much transport per tonne on a dedicated trip.
 MAX_NORMAL_TRANSPORT_CNY_T = 400.0
-#: Ingot route, CNY per tonne (seed-facts cost table): the ``cost`` order must exceed it.
+#: Ingot route, CNY per tonne (the cost table of the Chinese industry reports): the ``cost``
+#: order must exceed it.
 INGOT_ROUTE_CNY_T = 930.0
 
 #: Unserved reasons and the order-id tag that illustrates each one.
