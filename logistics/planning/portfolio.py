@@ -165,6 +165,7 @@ def run_portfolio(
     seed: int = 0,
     on_solution: Callable[[float, int], None] | None = None,
     repair: Callable[[RoutingResult], list[list[int]] | None] | None = None,
+    late_starts: Callable[[], dict[str, list[list[int]] | None]] | None = None,
 ) -> list[RoutingResult | None]:
     """Search one problem with every member at once; one result per member, in order.
 
@@ -191,6 +192,10 @@ def run_portfolio(
     repair : callable, optional
         For a first member with ``repair_share``: PyVRP's result → starting routes
         that keep every rule (``None`` if none could be made).
+    late_starts : callable, optional
+        Builds further starts (e.g. ``eft``) here, after the members whose start is
+        already in ``starts`` have gone to their processes, so that those search
+        while the starts are built.
 
     Returns
     -------
@@ -202,7 +207,9 @@ def run_portfolio(
     deadline = time.time() + time_limit_s
     others = list(members[1:])
     pool: ProcessPoolExecutor | None = None
-    futures: list[Future[RoutingResult | None]] = []
+    target: Executor | None = None
+    ready = [m.start in starts or m.start == "none" or late_starts is None for m in others]
+    futures: dict[int, Future[RoutingResult | None]] = {}
     if others:
         target = executor
         if target is None:
@@ -210,10 +217,18 @@ def run_portfolio(
                 max_workers=len(others), mp_context=multiprocessing.get_context("spawn")
             )
             target = pool
-        futures = [
-            target.submit(solve_member, problem, starts, m, deadline, solution_limit, seed)
-            for m in others
-        ]
+        for k, m in enumerate(others):
+            if ready[k]:
+                futures[k] = target.submit(
+                    solve_member, problem, starts, m, deadline, solution_limit, seed
+                )
+    if late_starts is not None:
+        starts = {**starts, **late_starts()}
+    for k, m in enumerate(others):
+        if not ready[k]:
+            futures[k] = target.submit(
+                solve_member, problem, starts, m, deadline, solution_limit, seed
+            )
     late = False
     try:
         first = members[0]
@@ -235,7 +250,7 @@ def run_portfolio(
                 seed=seed,
             )
         results: list[RoutingResult | None] = [mine]
-        for member, future in zip(others, futures, strict=True):
+        for member, future in zip(others, [futures[k] for k in range(len(others))], strict=True):
             wait = None if solution_limit is not None else max(0.0, deadline - time.time())
             try:
                 results.append(future.result(timeout=None if wait is None else wait + GRACE_S))
