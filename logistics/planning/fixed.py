@@ -57,9 +57,17 @@ def jobs_after_fixed(book: JobBook, delivered: Mapping[str, float]) -> tuple[Job
             continue
         remainder = round(sum(j.tonnes for j in order_jobs) - done, 6)
         template = order_jobs[0]
-        for seq, tonnes in enumerate(split_tonnes(max(0.0, remainder), book.ladle_t), start=1):
+        for seq, tonnes in enumerate(
+            split_tonnes(max(0.0, remainder), min(template.cut_t, _largest_ladle(book))), start=1
+        ):
             jobs.append(replace(template, job_id=f"{order_id}#r{seq}", tonnes=tonnes))
     return tuple(jobs)
+
+
+def _largest_ladle(book: JobBook) -> float:
+    """The largest size any order of the book was cut at (a bound for a job without one)."""
+    finite = [j.cut_t for j in book.jobs if math.isfinite(j.cut_t)]
+    return max(finite, default=book.ladle_t)
 
 
 def exclusions_after_fixed(

@@ -62,7 +62,10 @@ def greedy_plan(
             same = [a for a in pending if a.source.smelter_id == smelter_id]
             best: tuple[tuple, str, TimedTrip] | None = None
             for truck_id, state in states.items():
-                chunk = tuple(a.job for a in same[: state.truck.ladles])
+                if not pending[0].job.fits(state.truck.ladle_t):
+                    continue
+                fits = [a.job for a in same if a.job.fits(state.truck.ladle_t)]
+                chunk = tuple(fits[: state.truck.ladles])
                 trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
                 if trip is None or trip.runs[0].job is not chunk[0]:
                     continue

@@ -1,7 +1,9 @@
 """Orders → ladle-sized jobs, with lead time, windows and thermal reach applied.
 
-A *job* is one ladle of one order: at most ``ladle_t`` tonnes (the smallest ladle of the
-fleet, so any truck can carry any job), poured at the order's caster inside
+A *job* is one ladle of one order. Each order is cut at the ladle size of one class of
+trucks (:func:`ladle_sizes`): full ladles and one partial, so a fleet of 3 t and 4 t
+ladles fills its 4 t ladles where it can; a job goes only on a truck whose ladles hold
+it. It is poured at the order's caster inside
 ``[earliest_pour, latest_pour]`` (minutes from the plan date's midnight). Each job lists
 the smelters that can fill it: they make the alloy, are within thermal reach, and can
 get metal there in time. What can never be served liquid leaves here with its reason:
@@ -20,6 +22,7 @@ them is never tighter than the travel model.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 from logistics.network.model import Network, Order, Truck
@@ -55,7 +58,11 @@ class Source:
 
 @dataclass(frozen=True)
 class Job:
-    """One ladle of one order."""
+    """One ladle of one order.
+
+    ``cut_t`` is the ladle size the order was cut at (t); ``tonnes`` is at most that,
+    and only a truck whose ``ladle_t`` holds ``tonnes`` may carry the job.
+    """
 
     job_id: str
     order_id: str
@@ -66,6 +73,11 @@ class Job:
     latest_pour: int
     required_c: float
     sources: tuple[Source, ...]
+    cut_t: float = math.inf
+
+    def fits(self, ladle_t: float) -> bool:
+        """Whether a ladle of ``ladle_t`` tonnes holds this job."""
+        return self.tonnes <= ladle_t + 1e-9
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,72 @@ def split_tonnes(tonnes: float, ladle_t: float) -> list[float]:
     if rest > 1e-6:
         parts.append(rest)
     return parts
+
+
+def _class_shares(trucks: list[Truck]) -> dict[float, float]:
+    """Each ladle size's share of the orders, from its carrying capacity.
+
+    Capacity is ``ladles × ladle_t × shift hours``. A size larger than the smallest is
+    discounted by ``(n − 1) / n`` for its ``n`` trucks: orders cut for one lone truck
+    would wait for it whenever it is busy, so a size needs two trucks to get a share.
+    """
+    capacity: dict[float, float] = defaultdict(float)
+    count: dict[float, int] = defaultdict(int)
+    for t in trucks:
+        hours = max(0.0, (t.shift_end - t.shift_start).total_seconds() / 3600.0)
+        capacity[t.ladle_t] += t.ladles * t.ladle_t * hours
+        count[t.ladle_t] += 1
+    smallest = min(capacity, default=0.0)
+    for size in capacity:
+        if size != smallest:
+            capacity[size] *= (count[size] - 1) / count[size]
+    total = sum(capacity.values())
+    return {size: c / total for size, c in capacity.items() if c > 0} if total > 0 else {}
+
+
+def ladle_sizes(network: Network, orders: list[tuple[Order, str]]) -> dict[str, float]:
+    """The ladle size each order is cut at, t.
+
+    Trucks mostly serve the orders of the smelter they are based at, so the orders of
+    each smelter (the nearest that can fill them) are dealt out among the ladle sizes
+    of the trucks based there, in proportion to each size's carrying capacity
+    (:func:`_class_shares`), largest orders first, each to the size furthest below its
+    share; a smelter without trucks of its own uses the whole fleet's mix. An order
+    that fits one of the smallest ladles anyway is cut at the smallest. A truck with
+    bigger ladles also carries the jobs cut for smaller ones.
+
+    Parameters
+    ----------
+    network : Network
+        The fleet.
+    orders : list of (Order, str)
+        Each servable order with the id of its nearest smelter.
+
+    Returns
+    -------
+    dict
+        ``order_id -> ladle size``, t.
+    """
+    fleet = list(network.fleet)
+    smallest = min(t.ladle_t for t in fleet)
+    based: dict[str, list[Truck]] = defaultdict(list)
+    for t in fleet:
+        based[t.home_smelter].append(t)
+    by_smelter: dict[str, list[Order]] = defaultdict(list)
+    for order, smelter_id in orders:
+        by_smelter[smelter_id].append(order)
+    cut: dict[str, float] = {}
+    for smelter_id, group in by_smelter.items():
+        share = _class_shares(based.get(smelter_id) or fleet) or _class_shares(fleet)
+        given = dict.fromkeys(share, 0.0)
+        for order in sorted(group, key=lambda o: (-o.tonnes, o.order_id)):
+            if order.tonnes <= smallest + 1e-9 or len(share) == 1:
+                cut[order.order_id] = smallest if len(share) != 1 else next(iter(share))
+                continue
+            size = min(share, key=lambda s: ((given[s] + order.tonnes) / share[s], -s))
+            given[size] += order.tonnes
+            cut[order.order_id] = size
+    return cut
 
 
 def _best_tau(fleet: tuple[Truck, ...]) -> float:
@@ -198,6 +276,7 @@ def build_jobs(network: Network, travel: TravelMatrix) -> JobBook:
     ladle_t = min(t.ladle_t for t in network.fleet)
     jobs: list[Job] = []
     excluded: list[Exclusion] = []
+    servable: list[tuple[Order, int, int, float, list[Source]]] = []
     for order in network.day_orders:
         if order.tonnes <= 1e-9:
             continue
@@ -208,7 +287,11 @@ def build_jobs(network: Network, travel: TravelMatrix) -> JobBook:
             )
             continue
         sources.sort(key=lambda s: (s.road_km, s.smelter_id))
-        for seq, tonnes in enumerate(split_tonnes(order.tonnes, ladle_t), start=1):
+        servable.append((order, earliest, latest, required, sources))
+    cut = ladle_sizes(network, [(item[0], item[4][0].smelter_id) for item in servable])
+    for order, earliest, latest, required, sources in servable:
+        size = cut[order.order_id]
+        for seq, tonnes in enumerate(split_tonnes(order.tonnes, size), start=1):
             jobs.append(
                 Job(
                     job_id=f"{order.order_id}#{seq}",
@@ -220,6 +303,7 @@ def build_jobs(network: Network, travel: TravelMatrix) -> JobBook:
                     latest_pour=latest,
                     required_c=required,
                     sources=tuple(sources),
+                    cut_t=size,
                 )
             )
     return JobBook(tuple(jobs), tuple(excluded), ladle_t)

@@ -86,7 +86,11 @@ def build_problem(
             k: int(max_hold_h(prod.tap_max_c, job.required_c, t.tau_h, ambient) * 60)
             for k, t in enumerate(trucks)
         }
-        allowed = tuple(k for k, lim in limits.items() if lim >= a.source.travel_min)
+        allowed = tuple(
+            k
+            for k, lim in limits.items()
+            if lim >= a.source.travel_min and job.fits(trucks[k].ladle_t)
+        )
         if not allowed:
             continue
         ride = min(limits[k] for k in allowed) + fill_min

@@ -43,7 +43,10 @@ def reinsert(
         while pending:
             best = None
             for truck_id, state in states.items():
-                chunk = tuple(pending[: state.truck.ladles])
+                if not pending[0].fits(state.truck.ladle_t):
+                    continue
+                chunk = tuple(j for j in pending if j.fits(state.truck.ladle_t))
+                chunk = chunk[: state.truck.ladles]
                 trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
                 if trip is None:
                     continue

@@ -155,6 +155,8 @@ def _time_trip(
     fills: list[tuple[int, int]] = []
     t = at_smelter
     for position, job in enumerate(jobs):
+        if not job.fits(truck.ladle_t):
+            return position  # the truck's ladles are too small for it
         start = max(t, math.ceil(open_), ctx.releases.get(job.job_id, 0)) + (
             fill_offset if position == 0 else 0
         )
