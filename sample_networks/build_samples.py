@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from geopy.distance import geodesic
 
-from logistics.network.synthetic import MIXED_FLEET, TruckClass, draw_truck
+from logistics.network.synthetic import DEFAULT_TOML_PARAMS, MIXED_FLEET, TruckClass, draw_truck
 
 HERE = Path(__file__).resolve().parent
 PLAN_DATE = date(2026, 11, 23)
@@ -228,44 +228,19 @@ def write_text(path: Path, text: str) -> None:
 # ----------------------------------------------------------------------------------------
 # Pearl River Delta
 # ----------------------------------------------------------------------------------------
-PRD_TOML = """\
+PRD_TOML = (
+    """\
 # Pearl River Delta: Guangdong's recycled-aluminium and die-casting cluster (Foshan,
 # Zhaoqing, Qingyuan, Jiangmen, Guangzhou, Dongguan, Zhongshan, Shenzhen, Huizhou).
 # Real town centres, invented company names; written by sample_networks/build_samples.py.
-# Parameters are the built-in defaults, written out in full.
+# Parameters are the defaults, written out (prices that follow other prices left out).
 name = "pearl_river_delta"
 timezone = "Asia/Shanghai"
 plan_date = "2026-11-23"
 
-[roads]
-circuity = 1.3
-speed_kmh = 40
-
-[thermal]
-ambient_c = 25
-margin_c = 5
-
-[planning]
-lead_time_h = 4
-
-[economics]
-alloy_price_t = 20000
-# energy and burn_loss are left out: they follow the gas, electricity and alloy prices
-ingot = { furnace_depreciation = 50, labour = 50, sundries = 30 }
-liquid = { holding = 70, equipment_depreciation = 50, burn_and_transport_30km = 350, \
-special_vehicle = 100, sundries = 30 }
-ingot_burn_rate = 0.02
-liquid_burn_rate = 0.009
-truck_cost_per_km = 8.0
-truck_cost_per_h = 150.0
-
-[emissions]
-natural_gas_m3 = 2.16
-grid_kwh = 0.5366
-truck_km = 0.9
-remelt_gas_m3_t = 80
-remelt_kwh_t = 95
 """
+    + DEFAULT_TOML_PARAMS
+)
 
 # fmt: off
 PRD_SMELTERS = (

@@ -226,7 +226,9 @@ _CASTER_TRADES = (
     "Appliance Castings", "Pump Castings", "Electronics Die Casting",
 )  # fmt: skip
 
-_TOML_PARAMS = """\
+#: The parameter tables of a network written with the defaults (energy, burn loss and
+#: superheat left out to follow the prices).
+DEFAULT_TOML_PARAMS = """\
 [roads]
 circuity = 1.3
 speed_kmh = 40
@@ -621,7 +623,7 @@ def _render(draft: _Draft, plan_date: date, args: str) -> dict[str, str]:
         f"# Smelters around {draft.region}; names are invented. Parameters: the defaults.\n"
         f'name = "{draft.name}"\n'
         'timezone = "Asia/Shanghai"\n'
-        f'plan_date = "{plan_date.isoformat()}"\n\n' + _TOML_PARAMS
+        f'plan_date = "{plan_date.isoformat()}"\n\n' + DEFAULT_TOML_PARAMS
     )
     smelters = _csv(
         ["smelter_id", "name", "lat", "lon", "open", "close", "fill_min", "fill_bays"],
