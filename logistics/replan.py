@@ -24,15 +24,13 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from logistics.check import check
-from logistics.economics.plan_economics import plan_economics
 from logistics.errors import InputError, InputProblem
 from logistics.network.model import Network, Order, Truck, TruckStart
 from logistics.physics.travel import travel_matrix
-from logistics.pipeline import PlanOutcome
+from logistics.pipeline import PlanOutcome, checked_outcome
 from logistics.plan.build import solve_plan, summarise
 from logistics.plan.model import Plan, Run, Unserved
-from logistics.planning.progress import ProgressCallback, ProgressEvent, no_progress
+from logistics.planning.progress import ProgressCallback, no_progress
 
 #: Source named in messages about re-planning input.
 SOURCE = "re-plan"
@@ -321,11 +319,6 @@ def replan(
         not_before=now,
         unavailable_trucks=truck_changes.remove,
     )
-    notify(ProgressEvent("check", 0.94, "checking the whole day independently"))
-    report = check(changed, new_plan)
-    notify(ProgressEvent("economics", 0.97, "pricing the plan against ingots"))
-    economics = plan_economics(changed, new_plan)
-    new_plan = new_plan.model_copy(update={"economics": economics})
-    diff = plan_diff(changed, plan, new_plan)
-    notify(ProgressEvent("done", 1.0, "done"))
-    return ReplanOutcome(PlanOutcome(new_plan, report, economics), diff, facts, changed)
+    outcome = checked_outcome(changed, new_plan, notify)
+    diff = plan_diff(changed, plan, outcome.plan)
+    return ReplanOutcome(outcome, diff, facts, changed)
