@@ -13,7 +13,8 @@ class SolverStats(BaseModel):
     name : str
         ``ortools`` or ``greedy``.
     status : str
-        OR-Tools' search status (``success``, ``partial_success_time_limit`` …), or
+        OR-Tools' search status (``success``, ``partial_success_time_limit``,
+        ``partial_success_solution_limit`` …), or
         ``greedy``; ``; greedy plan kept (cheaper)`` is appended when the dispatcher's
         plan was cheaper than the optimiser's.
     time_limit_s, wall_s : float

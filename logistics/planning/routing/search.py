@@ -194,6 +194,13 @@ def solve_routing(
     ):
         solution = routing.SolveWithParameters(params_until_deadline())
     status = _STATUS.get(routing.status(), str(routing.status()))
+    if (
+        status == "partial_success_time_limit"
+        and solution_limit is not None
+        and time.perf_counter() < deadline - 0.05
+    ):
+        # OR-Tools reports a stop at the solution limit with the time limit's status.
+        status = "partial_success_solution_limit"
     routes, dropped, objective = extract_routes(built, solution)
     wall = time.perf_counter() - started
     log.info(
