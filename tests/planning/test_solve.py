@@ -118,10 +118,13 @@ def test_tap_is_the_lowest_that_arrives_hot_enough(tiny, tiny_plan):
 
 def test_optimiser_serves_at_least_as_much_as_greedy_for_less(tiny):
     greedy = solve(tiny, solver="greedy")
-    best = solve(tiny, solver="ortools", time_limit_s=3)
+    # Deterministic mode: the same search on any machine.
+    best = solve(tiny, solver="ortools", time_limit_s=300, solution_limit=20, workers=1)
     assert verdict(tiny, best).ok and verdict(tiny, greedy).ok
     assert delivered_from_rows(best) >= delivered_from_rows(greedy)
-    assert objective_from_rows(tiny, best) <= objective_from_rows(tiny, greedy) + 1e-6
+    # Strictly cheaper by the rows: the dispatcher's plan, which the optimiser falls back
+    # to when it finds nothing better, would make these equal.
+    assert objective_from_rows(tiny, best) < objective_from_rows(tiny, greedy) - 100
 
 
 def test_replan_keeps_fixed_runs_and_passes_the_checker(tiny):
@@ -149,6 +152,19 @@ def test_truck_starting_mid_day_elsewhere(tiny):
     first = min(t3, key=lambda r: r.fill_start)
     drive = travel.minutes[travel.caster("C1"), travel.smelter(first.smelter_id)]
     assert only_t3.minutes(first.fill_start) >= 10 * 60 + drive - 1e-6
+    # Truck-km recomputed here from the rows: the day starts at C1, not at T3's home.
+    km = 0.0
+    where = travel.caster("C1")
+    for trip in sorted({r.trip for r in t3}):
+        ladles = sorted((r for r in t3 if r.trip == trip), key=lambda r: r.pour_start)
+        km += travel.km[where, travel.smelter(ladles[0].smelter_id)]
+        where = travel.smelter(ladles[0].smelter_id)
+        for r in ladles:
+            km += travel.km[where, travel.caster(r.caster_id)]
+            where = travel.caster(r.caster_id)
+    km += travel.km[where, travel.smelter(only_t3.truck_by_id["T3"].home_smelter)]
+    assert plan.summary.truck_km == pytest.approx(km, abs=0.1)
+    assert plan.economics.plan.truck_km == pytest.approx(km, abs=0.1)
 
 
 def test_orders_split_into_ladles():
