@@ -6,7 +6,8 @@ models in one process at once can crash it):
 * ``workers=1``: one after another in this process;
 * ``workers=N``: a :class:`~concurrent.futures.ProcessPoolExecutor` of N spawned
   processes (each runs one task at a time); if a worker process dies, a new pool
-  runs the tasks that were lost, up to ``retries`` times;
+  runs the tasks that were lost, giving up after ``retries`` rounds in a row in which
+  no task finished;
 * ``scheduler="tcp://host:port"`` (or a ``dask.distributed.Client``): the same tasks as
   Dask futures on an existing cluster whose workers run one thread each
   (``dask worker … --nthreads 1``); a task lost with its worker is run again by the
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 
 #: ``done, total, key`` after each finished task.
 TaskProgress = Callable[[int, int, str], None]
+#: What runs one task: ``(task, base) -> result`` with the task's ``key`` in the result
+#: (:func:`logistics.siting.tasks.run_task`; tests give one that fails on purpose).
+TaskFunction = Callable[[SimulationTask, dict[str, Any]], dict[str, Any]]
 
 
 def _ignore(done: int, total: int, key: str) -> None:
@@ -41,12 +45,15 @@ def _ignore(done: int, total: int, key: str) -> None:
 
 
 def run_here(
-    tasks: Sequence[SimulationTask], base: dict[str, Any], progress: TaskProgress
+    tasks: Sequence[SimulationTask],
+    base: dict[str, Any],
+    progress: TaskProgress,
+    work: TaskFunction = run_task,
 ) -> dict[str, dict[str, Any]]:
     """Run the tasks one after another in this process."""
     results = {}
     for n, task in enumerate(tasks, start=1):
-        results[task.key] = run_task(task, base)
+        results[task.key] = work(task, base)
         progress(n, len(tasks), task.key)
     return results
 
@@ -57,15 +64,16 @@ def run_in_processes(
     workers: int,
     progress: TaskProgress,
     retries: int = 2,
+    work: TaskFunction = run_task,
 ) -> dict[str, dict[str, Any]]:
     """Run the tasks in a pool of ``workers`` spawned processes, one task per process."""
     results: dict[str, dict[str, Any]] = {}
     pending = list(tasks)
-    attempts = 0
+    stalled = 0
     context = multiprocessing.get_context("spawn")
     while pending:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(run_task, task, base): task for task in pending}
+            futures = {pool.submit(work, task, base): task for task in pending}
             broken = False
             waiting = set(futures)
             while waiting:
@@ -78,13 +86,21 @@ def run_in_processes(
                         broken = True
                         continue
                     progress(len(results), len(tasks), task.key)
+        finished_before = len(tasks) - len(pending)
         pending = [t for t in tasks if t.key not in results]
         if pending:
-            attempts += 1
-            if not broken or attempts > retries:
+            # A dead worker breaks the whole pool and takes every unfinished task with
+            # it, so count only rounds in which no task finished at all.
+            stalled = 0 if len(results) > finished_before else stalled + 1
+            if not broken or stalled > retries:
                 raise RuntimeError(f"{len(pending)} simulation tasks failed in worker processes")
             log.warning("a worker process died; running %d lost tasks again", len(pending))
     return results
+
+
+def _identity(value: Any) -> Any:
+    """The value itself (a task whose result is plain data the workers share)."""
+    return value
 
 
 def _connect(scheduler: Any) -> tuple[Any, bool]:
@@ -138,6 +154,7 @@ def run_on_dask(
     scheduler: Any,
     progress: TaskProgress,
     retries: int = 2,
+    work: TaskFunction = run_task,
 ) -> dict[str, dict[str, Any]]:
     """Run the tasks as futures on a Dask cluster (one task per worker process)."""
     from dask.distributed import as_completed
@@ -145,10 +162,13 @@ def run_on_dask(
     client, owned = _connect(scheduler)
     try:
         check_one_thread_per_worker(client)
-        [base_future] = client.scatter([base], broadcast=True, hash=False)
+        # The network as a task result rather than scattered data: if the workers
+        # holding it die, the scheduler computes it again from the task (scattered
+        # data would be lost, and every task needing it cancelled).
+        base_future = client.submit(_identity, base, key=f"molten-site-base-{uuid.uuid4().hex[:8]}")
         futures = [
             client.submit(
-                run_task,
+                work,
                 task,
                 base_future,
                 key=f"molten-site-{task.key}-{uuid.uuid4().hex[:8]}",
@@ -176,6 +196,7 @@ def run_tasks(
     scheduler: Any = None,
     progress: TaskProgress | None = None,
     retries: int = 2,
+    work: TaskFunction = run_task,
 ) -> dict[str, dict[str, Any]]:
     """Run simulation tasks where asked; results keyed by task key.
 
@@ -193,13 +214,17 @@ def run_tasks(
     progress : callable, optional
         ``(done, total, key)`` after each task.
     retries : int
-        Re-runs of a task whose worker died (local pool) or that raised (Dask).
+        Local pool: rounds in a row without a finished task before giving up; Dask:
+        re-runs of a task that raised (a task lost with its worker is run again anyway).
+    work : callable
+        What runs one task (default :func:`logistics.siting.tasks.run_task`); a
+        top-level function, so that it can be pickled to the workers.
     """
     notify = progress or _ignore
     if not tasks:
         return {}
     if scheduler is not None:
-        return run_on_dask(tasks, base, scheduler, notify, retries)
+        return run_on_dask(tasks, base, scheduler, notify, retries, work)
     if workers > 1:
-        return run_in_processes(tasks, base, workers, notify, retries)
-    return run_here(tasks, base, notify)
+        return run_in_processes(tasks, base, workers, notify, retries, work)
+    return run_here(tasks, base, notify, work)
