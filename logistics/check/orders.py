@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import get_args
 
 from logistics.check.context import (
     ACCOUNTING_TOL_T,
@@ -12,12 +14,15 @@ from logistics.check.context import (
     CheckUnserved,
     minutes_text,
 )
+from logistics.network.model import Order
 from logistics.plan.files import UNSERVED_FILE
-from logistics.planning.reasons import UNSERVED_REASONS
+from logistics.plan.model import Reason
 
-#: A reason decided by the inputs is reported wrong only if the order is servable by
-#: this margin, s: the planner rounds driving minutes up and times to the minute.
+#: A reason the inputs decide holds, or fails, only by this margin, s (in between either
+#: is accepted): the planner rounds driving minutes up and times to the minute.
 REASON_SLACK_S = 120.0
+#: Every reason an unserved row may give (the plan format's).
+UNSERVED_REASONS: tuple[str, ...] = get_args(Reason)
 
 
 def check_unserved_rows(ctx: CheckContext, unserved: list[CheckUnserved]) -> None:
@@ -138,50 +143,179 @@ def _pour_possible(ctx: CheckContext, order, smelter_id: str, drive_s: float) ->
     )
 
 
-def check_unserved_reasons(ctx: CheckContext, unserved: list[CheckUnserved]) -> None:
-    """Reasons the inputs decide must be true: ``no_source``, ``lead_time``,
-    ``thermal_reach`` and ``window`` are re-derived from the network alone.
+#: Verdicts of one reason test: the reason certainly holds, certainly fails, or the
+#: inputs are within :data:`REASON_SLACK_S` of deciding either way.
+HOLDS, FAILS, UNSURE = "holds", "fails", "unsure"
+#: Reasons the planner gives for tonnes the inputs leave servable.
+PLANNER_REASONS = ("production", "fleet", "cost")
 
-    Each test is a relaxation of the planner's (it errs towards "could be served" by
-    :data:`REASON_SLACK_S`), so a correct reason is never reported.
+
+@dataclass(frozen=True)
+class ReasonTest:
+    """One step of deciding an order's reason from the inputs.
+
+    Attributes
+    ----------
+    reason : str
+        The reason tested.
+    verdict : str
+        :data:`HOLDS`, :data:`FAILS` or :data:`UNSURE`.
+    why : str
+        Why it holds or fails, for messages (empty when unsure).
+    """
+
+    reason: str
+    verdict: str
+    why: str = ""
+
+
+def _makes(smelter_ids: list[str], alloy: str) -> str:
+    """``S2 makes ZL114A`` / ``S1, S2 make ADC12``."""
+    verb = "makes" if len(smelter_ids) == 1 else "make"
+    return f"{', '.join(sorted(smelter_ids))} {verb} {alloy}"
+
+
+def _hold_text(s: str, d: float, h: float, caster_id: str) -> str:
+    """How far smelter ``s`` is from the caster against how long its metal keeps hot."""
+    if not math.isfinite(d):
+        return f"{s} has no road to {caster_id}"
+    return (
+        f"{s} is {minutes_text(d)} away and metal tapped at its tap_max_c keeps hot enough "
+        f"for {minutes_text(h)} in the best ladle of the fleet"
+    )
+
+
+def reason_tests(ctx: CheckContext, order: Order) -> list[ReasonTest]:
+    """The reason tests the inputs decide, in order, up to the first that holds.
+
+    The order is the one in which reasons are given: ``no_source``; ``window`` when the
+    window misses the caster's hours; ``lead_time``; ``thermal_reach``; ``window`` when
+    no ladle from a smelter in reach can pour in it. The first that holds is the order's
+    reason. A test holds or fails only with :data:`REASON_SLACK_S` to spare; in between
+    it is unsure, and the reason may be that one or a later one.
+
+    Parameters
+    ----------
+    ctx : CheckContext
+        The network, its travel model and clock.
+    order : Order
+        An order of the network whose caster exists.
+
+    Returns
+    -------
+    list of ReasonTest
+        One test per step, ending at the first that holds (if any).
+    """
+    net = ctx.network
+    caster_id, alloy = order.caster_id, order.alloy
+    tests: list[ReasonTest] = []
+    makers = sorted({p.smelter_id for p in net.production if p.alloy == alloy})
+    if not makers:
+        return [ReasonTest("no_source", HOLDS, f"no smelter makes {alloy}")]
+    tests.append(ReasonTest("no_source", FAILS, _makes(makers, alloy)))
+
+    lo, hi, lead = _window_bounds(ctx, order)
+    starts = (
+        f"{caster_id}'s hours allow pour starts in the window from {ctx.at(lo)} to {ctx.at(hi)}"
+    )
+    if hi < lo - REASON_SLACK_S:
+        why = (
+            f"the window misses {caster_id}'s hours: the first pour start they allow is "
+            f"{ctx.at(lo)}, the last {ctx.at(hi)}"
+        )
+        return [*tests, ReasonTest("window", HOLDS, why)]
+    tests.append(ReasonTest("window", FAILS if hi >= lo + REASON_SLACK_S else UNSURE, starts))
+
+    placed = (
+        f"placed {ctx.at(ctx.seconds(order.placed_at))} + "
+        f"{net.params.planning.lead_time_h:g} h = {ctx.at(lead)}"
+    )
+    if lead > hi + REASON_SLACK_S:
+        why = f"{placed}, after the last pour start the window allows ({ctx.at(hi)})"
+        return [*tests, ReasonTest("lead_time", HOLDS, why)]
+    if lead <= hi - REASON_SLACK_S:
+        why = f"{placed}, before the last pour start the window allows ({ctx.at(hi)})"
+        tests.append(ReasonTest("lead_time", FAILS, why))
+    else:
+        tests.append(ReasonTest("lead_time", UNSURE))
+
+    reach = _reach(ctx, order)
+    near = [(s, d, h) for s, d, h in reach if d < h - REASON_SLACK_S]
+    if near:
+        s, d, h = min(near, key=lambda x: x[1])
+        tests.append(ReasonTest("thermal_reach", FAILS, _hold_text(s, d, h, caster_id)))
+    elif all(d > h + REASON_SLACK_S for _, d, h in reach):
+        s, d, h = min(reach, key=lambda x: x[1] - x[2])
+        why = (
+            f"no smelter making {alloy} is within thermal reach of {caster_id} "
+            f"({_hold_text(s, d, h, caster_id)})"
+        )
+        return [*tests, ReasonTest("thermal_reach", HOLDS, why)]
+    else:
+        tests.append(ReasonTest("thermal_reach", UNSURE))
+
+    in_reach = [(s, d) for s, d, h in reach if d <= h]
+    pours = [(s, d) for s, d in in_reach if hi >= lo and _pour_possible(ctx, order, s, d)]
+    if not in_reach:
+        why = f"no smelter making {alloy} is within thermal reach of {caster_id}"
+        tests.append(ReasonTest("window", FAILS, why))
+    elif pours:
+        s, d = pours[0]
+        why = (
+            f"a ladle from {s} ({minutes_text(d)} away) can pour inside the window "
+            f"{ctx.at(lo)}–{ctx.at(hi)}"
+        )
+        tests.append(ReasonTest("window", FAILS, why))
+    else:
+        tests.append(ReasonTest("window", UNSURE))
+    return tests
+
+
+def reason_problem(tests: list[ReasonTest], written: str) -> str | None:
+    """Why ``written`` is not the reason the tests allow, or None when it is allowed.
+
+    Allowed are the reasons of the tests that hold or are unsure, and the planner's
+    reasons (:data:`PLANNER_REASONS`) when no test holds.
+
+    Parameters
+    ----------
+    tests : list of ReasonTest
+        From :func:`reason_tests`.
+    written : str
+        The reason of the unserved row.
+
+    Returns
+    -------
+    str or None
+        The problem, naming the reason the inputs decide where they decide one.
+    """
+    allowed = [t.reason for t in tests if t.verdict != FAILS]
+    decided = tests[-1] if tests[-1].verdict == HOLDS else None
+    if decided is None:
+        allowed += PLANNER_REASONS
+    if written in allowed:
+        return None
+    if decided is not None:
+        names = " or ".join(dict.fromkeys(allowed))
+        return f"{decided.why}: the reason is {names}"
+    return next(t.why for t in reversed(tests) if t.reason == written)
+
+
+def check_unserved_reasons(ctx: CheckContext, unserved: list[CheckUnserved]) -> None:
+    """Where the inputs decide an order's reason, an unserved row must give that one.
+
+    ``no_source``, ``lead_time``, ``thermal_reach`` and ``window`` are re-derived from
+    the network alone (:func:`reason_tests`): a row giving one that fails is wrong, and
+    so is a row giving any other reason (``production``, ``fleet``, ``cost`` too) when
+    one of them holds. The tests err towards "unsure" by :data:`REASON_SLACK_S`, so a
+    reason the planner gives is never reported.
     """
     net = ctx.network
     for u in unserved:
         order = net.order_by_id.get(u.order_id)
         if order is None or order.caster_id not in net.caster_by_id:
             continue
-        makers = [p for p in net.production if p.alloy == order.alloy]
-        lo, hi, lead = _window_bounds(ctx, order)
-        problem = None
-        if u.reason == "no_source":
-            if makers:
-                problem = f"{', '.join(sorted(p.smelter_id for p in makers))} make {order.alloy}"
-        elif u.reason == "lead_time":
-            if lead <= hi - REASON_SLACK_S:
-                problem = (
-                    f"placed {ctx.at(ctx.seconds(order.placed_at))} + "
-                    f"{net.params.planning.lead_time_h:g} h = {ctx.at(lead)}, before the last "
-                    f"pour start the window allows ({ctx.at(hi)})"
-                )
-        elif u.reason == "thermal_reach":
-            near = [(s, d, h) for s, d, h in _reach(ctx, order) if d < h - REASON_SLACK_S]
-            if near:
-                s, d, h = min(near, key=lambda x: x[1])
-                problem = (
-                    f"{s} is {minutes_text(d)} away and metal tapped at its tap_max_c keeps "
-                    f"hot enough for {minutes_text(h)} in the best ladle of the fleet"
-                )
-        elif u.reason == "window" and hi >= lo:
-            for s, d, h in _reach(ctx, order):
-                if d <= h and _pour_possible(ctx, order, s, d):
-                    problem = (
-                        f"a ladle from {s} ({minutes_text(d)} away) can pour inside the "
-                        f"window {ctx.at(lo)}–{ctx.at(hi)}"
-                    )
-                    break
-            else:
-                if not any(d <= h for _, d, h in _reach(ctx, order)):
-                    problem = "no smelter is in thermal reach: the reason is thermal_reach"
+        problem = reason_problem(reason_tests(ctx, order), u.reason)
         if problem is not None:
             ctx.add(
                 "unserved_reason",

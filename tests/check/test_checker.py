@@ -2,7 +2,7 @@
 
 ``tests/data/tiny_plan`` is a plan for ``tests/data/tiny`` made by hand: ten ladle
 runs on three trucks (T1: O1 to C1, then a two-stop trip to C2 and C4; T2: from home S1
-to S2 for O3; T3: O3, then O2 from S2), taps chosen by the spec's rule, and the rest
+to S2 for O3; T3: O3, then O2 from S2), taps chosen by the rule of docs/models.md, the rest
 unserved with honest reasons (O4 production: S2's 12 t of ZL114A all go to O3; O5 fleet;
 O6 lead_time; O7 thermal_reach; O8 no_source). Each mutation breaks one rule and asserts
 the checker names it (and the run), and that it reports nothing unrelated.
@@ -472,6 +472,10 @@ m_reason_window = _reason("O5", "window")
 m_reason_window_for_reach = _reason("O7", "window")
 # O6 (placed too late) said to be beyond thermal reach.
 m_reason_thermal_for_lead = _reason("O6", "thermal_reach")
+# Reasons the inputs decide, given as another reason: the audit's three relabellings.
+m_reason_fleet_for_source = _reason("O8", "fleet")
+m_reason_cost_for_lead = _reason("O6", "cost")
+m_reason_fleet_for_reach = _reason("O7", "fleet")
 
 
 def m_unserved_unknown(net: Network, runs: Rows, uns: Rows) -> Network:
@@ -488,7 +492,13 @@ def m_unserved_mismatch(net: Network, runs: Rows, uns: Rows) -> Network:
 
 def m_unserved_zero(net: Network, runs: Rows, uns: Rows) -> Network:
     uns.append(
-        {"order_id": "O6", "caster_id": "C1", "alloy": "ADC12", "tonnes": "0", "reason": "cost"}
+        {
+            "order_id": "O6",
+            "caster_id": "C1",
+            "alloy": "ADC12",
+            "tonnes": "0",
+            "reason": "lead_time",
+        }
     )
     return net
 
@@ -511,7 +521,8 @@ MUTATIONS: list[tuple[Mutation, str, str | None, frozenset[str]]] = [
     (m_pour_duration, "pour_duration", "R01", frozenset()),
     (m_ladle_size, "ladle_size", "R01", frozenset()),
     (m_ladle_empty, "ladle_size", "R01", frozenset({"order_accounting"})),
-    (m_no_production, "no_production", "R04", frozenset()),
+    # O5's alloy is then made nowhere: its unserved "fleet" tonnes are no_source ones.
+    (m_no_production, "no_production", "R04", frozenset({"unserved_reason"})),
     (m_trip_smelter, "trip_smelter", "R10", frozenset()),
     (m_trip_ladles, "trip_ladles", "R02", frozenset()),
     (m_trip_depart_differs, "trip_depart", "R02", frozenset()),
@@ -548,6 +559,9 @@ MUTATIONS: list[tuple[Mutation, str, str | None, frozenset[str]]] = [
     (m_reason_window, "unserved_reason", None, frozenset()),
     (m_reason_window_for_reach, "unserved_reason", None, frozenset()),
     (m_reason_thermal_for_lead, "unserved_reason", None, frozenset()),
+    (m_reason_fleet_for_source, "unserved_reason", None, frozenset()),
+    (m_reason_cost_for_lead, "unserved_reason", None, frozenset()),
+    (m_reason_fleet_for_reach, "unserved_reason", None, frozenset()),
     (m_unserved_unknown, "unserved_row", None, frozenset()),
     (m_unserved_mismatch, "unserved_row", None, frozenset()),
     (m_unserved_zero, "unserved_row", None, frozenset()),
@@ -671,19 +685,117 @@ def test_summary_counts_by_rule(network: Network, runs: Rows, unserved: Rows) ->
 
 
 def test_plan_with_no_runs(network: Network) -> None:
+    # The reasons the inputs decide stay; every servable order is left to the fleet.
+    decided = {"O6": "lead_time", "O7": "thermal_reach", "O8": "no_source"}
     unserved = [
         {
             "order_id": o.order_id,
             "caster_id": o.caster_id,
             "alloy": o.alloy,
             "tonnes": str(o.tonnes),
-            "reason": "fleet",
+            "reason": decided.get(o.order_id, "fleet"),
         }
         for o in network.day_orders
     ]
     report = check_rows(network, [], unserved)
     assert report.ok
     assert report.min_arrival_margin_c is None
+
+
+# --------------------------------------------------------------------------------------
+# unserved reasons the inputs decide: no other reason is accepted
+# --------------------------------------------------------------------------------------
+#: The reason the inputs decide for each order of the hand plan that has one.
+DECIDED = {"O6": "lead_time", "O7": "thermal_reach", "O8": "no_source"}
+ALL_REASONS = ("lead_time", "thermal_reach", "no_source", "production", "fleet", "window", "cost")
+
+
+def relabel(unserved: Rows, order_id: str, reason: str) -> None:
+    next(u for u in unserved if u["order_id"] == order_id)["reason"] = reason
+
+
+def only_reason_violation(report: CheckReport, order_id: str) -> Violation:
+    """The one violation of the report: of the unserved-reason rule, for ``order_id``."""
+    shown = "\n".join(map(str, report.violations))
+    assert len(report.violations) == 1, shown
+    (violation,) = report.violations
+    assert (violation.rule, violation.order_id) == ("unserved_reason", order_id), shown
+    return violation
+
+
+@pytest.mark.parametrize(
+    ("order_id", "written"),
+    [(o, r) for o, decided in DECIDED.items() for r in ALL_REASONS if r != decided],
+)
+def test_a_decided_reason_cannot_be_replaced_by_another(
+    network: Network, runs: Rows, unserved: Rows, order_id: str, written: str
+) -> None:
+    relabel(unserved, order_id, written)
+    violation = only_reason_violation(check_rows(network, runs, unserved), order_id)
+    assert f"says {written}, but " in violation.message
+    assert violation.message.endswith(f"the reason is {DECIDED[order_id]}"), violation.message
+
+
+def test_a_window_reason_for_an_alloy_nobody_makes_names_no_source(
+    network: Network, runs: Rows, unserved: Rows
+) -> None:
+    relabel(unserved, "O8", "window")
+    message = only_reason_violation(check_rows(network, runs, unserved), "O8").message
+    assert "no smelter makes AlSi7Mg: the reason is no_source" in message
+    assert "thermal" not in message
+
+
+def test_a_false_no_source_names_the_smelter_that_makes_the_alloy(
+    network: Network, runs: Rows, unserved: Rows
+) -> None:
+    relabel(unserved, "O4", "no_source")
+    message = only_reason_violation(check_rows(network, runs, unserved), "O4").message
+    assert message.endswith("but S2 makes ZL114A"), message
+
+
+@pytest.mark.parametrize("order_id", ["O4", "O5"])
+@pytest.mark.parametrize("written", ["production", "fleet", "cost"])
+def test_the_planner_decides_the_reason_of_a_servable_order(
+    network: Network, runs: Rows, unserved: Rows, order_id: str, written: str
+) -> None:
+    relabel(unserved, order_id, written)
+    report = check_rows(network, runs, unserved)
+    assert report.ok, [str(v) for v in report.violations]
+
+
+def test_no_source_comes_before_lead_time(network: Network, runs: Rows, unserved: Rows) -> None:
+    # O8 placed at 12:00 can pour no earlier than 16:00, after its window: still no_source.
+    network = replace_item(network, "orders", "O8", placed_at=at("12:00"))
+    assert check_rows(network, runs, unserved).ok
+    relabel(unserved, "O8", "lead_time")
+    message = only_reason_violation(check_rows(network, runs, unserved), "O8").message
+    assert message.endswith("no smelter makes AlSi7Mg: the reason is no_source"), message
+
+
+def test_a_window_outside_the_casters_hours_comes_before_thermal_reach(
+    network: Network, runs: Rows, unserved: Rows
+) -> None:
+    # C5 takes its last pour at 21:45 (closes 22:00, unloads 15 min): 22:30–23:30 misses it.
+    network = replace_item(
+        network, "orders", "O7", window_start=at("22:30"), window_end=at("23:30")
+    )
+    message = only_reason_violation(check_rows(network, runs, unserved), "O7").message
+    assert "says thermal_reach, but the window misses C5's hours" in message
+    assert message.endswith("the reason is window"), message
+    relabel(unserved, "O7", "window")
+    assert check_rows(network, runs, unserved).ok
+
+
+@pytest.mark.parametrize("written", ["lead_time", "fleet"])
+def test_a_lead_time_within_the_slack_decides_nothing(
+    network: Network, runs: Rows, unserved: Rows, written: str
+) -> None:
+    # O6 placed 05:46 could pour from 09:46, one minute after its window (09:45): too close
+    # to call, so lead_time and the planner's reasons are both accepted.
+    network = replace_item(network, "orders", "O6", placed_at=at("05:46"))
+    relabel(unserved, "O6", written)
+    report = check_rows(network, runs, unserved)
+    assert report.ok, [str(v) for v in report.violations]
 
 
 # --------------------------------------------------------------------------------------
