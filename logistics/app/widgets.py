@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -288,3 +289,26 @@ def urgent_order_form(network: Network, key: str, submit_label: str) -> dict[str
         "window_end": window_end.strftime("%H:%M"),
         "placed_at": placed_at.strftime("%H:%M"),
     }
+
+
+def candidates_picked_on_map(event: Any, ids: Sequence[str]) -> list[str]:
+    """Candidate site ids selected on a map's ``candidates`` layer, in ``ids`` order.
+
+    Parameters
+    ----------
+    event : mapping or None
+        The map's selection state (what ``st.pydeck_chart(..., on_select="rerun")``
+        keeps under its key): ``{"selection": {"objects": {layer_id: [object, ...]}}}``;
+        each candidate object carries its site id as ``label``.
+    ids : sequence of str
+        The candidate site ids of the network.
+
+    Returns
+    -------
+    list of str
+        The selected ids that are candidates of the network; empty without a selection.
+    """
+    selection = (event or {}).get("selection") or {}
+    objects = (selection.get("objects") or {}).get("candidates") or []
+    picked = {o.get("label") for o in objects if isinstance(o, dict)}
+    return [i for i in ids if i in picked]

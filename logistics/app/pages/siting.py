@@ -24,10 +24,19 @@ except InputError as exc:
     candidates = ()
 ids = [c.site_id for c in candidates]
 if candidates:
+    if st.session_state.get("siting_candidates_of") != ids:
+        # A new network: every candidate is in the study until the user picks.
+        st.session_state["siting_candidates_of"] = ids
+        st.session_state["siting_candidates"] = ids
+        st.session_state.pop("siting_map_seen", None)
+    on_map = widgets.candidates_picked_on_map(st.session_state.get("siting_map"), ids)
+    if on_map and on_map != st.session_state.get("siting_map_seen"):
+        # Candidates clicked on the map (shift-click for several) become the study's.
+        st.session_state["siting_map_seen"] = on_map
+        st.session_state["siting_candidates"] = on_map
     chosen = st.multiselect(
-        "Candidate sites in the study",
+        "Candidate sites in the study (or click them on the map; shift-click for several)",
         ids,
-        default=ids,
         key="siting_candidates",
         format_func=lambda i: f"{i} {next(c.name for c in candidates if c.site_id == i)}",
     )
@@ -37,6 +46,8 @@ else:
 st.pydeck_chart(
     network_map(network, candidates=network.candidates, chosen_candidates=chosen),
     key="siting_map",
+    on_select="rerun" if candidates else "ignore",
+    selection_mode="multi-object",
 )
 st.caption("Grey rings: candidate sites · green: in the study · red: smelters · blue: casters.")
 
