@@ -160,3 +160,15 @@ def test_relative_and_package_imports_are_resolved() -> None:
     assert imports_of("from .jobs import x\n", "logistics.planning", is_package=True) == [
         (1, "logistics.planning.jobs")
     ]
+
+
+def test_the_checker_does_not_import_the_planner() -> None:
+    # Independence: the checker re-derives times, temperatures and reasons from the
+    # inputs with its own code; it may read the plan's model, never the planner's logic.
+    wrong = [
+        f"{path.relative_to(PACKAGE.parent)} line {line}: {name}"
+        for path in sorted((PACKAGE / "check").rglob("*.py"))
+        for line, name in imported_modules(path)
+        if part_of(name) == "planning"
+    ]
+    assert not wrong, wrong
