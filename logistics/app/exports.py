@@ -13,7 +13,7 @@ import io
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,10 @@ def route_stops(network: Network, plan: Plan, truck_id: str) -> list[RouteStop]:
     -------
     list of RouteStop
         For each trip: drive to the smelter, fill each ladle, depart, pour each ladle at
-        its caster; after the last trip, home (arrival by the travel model).
+        its caster; after the last trip, home (arrival by the travel model). Driving
+        times are real elapsed time (:meth:`Network.minutes`), also across a
+        daylight-saving change; the stops' times are in the network's timezone or carry
+        its UTC offset.
     """
     travel = travel_matrix(network)
     trips = trips_of(r for r in plan.runs if r.truck_id == truck_id).get(truck_id, {})
@@ -153,8 +156,10 @@ def route_stops(network: Network, plan: Plan, truck_id: str) -> list[RouteStop]:
                 "action": "drive to",
                 **site("smelter", smelter_id),
                 "start": last_end
-                or fills[0].fill_start
-                - timedelta(minutes=float(travel.minutes[here, travel.smelter(smelter_id)])),
+                or network.at(
+                    network.minutes(fills[0].fill_start)
+                    - float(travel.minutes[here, travel.smelter(smelter_id)])
+                ),
                 "end": fills[0].fill_start,
             }
         )
@@ -208,7 +213,7 @@ def route_stops(network: Network, plan: Plan, truck_id: str) -> list[RouteStop]:
         minutes = float(
             travel.minutes[travel.caster(last_caster), travel.smelter(truck.home_smelter)]
         )
-        home = last_end + timedelta(minutes=minutes)
+        home = network.at(network.minutes(last_end) + minutes)
         stops.append(
             {
                 "trip": max(trips),

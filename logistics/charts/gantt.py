@@ -41,15 +41,30 @@ def run_status(run: Run, now: datetime | None, frozen: Collection[str] = ()) -> 
 
 
 def run_flags(network: Network, run: Run) -> list[str]:
-    """``late`` when the pour starts after the order window, ``cold`` below the minimum."""
+    """``late`` when the pour starts after the order window, ``cold`` below the minimum.
+
+    Late is measured in real elapsed time (:meth:`Network.minutes`): more than a second
+    past the window's end.
+    """
     flags = []
     order = network.order_by_id.get(run.order_id)
-    if order is not None and (run.pour_start - order.window_end).total_seconds() > 1:
+    late_min = network.minutes(run.pour_start) - network.minutes(order.window_end) if order else 0.0
+    if late_min * 60.0 > 1:
         flags.append("late")
     caster = network.caster_by_id.get(run.caster_id)
     if caster is not None and run.arrival_c < caster.min_pour_c + network.params.thermal.margin_c:
         flags.append("cold")
     return flags
+
+
+def bar_ms(network: Network, start: datetime, end: datetime) -> float:
+    """Real time from ``start`` to ``end`` (:meth:`Network.minutes`), milliseconds.
+
+    A bar's length on the chart: on the day the clocks go back, a bar across the change
+    is an hour longer than its wall-clock ends suggest (the axis shows wall-clock
+    times).
+    """
+    return (network.minutes(end) - network.minutes(start)) * 60_000.0
 
 
 def _hover(network: Network, segment: Segment, run: Run | None) -> str:
@@ -102,7 +117,8 @@ def truck_gantt(
     Returns
     -------
     plotly.graph_objects.Figure
-        Horizontal bars (``base`` = start, ``x`` = duration in ms) on a date axis; each
+        Horizontal bars (``base`` = start, ``x`` = real duration in ms, :func:`bar_ms`)
+        on a date axis; each
         bar's ``customdata`` holds ``[run_id, kind, status]``; red crosses mark late
         pours, blue triangles cold arrivals.
     """
@@ -139,7 +155,7 @@ def truck_gantt(
                     legendgroup=status,
                     y=[s.truck_id for s in items],
                     base=[local(s.start, tz) for s in items],
-                    x=[(s.end - s.start).total_seconds() * 1000.0 for s in items],
+                    x=[bar_ms(network, s.start, s.end) for s in items],
                     customdata=[[s.run_id or "", kind, status] for s in items],
                     hovertext=[_hover(network, s, by_id.get(s.run_id or "")) for s in items],
                     hoverinfo="text",
@@ -159,7 +175,7 @@ def truck_gantt(
                     name="before the re-plan",
                     y=[s.truck_id for s in ghost_segments],
                     base=[local(s.start, tz) for s in ghost_segments],
-                    x=[(s.end - s.start).total_seconds() * 1000.0 for s in ghost_segments],
+                    x=[bar_ms(network, s.start, s.end) for s in ghost_segments],
                     customdata=[[s.run_id or "", s.kind, "ghost"] for s in ghost_segments],
                     hovertext=[f"before: run {s.run_id} {s.kind}" for s in ghost_segments],
                     hoverinfo="text",

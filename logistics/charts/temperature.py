@@ -17,16 +17,24 @@ def cooling_curve(network: Network, run: Run, points: int = CURVE_POINTS) -> lis
     """``(moment, °C)`` from the end of filling to the start of pouring (Newton cooling).
 
     The truck's ``tau_h`` and the network's ambient temperature; the first point is the
-    run's ``tap_c``.
+    run's ``tap_c``. The hold is real elapsed time (:meth:`Network.minutes`), so a ladle
+    held across a daylight-saving change cools for as long as it really waits; the
+    moments are in the network's timezone.
     """
     truck = network.truck_by_id[run.truck_id]
     ambient = network.params.thermal.ambient_c
-    hold = run.pour_start - run.fill_end
+    start = network.minutes(run.fill_end)
+    hold_min = network.minutes(run.pour_start) - start
     out = []
     for i in range(points + 1):
-        moment = run.fill_end + hold * (i / points)
-        hours = (hold * (i / points)).total_seconds() / 3600.0
-        out.append((moment, temperature_after(run.tap_c, hours, truck.tau_h, ambient)))
+        elapsed_min = hold_min * (i / points)
+        hours = elapsed_min / 60.0
+        out.append(
+            (
+                network.at(start + elapsed_min),
+                temperature_after(run.tap_c, hours, truck.tau_h, ambient),
+            )
+        )
     return out
 
 

@@ -7,6 +7,10 @@ validated against the published JSON Schema first. :func:`read_plan` returns the
 written in their shortest exact form), and also reads a dispatcher's hand-made
 ``runs.csv`` / ``unserved.csv`` (times as ISO 8601 or ``HH:MM`` on the plan date).
 Problems in a file are reported with file, row (header = row 1) and column.
+
+Times are written as local times with their UTC offset (``02:30:00+01:00``) and read
+back as the same instants (:func:`~logistics.plan.model.fixed_offset`), so the plan of
+a day on which the clocks change reads back equal too.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from logistics.network.model import Network
 from logistics.network.times import parse_time
 from logistics.physics.travel import travel_matrix
 from logistics.plan.build import hand_made_plan, summarise
-from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan, Run, Unserved
+from logistics.plan.model import RUN_COLUMNS, RUN_TIMES, UNSERVED_COLUMNS, Plan, Run, Unserved
 from logistics.plan.schema import validate_document
 
 log = logging.getLogger(__name__)
@@ -43,7 +47,7 @@ UNSERVED_FILE = "unserved.csv"
 PLAN_FILE = "plan.json"
 PLAN_FILES = frozenset({RUNS_FILE, UNSERVED_FILE, PLAN_FILE})
 
-_TIME_FIELDS = ("fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end")
+_TIME_FIELDS = RUN_TIMES
 _FLOAT_FIELDS = ("tonnes", "tap_c", "arrival_c", "road_km")
 
 

@@ -5,11 +5,20 @@ These models *are* the ``plan.json`` format: its JSON Schema is generated from t
 :func:`logistics.plan.files.write_plan` wrote, equal field for field. Units: tonnes
 (t), °C, km, hours (h), CNY; times are timezone-aware (ISO 8601 with the network's UTC
 offset in the files).
+
+Every time in a plan is held with a *fixed* UTC offset (the network's offset at that
+moment): ``02:30+02:00`` and ``02:30+01:00`` on the day the clocks go back are two
+different moments and stay so. Python compares and subtracts two datetimes that share
+one ``ZoneInfo`` on the wall clock (ignoring ``fold``), and never finds a moment of the
+repeated hour equal to the same moment in another zone (PEP 495); with fixed offsets,
+equality, order and differences of plan times are those of the instants, and a plan
+read back from its files equals the plan written. Show them in the network's zone with
+``moment.astimezone(network.tz)``.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -29,6 +38,30 @@ assert set(Reason.__args__) == set(UNSERVED_REASONS)  # type: ignore[attr-define
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+def fixed_offset(moment: datetime) -> datetime:
+    """The same instant with a fixed UTC offset: its own offset at that moment.
+
+    Parameters
+    ----------
+    moment : datetime
+        Timezone-aware (a ``ZoneInfo`` time of the repeated hour carries ``fold=1``).
+
+    Returns
+    -------
+    datetime
+        The same wall-clock time and UTC offset, with a ``datetime.timezone`` tzinfo,
+        so that comparing or subtracting it is comparing or subtracting instants.
+    """
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("a plan time needs a UTC offset")
+    return moment.astimezone(timezone(offset))
+
+
+#: The times of a run.
+RUN_TIMES = ("fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end")
 
 
 class Run(_Frozen):
@@ -72,6 +105,12 @@ class Run(_Frozen):
     tap_c: float
     arrival_c: float
     road_km: float
+
+    @field_validator(*RUN_TIMES, mode="after")
+    @classmethod
+    def _fixed_offset(cls, value: datetime) -> datetime:
+        """Each time held with its fixed UTC offset (:func:`fixed_offset`)."""
+        return fixed_offset(value)
 
 
 #: ``runs.csv`` columns, in order.
@@ -199,9 +238,19 @@ class Plan(_Frozen):
     def _as_tuple(cls, value: Any) -> Any:
         return tuple(value) if isinstance(value, list) else value
 
+    @field_validator("truck_starts", mode="after")
+    @classmethod
+    def _starts_fixed_offset(cls, value: tuple[TruckStart, ...]) -> tuple[TruckStart, ...]:
+        """Each truck start's ``at`` held with its fixed UTC offset, like the runs' times."""
+        return tuple(
+            s.model_copy(update={"at": fixed_offset(s.at)}) if s.at.utcoffset() is not None else s
+            for s in value
+        )
+
 
 __all__ = [
     "RUN_COLUMNS",
+    "RUN_TIMES",
     "SCHEMA_VERSION",
     "UNSERVED_COLUMNS",
     "Plan",
@@ -209,4 +258,5 @@ __all__ = [
     "Run",
     "Summary",
     "Unserved",
+    "fixed_offset",
 ]

@@ -125,17 +125,27 @@ def split_tonnes(tonnes: float, ladle_t: float) -> list[float]:
     return parts
 
 
-def _class_shares(trucks: list[Truck]) -> dict[float, float]:
+def shift_hours(network: Network, truck: Truck) -> float:
+    """Real hours from the truck's shift start to its shift end (0 if it ends first), h.
+
+    Measured on the network's clock (:meth:`Network.minutes`): a 00:00–20:00 shift on
+    the day the clocks go back is 21 h long, on the day they go forward 19 h.
+    """
+    return max(0.0, (network.minutes(truck.shift_end) - network.minutes(truck.shift_start)) / 60.0)
+
+
+def _class_shares(network: Network, trucks: list[Truck]) -> dict[float, float]:
     """Each ladle size's share of the orders, from its carrying capacity.
 
-    Capacity is ``ladles × ladle_t × shift hours``. A size larger than the smallest is
-    discounted by ``(n − 1) / n`` for its ``n`` trucks: orders cut for one lone truck
-    would wait for it whenever it is busy, so a size needs two trucks to get a share.
+    Capacity is ``ladles × ladle_t × shift hours`` (:func:`shift_hours`). A size larger
+    than the smallest is discounted by ``(n − 1) / n`` for its ``n`` trucks: orders cut
+    for one lone truck would wait for it whenever it is busy, so a size needs two trucks
+    to get a share.
     """
     capacity: dict[float, float] = defaultdict(float)
     count: dict[float, int] = defaultdict(int)
     for t in trucks:
-        hours = max(0.0, (t.shift_end - t.shift_start).total_seconds() / 3600.0)
+        hours = shift_hours(network, t)
         capacity[t.ladle_t] += t.ladles * t.ladle_t * hours
         count[t.ladle_t] += 1
     smallest = min(capacity, default=0.0)
@@ -179,7 +189,8 @@ def ladle_sizes(network: Network, orders: list[tuple[Order, str]]) -> dict[str, 
         by_smelter[smelter_id].append(order)
     cut: dict[str, float] = {}
     for smelter_id, group in by_smelter.items():
-        share = _class_shares(based.get(smelter_id) or fleet) or _class_shares(fleet)
+        share = _class_shares(network, based.get(smelter_id) or fleet)
+        share = share or _class_shares(network, fleet)
         given = dict.fromkeys(share, 0.0)
         for order in sorted(group, key=lambda o: (-o.tonnes, o.order_id)):
             if order.tonnes <= smallest + 1e-9 or len(share) == 1:

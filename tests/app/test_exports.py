@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import io
+import math
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from logistics import PlanOutcome, read_plan
 from logistics.app.exports import clock, plan_workbook, plan_zip, route_stops, runs_csv
+from logistics.network.loader import load_network
 from logistics.network.model import Network
+from logistics.physics.travel import travel_matrix
+from logistics.plan.build import hand_made_plan
+from logistics.plan.model import Run
+from tests.plan.night import BERLIN, berlin_night
 
 
 def test_zip_holds_the_plan_folder_that_reads_back_equal(
@@ -83,3 +91,60 @@ def test_route_stops_are_in_time_order(tiny: Network, tiny_outcome: PlanOutcome)
         stops = route_stops(tiny, tiny_outcome.plan, truck)
         starts = [s.start for s in stops]
         assert starts == sorted(starts)
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """tiny in Europe/Berlin on 2026-10-25: clocks go back from 03:00 CEST to 02:00 CET."""
+    return load_network(berlin_night(tmp_path_factory.mktemp("berlin") / "tiny"))
+
+
+def _night_run(night: Network, run_id: str, truck_id: str, fill_min: float) -> Run:
+    """A ladle S1 → C1 filled from ``fill_min`` real minutes after midnight, 15 min fill/pour."""
+    travel = travel_matrix(night)
+    drive = math.ceil(float(travel.minutes[travel.smelter("S1"), travel.caster("C1")]))
+    at = night.at
+    return Run(
+        run_id=run_id,
+        truck_id=truck_id,
+        trip=1,
+        order_id="N1",
+        smelter_id="S1",
+        caster_id="C1",
+        alloy="ADC12",
+        tonnes=3.0,
+        fill_start=at(fill_min),
+        fill_end=at(fill_min + 15),
+        depart=at(fill_min + 15),
+        arrive=at(fill_min + 15 + drive),
+        pour_start=at(fill_min + 15 + drive),
+        pour_end=at(fill_min + 30 + drive),
+        tap_c=760.0,
+        arrival_c=730.0,
+        road_km=37.1,
+    )
+
+
+def test_route_legs_across_the_change_take_their_real_driving_time(night: Network) -> None:
+    # T3 (home S2) fills at S1 from 02:10 CET: it leaves S2 73 min before, in summer
+    # time. T1 pours at C1 until 02:27 CEST and drives home 56 min, into winter time.
+    t3 = _night_run(night, "R1", "T3", 190)
+    t1 = _night_run(night, "R2", "T1", 61)
+    assert t3.fill_start.astimezone(BERLIN).fold == 1
+    assert t1.pour_end.utcoffset() == timedelta(hours=2)
+    plan = hand_made_plan(night, [t3, t1], [])
+    travel = travel_matrix(night)
+    minutes = night.minutes
+
+    drive, *_ = route_stops(night, plan, "T3")
+    assert drive.action == "drive to" and drive.end == t3.fill_start
+    s2_s1 = float(travel.minutes[travel.smelter("S2"), travel.smelter("S1")])
+    assert minutes(drive.end) - minutes(drive.start) == pytest.approx(s2_s1)
+    assert clock(drive.start, night) == "01:56"  # CEST, before the change
+
+    *_, home = route_stops(night, plan, "T1")
+    assert home.action == "home"
+    c1_s1 = float(travel.minutes[travel.caster("C1"), travel.smelter("S1")])
+    assert minutes(home.start) - minutes(t1.pour_end) == pytest.approx(c1_s1)
+    assert home.start.astimezone(BERLIN).utcoffset() == timedelta(hours=1)
+    assert clock(home.start, night) == "02:22"  # CET, after the change

@@ -7,10 +7,7 @@ the wall clocks say; at τ = 30 h that hour costs it about 25 °C.
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,31 +15,14 @@ from logistics.check import check, check_rows
 from logistics.network.loader import load_network
 from logistics.physics.cooling import temperature_after
 from logistics.pipeline import solve
-
-TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
-BERLIN = ZoneInfo("Europe/Berlin")
+from logistics.planning.jobs import _class_shares, shift_hours
+from tests.plan.night import BERLIN, berlin_night
 
 
 @pytest.fixture(scope="module")
 def night_network(tmp_path_factory):
     """tiny moved to Berlin on the night of the change, with one order at 04:00 CET."""
-    folder = tmp_path_factory.mktemp("berlin") / "tiny"
-    shutil.copytree(TINY, folder)
-    toml = (folder / "network.toml").read_text()
-    toml = toml.replace('timezone = "Asia/Shanghai"', 'timezone = "Europe/Berlin"')
-    toml = toml.replace('plan_date = "2026-11-23"', 'plan_date = "2026-10-25"')
-    (folder / "network.toml").write_text(toml)
-    smelters = (folder / "smelters.csv").read_text().replace(",05:00,22:00,", ",00:00,22:00,")
-    (folder / "smelters.csv").write_text(smelters)
-    fleet = (folder / "fleet.csv").read_text().replace(",06:00,20:00,", ",00:00,20:00,")
-    (folder / "fleet.csv").write_text(fleet)
-    (folder / "orders.csv").write_text(
-        "order_id,caster_id,alloy,tonnes,window_start,window_end,placed_at\n"
-        # C1 (open around the clock) far enough that the drive crosses the change
-        "N1,C1,ADC12,3,2026-10-25T02:30:00+01:00,2026-10-25T03:00:00+01:00,"
-        "2026-10-24T12:00:00+02:00\n"
-    )
-    return load_network(folder)
+    return load_network(berlin_night(tmp_path_factory.mktemp("berlin") / "tiny"))
 
 
 @pytest.mark.parametrize("solver", ["greedy", "ortools"])
@@ -96,3 +76,34 @@ def test_the_checker_catches_a_hold_counted_on_the_wall_clock(night_network) -> 
     reported = [v for v in report.violations if v.rule == "arrival_reported"]
     assert reported, [str(v) for v in report.violations]
     assert "1.25 h" in reported[0].message  # the real hold, 02:30 CEST to 02:45 CET
+
+
+def test_a_shift_across_the_change_is_counted_in_real_hours(night_network) -> None:
+    # 00:00 CEST to 20:00 CET: 21 hours, though the clock moves on by 20.
+    for truck in night_network.fleet:
+        assert (truck.shift_start.hour, truck.shift_end.hour) == (0, 20)
+        seconds = (truck.shift_end.astimezone(UTC) - truck.shift_start.astimezone(UTC)).seconds
+        assert seconds == 21 * 3600
+        assert shift_hours(night_network, truck) == pytest.approx(21.0)
+
+
+def test_ladle_size_shares_weigh_the_longer_shift(night_network) -> None:
+    # T1 (3 t ladles) works 00:00-04:00 across the change (5 h), T2 and T3 (4 t) 06:00-10:00
+    # CET (4 h): capacities 2 x 3 x 5 = 30 and 2 x (2 x 4 x 4) x 1/2 = 32 (two trucks).
+    hour = night_network.at
+
+    def shift(truck, start_h: float, end_h: float, ladle_t: float):
+        return truck.model_copy(
+            update={
+                "shift_start": hour(start_h * 60),
+                "shift_end": hour(end_h * 60),
+                "ladle_t": ladle_t,
+            }
+        )
+
+    t1, t2, t3 = night_network.fleet
+    trucks = [shift(t1, 0, 5, 3.0), shift(t2, 7, 11, 4.0), shift(t3, 7, 11, 4.0)]
+    assert trucks[0].shift_end.astimezone(BERLIN).hour == 4
+    shares = _class_shares(night_network, trucks)
+    assert shares[3.0] == pytest.approx(30 / 62)
+    assert shares[4.0] == pytest.approx(32 / 62)
