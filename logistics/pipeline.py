@@ -4,6 +4,9 @@
 run. It plans the day (:func:`solve`), checks the plan independently
 (:func:`logistics.check.check`) and prices it against ingots
 (:func:`logistics.economics.plan_economics`), reporting progress through one callback.
+Intraday re-planning (:func:`logistics.replan.replan`) runs it too, with the runs under
+way as ``fixed_runs``, ``not_before=now`` and the trucks taken out as
+``unavailable_trucks``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from datetime import datetime
 
 from logistics.check import CheckReport, check
 from logistics.economics.plan_economics import plan_economics
@@ -68,6 +72,8 @@ def solve(
     solution_limit: int | None = None,
     seed: int = 0,
     portfolio: Sequence[str] | None = None,
+    not_before: datetime | None = None,
+    unavailable_trucks: Sequence[str] = (),
 ) -> Plan:
     """Plan one day of a network, with its economics (not checked; see :func:`plan_day`).
 
@@ -91,6 +97,8 @@ def solve(
         solution_limit=solution_limit,
         seed=seed,
         portfolio=portfolio,
+        not_before=not_before,
+        unavailable_trucks=unavailable_trucks,
     )
     return with_economics(network, plan)
 
@@ -109,6 +117,8 @@ def plan_day(
     solution_limit: int | None = None,
     seed: int = 0,
     portfolio: Sequence[str] | None = None,
+    not_before: datetime | None = None,
+    unavailable_trucks: Sequence[str] = (),
 ) -> PlanOutcome:
     """Plan a day, check the plan independently and price it against ingots.
 
@@ -142,6 +152,12 @@ def plan_day(
     portfolio : sequence of str, optional
         Search configurations for a day routed in one model, one per worker
         (:mod:`logistics.planning.portfolio`).
+    not_before : datetime, optional
+        Timezone-aware moment before which no new fill starts (re-planning at ``now``;
+        ``fixed_runs`` are kept as they are whenever they started).
+    unavailable_trucks : sequence of str
+        Truck ids that get no new runs (broken down, taken out of service); their
+        ``fixed_runs`` stay.
 
     Returns
     -------
@@ -163,6 +179,8 @@ def plan_day(
         solution_limit=solution_limit,
         seed=seed,
         portfolio=portfolio,
+        not_before=not_before,
+        unavailable_trucks=unavailable_trucks,
     )
     return checked_outcome(network, plan, notify)
 

@@ -10,25 +10,32 @@ already happened:
   leaves it, and no new fill starts before ``now``;
 * an order partly delivered by facts gets exactly its remainder; new and changed orders
   respect their own ``placed_at + lead_time``;
+* a changed order must still fit the runs under way for it (caster, alloy, window,
+  ``placed_at + lead_time``, at least their tonnes): metal already filled or on the road
+  cannot be undone, so a change that contradicts it is an :class:`InputError` naming
+  the order's row and column;
 * a truck taken out gets no new runs (its facts stay: the metal is on the road); an
   added truck joins from its home smelter; the network used is the new one;
-* the result is the whole day (facts + new runs), checked by the independent checker
-  and priced against ingots, with a :class:`PlanDiff` against the previous plan.
+* the result is the whole day (facts + new runs) planned, checked by the independent
+  checker and priced against ingots by :func:`logistics.plan_day`: a
+  :class:`ReplanOutcome` wraps that :class:`~logistics.pipeline.PlanOutcome` with a
+  :class:`PlanDiff` against the previous plan, the facts, ``now`` and the trucks out.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from logistics.check.context import TIME_TOL_S
 from logistics.errors import InputError, InputProblem
 from logistics.network.model import Network, Order, Truck, TruckStart
 from logistics.physics.travel import travel_matrix
-from logistics.pipeline import PlanOutcome, checked_outcome
-from logistics.plan.build import solve_plan, summarise
+from logistics.pipeline import PlanOutcome, plan_day
+from logistics.plan.build import summarise
 from logistics.plan.model import Plan, Run, Unserved
 from logistics.planning.progress import ProgressCallback, no_progress
 
@@ -88,19 +95,29 @@ class ReplanOutcome:
     Attributes
     ----------
     outcome : PlanOutcome
-        The day's plan (facts + new runs), the checker's report and the economics.
+        The day's plan (facts + new runs), the checker's report and the economics, as
+        :func:`logistics.plan_day` returns them.
     diff : PlanDiff
         Against the previous plan.
     facts : tuple of Run
         The runs kept as they were.
     network : Network
-        The network the new plan is for (orders and fleet as changed).
+        The network the new plan is for (orders and fleet as changed). Trucks taken out
+        stay in its fleet (their runs under way still need them); see
+        ``unavailable_trucks``.
+    now : datetime, optional
+        The moment of re-planning (timezone-aware).
+    unavailable_trucks : tuple of str
+        Trucks out of service from ``now``: they got no new runs, and a later re-plan of
+        this day should keep them out (pass them in ``TruckChanges.remove`` again).
     """
 
     outcome: PlanOutcome
     diff: PlanDiff
     facts: tuple[Run, ...] = field(default=())
     network: Network | None = None
+    now: datetime | None = None
+    unavailable_trucks: tuple[str, ...] = ()
 
 
 def facts_at(plan: Plan, now: datetime) -> tuple[Run, ...]:
@@ -168,30 +185,150 @@ def changed_network(
     return network.model_copy(update={"orders": tuple(orders.values()), "fleet": tuple(fleet)})
 
 
-def _check_facts(network: Network, facts: Sequence[Run]) -> None:
-    """Facts must still fit the changed orders: no order cut below what is on the road."""
-    delivered: dict[str, float] = defaultdict(float)
+def _fact_text(run: Run, network: Network, now: datetime) -> str:
+    """How a run under way reads in a message: ``R0001 (truck T1 trip 1, poured 08:00)``."""
+    pour = run.pour_start.astimezone(network.tz)
+    when = "poured" if run.pour_end <= now else "pours"
+    return f"{run.run_id} (truck {run.truck_id} trip {run.trip}, {when} {pour:%H:%M})"
+
+
+def _runs_text(runs: Sequence[Run], network: Network, now: datetime) -> str:
+    """The first pour of ``runs`` as :func:`_fact_text`, and how many more there are."""
+    first = min(runs, key=lambda r: (r.pour_start, r.run_id))
+    more = f" and {len(runs) - 1} more" if len(runs) > 1 else ""
+    return _fact_text(first, network, now) + more
+
+
+def _local(moment: datetime, network: Network) -> str:
+    """``HH:MM`` on the plan date, ``YYYY-MM-DD HH:MM`` on another day (network time)."""
+    local = moment.astimezone(network.tz)
+    return f"{local:%H:%M}" if local.date() == network.plan_date else f"{local:%Y-%m-%d %H:%M}"
+
+
+def _contradictions(
+    network: Network, order: Order | None, runs: Sequence[Run], now: datetime
+) -> list[tuple[str, str]]:
+    """``(column, message)`` for each way ``order`` contradicts its runs under way."""
+    if order is None:
+        return [
+            (
+                "order_id",
+                f"a run already under way delivers it: {_runs_text(runs, network, now)}; "
+                "keep the order (metal filled or on the road cannot be undone)",
+            )
+        ]
+    found: list[tuple[str, str]] = []
+    wrong_caster = [r for r in runs if r.caster_id != order.caster_id]
+    if wrong_caster:
+        found.append(
+            (
+                "caster_id",
+                f"now for {order.caster_id}, but a run already under way carries it to "
+                f"{wrong_caster[0].caster_id}: {_runs_text(wrong_caster, network, now)}",
+            )
+        )
+    wrong_alloy = [r for r in runs if r.alloy != order.alloy]
+    if wrong_alloy:
+        found.append(
+            (
+                "alloy",
+                f"now {order.alloy}, but a run already under way carries "
+                f"{wrong_alloy[0].alloy} for it: {_runs_text(wrong_alloy, network, now)}",
+            )
+        )
+    tol = timedelta(seconds=TIME_TOL_S)
+    lead = timedelta(hours=network.params.planning.lead_time_h)
+    earliest = order.placed_at + lead
+    early = [r for r in runs if r.pour_start < earliest - tol]
+    if early:
+        found.append(
+            (
+                "placed_at",
+                f"placed at {_local(order.placed_at, network)} + "
+                f"{lead.total_seconds() / 3600:g} h lead time allows pours from "
+                f"{_local(earliest, network)}, but a run already under way pours before: "
+                f"{_runs_text(early, network, now)}; keep placed_at and add more metal as a "
+                "new order",
+            )
+        )
+    window = f"window {_local(order.window_start, network)}–{_local(order.window_end, network)}"
+    before = [r for r in runs if r.pour_start < order.window_start - tol]
+    if before:
+        found.append(
+            (
+                "window_start",
+                f"{window}, but a run already under way pours before it: "
+                f"{_runs_text(before, network, now)}",
+            )
+        )
+    after = [r for r in runs if r.pour_start > order.window_end + tol]
+    if after:
+        found.append(
+            (
+                "window_end",
+                f"{window}, but a run already under way pours after it: "
+                f"{_runs_text(after, network, now)}",
+            )
+        )
+    tonnes = sum(r.tonnes for r in runs)
+    if order.tonnes < tonnes - 1e-6:
+        found.append(
+            (
+                "tonnes",
+                f"runs already under way carry {tonnes:g} t for it: "
+                f"{_runs_text(runs, network, now)}; it cannot be cut to {order.tonnes:g} t",
+            )
+        )
+    return found
+
+
+def _check_facts(
+    network: Network,
+    facts: Sequence[Run],
+    now: datetime,
+    *,
+    orders_file: str = SOURCE,
+    order_rows: Mapping[str, int] | None = None,
+) -> None:
+    """Refuse an order book that contradicts the runs already under way.
+
+    The runs filled or on the road (and those poured) by ``now`` cannot be undone, so
+    each order they deliver must still be one they can deliver: the same caster and
+    alloy, a window (checker tolerance 1 s) and ``placed_at + lead_time`` their pours
+    start in, and at least the tonnes they carry. A change that breaks this is bad input
+    naming the order's row and the column at fault, never a plan the checker rejects.
+
+    Parameters
+    ----------
+    network : Network
+        The network with the new order book.
+    facts : sequence of Run
+        The runs kept as they are (:func:`facts_at`).
+    now : datetime
+        The moment of re-planning (timezone-aware); runs poured by then read
+        ``poured``, the others ``under way``.
+    orders_file : str
+        The order book's name in messages (the re-plan orders file).
+    order_rows : mapping of str to int, optional
+        Spreadsheet row (header = 1) of each order in ``orders_file``, by order id.
+
+    Raises
+    ------
+    InputError
+        One problem per order and column the runs under way contradict.
+    """
+    rows = order_rows or {}
+    by_order: dict[str, list[Run]] = defaultdict(list)
     for r in facts:
-        delivered[r.order_id] += r.tonnes
-    problems = []
-    for order_id, tonnes in sorted(delivered.items()):
-        order = network.order_by_id.get(order_id)
-        if order is None or order not in network.day_orders:
-            problems.append(
-                InputProblem(
-                    SOURCE, None, order_id, "runs already under way deliver this order; keep it"
-                )
+        by_order[r.order_id].append(r)
+    problems: list[InputProblem] = []
+    for order_id, runs in sorted(by_order.items()):
+        problems += [
+            InputProblem(orders_file, rows.get(order_id), column, f"order {order_id}: {message}")
+            for column, message in _contradictions(
+                network, network.order_by_id.get(order_id), runs, now
             )
-        elif order.tonnes < tonnes - 1e-6:
-            problems.append(
-                InputProblem(
-                    SOURCE,
-                    None,
-                    order_id,
-                    f"{tonnes:g} t are already filled or on the road for it; it cannot be "
-                    f"cut to {order.tonnes:g} t",
-                )
-            )
+        ]
     if problems:
         raise InputError(problems)
 
@@ -268,6 +405,8 @@ def replan(
     progress: ProgressCallback | None = None,
     workers: int = 1,
     executor: Executor | None = None,
+    orders_file: str = SOURCE,
+    order_rows: Mapping[str, int] | None = None,
 ) -> ReplanOutcome:
     """Plan the rest of the day around what already happened (see the module docstring).
 
@@ -290,35 +429,51 @@ def replan(
         caster), in addition to the plan's own.
     solver, time_limit_s, progress, workers, executor
         As for :func:`logistics.plan_day`.
+    orders_file : str
+        Name of the new order book in messages about orders the runs under way
+        contradict (the re-plan orders file; default ``re-plan``).
+    order_rows : mapping of str to int, optional
+        Spreadsheet row (header = 1) of each order in ``orders_file``, by order id, for
+        those messages.
 
     Returns
     -------
     ReplanOutcome
-        The whole day's outcome (facts + new runs), the diff, the facts and the network.
+        The whole day's :class:`~logistics.pipeline.PlanOutcome` (facts + new runs,
+        checked independently and priced), the diff, the facts, the network, ``now``
+        and the trucks out of service.
 
     Raises
     ------
     InputError
-        Changes that do not fit the network or the runs already under way.
+        Changes that do not fit the network, or an order changed so that a run already
+        filled or on the road no longer fits it (another caster or alloy, a window or
+        ``placed_at + lead_time`` its pour misses, fewer tonnes than are under way):
+        each problem names ``orders_file``, the order's row and the column.
     """
     if now.tzinfo is None:
         raise InputError(InputProblem(SOURCE, None, "now", "needs a timezone"))
-    notify = progress or no_progress
     changed = changed_network(network, new_orders, changed_orders, truck_changes)
     facts = facts_at(plan, now)
-    _check_facts(changed, facts)
-    new_plan = solve_plan(
+    _check_facts(changed, facts, now, orders_file=orders_file, order_rows=order_rows)
+    outcome = plan_day(
         changed,
         solver=solver,
         time_limit_s=time_limit_s,
         fixed_runs=facts,
         truck_starts=(*plan.truck_starts, *truck_starts),
-        progress=notify,
+        progress=progress or no_progress,
         workers=workers,
         executor=executor,
         not_before=now,
         unavailable_trucks=truck_changes.remove,
     )
-    outcome = checked_outcome(changed, new_plan, notify)
     diff = plan_diff(changed, plan, outcome.plan)
-    return ReplanOutcome(outcome, diff, facts, changed)
+    return ReplanOutcome(
+        outcome,
+        diff,
+        facts,
+        changed,
+        now=now,
+        unavailable_trucks=tuple(dict.fromkeys(truck_changes.remove)),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import pandas as pd
@@ -20,7 +21,12 @@ def order_changes(before: Network, after: Network) -> tuple[list[Order], list[Or
     return new, changed
 
 
-def _kept(run: Run, facts: set[str], now: datetime | None) -> str:
+def _kept(run: Run, facts: Collection[str], now: datetime | None) -> str:
+    """The ``change`` label of a kept run.
+
+    ``kept (poured)`` for a fact poured by ``now``, ``kept (under way)`` for the other
+    facts, ``kept`` for a run not yet under way that the re-plan left as it was.
+    """
     if run.run_id not in facts:
         return "kept"
     if now is not None and run.pour_end <= now:
@@ -34,12 +40,27 @@ def _when(run: Run, network: Network) -> str:
 
 
 def diff_frame(
-    diff: PlanDiff, network: Network, facts: set[str], now: datetime | None = None
+    diff: PlanDiff, network: Network, facts: Collection[str], now: datetime | None = None
 ) -> pd.DataFrame:
     """One row per run the re-plan keeps, moves, adds or drops.
 
-    Kept runs that are facts read ``kept (poured)`` when poured by ``now``, else
-    ``kept (under way)``.
+    Parameters
+    ----------
+    diff : PlanDiff
+        The re-plan against the previous plan.
+    network : Network
+        The network of the re-plan (times shown in its timezone).
+    facts : collection of str
+        Ids of the runs under way at ``now`` (kept as they were).
+    now : datetime, optional
+        The moment of re-planning (timezone-aware).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``change``, ``run``, ``order``, ``t`` (tonnes), ``before``, ``after``.
+        Kept runs that are facts read ``kept (poured)`` when poured by ``now``, else
+        ``kept (under way)``; other kept runs read ``kept``.
     """
     rows = []
     for old, new in diff.moved:
@@ -78,7 +99,7 @@ def diff_frame(
     for r in diff.kept:
         rows.append(
             {
-                "change": "kept (under way)" if r.run_id in facts else "kept",
+                "change": _kept(r, facts, now),
                 "run": r.run_id,
                 "order": r.order_id,
                 "t": r.tonnes,

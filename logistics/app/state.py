@@ -6,8 +6,8 @@ network per folder, date and file times, its travel matrix, and the worker pool.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import streamlit as st
@@ -52,11 +52,32 @@ def _travel(
 
 @dataclass(frozen=True)
 class PlanView:
-    """A plan on screen: the outcome, the network it was made for, where it came from."""
+    """A plan on screen: the outcome, the network it was made for, where it came from.
+
+    Attributes
+    ----------
+    outcome : PlanOutcome
+        The checked plan and its economics.
+    network : Network
+        The network the plan is for (a re-plan's: orders and fleet as changed).
+    source : str
+        Where the plan came from (solver and limit, a re-plan at 10:00, a stored version).
+    now : datetime, optional
+        For an accepted re-plan: the moment it was made (timezone-aware); runs poured
+        by then show as done, runs filled or on the road as under way.
+    frozen : frozenset of str
+        For an accepted re-plan: ids of the runs kept as they were (under way at ``now``).
+    unavailable_trucks : tuple of str
+        Trucks out of service from ``now`` on: not counted on shift in the fleet chart,
+        and taken out again by default in the next re-plan.
+    """
 
     outcome: PlanOutcome
     network: Network
     source: str
+    now: datetime | None = None
+    frozen: frozenset[str] = field(default_factory=frozenset)
+    unavailable_trucks: tuple[str, ...] = ()
 
 
 # -- the network ----------------------------------------------------------------------

@@ -20,6 +20,8 @@ from logistics.cli.app import (
 from logistics.cli.progress import progress_bar
 from logistics.cli.render import diff_table, summary_table
 from logistics.errors import InputError
+from logistics.network.csv_tables import load_table
+from logistics.network.loader import ORDERS
 from logistics.network.model import Network
 from logistics.network.times import parse_time
 from logistics.pipeline import plan_day
@@ -109,7 +111,7 @@ def plan(
         raise InputError(option_problem("--now", "--now and --remove-truck need --replan"))
     network = load(network_dir, parse_date(date_), orders, set_)
     if replan_dir is not None:
-        _replan(network, replan_dir, now, remove_truck or [], solver, time_limit, out_dir)
+        _replan(network, replan_dir, now, remove_truck or [], solver, time_limit, out_dir, orders)
         return
     target = out_dir or Path("plans") / f"{network.name}-{network.plan_date.isoformat()}"
     with progress_bar(err) as progress:
@@ -143,8 +145,14 @@ def _replan(
     solver: str,
     time_limit: float,
     out_dir: Path | None,
+    orders: Path | None = None,
 ) -> None:
-    """``molten plan --replan``: re-plan a written day from a moment on."""
+    """``molten plan --replan``: re-plan a written day from a moment on.
+
+    An order of the new order book (``orders``, else the folder's ``orders.csv``) that
+    contradicts a run already filled or on the road is bad input naming that file, the
+    order's row and the column (exit 2, nothing written).
+    """
     if now_text is None:
         raise InputError(option_problem("--now", "--replan needs --now HH:MM"))
     if not plan_dir.is_dir():
@@ -154,6 +162,7 @@ def _replan(
     except ValueError as exc:
         raise InputError(option_problem("--now", str(exc))) from None
     previous = read_plan(plan_dir, network)
+    orders_file, order_rows = _order_rows(network, orders)
     with progress_bar(err) as progress:
         result = replan(
             network,
@@ -163,6 +172,8 @@ def _replan(
             solver=solver,
             time_limit_s=time_limit,
             progress=progress,
+            orders_file=orders_file,
+            order_rows=order_rows,
         )
     outcome = result.outcome
     if not outcome.ok:
@@ -178,3 +189,14 @@ def _replan(
     out.print(summary_table(outcome.plan, outcome.report))
     out.print(diff_table(result.diff, len(result.facts)))
     out.print(f"re-planned day written to [bold]{target}[/bold]")
+
+
+def _order_rows(network: Network, orders: Path | None) -> tuple[str, dict[str, int]]:
+    """The re-plan order book's name in messages and each order's spreadsheet row."""
+    path = orders if orders is not None else (network.folder or Path()) / ORDERS.file
+    label = path.name if orders is not None else ORDERS.file
+    try:
+        rows = load_table(path, ORDERS, network.plan_date, network.tz, file_label=label)
+    except InputError:
+        return label, {}  # loaded once already; without rows the messages still name it
+    return label, {order.order_id: row for row, order in rows}

@@ -6,6 +6,10 @@ runs), and its figures are recomputed from its rows.
 
 from __future__ import annotations
 
+import csv
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,11 +22,13 @@ from logistics.network.model import Order, Truck, TruckStart
 from logistics.physics.travel import travel_matrix
 from logistics.pipeline import solve
 from logistics.plan.build import hand_made_plan
+from logistics.plan.files import read_plan
 from logistics.plan.model import Run
 from logistics.replan import TruckChanges, facts_at, plan_diff, replan
 from tests.helpers import delivered_from_rows, summary_from_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+MOLTEN = Path(sys.executable).parent / "molten"
 
 
 @pytest.fixture(scope="module")
@@ -255,3 +261,186 @@ def test_a_region_replanned_at_noon_passes_the_checker() -> None:
     assert_whole_day_sound(result.network, plan)
     assert set(result.facts) <= set(plan.runs)
     assert all(r.fill_start >= now for r in plan.runs if r not in set(result.facts))
+
+
+@pytest.mark.parametrize("solver", ["greedy", "ortools"])
+def test_a_new_order_pours_after_its_lead_time_not_at_its_window_start(
+    tiny, morning_plan, solver
+) -> None:
+    # placed at 10:00 for 12:00–16:00: the window opens at 12:00, the lead time at 14:00
+    now = at(tiny, "10:00")
+    order = urgent(tiny, window=("12:00", "16:00"))
+    earliest = order.placed_at + timedelta(hours=tiny.params.planning.lead_time_h)
+    assert earliest == at(tiny, "14:00") and order.window_start < earliest
+    result = replan(tiny, morning_plan, now, new_orders=[order], solver=solver, time_limit_s=3)
+    plan = result.outcome.plan
+    assert_whole_day_sound(result.network, plan)  # the checker's verdict on every row
+    runs = [r for r in plan.runs if r.order_id == "U1"]
+    unserved = [u for u in plan.unserved if u.order_id == "U1"]
+    assert sum(r.tonnes for r in runs) + sum(u.tonnes for u in unserved) == pytest.approx(3.0)
+    assert all(r.pour_start >= earliest for r in runs), [(r.run_id, r.pour_start) for r in runs]
+    assert all(u.reason == "lead_time" for u in unserved), unserved
+    # the checker does catch a pour inside the window but before the lead time
+    if runs:
+        shift = runs[0].pour_start - order.window_start
+        early = runs[0].model_copy(
+            update={
+                name: getattr(runs[0], name) - shift
+                for name in ("fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end")
+            }
+        )
+        broken = plan.model_copy(
+            update={"runs": tuple(early if r is runs[0] else r for r in plan.runs)}
+        )
+        rules = {
+            v.rule for v in check(result.network, broken).violations if v.run_id == early.run_id
+        }
+        assert "lead_time" in rules and "window" not in rules
+
+
+def _changed(order, network, change: str, facts):
+    """``order`` changed so that its runs under way (``facts``) no longer fit it."""
+    if change == "placed_at":  # 3 t more, placed at 10:00: the poured runs come too early
+        return order.model_copy(
+            update={"tonnes": order.tonnes + 3, "placed_at": at(network, "10:00")}
+        )
+    if change == "window_start":  # the window now opens after the last pour under way
+        start = max(r.pour_start for r in facts) + timedelta(minutes=1)
+        assert start < order.window_end
+        return order.model_copy(update={"window_start": start})
+    if change == "window_end":  # the window now closes before the last pour under way
+        end = max(r.pour_start for r in facts) - timedelta(minutes=1)
+        assert end > order.window_start
+        return order.model_copy(update={"window_end": end})
+    if change == "caster_id":
+        other = next(c.caster_id for c in network.casters if c.caster_id != order.caster_id)
+        return order.model_copy(update={"caster_id": other})
+    if change == "alloy":
+        other = next(p.alloy for p in network.production if p.alloy != order.alloy)
+        return order.model_copy(update={"alloy": other})
+    assert change == "tonnes"
+    return order.model_copy(update={"tonnes": sum(r.tonnes for r in facts) - 1})
+
+
+@pytest.mark.parametrize(
+    "change", ["placed_at", "window_start", "window_end", "caster_id", "alloy", "tonnes"]
+)
+def test_a_changed_order_that_contradicts_runs_under_way_is_bad_input(
+    tiny, morning_plan, change
+) -> None:
+    now = at(tiny, "10:00")
+    facts = facts_at(morning_plan, now)
+    # the order with the most runs under way (several pours, so a window can cut one off)
+    order_id = max(
+        sorted({r.order_id for r in facts}), key=lambda o: sum(r.order_id == o for r in facts)
+    )
+    mine = [r for r in facts if r.order_id == order_id]
+    changed = _changed(tiny.order_by_id[order_id], tiny, change, mine)
+    with pytest.raises(InputError) as caught:
+        replan(
+            tiny,
+            morning_plan,
+            now,
+            changed_orders=[changed],
+            solver="greedy",
+            orders_file="orders-1000.csv",
+            order_rows={order_id: 7},
+        )
+    problems = [p for p in caught.value.problems if p.column == change]
+    assert len(problems) == 1, caught.value.problems
+    problem = problems[0]
+    assert (problem.file, problem.row) == ("orders-1000.csv", 7)
+    assert f"order {order_id}" in problem.message and "under way" in problem.message
+    assert any(r.run_id in problem.message for r in mine), problem.message
+    # the same change through a network whose order book already has it
+    book = tuple(changed if o.order_id == order_id else o for o in tiny.orders)
+    with pytest.raises(InputError, match=change):
+        replan(tiny.model_copy(update={"orders": book}), morning_plan, now, solver="greedy")
+
+
+def test_an_order_removed_while_runs_are_under_way_is_bad_input(tiny, morning_plan) -> None:
+    now = at(tiny, "10:00")
+    gone = facts_at(morning_plan, now)[0].order_id
+    book = tuple(o for o in tiny.orders if o.order_id != gone)
+    with pytest.raises(InputError) as caught:
+        replan(tiny.model_copy(update={"orders": book}), morning_plan, now, solver="greedy")
+    (problem,) = caught.value.problems
+    assert problem.column == "order_id" and problem.row is None
+    assert f"order {gone}" in problem.message and "keep the order" in problem.message
+
+
+def test_a_change_that_still_fits_the_runs_under_way_is_planned(tiny, morning_plan) -> None:
+    # 3 t more of an order under way, placed_at kept: the facts fit, the rest is planned
+    now = at(tiny, "10:00")
+    order_id = facts_at(morning_plan, now)[0].order_id
+    order = tiny.order_by_id[order_id]
+    more = order.model_copy(update={"tonnes": order.tonnes + 3})
+    result = replan(tiny, morning_plan, now, changed_orders=[more], solver="greedy")
+    assert_whole_day_sound(result.network, result.outcome.plan)
+    assert set(result.facts) <= set(result.outcome.plan.runs)
+
+
+def _molten(*args: str):
+    assert MOLTEN.is_file(), f"the console script is not installed at {MOLTEN}"
+    return subprocess.run(
+        [str(MOLTEN), *args], capture_output=True, text=True, timeout=120, env={**os.environ}
+    )
+
+
+@pytest.fixture(scope="module")
+def written_plan(tmp_path_factory) -> Path:
+    """The tiny day planned by the installed script (greedy), as a plan folder."""
+    folder = tmp_path_factory.mktemp("replan_cli") / "plan"
+    done = _molten("plan", str(DATA / "tiny"), "--solver", "greedy", "--out", str(folder))
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+@pytest.mark.parametrize(("change", "row"), [("placed_at", 2), ("window_end", 4), ("caster_id", 2)])
+def test_the_cli_refuses_a_changed_order_that_contradicts_runs_under_way(
+    tmp_path, written_plan, change, row
+) -> None:
+    # exit 2 naming the orders file, the order's row and the column; never "internal error"
+    first = written_plan
+    network = load_network(DATA / "tiny")
+    facts = facts_at(read_plan(first, network), at(network, "10:00"))
+    text = (DATA / "tiny" / "orders.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    order_id = rows[row - 2]["order_id"]
+    mine = [r for r in facts if r.order_id == order_id]
+    assert mine, f"order {order_id} has runs under way at 10:00"
+    changed = _changed(network.order_by_id[order_id], network, change, mine)
+    cell = {
+        "placed_at": changed.placed_at.isoformat(),
+        "window_end": f"{changed.window_end.astimezone(network.tz):%H:%M}",
+        "caster_id": changed.caster_id,
+    }[change]
+    rows[row - 2] = {**rows[row - 2], change: cell}
+    if change == "placed_at":
+        rows[row - 2]["tonnes"] = f"{changed.tonnes:g}"
+    orders = tmp_path / "orders-1000.csv"
+    with orders.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "replanned"
+    result = _molten(
+        "plan",
+        str(DATA / "tiny"),
+        "--solver",
+        "greedy",
+        "--replan",
+        str(first),
+        "--now",
+        "10:00",
+        "--orders",
+        str(orders),
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    said = " ".join(result.stderr.split())  # rich wraps long lines
+    assert "Traceback" not in said and "internal error" not in said
+    assert f"orders-1000.csv, row {row}, column '{change}'" in said
+    assert any(r.run_id in said for r in mine), said
+    assert not out.exists()

@@ -90,13 +90,22 @@ with tabs[0]:
     )
 with tabs[1]:
     st.plotly_chart(
-        truck_gantt(net, plan.runs, truck_starts=plan.truck_starts),
+        truck_gantt(
+            net, plan.runs, truck_starts=plan.truck_starts, now=view.now, frozen=view.frozen
+        ),
         key="plan_gantt",
         width="stretch",
     )
     st.caption(
         "Dark: fill and pour per ladle · light: driving loaded · palest: driving empty. "
         "Red cross: pour after the order window; blue triangle: arrives below the minimum."
+        + (
+            f" Re-planned at {view.now.astimezone(net.tz):%H:%M} (dashed line): grey runs "
+            "were poured by then, orange ones filled or on the road (kept as they were), "
+            "blue ones planned after."
+            if view.now is not None
+            else ""
+        )
     )
 with tabs[2]:
     if plan.runs:
@@ -121,12 +130,17 @@ with tabs[2]:
     else:
         st.info("No ladle runs in this plan.")
 with tabs[3]:
+    out = view.unavailable_trucks
     st.plotly_chart(
-        trucks_per_hour(net, plan.runs, plan.truck_starts), key="fleet_chart", width="stretch"
+        trucks_per_hour(net, plan.runs, plan.truck_starts, out),
+        key="fleet_chart",
+        width="stretch",
     )
     st.caption(
         "Bars: trucks on a trip in the hour · line: trucks on shift "
-        f"({len(net.fleet)} in the fleet)."
+        f"({len(net.fleet) - len(out)} of {len(net.fleet)} in the fleet"
+        + (f"; out of service, not counted: {', '.join(out)}" if out else "")
+        + ")."
     )
 with tabs[4]:
     st.dataframe(runs_frame(net, plan.runs), hide_index=True, key="runs_table")

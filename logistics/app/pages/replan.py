@@ -39,11 +39,25 @@ default_now = (
     if clock_now.date() == planned.plan_date
     else time(10, 0)
 )
+if view.now is not None:  # a re-planned day: not before its own re-plan
+    default_now = max(default_now, view.now.astimezone(tz).time().replace(second=0, microsecond=0))
 now_time = c1.time_input("Now", value=default_now, key="replan_now", step=300)
 now = datetime.combine(planned.plan_date, now_time, tzinfo=tz)
-out = c2.multiselect("Trucks out of service", [t.truck_id for t in planned.fleet], key="replan_out")
+out = c2.multiselect(
+    "Trucks out of service",
+    [t.truck_id for t in planned.fleet],
+    default=list(view.unavailable_trucks),
+    key="replan_out",
+    help="Trucks taken out in the re-plan on screen stay out unless removed here.",
+)
 solver = c3.selectbox("Solver", ["ortools", "greedy"], key="replan_solver")
 limit = c4.number_input("Time limit, s", 1, 600, 20, 5, key="replan_limit")
+
+if view.now is not None and now < view.now:
+    st.warning(
+        f"The plan on screen was re-planned at {view.now.astimezone(tz):%H:%M}; a re-plan "
+        "from an earlier moment may move runs that were already under way then."
+    )
 
 new_orders, changed_orders = order_changes(planned, network)
 st.subheader("Orders since the plan")
@@ -81,6 +95,9 @@ if st.button("Preview the re-plan", type="primary", key="replan_button"):
         truck_changes=TruckChanges(remove=tuple(out)),
         solver=solver,
         time_limit_s=float(limit),
+        # messages name the Orders page's table: its first row is row 2
+        orders_file="orders.csv",
+        order_rows={o.order_id: i + 2 for i, o in enumerate(network.day_orders)},
     )
     state.set_task("replan", task)
     st.session_state["replan_now_used"] = now
@@ -101,7 +118,7 @@ if preview is None:
     st.stop()
 diff = preview.diff
 new_plan = preview.outcome.plan
-used_now = st.session_state.get("replan_now_used", now)
+used_now = preview.now or st.session_state.get("replan_now_used", now)
 facts = {r.run_id for r in preview.facts}
 st.subheader(f"Preview: re-plan at {used_now.astimezone(tz):%H:%M}")
 cols = st.columns(6)
@@ -145,6 +162,9 @@ if a.button("Accept the re-plan", type="primary", key="replan_accept"):
             preview.outcome,
             preview.network or planned,
             f"re-plan at {used_now.astimezone(tz):%H:%M}",
+            now=used_now,
+            frozen=frozenset(facts),
+            unavailable_trucks=preview.unavailable_trucks,
         )
     )
     st.session_state.pop("replan_preview", None)
