@@ -221,7 +221,8 @@ def optimize(
         portfolio's results; without it the routing objective decides.
     portfolio : sequence of str, optional
         Search members for a day routed in one model (default
-        :data:`logistics.planning.portfolio.DEFAULT_PORTFOLIO`), at most ``workers``.
+        :func:`logistics.planning.portfolio.default_portfolio` of the limit), at most
+        ``workers``.
     seed : int
         Engine seed (members whose engine uses one).
 
@@ -234,7 +235,7 @@ def optimize(
     started = time.perf_counter()
     parts = partition_day(ctx.travel, assignments, states, initial_trips, target_jobs=target_jobs)
     parts = [p for p in parts if p.truck_ids]
-    members = members_for(portfolio, workers)
+    members = members_for(portfolio, workers, time_limit_s)
     # The portfolio's worker processes start now, so that their start (imports) overlaps
     # with building the model and the starting plans here.
     pool = (

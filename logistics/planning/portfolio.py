@@ -87,17 +87,33 @@ MEMBERS: dict[str, SearchMember] = {
 #: Members used, in order, when a day is routed in one model: as many as there are
 #: workers (the first alone with one worker).
 DEFAULT_PORTFOLIO: tuple[str, ...] = ("gls-eft", "gls", "sa-eft", "gls-scratch")
+#: Longest time limit, seconds, for which :data:`SHORT_PORTFOLIO` is the default.
+SHORT_LIMIT_S = 30.0
+#: The default for short limits (a dispatcher waiting in the app): within 15 s a search
+#: from OR-Tools' own insertion got further than one from the dispatcher's plan on every
+#: day measured, while at 60 s the one from the dispatcher's plan won on two of four
+#: (``docs/solver.md``).
+SHORT_PORTFOLIO: tuple[str, ...] = ("gls-eft", "gls-scratch", "sa-eft", "gls")
 
 
-def members_for(names: Sequence[str] | None, workers: int) -> list[SearchMember]:
-    """The members to run: ``names`` (default :data:`DEFAULT_PORTFOLIO`), at most ``workers``.
+def default_portfolio(time_limit_s: float | None) -> tuple[str, ...]:
+    """The default members for a search of ``time_limit_s`` seconds (``None``: no limit)."""
+    if time_limit_s is not None and time_limit_s <= SHORT_LIMIT_S:
+        return SHORT_PORTFOLIO
+    return DEFAULT_PORTFOLIO
+
+
+def members_for(
+    names: Sequence[str] | None, workers: int, time_limit_s: float | None = None
+) -> list[SearchMember]:
+    """The members to run: ``names`` (default :func:`default_portfolio`), at most ``workers``.
 
     Raises
     ------
     ValueError
         For an unknown member name.
     """
-    wanted = list(names) if names else list(DEFAULT_PORTFOLIO)
+    wanted = list(names) if names else list(default_portfolio(time_limit_s))
     unknown = [n for n in wanted if n not in MEMBERS]
     if unknown:
         raise ValueError(f"unknown search members {unknown}; known: {sorted(MEMBERS)}")

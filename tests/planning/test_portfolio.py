@@ -19,7 +19,13 @@ from pathlib import Path
 import pytest
 
 from logistics import check, load_network, plan_day
-from logistics.planning.portfolio import DEFAULT_PORTFOLIO, MEMBERS, members_for
+from logistics.planning.portfolio import (
+    DEFAULT_PORTFOLIO,
+    MEMBERS,
+    SHORT_LIMIT_S,
+    SHORT_PORTFOLIO,
+    members_for,
+)
 from tests.conftest import TEST_DATA, TINY
 from tests.helpers import delivered_from_rows, objective_from_rows
 
@@ -50,9 +56,18 @@ def test_unknown_member_is_refused() -> None:
 
 
 def test_default_members_exist_and_follow_workers() -> None:
-    assert all(name in MEMBERS for name in DEFAULT_PORTFOLIO)
+    assert all(name in MEMBERS for name in DEFAULT_PORTFOLIO + SHORT_PORTFOLIO)
     assert [m.name for m in members_for(None, 1)] == [DEFAULT_PORTFOLIO[0]]
     assert len(members_for(None, 2)) == 2
+
+
+def test_the_default_members_follow_the_time_limit() -> None:
+    short = [m.name for m in members_for(None, 2, SHORT_LIMIT_S)]
+    long = [m.name for m in members_for(None, 2, SHORT_LIMIT_S + 1)]
+    assert short == list(SHORT_PORTFOLIO[:2])
+    assert long == list(DEFAULT_PORTFOLIO[:2])
+    assert short != long
+    assert [m.name for m in members_for(["gls"], 2, 5.0)] == ["gls"]
 
 
 def test_deterministic_mode_gives_the_same_plan_twice() -> None:
