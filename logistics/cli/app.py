@@ -25,7 +25,9 @@ app = typer.Typer(
     help="Plan road delivery of liquid recycled aluminium from smelters to die-casters.",
 )
 out = Console()
-err = Console(stderr=True)
+#: Errors and warnings: never wrapped, so each message stays one line however narrow the
+#: terminal (rich wraps at 80 columns when stderr is not a terminal).
+err = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -36,9 +38,27 @@ EXIT_LOCKED = 5
 EXIT_DATABASE = 6
 
 
+#: The ``file`` of an input problem with the command line rather than a file.
+COMMAND_LINE = "command line"
+
+
 def option_problem(option: str, message: str) -> InputProblem:
-    """An input problem with a command-line option."""
-    return InputProblem("command line", None, option, message)
+    """An input problem with a command-line option (``--solver``) or argument (``DIR``)."""
+    return InputProblem(COMMAND_LINE, None, option, message)
+
+
+def describe_problem(problem: InputProblem) -> str:
+    """One problem as the user reads it: a file's file, row and column, or the option.
+
+    Problems with the command line read ``option --solver: use one of ortools, greedy``
+    or ``argument DIR: /data/net is not empty``, not as if the command line were a file.
+    """
+    if problem.file != COMMAND_LINE or problem.row is not None:
+        return str(problem)
+    if problem.column is None:
+        return problem.message
+    kind = "option" if problem.column.startswith("-") else "argument"
+    return f"{kind} {problem.column}: {problem.message}"
 
 
 def parse_date(text: str | None, option: str = "--date") -> date | None:

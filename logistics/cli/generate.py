@@ -14,7 +14,9 @@ from logistics.network.synthetic import generate_network
 
 @app.command()
 def generate(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write the network into.")],
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to write the network into.")
+    ],
     smelters: Annotated[int, typer.Option(min=1, help="Number of smelters.")] = 4,
     casters: Annotated[int, typer.Option(min=1, help="Number of die-casters.")] = 30,
     trucks: Annotated[
@@ -36,5 +38,8 @@ def generate(
             overwrite=overwrite,
         )
     except FileExistsError as exc:
-        raise InputError(option_problem("DIR", str(exc))) from None
+        message = str(exc)
+        if not overwrite and out_dir.is_dir():  # worded for the library's overwrite=True
+            message = f"{out_dir} is not empty (use --overwrite to replace it)"
+        raise InputError(option_problem("DIR", message)) from None
     out.print(f"network written to [bold]{path}[/bold]")

@@ -1,8 +1,10 @@
 """Entry point of ``molten``: run a command and map every outcome to an exit code.
 
-No user ever sees a traceback: bad input is a message naming file, row and column
-(exit 2); a usage error is one line (exit 2); anything unexpected is one line and exit
-1 (set ``MOLTEN_DEBUG=1`` to see the traceback).
+No user ever sees a traceback: bad input is a message naming file, row and column, or
+the option (exit 2; one line for one problem); a usage error is one line (exit 2); no
+plan is one line (exit 3); anything unexpected is one line and exit 1 (set
+``MOLTEN_DEBUG=1`` to see the traceback). ``molten`` or ``molten db`` without a command
+prints the help (exit 0). Messages are never wrapped, however narrow the terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
 
 import logistics.cli.check
 import logistics.cli.cost
@@ -21,8 +24,24 @@ import logistics.cli.generate
 import logistics.cli.history
 import logistics.cli.plan
 import logistics.cli.site  # noqa: F401  (each module registers its command)
-from logistics.cli.app import EXIT_INPUT, EXIT_INTERNAL, EXIT_NO_PLAN, app, err
+from logistics.cli.app import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_NO_PLAN,
+    EXIT_OK,
+    app,
+    describe_problem,
+    err,
+)
 from logistics.errors import InputError, PlanningError
+
+#: Problems listed for one bad input; the rest are counted.
+SHOWN_PROBLEMS = 50
+
+
+def _is_help_request(exc: Exception) -> bool:
+    """``molten`` or ``molten db`` without a command: the parser printed the help."""
+    return any(cls.__name__ == "NoArgsIsHelpError" for cls in type(exc).__mro__)
 
 
 def _usage_error(exc: Exception) -> int | None:
@@ -35,10 +54,29 @@ def _usage_error(exc: Exception) -> int | None:
     message = getattr(exc, "format_message", None)
     if not isinstance(code, int) or not callable(message):
         return None
+    if _is_help_request(exc):
+        text = message()  # the help itself, unless the parser printed it already
+        if text.strip():
+            print(text)
+        return EXIT_OK
     ctx = getattr(exc, "ctx", None)
     where = getattr(ctx, "command_path", None) or "molten"
-    err.print(f"{where}: {message()} (see '{where} --help')", markup=False, highlight=False)
+    text = " ".join(message().split())  # one line, whatever the parser's layout
+    err.print(f"{where}: {text} (see '{where} --help')", markup=False, highlight=False)
     return code
+
+
+def _bad_input(exc: InputError) -> None:
+    """Print bad input: one line for one problem, else a header and a line per problem."""
+    problems = [describe_problem(p) for p in exc.problems]
+    if len(problems) == 1:
+        err.print(f"[red]bad input:[/red] {escape(problems[0])}", highlight=False)
+        return
+    err.print("[red]bad input:[/red]")
+    for problem in problems[:SHOWN_PROBLEMS]:
+        err.print(f"  {problem}", markup=False, highlight=False)
+    if len(problems) > SHOWN_PROBLEMS:
+        err.print(f"  ... and {len(problems) - SHOWN_PROBLEMS} more problems")
 
 
 def main() -> None:
@@ -52,12 +90,10 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputError as exc:
-        err.print("[red]bad input:[/red]")
-        for problem in exc.problems[:50]:
-            err.print(f"  {problem}", markup=False, highlight=False)
+        _bad_input(exc)
         sys.exit(EXIT_INPUT)
     except PlanningError as exc:
-        err.print(f"[red]no plan could be made:[/red] {exc}")
+        err.print(f"[red]no plan could be made:[/red] {escape(str(exc))}", highlight=False)
         sys.exit(EXIT_NO_PLAN)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -26,6 +26,17 @@ from logistics.siting import (
     run_study,
     write_study,
 )
+from logistics.siting.heatmap import kaleido_problem
+
+#: The study's defaults, stated once in :class:`StudySettings`; the help quotes them.
+_DEFAULT = StudySettings()
+#: Local processes for the simulated days when ``--workers`` is not given.
+MAX_DEFAULT_WORKERS = 4
+
+
+def default_workers() -> int:
+    """``--workers`` when not given: the CPUs this process may use, at most 4."""
+    return min(MAX_DEFAULT_WORKERS, cpus())
 
 
 def _settings(values: dict[str, Any]) -> StudySettings:
@@ -78,33 +89,47 @@ def ranking_table(rows: list[dict[str, Any]], scenario: str, top: int) -> Table:
 def site(
     network_dir: Annotated[
         Path | None,
-        typer.Argument(help="Network folder (default: the study file's network)."),
+        typer.Argument(
+            metavar="NETWORK", help="Network folder (default: the study file's network)."
+        ),
     ] = None,
     candidates: Annotated[
         Path | None,
         typer.Option(help="Candidate sites CSV instead of the network's candidates.csv."),
     ] = None,
     k: Annotated[
-        int | None, typer.Option("--k", help="Build up to k sites together (default 1).")
+        int | None,
+        typer.Option("--k", help=f"Build up to k sites together (default {_DEFAULT.k})."),
     ] = None,
     days: Annotated[
-        int | None, typer.Option(help="Representative days to simulate (default 3).")
+        int | None, typer.Option(help=f"Representative days to simulate (default {_DEFAULT.days}).")
     ] = None,
     demand: Annotated[
         str | None,
-        typer.Option(help="Days from 'orders' (the orders file), 'generated', or 'auto' (both)."),
+        typer.Option(
+            help="Days from 'orders' (the orders file), 'generated', or 'auto' (both) "
+            f"(default '{_DEFAULT.demand}')."
+        ),
     ] = None,
     simulate: Annotated[
-        int | None, typer.Option(help="Simulate the screen's best N options (default 5).")
+        int | None,
+        typer.Option(help=f"Simulate the screen's best N options (default {_DEFAULT.simulate})."),
     ] = None,
     grid_km: Annotated[
         float | None, typer.Option(help="Also screen a grid of sites this many km apart.")
     ] = None,
     grid_simulate: Annotated[
-        int | None, typer.Option(help="Grid mode: simulate the best N grid points (default 0).")
+        int | None,
+        typer.Option(
+            help=f"Grid mode: simulate the best N grid points (default {_DEFAULT.grid_simulate})."
+        ),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Local processes for the simulated days (default: CPUs).")
+        int | None,
+        typer.Option(
+            help="Local processes for the simulated days "
+            f"(default: CPUs, at most {MAX_DEFAULT_WORKERS})."
+        ),
     ] = None,
     scheduler: Annotated[
         str | None,
@@ -121,30 +146,49 @@ def site(
         typer.Option(help="Study file (TOML): network, candidates, settings, scenarios."),
     ] = None,
     time_limit: Annotated[
-        float | None, typer.Option(help="Planning time limit per simulated day, s (ortools).")
+        float | None,
+        typer.Option(
+            help="Planning time limit per simulated day, s (ortools; "
+            f"default {_DEFAULT.time_limit_s:g})."
+        ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(help="Seed of the generated days (default 1).")
+        int | None, typer.Option(help=f"Seed of the generated days (default {_DEFAULT.seed}).")
     ] = None,
     solver: Annotated[
-        str | None, typer.Option(help="Planner of the days: 'greedy' (default) or 'ortools'.")
+        str | None,
+        typer.Option(
+            help=f"Planner of the days: 'ortools' or 'greedy' (default '{_DEFAULT.solver}')."
+        ),
     ] = None,
     solution_limit: Annotated[
-        int | None, typer.Option(help="ortools: stop after N solutions (machine-independent).")
+        int | None,
+        typer.Option(
+            help="ortools: stop after N solutions (machine-independent; "
+            f"default {_DEFAULT.solution_limit})."
+        ),
     ] = None,
     discount_rate: Annotated[
-        float | None, typer.Option(help="NPV discount rate a year (default 0.08).")
+        float | None,
+        typer.Option(help=f"NPV discount rate a year (default {_DEFAULT.discount_rate:g})."),
     ] = None,
     horizon_years: Annotated[
-        int | None, typer.Option(help="NPV horizon in years (default 15).")
+        int | None, typer.Option(help=f"NPV horizon in years (default {_DEFAULT.horizon_years}).")
     ] = None,
     site_trucks: Annotated[
         str | None,
-        typer.Option(help="New plants' trucks 'moved' from the smelters they relieve, or 'added'."),
+        typer.Option(
+            help="New plants' trucks 'moved' from the smelters they relieve, or 'added' "
+            f"(default '{_DEFAULT.site_trucks}')."
+        ),
     ] = None,
     plans: Annotated[bool, typer.Option(help="Write every simulated day's plan.")] = True,
     png_engine: Annotated[
-        str, typer.Option(help="Heat-map PNG: 'auto', 'kaleido' or 'matplotlib'.")
+        str,
+        typer.Option(
+            help="Heat-map PNG: 'auto' (kaleido with a browser, else matplotlib), 'kaleido' "
+            "or 'matplotlib'."
+        ),
     ] = "auto",
     top: Annotated[int, typer.Option(help="Rows of the ranking printed per scenario.")] = 10,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
@@ -195,6 +239,10 @@ def site(
         ):
             sites = network_candidates(network)
         the_study = make_study(network, sites, settings)
+    if png_engine == "kaleido" and the_study.settings.grid_km is not None:
+        problem = kaleido_problem()  # before the study, not after hours of it
+        if problem is not None:
+            raise InputError(option_problem("--png-engine", f"{problem}; use auto or matplotlib"))
     target = out_dir or Path("studies") / f"{the_study.network.name}-site"
     check_out_dir(target)
 
@@ -214,7 +262,7 @@ def site(
 
         result = run_study(
             the_study,
-            workers=workers or min(4, cpus()),
+            workers=workers or default_workers(),
             scheduler=scheduler,
             progress=update,
         )

@@ -619,7 +619,8 @@ def _make_candidates(rng: np.random.Generator, draft: _Draft, lat0: float, lon0:
 def _render(draft: _Draft, plan_date: date, args: str) -> dict[str, str]:
     """The folder's files as text, keyed by file name."""
     toml = (
-        f"# Synthetic network written by logistics.generate ({args}).\n"
+        "# Synthetic network written by `molten generate` "
+        f"(logistics.network.synthetic.generate_network: {args}).\n"
         f"# Smelters around {draft.region}; names are invented. Parameters: the defaults.\n"
         f'name = "{draft.name}"\n'
         'timezone = "Asia/Shanghai"\n'
@@ -688,7 +689,9 @@ def _write_folder_atomically(out_dir: Path, files: dict[str, str], overwrite: bo
         if out_dir.exists():
             if any(out_dir.iterdir()):
                 if not overwrite:  # checked before too; a racing writer may have filled it
-                    raise FileExistsError(f"{out_dir} is not empty (use overwrite=True)")
+                    raise FileExistsError(
+                        f"{out_dir} is not empty (use overwrite=True to replace it)"
+                    )
                 old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=parent))
                 old.rmdir()
                 os.replace(out_dir, old)

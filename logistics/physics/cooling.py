@@ -119,7 +119,7 @@ def choose_tap_c(
 ) -> float | None:
     """The planned tap temperature: lowest in ``[tap_min_c, tap_max_c]`` that arrives hot enough.
 
-    Spec §2: each ladle is filled at the lowest temperature in the smelter's tap range
+    Each ladle is filled at the lowest temperature in the smelter's tap range
     that still arrives at ``min_pour_c + margin_c`` after its planned hold.
 
     Returns

@@ -25,7 +25,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
 from logistics.errors import PlanningError
-from logistics.network.model import Network, TruckStart
+from logistics.network.model import Network, Order, TruckStart
 from logistics.physics.travel import TravelMatrix, travel_matrix
 from logistics.planning.assign import assign_smelters
 from logistics.planning.decompose import TARGET_JOBS
@@ -59,6 +59,28 @@ log = logging.getLogger(__name__)
 SOLVERS = ("ortools", "greedy")
 #: Share of the search's progress bar: it runs from here to :data:`_SEARCH_END`.
 _SEARCH_START, _SEARCH_END = 0.08, 0.88
+
+
+#: Order ids of other days named in the log; the rest are counted.
+LOGGED_ORDER_IDS = 10
+
+
+def _log_orders_of_other_days(plan_date: str, orders: Sequence[Order]) -> None:
+    """Warn that orders of the file are not planned because they belong to other days."""
+    ids = [o.order_id for o in orders[:LOGGED_ORDER_IDS]]
+    more = f" and {len(orders) - len(ids)} more" if len(orders) > len(ids) else ""
+    count = len(orders)
+    log.warning(
+        "%d order%s (%.1f t) in the orders file %s to other days than %s and %s not planned: %s%s",
+        count,
+        "" if count == 1 else "s",
+        sum(o.tonnes for o in orders),
+        "belongs" if count == 1 else "belong",
+        plan_date,
+        "is" if count == 1 else "are",
+        ", ".join(ids),
+        more,
+    )
 
 
 @dataclass(frozen=True)
@@ -120,13 +142,16 @@ def plan_schedule(
     started = time.perf_counter()
     if not network.fleet or not network.smelters:
         raise PlanningError("the network has no trucks or no smelters")
+    outside = network.orders_outside_day
     if not network.day_orders:
-        others = len(network.orders_outside_day)
+        others = len(outside)
         raise PlanningError(
             f"no order's window starts on {network.plan_date.isoformat()}, so there is "
             f"nothing to plan ({others} order{'s' if others != 1 else ''} in the orders "
-            "file belong to other days; check --date)"
+            f"file {'belongs' if others == 1 else 'belong'} to other days; check --date)"
         )
+    if outside:
+        _log_orders_of_other_days(network.plan_date.isoformat(), outside)
     notify = progress or no_progress
     travel = travel_matrix(network)
     notify(ProgressEvent("jobs", 0.02, "building ladle jobs"))

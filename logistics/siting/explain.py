@@ -15,6 +15,17 @@ def _m(cny: float) -> str:
     return f"{cny / 1e6:,.1f} M CNY"
 
 
+def _count(n: int, thing: str) -> str:
+    """``1 truck``, ``2 trucks``, ``0 trucks``."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+def _is_top(option: OptionOutcome, outcome: ScenarioOutcome) -> bool:
+    """Is the option the scenario's best simulated one (the first simulated, valid)?"""
+    top = next((o for o in outcome.options if o.simulated and o.valid), None)
+    return top is not None and top.option_id == option.option_id
+
+
 def _suppliers(suppliers: dict[str, float], names: dict[str, str]) -> str:
     if not suppliers:
         return "none"
@@ -58,11 +69,12 @@ def explain_option(
     lines = [
         f"Scenario '{outcome.scenario.name}': build {what} for {_m(option.capex_cny)}.",
         (
-            f"On the {day_count} simulated day(s) the new plant delivers "
+            f"On the {_count(day_count, 'simulated day')} the new plant delivers "
             f"{sum(option.site_t_day.values()):,.1f} t a day "
             f"(utilisation {option.utilisation or 0:.0%} of "
             f"{sum(option.capacity_t_day.values()):,.0f} t/day), with "
-            f"{sum(option.trucks.values())} trucks of its own. Against the network as it is "
+            f"{_count(sum(option.trucks.values()), 'truck')} of its own. Against the network "
+            "as it is "
             f"on the same days it saves {saving.mean:,.0f} CNY a day "
             f"({saving.low:,.0f} to {saving.high:,.0f}), {_m(option.saving_cny_year)} a year "
             f"over {days:g} operating days (the screen estimated "
@@ -74,6 +86,8 @@ def explain_option(
         lines.append(
             "No simulated option repays its capex within the horizon at this discount rate; "
             "this one loses the least."
+            if _is_top(option, outcome)
+            else "It does not repay its capex within the horizon at this discount rate."
         )
     lines.append(
         (

@@ -34,6 +34,21 @@ def chromium_path() -> str | None:
         return None
 
 
+def kaleido_problem() -> str | None:
+    """Why kaleido cannot make the PNG on this machine, or ``None`` when it can.
+
+    Cheap (nothing is rendered): callers that were asked for kaleido explicitly check it
+    before a long study rather than fail at its end.
+    """
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return "kaleido is not installed"
+    if chromium_path() is None:
+        return "kaleido needs a Chromium-based browser and none is installed"
+    return None
+
+
 def png_with_kaleido(figure: Any, path: Path, width: int = 900, height: int = 760) -> None:
     """Write the figure as PNG with kaleido (needs a Chromium-based browser)."""
     import kaleido
@@ -121,6 +136,8 @@ def write_heatmap(
         Where to write.
     engine : {"auto", "kaleido", "matplotlib"}
         ``auto``: kaleido when a browser is installed, else (or on failure) matplotlib.
+        ``kaleido`` without a browser raises ``RuntimeError`` (check
+        :func:`kaleido_problem` before a long study).
     value : str
         The row key shown.
     markers : mapping, optional
@@ -136,7 +153,8 @@ def write_heatmap(
     folder.mkdir(parents=True, exist_ok=True)
     figure.write_html(folder / f"{stem}.html", include_plotlyjs=True, full_html=True)
     png = folder / f"{stem}.png"
-    if engine in ("auto", "kaleido") and chromium_path() is not None:
+    problem = kaleido_problem() if engine in ("auto", "kaleido") else None
+    if engine in ("auto", "kaleido") and problem is None:
         try:
             png_with_kaleido(figure, png)
             return "kaleido"
@@ -145,7 +163,9 @@ def write_heatmap(
                 raise
             log.warning("kaleido could not render the PNG (%s); using matplotlib", exc)
     elif engine == "kaleido":
-        raise RuntimeError("kaleido needs a Chromium-based browser; none is installed")
+        raise RuntimeError(f"{problem}; use engine 'auto' or 'matplotlib'")
+    elif engine == "auto":
+        log.info("%s; the heat-map PNG is drawn with matplotlib", problem)
     title = getattr(getattr(figure.layout, "title", None), "text", "") or ""
     png_with_matplotlib(rows, png, value=value, markers=markers, title=title)
     return "matplotlib"

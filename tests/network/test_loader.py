@@ -1,4 +1,4 @@
-"""Loading a network folder (spec §1): good input, defaults, and every kind of bad input.
+"""Loading a network folder (docs/network-format.md): good input, defaults, bad input.
 
 Every bad-input test asserts the exact file, spreadsheet row (header = 1, first data
 row = 2) and column of the problem, as the dispatcher will see it.

@@ -25,7 +25,7 @@ from tests.conftest import NETWORK_CSVS, TINY, copy_tiny, read_table
 
 FILES = (*NETWORK_CSVS, "network.toml")
 
-#: Required columns per file, as spec §1 lists them.
+#: Required columns per file, as docs/network-format.md lists them.
 REQUIRED = {
     "smelters.csv": {"smelter_id", "name", "lat", "lon", "open", "close", "fill_min"},
     "production.csv": {"smelter_id", "alloy", "rate_tph", "stock_t", "tap_min_c", "tap_max_c"},

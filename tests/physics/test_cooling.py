@@ -1,4 +1,4 @@
-"""Ladle cooling (spec §2): T(t) = T_amb + (T_tap − T_amb)·exp(−t/τ), and the tap choice."""
+"""Ladle cooling (docs/models.md): T(t) = T_amb + (T_tap − T_amb)·exp(−t/τ), and the tap."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from logistics.physics.cooling import (
     temperature_after,
 )
 
-TAU = 30.0  # spec §2 default
-AMBIENT = 25.0  # spec §1 [thermal] default
+TAU = 30.0  # the reference τ of docs/models.md#ladle-cooling
+AMBIENT = 25.0  # [thermal] ambient_c default, docs/network-format.md
 
 
 # --------------------------------------------------------------------------------------
@@ -30,9 +30,9 @@ def test_780_to_690_gives_about_3_8_hours_and_150_road_km() -> None:
     # by hand: 30 · ln((780 − 25) / (690 − 25)) = 30 · ln(1.135338) = 30 · 0.126931
     assert hours == pytest.approx(3.8079, abs=1e-4)
     assert round(hours, 1) == 3.8
-    road_km = hours * 40  # spec §1 speed_kmh
+    road_km = hours * 40  # [roads] speed_kmh default, docs/network-format.md
     assert road_km == pytest.approx(152.3, abs=0.05)
-    assert 120 <= road_km <= 160  # the practical limit reported in China (spec §2)
+    assert 120 <= road_km <= 160  # the limit reported in China (docs/models.md)
     assert temperature_after(780, hours, TAU, AMBIENT) == pytest.approx(690, abs=1e-9)
 
 

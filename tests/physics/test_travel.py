@@ -1,4 +1,4 @@
-"""Travel model (spec §2): geodesic × circuity, or shortest paths on a road graph.
+"""Travel model (docs/models.md#travel): geodesic × circuity, or shortest paths on roads.
 
 Reference distances are computed here independently of geopy (which uses Karney's
 algorithm): Vincenty's inverse formula on the WGS-84 ellipsoid, written out below, and

@@ -1,4 +1,4 @@
-"""plan.json, runs.csv and unserved.csv as spec §4 describes them."""
+"""plan.json, runs.csv and unserved.csv as docs/plan-outputs.md describes them."""
 
 from __future__ import annotations
 
