@@ -33,6 +33,17 @@ def plan_tiny(at: AppTest) -> AppTest:
     return at.button(key="plan_button").click().run()
 
 
+def add_urgent_order(at: AppTest) -> AppTest:
+    """On the Re-plan page: 6 t for C1 at 15:00–16:00, phoned in at 10:00."""
+    at.text_input(key="replan_urgent_id").set_value("URG1")
+    at.selectbox(key="replan_urgent_caster").set_value("C1")
+    at.selectbox(key="replan_urgent_alloy").set_value("ADC12")
+    at.time_input(key="replan_urgent_from").set_value(time(15, 0))
+    at.time_input(key="replan_urgent_to").set_value(time(16, 0))
+    at.time_input(key="replan_urgent_placed").set_value(time(10, 0))
+    return at.button(key="FormSubmitter:replan_urgent_order-Add the urgent order").click().run()
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -130,13 +141,7 @@ def test_replan_with_an_urgent_order_keeps_the_runs_under_way(app_env: None) -> 
     at.switch_page(f"{PAGES}/replan.py").run()
     assert not at.exception, at.exception
     at.time_input(key="replan_now").set_value(time(10, 0))
-    at.text_input(key="replan_urgent_id").set_value("URG1")
-    at.selectbox(key="replan_urgent_caster").set_value("C1")
-    at.selectbox(key="replan_urgent_alloy").set_value("ADC12")
-    at.time_input(key="replan_urgent_from").set_value(time(15, 0))
-    at.time_input(key="replan_urgent_to").set_value(time(16, 0))
-    at.time_input(key="replan_urgent_placed").set_value(time(10, 0))
-    at = at.button(key="FormSubmitter:replan_urgent_order-Add the urgent order").click().run()
+    at = add_urgent_order(at)
     assert list(at.dataframe[0].value["order_id"]) == ["URG1"]
     at.selectbox(key="replan_solver").set_value("greedy")
     at.number_input(key="replan_limit").set_value(2)

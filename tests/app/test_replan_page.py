@@ -15,28 +15,7 @@ from logistics import check
 from logistics.app.replan_view import diff_frame
 from logistics.charts.fleet import hourly_fleet
 from logistics.replan import facts_at, replan
-from tests.app.conftest import APP
-
-TIMEOUT = 120
-PAGES = "logistics/app/pages"
-
-
-def planned_tiny() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    at.selectbox(key="plan_solver").set_value("greedy")
-    at.number_input(key="plan_limit").set_value(2)
-    return at.button(key="plan_button").click().run()
-
-
-def add_urgent_order(at: AppTest) -> AppTest:
-    """On the Re-plan page: 6 t for C1 at 15:00–16:00, phoned in at 10:00."""
-    at.text_input(key="replan_urgent_id").set_value("URG1")
-    at.selectbox(key="replan_urgent_caster").set_value("C1")
-    at.selectbox(key="replan_urgent_alloy").set_value("ADC12")
-    at.time_input(key="replan_urgent_from").set_value(time(15, 0))
-    at.time_input(key="replan_urgent_to").set_value(time(16, 0))
-    at.time_input(key="replan_urgent_placed").set_value(time(10, 0))
-    return at.button(key="FormSubmitter:replan_urgent_order-Add the urgent order").click().run()
+from tests.app.test_pages import PAGES, add_urgent_order, plan_tiny, start
 
 
 def preview(at: AppTest, hhmm: time, out: list[str] | None = None) -> AppTest:
@@ -72,7 +51,7 @@ def fleet_available(figures_: list[dict]) -> list[int]:
 
 
 def test_an_accepted_replan_shows_done_and_under_way_and_keeps_trucks_out(app_env: None) -> None:
-    at = planned_tiny()
+    at = plan_tiny(start())
     assert not at.exception, at.exception
     before = at.session_state["current_plan"]
     at.switch_page(f"{PAGES}/replan.py").run()
@@ -139,7 +118,7 @@ def test_an_accepted_replan_shows_done_and_under_way_and_keeps_trucks_out(app_en
 
 
 def test_a_plan_not_replanned_shows_no_clock(app_env: None) -> None:
-    at = planned_tiny()
+    at = plan_tiny(start())
     assert not at.exception, at.exception
     view = at.session_state["current_plan"]
     assert view.now is None and not view.frozen and not view.unavailable_trucks
@@ -171,7 +150,7 @@ def test_the_diff_table_tells_poured_runs_from_runs_under_way(tiny, tiny_outcome
 
 def test_an_order_changed_against_the_runs_under_way_is_refused_by_row(app_env: None) -> None:
     # O1 (table row 2) is poured by 10:00; placed again at 10:00 it would come too early
-    at = planned_tiny()
+    at = plan_tiny(start())
     at.switch_page(f"{PAGES}/orders.py").run()
     at.session_state["orders_editor"] = {
         "edited_rows": {0: {"tonnes": "9", "placed_at": "10:00"}},
