@@ -182,29 +182,6 @@ def plan_day(
         not_before=not_before,
         unavailable_trucks=unavailable_trucks,
     )
-    return checked_outcome(network, plan, notify)
-
-
-def checked_outcome(
-    network: Network, plan: Plan, progress: ProgressCallback | None = None
-) -> PlanOutcome:
-    """A planned day checked independently and priced: the end of every pipeline.
-
-    Parameters
-    ----------
-    network : Network
-        The network the plan is for.
-    plan : Plan
-        The plan as the planner made it.
-    progress : callable, optional
-        Receives the ``check``, ``economics`` and ``done`` events.
-
-    Returns
-    -------
-    PlanOutcome
-        The plan with its economics, the checker's report and the economics.
-    """
-    notify = progress or no_progress
     notify(ProgressEvent("check", 0.94, "checking the plan independently"))
     report = check(network, plan)
     if not report.ok:
