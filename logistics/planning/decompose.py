@@ -1,12 +1,10 @@
 """Split a large ladle day into smelter clusters that can be routed apart.
 
-One OR-Tools model of a whole day stops converging at about 1,000 ladle runs: at 120 s
-the search from scratch delivered 88 % of the tonnes against the dispatcher's 96 %,
-and the search started from the dispatcher's plan ended at 97 % of its route cost
-(ladder day of 1,000 runs, seed 0, ortools 9.15, 2 cores). Two parts of ~500 jobs, one
-per core, ended at 81 %. Earlier measurements put the price of splitting a day
-by smelter cluster at 3–6 % against one model that has converged; parts too small lose
-more than they gain (see :data:`TARGET_JOBS`).
+Searched job by job, one OR-Tools model of a whole day stopped converging at about
+1,000 ladle runs (ladder day of 1,000 runs, 120 s: 97 % of the dispatcher's route
+cost, against 81 % in two parts of ~500 jobs). With alike jobs searched two at a
+time one model converges up to the 2,000-run day measured (see :data:`TARGET_JOBS`);
+larger days are split.
 
 The split keeps every coupling between parts out of the parts:
 
@@ -34,11 +32,14 @@ from logistics.physics.travel import TravelMatrix
 from logistics.planning.assign import Assignment
 from logistics.planning.schedule import TruckState
 
-#: Most jobs routed in one model. Measured with 2 workers against the dispatcher's
-#: route cost (ladder days, seed 0): 1,000 runs at 110 s (917k CNY) — one model 887k,
-#: 2 parts 743k, 3 parts 766k, 4 parts 774k, 8 parts 812k; 2,000 runs at 285 s
-#: (1,597k) — 5 parts (500 jobs wanted) 1,378k, 4 parts (700 wanted) 1,303k.
-TARGET_JOBS = 700
+#: Most jobs routed in one model. Once alike jobs are searched two at a time
+#: (:mod:`logistics.planning.routing.bundle`) one model beat every split measured, with
+#: 2 workers, route cost against the dispatcher's (ladder days, seed 0, 2026-12-02):
+#: the generated 700-run day 0.737 in one model against 0.772 in 2 parts at 60 s;
+#: 1,000 runs at 110 s 0.718 against 0.763 (2 parts); 2,000 runs at 285 s 0.711
+#: against 0.727 (2 parts), every plan with all tonnes of the dispatcher and more.
+#: Before bundles (searching job by job) 700 jobs was the best size.
+TARGET_JOBS = 2000
 
 
 @dataclass(frozen=True)

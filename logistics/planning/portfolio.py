@@ -44,6 +44,9 @@ class SearchMember:
         first-solution strategy from scratch).
     engine : str
         Routing-core engine (see :func:`logistics.planning.routing.solve_routing`).
+    bundled : bool
+        Search the day's alike jobs two at a time (the bundled problem) or job by job
+        (:mod:`logistics.planning.routing.bundle`).
     repair_share : float
         When above 0: PyVRP first searches the rules it can express for this share of
         the limit, the caller's ``repair`` turns its routes into a plan that keeps
@@ -59,8 +62,16 @@ class SearchMember:
     start: str = "dispatcher"
     engine: str = "ortools"
     repair_share: float = 0.0
+    bundled: bool = True
+
+    @property
+    def start_key(self) -> str:
+        """Key of this member's start in the ``starts`` of :func:`run_portfolio`."""
+        return self.start if self.bundled else self.start + JOB_BY_JOB
 
 
+#: Suffix of a start's key for members that search job by job.
+JOB_BY_JOB = ":jobs"
 #: Least time a member is given to search, seconds; a member that starts later (a slow
 #: process start) is left out.
 MIN_MEMBER_S = 1.0
@@ -73,8 +84,13 @@ MEMBERS: dict[str, SearchMember] = {
     for m in (
         SearchMember("gls"),
         SearchMember("gls-eft", start="eft"),
+        SearchMember("gls-eft-jobs", start="eft", bundled=False),
+        SearchMember("gls-scratch-jobs", start="none", bundled=False),
         SearchMember("gls-scratch", start="none"),
         SearchMember("gls-parallel", first_solution="PARALLEL_CHEAPEST_INSERTION", start="none"),
+        SearchMember("gls-cost", first_solution="LOCAL_CHEAPEST_COST_INSERTION", start="none"),
+        SearchMember("sa-scratch", metaheuristic="SIMULATED_ANNEALING", start="none"),
+        SearchMember("tabu-scratch", metaheuristic="TABU_SEARCH", start="none"),
         SearchMember("sa-eft", metaheuristic="SIMULATED_ANNEALING", start="eft"),
         SearchMember("gls-bandit", operator_bandit=True),
         SearchMember("sa", metaheuristic="SIMULATED_ANNEALING"),
@@ -85,26 +101,46 @@ MEMBERS: dict[str, SearchMember] = {
 }
 
 #: Members used, in order, when a day is routed in one model: as many as there are
-#: workers (the first alone with one worker).
-DEFAULT_PORTFOLIO: tuple[str, ...] = ("gls-eft", "gls", "sa-eft", "gls-scratch")
+#: workers (the first alone with one worker). Chosen by running each member alone on
+#: both sample days and the generated 300-run day (``docs/solver.md``): at 60 s the
+#: search from OR-Tools' cheapest-cost insertion ended lowest on all three.
+DEFAULT_PORTFOLIO: tuple[str, ...] = ("gls-cost", "gls-parallel", "gls", "gls-scratch")
 #: Longest time limit, seconds, for which :data:`SHORT_PORTFOLIO` is the default.
 SHORT_LIMIT_S = 30.0
-#: The default for short limits (a dispatcher waiting in the app): within 15 s a search
-#: from OR-Tools' own insertion got further than one from the dispatcher's plan on every
-#: day measured, while at 60 s the one from the dispatcher's plan won on two of four
-#: (``docs/solver.md``).
-SHORT_PORTFOLIO: tuple[str, ...] = ("gls-eft", "gls-scratch", "sa-eft", "gls")
+#: The default for short limits (a dispatcher waiting in the app): within 15 s the
+#: search from parallel cheapest insertion ended lowest on both sample days, the one
+#: from local cheapest insertion close behind; searches from a plan (the dispatcher's,
+#: the earliest-finish one) ended 10-25 % higher.
+SHORT_PORTFOLIO: tuple[str, ...] = ("gls-parallel", "gls-scratch", "gls-cost", "sa-scratch")
+#: Earlier solutions each member keeps for the caller to judge besides its best: the
+#: model's objective does not see fill bays, so its best is not always the best plan
+#: once re-timed.
+SNAPSHOTS = 4
 
 
-def default_portfolio(time_limit_s: float | None) -> tuple[str, ...]:
-    """The default members for a search of ``time_limit_s`` seconds (``None``: no limit)."""
+#: Most jobs of a day for which :data:`SMALL_DAY_PORTFOLIO` is the default.
+SMALL_DAY_JOBS = 200
+#: The default on small days, at any limit: there a search job by job converges, and on
+#: the generated 100-run day it ended lower than with bundles (15 s, 2 workers: 90.1 k
+#: against 95.7 k objective), while on the 40-job test day bundles ended lower (33.8 k
+#: against 34.4 k). One of each.
+SMALL_DAY_PORTFOLIO: tuple[str, ...] = ("gls-eft-jobs", "gls-parallel", "gls-scratch", "gls")
+
+
+def default_portfolio(time_limit_s: float | None, jobs: int | None = None) -> tuple[str, ...]:
+    """The default members for ``time_limit_s`` seconds (``None``: no limit) and ``jobs``."""
+    if jobs is not None and jobs <= SMALL_DAY_JOBS:
+        return SMALL_DAY_PORTFOLIO
     if time_limit_s is not None and time_limit_s <= SHORT_LIMIT_S:
         return SHORT_PORTFOLIO
     return DEFAULT_PORTFOLIO
 
 
 def members_for(
-    names: Sequence[str] | None, workers: int, time_limit_s: float | None = None
+    names: Sequence[str] | None,
+    workers: int,
+    time_limit_s: float | None = None,
+    jobs: int | None = None,
 ) -> list[SearchMember]:
     """The members to run: ``names`` (default :func:`default_portfolio`), at most ``workers``.
 
@@ -113,7 +149,7 @@ def members_for(
     ValueError
         For an unknown member name.
     """
-    wanted = list(names) if names else list(default_portfolio(time_limit_s))
+    wanted = list(names) if names else list(default_portfolio(time_limit_s, jobs))
     unknown = [n for n in wanted if n not in MEMBERS]
     if unknown:
         raise ValueError(f"unknown search members {unknown}; known: {sorted(MEMBERS)}")
@@ -162,11 +198,12 @@ def solve_member(
         solution_limit=solution_limit,
         first_solution=member.first_solution,
         metaheuristic=member.metaheuristic,
-        initial_routes=starts.get(member.start),
+        initial_routes=starts.get(member.start_key),
         on_solution=on_solution,
         operator_bandit=member.operator_bandit,
         engine=member.engine,
         seed=seed,
+        snapshots=SNAPSHOTS,
     )
 
 
@@ -182,6 +219,7 @@ def run_portfolio(
     on_solution: Callable[[float, int], None] | None = None,
     repair: Callable[[RoutingResult], list[list[int]] | None] | None = None,
     late_starts: Callable[[], dict[str, list[list[int]] | None]] | None = None,
+    job_problem: RoutingProblem | None = None,
 ) -> list[RoutingResult | None]:
     """Search one problem with every member at once; one result per member, in order.
 
@@ -212,6 +250,10 @@ def run_portfolio(
         Builds further starts (e.g. ``eft``) here, after the members whose start is
         already in ``starts`` have gone to their processes, so that those search
         while the starts are built.
+    job_problem : RoutingProblem, optional
+        The day job by job, for members with ``bundled=False`` (their starts are keyed
+        :attr:`SearchMember.start_key`); ``problem`` is then the bundled one. Default
+        ``problem`` for every member.
 
     Returns
     -------
@@ -224,7 +266,11 @@ def run_portfolio(
     others = list(members[1:])
     pool: ProcessPoolExecutor | None = None
     target: Executor | None = None
-    ready = [m.start in starts or m.start == "none" or late_starts is None for m in others]
+    ready = [m.start_key in starts or m.start == "none" or late_starts is None for m in others]
+
+    def problem_of(member: SearchMember) -> RoutingProblem:
+        return problem if member.bundled or job_problem is None else job_problem
+
     futures: dict[int, Future[RoutingResult | None]] = {}
     if others:
         target = executor
@@ -236,34 +282,42 @@ def run_portfolio(
         for k, m in enumerate(others):
             if ready[k]:
                 futures[k] = target.submit(
-                    solve_member, problem, starts, m, deadline, solution_limit, seed
+                    solve_member, problem_of(m), starts, m, deadline, solution_limit, seed
                 )
     if late_starts is not None:
         starts = {**starts, **late_starts()}
     for k, m in enumerate(others):
         if not ready[k]:
             futures[k] = target.submit(
-                solve_member, problem, starts, m, deadline, solution_limit, seed
+                solve_member, problem_of(m), starts, m, deadline, solution_limit, seed
             )
     late = False
     try:
         first = members[0]
         if first.repair_share > 0 and repair is not None:
             mine = _repaired_search(
-                problem, starts, first, deadline, solution_limit, seed, on_solution, repair
+                problem_of(first),
+                starts,
+                first,
+                deadline,
+                solution_limit,
+                seed,
+                on_solution,
+                repair,
             )
         else:
             mine = solve_routing(
-                problem,
+                problem_of(first),
                 time_limit_s=max(MIN_MEMBER_S, deadline - time.time()),
                 solution_limit=solution_limit,
                 first_solution=first.first_solution,
                 metaheuristic=first.metaheuristic,
-                initial_routes=starts.get(first.start),
+                initial_routes=starts.get(first.start_key),
                 on_solution=on_solution,
                 operator_bandit=first.operator_bandit,
                 engine=first.engine,
                 seed=seed,
+                snapshots=SNAPSHOTS,
             )
         results: list[RoutingResult | None] = [mine]
         for member, future in zip(others, [futures[k] for k in range(len(others))], strict=True):
@@ -313,7 +367,7 @@ def _repaired_search(
         solution_limit=solution_limit,
         first_solution=member.first_solution,
         metaheuristic=member.metaheuristic,
-        initial_routes=start if start is not None else starts.get(member.start),
+        initial_routes=start if start is not None else starts.get(member.start_key),
         on_solution=on_solution,
         operator_bandit=member.operator_bandit,
     )

@@ -11,8 +11,11 @@ with start, end, capacity, shift and costs. Two options carry ladle rules:
   dimension, so insertion heuristics see it;
 * ``empty_before_pickup`` — a vehicle leaving a delivery for a pickup must be empty (a
   trip returns empty before filling again), posted on the load after each delivery.
+
+Pairs that are always served together can be searched as one (:mod:`.bundle`).
 """
 
+from logistics.planning.routing.bundle import Bundling, bundle_pairs
 from logistics.planning.routing.problem import (
     DELIVERY,
     PICKUP,
@@ -29,10 +32,12 @@ __all__ = [
     "DELIVERY",
     "PICKUP",
     "SINGLE",
+    "Bundling",
     "Node",
     "Pair",
     "RoutingProblem",
     "RoutingResult",
     "Vehicle",
+    "bundle_pairs",
     "solve_routing",
 ]

@@ -102,6 +102,8 @@ class RoutingResult:
     """Routes found, what was dropped, and how the search went.
 
     ``routes[v]`` lists ``(node, start_of_service)`` in visiting order, depots excluded.
+    ``snapshots`` holds earlier solutions' routes, oldest first, when the search was
+    asked to keep them.
     """
 
     routes: list[list[tuple[int, int]]]
@@ -113,3 +115,4 @@ class RoutingResult:
     solutions: int = 0
     initial_accepted: bool | None = None
     log: list[tuple[float, int]] = field(default_factory=list)
+    snapshots: list[list[list[tuple[int, int]]]] = field(default_factory=list)

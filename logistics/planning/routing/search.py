@@ -84,6 +84,20 @@ def extract_routes(
     return routes, dropped, solution.ObjectiveValue()
 
 
+def current_routes(built: BuiltModel) -> list[list[tuple[int, int]]]:
+    """Routes of the solution the search is at (inside an at-solution callback)."""
+    routing, manager = built.routing, built.manager
+    routes: list[list[tuple[int, int]]] = []
+    for v in range(routing.vehicles()):
+        route = []
+        index = routing.NextVar(routing.Start(v)).Value()
+        while not routing.IsEnd(index):
+            route.append((manager.IndexToNode(index), built.time_dim.CumulVar(index).Min()))
+            index = routing.NextVar(index).Value()
+        routes.append(route)
+    return routes
+
+
 def solve_routing(
     problem: RoutingProblem,
     *,
@@ -97,6 +111,7 @@ def solve_routing(
     engine: str = "ortools",
     seed: int = 0,
     engine_share: float = 0.5,
+    snapshots: int = 0,
 ) -> RoutingResult:
     """Solve a routing problem within a time limit and return the best routes found.
 
@@ -129,6 +144,12 @@ def solve_routing(
         PyVRP's random seed (OR-Tools' search is deterministic for given parameters).
     engine_share : float
         Share of the limit PyVRP gets in ``pyvrp+ortools``.
+    snapshots : int
+        Keep up to this many earlier solutions besides the best (OR-Tools), spread
+        over the search: the latest improving solution once every ``1 / snapshots`` of
+        the limit, or with ``solution_limit`` every ``solution_limit / snapshots``
+        improving solutions (:attr:`RoutingResult.snapshots`). A caller whose real objective
+        differs from the model's can judge them all.
 
     Returns
     -------
@@ -164,6 +185,9 @@ def solve_routing(
         )
 
     progress: list[tuple[float, int]] = []
+    kept: list[list[list[tuple[int, int]]]] = []
+    every_s = time_limit_s / snapshots if snapshots > 0 else None
+    last_kept = [0.0]
 
     def record() -> None:
         value = routing.CostVar().Max()
@@ -172,6 +196,16 @@ def solve_routing(
             progress.append((elapsed, value))
             if on_solution is not None:
                 on_solution(elapsed, value)
+            if every_s is None:
+                return
+            if solution_limit is not None:
+                # Deterministic mode: by count of improving solutions, not the clock.
+                due = len(progress) % max(1, solution_limit // snapshots) == 0
+            else:
+                due = elapsed - last_kept[0] >= every_s
+            if due:
+                last_kept[0] = elapsed
+                kept.append(current_routes(built))
 
     routing.AddAtSolutionCallback(record)
     solution = None
@@ -222,4 +256,5 @@ def solve_routing(
         solutions=len(progress),
         initial_accepted=initial_accepted,
         log=progress,
+        snapshots=kept[-snapshots:] if snapshots > 0 else [],
     )
