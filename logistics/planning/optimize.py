@@ -153,6 +153,15 @@ def start_repairer(
     return repair
 
 
+def _as_result(
+    result: RoutingResult, routes: list[list[tuple[int, int]]], nodes: int
+) -> RoutingResult:
+    """An earlier solution of a search as a result of its own (routes and what they drop)."""
+    visited = {node for route in routes for node, _ in route}
+    dropped = [n for n in range(nodes) if n not in visited]
+    return replace(result, routes=routes, dropped=dropped, objective=None)
+
+
 def _merge_results(results: list[RoutingResult], wall_s: float) -> RoutingResult:
     """One result for the day from its parts (routes are not merged: vehicles differ)."""
     if not results:
@@ -381,7 +390,7 @@ def _optimize_parts(
         if judge is not None:
             # Earlier solutions of each member compete too (judged once re-timed).
             back += [
-                (f"{name}@{k + 1}", replace(r, routes=snapshot))
+                (f"{name}@{k + 1}", _as_result(r, snapshot, len(problem.nodes)))
                 for name, r in list(back)
                 for k, snapshot in enumerate(r.snapshots)
                 if snapshot != r.routes
