@@ -115,7 +115,7 @@ SHORT_PORTFOLIO: tuple[str, ...] = ("gls-parallel", "gls-scratch", "gls-cost", "
 #: Earlier solutions each member keeps for the caller to judge besides its best: the
 #: model's objective does not see fill bays, so its best is not always the best plan
 #: once re-timed.
-SNAPSHOTS = 4
+SNAPSHOTS = 30
 
 
 #: Most jobs of a day for which :data:`SMALL_DAY_PORTFOLIO` is the default.

@@ -185,27 +185,28 @@ def solve_routing(
         )
 
     progress: list[tuple[float, int]] = []
-    kept: list[list[list[tuple[int, int]]]] = []
-    every_s = time_limit_s / snapshots if snapshots > 0 else None
-    last_kept = [0.0]
+    # Earlier solutions by their number among the improving ones: every ``step``-th is
+    # kept, and ``step`` doubles whenever more than ``snapshots`` are kept, so the kept
+    # ones depend only on the search's path, not on the machine's speed.
+    kept: dict[int, list[list[tuple[int, int]]]] = {}
+    step = [1]
 
     def record() -> None:
         value = routing.CostVar().Max()
         elapsed = time.perf_counter() - started
-        if not progress or value < progress[-1][1]:
-            progress.append((elapsed, value))
-            if on_solution is not None:
-                on_solution(elapsed, value)
-            if every_s is None:
-                return
-            if solution_limit is not None:
-                # Deterministic mode: by count of improving solutions, not the clock.
-                due = len(progress) % max(1, solution_limit // snapshots) == 0
-            else:
-                due = elapsed - last_kept[0] >= every_s
-            if due:
-                last_kept[0] = elapsed
-                kept.append(current_routes(built))
+        if progress and value >= progress[-1][1]:
+            return
+        progress.append((elapsed, value))
+        if on_solution is not None:
+            on_solution(elapsed, value)
+        number = len(progress)
+        if snapshots <= 0 or number % step[0]:
+            return
+        kept[number] = current_routes(built)
+        if len(kept) > snapshots:
+            step[0] *= 2
+            for old in [n for n in kept if n % step[0]]:
+                del kept[old]
 
     routing.AddAtSolutionCallback(record)
     solution = None
@@ -256,5 +257,5 @@ def solve_routing(
         solutions=len(progress),
         initial_accepted=initial_accepted,
         log=progress,
-        snapshots=kept[-snapshots:] if snapshots > 0 else [],
+        snapshots=[kept[n] for n in sorted(kept)],
     )
