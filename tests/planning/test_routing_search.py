@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from logistics.planning.routing import solve_routing
 from tests.planning.routing_problems import line_problem, route_problems
 
@@ -20,3 +22,29 @@ def test_a_stop_at_the_clock_never_claims_the_solution_limit() -> None:
     assert result.status != "partial_success_solution_limit"
     assert result.objective is not None
     assert route_problems(problem, result) == []
+
+
+def test_earlier_solutions_are_kept_by_the_search_path_not_the_clock() -> None:
+    problem = line_problem(pairs=20, capacity=3, penalty=10_000)
+    first = solve_routing(problem, time_limit_s=30, solution_limit=60, snapshots=6)
+    again = solve_routing(problem, time_limit_s=30, solution_limit=60, snapshots=6)
+    improving = len(first.log)
+    assert improving > 6, "the test needs more improving solutions than snapshots"
+    # Every ``step``-th improving solution, ``step`` the least power of two that keeps
+    # at most 6: between half and all of the 6.
+    step = 1
+    while improving // step > 6:
+        step *= 2
+    assert len(first.snapshots) == improving // step
+    assert 3 <= len(first.snapshots) <= 6
+    assert first.snapshots == again.snapshots
+    for snapshot in first.snapshots:
+        assert route_problems(problem, replace(first, routes=snapshot)) == []
+    # The best (last) solution is the search's result, never older than the snapshots.
+    assert first.snapshots[-1] != first.snapshots[0]
+
+
+def test_no_snapshots_unless_asked() -> None:
+    problem = line_problem(pairs=8, capacity=3, penalty=10_000)
+    result = solve_routing(problem, time_limit_s=30, solution_limit=20)
+    assert result.snapshots == []
