@@ -415,13 +415,26 @@ def run_targets(
     return rows
 
 
+def _objective_gap_pct(runs: list[dict[str, Any]], reference: dict[str, Any] | None) -> Any:
+    """Mean objective of ``runs`` over the reference run's, minus 1, in %; ``None`` without."""
+    if reference is None or not reference.get("objective_cny"):
+        return None
+    values = [float(r["objective_cny"]) for r in runs if r.get("objective_cny") is not None]
+    if not values:
+        return None
+    return round(100 * (sum(values) / len(values) / float(reference["objective_cny"]) - 1), 2)
+
+
 def summarise_targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per day and limit: route cost against greedy's, spread, tonnes, reference gap.
 
     ``cost_ratio_max`` is the worst of the repeats' route cost over greedy's;
     ``spread_pct`` is (max − min) / min of the repeats' route cost; ``tonnes_min`` is
     the fewest tonnes a repeat delivered (the target wants at least greedy's);
-    ``vs_reference_pct`` is the mean route cost over the reference run's, minus 1.
+    ``vs_reference_pct`` is the mean route cost over the reference run's, minus 1, and
+    ``vs_reference_objective_pct`` the same of the planner's objective (route cost,
+    superheat and the penalty of unserved tonnes: the like-for-like figure when the
+    runs deliver different tonnes).
     """
     out = []
     for day in dict.fromkeys(r["day"] for r in rows):
@@ -453,6 +466,7 @@ def summarise_targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "vs_reference_pct": (
                     round(100 * (mean / reference["route_cost_cny"] - 1), 2) if reference else None
                 ),
+                "vs_reference_objective_pct": _objective_gap_pct(runs, reference),
                 "load_max": max(max(r["load_before"], r["load_after"]) for r in runs),
             }
             out.append(row)

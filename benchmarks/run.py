@@ -95,6 +95,7 @@ TARGET_SUMMARY_COLUMNS = (
     "reference_cost_cny",
     "reference_tonnes",
     "vs_reference_pct",
+    "vs_reference_objective_pct",
     "load_max",
 )
 

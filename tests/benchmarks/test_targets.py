@@ -48,6 +48,7 @@ def test_summary_has_all_tuning_and_held_out_rows() -> None:
 def test_target_summary_from_rows() -> None:
     def row(role: str, limit: float | None, cost: float, tonnes: float, k: int = 0) -> dict:
         return {
+            "objective_cny": cost + 10 * (60 - tonnes),
             "day": "d",
             "solver": "greedy" if role == "greedy" else "ortools",
             "role": role,
@@ -73,6 +74,8 @@ def test_target_summary_from_rows() -> None:
     assert summary["spread_pct"] == pytest.approx(10.0)
     assert summary["tonnes_min"] == 49.0
     assert summary["vs_reference_pct"] == pytest.approx(5.0)
+    # Objectives 170 and 198 against the reference's 160: the runs delivered less.
+    assert summary["vs_reference_objective_pct"] == pytest.approx(15.0)
     assert summary["load_max"] == 1.5
 
 
