@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from logistics.planning.assign import Assignment
 from logistics.planning.decompose import TARGET_JOBS, Part, bins_for_workers, partition_day
@@ -34,6 +34,7 @@ from logistics.planning.portfolio import (
 )
 from logistics.planning.reinsert import reinsert
 from logistics.planning.routing import (
+    Bundling,
     RoutingProblem,
     RoutingResult,
     bundle_pairs,
@@ -63,6 +64,32 @@ PART_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 #: (:func:`logistics.planning.ladle_model.symmetric_groups`); ``False`` searches every
 #: job on its own (for comparisons).
 BUNDLE_JOBS = True
+
+
+@dataclass(frozen=True)
+class BuiltPart:
+    """One part of the day as a routing model, ready to search.
+
+    Attributes
+    ----------
+    problem : RoutingProblem
+        The part job by job.
+    truck_ids : list of str
+        Its trucks, in the model's vehicle order.
+    pair_assignments : list of Assignment
+        Its jobs, in the model's pair order.
+    initial : list of list of int or None
+        The dispatcher's routes of its trucks (node lists per vehicle, job by job).
+    bundling : Bundling
+        Its alike jobs searched two at a time, and the way back to jobs.
+    """
+
+    problem: RoutingProblem
+    truck_ids: list[str]
+    pair_assignments: list[Assignment]
+    initial: list[list[int]] | None
+    bundling: Bundling
+
 
 #: A task of one worker: ``(problem, initial routes, jobs)`` per part, routed in turn.
 BinTask = list[tuple[RoutingProblem, list[list[int]] | None, int]]
@@ -381,7 +408,7 @@ def _optimize_parts(
     seed: int,
 ) -> tuple[list[TruckRoute], RoutingResult, int]:
     """:func:`optimize` once the day is cut into parts (one part: the portfolio)."""
-    built = []
+    built: list[BuiltPart] = []
     for part in parts:
         problem, truck_ids, pair_assignments = build_problem(
             ctx, part.assignments, {t: states[t] for t in part.truck_ids}
@@ -395,11 +422,13 @@ def _optimize_parts(
         )
         bundling = bundle_pairs(problem, groups)
         initial = initial_routes(problem.pairs, pair_assignments, truck_ids, initial_trips)
-        built.append((problem, truck_ids, pair_assignments, initial, bundling))
+        built.append(BuiltPart(problem, truck_ids, pair_assignments, initial, bundling))
     remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
     results: list[RoutingResult] = []
     if len(built) == 1:
-        problem, truck_ids, pair_assignments, initial, bundling = built[0]
+        only = built[0]
+        problem, truck_ids, pair_assignments = only.problem, only.truck_ids, only.pair_assignments
+        initial, bundling = only.initial, only.bundling
         repair_routes = start_repairer(ctx, problem, truck_ids, pair_assignments, states)
 
         def repair(result: RoutingResult) -> list[list[int]] | None:
@@ -504,22 +533,22 @@ def _optimize_parts(
         if PART_START == "eft":
             # Each part starts from its own earliest-finish plan (built here, before the
             # parts go to the workers) rather than from the dispatcher's.
-            for k, (problem, truck_ids, pair_assignments, _, bundling) in enumerate(built):
-                empty = RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0)
-                eft = repaired_plan(ctx, problem, empty, truck_ids, pair_assignments, states)
+            for k, b in enumerate(built):
+                empty = RoutingResult([[] for _ in b.truck_ids], [], "empty", None, 0.0)
+                eft = repaired_plan(ctx, b.problem, empty, b.truck_ids, b.pair_assignments, states)
                 if eft:
                     start = initial_routes(
-                        problem.pairs, pair_assignments, truck_ids, trips_by_truck(eft)
+                        b.problem.pairs, b.pair_assignments, b.truck_ids, trips_by_truck(eft)
                     )
-                    built[k] = (problem, truck_ids, pair_assignments, start, bundling)
+                    built[k] = replace(b, initial=start)
             remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
-        sizes = [len(b[2]) for b in built]
+        sizes = [len(b.pair_assignments) for b in built]
         order = bins_for_workers(sizes, workers if executor is None else max(workers, 2))
         bins = [
             [
                 (
-                    built[i][4].problem,
-                    None if PART_START == "none" else built[i][4].routes_in(built[i][3]),
+                    built[i].bundling.problem,
+                    None if PART_START == "none" else built[i].bundling.routes_in(built[i].initial),
                     sizes[i],
                 )
                 for i in b
@@ -531,9 +560,9 @@ def _optimize_parts(
         by_part: dict[int, RoutingResult] = {}
         for b, out in zip(order, outputs, strict=True):
             by_part.update(zip(b, out, strict=True))
-        results = [built[i][4].expand(by_part[i]) for i in range(len(built))]
+        results = [built[i].bundling.expand(by_part[i]) for i in range(len(built))]
     routes: list[TruckRoute] = []
-    for (problem, truck_ids, pair_assignments, _, _), result in zip(built, results, strict=True):
-        routes += cut_routes(problem, result, truck_ids, pair_assignments)
+    for b, result in zip(built, results, strict=True):
+        routes += cut_routes(b.problem, result, b.truck_ids, b.pair_assignments)
     merged = _merge_results(results, time.perf_counter() - started)
     return routes, merged, len(built)

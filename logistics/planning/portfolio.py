@@ -114,7 +114,9 @@ SHORT_LIMIT_S = 30.0
 SHORT_PORTFOLIO: tuple[str, ...] = ("gls-parallel", "gls-scratch", "gls-cost", "sa-scratch")
 #: Earlier solutions each member keeps for the caller to judge besides its best: the
 #: model's objective does not see fill bays, so its best is not always the best plan
-#: once re-timed.
+#: once re-timed. Kept by their number among the improving solutions, so runs of the
+#: same command judge the same ones (the generated 300-run day at 15 s: four taken by
+#: the clock gave plans 4.2 % apart in three runs, 30 by number the same plan).
 SNAPSHOTS = 30
 
 

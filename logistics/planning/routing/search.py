@@ -145,10 +145,10 @@ def solve_routing(
     engine_share : float
         Share of the limit PyVRP gets in ``pyvrp+ortools``.
     snapshots : int
-        Keep up to this many earlier solutions besides the best (OR-Tools), spread
-        over the search: the latest improving solution once every ``1 / snapshots`` of
-        the limit, or with ``solution_limit`` every ``solution_limit / snapshots``
-        improving solutions (:attr:`RoutingResult.snapshots`). A caller whose real objective
+        Keep up to this many earlier improving solutions besides the best (OR-Tools):
+        every ``step``-th one, ``step`` doubling whenever more would be kept, so which
+        ones are kept depends on the search's path, not on the machine's speed
+        (:attr:`RoutingResult.snapshots`, oldest first). A caller whose real objective
         differs from the model's can judge them all.
 
     Returns
