@@ -25,6 +25,7 @@ from logistics.plan.economics_model import PlanEconomics
 from logistics.plan.model import Plan, Run
 from logistics.planning.decompose import TARGET_JOBS
 from logistics.planning.progress import ProgressCallback, ProgressEvent, no_progress
+from logistics.planning.stats import FALLBACK_STATUS
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,30 @@ def solve(
     return with_economics(network, plan)
 
 
+def _dispatcher_if_sound(
+    network: Network, plan: Plan, report: CheckReport, settings: dict[str, object]
+) -> tuple[Plan, CheckReport]:
+    """The safety net for an optimiser's plan the checker rejects.
+
+    The dispatcher's plan of the same day, marked as a fallback, when the checker finds
+    it sound; otherwise the optimiser's plan and report as they are (the caller refuses
+    a plan with violations).
+    """
+    first = "; ".join(str(v) for v in report.violations[:3])
+    reason = (
+        f"the checker found {len(report.violations)} violations in the optimiser's plan: {first}"
+    )
+    log.warning("%s; the dispatcher's plan is used instead", reason)
+    dispatcher = solve_plan(network, solver="greedy", **settings)  # type: ignore[arg-type]
+    dispatcher_report = check(network, dispatcher)
+    if not dispatcher_report.ok:
+        return plan, report
+    stats = dispatcher.solver.model_copy(
+        update={"name": plan.solver.name, "status": FALLBACK_STATUS, "fallback_reason": reason}
+    )
+    return dispatcher.model_copy(update={"solver": stats}), dispatcher_report
+
+
 def plan_day(
     network: Network,
     *,
@@ -164,26 +189,34 @@ def plan_day(
     PlanOutcome
         The plan (with economics), the checker's report and the economics. A plan with
         violations is returned too: the caller decides (the CLI refuses to write it).
+
+    Notes
+    -----
+    The safety net: when the optimiser fails (raises, or its plan breaks a rule of the
+    checker) on a day the dispatcher's plan can plan, the checked dispatcher's plan is
+    returned with ``plan.solver.status == "fallback_dispatcher"`` and
+    ``plan.solver.fallback_reason`` saying why, and a warning is logged. Every fallback
+    is a bug to report; ``--strict`` makes the command line fail on one.
     """
     notify = progress or no_progress
-    plan = solve_plan(
-        network,
-        solver=solver,
-        time_limit_s=time_limit_s,
-        fixed_runs=fixed_runs,
-        truck_starts=truck_starts,
-        progress=notify,
-        workers=workers,
-        executor=executor,
-        part_jobs=part_jobs,
-        solution_limit=solution_limit,
-        seed=seed,
-        portfolio=portfolio,
-        not_before=not_before,
-        unavailable_trucks=unavailable_trucks,
-    )
+    settings = {
+        "time_limit_s": time_limit_s,
+        "fixed_runs": fixed_runs,
+        "truck_starts": truck_starts,
+        "workers": workers,
+        "executor": executor,
+        "part_jobs": part_jobs,
+        "solution_limit": solution_limit,
+        "seed": seed,
+        "portfolio": portfolio,
+        "not_before": not_before,
+        "unavailable_trucks": unavailable_trucks,
+    }
+    plan = solve_plan(network, solver=solver, progress=notify, **settings)  # type: ignore[arg-type]
     notify(ProgressEvent("check", 0.94, "checking the plan independently"))
     report = check(network, plan)
+    if not report.ok and solver != "greedy":
+        plan, report = _dispatcher_if_sound(network, plan, report, settings)
     if not report.ok:
         log.error("the checker found %d violations in the plan", len(report.violations))
     notify(ProgressEvent("economics", 0.97, "pricing the plan against ingots"))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from logistics.network.model import Network
 from logistics.planning.jobs import Job, Source
+from logistics.planning.windows import Interval
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,15 @@ class Assignment:
     job: Job
     source: Source
     release: int
+
+    @property
+    def fill(self) -> Interval:
+        """When the ladle may start filling: the source's fill window from the release on.
+
+        The one fill window the routing model and the trip timing both read
+        (:mod:`logistics.planning.windows`); never empty for an assigned job.
+        """
+        return self.source.fill.from_(self.release)
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ def assign_smelters(
 
     Jobs are taken by deadline (``latest_pour``, then order); each goes to the nearest
     feasible source (sources are sorted by road km) whose release time for one more
-    ladle still lets the job fill before its latest fill start.
+    ladle still leaves its fill window non-empty (:attr:`Assignment.fill`).
 
     Parameters
     ----------
@@ -86,7 +96,7 @@ def assign_smelters(
             key = (source.smelter_id, job.alloy)
             total = used.get(key, 0.0) + job.tonnes
             release = release_minute(network, source.smelter_id, job.alloy, total)
-            if release <= source.latest_fill_start:
+            if not source.fill.from_(release).empty:
                 chosen = (source, math.ceil(release - 1e-9), key, total)
                 break
         if chosen is None:

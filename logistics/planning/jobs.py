@@ -4,7 +4,8 @@ A *job* is one ladle of one order. Each order is cut at the ladle size of one cl
 trucks (:func:`ladle_sizes`): full ladles and one partial, so a fleet of 3 t and 4 t
 ladles fills its 4 t ladles where it can; a job goes only on a truck whose ladles hold
 it. It is poured at the order's caster inside
-``[earliest_pour, latest_pour]`` (minutes from the plan date's midnight). Each job lists
+``[earliest_pour, latest_pour]`` (minutes from the plan date's midnight, both inclusive;
+every window comes from :mod:`logistics.planning.windows`). Each job lists
 the smelters that can fill it: they make the alloy, are within thermal reach, and can
 get metal there in time. What can never be served liquid leaves here with its reason:
 
@@ -15,8 +16,9 @@ get metal there in time. What can never be served liquid leaves here with its re
 * ``thermal_reach`` — every smelter making the alloy is farther than the metal can
   travel, tapped at ``tap_max_c`` in the best-insulated ladle of the fleet.
 
-All times here are integer minutes; travel minutes are rounded up, so a plan built on
-them is never tighter than the travel model.
+All times here are integer minutes; durations and travel minutes are rounded up, so a
+plan built on them is never tighter than the travel model
+(:mod:`logistics.planning.windows` states the rule).
 """
 
 from __future__ import annotations
@@ -26,8 +28,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from logistics.network.model import Network, Order, Truck
-from logistics.physics.cooling import max_hold_h
 from logistics.physics.travel import TravelMatrix
+from logistics.planning.windows import (
+    FleetHours,
+    Interval,
+    ceil_minutes,
+    fill_window,
+    hold_limit_minutes,
+    order_window,
+)
+
+__all__ = ["Exclusion", "Job", "JobBook", "Source", "build_jobs", "ceil_minutes", "split_tonnes"]
 
 
 @dataclass(frozen=True)
@@ -44,9 +55,10 @@ class Source:
         Road km smelter → caster.
     hold_limit_min : int
         Longest hold (end of fill → start of pour) with tap at ``tap_max_c`` in the
-        best-insulated ladle of the fleet.
-    latest_fill_start : int
-        Latest fill start that can still pour in the window.
+        best-insulated ladle of the fleet, whole minutes.
+    latest_fill_start, earliest_fill_start : int
+        The fill window at this smelter (:func:`logistics.planning.windows.fill_window`),
+        before production releases: minutes, both inclusive.
     """
 
     smelter_id: str
@@ -54,6 +66,12 @@ class Source:
     road_km: float
     hold_limit_min: int
     latest_fill_start: int
+    earliest_fill_start: int = 0
+
+    @property
+    def fill(self) -> Interval:
+        """The fill window at this smelter, before production releases."""
+        return Interval(self.earliest_fill_start, self.latest_fill_start)
 
 
 @dataclass(frozen=True)
@@ -98,13 +116,6 @@ class JobBook:
     jobs: tuple[Job, ...]
     excluded: tuple[Exclusion, ...]
     ladle_t: float
-
-
-def ceil_minutes(minutes: float) -> int:
-    """Round driving minutes up to whole minutes (never plan tighter than the model)."""
-    if not math.isfinite(minutes):
-        return 10**9
-    return math.ceil(minutes - 1e-9)
 
 
 def split_tonnes(tonnes: float, ladle_t: float) -> list[float]:
@@ -208,29 +219,26 @@ def _best_tau(fleet: tuple[Truck, ...]) -> float:
 
 def _order_exclusion(
     network: Network, order: Order, travel: TravelMatrix
-) -> tuple[str | None, int, int, float, list[Source]]:
-    """Reason an order can never be served (or None), its pour bounds and sources."""
+) -> tuple[str | None, Interval, float, list[Source]]:
+    """Reason an order can never be served (or None), its pour window and sources.
+
+    Every window comes from :mod:`logistics.planning.windows`: the pour window of the
+    order, and for each smelter in thermal reach its fill window.
+    """
     params = network.params
     caster = network.caster_by_id[order.caster_id]
     required = caster.min_pour_c + params.thermal.margin_c
-    minutes = network.minutes
-    window_lo = max(minutes(order.window_start), minutes(caster.open))
-    window_hi = min(minutes(order.window_end), minutes(caster.close) - caster.unload_min)
-    lead_lo = minutes(order.placed_at) + params.planning.lead_time_h * 60.0
-    earliest = math.ceil(max(window_lo, lead_lo) - 1e-9)
-    latest = math.floor(window_hi + 1e-9)
+    window = order_window(network, order)
+    pour = window.pour
     makers = [p for p in network.production if p.alloy == order.alloy]
     if not makers:
-        return "no_source", earliest, latest, required, []
-    if window_hi < window_lo:
-        return "window", earliest, latest, required, []
-    if lead_lo > window_hi:
-        return "lead_time", earliest, latest, required, []
+        return "no_source", pour, required, []
+    if window.reason is not None:
+        return window.reason, pour, required, []
     tau = _best_tau(network.fleet)
     ambient = params.thermal.ambient_c
     c_idx = travel.caster(order.caster_id)
-    first_shift = min(minutes(t.shift_start) for t in network.fleet)
-    last_shift = max(minutes(t.shift_end) for t in network.fleet)
+    fleet = FleetHours.of(network)
     back_home = min(
         ceil_minutes(travel.minutes[c_idx, travel.smelter(t.home_smelter)]) for t in network.fleet
     )
@@ -240,33 +248,28 @@ def _order_exclusion(
         smelter = network.smelter_by_id[prod.smelter_id]
         s_idx = travel.smelter(prod.smelter_id)
         drive = ceil_minutes(travel.minutes[s_idx, c_idx])
-        hold = max_hold_h(prod.tap_max_c, required, tau, ambient) * 60.0
+        hold = hold_limit_minutes(prod.tap_max_c, required, tau, ambient)
         if drive > hold:
             continue
         any_in_reach = True
-        earliest_fill = max(minutes(smelter.open), first_shift)
-        if earliest_fill + smelter.fill_min + drive > latest:
-            continue
-        if max(earliest, earliest_fill + smelter.fill_min + drive) + back_home > last_shift:
+        fill = fill_window(network, pour, smelter, caster, drive, back_home, fleet)
+        if fill.empty:
             continue
         sources.append(
             Source(
                 prod.smelter_id,
                 drive,
                 float(travel.km[s_idx, c_idx]),
-                int(min(hold, 10**6)),
-                math.floor(
-                    min(
-                        latest - drive - smelter.fill_min, minutes(smelter.close) - smelter.fill_min
-                    )
-                ),
+                hold,
+                fill.latest,
+                fill.earliest,
             )
         )
     if not any_in_reach:
-        return "thermal_reach", earliest, latest, required, []
+        return "thermal_reach", pour, required, []
     if not sources:
-        return "window", earliest, latest, required, []
-    return None, earliest, latest, required, sources
+        return "window", pour, required, []
+    return None, pour, required, sources
 
 
 def build_jobs(network: Network, travel: TravelMatrix) -> JobBook:
@@ -291,14 +294,14 @@ def build_jobs(network: Network, travel: TravelMatrix) -> JobBook:
     for order in network.day_orders:
         if order.tonnes <= 1e-9:
             continue
-        reason, earliest, latest, required, sources = _order_exclusion(network, order, travel)
+        reason, pour, required, sources = _order_exclusion(network, order, travel)
         if reason is not None:
             excluded.append(
                 Exclusion(order.order_id, order.caster_id, order.alloy, order.tonnes, reason)
             )
             continue
         sources.sort(key=lambda s: (s.road_km, s.smelter_id))
-        servable.append((order, earliest, latest, required, sources))
+        servable.append((order, pour.earliest, pour.latest, required, sources))
     cut = ladle_sizes(network, [(item[0], item[4][0].smelter_id) for item in servable])
     for order, earliest, latest, required, sources in servable:
         size = cut[order.order_id]

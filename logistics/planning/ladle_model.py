@@ -1,11 +1,13 @@
 """Ladle jobs as a pickup-and-delivery problem for :mod:`logistics.planning.routing`.
 
-Each assigned job becomes a *fill* node at its smelter (service ``fill_min``, window from
-its production release to its latest fill start) and a *pour* node at its caster
-(service ``unload_min``, window ``[earliest_pour, latest_pour]``), paired on one truck
-with the hold limit as ride limit. Trucks start where their day starts and end at
-their home smelter within their shift, carry ``ladles`` ladles and fill at one smelter
-per trip (``pickup_groups``). A job whose hold limit only the better-insulated trucks
+Each assigned job becomes a *fill* node at its smelter (service ``fill_min``, window its
+fill window :attr:`~logistics.planning.assign.Assignment.fill`) and a *pour* node at its
+caster (service ``unload_min``, window ``[earliest_pour, latest_pour]``), paired on one
+truck with the hold limit as ride limit. Every window is read from
+:mod:`logistics.planning.windows`, never derived here. Trucks start where their day
+starts and end at their home smelter within their shift (a truck whose shift is over
+before it is free is left out), carry ``ladles`` ladles and fill at one smelter per trip
+(``pickup_groups``). A job whose hold limit only the better-insulated trucks
 meet is restricted to those trucks (mixed fleets).
 
 "Return empty before refilling" is enforced when routes are cut into trips
@@ -27,11 +29,17 @@ import numpy as np
 
 from logistics.network.model import Network
 from logistics.network.prices import unserved_penalty_per_t
-from logistics.physics.cooling import max_hold_h
 from logistics.planning.assign import Assignment
-from logistics.planning.jobs import ceil_minutes
 from logistics.planning.routing import DELIVERY, PICKUP, Node, Pair, RoutingProblem, Vehicle
 from logistics.planning.schedule import ScheduleContext, TruckState
+from logistics.planning.windows import (
+    Interval,
+    ceil_minutes,
+    fill_minutes,
+    hold_limit_minutes,
+    inward,
+    pour_minutes,
+)
 
 #: Ladle jobs per bundle (:func:`symmetric_groups`). Bundles of three fit only the
 #: 3-ladle trucks and left 3-4 times as many jobs to re-insertion on the sample days.
@@ -55,26 +63,31 @@ def build_problem(
     np.fill_diagonal(time_m, 0)
     dist_m = np.rint(np.nan_to_num(travel.km, posinf=1e6) / KM_UNIT).astype(np.int64)
     truck_ids = list(states)
-    trucks = [states[t].truck for t in truck_ids]
     horizon = int(network.minutes(network.horizon_end)) + 24 * 60
     penalty_t = unserved_penalty_per_t(params) * FEN
     ambient = params.thermal.ambient_c
 
     vehicles = []
-    for truck_id in truck_ids:
+    for truck_id in list(truck_ids):
         state = states[truck_id]
         truck = state.truck
+        available = inward([0, state.ready], [network.minutes(truck.shift_end)])
+        if available.empty:
+            truck_ids.remove(truck_id)  # its shift is over before it is free: no new runs
+            continue
         vehicles.append(
             Vehicle(
                 start_location=state.location,
                 end_location=travel.smelter(truck.home_smelter),
                 capacity=truck.ladles,
-                earliest_start=max(0, state.ready),
-                latest_end=int(network.minutes(truck.shift_end)),
+                earliest_start=available.earliest,
+                latest_end=available.latest,
                 cost_per_distance=round(network.truck_cost_per_km(truck) * KM_UNIT * FEN),
                 cost_per_time=round(network.truck_cost_per_h(truck) / 60.0 * FEN),
+                label=f"truck {truck_id}",
             )
         )
+    trucks = [states[t].truck for t in truck_ids]
     group_of = {s.smelter_id: i for i, s in enumerate(network.smelters)}
     nodes: list[Node] = []
     pairs: list[Pair] = []
@@ -84,13 +97,13 @@ def build_problem(
         smelter = network.smelter_by_id[a.source.smelter_id]
         caster = network.caster_by_id[job.caster_id]
         prod = network.production_by_key[(a.source.smelter_id, job.alloy)]
-        fill_min = ceil_minutes(smelter.fill_min)
-        fill_lo = max(0, a.release, int(np.ceil(network.minutes(smelter.open))))
-        fill_hi = min(a.source.latest_fill_start, job.latest_pour - a.source.travel_min - fill_min)
-        if fill_hi < fill_lo:
-            continue
+        fill_min = fill_minutes(smelter)
+        fill = a.fill.from_(0)
+        pour = Interval(job.earliest_pour, job.latest_pour).from_(0)
+        if fill.empty or pour.empty:
+            continue  # left to re-insertion, which gives it its reason
         limits = {
-            k: int(max_hold_h(prod.tap_max_c, job.required_c, t.tau_h, ambient) * 60)
+            k: hold_limit_minutes(prod.tap_max_c, job.required_c, t.tau_h, ambient)
             for k, t in enumerate(trucks)
         }
         allowed = tuple(
@@ -101,26 +114,29 @@ def build_problem(
         if not allowed:
             continue
         ride = min(limits[k] for k in allowed) + fill_min
+        label = f"job {job.job_id} of order {job.order_id}"
         p = len(nodes)
         nodes.append(
             Node(
                 location=travel.smelter(a.source.smelter_id),
                 service=fill_min,
-                earliest=fill_lo,
-                latest=fill_hi,
+                earliest=fill.earliest,
+                latest=fill.latest,
                 demand=1,
                 kind=PICKUP,
                 group=group_of[a.source.smelter_id],
+                label=f"fill of {label} at {a.source.smelter_id}",
             )
         )
         nodes.append(
             Node(
                 location=travel.caster(job.caster_id),
-                service=ceil_minutes(caster.unload_min),
-                earliest=max(0, job.earliest_pour),
-                latest=job.latest_pour,
+                service=pour_minutes(caster),
+                earliest=pour.earliest,
+                latest=pour.latest,
                 demand=-1,
                 kind=DELIVERY,
+                label=f"pour of {label} at {job.caster_id}",
             )
         )
         pairs.append(

@@ -4,8 +4,9 @@ Both solvers decide *which* jobs go on *which* trip of *which* truck in what ord
 module turns that into minutes, with every rule of a plan that depends on time:
 
 * a trip fills its ladles one after another at one smelter (``fill_min`` each, inside
-  the smelter's hours, in a free fill bay where ``fill_bays`` is set, never before the
-  job's production release time), departs when the last ladle is full, and pours at
+  each job's fill window — smelter hours, production release, the drive to its pour
+  window, all from :mod:`logistics.planning.windows` — in a free fill bay where
+  ``fill_bays`` is set), departs when the last ladle is full, and pours at
   its casters in order (``unload_min`` each, inside window and caster hours);
 * fills are put off so that the truck waits at the smelter with empty ladles rather than
   at the caster with full ones (shorter holds, cooler taps);
@@ -21,13 +22,15 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from logistics.network.model import Network, Truck
 from logistics.physics.cooling import choose_tap_c, temperature_after
 from logistics.physics.travel import TravelMatrix
-from logistics.planning.jobs import Job, ceil_minutes
+from logistics.planning.assign import Assignment
+from logistics.planning.jobs import Job
+from logistics.planning.windows import Interval, ceil_minutes, fill_minutes, pour_minutes
 
 
 @dataclass
@@ -118,15 +121,43 @@ class BayBook:
 
 @dataclass(frozen=True)
 class ScheduleContext:
-    """What every trip timing needs: network, travel, production release times."""
+    """What every trip timing needs: network, travel, each job's fill window.
+
+    Attributes
+    ----------
+    network : Network
+        The network.
+    travel : TravelMatrix
+        Its travel matrix.
+    fills : dict of str to Interval
+        ``job_id ->`` its fill window at its assigned smelter, production release
+        included (:attr:`logistics.planning.assign.Assignment.fill`).
+    """
 
     network: Network
     travel: TravelMatrix
-    releases: dict[str, int]
+    fills: dict[str, Interval]
+
+    @classmethod
+    def of(
+        cls, network: Network, travel: TravelMatrix, assignments: Iterable[Assignment]
+    ) -> ScheduleContext:
+        """The context of assigned jobs: their fill windows from the assignment."""
+        return cls(network, travel, {a.job.job_id: a.fill for a in assignments})
 
     def minutes(self, a: int, b: int) -> int:
         """Driving minutes between matrix rows, rounded up."""
         return 0 if a == b else ceil_minutes(float(self.travel.minutes[a, b]))
+
+    def fill_window(self, job: Job, smelter_id: str) -> Interval:
+        """When ``job`` may start filling at ``smelter_id`` (its assignment's window)."""
+        window = self.fills.get(job.job_id)
+        if window is not None:
+            return window
+        for source in job.sources:
+            if source.smelter_id == smelter_id:
+                return source.fill
+        return Interval(0, -1)
 
 
 def _time_trip(
@@ -149,21 +180,19 @@ def _time_trip(
     truck = state.truck
     smelter = network.smelter_by_id[smelter_id]
     s_idx = ctx.travel.smelter(smelter_id)
-    fill_min = ceil_minutes(smelter.fill_min)
-    open_, close = network.minutes(smelter.open), network.minutes(smelter.close)
+    fill_min = fill_minutes(smelter)
     at_smelter = max(state.ready + ctx.minutes(state.location, s_idx), not_before)
     fills: list[tuple[int, int]] = []
     t = at_smelter
     for position, job in enumerate(jobs):
         if not job.fits(truck.ladle_t):
             return position  # the truck's ladles are too small for it
-        start = max(t, math.ceil(open_), ctx.releases.get(job.job_id, 0)) + (
-            fill_offset if position == 0 else 0
-        )
+        window = ctx.fill_window(job, smelter_id)
+        start = max(t, window.earliest) + (fill_offset if position == 0 else 0)
         start = bays.earliest_start(smelter_id, start, fill_min)
-        end = start + fill_min
-        if end > close:
+        if start > window.latest:
             return position
+        end = start + fill_min
         fills.append((start, end))
         t = end
     depart = t
@@ -189,7 +218,7 @@ def _time_trip(
         )
         if tap is None:
             return position
-        pour_end = pour_start + ceil_minutes(caster.unload_min)
+        pour_end = pour_start + pour_minutes(caster)
         runs.append(
             TimedRun(
                 job=job,

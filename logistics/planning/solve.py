@@ -20,14 +20,14 @@ import logging
 import math
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
 from logistics.errors import PlanningError
 from logistics.network.model import Network, Order, TruckStart
 from logistics.physics.travel import TravelMatrix, travel_matrix
-from logistics.planning.assign import assign_smelters
+from logistics.planning.assign import Assignment, AssignmentResult, assign_smelters
 from logistics.planning.decompose import TARGET_JOBS
 from logistics.planning.fixed import (
     FixedRun,
@@ -37,7 +37,7 @@ from logistics.planning.fixed import (
     start_rows,
 )
 from logistics.planning.greedy import greedy_plan
-from logistics.planning.jobs import JobBook, build_jobs
+from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
 from logistics.planning.progress import ProgressCallback, ProgressEvent, no_progress
@@ -46,12 +46,13 @@ from logistics.planning.reinsert import reinsert
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
+    TimedRun,
     TimedTrip,
     TruckState,
     initial_states,
     schedule_routes,
 )
-from logistics.planning.stats import SolverStats
+from logistics.planning.stats import FALLBACK_STATUS, SolverStats
 from logistics.planning.trips import TruckRoute, trips_by_truck
 
 log = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ def plan_schedule(
     notify(ProgressEvent("assign", 0.04, "assigning smelters"))
     assignment = assign_smelters(network, jobs, used_t)
     assignment_of = {a.job.job_id: a for a in assignment.assigned}
-    ctx = ScheduleContext(network, travel, {a.job.job_id: a.release for a in assignment.assigned})
+    ctx = ScheduleContext.of(network, travel, assignment.assigned)
     starts = start_rows(network, travel, truck_starts)
 
     def fresh_states() -> tuple[dict[str, TruckState], BayBook]:
@@ -195,84 +196,165 @@ def plan_schedule(
     if solver == "greedy":
         stats = SolverStats(name=solver, status="greedy", time_limit_s=time_limit_s)
     else:
-        states, bays = fresh_states()
-        # Re-timing the routes and re-inserting what they leave off costs about what
-        # the dispatcher's plan took to build; keep that much of the limit for it.
-        reserve = min(0.2 * time_limit_s, 2.0 * greedy_s + 0.5)
-        budget = max(1.0, time_limit_s - (time.perf_counter() - started) - reserve)
-
-        def on_solution(seconds: float, objective: int) -> None:
-            share = min(1.0, seconds / budget)
-            fraction = _SEARCH_START + (_SEARCH_END - _SEARCH_START) * share
-            notify(
-                ProgressEvent(
-                    "search",
-                    fraction,
-                    f"searching routes: {seconds:.0f} of {budget:.0f} s, "
-                    f"objective {objective / 100:,.0f} CNY",
-                )
+        day = _Day(network, travel, ctx, book, assignment, starts, fresh_states)
+        try:
+            chosen_trips, left, stats = _optimised(
+                day,
+                greedy_trips,
+                greedy_left,
+                notify,
+                solver=solver,
+                time_limit_s=time_limit_s,
+                budget=_search_budget(time_limit_s, started, greedy_s),
+                workers=workers,
+                executor=executor,
+                part_jobs=part_jobs,
+                solution_limit=solution_limit,
+                portfolio=portfolio,
+                seed=seed,
             )
-
-        def judge(candidate: list[TruckRoute]) -> float:
-            """Plan value of routes once timed and repaired (to choose among searches)."""
-            trial_states, trial_bays = fresh_states()
-            trial_trips = {r.truck_id: list(r.trips) for r in candidate}
-            timed, _ = schedule_routes(ctx, trial_trips, trial_states, trial_bays)
-            done = {r.job.job_id for t in timed for r in t.runs}
-            todo = [a.job for a in assignment.assigned if a.job.job_id not in done]
-            timed += reinsert(ctx, todo, assignment_of, trial_states, trial_bays)[0]
-            return plan_value(network, travel, [r for t in timed for r in t.runs], book, starts)
-
-        notify(ProgressEvent("search", _SEARCH_START, f"searching routes (limit {budget:.0f} s)"))
-        routes, result, parts = optimize(
-            ctx,
-            assignment.assigned,
-            states,
-            time_limit_s=budget,
-            on_solution=on_solution,
-            initial_trips=trips_by_truck(greedy_trips),
-            workers=workers,
-            executor=executor,
-            target_jobs=part_jobs,
-            solution_limit=solution_limit,
-            judge=judge,
-            portfolio=portfolio,
-            seed=seed,
-        )
-        notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
-        truck_trips = {r.truck_id: list(r.trips) for r in routes}
-        opt_trips, dropped = schedule_routes(ctx, truck_trips, states, bays)
-        served = {r.job.job_id for t in opt_trips for r in t.runs}
-        missing = [a.job for a in assignment.assigned if a.job.job_id not in served]
-        extra, left_opt = reinsert(ctx, missing, assignment_of, states, bays)
-        opt_trips += extra
-        opt_runs = [r for t in opt_trips for r in t.runs]
-        opt_value = plan_value(network, travel, opt_runs, book, starts)
-        greedy_value = plan_value(network, travel, greedy_runs, book, starts)
-        status = result.status
-        if opt_value <= greedy_value:
-            chosen_trips, left = opt_trips, left_opt
-        else:
-            status = f"{result.status}; greedy plan kept (cheaper)"
-        stats = SolverStats(
-            name=solver,
-            status=status,
-            time_limit_s=time_limit_s,
-            objective_cny=round(opt_value, 2),
-            greedy_objective_cny=round(greedy_value, 2),
-            search_wall_s=round(result.wall_s, 2),
-            first_solution_s=(
-                round(result.first_solution_s, 2) if result.first_solution_s is not None else None
-            ),
-            improving_solutions=result.solutions,
-            started_from_greedy=bool(result.initial_accepted),
-            parts=parts,
-            workers=workers,
-            dropped_by_router=len(result.dropped) // 2,
-            left_off_by_scheduler=len(dropped),
-            solution_limit=solution_limit,
-        )
+        except Exception as exc:  # the safety net: a failing optimiser is a bug, not a lost day
+            reason = f"{type(exc).__name__}: {exc}".strip()
+            log.warning("the optimiser failed (%s); the dispatcher's plan is used instead", reason)
+            log.debug("the optimiser's failure", exc_info=True)
+            greedy_value = plan_value(network, travel, greedy_runs, book, starts)
+            stats = SolverStats(
+                name=solver,
+                status=FALLBACK_STATUS,
+                fallback_reason=reason,
+                time_limit_s=time_limit_s,
+                greedy_objective_cny=round(greedy_value, 2),
+                workers=workers,
+                solution_limit=solution_limit,
+            )
     left = left + list(assignment.short_of_metal)
     unserved = unserved_tonnes(network, book, left, assignment_of)
     stats = stats.model_copy(update={"wall_s": round(time.perf_counter() - started, 2)})
     return DaySchedule(tuple(chosen_trips), tuple(unserved), stats, travel, book)
+
+
+@dataclass(frozen=True)
+class _Day:
+    """What the optimiser of one day works from (built once by :func:`plan_schedule`)."""
+
+    network: Network
+    travel: TravelMatrix
+    ctx: ScheduleContext
+    book: JobBook
+    assignment: AssignmentResult
+    starts: dict[str, tuple[int, float]]
+    fresh_states: Callable[[], tuple[dict[str, TruckState], BayBook]]
+
+    @property
+    def assignment_of(self) -> dict[str, Assignment]:
+        """Each assigned job's assignment, by job id."""
+        return {a.job.job_id: a for a in self.assignment.assigned}
+
+    def value(self, runs: Sequence[TimedRun]) -> float:
+        """The objective of a set of runs, CNY (:func:`plan_value`)."""
+        return plan_value(self.network, self.travel, runs, self.book, self.starts)
+
+    def judge(self, candidate: list[TruckRoute]) -> float:
+        """Plan value of routes once timed and repaired (to choose among searches)."""
+        states, bays = self.fresh_states()
+        trips = {r.truck_id: list(r.trips) for r in candidate}
+        timed, _ = schedule_routes(self.ctx, trips, states, bays)
+        done = {r.job.job_id for t in timed for r in t.runs}
+        todo = [a.job for a in self.assignment.assigned if a.job.job_id not in done]
+        timed += reinsert(self.ctx, todo, self.assignment_of, states, bays)[0]
+        return self.value([r for t in timed for r in t.runs])
+
+
+def _search_budget(time_limit_s: float, started: float, greedy_s: float) -> float:
+    """Seconds for the search: the limit less what is spent and a reserve for timing.
+
+    Re-timing the routes and re-inserting what they leave off costs about what the
+    dispatcher's plan took to build; that much of the limit is kept for it.
+    """
+    reserve = min(0.2 * time_limit_s, 2.0 * greedy_s + 0.5)
+    return max(1.0, time_limit_s - (time.perf_counter() - started) - reserve)
+
+
+def _optimised(
+    day: _Day,
+    greedy_trips: list[TimedTrip],
+    greedy_left: list[Job],
+    notify: ProgressCallback,
+    *,
+    solver: str,
+    time_limit_s: float,
+    budget: float,
+    workers: int,
+    executor: Executor | None,
+    part_jobs: int,
+    solution_limit: int | None,
+    portfolio: Sequence[str] | None,
+    seed: int,
+) -> tuple[list[TimedTrip], list[Job], SolverStats]:
+    """The optimiser's plan of the day, or the dispatcher's where that is cheaper.
+
+    Returns the trips, the jobs left over and the solver statistics.
+    """
+
+    def on_solution(seconds: float, objective: int) -> None:
+        share = min(1.0, seconds / budget)
+        fraction = _SEARCH_START + (_SEARCH_END - _SEARCH_START) * share
+        notify(
+            ProgressEvent(
+                "search",
+                fraction,
+                f"searching routes: {seconds:.0f} of {budget:.0f} s, "
+                f"objective {objective / 100:,.0f} CNY",
+            )
+        )
+
+    states, bays = day.fresh_states()
+    notify(ProgressEvent("search", _SEARCH_START, f"searching routes (limit {budget:.0f} s)"))
+    routes, result, parts = optimize(
+        day.ctx,
+        day.assignment.assigned,
+        states,
+        time_limit_s=budget,
+        on_solution=on_solution,
+        initial_trips=trips_by_truck(greedy_trips),
+        workers=workers,
+        executor=executor,
+        target_jobs=part_jobs,
+        solution_limit=solution_limit,
+        judge=day.judge,
+        portfolio=portfolio,
+        seed=seed,
+    )
+    notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
+    truck_trips = {r.truck_id: list(r.trips) for r in routes}
+    opt_trips, dropped = schedule_routes(day.ctx, truck_trips, states, bays)
+    served = {r.job.job_id for t in opt_trips for r in t.runs}
+    missing = [a.job for a in day.assignment.assigned if a.job.job_id not in served]
+    extra, left_opt = reinsert(day.ctx, missing, day.assignment_of, states, bays)
+    opt_trips += extra
+    opt_value = day.value([r for t in opt_trips for r in t.runs])
+    greedy_value = day.value([r for t in greedy_trips for r in t.runs])
+    status = result.status
+    chosen_trips, left = opt_trips, left_opt
+    if opt_value > greedy_value:
+        chosen_trips, left = greedy_trips, greedy_left
+        status = f"{result.status}; greedy plan kept (cheaper)"
+    stats = SolverStats(
+        name=solver,
+        status=status,
+        time_limit_s=time_limit_s,
+        objective_cny=round(opt_value, 2),
+        greedy_objective_cny=round(greedy_value, 2),
+        search_wall_s=round(result.wall_s, 2),
+        first_solution_s=(
+            round(result.first_solution_s, 2) if result.first_solution_s is not None else None
+        ),
+        improving_solutions=result.solutions,
+        started_from_greedy=bool(result.initial_accepted),
+        parts=parts,
+        workers=workers,
+        dropped_by_router=len(result.dropped) // 2,
+        left_off_by_scheduler=len(dropped),
+        solution_limit=solution_limit,
+    )
+    return chosen_trips, left, stats

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: ``status`` of a plan made by the dispatcher's rules because the optimiser failed.
+FALLBACK_STATUS = "fallback_dispatcher"
+
 
 class SolverStats(BaseModel):
     """Settings and statistics of one planning call.
@@ -16,7 +19,12 @@ class SolverStats(BaseModel):
         OR-Tools' search status (``success``, ``partial_success_time_limit``,
         ``partial_success_solution_limit`` …), or
         ``greedy``; ``; greedy plan kept (cheaper)`` is appended when the dispatcher's
-        plan was cheaper than the optimiser's.
+        plan was cheaper than the optimiser's. ``fallback_dispatcher``
+        (:data:`FALLBACK_STATUS`) when the optimiser failed and the checked
+        dispatcher's plan was returned instead (the safety net; a bug to report).
+    fallback_reason : str or None
+        Why the optimiser failed (exception type and message, or the checker's
+        verdict on its plan), when ``status`` is ``fallback_dispatcher``.
     time_limit_s, wall_s : float
         The time limit and the wall time of the call, s.
     objective_cny, greedy_objective_cny : float or None
@@ -40,6 +48,7 @@ class SolverStats(BaseModel):
 
     name: str
     status: str
+    fallback_reason: str | None = None
     time_limit_s: float = Field(ge=0)
     wall_s: float = Field(0.0, ge=0)
     objective_cny: float | None = None
@@ -53,3 +62,8 @@ class SolverStats(BaseModel):
     dropped_by_router: int | None = None
     left_off_by_scheduler: int | None = None
     solution_limit: int | None = None
+
+    @property
+    def fell_back(self) -> bool:
+        """True when the optimiser failed and the dispatcher's plan was returned."""
+        return self.status == FALLBACK_STATUS

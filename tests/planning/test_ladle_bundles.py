@@ -25,7 +25,7 @@ def day_problem(folder: Path):
     travel = travel_matrix(network)
     book = build_jobs(network, travel)
     assignment = assign_smelters(network, book.jobs, {})
-    ctx = ScheduleContext(network, travel, {a.job.job_id: a.release for a in assignment.assigned})
+    ctx = ScheduleContext.of(network, travel, assignment.assigned)
     return build_problem(ctx, assignment.assigned, initial_states(network, travel))
 
 

@@ -18,7 +18,7 @@ def day():
     network = load_network(TINY)
     travel = travel_matrix(network)
     assigned = assign_smelters(network, build_jobs(network, travel).jobs).assigned
-    ctx = ScheduleContext(network, travel, {a.job.job_id: a.release for a in assigned})
+    ctx = ScheduleContext.of(network, travel, assigned)
     return network, ctx, {a.job.job_id: a for a in assigned}
 
 

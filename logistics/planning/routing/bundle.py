@@ -15,7 +15,10 @@ without; on the Yangtze River Delta day 323.5 k against 408.3 k and on the gener
 
 The windows of a bundle keep every member's window when the members are served one
 after another in order of their earliest start: member ``j`` of a pickup starts at
-``start + j × service``. A vehicle that carries a bundle must hold all of it.
+``start + j × service``. A vehicle that carries a bundle must hold all of it. A group
+whose members cannot be served one after another (a window shorter than the pours
+before the last, a ride limit the second pour exceeds) is not bundled: its members are
+searched one by one.
 """
 
 from __future__ import annotations
@@ -30,13 +33,27 @@ def _merged_node(members: list[Node], demand: int) -> Node:
     """Members served one after another (earliest first) as one node."""
     ordered = sorted(members, key=lambda n: n.earliest)
     offsets = [sum(n.service for n in ordered[:j]) for j in range(len(ordered))]
+    more = f" (+{len(ordered) - 1} more)" if len(ordered) > 1 else ""
     return replace(
         ordered[0],
         service=sum(n.service for n in ordered),
         earliest=max(n.earliest - off for n, off in zip(ordered, offsets, strict=True)),
         latest=min(n.latest - off for n, off in zip(ordered, offsets, strict=True)),
         demand=demand,
+        label=f"{ordered[0].label}{more}",
     )
+
+
+def _servable(pickup: Node, delivery: Node, max_ride: int | None) -> bool:
+    """Whether some start of the pickup and of the delivery keeps both windows and the ride.
+
+    ``0 <= delivery − pickup <= max_ride`` with both starts in their windows.
+    """
+    if pickup.earliest > pickup.latest or delivery.earliest > delivery.latest:
+        return False
+    if delivery.latest < pickup.earliest:
+        return False
+    return max_ride is None or (max_ride >= 0 and delivery.earliest - pickup.latest <= max_ride)
 
 
 @dataclass(frozen=True)
@@ -200,35 +217,60 @@ def bundle_pairs(problem: RoutingProblem, groups: Sequence[Sequence[int]]) -> Bu
         raise ValueError("bundles need a problem of pairs only")
     nodes: list[Node] = []
     pairs: list[Pair] = []
+    kept: list[tuple[int, ...]] = []
     for group in groups:
-        members = [problem.pairs[k] for k in group]
-        demand = sum(problem.nodes[p.pickup].demand for p in members)
-        nodes.append(_merged_node([problem.nodes[p.pickup] for p in members], demand))
-        nodes.append(_merged_node([problem.nodes[p.delivery] for p in members], -demand))
-        allowed: set[int] | None = None
-        for p in members:
-            if p.vehicles is not None:
-                allowed = set(p.vehicles) if allowed is None else allowed & set(p.vehicles)
-        if len(members) > 1:
-            holds = {v for v, veh in enumerate(problem.vehicles) if veh.capacity >= demand}
-            allowed = holds if allowed is None else allowed & holds
-            if not allowed:
-                raise ValueError(f"no vehicle may carry the whole bundle of pairs {list(group)}")
-            if len(allowed) == len(problem.vehicles):
-                allowed = None
-        # The ladle filled first may be poured last: its ride is longer by the other
-        # members' delivery services.
-        pour_offset = sum(problem.nodes[p.delivery].service for p in members[1:])
-        rides = [p.max_ride - pour_offset for p in members if p.max_ride is not None]
-        penalties = [p.penalty for p in members]
-        pairs.append(
-            Pair(
-                pickup=len(nodes) - 2,
-                delivery=len(nodes) - 1,
-                max_ride=min(rides) if rides else None,
-                penalty=None if None in penalties else sum(penalties),
-                vehicles=None if allowed is None else tuple(sorted(allowed)),
-            )
-        )
+        merged = _merged_pair(problem, group) if len(group) > 1 else None
+        if merged is None:  # a single pair, or a group that cannot be served as one
+            for k in group:
+                pair = problem.pairs[k]
+                nodes += [problem.nodes[pair.pickup], problem.nodes[pair.delivery]]
+                pairs.append(replace(pair, pickup=len(nodes) - 2, delivery=len(nodes) - 1))
+                kept.append((k,))
+            continue
+        pickup, delivery, pair = merged
+        nodes += [pickup, delivery]
+        pairs.append(replace(pair, pickup=len(nodes) - 2, delivery=len(nodes) - 1))
+        kept.append(tuple(group))
     bundled = replace(problem, nodes=tuple(nodes), pairs=tuple(pairs))
-    return Bundling(problem, bundled, tuple(tuple(g) for g in groups))
+    return Bundling(problem, bundled, tuple(kept))
+
+
+def _merged_pair(problem: RoutingProblem, group: Sequence[int]) -> tuple[Node, Node, Pair] | None:
+    """A group of pairs as one pickup, one delivery and one pair; ``None`` if it can't be.
+
+    ``None`` when the members cannot be served one after another: a merged window is
+    empty, or the ride limit less the other members' pours is too short.
+
+    Raises
+    ------
+    ValueError
+        If no vehicle may carry the whole group.
+    """
+    members = [problem.pairs[k] for k in group]
+    demand = sum(problem.nodes[p.pickup].demand for p in members)
+    pickup = _merged_node([problem.nodes[p.pickup] for p in members], demand)
+    delivery = _merged_node([problem.nodes[p.delivery] for p in members], -demand)
+    allowed: set[int] | None = None
+    for p in members:
+        if p.vehicles is not None:
+            allowed = set(p.vehicles) if allowed is None else allowed & set(p.vehicles)
+    holds = {v for v, veh in enumerate(problem.vehicles) if veh.capacity >= demand}
+    allowed = holds if allowed is None else allowed & holds
+    if not allowed:
+        raise ValueError(f"no vehicle may carry the whole bundle of pairs {list(group)}")
+    # The ladle filled first may be poured last: its ride is longer by the other
+    # members' delivery services.
+    pour_offset = sum(problem.nodes[p.delivery].service for p in members[1:])
+    rides = [p.max_ride - pour_offset for p in members if p.max_ride is not None]
+    max_ride = min(rides) if rides else None
+    if not _servable(pickup, delivery, max_ride):
+        return None
+    penalties = [p.penalty for p in members]
+    pair = Pair(
+        pickup=-1,
+        delivery=-1,
+        max_ride=max_ride,
+        penalty=None if None in penalties else sum(p for p in penalties if p is not None),
+        vehicles=None if len(allowed) == len(problem.vehicles) else tuple(sorted(allowed)),
+    )
+    return pickup, delivery, pair

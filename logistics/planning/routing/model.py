@@ -27,6 +27,86 @@ from logistics.planning.routing.problem import DELIVERY, PICKUP, RoutingProblem
 EXPLICIT_RIDE_LIMIT = True
 
 
+class ModelInputError(ValueError):
+    """A routing problem the model builder refuses: an empty or inverted range.
+
+    OR-Tools answers such a range with a bare ``CP Solver fail`` while the model is
+    built; this names the node or vehicle and both bounds instead (a bug report a
+    developer can act on: whoever built the problem should have left it out).
+    """
+
+
+def _what(label: str, fallback: str) -> str:
+    return label or fallback
+
+
+def validate_problem(problem: RoutingProblem) -> None:
+    """Refuse a problem whose ranges OR-Tools would fail on while building the model.
+
+    Parameters
+    ----------
+    problem : RoutingProblem
+        The problem.
+
+    Raises
+    ------
+    ModelInputError
+        Naming the first node, vehicle or pair with an empty or inverted range (a
+        window with ``earliest > latest``, outside ``[0, horizon]``, a vehicle free
+        after its end, a negative ride limit, a location outside the matrices), and
+        both of its bounds.
+    """
+    n_loc = len(problem.time)
+    horizon = problem.horizon
+    for i, node in enumerate(problem.nodes):
+        what = _what(node.label, f"node {i}")
+        if not 0 <= node.location < n_loc:
+            raise ModelInputError(f"{what}: location {node.location} is not in the matrices")
+        if node.earliest > node.latest:
+            raise ModelInputError(
+                f"{what}: empty window, earliest {node.earliest} > latest {node.latest} min"
+            )
+        if node.earliest < 0 or node.earliest > horizon:
+            raise ModelInputError(
+                f"{what}: window {node.earliest}–{node.latest} min starts outside the "
+                f"horizon 0–{horizon} min"
+            )
+        if node.service < 0:
+            raise ModelInputError(f"{what}: negative service {node.service} min")
+    for v, vehicle in enumerate(problem.vehicles):
+        what = _what(vehicle.label, f"vehicle {v}")
+        if vehicle.earliest_start > vehicle.latest_end:
+            raise ModelInputError(
+                f"{what}: free from {vehicle.earliest_start} min, after its end "
+                f"{vehicle.latest_end} min"
+            )
+        if vehicle.earliest_start < 0 or vehicle.earliest_start > horizon:
+            raise ModelInputError(
+                f"{what}: start {vehicle.earliest_start} min is outside the horizon 0–{horizon} min"
+            )
+        if vehicle.capacity < 0:
+            raise ModelInputError(f"{what}: negative capacity {vehicle.capacity}")
+        for loc in (vehicle.start_location, vehicle.end_location):
+            if not 0 <= loc < n_loc:
+                raise ModelInputError(f"{what}: location {loc} is not in the matrices")
+    for k, pair in enumerate(problem.pairs):
+        pickup, delivery = problem.nodes[pair.pickup], problem.nodes[pair.delivery]
+        what = _what(pickup.label, f"pair {k}")
+        if pair.max_ride is not None and pair.max_ride < 0:
+            raise ModelInputError(f"{what}: negative ride limit {pair.max_ride} min")
+        if pair.max_ride is not None and delivery.earliest - pickup.latest > pair.max_ride:
+            raise ModelInputError(
+                f"{what}: ride limit {pair.max_ride} min shorter than the gap from the "
+                f"pickup's latest {pickup.latest} min to the delivery's earliest "
+                f"{delivery.earliest} min"
+            )
+        if delivery.latest < pickup.earliest:
+            raise ModelInputError(
+                f"{what}: its delivery window ends at {delivery.latest} min, before its "
+                f"pickup window opens at {pickup.earliest} min"
+            )
+
+
 @dataclass
 class BuiltModel:
     """An OR-Tools model with what search and extraction need to read it."""
@@ -63,7 +143,14 @@ def build_model(problem: RoutingProblem) -> BuiltModel:
     -------
     BuiltModel
         The model, not yet closed (search parameters are set by the caller).
+
+    Raises
+    ------
+    ModelInputError
+        For an empty or inverted range (:func:`validate_problem`), never a bare
+        ``CP Solver fail``.
     """
+    validate_problem(problem)
     nodes = problem.nodes
     n_nodes = len(nodes)
     n_veh = len(problem.vehicles)

@@ -32,6 +32,8 @@ class Node:
     group : int
         Pickup group (the smelter); pickups of different groups may not follow each
         other when ``pickup_groups`` is set.
+    label : str
+        What the node is, for people (error messages): e.g. the job and order.
     """
 
     location: int
@@ -41,11 +43,15 @@ class Node:
     demand: int
     kind: str = SINGLE
     group: int = -1
+    label: str = ""
 
 
 @dataclass(frozen=True)
 class Vehicle:
-    """A vehicle: where and when it may start and end, what it carries and costs."""
+    """A vehicle: where and when it may start and end, what it carries and costs.
+
+    ``label`` says which vehicle it is, for people (error messages).
+    """
 
     start_location: int
     end_location: int
@@ -55,6 +61,7 @@ class Vehicle:
     cost_per_distance: int = 1
     cost_per_time: int = 0
     fixed_cost: int = 0
+    label: str = ""
 
 
 @dataclass(frozen=True)
