@@ -1,40 +1,59 @@
 """Solver fuzzing: random network folders planned by both solvers, every plan checked.
 
-Each example is a network folder drawn from one integer seed (:func:`write_random_network`):
-from 1 smelter, 1 caster and 1 truck up to a few dozen orders; mixed fleets (1–3 ladles of
-2–5 t, τ 8–90 h); tight and late orders (placed less than the lead time before their
-window), windows across midnight and orders of the days before and after; cold ambient
-(down to −25 °C), short shifts, smelters short of metal, fill bays, closed hours; a
-``roads.graphml`` road graph on some days (sometimes in two parts, so some sites cannot
-reach others); a daylight-saving day in Europe/Berlin now and then. The folder is loaded
-with the project's loader and planned with ``plan_day`` by each solver. An example fails
-when
+Each example is a network folder drawn from one integer seed (:func:`write_random_network`);
+the seed also chooses its kind (:func:`kind_of_seed`, ``seed % 3``):
+
+* **small** (:func:`small_files`): from 1 smelter, 1 caster and 1 truck up to 30 orders;
+  mixed fleets (1–3 ladles of 2–5 t, τ 8–90 h); tight and late orders, windows across
+  midnight and orders of the days before and after; cold ambient (down to −25 °C), short
+  shifts, smelters short of metal, fill bays, closed hours; a ``roads.graphml`` road graph
+  on some days (sometimes in two parts, so some sites cannot reach others); a
+  daylight-saving day in Europe/Berlin now and then.
+* **large** (:func:`benchmarks.fuzz_draws.large_files`): realistic days of 50–400 orders,
+  10–60 trucks, 2–8 smelters, built on ``generate_network`` and perturbed towards hilly
+  roads, cold winters, small fast-cooling ladles and orders placed exactly the lead time
+  before their window.
+* **edge** (:func:`benchmarks.fuzz_draws.edge_files`): small networks whose values sit on
+  boundaries: lead time, one-pour and zero-length windows, caster closing, one fill bay,
+  production equal to demand, holds equal to drive times, shifts ending at a pour's end
+  or at home, fractional minutes, plausibility limits at their bounds.
+
+The folder is loaded with the project's loader and planned with ``plan_day`` (one
+process, ``workers=1``) by each solver. An example fails when
 
 * loading or planning raises (any exception; a day without orders must raise
   ``PlanningError``, "nothing to plan"), or
+* the optimiser fell back to the dispatcher's plan (``plan.solver.status ==
+  "fallback_dispatcher"``; its ``fallback_reason`` is the message), or
 * the independent checker finds a violation in the plan, or
 * an order of the plan day is not exactly delivered + unserved (recomputed from the
   plan's rows), or a row names an order that is not of the plan day.
 
-``python -m benchmarks fuzz --examples N --seed S`` runs seeds ``S … S+N−1`` and writes
-``benchmarks/results/fuzz-<date>.json`` and ``latest-fuzz.md``: the examples, the
-failures (seed, solver, what failed, and the network folder's files so that a failure
-can be replayed without this module) and the wall time.
+``python -m benchmarks fuzz`` (:func:`command`) runs the examples in ``--workers``
+processes (a fresh spawned process per example) and writes
+``benchmarks/results/fuzz-<date>.json`` and ``latest-fuzz.md``: the examples per kind,
+the failures (seed, kind, solver, stage, message) by stage, the network folder of every
+failed example (so that it can be replayed without this module) and the wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures as cf
 import io
 import itertools
 import json
+import logging
 import math
+import multiprocessing
 import random
+import sys
 import tempfile
 import time
 import traceback
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -42,9 +61,31 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 SOLVERS = ("greedy", "ortools")
+KINDS = ("small", "large", "edge")
 ALLOYS = ("ADC12", "A380", "ZL114A")
 UNMADE_ALLOY = "AlSi7Mg"  # ordered now and then, made nowhere
 EARTH_KM = 6371.0088
+#: Default examples of ``python -m benchmarks fuzz`` (a third of each kind).
+DEFAULT_EXAMPLES = 2001
+#: Seconds per solver run of a small or edge example, and at least this for a large one.
+DEFAULT_TIME_LIMIT_S = 1.0
+DEFAULT_LARGE_TIME_LIMIT_S = 5.0
+#: The dispatcher's plan returned by the safety net when the optimiser failed.
+FALLBACK_STATUS = "fallback_dispatcher"
+
+
+def kind_of_seed(seed: int) -> str:
+    """The kind of network a seed draws: ``small``, ``large`` or ``edge`` (``seed % 3``)."""
+    return KINDS[seed % len(KINDS)]
+
+
+def seeds_of(first: int, count: int, kind: str = "all") -> list[int]:
+    """``count`` seeds from ``first`` on, only those of ``kind`` unless it is ``all``."""
+    if kind == "all":
+        return list(range(first, first + count))
+    return list(
+        itertools.islice((s for s in itertools.count(first) if kind_of_seed(s) == kind), count)
+    )
 
 
 # ------------------------------------------------------------------------ random network
@@ -118,20 +159,24 @@ def _two_way(rng: random.Random, g: Any, points: list, a: int, b: int) -> None:
         g.add_edge(str(u), str(v), **attrs)
 
 
-def write_random_network(folder: Path, seed: int) -> dict[str, str]:
-    """Write one random network folder drawn from ``seed``; return its files' text.
+def small_files(seed: int) -> dict[str, str]:
+    """The files of one small random network drawn from ``seed``.
+
+    From 1 smelter, 1 caster and 1 truck up to 30 orders: mixed fleets (1–3 ladles of
+    2–5 t, τ 8–90 h), tight and late orders, windows across midnight, orders of the days
+    before and after, cold ambient, short shifts, smelters short of metal, fill bays,
+    closed hours, a ``roads.graphml`` on some days (sometimes cut in two), a
+    daylight-saving day in Europe/Berlin now and then.
 
     Parameters
     ----------
-    folder : Path
-        Folder to write (created; existing files of the same names are replaced).
     seed : int
-        The example's seed: the same seed always writes the same files.
+        The example's seed.
 
     Returns
     -------
     dict of str to str
-        File name → text, as written.
+        File name → text.
     """
     rng = random.Random(seed)
     berlin = rng.random() < 0.1
@@ -258,6 +303,51 @@ def write_random_network(folder: Path, seed: int) -> dict[str, str]:
     )
     if rng.random() < 0.3:
         files["roads.graphml"] = _road_graph(rng, sites, split=rng.random() < 0.4)
+    return files
+
+
+def network_files(seed: int) -> tuple[str, dict[str, str], list[str]]:
+    """The kind, the files and the edge draws of the network of ``seed``.
+
+    Parameters
+    ----------
+    seed : int
+        The example's seed (≥ 0); it chooses the kind (:func:`kind_of_seed`).
+
+    Returns
+    -------
+    tuple
+        ``(kind, files, drawn)``: file name → text, and for an edge network the edge
+        draws it holds (empty for the other kinds).
+    """
+    from benchmarks.fuzz_draws import edge_files, large_files
+
+    kind = kind_of_seed(seed)
+    if kind == "small":
+        return kind, small_files(seed), []
+    if kind == "large":
+        return kind, large_files(seed), []
+    files, drawn = edge_files(seed)
+    return kind, files, drawn
+
+
+def write_random_network(folder: Path, seed: int) -> dict[str, str]:
+    """Write one random network folder drawn from ``seed``; return its files' text.
+
+    Parameters
+    ----------
+    folder : Path
+        Folder to write (created; existing files of the same names are replaced).
+    seed : int
+        The example's seed: the same seed always writes the same files; ``seed % 3``
+        chooses the kind (0 small, 1 large, 2 edge).
+
+    Returns
+    -------
+    dict of str to str
+        File name → text, as written.
+    """
+    _, files, _ = network_files(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -267,21 +357,47 @@ def write_random_network(folder: Path, seed: int) -> dict[str, str]:
 # ----------------------------------------------------------------------------- checking
 @dataclass
 class Failure:
-    """One failed example: what failed, for which seed and solver."""
+    """One failed example: what failed, for which seed and solver.
+
+    ``stage`` is ``generate``, ``load``, ``plan``, ``fallback``, ``checker``,
+    ``balance`` or ``crash`` (the example's process died).
+    """
 
     seed: int
     solver: str
-    stage: str  # load | plan | checker | balance
+    stage: str
     message: str
     files: dict[str, str] = field(default_factory=dict)
+    kind: str = ""
+
+
+@dataclass
+class ExampleResult:
+    """What one example did: its kind and size, wall time, failures and edge draws."""
+
+    seed: int
+    kind: str
+    orders: int = 0
+    wall_s: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    drawn: list[str] = field(default_factory=list)
 
 
 def problems_of(network: Any, outcome: Any) -> list[tuple[str, str]]:
-    """What is wrong with one planned day: ``(stage, message)`` pairs, empty when sound."""
+    """What is wrong with one planned day: ``(stage, message)`` pairs, empty when sound.
+
+    A plan the optimiser's safety net made (``solver.status`` is
+    ``"fallback_dispatcher"``) is a ``fallback`` with its ``fallback_reason``; then the
+    checker's violations and the balance of every order of the day.
+    """
     found: list[tuple[str, str]] = []
+    plan = outcome.plan
+    solver = getattr(plan, "solver", None)
+    if solver is not None and getattr(solver, "status", None) == FALLBACK_STATUS:
+        reason = getattr(solver, "fallback_reason", None)
+        found.append(("fallback", str(reason) if reason else FALLBACK_STATUS))
     if not outcome.report.ok:
         found += [("checker", str(v)) for v in outcome.report.violations[:5]]
-    plan = outcome.plan
     day = {o.order_id: o.tonnes for o in network.day_orders}
     done: dict[str, float] = defaultdict(float)
     for row in (*plan.runs, *plan.unserved):
@@ -299,33 +415,90 @@ def problems_of(network: Any, outcome: Any) -> list[tuple[str, str]]:
     return found
 
 
-def fuzz_example(
-    seed: int, solvers: Sequence[str] = SOLVERS, time_limit_s: float = 1.0
-) -> list[Failure]:
-    """Write, load and plan one random network with each solver; its failures."""
+def time_limit_for(kind: str, time_limit_s: float, large_time_limit_s: float) -> float:
+    """Seconds per solver run: ``time_limit_s``, at least ``large_time_limit_s`` if large."""
+    return max(time_limit_s, large_time_limit_s) if kind == "large" else time_limit_s
+
+
+def run_example(
+    seed: int,
+    solvers: Sequence[str] = SOLVERS,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    large_time_limit_s: float = DEFAULT_LARGE_TIME_LIMIT_S,
+) -> ExampleResult:
+    """Write, load and plan one random network with each solver, in this process.
+
+    Parameters
+    ----------
+    seed : int
+        The example's seed (it chooses the kind).
+    solvers : sequence of str
+        Solvers to plan with (``greedy``, ``ortools``).
+    time_limit_s : float
+        Seconds per solver run of a small or edge example.
+    large_time_limit_s : float
+        Seconds per solver run of a large example (at least ``time_limit_s``).
+
+    Returns
+    -------
+    ExampleResult
+        Kind, day orders, wall time, failures (each with the folder's files) and draws.
+    """
     from logistics.errors import PlanningError
     from logistics.network.loader import load_network
     from logistics.pipeline import plan_day
 
+    started = time.perf_counter()
+    kind = kind_of_seed(seed)
+    result = ExampleResult(seed, kind)
+
+    def fail(solver: str, stage: str, message: str, files: dict[str, str]) -> None:
+        result.failures.append(Failure(seed, solver, stage, message, files, kind))
+
+    try:
+        kind, files, result.drawn = network_files(seed)
+    except Exception as exc:  # the generator itself broke: a bug of this module
+        fail("-", "generate", _describe(exc), {})
+        result.wall_s = round(time.perf_counter() - started, 2)
+        return result
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
-        files = write_random_network(Path(tmp), seed)
+        for name, text in files.items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
         try:
             network = load_network(Path(tmp))
         except Exception as exc:  # the generator writes valid folders: any error is a bug
-            return [Failure(seed, "-", "load", _describe(exc), files)]
-    failures: list[Failure] = []
+            fail("-", "load", _describe(exc), files)
+            result.wall_s = round(time.perf_counter() - started, 2)
+            return result
+    result.orders = len(network.day_orders)
+    limit = time_limit_for(kind, time_limit_s, large_time_limit_s)
     for solver in solvers:
         try:
-            outcome = plan_day(network, solver=solver, time_limit_s=time_limit_s)
+            outcome = plan_day(network, solver=solver, time_limit_s=limit, workers=1)
         except PlanningError as exc:
             if network.day_orders:  # "nothing to plan" is the answer for an empty day only
-                failures.append(Failure(seed, solver, "plan", _describe(exc), files))
+                fail(solver, "plan", _describe(exc), files)
             continue
         except Exception as exc:
-            failures.append(Failure(seed, solver, "plan", _describe(exc), files))
+            fail(solver, "plan", _describe(exc), files)
             continue
-        failures += [Failure(seed, solver, s, m, files) for s, m in problems_of(network, outcome)]
-    return failures
+        for stage, message in problems_of(network, outcome):
+            fail(solver, stage, message, files)
+    result.wall_s = round(time.perf_counter() - started, 2)
+    return result
+
+
+def fuzz_example(
+    seed: int,
+    solvers: Sequence[str] = SOLVERS,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    large_time_limit_s: float = DEFAULT_LARGE_TIME_LIMIT_S,
+) -> list[Failure]:
+    """Write, load and plan one random network with each solver; its failures.
+
+    See :func:`run_example` (this process, no pool).
+    """
+    return run_example(seed, solvers, time_limit_s, large_time_limit_s).failures
 
 
 def _describe(exc: BaseException) -> str:
@@ -334,74 +507,363 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
+# ---------------------------------------------------------------------------- processes
+def _quiet() -> None:
+    """Worker start-up: only errors from the library's loggers (not a warning per order)."""
+    logging.basicConfig(level=logging.ERROR)
+
+
+def _pool(workers: int) -> cf.ProcessPoolExecutor:
+    """A pool of spawned processes, each running one example and then exiting."""
+    return cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        max_tasks_per_child=1,
+        initializer=_quiet,
+    )
+
+
+def _crashed(seed: int, exc: BaseException) -> ExampleResult:
+    kind = kind_of_seed(seed)
+    try:
+        files = network_files(seed)[1]
+    except Exception:
+        files = {}
+    message = f"the example's process died ({type(exc).__name__}: {exc})"
+    return ExampleResult(seed, kind, failures=[Failure(seed, "-", "crash", message, files, kind)])
+
+
+def _alone(seed: int, args: tuple[Any, ...]) -> ExampleResult:
+    """Run one example in a pool of its own: a crash there is this example's."""
+    with _pool(1) as pool:
+        try:
+            return pool.submit(run_example, seed, *args).result()
+        except BrokenProcessPool as exc:
+            return _crashed(seed, exc)
+
+
+def run_examples(
+    seeds: Sequence[int],
+    workers: int = 1,
+    solvers: Sequence[str] = SOLVERS,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    large_time_limit_s: float = DEFAULT_LARGE_TIME_LIMIT_S,
+    progress: Any = None,
+) -> list[ExampleResult]:
+    """Run examples in ``workers`` spawned processes, one fresh process per example.
+
+    At most ``workers`` examples run at once. When a process dies (the pool breaks), the
+    examples that were running are each run again alone, and the one whose process
+    dies again fails with stage ``crash``.
+
+    Parameters
+    ----------
+    seeds : sequence of int
+        The examples.
+    workers : int
+        Processes at once.
+    solvers, time_limit_s, large_time_limit_s
+        As :func:`run_example`.
+    progress : callable, optional
+        Called with each :class:`ExampleResult` as it completes.
+
+    Returns
+    -------
+    list of ExampleResult
+        In the order of ``seeds``.
+    """
+    args = (tuple(solvers), time_limit_s, large_time_limit_s)
+    done: dict[int, ExampleResult] = {}
+    waiting = list(seeds)[::-1]
+    pool = _pool(workers)
+    running: dict[cf.Future, int] = {}
+
+    def finish(result: ExampleResult) -> None:
+        done[result.seed] = result
+        if progress is not None:
+            progress(result)
+
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                seed = waiting.pop()
+                running[pool.submit(run_example, seed, *args)] = seed
+            finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            broken = False
+            for future in finished:
+                seed = running.pop(future)
+                try:
+                    finish(future.result())
+                except BrokenProcessPool:
+                    broken = True
+                    running[future] = seed  # a suspect: run again alone below
+            if broken:
+                suspects = list(running.values())
+                running.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                for seed in suspects:
+                    finish(_alone(seed, args))
+                pool = _pool(workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [done[s] for s in seeds]
+
+
 # ------------------------------------------------------------------------------ command
 def run_fuzz(
-    examples: int, seed: int, time_limit_s: float = 1.0, results_dir: Path | None = None
+    examples: int,
+    seed: int,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    results_dir: Path | None = None,
+    *,
+    kind: str = "all",
+    workers: int = 1,
+    large_time_limit_s: float = DEFAULT_LARGE_TIME_LIMIT_S,
+    seeds: Sequence[int] | None = None,
+    command: str | None = None,
+    echo: bool = False,
 ) -> dict[str, Any]:
-    """Fuzz ``examples`` seeds from ``seed``; write the results unless ``results_dir`` is None."""
+    """Fuzz ``examples`` seeds of ``kind`` from ``seed`` (or the given ``seeds``).
+
+    Parameters
+    ----------
+    examples : int
+        Examples to run (ignored when ``seeds`` is given).
+    seed : int
+        First seed.
+    time_limit_s : float
+        Seconds per solver run (small and edge examples).
+    results_dir : Path, optional
+        Where ``fuzz-<date>.json`` and ``latest-fuzz.md`` go; ``None`` writes nothing.
+    kind : {"all", "small", "large", "edge"}
+        Only examples of this kind (their seeds are those with ``seed % 3`` of it).
+    workers : int
+        Processes at once (one fresh process per example).
+    large_time_limit_s : float
+        Seconds per solver run of a large example (at least ``time_limit_s``).
+    seeds : sequence of int, optional
+        Exactly these seeds (replaying failures).
+    command : str, optional
+        The command line recorded in the results.
+    echo : bool
+        Print a line per failed example and a count every 50 examples on stderr.
+
+    Returns
+    -------
+    dict
+        The results, as written to the JSON file.
+    """
+    chosen = list(seeds) if seeds is not None else seeds_of(seed, examples, kind)
     started = time.perf_counter()
-    failures: list[Failure] = []
-    for s in range(seed, seed + examples):
-        failures += fuzz_example(s, time_limit_s=time_limit_s)
+    count = 0
+
+    def progress(result: ExampleResult) -> None:
+        nonlocal count
+        count += 1
+        if not echo:
+            return
+        if result.failures:
+            stages = ", ".join(sorted({f.stage for f in result.failures}))
+            print(f"seed {result.seed} ({result.kind}): failed ({stages})", file=sys.stderr)
+        if count % 50 == 0 or count == len(chosen):
+            print(f"{count}/{len(chosen)} examples, {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)  # fmt: skip
+
+    results = run_examples(chosen, workers, SOLVERS, time_limit_s, large_time_limit_s, progress)
     wall = time.perf_counter() - started
+    failures = [f for r in results for f in r.failures]
+    by_kind: dict[str, dict[str, Any]] = {}
+    for k in KINDS:
+        mine = [r for r in results if r.kind == k]
+        by_kind[k] = {
+            "examples": len(mine),
+            "failed_examples": sum(1 for r in mine if r.failures),
+            "time_limit_s": time_limit_for(k, time_limit_s, large_time_limit_s),
+            "day_orders": [min((r.orders for r in mine), default=0),
+                           max((r.orders for r in mine), default=0)],
+            "example_wall_s": round(sum(r.wall_s for r in mine), 1),
+        }  # fmt: skip
+    stages: dict[str, dict[str, int]] = {}
+    for stage in sorted({f.stage for f in failures}):
+        mine = [f for f in failures if f.stage == stage]
+        stages[stage] = {
+            "failures": len(mine),
+            "examples": len({f.seed for f in mine}),
+            **{f"examples_{k}": len({f.seed for f in mine if f.kind == k}) for k in KINDS},
+        }
+    networks = {str(f.seed): f.files for f in failures}
     result = {
-        "command": f"python -m benchmarks fuzz --examples {examples} --seed {seed}",
+        "command": command
+        or f"python -m benchmarks fuzz --examples {examples} --seed {seed} --kind {kind}",
         "date": date.today().isoformat(),
-        "examples": examples,
-        "first_seed": seed,
+        "examples": len(chosen),
+        "first_seed": chosen[0] if chosen else seed,
+        "last_seed": chosen[-1] if chosen else seed,
+        "seeds": chosen if seeds is not None else None,
+        "kind": kind,
         "solvers": list(SOLVERS),
         "time_limit_s": time_limit_s,
+        "large_time_limit_s": max(time_limit_s, large_time_limit_s),
+        "workers": workers,
         "failed_examples": len({f.seed for f in failures}),
-        "failures": [asdict(f) for f in failures],
+        "kinds": by_kind,
+        "stages": stages,
+        "failures": [{k: v for k, v in asdict(f).items() if k != "files"} for f in failures],
+        "examples_run": [
+            {
+                "seed": r.seed,
+                "kind": r.kind,
+                "orders": r.orders,
+                "wall_s": r.wall_s,
+                "failed": sorted({f.stage for f in r.failures}),
+                **({"drawn": r.drawn} if r.drawn else {}),
+            }
+            for r in results
+        ],
+        "networks": networks,
         "wall_time_s": round(wall, 1),
     }
     if results_dir is not None:
         results_dir.mkdir(parents=True, exist_ok=True)
         (results_dir / f"fuzz-{result['date']}.json").write_text(
-            json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        (results_dir / "latest-fuzz.md").write_text(_markdown(result), encoding="utf-8")
+        (results_dir / "latest-fuzz.md").write_text(markdown(result), encoding="utf-8")
     return result
 
 
-def _markdown(result: dict[str, Any]) -> str:
+def markdown(result: dict[str, Any]) -> str:
+    """The results as the ``latest-fuzz.md`` report."""
     lines = [
         f"# Solver fuzzing, {result['date']}",
         "",
-        f"`{result['command']}` (solvers {', '.join(result['solvers'])}, "
-        f"{result['time_limit_s']:g} s each)",
+        f"`{result['command']}` (solvers {', '.join(result['solvers'])}; "
+        f"{result['time_limit_s']:g} s per solver run, large examples "
+        f"{result['large_time_limit_s']:g} s; {result['workers']} worker processes)",
         "",
-        f"- examples: {result['examples']} (seeds {result['first_seed']}–"
-        f"{result['first_seed'] + result['examples'] - 1})",
+        f"- examples: {result['examples']} (seeds {result['first_seed']}–{result['last_seed']})",
         f"- failed examples: {result['failed_examples']}",
         f"- wall time: {result['wall_time_s']:.1f} s",
         "",
+        "| kind | examples | failed | day orders | s per solver run | example time, s |",
+        "| --- | ---: | ---: | --- | ---: | ---: |",
     ]
+    for kind, row in result["kinds"].items():
+        lo, hi = row["day_orders"]
+        lines.append(
+            f"| {kind} | {row['examples']} | {row['failed_examples']} | {lo}–{hi} | "
+            f"{row['time_limit_s']:g} | {row['example_wall_s']:.1f} |"
+        )
+    if result["stages"]:
+        lines += [
+            "",
+            "Failures by stage (an example may fail at several stages and with both solvers):",
+            "",
+            "| stage | failures | examples | small | large | edge |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for stage, row in result["stages"].items():
+            lines.append(
+                f"| {stage} | {row['failures']} | {row['examples']} | {row['examples_small']} "
+                f"| {row['examples_large']} | {row['examples_edge']} |"
+            )
     if result["failures"]:
-        lines += ["| seed | solver | stage | message |", "| ---: | --- | --- | --- |"]
-        for f in result["failures"]:
+        shown = result["failures"][:200]
+        lines += [
+            "",
+            "| seed | kind | solver | stage | message |",
+            "| ---: | --- | --- | --- | --- |",
+        ]
+        for f in shown:
             message = f["message"].replace("|", "\\|").replace("\n", " ")[:200]
-            lines.append(f"| {f['seed']} | {f['solver']} | {f['stage']} | {message} |")
-        lines += ["", "Each failure's network folder is in the JSON file (`files`)."]
+            lines.append(
+                f"| {f['seed']} | {f['kind']} | {f['solver']} | {f['stage']} | {message} |"
+            )
+        if len(result["failures"]) > len(shown):
+            lines.append(f"| … | | | | {len(result['failures']) - len(shown)} more in the JSON |")
+        lines += [
+            "",
+            "Each failed example's network folder is in the JSON file (`networks`, by seed);",
+            "`python -m benchmarks fuzz --seeds SEED` runs it again.",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def add_parser(sub: Any, results_default: str) -> None:
     """Add the ``fuzz`` subcommand to the benchmark command line."""
     p = sub.add_parser("fuzz", help="random networks through both solvers and the checker")
-    p.add_argument("--examples", type=int, default=200, help="random networks (default 200)")
+    p.add_argument(
+        "--examples", type=int, default=DEFAULT_EXAMPLES,
+        help=f"random networks (default {DEFAULT_EXAMPLES}: a third of each kind)",
+    )  # fmt: skip
     p.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
-    p.add_argument("--time-limit", type=float, default=1.0, help="seconds per solver run")
+    p.add_argument("--seeds", default=None, help="exactly these seeds, comma-separated (replay)")
+    p.add_argument(
+        "--kind",
+        dest="example_kind",
+        choices=["all", *KINDS],
+        default="all",
+        help="only examples of this kind (seed %% 3: 0 small, 1 large, 2 edge)",
+    )  # fmt: skip  (dest: ``kind`` is the benchmark command's subcommand)
+    p.add_argument("--workers", type=int, default=1, help="examples at once (processes)")
+    p.add_argument(
+        "--time-limit", type=float, default=DEFAULT_TIME_LIMIT_S,
+        help="seconds per solver run (default 1)",
+    )  # fmt: skip
+    p.add_argument(
+        "--large-time-limit", type=float, default=DEFAULT_LARGE_TIME_LIMIT_S,
+        help="seconds per solver run of a large example (default 5; at least --time-limit)",
+    )  # fmt: skip
     p.add_argument("--results-dir", default=results_default, help="where results go")
     p.add_argument("--dry", action="store_true", help="print only, write no files")
 
 
+def _parse_seeds(text: str | None) -> list[int] | None:
+    if text is None:
+        return None
+    try:
+        seeds = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise SystemExit(
+            f"fuzz: --seeds takes whole numbers separated by commas (got {text!r})"
+        ) from None
+    if not seeds or min(seeds) < 0:
+        raise SystemExit("fuzz: --seeds needs at least one seed, none below 0")
+    return seeds
+
+
 def command(args: argparse.Namespace) -> int:
     """Run ``python -m benchmarks fuzz``; 0 when every example passed, 1 otherwise."""
-    if args.examples < 1 or args.seed < 0 or args.time_limit <= 0:
-        raise SystemExit("fuzz: --examples ≥ 1, --seed ≥ 0 and --time-limit > 0")
+    seeds = _parse_seeds(args.seeds)
+    if (
+        args.examples < 1
+        or args.seed < 0
+        or args.time_limit <= 0
+        or args.large_time_limit <= 0
+        or args.workers < 1
+    ):
+        raise SystemExit("fuzz: --examples ≥ 1, --seed ≥ 0, --workers ≥ 1 and time limits > 0")
+    line = f"python -m benchmarks fuzz --examples {args.examples} --seed {args.seed}"
+    if seeds is not None:
+        line = f"python -m benchmarks fuzz --seeds {','.join(map(str, seeds))}"
+    elif args.example_kind != "all":
+        line += f" --kind {args.example_kind}"
+    line += f" --workers {args.workers}"
+    if args.time_limit != DEFAULT_TIME_LIMIT_S:
+        line += f" --time-limit {args.time_limit:g}"
+    if args.large_time_limit != DEFAULT_LARGE_TIME_LIMIT_S:
+        line += f" --large-time-limit {args.large_time_limit:g}"
     result = run_fuzz(
-        args.examples, args.seed, args.time_limit, None if args.dry else Path(args.results_dir)
+        args.examples,
+        args.seed,
+        args.time_limit,
+        None if args.dry else Path(args.results_dir),
+        kind=args.example_kind,
+        workers=args.workers,
+        large_time_limit_s=args.large_time_limit,
+        seeds=seeds,
+        command=line,
+        echo=True,
     )
-    print(_markdown(result))
+    print(markdown(result))
     return 1 if result["failures"] else 0
