@@ -367,7 +367,7 @@ class Failure:
     solver: str
     stage: str
     message: str
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict, repr=False)
     kind: str = ""
 
 

@@ -7,8 +7,9 @@ Two kinds of network folder, each drawn from one integer seed and written as tex
   mixed fleet, 2–8 smelters, several alloys — and then perturbed towards the networks
   of issue #20: hilly roads (circuity 1.4–1.8 at 25–40 km/h), cold ambient (−25…5 °C),
   small fast-cooling ladles (1.5–3 t, τ 10–25 h) on part of the fleet, pours of
-  15–25 min, orders placed exactly the lead time before their window's start or end
-  (± 1 min, ± a few seconds), now and then production exactly equal to demand.
+  15–25 min, windows one pour long, orders placed exactly the lead time before their
+  window's start or end (± 1 min, ± a few seconds), now and then production exactly
+  equal to demand.
 * **edge** (:func:`edge_files`): a small network (up to 3 smelters, 5 casters, 6 trucks
   and 20 orders) whose values sit on boundaries: orders placed exactly ``lead_time``
   before their window's start or end, a minute or a few seconds either side; windows one
@@ -310,7 +311,8 @@ def large_files(seed: int) -> dict[str, str]:
     roads (circuity 1.4–1.8, 25–40 km/h), cold ambient (−25…5 °C), a share of the
     trucks on small fast-cooling ladles (1–3 ladles of 1.5–3 t, τ 10–25 h), pours of
     15–25 min, a lead time of 2–6 h, smaller orders (so the day stays a few hundred
-    to about two thousand ladles), up to 40 % of the orders placed exactly the lead time
+    to about two thousand ladles), up to 30 % of the windows one pour long, up to 40 %
+    of the orders placed exactly the lead time
     before their window's start or end (± 1 min or a few seconds), production exactly
     equal to the demand.
 
@@ -380,9 +382,15 @@ def large_files(seed: int) -> dict[str, str]:
     header, orders = read_csv(files["orders.csv"])
     scale = rng.choice([0.2, 0.3, 0.4, 0.5, 1.0])
     late_share = rng.choice([0.0, 0.1, 0.25, 0.4])
+    tight_share = rng.choice([0.0, 0.0, 0.1, 0.3])
+    unload = {row["caster_id"]: float(row["unload_min"]) for row in casters}
     midnight = datetime.combine(plan_date, datetime.min.time(), tzinfo=tz)
     for row in orders:
         row["tonnes"] = _number(max(0.5, round(float(row["tonnes"]) * scale * 2) / 2))
+        if rng.random() < tight_share:  # a window one pour long
+            hours, minutes = (int(x) for x in row["window_start"].split(":")[:2])
+            end = hours * 60 + minutes + math.ceil(unload[row["caster_id"]])
+            row["window_end"] = f"{end // 60:02d}:{end % 60:02d}"
         if rng.random() < late_share:
             edge = row[rng.choice(["window_start", "window_end"])]
             hours, minutes = (int(x) for x in edge.split(":")[:2])
@@ -588,13 +596,18 @@ def _edge_sites(rng: random.Random, net: _Edge, fractional: bool) -> None:
 
 
 def _edge_bounds(rng: random.Random, net: _Edge) -> None:
-    """Set 1–4 plausibility limits (parameters or columns) at their bounds, inside."""
+    """Set 1–4 plausibility limits (parameters or columns) at their bounds, inside.
+
+    Drawn from every bounded number of ``network.toml`` (the roads, thermal and planning
+    tables six times as often as economics and emissions) and of :data:`CSV_BOUNDED`
+    (three times as often); a column's limit goes to one row, or to all rows of its file.
+    """
     pool: list[tuple[str, Any, Bounds]] = []
     for path, bounds in param_fields():
-        weight = 3 if path[0] in PLANNING_TABLES else 1
+        weight = 6 if path[0] in PLANNING_TABLES else 1
         pool += [("toml", path, bounds)] * weight
     for file, model_name, column in CSV_BOUNDED:
-        pool += [(file, column, model_bounds(model_name, column))] * 2
+        pool += [(file, column, model_bounds(model_name, column))] * 3
     rows = {
         "smelters.csv": net.smelters, "production.csv": net.production,
         "casters.csv": net.casters, "fleet.csv": net.fleet,
@@ -823,9 +836,9 @@ def _keep_loadable(net: _Edge) -> None:
         "smelters.csv": net.smelters, "production.csv": net.production,
         "casters.csv": net.casters, "fleet.csv": net.fleet, "orders.csv": net.orders,
     }  # fmt: skip
-    for file, model_name in MODELS.items():
-        from logistics.network import model
+    from logistics.network import model
 
+    for file, model_name in MODELS.items():
         fields = getattr(model, model_name).model_fields
         for row in rows[file]:
             for column, value in row.items():
