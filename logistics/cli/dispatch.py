@@ -3,7 +3,11 @@
 Exit codes: 0 stored (or already planned with the same inputs); 2 bad input; 3 no
 plan; 4 the checker found violations (not stored); 5 another run holds the date's
 lock; 6 the database cannot be reached, refuses the credentials or is at another
-schema revision; 1 internal error.
+schema revision; 1 internal error, and under ``--strict`` a plan that fell back to the
+dispatcher's because the optimiser failed (not stored, the run recorded).
+
+A plan that fell back is stored (exit 0) with one warning line on stderr, printed even
+with ``--quiet``, and the run's history row flagged ``fallback``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import typer
 
 from logistics.cli.app import (
     EXIT_DATABASE,
+    EXIT_INTERNAL,
     EXIT_LOCKED,
     EXIT_VIOLATIONS,
     app,
@@ -29,6 +34,7 @@ from logistics.cli.app import (
     out,
     parse_date,
 )
+from logistics.cli.fallback import one_warning, refused_line, warning_line
 from logistics.cli.progress import progress_bar
 from logistics.cli.render import summary_table
 from logistics.dispatch.config import DB_ENV, resolve_url
@@ -120,7 +126,22 @@ def dispatch(
     force: Annotated[
         bool, typer.Option("--force", help="Plan and store a new version even if unchanged.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print only errors.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            help="Print only errors (and the warning of a plan that fell back to the "
+            "dispatcher's).",
+        ),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="If the optimiser fails and the dispatcher's plan is used instead (the "
+            "safety net), store nothing and exit 1 (the run is recorded).",
+        ),
+    ] = False,
 ) -> None:
     """Plan a date unattended, check it and store it as the date's current plan."""
     from logistics.dispatch.job import DispatchRequest, run_dispatch
@@ -146,9 +167,10 @@ def dispatch(
         workers=workers or min(4, cpus()),
         overrides=tuple(set_ or ()),
         force=force,
+        strict=strict,
     )
     try:
-        with progress_bar(err, quiet=quiet or not sys.stderr.isatty()) as progress:
+        with one_warning(), progress_bar(err, quiet=quiet or not sys.stderr.isatty()) as progress:
             result = run_dispatch(request, progress=progress)
     except DatabaseUnavailableError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
@@ -167,6 +189,14 @@ def dispatch(
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_VIOLATIONS)
+    if result.status == "fallback_refused":
+        assert result.outcome is not None
+        refused = refused_line(result.outcome.plan, f"nothing stored (run {result.run_id})")
+        err.print(refused, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INTERNAL)
+    warning = warning_line(result.outcome.plan, result.outcome.report) if result.outcome else None
+    if warning is not None:  # printed even with --quiet: the operator must see it
+        err.print(warning, markup=False, highlight=False, soft_wrap=True)
     if quiet:
         return
     if result.outcome is not None:

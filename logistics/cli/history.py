@@ -26,6 +26,7 @@ _STATUS_STYLE = {
     "stored": "green",
     "already_planned": "cyan",
     "violations": "red",
+    "fallback_refused": "red",
     "internal_error": "red",
     "no_plan": "yellow",
     "input_error": "yellow",
@@ -55,10 +56,18 @@ def _table(title: str, columns: tuple[tuple[str, str], ...]) -> Table:
     return table
 
 
+#: Marks a run or version whose plan is the dispatcher's because the optimiser failed.
+FALLBACK_MARK = "[yellow]fallback[/yellow]"
+
+
 def versions_table(rows: list[VersionRow]) -> Table:
-    """The stored versions with their KPIs (times in this machine's timezone)."""
+    """The stored versions with their KPIs (times in this machine's timezone).
+
+    A version that is the dispatcher's plan because the optimiser failed reads
+    ``ortools fallback`` in the solver column.
+    """
     table = _table(
-        "Plan versions (● current)",
+        "Plan versions (● current; fallback: the optimiser failed, the dispatcher's plan)",
         (
             ("date", "left"),
             ("network", "left"),
@@ -77,7 +86,7 @@ def versions_table(rows: list[VersionRow]) -> Table:
             v.network,
             f"{v.version}{' ●' if v.current else ''}",
             _when(v.created_at),
-            v.solver,
+            f"{escape(v.solver)} {FALLBACK_MARK}" if v.fallback else escape(v.solver),
             f"{v.tonnes_delivered:,.1f}/{v.tonnes_ordered:,.0f}",
             str(v.ladle_runs),
             _money(v.route_cost_cny),
@@ -87,7 +96,10 @@ def versions_table(rows: list[VersionRow]) -> Table:
 
 
 def runs_table(rows: list[RunRow]) -> Table:
-    """The runs of the job, newest first (``--run ID`` shows one in full)."""
+    """The runs of the job, newest first (``--run ID`` shows one in full).
+
+    A run whose plan fell back to the dispatcher's reads ``fallback`` after its status.
+    """
     table = _table(
         "Runs of molten dispatch (newest first)",
         (
@@ -105,12 +117,15 @@ def runs_table(rows: list[RunRow]) -> Table:
     for r in rows:
         style = _STATUS_STYLE.get(r.status, "")
         message = r.message.splitlines()[0] if r.message else ""
+        status = f"[{style}]{r.status}[/{style}]" if style else r.status
+        if r.fallback:
+            status += f" {FALLBACK_MARK}"
         table.add_row(
             str(r.id),
             _when(r.started_at),
             r.network,
             r.plan_date.isoformat(),
-            f"[{style}]{r.status}[/{style}]" if style else r.status,
+            status,
             str(r.exit_code),
             "" if r.version is None else str(r.version),
             f"{r.wall_s:.0f}",
@@ -133,6 +148,12 @@ def _print_detail(detail: RunDetail) -> None:
         ),
         ("version", "—" if r.version is None else str(r.version)),
         ("solver / time limit", f"{r.solver} / {r.time_limit_s:g} s"),
+        (
+            "fallback",
+            escape(f"yes: the optimiser failed ({r.fallback_reason}); the dispatcher's plan")
+            if r.fallback
+            else "no",
+        ),
         ("forced", "yes" if r.forced else "no"),
         ("host / pid", f"{r.host} / {r.pid}"),
         ("molten", r.software_version),

@@ -17,6 +17,7 @@ from logistics.cli.app import (
     out,
     parse_date,
 )
+from logistics.cli.fallback import one_warning, refused_line, warning_line
 from logistics.cli.progress import progress_bar
 from logistics.cli.render import diff_table, summary_table
 from logistics.errors import InputError
@@ -24,7 +25,7 @@ from logistics.network.csv_tables import load_table
 from logistics.network.loader import ORDERS
 from logistics.network.model import Network
 from logistics.network.times import parse_time
-from logistics.pipeline import plan_day
+from logistics.pipeline import PlanOutcome, plan_day
 from logistics.plan.files import read_plan, write_plan
 from logistics.planning.solve import SOLVERS
 from logistics.replan import TruckChanges, replan
@@ -94,6 +95,14 @@ def plan(
             help="With --replan: a truck out of service from --now (repeatable).",
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="If the optimiser fails and the dispatcher's plan is used instead (the "
+            "safety net), exit 1 and write nothing instead of warning.",
+        ),
+    ] = False,
 ) -> None:
     """Plan one day: runs.csv, unserved.csv and plan.json, checked before they are written.
 
@@ -111,10 +120,20 @@ def plan(
         raise InputError(option_problem("--now", "--now and --remove-truck need --replan"))
     network = load(network_dir, parse_date(date_), orders, set_)
     if replan_dir is not None:
-        _replan(network, replan_dir, now, remove_truck or [], solver, time_limit, out_dir, orders)
+        _replan(
+            network,
+            replan_dir,
+            now,
+            remove_truck or [],
+            solver,
+            time_limit,
+            out_dir,
+            orders,
+            strict=strict,
+        )
         return
     target = out_dir or Path("plans") / f"{network.name}-{network.plan_date.isoformat()}"
-    with progress_bar(err) as progress:
+    with one_warning(), progress_bar(err) as progress:
         outcome = plan_day(
             network,
             solver=solver,
@@ -132,6 +151,7 @@ def plan(
             "violations in the solver's plan; nothing written."
         )
         raise typer.Exit(EXIT_INTERNAL)
+    _tell_fallback(outcome, strict)
     write_plan(outcome.plan, target)
     out.print(summary_table(outcome.plan, outcome.report))
     out.print(f"plan written to [bold]{target}[/bold]")
@@ -146,12 +166,15 @@ def _replan(
     time_limit: float,
     out_dir: Path | None,
     orders: Path | None = None,
+    *,
+    strict: bool = False,
 ) -> None:
     """``molten plan --replan``: re-plan a written day from a moment on.
 
     An order of the new order book (``orders``, else the folder's ``orders.csv``) that
     contradicts a run already filled or on the road is bad input naming that file, the
-    order's row and the column (exit 2, nothing written).
+    order's row and the column (exit 2, nothing written). A re-plan that fell back to
+    the dispatcher's plan warns, or with ``strict`` exits 1 with nothing written.
     """
     if now_text is None:
         raise InputError(option_problem("--now", "--replan needs --now HH:MM"))
@@ -163,7 +186,7 @@ def _replan(
         raise InputError(option_problem("--now", str(exc))) from None
     previous = read_plan(plan_dir, network)
     orders_file, order_rows = _order_rows(network, orders)
-    with progress_bar(err) as progress:
+    with one_warning(), progress_bar(err) as progress:
         result = replan(
             network,
             previous,
@@ -184,11 +207,29 @@ def _replan(
             "violations in the re-planned day; nothing written."
         )
         raise typer.Exit(EXIT_INTERNAL)
+    _tell_fallback(outcome, strict)
     target = out_dir or plan_dir.with_name(f"{plan_dir.name}-replan-{now:%H%M}")
     write_plan(outcome.plan, target)
     out.print(summary_table(outcome.plan, outcome.report))
     out.print(diff_table(result.diff, len(result.facts)))
     out.print(f"re-planned day written to [bold]{target}[/bold]")
+
+
+def _tell_fallback(outcome: PlanOutcome, strict: bool) -> None:
+    """Warn in one line when the plan is the dispatcher's because the optimiser failed.
+
+    Raises
+    ------
+    typer.Exit
+        With exit code 1 under ``--strict`` (nothing is written then).
+    """
+    line = warning_line(outcome.plan, outcome.report)
+    if line is None:
+        return
+    if strict:
+        err.print(refused_line(outcome.plan, "nothing written"), markup=False, highlight=False)
+        raise typer.Exit(EXIT_INTERNAL)
+    err.print(line, markup=False, highlight=False)
 
 
 def _order_rows(network: Network, orders: Path | None) -> tuple[str, dict[str, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from logistics.check import CheckReport
@@ -12,12 +13,23 @@ from logistics.replan import PlanDiff
 
 
 def summary_table(plan: Plan, report: CheckReport) -> Table:
-    """The plan's KPIs, its economics and the checker's verdict, one per line."""
+    """The plan's KPIs, its economics and the checker's verdict, one per line.
+
+    A plan that fell back to the dispatcher's (the optimiser failed) shows its status
+    ``fallback_dispatcher`` and the reason in yellow.
+    """
     s = plan.summary
     table = Table(title=f"Plan {plan.network} {plan.plan_date}", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value", justify="right")
-    table.add_row("solver / status", f"{plan.solver.name} / {plan.solver.status}")
+    status = f"{plan.solver.name} / {plan.solver.status}"
+    if plan.solver.fell_back:  # the safety net: the dispatcher's plan, the optimiser failed
+        table.add_row("[yellow]solver / status[/yellow]", f"[yellow]{escape(status)}[/yellow]")
+        table.add_row(
+            "[yellow]  optimiser failed[/yellow]", escape(plan.solver.fallback_reason or "")
+        )
+    else:
+        table.add_row("solver / status", escape(status))
     table.add_row("tonnes ordered", f"{s.tonnes_ordered:,.1f} t")
     table.add_row("delivered liquid", f"{s.tonnes_delivered:,.1f} t in {s.ladle_runs} runs")
     if s.runs_fixed:
