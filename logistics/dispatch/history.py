@@ -28,6 +28,7 @@ from logistics.dispatch.errors import PlanNotFoundError
 from logistics.dispatch.migrate import check_schema
 from logistics.dispatch.models import CurrentPlan, DispatchRun, PlanVersion
 from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan
+from logistics.planning.stats import FALLBACK_STATUS
 
 EngineOrUrl = Engine | str | URL
 
@@ -68,6 +69,9 @@ class VersionRow:
         kg CO2.
     dispatch_run_id : int or None
         The run of the job that stored it.
+    fallback : bool
+        Whether it is the dispatcher's plan because the optimiser failed (its solver
+        status is ``fallback_dispatcher``).
     """
 
     network: str
@@ -88,6 +92,7 @@ class VersionRow:
     saving_cny: float | None
     co2_avoided_kg: float | None
     dispatch_run_id: int | None
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ class RunRow:
         Aware, UTC.
     status : str
         ``stored``, ``already_planned``, ``input_error``, ``no_plan``, ``violations``,
-        ``locked`` or ``internal_error``.
+        ``fallback_refused``, ``locked`` or ``internal_error``.
     exit_code : int
         What the command exited with.
     message : str
@@ -129,6 +134,10 @@ class RunRow:
         KPIs of the plan it made (also of a refused one), t and CNY.
     violations : int
         Violations the checker found in its plan.
+    fallback : bool
+        Whether its plan is the dispatcher's because the optimiser failed.
+    fallback_reason : str or None
+        Why the optimiser failed (exception or the checker's verdict), when it did.
     """
 
     id: int
@@ -151,6 +160,8 @@ class RunRow:
     route_cost_cny: float | None
     saving_cny: float | None
     violations: int
+    fallback: bool = False
+    fallback_reason: str | None = None
 
     @property
     def wall_s(self) -> float:
@@ -273,6 +284,7 @@ def list_versions(
                 saving_cny=v.saving_cny,
                 co2_avoided_kg=v.co2_avoided_kg,
                 dispatch_run_id=run_id,
+                fallback=(v.solver or {}).get("status") == FALLBACK_STATUS,
             )
             for v, current_id, run_id in session.execute(query)
         ]
@@ -300,6 +312,8 @@ def _run_row(run: DispatchRun, version: int | None) -> RunRow:
         route_cost_cny=_kpi(run.kpis, "route_cost_cny"),
         saving_cny=_kpi(run.kpis, "saving_cny"),
         violations=len(run.violations or ()),
+        fallback=run.fallback,
+        fallback_reason=run.fallback_reason,
     )
 
 

@@ -9,7 +9,9 @@
 4. fingerprint the inputs; when the date's current plan was made from the same
    fingerprint, stop there (``already planned``, exit 0) unless ``force``;
 5. plan and check through :func:`logistics.pipeline.plan_day` (no plan: exit 3; a
-   plan with violations is not stored: recorded with its violations, exit 4);
+   plan with violations is not stored: recorded with its violations, exit 4; a plan
+   that fell back to the dispatcher's because the optimiser failed is stored with the
+   run flagged ``fallback``, or with ``strict`` not stored: recorded, exit 1);
 6. connect again, stage the plan folder beside its target, store the plan in one
    transaction (committed only while the date's lock is verifiably still held), and
    only then swap the folder into place.
@@ -89,6 +91,10 @@ class DispatchRequest:
         ``table.key=value`` parameter overrides.
     force : bool
         Plan and store a new version even when the inputs are unchanged.
+    strict : bool
+        Refuse a plan that fell back to the dispatcher's because the optimiser failed
+        (the safety net): nothing stored, the run recorded as ``fallback_refused``,
+        exit 1. Not part of the inputs' fingerprint.
     """
 
     network_dir: Path
@@ -100,6 +106,7 @@ class DispatchRequest:
     workers: int = 1
     overrides: Sequence[str] = ()
     force: bool = False
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,9 +116,10 @@ class DispatchResult:
     Attributes
     ----------
     status : str
-        ``stored``, ``already_planned`` or ``violations`` (the other outcomes raise).
+        ``stored``, ``already_planned``, ``violations`` or ``fallback_refused`` (the
+        other outcomes raise).
     exit_code : int
-        0 or 4.
+        0, 4, or 1 (``fallback_refused``).
     network : str
         Network name.
     plan_date : date
@@ -225,8 +233,9 @@ def run_dispatch(
     Returns
     -------
     DispatchResult
-        ``stored`` or ``already_planned`` (exit 0), or ``violations`` (exit 4, the plan
-        not stored).
+        ``stored`` or ``already_planned`` (exit 0), ``violations`` (exit 4, the plan
+        not stored), or ``fallback_refused`` (exit 1: with ``strict``, the optimiser
+        failed and the dispatcher's plan it fell back to is not stored).
 
     Raises
     ------
@@ -372,7 +381,12 @@ class _Job:
             self._fail("no_plan", EXIT_NO_PLAN, f"no plan could be made: {exc}")
             raise
         plan = outcome.plan
-        self._update(solver_stats=plan.solver.model_dump(mode="json"), kpis=kpis_of(plan))
+        self._update(
+            solver_stats=plan.solver.model_dump(mode="json"),
+            kpis=kpis_of(plan),
+            fallback=plan.solver.fell_back,
+            fallback_reason=plan.solver.fallback_reason if plan.solver.fell_back else None,
+        )
         if not outcome.ok:
             counts = ", ".join(f"{rule} {n}" for rule, n in outcome.report.summary().items())
             message = (
@@ -389,6 +403,8 @@ class _Job:
             return self._result(
                 "violations", EXIT_VIOLATIONS, network, run_id, None, outcome, message
             )
+        if plan.solver.fell_back and request.strict:
+            return self._fallback_refused(network, outcome)
         ping(engine)  # before any file is written
         staged = StagedFolder(plan, request.out_dir) if request.out_dir is not None else None
         s = plan.summary
@@ -396,6 +412,8 @@ class _Job:
             f"{s.tonnes_delivered:,.1f} of {s.tonnes_ordered:,.1f} t delivered in "
             f"{s.ladle_runs} runs"
         )
+        if plan.solver.fell_back:
+            delivered += "; the dispatcher's plan (fallback: the optimiser failed)"
 
         def before_commit() -> None:
             pause_at("commit")
@@ -432,6 +450,20 @@ class _Job:
             message += f"; plan folder {request.out_dir}"
         log.info("%s", message)
         return self._result("stored", EXIT_OK, network, run_id, stored.version, outcome, message)
+
+    def _fallback_refused(self, network: Network, outcome: PlanOutcome) -> DispatchResult:
+        """``strict``: the plan fell back to the dispatcher's; record the run, store nothing."""
+        message = (
+            f"the optimiser failed ({outcome.plan.solver.fallback_reason}); --strict: the "
+            "dispatcher's plan it fell back to is not stored"
+        )
+        run_id = record_run(
+            self.engine, self.record.finished("fallback_refused", EXIT_INTERNAL, message)
+        )
+        log.info("%s %s: %s", network.name, network.plan_date.isoformat(), message)
+        return self._result(
+            "fallback_refused", EXIT_INTERNAL, network, run_id, None, outcome, message
+        )
 
     def _already_planned(self, network: Network, current: StoredVersion) -> DispatchResult:
         day = network.plan_date.isoformat()

@@ -3,7 +3,9 @@
 ``dispatch_runs``
     One row per run of the job, whatever its outcome: when, status and exit code, the
     options and parameters, the hash of the inputs, the software version, the solver's
-    statistics, the KPIs and, for a refused plan, its violations.
+    statistics, the KPIs, for a refused plan its violations, and whether its plan fell
+    back to the dispatcher's because the optimiser failed (``fallback``, with the
+    reason; revision 0002).
 ``plan_versions``
     One row per stored plan of a network's date (version 1, 2, …), with the plan's
     solver statistics, summary, economics, parameters and truck starts as JSON and its
@@ -36,6 +38,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -92,8 +95,11 @@ class DispatchRun(Base):
     """One run of the nightly job, stored or not.
 
     ``status`` is ``stored``, ``already_planned``, ``input_error``, ``no_plan``,
-    ``violations``, ``locked`` or ``internal_error``; ``exit_code`` is what the command
-    exited with.
+    ``violations``, ``fallback_refused`` (``--strict``), ``locked`` or
+    ``internal_error``; ``exit_code`` is what the command exited with. ``fallback`` is
+    True when the run's plan is the dispatcher's because the optimiser failed (the
+    safety net of :func:`logistics.pipeline.plan_day`), ``fallback_reason`` why; False
+    for a run that made no plan.
     """
 
     __tablename__ = "dispatch_runs"
@@ -121,6 +127,8 @@ class DispatchRun(Base):
     kpis: Mapped[dict[str, Any] | None]
     violations: Mapped[list[dict[str, Any]] | None]
     plan_version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
+    fallback: Mapped[bool] = mapped_column(default=False, server_default=false())
+    fallback_reason: Mapped[str | None]
 
     plan_version: Mapped[PlanVersion | None] = relationship()
 

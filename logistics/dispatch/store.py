@@ -53,7 +53,8 @@ class RunRecord:
     """What a run of the job records about itself (one ``dispatch_runs`` row).
 
     Attributes are those of :class:`~logistics.dispatch.models.DispatchRun`; times are
-    aware, tonnes in t, money in CNY.
+    aware, tonnes in t, money in CNY. ``fallback`` is True when the run's plan is the
+    dispatcher's because the optimiser failed (``fallback_reason`` says why).
     """
 
     network: str
@@ -74,6 +75,8 @@ class RunRecord:
     kpis: dict[str, Any] | None = None
     violations: list[dict[str, Any]] | None = None
     plan_version_id: int | None = None
+    fallback: bool = False
+    fallback_reason: str | None = None
 
     def finished(self, status: str, exit_code: int, message: str = "", **update: Any) -> RunRecord:
         """This record with its outcome."""
@@ -115,6 +118,8 @@ def _run_row(record: RunRecord) -> DispatchRun:
         kpis=record.kpis,
         violations=record.violations,
         plan_version_id=record.plan_version_id,
+        fallback=record.fallback,
+        fallback_reason=record.fallback_reason,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from logistics.dispatch import (
     DispatchRequest,
     SchemaMismatchError,
     SolverSettings,
+    list_runs,
     load_plan,
     make_engine,
     run_dispatch,
@@ -78,6 +79,7 @@ def test_a_database_of_this_version_opens_with_the_next(
     assert result.outcome is not None
     rows_before = snapshot(db_url)
 
+    this_release = head_revision()
     next_release = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, next_release, ignore=shutil.ignore_patterns("__pycache__"))
     (next_release / "versions" / "9999_note.py").write_text(
@@ -88,7 +90,7 @@ def test_a_database_of_this_version_opens_with_the_next(
     try:
         with pytest.raises(SchemaMismatchError, match="molten db upgrade"):
             ensure_schema(engine)  # an older schema is never changed behind the operator's back
-        assert upgrade(engine) == ("0001", "9999")
+        assert upgrade(engine) == (this_release, "9999")
         with engine.connect() as conn:
             columns = {c["name"] for c in inspect(conn).get_columns("plan_versions")}
         assert "note" in columns
@@ -136,3 +138,101 @@ def test_db_commands_in_a_subprocess(db_url: str, tmp_path: Path) -> None:
         assert schema_state(engine).up_to_date
     finally:
         engine.dispose()
+
+
+def _runs_of_release_0001(engine) -> None:  # type: ignore[no-untyped-def]
+    """Three ``dispatch_runs`` rows as release 0001 wrote them: a fallback, a plain
+    optimiser's plan, a run without a plan."""
+    import sqlalchemy as sa
+
+    from logistics.dispatch.models import UTCDateTime
+
+    runs = sa.table(
+        "dispatch_runs",
+        *(sa.column(name) for name in ("network", "status", "message", "software_version")),
+        *(sa.column(name) for name in ("solver", "host", "network_folder")),
+        sa.column("plan_date", sa.Date()),
+        sa.column("started_at", UTCDateTime()),
+        sa.column("finished_at", UTCDateTime()),
+        sa.column("exit_code", sa.Integer()),
+        sa.column("time_limit_s", sa.Double()),
+        sa.column("forced", sa.Boolean()),
+        sa.column("pid", sa.Integer()),
+        sa.column("solver_stats", sa.JSON()),
+    )
+    moment = datetime(2026, 12, 1, 1, 15, tzinfo=UTC)
+    common = {
+        "network": "tiny",
+        "plan_date": date(2026, 11, 23),
+        "started_at": moment,
+        "finished_at": moment,
+        "exit_code": 0,
+        "message": "",
+        "software_version": "0.1.0",
+        "solver": "ortools",
+        "time_limit_s": 60.0,
+        "forced": False,
+        "host": "night",
+        "pid": 1,
+        "network_folder": "/srv/molten/tiny",
+    }
+    with engine.begin() as conn:
+        conn.execute(
+            runs.insert(),
+            [
+                {
+                    **common,
+                    "status": "stored",
+                    "solver_stats": {
+                        "status": "fallback_dispatcher",
+                        "fallback_reason": "KeyError: 'J7'",
+                    },
+                },
+                {**common, "status": "stored", "solver_stats": {"status": "success"}},
+                {**common, "status": "no_plan", "exit_code": 3, "solver_stats": None},
+            ],
+        )
+
+
+def test_a_database_of_release_0001_gets_the_fallback_flag_by_molten_db_upgrade(
+    db_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(db_url)
+    try:
+        assert upgrade(engine, "0001") == (None, "0001")
+        _runs_of_release_0001(engine)
+        with pytest.raises(SchemaMismatchError, match="molten db upgrade"):
+            ensure_schema(engine)  # the job never migrates behind the operator's back
+    finally:
+        engine.dispose()
+    tiny = Path(__file__).resolve().parents[1] / "data" / "tiny"
+    refused = run_molten(
+        "dispatch", tiny, "--date", "2026-11-23", "--db", db_url, "--solver", "greedy"
+    )
+    assert refused.returncode == 6, refused.stderr
+    assert "molten db upgrade" in refused.stderr
+
+    upgraded = run_molten("db", "upgrade", "--db", db_url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"migrated from 0001 to {head_revision()}" in upgraded.stdout
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT status, fallback, fallback_reason FROM dispatch_runs ORDER BY id")
+            ).all()
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        engine.dispose()
+    assert [(s, bool(f), r) for s, f, r in rows] == [
+        ("stored", True, "KeyError: 'J7'"),  # flagged from its solver statistics
+        ("stored", False, None),
+        ("no_plan", False, None),
+    ]
+    assert [r.fallback for r in list_runs(db_url)] == [False, False, True]  # newest first
+    result = run_dispatch(
+        DispatchRequest(tiny, date(2026, 11, 23), db_url, settings=SolverSettings("greedy", 5))
+    )
+    assert result.status == "stored"
+    assert list_runs(db_url)[0].fallback is False
