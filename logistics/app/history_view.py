@@ -19,7 +19,11 @@ from logistics.pipeline import PlanOutcome
 
 
 def versions_frame(rows: Sequence[VersionRow]) -> pd.DataFrame:
-    """Stored versions with their KPIs, units in the column names."""
+    """Stored versions with their KPIs, units in the column names.
+
+    ``fallback`` reads ``⚠ optimiser failed`` for a version that is the dispatcher's
+    plan because the optimiser failed.
+    """
     return pd.DataFrame(
         [
             {
@@ -29,6 +33,7 @@ def versions_frame(rows: Sequence[VersionRow]) -> pd.DataFrame:
                 "current": "✓" if v.current else "",
                 "stored (UTC)": v.created_at.strftime("%Y-%m-%d %H:%M"),
                 "solver": v.solver,
+                "fallback": "⚠ optimiser failed" if v.fallback else "",
                 "ordered t": v.tonnes_ordered,
                 "delivered t": v.tonnes_delivered,
                 "unserved t": v.tonnes_unserved,

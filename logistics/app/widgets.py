@@ -16,6 +16,7 @@ from logistics.app.config import bundled_networks
 from logistics.app.orders import next_order_id
 from logistics.app.uploads import extract_network_zip
 from logistics.app.worker import TaskResult
+from logistics.check import CheckReport
 from logistics.errors import InputError, InputProblem
 from logistics.network.model import Network
 from logistics.plan.model import Plan
@@ -75,6 +76,45 @@ def run_pending(key: str, label: str) -> TaskResult | None:
     elif result.error:
         st.error(result.error)
     return result
+
+
+def fallback_text(plan: Plan, report: CheckReport) -> str | None:
+    """The banner's words for a plan that fell back to the dispatcher's; else ``None``.
+
+    Parameters
+    ----------
+    plan : Plan
+        A plan on screen (planned, re-planned or stored).
+    report : CheckReport
+        The independent checker's verdict on it.
+
+    Returns
+    -------
+    str or None
+        Markdown: what happened, why (the reason as recorded, in a code span so that
+        no character of it is read as markup), that the plan is checked and usable,
+        and a request to report it.
+    """
+    if not plan.solver.fell_back:
+        return None
+    reason = " ".join((plan.solver.fallback_reason or "no reason recorded").split())
+    reason = reason.replace("`", "'")  # inside a code span
+    return (
+        "**The optimiser failed, so this is the dispatcher's plan.** "
+        f"Why: `{reason}`. "
+        "The day was planned by the dispatcher's rule instead (orders by deadline, nearest "
+        "smelter with metal, first truck free). The independent checker found "
+        f"{len(report.violations)} violations, so the plan can be used, but it usually costs "
+        "more and may deliver less than the optimiser's would. Please report this to the "
+        "planning software's maintainers, with the network, the date and the reason above."
+    )
+
+
+def fallback_banner(plan: Plan, report: CheckReport) -> None:
+    """A warning banner (``st.warning``) when the plan fell back to the dispatcher's."""
+    text = fallback_text(plan, report)
+    if text is not None:
+        st.warning(text, icon="⚠️")
 
 
 def _delta(now: float, before: float | None, unit: str, digits: int = 0) -> str | None:

@@ -63,7 +63,11 @@ if network is None:
     )
     st.stop()
 
-labels = {v.version: f"v{v.version}{' (current)' if v.current else ''} · {v.solver}" for v in rows}
+labels = {
+    v.version: f"v{v.version}{' (current)' if v.current else ''} · {v.solver}"
+    + (" · fallback (the optimiser failed)" if v.fallback else "")
+    for v in rows
+}
 chosen = st.selectbox("Version", list(labels), format_func=labels.get, key="history_version")
 if st.button("Open in the Plan page", type="primary", key="history_open"):
     row = next(v for v in rows if v.version == chosen)

@@ -67,6 +67,7 @@ st.caption(
     f"independent check: **{len(report.violations)} violations**, {len(report.warnings)} "
     f"warnings, {report.runs_checked} runs checked"
 )
+widgets.fallback_banner(plan, report)
 if net.name != network.name or net.plan_date != network.plan_date:
     st.warning(f"This plan is for {net.name} on {net.plan_date}, not the network chosen now.")
 widgets.kpi_cards(plan, previous.outcome.plan if previous else None)

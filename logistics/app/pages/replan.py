@@ -121,6 +121,7 @@ new_plan = preview.outcome.plan
 used_now = preview.now or st.session_state.get("replan_now_used", now)
 facts = {r.run_id for r in preview.facts}
 st.subheader(f"Preview: re-plan at {used_now.astimezone(tz):%H:%M}")
+widgets.fallback_banner(new_plan, preview.outcome.report)
 cols = st.columns(6)
 cols[0].metric("Kept", f"{len(diff.kept)} runs", help=f"{len(facts)} of them under way")
 cols[1].metric("Moved", f"{len(diff.moved)} runs")
