@@ -106,14 +106,19 @@ def build_problem(
             k: hold_limit_minutes(prod.tap_max_c, job.required_c, t.tau_h, ambient)
             for k, t in enumerate(trucks)
         }
+        # A truck may carry it when its ladle holds the metal over the drive, and from
+        # the latest fill to the first pour the window allows (a later window than the
+        # smelter's hours would otherwise make an impossible pair).
+        wait = pour.earliest - fill.latest - fill_min
         allowed = tuple(
             k
             for k, lim in limits.items()
-            if lim >= a.source.travel_min and job.fits(trucks[k].ladle_t)
+            if lim >= max(a.source.travel_min, wait) and job.fits(trucks[k].ladle_t)
         )
         if not allowed:
             continue
         ride = min(limits[k] for k in allowed) + fill_min
+        fill = fill.from_(pour.earliest - ride)  # filled earlier, it would arrive too cold
         label = f"job {job.job_id} of order {job.order_id}"
         p = len(nodes)
         nodes.append(

@@ -234,6 +234,11 @@ def fill_window(
 ) -> Interval:
     """When a job of an order poured in ``pour`` may start filling at ``smelter``.
 
+    A fill may start at minute ``f`` when some pour start ``p`` in ``pour`` follows it
+    straight after the fill and the drive (``p >= f + fill + drive``) and a truck still
+    gets home by the last shift end after the pour (``p + pour + home <= last_end``);
+    the fill itself lies in the smelter's hours, after the first shift starts.
+
     Parameters
     ----------
     network : Network
@@ -252,19 +257,17 @@ def fill_window(
     Returns
     -------
     Interval
-        Allowed fill starts (before production releases); empty when no ladle from this
-        smelter can fill, drive straight there, pour in the window and get a truck home
-        by the last shift end.
+        Allowed fill starts before production releases (which only move the start
+        later: :meth:`Interval.from_`); empty when no ladle from this smelter can pour in
+        the window and get its truck home in time.
     """
     minutes = network.minutes
     fill = fill_minutes(smelter)
     pour_d = pour_minutes(caster)
-    # The earliest pour this smelter can reach, then the truck's way home after it.
-    start = inward([minutes(smelter.open), fleet.first_start], [minutes(smelter.close) - fill])
-    start = start.until(pour.latest - drive_min - fill)
-    if start.empty:
-        return start
-    earliest_pour = max(pour.earliest, start.earliest + fill + drive_min)
-    if earliest_pour + pour_d + home_min > fleet.last_end + _EPS:
-        return Interval(start.earliest, start.earliest - 1)
-    return start
+    last_pour = min(float(pour.latest), fleet.last_end - pour_d - home_min)
+    if pour.empty or pour.earliest > last_pour + _EPS:
+        return Interval(pour.earliest, pour.earliest - 1)
+    return inward(
+        [minutes(smelter.open), fleet.first_start],
+        [minutes(smelter.close) - fill, last_pour - drive_min - fill],
+    )

@@ -94,3 +94,34 @@ def test_pair_fields_of_a_group_of_one_are_kept() -> None:
     bundling = bundle_pairs(problem, [[0], [1]])
     assert bundling.problem.pairs[0] == Pair(0, 1, max_ride=90, penalty=700, vehicles=(1,))
     assert bundling.problem.nodes == problem.nodes
+
+
+def test_a_group_that_cannot_be_served_one_after_another_is_searched_one_by_one() -> None:
+    """Two pours in a window shorter than one pour: no bundle, never an empty node."""
+    problem = line_problem(pairs=2, capacity=2, penalty=1000)
+    nodes = list(problem.nodes)
+    for delivery in (1, 3):  # both pours must start in 40..43; a pour takes 5 min
+        nodes[delivery] = replace(nodes[delivery], earliest=40, latest=43, location=2)
+    problem = replace(problem, nodes=tuple(nodes))
+    bundling = bundle_pairs(problem, [[0, 1]])
+    assert bundling.groups == ((0,), (1,))
+    assert len(bundling.problem.pairs) == 2
+    assert all(n.earliest <= n.latest for n in bundling.problem.nodes)
+    # The search runs on it (it failed with "CP Solver fail" when the bundle was made).
+    result = solve_routing(bundling.problem, time_limit_s=2, solution_limit=20)
+    assert route_problems(problem, bundling.expand(result)) == []
+
+
+def test_a_group_whose_second_pour_breaks_the_ride_limit_is_not_bundled() -> None:
+    problem = line_problem(pairs=2, capacity=2, penalty=1000)
+    nodes = list(problem.nodes)
+    nodes[3] = replace(nodes[3], location=2)  # both ladles pour at one caster
+    problem = replace(problem, nodes=tuple(nodes))
+    # The ladle filled first rides its fill, the drive and the other's pour (5 min): a
+    # ride limit of exactly fill + drive leaves no room for that.
+    shortest = problem.nodes[0].service + int(
+        problem.time[problem.nodes[0].location][problem.nodes[1].location]
+    )
+    pairs = tuple(replace(p, max_ride=shortest) for p in problem.pairs)
+    bundling = bundle_pairs(replace(problem, pairs=pairs), [[0, 1]])
+    assert bundling.groups == ((0,), (1,))

@@ -44,16 +44,20 @@ def _merged_node(members: list[Node], demand: int) -> Node:
     )
 
 
-def _servable(pickup: Node, delivery: Node, max_ride: int | None) -> bool:
+def _servable(problem: RoutingProblem, pickup: Node, delivery: Node, max_ride: int | None) -> bool:
     """Whether some start of the pickup and of the delivery keeps both windows and the ride.
 
-    ``0 <= delivery − pickup <= max_ride`` with both starts in their windows.
+    Both starts in their windows, the delivery at least the pickup's service and the
+    drive after the pickup (``gap``), and ``delivery − pickup <= max_ride``.
     """
     if pickup.earliest > pickup.latest or delivery.earliest > delivery.latest:
         return False
-    if delivery.latest < pickup.earliest:
+    gap = pickup.service + int(problem.time[pickup.location][delivery.location])
+    if delivery.latest < pickup.earliest + gap:
         return False
-    return max_ride is None or (max_ride >= 0 and delivery.earliest - pickup.latest <= max_ride)
+    if max_ride is None:
+        return True
+    return max_ride >= gap and delivery.earliest - pickup.latest <= max_ride
 
 
 @dataclass(frozen=True)
@@ -263,7 +267,7 @@ def _merged_pair(problem: RoutingProblem, group: Sequence[int]) -> tuple[Node, N
     pour_offset = sum(problem.nodes[p.delivery].service for p in members[1:])
     rides = [p.max_ride - pour_offset for p in members if p.max_ride is not None]
     max_ride = min(rides) if rides else None
-    if not _servable(pickup, delivery, max_ride):
+    if not _servable(problem, pickup, delivery, max_ride):
         return None
     penalties = [p.penalty for p in members]
     pair = Pair(
