@@ -31,12 +31,24 @@ class InputProblem:
     message: str
 
     def __str__(self) -> str:
-        where = [self.file]
+        """``file, row R, column 'C': message`` on one line (line breaks escaped)."""
+        where = [one_line(self.file)]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}"
+            where.append(f"column '{one_line(self.column)}'")
+        return f"{', '.join(where)}: {one_line(self.message)}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped (``\\n``).
+
+    A cell may hold a line break (a quoted CSV cell, Alt+Enter in Excel); quoted back in
+    a message it must not break the message's one line.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class InputError(Exception):

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 
 from logistics.errors import InputError, InputProblem
+from logistics.network.ranges import range_message, shown
 from logistics.network.times import parse_time
 
 
@@ -152,10 +153,11 @@ def _validate_rows(
         except ValidationError as exc:
             for err in exc.errors():
                 col = str(err["loc"][0]) if err["loc"] else None
-                shown = values.get(col, "") if col else ""
-                problems.append(
-                    InputProblem(file_label, row_number, col, f"{err['msg']} (got '{shown}')")
-                )
+                text = values.get(col, "") if col else ""
+                message = range_message(spec.model, err, text)
+                if message is None:
+                    message = f"{err['msg']} (got '{shown(text)}')"
+                problems.append(InputProblem(file_label, row_number, col, message))
     if problems:
         raise InputError(problems)
     return objects

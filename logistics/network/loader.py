@@ -9,7 +9,7 @@ written here, so a bad input can never leave a partial output behind.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -70,6 +70,32 @@ CANDIDATES = CsvSpec(
 )
 
 
+#: Longest opening hours of a site and longest shift of a truck, h: the span ``HH:MM``
+#: times can write (``00:00``–``48:00``); longer would be several days in one plan day.
+MAX_SPAN_H = 48.0
+
+
+def _span_problem(
+    file: str, row: int, columns: tuple[str, str], start: datetime, end: datetime
+) -> InputProblem | None:
+    """A problem when ``end`` is not after ``start`` or more than :data:`MAX_SPAN_H` later.
+
+    ``columns`` are the names of the start and end columns; the problem names the end.
+    """
+    first, last = columns
+    if end <= start:
+        return InputProblem(file, row, last, f"{last} is not after {first}")
+    hours = (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600.0
+    if hours > MAX_SPAN_H:
+        return InputProblem(
+            file,
+            row,
+            last,
+            f"{last} is {hours:,.1f} h after {first}, outside the plausible range 0–48 h",
+        )
+    return None
+
+
 def _cross_checks(
     smelters: list[tuple[int, Smelter]],
     production: list[tuple[int, Production]],
@@ -82,8 +108,9 @@ def _cross_checks(
     smelter_ids = {s.smelter_id for _, s in smelters}
     caster_ids = {c.caster_id for _, c in casters}
     for row, s in smelters:
-        if s.close <= s.open:
-            problems.append(InputProblem("smelters.csv", row, "close", "close is not after open"))
+        span = _span_problem("smelters.csv", row, ("open", "close"), s.open, s.close)
+        if span:
+            problems.append(span)
     for row, p in production:
         if p.smelter_id not in smelter_ids:
             problems.append(
@@ -104,8 +131,9 @@ def _cross_checks(
                 )
             )
     for row, c in casters:
-        if c.close <= c.open:
-            problems.append(InputProblem("casters.csv", row, "close", "close is not after open"))
+        span = _span_problem("casters.csv", row, ("open", "close"), c.open, c.close)
+        if span:
+            problems.append(span)
     for row, t in fleet:
         if t.home_smelter not in smelter_ids:
             problems.append(
@@ -116,10 +144,11 @@ def _cross_checks(
                     f"unknown smelter '{t.home_smelter}' (not in smelters.csv)",
                 )
             )
-        if t.shift_end <= t.shift_start:
-            problems.append(
-                InputProblem("fleet.csv", row, "shift_end", "shift_end is not after shift_start")
-            )
+        span = _span_problem(
+            "fleet.csv", row, ("shift_start", "shift_end"), t.shift_start, t.shift_end
+        )
+        if span:
+            problems.append(span)
     for row, o in orders:
         if o.caster_id not in caster_ids:
             problems.append(

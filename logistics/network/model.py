@@ -17,11 +17,25 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from logistics.network.params import Params
+from logistics.network.params import TRUCK_COST_PER_H_MAX, TRUCK_COST_PER_KM_MAX, Params
+from logistics.network.ranges import plausible
 
-LAT = Field(ge=-90.0, le=90.0)
-LON = Field(ge=-180.0, le=180.0)
-TEMP_C = Field(ge=0.0, le=2000.0)
+# Plausible ranges of the CSV columns (docs/network-format.md gives the reasons; a value
+# outside is bad input naming file, row, column and range).
+#: Liquid metal leaves the smelter at 700–850 °C (seed reports "above 700 °C", 1982
+#: practice 850 °C); below 600 °C casting alloys are at their liquidus (ADC12 582 °C,
+#: AlSi10MnMg 602 °C), above 950 °C the melt takes up hydrogen and oxide fast and no
+#: practice taps so hot.
+TAP_C_MIN, TAP_C_MAX = 600.0, 950.0
+#: A die-caster's lowest pouring temperature: above the liquidus of aluminium casting
+#: alloys (about 570 °C for Al-Si eutectic alloys to 660 °C for pure aluminium, less a
+#: 20 °C allowance), at most 900 °C (holding furnaces run at 650–700 °C).
+MIN_POUR_C_MIN, MIN_POUR_C_MAX = 550.0, 900.0
+#: Liquid metal one smelter releases per alloy, t/h: a multi-chamber melting furnace
+#: makes up to about 10 t/h, the largest plants a few tens of t/h.
+RATE_TPH_MAX = 200.0
+#: Minutes to fill or to pour one ladle (a few minutes to two hours).
+HANDLING_MIN = (1.0, 120.0)
 
 
 class _Frozen(BaseModel):
@@ -41,12 +55,12 @@ class Smelter(_Frozen):
 
     smelter_id: str = Field(min_length=1)
     name: str
-    lat: float = LAT
-    lon: float = LON
+    lat: float = plausible(lo=-90.0, hi=90.0, unit="°")
+    lon: float = plausible(lo=-180.0, hi=180.0, unit="°")
     open: datetime
     close: datetime
-    fill_min: float = Field(gt=0.0, le=24 * 60)
-    fill_bays: int | None = Field(default=None, ge=1, le=1000)
+    fill_min: float = plausible(lo=HANDLING_MIN[0], hi=HANDLING_MIN[1], unit="min")
+    fill_bays: int | None = plausible(None, lo=1, hi=50, unit="bays")
 
 
 class Production(_Frozen):
@@ -58,10 +72,10 @@ class Production(_Frozen):
 
     smelter_id: str = Field(min_length=1)
     alloy: str = Field(min_length=1)
-    rate_tph: float = Field(ge=0.0, le=10_000.0)
-    stock_t: float = Field(ge=0.0, le=1_000_000.0)
-    tap_min_c: float = TEMP_C
-    tap_max_c: float = TEMP_C
+    rate_tph: float = plausible(lo=0.0, hi=RATE_TPH_MAX, unit="t/h")
+    stock_t: float = plausible(lo=0.0, hi=5000.0, unit="t")
+    tap_min_c: float = plausible(lo=TAP_C_MIN, hi=TAP_C_MAX, unit="°C")
+    tap_max_c: float = plausible(lo=TAP_C_MIN, hi=TAP_C_MAX, unit="°C")
 
 
 class Caster(_Frozen):
@@ -80,13 +94,13 @@ class Caster(_Frozen):
 
     caster_id: str = Field(min_length=1)
     name: str
-    lat: float = LAT
-    lon: float = LON
+    lat: float = plausible(lo=-90.0, hi=90.0, unit="°")
+    lon: float = plausible(lo=-180.0, hi=180.0, unit="°")
     open: datetime
     close: datetime
-    min_pour_c: float = TEMP_C
-    unload_min: float = Field(gt=0.0, le=24 * 60)
-    daily_t: float | None = Field(default=None, ge=0.0, le=1_000_000.0)
+    min_pour_c: float = plausible(lo=MIN_POUR_C_MIN, hi=MIN_POUR_C_MAX, unit="°C")
+    unload_min: float = plausible(lo=HANDLING_MIN[0], hi=HANDLING_MIN[1], unit="min")
+    daily_t: float | None = plausible(None, lo=0.0, hi=5000.0, unit="t")
     alloys: tuple[str, ...] = ()
 
 
@@ -107,13 +121,13 @@ class Truck(_Frozen):
 
     truck_id: str = Field(min_length=1)
     home_smelter: str = Field(min_length=1)
-    ladles: int = Field(ge=1, le=50)
-    ladle_t: float = Field(gt=0.0, le=100.0)
-    tau_h: float = Field(gt=0.0, le=100_000.0)
+    ladles: int = plausible(lo=1, hi=6, unit="ladles")
+    ladle_t: float = plausible(lo=0.5, hi=20.0, unit="t")
+    tau_h: float = plausible(lo=2.0, hi=200.0, unit="h")
     shift_start: datetime
     shift_end: datetime
-    cost_per_km: float | None = Field(default=None, ge=0.0, le=1e4)
-    cost_per_h: float | None = Field(default=None, ge=0.0, le=1e5)
+    cost_per_km: float | None = plausible(None, lo=0.0, hi=TRUCK_COST_PER_KM_MAX, unit="CNY/km")
+    cost_per_h: float | None = plausible(None, lo=0.0, hi=TRUCK_COST_PER_H_MAX, unit="CNY/h")
 
 
 class Order(_Frozen):
@@ -122,7 +136,7 @@ class Order(_Frozen):
     order_id: str = Field(min_length=1)
     caster_id: str = Field(min_length=1)
     alloy: str = Field(min_length=1)
-    tonnes: float = Field(ge=0.0, le=100_000.0)
+    tonnes: float = plausible(lo=0.0, hi=5000.0, unit="t")
     window_start: datetime
     window_end: datetime
     placed_at: datetime
@@ -146,10 +160,10 @@ class Candidate(_Frozen):
 
     site_id: str = Field(min_length=1)
     name: str
-    lat: float = LAT
-    lon: float = LON
-    capex_cny: float = Field(ge=0.0, le=1e13)
-    rate_tph: float = Field(ge=0.0, le=10_000.0)
+    lat: float = plausible(lo=-90.0, hi=90.0, unit="°")
+    lon: float = plausible(lo=-180.0, hi=180.0, unit="°")
+    capex_cny: float = plausible(lo=0.0, hi=1e11, unit="CNY")
+    rate_tph: float = plausible(lo=0.0, hi=RATE_TPH_MAX, unit="t/h")
     alloys: tuple[str, ...] = ()
 
 

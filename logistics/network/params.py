@@ -4,11 +4,28 @@ Where every default comes from is cited per field, with the sources listed in
 ``docs/sources.md`` (the Chinese industry reports behind the cost table, industry pages
 and emission-factor tables). Every figure can be overridden in the network's
 ``network.toml`` (and the CLI's ``--set table.key=value`` where offered).
+
+Every figure has a *plausible range* (:func:`~logistics.network.ranges.plausible`): a
+value outside it is bad input naming the key and the range. The ranges are wide (a
+factor of about 5 to 25 around the defaults for prices and factors, the physics for
+temperatures); why each range is what it is stands beside it below and in
+``docs/network-format.md``.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
+
+from logistics.network.ranges import plausible
+
+#: Largest plausible item of the cost table, CNY/t: half the price of the alloy itself
+#: (20,000 CNY/t); the seed table's items are 30–400.
+COST_ITEM_MAX = 10_000.0
+#: Largest plausible truck running cost per km, CNY/km: diesel is about 2.5 CNY/km
+#: (30–35 L/100 km) and the default 8 CNY/km; 100 allows a factor of more than 10.
+TRUCK_COST_PER_KM_MAX = 100.0
+#: Largest plausible truck running cost per hour, CNY/h (the default is 150).
+TRUCK_COST_PER_H_MAX = 2000.0
 
 
 class _Table(BaseModel):
@@ -24,14 +41,18 @@ class RoadParams(_Table):
     ----------
     circuity : float
         Road km per great-circle km. 1.3 is the usual detour factor for a dense
-        regional road network.
+        regional road network. Range 1–3: a road is never shorter than the great
+        circle, and measured national and regional factors lie between about 1.2 and
+        1.5 (Kim et al. 2015, docs/sources.md); 3 leaves room for rivers and mountains.
     speed_kmh : float
         Average speed of a loaded ladle truck. 40 km/h: police-approved
-        routes, ladle trucks keep well below expressway limits (Hydeb).
+        routes, ladle trucks keep well below expressway limits (Hydeb). Range
+        5–100 km/h: 100 km/h is the highest limit for lorries on Chinese expressways;
+        below 5 km/h a truck is walking.
     """
 
-    circuity: float = Field(1.3, ge=1.0, le=5.0)
-    speed_kmh: float = Field(40.0, gt=0.0, le=130.0)
+    circuity: float = plausible(1.3, lo=1.0, hi=3.0, unit="road km per great-circle km")
+    speed_kmh: float = plausible(40.0, lo=5.0, hi=100.0, unit="km/h")
 
 
 class ThermalParams(_Table):
@@ -41,14 +62,19 @@ class ThermalParams(_Table):
     ----------
     ambient_c : float
         Air temperature the ladle cools towards, °C (25 °C is a Guangdong
-        annual mean).
+        annual mean). Range −55 to 55 °C: the coldest and hottest air where people
+        live and work (record lows of north-east China near −50 °C, record highs of
+        desert towns near 50 °C).
     margin_c : float
         Arrival must be at least ``min_pour_c + margin_c``: a buffer for
         traffic and for the lining of a not-quite-preheated ladle (docs/models.md).
+        Range 0–100 °C: metal is tapped 50–150 °C above the casters' minimum (tap
+        700–850 °C, holding furnaces 650–700 °C), so a larger margin leaves nothing to
+        deliver.
     """
 
-    ambient_c: float = Field(25.0, ge=-40.0, le=60.0)
-    margin_c: float = Field(5.0, ge=0.0, le=200.0)
+    ambient_c: float = plausible(25.0, lo=-55.0, hi=55.0, unit="°C")
+    margin_c: float = plausible(5.0, lo=0.0, hi=100.0, unit="°C")
 
 
 class PlanningParams(_Table):
@@ -58,17 +84,19 @@ class PlanningParams(_Table):
     ----------
     lead_time_h : float
         A die-caster must order molten metal 4 hours ahead (Chinese industry reports, "Operating
-        rules"); an order cannot be poured before ``placed_at + lead_time_h``.
+        rules"); an order cannot be poured before ``placed_at + lead_time_h``. Range
+        0–72 h: from "on call" to three days ahead (a weekend).
     """
 
-    lead_time_h: float = Field(4.0, ge=0.0, le=72.0)
+    lead_time_h: float = plausible(4.0, lo=0.0, hi=72.0, unit="h")
 
 
 class IngotRouteCosts(_Table):
     """The ingot route of the cost table, CNY per tonne (Chinese industry reports).
 
     Energy 400 (70–90 m³ gas + 90–100 kWh per t), furnace depreciation 50, burn loss 400
-    (2–2.5 % of ADC12 at 20,000 CNY/t), labour 50, sundries 30: 930 CNY/t.
+    (2–2.5 % of ADC12 at 20,000 CNY/t), labour 50, sundries 30: 930 CNY/t. Every item
+    0–10,000 CNY/t.
 
     ``energy`` and ``burn_loss`` left out follow the prices they come from
     (:func:`logistics.network.prices.ingot_energy_per_t`: gas and electricity;
@@ -76,25 +104,26 @@ class IngotRouteCosts(_Table):
     alloy_price_t``), 400 each at the defaults. A figure written is used as written.
     """
 
-    energy: float | None = Field(None, ge=0.0)
-    furnace_depreciation: float = Field(50.0, ge=0.0)
-    burn_loss: float | None = Field(None, ge=0.0)
-    labour: float = Field(50.0, ge=0.0)
-    sundries: float = Field(30.0, ge=0.0)
+    energy: float | None = plausible(None, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
+    furnace_depreciation: float = plausible(50.0, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
+    burn_loss: float | None = plausible(None, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
+    labour: float = plausible(50.0, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
+    sundries: float = plausible(30.0, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
 
 
 class LiquidRouteCosts(_Table):
     """The liquid route of the cost table at 30 km, CNY per tonne (Chinese industry reports).
 
     Holding 70, ladle and equipment depreciation 50, burn loss (0.9 %) and transport
-    (about 150) at 30 km 350, special vehicle 100, sundries 30: 600 CNY/t.
+    (about 150) at 30 km 350, special vehicle 100, sundries 30: 600 CNY/t. Every item
+    0–10,000 CNY/t.
     """
 
-    holding: float = Field(70.0, ge=0.0)
-    equipment_depreciation: float = Field(50.0, ge=0.0)
-    burn_and_transport_30km: float = Field(350.0, ge=0.0)
-    special_vehicle: float = Field(100.0, ge=0.0)
-    sundries: float = Field(30.0, ge=0.0)
+    holding: float = plausible(70.0, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
+    equipment_depreciation: float = plausible(50.0, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
+    burn_and_transport_30km: float = plausible(350.0, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
+    special_vehicle: float = plausible(100.0, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
+    sundries: float = plausible(30.0, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
 
 
 class EconomicsParams(_Table):
@@ -104,20 +133,22 @@ class EconomicsParams(_Table):
     ----------
     alloy_price_t : float
         ADC12 price the burn-loss items are valued at, CNY/t (Chinese industry reports:
-        20,000).
+        20,000). Range 5,000–100,000 CNY/t: a quarter to five times the seed price.
     ingot, liquid : tables
         The cost table, item by item.
     ingot_burn_rate, liquid_burn_rate : float
         Oxidation loss as a share of metal: remelting 2 % (Chinese industry reports:
-        2–2.5 %), liquid route 0.9 % (Chinese industry reports).
+        2–2.5 %), liquid route 0.9 % (Chinese industry reports). Range 0–0.1: melt
+        losses of 1–2.5 % are reported; 10 % is very dirty scrap.
     truck_cost_per_km, truck_cost_per_h : float
         Ladle-truck running cost; with the default truck (2 ladles of 3 t) these give
-        about 150 CNY/t of transport at 30 km, the seed table's figure.
+        about 150 CNY/t of transport at 30 km, the seed table's figure. Ranges
+        0–100 CNY/km and 0–2,000 CNY/h.
     superheat_cost_per_c_t : float or None
         Gas to heat one tonne of liquid alloy by 1 °C at the smelter, CNY/(°C·t). Left
         out, it is ``[emissions] superheat_gas_m3_per_c_t × gas_price_cny_m3`` (0.094 ×
         4.05 ≈ 0.38; :func:`logistics.network.prices.superheat_cost_per_c_t`); a figure
-        written is used as written.
+        written is used as written. Range 0–10.
     gas_price_cny_m3, electricity_cny_kwh : float
         What the die-caster pays for natural gas (CNY/Nm³) and electricity (CNY/kWh).
         The seed's 400 CNY/t remelting energy is 70–90 m³ gas and 90–100 kWh per tonne
@@ -126,23 +157,25 @@ class EconomicsParams(_Table):
         (80 × 4.05 + 95 × 0.80). Both are assumptions in the range of Chinese industrial
         tariffs, not figures of the sources: override them with your contract prices.
         While ``ingot.energy`` is left out, the energy item is priced from these.
+        Ranges 0–20 CNY/Nm³ (trucked LNG peaked near 10) and 0–5 CNY/kWh (industrial
+        tariffs are 0.5–1.2).
     operating_days_per_year : float
         Days a year the daily volume is delivered, for yearly savings and CO2: 360, the
         ratio of a leading supplier's 450 kt/yr of liquid deliveries to its "about
-        1,250 t a day" (Chinese industry reports, "Operating rules").
+        1,250 t a day" (Chinese industry reports, "Operating rules"). Range 1–366.
     """
 
-    alloy_price_t: float = Field(20000.0, gt=0.0, le=1e6)
+    alloy_price_t: float = plausible(20000.0, lo=5000.0, hi=100_000.0, unit="CNY/t")
     ingot: IngotRouteCosts = IngotRouteCosts()
     liquid: LiquidRouteCosts = LiquidRouteCosts()
-    ingot_burn_rate: float = Field(0.02, ge=0.0, le=0.5)
-    liquid_burn_rate: float = Field(0.009, ge=0.0, le=0.5)
-    truck_cost_per_km: float = Field(8.0, ge=0.0, le=1e4)
-    truck_cost_per_h: float = Field(150.0, ge=0.0, le=1e5)
-    superheat_cost_per_c_t: float | None = Field(None, ge=0.0, le=100.0)
-    gas_price_cny_m3: float = Field(4.05, ge=0.0, le=1000.0)
-    electricity_cny_kwh: float = Field(0.80, ge=0.0, le=100.0)
-    operating_days_per_year: float = Field(360.0, gt=0.0, le=366.0)
+    ingot_burn_rate: float = plausible(0.02, lo=0.0, hi=0.1, unit="share")
+    liquid_burn_rate: float = plausible(0.009, lo=0.0, hi=0.1, unit="share")
+    truck_cost_per_km: float = plausible(8.0, lo=0.0, hi=TRUCK_COST_PER_KM_MAX, unit="CNY/km")
+    truck_cost_per_h: float = plausible(150.0, lo=0.0, hi=TRUCK_COST_PER_H_MAX, unit="CNY/h")
+    superheat_cost_per_c_t: float | None = plausible(None, lo=0.0, hi=10.0, unit="CNY per °C·t")
+    gas_price_cny_m3: float = plausible(4.05, lo=0.0, hi=20.0, unit="CNY/Nm³")
+    electricity_cny_kwh: float = plausible(0.80, lo=0.0, hi=5.0, unit="CNY/kWh")
+    operating_days_per_year: float = plausible(360.0, lo=1.0, hi=366.0, unit="days")
 
 
 class EmissionsParams(_Table):
@@ -152,33 +185,38 @@ class EmissionsParams(_Table):
     ----------
     natural_gas_m3 : float
         kg CO2 per Nm³ of natural gas, China default 2.16 (emission factors, docs/sources.md).
+        Range 0–5.
     grid_kwh : float
         kg CO2 per kWh, China 2022 national grid average 0.5366 (emission factors, docs/sources.md).
+        Range 0–1.5: from a carbon-free supply to a grid of lignite plants (about 1.2).
     truck_km : float
         kg CO2 per ladle-truck km, ~30–35 L diesel/100 km × 2.68 kg/L (emission
-        factors, docs/sources.md).
+        factors, docs/sources.md). Range 0–5.
     remelt_gas_m3_t, remelt_kwh_t : float
         Gas and electricity a die-caster spends remelting one tonne of ingot
-        (Chinese industry reports: 70–90 m³ and 90–100 kWh).
+        (Chinese industry reports: 70–90 m³ and 90–100 kWh). Ranges 0–300 Nm³/t and
+        0–2,000 kWh/t (an electric remelt takes about 600 kWh/t).
     superheat_gas_m3_per_c_t : float
         Gas to heat one tonne of liquid alloy by 1 °C at the smelter: 1.18 MJ/(t·K) at
         ~35 % efficiency over 36 MJ/m³ ≈ 0.094 m³ (specific heat of liquid aluminium
         alloys; the superheat price follows it unless ``superheat_cost_per_c_t`` is set).
+        Range 0–1 (1 would be about 3 % efficiency).
     dross_t_per_t : float
         Dross a remelt makes, t per t of aluminium (Chinese industry reports: 0.03–0.05).
+        Range 0–0.2.
     dross_disposal_cny_t : float
         Cost to dispose of one tonne of dross, a hazardous waste since 2021 (Chinese
-        industry reports: about 2,000 CNY/t).
+        industry reports: about 2,000 CNY/t). Range 0–20,000 CNY/t.
     """
 
-    natural_gas_m3: float = Field(2.16, ge=0.0)
-    grid_kwh: float = Field(0.5366, ge=0.0)
-    truck_km: float = Field(0.9, ge=0.0)
-    remelt_gas_m3_t: float = Field(80.0, ge=0.0)
-    remelt_kwh_t: float = Field(95.0, ge=0.0)
-    superheat_gas_m3_per_c_t: float = Field(0.094, ge=0.0)
-    dross_t_per_t: float = Field(0.04, ge=0.0, le=1.0)
-    dross_disposal_cny_t: float = Field(2000.0, ge=0.0)
+    natural_gas_m3: float = plausible(2.16, lo=0.0, hi=5.0, unit="kg CO2/Nm³")
+    grid_kwh: float = plausible(0.5366, lo=0.0, hi=1.5, unit="kg CO2/kWh")
+    truck_km: float = plausible(0.9, lo=0.0, hi=5.0, unit="kg CO2/km")
+    remelt_gas_m3_t: float = plausible(80.0, lo=0.0, hi=300.0, unit="Nm³/t")
+    remelt_kwh_t: float = plausible(95.0, lo=0.0, hi=2000.0, unit="kWh/t")
+    superheat_gas_m3_per_c_t: float = plausible(0.094, lo=0.0, hi=1.0, unit="Nm³ per °C·t")
+    dross_t_per_t: float = plausible(0.04, lo=0.0, hi=0.2, unit="t/t")
+    dross_disposal_cny_t: float = plausible(2000.0, lo=0.0, hi=20_000.0, unit="CNY/t")
 
 
 class Params(_Table):

@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 from logistics.errors import InputError, InputProblem
 
+#: Plausible edge length, metres: 0 (osmnx keeps zero-length edges) to 1,000 km, far
+#: longer than any road between two junctions.
+EDGE_LENGTH_M = (0.0, 1_000_000.0)
+#: Plausible edge speed, km/h: walking pace to above the highest posted limits
+#: (140 km/h); osmnx imputes ``speed_kph`` from the roads' limits.
+EDGE_SPEED_KPH = (1.0, 150.0)
+
+
+def _in_range(value: Any, lo: float, hi: float) -> float:
+    """``value`` as a float in ``[lo, hi]``; ``ValueError`` otherwise (NaN included)."""
+    number = float(value)
+    if not lo <= number <= hi:
+        raise ValueError(number)
+    return number
+
 
 def load_road_graph(path: Path) -> Any:
     """Read an osmnx-style GraphML road graph and check what the travel model needs.
 
-    Nodes need numeric ``x`` (lon) and ``y`` (lat); edges need a non-negative ``length``
-    in metres and may carry ``speed_kph``.
+    Nodes need numeric ``x`` (lon, −180 to 180) and ``y`` (lat, −90 to 90); edges need a
+    ``length`` of 0–1,000,000 m and may carry a ``speed_kph`` of 1–150 km/h
+    (:data:`EDGE_LENGTH_M`, :data:`EDGE_SPEED_KPH`).
+
+    Parameters
+    ----------
+    path : Path
+        The ``roads.graphml`` file.
 
     Returns
     -------
     networkx.MultiDiGraph
         The graph with numeric attributes.
+
+    Raises
+    ------
+    InputError
+        An unreadable file, a graph without nodes, or attributes missing or out of range,
+        each naming the node or edge.
     """
     import networkx as nx
 
@@ -34,32 +60,31 @@ def load_road_graph(path: Path) -> Any:
     problems: list[InputProblem] = []
     for node, data in graph.nodes(data=True):
         try:
-            x, y = float(data["x"]), float(data["y"])
-            if not (-180 <= x <= 180 and -90 <= y <= 90):
-                raise ValueError
-            data["x"], data["y"] = x, y
-        except (KeyError, ValueError, TypeError):
+            data["x"] = _in_range(data["x"], -180.0, 180.0)
+            data["y"] = _in_range(data["y"], -90.0, 90.0)
+        except (KeyError, ValueError, TypeError, OverflowError):
             problems.append(
-                InputProblem(file, None, f"node {node}", "needs numeric x (lon) and y (lat)")
+                InputProblem(
+                    file,
+                    None,
+                    f"node {node}",
+                    "needs numeric x (lon, −180 to 180) and y (lat, −90 to 90)",
+                )
             )
+        if len(problems) > 50:
+            break
     for u, v, data in graph.edges(data=True):
         try:
-            length = float(data["length"])
-            if not math.isfinite(length) or length < 0:
-                raise ValueError
-            data["length"] = length
+            data["length"] = _in_range(data["length"], *EDGE_LENGTH_M)
             if "speed_kph" in data:
-                speed = float(data["speed_kph"])
-                if not math.isfinite(speed) or speed <= 0:
-                    raise ValueError
-                data["speed_kph"] = speed
-        except (KeyError, ValueError, TypeError):
+                data["speed_kph"] = _in_range(data["speed_kph"], *EDGE_SPEED_KPH)
+        except (KeyError, ValueError, TypeError, OverflowError):
             problems.append(
                 InputProblem(
                     file,
                     None,
                     f"edge {u}->{v}",
-                    "needs length ≥ 0 (metres) and speed_kph > 0 if given",
+                    "needs length 0–1,000,000 m and, if given, speed_kph 1–150 km/h",
                 )
             )
         if len(problems) > 50:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import decode_utf8
 from logistics.network.params import Params
+from logistics.network.ranges import range_message, shown
 
 _TOML_KEY = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
 _TOML_HEADER = re.compile(rf"^\s*\[\[?\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]")
@@ -122,16 +123,14 @@ def load_settings(folder: Path) -> NetworkSettings:
             loc = [str(part) for part in err["loc"]]
             key = loc[-1] if loc else None
             table = f"[{'.'.join(loc[:-1])}] " if len(loc) > 1 else ""
-            msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 msg = "unknown parameter (check the spelling against docs/network-format.md)"
-            problems.append(
-                InputProblem(
-                    file,
-                    _toml_line_of(text, *loc) if loc else None,
-                    f"{table}{key}",
-                    f"{msg} (got {err.get('input')!r})",
+            else:
+                msg = range_message(Params, err, err.get("input")) or (
+                    f"{err['msg']} (got {shown(repr(err.get('input')))})"
                 )
+            problems.append(
+                InputProblem(file, _toml_line_of(text, *loc) if loc else None, f"{table}{key}", msg)
             )
     if problems:
         raise InputError(problems)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from logistics.network.model import Candidate
+from logistics.network.ranges import plausible
 
 #: Discount rate of the NPV, a year: the 8 % social discount rate of China's official
 #: guide to the economic evaluation of construction projects (NDRC and Ministry of
@@ -41,7 +42,7 @@ class SiteCandidate(Candidate):
         :func:`logistics.siting.sites.trucks_for_site`.
     """
 
-    trucks: int | None = Field(default=None, ge=0, le=1000)
+    trucks: int | None = plausible(None, lo=0, hi=200, unit="trucks")
 
 
 class Scenario(_Frozen):
