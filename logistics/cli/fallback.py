@@ -3,7 +3,7 @@
 When the optimiser fails (raises, or the checker rejects its plan) on a day the
 dispatcher's plan can plan, :func:`logistics.pipeline.plan_day` returns the checked
 dispatcher's plan with ``plan.solver.status == "fallback_dispatcher"`` and logs a
-WARNING itself (loggers ``logistics.planning.solve`` and ``logistics.pipeline``). The
+WARNING itself (``logistics.planning.solve``, or the pipeline's logger). The
 commands print their own line instead, on stderr, even with ``--quiet``::
 
     warning: the optimiser failed (ValueError: …); this is the dispatcher's plan,
@@ -23,9 +23,8 @@ from contextlib import contextmanager
 from logistics.check import CheckReport
 from logistics.plan.model import Plan
 
-#: Loggers on which the library reports a fallback.
-FALLBACK_LOGGERS = ("logistics.planning.solve", "logistics.pipeline")
-#: Words of the library's fallback warnings (``... the dispatcher's plan is used instead``).
+#: Words of the library's fallback warnings (``... the dispatcher's plan is used instead``),
+#: logged on ``logistics.planning.solve`` and the pipeline's logger.
 LIBRARY_WORDS = "the dispatcher's plan is used instead"
 
 
@@ -33,25 +32,30 @@ class _HoldBackLibraryWarning(logging.Filter):
     """Drops the library's own fallback WARNING (the command prints its own line)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.levelno == logging.WARNING and LIBRARY_WORDS in str(record.msg))
+        return not (
+            record.levelno == logging.WARNING
+            and record.name.startswith("logistics.")
+            and LIBRARY_WORDS in str(record.msg)
+        )
 
 
 @contextmanager
 def one_warning() -> Iterator[None]:
     """While planning, hold back the library's fallback warning: the command says it.
 
-    Only that record is held back (on its own loggers, whatever the handlers); every
-    other log record, the traceback logged at DEBUG included, goes through.
+    The filter sits on the root logger's handlers (where the command's log goes), so it
+    holds the record back whichever ``logistics`` logger reports it. Only that record is
+    held back; every other record, the traceback logged at DEBUG included, goes through.
     """
     hold = _HoldBackLibraryWarning()
-    loggers = [logging.getLogger(name) for name in FALLBACK_LOGGERS]
-    for logger in loggers:
-        logger.addFilter(hold)
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.addFilter(hold)
     try:
         yield
     finally:
-        for logger in loggers:
-            logger.removeFilter(hold)
+        for handler in handlers:
+            handler.removeFilter(hold)
 
 
 def _reason(plan: Plan) -> str:

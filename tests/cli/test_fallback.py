@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from logistics.cli.fallback import FALLBACK_LOGGERS, one_warning, refused_line, warning_line
+from logistics.cli.fallback import one_warning, refused_line, warning_line
 from logistics.cli.render import summary_table
 from logistics.network.loader import load_network
 from logistics.pipeline import plan_day
@@ -145,10 +145,12 @@ def test_a_plan_of_the_dispatchers_rule_asked_for_has_no_warning() -> None:
 
 
 def test_one_warning_holds_back_only_the_librarys_fallback_record(caplog) -> None:
-    solve_log = logging.getLogger(FALLBACK_LOGGERS[0])
+    solve_log = logging.getLogger("logistics.planning.solve")
+    pipeline_log = logging.getLogger("logistics.pipeline.day")  # whichever module it is
     caplog.set_level(logging.DEBUG)
     with one_warning():
         solve_log.warning("the optimiser failed (%s); the dispatcher's plan is used instead", "x")
+        pipeline_log.warning("%s; the dispatcher's plan is used instead", "the checker found 2")
         solve_log.warning("3 orders belong to other days")
         solve_log.debug("the optimiser's failure")
     assert [r.getMessage() for r in caplog.records] == [
