@@ -42,4 +42,8 @@ def generate(
         if not overwrite and out_dir.is_dir():  # worded for the library's overwrite=True
             message = f"{out_dir} is not empty (use --overwrite to replace it)"
         raise InputError(option_problem("DIR", message)) from None
+    except ValueError as exc:  # a size or seed the generator refuses, named by its option
+        name = str(exc).split(" ", 1)[0]
+        option = f"--{name}" if name in {"smelters", "casters", "trucks", "seed"} else "--tonnes"
+        raise InputError(option_problem(option, str(exc))) from None
     out.print(f"network written to [bold]{path}[/bold]")

@@ -36,6 +36,14 @@ MIN_POUR_C_MIN, MIN_POUR_C_MAX = 550.0, 900.0
 RATE_TPH_MAX = 200.0
 #: Minutes to fill or to pour one ladle (a few minutes to two hours).
 HANDLING_MIN = (1.0, 120.0)
+#: Most ladles one smelter fills at the same moment (its tapping points).
+FILL_BAYS_MAX = 50
+#: Most liquid metal of one alloy a smelter holds ready at opening, t (furnace baths
+#: hold 50–130 t each).
+STOCK_T_MAX = 5000.0
+#: Most tonnes of one order and of a caster's day, t (a leading supplier delivers about
+#: 1,250 t a day in all).
+TONNES_MAX = 5000.0
 
 
 class _Frozen(BaseModel):
@@ -60,7 +68,7 @@ class Smelter(_Frozen):
     open: datetime
     close: datetime
     fill_min: float = plausible(lo=HANDLING_MIN[0], hi=HANDLING_MIN[1], unit="min")
-    fill_bays: int | None = plausible(None, lo=1, hi=50, unit="bays")
+    fill_bays: int | None = plausible(None, lo=1, hi=FILL_BAYS_MAX, unit="bays")
 
 
 class Production(_Frozen):
@@ -73,7 +81,7 @@ class Production(_Frozen):
     smelter_id: str = Field(min_length=1)
     alloy: str = Field(min_length=1)
     rate_tph: float = plausible(lo=0.0, hi=RATE_TPH_MAX, unit="t/h")
-    stock_t: float = plausible(lo=0.0, hi=5000.0, unit="t")
+    stock_t: float = plausible(lo=0.0, hi=STOCK_T_MAX, unit="t")
     tap_min_c: float = plausible(lo=TAP_C_MIN, hi=TAP_C_MAX, unit="°C")
     tap_max_c: float = plausible(lo=TAP_C_MIN, hi=TAP_C_MAX, unit="°C")
 
@@ -100,7 +108,7 @@ class Caster(_Frozen):
     close: datetime
     min_pour_c: float = plausible(lo=MIN_POUR_C_MIN, hi=MIN_POUR_C_MAX, unit="°C")
     unload_min: float = plausible(lo=HANDLING_MIN[0], hi=HANDLING_MIN[1], unit="min")
-    daily_t: float | None = plausible(None, lo=0.0, hi=5000.0, unit="t")
+    daily_t: float | None = plausible(None, lo=0.0, hi=TONNES_MAX, unit="t")
     alloys: tuple[str, ...] = ()
 
 
@@ -136,7 +144,7 @@ class Order(_Frozen):
     order_id: str = Field(min_length=1)
     caster_id: str = Field(min_length=1)
     alloy: str = Field(min_length=1)
-    tonnes: float = plausible(lo=0.0, hi=5000.0, unit="t")
+    tonnes: float = plausible(lo=0.0, hi=TONNES_MAX, unit="t")
     window_start: datetime
     window_end: datetime
     placed_at: datetime

@@ -80,7 +80,7 @@ def range_text(field: FieldInfo) -> str | None:
     if lo is None and hi is None:
         return None
     unit = unit_of(field)
-    suffix = f" {unit}" if unit else ""
+    suffix = "" if not unit else unit if unit == "°" else f" {unit}"
     if lo is None:
         return f"at most {format_number(hi)}{suffix}"  # type: ignore[arg-type]
     if hi is None:

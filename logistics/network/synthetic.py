@@ -46,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 
+from logistics.network.model import FILL_BAYS_MAX, RATE_TPH_MAX, STOCK_T_MAX, TONNES_MAX
+
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -78,6 +80,12 @@ PRODUCTION_HEADROOM = 1.3
 MORNING_HEADROOM = 1.1
 #: The fleet is sized so that estimated truck-hours are this share of shift hours.
 FLEET_UTILISATION = 0.60
+#: Most tonnes a day per smelter and, on average, per caster that the generator writes:
+#: beyond them the stock at opening and a caster's ``daily_t`` could leave their
+#: plausible ranges (docs/network-format.md). A leading supplier delivers about 1,250 t
+#: a day from all its plants (Chinese industry reports).
+MAX_TONNES_PER_SMELTER = 5000.0
+MAX_TONNES_PER_CASTER = 1000.0
 #: The network's truck cost figures (``[economics]``), CNY/km and CNY/h of a 6 t truck.
 _TRUCK_COST_PER_KM, _TRUCK_COST_PER_H = 8.0, 150.0
 #: Orders are spread over this part of the plan day, minutes from midnight.
@@ -523,6 +531,11 @@ def _assign_sources(draft: _Draft) -> None:
 
 
 def _size_production(rng: np.random.Generator, draft: _Draft) -> None:
+    """Production per smelter and alloy: 1.3 × its demand, stock for the morning.
+
+    Rates and stock stay within their plausible ranges (:data:`RATE_TPH_MAX`,
+    :data:`STOCK_T_MAX`); a day concentrated on one smelter then runs short of metal.
+    """
     draws: dict[tuple[int, str], list[tuple[int, float]]] = {}
     for order in draft.orders:
         draws.setdefault((order.source, order.alloy), []).append((order.end, order.tonnes))
@@ -532,7 +545,8 @@ def _size_production(rng: np.random.Generator, draft: _Draft) -> None:
             drawn = sorted(draws.get((i, alloy), []))
             demand = sum(t for _, t in drawn)
             capacity = max(PRODUCTION_HEADROOM * demand, 20.0 if alloy == "ADC12" else 10.0)
-            rate = round(0.7 * capacity / hours, 1)
+            # at most the plausible limits (a day concentrated on one smelter runs short)
+            rate = min(RATE_TPH_MAX, round(0.7 * capacity / hours, 1))
             stock = capacity - rate * hours
             cumulative = 0.0
             for deadline, tonnes in drawn:  # metal for each deadline 90 min ahead of it
@@ -542,19 +556,22 @@ def _size_production(rng: np.random.Generator, draft: _Draft) -> None:
             tap_min = 720 + 5 * int(rng.integers(5))
             tap_max = 790 + 5 * int(rng.integers(5))
             draft.production.append(
-                [smelter.sid, alloy, _num(rate, 1), _num(math.ceil(stock)), str(tap_min),
-                 str(tap_max)]
+                [smelter.sid, alloy, _num(rate, 1), _num(min(STOCK_T_MAX, math.ceil(stock))),
+                 str(tap_min), str(tap_max)]
             )  # fmt: skip
 
 
 def _size_bays(draft: _Draft, ladle_t: float) -> None:
-    """Raise ``fill_bays`` where the day's fills would keep the bays more than half busy."""
+    """Raise ``fill_bays`` where the day's fills would keep the bays more than half busy.
+
+    At most :data:`~logistics.network.model.FILL_BAYS_MAX`, the plausible limit.
+    """
     fills = [0] * len(draft.smelters)
     for order in draft.orders:
         fills[order.source] += math.ceil(order.tonnes / ladle_t - 1e-9)
     for smelter, count in zip(draft.smelters, fills, strict=True):
         needed = math.ceil(count * smelter.fill_min / (0.5 * (smelter.close - smelter.open)))
-        smelter.fill_bays = max(smelter.fill_bays, needed)
+        smelter.fill_bays = min(FILL_BAYS_MAX, max(smelter.fill_bays, needed))
 
 
 def _truck_hours(draft: _Draft, ladle_t: float, avg_ladles: float) -> np.ndarray:
@@ -638,8 +655,8 @@ def _render(draft: _Draft, plan_date: date, args: str) -> dict[str, str]:
         list(CASTER_COLUMNS),
         [
             [c.cid, c.name, f"{c.lat:.4f}", f"{c.lon:.4f}", _hhmm(c.open), _hhmm(c.close),
-             str(c.min_pour_c), str(c.unload_min), _num(max(5.0, 5 * round(c.orders_t / 5)), 0),
-             ";".join(c.alloys)]
+             str(c.min_pour_c), str(c.unload_min),
+             _num(min(TONNES_MAX, max(5.0, 5 * round(c.orders_t / 5))), 0), ";".join(c.alloys)]
             for c in draft.casters
         ],
     )  # fmt: skip
@@ -741,7 +758,9 @@ def generate_network(
         great-circle km × 1.3) are about 60 % of the hours in all shifts, enough to serve
         nearly every order.
     tonnes : float, default 1000.0
-        Total tonnes ordered for the plan day (> 0). Orders average about 14 t, so
+        Total tonnes ordered for the plan day (> 0, at most
+        :data:`MAX_TONNES_PER_SMELTER` × ``smelters`` and :data:`MAX_TONNES_PER_CASTER`
+        × ``casters``). Orders average about 14 t, so
         ``tonnes / 14`` orders are written; their sum equals ``tonnes``.
     seed : int, default 0
         Random seed (≥ 0). The same arguments always write the same bytes.
@@ -771,6 +790,15 @@ def generate_network(
         raise ValueError(f"trucks must be at least 1 (got {trucks})")
     if not (math.isfinite(tonnes) and tonnes > 0):
         raise ValueError(f"tonnes must be a positive number (got {tonnes})")
+    for per, count, what in (
+        (MAX_TONNES_PER_SMELTER, smelters, "smelter"),
+        (MAX_TONNES_PER_CASTER, casters, "caster"),
+    ):
+        if tonnes > per * count:
+            raise ValueError(
+                f"tonnes must be at most {per:,.0f} per {what} "
+                f"({per * count:,.0f} for {count}; got {tonnes:,.0f})"
+            )
     if seed < 0:
         raise ValueError(f"seed must be 0 or more (got {seed})")
     if out_dir.exists():

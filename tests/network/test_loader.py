@@ -496,7 +496,7 @@ def test_lat_lon_out_of_range(net_dir: Path, file: str, row: int, column: str, v
     set_cell(net_dir, file, row, column, value)
     problem = load_fails(net_dir)
     assert where(problem) == (file, row, column)
-    limit = "−180 to 180 °" if column == "lon" else "−90 to 90 °"
+    limit = "−180 to 180°" if column == "lon" else "−90 to 90°"
     assert problem.message == f"{value} is outside the plausible range {limit}"
 
 
