@@ -19,6 +19,7 @@ from logistics.network.csv_tables import CsvSpec, load_table
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
 from logistics.network.roads import load_road_graph
 from logistics.network.settings import load_settings
+from logistics.network.times import plan_date_problem
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +209,9 @@ def load_network(
     settings = load_settings(folder)
     tz = ZoneInfo(settings.timezone)
     day = plan_date or settings.plan_date or datetime.now(tz).date()
+    implausible = plan_date_problem(day)
+    if implausible:  # a plan date given by the caller (--date); network.toml's is checked
+        raise InputError(InputProblem("plan date", None, None, implausible))
 
     orders_path = Path(orders_file) if orders_file else folder / ORDERS.file
     orders_label = orders_path.name if orders_file else ORDERS.file

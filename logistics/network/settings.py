@@ -15,6 +15,7 @@ from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import decode_utf8
 from logistics.network.params import Params
 from logistics.network.ranges import range_message, shown
+from logistics.network.times import plan_date_problem
 
 _TOML_KEY = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
 _TOML_HEADER = re.compile(rf"^\s*\[\[?\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]")
@@ -106,6 +107,12 @@ def load_settings(folder: Path) -> NetworkSettings:
             )
             if isinstance(plan_date, datetime):
                 plan_date = plan_date.date()
+            implausible = plan_date_problem(plan_date)
+            if implausible:
+                plan_date = None
+                problems.append(
+                    InputProblem(file, _toml_line_of(text, "plan_date"), "plan_date", implausible)
+                )
         except ValueError:
             problems.append(
                 InputProblem(

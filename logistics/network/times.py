@@ -14,6 +14,20 @@ from zoneinfo import ZoneInfo
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 #: Latest ``HH:MM`` accepted: a plan may run into the morning after (``26:30``).
 MAX_CLOCK_HOURS = 48
+#: Plausible plan dates: the days a plan is made for (past days replayed, future ones).
+PLAN_DATES = (date(2000, 1, 1), date(2100, 12, 31))
+#: Years any time in a network file may lie in (far wider than the plan dates, so that
+#: an order placed long before its day is fine, but every moment can be converted to
+#: and from UTC without leaving the calendar).
+TIME_YEARS = (1900, 2200)
+
+
+def plan_date_problem(day: date) -> str | None:
+    """Why ``day`` is no plausible plan date (outside :data:`PLAN_DATES`), or ``None``."""
+    first, last = PLAN_DATES
+    if first <= day <= last:
+        return None
+    return f"{day.isoformat()} is outside the plausible range {first} to {last}"
 
 
 def parse_time(text: str, plan_date: date, tz: ZoneInfo) -> datetime:
@@ -37,8 +51,17 @@ def parse_time(text: str, plan_date: date, tz: ZoneInfo) -> datetime:
     Raises
     ------
     ValueError
-        With a message fit for the user when the text is no time.
+        With a message fit for the user when the text is no time, or a time outside the
+        years :data:`TIME_YEARS`.
     """
+    moment = _parse(text, plan_date, tz)
+    first, last = TIME_YEARS
+    if not first <= moment.year <= last:
+        raise ValueError(f"'{text}' is outside the plausible years {first}–{last}")
+    return moment
+
+
+def _parse(text: str, plan_date: date, tz: ZoneInfo) -> datetime:
     match = _HHMM.match(text)
     if match:
         hours, minutes = int(match.group(1)), int(match.group(2))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -470,3 +471,55 @@ def test_the_solver_fuzzers_networks_load(tmp_path: Path) -> None:
         folder = tmp_path / f"n{seed}"
         write_random_network(folder, seed)
         load_network(folder)
+
+
+# -- dates and times -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("plan_date", "ok"),
+    [("2000-01-01", True), ("2100-12-31", True), ("1999-12-31", False), ("0001-01-01", False)],
+)
+def test_plan_date_in_network_toml(net_dir: Path, plan_date: str, ok: bool) -> None:
+    # loader-fuzz seed 1025149: plan_date = 0001-01-01 overflowed converting to UTC
+    (net_dir / "network.toml").write_text(
+        f'name = "t"\ntimezone = "Asia/Shanghai"\nplan_date = {plan_date}\n', encoding="utf-8"
+    )
+    if ok:
+        assert load_network(net_dir).plan_date.isoformat() == plan_date
+        return
+    with pytest.raises(InputError) as exc:
+        load_network(net_dir)
+    assert str(only_problem(exc)) == (
+        f"network.toml, row 3, column 'plan_date': {plan_date} is outside the plausible "
+        "range 2000-01-01 to 2100-12-31"
+    )
+
+
+def test_plan_date_given_by_the_caller(net_dir: Path) -> None:
+    with pytest.raises(InputError) as exc:
+        load_network(net_dir, date(2101, 1, 1))
+    assert str(only_problem(exc)) == (
+        "plan date: 2101-01-01 is outside the plausible range 2000-01-01 to 2100-12-31"
+    )
+    assert load_network(net_dir, date(2100, 12, 31)).plan_date == date(2100, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("1900-01-01T00:00", True),
+        ("2200-12-31T23:59", True),
+        ("1899-12-31T23:59", False),
+        ("0001-01-01T00:00", False),  # became year 0 in UTC: an OverflowError before
+        ("2201-01-01T00:00", False),
+    ],
+)
+def test_times_lie_within_plausible_years(net_dir: Path, value: str, ok: bool) -> None:
+    set_cell(net_dir, "orders.csv", 3, "placed_at", value)
+    if ok:
+        assert load_network(net_dir).orders[1].placed_at.isoformat().startswith(value)
+        return
+    with pytest.raises(InputError) as exc:
+        load_network(net_dir)
+    assert str(only_problem(exc)) == (
+        f"orders.csv, row 3, column 'placed_at': '{value}' is outside the plausible years 1900–2200"
+    )
