@@ -9,6 +9,7 @@ Examples
     python -m benchmarks literature --set gh200 --first 5
     python -m benchmarks domain --sizes 100,300 --time-limit 60
     python -m benchmarks all
+    python -m benchmarks loader-fuzz --mutations 1000 --seed 0
     python -m benchmarks literature --set solomon --data /path/to/instances
 
 The instances are read from ``benchmarks/data/`` (``--data DIR`` or
@@ -715,6 +716,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     fuzz.add_parser(sub, str(RESULTS))
 
+    from benchmarks import loader_fuzz
+
+    loader_fuzz.add_parser(sub, str(RESULTS))
+
     every = sub.add_parser("all", help="every literature set, then the domain ladder")
     every.add_argument("--time-limit", type=float, default=30.0, help="literature seconds")
     every.add_argument("--jobs", type=int, default=1)
@@ -749,6 +754,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import fuzz
 
         return fuzz.command(args)
+    if args.kind == "loader-fuzz":
+        from benchmarks import loader_fuzz
+
+        return loader_fuzz.command(args)
     lit = build_parser().parse_args(
         [
             "literature",

@@ -398,3 +398,80 @@ def test_network_toml_values(folder: Path, settings_: dict[str, str]) -> None:
 def test_fixture_left_tiny_intact(folder: Path, tiny_dir: Path) -> None:
     for file in FILES:
         assert (folder / file).read_bytes() == (tiny_dir / file).read_bytes()
+
+
+# -- the loader-fuzz benchmark's mutations (benchmarks/loader_fuzz.py) ----------------------
+# A bounded, deterministic subset of ``python -m benchmarks loader-fuzz``: the same
+# mutations of the sample networks' files, in the library and through the console script.
+
+
+def test_loader_fuzz_mutations_in_the_library() -> None:
+    from benchmarks.loader_fuzz import NETWORKS, run_loader_fuzz
+
+    result = run_loader_fuzz(800, seed=0, cli_every=0)
+    assert result["failures"] == []
+    outcomes = result["outcomes"]
+    assert outcomes["loaded"] + outcomes["input_error"] == 800
+    assert outcomes["loaded"] > 100 and outcomes["input_error"] > 400  # both really happen
+    # every file of the samples was mutated and named by a problem
+    assert set(result["by_mutated_file"]) == {
+        *FILES,
+        "candidates.csv",
+        "roads.graphml",
+    }
+    assert set(result["exit2_problems_by_file"]) >= set(result["by_mutated_file"])
+    assert len(result["by_kind"]) >= 30
+    assert len(NETWORKS) == 4
+
+
+def test_loader_fuzz_mutations_through_the_console_script(tmp_path: Path) -> None:
+    from benchmarks.loader_fuzz import molten_script, run_mutation
+
+    assert molten_script().is_file()
+    seen = set()
+    for seed in range(42, 48):  # bad cells, TOML values and ranges, encodings, columns
+        outcome = run_mutation(seed, tmp_path, cli=True)
+        assert outcome.result != "failure", (outcome.mutation, outcome.error)
+        assert outcome.cli_exit == (2 if outcome.result == "input_error" else outcome.cli_exit)
+        assert outcome.cli_exit in (0, 2, 3)
+        seen.add(outcome.cli_exit)
+    assert {0, 2} <= seen  # plans written and bad input refused, both checked
+
+
+def test_a_mutation_is_replayed_from_its_seed() -> None:
+    from benchmarks.loader_fuzz import draw_mutation
+
+    first, files = draw_mutation(1234)
+    again, files_again = draw_mutation(1234)
+    assert (first, files) == (again, files_again)
+    assert draw_mutation(1235)[1] != files
+
+
+def test_the_loader_fuzz_catches_a_loader_that_raises(monkeypatch, tmp_path: Path) -> None:
+    """The benchmark must be able to fail: a loader raising anything else is a failure."""
+    import logistics.network.loader as loader
+    from benchmarks.loader_fuzz import run_mutation
+
+    def broken(folder, *args, **kwargs):
+        raise OverflowError("cannot convert float infinity to integer")
+
+    monkeypatch.setattr(loader, "load_network", broken)
+    outcome = run_mutation(7, tmp_path)
+    assert outcome.result == "failure"
+    assert outcome.error.startswith("OverflowError: cannot convert float infinity")
+
+
+def test_the_loader_fuzz_checks_every_problem() -> None:
+    from benchmarks.loader_fuzz import LOADED_FILES, check_input_error
+    from logistics.errors import InputProblem
+
+    known = set(LOADED_FILES)
+    good = InputError(InputProblem("fleet.csv", 3, "tau_h", "0 is outside the range"))
+    assert check_input_error(good, known) == ""
+    assert "unknown file" in check_input_error(
+        InputError(InputProblem("/tmp/x/fleet.csv", 3, "tau_h", "bad")), known
+    )
+    assert "row 0" in check_input_error(InputError(InputProblem("fleet.csv", 0, None, "x")), known)
+    assert "without message" in check_input_error(
+        InputError(InputProblem("fleet.csv", 2, None, "")), known
+    )
