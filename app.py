@@ -2,7 +2,7 @@
 
 A multipage Streamlit app over the molten-logistics library. It opens on the bundled
 Pearl River Delta network (``MOLTEN_APP_NETWORK`` picks another folder); solves run in
-worker processes (:mod:`logistics.app.worker`). See ``docs/app.md``.
+worker processes (:mod:`logistics.pipeline.workers`). See ``docs/app.md``.
 """
 
 from __future__ import annotations

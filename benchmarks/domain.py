@@ -118,7 +118,7 @@ def run_case(
     workers : int
         Processes for a day split into smelter clusters.
     options : dict, optional
-        Further keyword arguments for :func:`logistics.pipeline.solve` (``workers``
+        Further fields of :class:`logistics.plan.options.PlanOptions` (``workers``
         among them overrides the argument).
 
     Returns
@@ -130,16 +130,19 @@ def run_case(
     """
     from logistics.check import check
     from logistics.network.loader import load_network
-    from logistics.pipeline import solve
+    from logistics.pipeline import plan_day
+    from logistics.plan.options import PlanOptions
 
     started = time.perf_counter()
     network = load_network(network_dir)
     loaded = time.perf_counter()
-    kwargs: dict[str, Any] = {"workers": workers, **(options or {})}
-    workers = int(kwargs["workers"])
-    plan = solve(network, solver=solver, time_limit_s=time_limit_s, **kwargs)
+    fields: dict[str, Any] = {"workers": workers, **(options or {})}
+    chosen = PlanOptions(solver=solver, time_limit_s=time_limit_s, **fields)
+    workers = chosen.workers
+    outcome = plan_day(network, chosen)
+    plan = outcome.plan
     solved = time.perf_counter()
-    report = check(network, plan)
+    report = check(network, plan, outcome.travel)  # timed on its own (plan_day checked too)
     checked = time.perf_counter()
     summary = plan.summary
     return {
@@ -298,7 +301,9 @@ def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run one domain ladder case (internal).")
     parser.add_argument("--case", nargs=3, metavar=("NETWORK", "SOLVER", "LIMIT_S"))
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--options", default="{}", help="JSON keyword arguments for solve()")
+    parser.add_argument(
+        "--options", default="{}", help="JSON fields of PlanOptions (workers, portfolio, seed, …)"
+    )
     args = parser.parse_args(argv)
     if not args.case:
         parser.error("use `python -m benchmarks domain` for the ladder")

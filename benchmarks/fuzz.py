@@ -447,6 +447,7 @@ def run_example(
     from logistics.errors import PlanningError
     from logistics.network.loader import load_network
     from logistics.pipeline import plan_day
+    from logistics.plan.options import PlanOptions
 
     started = time.perf_counter()
     kind = kind_of_seed(seed)
@@ -474,7 +475,7 @@ def run_example(
     limit = time_limit_for(kind, time_limit_s, large_time_limit_s)
     for solver in solvers:
         try:
-            outcome = plan_day(network, solver=solver, time_limit_s=limit, workers=1)
+            outcome = plan_day(network, PlanOptions(solver=solver, time_limit_s=limit, workers=1))
         except PlanningError as exc:
             if network.day_orders:  # "nothing to plan" is the answer for an empty day only
                 fail(solver, "plan", _describe(exc), files)

@@ -95,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limits", default="15,60")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--solver", default="ortools")
-    parser.add_argument("--options", default="{}", help="JSON keyword arguments for solve()")
+    parser.add_argument(
+        "--options", default="{}", help="JSON fields of PlanOptions (workers, portfolio, seed, …)"
+    )
     parser.add_argument("--label", default="")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)

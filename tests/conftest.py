@@ -1,4 +1,4 @@
-"""Shared fixtures: the tiny sample network and helpers to break one of its files."""
+"""Shared fixtures: the tiny network, its dispatcher's plan, helpers to break one of its files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from logistics import PlanOutcome, check, load_network, plan_day
 from logistics.errors import InputError, InputProblem
+from logistics.network.model import Network
+from logistics.plan.options import PlanOptions
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = Path(__file__).resolve().parent / "data"
@@ -73,3 +76,17 @@ def only_problem(exc: pytest.ExceptionInfo[InputError]) -> InputProblem:
     problems = exc.value.problems
     assert len(problems) == 1, [str(p) for p in problems]
     return problems[0]
+
+
+@pytest.fixture(scope="session")
+def tiny() -> Network:
+    """tests/data/tiny, loaded."""
+    return load_network(TINY)
+
+
+@pytest.fixture(scope="session")
+def tiny_outcome(tiny: Network) -> PlanOutcome:
+    """The dispatcher's (greedy) plan of the tiny day, checked: fast and repeatable."""
+    outcome = plan_day(tiny, PlanOptions(solver="greedy", time_limit_s=5))
+    assert check(tiny, outcome.plan).ok
+    return outcome

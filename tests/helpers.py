@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from logistics.network.model import Network
 from logistics.network.prices import unserved_penalty_per_t
-from logistics.physics.travel import travel_matrix
-from logistics.plan.build import summarise
+from logistics.physics.travel import Travel
 from logistics.plan.model import Plan, Summary
-from logistics.planning.reasons import EXCLUDED_REASONS
+from logistics.plan.reasons import EXCLUDED_REASONS
+from logistics.plan.summary import summarise
 
 
 def summary_from_rows(network: Network, plan: Plan) -> Summary:
     """The plan's KPIs recomputed from its rows."""
-    return summarise(network, travel_matrix(network), plan.runs, plan.unserved, plan.truck_starts)
+    return summarise(network, Travel.of(network), plan.runs, plan.unserved, plan.truck_starts)
 
 
 def objective_from_rows(network: Network, plan: Plan) -> float:

@@ -1,28 +1,46 @@
 """Data flows one way through ``logistics``: a module imports only from its own stage or before.
 
-The stages, in order: errors < network < physics < planning < plan < check < economics <
-pipeline < surfaces. The surfaces (cli, dispatch, siting, charts, app) may import anything
-below them but not each other, except that cli and app may import the other surfaces'
-library functions (the command line and the planning app are the front ends of all of
-them). ``logistics/__init__.py`` (the public API) is exempt; ``logistics/__main__.py``
-belongs to cli and ``logistics/replan.py`` to pipeline. Every import counts, also one
-inside a function or under ``TYPE_CHECKING``.
+The stages, in order: errors and progress < network < physics < plan < the three
+siblings planning, check and economics < pipeline < surfaces. The siblings stand side by
+side over the plan vocabulary and may not import one another (the checker is independent
+of the planner; the economics price plans, they do not plan). The surfaces (cli,
+dispatch, siting, charts, app) may import anything below them but not each other, except
+that cli and app may import the other surfaces' library functions (the command line and
+the planning app are the front ends of all of them). ``logistics/__init__.py`` (the
+public API, lazy) is exempt; ``logistics/__main__.py`` belongs to cli. Every import
+counts, also one inside a function or under ``TYPE_CHECKING``.
+
+Besides the direct imports, a fresh interpreter checks the transitive ones: importing
+the checker, the plan vocabulary, the economics or the charts loads neither OR-Tools nor
+the planner.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "logistics"
 
-STAGES = ("errors", "network", "physics", "planning", "plan", "check", "economics", "pipeline")
+#: The stages in order; a tuple is one stage of parts side by side (siblings).
+STAGES: tuple[tuple[str, ...], ...] = (
+    ("errors", "progress"),
+    ("network",),
+    ("physics",),
+    ("plan",),
+    ("planning", "check", "economics"),
+    ("pipeline",),
+)
+#: Parts of one stage that may not import one another.
+SIBLINGS = ("planning", "check", "economics")
 SURFACES = ("cli", "dispatch", "siting", "charts", "app")
 SURFACE_RANK = len(STAGES)
 #: Top-level modules that sit at the stage of another part.
-SAME_STAGE_AS = {"replan": "pipeline"}  # intraday re-planning: a second door beside plan_day
+SAME_STAGE_AS: dict[str, str] = {}
 
 
 def module_name(path: Path) -> str:
@@ -44,8 +62,9 @@ def part_of(module: str) -> str | None:
 def rank(part: str) -> int:
     """Position of a part in the flow (every surface shares the last rank)."""
     part = SAME_STAGE_AS.get(part, part)
-    if part in STAGES:
-        return STAGES.index(part)
+    for position, stage in enumerate(STAGES):
+        if part in stage:
+            return position
     if part in SURFACES:
         return SURFACE_RANK
     raise AssertionError(f"logistics.{part} is in no stage: add it to STAGES or SURFACES")
@@ -92,6 +111,8 @@ def allowed(importer: str, imported: str) -> bool:
     )
     if importer in SURFACES and imported in SURFACES:
         return importer in ("cli", "app")
+    if importer in SIBLINGS and imported in SIBLINGS:
+        return False
     return rank(imported) <= rank(importer)
 
 
@@ -127,6 +148,12 @@ def test_every_part_of_the_package_has_a_stage() -> None:
         ("network", "planning", False),
         ("check", "plan", True),
         ("plan", "check", False),
+        ("plan", "planning", False),
+        ("planning", "plan", True),
+        ("check", "planning", False),
+        ("economics", "planning", False),
+        ("planning", "economics", False),
+        ("pipeline", "planning", True),
         ("economics", "pipeline", False),
         ("cli", "dispatch", True),
         ("dispatch", "cli", False),
@@ -172,3 +199,30 @@ def test_the_checker_does_not_import_the_planner() -> None:
         if part_of(name) == "planning"
     ]
     assert not wrong, wrong
+
+
+#: What must never load with the independent checker, the plan vocabulary, the
+#: economics or the charts: the solver and the planner.
+HEAVY = ("ortools", "logistics.planning")
+
+
+@pytest.mark.parametrize(
+    "module", ["logistics.check", "logistics.plan", "logistics.economics", "logistics.charts"]
+)
+def test_importing_it_loads_neither_ortools_nor_the_planner(module: str) -> None:
+    code = (
+        f"import sys, {module}\n"
+        f"print('\\n'.join(sorted(m for m in sys.modules if m.startswith({HEAVY!r}))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
+    )
+    assert done.stdout.strip() == "", f"importing {module} loads: {done.stdout.split()}"
+
+
+def test_the_transitive_check_can_fail() -> None:
+    code = "import sys, logistics.pipeline\nprint('ortools' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
+    )
+    assert done.stdout.strip() == "True"

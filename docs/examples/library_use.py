@@ -7,12 +7,13 @@ Run from the repository root::
 
 import sys
 
-from logistics import check, load_network, plan_day, read_plan, write_plan
+from logistics import PlanOptions, check, load_network, plan_day, read_plan, write_plan
 
 
 def main(network_dir: str = "sample_networks/tiny", out_dir: str = "plans/tiny") -> None:
     network = load_network(network_dir)  # InputError names file, row and column
-    outcome = plan_day(network, time_limit_s=10)  # plan, independent check, economics
+    options = PlanOptions(time_limit_s=10)  # solver, seed, workers …: one object
+    outcome = plan_day(network, options)  # plan, independent check, economics
     plan = outcome.plan
     s = plan.summary
     print(f"{plan.network} {plan.plan_date}: {outcome.report.runs_checked} runs checked, "

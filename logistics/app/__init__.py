@@ -2,5 +2,5 @@
 
 The pages live in :mod:`logistics.app.pages` and stay thin: they read the session's
 network and plan (:mod:`logistics.app.state`), run solves in worker processes
-(:mod:`logistics.app.worker`), and show figures from :mod:`logistics.charts`.
+(:mod:`logistics.pipeline.workers`), and show figures from :mod:`logistics.charts`.
 """

@@ -15,6 +15,7 @@ from logistics.dispatch import VersionRow, load_plan
 from logistics.economics.plan_economics import plan_economics
 from logistics.network.loader import load_network
 from logistics.network.model import Network
+from logistics.physics.travel import Travel
 from logistics.pipeline import PlanOutcome
 
 
@@ -66,7 +67,8 @@ def network_for(name: str, plan_date, current: Network | None) -> Network | None
 def stored_outcome(url: str, row: VersionRow, network: Network) -> PlanOutcome:
     """A stored version, checked again against the network as it is now."""
     plan = load_plan(url, row.plan_date, row.version, row.network)
-    economics = plan.economics or plan_economics(network, plan)
+    travel = Travel.of(network)
+    economics = plan.economics or plan_economics(network, plan, travel)
     if plan.economics is None:
         plan = plan.model_copy(update={"economics": economics})
-    return PlanOutcome(plan, check(network, plan), economics)
+    return PlanOutcome(plan, check(network, plan, travel), economics, travel)

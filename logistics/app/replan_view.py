@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pandas as pd
 
-from logistics.app.exports import clock
 from logistics.network.model import Network, Order
+from logistics.plan.diff import PlanDiff
+from logistics.plan.exports import clock
 from logistics.plan.model import Run
-from logistics.replan import PlanDiff
 
 
 def order_changes(before: Network, after: Network) -> tuple[list[Order], list[Order]]:

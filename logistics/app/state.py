@@ -13,12 +13,12 @@ from pathlib import Path
 import streamlit as st
 
 from logistics.app.config import start_network, worker_count
-from logistics.app.worker import Task, Workers
 from logistics.errors import InputError
 from logistics.network.loader import load_network
 from logistics.network.model import Network, Order
-from logistics.physics.travel import TravelMatrix, travel_matrix
+from logistics.physics.travel import Travel
 from logistics.pipeline import PlanOutcome
+from logistics.pipeline.workers import Task, Workers
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,10 +44,8 @@ def _load(folder: str, plan_date: date | None, signature: tuple) -> Network:
 
 
 @st.cache_resource(show_spinner="Computing distances…", max_entries=16)
-def _travel(
-    folder: str, plan_date: date | None, signature: tuple, _network: Network
-) -> TravelMatrix:
-    return travel_matrix(_network)
+def _travel(folder: str, plan_date: date | None, signature: tuple, _network: Network) -> Travel:
+    return Travel.of(_network)
 
 
 @dataclass(frozen=True)
@@ -127,9 +125,22 @@ def current_network() -> Network:
     orders = st.session_state.get("orders_override")
     if orders is not None:
         network = network.model_copy(update={"orders": tuple(orders)})
-    folder = network_folder()
-    _travel(str(folder), plan_date(), folder_signature(folder), network)
     return network
+
+
+def current_travel() -> Travel:
+    """The chosen network's travel model (cached; the same for any order book).
+
+    Built once per network folder and handed explicitly to the solves (in the worker
+    processes), the checker, the economics and the charts.
+
+    Raises
+    ------
+    InputError
+        The loader's problems with the folder.
+    """
+    folder = network_folder()
+    return _travel(str(folder), plan_date(), folder_signature(folder), base_network())
 
 
 def network_or_none() -> Network | None:

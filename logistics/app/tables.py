@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from logistics.app.exports import clock
 from logistics.check import CheckReport, Violation
 from logistics.network.model import Network
+from logistics.plan.exports import clock
 from logistics.plan.model import Plan, Run, Unserved
 
 #: What each unserved reason means, for the dispatcher.

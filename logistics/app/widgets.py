@@ -15,12 +15,12 @@ from logistics.app import state
 from logistics.app.config import bundled_networks
 from logistics.app.orders import next_order_id
 from logistics.app.uploads import extract_network_zip
-from logistics.app.worker import TaskResult
 from logistics.check import CheckReport
 from logistics.errors import InputError, InputProblem
 from logistics.network.model import Network
+from logistics.pipeline.workers import TaskResult
 from logistics.plan.model import Plan
-from logistics.planning.progress import ProgressEvent
+from logistics.progress import ProgressEvent
 
 
 def show_problems(problems: Iterable[InputProblem], title: str = "Bad input") -> None:

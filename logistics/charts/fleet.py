@@ -7,13 +7,15 @@ from datetime import datetime, timedelta
 
 import plotly.graph_objects as go
 
-from logistics.charts.timeline import busy_intervals, truck_segments
 from logistics.network.model import Network, TruckStart
+from logistics.physics.travel import Travel
 from logistics.plan.model import Run
+from logistics.plan.timeline import busy_intervals, truck_segments
 
 
 def hourly_fleet(
     network: Network,
+    travel: Travel,
     runs: Sequence[Run],
     truck_starts: Sequence[TruckStart] = (),
     unavailable: Collection[str] = (),
@@ -22,7 +24,8 @@ def hourly_fleet(
 
     A truck is *needed* in an hour when one of its trips (leaving for the smelter to
     the end of the drive after its last pour) overlaps it; *available* when its shift
-    overlaps it (trucks in ``unavailable`` never are).
+    overlaps it (trucks in ``unavailable`` never are). ``travel`` is the network's travel
+    model (the drives of the truck-day timeline).
 
     Returns
     -------
@@ -31,7 +34,7 @@ def hourly_fleet(
         the earliest shift start or trip to the latest shift end or trip.
     """
     tz = network.tz
-    busy = busy_intervals(truck_segments(network, runs, truck_starts))
+    busy = busy_intervals(truck_segments(network, travel, runs, truck_starts))
     spans = [(t.shift_start, t.shift_end) for t in network.fleet]
     spans += [span for intervals in busy.values() for span in intervals]
     if not spans:
@@ -55,6 +58,7 @@ def hourly_fleet(
 
 def trucks_per_hour(
     network: Network,
+    travel: Travel,
     runs: Sequence[Run],
     truck_starts: Sequence[TruckStart] = (),
     unavailable: Collection[str] = (),
@@ -66,7 +70,7 @@ def trucks_per_hour(
     plotly.graph_objects.Figure
         Traces ``needed`` (bars) and ``available`` (line), x = the hour's start.
     """
-    rows = hourly_fleet(network, runs, truck_starts, unavailable)
+    rows = hourly_fleet(network, travel, runs, truck_starts, unavailable)
     hours: list[datetime] = [r["hour"] + timedelta(minutes=30) for r in rows]
     fig = go.Figure()
     fig.add_trace(

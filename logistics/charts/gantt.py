@@ -8,9 +8,10 @@ from datetime import datetime
 import plotly.graph_objects as go
 
 from logistics.charts.style import hhmm, local
-from logistics.charts.timeline import Segment, truck_segments
 from logistics.network.model import Network, TruckStart
+from logistics.physics.travel import Travel
 from logistics.plan.model import Run
+from logistics.plan.timeline import Segment, truck_segments
 
 #: Run status on the chart: poured already, metal filled or on the road (kept as facts
 #: in a re-plan), still to come.
@@ -82,6 +83,7 @@ def _hover(network: Network, segment: Segment, run: Run | None) -> str:
 
 def truck_gantt(
     network: Network,
+    travel: Travel,
     runs: Sequence[Run],
     *,
     truck_starts: Sequence[TruckStart] = (),
@@ -97,6 +99,8 @@ def truck_gantt(
     ----------
     network : Network
         Fleet, sites, orders (for the late flag) and the timezone.
+    travel : Travel
+        The network's travel model (the drives of the truck-day timeline).
     runs : sequence of Run
         The plan's runs.
     truck_starts : sequence of TruckStart
@@ -125,7 +129,7 @@ def truck_gantt(
     tz = network.tz
     changes = changes or {}
     by_id = {r.run_id: r for r in runs}
-    segments = truck_segments(network, runs, truck_starts)
+    segments = truck_segments(network, travel, runs, truck_starts)
     trucks = sorted({s.truck_id for s in segments})
     fig = go.Figure()
     groups: dict[tuple[str, str], list[Segment]] = {}
@@ -167,7 +171,9 @@ def truck_gantt(
                 )
             )
     if ghosts:
-        ghost_segments = [s for s in truck_segments(network, ghosts) if s.kind in ("fill", "pour")]
+        ghost_segments = [
+            s for s in truck_segments(network, travel, ghosts) if s.kind in ("fill", "pour")
+        ]
         if ghost_segments:
             fig.add_trace(
                 go.Bar(

@@ -8,9 +8,9 @@ from collections.abc import Collection, Sequence
 import pydeck as pdk
 
 from logistics.charts.style import CANDIDATE_RGB, CASTER_RGB, SMELTER_RGB, hhmm, truck_rgb
-from logistics.charts.timeline import trips_of
 from logistics.network.model import Candidate, Network
 from logistics.plan.model import Run
+from logistics.plan.timeline import trips_of
 
 #: Tooltip of every layer: each row carries ``name`` and ``info``.
 TOOLTIP = {
@@ -39,7 +39,8 @@ def route_rows(network: Network, runs: Sequence[Run]) -> list[dict]:
     rows = []
     for truck_id, trips in sorted(trips_of(runs).items()):
         colour = truck_rgb(trucks.index(truck_id) if truck_id in trucks else len(trucks))
-        for number, trip in sorted(trips.items()):
+        for trip in trips:
+            number = trip[0].trip
             smelter = network.smelter_by_id.get(trip[0].smelter_id)
             if smelter is None:
                 continue

@@ -28,7 +28,7 @@ from logistics.check.runs import check_duplicates, check_run
 from logistics.check.smelters import check_fill_bays, check_production
 from logistics.check.trucks import check_trucks
 from logistics.network.model import Network
-from logistics.physics.travel import travel_matrix
+from logistics.physics.travel import Travel
 from logistics.plan.files import plan_from_rows, read_plan
 from logistics.plan.model import Plan
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 _TIMES = ("fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end")
 
 
-def check(network: Network, plan: Plan) -> CheckReport:
+def check(network: Network, plan: Plan, travel: Travel | None = None) -> CheckReport:
     """Check a plan against the network it is for.
 
     Parameters
@@ -46,6 +46,9 @@ def check(network: Network, plan: Plan) -> CheckReport:
         The network (its plan date and timezone give every time its meaning).
     plan : Plan
         The plan: ours, or one read from a hand-made folder by :func:`read_plan`.
+    travel : Travel, optional
+        The network's travel model (built from the network when not given). The travel
+        model is an input, like the network: the checker re-simulates with it.
 
     Returns
     -------
@@ -53,7 +56,7 @@ def check(network: Network, plan: Plan) -> CheckReport:
         Every violation and warning, with the minimum arrival margin.
     """
     clock = CheckClock(network.plan_date, network.timezone)
-    ctx = CheckContext(network, travel_matrix(network), clock)
+    ctx = CheckContext(network, travel or Travel.of(network), clock)
     for start in plan.truck_starts:
         ctx.truck_starts[start.truck_id] = (start.site_kind, start.site_id, clock.seconds(start.at))
     runs = [
@@ -90,8 +93,12 @@ def check(network: Network, plan: Plan) -> CheckReport:
     return report
 
 
-def check_folder(network: Network, plan_dir: Path | str) -> CheckReport:
+def check_folder(
+    network: Network, plan_dir: Path | str, travel: Travel | None = None
+) -> CheckReport:
     """Check the plan in a folder (``runs.csv`` and ``unserved.csv``) against a network.
+
+    ``travel`` is the network's travel model (built from the network when not given).
 
     Raises
     ------
@@ -99,22 +106,27 @@ def check_folder(network: Network, plan_dir: Path | str) -> CheckReport:
         A missing file, missing column or unparsable value, naming file, row (header =
         1) and column.
     """
-    return check(network, read_plan(plan_dir, network))
+    travel = travel or Travel.of(network)
+    return check(network, read_plan(plan_dir, network, travel), travel)
 
 
 def check_rows(
     network: Network,
     runs: Sequence[Mapping[str, Any]],
     unserved: Sequence[Mapping[str, Any]],
+    travel: Travel | None = None,
 ) -> CheckReport:
     """Check a plan given as CSV rows (column → text, first row = spreadsheet row 2).
+
+    ``travel`` is the network's travel model (built from the network when not given).
 
     Raises
     ------
     InputError
         A missing column or a missing/unparsable value, naming file, row and column.
     """
-    return check(network, plan_from_rows(network, runs, unserved))
+    travel = travel or Travel.of(network)
+    return check(network, plan_from_rows(network, runs, unserved, travel), travel)
 
 
 __all__ = ["RULES", "WARNINGS", "CheckReport", "Violation", "check", "check_folder", "check_rows"]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from logistics.check.report import Violation
 from logistics.network.model import Network
-from logistics.physics.travel import TravelMatrix
+from logistics.physics.travel import Travel
 
 #: Tolerance on every time comparison, seconds (the solver writes times to the second).
 TIME_TOL_S = 1.0
@@ -99,7 +99,7 @@ class CheckContext:
     """The network, its travel model and clock, and the violations found so far."""
 
     network: Network
-    travel: TravelMatrix
+    travel: Travel
     clock: CheckClock
     violations: list[Violation] = field(default_factory=list)
     warnings: list[Violation] = field(default_factory=list)

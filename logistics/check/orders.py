@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import get_args
 
 from logistics.check.context import (
     ACCOUNTING_TOL_T,
@@ -16,13 +15,11 @@ from logistics.check.context import (
 )
 from logistics.network.model import Order
 from logistics.plan.files import UNSERVED_FILE
-from logistics.plan.model import Reason
+from logistics.plan.reasons import PLANNER_REASONS, UNSERVED_REASONS
 
 #: A reason the inputs decide holds, or fails, only by this margin, s (in between either
 #: is accepted): the planner rounds driving minutes up and times to the minute.
 REASON_SLACK_S = 120.0
-#: Every reason an unserved row may give (the plan format's).
-UNSERVED_REASONS: tuple[str, ...] = get_args(Reason)
 
 
 def check_unserved_rows(ctx: CheckContext, unserved: list[CheckUnserved]) -> None:
@@ -146,8 +143,6 @@ def _pour_possible(ctx: CheckContext, order, smelter_id: str, drive_s: float) ->
 #: Verdicts of one reason test: the reason certainly holds, certainly fails, or the
 #: inputs are within :data:`REASON_SLACK_S` of deciding either way.
 HOLDS, FAILS, UNSURE = "holds", "fails", "unsure"
-#: Reasons the planner gives for tonnes the inputs leave servable.
-PLANNER_REASONS = ("production", "fleet", "cost")
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,17 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from logistics.errors import InputError, InputProblem
 from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.network.overrides import apply_overrides, parse_assignments
+from logistics.plan.options import SOLVERS, PlanOptions
 
 app = typer.Typer(
     add_completion=False,
@@ -80,6 +83,55 @@ def load(
         params = apply_overrides(network.params, parse_assignments(sets))
         network = network.model_copy(update={"params": params})
     return network
+
+
+#: The command-line option of each :class:`PlanOptions` field, for messages.
+OPTION_OF_FIELD = {
+    "solver": "--solver",
+    "time_limit_s": "--time-limit",
+    "seed": "--seed",
+    "workers": "--workers",
+    "solution_limit": "--solution-limit",
+    "part_jobs": "--part-jobs",
+    "portfolio": "--portfolio",
+}
+
+
+def plan_options(**fields: Any) -> PlanOptions:
+    """The :class:`PlanOptions` of a command's options; bad values name the option.
+
+    ``workers=None`` takes the CPUs this process may run on, at most 4.
+
+    Raises
+    ------
+    InputError
+        One problem per option out of range (``option --time-limit: must be > 0``).
+    """
+    if fields.get("workers") is None:
+        fields["workers"] = min(4, cpus())
+    try:
+        return PlanOptions(**fields)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            option = OPTION_OF_FIELD.get(name, name)
+            problems.append(option_problem(option, _option_message(error)))
+        raise InputError(problems) from None
+
+
+def _option_message(error: Any) -> str:
+    """A pydantic error on an option in the command line's words."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "literal_error" and error["loc"] and error["loc"][0] == "solver":
+        return f"use one of {', '.join(SOLVERS)}"
+    if kind == "greater_than":
+        return "must be positive" if ctx.get("gt") == 0 else f"must be more than {ctx.get('gt')}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx.get('le')}"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def cpus() -> int:

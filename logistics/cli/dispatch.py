@@ -28,21 +28,18 @@ from logistics.cli.app import (
     EXIT_LOCKED,
     EXIT_VIOLATIONS,
     app,
-    cpus,
     err,
-    option_problem,
     out,
     parse_date,
+    plan_options,
 )
 from logistics.cli.fallback import one_warning, refused_line, warning_line
 from logistics.cli.progress import progress_bar
 from logistics.cli.render import summary_table
 from logistics.dispatch.config import DB_ENV, resolve_url
 from logistics.dispatch.errors import DatabaseUnavailableError, DateLockedError
-from logistics.dispatch.inputs import SolverSettings
-from logistics.errors import InputError
 from logistics.network.settings import load_settings
-from logistics.planning.solve import SOLVERS
+from logistics.plan.options import DEFAULT_TIME_LIMIT_S
 
 
 def configure_logging(quiet: bool) -> None:
@@ -101,7 +98,7 @@ def dispatch(
     ] = None,
     time_limit: Annotated[
         float, typer.Option(help="Time limit for planning in seconds; the best plan is kept.")
-    ] = 60.0,
+    ] = DEFAULT_TIME_LIMIT_S,
     solver: Annotated[
         str, typer.Option(help="'ortools' (optimiser) or 'greedy' (dispatcher baseline).")
     ] = "ortools",
@@ -147,24 +144,20 @@ def dispatch(
     from logistics.dispatch.job import DispatchRequest, run_dispatch
 
     configure_logging(quiet)
-    if solver not in SOLVERS:
-        raise InputError(option_problem("--solver", f"use one of {', '.join(SOLVERS)}"))
-    if not time_limit > 0:
-        raise InputError(option_problem("--time-limit", "must be positive"))
-    if workers is not None and workers < 1:
-        raise InputError(option_problem("--workers", "must be at least 1"))
-    if solution_limit is not None and solution_limit < 1:
-        raise InputError(option_problem("--solution-limit", "must be at least 1"))
+    options = plan_options(
+        solver=solver,
+        time_limit_s=time_limit,
+        solution_limit=solution_limit,
+        seed=seed,
+        workers=workers,
+    )
     request = DispatchRequest(
         network_dir=network_dir,
         plan_date=resolve_plan_date(date_, network_dir),
         db_url=resolve_url(db),
         out_dir=out_dir,
         orders_file=orders,
-        settings=SolverSettings(
-            solver=solver, time_limit_s=time_limit, solution_limit=solution_limit, seed=seed
-        ),
-        workers=workers or min(4, cpus()),
+        options=options,
         overrides=tuple(set_ or ()),
         force=force,
         strict=strict,

@@ -10,12 +10,12 @@ import typer
 from logistics.cli.app import (
     EXIT_INTERNAL,
     app,
-    cpus,
     err,
     load,
     option_problem,
     out,
     parse_date,
+    plan_options,
 )
 from logistics.cli.fallback import one_warning, refused_line, warning_line
 from logistics.cli.progress import progress_bar
@@ -25,10 +25,11 @@ from logistics.network.csv_tables import load_table
 from logistics.network.loader import ORDERS
 from logistics.network.model import Network
 from logistics.network.times import parse_time
-from logistics.pipeline import PlanOutcome, plan_day
+from logistics.physics.travel import Travel
+from logistics.pipeline import PlanOutcome, TruckChanges, plan_day, replan
+from logistics.plan.exports import ROUTE_SHEETS_FILE, plan_workbook
 from logistics.plan.files import read_plan, write_plan
-from logistics.planning.solve import SOLVERS
-from logistics.replan import TruckChanges, replan
+from logistics.plan.options import DEFAULT_TIME_LIMIT_S, PlanOptions
 
 
 @app.command()
@@ -46,7 +47,7 @@ def plan(
     time_limit: Annotated[
         float,
         typer.Option(help="Time limit for planning in seconds; the best plan found is kept."),
-    ] = 60.0,
+    ] = DEFAULT_TIME_LIMIT_S,
     solver: Annotated[
         str, typer.Option(help="'ortools' (optimiser) or 'greedy' (dispatcher baseline).")
     ] = "ortools",
@@ -103,71 +104,89 @@ def plan(
             "safety net), exit 1 and write nothing instead of warning.",
         ),
     ] = False,
+    route_sheets: Annotated[
+        bool,
+        typer.Option(
+            "--route-sheets",
+            help=f"Also write {ROUTE_SHEETS_FILE} into the plan folder: the plan as an Excel "
+            "workbook with one route sheet per truck for its driver.",
+        ),
+    ] = False,
 ) -> None:
     """Plan one day: runs.csv, unserved.csv and plan.json, checked before they are written.
 
     With --replan PLAN_DIR --now HH:MM, re-plan an existing day from that moment.
     """
-    if solver not in SOLVERS:
-        raise InputError(option_problem("--solver", f"use one of {', '.join(SOLVERS)}"))
-    if time_limit <= 0:
-        raise InputError(option_problem("--time-limit", "must be positive"))
-    if workers is not None and workers < 1:
-        raise InputError(option_problem("--workers", "must be at least 1"))
-    if solution_limit is not None and solution_limit < 1:
-        raise InputError(option_problem("--solution-limit", "must be at least 1"))
+    options = plan_options(
+        solver=solver,
+        time_limit_s=time_limit,
+        workers=workers,
+        seed=seed,
+        solution_limit=solution_limit,
+    )
     if (now is not None or remove_truck) and replan_dir is None:
         raise InputError(option_problem("--now", "--now and --remove-truck need --replan"))
     network = load(network_dir, parse_date(date_), orders, set_)
+    travel = Travel.of(network)
     if replan_dir is not None:
         _replan(
             network,
+            travel,
             replan_dir,
             now,
             remove_truck or [],
-            solver,
-            time_limit,
+            options,
             out_dir,
             orders,
             strict=strict,
+            route_sheets=route_sheets,
         )
         return
     target = out_dir or Path("plans") / f"{network.name}-{network.plan_date.isoformat()}"
     with one_warning(), progress_bar(err) as progress:
-        outcome = plan_day(
-            network,
-            solver=solver,
-            time_limit_s=time_limit,
-            workers=workers or min(4, cpus()),
-            progress=progress,
-            seed=seed,
-            solution_limit=solution_limit,
-        )
-    if not outcome.ok:
-        for v in outcome.report.violations[:50]:
-            err.print("violation: " + str(v), markup=False, highlight=False)
-        err.print(
-            f"[red]internal error:[/red] the checker found {len(outcome.report.violations)} "
-            "violations in the solver's plan; nothing written."
-        )
-        raise typer.Exit(EXIT_INTERNAL)
+        outcome = plan_day(network, options, travel=travel, progress=progress)
+    _refuse_violations(outcome, "the solver's plan")
     _tell_fallback(outcome, strict)
-    write_plan(outcome.plan, target)
+    _write(network, outcome, target, route_sheets)
     out.print(summary_table(outcome.plan, outcome.report))
     out.print(f"plan written to [bold]{target}[/bold]")
 
 
+def _refuse_violations(outcome: PlanOutcome, what: str) -> None:
+    """Exit 1 with the violations when the checker rejects the plan (nothing written)."""
+    if outcome.ok:
+        return
+    for v in outcome.report.violations[:50]:
+        err.print("violation: " + str(v), markup=False, highlight=False)
+    err.print(
+        f"[red]internal error:[/red] the checker found {len(outcome.report.violations)} "
+        f"violations in {what}; nothing written."
+    )
+    raise typer.Exit(EXIT_INTERNAL)
+
+
+def _write(network: Network, outcome: PlanOutcome, target: Path, route_sheets: bool) -> None:
+    """Write the plan folder (with the drivers' route sheets if asked), atomically."""
+    extra = (
+        {ROUTE_SHEETS_FILE: plan_workbook(network, outcome.plan, outcome.travel)}
+        if route_sheets
+        else None
+    )
+    write_plan(outcome.plan, target, extra_files=extra)
+
+
 def _replan(
     network: Network,
+    travel: Travel,
     plan_dir: Path,
     now_text: str | None,
     removed: list[str],
-    solver: str,
-    time_limit: float,
+    options: PlanOptions,
     out_dir: Path | None,
     orders: Path | None = None,
     *,
     strict: bool = False,
+    route_sheets: bool = False,
 ) -> None:
     """``molten plan --replan``: re-plan a written day from a moment on.
 
@@ -184,32 +203,25 @@ def _replan(
         now = parse_time(now_text, network.plan_date, network.tz)
     except ValueError as exc:
         raise InputError(option_problem("--now", str(exc))) from None
-    previous = read_plan(plan_dir, network)
+    previous = read_plan(plan_dir, network, travel)
     orders_file, order_rows = _order_rows(network, orders)
     with one_warning(), progress_bar(err) as progress:
         result = replan(
             network,
             previous,
             now,
+            options,
             truck_changes=TruckChanges(remove=tuple(removed)),
-            solver=solver,
-            time_limit_s=time_limit,
+            travel=travel,
             progress=progress,
             orders_file=orders_file,
             order_rows=order_rows,
         )
     outcome = result.outcome
-    if not outcome.ok:
-        for v in outcome.report.violations[:50]:
-            err.print("violation: " + str(v), markup=False, highlight=False)
-        err.print(
-            f"[red]internal error:[/red] the checker found {len(outcome.report.violations)} "
-            "violations in the re-planned day; nothing written."
-        )
-        raise typer.Exit(EXIT_INTERNAL)
+    _refuse_violations(outcome, "the re-planned day")
     _tell_fallback(outcome, strict)
     target = out_dir or plan_dir.with_name(f"{plan_dir.name}-replan-{now:%H%M}")
-    write_plan(outcome.plan, target)
+    _write(result.network or network, outcome, target, route_sheets)
     out.print(summary_table(outcome.plan, outcome.report))
     out.print(diff_table(result.diff, len(result.facts)))
     out.print(f"re-planned day written to [bold]{target}[/bold]")

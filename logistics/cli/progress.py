@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from logistics.planning.progress import ProgressCallback, ProgressEvent
+from logistics.progress import ProgressCallback, ProgressEvent
 
 
 @contextmanager

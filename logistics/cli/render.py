@@ -8,8 +8,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from logistics.check import CheckReport
+from logistics.plan.diff import PlanDiff
 from logistics.plan.model import Plan
-from logistics.replan import PlanDiff
 
 
 def summary_table(plan: Plan, report: CheckReport) -> Table:

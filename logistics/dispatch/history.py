@@ -28,7 +28,7 @@ from logistics.dispatch.errors import PlanNotFoundError
 from logistics.dispatch.migrate import check_schema
 from logistics.dispatch.models import CurrentPlan, DispatchRun, PlanVersion
 from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan
-from logistics.planning.stats import FALLBACK_STATUS
+from logistics.plan.stats import FALLBACK_STATUS
 
 EngineOrUrl = Engine | str | URL
 

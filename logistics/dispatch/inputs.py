@@ -20,32 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from logistics.network.params import Params
+from logistics.plan.options import PlanOptions
 
 #: Suffixes of the network folder's files that count as inputs.
 INPUT_SUFFIXES = frozenset({".toml", ".csv", ".graphml", ".json"})
 ORDERS_FILE = "orders.csv"
-
-
-@dataclass(frozen=True)
-class SolverSettings:
-    """How a day is planned.
-
-    Attributes
-    ----------
-    solver : str
-        ``ortools`` or ``greedy``.
-    time_limit_s : float
-        Planning time limit, s.
-    solution_limit : int or None
-        Deterministic mode: stop after this many solutions.
-    seed : int
-        Seed of the search engines that use one.
-    """
-
-    solver: str = "ortools"
-    time_limit_s: float = 60.0
-    solution_limit: int | None = None
-    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,7 +79,7 @@ def fingerprint(
     network: str,
     plan_date: date,
     params: Params,
-    settings: SolverSettings,
+    options: PlanOptions,
 ) -> InputFingerprint:
     """The fingerprint of a run's inputs.
 
@@ -116,8 +95,9 @@ def fingerprint(
         The day planned.
     params : Params
         Parameters after ``--set``.
-    settings : SolverSettings
-        Solver, time limit (s), solution limit.
+    options : PlanOptions
+        How the day is planned: its solver, time limit (s), solution limit and seed are
+        hashed (not the number of workers).
 
     Returns
     -------
@@ -130,10 +110,10 @@ def fingerprint(
     hashed_settings = {
         "network": network,
         "plan_date": plan_date.isoformat(),
-        "solver": settings.solver,
-        "time_limit_s": float(settings.time_limit_s),
-        "solution_limit": settings.solution_limit,
-        "seed": settings.seed,
+        "solver": options.solver,
+        "time_limit_s": float(options.time_limit_s),
+        "solution_limit": options.solution_limit,
+        "seed": options.seed,
         "parameters": params.model_dump(mode="json"),
     }
     document = json.dumps(

@@ -40,7 +40,7 @@ from logistics.dispatch.errors import DatabaseUnavailableError, DateLockedError
 from logistics.dispatch.faults import pause_at, requested_point
 from logistics.dispatch.folder import StagedFolder, check_target
 from logistics.dispatch.history import load_plan
-from logistics.dispatch.inputs import SolverSettings, fingerprint
+from logistics.dispatch.inputs import fingerprint
 from logistics.dispatch.lock import HeldLock, date_lock
 from logistics.dispatch.migrate import ensure_schema
 from logistics.dispatch.store import (
@@ -58,7 +58,8 @@ from logistics.network.model import Network
 from logistics.network.overrides import apply_overrides, parse_assignments
 from logistics.pipeline import PlanOutcome, plan_day
 from logistics.plan.files import PLAN_FILE, read_plan
-from logistics.planning.progress import ProgressCallback, ProgressEvent, no_progress
+from logistics.plan.options import PlanOptions
+from logistics.progress import ProgressCallback, ProgressEvent, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +84,8 @@ class DispatchRequest:
         Plan folder to write too.
     orders_file : Path, optional
         Orders instead of the folder's ``orders.csv``.
-    settings : SolverSettings
-        Solver, time limit (s), solution limit.
-    workers : int
-        Processes for a day split into smelter clusters.
+    options : PlanOptions
+        How to plan: solver, time limit (s), seed, solution limit, workers …
     overrides : sequence of str
         ``table.key=value`` parameter overrides.
     force : bool
@@ -102,8 +101,7 @@ class DispatchRequest:
     db_url: str
     out_dir: Path | None = None
     orders_file: Path | None = None
-    settings: SolverSettings = field(default_factory=SolverSettings)
-    workers: int = 1
+    options: PlanOptions = field(default_factory=PlanOptions)
     overrides: Sequence[str] = ()
     force: bool = False
     strict: bool = False
@@ -270,8 +268,8 @@ class _Job:
             network=_network_name_guess(request.network_dir),
             plan_date=request.plan_date,
             started_at=now(),
-            solver=request.settings.solver,
-            time_limit_s=request.settings.time_limit_s,
+            solver=request.options.solver,
+            time_limit_s=request.options.time_limit_s,
             forced=request.force,
             network_folder=str(request.network_dir.resolve()),
             orders_file=str(request.orders_file.resolve()) if request.orders_file else None,
@@ -342,14 +340,14 @@ class _Job:
             network=network.name,
             plan_date=network.plan_date,
             params=network.params,
-            settings=request.settings,
+            options=request.options,
         )
         self._update(
             input_hash=prints.digest,
             parameters={
                 "settings": prints.settings,
                 "files": prints.files,
-                "workers": request.workers,
+                "workers": request.options.workers,
                 "overrides": list(request.overrides),
             },
         )
@@ -364,19 +362,11 @@ class _Job:
             network.name,
             day,
             len(network.day_orders),
-            request.settings.solver,
-            request.settings.time_limit_s,
+            request.options.solver,
+            request.options.time_limit_s,
         )
         try:
-            outcome = plan_day(
-                network,
-                solver=request.settings.solver,
-                time_limit_s=request.settings.time_limit_s,
-                solution_limit=request.settings.solution_limit,
-                seed=request.settings.seed,
-                workers=request.workers,
-                progress=_pause_in_solve(self.notify),
-            )
+            outcome = plan_day(network, request.options, progress=_pause_in_solve(self.notify))
         except PlanningError as exc:
             self._fail("no_plan", EXIT_NO_PLAN, f"no plan could be made: {exc}")
             raise

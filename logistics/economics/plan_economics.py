@@ -1,6 +1,6 @@
 """Cost, saving and CO2 of a plan per run, trip, order, caster and for the whole plan.
 
-Truck cost per trip comes from the trip-leg model (:mod:`logistics.planning.legs`), the
+Truck cost per trip comes from the trip-leg model (:mod:`logistics.plan.timeline`), the
 same one the plan summary and the optimiser use. Per run: its share of the trip's
 truck cost **by tonne-km** (``tonnes × road_km``; by tonnes when the trip has no km),
 plus the per-tonne items (liquid route without transport + the transport
@@ -27,12 +27,10 @@ from logistics.network.prices import (
     transport_calibration_per_t,
     unserved_penalty_per_t,
 )
-from logistics.physics.travel import travel_matrix
-from logistics.plan.build import minute_run_of
+from logistics.physics.travel import Travel
 from logistics.plan.economics_model import PlanEconomics
 from logistics.plan.model import Plan, Run, Unserved
-from logistics.planning.fixed import start_rows
-from logistics.planning.legs import trip_legs
+from logistics.plan.timeline import minute_run_of, start_rows, trip_legs
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +102,7 @@ def _summarise(a: dict[str, float], ingot: float, co2_ingot: float) -> dict[str,
     }
 
 
-def plan_economics(network: Network, plan: Plan) -> PlanEconomics:
+def plan_economics(network: Network, plan: Plan, travel: Travel | None = None) -> PlanEconomics:
     """Cost, saving and CO2 of a plan (see the module docstring for the rules).
 
     Parameters
@@ -113,6 +111,8 @@ def plan_economics(network: Network, plan: Plan) -> PlanEconomics:
         Sites, fleet, production (``tap_min_c``), parameters.
     plan : Plan
         The plan: its runs, unserved tonnes and truck starts.
+    travel : Travel, optional
+        The network's travel model (built from the network when not given).
 
     Returns
     -------
@@ -136,7 +136,7 @@ def plan_economics(network: Network, plan: Plan) -> PlanEconomics:
     unknown = sorted({r.truck_id for r in runs} - set(network.truck_by_id))
     if unknown:
         raise ValueError(f"runs for unknown trucks {', '.join(unknown)}")
-    travel = travel_matrix(network)
+    travel = travel or Travel.of(network)
     legs = trip_legs(
         network,
         travel,

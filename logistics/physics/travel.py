@@ -4,15 +4,14 @@ Without a road graph: geodesic distance (geopy, WGS-84) × ``circuity``, driven 
 ``speed_kmh``. With ``roads.graphml``: each site snaps to its nearest graph node; km is
 the shortest path by ``length``, minutes the fastest path by ``length / speed_kph``
 (edges without ``speed_kph`` use ``speed_kmh``); the snap distance (geodesic ×
-circuity) is added at both ends. Matrices are computed once per network content and
-reused (:func:`travel_matrix`).
+circuity) is added at both ends. A :class:`Travel` is built once per planned day and
+passed explicitly; nothing is cached behind the caller's back.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +34,14 @@ class Site:
 
 
 @dataclass(frozen=True)
-class TravelMatrix:
+class Travel:
     """Road distances (km) and driving times (minutes) between all sites of a network.
+
+    Built once per planned day (:meth:`of`) and handed explicitly to everything that
+    needs it — planning, the checker, the economics, the charts; there is no hidden
+    cache. A surface that plans many days of one network (the app, siting studies)
+    builds it once and passes it on. The seam where time-dependent and uncertain travel
+    will plug in.
 
     Attributes
     ----------
@@ -55,6 +60,15 @@ class TravelMatrix:
 
     def __post_init__(self) -> None:
         self._index.update({(s.kind, s.site_id): i for i, s in enumerate(self.sites)})
+
+    @classmethod
+    def of(cls, network: Network) -> Travel:
+        """The travel model of a network: geodesic × circuity, or its road graph."""
+        return build_travel(network)
+
+    def fits(self, network: Network) -> bool:
+        """Whether this travel model has the network's sites, in the network's order."""
+        return self.sites == network_sites(network)
 
     def index(self, kind: str, site_id: str) -> int:
         """Row of a site, e.g. ``index("caster", "C01")``."""
@@ -154,31 +168,8 @@ def graph_matrices(
     return km, minutes
 
 
-class _Same:
-    """Cache-key part equal only to the very same object, which it keeps alive.
-
-    A bare ``id()`` could be reused by a new graph once the old one is freed, and the
-    cache would then hand back the old graph's matrix.
-    """
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj: Any) -> None:
-        self.obj = obj
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.obj is self.obj
-
-    def __hash__(self) -> int:
-        return id(self.obj)
-
-
-_CACHE: OrderedDict[tuple, TravelMatrix] = OrderedDict()
-_CACHE_SIZE = 16
-
-
-def build_travel_matrix(network: Network) -> TravelMatrix:
-    """Compute the travel matrix of a network (no caching; see :func:`travel_matrix`).
+def build_travel(network: Network) -> Travel:
+    """Compute the travel model of a network (see :meth:`Travel.of`).
 
     Parameters
     ----------
@@ -187,7 +178,7 @@ def build_travel_matrix(network: Network) -> TravelMatrix:
 
     Returns
     -------
-    TravelMatrix
+    Travel
         km and minutes between all smelters, casters and candidate sites.
     """
     roads = network.params.roads
@@ -199,50 +190,5 @@ def build_travel_matrix(network: Network) -> TravelMatrix:
         km = geodesic_matrix(sites) * roads.circuity
         minutes = km / roads.speed_kmh * 60.0
         source = "geodesic"
-    log.info("travel matrix: %d sites from %s", len(sites), source)
-    return TravelMatrix(sites, km, minutes, source)
-
-
-def _cache_key(network: Network) -> tuple:
-    return (
-        network_sites(network),
-        network.params.roads.circuity,
-        network.params.roads.speed_kmh,
-        _Same(network.road_graph) if network.road_graph is not None else None,
-    )
-
-
-def remember_travel_matrix(network: Network, matrix: TravelMatrix) -> None:
-    """Make ``matrix`` the travel matrix :func:`travel_matrix` returns for ``network``.
-
-    For matrices computed once elsewhere and handed over as plain data (siting studies
-    send each worker process the rows of its sites instead of a road graph).
-
-    Raises
-    ------
-    ValueError
-        If the matrix's sites are not the network's, in the network's order.
-    """
-    if matrix.sites != network_sites(network):
-        raise ValueError("the travel matrix's sites are not the network's sites")
-    _CACHE[_cache_key(network)] = matrix
-    _CACHE.move_to_end(_cache_key(network))
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-
-
-def travel_matrix(network: Network) -> TravelMatrix:
-    """The network's travel matrix, computed once per network content and reused.
-
-    The cache key is the sites, the ``[roads]`` parameters and the road graph's identity,
-    so the app, the nightly job and siting studies can call this freely.
-    """
-    key = _cache_key(network)
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    matrix = build_travel_matrix(network)
-    _CACHE[key] = matrix
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return matrix
+    log.info("travel: %d sites from %s", len(sites), source)
+    return Travel(sites, km, minutes, source)

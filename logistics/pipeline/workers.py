@@ -5,7 +5,7 @@ Streamlit serves every session in a thread of one process, so the app never solv
 its own process: :class:`Workers` keeps a ``spawn`` process pool (one per app, cached by
 the page with ``st.cache_resource``); each task runs alone in a worker process, gets plain
 picklable data (a :class:`~logistics.network.model.Network`, plans, settings) and
-reports :class:`~logistics.planning.progress.ProgressEvent` objects through a
+reports :class:`~logistics.progress.ProgressEvent` objects through a
 ``multiprocessing.Manager().Queue()``, which the page polls. A worker that dies takes
 only the pool down: the pool is replaced and the tasks that were running in it are
 submitted once more.
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from logistics.errors import InputError, InputProblem, PlanningError
-from logistics.planning.progress import ProgressEvent
+from logistics.progress import ProgressEvent
 
 log = logging.getLogger(__name__)
 

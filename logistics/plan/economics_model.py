@@ -52,7 +52,7 @@ class RunEconomics(_Section):
 
 
 class TripEconomics(_Section):
-    """One trip's km, hours, truck cost and CO2 (:mod:`logistics.planning.legs`)."""
+    """One trip's km, hours, truck cost and CO2 (:mod:`logistics.plan.timeline`)."""
 
     truck_id: str
     trip: int

@@ -21,11 +21,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from logistics.charts.timeline import trips_of
 from logistics.network.model import Network
-from logistics.physics.travel import travel_matrix
-from logistics.plan.files import PLAN_FILES, plan_csv_text, write_plan
+from logistics.physics.travel import Travel
+from logistics.plan.files import PLAN_FILES, ROUTE_SHEETS_FILE, plan_csv_text, write_plan
 from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan
+from logistics.plan.timeline import trips_of
+
+__all__ = [
+    "ROUTE_SHEETS_FILE",
+    "RouteStop",
+    "clock",
+    "plan_workbook",
+    "plan_zip",
+    "route_stops",
+    "runs_csv",
+    "summary_rows",
+    "unserved_csv",
+]
 
 
 def clock(moment: datetime, network: Network) -> str:
@@ -107,13 +119,17 @@ class RouteStop:
     min_arrival_c: float | None = None
 
 
-def route_stops(network: Network, plan: Plan, truck_id: str) -> list[RouteStop]:
+def route_stops(network: Network, travel: Travel, plan: Plan, truck_id: str) -> list[RouteStop]:
     """A truck's day as the stops a driver follows, in order.
+
+    The trips are the truck-day timeline's (:func:`logistics.plan.timeline.trips_of`).
 
     Parameters
     ----------
     network : Network
         Sites (names, coordinates), casters' minimum temperatures, margin.
+    travel : Travel
+        The network's travel model (the drives to the first smelter and home).
     plan : Plan
         The plan.
     truck_id : str
@@ -128,8 +144,7 @@ def route_stops(network: Network, plan: Plan, truck_id: str) -> list[RouteStop]:
         daylight-saving change; the stops' times are in the network's timezone or carry
         its UTC offset.
     """
-    travel = travel_matrix(network)
-    trips = trips_of(r for r in plan.runs if r.truck_id == truck_id).get(truck_id, {})
+    trips = trips_of(r for r in plan.runs if r.truck_id == truck_id).get(truck_id, [])
     truck = network.truck_by_id[truck_id]
     margin = network.params.thermal.margin_c
     stops: list[dict[str, Any]] = []
@@ -146,8 +161,8 @@ def route_stops(network: Network, plan: Plan, truck_id: str) -> list[RouteStop]:
     )
     last_caster: str | None = None
     last_end: datetime | None = None
-    for number in sorted(trips):
-        trip = trips[number]
+    for trip in trips:
+        number = trip[0].trip
         fills = sorted(trip, key=lambda r: r.fill_start)
         smelter_id = fills[0].smelter_id
         stops.append(
@@ -216,7 +231,7 @@ def route_stops(network: Network, plan: Plan, truck_id: str) -> list[RouteStop]:
         home = network.at(network.minutes(last_end) + minutes)
         stops.append(
             {
-                "trip": max(trips),
+                "trip": trips[-1][0].trip,
                 "action": "home",
                 **site("smelter", truck.home_smelter),
                 "start": home,
@@ -307,13 +322,16 @@ def summary_rows(plan: Plan) -> list[list[Any]]:
     return rows
 
 
-def plan_workbook(network: Network, plan: Plan) -> bytes:
+def plan_workbook(network: Network, plan: Plan, travel: Travel | None = None) -> bytes:
     """The plan as an Excel workbook (openpyxl), as bytes.
+
+    ``travel`` is the network's travel model (built from the network when not given).
 
     Sheets: ``Summary``, ``Runs`` (``runs.csv`` columns, times ``HH:MM``), ``Unserved``,
     ``Trips`` (km, hours, cost per trip, when the plan has economics) and one
     ``Route <truck>`` sheet per truck used (:func:`route_stops`).
     """
+    travel = travel or Travel.of(network)
     book = Workbook()
     taken: set[str] = set()
     sheet = book.active
@@ -362,7 +380,7 @@ def plan_workbook(network: Network, plan: Plan) -> bytes:
             ]
         )
         sheet.append([])
-        stops = route_stops(network, plan, truck_id)
+        stops = route_stops(network, travel, plan, truck_id)
         rows = [
             [
                 s.step,

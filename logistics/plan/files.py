@@ -35,10 +35,10 @@ from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import decode_utf8, read_csv_rows
 from logistics.network.model import Network
 from logistics.network.times import parse_time
-from logistics.physics.travel import travel_matrix
-from logistics.plan.build import hand_made_plan, summarise
+from logistics.physics.travel import Travel
 from logistics.plan.model import RUN_COLUMNS, RUN_TIMES, UNSERVED_COLUMNS, Plan, Run, Unserved
 from logistics.plan.schema import validate_document
+from logistics.plan.summary import hand_made_plan, summarise
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,10 @@ RUNS_FILE = "runs.csv"
 UNSERVED_FILE = "unserved.csv"
 PLAN_FILE = "plan.json"
 PLAN_FILES = frozenset({RUNS_FILE, UNSERVED_FILE, PLAN_FILE})
+#: The drivers' route sheets (``molten plan --route-sheets``), an Excel workbook.
+ROUTE_SHEETS_FILE = "route-sheets.xlsx"
+#: Files a plan folder may hold besides :data:`PLAN_FILES`.
+OPTIONAL_FILES = frozenset({ROUTE_SHEETS_FILE})
 
 _TIME_FIELDS = RUN_TIMES
 _FLOAT_FIELDS = ("tonnes", "tap_c", "arrival_c", "road_km")
@@ -93,7 +97,9 @@ def write_plan_files(plan: Plan, folder: Path) -> None:
     )
 
 
-def write_plan(plan: Plan, out_dir: Path | str) -> Path:
+def write_plan(
+    plan: Plan, out_dir: Path | str, extra_files: Mapping[str, bytes] | None = None
+) -> Path:
     """Write ``runs.csv``, ``unserved.csv`` and ``plan.json`` into ``out_dir`` atomically.
 
     The files are written into a temporary folder beside ``out_dir`` which then replaces
@@ -106,6 +112,9 @@ def write_plan(plan: Plan, out_dir: Path | str) -> Path:
         The plan (with its economics when it came from :func:`logistics.plan_day`).
     out_dir : Path or str
         The plan folder.
+    extra_files : mapping of str to bytes, optional
+        Files written into the folder with the plan, by name: one of
+        :data:`OPTIONAL_FILES` (the drivers' route sheets).
 
     Returns
     -------
@@ -118,12 +127,19 @@ def write_plan(plan: Plan, out_dir: Path | str) -> Path:
         ``out_dir`` exists and holds files that are not a plan's.
     """
     out = Path(out_dir)
-    if out.exists() and (not out.is_dir() or set(os.listdir(out)) - PLAN_FILES):
+    extra = dict(extra_files or {})
+    unknown = sorted(set(extra) - OPTIONAL_FILES)
+    if unknown:
+        raise ValueError(f"not a file of a plan folder: {', '.join(unknown)}")
+    allowed = PLAN_FILES | OPTIONAL_FILES
+    if out.exists() and (not out.is_dir() or set(os.listdir(out)) - allowed):
         raise FileExistsError(f"{out} exists and holds files that are not a plan; not touching it")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = _sibling_folder(out, "new")
     try:
         write_plan_files(plan, tmp)
+        for name, data in extra.items():
+            (tmp / name).write_bytes(data)
         replace_folder(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -244,7 +260,9 @@ def _read_document(folder: Path) -> dict[str, Any] | None:
     return document
 
 
-def read_plan(folder: Path | str, network: Network | None = None) -> Plan:
+def read_plan(
+    folder: Path | str, network: Network | None = None, travel: Travel | None = None
+) -> Plan:
     """Read a plan folder back into a :class:`Plan`.
 
     The rows come from ``runs.csv`` and ``unserved.csv`` (so a hand-edited file is read
@@ -260,6 +278,9 @@ def read_plan(folder: Path | str, network: Network | None = None) -> Plan:
         The plan folder.
     network : Network, optional
         The network the plan is for; required without ``plan.json``.
+    travel : Travel, optional
+        The network's travel model, for KPIs recomputed from the rows (built from the
+        network when needed and not given).
 
     Returns
     -------
@@ -318,18 +339,22 @@ def read_plan(folder: Path | str, network: Network | None = None) -> Plan:
         if written.runs == tuple(runs) and written.unserved == tuple(unserved):
             return written
         log.warning("%s: the rows differ from plan.json's; its summary is recomputed", folder)
-        return _with_rows(written, runs, unserved, network)
+        return _with_rows(written, runs, unserved, network, travel)
     assert network is not None
-    return hand_made_plan(network, runs, unserved)
+    return hand_made_plan(network, travel or Travel.of(network), runs, unserved)
 
 
 def _with_rows(
-    written: Plan, runs: list[Run], unserved: list[Unserved], network: Network | None
+    written: Plan,
+    runs: list[Run],
+    unserved: list[Unserved],
+    network: Network | None,
+    travel: Travel | None,
 ) -> Plan:
     update: dict[str, Any] = {"runs": tuple(runs), "unserved": tuple(unserved), "economics": None}
     if network is not None:
         update["summary"] = summarise(
-            network, travel_matrix(network), runs, unserved, written.truck_starts
+            network, travel or Travel.of(network), runs, unserved, written.truck_starts
         )
     return written.model_copy(update=update)
 
@@ -338,8 +363,11 @@ def plan_from_rows(
     network: Network,
     runs: Sequence[Mapping[str, Any]],
     unserved: Sequence[Mapping[str, Any]],
+    travel: Travel | None = None,
 ) -> Plan:
     """A hand-made plan from CSV rows (column → text; the first row is spreadsheet row 2).
+
+    Its KPIs are computed with ``travel`` (built from the network when not given).
 
     Raises
     ------
@@ -378,7 +406,7 @@ def plan_from_rows(
     )
     if problems + more:
         raise InputError(problems + more)
-    return hand_made_plan(network, parsed_runs, parsed_unserved)
+    return hand_made_plan(network, travel or Travel.of(network), parsed_runs, parsed_unserved)
 
 
 def plan_csv_text(plan: Plan) -> tuple[str, str]:

@@ -26,14 +26,11 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from logistics.network.model import TruckStart
 from logistics.network.params import Params
 from logistics.plan.economics_model import PlanEconomics
-from logistics.planning.reasons import UNSERVED_REASONS
-from logistics.planning.stats import SolverStats
+from logistics.plan.reasons import Reason
+from logistics.plan.stats import SolverStats
 
 #: Version of the ``plan.json`` layout.
 SCHEMA_VERSION = 2
-
-Reason = Literal["lead_time", "thermal_reach", "no_source", "production", "fleet", "window", "cost"]
-assert set(Reason.__args__) == set(UNSERVED_REASONS)  # type: ignore[attr-defined]
 
 
 class _Frozen(BaseModel):
@@ -163,7 +160,7 @@ class Summary(_Frozen):
     trucks_used : int
         Trucks with at least one run.
     truck_km, truck_hours : float
-        Driving of the whole plan (:mod:`logistics.planning.legs`), km and h.
+        Driving of the whole plan (:mod:`logistics.plan.timeline`), km and h.
     route_cost_cny : float
         truck-km × cost per km + truck-hours × cost per hour, CNY.
     superheat_cny : float

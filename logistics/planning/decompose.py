@@ -3,7 +3,7 @@
 Searched job by job, one OR-Tools model of a whole day stopped converging at about
 1,000 ladle runs (ladder day of 1,000 runs, 120 s: 97 % of the dispatcher's route
 cost, against 81 % in two parts of ~500 jobs). With alike jobs searched two at a
-time one model converges up to the 2,000-run day measured (see :data:`TARGET_JOBS`);
+time one model converges up to the 2,000-run day measured (see :data:`PART_JOBS`);
 larger days are split.
 
 The split keeps every coupling between parts out of the parts:
@@ -28,18 +28,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from logistics.physics.travel import TravelMatrix
+from logistics.physics.travel import Travel
+from logistics.plan.options import PART_JOBS
 from logistics.planning.assign import Assignment
 from logistics.planning.schedule import TruckState
-
-#: Most jobs routed in one model. Once alike jobs are searched two at a time
-#: (:mod:`logistics.planning.routing.bundle`) one model beat every split measured, with
-#: 2 workers, route cost against the dispatcher's (ladder days, seed 0, 2026-12-02):
-#: the generated 700-run day 0.737 in one model against 0.772 in 2 parts at 60 s;
-#: 1,000 runs at 110 s 0.718 against 0.763 (2 parts); 2,000 runs at 285 s 0.711
-#: against 0.727 (2 parts), every plan with all tonnes of the dispatcher and more.
-#: Before bundles (searching job by job) 700 jobs was the best size.
-TARGET_JOBS = 2000
 
 
 @dataclass(frozen=True)
@@ -51,13 +43,13 @@ class Part:
     assignments: tuple[Assignment, ...]
 
 
-def _km_to_cluster(travel: TravelMatrix, location: int, cluster: list[str]) -> float:
+def _km_to_cluster(travel: Travel, location: int, cluster: list[str]) -> float:
     """Road km from a matrix row to the nearest smelter of a cluster."""
     return min(float(travel.km[location, travel.smelter(s)]) for s in cluster)
 
 
 def _cluster_smelters(
-    travel: TravelMatrix, jobs_at: Counter[str], clusters_wanted: int, cap: float
+    travel: Travel, jobs_at: Counter[str], clusters_wanted: int, cap: float
 ) -> list[list[str]]:
     """Merge the closest clusters of smelters (single linkage, road km) up to a size cap."""
     clusters = [[s] for s in sorted(jobs_at)]
@@ -84,18 +76,18 @@ def _cluster_smelters(
 
 
 def partition_day(
-    travel: TravelMatrix,
+    travel: Travel,
     assignments: tuple[Assignment, ...],
     states: dict[str, TruckState],
     start_trips: dict[str, list[list[str]]] | None = None,
     *,
-    target_jobs: int = TARGET_JOBS,
+    target_jobs: int = PART_JOBS,
 ) -> list[Part]:
     """Cut a day into smelter clusters of about ``target_jobs`` jobs each.
 
     Parameters
     ----------
-    travel : TravelMatrix
+    travel : Travel
         Road km between sites (clusters merge the closest smelters first).
     assignments : tuple of Assignment
         Jobs with the smelter that fills them.
@@ -155,7 +147,7 @@ def partition_day(
 
 
 def _rebalance_trucks(
-    travel: TravelMatrix,
+    travel: Travel,
     states: dict[str, TruckState],
     clusters: list[list[str]],
     jobs_of: list[int],

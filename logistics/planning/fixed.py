@@ -1,8 +1,9 @@
 """Runs already under way and trucks that start elsewhere (intraday re-planning).
 
-Runs whose metal is already filled are *facts*: they are not planned again, they take
-their tonnes off their orders and their smelters' metal, book their fill bays, and the
-truck continues from where and when its last fact leaves it. A truck start makes a
+Runs whose metal is already filled are *facts* (times in minutes,
+:class:`~logistics.plan.timeline.MinuteRun`): they are not planned again, they take their
+tonnes off their orders and their smelters' metal, book their fill bays, and the truck
+continues from where and when its last fact leaves it. A truck start makes a
 truck available at another place and time than its home smelter at shift start.
 """
 
@@ -11,29 +12,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from logistics.network.model import Network, TruckStart
-from logistics.physics.travel import TravelMatrix
+from logistics.physics.travel import Travel
+from logistics.plan.timeline import MinuteRun
 from logistics.planning.jobs import Exclusion, Job, JobBook, split_tonnes
 from logistics.planning.schedule import BayBook, TruckState
-
-
-@dataclass(frozen=True)
-class FixedRun:
-    """A run kept exactly as it is, times in minutes from the plan origin."""
-
-    truck_id: str
-    trip: int
-    order_id: str
-    smelter_id: str
-    caster_id: str
-    alloy: str
-    tonnes: float
-    fill_start: float
-    fill_end: float
-    pour_start: float
-    pour_end: float
 
 
 def jobs_after_fixed(book: JobBook, delivered: Mapping[str, float]) -> tuple[Job, ...]:
@@ -84,10 +69,10 @@ def exclusions_after_fixed(
 
 def apply_fixed(
     network: Network,
-    travel: TravelMatrix,
+    travel: Travel,
     states: dict[str, TruckState],
     bays: BayBook,
-    fixed_runs: Sequence[FixedRun],
+    fixed_runs: Sequence[MinuteRun],
     truck_starts: Sequence[TruckStart],
 ) -> None:
     """Move trucks past their fixed runs and to their starts; book the fixed fills.
@@ -115,13 +100,3 @@ def apply_fixed(
             continue
         state.location = travel.index(start.site_kind, start.site_id)
         state.ready = math.ceil(minute - 1e-9)
-
-
-def start_rows(
-    network: Network, travel: TravelMatrix, truck_starts: Sequence[TruckStart]
-) -> dict[str, tuple[int, float]]:
-    """``truck_id -> (travel-matrix row, minute)`` of each truck start (for the leg model)."""
-    return {
-        s.truck_id: (travel.index(s.site_kind, s.site_id), network.minutes(s.at))
-        for s in truck_starts
-    }

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from logistics.network.model import Network, Order, Truck
-from logistics.physics.travel import TravelMatrix
+from logistics.physics.travel import Travel
 from logistics.planning.windows import (
     FleetHours,
     Interval,
@@ -218,7 +218,7 @@ def _best_tau(fleet: tuple[Truck, ...]) -> float:
 
 
 def _order_exclusion(
-    network: Network, order: Order, travel: TravelMatrix
+    network: Network, order: Order, travel: Travel
 ) -> tuple[str | None, Interval, float, list[Source]]:
     """Reason an order can never be served (or None), its pour window and sources.
 
@@ -272,14 +272,14 @@ def _order_exclusion(
     return None, pour, required, sources
 
 
-def build_jobs(network: Network, travel: TravelMatrix) -> JobBook:
+def build_jobs(network: Network, travel: Travel) -> JobBook:
     """Turn the plan day's orders into ladle jobs and up-front exclusions.
 
     Parameters
     ----------
     network : Network
         The validated network; only :attr:`Network.day_orders` are planned.
-    travel : TravelMatrix
+    travel : Travel
         Its travel matrix.
 
     Returns

@@ -1,6 +1,6 @@
 """What a plan costs the optimiser, CNY: driving + superheat + unserved tonnes.
 
-``route cost`` (:mod:`logistics.planning.legs`) + superheat ``(tap_c − tap_min_c) ×
+``route cost`` (:mod:`logistics.plan.timeline`) + superheat ``(tap_c − tap_min_c) ×
 tonnes × superheat_cost_per_c_t`` + every tonne the plan could serve but leaves
 unserved × :func:`logistics.network.prices.unserved_penalty_per_t`. The same figures
 the plan economics charges, so the plan the optimiser prefers is the one that saves
@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 
 from logistics.network.model import Network
 from logistics.network.prices import superheat_cost_per_c_t, unserved_penalty_per_t
-from logistics.physics.travel import TravelMatrix
+from logistics.physics.travel import Travel
+from logistics.plan.timeline import route_totals, trip_legs
 from logistics.planning.jobs import JobBook
-from logistics.planning.legs import route_totals, trip_legs
 from logistics.planning.schedule import TimedRun
 
 
@@ -31,7 +31,7 @@ def superheat_cny(network: Network, runs: Sequence[TimedRun]) -> float:
 
 def plan_value(
     network: Network,
-    travel: TravelMatrix,
+    travel: Travel,
     runs: Sequence[TimedRun],
     book: JobBook,
     starts: Mapping[str, tuple[int, float]] | None = None,

@@ -21,8 +21,9 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
+from logistics.plan.options import PART_JOBS
 from logistics.planning.assign import Assignment
-from logistics.planning.decompose import TARGET_JOBS, Part, bins_for_workers, partition_day
+from logistics.planning.decompose import Part, bins_for_workers, partition_day
 from logistics.planning.ladle_model import build_problem, symmetric_groups
 from logistics.planning.portfolio import (
     JOB_BY_JOB,
@@ -312,7 +313,7 @@ def optimize(
     initial_trips: dict[str, list[list[str]]] | None = None,
     workers: int = 1,
     executor: Executor | None = None,
-    target_jobs: int = TARGET_JOBS,
+    target_jobs: int = PART_JOBS,
     solution_limit: int | None = None,
     judge: Callable[[list[TruckRoute]], float] | None = None,
     portfolio: Sequence[str] | None = None,

@@ -1,4 +1,6 @@
-"""Why tonnes are not delivered liquid: the reasons, and who decides each.
+"""Why tonnes are not delivered liquid: who decides each reason, and for which tonnes.
+
+The reasons themselves are the plan's vocabulary (:mod:`logistics.plan.reasons`).
 
 Reasons decided by the inputs alone, before any routing (:mod:`logistics.planning.jobs`):
 ``lead_time``, ``thermal_reach``, ``no_source``, ``window``. Reasons the planner
@@ -14,21 +16,9 @@ from dataclasses import dataclass
 
 from logistics.network.model import Network
 from logistics.network.prices import unserved_penalty_per_t
+from logistics.plan.reasons import UNSERVED_REASONS
 from logistics.planning.assign import Assignment
 from logistics.planning.jobs import Job, JobBook
-
-#: Reasons an order (or part of one) is not delivered liquid.
-UNSERVED_REASONS = (
-    "lead_time",
-    "thermal_reach",
-    "no_source",
-    "production",
-    "fleet",
-    "window",
-    "cost",
-)
-#: Reasons that exclude tonnes outright, decided by the inputs before planning.
-EXCLUDED_REASONS = ("lead_time", "thermal_reach", "no_source", "window")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from logistics.network.model import Network, Truck
 from logistics.physics.cooling import choose_tap_c, temperature_after
-from logistics.physics.travel import TravelMatrix
+from logistics.physics.travel import Travel
 from logistics.planning.assign import Assignment
 from logistics.planning.jobs import Job
 from logistics.planning.windows import Interval, ceil_minutes, fill_minutes, pour_minutes
@@ -127,7 +127,7 @@ class ScheduleContext:
     ----------
     network : Network
         The network.
-    travel : TravelMatrix
+    travel : Travel
         Its travel matrix.
     fills : dict of str to Interval
         ``job_id ->`` its fill window at its assigned smelter, production release
@@ -135,12 +135,12 @@ class ScheduleContext:
     """
 
     network: Network
-    travel: TravelMatrix
+    travel: Travel
     fills: dict[str, Interval]
 
     @classmethod
     def of(
-        cls, network: Network, travel: TravelMatrix, assignments: Iterable[Assignment]
+        cls, network: Network, travel: Travel, assignments: Iterable[Assignment]
     ) -> ScheduleContext:
         """The context of assigned jobs: their fill windows from the assignment."""
         return cls(network, travel, {a.job.job_id: a.fill for a in assignments})
@@ -309,7 +309,7 @@ def commit_trip(state: TruckState, trip: TimedTrip, bays: BayBook) -> None:
     state.trips += 1
 
 
-def initial_states(network: Network, travel: TravelMatrix) -> dict[str, TruckState]:
+def initial_states(network: Network, travel: Travel) -> dict[str, TruckState]:
     """Every truck at its home smelter at the start of its shift."""
     return {
         t.truck_id: TruckState(

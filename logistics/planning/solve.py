@@ -10,7 +10,7 @@ Delta day at 60 s: route cost 202 k instead of 215 k CNY against 253 k for the
 dispatcher), and the optimiser's plan is never worse than the dispatcher's by the
 objective (:mod:`.objective`): both are built and the cheaper one is kept.
 
-Everything here works in minutes from the plan origin; :mod:`logistics.plan` turns the
+Everything here works in minutes from the plan origin; :mod:`logistics.pipeline` turns the
 result into dated runs, numbers them and sums the KPIs.
 """
 
@@ -25,22 +25,17 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
 from logistics.errors import PlanningError
-from logistics.network.model import Network, Order, TruckStart
-from logistics.physics.travel import TravelMatrix, travel_matrix
+from logistics.network.model import Network, Order
+from logistics.physics.travel import Travel
+from logistics.plan.options import DayState, PlanOptions
+from logistics.plan.stats import FALLBACK_STATUS, SolverStats
+from logistics.plan.timeline import minute_run_of, start_rows
 from logistics.planning.assign import Assignment, AssignmentResult, assign_smelters
-from logistics.planning.decompose import TARGET_JOBS
-from logistics.planning.fixed import (
-    FixedRun,
-    apply_fixed,
-    exclusions_after_fixed,
-    jobs_after_fixed,
-    start_rows,
-)
+from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
 from logistics.planning.greedy import greedy_plan
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
-from logistics.planning.progress import ProgressCallback, ProgressEvent, no_progress
 from logistics.planning.reasons import UnservedTonnes, unserved_tonnes
 from logistics.planning.reinsert import reinsert
 from logistics.planning.schedule import (
@@ -52,12 +47,11 @@ from logistics.planning.schedule import (
     initial_states,
     schedule_routes,
 )
-from logistics.planning.stats import FALLBACK_STATUS, SolverStats
 from logistics.planning.trips import TruckRoute, trips_by_truck
+from logistics.progress import ProgressCallback, ProgressEvent, no_progress
 
 log = logging.getLogger(__name__)
 
-SOLVERS = ("ortools", "greedy")
 #: Share of the search's progress bar: it runs from here to :data:`_SEARCH_END`.
 _SEARCH_START, _SEARCH_END = 0.08, 0.88
 
@@ -96,7 +90,7 @@ class DaySchedule:
         Tonnes not delivered, per order and reason.
     stats : SolverStats
         What the solver reports.
-    travel : TravelMatrix
+    travel : Travel
         The travel matrix the plan was made on.
     book : JobBook
         The day's jobs and the orders excluded outright.
@@ -105,42 +99,49 @@ class DaySchedule:
     trips: tuple[TimedTrip, ...]
     unserved: tuple[UnservedTonnes, ...]
     stats: SolverStats
-    travel: TravelMatrix
+    travel: Travel
     book: JobBook
 
 
 def plan_schedule(
     network: Network,
+    travel: Travel,
+    options: PlanOptions,
+    state: DayState,
     *,
-    solver: str = "ortools",
-    time_limit_s: float = 60.0,
-    fixed_runs: Sequence[FixedRun] = (),
-    truck_starts: Sequence[TruckStart] = (),
-    progress: ProgressCallback | None = None,
-    workers: int = 1,
+    progress: ProgressCallback = no_progress,
     executor: Executor | None = None,
-    part_jobs: int = TARGET_JOBS,
-    solution_limit: int | None = None,
-    not_before: float | None = None,
-    unavailable_trucks: Sequence[str] = (),
-    seed: int = 0,
-    portfolio: Sequence[str] | None = None,
 ) -> DaySchedule:
-    """Plan one day of a network in minutes (see :func:`logistics.plan.build.solve_plan`).
+    """Plan one day of a network in minutes (see :func:`logistics.pipeline.plan_day`).
 
-    ``not_before`` (minutes) keeps every new fill at or after that moment (re-planning
-    at ``now``); ``unavailable_trucks`` get no new runs (broken down, taken out).
+    Parameters
+    ----------
+    network : Network
+        The validated network; its ``day_orders`` are planned.
+    travel : Travel
+        Its travel model.
+    options : PlanOptions
+        How to plan (solver, time limit, seed, workers, …).
+    state : DayState
+        What is already fixed: runs under way are kept, no new fill starts before
+        ``now``, unavailable trucks get no new runs.
+    progress : callable
+        Receives a :class:`~logistics.progress.ProgressEvent` per step.
+    executor : concurrent.futures.Executor, optional
+        Where the searches run besides this process (default a process pool of
+        ``options.workers``).
+
+    Returns
+    -------
+    DaySchedule
+        The new trips, what is left unserved and why, statistics.
 
     Raises
     ------
     PlanningError
-        If no plan can be made at all (no trucks, no sites).
-    ValueError
-        For an unknown solver name.
+        If no plan can be made at all (no trucks, no sites, no orders of the day).
     """
-    if solver not in SOLVERS:
-        raise ValueError(f"unknown solver {solver!r}; use one of {SOLVERS}")
-    started = time.perf_counter()
+    started = time.monotonic()
     if not network.fleet or not network.smelters:
         raise PlanningError("the network has no trucks or no smelters")
     outside = network.orders_outside_day
@@ -153,12 +154,43 @@ def plan_schedule(
         )
     if outside:
         _log_orders_of_other_days(network.plan_date.isoformat(), outside)
-    notify = progress or no_progress
-    travel = travel_matrix(network)
-    notify(ProgressEvent("jobs", 0.02, "building ladle jobs"))
+    day = _prepare_day(network, travel, state, progress)
+    progress(ProgressEvent("dispatch", 0.06, "building the dispatcher's plan"))
+    greedy_started = time.monotonic()
+    states, bays = day.fresh_states()
+    greedy_trips, greedy_left = greedy_plan(day.ctx, day.assignment.assigned, states, bays)
+    greedy_s = time.monotonic() - greedy_started
+    chosen_trips, left = greedy_trips, greedy_left
+    if options.solver == "greedy":
+        stats = SolverStats(name="greedy", status="greedy", time_limit_s=options.time_limit_s)
+    else:
+        try:
+            chosen_trips, left, stats = _optimised(
+                day,
+                greedy_trips,
+                greedy_left,
+                progress,
+                options=options,
+                budget_s=_search_budget(options.time_limit_s, started, greedy_s),
+                executor=executor,
+            )
+        except Exception as exc:  # the safety net: a failing optimiser is a bug, not a lost day
+            stats = _fallback_stats(day, greedy_trips, options, exc)
+    left = left + list(day.assignment.short_of_metal)
+    unserved = unserved_tonnes(network, day.book, left, day.assignment_of)
+    stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
+    return DaySchedule(tuple(chosen_trips), tuple(unserved), stats, travel, day.book)
+
+
+def _prepare_day(
+    network: Network, travel: Travel, state: DayState, progress: ProgressCallback
+) -> _Day:
+    """Jobs, smelter assignment and the truck states the day starts from."""
+    progress(ProgressEvent("jobs", 0.02, "building ladle jobs"))
+    fixed = [minute_run_of(network, r) for r in state.fixed_runs]
     delivered_fixed: dict[str, float] = defaultdict(float)
     used_t: dict[tuple[str, str], float] = defaultdict(float)
-    for r in fixed_runs:
+    for r in fixed:
         delivered_fixed[r.order_id] += r.tonnes
         used_t[(r.smelter_id, r.alloy)] += r.tonnes
     full_book = build_jobs(network, travel)
@@ -167,70 +199,42 @@ def plan_schedule(
         jobs=jobs_after_fixed(full_book, delivered_fixed),
         excluded=exclusions_after_fixed(full_book.excluded, delivered_fixed),
     )
-    jobs = book.jobs
-
-    notify(ProgressEvent("assign", 0.04, "assigning smelters"))
-    assignment = assign_smelters(network, jobs, used_t)
-    assignment_of = {a.job.job_id: a for a in assignment.assigned}
+    progress(ProgressEvent("assign", 0.04, "assigning smelters"))
+    assignment = assign_smelters(network, book.jobs, used_t)
     ctx = ScheduleContext.of(network, travel, assignment.assigned)
-    starts = start_rows(network, travel, truck_starts)
+    not_before_min = network.minutes(state.now) if state.now is not None else None
 
     def fresh_states() -> tuple[dict[str, TruckState], BayBook]:
         states = initial_states(network, travel)
         bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
-        apply_fixed(network, travel, states, bays, fixed_runs, truck_starts)
-        for truck_id in unavailable_trucks:
+        apply_fixed(network, travel, states, bays, fixed, state.truck_starts)
+        for truck_id in state.unavailable_trucks:
             states.pop(truck_id, None)
-        if not_before is not None:
-            for state in states.values():
-                state.ready = max(state.ready, math.ceil(not_before - 1e-9))
+        if not_before_min is not None:
+            for truck_state in states.values():
+                truck_state.ready = max(truck_state.ready, math.ceil(not_before_min - 1e-9))
         return states, bays
 
-    notify(ProgressEvent("dispatch", 0.06, "building the dispatcher's plan"))
-    greedy_started = time.perf_counter()
-    states, bays = fresh_states()
-    greedy_trips, greedy_left = greedy_plan(ctx, assignment.assigned, states, bays)
-    greedy_s = time.perf_counter() - greedy_started
-    greedy_runs = [r for t in greedy_trips for r in t.runs]
-    chosen_trips, left = greedy_trips, greedy_left
-    if solver == "greedy":
-        stats = SolverStats(name=solver, status="greedy", time_limit_s=time_limit_s)
-    else:
-        day = _Day(network, travel, ctx, book, assignment, starts, fresh_states)
-        try:
-            chosen_trips, left, stats = _optimised(
-                day,
-                greedy_trips,
-                greedy_left,
-                notify,
-                solver=solver,
-                time_limit_s=time_limit_s,
-                budget=_search_budget(time_limit_s, started, greedy_s),
-                workers=workers,
-                executor=executor,
-                part_jobs=part_jobs,
-                solution_limit=solution_limit,
-                portfolio=portfolio,
-                seed=seed,
-            )
-        except Exception as exc:  # the safety net: a failing optimiser is a bug, not a lost day
-            reason = f"{type(exc).__name__}: {exc}".strip()
-            log.warning("the optimiser failed (%s); the dispatcher's plan is used instead", reason)
-            log.debug("the optimiser's failure", exc_info=True)
-            greedy_value = plan_value(network, travel, greedy_runs, book, starts)
-            stats = SolverStats(
-                name=solver,
-                status=FALLBACK_STATUS,
-                fallback_reason=reason,
-                time_limit_s=time_limit_s,
-                greedy_objective_cny=round(greedy_value, 2),
-                workers=workers,
-                solution_limit=solution_limit,
-            )
-    left = left + list(assignment.short_of_metal)
-    unserved = unserved_tonnes(network, book, left, assignment_of)
-    stats = stats.model_copy(update={"wall_s": round(time.perf_counter() - started, 2)})
-    return DaySchedule(tuple(chosen_trips), tuple(unserved), stats, travel, book)
+    starts = start_rows(network, travel, state.truck_starts)
+    return _Day(network, travel, ctx, book, assignment, starts, fresh_states)
+
+
+def _fallback_stats(
+    day: _Day, greedy_trips: list[TimedTrip], options: PlanOptions, exc: Exception
+) -> SolverStats:
+    """Statistics of the dispatcher's plan returned because the optimiser raised ``exc``."""
+    reason = f"{type(exc).__name__}: {exc}".strip()
+    log.warning("the optimiser failed (%s); the dispatcher's plan is used instead", reason)
+    log.debug("the optimiser's failure", exc_info=True)
+    return SolverStats(
+        name=options.solver,
+        status=FALLBACK_STATUS,
+        fallback_reason=reason,
+        time_limit_s=options.time_limit_s,
+        greedy_objective_cny=round(day.value([r for t in greedy_trips for r in t.runs]), 2),
+        workers=options.workers,
+        solution_limit=options.solution_limit,
+    )
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,7 @@ class _Day:
     """What the optimiser of one day works from (built once by :func:`plan_schedule`)."""
 
     network: Network
-    travel: TravelMatrix
+    travel: Travel
     ctx: ScheduleContext
     book: JobBook
     assignment: AssignmentResult
@@ -268,11 +272,13 @@ class _Day:
 def _search_budget(time_limit_s: float, started: float, greedy_s: float) -> float:
     """Seconds for the search: the limit less what is spent and a reserve for timing.
 
+    ``started`` is the call's start on :func:`time.monotonic`.
+
     Re-timing the routes and re-inserting what they leave off costs about what the
     dispatcher's plan took to build; that much of the limit is kept for it.
     """
     reserve = min(0.2 * time_limit_s, 2.0 * greedy_s + 0.5)
-    return max(1.0, time_limit_s - (time.perf_counter() - started) - reserve)
+    return max(1.0, time_limit_s - (time.monotonic() - started) - reserve)
 
 
 def _optimised(
@@ -281,15 +287,9 @@ def _optimised(
     greedy_left: list[Job],
     notify: ProgressCallback,
     *,
-    solver: str,
-    time_limit_s: float,
-    budget: float,
-    workers: int,
+    options: PlanOptions,
+    budget_s: float,
     executor: Executor | None,
-    part_jobs: int,
-    solution_limit: int | None,
-    portfolio: Sequence[str] | None,
-    seed: int,
 ) -> tuple[list[TimedTrip], list[Job], SolverStats]:
     """The optimiser's plan of the day, or the dispatcher's where that is cheaper.
 
@@ -297,33 +297,33 @@ def _optimised(
     """
 
     def on_solution(seconds: float, objective: int) -> None:
-        share = min(1.0, seconds / budget)
+        share = min(1.0, seconds / budget_s)
         fraction = _SEARCH_START + (_SEARCH_END - _SEARCH_START) * share
         notify(
             ProgressEvent(
                 "search",
                 fraction,
-                f"searching routes: {seconds:.0f} of {budget:.0f} s, "
+                f"searching routes: {seconds:.0f} of {budget_s:.0f} s, "
                 f"objective {objective / 100:,.0f} CNY",
             )
         )
 
     states, bays = day.fresh_states()
-    notify(ProgressEvent("search", _SEARCH_START, f"searching routes (limit {budget:.0f} s)"))
+    notify(ProgressEvent("search", _SEARCH_START, f"searching routes (limit {budget_s:.0f} s)"))
     routes, result, parts = optimize(
         day.ctx,
         day.assignment.assigned,
         states,
-        time_limit_s=budget,
+        time_limit_s=budget_s,
         on_solution=on_solution,
         initial_trips=trips_by_truck(greedy_trips),
-        workers=workers,
+        workers=options.workers,
         executor=executor,
-        target_jobs=part_jobs,
-        solution_limit=solution_limit,
+        target_jobs=options.part_jobs,
+        solution_limit=options.solution_limit,
         judge=day.judge,
-        portfolio=portfolio,
-        seed=seed,
+        portfolio=options.portfolio,
+        seed=options.seed,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
     truck_trips = {r.truck_id: list(r.trips) for r in routes}
@@ -340,9 +340,9 @@ def _optimised(
         chosen_trips, left = greedy_trips, greedy_left
         status = f"{result.status}; greedy plan kept (cheaper)"
     stats = SolverStats(
-        name=solver,
+        name=options.solver,
         status=status,
-        time_limit_s=time_limit_s,
+        time_limit_s=options.time_limit_s,
         objective_cny=round(opt_value, 2),
         greedy_objective_cny=round(greedy_value, 2),
         search_wall_s=round(result.wall_s, 2),
@@ -352,9 +352,9 @@ def _optimised(
         improving_solutions=result.solutions,
         started_from_greedy=bool(result.initial_accepted),
         parts=parts,
-        workers=workers,
+        workers=options.workers,
         dropped_by_router=len(result.dropped) // 2,
         left_off_by_scheduler=len(dropped),
-        solution_limit=solution_limit,
+        solution_limit=options.solution_limit,
     )
     return chosen_trips, left, stats

@@ -41,7 +41,7 @@ from ortools.linear_solver import pywraplp
 from logistics.economics.route_model import TypicalTruck, saving_per_t, typical_truck
 from logistics.network.model import Network
 from logistics.physics.cooling import max_hold_h
-from logistics.physics.travel import TravelMatrix
+from logistics.physics.travel import Travel
 from logistics.siting.finance import annualised_capex_cny, npv_cny, payback_years
 from logistics.siting.settings import SiteCandidate
 
@@ -190,7 +190,7 @@ class _ArcPricer:
 
 def screen_inputs(
     network: Network,
-    travel: TravelMatrix,
+    travel: Travel,
     demand: dict[tuple[str, str], float],
     sites: Sequence[SiteCandidate],
     site_km: np.ndarray,
@@ -207,7 +207,7 @@ def screen_inputs(
     ----------
     network : Network
         The network as it is, with the scenario's parameters.
-    travel : TravelMatrix
+    travel : Travel
         Its travel matrix (existing smelters → casters).
     demand : dict
         ``(caster_id, alloy)`` → tonnes a day (:func:`daily_demand`).

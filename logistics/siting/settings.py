@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from logistics.network.model import Candidate
 from logistics.network.ranges import plausible
+from logistics.plan.options import PlanOptions
 
 #: Discount rate of the NPV, a year: the 8 % social discount rate of China's official
 #: guide to the economic evaluation of construction projects (NDRC and Ministry of
@@ -147,4 +148,18 @@ class StudySettings(_Frozen):
     grid_capex_cny: float | None = Field(None, ge=0.0, le=1e13)
     grid_rate_tph: float | None = Field(None, gt=0.0, le=10_000.0)
     grid_alloys: tuple[str, ...] = ()
+
+    def plan_options(self) -> PlanOptions:
+        """How each simulated day is planned: this study's solver and limits, one worker.
+
+        A simulated day is one task of the study's pool or cluster, so it plans on one
+        process; the study runs many days side by side instead.
+        """
+        return PlanOptions(
+            solver=self.solver,
+            time_limit_s=self.time_limit_s,
+            solution_limit=self.solution_limit,
+            workers=1,
+        )
+
     max_combinations: int = Field(5000, ge=1, le=1_000_000)

@@ -31,7 +31,7 @@ from logistics.errors import InputError, InputProblem
 from logistics.network.model import Network
 from logistics.network.overrides import apply_overrides
 from logistics.network.params import Params
-from logistics.physics.travel import TravelMatrix, network_sites, travel_matrix
+from logistics.physics.travel import Travel, network_sites
 from logistics.plan.model import Plan
 from logistics.siting.candidates import grid_sites, grid_template
 from logistics.siting.days import RepresentativeDay, representative_days, scaled_orders
@@ -454,10 +454,10 @@ def _haversine_km(
 
 def site_distances(
     network: Network, sites: Sequence[SiteCandidate], fast: bool = False
-) -> tuple[np.ndarray, np.ndarray, TravelMatrix | None]:
+) -> tuple[np.ndarray, np.ndarray, Travel | None]:
     """Road km and minutes ``[site, caster]`` for candidate sites.
 
-    From :func:`logistics.physics.travel.travel_matrix` of the network with the sites as
+    From :meth:`logistics.physics.travel.Travel.of` of the network with the sites as
     its candidates; with ``fast`` on a network without road graph (the grid), the
     great-circle distance × circuity instead, within :data:`GRID_DISTANCE_TOLERANCE`
     of the geodesic.
@@ -471,14 +471,14 @@ def site_distances(
         km = _haversine_km(lat, lon, clat, clon) * roads.circuity
         return km, km / roads.speed_kmh * 60.0, None
     with_sites = network.model_copy(update={"candidates": tuple(sites)})
-    travel = travel_matrix(with_sites)
+    travel = Travel.of(with_sites)
     rows = [travel.candidate(s.site_id) for s in sites]
     cols = [travel.caster(c.caster_id) for c in network.casters]
     return travel.km[np.ix_(rows, cols)], travel.minutes[np.ix_(rows, cols)], travel
 
 
 def _task_travel(
-    task_net: Network, master: TravelMatrix
+    task_net: Network, master: Travel
 ) -> tuple[list[tuple[str, str, float, float]], np.ndarray, np.ndarray]:
     """The task network's travel matrix cut from the study's matrix (new smelters = candidates)."""
     sites = network_sites(task_net)
@@ -575,7 +575,7 @@ def run_study(
             )
         )
         demand = daily_demand(net, [scaled_orders(d.orders, scenario.demand_growth) for d in days])
-        base_travel = travel_matrix(net.model_copy(update={"candidates": ()}))
+        base_travel = Travel.of(net.model_copy(update={"candidates": ()}))
         kwargs = {
             "site_tap": (template.tap_min_c, template.tap_max_c),
             "site_open_h": template.open_h,
@@ -638,11 +638,7 @@ def run_study(
     base = base_payload(network)
     tasks: list[SimulationTask] = []
     outcomes: dict[str, ScenarioOutcome] = {}
-    planner = {
-        "solver": settings.solver,
-        "time_limit_s": settings.time_limit_s,
-        "solution_limit": settings.solution_limit,
-    }
+    planner = {"options": settings.plan_options().model_dump()}
     for scenario in study.scenarios:
         net, base_alloc, inputs, estimates, total, method, grid_inputs, grid_estimates = screened[
             scenario.name
@@ -650,7 +646,7 @@ def run_study(
         base_by_source = {
             s: sum(v.values()) for s, v in (base_alloc.by_source() if base_alloc else {}).items()
         }
-        master = travel_matrix(net.model_copy(update={"candidates": sim_sites}))
+        master = Travel.of(net.model_copy(update={"candidates": sim_sites}))
         day_orders = [scaled_orders(d.orders, scenario.demand_growth) for d in days]
         per_truck = tonnes_per_truck_day(
             net, [sum(o.tonnes for o in orders) for orders in day_orders]

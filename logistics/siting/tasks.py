@@ -2,7 +2,8 @@
 
 A task carries only plain data — dictionaries, lists, numbers and numpy arrays — so a
 process pool or a Dask cluster can ship it anywhere; the worker builds the network, its
-travel matrix and the OR-Tools model itself (a model cannot be pickled). The network
+travel model (from the rows it is sent) and the OR-Tools model itself (a model cannot
+be pickled), and hands the travel model to the planner explicitly. The network
 as it is travels separately (:func:`run_task`'s ``base``), once per worker instead of
 once per task.
 """
@@ -17,8 +18,9 @@ import numpy as np
 
 from logistics.errors import PlanningError
 from logistics.network.model import Network, Order
-from logistics.physics.travel import Site, TravelMatrix, remember_travel_matrix
+from logistics.physics.travel import Site, Travel
 from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
 from logistics.siting.sites import network_with_sites
 
 
@@ -46,12 +48,8 @@ class SimulationTask:
         Their travel matrix (road km, minutes).
     travel_source : str
         ``geodesic`` or ``roads.graphml``.
-    solver : str
-        ``greedy`` or ``ortools``.
-    time_limit_s : float
-        Planning time limit, s.
-    solution_limit : int or None
-        Deterministic search for ``ortools``.
+    options : dict
+        How to plan the day (``PlanOptions.model_dump()``; one worker).
     """
 
     key: str
@@ -65,9 +63,7 @@ class SimulationTask:
     travel_km: np.ndarray
     travel_minutes: np.ndarray
     travel_source: str
-    solver: str
-    time_limit_s: float
-    solution_limit: int | None
+    options: dict[str, Any]
 
 
 def base_payload(network: Network) -> dict[str, Any]:
@@ -102,20 +98,11 @@ def run_task(task: SimulationTask, base: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     network = task_network(task, base)
     sites = tuple(Site(*s) for s in task.travel_sites)
-    remember_travel_matrix(
-        network,
-        TravelMatrix(
-            sites, np.asarray(task.travel_km), np.asarray(task.travel_minutes), task.travel_source
-        ),
+    travel = Travel(
+        sites, np.asarray(task.travel_km), np.asarray(task.travel_minutes), task.travel_source
     )
     try:
-        outcome = plan_day(
-            network,
-            solver=task.solver,
-            time_limit_s=task.time_limit_s,
-            solution_limit=task.solution_limit,
-            workers=1,
-        )
+        outcome = plan_day(network, PlanOptions.model_validate(task.options), travel=travel)
     except PlanningError as exc:
         return {
             "key": task.key,

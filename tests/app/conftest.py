@@ -1,10 +1,9 @@
-"""Fixtures of the app tests: the tiny network, its greedy plan, the app pointed at tiny."""
+"""Fixtures of the app tests: the app pointed at tiny (tiny and its plan: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.charts.conftest import tiny, tiny_outcome  # noqa: F401  (shared fixtures)
 from tests.conftest import TEST_DATA
 
 APP = TEST_DATA.parent.parent / "app.py"

@@ -3,8 +3,8 @@
 Shown on the Plan page (a plan just made, an accepted re-plan, a version opened from
 the History page, which also marks it) and in the re-plan preview. The app solves in
 worker processes; here they are replaced by an in-process executor
-(:class:`InProcessWorkers`, the same :class:`~logistics.app.worker.Task` and
-:func:`~logistics.app.worker.run_task` around it), so that the optimiser monkeypatched
+(:class:`InProcessWorkers`, the same :class:`~logistics.pipeline.workers.Task` and
+:func:`~logistics.pipeline.workers.run_task` around it), so that the optimiser monkeypatched
 to fail in this process is the one the page's solve calls.
 """
 
@@ -23,8 +23,9 @@ from streamlit.testing.v1 import AppTest
 from logistics import check
 from logistics.app import state
 from logistics.app.widgets import fallback_text
-from logistics.app.worker import Workers
-from logistics.dispatch import DispatchRequest, SolverSettings, run_dispatch
+from logistics.dispatch import DispatchRequest, run_dispatch
+from logistics.pipeline.workers import Workers
+from logistics.plan.options import PlanOptions
 from tests.app.conftest import APP
 from tests.conftest import TEST_DATA
 
@@ -142,7 +143,10 @@ def test_a_stored_fallback_is_marked_in_the_history_and_opens_with_the_banner(
     url = f"sqlite:///{tmp_path / 'history.db'}"
     result = run_dispatch(
         DispatchRequest(
-            TEST_DATA / "tiny", date(2026, 11, 23), url, settings=SolverSettings("ortools", 5)
+            TEST_DATA / "tiny",
+            date(2026, 11, 23),
+            url,
+            options=PlanOptions(solver="ortools", time_limit_s=5),
         )
     )
     assert result.status == "stored" and result.outcome is not None

@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from logistics import check
-from logistics.dispatch import DispatchRequest, SolverSettings, list_versions, run_dispatch
+from logistics.dispatch import DispatchRequest, list_versions, run_dispatch
+from logistics.plan.options import PlanOptions
 from tests.app.conftest import APP
 from tests.conftest import TEST_DATA
 from tests.helpers import delivered_from_rows
@@ -32,7 +33,7 @@ def stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env: None) -> st
                 TEST_DATA / "tiny",
                 date(2026, 11, 23),
                 url,
-                settings=SolverSettings("greedy", 5.0),
+                options=PlanOptions(solver="greedy", time_limit_s=5.0),
                 force=force,
             )
         )

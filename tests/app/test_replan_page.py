@@ -14,7 +14,9 @@ from streamlit.testing.v1 import AppTest
 from logistics import check
 from logistics.app.replan_view import diff_frame
 from logistics.charts.fleet import hourly_fleet
-from logistics.replan import facts_at, replan
+from logistics.physics.travel import Travel
+from logistics.pipeline import facts_at, replan
+from logistics.plan.options import PlanOptions
 from tests.app.test_pages import PAGES, add_urgent_order, plan_tiny, start
 
 
@@ -98,7 +100,10 @@ def test_an_accepted_replan_shows_done_and_under_way_and_keeps_trucks_out(app_en
     available = fleet_available(charts)
     others = [t for t in network.fleet if t.truck_id != "T2"]
     assert max(available) == len(others) < len(network.fleet)
-    with_t2 = [r["available"] for r in hourly_fleet(network, new_plan.runs, new_plan.truck_starts)]
+    with_t2 = [
+        r["available"]
+        for r in hourly_fleet(network, Travel.of(network), new_plan.runs, new_plan.truck_starts)
+    ]
     assert available != with_t2
     assert any("re-planned at 10:00" in c.value.lower() for c in at.caption)
     assert any("out of service, not counted: T2" in c.value for c in at.caption)
@@ -130,7 +135,7 @@ def test_a_plan_not_replanned_shows_no_clock(app_env: None) -> None:
 def test_the_diff_table_tells_poured_runs_from_runs_under_way(tiny, tiny_outcome) -> None:
     plan = tiny_outcome.plan
     now = tiny.at(10 * 60)
-    result = replan(tiny, plan, now, solver="greedy")
+    result = replan(tiny, plan, now, PlanOptions(solver="greedy"))
     facts = {r.run_id for r in result.facts}
     frame = diff_frame(result.diff, result.network, facts, now)
     change = dict(zip(frame["run"], frame["change"], strict=True))

@@ -19,6 +19,7 @@ from logistics.charts.temperature import cooling_curve
 from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.physics.cooling import temperature_after
+from logistics.plan.options import PlanOptions
 from tests.plan.night import BERLIN, berlin_night
 
 
@@ -29,7 +30,7 @@ def night(tmp_path_factory) -> Network:
 
 @pytest.fixture(scope="module")
 def night_outcome(night: Network) -> PlanOutcome:
-    outcome = plan_day(night, solver="greedy", time_limit_s=5)
+    outcome = plan_day(night, PlanOptions(solver="greedy", time_limit_s=5))
     assert outcome.ok, [str(v) for v in outcome.report.violations]
     (run,) = outcome.plan.runs
     assert run.fill_end.astimezone(BERLIN).utcoffset() == timedelta(hours=2)
@@ -71,7 +72,7 @@ def test_the_cooling_curve_steps_through_real_time(
 
 def test_bars_are_as_long_as_the_real_time(night: Network, night_outcome: PlanOutcome) -> None:
     (run,) = night_outcome.plan.runs
-    fig = truck_gantt(night, night_outcome.plan.runs)
+    fig = truck_gantt(night, night_outcome.travel, night_outcome.plan.runs)
     widths = {}
     for trace in fig.data:
         if trace.type == "bar":

@@ -8,6 +8,7 @@ from logistics import PlanOutcome
 from logistics.charts import truck_gantt
 from logistics.charts.style import local
 from logistics.network.model import Network
+from logistics.physics.travel import Travel
 
 
 def _bars(fig, kind: str) -> dict[str, tuple]:
@@ -24,7 +25,7 @@ def _bars(fig, kind: str) -> dict[str, tuple]:
 
 def test_one_row_per_truck_used(tiny: Network, tiny_outcome: PlanOutcome) -> None:
     runs = tiny_outcome.plan.runs
-    fig = truck_gantt(tiny, runs)
+    fig = truck_gantt(tiny, Travel.of(tiny), runs)
     rows = list(fig.layout.yaxis.categoryarray)
     assert sorted(rows) == sorted({r.truck_id for r in runs})
     assert len(rows) == len(set(rows))
@@ -36,7 +37,7 @@ def test_fill_and_pour_bars_start_and_end_at_the_runs_times(
     tiny: Network, tiny_outcome: PlanOutcome
 ) -> None:
     runs = tiny_outcome.plan.runs
-    fig = truck_gantt(tiny, runs)
+    fig = truck_gantt(tiny, Travel.of(tiny), runs)
     fills, pours = _bars(fig, "fill"), _bars(fig, "pour")
     assert set(fills) == set(pours) == {r.run_id for r in runs}
     for r in runs:
@@ -48,7 +49,7 @@ def test_drives_leave_at_depart_and_reach_the_first_caster_on_arrival(
     tiny: Network, tiny_outcome: PlanOutcome
 ) -> None:
     runs = tiny_outcome.plan.runs
-    drives = _bars(truck_gantt(tiny, runs), "drive")
+    drives = _bars(truck_gantt(tiny, Travel.of(tiny), runs), "drive")
     by_trip: dict[tuple[str, int], list] = {}
     for r in runs:
         by_trip.setdefault((r.truck_id, r.trip), []).append(r)
@@ -62,7 +63,7 @@ def test_drives_leave_at_depart_and_reach_the_first_caster_on_arrival(
 def test_status_follows_now(tiny: Network, tiny_outcome: PlanOutcome) -> None:
     runs = tiny_outcome.plan.runs
     now = tiny.at(9 * 60)
-    pours = _bars(truck_gantt(tiny, runs, now=now), "pour")
+    pours = _bars(truck_gantt(tiny, Travel.of(tiny), runs, now=now), "pour")
     for r in runs:
         expected = "done" if r.pour_end <= now else "frozen" if r.fill_start <= now else "planned"
         assert pours[r.run_id][2] == expected
@@ -71,7 +72,7 @@ def test_status_follows_now(tiny: Network, tiny_outcome: PlanOutcome) -> None:
 
 def test_late_and_cold_runs_are_flagged(tiny: Network, tiny_outcome: PlanOutcome) -> None:
     runs = list(tiny_outcome.plan.runs)
-    clean = truck_gantt(tiny, runs)
+    clean = truck_gantt(tiny, Travel.of(tiny), runs)
     assert not [t for t in clean.data if t.type == "scatter"]
     late = runs[0]
     window_end = tiny.order_by_id[late.order_id].window_end
@@ -80,14 +81,16 @@ def test_late_and_cold_runs_are_flagged(tiny: Network, tiny_outcome: PlanOutcome
         update={"pour_start": late.pour_start + shift, "pour_end": late.pour_end + shift}
     )
     runs[1] = runs[1].model_copy(update={"arrival_c": 600.0})
-    fig = truck_gantt(tiny, runs)
+    fig = truck_gantt(tiny, Travel.of(tiny), runs)
     flags = {t.name: [d[0] for d in t.customdata] for t in fig.data if t.type == "scatter"}
     assert flags == {"late run": [runs[0].run_id], "cold run": [runs[1].run_id]}
 
 
 def test_changes_are_outlined_and_ghosts_drawn(tiny: Network, tiny_outcome: PlanOutcome) -> None:
     runs = tiny_outcome.plan.runs
-    fig = truck_gantt(tiny, runs, changes={runs[0].run_id: "new"}, ghosts=[runs[1]])
+    fig = truck_gantt(
+        tiny, Travel.of(tiny), runs, changes={runs[0].run_id: "new"}, ghosts=[runs[1]]
+    )
     outlined = [
         data[0]
         for trace in fig.data

@@ -14,13 +14,14 @@ import pytest
 
 from logistics.network.loader import load_network
 from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
 from tests.conftest import TEST_DATA
 
 
 @pytest.mark.parametrize("solver", ["greedy", "ortools"])
 def test_a_window_missed_by_seconds_is_a_true_window_reason(solver: str) -> None:
     network = load_network(TEST_DATA / "window_by_seconds")
-    outcome = plan_day(network, solver=solver, time_limit_s=1)
+    outcome = plan_day(network, PlanOptions(solver=solver, time_limit_s=1))
     o1 = [u for u in outcome.plan.unserved if u.order_id == "O1"]
     assert o1 and {u.reason for u in o1} == {"window"}
     assert outcome.report.ok, [str(v) for v in outcome.report.violations]

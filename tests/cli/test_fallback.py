@@ -21,7 +21,8 @@ from logistics.cli.fallback import one_warning, refused_line, warning_line
 from logistics.cli.render import summary_table
 from logistics.network.loader import load_network
 from logistics.pipeline import plan_day
-from logistics.planning.stats import FALLBACK_STATUS
+from logistics.plan.options import PlanOptions
+from logistics.plan.stats import FALLBACK_STATUS
 from tests.cli.failing_optimiser import INJECTED, molten_with_failing_optimiser, warning_lines
 from tests.conftest import TINY
 
@@ -121,7 +122,7 @@ def test_the_summary_and_the_lines_name_status_and_reason(
         raise RuntimeError("in-process failure")
 
     monkeypatch.setattr("logistics.planning.solve.optimize", failing)
-    outcome = plan_day(load_network(TINY), time_limit_s=5)
+    outcome = plan_day(load_network(TINY), PlanOptions(time_limit_s=5))
     assert outcome.ok and outcome.plan.solver.fell_back
     line = warning_line(outcome.plan, outcome.report)
     assert line == (
@@ -139,7 +140,7 @@ def test_the_summary_and_the_lines_name_status_and_reason(
 
 
 def test_a_plan_of_the_dispatchers_rule_asked_for_has_no_warning() -> None:
-    outcome = plan_day(load_network(TINY), solver="greedy", time_limit_s=5)
+    outcome = plan_day(load_network(TINY), PlanOptions(solver="greedy", time_limit_s=5))
     assert outcome.ok and not outcome.plan.solver.fell_back
     assert warning_line(outcome.plan, outcome.report) is None
 

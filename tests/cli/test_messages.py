@@ -22,6 +22,7 @@ from logistics.errors import InputProblem
 from logistics.network.loader import load_network
 from logistics.network.synthetic import generate_network
 from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
 from tests.conftest import TINY
 
 MOLTEN = Path(sys.executable).parent / "molten"
@@ -106,7 +107,7 @@ def _orders_with_other_days(tmp_path: Path, extra: int) -> Path:
 def test_orders_of_other_days_are_logged_with_count_tonnes_and_ids(tmp_path, caplog) -> None:
     network = load_network(TINY, orders_file=_orders_with_other_days(tmp_path, 12))
     with caplog.at_level(logging.WARNING, logger="logistics.planning.solve"):
-        outcome = plan_day(network, solver="greedy", time_limit_s=5)
+        outcome = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5))
     assert outcome.plan.summary.orders_outside_day == 12
     warnings = [r.getMessage() for r in caplog.records if "other days" in r.getMessage()]
     assert len(warnings) == 1, warnings
@@ -120,7 +121,7 @@ def test_orders_of_other_days_are_logged_with_count_tonnes_and_ids(tmp_path, cap
 def test_one_order_of_another_day_is_logged_in_the_singular(tmp_path, caplog) -> None:
     network = load_network(TINY, orders_file=_orders_with_other_days(tmp_path, 1))
     with caplog.at_level(logging.WARNING, logger="logistics.planning.solve"):
-        plan_day(network, solver="greedy", time_limit_s=5)
+        plan_day(network, PlanOptions(solver="greedy", time_limit_s=5))
     warnings = [r.getMessage() for r in caplog.records if "other days" in r.getMessage()]
     assert warnings == [
         "1 order (3.0 t) in the orders file belongs to other days than 2026-11-23 and is "
@@ -130,5 +131,5 @@ def test_one_order_of_another_day_is_logged_in_the_singular(tmp_path, caplog) ->
 
 def test_a_day_with_only_its_own_orders_logs_nothing_about_other_days(caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="logistics.planning.solve"):
-        plan_day(load_network(TINY), solver="greedy", time_limit_s=5)
+        plan_day(load_network(TINY), PlanOptions(solver="greedy", time_limit_s=5))
     assert not [r for r in caplog.records if "other days" in r.getMessage()]

@@ -12,7 +12,6 @@ import pytest
 from logistics.check import check, check_folder
 from logistics.dispatch import (
     DispatchRequest,
-    SolverSettings,
     list_runs,
     list_versions,
     load_plan,
@@ -20,6 +19,7 @@ from logistics.dispatch import (
 )
 from logistics.network.loader import load_network
 from logistics.plan.files import read_plan
+from logistics.plan.options import PlanOptions
 from tests.conftest import set_cell
 from tests.dispatch.tools import DAY, SHIM, folder_snapshot, run_molten, snapshot
 
@@ -38,7 +38,7 @@ def stored_in_process(net: Path, db_url: str, out: Path | None = None, force: bo
             date.fromisoformat(DAY),
             db_url,
             out_dir=out,
-            settings=SolverSettings("greedy", 5),
+            options=PlanOptions(solver="greedy", time_limit_s=5),
             force=force,
         )
     )

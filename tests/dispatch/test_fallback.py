@@ -19,7 +19,6 @@ from sqlalchemy.pool import NullPool
 from logistics.check import check_folder
 from logistics.dispatch import (
     DispatchRequest,
-    SolverSettings,
     list_runs,
     list_versions,
     load_plan,
@@ -27,7 +26,8 @@ from logistics.dispatch import (
 )
 from logistics.network.loader import load_network
 from logistics.plan.files import read_plan
-from logistics.planning.stats import FALLBACK_STATUS
+from logistics.plan.options import PlanOptions
+from logistics.plan.stats import FALLBACK_STATUS
 from tests.cli.failing_optimiser import INJECTED, molten_with_failing_optimiser, warning_lines
 from tests.dispatch.tools import DAY, env_with, folder_snapshot, one_line, run_molten, snapshot
 
@@ -106,7 +106,9 @@ def test_strict_stores_nothing_records_the_run_and_exits_1(
     out = tmp_path / "plan"
     day = date.fromisoformat(DAY)
     first = run_dispatch(
-        DispatchRequest(net, day, db_url, out_dir=out, settings=SolverSettings("greedy", 5))
+        DispatchRequest(
+            net, day, db_url, out_dir=out, options=PlanOptions(solver="greedy", time_limit_s=5)
+        )
     )
     assert first.status == "stored"
     before, folder_before = snapshot(db_url), folder_snapshot(out)
@@ -136,12 +138,16 @@ def test_run_dispatch_refuses_a_fallback_under_strict_in_process(
 
     monkeypatch.setattr("logistics.planning.solve.optimize", failing)
     day = date.fromisoformat(DAY)
-    request = DispatchRequest(net, day, db_url, settings=SolverSettings("ortools", 5), strict=True)
+    request = DispatchRequest(
+        net, day, db_url, options=PlanOptions(solver="ortools", time_limit_s=5), strict=True
+    )
     refused = run_dispatch(request)
     assert (refused.status, refused.exit_code, refused.version) == ("fallback_refused", 1, None)
     assert refused.outcome is not None and refused.outcome.plan.solver.fell_back
     assert list_versions(db_url) == []
-    stored = run_dispatch(DispatchRequest(net, day, db_url, settings=SolverSettings("ortools", 5)))
+    stored = run_dispatch(
+        DispatchRequest(net, day, db_url, options=PlanOptions(solver="ortools", time_limit_s=5))
+    )
     assert (stored.status, stored.exit_code, stored.version) == ("stored", 0, 1)
     assert [(r.status, r.fallback) for r in list_runs(db_url)] == [
         ("stored", True),

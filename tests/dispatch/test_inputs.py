@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from logistics.dispatch.inputs import SolverSettings, fingerprint
+from logistics.dispatch.inputs import fingerprint
 from logistics.network.loader import load_network
 from logistics.network.overrides import apply_overrides
+from logistics.plan.options import PlanOptions
 from tests.conftest import set_cell
 
 DAY = date(2026, 11, 23)
@@ -15,9 +16,9 @@ DAY = date(2026, 11, 23)
 
 def digest(net: Path, orders: Path | None = None, day: date = DAY, **settings: object) -> str:
     network = load_network(net, day, orders_file=orders)
-    chosen = SolverSettings(**{"solver": "greedy", "time_limit_s": 5.0, **settings})  # type: ignore[arg-type]
+    chosen = PlanOptions(**{"solver": "greedy", "time_limit_s": 5.0, **settings})  # type: ignore[arg-type]
     return fingerprint(
-        net, orders, network=network.name, plan_date=day, params=network.params, settings=chosen
+        net, orders, network=network.name, plan_date=day, params=network.params, options=chosen
     ).digest
 
 
@@ -47,14 +48,12 @@ def test_what_changes_the_fingerprint(net: Path, tmp_path: Path) -> None:
 
 def test_parameters_count_after_overrides(net: Path) -> None:
     network = load_network(net, DAY)
-    settings = SolverSettings("greedy", 5.0)
+    settings = PlanOptions(solver="greedy", time_limit_s=5.0)
     plain = fingerprint(
-        net, None, network="tiny", plan_date=DAY, params=network.params, settings=settings
+        net, None, network="tiny", plan_date=DAY, params=network.params, options=settings
     )
     hotter = apply_overrides(network.params, {"thermal.margin_c": 9})
-    changed = fingerprint(
-        net, None, network="tiny", plan_date=DAY, params=hotter, settings=settings
-    )
+    changed = fingerprint(net, None, network="tiny", plan_date=DAY, params=hotter, options=settings)
     assert plain.digest != changed.digest
     assert plain.files == changed.files
     assert set(plain.files) == {

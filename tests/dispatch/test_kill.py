@@ -16,13 +16,13 @@ from sqlalchemy.pool import NullPool
 
 from logistics.dispatch import (
     DispatchRequest,
-    SolverSettings,
     list_versions,
     load_plan,
     run_dispatch,
 )
 from logistics.dispatch.faults import PAUSE_POINTS
 from logistics.plan.files import read_plan
+from logistics.plan.options import PlanOptions
 from tests.dispatch.tools import (
     DAY,
     folder_snapshot,
@@ -62,7 +62,11 @@ def test_sigkill_changes_nothing(net: Path, db_url: str, tmp_path: Path, point: 
     out = tmp_path / "plans" / "tiny"
     first = run_dispatch(
         DispatchRequest(
-            net, date.fromisoformat(DAY), db_url, out_dir=out, settings=SolverSettings("greedy", 5)
+            net,
+            date.fromisoformat(DAY),
+            db_url,
+            out_dir=out,
+            options=PlanOptions(solver="greedy", time_limit_s=5),
         )
     )
     assert first.outcome is not None

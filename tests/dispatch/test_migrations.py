@@ -15,7 +15,6 @@ import logistics.dispatch.migrate as migrate
 from logistics.dispatch import (
     DispatchRequest,
     SchemaMismatchError,
-    SolverSettings,
     list_runs,
     load_plan,
     make_engine,
@@ -30,6 +29,7 @@ from logistics.dispatch.migrate import (
     upgrade,
 )
 from logistics.dispatch.models import metadata
+from logistics.plan.options import PlanOptions
 from tests.dispatch.tools import run_molten, snapshot
 
 NEXT_REVISION = '''"""A later release: a note on each plan version."""
@@ -75,7 +75,9 @@ def test_a_database_of_this_version_opens_with_the_next(
 ) -> None:
     tiny = Path(__file__).resolve().parents[1] / "data" / "tiny"
     day = date(2026, 11, 23)
-    result = run_dispatch(DispatchRequest(tiny, day, db_url, settings=SolverSettings("greedy", 5)))
+    result = run_dispatch(
+        DispatchRequest(tiny, day, db_url, options=PlanOptions(solver="greedy", time_limit_s=5))
+    )
     assert result.outcome is not None
     rows_before = snapshot(db_url)
 
@@ -232,7 +234,9 @@ def test_a_database_of_release_0001_gets_the_fallback_flag_by_molten_db_upgrade(
     ]
     assert [r.fallback for r in list_runs(db_url)] == [False, False, True]  # newest first
     result = run_dispatch(
-        DispatchRequest(tiny, date(2026, 11, 23), db_url, settings=SolverSettings("greedy", 5))
+        DispatchRequest(
+            tiny, date(2026, 11, 23), db_url, options=PlanOptions(solver="greedy", time_limit_s=5)
+        )
     )
     assert result.status == "stored"
     assert list_runs(db_url)[0].fallback is False

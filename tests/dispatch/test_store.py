@@ -13,7 +13,6 @@ from logistics.check import check
 from logistics.dispatch import (
     DispatchRequest,
     PlanNotFoundError,
-    SolverSettings,
     list_runs,
     list_versions,
     load_plan,
@@ -25,28 +24,29 @@ from logistics.network.loader import load_network
 from logistics.pipeline import PlanOutcome
 from logistics.plan.files import read_plan
 from logistics.plan.model import Plan
+from logistics.plan.options import PlanOptions
 from tests.conftest import set_cell
 from tests.dispatch.tools import folder_snapshot, snapshot
 from tests.helpers import delivered_from_rows, summary_from_rows
 
 DAY = date(2026, 11, 23)
-GREEDY = SolverSettings(solver="greedy", time_limit_s=5)
+GREEDY = PlanOptions(solver="greedy", time_limit_s=5)
 
 
 def request_for(net: Path, db_url: str, **changes: object) -> DispatchRequest:
     return dataclasses.replace(
-        DispatchRequest(network_dir=net, plan_date=DAY, db_url=db_url, settings=GREEDY), **changes
+        DispatchRequest(network_dir=net, plan_date=DAY, db_url=db_url, options=GREEDY), **changes
     )
 
 
 @pytest.mark.parametrize(
-    "settings", [GREEDY, SolverSettings("ortools", 2.0)], ids=["greedy", "ortools"]
+    "settings", [GREEDY, PlanOptions(solver="ortools", time_limit_s=2.0)], ids=["greedy", "ortools"]
 )
 def test_stored_plan_loads_back_equal_and_checks(
-    net: Path, db_url: str, tmp_path: Path, settings: SolverSettings
+    net: Path, db_url: str, tmp_path: Path, settings: PlanOptions
 ) -> None:
     out = tmp_path / "plans" / "tiny"
-    result = run_dispatch(request_for(net, db_url, settings=settings, out_dir=out))
+    result = run_dispatch(request_for(net, db_url, options=settings, out_dir=out))
     assert (result.status, result.exit_code, result.version) == ("stored", 0, 1)
     assert result.outcome is not None
     planned = result.outcome.plan
@@ -129,12 +129,12 @@ def test_other_date_and_missing_versions(net: Path, db_url: str) -> None:
 def _with_violation(monkeypatch: pytest.MonkeyPatch) -> None:
     real = job.plan_day
 
-    def faulty(network, **kwargs):  # type: ignore[no-untyped-def]
-        outcome = real(network, **kwargs)
+    def faulty(network, *args, **kwargs):  # type: ignore[no-untyped-def]
+        outcome = real(network, *args, **kwargs)
         runs = list(outcome.plan.runs)
         runs[0] = runs[0].model_copy(update={"tap_c": 2000.0})
         broken = outcome.plan.model_copy(update={"runs": tuple(runs)})
-        return PlanOutcome(broken, check(network, broken), outcome.economics)
+        return PlanOutcome(broken, check(network, broken), outcome.economics, outcome.travel)
 
     monkeypatch.setattr(job, "plan_day", faulty)
 
@@ -169,7 +169,7 @@ def test_input_error_and_no_plan_are_recorded(
     assert any(p.file == "fleet.csv" and p.row == 2 for p in caught.value.problems)
     set_cell(net, "fleet.csv", 2, "ladles", "2")
 
-    def impossible(network, **kwargs):  # type: ignore[no-untyped-def]
+    def impossible(network, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PlanningError("nothing to plan with")
 
     monkeypatch.setattr(job, "plan_day", impossible)

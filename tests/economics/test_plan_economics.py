@@ -21,9 +21,9 @@ from logistics.network.prices import (
     liquid_cost_per_t_excl_transport,
     transport_calibration_per_t,
 )
-from logistics.physics.travel import travel_matrix
-from logistics.plan.build import hand_made_plan
+from logistics.physics.travel import Travel
 from logistics.plan.model import Run, Unserved
+from logistics.plan.summary import hand_made_plan
 from tests.conftest import TINY
 from tests.economics.seed import with_eco
 
@@ -48,7 +48,7 @@ def make_run(
     tap_c: float,
     tonnes: float = 3.0,
 ) -> Run:
-    tm = travel_matrix(net)
+    tm = Travel.of(net)
     h, m = map(int, fill_start.split(":"))
     fs = net.at(h * 60 + m)
     h, m = map(int, pour_start.split(":"))
@@ -77,7 +77,7 @@ def make_run(
 
 def econ_of(net: Network, runs: list[Run], unserved: list[Unserved]) -> dict:
     """The economics of a hand-made plan, as plan.json holds them."""
-    return plan_economics(net, hand_made_plan(net, runs, unserved)).model_dump()
+    return plan_economics(net, hand_made_plan(net, Travel.of(net), runs, unserved)).model_dump()
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,7 @@ def econ(tiny: Network, hand_plan: tuple[list[Run], list[Unserved]]) -> dict:
 
 
 def km(net: Network, a: tuple[str, str], b: tuple[str, str]) -> float:
-    tm = travel_matrix(net)
+    tm = Travel.of(net)
     return float(tm.km[tm.index(*a), tm.index(*b)])
 
 

@@ -9,7 +9,6 @@ Vincenty's error is below 0.1 mm for non-antipodal points), so 1 mm is a safe to
 
 from __future__ import annotations
 
-import gc
 import math
 from pathlib import Path
 
@@ -115,7 +114,7 @@ def test_one_degree_of_latitude_at_the_equator() -> None:
 
 
 def test_tiny_matrix_is_geodesic_times_circuity(tiny: Network) -> None:
-    m = geo.build_travel_matrix(tiny)
+    m = geo.Travel.of(tiny)
     assert m.source == "geodesic"
     ids = [(s.kind, s.site_id) for s in m.sites]
     assert ids == [("smelter", "S1"), ("smelter", "S2")] + [
@@ -137,7 +136,7 @@ def test_tiny_matrix_is_geodesic_times_circuity(tiny: Network) -> None:
 
 
 def test_matrix_is_symmetric_with_zero_diagonal(tiny: Network) -> None:
-    m = geo.travel_matrix(tiny)
+    m = geo.Travel.of(tiny)
     assert np.array_equal(m.km, m.km.T)
     assert np.array_equal(m.minutes, m.minutes.T)
     assert np.all(np.diag(m.km) == 0) and np.all(np.diag(m.minutes) == 0)
@@ -146,15 +145,15 @@ def test_matrix_is_symmetric_with_zero_diagonal(tiny: Network) -> None:
 
 
 def test_circuity_and_speed_parameters(tiny: Network) -> None:
-    base = geo.build_travel_matrix(tiny)
-    other = geo.build_travel_matrix(with_roads(tiny, circuity=1.5, speed_kmh=50))
+    base = geo.Travel.of(tiny)
+    other = geo.Travel.of(with_roads(tiny, circuity=1.5, speed_kmh=50))
     np.testing.assert_allclose(other.km, base.km / 1.3 * 1.5, rtol=1e-12)
     np.testing.assert_allclose(other.minutes, other.km / 50 * 60, rtol=1e-12)
 
 
 def test_candidates_come_last(tiny: Network) -> None:
     site = Candidate(site_id="K1", name="Sanshui", lat=23.16, lon=112.90, capex_cny=1, rate_tph=1)
-    m = geo.build_travel_matrix(tiny.model_copy(update={"candidates": (site,)}))
+    m = geo.Travel.of(tiny.model_copy(update={"candidates": (site,)}))
     k = m.candidate("K1")
     assert k == 7
     assert m.km[k, m.smelter("S1")] == pytest.approx(
@@ -163,36 +162,48 @@ def test_candidates_come_last(tiny: Network) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# cache
+# an argument, not a cache
 # --------------------------------------------------------------------------------------
-def test_cache_returns_the_same_object(tiny: Network, tiny_dir: Path) -> None:
-    first = geo.travel_matrix(tiny)
-    assert geo.travel_matrix(tiny) is first
-    # the key is the content: the same folder loaded again hits the cache
-    assert geo.travel_matrix(load_network(tiny_dir)) is first
-    # other parameters, other matrix
-    faster = geo.travel_matrix(with_roads(tiny, circuity=1.3, speed_kmh=60))
-    assert faster is not first
+def test_travel_is_built_anew_each_time_and_fits_only_its_network(
+    tiny: Network, tiny_dir: Path
+) -> None:
+    first = geo.Travel.of(tiny)
+    again = geo.Travel.of(load_network(tiny_dir))
+    assert again is not first  # no hidden cache: the caller keeps and passes one
+    np.testing.assert_array_equal(again.km, first.km)
+    assert first.fits(tiny)
+    faster = geo.Travel.of(with_roads(tiny, circuity=1.3, speed_kmh=60))
     np.testing.assert_allclose(faster.minutes, first.minutes * 40 / 60, rtol=1e-12)
+    site = Candidate(site_id="K1", name="Sanshui", lat=23.16, lon=112.90, capex_cny=1, rate_tph=1)
+    assert not first.fits(tiny.model_copy(update={"candidates": (site,)}))
 
 
-def test_cache_never_confuses_two_road_graphs(tiny: Network) -> None:
-    # Regression: the key held id(graph); once a graph was freed, a new graph could get
-    # its id and be handed the old graph's matrix.
-    coords = [(s.lat, s.lon) for s in geo.network_sites(tiny)]
-    for scale in range(1, 40):
-        graph = nx.MultiDiGraph()
-        for n, (lat, lon) in enumerate(coords):
-            graph.add_node(n, x=lon, y=lat)
-        for n in range(len(coords) - 1):
-            graph.add_edge(n, n + 1, length=1000.0 * scale)
-            graph.add_edge(n + 1, n, length=1000.0 * scale)
-        net = tiny.model_copy(update={"road_graph": graph})
-        m = geo.travel_matrix(net)
-        assert geo.travel_matrix(net) is m
-        assert m.km[0, 1] == pytest.approx(1.0 * scale, abs=MM)
-        del graph, net, m
-        gc.collect()
+def test_plan_day_refuses_a_travel_model_of_other_sites(tiny: Network) -> None:
+    from logistics import PlanOptions, plan_day
+
+    site = Candidate(site_id="K1", name="Sanshui", lat=23.16, lon=112.90, capex_cny=1, rate_tph=1)
+    other = geo.Travel.of(tiny.model_copy(update={"candidates": (site,)}))
+    with pytest.raises(ValueError, match="not the network's"):
+        plan_day(tiny, PlanOptions(solver="greedy"), travel=other)
+
+
+def test_plan_day_plans_on_the_travel_model_it_is_given(tiny: Network) -> None:
+    from logistics import PlanOptions, plan_day
+
+    base = geo.Travel.of(tiny)
+    slower = geo.Travel(base.sites, base.km, base.minutes * 1.5, "test: 1.5 × the minutes")
+    outcome = plan_day(tiny, PlanOptions(solver="greedy"), travel=slower)
+    assert outcome.travel is slower and outcome.plan.travel_model == slower.source
+    assert outcome.ok  # checked on the same, slower travel model
+    # the first ladle of every trip drives smelter → caster in the slower model's minutes
+    first: dict[tuple[str, int], object] = {}
+    for run in sorted(outcome.plan.runs, key=lambda r: r.arrive):
+        first.setdefault((run.truck_id, run.trip), run)
+    for run in first.values():
+        drive = (run.arrive - run.depart).total_seconds() / 60
+        minutes = slower.minutes[slower.smelter(run.smelter_id), slower.caster(run.caster_id)]
+        assert drive >= minutes - 1e-6
+        assert drive < minutes + 1.0  # rounded up to the minute, no more
 
 
 # --------------------------------------------------------------------------------------
@@ -256,7 +267,7 @@ def graph_via_file(tmp_path: Path, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def test_shortest_km_and_fastest_minutes_on_a_hand_graph(tmp_path: Path, small: Network) -> None:
     graph = graph_via_file(tmp_path, hand_graph())
-    m = geo.build_travel_matrix(small.model_copy(update={"road_graph": graph}))
+    m = geo.Travel.of(small.model_copy(update={"road_graph": graph}))
     assert m.source == "roads.graphml"
     s, c, far = m.smelter("S1"), m.caster("C1"), m.caster("C5")
     # s→c: shortest s→j (20) + j→c (15) = 35 km; fastest s→j by the parallel road (15 min)
@@ -277,7 +288,7 @@ def test_shortest_km_and_fastest_minutes_on_a_hand_graph(tmp_path: Path, small: 
 def test_default_speed_applies_to_edges_without_speed(tmp_path: Path, small: Network) -> None:
     graph = graph_via_file(tmp_path, hand_graph())
     slow = with_roads(small, circuity=1.3, speed_kmh=40)
-    m = geo.build_travel_matrix(slow.model_copy(update={"road_graph": graph}))
+    m = geo.Travel.of(slow.model_copy(update={"road_graph": graph}))
     # c→s direct now takes 36 / 40 · 60 = 54 min; via j 10 + 20 = 30 min wins
     assert m.minutes[m.caster("C1"), m.smelter("S1")] == pytest.approx(30.0, abs=1e-9)
 
@@ -285,7 +296,7 @@ def test_default_speed_applies_to_edges_without_speed(tmp_path: Path, small: Net
 def test_snapping_adds_the_access_distance(tmp_path: Path, small: Network) -> None:
     node_c = (C1[0] + 0.01, C1[1])  # the road ends ~1.1 km north of caster C1
     graph = graph_via_file(tmp_path, hand_graph(node_c))
-    m = geo.build_travel_matrix(small.model_copy(update={"road_graph": graph}))
+    m = geo.Travel.of(small.model_copy(update={"road_graph": graph}))
     access_km = vincenty_km(C1, node_c) * 1.3
     assert access_km == pytest.approx(1.439, abs=0.001)
     s, c = m.smelter("S1"), m.caster("C1")
@@ -317,7 +328,7 @@ def test_network_folder_with_roads_graphml(tmp_path: Path) -> None:
 
     net = load_network(folder)
     assert net.road_graph is not None
-    m = geo.travel_matrix(net)
+    m = geo.Travel.of(net)
     assert m.source == "roads.graphml"
     s1, s2, c1, c2 = m.smelter("S1"), m.smelter("S2"), m.caster("C1"), m.caster("C2")
     assert (m.km[s1, c1], m.minutes[s1, c1]) == pytest.approx((50.0, 60.0), abs=MM)

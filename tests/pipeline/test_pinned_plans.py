@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from logistics import check, load_network, plan_day
+from logistics.plan.options import PlanOptions
 from tests.conftest import TEST_DATA
 
 PINNED_FILE = Path(__file__).with_name("pinned_plans.json")
@@ -41,11 +42,9 @@ def plan_rows(case: str) -> dict[str, Any]:
     network = load_network(TEST_DATA / folder)
     outcome = plan_day(
         network,
-        solver=solver,
-        time_limit_s=LIMIT_S,
-        workers=1,
-        seed=seed,
-        solution_limit=solutions,
+        PlanOptions(
+            solver=solver, time_limit_s=LIMIT_S, workers=1, seed=seed, solution_limit=solutions
+        ),
     )
     runs = [
         [

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from logistics import InputError, InputProblem, check, plan_day
-from logistics.app.worker import Workers
+from logistics import InputError, InputProblem, PlanOptions, check, plan_day
 from logistics.network.model import Network
+from logistics.pipeline.workers import Workers
 from tests.helpers import delivered_from_rows
 
 
@@ -29,7 +29,9 @@ def workers() -> Iterator[Workers]:
 
 
 def test_plan_day_in_a_worker_relays_progress(workers: Workers, tiny: Network) -> None:
-    task = workers.start(plan_day, "tiny", network=tiny, solver="greedy", time_limit_s=5)
+    task = workers.start(
+        plan_day, "tiny", network=tiny, options=PlanOptions(solver="greedy", time_limit_s=5)
+    )
     seen = []
     result = task.wait(seen.append)
     assert result.ok
@@ -51,11 +53,15 @@ def test_a_crashing_task_does_not_take_another_session_down(
     workers: Workers, tiny: Network
 ) -> None:
     crashing = workers.start(crash, "crash")
-    other = workers.start(plan_day, "tiny", network=tiny, solver="greedy", time_limit_s=5)
+    other = workers.start(
+        plan_day, "tiny", network=tiny, options=PlanOptions(solver="greedy", time_limit_s=5)
+    )
     crashed = crashing.wait()
     planned = other.wait()
     assert crashed.error is not None and "stopped unexpectedly" in crashed.error
     assert planned.ok and check(tiny, planned.value.plan).ok
     # and the pool works afterwards
-    again = workers.start(plan_day, "tiny", network=tiny, solver="greedy", time_limit_s=5)
+    again = workers.start(
+        plan_day, "tiny", network=tiny, options=PlanOptions(solver="greedy", time_limit_s=5)
+    )
     assert again.wait().ok

@@ -21,6 +21,7 @@ from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.plan.files import read_plan, write_plan
 from logistics.plan.model import Plan, Run
+from logistics.plan.options import PlanOptions
 from tests.plan.night import BERLIN, berlin_night
 
 MOLTEN = Path(sys.executable).with_name("molten")
@@ -39,7 +40,7 @@ def night(night_dir: Path) -> Network:
 
 @pytest.fixture(scope="module")
 def night_plan(night: Network) -> Plan:
-    outcome = plan_day(night, solver="greedy", time_limit_s=5)
+    outcome = plan_day(night, PlanOptions(solver="greedy", time_limit_s=5))
     assert outcome.ok, [str(v) for v in outcome.report.violations]
     (run,) = outcome.plan.runs
     # filled in summer time, poured in the repeated hour in winter time

@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 
 from logistics import PlanOutcome, read_plan
-from logistics.app.exports import clock, plan_workbook, plan_zip, route_stops, runs_csv
 from logistics.network.loader import load_network
 from logistics.network.model import Network
-from logistics.physics.travel import travel_matrix
-from logistics.plan.build import hand_made_plan
+from logistics.physics.travel import Travel
+from logistics.plan.exports import clock, plan_workbook, plan_zip, route_stops, runs_csv
 from logistics.plan.model import Run
+from logistics.plan.summary import hand_made_plan
 from tests.plan.night import BERLIN, berlin_night
 
 
@@ -41,7 +41,7 @@ def test_runs_csv_has_a_row_per_run(tiny_outcome: PlanOutcome) -> None:
 
 def test_workbook_sheets_and_tables(tiny: Network, tiny_outcome: PlanOutcome) -> None:
     plan = tiny_outcome.plan
-    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(tiny, plan)))
+    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(tiny, plan, Travel.of(tiny))))
     trucks = sorted({r.truck_id for r in plan.runs})
     assert book.sheetnames == ["Summary", "Runs", "Unserved", "Trips"] + [
         f"Route {t}" for t in trucks
@@ -59,7 +59,7 @@ def test_route_sheet_lists_every_stop_a_driver_needs(
     tiny: Network, tiny_outcome: PlanOutcome
 ) -> None:
     plan = tiny_outcome.plan
-    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(tiny, plan)))
+    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(tiny, plan, Travel.of(tiny))))
     margin = tiny.params.thermal.margin_c
     for truck in sorted({r.truck_id for r in plan.runs}):
         rows = list(book[f"Route {truck}"].iter_rows(values_only=True))
@@ -88,7 +88,7 @@ def test_route_sheet_lists_every_stop_a_driver_needs(
 
 def test_route_stops_are_in_time_order(tiny: Network, tiny_outcome: PlanOutcome) -> None:
     for truck in {r.truck_id for r in tiny_outcome.plan.runs}:
-        stops = route_stops(tiny, tiny_outcome.plan, truck)
+        stops = route_stops(tiny, tiny_outcome.travel, tiny_outcome.plan, truck)
         starts = [s.start for s in stops]
         assert starts == sorted(starts)
 
@@ -101,7 +101,7 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Network:
 
 def _night_run(night: Network, run_id: str, truck_id: str, fill_min: float) -> Run:
     """A ladle S1 → C1 filled from ``fill_min`` real minutes after midnight, 15 min fill/pour."""
-    travel = travel_matrix(night)
+    travel = Travel.of(night)
     drive = math.ceil(float(travel.minutes[travel.smelter("S1"), travel.caster("C1")]))
     at = night.at
     return Run(
@@ -132,17 +132,17 @@ def test_route_legs_across_the_change_take_their_real_driving_time(night: Networ
     t1 = _night_run(night, "R2", "T1", 61)
     assert t3.fill_start.astimezone(BERLIN).fold == 1
     assert t1.pour_end.utcoffset() == timedelta(hours=2)
-    plan = hand_made_plan(night, [t3, t1], [])
-    travel = travel_matrix(night)
+    plan = hand_made_plan(night, Travel.of(night), [t3, t1], [])
+    travel = Travel.of(night)
     minutes = night.minutes
 
-    drive, *_ = route_stops(night, plan, "T3")
+    drive, *_ = route_stops(night, Travel.of(night), plan, "T3")
     assert drive.action == "drive to" and drive.end == t3.fill_start
     s2_s1 = float(travel.minutes[travel.smelter("S2"), travel.smelter("S1")])
     assert minutes(drive.end) - minutes(drive.start) == pytest.approx(s2_s1)
     assert clock(drive.start, night) == "01:56"  # CEST, before the change
 
-    *_, home = route_stops(night, plan, "T1")
+    *_, home = route_stops(night, Travel.of(night), plan, "T1")
     assert home.action == "home"
     c1_s1 = float(travel.minutes[travel.caster("C1"), travel.smelter("S1")])
     assert minutes(home.start) - minutes(t1.pour_end) == pytest.approx(c1_s1)

@@ -15,6 +15,7 @@ from logistics.check import check
 from logistics.cli.main import main
 from logistics.network.loader import load_network
 from logistics.plan.files import read_plan, write_plan
+from logistics.plan.options import PlanOptions
 from logistics.plan.schema import generated_schema, published_schema
 from tests.conftest import TINY
 
@@ -80,11 +81,11 @@ def test_csv_columns_are_the_documented_columns(plan_dir):
 
 def test_a_written_plan_folder_follows_the_umask(tmp_path):
     tiny = load_network(TINY)
-    from logistics.pipeline import solve
+    from logistics.pipeline import plan_day
 
     old = os.umask(0o022)
     try:
-        out = write_plan(solve(tiny, solver="greedy"), tmp_path / "p")
+        out = write_plan(plan_day(tiny, PlanOptions(solver="greedy")).plan, tmp_path / "p")
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o755  # others may read it

@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 
 from logistics import PlanOutcome
-from logistics.charts.timeline import plan_segments
 from logistics.network.model import Network
-from logistics.physics.travel import travel_matrix
+from logistics.physics.travel import Travel
+from logistics.plan.timeline import plan_segments
 
 
 def test_segments_of_a_checked_plan_never_overlap(tiny: Network, tiny_outcome: PlanOutcome) -> None:
-    segments = plan_segments(tiny, tiny_outcome.plan)
+    segments = plan_segments(tiny, tiny_outcome.plan, tiny_outcome.travel)
     for truck in {s.truck_id for s in segments}:
         driving = sorted(
             (s for s in segments if s.truck_id == truck and s.kind in ("drive", "pour", "return")),
@@ -25,8 +25,8 @@ def test_segments_of_a_checked_plan_never_overlap(tiny: Network, tiny_outcome: P
 
 
 def test_the_day_ends_with_the_drive_home(tiny: Network, tiny_outcome: PlanOutcome) -> None:
-    travel = travel_matrix(tiny)
-    segments = plan_segments(tiny, tiny_outcome.plan)
+    travel = Travel.of(tiny)
+    segments = plan_segments(tiny, tiny_outcome.plan, tiny_outcome.travel)
     for truck in {s.truck_id for s in segments}:
         last = max((s for s in segments if s.truck_id == truck), key=lambda s: s.end)
         home = tiny.truck_by_id[truck].home_smelter

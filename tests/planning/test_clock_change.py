@@ -14,7 +14,8 @@ import pytest
 from logistics.check import check, check_rows
 from logistics.network.loader import load_network
 from logistics.physics.cooling import temperature_after
-from logistics.pipeline import solve
+from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
 from logistics.planning.jobs import _class_shares, shift_hours
 from tests.plan.night import BERLIN, berlin_night
 
@@ -29,7 +30,7 @@ def night_network(tmp_path_factory):
 def test_a_ladle_across_the_change_is_planned_and_checked_in_elapsed_time(
     night_network, solver
 ) -> None:
-    plan = solve(night_network, solver=solver, time_limit_s=3)
+    plan = plan_day(night_network, PlanOptions(solver=solver, time_limit_s=3)).plan
     report = check(night_network, plan)
     assert report.ok, [str(v) for v in report.violations]
     (run,) = plan.runs

@@ -10,8 +10,9 @@ import pytest
 
 from logistics.check import check
 from logistics.network.loader import load_network
-from logistics.physics.travel import travel_matrix
-from logistics.pipeline import plan_day, solve
+from logistics.physics.travel import Travel
+from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
 from logistics.planning.assign import assign_smelters
 from logistics.planning.decompose import bins_for_workers, partition_day
 from logistics.planning.jobs import build_jobs
@@ -29,7 +30,7 @@ def prd():
 
 @pytest.fixture(scope="module")
 def prd_day(prd):
-    travel = travel_matrix(prd)
+    travel = Travel.of(prd)
     jobs = build_jobs(prd, travel).jobs
     assigned = assign_smelters(prd, jobs).assigned
     return travel, assigned, initial_states(prd, travel)
@@ -88,14 +89,16 @@ def test_bins_balance_the_work_largest_first():
 def split_day_plan(prd, executor=None):
     """The PRD day split into parts of at most 100 jobs, planned on ``executor``."""
     return plan_day(
-        prd, solver="ortools", time_limit_s=10, workers=2, part_jobs=100, executor=executor
+        prd,
+        PlanOptions(solver="ortools", time_limit_s=10, workers=2, part_jobs=100),
+        executor=executor,
     ).plan
 
 
 def assert_split_plan_is_valid_and_cheaper(prd, plan):
     report = check(prd, plan)
     assert report.ok, [str(v) for v in report.violations[:5]]
-    greedy = solve(prd, solver="greedy")
+    greedy = plan_day(prd, PlanOptions(solver="greedy")).plan
     # Strictly cheaper than the dispatcher's plan by figures recomputed from the rows
     # (falling back to the dispatcher's plan would make them equal).
     assert objective_from_rows(prd, plan) < objective_from_rows(prd, greedy)

@@ -8,7 +8,8 @@ import pytest
 
 import logistics.planning.optimize as optimize_module
 from logistics import check, load_network, plan_day
-from logistics.physics.travel import travel_matrix
+from logistics.physics.travel import Travel
+from logistics.plan.options import PlanOptions
 from logistics.planning.assign import assign_smelters
 from logistics.planning.jobs import build_jobs
 from logistics.planning.ladle_model import build_problem, symmetric_groups
@@ -22,7 +23,7 @@ DAYS = [TEST_DATA / "reference_day", TEST_DATA / "tiny_mixed", TEST_DATA / "pear
 
 def day_problem(folder: Path):
     network = load_network(folder)
-    travel = travel_matrix(network)
+    travel = Travel.of(network)
     book = build_jobs(network, travel)
     assignment = assign_smelters(network, book.jobs, {})
     ctx = ScheduleContext.of(network, travel, assignment.assigned)
@@ -56,8 +57,8 @@ def test_plans_with_and_without_bundles_pass_the_checker(
 ) -> None:
     monkeypatch.setattr(optimize_module, "BUNDLE_JOBS", bundled)
     network = load_network(TEST_DATA / "tiny_mixed")
-    outcome = plan_day(network, time_limit_s=60, solution_limit=20)
+    outcome = plan_day(network, PlanOptions(time_limit_s=60, solution_limit=20))
     report = check(network, outcome.plan)
     assert report.ok, report.violations[:3]
-    greedy = plan_day(network, solver="greedy").plan
+    greedy = plan_day(network, PlanOptions(solver="greedy")).plan
     assert objective_from_rows(network, outcome.plan) <= objective_from_rows(network, greedy)

@@ -9,8 +9,9 @@ import pytest
 
 from logistics.check import check
 from logistics.network.loader import load_network
-from logistics.physics.travel import travel_matrix
-from logistics.pipeline import solve
+from logistics.physics.travel import Travel
+from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
 from logistics.planning.jobs import build_jobs, ladle_sizes
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -31,14 +32,14 @@ def big_ladles_at_s1(tmp_path):
 
 def test_a_uniform_fleet_cuts_every_order_at_its_ladle() -> None:
     tiny = load_network(DATA / "tiny")
-    book = build_jobs(tiny, travel_matrix(tiny))
+    book = build_jobs(tiny, Travel.of(tiny))
     assert {j.cut_t for j in book.jobs} == {3.0}
     assert all(j.tonnes <= 3.0 for j in book.jobs)
 
 
 def test_orders_of_a_smelter_with_big_ladles_are_cut_for_them(big_ladles_at_s1) -> None:
     network = big_ladles_at_s1
-    book = build_jobs(network, travel_matrix(network))
+    book = build_jobs(network, Travel.of(network))
     cut = {j.order_id: j.cut_t for j in book.jobs}
     assert cut["O1"] == 4.0  # 6 t from S1, whose trucks carry 4 t ladles: 4 + 2
     assert sorted(j.tonnes for j in book.jobs if j.order_id == "O1") == [2.0, 4.0]
@@ -54,7 +55,7 @@ def test_a_lone_big_truck_gets_no_orders_cut_for_it_alone() -> None:
 @pytest.mark.parametrize("solver", ["greedy", "ortools"])
 def test_big_ladles_leave_full_and_only_on_trucks_that_hold_them(big_ladles_at_s1, solver):
     network = big_ladles_at_s1
-    plan = solve(network, solver=solver, time_limit_s=3)
+    plan = plan_day(network, PlanOptions(solver=solver, time_limit_s=3)).plan
     report = check(network, plan)
     assert report.ok, [str(v) for v in report.violations]
     full = [r for r in plan.runs if r.tonnes > 3.0]

@@ -15,8 +15,9 @@ from logistics.check import check
 from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.physics.cooling import max_hold_h
-from logistics.physics.travel import travel_matrix
+from logistics.physics.travel import Travel
 from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
 from tests.conftest import TEST_DATA
 
 TINY_MIXED = TEST_DATA / "tiny_mixed"
@@ -28,7 +29,7 @@ def network() -> Network:
 
 
 def test_the_fixture_holds_a_job_only_the_lidded_truck_can_carry(network: Network) -> None:
-    tm = travel_matrix(network)
+    tm = Travel.of(network)
     drive_h = float(tm.minutes[tm.smelter("S1"), tm.caster("C5")]) / 60
     required = network.caster_by_id["C5"].min_pour_c + network.params.thermal.margin_c
     ambient = network.params.thermal.ambient_c
@@ -39,7 +40,7 @@ def test_the_fixture_holds_a_job_only_the_lidded_truck_can_carry(network: Networ
 
 @pytest.fixture(scope="module", params=["greedy", "ortools"])
 def outcome(request: pytest.FixtureRequest, network: Network):
-    return plan_day(network, solver=request.param, time_limit_s=3)
+    return plan_day(network, PlanOptions(solver=request.param, time_limit_s=3))
 
 
 def test_plan_passes_the_checker(network: Network, outcome) -> None:

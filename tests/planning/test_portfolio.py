@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from logistics import check, load_network, plan_day
+from logistics.plan.options import PlanOptions
 from logistics.planning.portfolio import (
     DEFAULT_PORTFOLIO,
     MEMBERS,
@@ -42,10 +43,9 @@ def deterministic_plan(folder: Path, workers: int = 1, portfolio: list[str] | No
     network = load_network(folder)
     outcome = plan_day(
         network,
-        time_limit_s=LIMIT_S,
-        workers=workers,
-        solution_limit=SOLUTIONS,
-        portfolio=portfolio,
+        PlanOptions(
+            time_limit_s=LIMIT_S, workers=workers, solution_limit=SOLUTIONS, portfolio=portfolio
+        ),
     )
     return network, outcome.plan
 
@@ -96,7 +96,7 @@ def test_reference_day_is_not_made_worse() -> None:
     assert report.ok, report.violations[:3]
     assert objective_from_rows(network, plan) <= reference["objective_cny"] * 1.005
     assert delivered_from_rows(plan) >= reference["tonnes_delivered"] - 1e-6
-    greedy = plan_day(network, solver="greedy").plan
+    greedy = plan_day(network, PlanOptions(solver="greedy")).plan
     assert objective_from_rows(network, plan) < objective_from_rows(network, greedy)
 
 

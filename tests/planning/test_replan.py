@@ -7,6 +7,7 @@ runs), and its figures are recomputed from its rows.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -19,12 +20,13 @@ from logistics.check import check
 from logistics.errors import InputError
 from logistics.network.loader import load_network
 from logistics.network.model import Order, Truck, TruckStart
-from logistics.physics.travel import travel_matrix
-from logistics.pipeline import solve
-from logistics.plan.build import hand_made_plan
+from logistics.physics.travel import Travel
+from logistics.pipeline import TruckChanges, facts_at, plan_day, replan
+from logistics.plan.diff import plan_diff
 from logistics.plan.files import read_plan
 from logistics.plan.model import Run
-from logistics.replan import TruckChanges, facts_at, plan_diff, replan
+from logistics.plan.options import PlanOptions
+from logistics.plan.summary import hand_made_plan
 from tests.helpers import delivered_from_rows, summary_from_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -38,7 +40,7 @@ def tiny():
 
 @pytest.fixture(scope="module")
 def morning_plan(tiny):
-    return solve(tiny, solver="greedy")
+    return plan_day(tiny, PlanOptions(solver="greedy")).plan
 
 
 def at(network, hhmm: str) -> datetime:
@@ -77,7 +79,11 @@ def test_an_urgent_order_at_ten_keeps_the_facts_and_plans_after_now(
     facts = facts_at(morning_plan, now)
     assert facts, "the morning plan has trips under way at 10:00"
     result = replan(
-        tiny, morning_plan, now, new_orders=[urgent(tiny)], solver=solver, time_limit_s=3
+        tiny,
+        morning_plan,
+        now,
+        PlanOptions(solver=solver, time_limit_s=3),
+        new_orders=[urgent(tiny)],
     )
     plan = result.outcome.plan
     assert_whole_day_sound(result.network, plan)
@@ -96,10 +102,12 @@ def test_an_urgent_order_at_ten_keeps_the_facts_and_plans_after_now(
 
 def test_route_cost_counts_the_facts_too(tiny, morning_plan) -> None:
     now = at(tiny, "10:00")
-    result = replan(tiny, morning_plan, now, solver="greedy")
+    result = replan(tiny, morning_plan, now, PlanOptions(solver="greedy"))
     plan = result.outcome.plan
     facts = set(result.facts)
-    new_only = hand_made_plan(result.network, [r for r in plan.runs if r not in facts], [])
+    new_only = hand_made_plan(
+        result.network, Travel.of(result.network), [r for r in plan.runs if r not in facts], []
+    )
     assert plan.summary.route_cost_cny > summary_from_rows(tiny, new_only).route_cost_cny
     assert plan.summary.route_cost_cny == pytest.approx(
         summary_from_rows(result.network, plan).route_cost_cny, abs=0.01
@@ -108,7 +116,7 @@ def test_route_cost_counts_the_facts_too(tiny, morning_plan) -> None:
 
 def test_an_order_partly_delivered_gets_exactly_its_remainder(tiny) -> None:
     # 2.5 t of O2's 9 t were filled at 08:00 (a part-filled ladle); 6.5 t are left.
-    travel = travel_matrix(tiny)
+    travel = Travel.of(tiny)
     fill = at(tiny, "08:00")
     drive = timedelta(minutes=float(travel.minutes[travel.smelter("S1"), travel.caster("C2")]))
     pour = max(fill + timedelta(minutes=15) + drive, at(tiny, "10:00"))
@@ -132,8 +140,8 @@ def test_an_order_partly_delivered_gets_exactly_its_remainder(tiny) -> None:
         road_km=round(float(travel.km[travel.smelter("S1"), travel.caster("C2")]), 3),
     )
     fact = fact.model_copy(update={"arrival_c": _arrival(tiny, fact)})
-    base = hand_made_plan(tiny, [fact], [])
-    result = replan(tiny, base, at(tiny, "08:30"), solver="greedy")
+    base = hand_made_plan(tiny, Travel.of(tiny), [fact], [])
+    result = replan(tiny, base, at(tiny, "08:30"), PlanOptions(solver="greedy"))
     plan = result.outcome.plan
     assert_whole_day_sound(tiny, plan)
     o2 = sum(r.tonnes for r in plan.runs if r.order_id == "O2")
@@ -160,14 +168,14 @@ def test_a_truck_start_after_its_facts_moves_the_truck(tiny, morning_plan) -> No
         tiny,
         morning_plan,
         now,
+        PlanOptions(solver="greedy"),
         new_orders=[urgent(tiny)],
         truck_starts=[start],
         truck_changes=only,
-        solver="greedy",
     )
     plan = result.outcome.plan
     assert_whole_day_sound(result.network, plan)
-    travel = travel_matrix(tiny)
+    travel = Travel.of(tiny)
     later = [r for r in plan.runs if r.truck_id == "T3" and r.fill_start >= now]
     assert later, "T3 should carry something after its repair"
     first = min(later, key=lambda r: r.fill_start)
@@ -188,7 +196,12 @@ def test_a_truck_taken_out_gets_no_new_runs_and_an_added_one_may(tiny, morning_p
     )
     changes = TruckChanges(remove=("T1",), add=(spare,))
     result = replan(
-        tiny, morning_plan, now, new_orders=[urgent(tiny)], truck_changes=changes, solver="greedy"
+        tiny,
+        morning_plan,
+        now,
+        PlanOptions(solver="greedy"),
+        new_orders=[urgent(tiny)],
+        truck_changes=changes,
     )
     plan = result.outcome.plan
     assert_whole_day_sound(result.network, plan)
@@ -206,9 +219,9 @@ def test_the_diff_accounts_for_every_run(tiny, morning_plan) -> None:
         tiny,
         morning_plan,
         now,
+        PlanOptions(solver="greedy"),
         new_orders=[urgent(tiny)],
         truck_changes=TruckChanges(remove=("T2",)),
-        solver="greedy",
     )
     diff, new = result.diff, result.outcome.plan
     assert len(diff.kept) + len(diff.moved) + len(diff.new) == len(new.runs)
@@ -223,7 +236,7 @@ def test_the_diff_accounts_for_every_run(tiny, morning_plan) -> None:
     assert diff.tonnes_delivered_delta == pytest.approx(
         delivered_from_rows(new) - delivered_from_rows(morning_plan)
     )
-    same = plan_diff(tiny, morning_plan, morning_plan)
+    same = plan_diff(tiny, Travel.of(tiny), morning_plan, morning_plan)
     assert not same.changed and len(same.kept) == len(morning_plan.runs)
 
 
@@ -234,16 +247,16 @@ def test_changes_that_do_not_fit_are_refused(tiny, morning_plan) -> None:
     order = tiny.order_by_id[order_id]
     cut = order.model_copy(update={"tonnes": 0.5})
     with pytest.raises(InputError, match="cannot be cut"):
-        replan(tiny, morning_plan, now, changed_orders=[cut], solver="greedy")
+        replan(tiny, morning_plan, now, PlanOptions(solver="greedy"), changed_orders=[cut])
     with pytest.raises(InputError, match="exists"):
-        replan(tiny, morning_plan, now, new_orders=[order], solver="greedy")
+        replan(tiny, morning_plan, now, PlanOptions(solver="greedy"), new_orders=[order])
     with pytest.raises(InputError, match="unknown truck"):
         replan(tiny, morning_plan, now, truck_changes=TruckChanges(remove=("T77",)))
 
 
 def test_a_region_replanned_at_noon_passes_the_checker() -> None:
     network = load_network(DATA / "pearl_river_delta")
-    day = solve(network, solver="greedy")
+    day = plan_day(network, PlanOptions(solver="greedy")).plan
     now = at(network, "12:00")
     caster = network.casters[0].caster_id
     alloy = next(iter(network.casters[0].alloys), None) or network.production[0].alloy
@@ -256,7 +269,9 @@ def test_a_region_replanned_at_noon_passes_the_checker() -> None:
         window_end=at(network, "19:00"),
         placed_at=at(network, "12:00"),
     )
-    result = replan(network, day, now, new_orders=[late], solver="ortools", time_limit_s=10)
+    result = replan(
+        network, day, now, PlanOptions(solver="ortools", time_limit_s=10), new_orders=[late]
+    )
     plan = result.outcome.plan
     assert_whole_day_sound(result.network, plan)
     assert set(result.facts) <= set(plan.runs)
@@ -272,7 +287,9 @@ def test_a_new_order_pours_after_its_lead_time_not_at_its_window_start(
     order = urgent(tiny, window=("12:00", "16:00"))
     earliest = order.placed_at + timedelta(hours=tiny.params.planning.lead_time_h)
     assert earliest == at(tiny, "14:00") and order.window_start < earliest
-    result = replan(tiny, morning_plan, now, new_orders=[order], solver=solver, time_limit_s=3)
+    result = replan(
+        tiny, morning_plan, now, PlanOptions(solver=solver, time_limit_s=3), new_orders=[order]
+    )
     plan = result.outcome.plan
     assert_whole_day_sound(result.network, plan)  # the checker's verdict on every row
     runs = [r for r in plan.runs if r.order_id == "U1"]
@@ -341,8 +358,8 @@ def test_a_changed_order_that_contradicts_runs_under_way_is_bad_input(
             tiny,
             morning_plan,
             now,
+            PlanOptions(solver="greedy"),
             changed_orders=[changed],
-            solver="greedy",
             orders_file="orders-1000.csv",
             order_rows={order_id: 7},
         )
@@ -355,7 +372,12 @@ def test_a_changed_order_that_contradicts_runs_under_way_is_bad_input(
     # the same change through a network whose order book already has it
     book = tuple(changed if o.order_id == order_id else o for o in tiny.orders)
     with pytest.raises(InputError, match=change):
-        replan(tiny.model_copy(update={"orders": book}), morning_plan, now, solver="greedy")
+        replan(
+            tiny.model_copy(update={"orders": book}),
+            morning_plan,
+            now,
+            PlanOptions(solver="greedy"),
+        )
 
 
 def test_an_order_removed_while_runs_are_under_way_is_bad_input(tiny, morning_plan) -> None:
@@ -363,7 +385,12 @@ def test_an_order_removed_while_runs_are_under_way_is_bad_input(tiny, morning_pl
     gone = facts_at(morning_plan, now)[0].order_id
     book = tuple(o for o in tiny.orders if o.order_id != gone)
     with pytest.raises(InputError) as caught:
-        replan(tiny.model_copy(update={"orders": book}), morning_plan, now, solver="greedy")
+        replan(
+            tiny.model_copy(update={"orders": book}),
+            morning_plan,
+            now,
+            PlanOptions(solver="greedy"),
+        )
     (problem,) = caught.value.problems
     assert problem.column == "order_id" and problem.row is None
     assert f"order {gone}" in problem.message and "keep the order" in problem.message
@@ -375,7 +402,7 @@ def test_a_change_that_still_fits_the_runs_under_way_is_planned(tiny, morning_pl
     order_id = facts_at(morning_plan, now)[0].order_id
     order = tiny.order_by_id[order_id]
     more = order.model_copy(update={"tonnes": order.tonnes + 3})
-    result = replan(tiny, morning_plan, now, changed_orders=[more], solver="greedy")
+    result = replan(tiny, morning_plan, now, PlanOptions(solver="greedy"), changed_orders=[more])
     assert_whole_day_sound(result.network, result.outcome.plan)
     assert set(result.facts) <= set(result.outcome.plan.runs)
 
@@ -444,3 +471,35 @@ def test_the_cli_refuses_a_changed_order_that_contradicts_runs_under_way(
     assert f"orders-1000.csv, row {row}, column '{change}'" in said
     assert any(r.run_id in said for r in mine), said
     assert not out.exists()
+
+
+def test_the_cli_replan_honours_seed_workers_and_solution_limit(tmp_path, written_plan) -> None:
+    """A re-plan in the deterministic mode is reproducible, and its options are checked.
+
+    ``--replan`` used to ignore ``--seed``, ``--workers`` and ``--solution-limit``: two
+    re-plans of one day then searched by the clock and could differ.
+    """
+    urgent_orders = tmp_path / "orders.csv"
+    text = (DATA / "tiny" / "orders.csv").read_text(encoding="utf-8").rstrip("\n")
+    urgent_orders.write_text(
+        text + "\nU1,C1,ADC12,6,15:00,17:00,2026-11-23T10:00:00+08:00\n", encoding="utf-8"
+    )
+    common = [
+        "plan", str(DATA / "tiny"), "--replan", str(written_plan), "--now", "10:00",
+        "--orders", str(urgent_orders), "--time-limit", "120", "--solution-limit", "15",
+        "--workers", "1", "--seed", "5",
+    ]  # fmt: skip
+    runs = []
+    for k in range(2):
+        out = tmp_path / f"again{k}"
+        done = _molten(*common, "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+        assert plan["solver"]["solution_limit"] == 15 and plan["solver"]["workers"] == 1
+        runs.append((out / "runs.csv").read_text(encoding="utf-8"))
+    assert runs[0] == runs[1]
+    network = load_network(DATA / "tiny", orders_file=urgent_orders)
+    assert check(network, read_plan(tmp_path / "again0", network)).ok
+    refused = _molten(*common[:-2], "--workers", "0", "--out", str(tmp_path / "never"))
+    assert refused.returncode == 2 and "option --workers: must be at least 1" in refused.stderr
+    assert not (tmp_path / "never").exists()

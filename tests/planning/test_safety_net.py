@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-import logistics.pipeline as pipeline
+import logistics.pipeline.day as day_module
 import logistics.planning.solve as solve_module
 from logistics.network.loader import load_network
 from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
+from logistics.plan.stats import FALLBACK_STATUS
 from logistics.planning.routing import Node, Vehicle
 from logistics.planning.routing.model import ModelInputError, build_model
-from logistics.planning.stats import FALLBACK_STATUS
 from tests.conftest import TINY
 from tests.helpers import delivered_from_rows
 from tests.planning.routing_problems import line_problem
@@ -52,7 +53,7 @@ def test_two_ladles_in_a_window_shorter_than_two_pours_plan_with_the_optimiser(
 ) -> None:
     network = short_window_day
     # "gls" searches alike ladles two at a time: the bundle that failed.
-    outcome = plan_day(network, time_limit_s=10, portfolio=["gls"], solution_limit=30)
+    outcome = plan_day(network, PlanOptions(time_limit_s=10, portfolio=["gls"], solution_limit=30))
     assert outcome.plan.solver.status != FALLBACK_STATUS
     assert outcome.report.ok, outcome.report.violations
     orders = {o.order_id: o.tonnes for o in network.day_orders}
@@ -106,12 +107,12 @@ def test_an_optimiser_that_raises_falls_back_to_the_checked_dispatchers_plan(
 
     monkeypatch.setattr(solve_module, "optimize", broken)
     with caplog.at_level(logging.WARNING):
-        outcome = plan_day(network, time_limit_s=5)
+        outcome = plan_day(network, PlanOptions(time_limit_s=5))
     solver = outcome.plan.solver
     assert solver.status == FALLBACK_STATUS and solver.fell_back
     assert solver.fallback_reason == "RuntimeError: CP Solver fail"
     assert outcome.report.ok
-    greedy = plan_day(network, solver="greedy", time_limit_s=5)
+    greedy = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5))
     assert delivered_from_rows(outcome.plan) == pytest.approx(delivered_from_rows(greedy.plan))
     assert [r.model_dump(exclude={"run_id"}) for r in outcome.plan.runs] == [
         r.model_dump(exclude={"run_id"}) for r in greedy.plan.runs
@@ -123,19 +124,19 @@ def test_an_optimisers_plan_the_checker_rejects_falls_back_to_the_dispatchers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     network = load_network(TINY)
-    real = pipeline.solve_plan
+    real = day_module._planned
 
-    def too_cold(network, *, solver, **settings):
-        plan = real(network, solver=solver, **settings)
-        if solver != "ortools":
+    def too_cold(network, travel, options, state, progress, executor):
+        plan = real(network, travel, options, state, progress, executor)
+        if options.solver != "ortools":
             return plan
         run = plan.runs[0]
         return plan.model_copy(
             update={"runs": (run.model_copy(update={"arrival_c": 500.0}), *plan.runs[1:])}
         )
 
-    monkeypatch.setattr(pipeline, "solve_plan", too_cold)
-    outcome = plan_day(network, time_limit_s=5)
+    monkeypatch.setattr(day_module, "_planned", too_cold)
+    outcome = plan_day(network, PlanOptions(time_limit_s=5))
     assert outcome.plan.solver.status == FALLBACK_STATUS
     assert "checker found" in (outcome.plan.solver.fallback_reason or "")
     assert outcome.report.ok
@@ -145,6 +146,6 @@ def test_an_optimisers_plan_the_checker_rejects_falls_back_to_the_dispatchers(
 def test_the_dispatchers_own_plan_is_never_a_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     network = load_network(TINY)
     monkeypatch.setattr(solve_module, "optimize", lambda *a, **k: 1 / 0)
-    outcome = plan_day(network, solver="greedy", time_limit_s=5)
+    outcome = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5))
     assert outcome.plan.solver.status == "greedy"
     assert outcome.plan.solver.fallback_reason is None

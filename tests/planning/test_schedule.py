@@ -6,7 +6,7 @@ import pytest
 
 from logistics.network.loader import load_network
 from logistics.physics.cooling import max_hold_h
-from logistics.physics.travel import travel_matrix
+from logistics.physics.travel import Travel
 from logistics.planning.assign import assign_smelters
 from logistics.planning.jobs import build_jobs, ceil_minutes
 from logistics.planning.schedule import BayBook, ScheduleContext, initial_states, time_trip
@@ -16,7 +16,7 @@ from tests.conftest import TINY
 @pytest.fixture(scope="module")
 def day():
     network = load_network(TINY)
-    travel = travel_matrix(network)
+    travel = Travel.of(network)
     assigned = assign_smelters(network, build_jobs(network, travel).jobs).assigned
     ctx = ScheduleContext.of(network, travel, assigned)
     return network, ctx, {a.job.job_id: a for a in assigned}

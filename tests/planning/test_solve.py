@@ -5,13 +5,15 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from pydantic import ValidationError
 
 from logistics.check import check
 from logistics.network.loader import load_network
 from logistics.network.model import TruckStart
 from logistics.physics.cooling import max_hold_h
-from logistics.physics.travel import travel_matrix
-from logistics.pipeline import solve
+from logistics.physics.travel import Travel
+from logistics.pipeline import plan_day
+from logistics.plan.options import DayState, PlanOptions
 from logistics.planning.jobs import split_tonnes
 from tests.conftest import TINY
 from tests.helpers import delivered_from_rows, objective_from_rows
@@ -42,7 +44,7 @@ def tiny():
 
 @pytest.fixture(scope="module", params=["greedy", "ortools"])
 def tiny_plan(request, tiny):
-    return solve(tiny, solver=request.param, time_limit_s=3)
+    return plan_day(tiny, PlanOptions(solver=request.param, time_limit_s=3)).plan
 
 
 def test_plan_passes_the_independent_checker(tiny, tiny_plan):
@@ -61,7 +63,7 @@ def test_every_tonne_is_delivered_or_unserved(tiny, tiny_plan):
 def test_caster_just_beyond_thermal_reach_is_unserved(tiny, tiny_plan):
     # C5 (Huaiji) is 122.7 km geodesic from S1, the nearest ADC12 smelter: 159.5 road km,
     # 239 min at 40 km/h. Tapped at 780 °C, metal reaches 690 + 5 °C after only 215 min.
-    travel = travel_matrix(tiny)
+    travel = Travel.of(tiny)
     drive = travel.minutes[travel.smelter("S1"), travel.caster("C5")]
     limit = max_hold_h(780, 695, 30, 25) * 60
     assert drive == pytest.approx(239.3, abs=0.5)
@@ -95,7 +97,7 @@ def test_production_rate_limits_when_metal_is_filled(tmp_path, tiny):
     prod = (folder / "production.csv").read_text().replace("S2,ZL114A,0,12", "S2,ZL114A,1.5,6")
     (folder / "production.csv").write_text(prod)
     network = load_network(folder)
-    plan = solve(network, solver="ortools", time_limit_s=3)
+    plan = plan_day(network, PlanOptions(solver="ortools", time_limit_s=3)).plan
     assert verdict(network, plan).ok
     fills = sorted(r.fill_start for r in plan.runs if r.alloy == "ZL114A")
     assert len(fills) >= 3
@@ -117,9 +119,11 @@ def test_tap_is_the_lowest_that_arrives_hot_enough(tiny, tiny_plan):
 
 
 def test_optimiser_serves_at_least_as_much_as_greedy_for_less(tiny):
-    greedy = solve(tiny, solver="greedy")
+    greedy = plan_day(tiny, PlanOptions(solver="greedy")).plan
     # Deterministic mode: the same search on any machine.
-    best = solve(tiny, solver="ortools", time_limit_s=300, solution_limit=20, workers=1)
+    best = plan_day(
+        tiny, PlanOptions(solver="ortools", time_limit_s=300, solution_limit=20, workers=1)
+    ).plan
     assert verdict(tiny, best).ok and verdict(tiny, greedy).ok
     assert delivered_from_rows(best) >= delivered_from_rows(greedy)
     # Strictly cheaper by the rows: the dispatcher's plan, which the optimiser falls back
@@ -128,11 +132,13 @@ def test_optimiser_serves_at_least_as_much_as_greedy_for_less(tiny):
 
 
 def test_replan_keeps_fixed_runs_and_passes_the_checker(tiny):
-    first = solve(tiny, solver="ortools", time_limit_s=3)
+    first = plan_day(tiny, PlanOptions(solver="ortools", time_limit_s=3)).plan
     by_truck = sorted(first.runs, key=lambda r: r.fill_start)
     fixed = [r for r in by_truck if r.trip == 1][:2]
     assert fixed
-    again = solve(tiny, solver="ortools", time_limit_s=3, fixed_runs=fixed)
+    again = plan_day(
+        tiny, PlanOptions(solver="ortools", time_limit_s=3), DayState(fixed_runs=fixed)
+    ).plan
     kept = {(r.truck_id, r.order_id, r.fill_start) for r in again.runs}
     assert {(r.truck_id, r.order_id, r.fill_start) for r in fixed} <= kept
     assert verdict(tiny, again).ok
@@ -144,9 +150,11 @@ def test_truck_starting_mid_day_elsewhere(tiny):
     at = tiny.at(10 * 60)
     start = TruckStart(truck_id="T3", site_kind="caster", site_id="C1", at=at)
     only_t3 = tiny.model_copy(update={"fleet": (tiny.truck_by_id["T3"],)})
-    plan = solve(only_t3, solver="ortools", time_limit_s=3, truck_starts=[start])
+    plan = plan_day(
+        only_t3, PlanOptions(solver="ortools", time_limit_s=3), DayState(truck_starts=[start])
+    ).plan
     assert verdict(only_t3, plan).ok
-    travel = travel_matrix(only_t3)
+    travel = Travel.of(only_t3)
     t3 = [r for r in plan.runs if r.truck_id == "T3"]
     assert t3, "T3 should still carry something after 10:00"
     first = min(t3, key=lambda r: r.fill_start)
@@ -174,5 +182,5 @@ def test_orders_split_into_ladles():
 
 
 def test_unknown_solver_is_refused(tiny):
-    with pytest.raises(ValueError, match="unknown solver"):
-        solve(tiny, solver="magic")
+    with pytest.raises(ValidationError, match="'ortools' or 'greedy'"):
+        plan_day(tiny, PlanOptions(solver="magic"))

@@ -43,6 +43,7 @@ from benchmarks.fuzz_draws import (
 from logistics.network import model as network_model
 from logistics.network.loader import load_network
 from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
 
 #: The CI subset: fixed seeds of each kind (deterministic; a few minutes on 2 cores).
 SMALL_SEEDS = seeds_of(0, 24, "small")
@@ -216,7 +217,7 @@ def _planned_example(tmp_path: Path) -> tuple[object, object]:
         network = _load(tmp_path, seed)
         if not network.day_orders:
             continue
-        outcome = plan_day(network, solver="greedy", time_limit_s=1.0)
+        outcome = plan_day(network, PlanOptions(solver="greedy", time_limit_s=1.0))
         if outcome.plan.runs:
             return network, outcome
     pytest.fail("no small example of the CI subset delivers anything")

@@ -6,18 +6,16 @@ import numpy as np
 import pytest
 
 from logistics import load_network
-from logistics.physics.travel import (
-    TravelMatrix,
-    network_sites,
-    remember_travel_matrix,
-    travel_matrix,
-)
+from logistics.physics.travel import Travel, network_sites
+from logistics.plan.model import Plan
+from logistics.plan.options import PlanOptions
 from logistics.siting.candidates import grid_sites
 from logistics.siting.days import generated_day, representative_days, scaled_orders
 from logistics.siting.finance import annuity_factor, npv_cny, payback_years
 from logistics.siting.settings import SiteCandidate
 from logistics.siting.sites import design_site, network_with_sites, plant_template, site_records
 from logistics.siting.study import GRID_DISTANCE_TOLERANCE, site_distances
+from logistics.siting.tasks import SimulationTask, base_payload, run_task
 from tests.siting.conftest import SITING
 
 
@@ -104,18 +102,38 @@ def test_fast_grid_distances_agree_with_the_travel_matrix(network):
     assert np.all(np.abs(fast - exact) <= GRID_DISTANCE_TOLERANCE * exact + 1e-9)
 
 
-def test_a_remembered_travel_matrix_is_the_one_the_network_gets(network):
-    # a road model of its own, so the made-up matrix is never handed to another test
-    roads = network.params.roads.model_copy(update={"circuity": 1.2345})
-    params = network.params.model_copy(update={"roads": roads})
-    plain = network.model_copy(update={"candidates": (), "params": params})
-    sites = network_sites(plain)
-    n = len(sites)
-    given = TravelMatrix(sites, np.full((n, n), 7.0), np.full((n, n), 11.0), "roads.graphml")
-    remember_travel_matrix(plain, given)
-    assert travel_matrix(plain) is given
-    with pytest.raises(ValueError):
-        remember_travel_matrix(plain.model_copy(update={"candidates": network.candidates}), given)
+def test_a_task_plans_on_the_travel_rows_it_is_sent(network):
+    # The worker builds its travel model from the rows the study sends (no road graph
+    # travels) and hands it to the planner explicitly: here minutes 1.5 × the network's.
+    plain = network.model_copy(update={"candidates": ()})
+    own = Travel.of(plain)
+    task = SimulationTask(
+        key="base/base/day1",
+        scenario="base",
+        option_id="base",
+        day=1,
+        params=plain.params.model_dump(),
+        orders=[o.model_dump() for o in plain.day_orders],
+        sites=[],
+        travel_sites=[(s.kind, s.site_id, s.lat, s.lon) for s in network_sites(plain)],
+        travel_km=own.km,
+        travel_minutes=own.minutes * 1.5,
+        travel_source="test: 1.5 × the minutes",
+        options=PlanOptions(solver="greedy").model_dump(),
+    )
+    result = run_task(task, base_payload(plain))
+    assert result["ok"] and result["error"] is None
+    plan = Plan.model_validate(result["plan"])
+    assert plan.travel_model == "test: 1.5 × the minutes" and plan.runs
+    for run in plan.runs:
+        if run.arrive == min(
+            r.arrive for r in plan.runs if (r.truck_id, r.trip) == (run.truck_id, run.trip)
+        ):
+            drive = (run.arrive - run.depart).total_seconds() / 60
+            assert (
+                drive
+                >= 1.5 * own.minutes[own.smelter(run.smelter_id), own.caster(run.caster_id)] - 1e-6
+            )
 
 
 def test_money():

@@ -7,7 +7,7 @@ from statistics import mean
 import pytest
 
 from logistics import check, plan_economics, read_plan
-from logistics.physics.travel import travel_matrix
+from logistics.physics.travel import Travel
 from logistics.siting import run_study, write_study
 from logistics.siting.screen import best_by_mip, daily_demand, screen_inputs
 from logistics.siting.sites import plant_template
@@ -115,7 +115,7 @@ def test_the_mip_finds_the_enumeration_s_best_combination():
     km, minutes, _ = site_distances(network, study.candidates)
     inputs = screen_inputs(
         network,
-        travel_matrix(network.model_copy(update={"candidates": ()})),
+        Travel.of(network.model_copy(update={"candidates": ()})),
         demand,
         study.candidates,
         km,

@@ -8,11 +8,11 @@ from pathlib import Path
 import streamlit as st
 
 from logistics.app import state, widgets
-from logistics.app.exports import runs_csv, unserved_csv
 from logistics.app.tables import rule_counts, runs_frame, violations_frame
 from logistics.charts import truck_gantt
 from logistics.check import check
 from logistics.errors import InputError
+from logistics.plan.exports import runs_csv, unserved_csv
 from logistics.plan.files import RUNS_FILE, UNSERVED_FILE, read_plan
 
 st.title("Check a plan")
@@ -20,6 +20,7 @@ network = state.network_or_none()
 if network is None:
     st.warning("The chosen network has problems (see the left side); fix them first.")
     st.stop()
+travel = state.current_travel()
 st.caption(
     f"Against {network.name} on {network.plan_date} (times HH:MM on that day or ISO 8601). "
     "Every rule the planner keeps is re-checked from the inputs alone."
@@ -55,12 +56,12 @@ with tempfile.TemporaryDirectory(prefix="molten-check-") as tmp:
             (header or "order_id,caster_id,alloy,tonnes,reason") + "\n", encoding="utf-8"
         )
     try:
-        plan = read_plan(folder, network)
+        plan = read_plan(folder, network, travel)
     except InputError as exc:
         widgets.show_problems(exc.problems, "The plan cannot be read")
         st.stop()
 
-report = check(network, plan)
+report = check(network, plan, travel)
 if report.ok:
     st.success(
         f"0 violations in {report.runs_checked} runs and {report.orders_checked} orders "
@@ -89,7 +90,7 @@ known = [r for r in plan.runs if r.truck_id in network.truck_by_id]
 if known:
     flagged = {v.run_id for v in report.violations if v.run_id}
     st.plotly_chart(
-        truck_gantt(network, known, changes={r: "moved" for r in flagged}),
+        truck_gantt(network, travel, known, changes={r: "moved" for r in flagged}),
         key="check_gantt",
         width="stretch",
     )

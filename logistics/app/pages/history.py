@@ -12,7 +12,7 @@ from logistics.app.tables import violations_frame
 from logistics.dispatch import DatabaseUnavailableError, list_versions
 from logistics.dispatch.database import describe
 from logistics.errors import InputError
-from logistics.replan import plan_diff
+from logistics.plan.diff import plan_diff
 
 st.title("Plan history")
 url = database_url()
@@ -95,7 +95,8 @@ if len(rows) >= 2:
     a = c1.selectbox("From", versions_ids, index=1, format_func=labels.get, key="history_from")
     b = c2.selectbox("To", versions_ids, index=0, format_func=labels.get, key="history_to")
     old = stored_outcome(url, next(v for v in rows if v.version == a), network).plan
-    new = stored_outcome(url, next(v for v in rows if v.version == b), network).plan
-    diff = plan_diff(network, old, new)
+    newer = stored_outcome(url, next(v for v in rows if v.version == b), network)
+    new = newer.plan
+    diff = plan_diff(network, newer.travel, old, new)
     widgets.kpi_cards(new, old)
     st.dataframe(diff_frame(diff, network, set()), hide_index=True, key="history_diff")

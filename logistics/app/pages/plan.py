@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from logistics.app import state, widgets
-from logistics.app.exports import plan_workbook, plan_zip, runs_csv, unserved_csv
 from logistics.app.tables import REASONS, runs_frame, unserved_frame, violations_frame
 from logistics.charts import ladle_temperature, network_map, truck_gantt, trucks_per_hour
 from logistics.pipeline import plan_day
+from logistics.plan.exports import plan_workbook, plan_zip, runs_csv, unserved_csv
+from logistics.plan.options import DEFAULT_TIME_LIMIT_S, PlanOptions
 
 SOLVER_LABELS = {"ortools": "optimiser (OR-Tools)", "greedy": "dispatcher's rule (greedy)"}
 
@@ -23,15 +24,20 @@ solver = left.selectbox(
     "Solver", list(SOLVER_LABELS), format_func=SOLVER_LABELS.get, key="plan_solver"
 )
 limit = middle.number_input(
-    "Time limit, s", min_value=1, max_value=600, value=30, step=5, key="plan_limit"
+    "Time limit, s",
+    min_value=1,
+    max_value=600,
+    value=int(DEFAULT_TIME_LIMIT_S),
+    step=5,
+    key="plan_limit",
 )
 if right.button("Plan the day", type="primary", key="plan_button", width="stretch"):
     task = state.workers().start(
         plan_day,
         f"{network.name} {network.plan_date}",
         network=network,
-        solver=solver,
-        time_limit_s=float(limit),
+        options=PlanOptions(solver=solver, time_limit_s=float(limit)),
+        travel=state.current_travel(),
     )
     st.session_state["plan_task_info"] = (network, f"{SOLVER_LABELS[solver]}, {limit:g} s")
     state.set_task("plan", task)
@@ -92,7 +98,12 @@ with tabs[0]:
 with tabs[1]:
     st.plotly_chart(
         truck_gantt(
-            net, plan.runs, truck_starts=plan.truck_starts, now=view.now, frozen=view.frozen
+            net,
+            view.outcome.travel,
+            plan.runs,
+            truck_starts=plan.truck_starts,
+            now=view.now,
+            frozen=view.frozen,
         ),
         key="plan_gantt",
         width="stretch",
@@ -133,7 +144,7 @@ with tabs[2]:
 with tabs[3]:
     out = view.unavailable_trucks
     st.plotly_chart(
-        trucks_per_hour(net, plan.runs, plan.truck_starts, out),
+        trucks_per_hour(net, view.outcome.travel, plan.runs, plan.truck_starts, out),
         key="fleet_chart",
         width="stretch",
     )
@@ -163,7 +174,7 @@ with tabs[6]:
             plan_zip(plan),
             runs_csv(plan),
             unserved_csv(plan),
-            plan_workbook(net, plan),
+            plan_workbook(net, plan, view.outcome.travel),
         )
         st.session_state["plan_exports"] = cached
     _, zipped, runs_text, unserved_text, workbook = cached

@@ -17,7 +17,8 @@ from logistics.app.replan_view import diff_frame, order_changes
 from logistics.app.tables import unserved_frame, violations_frame
 from logistics.charts import truck_gantt
 from logistics.errors import InputError
-from logistics.replan import TruckChanges, replan
+from logistics.pipeline import TruckChanges, replan
+from logistics.plan.options import DEFAULT_TIME_LIMIT_S, PlanOptions
 
 st.title("Re-plan the rest of the day")
 view = state.current_plan()
@@ -51,7 +52,7 @@ out = c2.multiselect(
     help="Trucks taken out in the re-plan on screen stay out unless removed here.",
 )
 solver = c3.selectbox("Solver", ["ortools", "greedy"], key="replan_solver")
-limit = c4.number_input("Time limit, s", 1, 600, 20, 5, key="replan_limit")
+limit = c4.number_input("Time limit, s", 1, 600, int(DEFAULT_TIME_LIMIT_S), 5, key="replan_limit")
 
 if view.now is not None and now < view.now:
     st.warning(
@@ -92,9 +93,9 @@ if st.button("Preview the re-plan", type="primary", key="replan_button"):
         now=now,
         new_orders=new_orders,
         changed_orders=changed_orders,
+        options=PlanOptions(solver=solver, time_limit_s=float(limit)),
         truck_changes=TruckChanges(remove=tuple(out)),
-        solver=solver,
-        time_limit_s=float(limit),
+        travel=view.outcome.travel,
         # messages name the Orders page's table: its first row is row 2
         orders_file="orders.csv",
         order_rows={o.order_id: i + 2 for i, o in enumerate(network.day_orders)},
@@ -134,6 +135,7 @@ changes = {r.run_id: "new" for r in diff.new} | {b.run_id: "moved" for _, b in d
 st.plotly_chart(
     truck_gantt(
         preview.network or planned,
+        preview.outcome.travel,
         new_plan.runs,
         truck_starts=new_plan.truck_starts,
         now=used_now,

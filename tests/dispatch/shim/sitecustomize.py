@@ -19,15 +19,15 @@ if _FAULT:
 
     _real_plan_day = _job.plan_day
 
-    def _faulty_plan_day(network, **kwargs):  # type: ignore[no-untyped-def]
+    def _faulty_plan_day(network, *args, **kwargs):  # type: ignore[no-untyped-def]
         if _FAULT == "internal":
             raise RuntimeError("injected for a test")
-        outcome = _real_plan_day(network, **kwargs)
+        outcome = _real_plan_day(network, *args, **kwargs)
         if _FAULT != "violations":
             return outcome
         runs = list(outcome.plan.runs)
         runs[0] = runs[0].model_copy(update={"tap_c": 2000.0})
         broken = outcome.plan.model_copy(update={"runs": tuple(runs)})
-        return PlanOutcome(broken, check(network, broken), outcome.economics)
+        return PlanOutcome(broken, check(network, broken), outcome.economics, outcome.travel)
 
     _job.plan_day = _faulty_plan_day

@@ -1,0 +1,113 @@
+"""From a planned day in minutes to a :class:`~logistics.plan.model.Plan`.
+
+The planner works in whole minutes from the plan origin
+(:func:`logistics.planning.solve.plan_schedule`); here its trips are dated in the
+network's timezone, numbered (runs kept from an earlier plan keep their ids), and the
+KPIs of the whole day summed (:func:`logistics.plan.summary.summarise`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from logistics.network.model import Network
+from logistics.plan.model import Plan, Run, Unserved
+from logistics.plan.options import DayState
+from logistics.plan.summary import summarise
+from logistics.planning.reasons import UnservedTonnes
+from logistics.planning.schedule import TimedTrip
+from logistics.planning.solve import DaySchedule
+
+
+def dated_runs(network: Network, trips: Sequence[TimedTrip], fixed: Sequence[Run]) -> list[Run]:
+    """Fixed runs as they are, then the new trips' runs dated and numbered ``R0001`` …."""
+    at = network.at
+    new = sorted(
+        (r for t in trips for r in t.runs), key=lambda r: (r.truck_id, r.trip, r.pour_start)
+    )
+    taken = {r.run_id for r in fixed}
+    width = max(4, len(str(len(fixed) + len(new))))
+    counter = 0
+    runs = list(fixed)
+    for r in new:
+        counter += 1
+        while f"R{counter:0{width}d}" in taken:
+            counter += 1
+        runs.append(
+            Run(
+                run_id=f"R{counter:0{width}d}",
+                truck_id=r.truck_id,
+                trip=r.trip,
+                order_id=r.job.order_id,
+                smelter_id=r.smelter_id,
+                caster_id=r.job.caster_id,
+                alloy=r.job.alloy,
+                tonnes=r.job.tonnes,
+                fill_start=at(r.fill_start),
+                fill_end=at(r.fill_end),
+                depart=at(r.depart),
+                arrive=at(r.arrive),
+                pour_start=at(r.pour_start),
+                pour_end=at(r.pour_end),
+                tap_c=r.tap_c,
+                arrival_c=r.arrival_c,
+                road_km=round(r.road_km, 3),
+            )
+        )
+    runs.sort(key=lambda r: (r.truck_id, r.trip, r.pour_start, r.run_id))
+    return runs
+
+
+def unserved_of(items: Sequence[UnservedTonnes]) -> list[Unserved]:
+    """Planning's unserved tonnes as plan rows."""
+    return [
+        Unserved(
+            order_id=u.order_id,
+            caster_id=u.caster_id,
+            alloy=u.alloy,
+            tonnes=u.tonnes,
+            reason=u.reason,  # type: ignore[arg-type]
+        )
+        for u in items
+    ]
+
+
+def plan_of(network: Network, schedule: DaySchedule, state: DayState) -> Plan:
+    """The plan of a scheduled day: dated runs, unserved rows, statistics and KPIs.
+
+    Parameters
+    ----------
+    network : Network
+        The network planned.
+    schedule : DaySchedule
+        The planner's day in minutes.
+    state : DayState
+        What was fixed before planning (its runs come first, unchanged).
+
+    Returns
+    -------
+    Plan
+        Without economics (:func:`logistics.pipeline.plan_day` adds them).
+    """
+    runs = dated_runs(network, schedule.trips, state.fixed_runs)
+    unserved = unserved_of(schedule.unserved)
+    summary = summarise(
+        network,
+        schedule.travel,
+        runs,
+        unserved,
+        state.truck_starts,
+        runs_fixed=len(state.fixed_runs),
+    )
+    return Plan(
+        network=network.name,
+        plan_date=network.plan_date,
+        timezone=network.timezone,
+        runs=tuple(runs),
+        unserved=tuple(unserved),
+        solver=schedule.stats,
+        summary=summary,
+        parameters=network.params,
+        travel_model=schedule.travel.source,
+        truck_starts=tuple(state.truck_starts),
+    )

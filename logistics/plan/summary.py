@@ -1,0 +1,89 @@
+"""The KPIs of a plan, recomputed from its rows, and plans made of given rows.
+
+:func:`summarise` sums a plan's KPIs — the whole day, runs kept from an earlier plan
+included — with the truck-day timeline (:mod:`logistics.plan.timeline`), so the
+summary, the economics and the optimiser's objective share one model of truck-km and
+truck-hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from logistics.network.model import Network, TruckStart
+from logistics.network.prices import superheat_cost_per_c_t
+from logistics.physics.travel import Travel
+from logistics.plan.model import Plan, Run, Summary, Unserved
+from logistics.plan.reasons import EXCLUDED_REASONS, UNSERVED_REASONS
+from logistics.plan.stats import SolverStats
+from logistics.plan.timeline import minute_run_of, route_totals, start_rows, trip_legs
+
+
+def summarise(
+    network: Network,
+    travel: Travel,
+    runs: Sequence[Run],
+    unserved: Sequence[Unserved],
+    truck_starts: Sequence[TruckStart] = (),
+    runs_fixed: int = 0,
+) -> Summary:
+    """The KPIs of a plan, recomputed from its rows (see :class:`Summary`)."""
+    params = network.params
+    superheat_rate = superheat_cost_per_c_t(params)
+    ordered = sum(o.tonnes for o in network.day_orders)
+    delivered = sum(r.tonnes for r in runs)
+    by_reason = dict.fromkeys(UNSERVED_REASONS, 0.0)
+    for u in unserved:
+        by_reason[u.reason] += u.tonnes
+    excluded = sum(by_reason[r] for r in EXCLUDED_REASONS)
+    margins = []
+    superheat = 0.0
+    known = []  # a hand-made plan may name sites or trucks the network lacks
+    for r in runs:
+        caster = network.caster_by_id.get(r.caster_id)
+        if caster is None or r.smelter_id not in network.smelter_by_id:
+            continue
+        if r.truck_id in network.truck_by_id:
+            known.append(minute_run_of(network, r))
+        margins.append(r.arrival_c - caster.min_pour_c - params.thermal.margin_c)
+        prod = network.production_by_key.get((r.smelter_id, r.alloy))
+        if prod is not None:
+            superheat += max(0.0, r.tap_c - prod.tap_min_c) * r.tonnes * superheat_rate
+    legs = trip_legs(network, travel, known, start_rows(network, travel, truck_starts))
+    totals = route_totals(legs)
+    servable = ordered - excluded
+    outside = network.orders_outside_day
+    return Summary(
+        tonnes_ordered=round(ordered, 3),
+        tonnes_delivered=round(delivered, 3),
+        tonnes_unserved={k: round(v, 3) for k, v in by_reason.items()},  # type: ignore[misc]
+        tonnes_excluded_outright=round(excluded, 3),
+        delivered_share_of_servable=round(delivered / servable, 4) if servable > 0 else None,
+        ladle_runs=len(runs),
+        runs_fixed=runs_fixed,
+        trucks_used=totals.trucks_used,
+        truck_km=round(totals.truck_km, 1),
+        truck_hours=round(totals.truck_hours, 2),
+        route_cost_cny=round(totals.route_cost_cny, 2),
+        superheat_cny=round(superheat, 2),
+        min_arrival_margin_c=round(min(margins), 2) if margins else None,
+        orders_outside_day=len(outside),
+        tonnes_outside_day=round(sum(o.tonnes for o in outside), 3),
+    )
+
+
+def hand_made_plan(
+    network: Network, travel: Travel, runs: Sequence[Run], unserved: Sequence[Unserved]
+) -> Plan:
+    """A plan of given rows (a dispatcher's, or a test's), its KPIs computed from them."""
+    return Plan(
+        network=network.name,
+        plan_date=network.plan_date,
+        timezone=network.timezone,
+        runs=tuple(runs),
+        unserved=tuple(unserved),
+        solver=SolverStats(name="hand-made", status="hand-made", time_limit_s=0),
+        summary=summarise(network, travel, runs, unserved),
+        parameters=network.params,
+        travel_model=travel.source,
+    )
