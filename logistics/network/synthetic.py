@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from logistics.network.geo import haversine_km
 from logistics.network.model import FILL_BAYS_MAX, RATE_TPH_MAX, STOCK_T_MAX, TONNES_MAX
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,6 @@ REGION_CENTRES: tuple[tuple[str, float, float], ...] = (
 
 #: Half-width of the box the smelters are placed in, km.
 BOX_HALF_KM = 75.0
-#: Earth radius for the internal haversine estimate, km.
-_EARTH_KM = 6371.0088
 #: Default travel figures the generator uses to size the fleet (the file carries the same).
 _CIRCUITY = 1.3
 _SPEED_KMH = 40.0
@@ -349,14 +348,6 @@ def _offset(lat: float, lon: float, east_km: float, north_km: float) -> tuple[fl
     return round(new_lat, 4), round(new_lon, 4)
 
 
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle km from one point to many (an estimate; the planner uses geodesic)."""
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lons - lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
 def _trade_name(rng: np.random.Generator) -> str:
     """An invented two-syllable trade name, e.g. ``Hongli``."""
     head = _NAME_HEADS[int(rng.integers(len(_NAME_HEADS)))]
@@ -403,7 +394,7 @@ def _place_smelters(
             if not points:
                 break
             lats, lons = np.array(points).T
-            if _haversine_km(lat, lon, lats, lons).min() >= 12.0:
+            if haversine_km(lat, lon, lats, lons).min() >= 12.0:
                 break
         points.append((lat, lon))
     for i, (lat, lon) in enumerate(points):
@@ -523,7 +514,7 @@ def _assign_sources(draft: _Draft) -> None:
     for order in draft.orders:
         if order.caster not in cache:
             caster = draft.casters[order.caster]
-            cache[order.caster] = _haversine_km(caster.lat, caster.lon, lats, lons) * _CIRCUITY
+            cache[order.caster] = haversine_km(caster.lat, caster.lon, lats, lons) * _CIRCUITY
         km = cache[order.caster]
         makers = [i for i, s in enumerate(draft.smelters) if order.alloy in s.alloys]
         best = min(makers, key=lambda i: (km[i], i))

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from geopy.distance import geodesic
 
+from logistics.network.geo import haversine_km
 from logistics.network.model import Network
 
 log = logging.getLogger(__name__)
@@ -112,15 +113,6 @@ def geodesic_matrix(sites: tuple[Site, ...]) -> np.ndarray:
     return km
 
 
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    r = 6371.0088
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dphi = p2 - p1
-    dlmb = np.radians(lons) - math.radians(lon)
-    h = np.sin(dphi / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * r * np.arcsin(np.sqrt(h))
-
-
 def snap_to_nodes(sites: tuple[Site, ...], graph: Any) -> list[tuple[Any, float]]:
     """Nearest graph node of each site and the geodesic km to it."""
     nodes = list(graph.nodes)
@@ -128,7 +120,7 @@ def snap_to_nodes(sites: tuple[Site, ...], graph: Any) -> list[tuple[Any, float]
     lons = np.array([graph.nodes[n]["x"] for n in nodes], dtype=float)
     snapped = []
     for s in sites:
-        nearest = int(np.argmin(_haversine_km(s.lat, s.lon, lats, lons)))
+        nearest = int(np.argmin(haversine_km(s.lat, s.lon, lats, lons)))
         node = nodes[nearest]
         snapped.append((node, geodesic_km((s.lat, s.lon), (lats[nearest], lons[nearest]))))
     return snapped

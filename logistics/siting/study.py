@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from logistics.errors import InputError, InputProblem
+from logistics.network.geo import haversine_km
 from logistics.network.model import Network
 from logistics.network.overrides import apply_overrides
 from logistics.network.params import Params
@@ -57,7 +58,6 @@ from logistics.siting.tasks import SimulationTask, base_payload, task_network
 #: Great-circle distance on the mean-radius sphere differs from the WGS-84 geodesic by
 #: less than this share at the latitudes of China (the grid screen's fast distances).
 GRID_DISTANCE_TOLERANCE = 0.005
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -442,14 +442,11 @@ def _noop(event: SitingProgress) -> None:
     """A progress callback that does nothing."""
 
 
-def _haversine_km(
+def _pairwise_km(
     lat: np.ndarray, lon: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
 ) -> np.ndarray:
-    p1, p2 = np.radians(lat)[:, None], np.radians(lat2)[None, :]
-    dphi = p2 - p1
-    dlmb = np.radians(lon2)[None, :] - np.radians(lon)[:, None]
-    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    """Great-circle km from every point of one set to every point of another."""
+    return haversine_km(lat[:, None], lon[:, None], lat2[None, :], lon2[None, :])
 
 
 def site_distances(
@@ -468,7 +465,7 @@ def site_distances(
         lon = np.array([s.lon for s in sites])
         clat = np.array([c.lat for c in network.casters])
         clon = np.array([c.lon for c in network.casters])
-        km = _haversine_km(lat, lon, clat, clon) * roads.circuity
+        km = _pairwise_km(lat, lon, clat, clon) * roads.circuity
         return km, km / roads.speed_kmh * 60.0, None
     with_sites = network.model_copy(update={"candidates": tuple(sites)})
     travel = Travel.of(with_sites)
