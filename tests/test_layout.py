@@ -1,6 +1,6 @@
 """Data flows one way through ``logistics``: a module imports only from its own stage or before.
 
-The stages, in order: errors and progress < network < physics < plan < the three
+The stages, in order: errors, progress and runtime < network < physics < plan < the three
 siblings planning, check and economics < pipeline < surfaces. The siblings stand side by
 side over the plan vocabulary and may not import one another (the checker is independent
 of the planner; the economics price plans, they do not plan). The surfaces (cli,
@@ -28,7 +28,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "logistics"
 
 #: The stages in order; a tuple is one stage of parts side by side (siblings).
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("errors", "progress"),
+    ("errors", "progress", "runtime"),
     ("network",),
     ("physics",),
     ("plan",),
@@ -133,6 +133,19 @@ def test_module_imports_only_from_its_stage_or_before(path: Path) -> None:
         if not allowed(importer, imported):
             wrong.append(f"line {line}: {name} ({imported} comes after {importer})")
     assert not wrong, f"{path.relative_to(PACKAGE.parent)} imports from a later stage: {wrong}"
+
+
+def test_runtime_imports_nothing_of_logistics_but_errors() -> None:
+    # The shared helpers (pools, atomic folders, exit codes) sit below every layer, so
+    # that the plan vocabulary and the network generator can use them too.
+    wrong = [
+        f"{path.relative_to(PACKAGE.parent)} line {line}: {name}"
+        for path in sorted((PACKAGE / "runtime").rglob("*.py"))
+        for line, name in imported_modules(path)
+        if (name == "logistics" or name.startswith("logistics."))
+        and part_of(name) not in ("runtime", "errors")
+    ]
+    assert not wrong, wrong
 
 
 def test_every_part_of_the_package_has_a_stage() -> None:
