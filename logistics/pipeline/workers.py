@@ -3,19 +3,19 @@
 OR-Tools routing models can crash the process when two run in one process at once, and
 Streamlit serves every session in a thread of one process, so the app never solves in
 its own process: :class:`Workers` keeps a ``spawn`` process pool (one per app, cached by
-the page with ``st.cache_resource``); each task runs alone in a worker process, gets plain
-picklable data (a :class:`~logistics.network.model.Network`, plans, settings) and
-reports :class:`~logistics.progress.ProgressEvent` objects through a
-``multiprocessing.Manager().Queue()``, which the page polls. A worker that dies takes
-only the pool down: the pool is replaced and the tasks that were running in it are
-submitted once more.
+the page with ``st.cache_resource``); each task runs alone in a worker process, gets
+plain picklable data (a :class:`~logistics.network.model.Network`, plans, settings) and
+reports :class:`~logistics.progress.ProgressEvent` objects through a manager's queue
+(``Manager().Queue()``), which the page polls. A worker that dies takes only the pool
+down: the pool is replaced and the tasks that were running in it are submitted once
+more. The pool and the manager come from :mod:`logistics.runtime.pools`, so their
+processes die with the app's process, even when it is killed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import queue as queue_module
 import threading
 import time
@@ -28,6 +28,7 @@ from typing import Any
 
 from logistics.errors import InputError, InputProblem, PlanningError
 from logistics.progress import ProgressEvent
+from logistics.runtime.pools import process_pool, spawn_context
 
 log = logging.getLogger(__name__)
 
@@ -198,14 +199,14 @@ class Workers:
 
     def __init__(self, max_workers: int = 2) -> None:
         self.max_workers = max_workers
-        self._context = multiprocessing.get_context("spawn")
+        self._context = spawn_context()
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._manager: Any = None
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.max_workers, mp_context=self._context)
+            self._pool = process_pool(self.max_workers)
         return self._pool
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:

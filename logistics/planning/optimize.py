@@ -14,10 +14,9 @@ temperatures): the optimiser decides *who carries what in which order*.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
@@ -49,6 +48,7 @@ from logistics.planning.schedule import (
     schedule_routes,
 )
 from logistics.planning.trips import TruckRoute, cut_routes, initial_routes, trips_by_truck
+from logistics.runtime.pools import process_pool
 
 log = logging.getLogger(__name__)
 
@@ -282,10 +282,7 @@ def _run_bins(
             if executor is not None:
                 futures = [executor.submit(solve_bin, b, deadline, first_solution) for b in bins]
                 return [f.result() for f in futures]
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(
-                max_workers=min(workers, len(bins)), mp_context=context
-            ) as pool:
+            with process_pool(min(workers, len(bins))) as pool:
                 return list(
                     pool.map(solve_bin, bins, [deadline] * len(bins), [first_solution] * len(bins))
                 )

@@ -13,7 +13,6 @@ client's executor). Members differ only in their search parameters, so with a
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -21,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from logistics.planning.routing import RoutingProblem, RoutingResult, solve_routing
+from logistics.runtime.pools import process_pool
 
 log = logging.getLogger(__name__)
 
@@ -166,12 +166,11 @@ def _warm_up() -> None:
 def start_pool(processes: int) -> ProcessPoolExecutor:
     """A spawned process pool whose workers are already starting (importing OR-Tools).
 
-    The caller shuts it down. ``spawn`` needs the ``if __name__ == "__main__":`` guard in
-    a calling script.
+    The pool comes from :func:`logistics.runtime.pools.process_pool`: its workers die
+    with this process. The caller shuts it down. ``spawn`` needs the
+    ``if __name__ == "__main__":`` guard in a calling script.
     """
-    pool = ProcessPoolExecutor(
-        max_workers=max(1, processes), mp_context=multiprocessing.get_context("spawn")
-    )
+    pool = process_pool(max(1, processes))
     for _ in range(max(1, processes)):
         pool.submit(_warm_up)
     return pool
@@ -277,9 +276,7 @@ def run_portfolio(
     if others:
         target = executor
         if target is None:
-            pool = ProcessPoolExecutor(
-                max_workers=len(others), mp_context=multiprocessing.get_context("spawn")
-            )
+            pool = process_pool(len(others))
             target = pool
         for k, m in enumerate(others):
             if ready[k]:

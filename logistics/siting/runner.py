@@ -5,7 +5,8 @@ models in one process at once can crash it):
 
 * ``workers=1``: one after another in this process;
 * ``workers=N``: a :class:`~concurrent.futures.ProcessPoolExecutor` of N spawned
-  processes (each runs one task at a time); if a worker process dies, a new pool
+  processes that die with this one (:func:`logistics.runtime.pools.process_pool`; each
+  runs one task at a time); if a worker process dies, a new pool
   runs the tasks that were lost, giving up after ``retries`` rounds in a row in which
   no task finished;
 * ``scheduler="tcp://host:port"`` (or a ``dask.distributed.Client``): the same tasks as
@@ -21,14 +22,14 @@ solution limit that stops it before the time limit).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from logistics.errors import InputError, InputProblem
+from logistics.runtime.pools import process_pool
 from logistics.siting.tasks import SimulationTask, run_task
 
 log = logging.getLogger(__name__)
@@ -70,9 +71,8 @@ def run_in_processes(
     results: dict[str, dict[str, Any]] = {}
     pending = list(tasks)
     stalled = 0
-    context = multiprocessing.get_context("spawn")
     while pending:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with process_pool(workers) as pool:
             futures = {pool.submit(work, task, base): task for task in pending}
             broken = False
             waiting = set(futures)
