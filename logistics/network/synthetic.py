@@ -37,9 +37,6 @@ import csv
 import io
 import logging
 import math
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -48,6 +45,7 @@ import numpy as np
 
 from logistics.network.geo import haversine_km
 from logistics.network.model import FILL_BAYS_MAX, RATE_TPH_MAX, STOCK_T_MAX, TONNES_MAX
+from logistics.runtime.atomic import write_folder
 
 log = logging.getLogger(__name__)
 
@@ -681,42 +679,22 @@ def _render(draft: _Draft, plan_date: date, args: str) -> dict[str, str]:
 
 
 def _write_folder_atomically(out_dir: Path, files: dict[str, str], overwrite: bool) -> None:
-    """Write all files into a temp folder beside ``out_dir``, then rename it into place.
+    """Write all files into a new folder beside ``out_dir``, then swap it into place.
 
-    Readers never see a half-written network: the folder appears (or is swapped) whole.
+    Readers never see a half-written network: the folder appears (or is swapped) whole
+    (:func:`logistics.runtime.atomic.write_folder`), with the user's umask (0755 under
+    umask 022); a failure leaves the previous network as it was.
     """
-    parent = out_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
-    old: Path | None = None
-    try:
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a network folder is not
+
+    def fill(folder: Path) -> None:
         for name, text in files.items():
-            with open(tmp / name, "w", encoding="utf-8", newline="") as handle:
+            with open(folder / name, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
-        if out_dir.exists():
-            if any(out_dir.iterdir()):
-                if not overwrite:  # checked before too; a racing writer may have filled it
-                    raise FileExistsError(
-                        f"{out_dir} is not empty (use overwrite=True to replace it)"
-                    )
-                old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=parent))
-                old.rmdir()
-                os.replace(out_dir, old)
-            else:
-                out_dir.rmdir()
-        try:
-            os.replace(tmp, out_dir)
-        except BaseException:
-            if old is not None:
-                os.replace(old, out_dir)  # put the previous network back
-                old = None
-            raise
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        # checked before too; a racing writer may have filled it since
+        if not overwrite and out_dir.is_dir() and any(out_dir.iterdir()):
+            raise FileExistsError(f"{out_dir} is not empty (use overwrite=True to replace it)")
+
+    write_folder(out_dir, fill, tag="tmp")
 
 
 # ----------------------------------------------------------------------------------------

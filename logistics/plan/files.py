@@ -21,8 +21,6 @@ import json
 import logging
 import math
 import os
-import secrets
-import shutil
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +37,7 @@ from logistics.physics.travel import Travel
 from logistics.plan.model import RUN_COLUMNS, RUN_TIMES, UNSERVED_COLUMNS, Plan, Run, Unserved
 from logistics.plan.schema import validate_document
 from logistics.plan.summary import hand_made_plan, summarise
+from logistics.runtime.atomic import write_folder
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +101,11 @@ def write_plan(
 ) -> Path:
     """Write ``runs.csv``, ``unserved.csv`` and ``plan.json`` into ``out_dir`` atomically.
 
-    The files are written into a temporary folder beside ``out_dir`` which then replaces
-    it, so readers never see a half-written plan. An existing ``out_dir`` holding other
-    files is refused rather than overwritten.
+    The files are written into a new folder beside ``out_dir`` which then takes its place
+    (:func:`logistics.runtime.atomic.write_folder`: the folder gets the user's umask, the
+    old one is removed, a failure leaves it as it was), so readers never see a
+    half-written plan. An existing ``out_dir`` holding other files is refused rather than
+    overwritten.
 
     Parameters
     ----------
@@ -134,44 +135,13 @@ def write_plan(
     allowed = PLAN_FILES | OPTIONAL_FILES
     if out.exists() and (not out.is_dir() or set(os.listdir(out)) - allowed):
         raise FileExistsError(f"{out} exists and holds files that are not a plan; not touching it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _sibling_folder(out, "new")
-    try:
-        write_plan_files(plan, tmp)
+
+    def fill(folder: Path) -> None:
+        write_plan_files(plan, folder)
         for name, data in extra.items():
-            (tmp / name).write_bytes(data)
-        replace_folder(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+            (folder / name).write_bytes(data)
 
-
-def _sibling_folder(target: Path, kind: str) -> Path:
-    """A new empty folder beside ``target`` (same file system, so renames are atomic).
-
-    Made with ``os.mkdir`` so that it gets the user's umask (``tempfile.mkdtemp`` makes
-    it private, and the plan folder renamed from it would be unreadable to others).
-    """
-    for _ in range(100):
-        folder = target.parent / f".{target.name}.{kind}.{secrets.token_hex(4)}"
-        try:
-            folder.mkdir()
-        except FileExistsError:
-            continue
-        return folder
-    raise FileExistsError(f"cannot make a working folder beside {target}")
-
-
-def replace_folder(new: Path, target: Path) -> None:
-    """Put folder ``new`` in the place of ``target`` (which may not exist), by renames."""
-    if target.exists():
-        old = _sibling_folder(target, "old")
-        os.replace(target, old / target.name)
-        os.replace(new, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, target)
+    return write_folder(out, fill)
 
 
 # --------------------------------------------------------------------------------------

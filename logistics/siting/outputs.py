@@ -1,7 +1,9 @@
 """A finished study as files: ranking, switching casters, days, plans, explanation, heat-map.
 
-``write_study`` writes into a temporary folder beside the target and renames it into
-place when everything is written, so a study folder is always complete. It refuses to
+``write_study`` writes into a new folder beside the target and renames it into place
+when everything is written (:func:`logistics.runtime.atomic.write_folder`), so a study
+folder is always complete, readable by others (it gets the user's umask) and, when the
+writing fails, the previous study folder is left as it was. It refuses to
 replace a folder that is not a study folder (no ``study.json`` in it), so a mistyped
 ``--out`` cannot delete anything else.
 
@@ -23,13 +25,12 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from logistics.errors import InputError, InputProblem
 from logistics.plan.files import write_plan
+from logistics.runtime.atomic import write_folder
 from logistics.siting.heatmap import write_heatmap
 from logistics.siting.study import StudyResult
 
@@ -213,9 +214,9 @@ def write_study(
     """
     target = Path(out_dir)
     check_out_dir(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
+    summary: dict[str, Any] = {}
+
+    def fill(temp: Path) -> None:
         engine = None
         grid = result.grid_rows()
         if grid:
@@ -238,7 +239,7 @@ def write_study(
         (temp / "ranking.json").write_text(json.dumps(result.ranking(), indent=2), encoding="utf-8")
         _csv(temp / "switching.csv", switching_rows(result))
         _csv(temp / "days.csv", day_rows(result))
-        summary = study_json(result, engine)
+        summary.update(study_json(result, engine))
         (temp / "explanation.txt").write_text(
             "\n\n".join(s["explanation"] for s in summary["scenarios"].values()) + "\n",
             encoding="utf-8",
@@ -248,15 +249,6 @@ def write_study(
                 if result.results[key]["ok"]:
                     write_plan(result.plan(key), temp / "plans" / key)
         (temp / "study.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-        if target.exists():
-            old = target.with_name(f".{target.name}-old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            temp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            temp.rename(target)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+
+    write_folder(target, fill)
     return summary

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import logistics.dispatch.folder as folder
+import logistics.runtime.atomic as atomic_folders
 from logistics.dispatch.folder import StagedFolder, check_target, remove_stale_folders
 from logistics.errors import InputError
 from logistics.network.loader import load_network
@@ -34,7 +35,7 @@ def test_an_existing_plan_folder_is_replaced_whole(
     target = tmp_path / "plans" / "tiny"
     write_plan(old, target)
     if not atomic:
-        monkeypatch.setattr(folder, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(atomic_folders, "exchange", lambda a, b: False)
     staged = StagedFolder(new, target)
     assert read_plan(target) == old  # staging leaves the target alone
     assert staged.path.parent == target.parent and staged.path.name.startswith(".tiny.molten-")
