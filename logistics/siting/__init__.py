@@ -16,15 +16,10 @@ from logistics.siting.candidates import grid_sites, load_candidates, network_can
 from logistics.siting.days import RepresentativeDay, representative_days
 from logistics.siting.metrics import CasterSwitch
 from logistics.siting.outputs import check_out_dir, write_study
+from logistics.siting.results import OptionOutcome, StudyResult
+from logistics.siting.run import SitingProgress, run_study
 from logistics.siting.settings import AS_IS, Scenario, SiteCandidate, StudySettings
-from logistics.siting.study import (
-    OptionOutcome,
-    SitingProgress,
-    Study,
-    StudyResult,
-    make_study,
-    run_study,
-)
+from logistics.siting.study import Study, make_study
 from logistics.siting.study_file import load_study
 
 __all__ = [

@@ -188,6 +188,76 @@ class _ArcPricer:
         return self.cache[key]
 
 
+@dataclass(frozen=True)
+class _ArcRules:
+    """Whether a source reaches a caster in time, and what a tonne sent liquid saves."""
+
+    required_c: dict[str, float]
+    tau_h: float
+    ambient_c: float
+    price: _ArcPricer
+
+    def reaches(self, minutes: float, tap_max_c: float, caster_id: str) -> bool:
+        """Is a drive of ``minutes`` within the thermal reach of metal tapped at ``tap_max_c``?"""
+        hold = max_hold_h(tap_max_c, self.required_c[caster_id], self.tau_h, self.ambient_c) * 60.0
+        return math.isfinite(minutes) and math.ceil(minutes - 1e-9) <= hold
+
+    def saving_cny_t(self, km: float, tap_min_c: float, tap_max_c: float, caster_id: str) -> float:
+        """Saving per tonne of the arc, CNY/t (the pricer's cache: call in a fixed order)."""
+        return self.price(km, tap_min_c, tap_max_c, self.required_c[caster_id])
+
+
+def _smelter_arcs(
+    network: Network, travel: Travel, wanted: dict[str, list[str]], rules: _ArcRules
+) -> tuple[list[Arc], dict[tuple[str, str], float], set[tuple[str, str]]]:
+    """The existing smelters' arcs, daily capacity per alloy (t) and the demand they reach."""
+    arcs: list[Arc] = []
+    capacity: dict[tuple[str, str], float] = {}
+    reach_now: set[tuple[str, str]] = set()
+    m = network.minutes
+    for prod in network.production:
+        smelter = network.smelter_by_id[prod.smelter_id]
+        open_h = max(0.0, (m(smelter.close) - m(smelter.open)) / 60.0)
+        capacity[(prod.smelter_id, prod.alloy)] = prod.stock_t + prod.rate_tph * open_h
+        s_idx = travel.smelter(prod.smelter_id)
+        for caster_id in wanted.get(prod.alloy, ()):
+            c_idx = travel.caster(caster_id)
+            if not rules.reaches(float(travel.minutes[s_idx, c_idx]), prod.tap_max_c, caster_id):
+                continue
+            reach_now.add((caster_id, prod.alloy))
+            km = float(travel.km[s_idx, c_idx])
+            value = rules.saving_cny_t(km, prod.tap_min_c, prod.tap_max_c, caster_id)
+            if value > 0:
+                arcs.append(Arc(prod.smelter_id, caster_id, prod.alloy, value, km))
+    return arcs, capacity, reach_now
+
+
+def _site_arcs(
+    site: SiteCandidate,
+    km_row: np.ndarray,
+    minutes_row: np.ndarray,
+    caster_col: dict[str, int],
+    site_tap: tuple[float, float],
+    wanted: dict[str, list[str]],
+    rules: _ArcRules,
+) -> tuple[tuple[Arc, ...], frozenset[tuple[str, str]]]:
+    """One new site's arcs and the ``(caster_id, alloy)`` demand it reaches."""
+    tap_lo, tap_hi = site_tap
+    arcs: list[Arc] = []
+    reach: set[tuple[str, str]] = set()
+    for alloy in site.alloys:
+        for caster_id in wanted.get(alloy, ()):
+            j = caster_col[caster_id]
+            if not rules.reaches(float(minutes_row[j]), tap_hi, caster_id):
+                continue
+            reach.add((caster_id, alloy))
+            km = float(km_row[j])
+            value = rules.saving_cny_t(km, tap_lo, tap_hi, caster_id)
+            if value > 0:
+                arcs.append(Arc(site.site_id, caster_id, alloy, value, km))
+    return tuple(arcs), frozenset(reach)
+
+
 def screen_inputs(
     network: Network,
     travel: Travel,
@@ -223,60 +293,26 @@ def screen_inputs(
         The scenario's capex multiplier.
     """
     params = network.params
-    ambient = params.thermal.ambient_c
-    margin = params.thermal.margin_c
-    tau = max((t.tau_h for t in network.fleet), default=30.0)
-    price = _ArcPricer(network)
-    casters = network.casters
-    required = {c.caster_id: c.min_pour_c + margin for c in casters}
+    rules = _ArcRules(
+        required_c={c.caster_id: c.min_pour_c + params.thermal.margin_c for c in network.casters},
+        tau_h=max((t.tau_h for t in network.fleet), default=30.0),
+        ambient_c=params.thermal.ambient_c,
+        price=_ArcPricer(network),
+    )
     wanted = defaultdict(list)
     for caster_id, alloy in demand:
         wanted[alloy].append(caster_id)
+    smelter_arcs, capacity, reach_now = _smelter_arcs(network, travel, wanted, rules)
 
-    smelter_arcs: list[Arc] = []
-    capacity: dict[tuple[str, str], float] = {}
-    reach_now: set[tuple[str, str]] = set()
-    m = network.minutes
-    for prod in network.production:
-        smelter = network.smelter_by_id[prod.smelter_id]
-        open_h = max(0.0, (m(smelter.close) - m(smelter.open)) / 60.0)
-        capacity[(prod.smelter_id, prod.alloy)] = prod.stock_t + prod.rate_tph * open_h
-        s_idx = travel.smelter(prod.smelter_id)
-        for caster_id in wanted.get(prod.alloy, ()):
-            c_idx = travel.caster(caster_id)
-            minutes = float(travel.minutes[s_idx, c_idx])
-            hold = max_hold_h(prod.tap_max_c, required[caster_id], tau, ambient) * 60.0
-            if not math.isfinite(minutes) or math.ceil(minutes - 1e-9) > hold:
-                continue
-            reach_now.add((caster_id, prod.alloy))
-            km = float(travel.km[s_idx, c_idx])
-            value = price(km, prod.tap_min_c, prod.tap_max_c, required[caster_id])
-            if value > 0:
-                smelter_arcs.append(Arc(prod.smelter_id, caster_id, prod.alloy, value, km))
-
-    caster_col = {c.caster_id: j for j, c in enumerate(casters)}
+    caster_col = {c.caster_id: j for j, c in enumerate(network.casters)}
     site_arcs: dict[str, tuple[Arc, ...]] = {}
     site_reach: dict[str, frozenset[tuple[str, str]]] = {}
     site_capacity: dict[str, float] = {}
     scaled: dict[str, SiteCandidate] = {}
-    tap_lo, tap_hi = site_tap
     for i, site in enumerate(sites):
-        arcs: list[Arc] = []
-        reach: set[tuple[str, str]] = set()
-        for alloy in site.alloys:
-            for caster_id in wanted.get(alloy, ()):
-                j = caster_col[caster_id]
-                minutes = float(site_minutes[i, j])
-                hold = max_hold_h(tap_hi, required[caster_id], tau, ambient) * 60.0
-                if not math.isfinite(minutes) or math.ceil(minutes - 1e-9) > hold:
-                    continue
-                reach.add((caster_id, alloy))
-                km = float(site_km[i, j])
-                value = price(km, tap_lo, tap_hi, required[caster_id])
-                if value > 0:
-                    arcs.append(Arc(site.site_id, caster_id, alloy, value, km))
-        site_arcs[site.site_id] = tuple(arcs)
-        site_reach[site.site_id] = frozenset(reach)
+        site_arcs[site.site_id], site_reach[site.site_id] = _site_arcs(
+            site, site_km[i], site_minutes[i], caster_col, site_tap, wanted, rules
+        )
         site_capacity[site.site_id] = site.rate_tph * (site_open_h + stock_h)
         scaled[site.site_id] = site.model_copy(update={"capex_cny": site.capex_cny * capex_factor})
     return ScreenInputs(

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,10 @@ from pydantic import ValidationError
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import decode_utf8
 from logistics.network.loader import load_network
+from logistics.network.model import Network
 from logistics.network.overrides import apply_overrides
 from logistics.siting.candidates import load_candidates, network_candidates
-from logistics.siting.settings import Scenario, StudySettings
+from logistics.siting.settings import Scenario, SiteCandidate, StudySettings
 from logistics.siting.study import Study, make_study
 
 _KEY = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
@@ -106,6 +107,158 @@ def _flatten(prefix: str, value: Any) -> dict[str, Any]:
     return {prefix: value}
 
 
+@dataclass
+class _Problems:
+    """The problems found in one study file, each with its line and key."""
+
+    label: str
+    text: str
+    found: list[InputProblem] = field(default_factory=list)
+
+    def add(self, message: str, *key: str) -> None:
+        """A problem at ``key`` (a path of TOML keys; none: the file as a whole)."""
+        self.found.append(
+            StudyFileProblem(self.label, line_of(self.text, *key), ".".join(key) or None, message)
+        )
+
+    def raise_any(self) -> None:
+        """Raise every problem found so far, if any."""
+        if self.found:
+            raise InputError(self.found)
+
+
+def _read_toml(path: Path, label: str) -> tuple[str, dict[str, Any]]:
+    """The study file's text and its TOML tables (a syntax error names its line)."""
+    if not path.is_file():
+        raise InputError(StudyFileProblem(label, None, None, f"study file not found at {path}"))
+    text = decode_utf8(path.read_bytes(), label)
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise InputError(
+            StudyFileProblem(
+                label, int(found.group(1)) if found else None, None, f"TOML syntax error: {exc}"
+            )
+        ) from None
+
+
+def _network_entry(data: dict[str, Any], problems: _Problems) -> str:
+    """The file's ``network`` folder (``.`` when absent or not a string)."""
+    network_dir = data.get("network", ".")
+    if not isinstance(network_dir, str):
+        problems.add("must be a folder name in quotes", "network")
+        network_dir = "."
+    return network_dir
+
+
+def _settings(
+    data: dict[str, Any], overrides: dict[str, Any], problems: _Problems
+) -> StudySettings:
+    """The ``[study]`` table with the command line's settings over it, validated.
+
+    A bad value from the file names its line and key; one from the command line, its
+    option.
+    """
+    settings_data = data.get("study", {})
+    if not isinstance(settings_data, dict):
+        problems.add("must be a table [study]", "study")
+        settings_data = {}
+    merged = {**settings_data, **{k: v for k, v in overrides.items() if v is not None}}
+    try:
+        return StudySettings.model_validate(merged)
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else "study"
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown setting (use {', '.join(StudySettings.model_fields)})"
+            if key in settings_data:
+                problems.add(f"{msg} (got {err.get('input')!r})", "study", key)
+            else:
+                problems.found.append(
+                    InputProblem("command line", None, f"--{key.replace('_', '-')}", msg)
+                )
+    return StudySettings()
+
+
+def _scenario(name: str, body: Any, problems: _Problems) -> Scenario | None:
+    """One ``[scenarios.<name>]`` table as a Scenario (``None``: not a valid one)."""
+    if not isinstance(body, dict):
+        problems.add("must be a table [scenarios.<name>]", "scenarios", name)
+        return None
+    for key in sorted(set(body) - _SCENARIO_KEYS):
+        problems.add(
+            f"unknown key (use {', '.join(sorted(_SCENARIO_KEYS))})", "scenarios", name, key
+        )
+    overrides = body.get("set", {})
+    if not isinstance(overrides, dict):
+        problems.add("must be a table of table.key = value", "scenarios", name, "set")
+        overrides = {}
+    try:
+        return Scenario(
+            name=name,
+            description=str(body.get("description", "")),
+            overrides=_flatten("", overrides),
+            demand_growth=body.get("demand_growth", 0.0),
+            capex_factor=body.get("capex_factor", 1.0),
+        )
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else name
+            key = "" if key == "name" else key
+            problems.add(
+                f"{err['msg']} (got {err.get('input')!r})",
+                "scenarios",
+                name,
+                *([key] if key else []),
+            )
+        return None
+
+
+def _scenarios(data: dict[str, Any], problems: _Problems) -> list[Scenario]:
+    """The file's scenarios, in its order (the invalid ones left out, their problems noted)."""
+    raw_scenarios = data.get("scenarios", {})
+    if not isinstance(raw_scenarios, dict):
+        problems.add("must be tables [scenarios.<name>]", "scenarios")
+        raw_scenarios = {}
+    scenarios = (_scenario(name, body, problems) for name, body in raw_scenarios.items())
+    return [s for s in scenarios if s is not None]
+
+
+def _check_overrides(network: Network, scenarios: list[Scenario], problems: _Problems) -> None:
+    """Note every scenario override the network's parameters refuse, at its line in ``set``."""
+    for scenario in scenarios:
+        try:
+            apply_overrides(network.params, scenario.overrides, source=problems.label)
+        except InputError as exc:
+            for p in exc.problems:
+                problems.add(
+                    p.message, "scenarios", scenario.name, "set", *(p.column or "").split(".")
+                )
+
+
+def _candidates(
+    data: dict[str, Any], folder: Path, network: Network, problems: _Problems
+) -> tuple[SiteCandidate, ...]:
+    """The file's ``candidates`` file, else the network folder's ``candidates.csv``, else none."""
+    candidates_file = data.get("candidates")
+    if candidates_file is not None:
+        if not isinstance(candidates_file, str):
+            raise InputError(
+                StudyFileProblem(
+                    problems.label,
+                    line_of(problems.text, "candidates"),
+                    "candidates",
+                    "must be a file name",
+                )
+            )
+        return load_candidates(folder / candidates_file, network, label=candidates_file)
+    if network.folder is not None and (network.folder / "candidates.csv").is_file():
+        return network_candidates(network)
+    return ()
+
+
 def load_study(
     path: Path | str, *, network_dir: Path | str | None = None, **settings_overrides: Any
 ) -> Study:
@@ -134,117 +287,20 @@ def load_study(
     """
     path = Path(path)
     label = path.name
-    if not path.is_file():
-        raise InputError(StudyFileProblem(label, None, None, f"study file not found at {path}"))
-    text = decode_utf8(path.read_bytes(), label)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        raise InputError(
-            StudyFileProblem(
-                label, int(found.group(1)) if found else None, None, f"TOML syntax error: {exc}"
-            )
-        ) from None
-    problems: list[InputProblem] = []
-
-    def problem(message: str, *key: str) -> None:
-        problems.append(
-            StudyFileProblem(label, line_of(text, *key), ".".join(key) or None, message)
-        )
-
+    text, data = _read_toml(path, label)
+    problems = _Problems(label, text)
     for key in sorted(set(data) - _TOP_KEYS):
-        problem(f"unknown key (use {', '.join(sorted(_TOP_KEYS))})", key)
-    network_dir_ = data.get("network", ".")
-    if not isinstance(network_dir_, str):
-        problem("must be a folder name in quotes", "network")
-        network_dir_ = "."
-    settings_data = data.get("study", {})
-    if not isinstance(settings_data, dict):
-        problem("must be a table [study]", "study")
-        settings_data = {}
-    merged = {**settings_data, **{k: v for k, v in settings_overrides.items() if v is not None}}
-    settings = StudySettings()
-    try:
-        settings = StudySettings.model_validate(merged)
-    except ValidationError as exc:
-        for err in exc.errors():
-            key = str(err["loc"][0]) if err["loc"] else "study"
-            msg = err["msg"]
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown setting (use {', '.join(StudySettings.model_fields)})"
-            where = ("study", key) if key in settings_data else ()
-            if where:
-                problem(f"{msg} (got {err.get('input')!r})", *where)
-            else:
-                problems.append(
-                    InputProblem("command line", None, f"--{key.replace('_', '-')}", msg)
-                )
-    scenarios: list[Scenario] = []
-    raw_scenarios = data.get("scenarios", {})
-    if not isinstance(raw_scenarios, dict):
-        problem("must be tables [scenarios.<name>]", "scenarios")
-        raw_scenarios = {}
-    for name, body in raw_scenarios.items():
-        if not isinstance(body, dict):
-            problem("must be a table [scenarios.<name>]", "scenarios", name)
-            continue
-        for key in sorted(set(body) - _SCENARIO_KEYS):
-            problem(
-                f"unknown key (use {', '.join(sorted(_SCENARIO_KEYS))})", "scenarios", name, key
-            )
-        overrides = body.get("set", {})
-        if not isinstance(overrides, dict):
-            problem("must be a table of table.key = value", "scenarios", name, "set")
-            overrides = {}
-        try:
-            scenarios.append(
-                Scenario(
-                    name=name,
-                    description=str(body.get("description", "")),
-                    overrides=_flatten("", overrides),
-                    demand_growth=body.get("demand_growth", 0.0),
-                    capex_factor=body.get("capex_factor", 1.0),
-                )
-            )
-        except ValidationError as exc:
-            for err in exc.errors():
-                key = str(err["loc"][0]) if err["loc"] else name
-                key = "" if key == "name" else key
-                problem(
-                    f"{err['msg']} (got {err.get('input')!r})",
-                    "scenarios",
-                    name,
-                    *([key] if key else []),
-                )
-    if problems:
-        raise InputError(problems)
+        problems.add(f"unknown key (use {', '.join(sorted(_TOP_KEYS))})", key)
+    network_entry = _network_entry(data, problems)
+    settings = _settings(data, settings_overrides, problems)
+    scenarios = _scenarios(data, problems)
+    problems.raise_any()
 
     folder = (
-        Path(network_dir) if network_dir is not None else (path.parent / network_dir_).resolve()
+        Path(network_dir) if network_dir is not None else (path.parent / network_entry).resolve()
     )
     network = load_network(folder)
-    for scenario in scenarios:
-        try:
-            apply_overrides(network.params, scenario.overrides, source=label)
-        except InputError as exc:
-            for p in exc.problems:
-                where = ("scenarios", scenario.name, "set", *(p.column or "").split("."))
-                problems.append(
-                    StudyFileProblem(label, line_of(text, *where), ".".join(where), p.message)
-                )
-    if problems:
-        raise InputError(problems)
-    candidates_file = data.get("candidates")
-    candidates: tuple = ()
-    if candidates_file is not None:
-        if not isinstance(candidates_file, str):
-            raise InputError(
-                StudyFileProblem(
-                    label, line_of(text, "candidates"), "candidates", "must be a file name"
-                )
-            )
-        candidates = load_candidates(path.parent / candidates_file, network, label=candidates_file)
-    elif network.folder is not None and (network.folder / "candidates.csv").is_file():
-        candidates = network_candidates(network)
+    _check_overrides(network, scenarios, problems)
+    problems.raise_any()
+    candidates = _candidates(data, path.parent, network, problems)
     return make_study(network, candidates, settings, scenarios, label=label)

@@ -66,6 +66,23 @@ class SimulationTask:
     options: dict[str, Any]
 
 
+def task_key(scenario: str, option_id: str, day: int) -> str:
+    """The key of one simulated day: ``<scenario>/<option>/day<n>``.
+
+    Parameters
+    ----------
+    scenario, option_id : str
+        Scenario name and option id (``base``: the network as it is).
+    day : int
+        Day number (from 1).
+
+    Returns
+    -------
+    str
+    """
+    return f"{scenario}/{option_id}/day{day}"
+
+
 def base_payload(network: Network) -> dict[str, Any]:
     """The network as it is, as plain data for workers (no road graph, no candidates)."""
     data = network.model_dump(exclude={"road_graph"})

@@ -12,9 +12,9 @@ from logistics.plan.options import PlanOptions
 from logistics.siting.candidates import grid_sites
 from logistics.siting.days import generated_day, representative_days, scaled_orders
 from logistics.siting.finance import annuity_factor, npv_cny, payback_years
+from logistics.siting.geometry import GRID_DISTANCE_TOLERANCE, site_distances
 from logistics.siting.settings import SiteCandidate
 from logistics.siting.sites import design_site, network_with_sites, plant_template, site_records
-from logistics.siting.study import GRID_DISTANCE_TOLERANCE, site_distances
 from logistics.siting.tasks import SimulationTask, base_payload, run_task
 from tests.siting.conftest import SITING
 

@@ -9,9 +9,9 @@ import pytest
 from logistics import check, plan_economics, read_plan
 from logistics.physics.travel import Travel
 from logistics.siting import run_study, write_study
+from logistics.siting.geometry import site_distances
 from logistics.siting.screen import best_by_mip, daily_demand, screen_inputs
 from logistics.siting.sites import plant_template
-from logistics.siting.study import site_distances
 from tests.siting.conftest import siting_study
 
 
