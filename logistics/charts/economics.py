@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from logistics.economics.radius import practical_radius
+from logistics.economics.radius import PracticalRadius, practical_radius
 from logistics.economics.route_model import TypicalTruck
 from logistics.economics.sensitivity import sensitivity
 from logistics.network.params import Params
@@ -62,6 +62,63 @@ def route_cost_bars(report: dict[str, Any]) -> go.Figure:
     return fig
 
 
+def _saving_traces(frame: pd.DataFrame) -> list[go.Scatter]:
+    """The saving curve (CNY/t): solid where the metal arrives hot enough, dotted beyond."""
+    ok = frame[frame["thermally_feasible"]]
+    cold = frame[~frame["thermally_feasible"]]
+    traces = [
+        go.Scatter(
+            name="saving",
+            x=ok["distance_km"],
+            y=ok["saving_cny_t"],
+            mode="lines",
+            line={"color": "#15803d", "width": 3},
+            hovertemplate="%{x:.0f} km · %{y:,.0f} CNY/t<extra></extra>",
+        )
+    ]
+    if not cold.empty:
+        traces.append(
+            go.Scatter(
+                name="saving (arrives too cold)",
+                x=cold["distance_km"],
+                y=cold["saving_cny_t"],
+                mode="lines",
+                line={"color": "#9ca3af", "width": 2, "dash": "dot"},
+                hovertemplate="%{x:.0f} km · %{y:,.0f} CNY/t (too cold)<extra></extra>",
+            )
+        )
+    return traces
+
+
+def _plan_ticks(plan_km: Sequence[float]) -> go.Scatter:
+    """A tick on the axis at the road km of each of a plan's runs."""
+    return go.Scatter(
+        name="runs of the plan",
+        x=list(plan_km),
+        y=[0.0] * len(plan_km),
+        mode="markers",
+        marker={"symbol": "line-ns-open", "size": 14, "color": "#1d4ed8"},
+        hovertemplate="run at %{x:.0f} km<extra></extra>",
+    )
+
+
+def _radius_lines(fig: go.Figure, radius: PracticalRadius, max_km: float) -> None:
+    """Dashed vertical lines at the break-even and thermal-reach distances (within the axis)."""
+    for name, km, colour in (
+        ("break-even", radius.break_even_km, "#b91c1c"),
+        ("thermal reach", radius.thermal_reach_km, "#c2410c"),
+    ):
+        if km is not None and 0 < km < float("inf") and km <= max_km:
+            fig.add_vline(
+                x=km,
+                line_dash="dash",
+                line_color=colour,
+                name=name,
+                annotation_text=f"{name} {km:.0f} km",
+                annotation_position="top",
+            )
+
+
 def saving_vs_distance(
     params: Params,
     truck: TypicalTruck = TypicalTruck(),
@@ -89,56 +146,13 @@ def saving_vs_distance(
     """
     n = int(max_km / step_km)
     frame = sensitivity(params, distances_km=[i * step_km for i in range(n + 1)], truck=truck)
-    radius = practical_radius(params, truck)
     fig = go.Figure()
-    ok = frame[frame["thermally_feasible"]]
-    cold = frame[~frame["thermally_feasible"]]
-    fig.add_trace(
-        go.Scatter(
-            name="saving",
-            x=ok["distance_km"],
-            y=ok["saving_cny_t"],
-            mode="lines",
-            line={"color": "#15803d", "width": 3},
-            hovertemplate="%{x:.0f} km · %{y:,.0f} CNY/t<extra></extra>",
-        )
-    )
-    if not cold.empty:
-        fig.add_trace(
-            go.Scatter(
-                name="saving (arrives too cold)",
-                x=cold["distance_km"],
-                y=cold["saving_cny_t"],
-                mode="lines",
-                line={"color": "#9ca3af", "width": 2, "dash": "dot"},
-                hovertemplate="%{x:.0f} km · %{y:,.0f} CNY/t (too cold)<extra></extra>",
-            )
-        )
+    for trace in _saving_traces(frame):
+        fig.add_trace(trace)
     if plan_km:
-        fig.add_trace(
-            go.Scatter(
-                name="runs of the plan",
-                x=list(plan_km),
-                y=[0.0] * len(plan_km),
-                mode="markers",
-                marker={"symbol": "line-ns-open", "size": 14, "color": "#1d4ed8"},
-                hovertemplate="run at %{x:.0f} km<extra></extra>",
-            )
-        )
+        fig.add_trace(_plan_ticks(plan_km))
     fig.add_hline(y=0, line_color="#6b7280", line_width=1)
-    for name, km, colour in (
-        ("break-even", radius.break_even_km, "#b91c1c"),
-        ("thermal reach", radius.thermal_reach_km, "#c2410c"),
-    ):
-        if km is not None and 0 < km < float("inf") and km <= max_km:
-            fig.add_vline(
-                x=km,
-                line_dash="dash",
-                line_color=colour,
-                name=name,
-                annotation_text=f"{name} {km:.0f} km",
-                annotation_position="top",
-            )
+    _radius_lines(fig, practical_radius(params, truck), max_km)
     fig.update_layout(
         height=360,
         margin={"l": 10, "r": 10, "t": 40, "b": 40},

@@ -81,6 +81,123 @@ def _hover(network: Network, segment: Segment, run: Run | None) -> str:
     )
 
 
+def _segment_status(
+    segment: Segment,
+    runs: Sequence[Run],
+    by_id: Mapping[str, Run],
+    now: datetime | None,
+    frozen: Collection[str],
+) -> str:
+    """A segment's status: its run's, or for a trip's return the least advanced of its runs."""
+    run = by_id.get(segment.run_id) if segment.run_id else None
+    if run is not None:
+        return run_status(run, now, frozen)
+    trip_runs = [r for r in runs if r.truck_id == segment.truck_id and r.trip == segment.trip]
+    statuses = {run_status(r, now, frozen) for r in trip_runs}
+    status = next((st for st in ("planned", "frozen", "done") if st in statuses), "planned")
+    if status == "done" and now is not None and segment.end > now:
+        status = "frozen"
+    return status
+
+
+def _segment_bars(
+    network: Network,
+    status: str,
+    kind: str,
+    items: list[Segment],
+    by_id: Mapping[str, Run],
+    changes: Mapping[str, str],
+) -> go.Bar:
+    """The bars of one status and kind, outlined where a re-plan changes their run."""
+    tz = network.tz
+    line_colours = [
+        CHANGE_COLOURS.get(changes.get(s.run_id or "", ""), "rgba(0,0,0,0)") for s in items
+    ]
+    return go.Bar(
+        orientation="h",
+        name=f"{KIND_LABELS[kind]} ({status})",
+        legendgroup=status,
+        y=[s.truck_id for s in items],
+        base=[local(s.start, tz) for s in items],
+        x=[bar_ms(network, s.start, s.end) for s in items],
+        customdata=[[s.run_id or "", kind, status] for s in items],
+        hovertext=[_hover(network, s, by_id.get(s.run_id or "")) for s in items],
+        hoverinfo="text",
+        marker={
+            "color": COLOURS[status][kind],
+            "line": {"color": line_colours, "width": 3},
+        },
+        width=0.8 if kind in ("fill", "pour") else 0.5,
+    )
+
+
+def _ghost_bars(network: Network, ghost_segments: list[Segment]) -> go.Bar:
+    """Faint bars where the previous plan's moved or dropped runs filled and poured."""
+    tz = network.tz
+    return go.Bar(
+        orientation="h",
+        name="before the re-plan",
+        y=[s.truck_id for s in ghost_segments],
+        base=[local(s.start, tz) for s in ghost_segments],
+        x=[bar_ms(network, s.start, s.end) for s in ghost_segments],
+        customdata=[[s.run_id or "", s.kind, "ghost"] for s in ghost_segments],
+        hovertext=[f"before: run {s.run_id} {s.kind}" for s in ghost_segments],
+        hoverinfo="text",
+        marker={"color": "rgba(120,120,120,0.25)", "line": {"width": 0}},
+        width=0.95,
+    )
+
+
+def _flag_markers(
+    fig: go.Figure, network: Network, runs: Sequence[Run], trucks: Collection[str]
+) -> None:
+    """Red crosses on late pours, blue triangles on cold arrivals (trucks shown only)."""
+    tz = network.tz
+    flagged = [(r, run_flags(network, r)) for r in runs]
+    for flag, symbol, colour in (("late", "x", "#dc2626"), ("cold", "triangle-down", "#0284c7")):
+        hits = [r for r, flags in flagged if flag in flags and r.truck_id in trucks]
+        if hits:
+            fig.add_trace(
+                go.Scatter(
+                    mode="markers",
+                    name=f"{flag} run",
+                    y=[r.truck_id for r in hits],
+                    x=[local(r.pour_start, tz) for r in hits],
+                    customdata=[[r.run_id, flag, ""] for r in hits],
+                    hovertext=[f"{flag}: run {r.run_id} (order {r.order_id})" for r in hits],
+                    hoverinfo="text",
+                    marker={"symbol": symbol, "size": 12, "color": colour},
+                )
+            )
+
+
+def _now_line(fig: go.Figure, network: Network, now: datetime) -> None:
+    """A dashed vertical line at the dispatcher's clock, labelled."""
+    tz = network.tz
+    fig.add_vline(x=local(now, tz), line_width=2, line_dash="dash", line_color="#111827")
+    fig.add_annotation(
+        x=local(now, tz), y=1.02, yref="paper", text=f"now {hhmm(now, tz)}", showarrow=False
+    )
+
+
+def _layout(fig: go.Figure, network: Network, trucks: list[str], title: str | None) -> None:
+    """One category row per truck (first at the top), a wall-clock time axis."""
+    fig.update_layout(
+        title=title,
+        barmode="overlay",
+        height=max(260, 34 * len(trucks) + 140),
+        margin={"l": 10, "r": 10, "t": 50 if title else 30, "b": 40},
+        legend={"orientation": "h", "y": -0.25},
+        xaxis={"type": "date", "tickformat": "%H:%M", "title": f"time ({network.timezone})"},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(trucks)),
+            "title": "truck",
+        },
+    )
+
+
 def truck_gantt(
     network: Network,
     travel: Travel,
@@ -126,7 +243,6 @@ def truck_gantt(
         bar's ``customdata`` holds ``[run_id, kind, status]``; red crosses mark late
         pours, blue triangles cold arrivals.
     """
-    tz = network.tz
     changes = changes or {}
     by_id = {r.run_id: r for r in runs}
     segments = truck_segments(network, travel, runs, truck_starts)
@@ -134,95 +250,21 @@ def truck_gantt(
     fig = go.Figure()
     groups: dict[tuple[str, str], list[Segment]] = {}
     for s in segments:
-        run = by_id.get(s.run_id) if s.run_id else None
-        if run is not None:
-            status = run_status(run, now, frozen)
-        else:
-            trip_runs = [r for r in runs if r.truck_id == s.truck_id and r.trip == s.trip]
-            statuses = {run_status(r, now, frozen) for r in trip_runs}
-            status = next((st for st in ("planned", "frozen", "done") if st in statuses), "planned")
-            if status == "done" and now is not None and s.end > now:
-                status = "frozen"
-        groups.setdefault((status, s.kind), []).append(s)
+        groups.setdefault((_segment_status(s, runs, by_id, now, frozen), s.kind), []).append(s)
     for status in STATUSES:
         for kind in ("return", "drive", "fill", "pour"):
             items = groups.get((status, kind))
-            if not items:
-                continue
-            line_colours = [
-                CHANGE_COLOURS.get(changes.get(s.run_id or "", ""), "rgba(0,0,0,0)") for s in items
-            ]
-            fig.add_trace(
-                go.Bar(
-                    orientation="h",
-                    name=f"{KIND_LABELS[kind]} ({status})",
-                    legendgroup=status,
-                    y=[s.truck_id for s in items],
-                    base=[local(s.start, tz) for s in items],
-                    x=[bar_ms(network, s.start, s.end) for s in items],
-                    customdata=[[s.run_id or "", kind, status] for s in items],
-                    hovertext=[_hover(network, s, by_id.get(s.run_id or "")) for s in items],
-                    hoverinfo="text",
-                    marker={
-                        "color": COLOURS[status][kind],
-                        "line": {"color": line_colours, "width": 3},
-                    },
-                    width=0.8 if kind in ("fill", "pour") else 0.5,
-                )
-            )
+            if items:
+                fig.add_trace(_segment_bars(network, status, kind, items, by_id, changes))
     if ghosts:
         ghost_segments = [
             s for s in truck_segments(network, travel, ghosts) if s.kind in ("fill", "pour")
         ]
         if ghost_segments:
-            fig.add_trace(
-                go.Bar(
-                    orientation="h",
-                    name="before the re-plan",
-                    y=[s.truck_id for s in ghost_segments],
-                    base=[local(s.start, tz) for s in ghost_segments],
-                    x=[bar_ms(network, s.start, s.end) for s in ghost_segments],
-                    customdata=[[s.run_id or "", s.kind, "ghost"] for s in ghost_segments],
-                    hovertext=[f"before: run {s.run_id} {s.kind}" for s in ghost_segments],
-                    hoverinfo="text",
-                    marker={"color": "rgba(120,120,120,0.25)", "line": {"width": 0}},
-                    width=0.95,
-                )
-            )
+            fig.add_trace(_ghost_bars(network, ghost_segments))
             trucks = sorted(set(trucks) | {s.truck_id for s in ghost_segments})
-    flagged = [(r, run_flags(network, r)) for r in runs]
-    for flag, symbol, colour in (("late", "x", "#dc2626"), ("cold", "triangle-down", "#0284c7")):
-        hits = [r for r, flags in flagged if flag in flags and r.truck_id in trucks]
-        if hits:
-            fig.add_trace(
-                go.Scatter(
-                    mode="markers",
-                    name=f"{flag} run",
-                    y=[r.truck_id for r in hits],
-                    x=[local(r.pour_start, tz) for r in hits],
-                    customdata=[[r.run_id, flag, ""] for r in hits],
-                    hovertext=[f"{flag}: run {r.run_id} (order {r.order_id})" for r in hits],
-                    hoverinfo="text",
-                    marker={"symbol": symbol, "size": 12, "color": colour},
-                )
-            )
+    _flag_markers(fig, network, runs, trucks)
     if now is not None:
-        fig.add_vline(x=local(now, tz), line_width=2, line_dash="dash", line_color="#111827")
-        fig.add_annotation(
-            x=local(now, tz), y=1.02, yref="paper", text=f"now {hhmm(now, tz)}", showarrow=False
-        )
-    fig.update_layout(
-        title=title,
-        barmode="overlay",
-        height=max(260, 34 * len(trucks) + 140),
-        margin={"l": 10, "r": 10, "t": 50 if title else 30, "b": 40},
-        legend={"orientation": "h", "y": -0.25},
-        xaxis={"type": "date", "tickformat": "%H:%M", "title": f"time ({network.timezone})"},
-        yaxis={
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": list(reversed(trucks)),
-            "title": "truck",
-        },
-    )
+        _now_line(fig, network, now)
+    _layout(fig, network, trucks, title)
     return fig

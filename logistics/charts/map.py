@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
+from typing import Any
 
 import pydeck as pdk
 
@@ -73,6 +74,146 @@ def route_rows(network: Network, runs: Sequence[Run]) -> list[dict]:
     return rows
 
 
+def _smelter_rows(network: Network) -> list[dict[str, Any]]:
+    """One row per smelter: name, what it makes (t/h), position and label."""
+    made: dict[str, list[str]] = {}
+    for p in network.production:
+        made.setdefault(p.smelter_id, []).append(f"{p.alloy} {p.rate_tph:g} t/h")
+    return [
+        {
+            "name": f"{s.smelter_id} {s.name}",
+            "info": f"smelter · {', '.join(made.get(s.smelter_id, [])) or 'no production'}",
+            "lat": s.lat,
+            "lon": s.lon,
+            "label": s.smelter_id,
+        }
+        for s in network.smelters
+    ]
+
+
+def _caster_rows(network: Network) -> list[dict[str, Any]]:
+    """One row per caster: name, minimum pour (°C), tonnes ordered, position and label."""
+    ordered: dict[str, float] = {}
+    for o in network.day_orders:
+        ordered[o.caster_id] = ordered.get(o.caster_id, 0.0) + o.tonnes
+    return [
+        {
+            "name": f"{c.caster_id} {c.name}",
+            "info": (
+                f"caster · min pour {c.min_pour_c:g} °C · "
+                f"ordered {ordered.get(c.caster_id, 0.0):g} t"
+            ),
+            "lat": c.lat,
+            "lon": c.lon,
+            "label": c.caster_id,
+        }
+        for c in network.casters
+    ]
+
+
+def _candidate_rows(
+    candidates: Sequence[Candidate], chosen: Collection[str]
+) -> list[dict[str, Any]]:
+    """One row per candidate site: rate (t/h), capex (M CNY), filled green when chosen."""
+    return [
+        {
+            "name": f"{k.site_id} {k.name}",
+            "info": (
+                f"candidate · {k.rate_tph:g} t/h · capex {k.capex_cny / 1e6:,.0f} M CNY"
+                + (" · in the study" if k.site_id in chosen else "")
+            ),
+            "lat": k.lat,
+            "lon": k.lon,
+            "label": k.site_id,
+            "fill": [22, 163, 74, 220] if k.site_id in chosen else [255, 255, 255, 0],
+        }
+        for k in candidates
+    ]
+
+
+def _fade_others(routes: list[dict[str, Any]], highlight_trucks: Collection[str]) -> None:
+    """Fade the routes of the trucks not highlighted (none highlighted: all stay)."""
+    if highlight_trucks:
+        for row in routes:
+            if row["truck_id"] not in highlight_trucks:
+                row["color"] = [*row["color"][:3], 50]
+
+
+def _route_layer(routes: list[dict[str, Any]]) -> pdk.Layer:
+    """One path per trip, in its truck's colour."""
+    return pdk.Layer(
+        "PathLayer",
+        id="routes",
+        data=routes,
+        get_path="path",
+        get_color="color",
+        get_width=400,
+        width_min_pixels=3,
+        width_max_pixels=6,
+        joint_rounded=True,
+        cap_rounded=True,
+        pickable=True,
+        auto_highlight=True,
+    )
+
+
+def _site_layer(
+    layer_id: str,
+    rows: list[dict[str, Any]],
+    rgba: list[int],
+    radius_m: int,
+    radius_px: tuple[int, int],
+) -> pdk.Layer:
+    """Dots of one kind of site, white-edged, ``radius_m`` metres within ``radius_px``."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id=layer_id,
+        data=rows,
+        get_position=["lon", "lat"],
+        get_fill_color=rgba,
+        get_line_color=[255, 255, 255],
+        stroked=True,
+        line_width_min_pixels=1,
+        get_radius=radius_m,
+        radius_min_pixels=radius_px[0],
+        radius_max_pixels=radius_px[1],
+        pickable=True,
+    )
+
+
+def _label_layer(rows: list[dict[str, Any]]) -> pdk.Layer:
+    """The ids of the sites, above their dots."""
+    return pdk.Layer(
+        "TextLayer",
+        id="labels",
+        data=rows,
+        get_position=["lon", "lat"],
+        get_text="label",
+        get_size=12,
+        get_color=[17, 24, 39],
+        get_pixel_offset=[0, -16],
+    )
+
+
+def _candidate_layer(sites: list[dict[str, Any]]) -> pdk.Layer:
+    """Candidate sites as rings (filled when chosen)."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="candidates",
+        data=sites,
+        get_position=["lon", "lat"],
+        get_fill_color="fill",
+        get_line_color=[*CANDIDATE_RGB, 255],
+        stroked=True,
+        filled=True,
+        line_width_min_pixels=2,
+        get_radius=2000,
+        radius_min_pixels=7,
+        radius_max_pixels=14,
+        pickable=True,
+    )
+
+
 def network_map(
     network: Network,
     runs: Sequence[Run] = (),
@@ -109,133 +250,22 @@ def network_map(
         Layers ``smelters``, ``casters``, ``routes`` (one path per trip) and ``labels``;
         every row has ``name`` and ``info`` for the tooltip.
     """
-    made = {}
-    for p in network.production:
-        made.setdefault(p.smelter_id, []).append(f"{p.alloy} {p.rate_tph:g} t/h")
-    smelters = [
-        {
-            "name": f"{s.smelter_id} {s.name}",
-            "info": f"smelter · {', '.join(made.get(s.smelter_id, [])) or 'no production'}",
-            "lat": s.lat,
-            "lon": s.lon,
-            "label": s.smelter_id,
-        }
-        for s in network.smelters
-    ]
-    ordered: dict[str, float] = {}
-    for o in network.day_orders:
-        ordered[o.caster_id] = ordered.get(o.caster_id, 0.0) + o.tonnes
-    casters = [
-        {
-            "name": f"{c.caster_id} {c.name}",
-            "info": (
-                f"caster · min pour {c.min_pour_c:g} °C · "
-                f"ordered {ordered.get(c.caster_id, 0.0):g} t"
-            ),
-            "lat": c.lat,
-            "lon": c.lon,
-            "label": c.caster_id,
-        }
-        for c in network.casters
-    ]
+    smelters = _smelter_rows(network)
+    casters = _caster_rows(network)
     routes = route_rows(network, runs)
-    if highlight_trucks:
-        for row in routes:
-            if row["truck_id"] not in highlight_trucks:
-                row["color"] = [*row["color"][:3], 50]
+    _fade_others(routes, highlight_trucks)
     layers = [
-        pdk.Layer(
-            "PathLayer",
-            id="routes",
-            data=routes,
-            get_path="path",
-            get_color="color",
-            get_width=400,
-            width_min_pixels=3,
-            width_max_pixels=6,
-            joint_rounded=True,
-            cap_rounded=True,
-            pickable=True,
-            auto_highlight=True,
-        ),
-        pdk.Layer(
-            "ScatterplotLayer",
-            id="casters",
-            data=casters,
-            get_position=["lon", "lat"],
-            get_fill_color=[*CASTER_RGB, 230],
-            get_line_color=[255, 255, 255],
-            stroked=True,
-            line_width_min_pixels=1,
-            get_radius=1500,
-            radius_min_pixels=5,
-            radius_max_pixels=12,
-            pickable=True,
-        ),
-        pdk.Layer(
-            "ScatterplotLayer",
-            id="smelters",
-            data=smelters,
-            get_position=["lon", "lat"],
-            get_fill_color=[*SMELTER_RGB, 240],
-            get_line_color=[255, 255, 255],
-            stroked=True,
-            line_width_min_pixels=1,
-            get_radius=2500,
-            radius_min_pixels=8,
-            radius_max_pixels=16,
-            pickable=True,
-        ),
-        pdk.Layer(
-            "TextLayer",
-            id="labels",
-            data=smelters + casters,
-            get_position=["lon", "lat"],
-            get_text="label",
-            get_size=12,
-            get_color=[17, 24, 39],
-            get_pixel_offset=[0, -16],
-        ),
+        _route_layer(routes),
+        _site_layer("casters", casters, [*CASTER_RGB, 230], 1500, (5, 12)),
+        _site_layer("smelters", smelters, [*SMELTER_RGB, 240], 2500, (8, 16)),
+        _label_layer(smelters + casters),
     ]
+    shown = smelters + casters
     if candidates:
-        sites = [
-            {
-                "name": f"{k.site_id} {k.name}",
-                "info": (
-                    f"candidate · {k.rate_tph:g} t/h · capex {k.capex_cny / 1e6:,.0f} M CNY"
-                    + (" · in the study" if k.site_id in chosen_candidates else "")
-                ),
-                "lat": k.lat,
-                "lon": k.lon,
-                "label": k.site_id,
-                "fill": [22, 163, 74, 220]
-                if k.site_id in chosen_candidates
-                else [255, 255, 255, 0],
-            }
-            for k in candidates
-        ]
-        layers.insert(
-            1,
-            pdk.Layer(
-                "ScatterplotLayer",
-                id="candidates",
-                data=sites,
-                get_position=["lon", "lat"],
-                get_fill_color="fill",
-                get_line_color=[*CANDIDATE_RGB, 255],
-                stroked=True,
-                filled=True,
-                line_width_min_pixels=2,
-                get_radius=2000,
-                radius_min_pixels=7,
-                radius_max_pixels=14,
-                pickable=True,
-            ),
-        )
-        smelters_and_sites = smelters + casters + sites
-    else:
-        smelters_and_sites = smelters + casters
-    points = [(s["lat"], s["lon"]) for s in smelters_and_sites]
+        sites = _candidate_rows(candidates, chosen_candidates)
+        layers.insert(1, _candidate_layer(sites))
+        shown = smelters + casters + sites
+    points = [(s["lat"], s["lon"]) for s in shown]
     return pdk.Deck(
         layers=layers,
         initial_view_state=_view(points),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import plotly.graph_objects as go
 
 from logistics.charts.style import hhmm, local
@@ -38,6 +40,49 @@ def cooling_curve(network: Network, run: Run, points: int = CURVE_POINTS) -> lis
     return out
 
 
+def _limit_lines(xs: list[datetime], min_pour_c: float, margin_c: float) -> list[go.Scatter]:
+    """Flat lines at the caster's minimum pour temperature and at minimum + margin, °C."""
+    return [
+        go.Scatter(
+            name=name,
+            x=[xs[0], xs[-1]],
+            y=[value, value],
+            mode="lines",
+            line={"color": colour, "dash": dash},
+            hovertemplate=f"{name} {value:.0f} °C<extra></extra>",
+        )
+        for name, value, dash, colour in (
+            ("caster minimum", min_pour_c, "dash", "#dc2626"),
+            ("minimum + margin", min_pour_c + margin_c, "dot", "#f59e0b"),
+        )
+    ]
+
+
+def _plan_markers(network: Network, run: Run, xs: list[datetime]) -> list[go.Scatter]:
+    """Markers at the plan's tap and arrival temperatures, °C, with their times."""
+    tz = network.tz
+    return [
+        go.Scatter(
+            name="tap",
+            x=[xs[0]],
+            y=[run.tap_c],
+            mode="markers+text",
+            text=[f"tap {run.tap_c:.1f} °C {hhmm(run.fill_end, tz)}"],
+            textposition="top right",
+            marker={"size": 10, "color": "#c2410c"},
+        ),
+        go.Scatter(
+            name="arrival (plan)",
+            x=[xs[-1]],
+            y=[run.arrival_c],
+            mode="markers+text",
+            text=[f"arrives {run.arrival_c:.1f} °C {hhmm(run.pour_start, tz)}"],
+            textposition="bottom left",
+            marker={"size": 10, "color": "#1d4ed8"},
+        ),
+    ]
+
+
 def ladle_temperature(network: Network, run: Run) -> go.Figure:
     """The cooling curve of one ladle with the caster's minimum and the plan's margin.
 
@@ -57,7 +102,6 @@ def ladle_temperature(network: Network, run: Run) -> go.Figure:
     """
     tz = network.tz
     caster = network.caster_by_id[run.caster_id]
-    margin = network.params.thermal.margin_c
     curve = cooling_curve(network, run)
     xs = [local(m, tz) for m, _ in curve]
     fig = go.Figure()
@@ -71,42 +115,10 @@ def ladle_temperature(network: Network, run: Run) -> go.Figure:
             hovertemplate="%{x|%H:%M} · %{y:.1f} °C<extra></extra>",
         )
     )
-    for name, value, dash, colour in (
-        ("caster minimum", caster.min_pour_c, "dash", "#dc2626"),
-        ("minimum + margin", caster.min_pour_c + margin, "dot", "#f59e0b"),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                name=name,
-                x=[xs[0], xs[-1]],
-                y=[value, value],
-                mode="lines",
-                line={"color": colour, "dash": dash},
-                hovertemplate=f"{name} {value:.0f} °C<extra></extra>",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            name="tap",
-            x=[xs[0]],
-            y=[run.tap_c],
-            mode="markers+text",
-            text=[f"tap {run.tap_c:.1f} °C {hhmm(run.fill_end, tz)}"],
-            textposition="top right",
-            marker={"size": 10, "color": "#c2410c"},
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            name="arrival (plan)",
-            x=[xs[-1]],
-            y=[run.arrival_c],
-            mode="markers+text",
-            text=[f"arrives {run.arrival_c:.1f} °C {hhmm(run.pour_start, tz)}"],
-            textposition="bottom left",
-            marker={"size": 10, "color": "#1d4ed8"},
-        )
-    )
+    for trace in _limit_lines(xs, caster.min_pour_c, network.params.thermal.margin_c):
+        fig.add_trace(trace)
+    for trace in _plan_markers(network, run, xs):
+        fig.add_trace(trace)
     low = min(caster.min_pour_c, run.arrival_c) - 10
     fig.update_layout(
         title=(
