@@ -219,6 +219,41 @@ class EmissionsParams(_Table):
     dross_disposal_cny_t: float = plausible(2000.0, lo=0.0, hi=20_000.0, unit="CNY/t")
 
 
+class ReplanParams(_Table):
+    """The price of changing a plan under way (``[replan]``), CNY.
+
+    A re-plan that moves a driver to other work, or a delivery by more than a few
+    minutes, costs more than its truck-km: the driver is re-briefed by phone, the caster
+    told, the smelter's fill order changed. Re-planning adds this price to its
+    objective, so a change is made only where it saves more than it costs; a booked
+    delivery (a run of the current plan not yet started) is dropped only when keeping
+    it is impossible. The defaults are our assumptions, not figures of the sources:
+    set yours.
+
+    Attributes
+    ----------
+    move_truck_cny : float
+        Each booked run that goes on another truck, CNY (default 300: about two hours
+        of a truck and a dispatcher's call). Range 0–100,000.
+    time_tolerance_min : float
+        A booked run whose pour moves by at most this many minutes is *kept* (default
+        15 min: the slack a caster expects). Range 0–240 min.
+    move_time_cny : float
+        Each booked run on its truck whose pour moves by more than the tolerance, CNY
+        (default 100). Range 0–100,000.
+    drop_booked_cny_per_t : float
+        Each tonne of a booked delivery the new plan leaves out, CNY/t, on top of the
+        ingot route's penalty (default 5,000: ten times the penalty of an unserved
+        tonne, so that a booked delivery is only dropped when it cannot be kept).
+        Range 0–1,000,000.
+    """
+
+    move_truck_cny: float = plausible(300.0, lo=0.0, hi=100_000.0, unit="CNY")
+    time_tolerance_min: float = plausible(15.0, lo=0.0, hi=240.0, unit="min")
+    move_time_cny: float = plausible(100.0, lo=0.0, hi=100_000.0, unit="CNY")
+    drop_booked_cny_per_t: float = plausible(5000.0, lo=0.0, hi=1_000_000.0, unit="CNY/t")
+
+
 class Params(_Table):
     """All parameter tables of a network."""
 
@@ -227,3 +262,4 @@ class Params(_Table):
     planning: PlanningParams = PlanningParams()
     economics: EconomicsParams = EconomicsParams()
     emissions: EmissionsParams = EmissionsParams()
+    replan: ReplanParams = ReplanParams()

@@ -20,7 +20,11 @@ from logistics.planning.solve import DaySchedule
 
 
 def dated_runs(network: Network, trips: Sequence[TimedTrip], fixed: Sequence[Run]) -> list[Run]:
-    """Fixed runs as they are, then the new trips' runs dated and numbered ``R0001`` …."""
+    """Fixed runs as they are, then the new trips' runs dated and numbered ``R0001`` ….
+
+    Each truck's trips are then numbered 1, 2, … in the order they start filling
+    (:func:`renumbered_trips`): trips inserted between kept ones take their place.
+    """
     at = network.at
     new = sorted(
         (r for t in trips for r in t.runs), key=lambda r: (r.truck_id, r.trip, r.pour_start)
@@ -54,8 +58,35 @@ def dated_runs(network: Network, trips: Sequence[TimedTrip], fixed: Sequence[Run
                 road_km=round(r.road_km, 3),
             )
         )
+    new_ids = {r.run_id for r in runs} - taken
+    runs = renumbered_trips(runs, new_ids)
     runs.sort(key=lambda r: (r.truck_id, r.trip, r.pour_start, r.run_id))
     return runs
+
+
+def renumbered_trips(runs: Sequence[Run], new_ids: set[str]) -> list[Run]:
+    """The runs with each truck's trips numbered 1, 2, … by their first fill.
+
+    A trip is the runs of one truck with one trip number among the kept runs, or among
+    the new ones (``new_ids``): a kept trip and a new one never merge.
+    """
+    trips: dict[tuple[str, bool, int], list[Run]] = {}
+    for r in runs:
+        trips.setdefault((r.truck_id, r.run_id in new_ids, r.trip), []).append(r)
+    number: dict[tuple[str, bool, int], int] = {}
+    by_truck: dict[str, list[tuple[str, bool, int]]] = {}
+    for key in trips:
+        by_truck.setdefault(key[0], []).append(key)
+    for keys in by_truck.values():
+        keys.sort(key=lambda k: min(r.fill_start for r in trips[k]))
+        for position, key in enumerate(keys, start=1):
+            number[key] = position
+    return [
+        r
+        if r.trip == number[(r.truck_id, r.run_id in new_ids, r.trip)]
+        else r.model_copy(update={"trip": number[(r.truck_id, r.run_id in new_ids, r.trip)]})
+        for r in runs
+    ]
 
 
 def unserved_of(items: Sequence[UnservedTonnes]) -> list[Unserved]:
@@ -82,14 +113,15 @@ def plan_of(network: Network, schedule: DaySchedule, state: DayState) -> Plan:
     schedule : DaySchedule
         The planner's day in minutes.
     state : DayState
-        What was fixed before planning (its runs come first, unchanged).
+        What was fixed before planning (its truck starts; the runs the schedule kept
+        come first, unchanged but for their trip numbers).
 
     Returns
     -------
     Plan
         Without economics (:func:`logistics.pipeline.plan_day` adds them).
     """
-    runs = dated_runs(network, schedule.trips, state.fixed_runs)
+    runs = dated_runs(network, schedule.trips, schedule.kept)
     unserved = unserved_of(schedule.unserved)
     summary = summarise(
         network,

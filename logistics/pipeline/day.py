@@ -163,7 +163,8 @@ def _dispatcher_if_sound(
     reason = f"the checker found {count} violations in the optimiser's plan: {first}"
     log.warning("%s; the dispatcher's plan is used instead", reason)
     greedy = options.model_copy(update={"solver": "greedy"})
-    dispatcher = _planned(network, travel, greedy, state, no_progress, None)
+    plain = state.model_copy(update={"booked_runs": ()})  # the dispatcher's rule, no insertion
+    dispatcher = _planned(network, travel, greedy, plain, no_progress, None)
     dispatcher_report = check(network, dispatcher, travel=travel)
     if not dispatcher_report.ok:
         return plan, report

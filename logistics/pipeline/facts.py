@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 
 from logistics.check.context import TIME_TOL_S
 from logistics.errors import InputError, InputProblem
-from logistics.network.model import Network, Order
+from logistics.network.model import Network, Order, TruckStart
+from logistics.physics.travel import Travel
 from logistics.pipeline.changes import SOURCE
 from logistics.plan.model import Plan, Run
+from logistics.plan.timeline import trips_of
 
 
 def facts_at(plan: Plan, now: datetime) -> tuple[Run, ...]:
@@ -47,7 +49,7 @@ def _local(moment: datetime, network: Network) -> str:
     return f"{local:%H:%M}" if local.date() == network.plan_date else f"{local:%Y-%m-%d %H:%M}"
 
 
-def _contradictions(
+def contradictions(
     network: Network, order: Order | None, runs: Sequence[Run], now: datetime
 ) -> list[tuple[str, str]]:
     """``(column, message)`` for each way ``order`` contradicts its runs under way."""
@@ -167,9 +169,124 @@ def check_facts(
     for order_id, runs in sorted(by_order.items()):
         problems += [
             InputProblem(orders_file, rows.get(order_id), column, f"order {order_id}: {message}")
-            for column, message in _contradictions(
+            for column, message in contradictions(
                 network, network.order_by_id.get(order_id), runs, now
             )
         ]
     if problems:
         raise InputError(problems)
+
+
+def booked_at(
+    network: Network, plan: Plan, now: datetime, unavailable: Sequence[str] = ()
+) -> tuple[Run, ...]:
+    """The booked runs a re-plan at ``now`` can keep: the rest of the current plan.
+
+    Every run that is not under way (:func:`facts_at`) is booked, except where keeping
+    it is no longer possible: its order was removed or changed so that the run no longer
+    fits it (another caster or alloy, a window or ``placed_at + lead_time`` its pour
+    misses, fewer tonnes than it and the runs under way carry — every booked run of such
+    an order is planned again), or its truck was taken out of service.
+
+    Parameters
+    ----------
+    network : Network
+        The network with the new order book.
+    plan : Plan
+        The current plan.
+    now : datetime
+        The moment of re-planning (timezone-aware).
+    unavailable : sequence of str
+        Trucks out of service from ``now``.
+
+    Returns
+    -------
+    tuple of Run
+        The booked runs to keep, in the plan's order.
+    """
+    facts = set(facts_at(plan, now))
+    booked = [r for r in plan.runs if r not in facts and r.truck_id not in set(unavailable)]
+    by_order: dict[str, list[Run]] = defaultdict(list)
+    for r in plan.runs:
+        if r in facts or r in booked:
+            by_order[r.order_id].append(r)
+    day = {o.order_id for o in network.day_orders}
+    fits = {
+        order_id
+        for order_id, runs in by_order.items()
+        if order_id in day and not contradictions(network, network.order_by_id[order_id], runs, now)
+    }
+    return tuple(r for r in booked if r.order_id in fits)
+
+
+def transit_starts(
+    network: Network, travel: Travel, plan: Plan, now: datetime, unavailable: Sequence[str] = ()
+) -> tuple[TruckStart, ...]:
+    """Trucks already on their way, at ``now``, to the smelter of their next trip.
+
+    A truck leaves its last caster (or home, before its first trip) for the smelter of
+    its next trip when the plan's timeline says (:mod:`logistics.plan.timeline`: right
+    after its last pour). One that has left by ``now`` but not yet started filling is on
+    the road: it is available at that smelter when it arrives, not back at its last
+    caster at ``now``. Its driver was told to go there; a re-plan may give it other work
+    from there.
+
+    Parameters
+    ----------
+    network, travel : Network, Travel
+        The network and its travel model.
+    plan : Plan
+        The current plan.
+    now : datetime
+        The moment of re-planning (timezone-aware).
+    unavailable : sequence of str
+        Trucks out of service (left where they are).
+
+    Returns
+    -------
+    tuple of TruckStart
+        One per truck on the road to a smelter, at its arrival.
+    """
+    starts = {s.truck_id: s for s in plan.truck_starts}
+    out: list[TruckStart] = []
+    for truck_id, trips in sorted(trips_of(plan.runs).items()):
+        truck = network.truck_by_id.get(truck_id)
+        if truck is None or truck_id in set(unavailable):
+            continue
+        before = [t for t in trips if min(r.fill_start for r in t) <= now]
+        after = [t for t in trips if min(r.fill_start for r in t) > now]
+        if not after:
+            continue
+        smelter_id = min(after[0], key=lambda r: r.fill_start).smelter_id
+        if before:
+            last = max(before[-1], key=lambda r: r.pour_end)
+            if last.pour_end > now:
+                continue  # still pouring: it leaves later
+            here, left = travel.caster(last.caster_id), last.pour_end
+        else:
+            start = starts.get(truck_id)
+            here = (
+                travel.index(start.site_kind, start.site_id)
+                if start is not None
+                else travel.smelter(truck.home_smelter)
+            )
+            first_fill = min(r.fill_start for r in after[0])
+            left = network.at(
+                network.minutes(first_fill) - travel.minutes[here, travel.smelter(smelter_id)]
+            )
+        if left > now:
+            continue  # not left yet: free where it is
+        arrive = network.at(
+            network.minutes(left) + travel.minutes[here, travel.smelter(smelter_id)]
+        )
+        out.append(
+            TruckStart(
+                truck_id=truck_id, site_kind="smelter", site_id=smelter_id, at=max(arrive, now)
+            )
+        )
+    return tuple(out)
+
+
+def _drive(travel: Travel, here: int, smelter_id: str) -> float:
+    """Driving minutes from a travel row to a smelter."""
+    return float(travel.minutes[here, travel.smelter(smelter_id)])

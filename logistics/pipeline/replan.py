@@ -24,9 +24,10 @@ already happened:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from logistics.errors import InputError, InputProblem
@@ -34,8 +35,8 @@ from logistics.network.model import Network, Order, TruckStart
 from logistics.physics.travel import Travel
 from logistics.pipeline.changes import SOURCE, TruckChanges, changed_network
 from logistics.pipeline.day import PlanOutcome, plan_day
-from logistics.pipeline.facts import check_facts, facts_at
-from logistics.plan.diff import PlanDiff, plan_diff
+from logistics.pipeline.facts import booked_at, check_facts, facts_at, transit_starts
+from logistics.plan.diff import ChangeCost, PlanDiff, plan_diff, replan_objective
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import DayState, PlanOptions
 from logistics.progress import ProgressCallback
@@ -63,6 +64,18 @@ class ReplanOutcome:
     unavailable_trucks : tuple of str
         Trucks out of service from ``now``: they got no new runs, and a later re-plan of
         this day should keep them out (pass them in ``TruckChanges.remove`` again).
+    mode : str
+        ``insert`` or ``reoptimise``: the mode asked for.
+    booked : tuple of Run
+        The booked runs (the current plan's runs not yet started that could be kept).
+    change : ChangeCost
+        What the new plan changes of them, and its price (``[replan]``).
+    objective_cny : float
+        The plan's objective with the price of change
+        (:func:`logistics.plan.diff.replan_objective`), CNY.
+    insert_objective_cny : float or None
+        In ``reoptimise`` mode, the insert plan's (the re-optimised plan is kept only
+        when it is lower).
     """
 
     outcome: PlanOutcome
@@ -71,6 +84,11 @@ class ReplanOutcome:
     network: Network | None = None
     now: datetime | None = None
     unavailable_trucks: tuple[str, ...] = ()
+    mode: str = "insert"
+    booked: tuple[Run, ...] = ()
+    change: ChangeCost = field(default_factory=ChangeCost)
+    objective_cny: float = 0.0
+    insert_objective_cny: float | None = None
 
 
 def replan(
@@ -142,13 +160,36 @@ def replan(
     changed = changed_network(network, new_orders, changed_orders, truck_changes)
     facts = facts_at(plan, now)
     check_facts(changed, facts, now, orders_file=orders_file, order_rows=order_rows)
+    options = options or PlanOptions()
+    travel = travel or Travel.of(changed)
+    booked = booked_at(changed, plan, now, truck_changes.remove)
+    moving = transit_starts(changed, travel, plan, now, truck_changes.remove)
     state = DayState(
         now=now,
         fixed_runs=facts,
         truck_starts=(*plan.truck_starts, *truck_starts),
+        en_route=moving,
         unavailable_trucks=tuple(truck_changes.remove),
+        booked_runs=booked,
     )
-    outcome = plan_day(changed, options, state, travel=travel, progress=progress, executor=executor)
+    started = time.monotonic()
+    insert_options = options.model_copy(update={"replan_mode": "insert"})
+    outcome = plan_day(changed, insert_options, state, travel=travel, progress=progress)
+    objective, change = replan_objective(changed, outcome.plan, booked)
+    insert_objective = None
+    if options.replan_mode == "reoptimise":
+        insert_objective = objective
+        proposal = state.model_copy(update={"proposal": outcome.plan.runs})
+        left_s = max(1.0, options.time_limit_s - (time.monotonic() - started))
+        search = options.model_copy(update={"time_limit_s": left_s})
+        searched = plan_day(
+            changed, search, proposal, travel=outcome.travel, progress=progress, executor=executor
+        )
+        searched_objective, searched_change = replan_objective(changed, searched.plan, booked)
+        if searched.ok and searched_objective < objective:
+            outcome, objective, change = searched, searched_objective, searched_change
+        else:
+            outcome = _kept_insert(outcome, searched_objective)
     diff = plan_diff(changed, outcome.travel, plan, outcome.plan)
     return ReplanOutcome(
         outcome,
@@ -157,4 +198,19 @@ def replan(
         changed,
         now=now,
         unavailable_trucks=tuple(dict.fromkeys(truck_changes.remove)),
+        mode=options.replan_mode,
+        booked=booked,
+        change=change,
+        objective_cny=objective,
+        insert_objective_cny=insert_objective,
     )
+
+
+def _kept_insert(outcome: PlanOutcome, searched_objective: float) -> PlanOutcome:
+    """The insert plan, its status saying that the search found nothing cheaper."""
+    status = (
+        f"insert; the search ended at {searched_objective:,.0f} CNY with the price of "
+        "change, not below the insert plan: insert plan kept"
+    )
+    stats = outcome.plan.solver.model_copy(update={"status": status})
+    return replace(outcome, plan=outcome.plan.model_copy(update={"solver": stats}))

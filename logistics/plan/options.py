@@ -53,6 +53,13 @@ class PlanOptions(BaseModel):
         Search configurations for a day routed in one model, one per worker
         (``logistics.planning.portfolio``); ``None`` takes the default for the limit
         and the day's size.
+    replan_mode : {"insert", "reoptimise"}
+        How a re-plan treats the booked runs of the current plan
+        (:attr:`DayState.booked_runs`): ``insert`` keeps every one of them where it is
+        and fits what is new into the trucks' free time, moving nothing (a few
+        seconds); ``reoptimise`` searches the whole rest of the day with the price of
+        each change (``[replan]`` in ``network.toml``) in the objective, starting from
+        the insert plan and never ending worse than it. Ignored without booked runs.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -64,6 +71,7 @@ class PlanOptions(BaseModel):
     solution_limit: int | None = Field(None, ge=1)
     part_jobs: int = Field(PART_JOBS, ge=1)
     portfolio: tuple[str, ...] | None = None
+    replan_mode: Literal["insert", "reoptimise"] = "insert"
 
     @field_validator("portfolio")
     @classmethod
@@ -89,6 +97,18 @@ class DayState(BaseModel):
     unavailable_trucks : tuple of str
         Truck ids that get no new runs (broken down, taken out of service); their
         ``fixed_runs`` stay.
+    booked_runs : tuple of Run
+        Runs of the current plan not yet started at ``now``: deliveries promised to the
+        casters and trips the drivers were briefed on. A re-plan keeps them where it
+        can (:attr:`PlanOptions.replan_mode`) and prices every change
+        (``[replan]``).
+    proposal : tuple of Run
+        A plan of the rest of the day for a re-optimising re-plan to start its search
+        from (the insert plan); runs under way in it are ignored.
+    en_route : tuple of TruckStart
+        Trucks on the road at ``now`` to the smelter of their next trip: the planner
+        has them there when they arrive. Unlike ``truck_starts`` they are not part of
+        the plan: its timeline still counts the drive under way.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -97,6 +117,9 @@ class DayState(BaseModel):
     fixed_runs: tuple[Run, ...] = ()
     truck_starts: tuple[TruckStart, ...] = ()
     unavailable_trucks: tuple[str, ...] = ()
+    booked_runs: tuple[Run, ...] = ()
+    proposal: tuple[Run, ...] = ()
+    en_route: tuple[TruckStart, ...] = ()
 
     @property
     def is_fresh(self) -> bool:
@@ -106,4 +129,5 @@ class DayState(BaseModel):
             and not self.fixed_runs
             and not self.truck_starts
             and not self.unavailable_trucks
+            and not self.booked_runs
         )

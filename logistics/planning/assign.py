@@ -15,6 +15,7 @@ production rule holds however the trucks are routed afterwards.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from logistics.network.model import Network
@@ -64,7 +65,10 @@ def release_minute(network: Network, smelter_id: str, alloy: str, cumulative_t: 
 
 
 def assign_smelters(
-    network: Network, jobs: tuple[Job, ...], used_t: dict[tuple[str, str], float] | None = None
+    network: Network,
+    jobs: tuple[Job, ...],
+    used_t: dict[tuple[str, str], float] | None = None,
+    preferred: Mapping[str, str] | None = None,
 ) -> AssignmentResult:
     """Assign every job to the cheapest smelter that has its metal in time.
 
@@ -81,6 +85,9 @@ def assign_smelters(
     used_t : dict, optional
         Tonnes already filled per ``(smelter_id, alloy)`` by runs fixed in advance
         (intraday re-planning); new jobs queue behind them.
+    preferred : mapping of str to str, optional
+        ``job_id -> smelter_id`` tried first (re-planning: the smelter a booked run
+        fills at), when it can fill the job in time.
 
     Returns
     -------
@@ -92,7 +99,9 @@ def assign_smelters(
     short: list[Job] = []
     for job in sorted(jobs, key=lambda j: (j.latest_pour, j.earliest_pour, j.job_id)):
         chosen = None
-        for source in job.sources:
+        first = (preferred or {}).get(job.job_id)
+        sources = sorted(job.sources, key=lambda src: src.smelter_id != first)
+        for source in sources:
             key = (source.smelter_id, job.alloy)
             total = used.get(key, 0.0) + job.tonnes
             release = release_minute(network, source.smelter_id, job.alloy, total)

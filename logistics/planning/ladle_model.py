@@ -67,11 +67,19 @@ def build_problem(
     penalty_t = unserved_penalty_per_t(params) * FEN
     ambient = params.thermal.ambient_c
 
+    vehicle_of = {
+        t: k for k, t in enumerate(t for t in truck_ids if _available(network, states[t]))
+    }
+    replan = params.replan
+    move_cost = round(replan.move_truck_cny * FEN)
+    tolerance = round(replan.time_tolerance_min)
+    late_cost = round(replan.move_time_cny * FEN / max(replan.time_tolerance_min, 15.0))
+    drop_t = replan.drop_booked_cny_per_t * FEN
     vehicles = []
     for truck_id in list(truck_ids):
         state = states[truck_id]
         truck = state.truck
-        available = inward([0, state.ready], [network.minutes(truck.shift_end)])
+        available = _availability(network, state)
         if available.empty:
             truck_ids.remove(truck_id)  # its shift is over before it is free: no new runs
             continue
@@ -120,6 +128,10 @@ def build_problem(
         ride = min(limits[k] for k in allowed) + fill_min
         fill = fill.from_(pour.earliest - ride)  # filled earlier, it would arrive too cold
         label = f"job {job.job_id} of order {job.order_id}"
+        home = ctx.homes.get(job.job_id)
+        soft = (
+            None if home is None else (max(0, home[1] - tolerance), home[1] + tolerance, late_cost)
+        )
         p = len(nodes)
         nodes.append(
             Node(
@@ -142,6 +154,7 @@ def build_problem(
                 demand=-1,
                 kind=DELIVERY,
                 label=f"pour of {label} at {job.caster_id}",
+                soft=soft,
             )
         )
         pairs.append(
@@ -149,8 +162,10 @@ def build_problem(
                 pickup=p,
                 delivery=p + 1,
                 max_ride=min(ride, horizon),
-                penalty=int(penalty_t * job.tonnes),
+                penalty=int((penalty_t + (0 if home is None else drop_t)) * job.tonnes),
                 vehicles=None if len(allowed) == len(trucks) else allowed,
+                home_vehicle=None if home is None else vehicle_of.get(home[0]),
+                move_cost=0 if home is None else move_cost,
             )
         )
         pair_assignments.append(a)
@@ -165,6 +180,16 @@ def build_problem(
         horizon=horizon,
     )
     return problem, truck_ids, pair_assignments
+
+
+def _availability(network: Network, state: TruckState) -> Interval:
+    """When a truck may work: from when it is free to the end of its shift (minutes)."""
+    return inward([0, state.ready], [network.minutes(state.truck.shift_end)])
+
+
+def _available(network: Network, state: TruckState) -> bool:
+    """Whether the truck has any time left for new runs."""
+    return not _availability(network, state).empty
 
 
 def symmetric_groups(

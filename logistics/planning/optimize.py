@@ -432,9 +432,12 @@ def _optimize_parts(
         def repair(result: RoutingResult) -> list[list[int]] | None:
             return bundling.routes_in(repair_routes(bundling.expand(result)))
 
+        # Both starts leave out the jobs whose place in the given routes breaks a window,
+        # a ride limit or the vehicle's end (routes of an earlier plan, a re-plan's).
+        singles = bundle_pairs(problem, [[k] for k in range(len(problem.pairs))])
         starts: dict[str, list[list[int]] | None] = {
             "dispatcher": bundling.routes_in(initial),
-            "dispatcher" + JOB_BY_JOB: initial,
+            "dispatcher" + JOB_BY_JOB: singles.routes_in(initial),
         }
         eft_routes: list[TruckRoute] = []
 

@@ -83,6 +83,7 @@ MEMBERS: dict[str, SearchMember] = {
     m.name: m
     for m in (
         SearchMember("gls"),
+        SearchMember("gls-jobs", bundled=False),
         SearchMember("gls-eft", start="eft"),
         SearchMember("gls-eft-jobs", start="eft", bundled=False),
         SearchMember("gls-scratch-jobs", start="none", bundled=False),

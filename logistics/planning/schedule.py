@@ -67,6 +67,11 @@ class TimedRun:
         return self.job.caster_id
 
     @property
+    def order_id(self) -> str:
+        """The order the ladle delivers."""
+        return self.job.order_id
+
+    @property
     def tonnes(self) -> float:
         """Tonnes in the ladle."""
         return self.job.tonnes
@@ -132,11 +137,15 @@ class ScheduleContext:
     fills : dict of str to Interval
         ``job_id ->`` its fill window at its assigned smelter, production release
         included (:attr:`logistics.planning.assign.Assignment.fill`).
+    homes : dict of str to (str, int)
+        Re-planning: ``job_id ->`` the truck and pour start (minutes) of the booked
+        run it delivers; the search prices moving it (``[replan]``).
     """
 
     network: Network
     travel: Travel
     fills: dict[str, Interval]
+    homes: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @classmethod
     def of(

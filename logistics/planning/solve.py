@@ -27,12 +27,16 @@ from dataclasses import dataclass, replace
 from logistics.errors import PlanningError
 from logistics.network.model import Network, Order
 from logistics.physics.travel import Travel
+from logistics.plan.diff import change_cost
+from logistics.plan.model import Run
 from logistics.plan.options import DayState, PlanOptions
 from logistics.plan.stats import FALLBACK_STATUS, SolverStats
-from logistics.plan.timeline import minute_run_of, start_rows
+from logistics.plan.timeline import MinuteRun, minute_run_of, start_rows
 from logistics.planning.assign import Assignment, AssignmentResult, assign_smelters
+from logistics.planning.bookings import initial_trips_of, jobs_of_runs
 from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
 from logistics.planning.greedy import greedy_plan
+from logistics.planning.insert import insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
@@ -52,6 +56,9 @@ from logistics.progress import ProgressCallback, ProgressEvent, no_progress
 
 log = logging.getLogger(__name__)
 
+#: The search members of a re-optimising re-plan when none are given: job by job (booked
+#: jobs keep their own truck and time), the first from the insert plan.
+REPLAN_PORTFOLIO = ("gls-jobs", "gls-scratch-jobs", "gls-eft-jobs", "gls-parallel")
 #: Share of the search's progress bar: it runs from here to :data:`_SEARCH_END`.
 _SEARCH_START, _SEARCH_END = 0.08, 0.88
 
@@ -94,6 +101,9 @@ class DaySchedule:
         The travel matrix the plan was made on.
     book : JobBook
         The day's jobs and the orders excluded outright.
+    kept : tuple of Run
+        The runs kept exactly as they were (under way, and in ``insert`` mode the
+        booked ones): the plan is these plus :attr:`trips`.
     """
 
     trips: tuple[TimedTrip, ...]
@@ -101,6 +111,7 @@ class DaySchedule:
     stats: SolverStats
     travel: Travel
     book: JobBook
+    kept: tuple[Run, ...] = ()
 
 
 def plan_schedule(
@@ -154,7 +165,16 @@ def plan_schedule(
         )
     if outside:
         _log_orders_of_other_days(network.plan_date.isoformat(), outside)
-    day = _prepare_day(network, travel, state, progress)
+    insert = bool(state.booked_runs) and options.replan_mode == "insert"
+    if insert:
+        kept = (*state.fixed_runs, *state.booked_runs)
+        day = _prepare_day(network, travel, state, progress, kept)
+        progress(ProgressEvent("insert", 0.5, "fitting the changes into the trucks' free time"))
+        trips, left, stats = _inserted(day, state, options)
+        return _finished(day, trips, left, stats, started)
+    # Re-optimising (booked runs): they are jobs again, each move priced.
+    day = _prepare_day(network, travel, state, progress, state.fixed_runs, state.booked_runs)
+    initial_trips = _start_of(day, state) if state.booked_runs else None
     progress(ProgressEvent("dispatch", 0.06, "building the dispatcher's plan"))
     greedy_started = time.monotonic()
     states, bays = day.fresh_states()
@@ -173,21 +193,41 @@ def plan_schedule(
                 options=options,
                 budget_s=_search_budget(options.time_limit_s, started, greedy_s),
                 executor=executor,
+                initial_trips=initial_trips,
             )
         except Exception as exc:  # the safety net: a failing optimiser is a bug, not a lost day
             stats = _fallback_stats(day, greedy_trips, options, exc)
+    return _finished(day, chosen_trips, left, stats, started)
+
+
+def _finished(
+    day: _Day, trips: list[TimedTrip], left: list[Job], stats: SolverStats, started: float
+) -> DaySchedule:
+    """The day's schedule: its trips, what is left unserved and why, its statistics."""
     left = left + list(day.assignment.short_of_metal)
-    unserved = unserved_tonnes(network, day.book, left, day.assignment_of)
+    unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of)
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
-    return DaySchedule(tuple(chosen_trips), tuple(unserved), stats, travel, day.book)
+    return DaySchedule(tuple(trips), tuple(unserved), stats, day.travel, day.book, day.kept)
 
 
 def _prepare_day(
-    network: Network, travel: Travel, state: DayState, progress: ProgressCallback
+    network: Network,
+    travel: Travel,
+    state: DayState,
+    progress: ProgressCallback,
+    kept: Sequence[Run],
+    booked: Sequence[Run] = (),
 ) -> _Day:
-    """Jobs, smelter assignment and the truck states the day starts from."""
+    """Jobs, smelter assignment and the truck states the day starts from.
+
+    ``kept`` are the runs that stay as they are (under way; in ``insert`` mode the
+    booked runs too): their tonnes come off their orders and their smelters' metal.
+    ``booked`` (re-optimising) are runs to keep where it pays: each is matched to a job
+    of its order, which tries the booked smelter first and gets the booked truck and
+    pour as its home (:attr:`ScheduleContext.homes`).
+    """
     progress(ProgressEvent("jobs", 0.02, "building ladle jobs"))
-    fixed = [minute_run_of(network, r) for r in state.fixed_runs]
+    fixed = [minute_run_of(network, r) for r in kept]
     delivered_fixed: dict[str, float] = defaultdict(float)
     used_t: dict[tuple[str, str], float] = defaultdict(float)
     for r in fixed:
@@ -199,15 +239,29 @@ def _prepare_day(
         jobs=jobs_after_fixed(full_book, delivered_fixed),
         excluded=exclusions_after_fixed(full_book.excluded, delivered_fixed),
     )
+    booked_min = tuple(minute_run_of(network, r) for r in booked)
+    matched = jobs_of_runs(book.jobs, booked_min)
+    preferred = {
+        job_id: run.smelter_id for run, job_id in zip(booked_min, matched, strict=True) if job_id
+    }
     progress(ProgressEvent("assign", 0.04, "assigning smelters"))
-    assignment = assign_smelters(network, book.jobs, used_t)
+    assignment = assign_smelters(network, book.jobs, used_t, preferred)
     ctx = ScheduleContext.of(network, travel, assignment.assigned)
+    if booked_min:
+        ctx = replace(
+            ctx,
+            homes={
+                job_id: (run.truck_id, round(run.pour_start))
+                for run, job_id in zip(booked_min, matched, strict=True)
+                if job_id is not None
+            },
+        )
     not_before_min = network.minutes(state.now) if state.now is not None else None
 
     def fresh_states() -> tuple[dict[str, TruckState], BayBook]:
         states = initial_states(network, travel)
         bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
-        apply_fixed(network, travel, states, bays, fixed, state.truck_starts)
+        apply_fixed(network, travel, states, bays, fixed, (*state.truck_starts, *state.en_route))
         for truck_id in state.unavailable_trucks:
             states.pop(truck_id, None)
         if not_before_min is not None:
@@ -216,7 +270,73 @@ def _prepare_day(
         return states, bays
 
     starts = start_rows(network, travel, state.truck_starts)
-    return _Day(network, travel, ctx, book, assignment, starts, fresh_states)
+    return _Day(
+        network,
+        travel,
+        ctx,
+        book,
+        assignment,
+        starts,
+        fresh_states,
+        fixed=tuple(fixed),
+        kept=tuple(kept),
+        not_before_min=None if not_before_min is None else math.ceil(not_before_min - 1e-9),
+        booked=booked_min,
+    )
+
+
+def _inserted(
+    day: _Day, state: DayState, options: PlanOptions
+) -> tuple[list[TimedTrip], list[Job], SolverStats]:
+    """``insert`` mode: the day's jobs fitted into the free time around the kept runs."""
+    network, travel = day.network, day.travel
+    starts = initial_states(network, travel)
+    for start in (*state.truck_starts, *state.en_route):
+        truck_state = starts.get(start.truck_id)
+        if truck_state is not None:
+            truck_state.location = travel.index(start.site_kind, start.site_id)
+            truck_state.ready = math.ceil(network.minutes(start.at) - 1e-9)
+    for truck_id in state.unavailable_trucks:
+        starts.pop(truck_id, None)
+    bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
+    for run in day.fixed:
+        bays.book(run.smelter_id, math.floor(run.fill_start), math.ceil(run.fill_end))
+    started = time.monotonic()
+    trips, left = insert_jobs(
+        day.ctx,
+        day.assignment.assigned,
+        starts,
+        day.fixed,
+        bays,
+        not_before=day.not_before_min if day.not_before_min is not None else 0,
+        route_starts=day.starts,
+    )
+    stats = SolverStats(
+        name=options.solver,
+        status="insert",
+        time_limit_s=options.time_limit_s,
+        objective_cny=round(day.value([r for t in trips for r in t.runs]), 2),
+        search_wall_s=round(time.monotonic() - started, 2),
+        workers=options.workers,
+    )
+    return trips, left, stats
+
+
+def _start_of(day: _Day, state: DayState) -> dict[str, list[list[str]]]:
+    """Where a re-optimising search starts: the proposal (the insert plan) or the booked runs.
+
+    Their runs not under way are matched to the day's jobs (:func:`jobs_of_runs`) and
+    given as trips per truck.
+    """
+    network = day.network
+    fixed = {(r.truck_id, r.fill_start) for r in day.fixed}
+    start = [
+        run
+        for run in (minute_run_of(network, r) for r in (state.proposal or state.booked_runs))
+        if (run.truck_id, run.fill_start) not in fixed
+    ]
+    jobs = [a.job for a in day.assignment.assigned]
+    return initial_trips_of(start, jobs_of_runs(jobs, start))
 
 
 def _fallback_stats(
@@ -248,6 +368,10 @@ class _Day:
     assignment: AssignmentResult
     starts: dict[str, tuple[int, float]]
     fresh_states: Callable[[], tuple[dict[str, TruckState], BayBook]]
+    fixed: tuple[MinuteRun, ...] = ()
+    kept: tuple[Run, ...] = ()
+    not_before_min: int | None = None
+    booked: tuple[MinuteRun, ...] = ()
 
     @property
     def assignment_of(self) -> dict[str, Assignment]:
@@ -255,8 +379,15 @@ class _Day:
         return {a.job.job_id: a for a in self.assignment.assigned}
 
     def value(self, runs: Sequence[TimedRun]) -> float:
-        """The objective of a set of runs, CNY (:func:`plan_value`)."""
-        return plan_value(self.network, self.travel, runs, self.book, self.starts)
+        """The objective of a set of runs, CNY (:func:`plan_value`).
+
+        In a re-plan with booked runs, plus the price of what the runs change of them
+        (:func:`logistics.plan.diff.change_cost`).
+        """
+        value = plan_value(self.network, self.travel, runs, self.book, self.starts)
+        if self.booked:
+            value += change_cost(self.booked, runs, self.network.params.replan).cost_cny
+        return value
 
     def judge(self, candidate: list[TruckRoute]) -> float:
         """Plan value of routes once timed and repaired (to choose among searches)."""
@@ -290,6 +421,7 @@ def _optimised(
     options: PlanOptions,
     budget_s: float,
     executor: Executor | None,
+    initial_trips: dict[str, list[list[str]]] | None = None,
 ) -> tuple[list[TimedTrip], list[Job], SolverStats]:
     """The optimiser's plan of the day, or the dispatcher's where that is cheaper.
 
@@ -316,13 +448,13 @@ def _optimised(
         states,
         time_limit_s=budget_s,
         on_solution=on_solution,
-        initial_trips=trips_by_truck(greedy_trips),
+        initial_trips=initial_trips if initial_trips is not None else trips_by_truck(greedy_trips),
         workers=options.workers,
         executor=executor,
         target_jobs=options.part_jobs,
         solution_limit=options.solution_limit,
         judge=day.judge,
-        portfolio=options.portfolio,
+        portfolio=options.portfolio or (REPLAN_PORTFOLIO if day.booked else None),
         seed=options.seed,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))

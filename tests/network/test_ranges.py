@@ -104,6 +104,10 @@ TOML_RANGES = [
     ("emissions", "superheat_gas_m3_per_c_t", 0, 1, "Nm³ per °C·t", "0–1 Nm³ per °C·t"),
     ("emissions", "dross_t_per_t", 0, 0.2, "t/t", "0–0.2 t/t"),
     ("emissions", "dross_disposal_cny_t", 0, 20_000, "CNY/t", "0–20,000 CNY/t"),
+    ("replan", "move_truck_cny", 0, 100_000, "CNY", "0–100,000 CNY"),
+    ("replan", "time_tolerance_min", 0, 240, "min", "0–240 min"),
+    ("replan", "move_time_cny", 0, 100_000, "CNY", "0–100,000 CNY"),
+    ("replan", "drop_booked_cny_per_t", 0, 1_000_000, "CNY/t", "0–1,000,000 CNY/t"),
 ]
 
 SPECS = {s.file: s for s in (SMELTERS, PRODUCTION, CASTERS, FLEET, ORDERS, CANDIDATES)}

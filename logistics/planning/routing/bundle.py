@@ -251,6 +251,10 @@ def _merged_pair(problem: RoutingProblem, group: Sequence[int]) -> tuple[Node, N
         If no vehicle may carry the whole group.
     """
     members = [problem.pairs[k] for k in group]
+    if any(
+        p.home_vehicle is not None or problem.nodes[p.delivery].soft is not None for p in members
+    ):
+        return None  # booked pairs keep their own vehicle and time: searched one by one
     demand = sum(problem.nodes[p.pickup].demand for p in members)
     pickup = _merged_node([problem.nodes[p.pickup] for p in members], demand)
     delivery = _merged_node([problem.nodes[p.delivery] for p in members], -demand)

@@ -16,6 +16,7 @@ What was measured and decided on ladle days (ortools 9.15, 2 cores):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -217,16 +218,17 @@ def build_model(problem: RoutingProblem) -> BuiltModel:
         )
     time_dim = routing.GetDimensionOrDie("time")
 
-    cost_callbacks: dict[int, int] = {}
+    moves = _move_costs(problem, manager)
+    cost_callbacks: dict[tuple[int, int], int] = {}
     for v, veh in enumerate(problem.vehicles):
         c = veh.cost_per_distance
-        if c not in cost_callbacks:
-
-            def dist_cb(i: int, j: int, c: int = c) -> int:
-                return c * dist_m[loc_of[i]][loc_of[j]]
-
-            cost_callbacks[c] = routing.RegisterTransitCallback(dist_cb)
-        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[c], v)
+        # Vehicles share a cost callback unless some pair is booked on one of them.
+        key = (c, v if moves else -1)
+        if key not in cost_callbacks:
+            cost_callbacks[key] = routing.RegisterTransitCallback(
+                _arc_cost(c, dist_m, loc_of, moves, v)
+            )
+        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[key], v)
         if veh.cost_per_time:
             time_dim.SetSpanCostCoefficientForVehicle(veh.cost_per_time, v)
         if veh.fixed_cost:
@@ -242,6 +244,10 @@ def build_model(problem: RoutingProblem) -> BuiltModel:
     for node, spec in enumerate(nodes):
         index = manager.NodeToIndex(node)
         time_dim.CumulVar(index).SetRange(spec.earliest, spec.latest)
+        if spec.soft is not None:
+            lo, hi, cost = spec.soft
+            time_dim.SetCumulVarSoftLowerBound(index, lo, cost)
+            time_dim.SetCumulVarSoftUpperBound(index, hi, cost)
     for v, veh in enumerate(problem.vehicles):
         time_dim.CumulVar(routing.Start(v)).SetRange(veh.earliest_start, veh.latest_end)
         time_dim.CumulVar(routing.End(v)).SetRange(veh.earliest_start, veh.latest_end)
@@ -264,6 +270,42 @@ def build_model(problem: RoutingProblem) -> BuiltModel:
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
         routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
     return BuiltModel(manager, routing, time_dim, n_nodes)
+
+
+def _move_costs(
+    problem: RoutingProblem, manager: pywrapcp.RoutingIndexManager
+) -> dict[int, tuple[int, int]]:
+    """``pickup index -> (home vehicle, cost)`` of the pairs booked on a vehicle."""
+    return {
+        manager.NodeToIndex(pair.pickup): (pair.home_vehicle, pair.move_cost)
+        for pair in problem.pairs
+        if pair.home_vehicle is not None and pair.move_cost > 0
+    }
+
+
+def _arc_cost(
+    per_distance: int,
+    dist_m: list[list[int]],
+    loc_of: list[int],
+    moves: dict[int, tuple[int, int]],
+    vehicle: int,
+) -> Callable[[int, int], int]:
+    """The arc cost of ``vehicle``: distance, plus the move cost of a pair booked elsewhere."""
+    if not moves:
+
+        def dist_cb(i: int, j: int) -> int:
+            return per_distance * dist_m[loc_of[i]][loc_of[j]]
+
+        return dist_cb
+
+    def moved_cb(i: int, j: int) -> int:
+        cost = per_distance * dist_m[loc_of[i]][loc_of[j]]
+        booked = moves.get(j)
+        if booked is not None and booked[0] != vehicle:
+            cost += booked[1]
+        return cost
+
+    return moved_cb
 
 
 def _post_pairs(

@@ -34,6 +34,9 @@ class Node:
         other when ``pickup_groups`` is set.
     label : str
         What the node is, for people (error messages): e.g. the job and order.
+    soft : tuple of int or None
+        ``(lo, hi, cost)``: a start before ``lo`` or after ``hi`` costs ``cost`` per
+        time unit outside (a booked time to keep where possible).
     """
 
     location: int
@@ -44,6 +47,7 @@ class Node:
     kind: str = SINGLE
     group: int = -1
     label: str = ""
+    soft: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,10 @@ class Pair:
         Cost of leaving the pair unserved; ``None`` makes it mandatory.
     vehicles : tuple[int, ...] or None
         Vehicles allowed to serve it (``None``: all).
+    home_vehicle : int or None
+        The vehicle the pair is booked on: serving it on another costs ``move_cost``.
+    move_cost : int
+        Cost of serving the pair on another vehicle than ``home_vehicle``.
     """
 
     pickup: int
@@ -83,6 +91,8 @@ class Pair:
     max_ride: int | None = None
     penalty: int | None = None
     vehicles: tuple[int, ...] | None = None
+    home_vehicle: int | None = None
+    move_cost: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,300 @@
+"""Insertion into a plan under way: new jobs into the trucks' free time, nothing moved.
+
+A re-plan in ``insert`` mode keeps every booked trip exactly where it is (truck, times,
+tap temperatures) and fits the jobs still to plan — new orders, changed orders, tonnes
+left over — into the *gaps* of each truck's day: before its first trip, between two of
+its trips, after its last. A new trip fits a gap when the truck can drive there from
+where the gap starts, fill, pour in the window, and still reach the smelter of its next
+booked trip by that trip's first fill (or get home by the end of its shift after the
+last). Each group of ladles (one order, one smelter, as many as the truck carries) goes
+to the gap where it adds the least route cost and superheat; ladles that fit nowhere
+are left over. Fill bays, production, hold limits and tap temperatures are the trip
+timing's (:mod:`logistics.planning.schedule`), windows the one place's
+(:mod:`logistics.planning.windows`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from logistics.network.model import Network, Truck
+from logistics.network.prices import superheat_cost_per_c_t
+from logistics.physics.travel import Travel
+from logistics.plan.timeline import LegRun, route_totals, trip_legs
+from logistics.planning.assign import Assignment
+from logistics.planning.jobs import Job
+from logistics.planning.schedule import (
+    BayBook,
+    ScheduleContext,
+    TimedRun,
+    TimedTrip,
+    TruckState,
+    time_trip,
+)
+
+#: Trip numbers of inserted trips start above this (the plan renumbers trips in time
+#: order when it is assembled).
+INSERTED_TRIPS = 1000
+
+
+@dataclass(frozen=True)
+class Block:
+    """A trip already in a truck's day (booked, under way or just inserted), in minutes.
+
+    Attributes
+    ----------
+    first_fill : float
+        Its first fill start: the truck must be at ``smelter`` by then.
+    smelter : int
+        Travel row of its smelter.
+    end_time : float
+        Its last pour end: the truck is free from then.
+    end_location : int
+        Travel row of its last caster.
+    """
+
+    first_fill: float
+    smelter: int
+    end_time: float
+    end_location: int
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Free time of a truck: from where and when it is free to the next trip's smelter.
+
+    ``next_smelter``/``next_fill`` are ``None`` after the truck's last trip (then only
+    the end of its shift bounds the gap).
+    """
+
+    truck_id: str
+    location: int
+    ready: int
+    next_smelter: int | None
+    next_fill: float | None
+
+
+def truck_blocks(travel: Travel, runs: Sequence[LegRun]) -> dict[str, list[Block]]:
+    """The trips of ``runs`` (minutes) as blocks per truck, in time order."""
+    trips: dict[tuple[str, int], list[LegRun]] = defaultdict(list)
+    for run in runs:
+        trips[(run.truck_id, run.trip)].append(run)
+    blocks: dict[str, list[Block]] = defaultdict(list)
+    for (truck_id, _), mine in trips.items():
+        first = min(mine, key=lambda r: r.fill_start)
+        last = max(mine, key=lambda r: r.pour_end)
+        blocks[truck_id].append(
+            Block(
+                first.fill_start,
+                travel.smelter(first.smelter_id),
+                last.pour_end,
+                travel.caster(last.caster_id),
+            )
+        )
+    return {t: sorted(b, key=lambda x: x.first_fill) for t, b in blocks.items()}
+
+
+def truck_gaps(start: TruckState, blocks: Sequence[Block], not_before: int) -> list[Gap]:
+    """The gaps of one truck's day.
+
+    Parameters
+    ----------
+    start : TruckState
+        Where and when the truck's day starts (home at shift start, or a truck start).
+    blocks : sequence of Block
+        Its trips, in time order.
+    not_before : int
+        No new trip starts filling before this minute (the re-plan's ``now``).
+
+    Returns
+    -------
+    list of Gap
+        One before each trip that leaves room, and one after the last.
+    """
+    truck_id = start.truck.truck_id
+    location, ready = start.location, start.ready
+    gaps: list[Gap] = []
+    for block in blocks:
+        if block.end_time <= start.ready:
+            continue  # before the truck's start (a truck start after its runs moves it)
+        free_from = max(ready, not_before)
+        if free_from < block.first_fill:
+            gaps.append(Gap(truck_id, location, free_from, block.smelter, block.first_fill))
+        location, ready = block.end_location, max(ready, int(block.end_time + 0.999999))
+    gaps.append(Gap(truck_id, location, max(ready, not_before), None, None))
+    return gaps
+
+
+@dataclass
+class _TruckDay:
+    """One truck's day while jobs are inserted: its start, its trips, its runs."""
+
+    start: TruckState
+    blocks: list[Block]
+    runs: list[LegRun]
+    inserted: int = 0
+
+
+def insert_jobs(
+    ctx: ScheduleContext,
+    assignments: Sequence[Assignment],
+    starts: Mapping[str, TruckState],
+    fixed: Sequence[LegRun],
+    bays: BayBook,
+    *,
+    not_before: int,
+    route_starts: Mapping[str, tuple[int, float]] | None = None,
+) -> tuple[list[TimedTrip], list[Job]]:
+    """Fit jobs into the free time of a day whose trips stay where they are.
+
+    Parameters
+    ----------
+    ctx : ScheduleContext
+        Network, travel and the jobs' fill windows.
+    assignments : sequence of Assignment
+        The jobs to insert, with their smelters.
+    starts : mapping of str to TruckState
+        Each available truck at the start of its day (home at shift start, or where a
+        truck start puts it); trucks left out get nothing.
+    fixed : sequence of LegRun
+        The runs that stay (under way and booked), minutes.
+    bays : BayBook
+        Fill bays with the fixed runs' fills booked (modified: new fills are booked).
+    not_before : int
+        No new fill starts before this minute.
+    route_starts : mapping, optional
+        ``truck_id -> (travel row, minute)`` of truck starts, for the route cost.
+
+    Returns
+    -------
+    (list of TimedTrip, list of Job)
+        The trips inserted (trip numbers above :data:`INSERTED_TRIPS`) and the jobs that
+        fit nowhere.
+    """
+    blocks = truck_blocks(ctx.travel, fixed)
+    by_truck: dict[str, list[LegRun]] = defaultdict(list)
+    for run in fixed:
+        by_truck[run.truck_id].append(run)
+    days = {
+        truck_id: _TruckDay(start, blocks.get(truck_id, []), list(by_truck.get(truck_id, [])))
+        for truck_id, start in starts.items()
+    }
+    pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
+    trips: list[TimedTrip] = []
+    left: list[Job] = []
+    for smelter_id, pending in _groups(assignments):
+        while pending:
+            best = _best_insertion(ctx, days, smelter_id, pending, bays, not_before, pricing)
+            if best is None:
+                left.append(pending.pop(0))
+                continue
+            truck_id, trip = best
+            _commit(ctx, days[truck_id], trip, bays)
+            trips.append(trip)
+            placed = {r.job.job_id for r in trip.runs}
+            pending = [j for j in pending if j.job_id not in placed]
+    return trips, left
+
+
+def _groups(assignments: Sequence[Assignment]) -> list[tuple[str, list[Job]]]:
+    """Jobs by deadline, grouped per order and smelter (ladles that may travel together)."""
+    groups: dict[tuple[str, str], list[Job]] = defaultdict(list)
+    for a in sorted(assignments, key=lambda a: (a.job.latest_pour, a.job.job_id)):
+        groups[(a.job.order_id, a.source.smelter_id)].append(a.job)
+    return [(smelter_id, jobs) for (_, smelter_id), jobs in groups.items()]
+
+
+@dataclass(frozen=True)
+class _Pricing:
+    """What an inserted trip adds to a truck's route cost and superheat, CNY."""
+
+    network: Network
+    travel: Travel
+    route_starts: dict[str, tuple[int, float]]
+
+    def route_cost(self, truck_id: str, runs: Sequence[LegRun]) -> float:
+        starts = {truck_id: self.route_starts[truck_id]} if truck_id in self.route_starts else {}
+        return route_totals(trip_legs(self.network, self.travel, runs, starts)).route_cost_cny
+
+    def superheat(self, trip: TimedTrip) -> float:
+        rate = superheat_cost_per_c_t(self.network.params)
+        total = 0.0
+        for run in trip.runs:
+            prod = self.network.production_by_key[(run.smelter_id, run.alloy)]
+            total += max(0.0, run.tap_c - prod.tap_min_c) * run.tonnes * rate
+        return total
+
+
+def _best_insertion(
+    ctx: ScheduleContext,
+    days: dict[str, _TruckDay],
+    smelter_id: str,
+    pending: list[Job],
+    bays: BayBook,
+    not_before: int,
+    pricing: _Pricing,
+) -> tuple[str, TimedTrip] | None:
+    """The truck and timed trip that add the least cost for the first pending ladles."""
+    best: tuple[tuple[float, int, str], str, TimedTrip] | None = None
+    for truck_id, day in days.items():
+        truck = day.start.truck
+        if not pending[0].fits(truck.ladle_t):
+            continue
+        chunk = tuple(j for j in pending if j.fits(truck.ladle_t))[: truck.ladles]
+        before = pricing.route_cost(truck_id, day.runs)
+        for gap in truck_gaps(day.start, day.blocks, not_before):
+            trip = _trip_in_gap(ctx, gap, truck, day, smelter_id, chunk, bays)
+            if trip is None or trip.runs[0].job is not chunk[0]:
+                continue
+            added = pricing.route_cost(truck_id, [*day.runs, *trip.runs]) - before
+            added += pricing.superheat(trip)
+            key = (-len(trip.runs) * 1e9 + added, trip.end_time, truck_id)
+            if best is None or key < best[0]:
+                best = (key, truck_id, trip)
+    return None if best is None else (best[1], best[2])
+
+
+def _trip_in_gap(
+    ctx: ScheduleContext,
+    gap: Gap,
+    truck: Truck,
+    day: _TruckDay,
+    smelter_id: str,
+    chunk: tuple[Job, ...],
+    bays: BayBook,
+) -> TimedTrip | None:
+    """The chunk timed as a trip in ``gap``, or ``None`` when it does not fit there."""
+    state = TruckState(
+        truck=truck, location=gap.location, ready=gap.ready, trips=INSERTED_TRIPS + day.inserted
+    )
+    trip, _ = time_trip(ctx, state, smelter_id, chunk, bays, not_before=gap.ready)
+    if trip is None:
+        return None
+    if gap.next_smelter is not None and gap.next_fill is not None:
+        onward = ctx.minutes(trip.end_location, gap.next_smelter)
+        if trip.end_time + onward > gap.next_fill + 1e-9:
+            return None
+    return trip
+
+
+def _commit(ctx: ScheduleContext, day: _TruckDay, trip: TimedTrip, bays: BayBook) -> None:
+    """Book the trip's fills and make it one of the truck's trips."""
+    for run in trip.runs:
+        bays.book(run.smelter_id, run.fill_start, run.fill_end)
+    first: TimedRun = min(trip.runs, key=lambda r: r.fill_start)
+    day.blocks.append(
+        Block(
+            first.fill_start,
+            ctx.travel.smelter(first.smelter_id),
+            trip.end_time,
+            trip.end_location,
+        )
+    )
+    day.blocks.sort(key=lambda b: b.first_fill)
+    day.runs.extend(trip.runs)
+    day.inserted += 1
+
+
+__all__ = ["INSERTED_TRIPS", "Block", "Gap", "insert_jobs", "truck_blocks", "truck_gaps"]
