@@ -35,6 +35,61 @@ def _unsafe_reason(name: str) -> str | None:
     return None
 
 
+def _archive_problems(members: list[zipfile.ZipInfo], upload_name: str) -> list[InputProblem]:
+    """Too many members, too many bytes unpacked, or members that would escape or link."""
+    problems = []
+    if len(members) > MAX_MEMBERS:
+        problems.append(
+            InputProblem(
+                upload_name, None, None, f"holds {len(members)} files (at most {MAX_MEMBERS})"
+            )
+        )
+    if sum(m.file_size for m in members) > MAX_BYTES:
+        problems.append(
+            InputProblem(upload_name, None, None, f"unpacks to more than {MAX_BYTES // 2**20} MiB")
+        )
+    for m in members:
+        reason = _unsafe_reason(m.filename)
+        if reason is None and stat.S_ISLNK(m.external_attr >> 16):
+            reason = "is a link"
+        if reason is not None:
+            problems.append(
+                InputProblem(upload_name, None, None, f"member '{m.filename}' {reason}")
+            )
+    return problems
+
+
+def _unpack(archive: zipfile.ZipFile, root: Path, upload_name: str) -> None:
+    """Write every member under ``root``, refusing one whose path would leave it."""
+    for m in archive.infolist():
+        target = (root / m.filename.replace("\\", "/")).resolve()
+        if root != target and root not in target.parents:  # belt and braces
+            raise InputError(
+                InputProblem(upload_name, None, None, f"member '{m.filename}' leaves the folder")
+            )
+        if m.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(m) as source, target.open("wb") as sink:
+            shutil.copyfileobj(source, sink)
+
+
+def _network_folder(root: Path, upload_name: str) -> Path:
+    """The one folder under ``root`` holding a ``network.toml`` (macOS metadata ignored)."""
+    found = sorted(p.parent for p in root.rglob("network.toml") if "__MACOSX" not in p.parts)
+    if not found:
+        raise InputError(
+            InputProblem(upload_name, None, None, "holds no network.toml (zip a network folder)")
+        )
+    if len(found) > 1:
+        names = ", ".join(str(p.relative_to(root)) for p in found[:5])
+        raise InputError(
+            InputProblem(upload_name, None, None, f"holds several networks ({names}); upload one")
+        )
+    return found[0]
+
+
 def extract_network_zip(data: bytes, upload_name: str, into: Path | None = None) -> Path:
     """Unpack an uploaded network zip into a fresh temporary folder; the network folder.
 
@@ -62,59 +117,13 @@ def extract_network_zip(data: bytes, upload_name: str, into: Path | None = None)
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise InputError(InputProblem(upload_name, None, None, "is not a zip file")) from None
-    members = archive.infolist()
-    problems = []
-    if len(members) > MAX_MEMBERS:
-        problems.append(
-            InputProblem(
-                upload_name, None, None, f"holds {len(members)} files (at most {MAX_MEMBERS})"
-            )
-        )
-    if sum(m.file_size for m in members) > MAX_BYTES:
-        problems.append(
-            InputProblem(upload_name, None, None, f"unpacks to more than {MAX_BYTES // 2**20} MiB")
-        )
-    for m in members:
-        reason = _unsafe_reason(m.filename)
-        if reason is None and stat.S_ISLNK(m.external_attr >> 16):
-            reason = "is a link"
-        if reason is not None:
-            problems.append(
-                InputProblem(upload_name, None, None, f"member '{m.filename}' {reason}")
-            )
+    problems = _archive_problems(archive.infolist(), upload_name)
     if problems:
         raise InputError(problems)
     root = Path(tempfile.mkdtemp(prefix="molten-upload-", dir=into)).resolve()
     try:
-        for m in members:
-            target = (root / m.filename.replace("\\", "/")).resolve()
-            if root != target and root not in target.parents:  # belt and braces
-                raise InputError(
-                    InputProblem(
-                        upload_name, None, None, f"member '{m.filename}' leaves the folder"
-                    )
-                )
-            if m.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(m) as source, target.open("wb") as sink:
-                shutil.copyfileobj(source, sink)
-        found = sorted(p.parent for p in root.rglob("network.toml") if "__MACOSX" not in p.parts)
-        if not found:
-            raise InputError(
-                InputProblem(
-                    upload_name, None, None, "holds no network.toml (zip a network folder)"
-                )
-            )
-        if len(found) > 1:
-            names = ", ".join(str(p.relative_to(root)) for p in found[:5])
-            raise InputError(
-                InputProblem(
-                    upload_name, None, None, f"holds several networks ({names}); upload one"
-                )
-            )
-        return found[0]
+        _unpack(archive, root, upload_name)
+        return _network_folder(root, upload_name)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from logistics.check.context import (
@@ -180,6 +181,92 @@ def _hold_text(s: str, d: float, h: float, caster_id: str) -> str:
     )
 
 
+def _source_test(ctx: CheckContext, order: Order) -> ReasonTest:
+    """``no_source``: no smelter makes the order's alloy."""
+    alloy = order.alloy
+    makers = sorted({p.smelter_id for p in ctx.network.production if p.alloy == alloy})
+    if not makers:
+        return ReasonTest("no_source", HOLDS, f"no smelter makes {alloy}")
+    return ReasonTest("no_source", FAILS, _makes(makers, alloy))
+
+
+def _hours_test(ctx: CheckContext, order: Order, lo: float, hi: float) -> ReasonTest:
+    """``window``: the order's window misses the caster's hours (``lo``, ``hi`` in s)."""
+    caster_id = order.caster_id
+    if hi < lo - REASON_SLACK_S:
+        why = (
+            f"the window misses {caster_id}'s hours: the first pour start they allow is "
+            f"{ctx.at(lo)}, the last {ctx.at(hi)}"
+        )
+        return ReasonTest("window", HOLDS, why)
+    starts = (
+        f"{caster_id}'s hours allow pour starts in the window from {ctx.at(lo)} to {ctx.at(hi)}"
+    )
+    return ReasonTest("window", FAILS if hi >= lo + REASON_SLACK_S else UNSURE, starts)
+
+
+def _lead_time_test(ctx: CheckContext, order: Order, hi: float, lead: float) -> ReasonTest:
+    """``lead_time``: the order came too late for its window's last pour start (s)."""
+    placed = (
+        f"placed {ctx.at(ctx.seconds(order.placed_at))} + "
+        f"{ctx.network.params.planning.lead_time_h:g} h = {ctx.at(lead)}"
+    )
+    if lead > hi + REASON_SLACK_S:
+        why = f"{placed}, after the last pour start the window allows ({ctx.at(hi)})"
+        return ReasonTest("lead_time", HOLDS, why)
+    if lead <= hi - REASON_SLACK_S:
+        why = f"{placed}, before the last pour start the window allows ({ctx.at(hi)})"
+        return ReasonTest("lead_time", FAILS, why)
+    return ReasonTest("lead_time", UNSURE)
+
+
+def _thermal_test(order: Order, reach: list[tuple[str, float, float]]) -> ReasonTest:
+    """``thermal_reach``: no smelter making the alloy is near enough to arrive hot."""
+    caster_id = order.caster_id
+    near = [(s, d, h) for s, d, h in reach if d < h - REASON_SLACK_S]
+    if near:
+        s, d, h = min(near, key=lambda x: x[1])
+        return ReasonTest("thermal_reach", FAILS, _hold_text(s, d, h, caster_id))
+    if all(d > h + REASON_SLACK_S for _, d, h in reach):
+        s, d, h = min(reach, key=lambda x: x[1] - x[2])
+        why = (
+            f"no smelter making {order.alloy} is within thermal reach of {caster_id} "
+            f"({_hold_text(s, d, h, caster_id)})"
+        )
+        return ReasonTest("thermal_reach", HOLDS, why)
+    return ReasonTest("thermal_reach", UNSURE)
+
+
+def _window_test(
+    ctx: CheckContext, order: Order, reach: list[tuple[str, float, float]], lo: float, hi: float
+) -> ReasonTest:
+    """``window`` (never holds here): whether a ladle from a smelter in reach can pour in it."""
+    in_reach = [(s, d) for s, d, h in reach if d <= h]
+    pours = [(s, d) for s, d in in_reach if hi >= lo and _pour_possible(ctx, order, s, d)]
+    if not in_reach:
+        why = f"no smelter making {order.alloy} is within thermal reach of {order.caster_id}"
+        return ReasonTest("window", FAILS, why)
+    if pours:
+        s, d = pours[0]
+        why = (
+            f"a ladle from {s} ({minutes_text(d)} away) can pour inside the window "
+            f"{ctx.at(lo)}–{ctx.at(hi)}"
+        )
+        return ReasonTest("window", FAILS, why)
+    return ReasonTest("window", UNSURE)
+
+
+def _tests_in_order(ctx: CheckContext, order: Order) -> Iterator[ReasonTest]:
+    """Every reason test, in the order reasons are given; lazy, so a caller can stop."""
+    yield _source_test(ctx, order)
+    lo, hi, lead = _window_bounds(ctx, order)
+    yield _hours_test(ctx, order, lo, hi)
+    yield _lead_time_test(ctx, order, hi, lead)
+    reach = _reach(ctx, order)
+    yield _thermal_test(order, reach)
+    yield _window_test(ctx, order, reach, lo, hi)
+
+
 def reason_tests(ctx: CheckContext, order: Order) -> list[ReasonTest]:
     """The reason tests the inputs decide, in order, up to the first that holds.
 
@@ -201,68 +288,11 @@ def reason_tests(ctx: CheckContext, order: Order) -> list[ReasonTest]:
     list of ReasonTest
         One test per step, ending at the first that holds (if any).
     """
-    net = ctx.network
-    caster_id, alloy = order.caster_id, order.alloy
     tests: list[ReasonTest] = []
-    makers = sorted({p.smelter_id for p in net.production if p.alloy == alloy})
-    if not makers:
-        return [ReasonTest("no_source", HOLDS, f"no smelter makes {alloy}")]
-    tests.append(ReasonTest("no_source", FAILS, _makes(makers, alloy)))
-
-    lo, hi, lead = _window_bounds(ctx, order)
-    starts = (
-        f"{caster_id}'s hours allow pour starts in the window from {ctx.at(lo)} to {ctx.at(hi)}"
-    )
-    if hi < lo - REASON_SLACK_S:
-        why = (
-            f"the window misses {caster_id}'s hours: the first pour start they allow is "
-            f"{ctx.at(lo)}, the last {ctx.at(hi)}"
-        )
-        return [*tests, ReasonTest("window", HOLDS, why)]
-    tests.append(ReasonTest("window", FAILS if hi >= lo + REASON_SLACK_S else UNSURE, starts))
-
-    placed = (
-        f"placed {ctx.at(ctx.seconds(order.placed_at))} + "
-        f"{net.params.planning.lead_time_h:g} h = {ctx.at(lead)}"
-    )
-    if lead > hi + REASON_SLACK_S:
-        why = f"{placed}, after the last pour start the window allows ({ctx.at(hi)})"
-        return [*tests, ReasonTest("lead_time", HOLDS, why)]
-    if lead <= hi - REASON_SLACK_S:
-        why = f"{placed}, before the last pour start the window allows ({ctx.at(hi)})"
-        tests.append(ReasonTest("lead_time", FAILS, why))
-    else:
-        tests.append(ReasonTest("lead_time", UNSURE))
-
-    reach = _reach(ctx, order)
-    near = [(s, d, h) for s, d, h in reach if d < h - REASON_SLACK_S]
-    if near:
-        s, d, h = min(near, key=lambda x: x[1])
-        tests.append(ReasonTest("thermal_reach", FAILS, _hold_text(s, d, h, caster_id)))
-    elif all(d > h + REASON_SLACK_S for _, d, h in reach):
-        s, d, h = min(reach, key=lambda x: x[1] - x[2])
-        why = (
-            f"no smelter making {alloy} is within thermal reach of {caster_id} "
-            f"({_hold_text(s, d, h, caster_id)})"
-        )
-        return [*tests, ReasonTest("thermal_reach", HOLDS, why)]
-    else:
-        tests.append(ReasonTest("thermal_reach", UNSURE))
-
-    in_reach = [(s, d) for s, d, h in reach if d <= h]
-    pours = [(s, d) for s, d in in_reach if hi >= lo and _pour_possible(ctx, order, s, d)]
-    if not in_reach:
-        why = f"no smelter making {alloy} is within thermal reach of {caster_id}"
-        tests.append(ReasonTest("window", FAILS, why))
-    elif pours:
-        s, d = pours[0]
-        why = (
-            f"a ladle from {s} ({minutes_text(d)} away) can pour inside the window "
-            f"{ctx.at(lo)}–{ctx.at(hi)}"
-        )
-        tests.append(ReasonTest("window", FAILS, why))
-    else:
-        tests.append(ReasonTest("window", UNSURE))
+    for test in _tests_in_order(ctx, order):
+        tests.append(test)
+        if test.verdict == HOLDS:
+            break
     return tests
 
 

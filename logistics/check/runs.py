@@ -18,13 +18,14 @@ from logistics.check.context import (
     CheckRun,
     minutes_text,
 )
-from logistics.network.model import Truck
+from logistics.network.model import Caster, Order, Production, Smelter, Truck
 from logistics.physics.cooling import min_tap_c, temperature_after
 
 _TIME_FIELDS = ("fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end")
 
 
 def check_duplicates(ctx: CheckContext, runs: list[CheckRun]) -> None:
+    """A run id given twice (``duplicate_run``, naming the rows)."""
     first: dict[str, int] = {}
     for r in runs:
         if r.run_id in first:
@@ -37,12 +38,15 @@ def check_duplicates(ctx: CheckContext, runs: list[CheckRun]) -> None:
             first[r.run_id] = r.row
 
 
-def check_run(ctx: CheckContext, r: CheckRun) -> None:
-    net = ctx.network
-    truck = net.truck_by_id.get(r.truck_id)
-    order = net.order_by_id.get(r.order_id)
-    smelter = net.smelter_by_id.get(r.smelter_id)
-    caster = net.caster_by_id.get(r.caster_id)
+def _check_ids(
+    ctx: CheckContext,
+    r: CheckRun,
+    truck: Truck | None,
+    order: Order | None,
+    smelter: Smelter | None,
+    caster: Caster | None,
+) -> None:
+    """Every id the run names exists, and the run matches its order's caster and alloy."""
     unknown = [
         f"{label} '{value}'"
         for label, value, obj in (
@@ -55,7 +59,6 @@ def check_run(ctx: CheckContext, r: CheckRun) -> None:
     ]
     if unknown:
         ctx.add("unknown_id", f"unknown {', '.join(unknown)} (row {r.row})", r)
-
     if order is not None and (order.caster_id != r.caster_id or order.alloy != r.alloy):
         ctx.add(
             "order_mismatch",
@@ -64,7 +67,15 @@ def check_run(ctx: CheckContext, r: CheckRun) -> None:
             r,
         )
 
-    check_time_order(ctx, r)
+
+def _check_durations(
+    ctx: CheckContext,
+    r: CheckRun,
+    truck: Truck | None,
+    smelter: Smelter | None,
+    caster: Caster | None,
+) -> None:
+    """Fill and pour long enough (minutes per ladle), ladle not over the truck's size (t)."""
     if smelter is not None and r.fill_end - r.fill_start < smelter.fill_min * 60 - TIME_TOL_S:
         ctx.add(
             "fill_duration",
@@ -88,10 +99,12 @@ def check_run(ctx: CheckContext, r: CheckRun) -> None:
             f"more than 0 and at most {truck.ladle_t:g} t",
             r,
         )
-    production = net.production_by_key.get((r.smelter_id, r.alloy))
-    if smelter is not None and production is None:
-        ctx.add("no_production", f"smelter {r.smelter_id} does not make {r.alloy}", r)
 
+
+def _check_site_hours(
+    ctx: CheckContext, r: CheckRun, smelter: Smelter | None, caster: Caster | None
+) -> None:
+    """Fills within the smelter's hours, pours within the caster's."""
     if smelter is not None:
         opens, closes = ctx.seconds(smelter.open), ctx.seconds(smelter.close)
         if r.fill_start < opens - TIME_TOL_S or r.fill_end > closes + TIME_TOL_S:
@@ -110,48 +123,93 @@ def check_run(ctx: CheckContext, r: CheckRun) -> None:
                 f"{caster.caster_id}'s hours {ctx.at(opens)}–{ctx.at(closes)}",
                 r,
             )
-    if order is not None:
-        earliest = ctx.seconds(order.placed_at) + ctx.network.params.planning.lead_time_h * 3600
-        if r.pour_start < earliest - TIME_TOL_S:
-            ctx.add(
-                "lead_time",
-                f"pours at {ctx.at(r.pour_start)}, but order placed "
-                f"{ctx.at(ctx.seconds(order.placed_at))} + "
-                f"{ctx.network.params.planning.lead_time_h:g} h allows {ctx.at(earliest)} "
-                "at the earliest",
-                r,
-            )
-        start, end = ctx.seconds(order.window_start), ctx.seconds(order.window_end)
-        if r.pour_start < start - TIME_TOL_S or r.pour_start > end + TIME_TOL_S:
-            ctx.add(
-                "window",
-                f"pour starts {ctx.at(r.pour_start)} outside the order window "
-                f"{ctx.at(start)}–{ctx.at(end)}",
-                r,
-            )
-    if production is not None and not (
-        production.tap_min_c - TAP_TOL_C <= r.tap_c <= production.tap_max_c + TAP_TOL_C
-    ):
+
+
+def _check_order_times(ctx: CheckContext, r: CheckRun, order: Order) -> None:
+    """The pour starts no sooner than the lead time after the order, and within its window."""
+    lead_time_h = ctx.network.params.planning.lead_time_h
+    earliest = ctx.seconds(order.placed_at) + lead_time_h * 3600
+    if r.pour_start < earliest - TIME_TOL_S:
+        ctx.add(
+            "lead_time",
+            f"pours at {ctx.at(r.pour_start)}, but order placed "
+            f"{ctx.at(ctx.seconds(order.placed_at))} + "
+            f"{lead_time_h:g} h allows {ctx.at(earliest)} "
+            "at the earliest",
+            r,
+        )
+    start, end = ctx.seconds(order.window_start), ctx.seconds(order.window_end)
+    if r.pour_start < start - TIME_TOL_S or r.pour_start > end + TIME_TOL_S:
+        ctx.add(
+            "window",
+            f"pour starts {ctx.at(r.pour_start)} outside the order window "
+            f"{ctx.at(start)}–{ctx.at(end)}",
+            r,
+        )
+
+
+def _check_tap_range(ctx: CheckContext, r: CheckRun, production: Production) -> None:
+    """Tapped within the production's tap range, °C."""
+    if not (production.tap_min_c - TAP_TOL_C <= r.tap_c <= production.tap_max_c + TAP_TOL_C):
         ctx.add(
             "tap_range",
             f"tapped at {r.tap_c:g} °C; {r.smelter_id} taps {r.alloy} at "
             f"{production.tap_min_c:g}–{production.tap_max_c:g} °C",
             r,
         )
+
+
+def _check_road_km(ctx: CheckContext, r: CheckRun) -> None:
+    """The reported road km from smelter to caster is the travel model's."""
+    km = float(ctx.travel.km[ctx.travel.smelter(r.smelter_id), ctx.travel.caster(r.caster_id)])
+    if not math.isfinite(km) or abs(r.road_km - km) > max(ROAD_KM_TOL, ROAD_KM_REL_TOL * km):
+        ctx.add(
+            "road_km",
+            f"reports {r.road_km:g} km from {r.smelter_id} to {r.caster_id}; the "
+            f"travel model gives {km:.3f} km",
+            r,
+        )
+
+
+def check_run(ctx: CheckContext, r: CheckRun) -> None:
+    """Every rule about one run on its own, in the report's order.
+
+    Ids, time order, durations and ladle size, production, site hours, lead time and
+    window, tap range, temperatures (:func:`check_temperature`) and road km; a rule
+    that needs a site, truck or order the network lacks is skipped (``unknown_id``
+    reports it).
+
+    Parameters
+    ----------
+    ctx : CheckContext
+        The network, travel model and the report the violations go to.
+    r : CheckRun
+        The run, times in seconds from the plan origin.
+    """
+    net = ctx.network
+    truck = net.truck_by_id.get(r.truck_id)
+    order = net.order_by_id.get(r.order_id)
+    smelter = net.smelter_by_id.get(r.smelter_id)
+    caster = net.caster_by_id.get(r.caster_id)
+    _check_ids(ctx, r, truck, order, smelter, caster)
+    check_time_order(ctx, r)
+    _check_durations(ctx, r, truck, smelter, caster)
+    production = net.production_by_key.get((r.smelter_id, r.alloy))
+    if smelter is not None and production is None:
+        ctx.add("no_production", f"smelter {r.smelter_id} does not make {r.alloy}", r)
+    _check_site_hours(ctx, r, smelter, caster)
+    if order is not None:
+        _check_order_times(ctx, r, order)
+    if production is not None:
+        _check_tap_range(ctx, r, production)
     if truck is not None and caster is not None:
         check_temperature(ctx, r, truck, caster.min_pour_c)
     if smelter is not None and caster is not None:
-        km = float(ctx.travel.km[ctx.travel.smelter(r.smelter_id), ctx.travel.caster(r.caster_id)])
-        if not math.isfinite(km) or abs(r.road_km - km) > max(ROAD_KM_TOL, ROAD_KM_REL_TOL * km):
-            ctx.add(
-                "road_km",
-                f"reports {r.road_km:g} km from {r.smelter_id} to {r.caster_id}; the "
-                f"travel model gives {km:.3f} km",
-                r,
-            )
+        _check_road_km(ctx, r)
 
 
 def check_time_order(ctx: CheckContext, r: CheckRun) -> None:
+    """Fill, depart, arrive and pour times in that order (``time_order``)."""
     broken = []
     for a, b in pairwise(_TIME_FIELDS):
         ta, tb = getattr(r, a), getattr(r, b)

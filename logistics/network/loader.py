@@ -18,7 +18,7 @@ from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import CsvSpec, load_table
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
 from logistics.network.roads import load_road_graph
-from logistics.network.settings import load_settings
+from logistics.network.settings import NetworkSettings, load_settings
 from logistics.network.times import plan_date_problem
 
 log = logging.getLogger(__name__)
@@ -173,6 +173,83 @@ def _cross_checks(
     return problems
 
 
+#: ``file name -> its rows as (spreadsheet row, model)``.
+Tables = dict[str, list[tuple[int, Any]]]
+
+
+def _plan_day(settings: NetworkSettings, plan_date: date | None) -> date:
+    """The day to plan: the caller's, ``network.toml``'s, or today in the network's timezone.
+
+    Raises
+    ------
+    InputError
+        A plan date given by the caller (``--date``) outside the plausible range
+        (``network.toml``'s is checked when it is read).
+    """
+    day = plan_date or settings.plan_date or datetime.now(ZoneInfo(settings.timezone)).date()
+    implausible = plan_date_problem(day)
+    if implausible:
+        raise InputError(InputProblem("plan date", None, None, implausible))
+    return day
+
+
+def _read_tables(
+    folder: Path, orders_path: Path, orders_label: str, day: date, tz: ZoneInfo
+) -> tuple[Tables, list[tuple[int, Any]]]:
+    """Every table of the folder and its candidates (none without ``candidates.csv``).
+
+    Raises
+    ------
+    InputError
+        Every problem of every file, together.
+    """
+    problems: list[InputProblem] = []
+    tables: Tables = {}
+    for spec, path, label in (
+        (SMELTERS, folder / SMELTERS.file, SMELTERS.file),
+        (PRODUCTION, folder / PRODUCTION.file, PRODUCTION.file),
+        (CASTERS, folder / CASTERS.file, CASTERS.file),
+        (FLEET, folder / FLEET.file, FLEET.file),
+        (ORDERS, orders_path, orders_label),
+    ):
+        try:
+            tables[spec.file] = load_table(path, spec, day, tz, file_label=label)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    candidates: list[tuple[int, Any]] = []
+    if (folder / CANDIDATES.file).is_file():
+        try:
+            candidates = load_table(folder / CANDIDATES.file, CANDIDATES, day, tz)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return tables, candidates
+
+
+def _check_tables(tables: Tables, orders_label: str) -> None:
+    """The tables agree with one another, and smelters, casters and fleet have rows.
+
+    Raises
+    ------
+    InputError
+        Every problem found.
+    """
+    problems = _cross_checks(
+        tables[SMELTERS.file],
+        tables[PRODUCTION.file],
+        tables[CASTERS.file],
+        tables[FLEET.file],
+        tables[ORDERS.file],
+        orders_label,
+    )
+    for spec in (SMELTERS, CASTERS, FLEET):
+        if not tables[spec.file]:
+            problems.append(InputProblem(spec.file, None, None, "has no data rows"))
+    if problems:
+        raise InputError(problems)
+
+
 def load_network(
     folder: Path | str,
     plan_date: date | None = None,
@@ -208,54 +285,14 @@ def load_network(
         raise InputError(InputProblem(str(folder), None, None, "network folder not found"))
     settings = load_settings(folder)
     tz = ZoneInfo(settings.timezone)
-    day = plan_date or settings.plan_date or datetime.now(tz).date()
-    implausible = plan_date_problem(day)
-    if implausible:  # a plan date given by the caller (--date); network.toml's is checked
-        raise InputError(InputProblem("plan date", None, None, implausible))
-
+    day = _plan_day(settings, plan_date)
     orders_path = Path(orders_file) if orders_file else folder / ORDERS.file
     orders_label = orders_path.name if orders_file else ORDERS.file
-
-    problems: list[InputProblem] = []
-    tables: dict[str, list[tuple[int, Any]]] = {}
-    for spec, path, label in (
-        (SMELTERS, folder / SMELTERS.file, SMELTERS.file),
-        (PRODUCTION, folder / PRODUCTION.file, PRODUCTION.file),
-        (CASTERS, folder / CASTERS.file, CASTERS.file),
-        (FLEET, folder / FLEET.file, FLEET.file),
-        (ORDERS, orders_path, orders_label),
-    ):
-        try:
-            tables[spec.file] = load_table(path, spec, day, tz, file_label=label)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    candidates: list[tuple[int, Any]] = []
-    if (folder / CANDIDATES.file).is_file():
-        try:
-            candidates = load_table(folder / CANDIDATES.file, CANDIDATES, day, tz)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-
-    problems = _cross_checks(
-        tables[SMELTERS.file],
-        tables[PRODUCTION.file],
-        tables[CASTERS.file],
-        tables[FLEET.file],
-        tables[ORDERS.file],
-        orders_label,
-    )
-    for spec in (SMELTERS, CASTERS, FLEET):
-        if not tables[spec.file]:
-            problems.append(InputProblem(spec.file, None, None, "has no data rows"))
-    if problems:
-        raise InputError(problems)
-
+    tables, candidates = _read_tables(folder, orders_path, orders_label, day, tz)
+    _check_tables(tables, orders_label)
     graph = None
     if (folder / "roads.graphml").is_file():
         graph = load_road_graph(folder / "roads.graphml")
-
     network = Network(
         name=settings.name,
         timezone=settings.timezone,

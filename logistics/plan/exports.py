@@ -21,10 +21,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from logistics.network.model import Network
+from logistics.network.model import Network, Truck
 from logistics.physics.travel import Travel
 from logistics.plan.files import PLAN_FILES, ROUTE_SHEETS_FILE, plan_csv_text, write_plan
-from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan
+from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan, Run
 from logistics.plan.timeline import trips_of
 
 __all__ = [
@@ -119,6 +119,99 @@ class RouteStop:
     min_arrival_c: float | None = None
 
 
+def _site_fields(network: Network, kind: str, site_id: str) -> dict[str, Any]:
+    """A smelter's or caster's id, name and coordinates (degrees), as stop fields."""
+    obj = (network.smelter_by_id if kind == "smelter" else network.caster_by_id)[site_id]
+    return {"site_id": site_id, "site_name": obj.name, "lat": obj.lat, "lon": obj.lon}
+
+
+def _ladle_fields(r: Run) -> dict[str, Any]:
+    """What a fill or pour stop says of its ladle."""
+    return {
+        "run_id": r.run_id,
+        "order_id": r.order_id,
+        "alloy": r.alloy,
+        "tonnes": r.tonnes,
+        "tap_c": r.tap_c,
+    }
+
+
+def _first_drive_start(network: Network, travel: Travel, here: int, first_fill: Run) -> datetime:
+    """When the day's first drive leaves (matrix row ``here``) to arrive at the first fill."""
+    drive_min = float(travel.minutes[here, travel.smelter(first_fill.smelter_id)])
+    return network.at(network.minutes(first_fill.fill_start) - drive_min)
+
+
+def _trip_stops(network: Network, trip: list[Run], drive_start: datetime) -> list[dict[str, Any]]:
+    """One trip's stops: drive to the smelter, fill each ladle, depart, pour each ladle."""
+    number = trip[0].trip
+    margin = network.params.thermal.margin_c
+    fills = sorted(trip, key=lambda r: r.fill_start)
+    smelter = _site_fields(network, "smelter", fills[0].smelter_id)
+    stops: list[dict[str, Any]] = [
+        {
+            "trip": number,
+            "action": "drive to",
+            **smelter,
+            "start": drive_start,
+            "end": fills[0].fill_start,
+        }
+    ]
+    for r in fills:
+        stops.append(
+            {
+                "trip": number,
+                "action": "fill",
+                **smelter,
+                "start": r.fill_start,
+                "end": r.fill_end,
+                **_ladle_fields(r),
+            }
+        )
+    depart = max(r.depart for r in trip)
+    stops.append(
+        {
+            "trip": number,
+            "action": "depart",
+            **smelter,
+            "start": depart,
+            "end": depart,
+            "tonnes": sum(r.tonnes for r in trip),
+        }
+    )
+    for r in trip:
+        stops.append(
+            {
+                "trip": number,
+                "action": "pour",
+                **_site_fields(network, "caster", r.caster_id),
+                "start": r.pour_start,
+                "end": r.pour_end,
+                **_ladle_fields(r),
+                "arrival_c": r.arrival_c,
+                "min_arrival_c": network.caster_by_id[r.caster_id].min_pour_c + margin,
+            }
+        )
+    return stops
+
+
+def _home_stop(
+    network: Network, travel: Travel, truck: Truck, last: Run, last_end: datetime, trip: int
+) -> dict[str, Any]:
+    """Home after the last trip: the travel model's drive from the last caster."""
+    minutes = float(
+        travel.minutes[travel.caster(last.caster_id), travel.smelter(truck.home_smelter)]
+    )
+    home = network.at(network.minutes(last_end) + minutes)
+    return {
+        "trip": trip,
+        "action": "home",
+        **_site_fields(network, "smelter", truck.home_smelter),
+        "start": home,
+        "end": home,
+    }
+
+
 def route_stops(network: Network, travel: Travel, plan: Plan, truck_id: str) -> list[RouteStop]:
     """A truck's day as the stops a driver follows, in order.
 
@@ -146,98 +239,23 @@ def route_stops(network: Network, travel: Travel, plan: Plan, truck_id: str) -> 
     """
     trips = trips_of(r for r in plan.runs if r.truck_id == truck_id).get(truck_id, [])
     truck = network.truck_by_id[truck_id]
-    margin = network.params.thermal.margin_c
-    stops: list[dict[str, Any]] = []
-
-    def site(kind: str, site_id: str) -> dict[str, Any]:
-        obj = (network.smelter_by_id if kind == "smelter" else network.caster_by_id)[site_id]
-        return {"site_id": site_id, "site_name": obj.name, "lat": obj.lat, "lon": obj.lon}
-
     start = next((s for s in plan.truck_starts if s.truck_id == truck_id), None)
     here = (
         travel.index(start.site_kind, start.site_id)
         if start
         else travel.smelter(truck.home_smelter)
     )
-    last_caster: str | None = None
+
+    stops: list[dict[str, Any]] = []
     last_end: datetime | None = None
     for trip in trips:
-        number = trip[0].trip
-        fills = sorted(trip, key=lambda r: r.fill_start)
-        smelter_id = fills[0].smelter_id
-        stops.append(
-            {
-                "trip": number,
-                "action": "drive to",
-                **site("smelter", smelter_id),
-                "start": last_end
-                or network.at(
-                    network.minutes(fills[0].fill_start)
-                    - float(travel.minutes[here, travel.smelter(smelter_id)])
-                ),
-                "end": fills[0].fill_start,
-            }
-        )
-        for r in fills:
-            stops.append(
-                {
-                    "trip": number,
-                    "action": "fill",
-                    **site("smelter", smelter_id),
-                    "start": r.fill_start,
-                    "end": r.fill_end,
-                    "run_id": r.run_id,
-                    "order_id": r.order_id,
-                    "alloy": r.alloy,
-                    "tonnes": r.tonnes,
-                    "tap_c": r.tap_c,
-                }
-            )
-        depart = max(r.depart for r in trip)
-        stops.append(
-            {
-                "trip": number,
-                "action": "depart",
-                **site("smelter", smelter_id),
-                "start": depart,
-                "end": depart,
-                "tonnes": sum(r.tonnes for r in trip),
-            }
-        )
-        for r in trip:
-            caster = network.caster_by_id[r.caster_id]
-            stops.append(
-                {
-                    "trip": number,
-                    "action": "pour",
-                    **site("caster", r.caster_id),
-                    "start": r.pour_start,
-                    "end": r.pour_end,
-                    "run_id": r.run_id,
-                    "order_id": r.order_id,
-                    "alloy": r.alloy,
-                    "tonnes": r.tonnes,
-                    "tap_c": r.tap_c,
-                    "arrival_c": r.arrival_c,
-                    "min_arrival_c": caster.min_pour_c + margin,
-                }
-            )
-            last_caster = r.caster_id
+        first_fill = min(trip, key=lambda r: r.fill_start)
+        drive_start = last_end or _first_drive_start(network, travel, here, first_fill)
+        stops += _trip_stops(network, trip, drive_start)
         last_end = max(r.pour_end for r in trip)
-    if last_caster is not None and last_end is not None:
-        minutes = float(
-            travel.minutes[travel.caster(last_caster), travel.smelter(truck.home_smelter)]
-        )
-        home = network.at(network.minutes(last_end) + minutes)
-        stops.append(
-            {
-                "trip": trips[-1][0].trip,
-                "action": "home",
-                **site("smelter", truck.home_smelter),
-                "start": home,
-                "end": home,
-            }
-        )
+    if trips and last_end is not None:
+        last = trips[-1][-1]
+        stops.append(_home_stop(network, travel, truck, last, last_end, trips[-1][0].trip))
     return [RouteStop(step=i, **s) for i, s in enumerate(stops, start=1)]
 
 
@@ -322,6 +340,82 @@ def summary_rows(plan: Plan) -> list[list[Any]]:
     return rows
 
 
+#: Columns of ``runs.csv`` shown as wall-clock ``HH:MM`` in the workbook.
+TIME_COLUMNS = frozenset({"fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end"})
+TRIP_HEADER = ("truck", "trip", "smelter", "runs", "t", "km", "h", "cost CNY", "CO2 kg")
+
+
+def _run_rows(network: Network, plan: Plan) -> list[list[Any]]:
+    """The ``Runs`` sheet: ``runs.csv`` columns, times ``HH:MM``."""
+    return [
+        [clock(getattr(r, c), network) if c in TIME_COLUMNS else getattr(r, c) for c in RUN_COLUMNS]
+        for r in plan.runs
+    ]
+
+
+def _trip_rows(plan: Plan) -> list[list[Any]]:
+    """The ``Trips`` sheet: km, hours, cost (CNY) and CO2 (kg) per trip (plan with economics)."""
+    assert plan.economics is not None
+    return [
+        [
+            t.truck_id,
+            t.trip,
+            t.smelter_id,
+            ", ".join(t.runs),
+            t.tonnes,
+            t.km,
+            t.hours,
+            t.cost_cny,
+            t.co2_kg,
+        ]
+        for t in plan.economics.trips
+    ]
+
+
+def _stop_row(network: Network, s: RouteStop) -> list[Any]:
+    """One line of a route sheet (:data:`ROUTE_HEADER`)."""
+    return [
+        s.step,
+        s.trip,
+        s.action,
+        s.site_id,
+        s.site_name,
+        round(s.lat, 5),
+        round(s.lon, 5),
+        clock(s.start, network),
+        clock(s.end, network),
+        s.run_id,
+        s.order_id,
+        s.alloy,
+        s.tonnes,
+        s.tap_c,
+        s.arrival_c,
+        s.min_arrival_c,
+    ]
+
+
+def _write_route_sheet(
+    sheet: Any, network: Network, travel: Travel, plan: Plan, truck_id: str
+) -> None:
+    """A driver's route sheet: the truck, its home and shift, then every stop, landscape."""
+    truck = network.truck_by_id[truck_id]
+    home = network.smelter_by_id.get(truck.home_smelter)
+    sheet.append([f"Truck {truck_id} · {plan.network} · {plan.plan_date.isoformat()}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(
+        [
+            f"home {truck.home_smelter} {home.name if home else ''} · shift "
+            f"{clock(truck.shift_start, network)}–{clock(truck.shift_end, network)} · "
+            f"{truck.ladles} × {truck.ladle_t:g} t ladles · times {network.timezone}"
+        ]
+    )
+    sheet.append([])
+    rows = [_stop_row(network, s) for s in route_stops(network, travel, plan, truck_id)]
+    _write_table(sheet, ROUTE_HEADER, rows)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+
+
 def plan_workbook(network: Network, plan: Plan, travel: Travel | None = None) -> bytes:
     """The plan as an Excel workbook (openpyxl), as bytes.
 
@@ -337,74 +431,17 @@ def plan_workbook(network: Network, plan: Plan, travel: Travel | None = None) ->
     sheet = book.active
     sheet.title = _sheet_name("Summary", taken)
     _write_table(sheet, ("what", "value", "unit"), summary_rows(plan))
-
-    times = {"fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end"}
-    runs = [
-        [clock(getattr(r, c), network) if c in times else getattr(r, c) for c in RUN_COLUMNS]
-        for r in plan.runs
-    ]
-    _write_table(book.create_sheet(_sheet_name("Runs", taken)), RUN_COLUMNS, runs)
+    _write_table(
+        book.create_sheet(_sheet_name("Runs", taken)), RUN_COLUMNS, _run_rows(network, plan)
+    )
     unserved = [[getattr(u, c) for c in UNSERVED_COLUMNS] for u in plan.unserved]
     _write_table(book.create_sheet(_sheet_name("Unserved", taken)), UNSERVED_COLUMNS, unserved)
     if plan.economics is not None:
-        trips = [
-            [
-                t.truck_id,
-                t.trip,
-                t.smelter_id,
-                ", ".join(t.runs),
-                t.tonnes,
-                t.km,
-                t.hours,
-                t.cost_cny,
-                t.co2_kg,
-            ]
-            for t in plan.economics.trips
-        ]
-        _write_table(
-            book.create_sheet(_sheet_name("Trips", taken)),
-            ("truck", "trip", "smelter", "runs", "t", "km", "h", "cost CNY", "CO2 kg"),
-            trips,
-        )
+        sheet = book.create_sheet(_sheet_name("Trips", taken))
+        _write_table(sheet, TRIP_HEADER, _trip_rows(plan))
     for truck_id in sorted({r.truck_id for r in plan.runs if r.truck_id in network.truck_by_id}):
         sheet = book.create_sheet(_sheet_name(f"Route {truck_id}", taken))
-        truck = network.truck_by_id[truck_id]
-        home = network.smelter_by_id.get(truck.home_smelter)
-        sheet.append([f"Truck {truck_id} · {plan.network} · {plan.plan_date.isoformat()}"])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append(
-            [
-                f"home {truck.home_smelter} {home.name if home else ''} · shift "
-                f"{clock(truck.shift_start, network)}–{clock(truck.shift_end, network)} · "
-                f"{truck.ladles} × {truck.ladle_t:g} t ladles · times {network.timezone}"
-            ]
-        )
-        sheet.append([])
-        stops = route_stops(network, travel, plan, truck_id)
-        rows = [
-            [
-                s.step,
-                s.trip,
-                s.action,
-                s.site_id,
-                s.site_name,
-                round(s.lat, 5),
-                round(s.lon, 5),
-                clock(s.start, network),
-                clock(s.end, network),
-                s.run_id,
-                s.order_id,
-                s.alloy,
-                s.tonnes,
-                s.tap_c,
-                s.arrival_c,
-                s.min_arrival_c,
-            ]
-            for s in stops
-        ]
-        _write_table(sheet, ROUTE_HEADER, rows)
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
+        _write_route_sheet(sheet, network, travel, plan, truck_id)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -308,6 +308,127 @@ def _minutes(travel: Travel, a: int, b: int) -> timedelta:
     return timedelta(minutes=value if value == value and value != float("inf") else 0.0)
 
 
+def _known_runs(network: Network, runs: Sequence[Run]) -> list[Run]:
+    """The runs whose truck, smelter and caster the network has."""
+    return [
+        r
+        for r in runs
+        if r.truck_id in network.truck_by_id
+        and r.smelter_id in network.smelter_by_id
+        and r.caster_id in network.caster_by_id
+    ]
+
+
+def _fill_segments(truck_id: str, number: int, trip: Sequence[Run]) -> list[Segment]:
+    """A trip's fills, in fill order."""
+    return [
+        Segment(
+            truck_id, number, "fill", r.fill_start, r.fill_end, r.run_id, r.smelter_id, r.smelter_id
+        )
+        for r in sorted(trip, key=lambda r: r.fill_start)
+    ]
+
+
+def _delivery_segments(truck_id: str, number: int, trip: Sequence[Run]) -> list[Segment]:
+    """A trip's loaded drives and pours, in pour order (a drive only to a new caster)."""
+    segments: list[Segment] = []
+    previous: Run | None = None
+    for r in trip:
+        if previous is None:
+            segments.append(
+                Segment(
+                    truck_id,
+                    number,
+                    "drive",
+                    r.depart,
+                    r.arrive,
+                    r.run_id,
+                    r.smelter_id,
+                    r.caster_id,
+                )
+            )
+        elif r.caster_id != previous.caster_id:
+            segments.append(
+                Segment(
+                    truck_id,
+                    number,
+                    "drive",
+                    previous.pour_end,
+                    max(previous.pour_end, r.arrive),
+                    r.run_id,
+                    previous.caster_id,
+                    r.caster_id,
+                )
+            )
+        segments.append(
+            Segment(
+                truck_id,
+                number,
+                "pour",
+                r.pour_start,
+                r.pour_end,
+                r.run_id,
+                r.caster_id,
+                r.caster_id,
+            )
+        )
+        previous = r
+    return segments
+
+
+def _truck_day(
+    network: Network,
+    travel: Travel,
+    truck_id: str,
+    trips: list[list[Run]],
+    start: TruckStart | None,
+) -> list[Segment]:
+    """One truck's segments, trip by trip: approach, fills, drives and pours, return."""
+    truck = network.truck_by_id[truck_id]
+    home = travel.smelter(truck.home_smelter)
+    here = travel.index(start.site_kind, start.site_id) if start else home
+    here_id = start.site_id if start else truck.home_smelter
+    segments: list[Segment] = []
+    for k, trip in enumerate(trips):
+        number = trip[0].trip
+        first = min(trip, key=lambda r: r.fill_start)
+        smelter = travel.smelter(first.smelter_id)
+        if k == 0 and here != smelter:  # from where the day starts to the first smelter
+            segments.append(
+                Segment(
+                    truck_id,
+                    number,
+                    "return",
+                    first.fill_start - _minutes(travel, here, smelter),
+                    first.fill_start,
+                    None,
+                    here_id,
+                    first.smelter_id,
+                )
+            )
+        segments += _fill_segments(truck_id, number, trip)
+        segments += _delivery_segments(truck_id, number, trip)
+        last = trip[-1]
+        if k + 1 < len(trips):
+            nxt = min(trips[k + 1], key=lambda r: r.fill_start)
+            target, target_id = travel.smelter(nxt.smelter_id), nxt.smelter_id
+        else:
+            target, target_id = home, truck.home_smelter
+        segments.append(
+            Segment(
+                truck_id,
+                number,
+                "return",
+                last.pour_end,
+                last.pour_end + _minutes(travel, travel.caster(last.caster_id), target),
+                None,
+                last.caster_id,
+                target_id,
+            )
+        )
+    return segments
+
+
 def truck_segments(
     network: Network,
     travel: Travel,
@@ -333,110 +454,8 @@ def truck_segments(
     """
     starts = {s.truck_id: s for s in truck_starts}
     segments: list[Segment] = []
-    known = [
-        r
-        for r in runs
-        if r.truck_id in network.truck_by_id
-        and r.smelter_id in network.smelter_by_id
-        and r.caster_id in network.caster_by_id
-    ]
-    for truck_id, trips in sorted(trips_of(known).items()):
-        truck = network.truck_by_id[truck_id]
-        home = travel.smelter(truck.home_smelter)
-        start = starts.get(truck_id)
-        here = travel.index(start.site_kind, start.site_id) if start else home
-        here_id = start.site_id if start else truck.home_smelter
-        for k, trip in enumerate(trips):
-            number = trip[0].trip
-            first = min(trip, key=lambda r: r.fill_start)
-            smelter = travel.smelter(first.smelter_id)
-            if k == 0 and here != smelter:
-                segments.append(
-                    Segment(
-                        truck_id,
-                        number,
-                        "return",
-                        first.fill_start - _minutes(travel, here, smelter),
-                        first.fill_start,
-                        None,
-                        here_id,
-                        first.smelter_id,
-                    )
-                )
-            for r in sorted(trip, key=lambda r: r.fill_start):
-                segments.append(
-                    Segment(
-                        truck_id,
-                        number,
-                        "fill",
-                        r.fill_start,
-                        r.fill_end,
-                        r.run_id,
-                        r.smelter_id,
-                        r.smelter_id,
-                    )
-                )
-            previous: Run | None = None
-            for r in trip:
-                if previous is None:
-                    segments.append(
-                        Segment(
-                            truck_id,
-                            number,
-                            "drive",
-                            r.depart,
-                            r.arrive,
-                            r.run_id,
-                            r.smelter_id,
-                            r.caster_id,
-                        )
-                    )
-                elif r.caster_id != previous.caster_id:
-                    segments.append(
-                        Segment(
-                            truck_id,
-                            number,
-                            "drive",
-                            previous.pour_end,
-                            max(previous.pour_end, r.arrive),
-                            r.run_id,
-                            previous.caster_id,
-                            r.caster_id,
-                        )
-                    )
-                segments.append(
-                    Segment(
-                        truck_id,
-                        number,
-                        "pour",
-                        r.pour_start,
-                        r.pour_end,
-                        r.run_id,
-                        r.caster_id,
-                        r.caster_id,
-                    )
-                )
-                previous = r
-            assert previous is not None
-            last_caster = travel.caster(previous.caster_id)
-            if k + 1 < len(trips):
-                nxt = min(trips[k + 1], key=lambda r: r.fill_start)
-                target, target_id = travel.smelter(nxt.smelter_id), nxt.smelter_id
-            else:
-                target, target_id = home, truck.home_smelter
-            segments.append(
-                Segment(
-                    truck_id,
-                    number,
-                    "return",
-                    previous.pour_end,
-                    previous.pour_end + _minutes(travel, last_caster, target),
-                    None,
-                    previous.caster_id,
-                    target_id,
-                )
-            )
-            here, here_id = target, target_id
+    for truck_id, trips in sorted(trips_of(_known_runs(network, runs)).items()):
+        segments += _truck_day(network, travel, truck_id, trips, starts.get(truck_id))
     segments.sort(key=lambda s: (s.truck_id, s.start, SEGMENT_KINDS.index(s.kind)))
     return segments
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
 from logistics.planning.routing.problem import DELIVERY, PICKUP, RoutingProblem, RoutingResult
 
@@ -52,6 +54,211 @@ def relaxed_rules(problem: RoutingProblem) -> list[str]:
     if problem.empty_before_pickup:
         rules.append("empty_before_pickup")
     return rules
+
+
+@dataclass(frozen=True)
+class _PyvrpModel:
+    """A problem as a PyVRP model, and how to read PyVRP's routes back.
+
+    Attributes
+    ----------
+    model : pyvrp.Model
+        The model.
+    type_vehicles : list of list of int
+        Per PyVRP vehicle type, the problem's vehicles of that type.
+    shipment_nodes : list of (int, int)
+        Per PyVRP shipment, the problem's pickup and delivery node.
+    client_nodes : list of int
+        Per PyVRP client, the problem's node.
+    """
+
+    model: Any
+    type_vehicles: list[list[int]]
+    shipment_nodes: list[tuple[int, int]]
+    client_nodes: list[int]
+
+
+def _used_locations(problem: RoutingProblem) -> list[int]:
+    """Every location a node or a vehicle's start or end is at, sorted."""
+    return sorted(
+        {n.location for n in problem.nodes}
+        | {v.start_location for v in problem.vehicles}
+        | {v.end_location for v in problem.vehicles}
+    )
+
+
+def _add_depots(model: Any, problem: RoutingProblem, locations: dict[int, Any]) -> dict[int, Any]:
+    """A depot at each distinct vehicle start or end location."""
+    depot_at: dict[int, Any] = {}
+    for v in problem.vehicles:
+        for loc in (v.start_location, v.end_location):
+            if loc not in depot_at:
+                depot_at[loc] = model.add_depot(locations[loc])
+    return depot_at
+
+
+def _add_vehicle_types(
+    model: Any, problem: RoutingProblem, depot_at: dict[int, Any]
+) -> list[list[int]]:
+    """One vehicle type per distinct start, end, capacity, shift and costs; its members."""
+    type_members: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for k, v in enumerate(problem.vehicles):
+        key = (
+            v.start_location,
+            v.end_location,
+            v.capacity,
+            v.earliest_start,
+            v.latest_end,
+            v.cost_per_distance,
+            v.cost_per_time,
+            v.fixed_cost,
+        )
+        type_members[key].append(k)
+    type_vehicles: list[list[int]] = []
+    for key, members in type_members.items():
+        start, end, capacity, early, late, per_km, per_min, fixed = key
+        model.add_vehicle_type(
+            num_available=len(members),
+            capacity=capacity,
+            start_depot=depot_at[start],
+            end_depot=depot_at[end],
+            fixed_cost=fixed,
+            tw_early=early,
+            tw_late=late,
+            unit_distance_cost=per_km,
+            unit_duration_cost=per_min,
+        )
+        type_vehicles.append(members)
+    return type_vehicles
+
+
+def _add_shipments(
+    model: Any, problem: RoutingProblem, locations: dict[int, Any]
+) -> list[tuple[int, int]]:
+    """A shipment per pair (its penalty the prize when it is optional); their nodes."""
+    shipment_nodes: list[tuple[int, int]] = []
+    for pair in problem.pairs:
+        p, d = problem.nodes[pair.pickup], problem.nodes[pair.delivery]
+        optional = pair.penalty is not None
+        model.add_shipment(
+            locations[p.location],
+            locations[d.location],
+            pickup_tw_early=p.earliest,
+            pickup_tw_late=p.latest,
+            pickup_service_duration=p.service,
+            delivery_tw_early=d.earliest,
+            delivery_tw_late=d.latest,
+            delivery_service_duration=d.service,
+            amount=p.demand,
+            prize=int(pair.penalty) if optional else 0,
+            required=not optional,
+        )
+        shipment_nodes.append((pair.pickup, pair.delivery))
+    return shipment_nodes
+
+
+def _add_clients(
+    model: Any, problem: RoutingProblem, locations: dict[int, Any], paired: set[int]
+) -> list[int]:
+    """A client per single node (not in a pair, neither pickup nor delivery); their nodes."""
+    client_nodes: list[int] = []
+    for k, node in enumerate(problem.nodes):
+        if k in paired or node.kind in (PICKUP, DELIVERY):
+            continue
+        optional = problem.single_penalty is not None
+        model.add_client(
+            locations[node.location],
+            delivery=max(0, node.demand),
+            pickup=max(0, -node.demand),
+            service_duration=node.service,
+            tw_early=node.earliest,
+            tw_late=node.latest,
+            prize=int(problem.single_penalty) if optional else 0,
+            required=not optional,
+        )
+        client_nodes.append(k)
+    return client_nodes
+
+
+def _add_edges(
+    model: Any, problem: RoutingProblem, used_locations: list[int], locations: dict[int, Any]
+) -> None:
+    """Every ordered pair of locations, the diagonal included.
+
+    Stops at one location (ladles filled at one smelter) follow each other at the
+    matrix's own cost (PyVRP charges a missing edge a prohibitive value).
+    """
+    for a in used_locations:
+        for b in used_locations:
+            model.add_edge(
+                locations[a],
+                locations[b],
+                distance=int(problem.distance[a, b]),
+                duration=int(problem.time[a, b]),
+            )
+
+
+def _pyvrp_model(problem: RoutingProblem) -> _PyvrpModel:
+    """The problem as a PyVRP model (the rules of :func:`relaxed_rules` left out)."""
+    import pyvrp
+
+    model = pyvrp.Model()
+    used_locations = _used_locations(problem)
+    locations = {loc: model.add_location(x=0, y=0) for loc in used_locations}
+    type_vehicles = _add_vehicle_types(model, problem, _add_depots(model, problem, locations))
+    shipment_nodes = _add_shipments(model, problem, locations)
+    paired = {n for pd in shipment_nodes for n in pd}
+    client_nodes = _add_clients(model, problem, locations, paired)
+    _add_edges(model, problem, used_locations, locations)
+    return _PyvrpModel(model, type_vehicles, shipment_nodes, client_nodes)
+
+
+def _solve_params(problem: RoutingProblem) -> Any:
+    """PyVRP's solve parameters: its penalty cap above every prize and edge cost.
+
+    PyVRP caps its penalty per unit of excess load or time warp (1e5 by default); with
+    prizes above it (a ladle job's penalty in fen) overloading a truck would pay.
+    """
+    import pyvrp
+
+    biggest = max(
+        [int(p.penalty or 0) for p in problem.pairs]
+        + [int(problem.single_penalty or 0), int(problem.distance.max(initial=0))]
+    )
+    return pyvrp.SolveParams(
+        penalty=pyvrp.PenaltyParams(max_penalty=max(1e5, PENALTY_CAP_FACTOR * biggest))
+    )
+
+
+def _stop(left_s: float, max_iterations: int | None) -> Any:
+    """Stop after ``left_s`` seconds, or after ``max_iterations`` if that comes first."""
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
+    if max_iterations is not None:
+        return MultipleCriteria([MaxIterations(int(max_iterations)), MaxRuntime(left_s)])
+    return MaxRuntime(left_s)
+
+
+def _read_routes(built: _PyvrpModel, best: Any, vehicles: int) -> list[list[tuple[int, int]]]:
+    """PyVRP's best solution as ``[(node, start of service), ...]`` per problem vehicle.
+
+    A route of a vehicle type goes to the type's first vehicle not yet given one.
+    """
+    routes: list[list[tuple[int, int]]] = [[] for _ in range(vehicles)]
+    free = [list(members) for members in built.type_vehicles]
+    for route in best.routes():
+        vehicle = free[route.vehicle_type()].pop(0)
+        for act in route.schedule():
+            if act.is_depot():
+                continue
+            if act.is_pickup():
+                node = built.shipment_nodes[act.idx][0]
+            elif act.is_delivery():
+                node = built.shipment_nodes[act.idx][1]
+            else:
+                node = built.client_nodes[act.idx]
+            routes[vehicle].append((node, int(act.start_time)))
+    return routes
 
 
 def solve_pyvrp(
@@ -83,128 +290,17 @@ def solve_pyvrp(
         problem's vehicle order), dropped nodes, status ``pyvrp_feasible`` or
         ``pyvrp_infeasible``, and PyVRP's cost as objective.
     """
-    import pyvrp
-    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
-
     started = time.perf_counter()
-    model = pyvrp.Model()
-    used_locations = sorted(
-        {n.location for n in problem.nodes}
-        | {v.start_location for v in problem.vehicles}
-        | {v.end_location for v in problem.vehicles}
-    )
-    locations = {loc: model.add_location(x=0, y=0) for loc in used_locations}
-    depot_at: dict[int, object] = {}
-    for v in problem.vehicles:
-        for loc in (v.start_location, v.end_location):
-            if loc not in depot_at:
-                depot_at[loc] = model.add_depot(locations[loc])
-
-    type_members: dict[tuple, list[int]] = defaultdict(list)
-    for k, v in enumerate(problem.vehicles):
-        key = (
-            v.start_location,
-            v.end_location,
-            v.capacity,
-            v.earliest_start,
-            v.latest_end,
-            v.cost_per_distance,
-            v.cost_per_time,
-            v.fixed_cost,
-        )
-        type_members[key].append(k)
-    type_vehicles: list[list[int]] = []
-    for key, members in type_members.items():
-        start, end, capacity, early, late, per_km, per_min, fixed = key
-        model.add_vehicle_type(
-            num_available=len(members),
-            capacity=capacity,
-            start_depot=depot_at[start],
-            end_depot=depot_at[end],
-            fixed_cost=fixed,
-            tw_early=early,
-            tw_late=late,
-            unit_distance_cost=per_km,
-            unit_duration_cost=per_min,
-        )
-        type_vehicles.append(members)
-
-    shipment_nodes: list[tuple[int, int]] = []
-    for pair in problem.pairs:
-        p, d = problem.nodes[pair.pickup], problem.nodes[pair.delivery]
-        optional = pair.penalty is not None
-        model.add_shipment(
-            locations[p.location],
-            locations[d.location],
-            pickup_tw_early=p.earliest,
-            pickup_tw_late=p.latest,
-            pickup_service_duration=p.service,
-            delivery_tw_early=d.earliest,
-            delivery_tw_late=d.latest,
-            delivery_service_duration=d.service,
-            amount=p.demand,
-            prize=int(pair.penalty) if optional else 0,
-            required=not optional,
-        )
-        shipment_nodes.append((pair.pickup, pair.delivery))
-    paired = {n for pd in shipment_nodes for n in pd}
-    client_nodes: list[int] = []
-    for k, node in enumerate(problem.nodes):
-        if k in paired or node.kind in (PICKUP, DELIVERY):
-            continue
-        optional = problem.single_penalty is not None
-        model.add_client(
-            locations[node.location],
-            delivery=max(0, node.demand),
-            pickup=max(0, -node.demand),
-            service_duration=node.service,
-            tw_early=node.earliest,
-            tw_late=node.latest,
-            prize=int(problem.single_penalty) if optional else 0,
-            required=not optional,
-        )
-        client_nodes.append(k)
-    # Every ordered pair, the diagonal included: stops at one location (ladles filled at
-    # one smelter) follow each other at the matrix's own cost (PyVRP charges a missing
-    # edge a prohibitive value).
-    for a in used_locations:
-        for b in used_locations:
-            model.add_edge(
-                locations[a],
-                locations[b],
-                distance=int(problem.distance[a, b]),
-                duration=int(problem.time[a, b]),
-            )
-
+    built = _pyvrp_model(problem)
     left = max(0.1, time_limit_s - (time.perf_counter() - started))
-    stop = MaxRuntime(left)
-    if max_iterations is not None:
-        stop = MultipleCriteria([MaxIterations(int(max_iterations)), MaxRuntime(left)])
-    # PyVRP caps its penalty per unit of excess load or time warp (1e5 by default); with
-    # prizes above it (a ladle job's penalty in fen) overloading a truck would pay.
-    biggest = max(
-        [int(p.penalty or 0) for p in problem.pairs]
-        + [int(problem.single_penalty or 0), int(problem.distance.max(initial=0))]
+    result = built.model.solve(
+        stop=_stop(left, max_iterations),
+        seed=seed,
+        display=False,
+        collect_stats=False,
+        params=_solve_params(problem),
     )
-    params = pyvrp.SolveParams(
-        penalty=pyvrp.PenaltyParams(max_penalty=max(1e5, PENALTY_CAP_FACTOR * biggest))
-    )
-    result = model.solve(stop=stop, seed=seed, display=False, collect_stats=False, params=params)
-
-    routes: list[list[tuple[int, int]]] = [[] for _ in problem.vehicles]
-    free = [list(members) for members in type_vehicles]
-    for route in result.best.routes():
-        vehicle = free[route.vehicle_type()].pop(0)
-        for act in route.schedule():
-            if act.is_depot():
-                continue
-            if act.is_pickup():
-                node = shipment_nodes[act.idx][0]
-            elif act.is_delivery():
-                node = shipment_nodes[act.idx][1]
-            else:
-                node = client_nodes[act.idx]
-            routes[vehicle].append((node, int(act.start_time)))
+    routes = _read_routes(built, result.best, len(problem.vehicles))
     visited = {n for r in routes for n, _ in r}
     dropped = [n for n in range(len(problem.nodes)) if n not in visited]
     wall = time.perf_counter() - started

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -98,6 +99,191 @@ def current_routes(built: BuiltModel) -> list[list[tuple[int, int]]]:
     return routes
 
 
+class _SolutionRecorder:
+    """At each improving solution: its time and objective, and some earlier routes.
+
+    Earlier solutions are kept by their number among the improving ones: every
+    ``step``-th is kept, and ``step`` doubles whenever more than ``snapshots`` are kept,
+    so the kept ones depend only on the search's path, not on the machine's speed.
+    """
+
+    def __init__(
+        self,
+        built: BuiltModel,
+        started: float,
+        on_solution: Callable[[float, int], None] | None,
+        snapshots: int,
+    ) -> None:
+        self.built = built
+        self.started = started
+        self.on_solution = on_solution
+        self.snapshots = snapshots
+        self.progress: list[tuple[float, int]] = []
+        self.kept: dict[int, list[list[tuple[int, int]]]] = {}
+        self.step = 1
+
+    def __call__(self) -> None:
+        """Record the solution the search is at, if it improves on the last one."""
+        value = self.built.routing.CostVar().Max()
+        elapsed = time.perf_counter() - self.started
+        if self.progress and value >= self.progress[-1][1]:
+            return
+        self.progress.append((elapsed, value))
+        if self.on_solution is not None:
+            self.on_solution(elapsed, value)
+        number = len(self.progress)
+        if self.snapshots <= 0 or number % self.step:
+            return
+        self.kept[number] = current_routes(self.built)
+        if len(self.kept) > self.snapshots:
+            self.step *= 2
+            for old in [n for n in self.kept if n % self.step]:
+                del self.kept[old]
+
+    def kept_routes(self) -> list[list[list[tuple[int, int]]]]:
+        """The earlier solutions kept, oldest first."""
+        return [self.kept[n] for n in sorted(self.kept)]
+
+
+def _search(
+    built: BuiltModel,
+    params_until_deadline: Callable[[], pywrapcp.DefaultRoutingSearchParameters],
+    initial_routes: Sequence[Sequence[int]] | None,
+    deadline: float,
+) -> tuple[pywrapcp.Assignment | None, bool | None]:
+    """Close the model and search: from the initial routes if the model accepts them, else
+    from scratch (when there is time left). Returns the solution and whether the initial
+    routes were accepted (``None``: none given)."""
+    routing, manager = built.routing, built.manager
+    solution = None
+    initial_accepted = None
+    params = params_until_deadline()
+    routing.CloseModelWithParameters(params)
+    if initial_routes is not None:
+        indices = [[manager.NodeToIndex(n) for n in r] for r in initial_routes]
+        initial = routing.ReadAssignmentFromRoutes(indices, True)
+        initial_accepted = initial is not None
+        if initial is not None:
+            solution = routing.SolveFromAssignmentWithParameters(initial, params)
+        else:
+            log.warning("initial routes rejected by the model; searching from scratch")
+    time_left = deadline - time.perf_counter() >= MIN_SEARCH_S
+    if (
+        solution is None
+        and routing.status() not in _SOLVED
+        and (initial_routes is None or time_left)
+    ):
+        solution = routing.SolveWithParameters(params_until_deadline())
+    return solution, initial_accepted
+
+
+def _status(routing: pywrapcp.RoutingModel, solution_limit: int | None, deadline: float) -> str:
+    """The search's status by name; a stop at the solution limit is told apart."""
+    status = _STATUS.get(routing.status(), str(routing.status()))
+    if (
+        status == "partial_success_time_limit"
+        and solution_limit is not None
+        and time.perf_counter() < deadline - 0.05
+    ):
+        # OR-Tools reports a stop at the solution limit with the time limit's status.
+        status = "partial_success_solution_limit"
+    return status
+
+
+@dataclass(frozen=True)
+class _OrToolsSearch:
+    """How OR-Tools searches: until ``deadline`` (``time.perf_counter()``), its strategies."""
+
+    deadline: float
+    solution_limit: int | None
+    first_solution: str
+    metaheuristic: str
+    operator_bandit: bool
+
+    def parameters(self) -> pywrapcp.DefaultRoutingSearchParameters:
+        """Search parameters for the time left until the deadline."""
+        return search_parameters(
+            time_limit_s=self.deadline - time.perf_counter(),
+            solution_limit=self.solution_limit,
+            first_solution=self.first_solution,
+            metaheuristic=self.metaheuristic,
+            operator_bandit=self.operator_bandit,
+        )
+
+
+def _check_engine(engine: str) -> None:
+    """Refuse an engine :data:`ENGINES` does not name."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; use one of {ENGINES}")
+
+
+def _solve_pyvrp_first(
+    problem: RoutingProblem,
+    engine: str,
+    time_limit_s: float,
+    engine_share: float,
+    seed: int,
+    solution_limit: int | None,
+) -> RoutingResult:
+    """PyVRP's routes: the whole limit (and the solution limit as iterations) alone, else
+    ``engine_share`` of the limit before OR-Tools."""
+    return solve_pyvrp(
+        problem,
+        time_limit_s=time_limit_s if engine == "pyvrp" else engine_share * time_limit_s,
+        seed=seed,
+        max_iterations=solution_limit if engine == "pyvrp" else None,
+    )
+
+
+def _start_routes(
+    first: RoutingResult, initial_routes: Sequence[Sequence[int]] | None
+) -> Sequence[Sequence[int]] | None:
+    """OR-Tools starts from PyVRP's routes when it found any, else from the given ones."""
+    if first.objective is not None:
+        return [[n for n, _ in r] for r in first.routes]
+    return initial_routes
+
+
+def _solve_ortools(
+    problem: RoutingProblem,
+    search: _OrToolsSearch,
+    initial_routes: Sequence[Sequence[int]] | None,
+    started: float,
+    on_solution: Callable[[float, int], None] | None,
+    snapshots: int,
+) -> RoutingResult:
+    """Build the model, search until the deadline, read the routes (:func:`solve_routing`)."""
+    built = build_model(problem)
+    recorder = _SolutionRecorder(built, started, on_solution, snapshots)
+    built.routing.AddAtSolutionCallback(recorder)
+    solution, initial_accepted = _search(built, search.parameters, initial_routes, search.deadline)
+    status = _status(built.routing, search.solution_limit, search.deadline)
+    routes, dropped, objective = extract_routes(built, solution)
+    wall = time.perf_counter() - started
+    log.info(
+        "routing: %d nodes, %d vehicles, status %s, objective %s, %d dropped, %.1f s",
+        built.n_nodes,
+        built.routing.vehicles(),
+        status,
+        objective,
+        len(dropped),
+        wall,
+    )
+    progress = recorder.progress
+    return RoutingResult(
+        routes=routes,
+        dropped=dropped,
+        status=status,
+        objective=objective,
+        wall_s=wall,
+        first_solution_s=progress[0][0] if progress else None,
+        solutions=len(progress),
+        initial_accepted=initial_accepted,
+        log=progress,
+        snapshots=recorder.kept_routes(),
+    )
+
+
 def solve_routing(
     problem: RoutingProblem,
     *,
@@ -131,10 +317,9 @@ def solve_routing(
     on_solution : callable, optional
         Called with ``(seconds, objective)`` at each improving solution (progress bars).
     operator_bandit : bool
-        Let OR-Tools choose among its local-search operators by a multi-armed bandit
-        (``use_multi_armed_bandit_concatenate_operators``). Measured: Li & Lim at 30 s,
-        mean gap 4.20 % → 0.78 % (20 of 29 within 1 %); ladle days got worse
-        (``benchmarks/results/experiments-2026-11-21.md``), so it is off by default.
+        OR-Tools' ``use_multi_armed_bandit_concatenate_operators``; off by default: Li &
+        Lim at 30 s got better (mean gap 4.20 % → 0.78 %, 20 of 29 within 1 %), ladle days
+        worse (``benchmarks/results/experiments-2026-11-21.md``).
     engine : str
         ``ortools`` (the full model); ``pyvrp`` (PyVRP alone: exact only where
         :func:`~.pyvrp_engine.relaxed_rules` is empty, e.g. VRPTW and PDPTW without
@@ -145,117 +330,26 @@ def solve_routing(
     engine_share : float
         Share of the limit PyVRP gets in ``pyvrp+ortools``.
     snapshots : int
-        Keep up to this many earlier improving solutions besides the best (OR-Tools):
-        every ``step``-th one, ``step`` doubling whenever more would be kept, so which
-        ones are kept depends on the search's path, not on the machine's speed
-        (:attr:`RoutingResult.snapshots`, oldest first). A caller whose real objective
-        differs from the model's can judge them all.
+        Earlier improving solutions kept besides the best (OR-Tools), at most this many:
+        every ``step``-th, ``step`` doubling when more would be kept, so which are kept
+        depends on the search's path, not the machine's speed; oldest first in
+        :attr:`RoutingResult.snapshots`, for a caller whose real objective differs.
 
     Returns
     -------
     RoutingResult
         Routes with service start times, dropped nodes, status and statistics.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; use one of {ENGINES}")
+    _check_engine(engine)
     started = time.perf_counter()
-    deadline = started + time_limit_s
     if engine != "ortools":
-        pyvrp_limit = time_limit_s if engine == "pyvrp" else engine_share * time_limit_s
-        first = solve_pyvrp(
-            problem,
-            time_limit_s=pyvrp_limit,
-            seed=seed,
-            max_iterations=solution_limit if engine == "pyvrp" else None,
+        first = _solve_pyvrp_first(
+            problem, engine, time_limit_s, engine_share, seed, solution_limit
         )
         if engine == "pyvrp":
             return first
-        if first.objective is not None:
-            initial_routes = [[n for n, _ in r] for r in first.routes]
-    built = build_model(problem)
-    routing, manager = built.routing, built.manager
-
-    def params_until_deadline() -> pywrapcp.DefaultRoutingSearchParameters:
-        return search_parameters(
-            time_limit_s=deadline - time.perf_counter(),
-            solution_limit=solution_limit,
-            first_solution=first_solution,
-            metaheuristic=metaheuristic,
-            operator_bandit=operator_bandit,
-        )
-
-    progress: list[tuple[float, int]] = []
-    # Earlier solutions by their number among the improving ones: every ``step``-th is
-    # kept, and ``step`` doubles whenever more than ``snapshots`` are kept, so the kept
-    # ones depend only on the search's path, not on the machine's speed.
-    kept: dict[int, list[list[tuple[int, int]]]] = {}
-    step = [1]
-
-    def record() -> None:
-        value = routing.CostVar().Max()
-        elapsed = time.perf_counter() - started
-        if progress and value >= progress[-1][1]:
-            return
-        progress.append((elapsed, value))
-        if on_solution is not None:
-            on_solution(elapsed, value)
-        number = len(progress)
-        if snapshots <= 0 or number % step[0]:
-            return
-        kept[number] = current_routes(built)
-        if len(kept) > snapshots:
-            step[0] *= 2
-            for old in [n for n in kept if n % step[0]]:
-                del kept[old]
-
-    routing.AddAtSolutionCallback(record)
-    solution = None
-    initial_accepted = None
-    params = params_until_deadline()
-    routing.CloseModelWithParameters(params)
-    if initial_routes is not None:
-        indices = [[manager.NodeToIndex(n) for n in r] for r in initial_routes]
-        initial = routing.ReadAssignmentFromRoutes(indices, True)
-        initial_accepted = initial is not None
-        if initial is not None:
-            solution = routing.SolveFromAssignmentWithParameters(initial, params)
-        else:
-            log.warning("initial routes rejected by the model; searching from scratch")
-    time_left = deadline - time.perf_counter() >= MIN_SEARCH_S
-    if (
-        solution is None
-        and routing.status() not in _SOLVED
-        and (initial_routes is None or time_left)
-    ):
-        solution = routing.SolveWithParameters(params_until_deadline())
-    status = _STATUS.get(routing.status(), str(routing.status()))
-    if (
-        status == "partial_success_time_limit"
-        and solution_limit is not None
-        and time.perf_counter() < deadline - 0.05
-    ):
-        # OR-Tools reports a stop at the solution limit with the time limit's status.
-        status = "partial_success_solution_limit"
-    routes, dropped, objective = extract_routes(built, solution)
-    wall = time.perf_counter() - started
-    log.info(
-        "routing: %d nodes, %d vehicles, status %s, objective %s, %d dropped, %.1f s",
-        built.n_nodes,
-        routing.vehicles(),
-        status,
-        objective,
-        len(dropped),
-        wall,
+        initial_routes = _start_routes(first, initial_routes)
+    search = _OrToolsSearch(
+        started + time_limit_s, solution_limit, first_solution, metaheuristic, operator_bandit
     )
-    return RoutingResult(
-        routes=routes,
-        dropped=dropped,
-        status=status,
-        objective=objective,
-        wall_s=wall,
-        first_solution_s=progress[0][0] if progress else None,
-        solutions=len(progress),
-        initial_accepted=initial_accepted,
-        log=progress,
-        snapshots=[kept[n] for n in sorted(kept)],
-    )
+    return _solve_ortools(problem, search, initial_routes, started, on_solution, snapshots)
