@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
 from logistics.network.model import Network, Order
 from logistics.plan.diff import PlanDiff
 from logistics.plan.exports import clock
-from logistics.plan.model import Run
+from logistics.plan.model import Plan, Run
 
 
 def order_changes(before: Network, after: Network) -> tuple[list[Order], list[Order]]:
@@ -108,3 +109,42 @@ def diff_frame(
             }
         )
     return pd.DataFrame(rows, columns=["change", "run", "order", "t", "before", "after"])
+
+
+def modes_frame(previews: dict[str, Any], previous: Plan) -> pd.DataFrame:
+    """One row per re-plan mode: what the dispatcher weighs before accepting one.
+
+    Parameters
+    ----------
+    previews : dict of str to ReplanOutcome
+        The re-plan of each mode.
+    previous : Plan
+        The plan on screen before the re-plan.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tonnes delivered (and the change), orders newly unserved with their reasons,
+        runs moved, route cost, the price of change, the objective and the drivers to
+        call.
+    """
+    rows = []
+    for mode, preview in previews.items():
+        plan, diff = preview.outcome.plan, preview.diff
+        unserved = sorted({f"{u.order_id} ({u.reason})" for u in diff.newly_unserved})
+        rows.append(
+            {
+                "mode": mode,
+                "delivered": f"{plan.summary.tonnes_delivered:,.1f} t "
+                f"({diff.tonnes_delivered_delta:+,.1f} t)",
+                "newly unserved": ", ".join(unserved) or "none",
+                "runs moved": f"{len(diff.moved)} of {len(preview.booked)} booked",
+                "route cost": f"{plan.summary.route_cost_cny:,.0f} CNY "
+                f"({plan.summary.route_cost_cny - previous.summary.route_cost_cny:+,.0f})",
+                "price of change": f"{preview.change.cost_cny:,.0f} CNY",
+                "objective": f"{preview.objective_cny:,.0f} CNY",
+                "drivers to call": f"{len(diff.trucks_affected)}: "
+                + ", ".join(diff.trucks_affected),
+            }
+        )
+    return pd.DataFrame(rows)

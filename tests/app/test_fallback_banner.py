@@ -110,7 +110,7 @@ def test_the_replan_preview_shows_the_banner_and_the_accepted_plan_keeps_it(
     at.number_input(key="replan_limit").set_value(3)
     at = at.button(key="replan_button").click().run()
     assert not at.exception, at.exception
-    preview = at.session_state["replan_preview"]
+    preview = at.session_state["replan_previews"]["insert"]
     assert preview.outcome.plan.solver.fell_back
     (banner,) = banners(at)
     assert f"`{REASON}`" in banner

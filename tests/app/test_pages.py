@@ -147,7 +147,7 @@ def test_replan_with_an_urgent_order_keeps_the_runs_under_way(app_env: None) -> 
     at.number_input(key="replan_limit").set_value(2)
     at = at.button(key="replan_button").click().run()
     assert not at.exception, at.exception
-    preview = at.session_state["replan_preview"]
+    preview = at.session_state["replan_previews"]["insert"]
     new_plan, network = preview.outcome.plan, preview.network
     assert check(network, new_plan).ok
     urgent = [r for r in new_plan.runs if r.order_id == "URG1"]

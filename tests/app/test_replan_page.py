@@ -60,7 +60,7 @@ def test_an_accepted_replan_shows_done_and_under_way_and_keeps_trucks_out(app_en
     add_urgent_order(at)
     at = preview(at, time(10, 0), ["T2"])
     assert not at.exception, at.exception
-    shown = at.session_state["replan_preview"]
+    shown = at.session_state["replan_previews"]["insert"]
     network, new_plan = shown.network, shown.outcome.plan
     now = network.at(10 * 60)
     assert check(network, new_plan).ok
@@ -114,7 +114,7 @@ def test_an_accepted_replan_shows_done_and_under_way_and_keeps_trucks_out(app_en
     assert at.multiselect(key="replan_out").value == ["T2"]
     at = preview(at, time(11, 0))
     assert not at.exception, at.exception
-    again = at.session_state["replan_preview"]
+    again = at.session_state["replan_previews"]["insert"]
     later = datetime.combine(network.plan_date, time(11, 0), tzinfo=network.tz)
     assert check(again.network, again.outcome.plan).ok
     t2_runs = {r.run_id for r in again.outcome.plan.runs if r.truck_id == "T2"}
@@ -171,4 +171,4 @@ def test_an_order_changed_against_the_runs_under_way_is_refused_by_row(app_env: 
     shown = "\n".join(e.value for e in at.error)
     assert "orders.csv, row 2, column 'placed_at': order O1" in shown, shown
     assert "under way" in shown and "Traceback" not in shown
-    assert "replan_preview" not in at.session_state
+    assert "replan_previews" not in at.session_state

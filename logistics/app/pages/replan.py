@@ -13,7 +13,7 @@ import streamlit as st
 
 from logistics.app import state, widgets
 from logistics.app.orders import ORDER_COLUMNS, orders_frame, validate_orders
-from logistics.app.replan_view import diff_frame, order_changes
+from logistics.app.replan_view import diff_frame, modes_frame, order_changes
 from logistics.app.tables import unserved_frame, violations_frame
 from logistics.charts import truck_gantt
 from logistics.errors import InputError
@@ -83,40 +83,58 @@ if row is not None:
         state.set_orders(orders)
         st.rerun()
 
+MODES = {
+    "insert": "insert: keep every booked run, fit the changes around them",
+    "reoptimise": "re-optimise: search the rest of the day, each change priced",
+}
 if st.button("Preview the re-plan", type="primary", key="replan_button"):
-    st.session_state.pop("replan_preview", None)
-    task = state.workers().start(
-        replan,
-        f"re-plan at {now:%H:%M}",
-        network=planned,
-        plan=plan,
-        now=now,
-        new_orders=new_orders,
-        changed_orders=changed_orders,
-        options=PlanOptions(solver=solver, time_limit_s=float(limit)),
-        truck_changes=TruckChanges(remove=tuple(out)),
-        travel=view.outcome.travel,
-        # messages name the Orders page's table: its first row is row 2
-        orders_file="orders.csv",
-        order_rows={o.order_id: i + 2 for i, o in enumerate(network.day_orders)},
-    )
-    state.set_task("replan", task)
+    st.session_state.pop("replan_previews", None)
+    for mode in MODES:
+        task = state.workers().start(
+            replan,
+            f"re-plan at {now:%H:%M} ({mode})",
+            network=planned,
+            plan=plan,
+            now=now,
+            new_orders=new_orders,
+            changed_orders=changed_orders,
+            options=PlanOptions(solver=solver, time_limit_s=float(limit), replan_mode=mode),
+            truck_changes=TruckChanges(remove=tuple(out)),
+            travel=view.outcome.travel,
+            # messages name the Orders page's table: its first row is row 2
+            orders_file="orders.csv",
+            order_rows={o.order_id: i + 2 for i, o in enumerate(network.day_orders)},
+        )
+        state.set_task(f"replan_{mode}", task)
     st.session_state["replan_now_used"] = now
 
-result = widgets.run_pending("replan", "Re-planning")
-if result is not None and result.ok:
+for mode in MODES:
+    result = widgets.run_pending(f"replan_{mode}", f"Re-planning ({mode})")
+    if result is None or not result.ok:
+        continue
     if result.value.outcome.ok:
-        st.session_state["replan_preview"] = result.value
+        st.session_state.setdefault("replan_previews", {})[mode] = result.value
     else:
         st.error(
             f"The independent checker found {len(result.value.outcome.report.violations)} "
-            "violations in the re-plan; it cannot be applied."
+            f"violations in the re-plan ({mode}); it cannot be applied."
         )
         st.dataframe(violations_frame(result.value.outcome.report.violations), hide_index=True)
 
-preview = st.session_state.get("replan_preview")
-if preview is None:
+previews = st.session_state.get("replan_previews") or {}
+if not previews:
     st.stop()
+st.subheader("The two ways to re-plan")
+st.dataframe(modes_frame(previews, plan), hide_index=True, key="replan_modes")
+choices = [m for m in MODES if m in previews]
+mode = st.radio(
+    "Preview and accept",
+    choices,
+    format_func=MODES.get,
+    key="replan_mode_choice",
+    horizontal=True,
+)
+preview = previews[mode]
 diff = preview.diff
 new_plan = preview.outcome.plan
 used_now = preview.now or st.session_state.get("replan_now_used", now)
@@ -170,8 +188,8 @@ if a.button("Accept the re-plan", type="primary", key="replan_accept"):
             unavailable_trucks=preview.unavailable_trucks,
         )
     )
-    st.session_state.pop("replan_preview", None)
+    st.session_state.pop("replan_previews", None)
     st.success("Applied: the Plan page shows the re-planned day.")
 if b.button("Discard", key="replan_discard"):
-    st.session_state.pop("replan_preview", None)
+    st.session_state.pop("replan_previews", None)
     st.rerun()
