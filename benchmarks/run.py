@@ -720,6 +720,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     loader_fuzz.add_parser(sub, str(RESULTS))
 
+    from benchmarks import replan
+
+    replan.add_parser(sub, str(RESULTS))
+
     every = sub.add_parser("all", help="every literature set, then the domain ladder")
     every.add_argument("--time-limit", type=float, default=30.0, help="literature seconds")
     every.add_argument("--jobs", type=int, default=1)
@@ -758,6 +762,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import loader_fuzz
 
         return loader_fuzz.command(args)
+    if args.kind == "replan":
+        from benchmarks import replan
+
+        return replan.command(args, command)
     lit = build_parser().parse_args(
         [
             "literature",
