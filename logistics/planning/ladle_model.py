@@ -25,10 +25,13 @@ The objective, in fen (0.01 CNY): truck-km × ``cost_per_km`` + truck-minutes ×
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from logistics.network.model import Network
+from logistics.network.model import Network, Production, Truck
 from logistics.network.prices import unserved_penalty_per_t
+from logistics.physics.travel import Travel
 from logistics.planning.assign import Assignment
 from logistics.planning.routing import DELIVERY, PICKUP, Node, Pair, RoutingProblem, Vehicle
 from logistics.planning.schedule import ScheduleContext, TruckState
@@ -50,39 +53,48 @@ KM_UNIT = 0.1
 FEN = 100
 
 
-def build_problem(
-    ctx: ScheduleContext,
-    assignments: tuple[Assignment, ...],
-    states: dict[str, TruckState],
-) -> tuple[RoutingProblem, list[str], list[Assignment]]:
-    """The routing problem of a day, the truck id of each vehicle, the job of each pair."""
-    network: Network = ctx.network
-    travel = ctx.travel
-    params = network.params
+@dataclass(frozen=True)
+class _PairRules:
+    """What turning a job into a fill/pour pair needs, the same for every job of a day.
+
+    Money in fen; times in minutes from the plan origin.
+    """
+
+    network: Network
+    travel: Travel
+    trucks: list[Truck]  # per vehicle
+    group_of: dict[str, int]  # smelter id -> pickup group
+    ambient_c: float
+    horizon: int
+    penalty_t: float  # fen per tonne left out
+    homes: dict[str, tuple[str, int]]  # re-planning: job id -> booked truck and pour start
+    vehicle_of: dict[str, int]  # truck id -> vehicle
+    move_cost: int  # fen, a booked job on another truck
+    tolerance: int  # min, a booked pour moved within it costs nothing
+    late_cost: int  # fen per minute beyond the tolerance
+    drop_t: float  # fen per tonne, a booked job left out
+
+
+def _matrices(travel: Travel) -> tuple[np.ndarray, np.ndarray]:
+    """Whole driving minutes (rounded up, 0 on the diagonal) and road km in 0.1 km units."""
     time_m = np.vectorize(ceil_minutes, otypes=[np.int64])(travel.minutes)
     np.fill_diagonal(time_m, 0)
     dist_m = np.rint(np.nan_to_num(travel.km, posinf=1e6) / KM_UNIT).astype(np.int64)
-    truck_ids = list(states)
-    horizon = int(network.minutes(network.horizon_end)) + 24 * 60
-    penalty_t = unserved_penalty_per_t(params) * FEN
-    ambient = params.thermal.ambient_c
+    return time_m, dist_m
 
-    vehicle_of = {
-        t: k for k, t in enumerate(t for t in truck_ids if _available(network, states[t]))
-    }
-    replan = params.replan
-    move_cost = round(replan.move_truck_cny * FEN)
-    tolerance = round(replan.time_tolerance_min)
-    late_cost = round(replan.move_time_cny * FEN / max(replan.time_tolerance_min, 15.0))
-    drop_t = replan.drop_booked_cny_per_t * FEN
+
+def _vehicles(
+    network: Network, travel: Travel, states: dict[str, TruckState]
+) -> tuple[list[Vehicle], list[str]]:
+    """A vehicle per truck with time left, and their truck ids (in the states' order)."""
     vehicles = []
-    for truck_id in list(truck_ids):
-        state = states[truck_id]
+    truck_ids = []
+    for truck_id, state in states.items():
         truck = state.truck
         available = _availability(network, state)
         if available.empty:
-            truck_ids.remove(truck_id)  # its shift is over before it is free: no new runs
-            continue
+            continue  # its shift is over before it is free: no new runs
+        truck_ids.append(truck_id)
         vehicles.append(
             Vehicle(
                 start_location=state.location,
@@ -95,79 +107,158 @@ def build_problem(
                 label=f"truck {truck_id}",
             )
         )
-    trucks = [states[t].truck for t in truck_ids]
-    group_of = {s.smelter_id: i for i, s in enumerate(network.smelters)}
+    return vehicles, truck_ids
+
+
+def _pair_rules(
+    ctx: ScheduleContext, trucks: list[Truck], truck_ids: list[str], horizon: int
+) -> _PairRules:
+    """The day's pair rules: penalties, the re-plan's prices of change, the booked jobs."""
+    network = ctx.network
+    params = network.params
+    replan = params.replan
+    return _PairRules(
+        network=network,
+        travel=ctx.travel,
+        trucks=trucks,
+        group_of={s.smelter_id: i for i, s in enumerate(network.smelters)},
+        ambient_c=params.thermal.ambient_c,
+        horizon=horizon,
+        penalty_t=unserved_penalty_per_t(params) * FEN,
+        homes=ctx.homes,
+        vehicle_of={t: k for k, t in enumerate(truck_ids)},
+        move_cost=round(replan.move_truck_cny * FEN),
+        tolerance=round(replan.time_tolerance_min),
+        late_cost=round(replan.move_time_cny * FEN / max(replan.time_tolerance_min, 15.0)),
+        drop_t=replan.drop_booked_cny_per_t * FEN,
+    )
+
+
+def _allowed_trucks(
+    a: Assignment,
+    rules: _PairRules,
+    prod: Production,
+    windows: tuple[Interval, Interval],
+    fill_min: int,
+) -> tuple[tuple[int, ...], dict[int, int]]:
+    """The vehicles that may carry a job, and every vehicle's hold limit, minutes.
+
+    A truck may carry it when its ladle holds the metal over the drive, and from the
+    latest fill to the first pour the window allows (a later window than the smelter's
+    hours would otherwise make an impossible pair).
+    """
+    job = a.job
+    fill, pour = windows
+    limits = {
+        k: hold_limit_minutes(prod.tap_max_c, job.required_c, t.tau_h, rules.ambient_c)
+        for k, t in enumerate(rules.trucks)
+    }
+    wait = pour.earliest - fill.latest - fill_min
+    allowed = tuple(
+        k
+        for k, lim in limits.items()
+        if lim >= max(a.source.travel_min, wait) and job.fits(rules.trucks[k].ladle_t)
+    )
+    return allowed, limits
+
+
+def _job_pair(a: Assignment, rules: _PairRules, p: int) -> tuple[Node, Node, Pair] | None:
+    """A job's fill node (index ``p``), pour node (``p + 1``) and their pair.
+
+    ``None`` when its windows are empty or no truck can carry it: left to re-insertion,
+    which gives it its reason. A booked job (re-planning) keeps its pour time softly and
+    costs more to move to another truck or to leave out.
+    """
+    network, travel, job = rules.network, rules.travel, a.job
+    smelter = network.smelter_by_id[a.source.smelter_id]
+    caster = network.caster_by_id[job.caster_id]
+    prod = network.production_by_key[(a.source.smelter_id, job.alloy)]
+    fill_min = fill_minutes(smelter)
+    fill = a.fill.from_(0)
+    pour = Interval(job.earliest_pour, job.latest_pour).from_(0)
+    if fill.empty or pour.empty:
+        return None
+    allowed, limits = _allowed_trucks(a, rules, prod, (fill, pour), fill_min)
+    if not allowed:
+        return None
+    ride = min(limits[k] for k in allowed) + fill_min
+    fill = fill.from_(pour.earliest - ride)  # filled earlier, it would arrive too cold
+    label = f"job {job.job_id} of order {job.order_id}"
+    home = rules.homes.get(job.job_id)
+    soft = (
+        None
+        if home is None
+        else (max(0, home[1] - rules.tolerance), home[1] + rules.tolerance, rules.late_cost)
+    )
+    fill_node = Node(
+        location=travel.smelter(a.source.smelter_id),
+        service=fill_min,
+        earliest=fill.earliest,
+        latest=fill.latest,
+        demand=1,
+        kind=PICKUP,
+        group=rules.group_of[a.source.smelter_id],
+        label=f"fill of {label} at {a.source.smelter_id}",
+    )
+    pour_node = Node(
+        location=travel.caster(job.caster_id),
+        service=pour_minutes(caster),
+        earliest=pour.earliest,
+        latest=pour.latest,
+        demand=-1,
+        kind=DELIVERY,
+        label=f"pour of {label} at {job.caster_id}",
+        soft=soft,
+    )
+    pair = Pair(
+        pickup=p,
+        delivery=p + 1,
+        max_ride=min(ride, rules.horizon),
+        penalty=int((rules.penalty_t + (0 if home is None else rules.drop_t)) * job.tonnes),
+        vehicles=None if len(allowed) == len(rules.trucks) else allowed,
+        home_vehicle=None if home is None else rules.vehicle_of.get(home[0]),
+        move_cost=0 if home is None else rules.move_cost,
+    )
+    return fill_node, pour_node, pair
+
+
+def build_problem(
+    ctx: ScheduleContext,
+    assignments: tuple[Assignment, ...],
+    states: dict[str, TruckState],
+) -> tuple[RoutingProblem, list[str], list[Assignment]]:
+    """The routing problem of a day, the truck id of each vehicle, the job of each pair.
+
+    Parameters
+    ----------
+    ctx : ScheduleContext
+        The network, its travel model and, re-planning, the booked jobs.
+    assignments : tuple of Assignment
+        The jobs with their smelters and fill windows.
+    states : dict
+        ``truck_id ->`` where and when each truck is free.
+
+    Returns
+    -------
+    tuple
+        The problem (objective in fen), the truck id of each vehicle (trucks with no
+        time left are left out) and the assignment of each pair (jobs no truck can
+        carry are left out).
+    """
+    network: Network = ctx.network
+    time_m, dist_m = _matrices(ctx.travel)
+    horizon = int(network.minutes(network.horizon_end)) + 24 * 60
+    vehicles, truck_ids = _vehicles(network, ctx.travel, states)
+    rules = _pair_rules(ctx, [states[t].truck for t in truck_ids], truck_ids, horizon)
     nodes: list[Node] = []
     pairs: list[Pair] = []
     pair_assignments: list[Assignment] = []
     for a in assignments:
-        job = a.job
-        smelter = network.smelter_by_id[a.source.smelter_id]
-        caster = network.caster_by_id[job.caster_id]
-        prod = network.production_by_key[(a.source.smelter_id, job.alloy)]
-        fill_min = fill_minutes(smelter)
-        fill = a.fill.from_(0)
-        pour = Interval(job.earliest_pour, job.latest_pour).from_(0)
-        if fill.empty or pour.empty:
-            continue  # left to re-insertion, which gives it its reason
-        limits = {
-            k: hold_limit_minutes(prod.tap_max_c, job.required_c, t.tau_h, ambient)
-            for k, t in enumerate(trucks)
-        }
-        # A truck may carry it when its ladle holds the metal over the drive, and from
-        # the latest fill to the first pour the window allows (a later window than the
-        # smelter's hours would otherwise make an impossible pair).
-        wait = pour.earliest - fill.latest - fill_min
-        allowed = tuple(
-            k
-            for k, lim in limits.items()
-            if lim >= max(a.source.travel_min, wait) and job.fits(trucks[k].ladle_t)
-        )
-        if not allowed:
+        made = _job_pair(a, rules, len(nodes))
+        if made is None:
             continue
-        ride = min(limits[k] for k in allowed) + fill_min
-        fill = fill.from_(pour.earliest - ride)  # filled earlier, it would arrive too cold
-        label = f"job {job.job_id} of order {job.order_id}"
-        home = ctx.homes.get(job.job_id)
-        soft = (
-            None if home is None else (max(0, home[1] - tolerance), home[1] + tolerance, late_cost)
-        )
-        p = len(nodes)
-        nodes.append(
-            Node(
-                location=travel.smelter(a.source.smelter_id),
-                service=fill_min,
-                earliest=fill.earliest,
-                latest=fill.latest,
-                demand=1,
-                kind=PICKUP,
-                group=group_of[a.source.smelter_id],
-                label=f"fill of {label} at {a.source.smelter_id}",
-            )
-        )
-        nodes.append(
-            Node(
-                location=travel.caster(job.caster_id),
-                service=pour_minutes(caster),
-                earliest=pour.earliest,
-                latest=pour.latest,
-                demand=-1,
-                kind=DELIVERY,
-                label=f"pour of {label} at {job.caster_id}",
-                soft=soft,
-            )
-        )
-        pairs.append(
-            Pair(
-                pickup=p,
-                delivery=p + 1,
-                max_ride=min(ride, horizon),
-                penalty=int((penalty_t + (0 if home is None else drop_t)) * job.tonnes),
-                vehicles=None if len(allowed) == len(trucks) else allowed,
-                home_vehicle=None if home is None else vehicle_of.get(home[0]),
-                move_cost=0 if home is None else move_cost,
-            )
-        )
+        nodes += made[:2]
+        pairs.append(made[2])
         pair_assignments.append(a)
     problem = RoutingProblem(
         nodes=tuple(nodes),
@@ -185,11 +276,6 @@ def build_problem(
 def _availability(network: Network, state: TruckState) -> Interval:
     """When a truck may work: from when it is free to the end of its shift (minutes)."""
     return inward([0, state.ready], [network.minutes(state.truck.shift_end)])
-
-
-def _available(network: Network, state: TruckState) -> bool:
-    """Whether the truck has any time left for new runs."""
-    return not _availability(network, state).empty
 
 
 def symmetric_groups(

@@ -169,7 +169,15 @@ class ScheduleContext:
         return Interval(0, -1)
 
 
-def _time_trip(
+@dataclass(frozen=True)
+class _Fills:
+    """A trip's fills: each ladle's ``(start, end)`` and when the truck departs, minutes."""
+
+    times: list[tuple[int, int]]
+    depart: int
+
+
+def _time_fills(
     ctx: ScheduleContext,
     state: TruckState,
     smelter_id: str,
@@ -177,22 +185,15 @@ def _time_trip(
     bays: BayBook,
     not_before: int,
     fill_offset: int,
-    taps: bool = True,
-) -> TimedTrip | int:
-    """Time one trip; the trip or the position of the first job that cannot be served.
-
-    With ``taps=False`` the hold limit is not tested (tap and arrival temperatures are
-    placeholders): the timing only tells how long the first ladle would wait at its
-    caster, i.e. how much later the fills can start.
-    """
-    network = ctx.network
+) -> _Fills | int:
+    """Each ladle's fill, one after another from the truck's arrival at the smelter (the
+    first ``fill_offset`` later), each in its fill window and at a free fill bay; or the
+    position of the first job that cannot be filled."""
     truck = state.truck
-    smelter = network.smelter_by_id[smelter_id]
+    fill_min = fill_minutes(ctx.network.smelter_by_id[smelter_id])
     s_idx = ctx.travel.smelter(smelter_id)
-    fill_min = fill_minutes(smelter)
-    at_smelter = max(state.ready + ctx.minutes(state.location, s_idx), not_before)
+    t = max(state.ready + ctx.minutes(state.location, s_idx), not_before)
     fills: list[tuple[int, int]] = []
-    t = at_smelter
     for position, job in enumerate(jobs):
         if not job.fits(truck.ladle_t):
             return position  # the truck's ladles are too small for it
@@ -204,10 +205,27 @@ def _time_trip(
         end = start + fill_min
         fills.append((start, end))
         t = end
-    depart = t
+    return _Fills(fills, depart=t)
+
+
+def _time_pours(
+    ctx: ScheduleContext,
+    state: TruckState,
+    smelter_id: str,
+    jobs: tuple[Job, ...],
+    fills: _Fills,
+    taps: bool,
+) -> TimedTrip | int:
+    """The trip's runs: drive from the smelter after the last fill, pour each ladle in
+    turn inside its pour window, tapped hot enough for its hold; or the position of the
+    first job that cannot be poured (its window missed, no tap hot enough)."""
+    network = ctx.network
+    truck = state.truck
+    ambient = network.params.thermal.ambient_c
+    s_idx = ctx.travel.smelter(smelter_id)
+    depart = fills.depart
     location, t = s_idx, depart
     runs: list[TimedRun] = []
-    ambient = network.params.thermal.ambient_c
     for position, job in enumerate(jobs):
         caster = network.caster_by_id[job.caster_id]
         c_idx = ctx.travel.caster(job.caster_id)
@@ -216,7 +234,7 @@ def _time_trip(
         if pour_start > job.latest_pour:
             return position
         prod = network.production_by_key[(smelter_id, job.alloy)]
-        fill_start, fill_end = fills[position]
+        fill_start, fill_end = fills.times[position]
         hold_h = (pour_start - fill_end) / 60.0
         tap = (
             choose_tap_c(
@@ -246,10 +264,37 @@ def _time_trip(
             )
         )
         location, t = c_idx, pour_end
-    home = ctx.travel.smelter(truck.home_smelter)
-    if t + ctx.minutes(location, home) > network.minutes(truck.shift_end):
-        return len(jobs) - 1
     return TimedTrip(tuple(runs), location, t)
+
+
+def _time_trip(
+    ctx: ScheduleContext,
+    state: TruckState,
+    smelter_id: str,
+    jobs: tuple[Job, ...],
+    bays: BayBook,
+    not_before: int,
+    fill_offset: int,
+    taps: bool = True,
+) -> TimedTrip | int:
+    """Time one trip; the trip or the position of the first job that cannot be served.
+
+    With ``taps=False`` the hold limit is not tested (tap and arrival temperatures are
+    placeholders): the timing only tells how long the first ladle would wait at its
+    caster, i.e. how much later the fills can start. The last job fails when the truck
+    could not get home by the end of its shift.
+    """
+    fills = _time_fills(ctx, state, smelter_id, jobs, bays, not_before, fill_offset)
+    if isinstance(fills, int):
+        return fills
+    trip = _time_pours(ctx, state, smelter_id, jobs, fills, taps)
+    if isinstance(trip, int):
+        return trip
+    truck = state.truck
+    home = ctx.travel.smelter(truck.home_smelter)
+    if trip.end_time + ctx.minutes(trip.end_location, home) > ctx.network.minutes(truck.shift_end):
+        return len(jobs) - 1
+    return trip
 
 
 def time_trip(

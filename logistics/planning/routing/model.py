@@ -132,6 +132,198 @@ def _vehicle_classes(problem: RoutingProblem) -> list[frozenset[int]]:
     return [frozenset(f) for f in forbidden]
 
 
+@dataclass(frozen=True)
+class _IndexTables:
+    """Per routing index (job nodes, then each vehicle's start and end): what callbacks read.
+
+    Attributes
+    ----------
+    loc_of, svc_of, demand_of : list of int
+        Matrix location, service minutes and load change.
+    kind_of : list of str
+        Node kind (``start`` and ``end`` for the vehicles' own nodes).
+    group_of : list of int
+        Pickup group (``-1``: none).
+    """
+
+    loc_of: list[int]
+    svc_of: list[int]
+    kind_of: list[str]
+    group_of: list[int]
+    demand_of: list[int]
+
+
+def _manager(problem: RoutingProblem) -> pywrapcp.RoutingIndexManager:
+    """Node order: job nodes, then one start and one end node per vehicle."""
+    n_nodes, n_veh = len(problem.nodes), len(problem.vehicles)
+    starts = [n_nodes + 2 * k for k in range(n_veh)]
+    ends = [n_nodes + 2 * k + 1 for k in range(n_veh)]
+    return pywrapcp.RoutingIndexManager(n_nodes + 2 * n_veh, n_veh, starts, ends)
+
+
+def _index_tables(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+) -> _IndexTables:
+    """The nodes' and vehicles' locations, services, kinds, groups and demands by index."""
+    nodes = problem.nodes
+    locations = [n.location for n in nodes]
+    services = [n.service for n in nodes]
+    kinds = [n.kind for n in nodes]
+    groups = [n.group for n in nodes]
+    demands = [n.demand for n in nodes]
+    for v in problem.vehicles:
+        locations += [v.start_location, v.end_location]
+        services += [0, 0]
+        kinds += ["start", "end"]
+        groups += [-1, -1]
+        demands += [0, 0]
+    size = routing.Size() + len(problem.vehicles)
+    index_node = [manager.IndexToNode(i) for i in range(size)]
+    return _IndexTables(
+        loc_of=[locations[index_node[i]] for i in range(size)],
+        svc_of=[services[index_node[i]] for i in range(size)],
+        kind_of=[kinds[index_node[i]] for i in range(size)],
+        group_of=[groups[index_node[i]] for i in range(size)],
+        demand_of=[demands[index_node[i]] for i in range(size)],
+    )
+
+
+def _time_callback(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    tables: _IndexTables,
+    time_m: list[list[int]],
+    forbidden_nodes: frozenset[int],
+) -> Callable[[int, int], int]:
+    """Service plus driving minutes; past the horizon into a node the class may not serve,
+    or from a pickup to a pickup of another group (``pickup_groups``)."""
+    forbidden_index = {manager.NodeToIndex(n) for n in forbidden_nodes}
+    forbid = problem.horizon + 1
+    pickup_groups = problem.pickup_groups
+    loc_of, svc_of = tables.loc_of, tables.svc_of
+    kind_of, group_of = tables.kind_of, tables.group_of
+
+    def time_cb(i: int, j: int) -> int:
+        if j in forbidden_index:
+            return forbid
+        if (
+            pickup_groups
+            and kind_of[i] == PICKUP
+            and kind_of[j] == PICKUP
+            and group_of[i] != group_of[j]
+        ):
+            return forbid
+        return svc_of[i] + time_m[loc_of[i]][loc_of[j]]
+
+    return time_cb
+
+
+def _add_time_dimension(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    tables: _IndexTables,
+) -> pywrapcp.RoutingDimension:
+    """The ``time`` dimension: one transit per vehicle class (the nodes it may not serve)."""
+    time_m = problem.time.astype(np.int64).tolist()
+    classes = _vehicle_classes(problem)
+    transit_of: dict[frozenset[int], int] = {}
+    for forbidden_nodes in classes:
+        if forbidden_nodes not in transit_of:
+            transit_of[forbidden_nodes] = routing.RegisterTransitCallback(
+                _time_callback(problem, manager, tables, time_m, forbidden_nodes)
+            )
+    if len(transit_of) == 1:
+        routing.AddDimension(
+            next(iter(transit_of.values())), problem.horizon, problem.horizon, False, "time"
+        )
+    else:
+        routing.AddDimensionWithVehicleTransits(
+            [transit_of[c] for c in classes], problem.horizon, problem.horizon, False, "time"
+        )
+    return routing.GetDimensionOrDie("time")
+
+
+def _set_vehicle_costs(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    time_dim: pywrapcp.RoutingDimension,
+    tables: _IndexTables,
+) -> None:
+    """Each vehicle's arc cost (distance, moves of booked pairs), time and fixed costs."""
+    dist_m = problem.distance.astype(np.int64).tolist()
+    moves = _move_costs(problem, manager)
+    cost_callbacks: dict[tuple[int, int], int] = {}
+    for v, veh in enumerate(problem.vehicles):
+        c = veh.cost_per_distance
+        # Vehicles share a cost callback unless some pair is booked on one of them.
+        key = (c, v if moves else -1)
+        if key not in cost_callbacks:
+            cost_callbacks[key] = routing.RegisterTransitCallback(
+                _arc_cost(c, dist_m, tables.loc_of, moves, v)
+            )
+        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[key], v)
+        if veh.cost_per_time:
+            time_dim.SetSpanCostCoefficientForVehicle(veh.cost_per_time, v)
+        if veh.fixed_cost:
+            routing.SetFixedCostOfVehicle(veh.fixed_cost, v)
+
+
+def _add_load_dimension(
+    problem: RoutingProblem, routing: pywrapcp.RoutingModel, tables: _IndexTables
+) -> pywrapcp.RoutingDimension:
+    """The ``load`` dimension: ladles on board within each vehicle's capacity."""
+    demand_of = tables.demand_of
+    load_idx = routing.RegisterUnaryTransitCallback(lambda i: demand_of[i])
+    routing.AddDimensionWithVehicleCapacity(
+        load_idx, 0, [v.capacity for v in problem.vehicles], True, "load"
+    )
+    return routing.GetDimensionOrDie("load")
+
+
+def _set_windows(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    time_dim: pywrapcp.RoutingDimension,
+) -> None:
+    """Every node's window (and soft window), every vehicle's shift."""
+    for node, spec in enumerate(problem.nodes):
+        index = manager.NodeToIndex(node)
+        time_dim.CumulVar(index).SetRange(spec.earliest, spec.latest)
+        if spec.soft is not None:
+            lo, hi, cost = spec.soft
+            time_dim.SetCumulVarSoftLowerBound(index, lo, cost)
+            time_dim.SetCumulVarSoftUpperBound(index, hi, cost)
+    for v, veh in enumerate(problem.vehicles):
+        time_dim.CumulVar(routing.Start(v)).SetRange(veh.earliest_start, veh.latest_end)
+        time_dim.CumulVar(routing.End(v)).SetRange(veh.earliest_start, veh.latest_end)
+
+
+def _post_empty_before_pickup(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    load_dim: pywrapcp.RoutingDimension,
+    tables: _IndexTables,
+) -> None:
+    """A vehicle empties before it picks up again (``empty_before_pickup``)."""
+    solver = routing.solver()
+    big = max(v.capacity for v in problem.vehicles) + 1
+    is_pickup = [1 if k == PICKUP else 0 for k in tables.kind_of]
+    for node, spec in enumerate(problem.nodes):
+        if spec.kind != DELIVERY:
+            continue
+        index = manager.NodeToIndex(node)
+        next_is_pickup = solver.Element(is_pickup, routing.NextVar(index))
+        # load on arrival + (negative) demand = load after the delivery; it must be
+        # zero when the vehicle goes on to a pickup.
+        solver.Add(load_dim.CumulVar(index) + spec.demand <= big * (1 - next_is_pickup))
+
+
 def build_model(problem: RoutingProblem) -> BuiltModel:
     """Post nodes, vehicles, pairs, windows, loads and the ladle options as a model.
 
@@ -152,124 +344,20 @@ def build_model(problem: RoutingProblem) -> BuiltModel:
         ``CP Solver fail``.
     """
     validate_problem(problem)
-    nodes = problem.nodes
-    n_nodes = len(nodes)
-    n_veh = len(problem.vehicles)
-    # Node order for the manager: job nodes, then one start and one end node per vehicle.
-    locations = [n.location for n in nodes]
-    services = [n.service for n in nodes]
-    kinds = [n.kind for n in nodes]
-    groups = [n.group for n in nodes]
-    demands = [n.demand for n in nodes]
-    for v in problem.vehicles:
-        locations += [v.start_location, v.end_location]
-        services += [0, 0]
-        kinds += ["start", "end"]
-        groups += [-1, -1]
-        demands += [0, 0]
-    starts = [n_nodes + 2 * k for k in range(n_veh)]
-    ends = [n_nodes + 2 * k + 1 for k in range(n_veh)]
-    manager = pywrapcp.RoutingIndexManager(n_nodes + 2 * n_veh, n_veh, starts, ends)
+    manager = _manager(problem)
     routing = pywrapcp.RoutingModel(manager)
-    solver = routing.solver()
-
-    size = routing.Size() + n_veh
-    index_node = [manager.IndexToNode(i) for i in range(size)]
-    loc_of = [locations[index_node[i]] for i in range(size)]
-    svc_of = [services[index_node[i]] for i in range(size)]
-    kind_of = [kinds[index_node[i]] for i in range(size)]
-    group_of = [groups[index_node[i]] for i in range(size)]
-    time_m = problem.time.astype(np.int64).tolist()
-    dist_m = problem.distance.astype(np.int64).tolist()
-    forbid = problem.horizon + 1
-    pickup_groups = problem.pickup_groups
-
-    def make_time_cb(forbidden_nodes: frozenset[int]):
-        forbidden_index = {manager.NodeToIndex(n) for n in forbidden_nodes}
-
-        def time_cb(i: int, j: int) -> int:
-            if j in forbidden_index:
-                return forbid
-            if (
-                pickup_groups
-                and kind_of[i] == PICKUP
-                and kind_of[j] == PICKUP
-                and group_of[i] != group_of[j]
-            ):
-                return forbid
-            return svc_of[i] + time_m[loc_of[i]][loc_of[j]]
-
-        return time_cb
-
-    classes = _vehicle_classes(problem)
-    transit_of: dict[frozenset[int], int] = {}
-    for forbidden_nodes in classes:
-        if forbidden_nodes not in transit_of:
-            transit_of[forbidden_nodes] = routing.RegisterTransitCallback(
-                make_time_cb(forbidden_nodes)
-            )
-    if len(transit_of) == 1:
-        routing.AddDimension(
-            next(iter(transit_of.values())), problem.horizon, problem.horizon, False, "time"
-        )
-    else:
-        routing.AddDimensionWithVehicleTransits(
-            [transit_of[c] for c in classes], problem.horizon, problem.horizon, False, "time"
-        )
-    time_dim = routing.GetDimensionOrDie("time")
-
-    moves = _move_costs(problem, manager)
-    cost_callbacks: dict[tuple[int, int], int] = {}
-    for v, veh in enumerate(problem.vehicles):
-        c = veh.cost_per_distance
-        # Vehicles share a cost callback unless some pair is booked on one of them.
-        key = (c, v if moves else -1)
-        if key not in cost_callbacks:
-            cost_callbacks[key] = routing.RegisterTransitCallback(
-                _arc_cost(c, dist_m, loc_of, moves, v)
-            )
-        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[key], v)
-        if veh.cost_per_time:
-            time_dim.SetSpanCostCoefficientForVehicle(veh.cost_per_time, v)
-        if veh.fixed_cost:
-            routing.SetFixedCostOfVehicle(veh.fixed_cost, v)
-
-    demand_of = [demands[index_node[i]] for i in range(size)]
-    load_idx = routing.RegisterUnaryTransitCallback(lambda i: demand_of[i])
-    routing.AddDimensionWithVehicleCapacity(
-        load_idx, 0, [v.capacity for v in problem.vehicles], True, "load"
-    )
-    load_dim = routing.GetDimensionOrDie("load")
-
-    for node, spec in enumerate(nodes):
-        index = manager.NodeToIndex(node)
-        time_dim.CumulVar(index).SetRange(spec.earliest, spec.latest)
-        if spec.soft is not None:
-            lo, hi, cost = spec.soft
-            time_dim.SetCumulVarSoftLowerBound(index, lo, cost)
-            time_dim.SetCumulVarSoftUpperBound(index, hi, cost)
-    for v, veh in enumerate(problem.vehicles):
-        time_dim.CumulVar(routing.Start(v)).SetRange(veh.earliest_start, veh.latest_end)
-        time_dim.CumulVar(routing.End(v)).SetRange(veh.earliest_start, veh.latest_end)
-
+    tables = _index_tables(problem, manager, routing)
+    time_dim = _add_time_dimension(problem, manager, routing, tables)
+    _set_vehicle_costs(problem, manager, routing, time_dim, tables)
+    load_dim = _add_load_dimension(problem, routing, tables)
+    _set_windows(problem, manager, routing, time_dim)
     _post_pairs(problem, manager, routing, time_dim)
-
     if problem.empty_before_pickup:
-        big = max(v.capacity for v in problem.vehicles) + 1
-        is_pickup = [1 if k == PICKUP else 0 for k in kind_of]
-        for node, spec in enumerate(nodes):
-            if spec.kind != DELIVERY:
-                continue
-            index = manager.NodeToIndex(node)
-            next_is_pickup = solver.Element(is_pickup, routing.NextVar(index))
-            # load on arrival + (negative) demand = load after the delivery; it must be
-            # zero when the vehicle goes on to a pickup.
-            solver.Add(load_dim.CumulVar(index) + spec.demand <= big * (1 - next_is_pickup))
-
-    for v in range(n_veh):
+        _post_empty_before_pickup(problem, manager, routing, load_dim, tables)
+    for v in range(len(problem.vehicles)):
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
         routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
-    return BuiltModel(manager, routing, time_dim, n_nodes)
+    return BuiltModel(manager, routing, time_dim, len(problem.nodes))
 
 
 def _move_costs(
