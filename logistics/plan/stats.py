@@ -42,6 +42,9 @@ class SolverStats(BaseModel):
         Jobs the router left out, and jobs its trips could not be timed with.
     solution_limit : int or None
         The deterministic mode's solution limit, if used.
+    inserted_after_search : int or None
+        Trips the final repair fitted into the trucks' free time (jobs the search or
+        the dispatcher's rule had left out).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -62,6 +65,7 @@ class SolverStats(BaseModel):
     dropped_by_router: int | None = None
     left_off_by_scheduler: int | None = None
     solution_limit: int | None = None
+    inserted_after_search: int | None = None
 
     @property
     def fell_back(self) -> bool:

@@ -15,6 +15,7 @@ timing's (:mod:`logistics.planning.schedule`), windows the one place's
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -137,6 +138,27 @@ class _TruckDay:
     inserted: int = 0
 
 
+@dataclass(frozen=True)
+class Inserted:
+    """What insertion placed, and why the rest is left.
+
+    Attributes
+    ----------
+    trips : list of TimedTrip
+        The trips inserted (trip numbers above :data:`INSERTED_TRIPS`).
+    left : list of Job
+        The jobs left over.
+    reasons : dict of str to str
+        ``job_id ->`` why it is left: ``fleet`` (no truck has room for it in time),
+        ``cost`` (the cheapest room costs more than the ingot route's penalty) or
+        ``not_planned_in_time`` (the time ran out before it was tried).
+    """
+
+    trips: list[TimedTrip]
+    left: list[Job]
+    reasons: dict[str, str]
+
+
 def insert_jobs(
     ctx: ScheduleContext,
     assignments: Sequence[Assignment],
@@ -146,7 +168,9 @@ def insert_jobs(
     *,
     not_before: int,
     route_starts: Mapping[str, tuple[int, float]] | None = None,
-) -> tuple[list[TimedTrip], list[Job]]:
+    penalty_per_t: float | None = None,
+    deadline: float | None = None,
+) -> Inserted:
     """Fit jobs into the free time of a day whose trips stay where they are.
 
     Parameters
@@ -166,12 +190,18 @@ def insert_jobs(
         No new fill starts before this minute.
     route_starts : mapping, optional
         ``truck_id -> (travel row, minute)`` of truck starts, for the route cost.
+    penalty_per_t : float, optional
+        The ingot route's penalty, CNY/t: a group of ladles whose cheapest room adds
+        more route cost and superheat than that is left (``cost``). ``None`` inserts
+        whatever fits.
+    deadline : float, optional
+        :func:`time.monotonic` by which insertion stops; the jobs not tried by then
+        are left (``not_planned_in_time``).
 
     Returns
     -------
-    (list of TimedTrip, list of Job)
-        The trips inserted (trip numbers above :data:`INSERTED_TRIPS`) and the jobs that
-        fit nowhere.
+    Inserted
+        The trips inserted, the jobs left and why.
     """
     blocks = truck_blocks(ctx.travel, fixed)
     by_truck: dict[str, list[LegRun]] = defaultdict(list)
@@ -184,18 +214,32 @@ def insert_jobs(
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
     trips: list[TimedTrip] = []
     left: list[Job] = []
+    reasons: dict[str, str] = {}
     for smelter_id, pending in _groups(assignments):
         while pending:
+            if deadline is not None and time.monotonic() > deadline:
+                left += pending
+                reasons.update(dict.fromkeys((j.job_id for j in pending), "not_planned_in_time"))
+                break
             best = _best_insertion(ctx, days, smelter_id, pending, bays, not_before, pricing)
             if best is None:
-                left.append(pending.pop(0))
+                job = pending.pop(0)
+                left.append(job)
+                reasons[job.job_id] = "fleet"
                 continue
-            truck_id, trip = best
+            truck_id, trip, added = best
+            if penalty_per_t is not None and added > penalty_per_t * sum(
+                r.tonnes for r in trip.runs
+            ):
+                job = pending.pop(0)
+                left.append(job)
+                reasons[job.job_id] = "cost"
+                continue
             _commit(ctx, days[truck_id], trip, bays)
             trips.append(trip)
             placed = {r.job.job_id for r in trip.runs}
             pending = [j for j in pending if j.job_id not in placed]
-    return trips, left
+    return Inserted(trips, left, reasons)
 
 
 def _groups(assignments: Sequence[Assignment]) -> list[tuple[str, list[Job]]]:
@@ -235,9 +279,9 @@ def _best_insertion(
     bays: BayBook,
     not_before: int,
     pricing: _Pricing,
-) -> tuple[str, TimedTrip] | None:
-    """The truck and timed trip that add the least cost for the first pending ladles."""
-    best: tuple[tuple[float, int, str], str, TimedTrip] | None = None
+) -> tuple[str, TimedTrip, float] | None:
+    """The truck, timed trip and added cost (CNY) of the cheapest room for the first ladles."""
+    best: tuple[tuple[float, int, str], str, TimedTrip, float] | None = None
     for truck_id, day in days.items():
         truck = day.start.truck
         if not pending[0].fits(truck.ladle_t):
@@ -252,8 +296,8 @@ def _best_insertion(
             added += pricing.superheat(trip)
             key = (-len(trip.runs) * 1e9 + added, trip.end_time, truck_id)
             if best is None or key < best[0]:
-                best = (key, truck_id, trip)
-    return None if best is None else (best[1], best[2])
+                best = (key, truck_id, trip, added)
+    return None if best is None else (best[1], best[2], best[3])
 
 
 def _trip_in_gap(
@@ -297,4 +341,12 @@ def _commit(ctx: ScheduleContext, day: _TruckDay, trip: TimedTrip, bays: BayBook
     day.inserted += 1
 
 
-__all__ = ["INSERTED_TRIPS", "Block", "Gap", "insert_jobs", "truck_blocks", "truck_gaps"]
+__all__ = [
+    "INSERTED_TRIPS",
+    "Block",
+    "Gap",
+    "Inserted",
+    "insert_jobs",
+    "truck_blocks",
+    "truck_gaps",
+]

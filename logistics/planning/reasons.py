@@ -12,6 +12,7 @@ truck could take it).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from logistics.network.model import Network
@@ -66,8 +67,14 @@ def unserved_tonnes(
     book: JobBook,
     not_served: list[Job],
     assignment_of: dict[str, Assignment],
+    reasons: Mapping[str, str] | None = None,
 ) -> list[UnservedTonnes]:
-    """Excluded orders and jobs left over, as tonnes per order and reason."""
+    """Excluded orders and jobs left over, as tonnes per order and reason.
+
+    ``reasons`` gives the reason of jobs the planner tried to fit into the final plan
+    (``fleet``, ``cost``, ``not_planned_in_time``); the others get :func:`reason_for`'s.
+    """
+    reasons = reasons or {}
     tonnes: dict[tuple[str, str], float] = defaultdict(float)
     jobs_per_order: dict[str, int] = defaultdict(int)
     for job in book.jobs:
@@ -75,8 +82,11 @@ def unserved_tonnes(
     for ex in book.excluded:
         tonnes[(ex.order_id, ex.reason)] += ex.tonnes
     for job in not_served:
-        reason = reason_for(
-            job, network, assignment_of.get(job.job_id), jobs_per_order[job.order_id]
+        assignment = assignment_of.get(job.job_id)
+        reason = (
+            reasons[job.job_id]
+            if assignment is not None and job.job_id in reasons
+            else reason_for(job, network, assignment, jobs_per_order[job.order_id])
         )
         tonnes[(job.order_id, reason)] += job.tonnes
     rows = []

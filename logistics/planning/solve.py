@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from logistics.errors import PlanningError
 from logistics.network.model import Network, Order
+from logistics.network.prices import unserved_penalty_per_t
 from logistics.physics.travel import Travel
 from logistics.plan.diff import change_cost
 from logistics.plan.model import Run
@@ -36,7 +37,7 @@ from logistics.planning.assign import Assignment, AssignmentResult, assign_smelt
 from logistics.planning.bookings import initial_trips_of, jobs_of_runs
 from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
 from logistics.planning.greedy import greedy_plan
-from logistics.planning.insert import insert_jobs
+from logistics.planning.insert import Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
@@ -170,8 +171,8 @@ def plan_schedule(
         kept = (*state.fixed_runs, *state.booked_runs)
         day = _prepare_day(network, travel, state, progress, kept)
         progress(ProgressEvent("insert", 0.5, "fitting the changes into the trucks' free time"))
-        trips, left, stats = _inserted(day, state, options)
-        return _finished(day, trips, left, stats, started)
+        trips, left, stats, reasons = _inserted(day, state, options)
+        return _finished(day, trips, left, stats, started, reasons)
     # Re-optimising (booked runs): they are jobs again, each move priced.
     day = _prepare_day(network, travel, state, progress, state.fixed_runs, state.booked_runs)
     initial_trips = _start_of(day, state) if state.booked_runs else None
@@ -197,15 +198,25 @@ def plan_schedule(
             )
         except Exception as exc:  # the safety net: a failing optimiser is a bug, not a lost day
             stats = _fallback_stats(day, greedy_trips, options, exc)
-    return _finished(day, chosen_trips, left, stats, started)
+    progress(ProgressEvent("repair", _SEARCH_END, "trying what is left in the trucks' free time"))
+    deadline = started + options.time_limit_s
+    chosen_trips, left, stats, reasons = _repaired(
+        day, state, list(chosen_trips), left, stats, deadline
+    )
+    return _finished(day, chosen_trips, left, stats, started, reasons)
 
 
 def _finished(
-    day: _Day, trips: list[TimedTrip], left: list[Job], stats: SolverStats, started: float
+    day: _Day,
+    trips: list[TimedTrip],
+    left: list[Job],
+    stats: SolverStats,
+    started: float,
+    reasons: dict[str, str],
 ) -> DaySchedule:
     """The day's schedule: its trips, what is left unserved and why, its statistics."""
     left = left + list(day.assignment.short_of_metal)
-    unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of)
+    unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
     return DaySchedule(tuple(trips), tuple(unserved), stats, day.travel, day.book, day.kept)
 
@@ -285,10 +296,8 @@ def _prepare_day(
     )
 
 
-def _inserted(
-    day: _Day, state: DayState, options: PlanOptions
-) -> tuple[list[TimedTrip], list[Job], SolverStats]:
-    """``insert`` mode: the day's jobs fitted into the free time around the kept runs."""
+def _day_starts(day: _Day, state: DayState) -> tuple[dict[str, TruckState], BayBook]:
+    """Each available truck at the start of its day, and the bays the kept runs fill in."""
     network, travel = day.network, day.travel
     starts = initial_states(network, travel)
     for start in (*state.truck_starts, *state.en_route):
@@ -301,25 +310,78 @@ def _inserted(
     bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
     for run in day.fixed:
         bays.book(run.smelter_id, math.floor(run.fill_start), math.ceil(run.fill_end))
-    started = time.monotonic()
-    trips, left = insert_jobs(
+    return starts, bays
+
+
+def _insert_into(
+    day: _Day,
+    state: DayState,
+    trips: Sequence[TimedTrip],
+    jobs: Sequence[Job],
+    deadline: float | None,
+) -> Inserted:
+    """``jobs`` fitted into the free time around the kept runs and ``trips``."""
+    starts, bays = _day_starts(day, state)
+    placed = [r for t in trips for r in t.runs]
+    for run in placed:
+        bays.book(run.smelter_id, run.fill_start, run.fill_end)
+    todo = [day.assignment_of[j.job_id] for j in jobs if j.job_id in day.assignment_of]
+    return insert_jobs(
         day.ctx,
-        day.assignment.assigned,
+        todo,
         starts,
-        day.fixed,
+        [*day.fixed, *placed],
         bays,
         not_before=day.not_before_min if day.not_before_min is not None else 0,
         route_starts=day.starts,
+        penalty_per_t=unserved_penalty_per_t(day.network.params),
+        deadline=deadline,
     )
+
+
+def _inserted(
+    day: _Day, state: DayState, options: PlanOptions
+) -> tuple[list[TimedTrip], list[Job], SolverStats, dict[str, str]]:
+    """``insert`` mode: the day's jobs fitted into the free time around the kept runs."""
+    started = time.monotonic()
+    done = _insert_into(day, state, [], [a.job for a in day.assignment.assigned], None)
     stats = SolverStats(
         name=options.solver,
         status="insert",
         time_limit_s=options.time_limit_s,
-        objective_cny=round(day.value([r for t in trips for r in t.runs]), 2),
+        objective_cny=round(day.value([r for t in done.trips for r in t.runs]), 2),
         search_wall_s=round(time.monotonic() - started, 2),
         workers=options.workers,
     )
-    return trips, left, stats
+    return done.trips, done.left, stats, done.reasons
+
+
+def _repaired(
+    day: _Day,
+    state: DayState,
+    trips: list[TimedTrip],
+    left: list[Job],
+    stats: SolverStats,
+    deadline: float,
+) -> tuple[list[TimedTrip], list[Job], SolverStats, dict[str, str]]:
+    """The plan with every job left over tried in the trucks' free time.
+
+    A job the search or the dispatcher's rule left out goes into a gap of a truck's day
+    where it fits in time and costs less than the ingot route; the rest is left as
+    ``fleet`` (no room anywhere), ``cost`` (room only at a higher cost) or
+    ``not_planned_in_time`` (the time ran out before it was tried). So ``fleet`` is a
+    claim about the final plan that the checker can verify.
+    """
+    if not left:
+        return trips, left, stats, {}
+    done = _insert_into(day, state, trips, left, deadline)
+    if done.trips:
+        trips = [*trips, *done.trips]
+        update: dict[str, object] = {"inserted_after_search": len(done.trips)}
+        if stats.objective_cny is not None:
+            update["objective_cny"] = round(day.value([r for t in trips for r in t.runs]), 2)
+        stats = stats.model_copy(update=update)
+    return trips, done.left, stats, done.reasons
 
 
 def _start_of(day: _Day, state: DayState) -> dict[str, list[list[str]]]:
