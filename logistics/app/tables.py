@@ -21,9 +21,11 @@ REASONS: dict[str, str] = {
     "thermal_reach": "too far: the metal would arrive below the caster's minimum",
     "no_source": "no smelter makes the alloy",
     "production": "the smelters' metal is taken by the time it is needed",
-    "fleet": "no truck free in time",
+    "fleet": "no truck of the plan has room for it in time (tried in every gap)",
     "window": "the window cannot be met within the caster's or smelters' hours",
     "cost": "cheaper as ingots than delivered liquid",
+    "not_planned_in_time": "the planning time ran out before it was tried: "
+    "plan again with a longer time limit",
 }
 
 
