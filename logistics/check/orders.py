@@ -241,13 +241,16 @@ def _window_test(
     ctx: CheckContext, order: Order, reach: list[tuple[str, float, float]], lo: float, hi: float
 ) -> ReasonTest:
     """``window`` (never holds here): whether a ladle from a smelter in reach can pour in it."""
-    in_reach = [(s, d) for s, d, h in reach if d <= h]
-    pours = [(s, d) for s, d in in_reach if hi >= lo and _pour_possible(ctx, order, s, d)]
+    in_reach = [(s, d, h) for s, d, h in reach if d <= h]
+    pours = [(s, d, h) for s, d, h in in_reach if hi >= lo and _pour_possible(ctx, order, s, d)]
     if not in_reach:
         why = f"no smelter making {order.alloy} is within thermal reach of {order.caster_id}"
         return ReasonTest("window", FAILS, why)
-    if pours:
-        s, d = pours[0]
+    # Only a smelter clearly in reach decides: one within the slack of its hold limit
+    # (the planner rounds the drive up and the hold down) leaves the test unsure.
+    clear = [(s, d) for s, d, h in pours if d < h - REASON_SLACK_S]
+    if clear:
+        s, d = clear[0]
         why = (
             f"a ladle from {s} ({minutes_text(d)} away) can pour inside the window "
             f"{ctx.at(lo)}–{ctx.at(hi)}"
