@@ -120,7 +120,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from logistics.network.model import Network, TruckStart
     from logistics.network.params import Params
     from logistics.physics.travel import Travel
-    from logistics.pipeline import PlanOutcome, ReplanOutcome, TruckChanges, plan_day, replan
+    from logistics.pipeline import PlanOutcome, ReplanOutcome, TruckChanges, plan_day
+    from logistics.pipeline.replan import replan
     from logistics.plan.economics_model import PlanEconomics
     from logistics.plan.files import read_plan, write_plan
     from logistics.plan.model import Plan, Run, Summary, Unserved

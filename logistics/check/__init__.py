@@ -62,7 +62,10 @@ def check(network: Network, plan: Plan, travel: Travel | None = None) -> CheckRe
     runs = [
         CheckRun(
             row=row,
-            **{k: clock.seconds(v) if k in _TIMES else v for k, v in r.model_dump().items()},
+            **{
+                k: clock.seconds(v) if k in _TIMES else v  # type: ignore[arg-type]
+                for k, v in r.model_dump().items()
+            },
         )
         for row, r in enumerate(plan.runs, start=2)
     ]

@@ -152,12 +152,12 @@ def _validate_rows(
             objects.append((row_number, spec.model.model_validate(values)))
         except ValidationError as exc:
             for err in exc.errors():
-                col = str(err["loc"][0]) if err["loc"] else None
-                text = values.get(col, "") if col else ""
+                where = str(err["loc"][0]) if err["loc"] else None
+                text = (values.get(where) or "") if where else ""
                 message = range_message(spec.model, err, text)
                 if message is None:
                     message = f"{err['msg']} (got '{shown(text)}')"
-                problems.append(InputProblem(file_label, row_number, col, message))
+                problems.append(InputProblem(file_label, row_number, where, message))
     if problems:
         raise InputError(problems)
     return objects

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from annotated_types import Ge, Le
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -44,7 +44,7 @@ def plausible(default: Any = PydanticUndefined, *, lo: float, hi: float, unit: s
     FieldInfo
         ``Field(default, ge=lo, le=hi)``, with the unit in its schema.
     """
-    extra = {"unit": unit} if unit else None
+    extra: dict[str, JsonValue] | None = {"unit": unit} if unit else None
     return Field(default, ge=lo, le=hi, json_schema_extra=extra)
 
 

@@ -97,7 +97,7 @@ def unserved_of(items: Sequence[UnservedTonnes]) -> list[Unserved]:
             caster_id=u.caster_id,
             alloy=u.alloy,
             tonnes=u.tonnes,
-            reason=u.reason,  # type: ignore[arg-type]
+            reason=u.reason,
         )
         for u in items
     ]

@@ -210,9 +210,11 @@ def _parse_rows(
             items.append(model.model_validate(values))
         except ValidationError as exc:
             for err in exc.errors():
-                col = str(err["loc"][0]) if err["loc"] else None
+                where = str(err["loc"][0]) if err["loc"] else None
                 problems.append(
-                    InputProblem(file, row, col, f"{err['msg']} (got '{raw.get(col or '', '')}')")
+                    InputProblem(
+                        file, row, where, f"{err['msg']} (got '{raw.get(where or '', '')}')"
+                    )
                 )
     return items, problems
 

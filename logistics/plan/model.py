@@ -19,7 +19,7 @@ read back from its files equals the plan written. Show them in the network's zon
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
@@ -29,8 +29,8 @@ from logistics.plan.economics_model import PlanEconomics
 from logistics.plan.reasons import Reason
 from logistics.plan.stats import SolverStats
 
-#: Version of the ``plan.json`` layout.
-SCHEMA_VERSION = 2
+#: Version of the ``plan.json`` layout (``Plan.schema_version`` is this literal).
+SCHEMA_VERSION: Final = 2
 
 
 class _Frozen(BaseModel):
@@ -217,7 +217,7 @@ class Plan(_Frozen):
         Cost, saving and CO2 against the ingot route (filled by the pipeline).
     """
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: Literal[2] = 2
     network: str
     plan_date: date
     timezone: str = "Asia/Shanghai"

@@ -56,7 +56,7 @@ def summarise(
     return Summary(
         tonnes_ordered=round(ordered, 3),
         tonnes_delivered=round(delivered, 3),
-        tonnes_unserved={k: round(v, 3) for k, v in by_reason.items()},  # type: ignore[misc]
+        tonnes_unserved={k: round(v, 3) for k, v in by_reason.items()},
         tonnes_excluded_outright=round(excluded, 3),
         delivered_share_of_servable=round(delivered / servable, 4) if servable > 0 else None,
         ladle_runs=len(runs),

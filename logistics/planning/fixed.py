@@ -90,7 +90,7 @@ def apply_fixed(
         state.location = travel.caster(r.caster_id)
         state.ready = max(state.ready, math.ceil(r.pour_end))
         state.trips = max(state.trips, r.trip)
-    last_pour = defaultdict(lambda: -math.inf)
+    last_pour: dict[str, float] = defaultdict(lambda: -math.inf)
     for r in fixed_runs:
         last_pour[r.truck_id] = max(last_pour[r.truck_id], r.pour_end)
     for start in truck_starts:

@@ -261,7 +261,7 @@ def _merge_results(results: list[RoutingResult], wall_s: float) -> RoutingResult
         status="+".join(statuses),
         objective=None
         if any(r.objective is None for r in results)
-        else sum(r.objective for r in results),
+        else sum(r.objective or 0 for r in results),
         wall_s=wall_s,
         first_solution_s=max(firsts) if firsts else None,
         solutions=sum(r.solutions for r in results),
@@ -559,8 +559,8 @@ def _optimize_parts(
         first_solution = PART_FIRST_SOLUTION if PART_START == "none" else "LOCAL_CHEAPEST_INSERTION"
         outputs = _run_bins(bins, time.time() + remaining, executor, workers, first_solution)
         by_part: dict[int, RoutingResult] = {}
-        for b, out in zip(order, outputs, strict=True):
-            by_part.update(zip(b, out, strict=True))
+        for part_indices, out in zip(order, outputs, strict=True):
+            by_part.update(zip(part_indices, out, strict=True))
         results = [built[i].bundling.expand(by_part[i]) for i in range(len(built))]
     routes: list[TruckRoute] = []
     for b, result in zip(built, results, strict=True):

@@ -287,7 +287,7 @@ def run_portfolio(
     if late_starts is not None:
         starts = {**starts, **late_starts()}
     for k, m in enumerate(others):
-        if not ready[k]:
+        if not ready[k] and target is not None:
             futures[k] = target.submit(
                 solve_member, problem_of(m), starts, m, deadline, solution_limit, seed
             )

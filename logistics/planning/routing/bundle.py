@@ -156,11 +156,11 @@ class Bundling:
             a, b = spec[k - 1], spec[k]
             path.append(path[-1] + a.service + int(problem.time[a.location][b.location]))
         pickup_at = {n: k for k, n in enumerate(route) if n % 2 == 0}
-        for k, node in enumerate(route):
-            ride = problem.pairs[node // 2].max_ride
-            if node % 2 == 0 or ride is None:
+        for k, stop in enumerate(route):
+            ride = problem.pairs[stop // 2].max_ride
+            if stop % 2 == 0 or ride is None:
                 continue
-            p = pickup_at[node - 1]
+            p = pickup_at[stop - 1]
             if max(earliest[k] - latest[p], path[k] - path[p]) > ride:
                 return k
         return None

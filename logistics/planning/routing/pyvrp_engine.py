@@ -101,7 +101,7 @@ def _add_vehicle_types(
     model: Any, problem: RoutingProblem, depot_at: dict[int, Any]
 ) -> list[list[int]]:
     """One vehicle type per distinct start, end, capacity, shift and costs; its members."""
-    type_members: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    type_members: dict[tuple[int, int, int, int, int, int, int, int], list[int]] = defaultdict(list)
     for k, v in enumerate(problem.vehicles):
         key = (
             v.start_location,
@@ -150,7 +150,7 @@ def _add_shipments(
             delivery_tw_late=d.latest,
             delivery_service_duration=d.service,
             amount=p.demand,
-            prize=int(pair.penalty) if optional else 0,
+            prize=int(pair.penalty or 0),
             required=not optional,
         )
         shipment_nodes.append((pair.pickup, pair.delivery))
@@ -173,7 +173,7 @@ def _add_clients(
             service_duration=node.service,
             tw_early=node.earliest,
             tw_late=node.latest,
-            prize=int(problem.single_penalty) if optional else 0,
+            prize=int(problem.single_penalty or 0),
             required=not optional,
         )
         client_nodes.append(k)
