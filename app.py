@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from logistics.app import state
 from logistics.app.widgets import network_sidebar
 
 PAGES = [
@@ -31,5 +32,8 @@ if __name__ != "__mp_main__":
             for i, (file, title, icon) in enumerate(PAGES)
         ]
     )
+    state.cleaned_leftovers()  # once per app: upload folders of apps that are gone
+    # Streamlit forgets the values of widgets whose page is not drawn: give them back.
+    state.keep_widget_values()
     network_sidebar()
     page.run()

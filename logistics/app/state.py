@@ -1,24 +1,40 @@
-"""What a session holds: the chosen network, its order book, the current and previous plan.
+"""What a session holds: the chosen network, its order book, the current and previous plan,
+the values of the pages' widgets and the files uploaded.
 
 Expensive inputs are cached for the whole app with ``st.cache_resource``: the loaded
 network per folder, date and file times, its travel matrix, and the worker pool.
+
+Streamlit forgets a widget's value when its page is not drawn. The values of the
+widgets in :data:`KEPT_WIDGETS` are kept under a key of their own
+(:func:`keep_widget_values`, called before every page) and given back to the widget
+when its page is drawn again; uploaded files are kept as bytes (:func:`kept_file`),
+since an upload widget cannot be given a file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from logistics.app.config import start_network, worker_count
+from logistics.app.uploads import SessionFolders, sweep_leftovers
 from logistics.errors import InputError
 from logistics.network.loader import load_network
 from logistics.network.model import Network, Order
 from logistics.physics.travel import Travel
 from logistics.pipeline import PlanOutcome
 from logistics.pipeline.workers import Task, Workers
+
+
+@st.cache_resource(show_spinner=False)
+def cleaned_leftovers() -> int:
+    """Once per app process: remove upload folders left by apps that are gone; how many."""
+    return len(sweep_leftovers())
 
 
 @st.cache_resource(show_spinner=False)
@@ -94,6 +110,7 @@ def choose_network(folder: Path, plan_date: date | None = None) -> None:
         st.session_state["network_folder"] = str(folder)
         st.session_state["plan_date"] = plan_date
         st.session_state.pop("orders_override", None)
+        forget_widget_values(NETWORK_WIDGETS)
 
 
 def plan_date() -> date | None:
@@ -183,6 +200,7 @@ def show_plan(view: PlanView) -> None:
     if current is not None:
         st.session_state["previous_plan"] = current
     st.session_state["current_plan"] = view
+    forget_widget_values(PLAN_WIDGETS)
 
 
 # -- tasks ----------------------------------------------------------------------------
@@ -197,3 +215,144 @@ def set_task(key: str, value: Task | None) -> None:
         st.session_state.pop(f"task:{key}", None)
     else:
         st.session_state[f"task:{key}"] = value
+
+
+# -- widgets and uploads across pages --------------------------------------------------
+#: Widgets whose value the session keeps while their page is not drawn, by page.
+KEPT_WIDGETS: tuple[str, ...] = (
+    # Plan
+    "plan_solver",
+    "plan_limit",
+    "plan_tab",
+    "basemap",
+    "map_trucks",
+    "ladle_choice",
+    # Orders: the urgent-order form
+    *(f"urgent_{k}" for k in ("id", "caster", "alloy", "t", "from", "to", "placed")),
+    # Re-plan
+    "replan_now",
+    "replan_out",
+    "replan_solver",
+    "replan_limit",
+    "replan_mode_choice",
+    *(f"replan_urgent_{k}" for k in ("id", "caster", "alloy", "t", "from", "to", "placed")),
+    # Check
+    "check_source",
+    "check_plan_unserved",
+    # Economics
+    "eco_km",
+    "eco_vary",
+    "eco_spread",
+    # History
+    "history_network",
+    "history_date",
+    "history_version",
+    "history_from",
+    "history_to",
+    # Siting
+    "siting_candidates",
+    "siting_grid",
+    "siting_grid_km",
+    "siting_k",
+    "siting_days",
+    "siting_simulate",
+    "siting_solver",
+    "siting_limit",
+    "siting_value",
+)
+#: Kept values that belong to the plan on screen: forgotten when another plan is shown.
+PLAN_WIDGETS: tuple[str, ...] = (
+    "map_trucks",
+    "ladle_choice",
+    "replan_now",
+    "replan_out",
+    "replan_mode_choice",
+)
+#: Kept values that belong to the chosen network: forgotten when another is chosen.
+NETWORK_WIDGETS: tuple[str, ...] = (
+    *PLAN_WIDGETS,
+    "urgent_caster",
+    "urgent_alloy",
+    "replan_urgent_caster",
+    "replan_urgent_alloy",
+    "history_network",
+    "history_date",
+    "history_version",
+)
+_KEPT = "kept_widget_values"
+
+
+def keep_widget_values(keys: Iterable[str] = KEPT_WIDGETS) -> None:
+    """Before a page is drawn: remember the widgets' values, give back the forgotten ones.
+
+    A widget drawn in the previous run still has its value: it is remembered. A widget
+    whose page was not drawn has lost it (Streamlit drops it): the remembered value is
+    set again under the widget's key, so the widget shows it when its page is drawn.
+    """
+    kept = st.session_state.setdefault(_KEPT, {})
+    for key in keys:
+        if key in st.session_state:
+            kept[key] = st.session_state[key]
+        elif key in kept:
+            st.session_state[key] = kept[key]
+
+
+def forget_widget_values(keys: Iterable[str]) -> None:
+    """Forget the remembered values of ``keys`` (their widgets start afresh)."""
+    kept = st.session_state.get(_KEPT, {})
+    for key in keys:
+        kept.pop(key, None)
+
+
+def initial(key: str, value: Any) -> None:
+    """A widget's first value, when neither the widget nor the session has one.
+
+    Used instead of the widget's own ``value``/``default`` argument, which a value
+    given back by :func:`keep_widget_values` would contradict.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """An uploaded file kept by the session: its name and bytes."""
+
+    name: str
+    data: bytes
+
+    @property
+    def kilobytes(self) -> float:
+        """Size, kB."""
+        return len(self.data) / 1000.0
+
+
+def keep_upload(key: str) -> Callable[[], None]:
+    """The ``on_change`` of the upload widget ``key``: keep its file, or forget it."""
+
+    def changed() -> None:
+        files = st.session_state.setdefault("kept_files", {})
+        upload = st.session_state.get(key)
+        if upload is None:
+            files.pop(key, None)
+        else:
+            files[key] = KeptFile(upload.name, upload.getvalue())
+
+    return changed
+
+
+def kept_file(key: str) -> KeptFile | None:
+    """The file last uploaded with widget ``key`` (kept across pages), or ``None``."""
+    return st.session_state.get("kept_files", {}).get(key)
+
+
+def forget_file(key: str) -> None:
+    """Forget the file kept for the upload widget ``key``."""
+    st.session_state.get("kept_files", {}).pop(key, None)
+
+
+def session_folders() -> SessionFolders:
+    """The temporary folders of this session's uploads, removed when the session ends."""
+    if "upload_folders" not in st.session_state:
+        st.session_state["upload_folders"] = SessionFolders()
+    return st.session_state["upload_folders"]

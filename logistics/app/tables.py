@@ -1,14 +1,17 @@
 """Tables on screen: runs, unserved orders, violations, a re-plan's changes.
 
 Column names carry their units; times are ``HH:MM`` in the network's timezone
-(``+1d`` past midnight).
+(``+1d`` past midnight). On screen every number has thousands separators and a fixed
+number of decimals for its unit (:func:`column_config`); the frames keep the numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from logistics.check import CheckReport, Violation
 from logistics.network.model import Network
@@ -27,6 +30,57 @@ REASONS: dict[str, str] = {
     "not_planned_in_time": "the planning time ran out before it was tried: "
     "plan again with a longer time limit",
 }
+
+
+#: Decimals shown per unit, by the end of a column's name (first match wins).
+DECIMALS: tuple[tuple[str, int], ...] = (
+    ("CNY/t", 0),
+    ("CNY/day", 0),
+    ("CNY/yr", 0),
+    ("CNY", 0),
+    ("kg", 0),
+    ("t/day", 1),
+    ("t/yr", 0),
+    ("°C", 1),
+    ("km", 1),
+    ("t", 1),
+    ("yr", 1),
+    ("%", 1),
+)
+#: Columns of whole numbers (counts, ranks, trip numbers).
+COUNTS = frozenset({"trip", "rank", "violations", "runs", "trips", "version", "simulated"})
+
+
+def number_format(column: str, values: pd.Series) -> str:
+    """The printf format of a numeric column: thousands separators, decimals for its unit.
+
+    Whole-number columns (counts, or integers of no unit in :data:`DECIMALS`) read
+    ``%,d``; a column whose name ends in a unit gets that unit's decimals
+    (:data:`DECIMALS`: CNY and kg whole, t, km and °C to one decimal); any other
+    number two decimals.
+    """
+    name = str(column).strip()
+    if name in COUNTS:
+        return "%,d"
+    for unit, decimals in DECIMALS:
+        if name == unit or name.endswith(" " + unit) or name.endswith(unit + ")"):
+            return f"%,.{decimals}f"
+    if pd.api.types.is_integer_dtype(values):
+        return "%,d"
+    return "%,.2f"
+
+
+def column_config(frame: pd.DataFrame) -> dict[str, Any]:
+    """``st.dataframe``'s ``column_config`` for every numeric column of ``frame``."""
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            continue
+        config[str(column)] = st.column_config.NumberColumn(
+            format=number_format(str(column), values)
+        )
+    return config
 
 
 def runs_frame(network: Network, runs: Sequence[Run]) -> pd.DataFrame:
@@ -113,7 +167,7 @@ def economics_by_caster(plan: Plan) -> pd.DataFrame:
                 "liquid t": c.liquid_t,
                 "unserved t": c.unserved_t,
                 "cost CNY": c.total_cny,
-                "CNY/t": c.cny_t,
+                "cost CNY/t": c.cny_t,
                 "saving CNY": c.saving_cny,
                 "CO2 avoided kg": c.co2_avoided_kg,
             }

@@ -1,8 +1,8 @@
-"""Pieces every page uses: problem messages, task progress, KPI cards, the network picker."""
+"""Pieces every page uses: problem messages, task progress, KPI cards, the network picker,
+the urgent-order form, tables, maps and downloads."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -13,14 +13,22 @@ import streamlit as st
 
 from logistics.app import state
 from logistics.app.config import bundled_networks
+from logistics.app.labels import reason_label
 from logistics.app.orders import next_order_id
+from logistics.app.tables import REASONS, column_config
 from logistics.app.uploads import extract_network_zip
+from logistics.charts import ladle_temperature
 from logistics.check import CheckReport
 from logistics.errors import InputError, InputProblem
 from logistics.network.model import Network
 from logistics.pipeline.workers import TaskResult
-from logistics.plan.model import Plan
+from logistics.plan.model import Plan, Run
 from logistics.progress import ProgressEvent
+
+#: The maps' size on screen, pixels: the main column's width at a 1280 px window with
+#: the sidebar open (the map stretches wider on larger screens; the view is fitted to
+#: this size, so the sites fit on any screen at least that wide).
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 820, 520
 
 
 def show_problems(problems: Iterable[InputProblem], title: str = "Bad input") -> None:
@@ -196,15 +204,18 @@ def kpi_cards(plan: Plan, previous: Plan | None = None) -> None:
         if t > 0 or (p is not None and p.tonnes_unserved.get(r, 0) > 0)
     ]
     if reasons:
-        cols = st.columns(max(4, len(reasons)))
-        for col, reason in zip(cols, reasons, strict=False):
+        st.caption("Unserved, by reason")
+    for start in range(0, len(reasons), 4):
+        cols = st.columns(4)
+        for col, reason in zip(cols, reasons[start : start + 4], strict=False):
             col.metric(
-                f"Unserved: {reason}",
+                reason_label(reason).capitalize(),
                 f"{s.tonnes_unserved[reason]:,.1f} t",
                 _delta(
                     s.tonnes_unserved[reason], p.tonnes_unserved.get(reason) if p else None, "t", 1
                 ),
                 delta_color="inverse",
+                help=f"`{reason}`: {REASONS.get(reason, '')}",
             )
 
 
@@ -244,10 +255,11 @@ def network_sidebar() -> None:
                 st.session_state["network_zip_problems"] = exc.problems
             else:
                 st.session_state.pop("network_zip_problems", None)
+                folders = state.session_folders()
                 old = st.session_state.get("uploaded_network")
                 if old:
-                    shutil.rmtree(_upload_root(Path(old)), ignore_errors=True)
-                st.session_state["uploaded_network"] = str(network_dir)
+                    folders.remove(Path(old))
+                st.session_state["uploaded_network"] = str(folders.add(network_dir))
                 state.choose_network(network_dir)
                 st.rerun()
         if st.session_state.get("network_zip_problems"):
@@ -276,48 +288,70 @@ def network_sidebar() -> None:
             st.info("Planning with the order book edited on the Orders page.")
 
 
-def _upload_root(network_dir: Path) -> Path:
-    """The temporary folder an upload was unpacked into."""
-    for parent in [network_dir, *network_dir.parents]:
-        if parent.name.startswith("molten-upload-"):
-            return parent
-    return network_dir
+def _alloys_for(network: Network, caster_id: str) -> list[str]:
+    """The alloys to offer for a caster: those it takes (all when it lists none)."""
+    caster = network.caster_by_id.get(caster_id)
+    if caster is not None and caster.alloys:
+        return list(caster.alloys)
+    return sorted(network.alloys_made | {a for c in network.casters for a in c.alloys})
+
+
+def _order_defaults(network: Network) -> tuple[time, time, time]:
+    """Placed now (10:00 on another day); window 5 h later (lead time 4 h), 2 h long."""
+    now = datetime.now(network.tz)
+    placed = (
+        now.time().replace(second=0, microsecond=0)
+        if now.date() == network.plan_date
+        else time(10, 0)
+    )
+    start = (datetime.combine(network.plan_date, placed) + timedelta(hours=5)).time()
+    end = (datetime.combine(network.plan_date, start) + timedelta(hours=2)).time()
+    return placed, start, end
 
 
 def urgent_order_form(network: Network, key: str, submit_label: str) -> dict[str, str] | None:
     """A form for an urgent order; its ``orders.csv`` row (text cells) when submitted.
 
-    The default window starts 5 h after the order is placed (the lead time is 4 h by
-    default) and lasts 2 h; the order is placed now (network time) on the plan day, or at
-    10:00 on another day.
+    The caster is chosen first (outside the form, so that the form follows it): the
+    alloys offered are the ones the caster takes (``casters.csv``'s ``alloys``; every
+    alloy when it lists none), and an alloy no smelter makes is marked so. The order
+    id starts as the next free one (``U1``, ``U2`` …). The default window starts 5 h
+    after the order is placed (the lead time is 4 h by default) and lasts 2 h; the
+    order is placed now (network time) on the plan day, or at 10:00 on another day.
     """
+    casters = [c.caster_id for c in network.casters]
+    if st.session_state.get(f"{key}_id") in {o.order_id for o in network.orders}:
+        st.session_state[f"{key}_id"] = next_order_id(network)  # that one is taken now
+    state.initial(f"{key}_id", next_order_id(network))
+    placed, start, end = _order_defaults(network)
+    for suffix, value in (("t", 6.0), ("from", start), ("to", end), ("placed", placed)):
+        state.initial(f"{key}_{suffix}", value)
+    caster_id = st.selectbox(
+        "Caster",
+        casters,
+        key=f"{key}_caster",
+        format_func=lambda c: f"{c} {network.caster_by_id[c].name}",
+    )
+    alloys = _alloys_for(network, caster_id)
+    if st.session_state.get(f"{key}_alloy") not in alloys:
+        st.session_state[f"{key}_alloy"] = alloys[0]
+    made = network.alloys_made
     with st.form(f"{key}_order"):
-        casters = [c.caster_id for c in network.casters]
-        c1, c2, c3 = st.columns(3)
-        order_id = c1.text_input("Order id", value=next_order_id(network), key=f"{key}_id")
-        caster_id = c2.selectbox(
-            "Caster",
-            casters,
-            key=f"{key}_caster",
-            format_func=lambda c: f"{c} {network.caster_by_id[c].name}",
+        c1, c2 = st.columns(2)
+        order_id = c1.text_input("Order id", key=f"{key}_id")
+        alloy = c2.selectbox(
+            f"Alloy (those {caster_id} takes)",
+            alloys,
+            key=f"{key}_alloy",
+            format_func=lambda a: a if a in made else f"{a} (no smelter makes it)",
         )
-        alloys = sorted(network.alloys_made | {a for c in network.casters for a in c.alloys})
-        alloy = c3.selectbox("Alloy", alloys, key=f"{key}_alloy")
         c4, c5, c6, c7 = st.columns(4)
         tonnes = c4.number_input(
-            "Tonnes, t", min_value=0.5, max_value=500.0, value=6.0, step=0.5, key=f"{key}_t"
+            "Tonnes, t", min_value=0.5, max_value=500.0, step=0.5, key=f"{key}_t"
         )
-        now = datetime.now(network.tz)
-        placed = (
-            now.time().replace(second=0, microsecond=0)
-            if now.date() == network.plan_date
-            else time(10, 0)
-        )
-        start = (datetime.combine(network.plan_date, placed) + timedelta(hours=5)).time()
-        end = (datetime.combine(network.plan_date, start) + timedelta(hours=2)).time()
-        window_start = c5.time_input("Window from", value=start, key=f"{key}_from")
-        window_end = c6.time_input("Window to", value=end, key=f"{key}_to")
-        placed_at = c7.time_input("Ordered at", value=placed, key=f"{key}_placed")
+        window_start = c5.time_input("Window from", key=f"{key}_from")
+        window_end = c6.time_input("Window to", key=f"{key}_to")
+        placed_at = c7.time_input("Ordered at", key=f"{key}_placed")
         if not st.form_submit_button(submit_label):
             return None
     return {
@@ -329,6 +363,57 @@ def urgent_order_form(network: Network, key: str, submit_label: str) -> dict[str
         "window_end": window_end.strftime("%H:%M"),
         "placed_at": placed_at.strftime("%H:%M"),
     }
+
+
+def table(frame: pd.DataFrame, key: str | None = None, **kwargs: Any) -> None:
+    """A table on screen: numbers with thousands separators and fixed decimals.
+
+    The units are in the column names (``t``, ``road km``, ``CNY`` …); see
+    :func:`logistics.app.tables.column_config`.
+    """
+    st.dataframe(
+        frame,
+        hide_index=True,
+        key=key,
+        column_config={**column_config(frame), **kwargs.pop("column_config", {})},
+        **kwargs,
+    )
+
+
+def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """Rows as a table (for :func:`table`)."""
+    return pd.DataFrame(list(rows))
+
+
+def show_map(deck: Any, key: str, **kwargs: Any) -> Any:
+    """A map (``st.pydeck_chart``) at :data:`MAP_HEIGHT_PX`; its selection state if any."""
+    return st.pydeck_chart(deck, height=MAP_HEIGHT_PX, key=key, **kwargs)
+
+
+def ladle_chart(network: Network, runs: Sequence[Run]) -> None:
+    """One ladle's cooling curve; the ladle chosen is kept (default: the least margin)."""
+    if not runs:
+        st.info("No ladle runs in this plan.")
+        return
+    labels = {
+        r.run_id: f"{r.run_id} · {r.truck_id} trip {r.trip} · {r.order_id} · "
+        f"{r.smelter_id} → {r.caster_id} · {r.arrival_c:,.1f} °C"
+        for r in runs
+    }
+    coldest = min(runs, key=lambda r: r.arrival_c - network.caster_by_id[r.caster_id].min_pour_c)
+    ids = list(labels)
+    if st.session_state.get("ladle_choice") not in labels:
+        st.session_state["ladle_choice"] = coldest.run_id
+    run_id = st.selectbox(
+        "Ladle (first shown: the least margin)", ids, format_func=labels.get, key="ladle_choice"
+    )
+    run = next(r for r in runs if r.run_id == run_id)
+    st.plotly_chart(ladle_temperature(network, run), key="ladle_chart", width="stretch")
+
+
+def download(label: str, data: str | bytes, file_name: str, mime: str, **kwargs: Any) -> None:
+    """A download button that does not rerun the page (the other buttons stay)."""
+    st.download_button(label, data, file_name, mime, on_click="ignore", **kwargs)
 
 
 def candidates_picked_on_map(event: Any, ids: Sequence[str]) -> list[str]:

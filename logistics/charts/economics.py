@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from logistics.charts.style import km_text
 from logistics.economics.radius import PracticalRadius, practical_radius
 from logistics.economics.route_model import TypicalTruck
 from logistics.economics.sensitivity import sensitivity
@@ -57,7 +58,7 @@ def route_cost_bars(report: dict[str, Any]) -> go.Figure:
         height=260,
         showlegend=False,
         margin={"l": 10, "r": 80, "t": 30, "b": 40},
-        xaxis={"title": f"CNY per tonne at {report['distance_km']:g} road km"},
+        xaxis={"title": f"CNY per tonne at {km_text(report['distance_km'])} of road"},
     )
     return fig
 
@@ -114,7 +115,7 @@ def _radius_lines(fig: go.Figure, radius: PracticalRadius, max_km: float) -> Non
                 line_dash="dash",
                 line_color=colour,
                 name=name,
-                annotation_text=f"{name} {km:.0f} km",
+                annotation_text=f"{name} {km_text(km)}",
                 annotation_position="top",
             )
 

@@ -17,13 +17,24 @@ from logistics.plan.timeline import Segment, truck_segments
 #: in a re-plan), still to come.
 STATUSES = ("done", "frozen", "planned")
 
-#: Colour of each segment kind per status.
+#: Colour of each segment kind per status: within a status, fill, drive loaded, pour and
+#: drive empty differ clearly (by hue for planned runs, by lightness for the greys of
+#: done runs and the oranges of runs under way; ``tests/charts/test_gantt.py`` measures
+#: it).
 COLOURS: dict[str, dict[str, str]] = {
-    "done": {"fill": "#8c8c8c", "drive": "#b0b0b0", "pour": "#6e6e6e", "return": "#d9d9d9"},
-    "frozen": {"fill": "#c2410c", "drive": "#fb923c", "pour": "#9a3412", "return": "#fed7aa"},
-    "planned": {"fill": "#1d4ed8", "drive": "#60a5fa", "pour": "#1e3a8a", "return": "#bfdbfe"},
+    "done": {"fill": "#333333", "drive": "#a0a0a0", "pour": "#666666", "return": "#e0e0e0"},
+    "frozen": {"fill": "#7c2d12", "drive": "#fb923c", "pour": "#a16207", "return": "#fed7aa"},
+    "planned": {"fill": "#b91c1c", "drive": "#3b82f6", "pour": "#6d28d9", "return": "#cbd5e1"},
 }
 KIND_LABELS = {"fill": "fill", "drive": "drive loaded", "pour": "pour", "return": "drive empty"}
+#: The kinds in the legend, in a trip's order.
+LEGEND_ORDER = ("fill", "drive", "pour", "return")
+#: How each status is named in the legend.
+STATUS_LABELS = {
+    "planned": "planned",
+    "frozen": "under way (kept as it is)",
+    "done": "poured already",
+}
 #: Outline of runs a re-plan changes.
 CHANGE_COLOURS = {"new": "#16a34a", "moved": "#db2777"}
 
@@ -115,8 +126,11 @@ def _segment_bars(
     ]
     return go.Bar(
         orientation="h",
-        name=f"{KIND_LABELS[kind]} ({status})",
+        name=KIND_LABELS[kind],
         legendgroup=status,
+        legendgrouptitle={"text": STATUS_LABELS[status]},
+        # planned first, then under way, then done; in a trip's order within each
+        legendrank=100 * (len(STATUSES) - STATUSES.index(status)) + LEGEND_ORDER.index(kind),
         y=[s.truck_id for s in items],
         base=[local(s.start, tz) for s in items],
         x=[bar_ms(network, s.start, s.end) for s in items],
@@ -187,7 +201,15 @@ def _layout(fig: go.Figure, network: Network, trucks: list[str], title: str | No
         barmode="overlay",
         height=max(260, 34 * len(trucks) + 140),
         margin={"l": 10, "r": 10, "t": 50 if title else 30, "b": 40},
-        legend={"orientation": "h", "y": -0.25},
+        # beside the chart, at its top: read with the bars, whatever the number of trucks
+        legend={
+            "orientation": "v",
+            "x": 1.01,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "top",
+            "groupclick": "toggleitem",
+        },
         xaxis={"type": "date", "tickformat": "%H:%M", "title": f"time ({network.timezone})"},
         yaxis={
             "type": "category",

@@ -1,13 +1,21 @@
-"""A pydeck map of smelters, casters and the plan's routes, coloured by truck."""
+"""A pydeck map of smelters, casters and the plan's routes, coloured by truck.
+
+The map opens on the sites where the work is, fitted in pixels to the map's size
+(:mod:`.mapview`); sites far outside are shown by arrows at the edge. Without map
+tiles (the default) it draws a plain base that needs no internet: the network's road
+graph or a light grid, and a scale bar; it then asks no server for a map style.
+"""
 
 from __future__ import annotations
 
-import math
+import base64
+import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
 import pydeck as pdk
 
+from logistics.charts import mapview
 from logistics.charts.style import CANDIDATE_RGB, CASTER_RGB, SMELTER_RGB, hhmm, truck_rgb
 from logistics.network.model import Candidate, Network
 from logistics.plan.model import Run
@@ -18,19 +26,33 @@ TOOLTIP = {
     "html": "<b>{name}</b><br/>{info}",
     "style": {"backgroundColor": "#1f2937", "color": "white", "fontSize": "12px"},
 }
+#: Default size of the map on screen, pixels (the Plan page's map at a 1280 px wide
+#: window with the sidebar open is about 820 × 520).
+WIDTH_PX, HEIGHT_PX = 820, 520
+#: Background of the plain map.
+PLAIN_RGB = "#f3f5f8"
 
 
-def _view(points: Sequence[tuple[float, float]]) -> pdk.ViewState:
-    lats = [p[0] for p in points] or [0.0]
-    lons = [p[1] for p in points] or [0.0]
-    span = max(max(lats) - min(lats), (max(lons) - min(lons)) * 0.8, 0.05)
-    zoom = max(3.0, min(12.0, math.log2(360.0 / span) - 0.8))
-    return pdk.ViewState(
-        latitude=(max(lats) + min(lats)) / 2,
-        longitude=(max(lons) + min(lons)) / 2,
-        zoom=round(zoom, 2),
-        pitch=0,
-    )
+def _plain_style() -> str:
+    """A map style with a background colour only, as a ``data:`` URL (nothing to fetch).
+
+    Given no style at all, Streamlit's map asks Carto's server for one; this style
+    keeps the map's own zoom buttons and background and makes no request.
+    """
+    style = {
+        "version": 8,
+        "name": "plain",
+        "sources": {},
+        "layers": [
+            {"id": "background", "type": "background", "paint": {"background-color": PLAIN_RGB}}
+        ],
+    }
+    encoded = base64.b64encode(json.dumps(style, separators=(",", ":")).encode()).decode()
+    return f"data:application/json;base64,{encoded}"
+
+
+#: The plain map style (see :func:`_plain_style`).
+PLAIN_STYLE = _plain_style()
 
 
 def route_rows(network: Network, runs: Sequence[Run]) -> list[dict]:
@@ -61,14 +83,14 @@ def route_rows(network: Network, runs: Sequence[Run]) -> list[dict]:
                 {
                     "name": f"{truck_id} trip {number}",
                     "info": (
-                        f"{smelter.smelter_id} → {' → '.join(stops)} · {tonnes:g} t · "
+                        f"{smelter.smelter_id} → {' → '.join(stops)} · {tonnes:,.1f} t · "
                         f"{hhmm(first, tz)}–{hhmm(last, tz)} · "
                         f"{len(trip)} ladle{'s' if len(trip) != 1 else ''}"
                     ),
                     "truck_id": truck_id,
                     "trip": number,
                     "path": path,
-                    "color": [*colour, 200],
+                    "color": [*colour, 220],
                 }
             )
     return rows
@@ -78,7 +100,7 @@ def _smelter_rows(network: Network) -> list[dict[str, Any]]:
     """One row per smelter: name, what it makes (t/h), position and label."""
     made: dict[str, list[str]] = {}
     for p in network.production:
-        made.setdefault(p.smelter_id, []).append(f"{p.alloy} {p.rate_tph:g} t/h")
+        made.setdefault(p.smelter_id, []).append(f"{p.alloy} {p.rate_tph:,.1f} t/h")
     return [
         {
             "name": f"{s.smelter_id} {s.name}",
@@ -91,21 +113,29 @@ def _smelter_rows(network: Network) -> list[dict[str, Any]]:
     ]
 
 
-def _caster_rows(network: Network) -> list[dict[str, Any]]:
-    """One row per caster: name, minimum pour (°C), tonnes ordered, position and label."""
+def _ordered(network: Network) -> dict[str, float]:
+    """Tonnes ordered on the plan day per caster."""
     ordered: dict[str, float] = {}
     for o in network.day_orders:
         ordered[o.caster_id] = ordered.get(o.caster_id, 0.0) + o.tonnes
+    return ordered
+
+
+def _caster_rows(network: Network) -> list[dict[str, Any]]:
+    """One row per caster: name, minimum pour (°C), tonnes ordered, position and label."""
+    ordered = _ordered(network)
     return [
         {
             "name": f"{c.caster_id} {c.name}",
             "info": (
-                f"caster · min pour {c.min_pour_c:g} °C · "
-                f"ordered {ordered.get(c.caster_id, 0.0):g} t"
+                f"caster · takes {', '.join(c.alloys) or 'any alloy'} · "
+                f"min pour {c.min_pour_c:,.0f} °C · "
+                f"ordered {ordered.get(c.caster_id, 0.0):,.1f} t"
             ),
             "lat": c.lat,
             "lon": c.lon,
             "label": c.caster_id,
+            "ordered_t": ordered.get(c.caster_id, 0.0),
         }
         for c in network.casters
     ]
@@ -119,7 +149,7 @@ def _candidate_rows(
         {
             "name": f"{k.site_id} {k.name}",
             "info": (
-                f"candidate · {k.rate_tph:g} t/h · capex {k.capex_cny / 1e6:,.0f} M CNY"
+                f"candidate · {k.rate_tph:,.1f} t/h · capex {k.capex_cny / 1e6:,.0f} M CNY"
                 + (" · in the study" if k.site_id in chosen else "")
             ),
             "lat": k.lat,
@@ -140,15 +170,15 @@ def _fade_others(routes: list[dict[str, Any]], highlight_trucks: Collection[str]
 
 
 def _route_layer(routes: list[dict[str, Any]]) -> pdk.Layer:
-    """One path per trip, in its truck's colour."""
+    """One path per trip, in its truck's colour, at least 2.5 px wide."""
     return pdk.Layer(
         "PathLayer",
         id="routes",
         data=routes,
         get_path="path",
         get_color="color",
-        get_width=400,
-        width_min_pixels=3,
+        get_width=350,
+        width_min_pixels=2.5,
         width_max_pixels=6,
         joint_rounded=True,
         cap_rounded=True,
@@ -181,17 +211,23 @@ def _site_layer(
     )
 
 
-def _label_layer(rows: list[dict[str, Any]]) -> pdk.Layer:
-    """The ids of the sites, above their dots."""
+def _text_layer(
+    layer_id: str, rows: list[dict[str, Any]], offset_px: float, size: int
+) -> pdk.Layer:
+    """Text on a white background, ``offset_px`` above its position."""
     return pdk.Layer(
         "TextLayer",
-        id="labels",
+        id=layer_id,
         data=rows,
-        get_position=["lon", "lat"],
-        get_text="label",
-        get_size=12,
+        get_position="position",
+        get_text="text",
+        get_size=size,
         get_color=[17, 24, 39],
-        get_pixel_offset=[0, -16],
+        get_pixel_offset=[0, -offset_px],
+        background=True,
+        get_background_color=[255, 255, 255, 215],
+        background_padding=[3, 1],
+        pickable=True,
     )
 
 
@@ -214,6 +250,105 @@ def _candidate_layer(sites: list[dict[str, Any]]) -> pdk.Layer:
     )
 
 
+def _line_layer(layer_id: str, rows: list[dict[str, Any]], rgba: list[int], px: float) -> pdk.Layer:
+    """Thin lines of constant pixel width (grid, roads, scale bar, arrows)."""
+    return pdk.Layer(
+        "PathLayer",
+        id=layer_id,
+        data=rows,
+        get_path="path",
+        get_color=rgba,
+        get_width=1,
+        width_units=pdk.types.String("pixels"),
+        width_min_pixels=px,
+        pickable=layer_id == "off_map",
+    )
+
+
+def focus_points(
+    network: Network, runs: Sequence[Run], candidates: Sequence[Candidate]
+) -> list[tuple[float, float]]:
+    """``(lat, lon)`` of the sites where the work is: the view is fitted to their bulk.
+
+    The smelters and casters of the plan's runs; without runs, the smelters, the
+    casters with orders on the plan day and the candidate sites (all casters when
+    none has orders).
+    """
+    if runs:
+        smelters = {r.smelter_id for r in runs}
+        casters = {r.caster_id for r in runs}
+        return [(s.lat, s.lon) for s in network.smelters if s.smelter_id in smelters] + [
+            (c.lat, c.lon) for c in network.casters if c.caster_id in casters
+        ]
+    ordered = _ordered(network)
+    casters = [c for c in network.casters if c.caster_id in ordered] or list(network.casters)
+    return (
+        [(s.lat, s.lon) for s in network.smelters]
+        + [(c.lat, c.lon) for c in casters]
+        + [(k.lat, k.lon) for k in candidates]
+    )
+
+
+def initial_frame(
+    network: Network,
+    runs: Sequence[Run] = (),
+    candidates: Sequence[Candidate] = (),
+    width_px: float = WIDTH_PX,
+    height_px: float = HEIGHT_PX,
+) -> mapview.MapFrame:
+    """The view a map opens at: fitted to the bulk of :func:`focus_points`."""
+    points = focus_points(network, runs, candidates)
+    inliers = [p for p, keep in zip(points, mapview.bulk(points), strict=True) if keep]
+    return mapview.fit(inliers, width_px, height_px)
+
+
+def _labels(
+    frame: mapview.MapFrame, rows: list[dict[str, Any]], taken: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Label rows of the sites whose label collides with nothing (``rows`` by priority).
+
+    ``taken`` are text rows already on the map (the off-map arrows' labels).
+    """
+    boxes = [mapview.text_box(frame, *t["position"], t["text"]) for t in taken]
+    placed = mapview.place_labels(
+        frame, [(r["lat"], r["lon"], r["label"], r["rank"]) for r in rows], boxes
+    )
+    return [
+        {
+            "position": [rows[i]["lon"], rows[i]["lat"]],
+            "text": rows[i]["label"],
+            "name": rows[i]["name"],
+            "info": rows[i]["info"],
+        }
+        for i in placed
+    ]
+
+
+def _base_layers(network: Network, frame: mapview.MapFrame, basemap: bool) -> list[pdk.Layer]:
+    """Without tiles: the road graph or a light grid; always a scale bar."""
+    layers = []
+    if not basemap:
+        if network.road_graph is not None:
+            roads = mapview.road_paths(network.road_graph)
+            layers.append(_line_layer("roads", roads, [148, 163, 184, 200], 1))
+        else:
+            west, south, east, north = frame.bounds(grow=1.0)
+            sites = [*network.smelters, *network.casters, *network.candidates]
+            extent = (
+                min([west, *(s.lon for s in sites)]),
+                min([south, *(s.lat for s in sites)]),
+                max([east, *(s.lon for s in sites)]),
+                max([north, *(s.lat for s in sites)]),
+            )
+            layers.append(
+                _line_layer("grid", mapview.grid_lines(frame, extent), [203, 213, 225, 255], 1)
+            )
+    bar, text = mapview.scale_bar(frame)
+    layers.append(_line_layer("scale", bar, [55, 65, 81, 255], 2))
+    layers.append(_text_layer("scale_label", [text], 0, 11))
+    return layers
+
+
 def network_map(
     network: Network,
     runs: Sequence[Run] = (),
@@ -222,55 +357,70 @@ def network_map(
     highlight_trucks: Collection[str] = (),
     candidates: Sequence[Candidate] = (),
     chosen_candidates: Collection[str] = (),
-    height: int = 520,
+    width_px: float = WIDTH_PX,
+    height: int = HEIGHT_PX,
 ) -> pdk.Deck:
-    """Smelters, casters and one route path per trip.
+    """Smelters, casters and one route path per trip, on a view fitted to the work.
 
     Parameters
     ----------
     network : Network
-        Sites.
+        Sites (and the road graph, if any, for the plain base).
     runs : sequence of Run
         The plan's runs (none: the sites only).
     basemap : bool
-        ``False`` (default): no map tiles, a plain background (works offline and where
-        tiles are blocked); ``True``: the Carto light basemap.
+        ``False`` (default): no map tiles; a plain background with the road graph or a
+        light grid, and no request to any server (works offline and where tiles are
+        blocked). ``True``: Carto's light basemap.
     highlight_trucks : collection of str
-        Trucks drawn wider, the others faded (none: all alike).
+        Trucks drawn in full colour, the others faded (none: all alike).
     candidates : sequence of Candidate
         Candidate sites of a siting study, drawn as grey rings (layer ``candidates``).
     chosen_candidates : collection of str
         Candidate ids drawn filled in green (the ones a study will value).
+    width_px : float
+        The map's width on screen, pixels (for the fit; the map itself stretches).
     height : int
-        Pixels.
+        The map's height, pixels.
 
     Returns
     -------
     pydeck.Deck
-        Layers ``smelters``, ``casters``, ``routes`` (one path per trip) and ``labels``;
-        every row has ``name`` and ``info`` for the tooltip.
+        Layers ``routes`` (one path per trip), ``smelters``, ``casters``, ``labels``
+        (only the labels that collide with nothing at the initial view; every site
+        has a tooltip), ``off_map`` and ``off_map_labels`` (arrows to sites outside
+        the initial view), ``scale`` and ``scale_label``, and ``grid`` or ``roads``
+        without a basemap; every pickable row has ``name`` and ``info``.
     """
+    frame = initial_frame(network, runs, candidates, width_px, height)
     smelters = _smelter_rows(network)
     casters = _caster_rows(network)
     routes = route_rows(network, runs)
     _fade_others(routes, highlight_trucks)
-    layers = [
-        _route_layer(routes),
-        _site_layer("casters", casters, [*CASTER_RGB, 230], 1500, (5, 12)),
-        _site_layer("smelters", smelters, [*SMELTER_RGB, 240], 2500, (8, 16)),
-        _label_layer(smelters + casters),
+    sites = _candidate_rows(candidates, chosen_candidates) if candidates else []
+    by_tonnes = sorted(casters, key=lambda r: (-r["ordered_t"], r["label"]))
+    arrows, arrow_labels = mapview.off_map_arrows(frame, [*sites, *smelters, *casters])
+    ranked = [
+        {**r, "rank": rank} for rank, rows in enumerate((sites, smelters, by_tonnes)) for r in rows
     ]
-    shown = smelters + casters
+    layers = [
+        *_base_layers(network, frame, basemap),
+        _route_layer(routes),
+        _site_layer("casters", casters, [*CASTER_RGB, 235], 1500, (5, 12)),
+        _site_layer("smelters", smelters, [*SMELTER_RGB, 245], 2500, (8, 16)),
+        _text_layer("labels", _labels(frame, ranked, arrow_labels), 16, 12),
+        _line_layer("off_map", arrows, [31, 41, 55, 255], 2),
+        _text_layer("off_map_labels", arrow_labels, 0, 12),
+    ]
     if candidates:
-        sites = _candidate_rows(candidates, chosen_candidates)
-        layers.insert(1, _candidate_layer(sites))
-        shown = smelters + casters + sites
-    points = [(s["lat"], s["lon"]) for s in shown]
+        layers.insert(len(layers) - 5, _candidate_layer(sites))
     return pdk.Deck(
         layers=layers,
-        initial_view_state=_view(points),
+        initial_view_state=pdk.ViewState(
+            latitude=frame.latitude, longitude=frame.longitude, zoom=frame.zoom, pitch=0
+        ),
         map_provider="carto" if basemap else None,
-        map_style="light" if basemap else None,
+        map_style="light" if basemap else PLAIN_STYLE,
         tooltip=TOOLTIP,
         height=height,
     )

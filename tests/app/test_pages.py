@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from logistics import check, load_network
+from logistics.app.labels import reason_label
 from logistics.economics import cost_report, typical_truck
 from tests.app.conftest import APP
 from tests.conftest import TEST_DATA
@@ -42,6 +43,17 @@ def add_urgent_order(at: AppTest) -> AppTest:
     at.time_input(key="replan_urgent_to").set_value(time(16, 0))
     at.time_input(key="replan_urgent_placed").set_value(time(10, 0))
     return at.button(key="FormSubmitter:replan_urgent_order-Add the urgent order").click().run()
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """On the Plan page: open a tab (only the open one is drawn)."""
+    at.session_state["plan_tab"] = name
+    return at.run()
+
+
+def table_with(at: AppTest, column: str):
+    """The first table on the page with that column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -74,12 +86,21 @@ def test_plan_page_plans_tiny_and_shows_the_plan(app_env: None) -> None:
     assert shown["Route cost"] == f"{recomputed.route_cost_cny:,.0f} CNY"
     assert shown["Trucks used"] == str(len({r.truck_id for r in plan.runs}))
     for u in plan.unserved:
-        assert f"Unserved: {u.reason}" in shown
-    runs_table = at.dataframe[0].value
+        assert shown[reason_label(u.reason).capitalize()] == (
+            f"{sum(x.tonnes for x in plan.unserved if x.reason == u.reason):,.1f} t"
+        )
+    assert "Planned by the dispatcher's rule" in at.caption[0].value
+    runs_table = table_with(open_tab(at, "Runs"), "arrive")
     assert list(runs_table["run"]) == [r.run_id for r in plan.runs]
-    unserved_table = at.dataframe[1].value
+    unserved_table = table_with(open_tab(at, "Unserved"), "reason")
     assert sorted(unserved_table["order"]) == sorted(u.order_id for u in plan.unserved)
-    assert {d.label for d in at.get("download_button")} >= {"runs.csv", "Excel workbook"}
+    at = open_tab(at, "Downloads")
+    assert {d.label for d in at.get("download_button")} == {
+        "Plan folder (zip)",
+        "runs.csv",
+        "unserved.csv",
+        "Excel workbook",
+    }
     # planning again shows the change from the previous plan
     at.selectbox(key="plan_solver").set_value("ortools")
     at = at.button(key="plan_button").click().run()

@@ -17,7 +17,7 @@ from logistics.charts.fleet import hourly_fleet
 from logistics.physics.travel import Travel
 from logistics.pipeline import facts_at, replan
 from logistics.plan.options import PlanOptions
-from tests.app.test_pages import PAGES, add_urgent_order, plan_tiny, start
+from tests.app.test_pages import PAGES, add_urgent_order, open_tab, plan_tiny, start
 
 
 def preview(at: AppTest, hhmm: time, out: list[str] | None = None) -> AppTest:
@@ -85,7 +85,7 @@ def test_an_accepted_replan_shows_done_and_under_way_and_keeps_trucks_out(app_en
     # the Plan page: done / under way / planned as the rows say, T2 not counted on shift
     at.switch_page(f"{PAGES}/plan.py").run()
     assert not at.exception, at.exception
-    charts = figures(at)
+    charts = figures(open_tab(at, "Trucks")) + figures(open_tab(at, "Fleet"))
     gantt = next(f for f in charts if gantt_statuses(f))
     statuses = gantt_statuses(gantt)
     for run in new_plan.runs:
@@ -105,8 +105,9 @@ def test_an_accepted_replan_shows_done_and_under_way_and_keeps_trucks_out(app_en
         for r in hourly_fleet(network, Travel.of(network), new_plan.runs, new_plan.truck_starts)
     ]
     assert available != with_t2
-    assert any("re-planned at 10:00" in c.value.lower() for c in at.caption)
     assert any("out of service, not counted: T2" in c.value for c in at.caption)
+    at = open_tab(at, "Trucks")
+    assert any("re-planned at 10:00" in c.value.lower() for c in at.caption)
 
     # the next re-plan keeps T2 out without choosing it again
     at.switch_page(f"{PAGES}/replan.py").run()
@@ -127,9 +128,9 @@ def test_a_plan_not_replanned_shows_no_clock(app_env: None) -> None:
     assert not at.exception, at.exception
     view = at.session_state["current_plan"]
     assert view.now is None and not view.frozen and not view.unavailable_trucks
-    statuses = gantt_statuses(next(f for f in figures(at) if gantt_statuses(f)))
+    statuses = gantt_statuses(next(f for f in figures(open_tab(at, "Trucks")) if gantt_statuses(f)))
     assert set().union(*statuses.values()) == {"planned"}
-    assert max(fleet_available(figures(at))) == len(view.network.fleet)
+    assert max(fleet_available(figures(open_tab(at, "Fleet")))) == len(view.network.fleet)
 
 
 def test_the_diff_table_tells_poured_runs_from_runs_under_way(tiny, tiny_outcome) -> None:

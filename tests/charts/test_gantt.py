@@ -101,3 +101,38 @@ def test_changes_are_outlined_and_ghosts_drawn(tiny: Network, tiny_outcome: Plan
     assert set(outlined) == {runs[0].run_id}
     ghosts = [t for t in fig.data if t.name == "before the re-plan"]
     assert len(ghosts) == 1 and {d[0] for d in ghosts[0].customdata} == {runs[1].run_id}
+
+
+def _lab(hex_colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB ``#rrggbb``."""
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return (116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z)))
+
+
+def test_fill_drives_and_pour_have_distinct_colours() -> None:
+    from itertools import combinations
+
+    from logistics.charts.gantt import COLOURS
+
+    for status, colours in COLOURS.items():
+        for (a, ca), (b, cb) in combinations(colours.items(), 2):
+            la, lb = _lab(ca), _lab(cb)
+            distance = sum((p - q) ** 2 for p, q in zip(la, lb, strict=True)) ** 0.5
+            assert distance >= 20, (status, a, b, round(distance, 1))  # ΔE*76: clearly apart
+
+
+def test_the_legend_sits_beside_the_chart(tiny: Network, tiny_outcome: PlanOutcome) -> None:
+    fig = truck_gantt(tiny, Travel.of(tiny), tiny_outcome.plan.runs)
+    legend = fig.layout.legend
+    assert legend.orientation == "v" and legend.x >= 1.0 and legend.y == 1.0
+    names = [t.name for t in sorted(fig.data, key=lambda t: t.legendrank)]
+    assert names[:4] == ["fill", "drive loaded", "pour", "drive empty"]
+    assert {t.legendgrouptitle.text for t in fig.data if t.type == "bar"} == {"planned"}

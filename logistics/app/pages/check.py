@@ -1,4 +1,8 @@
-"""Check page: the independent checker on a hand-made ``runs.csv`` / ``unserved.csv``."""
+"""Check page: the independent checker on the current plan or a hand-made ``runs.csv``.
+
+By default it checks the plan on screen as its two files say (``runs.csv`` with its
+own ``unserved.csv``); uploaded files are kept while the dispatcher visits other pages.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,13 @@ from logistics.errors import InputError
 from logistics.plan.exports import runs_csv, unserved_csv
 from logistics.plan.files import RUNS_FILE, UNSERVED_FILE, read_plan
 
+#: What the page can check.
+SOURCES = {
+    "current": "the current plan (its runs.csv and unserved.csv)",
+    "upload": "files I upload (a hand-made or edited runs.csv)",
+}
+UNSERVED_HEADER = "order_id,caster_id,alloy,tonnes,reason"
+
 st.title("Check a plan")
 network = state.network_or_none()
 if network is None:
@@ -25,36 +36,80 @@ st.caption(
     f"Against {network.name} on {network.plan_date} (times HH:MM on that day or ISO 8601). "
     "Every rule the planner keeps is re-checked from the inputs alone."
 )
-left, right = st.columns(2)
-runs_file = left.file_uploader("runs.csv", type=["csv"], key="check_runs")
-unserved_file = right.file_uploader(
-    "unserved.csv (optional: without it, nothing is declared unserved)",
-    type=["csv"],
-    key="check_unserved",
-)
 view = state.current_plan()
-if view is not None:
-    st.download_button(
-        "Start from the current plan's runs.csv",
-        runs_csv(view.outcome.plan),
-        "runs.csv",
-        "text/csv",
-    )
+same_day = view is not None and (view.network.name, view.network.plan_date) == (
+    network.name,
+    network.plan_date,
+)
+sources = ["current", "upload"] if same_day else ["upload"]
+if st.session_state.get("check_source") not in sources:
+    st.session_state["check_source"] = sources[0]
+source = st.radio(
+    "What to check", sources, format_func=SOURCES.get, key="check_source", horizontal=True
+)
+if same_day:
+    plan_runs, plan_unserved = runs_csv(view.outcome.plan), unserved_csv(view.outcome.plan)
+    c1, c2, _ = st.columns([1, 1, 2])
+    with c1:
+        widgets.download("Current plan's runs.csv", plan_runs, "runs.csv", "text/csv")
+    with c2:
+        widgets.download("Current plan's unserved.csv", plan_unserved, "unserved.csv", "text/csv")
+    st.caption("Download both to start a hand-made plan from the current one.")
 
-if runs_file is None:
-    st.info("Upload a runs.csv to check it.")
-    st.stop()
+if source == "current":
+    runs_data, unserved_data = plan_runs.encode(), plan_unserved.encode()
+    st.caption(
+        f"Checking the current plan ({view.source}): {len(view.outcome.plan.runs):,} runs "
+        f"and {len(view.outcome.plan.unserved):,} unserved rows."
+    )
+else:
+    left, right = st.columns(2)
+    left.file_uploader(
+        "runs.csv", type=["csv"], key="check_runs", on_change=state.keep_upload("check_runs")
+    )
+    right.file_uploader(
+        "unserved.csv (optional)",
+        type=["csv"],
+        key="check_unserved",
+        on_change=state.keep_upload("check_unserved"),
+    )
+    runs_file, unserved_file = state.kept_file("check_runs"), state.kept_file("check_unserved")
+    kept = [f"{f.name} ({f.kilobytes:,.1f} kB)" for f in (runs_file, unserved_file) if f]
+    if kept:
+        st.caption(f"Checking the uploaded {' and '.join(kept)}.")
+    shown = st.session_state.get("check_runs") or st.session_state.get("check_unserved")
+    # kept from an earlier visit (the upload boxes are empty): offer to forget them
+    if kept and not shown and st.button("Forget the uploaded files", key="check_forget"):
+        state.forget_file("check_runs")
+        state.forget_file("check_unserved")
+        st.rerun()
+    if runs_file is None:
+        st.info("Upload a runs.csv to check it.")
+        st.stop()
+    runs_data = runs_file.data
+    if unserved_file is not None:
+        unserved_data = unserved_file.data
+    else:
+        with_plan = False
+        if same_day:
+            state.initial("check_plan_unserved", True)
+            with_plan = st.checkbox(
+                "Use the current plan's unserved.csv with this runs.csv",
+                key="check_plan_unserved",
+            )
+        if with_plan:
+            unserved_data = plan_unserved.encode()
+        else:
+            unserved_data = (UNSERVED_HEADER + "\n").encode()
+            st.caption(
+                "Without an unserved.csv nothing is declared unserved: every tonne ordered "
+                "and not delivered counts as a violation (order_accounting)."
+            )
 
 with tempfile.TemporaryDirectory(prefix="molten-check-") as tmp:
     folder = Path(tmp)
-    (folder / RUNS_FILE).write_bytes(runs_file.getvalue())
-    if unserved_file is not None:
-        (folder / UNSERVED_FILE).write_bytes(unserved_file.getvalue())
-    else:
-        header = unserved_csv(view.outcome.plan).splitlines()[0] if view else None
-        (folder / UNSERVED_FILE).write_text(
-            (header or "order_id,caster_id,alloy,tonnes,reason") + "\n", encoding="utf-8"
-        )
+    (folder / RUNS_FILE).write_bytes(runs_data)
+    (folder / UNSERVED_FILE).write_bytes(unserved_data)
     try:
         plan = read_plan(folder, network, travel)
     except InputError as exc:
@@ -63,27 +118,30 @@ with tempfile.TemporaryDirectory(prefix="molten-check-") as tmp:
 
 report = check(network, plan, travel)
 if report.ok:
-    st.success(
-        f"0 violations in {report.runs_checked} runs and {report.orders_checked} orders "
-        f"(smallest arrival margin {report.min_arrival_margin_c:.1f} °C)."
+    margin = (
+        f" (smallest arrival margin {report.min_arrival_margin_c:,.1f} °C)"
         if report.min_arrival_margin_c is not None
-        else f"0 violations in {report.runs_checked} runs and {report.orders_checked} orders."
+        else ""
+    )
+    st.success(
+        f"0 violations in {report.runs_checked:,} runs and {report.orders_checked:,} "
+        f"orders{margin}."
     )
 else:
     st.error(
-        f"{len(report.violations)} violations in {report.runs_checked} runs "
-        f"({', '.join(f'{k} {v}' for k, v in report.summary().items())})."
+        f"{len(report.violations):,} violations in {report.runs_checked:,} runs "
+        f"({', '.join(f'{k} {v:,}' for k, v in report.summary().items())})."
     )
-    st.dataframe(violations_frame(report.violations), hide_index=True, key="violations_table")
-    st.dataframe(rule_counts(report), hide_index=True, key="rules_table")
+    widgets.table(violations_frame(report.violations), key="violations_table")
+    widgets.table(rule_counts(report), key="rules_table")
 if report.warnings:
-    st.warning(f"{len(report.warnings)} warnings (allowed in a hand-made plan).")
-    st.dataframe(violations_frame(report.warnings), hide_index=True, key="warnings_table")
+    st.warning(f"{len(report.warnings):,} warnings (allowed in a hand-made plan).")
+    widgets.table(violations_frame(report.warnings), key="warnings_table")
 
 s = plan.summary
 cols = st.columns(4)
 cols[0].metric("Delivered liquid", f"{s.tonnes_delivered:,.1f} t")
-cols[1].metric("Ladle runs", f"{s.ladle_runs}")
+cols[1].metric("Ladle runs", f"{s.ladle_runs:,}")
 cols[2].metric("Truck-km", f"{s.truck_km:,.0f} km")
 cols[3].metric("Route cost", f"{s.route_cost_cny:,.0f} CNY")
 known = [r for r in plan.runs if r.truck_id in network.truck_by_id]
@@ -95,4 +153,4 @@ if known:
         width="stretch",
     )
     st.caption("Runs with a violation are outlined in pink.")
-st.dataframe(runs_frame(network, plan.runs), hide_index=True, key="check_runs_table")
+widgets.table(runs_frame(network, plan.runs), key="check_runs_table")

@@ -5,12 +5,50 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from logistics.app import state
+from logistics.app import state, widgets
+from logistics.app.labels import COST_PART_LABELS
 from logistics.app.tables import economics_by_caster
 from logistics.charts import route_cost_bars, saving_vs_distance, sensitivity_lines
+from logistics.charts.economics import PARAMETER_LABELS
+from logistics.charts.style import km_text
 from logistics.economics import cost_report, sensitivity, typical_truck
+from logistics.economics.radius import PracticalRadius, practical_radius
 from logistics.economics.route_model import TypicalTruck
 from logistics.network.params import Params
+
+#: Road km of the sensitivity table's rows.
+DISTANCES_KM = range(0, 201, 10)
+
+
+def radius_words(radius: PracticalRadius, truck: TypicalTruck) -> str:
+    """What sets the practical radius, in words, every distance by :func:`km_text`."""
+    if radius.radius_km <= 0:
+        return "With these figures liquid supply is never cheaper than remelting ingots."
+    if radius.binding == "cost":
+        return (
+            f"Beyond {km_text(radius.break_even_km)} of road remelting ingots is cheaper, "
+            f"although metal tapped at {truck.tap_max_c:,.0f} °C would still arrive at "
+            f"{truck.min_arrival_c:,.0f} °C up to {km_text(radius.thermal_reach_km)}: "
+            "cost sets the radius."
+        )
+    return (
+        f"Beyond {km_text(radius.thermal_reach_km)} of road metal tapped at "
+        f"{truck.tap_max_c:,.0f} °C arrives below {truck.min_arrival_c:,.0f} °C, although "
+        f"liquid would stay cheaper up to {km_text(radius.break_even_km)}: cooling sets "
+        "the radius."
+    )
+
+
+def cost_table(report: dict, route: str) -> pd.DataFrame:
+    """A route's cost items (CNY/t), the liquid route's transport item in its parts."""
+    rows = [{"item": i["label"], "CNY/t": i["cny_t"]} for i in report[route]["items"]]
+    rows += [
+        {"item": f"  of which {COST_PART_LABELS.get(p['part'], p['label'])}", "CNY/t": p["cny_t"]}
+        for p in report[route].get("burn_and_transport_parts", [])
+    ]
+    rows.append({"item": "total", "CNY/t": report[route]["total_cny_t"]})
+    return pd.DataFrame(rows)
+
 
 st.title("Economics: liquid metal against ingots")
 network = state.network_or_none()
@@ -20,45 +58,29 @@ if network is None:
 else:
     params, truck = network.params, typical_truck(network)
 
-distance = st.slider("Road km smelter → caster", 0, 200, 30, 5, key="eco_km")
+state.initial("eco_km", 30)
+distance = st.slider("Road km smelter → caster", 0, 200, step=5, key="eco_km")
 report = cost_report(params, distance_km=float(distance), truck=truck)
+radius = practical_radius(params, truck)
 cols = st.columns(4)
 cols[0].metric("Ingot route", f"{report['ingot']['total_cny_t']:,.0f} CNY/t")
 cols[1].metric("Liquid route", f"{report['liquid']['total_cny_t']:,.0f} CNY/t")
 cols[2].metric("Saving", f"{report['saving_cny_t']:,.0f} CNY/t")
-radius = report["practical_radius"]
 cols[3].metric(
     "Practical radius",
-    f"{radius['km']:,.0f} km" if radius["km"] is not None else "—",
-    help=radius["reason"],
+    km_text(radius.radius_km) if radius.radius_km > 0 else "—",
+    help="How far liquid supply makes sense: the smaller of the break-even distance and "
+    "the thermal reach.",
 )
-st.caption(radius["reason"])
+st.caption(radius_words(radius, truck))
 
 left, right = st.columns(2)
 with left:
     st.subheader("Ingot route, CNY/t")
-    st.dataframe(
-        pd.DataFrame(
-            [{"item": i["label"], "CNY/t": i["cny_t"]} for i in report["ingot"]["items"]]
-            + [{"item": "total", "CNY/t": report["ingot"]["total_cny_t"]}]
-        ),
-        hide_index=True,
-        key="ingot_table",
-    )
+    widgets.table(cost_table(report, "ingot"), key="ingot_table")
 with right:
-    st.subheader(f"Liquid route at {distance} km, CNY/t")
-    st.dataframe(
-        pd.DataFrame(
-            [{"item": i["label"], "CNY/t": i["cny_t"]} for i in report["liquid"]["items"]]
-            + [
-                {"item": f"  of which {p['label']}", "CNY/t": p["cny_t"]}
-                for p in report["liquid"].get("burn_and_transport_parts", [])
-            ]
-            + [{"item": "total", "CNY/t": report["liquid"]["total_cny_t"]}]
-        ),
-        hide_index=True,
-        key="liquid_table",
-    )
+    st.subheader(f"Liquid route at {km_text(distance)}, CNY/t")
+    widgets.table(cost_table(report, "liquid"), key="liquid_table")
 st.plotly_chart(route_cost_bars(report), key="route_bars", width="stretch")
 
 view = state.current_plan()
@@ -70,10 +92,11 @@ st.plotly_chart(
     width="stretch",
 )
 st.caption(
-    f"Break-even {report['break_even_km'] or 0:,.0f} km, thermal reach "
-    f"{report['thermal_reach_km'] or 0:,.0f} km for the typical delivery "
-    f"({truck.ladles} × {truck.ladle_t:g} t, τ {truck.tau_h:g} h, tap ≤ {truck.tap_max_c:g} °C, "
-    f"needs {truck.min_arrival_c:g} °C)." + (" Ticks: the current plan's runs." if plan_km else "")
+    f"Break-even {km_text(radius.break_even_km)}, thermal reach "
+    f"{km_text(radius.thermal_reach_km)} for the typical delivery ({truck.ladles:,} × "
+    f"{truck.ladle_t:,.1f} t, metal cooling by half its excess heat in "
+    f"{truck.tau_h * 0.693:,.1f} h, tapped at up to {truck.tap_max_c:,.0f} °C, needed at "
+    f"{truck.min_arrival_c:,.0f} °C)." + (" Ticks: the current plan's runs." if plan_km else "")
 )
 
 st.subheader("Sensitivity")
@@ -94,11 +117,12 @@ base_value = {
     "gas_price_cny_m3": eco.gas_price_cny_m3,
     "truck_cost_per_km": truck.cost_per_km or eco.truck_cost_per_km,
 }[choice]
-spread = st.slider("Range around today's figure, ±%", 10, 60, 30, 10, key="eco_spread")
+state.initial("eco_spread", 30)
+spread = st.slider("Range around today's figure, ±%", 10, 60, step=10, key="eco_spread")
 values = [round(base_value * (1 + k * spread / 200.0), 2) for k in (-2, -1, 0, 1, 2)]
 frame = sensitivity(
     params,
-    distances_km=range(0, 201, 10),
+    distances_km=DISTANCES_KM,
     truck=truck,
     **{
         {"alloy_price_t": "alloy_prices", "gas_price_cny_m3": "gas_prices"}.get(
@@ -107,16 +131,18 @@ frame = sensitivity(
     },
 )
 st.plotly_chart(sensitivity_lines(frame, choice), key="sensitivity_chart", width="stretch")
-at_distance = frame[frame["distance_km"] == min(range(0, 201, 10), key=lambda d: abs(d - distance))]
-st.dataframe(
+nearest = min(DISTANCES_KM, key=lambda d: abs(d - distance))
+at_distance = frame[frame["distance_km"] == nearest]
+st.caption(f"At {km_text(nearest)}:")
+widgets.table(
     at_distance[[choice, "ingot_cny_t", "liquid_cny_t", "saving_cny_t"]].rename(
         columns={
+            choice: PARAMETER_LABELS[choice],
             "ingot_cny_t": "ingot CNY/t",
             "liquid_cny_t": "liquid CNY/t",
             "saving_cny_t": "saving CNY/t",
         }
     ),
-    hide_index=True,
     key="sensitivity_table",
 )
 
@@ -144,4 +170,4 @@ if view is not None and view.outcome.plan.economics is not None:
     cols[3].metric(
         "Dross avoided", f"{e.dross_avoided_t:,.2f} t", help=f"{e.dross_avoided_cny:,.0f} CNY"
     )
-    st.dataframe(economics_by_caster(view.outcome.plan), hide_index=True, key="caster_economics")
+    widgets.table(economics_by_caster(view.outcome.plan), key="caster_economics")

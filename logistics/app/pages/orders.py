@@ -2,7 +2,8 @@
 
 Every edit is validated by the network loader itself (:mod:`logistics.app.orders`), with
 its file/row/column messages; the edited order book is used for planning only when the
-dispatcher says so.
+dispatcher says so. Edits not yet used and an uploaded file are kept while the
+dispatcher visits other pages.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ if st.session_state.get("orders_identity") != identity or "orders_base" not in s
     st.session_state["orders_identity"] = identity
     st.session_state["orders_base"] = orders_frame(network)
     st.session_state.pop("orders_editor", None)
+    st.session_state.pop("orders_draft", None)
+elif "orders_editor" not in st.session_state and "orders_draft" in st.session_state:
+    # back from another page: the editor forgot its edits, the draft kept them
+    st.session_state["orders_base"] = st.session_state.pop("orders_draft")
 
 st.caption(
     f"{network.name} · {network.plan_date} · times {network.timezone}. Edit cells, add rows at "
@@ -58,6 +63,11 @@ edited = st.data_editor(
     width="stretch",
     column_config={c: st.column_config.TextColumn(c, help=HELP[c]) for c in ORDER_COLUMNS},
 )
+editor = st.session_state.get("orders_editor") or {}
+if any(editor.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+    st.session_state["orders_draft"] = edited.reset_index(drop=True)
+else:
+    st.session_state.pop("orders_draft", None)
 rows = frame_rows(edited)
 problems = []
 orders = None
@@ -69,7 +79,7 @@ if problems:
     widgets.show_problems(problems, "These orders have problems")
 else:
     st.success(
-        f"{len(rows)} orders of the day, {sum(float(r['tonnes']) for r in rows):,.1f} t: valid."
+        f"{len(rows):,} orders of the day, {sum(float(r['tonnes']) for r in rows):,.1f} t: valid."
     )
 
 left, right = st.columns(2)
@@ -78,6 +88,7 @@ if left.button("Plan with these orders", type="primary", disabled=orders is None
     st.session_state["orders_identity"] = (str(state.network_folder()), network.plan_date, True)
     st.session_state["orders_base"] = edited.reset_index(drop=True)
     st.session_state.pop("orders_editor", None)
+    st.session_state.pop("orders_draft", None)
     st.toast("The Plan and Re-plan pages now use these orders.")
     st.rerun()
 if right.button(
@@ -93,18 +104,25 @@ if new_row is not None:
     frame.loc[len(frame)] = [new_row[c] for c in ORDER_COLUMNS]
     st.session_state["orders_base"] = frame
     st.session_state.pop("orders_editor", None)
+    st.session_state.pop("orders_draft", None)
     st.rerun()
 st.caption(
     "An order must be placed the lead time before its pour "
-    f"({network.params.planning.lead_time_h:g} h here); the planner says so as 'lead_time'."
+    f"({network.params.planning.lead_time_h:,.1f} h here); otherwise it is left unserved "
+    "as 'ordered too late'."
 )
 
 st.subheader("Orders file")
-upload = st.file_uploader(
-    "Replace the orders with a CSV file (orders.csv columns)", type=["csv"], key="orders_upload"
+st.file_uploader(
+    "Replace the orders with a CSV file (orders.csv columns)",
+    type=["csv"],
+    key="orders_upload",
+    on_change=state.keep_upload("orders_upload"),
 )
+upload = state.kept_file("orders_upload")
 if upload is not None:
-    path = save_upload(upload.getvalue(), upload.name)
+    folders = state.session_folders()
+    path = folders.add(save_upload(upload.data, upload.name))
     try:
         loaded = orders_from_file(network, path)
     except InputError as exc:
@@ -113,7 +131,14 @@ if upload is not None:
         day = [
             o for o in loaded if o.window_start.astimezone(network.tz).date() == network.plan_date
         ]
-        st.success(f"{upload.name}: {len(loaded)} orders, {len(day)} on {network.plan_date}.")
+        st.success(f"{upload.name}: {len(loaded):,} orders, {len(day):,} on {network.plan_date}.")
         if st.button("Plan with the file's orders", key="orders_file_use"):
             state.set_orders(loaded)
             st.rerun()
+    finally:
+        folders.remove(path)
+    if not st.session_state.get("orders_upload") and st.button(
+        "Forget the uploaded file", key="orders_forget"
+    ):
+        state.forget_file("orders_upload")
+        st.rerun()

@@ -1,4 +1,8 @@
-"""Siting page: where should the next smelter go? A study run in a worker process."""
+"""Siting page: where should the next smelter go? A study run in a worker process.
+
+The candidates chosen and the study's settings are kept while the dispatcher visits
+other pages (:func:`logistics.app.state.keep_widget_values`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,39 @@ import pandas as pd
 import streamlit as st
 
 from logistics.app import state, widgets
+from logistics.app.labels import SOLVERS, solver_label
 from logistics.charts import network_map
 from logistics.charts.siting import siting_heatmap
 from logistics.errors import InputError
 from logistics.siting import StudySettings, make_study, network_candidates, run_study
+
+#: Ranking columns shown, and their names on screen (units last).
+RANKING_COLUMNS = {
+    "rank": "rank",
+    "option": "option",
+    "sites": "sites",
+    "simulated": "simulated",
+    "capex_cny": "capex CNY",
+    "saving_cny_year": "saving CNY/yr",
+    "npv_cny": "NPV CNY",
+    "payback_years": "payback",
+    "new_liquid_t_year": "new liquid t/yr",
+    "co2_avoided_t_year": "CO2 avoided t/yr",
+    "casters_switching": "casters switching",
+}
+
+
+def ranking_frame(ranking: pd.DataFrame) -> pd.DataFrame:
+    """The study's ranking as shown: chosen columns, units in the names, payback in words."""
+    shown = ranking[[c for c in RANKING_COLUMNS if c in ranking.columns]].rename(
+        columns=RANKING_COLUMNS
+    )
+    if "payback" in shown.columns:
+        shown["payback"] = ["never" if pd.isna(v) else f"{v:,.1f} years" for v in shown["payback"]]
+    if "simulated" in shown.columns:
+        shown["simulated"] = ["yes" if v else "no" for v in shown["simulated"]]
+    return shown
+
 
 st.title("Siting: where should the next smelter go?")
 network = state.network_or_none()
@@ -30,7 +63,9 @@ if candidates:
         st.session_state["siting_candidates"] = ids
         st.session_state.pop("siting_map_seen", None)
     on_map = widgets.candidates_picked_on_map(st.session_state.get("siting_map"), ids)
-    if on_map and on_map != st.session_state.get("siting_map_seen"):
+    if not on_map:  # nothing picked on the map (or the map drawn afresh)
+        st.session_state.pop("siting_map_seen", None)
+    elif on_map != st.session_state.get("siting_map_seen"):
         # Candidates clicked on the map (shift-click for several) become the study's.
         st.session_state["siting_map_seen"] = on_map
         st.session_state["siting_candidates"] = on_map
@@ -43,24 +78,45 @@ if candidates:
 else:
     chosen = []
     st.caption("This network has no candidates.csv: the study screens a grid of sites.")
-st.pydeck_chart(
-    network_map(network, candidates=network.candidates, chosen_candidates=chosen),
+widgets.show_map(
+    network_map(
+        network,
+        candidates=network.candidates,
+        chosen_candidates=chosen,
+        width_px=widgets.MAP_WIDTH_PX,
+    ),
     key="siting_map",
     on_select="rerun" if candidates else "ignore",
     selection_mode="multi-object",
 )
-st.caption("Grey rings: candidate sites · green: in the study · red: smelters · blue: casters.")
-
-c1, c2, c3, c4 = st.columns(4)
-use_grid = c1.toggle("Also screen a grid", value=not candidates, key="siting_grid")
-grid_km = c1.number_input(
-    "Grid spacing, km", 5, 200, 25, 5, key="siting_grid_km", disabled=not use_grid
+st.caption(
+    "Grey rings: candidate sites · green: in the study · red: smelters · blue: casters. "
+    "Sites without a label are named on hover; an arrow at the edge points to sites "
+    "outside the view."
 )
-k = c2.number_input("Sites built together (k)", 1, 3, 1, key="siting_k")
-days = c2.number_input("Representative days", 1, 10, 2, key="siting_days")
-simulate = c3.number_input("Options simulated", 0, 20, 3, key="siting_simulate")
-solver = c3.selectbox("Planner of the days", ["greedy", "ortools"], key="siting_solver")
-limit = c4.number_input("Time limit per day, s", 1, 300, 10, key="siting_limit")
+
+for key, value in (
+    ("siting_grid", not candidates),
+    ("siting_grid_km", 25),
+    ("siting_k", 1),
+    ("siting_days", 2),
+    ("siting_simulate", 3),
+    ("siting_solver", "greedy"),
+    ("siting_limit", 10),
+):
+    state.initial(key, value)
+c1, c2, c3, c4 = st.columns(4)
+use_grid = c1.toggle("Also screen a grid", key="siting_grid")
+grid_km = c1.number_input(
+    "Grid spacing, km", 5, 200, step=5, key="siting_grid_km", disabled=not use_grid
+)
+k = c2.number_input("Sites built together", 1, 3, key="siting_k")
+days = c2.number_input("Representative days", 1, 10, key="siting_days")
+simulate = c3.number_input("Options simulated", 0, 20, key="siting_simulate")
+solver = c3.selectbox(
+    "Planner of the days", SOLVERS[::-1], format_func=solver_label, key="siting_solver"
+)
+limit = c4.number_input("Time limit per day, s", 1, 300, key="siting_limit")
 
 if st.button("Run the study", type="primary", key="siting_run"):
     picked = tuple(c for c in candidates if c.site_id in chosen)
@@ -94,61 +150,32 @@ if study_result is None:
 counts = study_result.counts()
 st.subheader("Ranking")
 st.caption(
-    f"{counts['combinations']} combinations, {counts['screened']} screened "
-    f"({counts['method']}), {counts['simulated']} simulated on {len(study_result.days)} days."
+    f"{counts['combinations']:,} combinations, {counts['screened']:,} screened "
+    f"({counts['method']}), {counts['simulated']:,} simulated on "
+    f"{len(study_result.days):,} days."
 )
 ranking = pd.DataFrame(study_result.ranking())
 if not ranking.empty:
-    shown = ranking[
-        [
-            c
-            for c in (
-                "rank",
-                "option",
-                "sites",
-                "simulated",
-                "capex_cny",
-                "saving_cny_year",
-                "npv_cny",
-                "payback_years",
-                "new_liquid_t_year",
-                "co2_avoided_t_year",
-                "casters_switching",
-            )
-            if c in ranking.columns
-        ]
-    ].rename(
-        columns={
-            "capex_cny": "capex CNY",
-            "saving_cny_year": "saving CNY/yr",
-            "npv_cny": "NPV CNY",
-            "payback_years": "payback yr",
-            "new_liquid_t_year": "new liquid t/yr",
-            "co2_avoided_t_year": "CO2 avoided t/yr",
-            "casters_switching": "casters switching",
-        }
-    )
-    st.dataframe(shown, hide_index=True, key="siting_ranking")
+    widgets.table(ranking_frame(ranking), key="siting_ranking")
 st.info(study_result.explain())
 switches = study_result.switching()
 if switches:
     st.subheader("Casters that switch (best option)")
-    st.dataframe(
+    widgets.table(
         pd.DataFrame(
             [
                 {
                     "caster": s.caster_id,
                     "name": s.name,
-                    "liquid t/day before": s.liquid_t_day_before,
-                    "liquid t/day after": s.liquid_t_day_after,
+                    "liquid before t/day": s.liquid_t_day_before,
+                    "liquid after t/day": s.liquid_t_day_after,
                     "from ingots t/day": s.from_ingot_t_day,
                     "from the new site t/day": s.to_new_site_t_day,
-                    "saving CNY/day": round(s.saving_cny_day),
+                    "saving CNY/day": s.saving_cny_day,
                 }
                 for s in switches
             ]
         ),
-        hide_index=True,
         key="siting_switches",
     )
 grid = study_result.grid_rows()
