@@ -1,4 +1,5 @@
-"""The nightly job's plan history for the History page: versions as a table, one opened.
+"""The nightly job's plan history for the History page: versions as a table, one opened,
+and the runs of the job (a run that died shown as such, with its start).
 
 Reads the database named by ``MOLTEN_DB`` through :mod:`logistics.dispatch`.
 """
@@ -11,7 +12,7 @@ import pandas as pd
 
 from logistics.app.config import bundled_networks
 from logistics.check import check
-from logistics.dispatch import VersionRow, load_plan
+from logistics.dispatch import RunRow, VersionRow, load_plan
 from logistics.economics.plan_economics import plan_economics
 from logistics.network.loader import load_network
 from logistics.network.model import Network
@@ -48,6 +49,55 @@ def versions_frame(rows: Sequence[VersionRow]) -> pd.DataFrame:
             for v in rows
         ]
     )
+
+
+def runs_frame(rows: Sequence[RunRow]) -> pd.DataFrame:
+    """Runs of the nightly job, newest first; a run that never ended reads ``died``.
+
+    ``exit`` and ``s`` (its duration) are empty for a run that is running or died.
+    """
+    return pd.DataFrame(
+        [
+            {
+                "run": r.id,
+                "started (UTC)": r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+                "network": r.network,
+                "date": r.plan_date.isoformat(),
+                "status": f"⚠ {r.status}" if r.status in ("died", "timed_out") else r.status,
+                "exit": r.exit_code,
+                "version": r.version,
+                "s": None if r.wall_s is None else round(r.wall_s, 1),
+                "host / pid": f"{r.host} / {r.pid}",
+                "fallback": "⚠ optimiser failed" if r.fallback else "",
+                "message": r.message.splitlines()[0] if r.message else "",
+            }
+            for r in rows
+        ],
+        columns=[
+            "run",
+            "started (UTC)",
+            "network",
+            "date",
+            "status",
+            "exit",
+            "version",
+            "s",
+            "host / pid",
+            "fallback",
+            "message",
+        ],
+    )
+
+
+def died_notes(rows: Sequence[RunRow]) -> list[str]:
+    """One sentence per run that died, naming it and its start (for ``st.warning``)."""
+    return [
+        f"Run {r.id} of {r.network} {r.plan_date.isoformat()}, started "
+        f"{r.started_at:%Y-%m-%d %H:%M} UTC on {r.host} (pid {r.pid}), died without "
+        "finishing (killed, or its machine stopped). Nothing it did was stored."
+        for r in rows
+        if r.status == "died"
+    ]
 
 
 def network_for(name: str, plan_date, current: Network | None) -> Network | None:

@@ -1,8 +1,9 @@
 """The ``molten`` typer application and what its commands share.
 
-Exit codes: 0 success; 1 internal error; 2 bad input (nothing written); 3 no plan could
-be made; 4 the checker found violations; 5 another run holds the date's lock; 6 the
-database cannot be reached.
+Exit codes are :class:`logistics.runtime.exit_codes.ExitCode`: 0 success; 1 internal
+error; 2 bad input (nothing written); 3 no plan could be made; 4 the checker found
+violations; 5 another run holds the date's lock; 6 the database cannot be reached; 7 the
+nightly job reached its wall-time limit; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -31,14 +32,6 @@ out = Console()
 #: Errors and warnings: never wrapped, so each message stays one line however narrow the
 #: terminal (rich wraps at 80 columns when stderr is not a terminal).
 err = Console(stderr=True, soft_wrap=True)
-
-EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_INPUT = 2
-EXIT_NO_PLAN = 3
-EXIT_VIOLATIONS = 4
-EXIT_LOCKED = 5
-EXIT_DATABASE = 6
 
 
 #: The ``file`` of an input problem with the command line rather than a file.

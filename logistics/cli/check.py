@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from logistics.check import check_folder
-from logistics.cli.app import EXIT_VIOLATIONS, app, load, out, parse_date
+from logistics.cli.app import app, load, out, parse_date
+from logistics.runtime.exit_codes import ExitCode
 
 
 @app.command()
@@ -52,4 +53,4 @@ def check(
         f"[red]{len(report.violations)} violations[/red] in {report.runs_checked} runs: "
         + ", ".join(f"{rule} {n}" for rule, n in counts.items())
     )
-    raise typer.Exit(EXIT_VIOLATIONS)
+    raise typer.Exit(ExitCode.VIOLATIONS)

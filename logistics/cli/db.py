@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from logistics.cli.app import EXIT_DATABASE, app, err, out
+from logistics.cli.app import app, err, out
 from logistics.dispatch.config import DB_ENV, resolve_url
 from logistics.dispatch.errors import DatabaseUnavailableError
+from logistics.runtime.exit_codes import ExitCode
 
 db_app = typer.Typer(
     no_args_is_help=True,
@@ -39,7 +40,7 @@ def upgrade_command(db: DbOption = None) -> None:
             engine.dispose()
     except DatabaseUnavailableError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_DATABASE) from None
+        raise typer.Exit(ExitCode.DATABASE) from None
     where = describe(url)
     if before == after:
         out.print(f"{where}: schema already at revision {after}", markup=False, highlight=False)
@@ -66,7 +67,7 @@ def current_command(db: DbOption = None) -> None:
             engine.dispose()
     except DatabaseUnavailableError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_DATABASE) from None
+        raise typer.Exit(ExitCode.DATABASE) from None
     if state.up_to_date:
         verdict = "up to date"
     elif state.current is None:
@@ -82,4 +83,4 @@ def current_command(db: DbOption = None) -> None:
         highlight=False,
     )
     if not state.up_to_date:
-        raise typer.Exit(EXIT_DATABASE)
+        raise typer.Exit(ExitCode.DATABASE)

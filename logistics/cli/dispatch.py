@@ -1,45 +1,51 @@
 """``molten dispatch``: the nightly job — plan a date, check it, store it in the history.
 
-Exit codes: 0 stored (or already planned with the same inputs); 2 bad input; 3 no
-plan; 4 the checker found violations (not stored); 5 another run holds the date's
-lock; 6 the database cannot be reached, refuses the credentials or is at another
-schema revision; 1 internal error, and under ``--strict`` a plan that fell back to the
-dispatcher's because the optimiser failed (not stored, the run recorded).
+Exit codes (:class:`~logistics.runtime.exit_codes.ExitCode`): 0 stored (or already
+planned with the same inputs); 2 bad input; 3 no plan; 4 the checker found violations
+(not stored); 5 another run holds the date's lock; 6 the database cannot be reached,
+refuses the credentials or is at another schema revision; 7 the run reached its
+wall-time limit (``--max-wall``; not stored, recorded as ``timed_out``); 1 internal
+error, and under ``--strict`` a plan that fell back to the dispatcher's because the
+optimiser failed (not stored, the run recorded).
 
 A plan that fell back is stored (exit 0) with one warning line on stderr, printed even
-with ``--quiet``, and the run's history row flagged ``fallback``.
+with ``--quiet``, and the run's history row flagged ``fallback``; so is the warning
+about an earlier run of the date that died. ``--log-json`` ends every run with one
+JSON line on stderr (:class:`~logistics.dispatch.job.RunEnd`) for log collectors.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import logging
 import os
+import socket
 import sys
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
-from logistics.cli.app import (
-    EXIT_DATABASE,
-    EXIT_INTERNAL,
-    EXIT_LOCKED,
-    EXIT_VIOLATIONS,
-    app,
-    err,
-    out,
-    parse_date,
-    plan_options,
-)
+from logistics.cli.app import app, err, option_problem, out, parse_date, plan_options
 from logistics.cli.fallback import one_warning, refused_line, warning_line
 from logistics.cli.progress import progress_bar
 from logistics.cli.render import summary_table
 from logistics.dispatch.config import DB_ENV, resolve_url
 from logistics.dispatch.errors import DatabaseUnavailableError, DateLockedError
+from logistics.errors import InputError, PlanningError
 from logistics.network.settings import load_settings
 from logistics.plan.options import DEFAULT_TIME_LIMIT_S
+from logistics.runtime.exit_codes import ExitCode
+from logistics.runtime.pools import stop_now
+from logistics.runtime.wall import WallTimeExceededError
+
+if TYPE_CHECKING:
+    from logistics.dispatch.job import RunEnd
+    from logistics.dispatch.store import DiedRun
 
 
 def configure_logging(quiet: bool) -> None:
@@ -139,10 +145,33 @@ def dispatch(
             "safety net), store nothing and exit 1 (the run is recorded).",
         ),
     ] = False,
+    max_wall: Annotated[
+        float | None,
+        typer.Option(
+            "--max-wall",
+            help="Wall-time limit of the whole run in seconds: stop it there, store "
+            "nothing, record it as timed_out and exit 7 (default: the time limit + 60 s "
+            "+ a quarter of the time limit).",
+        ),
+    ] = None,
+    log_json: Annotated[
+        bool,
+        typer.Option(
+            "--log-json",
+            help="End the run with one JSON line on stderr (status, exit code, run, "
+            "network, date, version, times) for a log collector.",
+        ),
+    ] = False,
 ) -> None:
     """Plan a date unattended, check it and store it as the date's current plan."""
-    from logistics.dispatch.job import DispatchRequest, run_dispatch
+    from logistics.dispatch.job import (
+        DispatchHooks,
+        DispatchRequest,
+        default_max_wall,
+        run_dispatch,
+    )
 
+    started = datetime.now(UTC)
     configure_logging(quiet)
     options = plan_options(
         solver=solver,
@@ -151,9 +180,12 @@ def dispatch(
         seed=seed,
         workers=workers,
     )
+    if max_wall is not None and not max_wall > 0:
+        raise InputError(option_problem("--max-wall", "must be positive"))
+    plan_date = resolve_plan_date(date_, network_dir)
     request = DispatchRequest(
         network_dir=network_dir,
-        plan_date=resolve_plan_date(date_, network_dir),
+        plan_date=plan_date,
         db_url=resolve_url(db),
         out_dir=out_dir,
         orders_file=orders,
@@ -161,35 +193,130 @@ def dispatch(
         overrides=tuple(set_ or ()),
         force=force,
         strict=strict,
+        max_wall_s=max_wall if max_wall is not None else default_max_wall(time_limit),
     )
+    ends: list[RunEnd] = []
+
+    def timed_out(end: RunEnd) -> None:  # on the watchdog's thread: end the process here
+        _say(f"error: {end.network} {end.plan_date.isoformat()}: {end.message}{_run_of(end)}")
+        if log_json:
+            _json_line(end.as_json())
+        stop_now(ExitCode.TIMED_OUT)
+
+    hooks = DispatchHooks(died=_warn_died, ended=ends.append, timed_out=timed_out)
+    code: int | None = None
     try:
         with one_warning(), progress_bar(err, quiet=quiet or not sys.stderr.isatty()) as progress:
-            result = run_dispatch(request, progress=progress)
-    except DatabaseUnavailableError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_DATABASE) from None
-    except DateLockedError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_LOCKED) from None
+            result = run_dispatch(request, progress=progress, hooks=hooks)
+    except BaseException as exc:
+        code = _exit_code_of(exc)
+        if log_json:  # the last line, after the command's own message about the failure
+            fields = ends[-1].as_json() if ends else _unrecorded(exc, request, started, code)
+            if code is not None:
+                fields["exit_code"] = int(code)
+            atexit.register(_json_line, fields)
+        if isinstance(exc, DatabaseUnavailableError | DateLockedError | WallTimeExceededError):
+            _say(f"error: {exc}")
+            raise typer.Exit(code) from None
+        raise
+    try:
+        _report(result, quiet)
+    finally:
+        if log_json and ends:
+            _json_line(ends[-1].as_json())
+
+
+def _say(line: str) -> None:
+    err.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def _run_of(end: RunEnd) -> str:
+    return f" (run {end.run_id})" if end.run_id is not None else ""
+
+
+def _warn_died(runs: Sequence[DiedRun]) -> None:
+    """An earlier run of the date never ended: say so, even with ``--quiet``."""
+    for run in runs:
+        _say(
+            f"warning: {run.describe()} died without finishing (killed, or its machine "
+            "stopped); recorded as died. Nothing it did was stored."
+        )
+
+
+def _json_line(fields: dict[str, Any]) -> None:
+    """One JSON object on one line of stderr (never wrapped, never coloured)."""
+    sys.stderr.write(json.dumps(fields, ensure_ascii=False, sort_keys=False) + "\n")
+    sys.stderr.flush()
+
+
+def _exit_code_of(exc: BaseException) -> int | None:
+    """The exit code a failure of the job ends the command with (``None``: not ours)."""
+    codes: tuple[tuple[type[BaseException], ExitCode], ...] = (
+        (DatabaseUnavailableError, ExitCode.DATABASE),
+        (DateLockedError, ExitCode.LOCKED),
+        (WallTimeExceededError, ExitCode.TIMED_OUT),
+        (InputError, ExitCode.INPUT),
+        (PlanningError, ExitCode.NO_PLAN),
+        (KeyboardInterrupt, ExitCode.INTERRUPTED),
+        (Exception, ExitCode.INTERNAL),
+    )
+    for kind, code in codes:
+        if isinstance(exc, kind):
+            return code
+    return None
+
+
+_STATUS_OF_CODE = {
+    ExitCode.DATABASE: "database_error",
+    ExitCode.LOCKED: "locked",
+    ExitCode.TIMED_OUT: "timed_out",
+    ExitCode.INPUT: "input_error",
+    ExitCode.NO_PLAN: "no_plan",
+    ExitCode.INTERRUPTED: "interrupted",
+    ExitCode.INTERNAL: "internal_error",
+}
+
+
+def _unrecorded(
+    exc: BaseException, request: Any, started: datetime, code: int | None
+) -> dict[str, Any]:
+    """The JSON line of a run that ended before its end could be recorded."""
+    return {
+        "event": "molten.dispatch.end",
+        "status": _STATUS_OF_CODE.get(ExitCode(code), "internal_error")
+        if code is not None
+        else "internal_error",
+        "exit_code": code,
+        "network": request.network_dir.resolve().name,
+        "plan_date": request.plan_date.isoformat(),
+        "run_id": None,
+        "version": None,
+        "message": " ".join(str(exc).split()) or type(exc).__name__,
+        "started_at": started.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "fallback": False,
+        "died": [],
+        "wall_s": round((datetime.now(UTC) - started).total_seconds(), 3),
+    }
+
+
+def _report(result: Any, quiet: bool) -> None:
+    """Print how a run that returned ended; exit with its code when it is not 0."""
     if result.status == "violations":
         assert result.report is not None
         for v in result.report.violations[:50]:
-            err.print("violation: " + str(v), markup=False, highlight=False, soft_wrap=True)
-        err.print(
-            f"{result.network} {result.plan_date}: {result.message} (run {result.run_id})",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-        raise typer.Exit(EXIT_VIOLATIONS)
+            _say("violation: " + str(v))
+        _say(f"{result.network} {result.plan_date}: {result.message} (run {result.run_id})")
+        raise typer.Exit(ExitCode.VIOLATIONS)
     if result.status == "fallback_refused":
         assert result.outcome is not None
-        refused = refused_line(result.outcome.plan, f"nothing stored (run {result.run_id})")
-        err.print(refused, markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INTERNAL)
+        _say(refused_line(result.outcome.plan, f"nothing stored (run {result.run_id})"))
+        raise typer.Exit(ExitCode.INTERNAL)
     warning = warning_line(result.outcome.plan, result.outcome.report) if result.outcome else None
     if warning is not None:  # printed even with --quiet: the operator must see it
-        err.print(warning, markup=False, highlight=False, soft_wrap=True)
+        _say(warning)
     if quiet:
         return
     if result.outcome is not None:

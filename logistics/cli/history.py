@@ -1,9 +1,16 @@
-"""``molten history``: the runs of the nightly job and the stored plan versions."""
+"""``molten history``: the runs of the nightly job and the stored plan versions.
+
+``molten history --check DATE`` is the health check for monitoring: one line, exit 0
+when the date's plan is in order, otherwise the exit code of the first problem
+(:mod:`logistics.dispatch.health`: 3 no plan, 1 the last run died or the plan fell back
+to the dispatcher's, 7 the last run timed out, a failed last run's own code; 6 the
+database cannot be reached).
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,11 +20,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from logistics.cli.app import EXIT_DATABASE, EXIT_INPUT, app, err, option_problem, out, parse_date
+from logistics.cli.app import app, err, option_problem, out, parse_date
 from logistics.dispatch.config import DB_ENV, resolve_url
 from logistics.dispatch.errors import DatabaseUnavailableError, PlanNotFoundError
 from logistics.errors import InputError
 from logistics.plan.files import write_plan
+from logistics.runtime.exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from logistics.dispatch.history import RunDetail, RunRow, VersionRow
@@ -31,6 +39,11 @@ _STATUS_STYLE = {
     "no_plan": "yellow",
     "input_error": "yellow",
     "locked": "magenta",
+    "running": "blue",
+    "died": "bold red",
+    "timed_out": "red",
+    "interrupted": "yellow",
+    "database_error": "red",
 }
 
 
@@ -126,9 +139,9 @@ def runs_table(rows: list[RunRow]) -> Table:
             r.network,
             r.plan_date.isoformat(),
             status,
-            str(r.exit_code),
+            "—" if r.exit_code is None else str(r.exit_code),
             "" if r.version is None else str(r.version),
-            f"{r.wall_s:.0f}",
+            "—" if r.wall_s is None else f"{r.wall_s:.0f}",
             escape(message[:160]),
         )
     return table
@@ -141,10 +154,11 @@ def _print_detail(detail: RunDetail) -> None:
     table.add_column("value", overflow="fold")
     for what, value in (
         ("network / date", f"{r.network} {r.plan_date.isoformat()}"),
-        ("status / exit code", f"{r.status} / {r.exit_code}"),
+        ("status / exit code", f"{r.status} / {'—' if r.exit_code is None else r.exit_code}"),
         (
             "started / finished",
-            f"{r.started_at.astimezone():%Y-%m-%d %H:%M:%S %z} / {r.wall_s:.1f} s later",
+            f"{r.started_at.astimezone():%Y-%m-%d %H:%M:%S %z} / "
+            + ("not finished" if r.wall_s is None else f"{r.wall_s:.1f} s later"),
         ),
         ("version", "—" if r.version is None else str(r.version)),
         ("solver / time limit", f"{r.solver} / {r.time_limit_s:g} s"),
@@ -206,10 +220,25 @@ def history(
         typer.Option("--out", help="Write the stored plan of --date to this plan folder."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    check: Annotated[
+        str | None,
+        typer.Option(
+            "--check",
+            metavar="DATE",
+            help="Health check for monitoring (DATE: YYYY-MM-DD, or today / tomorrow on this "
+            "machine's clock): exit 0 with one line when DATE's plan is in "
+            "order; else one line saying what is wrong and exit 3 (no plan), 1 (the last "
+            "run died, or the plan fell back to the dispatcher's), 7 (the last run timed "
+            "out) or the failed last run's code. With --network: only that network.",
+        ),
+    ] = None,
 ) -> None:
     """List the runs of the nightly job and the stored plan versions with their KPIs."""
     from logistics.dispatch.history import list_runs, list_versions, load_plan, run_detail
 
+    if check is not None:
+        _check(resolve_url(db), _check_date(check), network, as_json)
+        return
     day = parse_date(date_)
     if limit < 1:
         raise InputError(option_problem("--limit", "must be at least 1"))
@@ -234,10 +263,10 @@ def history(
         runs = list_runs(url, network=network, date=day, limit=limit)
     except DatabaseUnavailableError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_DATABASE) from None
+        raise typer.Exit(ExitCode.DATABASE) from None
     except PlanNotFoundError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INPUT) from None
+        raise typer.Exit(ExitCode.INPUT) from None
     if as_json:
         document = {
             "versions": [_jsonable(v.__dict__) for v in versions],
@@ -262,3 +291,51 @@ def _jsonable(row: dict[str, object]) -> dict[str, object]:
         k: v.isoformat() if hasattr(v, "isoformat") else v  # dates and datetimes
         for k, v in row.items()
     }
+
+
+def _check_date(text: str) -> date:
+    """``YYYY-MM-DD``, or ``today`` / ``tomorrow`` on this machine's clock (for timers)."""
+    word = text.strip().lower()
+    if word in ("today", "tomorrow"):
+        return datetime.now().date() + timedelta(days=1 if word == "tomorrow" else 0)
+    day = parse_date(text, "--check")
+    assert day is not None
+    return day
+
+
+def _check(url: str, day: date | None, network: str | None, as_json: bool) -> None:
+    """``--check DATE``: a line per network; exit with the first problem's code."""
+    from logistics.dispatch.health import check_date
+
+    assert day is not None
+    try:
+        results = check_date(url, day, network)
+    except DatabaseUnavailableError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(ExitCode.DATABASE) from None
+    if as_json:
+        out.print_json(
+            json.dumps(
+                [
+                    {
+                        "network": h.network,
+                        "plan_date": h.plan_date.isoformat(),
+                        "ok": h.ok,
+                        "problem": h.problem,
+                        "exit_code": h.exit_code,
+                        "message": h.message,
+                        "version": h.version.version if h.version else None,
+                        "last_run": h.last_run.id if h.last_run else None,
+                    }
+                    for h in results
+                ]
+            )
+        )
+    for h in results:
+        if h.ok and not as_json:
+            out.print(h.message, markup=False, highlight=False, soft_wrap=True)
+        elif not h.ok:
+            err.print(f"error: {h.message}", markup=False, highlight=False, soft_wrap=True)
+    failed = next((h for h in results if not h.ok), None)
+    if failed is not None:
+        raise typer.Exit(failed.exit_code)

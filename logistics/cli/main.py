@@ -24,16 +24,9 @@ import logistics.cli.generate
 import logistics.cli.history
 import logistics.cli.plan
 import logistics.cli.site  # noqa: F401  (each module registers its command)
-from logistics.cli.app import (
-    EXIT_INPUT,
-    EXIT_INTERNAL,
-    EXIT_NO_PLAN,
-    EXIT_OK,
-    app,
-    describe_problem,
-    err,
-)
+from logistics.cli.app import app, describe_problem, err
 from logistics.errors import InputError, PlanningError
+from logistics.runtime.exit_codes import ExitCode
 
 #: Problems listed for one bad input; the rest are counted.
 SHOWN_PROBLEMS = 50
@@ -58,7 +51,7 @@ def _usage_error(exc: Exception) -> int | None:
         text = message()  # the help itself, unless the parser printed it already
         if text.strip():
             print(text)
-        return EXIT_OK
+        return ExitCode.OK
     ctx = getattr(exc, "ctx", None)
     where = getattr(ctx, "command_path", None) or "molten"
     text = " ".join(message().split())  # one line, whatever the parser's layout
@@ -91,15 +84,15 @@ def main() -> None:
             sys.exit(code)
     except InputError as exc:
         _bad_input(exc)
-        sys.exit(EXIT_INPUT)
+        sys.exit(ExitCode.INPUT)
     except PlanningError as exc:
         err.print(f"[red]no plan could be made:[/red] {escape(str(exc))}", highlight=False)
-        sys.exit(EXIT_NO_PLAN)
+        sys.exit(ExitCode.NO_PLAN)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except Exception as exc:  # the last line of defence: exit 1, no traceback
         usage = _usage_error(exc)
         if usage is not None:
@@ -108,7 +101,7 @@ def main() -> None:
             raise
         err.print(f"internal error: {type(exc).__name__}: {exc}", markup=False, highlight=False)
         err.print("set MOLTEN_DEBUG=1 to see the traceback")
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(ExitCode.INTERNAL)
 
 
 if __name__ == "__main__":

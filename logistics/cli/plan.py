@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from logistics.cli.app import (
-    EXIT_INTERNAL,
     app,
     err,
     load,
@@ -30,6 +29,7 @@ from logistics.pipeline import PlanOutcome, TruckChanges, plan_day, replan
 from logistics.plan.exports import ROUTE_SHEETS_FILE, plan_workbook
 from logistics.plan.files import read_plan, write_plan
 from logistics.plan.options import DEFAULT_TIME_LIMIT_S, PlanOptions
+from logistics.runtime.exit_codes import ExitCode
 
 
 @app.command()
@@ -162,7 +162,7 @@ def _refuse_violations(outcome: PlanOutcome, what: str) -> None:
         f"[red]internal error:[/red] the checker found {len(outcome.report.violations)} "
         f"violations in {what}; nothing written."
     )
-    raise typer.Exit(EXIT_INTERNAL)
+    raise typer.Exit(ExitCode.INTERNAL)
 
 
 def _write(network: Network, outcome: PlanOutcome, target: Path, route_sheets: bool) -> None:
@@ -240,7 +240,7 @@ def _tell_fallback(outcome: PlanOutcome, strict: bool) -> None:
         return
     if strict:
         err.print(refused_line(outcome.plan, "nothing written"), markup=False, highlight=False)
-        raise typer.Exit(EXIT_INTERNAL)
+        raise typer.Exit(ExitCode.INTERNAL)
     err.print(line, markup=False, highlight=False)
 
 

@@ -4,7 +4,10 @@ To rehearse what a crash does (kill the job there and see that the database and 
 plan folder are exactly as before), set:
 
 ``MOLTEN_DISPATCH_PAUSE_AT``
-    ``solve`` (while the day is being planned, the lock held, nothing written),
+    ``solve`` (planning has begun — the dispatcher's plan is being built —, the lock
+    held, the run's start recorded, nothing else written), ``search`` (the optimiser
+    has found its first routes: with ``--workers`` 2 or more its worker processes are
+    searching), ``check`` (the independent checker is about to judge the plan),
     ``rows`` (inside the database transaction, the plan version and its first runs
     written but not committed) or ``commit`` (everything written, the plan folder
     staged beside its target, just before the commit).
@@ -33,8 +36,9 @@ log = logging.getLogger(__name__)
 PAUSE_ENV = "MOLTEN_DISPATCH_PAUSE_AT"
 PAUSE_FILE_ENV = "MOLTEN_DISPATCH_PAUSE_FILE"
 PAUSE_SECONDS_ENV = "MOLTEN_DISPATCH_PAUSE_S"
-#: The points a run can be paused at, in the order a run reaches them.
-PAUSE_POINTS = ("solve", "rows", "commit")
+#: The points a run can be paused at, in the order a run reaches them (``search`` only
+#: with the optimiser, not ``--solver greedy``).
+PAUSE_POINTS = ("solve", "search", "check", "rows", "commit")
 
 
 def requested_point() -> str | None:

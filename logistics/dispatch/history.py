@@ -3,8 +3,11 @@ and the versions and runs as plain typed rows (for ``molten history`` and the ap
 
 Every function takes an engine or a URL (a URL gets its own engine, disposed of
 afterwards), refuses a database at another schema revision, and reads in one
-transaction. :func:`load_plan` gives back exactly the plan that was stored, equal
-field for field to what :func:`logistics.pipeline.plan_day` returned and to what
+transaction. A run recorded as ``running`` whose process is gone reads ``died``
+(:func:`run_is_alive`): on PostgreSQL when its date's lock is not held by its session,
+on SQLite when its process no longer runs on this host. :func:`load_plan` gives back
+exactly the plan that was stored, equal field for field to what
+:func:`logistics.pipeline.plan_day` returned and to what
 :func:`logistics.plan.files.read_plan` reads from the plan folder, times in the
 network's timezone.
 """
@@ -25,10 +28,13 @@ from sqlalchemy.orm import Session
 
 from logistics.dispatch.database import as_engine, read_session, unavailable
 from logistics.dispatch.errors import PlanNotFoundError
+from logistics.dispatch.lock import host_name, postgres_holder
 from logistics.dispatch.migrate import check_schema
 from logistics.dispatch.models import CurrentPlan, DispatchRun, PlanVersion
+from logistics.dispatch.store import DIED, RUNNING
 from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan
 from logistics.plan.stats import FALLBACK_STATUS
+from logistics.runtime.processes import process_alive
 
 EngineOrUrl = Engine | str | URL
 
@@ -107,13 +113,17 @@ class RunRow:
         Network name (the folder's name when ``network.toml`` could not be read).
     plan_date : date
         The day asked for.
-    started_at, finished_at : datetime
+    started_at : datetime
         Aware, UTC.
+    finished_at : datetime or None
+        Aware, UTC; ``None`` while running and for a run that died.
     status : str
-        ``stored``, ``already_planned``, ``input_error``, ``no_plan``, ``violations``,
-        ``fallback_refused``, ``locked`` or ``internal_error``.
-    exit_code : int
-        What the command exited with.
+        ``running``, ``stored``, ``already_planned``, ``input_error``, ``no_plan``,
+        ``violations``, ``fallback_refused``, ``locked``, ``internal_error``,
+        ``database_error``, ``timed_out``, ``interrupted`` or ``died`` (never ended:
+        marked by the next run of its date, or found with its process gone).
+    exit_code : int or None
+        What the command exited with (``None`` while running, or when it died).
     message : str
         What happened, for a person.
     version : int or None
@@ -144,9 +154,9 @@ class RunRow:
     network: str
     plan_date: dt.date
     started_at: dt.datetime
-    finished_at: dt.datetime
+    finished_at: dt.datetime | None
     status: str
-    exit_code: int
+    exit_code: int | None
     message: str
     version: int | None
     input_hash: str | None
@@ -164,9 +174,16 @@ class RunRow:
     fallback_reason: str | None = None
 
     @property
-    def wall_s(self) -> float:
-        """Seconds from start to finish."""
+    def wall_s(self) -> float | None:
+        """Seconds from start to finish (``None``: it has not finished)."""
+        if self.finished_at is None:
+            return None
         return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def ended(self) -> bool:
+        """Whether the run is over (it finished, or it died)."""
+        return self.status != RUNNING
 
 
 @dataclass(frozen=True)
@@ -290,16 +307,51 @@ def list_versions(
         ]
 
 
-def _run_row(run: DispatchRun, version: int | None) -> RunRow:
+def run_is_alive(session: Session, run: DispatchRun) -> bool:
+    """Whether a run recorded as ``running`` is still running.
+
+    PostgreSQL: its date's lock is held by its session (pid and host from the
+    session's ``application_name``); a run holds that lock from before it writes its
+    row until after it writes its end. SQLite: its process still runs on this host
+    (the same process: not a later one reusing the pid); a run of another host cannot
+    be told and counts as running.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        holder = postgres_holder(session.connection(), run.network, run.plan_date)
+        return (
+            holder is not None
+            and holder.pid == run.pid
+            and bool(holder.host)
+            and run.host.startswith(holder.host or "")
+        )
+    if run.host == host_name():
+        return process_alive(run.pid, run.started_at)
+    return True
+
+
+def _status(session: Session, run: DispatchRun) -> str:
+    if run.status == RUNNING and not run_is_alive(session, run):
+        return DIED
+    return run.status
+
+
+def _message(run: DispatchRun, status: str) -> str:
+    if status == DIED and run.status == RUNNING:
+        return "died: ended without recording how (killed, or its machine stopped)"
+    return run.message
+
+
+def _run_row(session: Session, run: DispatchRun, version: int | None) -> RunRow:
+    status = _status(session, run)
     return RunRow(
         id=run.id,
         network=run.network,
         plan_date=run.plan_date,
         started_at=run.started_at,
         finished_at=run.finished_at,
-        status=run.status,
+        status=status,
         exit_code=run.exit_code,
-        message=run.message,
+        message=_message(run, status),
         version=version,
         input_hash=run.input_hash,
         software_version=run.software_version,
@@ -354,7 +406,7 @@ def list_runs(
             query = query.where(DispatchRun.plan_date == day)
         if limit is not None:
             query = query.limit(limit)
-        return [_run_row(run, version) for run, version in session.execute(query)]
+        return [_run_row(session, run, version) for run, version in session.execute(query)]
 
 
 def run_detail(engine_or_url: EngineOrUrl, run_id: int) -> RunDetail:
@@ -375,7 +427,7 @@ def run_detail(engine_or_url: EngineOrUrl, run_id: int) -> RunDetail:
             raise PlanNotFoundError(f"no run {run_id} in the history")
         run, version = found
         return RunDetail(
-            run=_run_row(run, version),
+            run=_run_row(session, run, version),
             parameters=run.parameters,
             solver_stats=run.solver_stats,
             kpis=run.kpis,

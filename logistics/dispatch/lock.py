@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -183,6 +184,20 @@ def _postgres_holder(conn: Connection, key: int) -> LockHolder:
         row = None
     if row is None:
         return LockHolder(detail="a PostgreSQL session this role cannot see")
+    return _holder_of_row(row)
+
+
+def postgres_holder(conn: Connection, network: str, plan_date: date) -> LockHolder | None:
+    """PostgreSQL: who holds a date's lock right now, without taking it (``None``: nobody).
+
+    For telling a run that is running from one that died: a run holds its date's lock
+    from before it writes its row until after it writes its end.
+    """
+    row = conn.execute(_HOLDER_SQL, _key_parts(lock_key(network, plan_date))).first()
+    return None if row is None else _holder_of_row(row)
+
+
+def _holder_of_row(row: Any) -> LockHolder:
     backend_pid, application, since, client = row
     found = _APPLICATION.match(application or "")
     session = f"server session {backend_pid}" + (f" from {client}" if client else "")

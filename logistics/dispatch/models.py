@@ -5,7 +5,9 @@
     options and parameters, the hash of the inputs, the software version, the solver's
     statistics, the KPIs, for a refused plan its violations, and whether its plan fell
     back to the dispatcher's because the optimiser failed (``fallback``, with the
-    reason; revision 0002).
+    reason; revision 0002). A run writes its row when it starts (status ``running``,
+    no end yet) and completes it when it ends; a row that never got its end is a run
+    that died (revision 0003).
 ``plan_versions``
     One row per stored plan of a network's date (version 1, 2, …), with the plan's
     solver statistics, summary, economics, parameters and truck starts as JSON and its
@@ -94,9 +96,14 @@ class Base(DeclarativeBase):
 class DispatchRun(Base):
     """One run of the nightly job, stored or not.
 
-    ``status`` is ``stored``, ``already_planned``, ``input_error``, ``no_plan``,
-    ``violations``, ``fallback_refused`` (``--strict``), ``locked`` or
-    ``internal_error``; ``exit_code`` is what the command exited with. ``fallback`` is
+    ``status`` is ``running`` (started, not ended: written in a transaction of its own
+    when the run holds its date's lock), then ``stored``, ``already_planned``,
+    ``input_error``, ``no_plan``, ``violations``, ``fallback_refused`` (``--strict``),
+    ``locked``, ``internal_error``, ``database_error``, ``timed_out`` (``--max-wall``)
+    or ``interrupted``; or ``died`` for a run that never ended (found by the next run of
+    its date). ``exit_code`` is what the command exited with (``None`` while running
+    and for a run that died), ``finished_at`` when it ended (``None`` likewise).
+    ``fallback`` is
     True when the run's plan is the dispatcher's because the optimiser failed (the
     safety net of :func:`logistics.pipeline.plan_day`), ``fallback_reason`` why; False
     for a run that made no plan.
@@ -108,9 +115,9 @@ class DispatchRun(Base):
     network: Mapped[str]
     plan_date: Mapped[date]
     started_at: Mapped[datetime]
-    finished_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(32))
-    exit_code: Mapped[int]
+    exit_code: Mapped[int | None]
     message: Mapped[str] = mapped_column(default="")
     input_hash: Mapped[str | None] = mapped_column(String(64))
     software_version: Mapped[str] = mapped_column(String(40))
@@ -135,6 +142,7 @@ class DispatchRun(Base):
     __table_args__ = (
         Index("ix_dispatch_runs_network_plan_date", "network", "plan_date"),
         Index("ix_dispatch_runs_started_at", "started_at"),
+        Index("ix_dispatch_runs_status", "status"),
     )
 
 

@@ -1,9 +1,13 @@
 """Writing the history: a run of the job, and a plan as a new current version.
 
-:func:`store_plan` writes a plan in one transaction: the version row, its runs and
-unserved rows, the pointer that makes it current and the run that stored it are all
-committed, or none of them is. :func:`record_run` writes the row of a run that stored
-nothing (bad input, no plan, violations, locked, already planned).
+A run writes its row when it starts (:func:`start_run`, status ``running``, in a short
+transaction of its own, while it holds its date's lock) and completes it when it ends
+(:func:`end_run`), so a run killed anywhere leaves a trace; the next run of the date
+marks such a row ``died``. :func:`store_plan` writes a plan in one transaction: the
+version row, its runs and unserved rows, the pointer that makes it current and the end
+of the run that stored it are all committed, or none of them is. :func:`record_run`
+writes the whole row of a run that ended before it could start one (the database's
+schema, the date locked by another run, an unreadable ``network.toml``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from logistics.dispatch.database import read_session, unavailable, write_session
 from logistics.dispatch.lock import host_name
@@ -67,7 +72,7 @@ class RunRecord:
     orders_file: str | None = None
     out_dir: str | None = None
     status: str = "running"
-    exit_code: int = 1
+    exit_code: int | None = None
     message: str = ""
     input_hash: str | None = None
     parameters: dict[str, Any] | None = None
@@ -78,7 +83,9 @@ class RunRecord:
     fallback: bool = False
     fallback_reason: str | None = None
 
-    def finished(self, status: str, exit_code: int, message: str = "", **update: Any) -> RunRecord:
+    def finished(
+        self, status: str, exit_code: int | None, message: str = "", **update: Any
+    ) -> RunRecord:
         """This record with its outcome."""
         return dataclasses.replace(
             self, status=status, exit_code=exit_code, message=message, **update
@@ -94,37 +101,60 @@ def kpis_of(plan: Plan) -> dict[str, Any]:
     return kpis
 
 
+#: Status of a run that has started and not ended (yet).
+RUNNING = "running"
+#: Status of a run that never ended (killed, or its machine stopped).
+DIED = "died"
+
+
+def _values(record: RunRecord) -> dict[str, Any]:
+    """The ``dispatch_runs`` columns of a record (its end time now, unless running)."""
+    return {
+        "network": record.network,
+        "plan_date": record.plan_date,
+        "started_at": record.started_at,
+        "finished_at": None if record.status == RUNNING else now(),
+        "status": record.status,
+        "exit_code": record.exit_code,
+        "message": record.message,
+        "input_hash": record.input_hash,
+        "software_version": software_version(),
+        "solver": record.solver,
+        "time_limit_s": record.time_limit_s,
+        "forced": record.forced,
+        "host": host_name(),
+        "pid": os.getpid(),
+        "network_folder": record.network_folder,
+        "orders_file": record.orders_file,
+        "out_dir": record.out_dir,
+        "parameters": record.parameters,
+        "solver_stats": record.solver_stats,
+        "kpis": record.kpis,
+        "violations": record.violations,
+        "plan_version_id": record.plan_version_id,
+        "fallback": record.fallback,
+        "fallback_reason": record.fallback_reason,
+    }
+
+
 def _run_row(record: RunRecord) -> DispatchRun:
-    return DispatchRun(
-        network=record.network,
-        plan_date=record.plan_date,
-        started_at=record.started_at,
-        finished_at=now(),
-        status=record.status,
-        exit_code=record.exit_code,
-        message=record.message,
-        input_hash=record.input_hash,
-        software_version=software_version(),
-        solver=record.solver,
-        time_limit_s=record.time_limit_s,
-        forced=record.forced,
-        host=host_name(),
-        pid=os.getpid(),
-        network_folder=record.network_folder,
-        orders_file=record.orders_file,
-        out_dir=record.out_dir,
-        parameters=record.parameters,
-        solver_stats=record.solver_stats,
-        kpis=record.kpis,
-        violations=record.violations,
-        plan_version_id=record.plan_version_id,
-        fallback=record.fallback,
-        fallback_reason=record.fallback_reason,
-    )
+    return DispatchRun(**_values(record))
+
+
+def _complete(session: Session, run_id: int, record: RunRecord) -> DispatchRun:
+    """Fill in the row a run wrote when it started with how it ended."""
+    row = session.get(DispatchRun, run_id)
+    if row is None:  # removed by hand meanwhile: write it again
+        row = _run_row(record)
+        session.add(row)
+        return row
+    for column, value in _values(record).items():
+        setattr(row, column, value)
+    return row
 
 
 def record_run(engine: Engine, record: RunRecord) -> int:
-    """Write one run of the job that stored no plan; its id.
+    """Write the whole row of a run that ended before it could start one; its id.
 
     Raises
     ------
@@ -139,6 +169,107 @@ def record_run(engine: Engine, record: RunRecord) -> int:
             return row.id
     except (DBAPIError, SQLAlchemyError) as exc:
         raise unavailable(engine, exc, "recording the run") from None
+
+
+@dataclass(frozen=True)
+class DiedRun:
+    """A run of the same date that never ended, found (and marked ``died``) by a new run.
+
+    Attributes
+    ----------
+    id : int
+        Its row in ``dispatch_runs``.
+    network : str
+        Network name.
+    plan_date : date
+        The day it was planning.
+    started_at : datetime
+        When it started (aware, UTC).
+    host : str
+        Where it ran.
+    pid : int
+        Its process id.
+    """
+
+    id: int
+    network: str
+    plan_date: date
+    started_at: datetime
+    host: str
+    pid: int
+
+    def describe(self) -> str:
+        """``run 12 (tiny 2026-11-23, started 2026-11-23 01:15:02 UTC, host h, pid 42)``."""
+        return (
+            f"run {self.id} ({self.network} {self.plan_date.isoformat()}, started "
+            f"{self.started_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC, host {self.host}, "
+            f"pid {self.pid})"
+        )
+
+
+def start_run(engine: Engine, record: RunRecord) -> tuple[int, list[DiedRun]]:
+    """Write a run's row as ``running``, in a short transaction of its own.
+
+    Call it holding the date's lock: every other ``running`` row of the same network and
+    date is then a run that ended without recording how (its lock went with its
+    process), and is marked ``died`` in the same transaction.
+
+    Returns
+    -------
+    tuple
+        The new row's id, and the runs found dead (oldest first).
+
+    Raises
+    ------
+    DatabaseUnavailableError
+        The database cannot be reached or refuses the write.
+    """
+    assert record.status == RUNNING
+    try:
+        with write_session(engine) as session:
+            row = _run_row(record)
+            session.add(row)
+            session.flush()
+            stale = session.scalars(
+                select(DispatchRun)
+                .where(
+                    DispatchRun.network == record.network,
+                    DispatchRun.plan_date == record.plan_date,
+                    DispatchRun.status == RUNNING,
+                    DispatchRun.id != row.id,
+                )
+                .order_by(DispatchRun.id)
+            ).all()
+            died = []
+            for run in stale:
+                run.status = DIED
+                run.message = (
+                    f"died: ended without recording how (killed, or its machine stopped); "
+                    f"found by run {row.id}"
+                )
+                died.append(
+                    DiedRun(run.id, run.network, run.plan_date, run.started_at, run.host, run.pid)
+                )
+            return row.id, died
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise unavailable(engine, exc, "recording the start of the run") from None
+
+
+def end_run(engine: Engine, run_id: int, record: RunRecord) -> int:
+    """Complete the row of a run that stored no plan with how it ended; its id.
+
+    Raises
+    ------
+    DatabaseUnavailableError
+        The database cannot be reached or refuses the write.
+    """
+    assert record.status != RUNNING
+    try:
+        with write_session(engine) as session:
+            _complete(session, run_id, record)
+        return run_id
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise unavailable(engine, exc, "recording the end of the run") from None
 
 
 @dataclass(frozen=True)
@@ -212,6 +343,50 @@ def _version_row(plan: Plan, number: int, input_hash: str) -> PlanVersion:
     )
 
 
+def _add_version(
+    session: Session, plan: Plan, input_hash: str, after_first_rows: Callable[[], None]
+) -> PlanVersion:
+    """Add the plan as the date's next version with its runs and unserved rows."""
+    latest = session.scalar(
+        select(func.max(PlanVersion.version)).where(
+            PlanVersion.network == plan.network, PlanVersion.plan_date == plan.plan_date
+        )
+    )
+    version = _version_row(plan, (latest or 0) + 1, input_hash)
+    session.add(version)
+    session.flush()
+    runs = [
+        PlanRunRow(plan_version_id=version.id, position=i, **run.model_dump())
+        for i, run in enumerate(plan.runs)
+    ]
+    session.add_all(runs[:FIRST_ROWS])
+    session.flush()
+    after_first_rows()
+    session.add_all(runs[FIRST_ROWS:])
+    session.add_all(
+        PlanUnservedRow(plan_version_id=version.id, position=i, **u.model_dump())
+        for i, u in enumerate(plan.unserved)
+    )
+    return version
+
+
+def _make_current(session: Session, plan: Plan, version_id: int) -> None:
+    """Point the date's current plan at a version."""
+    current = session.get(CurrentPlan, (plan.network, plan.plan_date))
+    if current is None:
+        session.add(
+            CurrentPlan(
+                network=plan.network,
+                plan_date=plan.plan_date,
+                plan_version_id=version_id,
+                updated_at=now(),
+            )
+        )
+    else:
+        current.plan_version_id = version_id
+        current.updated_at = now()
+
+
 def _nothing() -> None:
     return None
 
@@ -224,6 +399,7 @@ def store_plan(
     message: Callable[[int], str] = lambda version: f"stored as version {version}",
     after_first_rows: Callable[[], None] = _nothing,
     before_commit: Callable[[], None] = _nothing,
+    run_id: int | None = None,
 ) -> tuple[int, StoredVersion]:
     """Store ``plan`` as the new current version of its date, in one transaction.
 
@@ -235,6 +411,9 @@ def store_plan(
         A checked plan.
     record : RunRecord
         The run storing it (written with status as given and a link to the version).
+    run_id : int, optional
+        The row the run wrote when it started (:func:`start_run`), completed in the
+        plan's transaction; default a new row.
     message : callable
         The run's message, given the version number.
     after_first_rows, before_commit : callable
@@ -254,48 +433,19 @@ def store_plan(
     assert record.input_hash is not None
     try:
         with write_session(engine) as session:
-            latest = session.scalar(
-                select(func.max(PlanVersion.version)).where(
-                    PlanVersion.network == plan.network, PlanVersion.plan_date == plan.plan_date
-                )
+            version = _add_version(session, plan, record.input_hash, after_first_rows)
+            _make_current(session, plan, version.id)
+            ended = dataclasses.replace(
+                record, plan_version_id=version.id, message=message(version.version)
             )
-            version = _version_row(plan, (latest or 0) + 1, record.input_hash)
-            session.add(version)
-            session.flush()
-            runs = [
-                PlanRunRow(plan_version_id=version.id, position=i, **run.model_dump())
-                for i, run in enumerate(plan.runs)
-            ]
-            session.add_all(runs[:FIRST_ROWS])
-            session.flush()
-            after_first_rows()
-            session.add_all(runs[FIRST_ROWS:])
-            session.add_all(
-                PlanUnservedRow(plan_version_id=version.id, position=i, **u.model_dump())
-                for i, u in enumerate(plan.unserved)
-            )
-            current = session.get(CurrentPlan, (plan.network, plan.plan_date))
-            if current is None:
-                session.add(
-                    CurrentPlan(
-                        network=plan.network,
-                        plan_date=plan.plan_date,
-                        plan_version_id=version.id,
-                        updated_at=now(),
-                    )
-                )
+            if run_id is None:
+                run = _run_row(ended)
+                session.add(run)
             else:
-                current.plan_version_id = version.id
-                current.updated_at = now()
-            run = _run_row(
-                dataclasses.replace(
-                    record, plan_version_id=version.id, message=message(version.version)
-                )
-            )
-            session.add(run)
+                run = _complete(session, run_id, ended)
             session.flush()
             stored = StoredVersion(version.id, version.version, version.input_hash)
-            run_id = run.id
+            stored_run_id = run.id
             before_commit()
     except (DBAPIError, SQLAlchemyError) as exc:
         raise unavailable(engine, exc, "storing the plan") from None
@@ -307,4 +457,4 @@ def store_plan(
         len(plan.runs),
         len(plan.unserved),
     )
-    return run_id, stored
+    return stored_run_id, stored

@@ -26,6 +26,7 @@ import contextlib
 import ctypes
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import queue
 import signal
@@ -224,6 +225,13 @@ def stop_now(code: int) -> NoReturn:
     for child in multiprocessing.active_children():
         with contextlib.suppress(Exception):
             child.kill()
+    for child in multiprocessing.active_children():
+        with contextlib.suppress(Exception):
+            child.join(timeout=5)
+    # Release the pools' named semaphores as a normal exit would, so that the resource
+    # tracker finds nothing to clean up (and warns about nothing) when it ends.
+    with contextlib.suppress(Exception):
+        multiprocessing.util._run_finalizers(0)  # type: ignore[attr-defined]
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()

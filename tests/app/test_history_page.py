@@ -70,3 +70,48 @@ def test_stored_versions_open_in_the_plan_page(stored: str) -> None:
     assert check(view.network, view.outcome.plan).ok
     delivered = next(m for m in at.metric if m.label == "Delivered liquid")
     assert delivered.value == f"{delivered_from_rows(view.outcome.plan):,.1f} t"
+
+
+def test_a_run_that_died_is_shown_with_its_start(stored: str) -> None:
+    import subprocess
+    import sys
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from logistics.dispatch import list_runs
+    from logistics.dispatch.lock import host_name
+    from logistics.dispatch.models import DispatchRun
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    started = datetime(2026, 11, 22, 17, 15, tzinfo=UTC)
+    engine = create_engine(stored)
+    with Session(engine) as session, session.begin():  # a run killed while it planned
+        session.add(
+            DispatchRun(
+                network="tiny",
+                plan_date=date(2026, 11, 23),
+                started_at=started,
+                status="running",
+                message="",
+                software_version="test",
+                solver="greedy",
+                time_limit_s=5.0,
+                forced=False,
+                host=host_name(),
+                pid=int(gone.stdout),
+                network_folder="/nowhere",
+            )
+        )
+    engine.dispose()
+    (died,) = [r for r in list_runs(stored) if r.pid == int(gone.stdout)]
+    assert died.status == "died"
+    at = open_history()
+    assert not at.exception, at.exception
+    (warning,) = at.warning
+    assert f"Run {died.id} of tiny 2026-11-23, started 2026-11-22 17:15 UTC" in warning.value
+    (runs,) = [d.value for d in at.dataframe if "status" in d.value.columns]
+    assert sorted(runs["status"]) == ["stored", "stored", "⚠ died"]

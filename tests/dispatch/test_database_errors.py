@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from logistics.dispatch import list_runs
 from tests.dispatch.postgres import Server, free_port, fresh_database
 from tests.dispatch.tools import (
     DAY,
@@ -143,5 +144,9 @@ def test_a_lost_lock_session_stores_nothing(
         assert code == 6, stderr
         last = stderr.strip().splitlines()[-1]
         assert last.startswith("error: the lock of tiny 2026-11-23 was lost"), stderr
-        assert snapshot(db) == before
+        after = snapshot(db)
+        assert after.pop("dispatch_runs") != before.pop("dispatch_runs")
+        assert after == before  # no plan stored
+        # the run's own row, written when it started, ends as a database error
+        assert [(r.status, r.exit_code) for r in list_runs(db)] == [("database_error", 6)]
     assert not out.exists()

@@ -1,5 +1,7 @@
-"""A run killed with SIGKILL anywhere leaves the database and the plan folder exactly as
-they were, row by row and byte by byte, and its lock goes with it.
+"""A run killed with SIGKILL anywhere leaves the plans and the plan folder exactly as they
+were, row by row and byte by byte; its lock goes with it, so do its worker processes and
+multiprocessing's resource tracker; its own row in the history reads ``died``, and the
+next run of the date says so and marks it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from sqlalchemy.pool import NullPool
 
 from logistics.dispatch import (
     DispatchRequest,
+    check_date,
+    list_runs,
     list_versions,
     load_plan,
     run_dispatch,
@@ -32,8 +36,17 @@ from tests.dispatch.tools import (
     start_molten,
     wait_for_marker,
 )
+from tests.runtime.helpers import descendants, describe, wait_gone
 
+#: The optimiser with a worker process beside this one (the portfolio's pool), briefly.
+POOLED = ("--solver", "ortools", "--workers", "2", "--time-limit", "2")
+#: The dispatcher's plan, in this process only: the quickest run.
 GREEDY = ("--solver", "greedy", "--workers", "1", "--time-limit", "5")
+#: Where a run is killed: at the start of its worker pool (as soon as a worker process
+#: exists), then at each fault-injection point.
+POINTS = ("startup", *PAUSE_POINTS)
+#: Points at which the run has a worker process searching (or just done searching).
+WITH_WORKERS = ("startup", "search", "check")
 
 
 def wait_until_session_gone(db_url: str, pid: int, timeout: float = 30) -> None:
@@ -57,8 +70,38 @@ def wait_until_session_gone(db_url: str, pid: int, timeout: float = 30) -> None:
         engine.dispose()
 
 
-@pytest.mark.parametrize("point", PAUSE_POINTS)
-def test_sigkill_changes_nothing(net: Path, db_url: str, tmp_path: Path, point: str) -> None:
+def stored_status(db_url: str, run_id: int) -> str:
+    """The status column of a run's row as stored (not as read by ``list_runs``)."""
+    engine = create_engine(db_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return str(
+                conn.execute(
+                    text("SELECT status FROM dispatch_runs WHERE id = :id"), {"id": run_id}
+                ).scalar()
+            )
+    finally:
+        engine.dispose()
+
+
+def wait_for_a_worker(pid: int, timeout: float = 120) -> None:
+    """Wait until ``pid`` has started a worker process of a pool."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in descendants(pid):
+            try:
+                if any("spawn_main" in part for part in child.cmdline()):
+                    return
+            except Exception:  # gone meanwhile
+                continue
+        time.sleep(0.01)
+    raise AssertionError(f"no worker process below {pid} after {timeout} s")
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_sigkill_changes_nothing_and_leaves_no_process(
+    net: Path, db_url: str, tmp_path: Path, point: str
+) -> None:
     out = tmp_path / "plans" / "tiny"
     first = run_dispatch(
         DispatchRequest(
@@ -74,34 +117,50 @@ def test_sigkill_changes_nothing(net: Path, db_url: str, tmp_path: Path, point: 
     assert before["plan_runs"] and folder_before
 
     marker = tmp_path / "paused.json"
+    pause = {} if point == "startup" else paused_at(point, marker)
     victim = start_molten(
-        "dispatch",
-        net,
-        "--date",
-        DAY,
-        "--db",
-        db_url,
-        *GREEDY,
-        "--force",
-        "--out",
-        out,
-        **paused_at(point, marker),
+        "dispatch", net, "--date", DAY, "--db", db_url, *POOLED, "--force", "--out", out, **pause
     )
-    paused = wait_for_marker(victim, marker)
-    assert paused == {"point": point, "pid": victim.pid}
+    if point == "startup":
+        wait_for_a_worker(victim.pid)
+    else:
+        assert wait_for_marker(victim, marker) == {"point": point, "pid": victim.pid}
+    below = descendants(victim.pid)
+    if point in WITH_WORKERS:  # a worker and multiprocessing's resource tracker at least
+        assert len(below) >= 2, describe(below)
     os.kill(victim.pid, signal.SIGKILL)
+    assert victim.wait(timeout=60) == -signal.SIGKILL
+    left = wait_gone(below)  # (survivors are killed, so the pipes below close)
     victim.communicate(timeout=60)
-    assert victim.returncode == -signal.SIGKILL
+    assert not left, f"outlived the killed run: {left}"
 
-    assert snapshot(db_url) == before
+    after = snapshot(db_url)
+    runs_before, runs_after = before.pop("dispatch_runs"), after.pop("dispatch_runs")
+    assert after == before  # every plan row as it was
+    assert len(runs_after) == len(runs_before) + 1
+    assert all(row in runs_after for row in runs_before)
     assert folder_snapshot(out) == folder_before
     assert load_plan(db_url, DAY) == first.outcome.plan
 
     wait_until_session_gone(db_url, victim.pid)
-    after = run_molten(
+    dead = list_runs(db_url)[0]  # newest first
+    assert (dead.status, dead.pid, dead.exit_code, dead.finished_at) == (
+        "died",
+        victim.pid,
+        None,
+        None,
+    )
+    assert [h.problem for h in check_date(db_url, DAY)] == ["died"]
+
+    again = run_molten(
         "dispatch", net, "--date", DAY, "--db", db_url, *GREEDY, "--force", "--out", out
     )
-    assert after.returncode == 0, after.stderr  # the lock went with the killed run
+    assert again.returncode == 0, again.stderr  # the lock went with the killed run
+    assert f"warning: run {dead.id} (tiny {DAY}, started " in again.stderr
+    assert f"pid {victim.pid}) died without finishing" in again.stderr
+    assert stored_status(db_url, dead.id) == "died"  # marked in the database, not only read so
+    assert stored_status(db_url, first.run_id) == "stored"
     assert [(v.version, v.current) for v in list_versions(db_url)] == [(2, True), (1, False)]
     assert read_plan(out) == load_plan(db_url, DAY)
     assert sorted(p.name for p in out.parent.iterdir()) == ["tiny"]  # staged leftovers removed
+    assert [h.problem for h in check_date(db_url, DAY)] == [None]

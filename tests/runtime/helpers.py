@@ -28,20 +28,22 @@ def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
     return left
 
 
-def wait_gone(processes: list[psutil.Process], timeout: float = 20.0) -> list[psutil.Process]:
+def wait_gone(processes: list[psutil.Process], timeout: float = 20.0) -> list[str]:
     """Wait up to ``timeout`` seconds for ``processes`` to end; those still alive.
 
-    The survivors are killed before returning, so a failing test leaves no orphan.
+    Returns ``pid: command line`` of each survivor, which is then killed, so a failing
+    test leaves no orphan behind.
     """
     deadline = time.monotonic() + timeout
     left = alive(processes)
     while left and time.monotonic() < deadline:
         time.sleep(0.1)
         left = alive(left)
+    survivors = describe(left)
     for p in left:
         with contextlib.suppress(psutil.NoSuchProcess):
             p.kill()
-    return left
+    return survivors
 
 
 def describe(processes: list[psutil.Process]) -> list[str]:

@@ -79,7 +79,7 @@ def test_workers_manager_and_resource_tracker_go_when_the_parent_is_killed(
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait(timeout=30)
         left = wait_gone(below)
-        assert not left, f"outlived their parent: {describe(left)}"
+        assert not left, f"outlived their parent: {left}"
     finally:
         parent.kill()
         parent.communicate()
@@ -92,7 +92,7 @@ def test_stop_now_ends_the_process_and_its_workers_with_the_code(tmp_path: Path)
         below = wait_for_descendants(parent.pid, 4)
         assert parent.wait(timeout=60) == 7
         left = wait_gone(below)
-        assert not left, f"outlived stop_now: {describe(left)}"
+        assert not left, f"outlived stop_now: {left}"
     finally:
         parent.kill()
         parent.communicate()
@@ -160,7 +160,7 @@ def test_the_watch_thread_ends_a_worker_where_the_kernel_would_not() -> None:
         os.kill(middle.pid, signal.SIGKILL)
         middle.wait(timeout=30)
         left = wait_gone(below)
-        assert not left, f"outlived its parent: {describe(left)}"
+        assert not left, f"outlived its parent: {left}"
     finally:
         middle.kill()
         middle.communicate()

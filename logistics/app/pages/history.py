@@ -1,4 +1,5 @@
-"""History page: the plans the nightly job stored, their KPIs; open one, compare two."""
+"""History page: the plans the nightly job stored, their KPIs; open one, compare two; the
+job's runs, a run that died shown with its start."""
 
 from __future__ import annotations
 
@@ -6,10 +7,16 @@ import streamlit as st
 
 from logistics.app import state, widgets
 from logistics.app.config import database_url
-from logistics.app.history_view import network_for, stored_outcome, versions_frame
+from logistics.app.history_view import (
+    died_notes,
+    network_for,
+    runs_frame,
+    stored_outcome,
+    versions_frame,
+)
 from logistics.app.replan_view import diff_frame
 from logistics.app.tables import violations_frame
-from logistics.dispatch import DatabaseUnavailableError, list_versions
+from logistics.dispatch import DatabaseUnavailableError, list_runs, list_versions
 from logistics.dispatch.database import describe
 from logistics.errors import InputError
 from logistics.plan.diff import plan_diff
@@ -29,6 +36,7 @@ except Exception:
     where = "the configured database"
 try:
     versions = list_versions(url)
+    runs = list_runs(url, limit=200)
 except DatabaseUnavailableError as exc:
     st.error(f"The database ({where}) cannot be reached: {exc}")
     st.stop()
@@ -40,6 +48,11 @@ except Exception as exc:  # a driver error must not become a stack trace on scre
     st.stop()
 if not versions:
     st.info(f"No plan is stored in {where} yet: `molten dispatch` stores one each night.")
+    for note in died_notes(runs):
+        st.warning(note)
+    if runs:
+        st.subheader("Runs of the nightly job")
+        st.dataframe(runs_frame(runs), hide_index=True, key="runs_table")
     st.stop()
 
 st.caption(f"{len(versions)} stored versions in {where}.")
@@ -50,6 +63,17 @@ dates = sorted({v.plan_date for v in versions if v.network == name}, reverse=Tru
 day = c2.selectbox("Date", dates, key="history_date", format_func=lambda d: d.isoformat())
 rows = [v for v in versions if v.network == name and v.plan_date == day]
 st.dataframe(versions_frame(rows), hide_index=True, key="versions_table")
+try:
+    day_runs = list_runs(url, network=name, date=day, limit=None)
+except DatabaseUnavailableError as exc:
+    st.error(f"The database ({where}) cannot be reached: {exc}")
+    st.stop()
+notes = died_notes(day_runs)
+for note in notes:
+    st.warning(note)
+title = f"Runs of the nightly job for {name} {day.isoformat()} ({len(day_runs)})"
+with st.expander(title, expanded=bool(notes)):
+    st.dataframe(runs_frame(day_runs), hide_index=True, key="runs_table")
 
 try:
     network = network_for(name, day, state.network_or_none())
