@@ -240,3 +240,59 @@ def test_a_database_of_release_0001_gets_the_fallback_flag_by_molten_db_upgrade(
     )
     assert result.status == "stored"
     assert list_runs(db_url)[0].fallback is False
+
+
+def test_revision_0003_keeps_old_runs_and_lets_a_run_start_without_an_end(db_url: str) -> None:
+    from logistics.dispatch.store import RunRecord, start_run
+
+    engine = make_engine(db_url)
+    try:
+        assert upgrade(engine, "0002") == (None, "0002")
+        _runs_of_release_0001(engine)  # rows 0002 kept: each with an end and an exit code
+        before = snapshot(db_url)["dispatch_runs"]
+        assert upgrade(engine) == ("0002", head_revision())
+        assert snapshot(db_url)["dispatch_runs"] == before
+        record = RunRecord(
+            network="tiny",
+            plan_date=date(2026, 11, 23),
+            started_at=datetime(2026, 12, 2, 1, 15, tzinfo=UTC),
+            solver="greedy",
+            time_limit_s=5.0,
+            forced=False,
+            network_folder="/srv/molten/tiny",
+        )
+        run_id, died = start_run(engine, record)  # impossible before 0003: NOT NULL
+        assert died == []
+        with engine.connect() as conn:
+            started = conn.execute(
+                text("SELECT status, finished_at, exit_code FROM dispatch_runs WHERE id = :i"),
+                {"i": run_id},
+            ).one()
+        assert tuple(started) == ("running", None, None)
+        # and back: a run without an end gets its start as its end and exit code 1
+        assert downgrade_to(engine, "0002") == "0002"
+        with engine.connect() as conn:
+            ended = conn.execute(
+                text("SELECT finished_at IS NOT NULL, exit_code FROM dispatch_runs WHERE id = :i"),
+                {"i": run_id},
+            ).one()
+        assert (bool(ended[0]), ended[1]) == (True, 1)
+    finally:
+        engine.dispose()
+
+
+def downgrade_to(engine, revision: str) -> str:  # type: ignore[no-untyped-def]
+    """Downgrade the schema to ``revision`` (Alembic, batch mode); the revision after."""
+    from alembic import command
+
+    from logistics.dispatch.migrate import alembic_config
+
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        with conn.begin():
+            command.downgrade(alembic_config(conn), revision)
+    state = schema_state(engine)
+    assert state.current is not None
+    return state.current
