@@ -280,6 +280,7 @@ NETWORK_WIDGETS: tuple[str, ...] = (
     "history_version",
 )
 _KEPT = "kept_widget_values"
+_FORGET = "widgets_to_forget"
 
 
 def keep_widget_values(keys: Iterable[str] = KEPT_WIDGETS) -> None:
@@ -288,8 +289,13 @@ def keep_widget_values(keys: Iterable[str] = KEPT_WIDGETS) -> None:
     A widget drawn in the previous run still has its value: it is remembered. A widget
     whose page was not drawn has lost it (Streamlit drops it): the remembered value is
     set again under the widget's key, so the widget shows it when its page is drawn.
+    Widgets :func:`forget_widget_values` named in the previous run start afresh.
     """
     kept = st.session_state.setdefault(_KEPT, {})
+    for key in st.session_state.pop(_FORGET, ()):
+        kept.pop(key, None)
+        if key in st.session_state:
+            del st.session_state[key]
     for key in keys:
         if key in st.session_state:
             kept[key] = st.session_state[key]
@@ -298,10 +304,14 @@ def keep_widget_values(keys: Iterable[str] = KEPT_WIDGETS) -> None:
 
 
 def forget_widget_values(keys: Iterable[str]) -> None:
-    """Forget the remembered values of ``keys`` (their widgets start afresh)."""
+    """Forget the values of the widgets ``keys`` from the next run on (they start afresh).
+
+    Not at once: a widget already drawn in this run keeps its value to its end.
+    """
     kept = st.session_state.get(_KEPT, {})
     for key in keys:
         kept.pop(key, None)
+    st.session_state[_FORGET] = tuple({*st.session_state.get(_FORGET, ()), *keys})
 
 
 def initial(key: str, value: Any) -> None:

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from logistics import InputError, load_network
-from logistics.app.uploads import extract_network_zip, save_upload
+from logistics.app.uploads import (
+    SessionFolders,
+    extract_network_zip,
+    save_upload,
+    sweep_leftovers,
+    upload_root,
+)
 from tests.conftest import TEST_DATA
 
 
@@ -80,3 +86,63 @@ def test_not_a_zip_or_no_network(tmp_path: Path) -> None:
 def test_a_saved_upload_keeps_only_its_name(tmp_path: Path) -> None:
     path = save_upload(b"a,b\n", "../../orders.csv", into=tmp_path)
     assert path.name == "orders.csv" and path.parent.parent == tmp_path
+
+
+def _dead_pid() -> int:
+    """The process id of a process that has ended."""
+    import subprocess
+    import sys
+
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(child.stdout)
+
+
+def test_upload_folders_carry_the_apps_process_id(tmp_path: Path) -> None:
+    import os
+
+    network = extract_network_zip(_zip(_tiny_members()), "tiny.zip", into=tmp_path)
+    saved = save_upload(b"x", "orders.csv", into=tmp_path)
+    for path, kind in ((network, "upload"), (saved, "file")):
+        root = upload_root(path)
+        assert root.parent == tmp_path
+        assert root.name.startswith(f"molten-{kind}-{os.getpid()}-")
+
+
+def test_a_sessions_folders_go_when_the_session_does(tmp_path: Path) -> None:
+    import gc
+
+    folders = SessionFolders()
+    network = folders.add(extract_network_zip(_zip(_tiny_members()), "tiny.zip", into=tmp_path))
+    saved = folders.add(save_upload(b"x", "orders.csv", into=tmp_path))
+    other = save_upload(b"y", "orders.csv", into=tmp_path)  # another session's
+    assert network.is_dir() and saved.is_file()
+    folders.remove(saved)
+    assert not saved.parent.exists() and network.is_dir()
+    del folders  # the session's state is dropped
+    gc.collect()
+    assert not upload_root(network).exists()
+    assert other.is_file()
+
+
+def test_leftovers_of_apps_that_are_gone_are_swept_at_start(tmp_path: Path) -> None:
+    import os
+
+    dead, alive = _dead_pid(), os.getppid()
+    gone = [tmp_path / f"molten-upload-{dead}-abc", tmp_path / f"molten-file-{dead}-def"]
+    kept = [
+        tmp_path / f"molten-upload-{alive}-ghi",  # another app, still running
+        tmp_path / f"molten-upload-{os.getpid()}-jkl",  # this app's
+        tmp_path / "molten-check-xyz",  # not an upload folder
+        tmp_path / "something-else",
+    ]
+    for folder in gone + kept:
+        (folder / "inner").mkdir(parents=True)
+        (folder / "inner" / "orders.csv").write_text("x")
+    removed = sweep_leftovers(tmp_path)
+    assert sorted(removed) == sorted(gone)
+    assert all(not f.exists() for f in gone) and all(f.is_dir() for f in kept)
