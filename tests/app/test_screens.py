@@ -20,9 +20,8 @@ from tests.app.test_pages import APP, PAGES, TIMEOUT, errors, open_tab, plan_tin
 from tests.conftest import TEST_DATA
 
 ALL_PAGES = ("plan", "orders", "replan", "check", "economics", "history", "siting")
-#: Widgets still showing raw names, on a page owned elsewhere: the Re-plan page's solver
-#: is to be shown with ``format_func=logistics.app.labels.solver_label`` (issue #22).
-NOT_YET = frozenset({"replan_solver"})
+#: Widgets still allowed to show raw names (none left).
+NOT_YET: frozenset[str] = frozenset()
 
 
 def visit(at: AppTest, page: str) -> AppTest:

@@ -12,6 +12,7 @@ from datetime import datetime, time
 import streamlit as st
 
 from logistics.app import state, widgets
+from logistics.app.labels import SOLVERS, solver_label
 from logistics.app.orders import ORDER_COLUMNS, orders_frame, validate_orders
 from logistics.app.replan_view import diff_frame, modes_frame, order_changes
 from logistics.app.tables import unserved_frame, violations_frame
@@ -51,7 +52,7 @@ out = c2.multiselect(
     key="replan_out",
     help="Trucks taken out in the re-plan on screen stay out unless removed here.",
 )
-solver = c3.selectbox("Solver", ["ortools", "greedy"], key="replan_solver")
+solver = c3.selectbox("Planner", list(SOLVERS), format_func=solver_label, key="replan_solver")
 limit = c4.number_input("Time limit, s", 1, 600, int(DEFAULT_TIME_LIMIT_S), 5, key="replan_limit")
 
 if view.now is not None and now < view.now:
