@@ -203,43 +203,50 @@ def insert_jobs(
     Inserted
         The trips inserted, the jobs left and why.
     """
-    blocks = truck_blocks(ctx.travel, fixed)
-    by_truck: dict[str, list[LegRun]] = defaultdict(list)
-    for run in fixed:
-        by_truck[run.truck_id].append(run)
-    days = {
-        truck_id: _TruckDay(start, blocks.get(truck_id, []), list(by_truck.get(truck_id, [])))
-        for truck_id, start in starts.items()
-    }
+    days = _truck_days(ctx.travel, starts, fixed)
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
-    trips: list[TimedTrip] = []
-    left: list[Job] = []
-    reasons: dict[str, str] = {}
+    done = Inserted([], [], {})
     for smelter_id, pending in _groups(assignments):
         while pending:
             if deadline is not None and time.monotonic() > deadline:
-                left += pending
-                reasons.update(dict.fromkeys((j.job_id for j in pending), "not_planned_in_time"))
+                _leave(done, pending, "not_planned_in_time")
                 break
             best = _best_insertion(ctx, days, smelter_id, pending, bays, not_before, pricing)
             if best is None:
-                job = pending.pop(0)
-                left.append(job)
-                reasons[job.job_id] = "fleet"
+                _leave(done, [pending.pop(0)], "fleet")
                 continue
             truck_id, trip, added = best
-            if penalty_per_t is not None and added > penalty_per_t * sum(
+            worth = penalty_per_t is None or added <= penalty_per_t * sum(
                 r.tonnes for r in trip.runs
-            ):
-                job = pending.pop(0)
-                left.append(job)
-                reasons[job.job_id] = "cost"
+            )
+            if not worth:
+                _leave(done, [pending.pop(0)], "cost")
                 continue
             _commit(ctx, days[truck_id], trip, bays)
-            trips.append(trip)
+            done.trips.append(trip)
             placed = {r.job.job_id for r in trip.runs}
             pending = [j for j in pending if j.job_id not in placed]
-    return Inserted(trips, left, reasons)
+    return done
+
+
+def _truck_days(
+    travel: Travel, starts: Mapping[str, TruckState], fixed: Sequence[LegRun]
+) -> dict[str, _TruckDay]:
+    """Each available truck's day: where it starts, its kept trips and runs."""
+    blocks = truck_blocks(travel, fixed)
+    by_truck: dict[str, list[LegRun]] = defaultdict(list)
+    for run in fixed:
+        by_truck[run.truck_id].append(run)
+    return {
+        truck_id: _TruckDay(start, blocks.get(truck_id, []), list(by_truck.get(truck_id, [])))
+        for truck_id, start in starts.items()
+    }
+
+
+def _leave(done: Inserted, jobs: Sequence[Job], reason: str) -> None:
+    """Record ``jobs`` as left over for ``reason``."""
+    done.left.extend(jobs)
+    done.reasons.update(dict.fromkeys((j.job_id for j in jobs), reason))
 
 
 def _groups(assignments: Sequence[Assignment]) -> list[tuple[str, list[Job]]]:
