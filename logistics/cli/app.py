@@ -87,6 +87,7 @@ OPTION_OF_FIELD = {
     "solution_limit": "--solution-limit",
     "part_jobs": "--part-jobs",
     "portfolio": "--portfolio",
+    "replan_mode": "--mode",
 }
 
 
@@ -118,6 +119,8 @@ def _option_message(error: Any) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "literal_error" and error["loc"] and error["loc"][0] == "solver":
         return f"use one of {', '.join(SOLVERS)}"
+    if kind == "literal_error" and error["loc"] and error["loc"][0] == "replan_mode":
+        return "use insert or reoptimise"
     if kind == "greater_than":
         return "must be positive" if ctx.get("gt") == 0 else f"must be more than {ctx.get('gt')}"
     if kind == "greater_than_equal":

@@ -112,6 +112,15 @@ def plan(
             "workbook with one route sheet per truck for its driver.",
         ),
     ] = False,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode",
+            help="With --replan: 'insert' (default: keep every booked run, fit the changes "
+            "into the trucks' free time, move nothing) or 'reoptimise' (search the rest of "
+            "the day with the price of each change in [replan]; never worse than insert).",
+        ),
+    ] = None,
 ) -> None:
     """Plan one day: runs.csv, unserved.csv and plan.json, checked before they are written.
 
@@ -123,9 +132,10 @@ def plan(
         workers=workers,
         seed=seed,
         solution_limit=solution_limit,
+        replan_mode=mode or "insert",
     )
-    if (now is not None or remove_truck) and replan_dir is None:
-        raise InputError(option_problem("--now", "--now and --remove-truck need --replan"))
+    if (now is not None or remove_truck or mode is not None) and replan_dir is None:
+        raise InputError(option_problem("--now", "--now, --remove-truck and --mode need --replan"))
     network = load(network_dir, parse_date(date_), orders, set_)
     travel = Travel.of(network)
     if replan_dir is not None:

@@ -503,3 +503,28 @@ def test_the_cli_replan_honours_seed_workers_and_solution_limit(tmp_path, writte
     refused = _molten(*common[:-2], "--workers", "0", "--out", str(tmp_path / "never"))
     assert refused.returncode == 2 and "option --workers: must be at least 1" in refused.stderr
     assert not (tmp_path / "never").exists()
+
+
+def test_the_cli_replans_in_either_mode_and_refuses_another(tmp_path, written_plan) -> None:
+    common = [
+        "plan", str(DATA / "tiny"), "--replan", str(written_plan), "--now", "10:00",
+        "--time-limit", "60", "--solution-limit", "5", "--workers", "1",
+    ]  # fmt: skip
+    network = load_network(DATA / "tiny")
+    before = read_plan(written_plan, network)
+    for mode in ("insert", "reoptimise"):
+        out = tmp_path / mode
+        done = _molten(*common, "--mode", mode, "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        after = read_plan(out, network)
+        assert check(network, after).ok
+        kept = {(r.truck_id, r.order_id, r.fill_start, r.pour_start) for r in after.runs}
+        if mode == "insert":  # nothing changed in the orders: every run kept as it was
+            assert {(r.truck_id, r.order_id, r.fill_start, r.pour_start) for r in before.runs} <= (
+                kept
+            )
+    refused = _molten(*common, "--mode", "sideways", "--out", str(tmp_path / "never"))
+    assert refused.returncode == 2 and "option --mode: use insert or reoptimise" in refused.stderr
+    assert not (tmp_path / "never").exists()
+    alone = _molten("plan", str(DATA / "tiny"), "--mode", "insert", "--out", str(tmp_path / "x"))
+    assert alone.returncode == 2 and "need --replan" in alone.stderr
