@@ -5,15 +5,15 @@ Expensive inputs are cached for the whole app with ``st.cache_resource``: the lo
 network per folder, date and file times, its travel matrix, and the worker pool.
 
 Streamlit forgets a widget's value when its page is not drawn. The values of the
-widgets in :data:`KEPT_WIDGETS` are kept under a key of their own
-(:func:`keep_widget_values`, called before every page) and given back to the widget
-when its page is drawn again; uploaded files are kept as bytes (:func:`kept_file`),
-since an upload widget cannot be given a file.
+widgets in :data:`KEPT_WIDGETS` are remembered under a key of their own
+(:func:`keep_widget_values`, called before every page) and handed back as the widget's
+default when its page is drawn again (:func:`kept`); uploaded files are kept as bytes
+(:func:`kept_file`), since an upload widget cannot be given a file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -110,7 +110,6 @@ def choose_network(folder: Path, plan_date: date | None = None) -> None:
         st.session_state["network_folder"] = str(folder)
         st.session_state["plan_date"] = plan_date
         st.session_state.pop("orders_override", None)
-        forget_widget_values(NETWORK_WIDGETS)
 
 
 def plan_date() -> date | None:
@@ -200,7 +199,12 @@ def show_plan(view: PlanView) -> None:
     if current is not None:
         st.session_state["previous_plan"] = current
     st.session_state["current_plan"] = view
-    forget_widget_values(PLAN_WIDGETS)
+    st.session_state["plan_serial"] = plan_serial() + 1
+
+
+def plan_serial() -> int:
+    """A number that changes whenever another plan is shown (a scope for :func:`kept`)."""
+    return st.session_state.get("plan_serial", 0)
 
 
 # -- tasks ----------------------------------------------------------------------------
@@ -260,68 +264,71 @@ KEPT_WIDGETS: tuple[str, ...] = (
     "siting_limit",
     "siting_value",
 )
-#: Kept values that belong to the plan on screen: forgotten when another plan is shown.
-PLAN_WIDGETS: tuple[str, ...] = (
-    "map_trucks",
-    "ladle_choice",
-    "replan_now",
-    "replan_out",
-    "replan_mode_choice",
-)
-#: Kept values that belong to the chosen network: forgotten when another is chosen.
-NETWORK_WIDGETS: tuple[str, ...] = (
-    *PLAN_WIDGETS,
-    "urgent_caster",
-    "urgent_alloy",
-    "replan_urgent_caster",
-    "replan_urgent_alloy",
-    "history_network",
-    "history_date",
-    "history_version",
-)
 _KEPT = "kept_widget_values"
-_FORGET = "widgets_to_forget"
+_SCOPES = "kept_widget_scopes"
 
 
 def keep_widget_values(keys: Iterable[str] = KEPT_WIDGETS) -> None:
-    """Before a page is drawn: remember the widgets' values, give back the forgotten ones.
+    """Before a page is drawn: remember the values of the widgets drawn in the last run.
 
-    A widget drawn in the previous run still has its value: it is remembered. A widget
-    whose page was not drawn has lost it (Streamlit drops it): the remembered value is
-    set again under the widget's key, so the widget shows it when its page is drawn.
-    Widgets :func:`forget_widget_values` named in the previous run start afresh.
+    A widget drawn in the previous run still has its value (Streamlit drops it only at
+    the end of a run that does not draw it): it is remembered, for :func:`kept` to hand
+    back when the widget's page is drawn again.
     """
-    kept = st.session_state.setdefault(_KEPT, {})
-    for key in st.session_state.pop(_FORGET, ()):
-        kept.pop(key, None)
-        if key in st.session_state:
-            del st.session_state[key]
+    remembered = st.session_state.setdefault(_KEPT, {})
     for key in keys:
         if key in st.session_state:
-            kept[key] = st.session_state[key]
-        elif key in kept:
-            st.session_state[key] = kept[key]
+            remembered[key] = st.session_state[key]
 
 
-def forget_widget_values(keys: Iterable[str]) -> None:
-    """Forget the values of the widgets ``keys`` from the next run on (they start afresh).
+def kept(
+    key: str,
+    default: Any,
+    *,
+    scope: Hashable = None,
+    options: Sequence[Any] | None = None,
+) -> Any:
+    """The value to draw widget ``key`` with: the one the session kept, else ``default``.
 
-    Not at once: a widget already drawn in this run keeps its value to its end.
+    Pass it as the widget's ``value``/``default`` (or its ``index``): a widget shows its
+    default when its page is drawn again, so this is how it shows what was chosen
+    before the dispatcher went to another page. (Setting the value under the widget's
+    key instead changes the server's value but not what the browser shows.)
+
+    Parameters
+    ----------
+    key : str
+        The widget's key (one of :data:`KEPT_WIDGETS`).
+    default : Any
+        The value when nothing is kept, or what is kept no longer applies.
+    scope : hashable, optional
+        What the value belongs to (a plan: :func:`plan_serial`; a network): a value
+        kept under another scope is forgotten.
+    options : sequence, optional
+        The widget's options: a kept value that is not one of them (a list: its items
+        that are not) is dropped.
+
+    Returns
+    -------
+    Any
+        The kept value (valid for ``options``), or ``default``.
     """
-    kept = st.session_state.get(_KEPT, {})
-    for key in keys:
-        kept.pop(key, None)
-    st.session_state[_FORGET] = tuple({*st.session_state.get(_FORGET, ()), *keys})
-
-
-def initial(key: str, value: Any) -> None:
-    """A widget's first value, when neither the widget nor the session has one.
-
-    Used instead of the widget's own ``value``/``default`` argument, which a value
-    given back by :func:`keep_widget_values` would contradict.
-    """
-    if key not in st.session_state:
-        st.session_state[key] = value
+    remembered = st.session_state.setdefault(_KEPT, {})
+    scopes = st.session_state.setdefault(_SCOPES, {})
+    if key in scopes and scopes[key] != scope:
+        remembered.pop(key, None)
+        if key in st.session_state:  # drawn just before, for the old scope: start afresh
+            st.session_state[key] = default
+    scopes[key] = scope
+    if key not in remembered:
+        return default
+    value = remembered[key]
+    if options is not None:
+        if isinstance(value, list | tuple):
+            return [v for v in value if v in options]
+        if value not in options:
+            return default
+    return value
 
 
 @dataclass(frozen=True)

@@ -320,38 +320,55 @@ def urgent_order_form(network: Network, key: str, submit_label: str) -> dict[str
     order is placed now (network time) on the plan day, or at 10:00 on another day.
     """
     casters = [c.caster_id for c in network.casters]
+    scope = (network.name, network.plan_date)
+    free_id = next_order_id(network)
     if st.session_state.get(f"{key}_id") in {o.order_id for o in network.orders}:
-        st.session_state[f"{key}_id"] = next_order_id(network)  # that one is taken now
-    state.initial(f"{key}_id", next_order_id(network))
+        st.session_state[f"{key}_id"] = free_id  # the one shown is taken now: the next
     placed, start, end = _order_defaults(network)
-    for suffix, value in (("t", 6.0), ("from", start), ("to", end), ("placed", placed)):
-        state.initial(f"{key}_{suffix}", value)
+    caster = state.kept(f"{key}_caster", casters[0], scope=scope, options=casters)
     caster_id = st.selectbox(
         "Caster",
         casters,
+        index=casters.index(caster),
         key=f"{key}_caster",
         format_func=lambda c: f"{c} {network.caster_by_id[c].name}",
     )
     alloys = _alloys_for(network, caster_id)
-    if st.session_state.get(f"{key}_alloy") not in alloys:
-        st.session_state[f"{key}_alloy"] = alloys[0]
+    alloy = state.kept(f"{key}_alloy", alloys[0], scope=scope, options=alloys)
+    if st.session_state.get(f"{key}_alloy", alloy) not in alloys:
+        st.session_state[f"{key}_alloy"] = alloys[0]  # another caster: its first alloy
     made = network.alloys_made
     with st.form(f"{key}_order"):
         c1, c2 = st.columns(2)
-        order_id = c1.text_input("Order id", key=f"{key}_id")
+        kept_id = state.kept(f"{key}_id", free_id, scope=scope)
+        order_id = c1.text_input(
+            "Order id",
+            value=free_id if kept_id in network.order_by_id else kept_id,
+            key=f"{key}_id",
+        )
         alloy = c2.selectbox(
             f"Alloy (those {caster_id} takes)",
             alloys,
+            index=alloys.index(alloy),
             key=f"{key}_alloy",
             format_func=lambda a: a if a in made else f"{a} (no smelter makes it)",
         )
         c4, c5, c6, c7 = st.columns(4)
         tonnes = c4.number_input(
-            "Tonnes, t", min_value=0.5, max_value=500.0, step=0.5, key=f"{key}_t"
+            "Tonnes, t",
+            min_value=0.5,
+            max_value=500.0,
+            value=state.kept(f"{key}_t", 6.0),
+            step=0.5,
+            key=f"{key}_t",
         )
-        window_start = c5.time_input("Window from", key=f"{key}_from")
-        window_end = c6.time_input("Window to", key=f"{key}_to")
-        placed_at = c7.time_input("Ordered at", key=f"{key}_placed")
+        window_start = c5.time_input(
+            "Window from", value=state.kept(f"{key}_from", start), key=f"{key}_from"
+        )
+        window_end = c6.time_input("Window to", value=state.kept(f"{key}_to", end), key=f"{key}_to")
+        placed_at = c7.time_input(
+            "Ordered at", value=state.kept(f"{key}_placed", placed), key=f"{key}_placed"
+        )
         if not st.form_submit_button(submit_label):
             return None
     return {
@@ -402,10 +419,13 @@ def ladle_chart(network: Network, runs: Sequence[Run]) -> None:
     }
     coldest = min(runs, key=lambda r: r.arrival_c - network.caster_by_id[r.caster_id].min_pour_c)
     ids = list(labels)
-    if st.session_state.get("ladle_choice") not in labels:
-        st.session_state["ladle_choice"] = coldest.run_id
+    first = state.kept("ladle_choice", coldest.run_id, scope=state.plan_serial(), options=ids)
     run_id = st.selectbox(
-        "Ladle (first shown: the least margin)", ids, format_func=labels.get, key="ladle_choice"
+        "Ladle (first shown: the least margin)",
+        ids,
+        index=ids.index(first),
+        format_func=labels.get,
+        key="ladle_choice",
     )
     run = next(r for r in runs if r.run_id == run_id)
     st.plotly_chart(ladle_temperature(network, run), key="ladle_chart", width="stretch")

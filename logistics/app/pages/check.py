@@ -42,10 +42,13 @@ same_day = view is not None and (view.network.name, view.network.plan_date) == (
     network.plan_date,
 )
 sources = ["current", "upload"] if same_day else ["upload"]
-if st.session_state.get("check_source") not in sources:
-    st.session_state["check_source"] = sources[0]
 source = st.radio(
-    "What to check", sources, format_func=SOURCES.get, key="check_source", horizontal=True
+    "What to check",
+    sources,
+    index=sources.index(state.kept("check_source", sources[0], options=sources)),
+    format_func=SOURCES.get,
+    key="check_source",
+    horizontal=True,
 )
 if same_day:
     plan_runs, plan_unserved = runs_csv(view.outcome.plan), unserved_csv(view.outcome.plan)
@@ -92,9 +95,9 @@ else:
     else:
         with_plan = False
         if same_day:
-            state.initial("check_plan_unserved", True)
             with_plan = st.checkbox(
                 "Use the current plan's unserved.csv with this runs.csv",
+                value=state.kept("check_plan_unserved", True),
                 key="check_plan_unserved",
             )
         if with_plan:

@@ -58,8 +58,9 @@ if network is None:
 else:
     params, truck = network.params, typical_truck(network)
 
-state.initial("eco_km", 30)
-distance = st.slider("Road km smelter → caster", 0, 200, step=5, key="eco_km")
+distance = st.slider(
+    "Road km smelter → caster", 0, 200, state.kept("eco_km", 30), step=5, key="eco_km"
+)
 report = cost_report(params, distance_km=float(distance), truck=truck)
 radius = practical_radius(params, truck)
 cols = st.columns(4)
@@ -101,9 +102,11 @@ st.caption(
 
 st.subheader("Sensitivity")
 eco = params.economics
+VARIED = ["alloy_price_t", "gas_price_cny_m3", "truck_cost_per_km"]
 choice = st.radio(
     "Vary",
-    ["alloy_price_t", "gas_price_cny_m3", "truck_cost_per_km"],
+    VARIED,
+    index=VARIED.index(state.kept("eco_vary", VARIED[0], options=VARIED)),
     format_func={
         "alloy_price_t": "alloy price",
         "gas_price_cny_m3": "gas price",
@@ -117,8 +120,14 @@ base_value = {
     "gas_price_cny_m3": eco.gas_price_cny_m3,
     "truck_cost_per_km": truck.cost_per_km or eco.truck_cost_per_km,
 }[choice]
-state.initial("eco_spread", 30)
-spread = st.slider("Range around today's figure, ±%", 10, 60, step=10, key="eco_spread")
+spread = st.slider(
+    "Range around today's figure, ±%",
+    10,
+    60,
+    state.kept("eco_spread", 30),
+    step=10,
+    key="eco_spread",
+)
 values = [round(base_value * (1 + k * spread / 200.0), 2) for k in (-2, -1, 0, 1, 2)]
 frame = sensitivity(
     params,

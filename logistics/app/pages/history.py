@@ -58,9 +58,20 @@ if not versions:
 st.caption(f"{len(versions)} stored versions in {where}.")
 networks = sorted({v.network for v in versions})
 c1, c2 = st.columns(2)
-name = c1.selectbox("Network", networks, key="history_network")
+name = c1.selectbox(
+    "Network",
+    networks,
+    index=networks.index(state.kept("history_network", networks[0], options=networks)),
+    key="history_network",
+)
 dates = sorted({v.plan_date for v in versions if v.network == name}, reverse=True)
-day = c2.selectbox("Date", dates, key="history_date", format_func=lambda d: d.isoformat())
+day = c2.selectbox(
+    "Date",
+    dates,
+    index=dates.index(state.kept("history_date", dates[0], scope=name, options=dates)),
+    key="history_date",
+    format_func=lambda d: d.isoformat(),
+)
 rows = [v for v in versions if v.network == name and v.plan_date == day]
 st.dataframe(versions_frame(rows), hide_index=True, key="versions_table")
 try:
@@ -92,7 +103,16 @@ labels = {
     + (" · fallback (the optimiser failed)" if v.fallback else "")
     for v in rows
 }
-chosen = st.selectbox("Version", list(labels), format_func=labels.get, key="history_version")
+version_ids = list(labels)
+chosen = st.selectbox(
+    "Version",
+    version_ids,
+    index=version_ids.index(
+        state.kept("history_version", version_ids[0], scope=(name, day), options=version_ids)
+    ),
+    format_func=labels.get,
+    key="history_version",
+)
 if st.button("Open in the Plan page", type="primary", key="history_open"):
     row = next(v for v in rows if v.version == chosen)
     try:
@@ -116,8 +136,18 @@ if len(rows) >= 2:
     st.subheader("Compare two versions")
     c1, c2 = st.columns(2)
     versions_ids = list(labels)
-    a = c1.selectbox("From", versions_ids, index=1, format_func=labels.get, key="history_from")
-    b = c2.selectbox("To", versions_ids, index=0, format_func=labels.get, key="history_to")
+    first = state.kept("history_from", versions_ids[1], scope=(name, day), options=versions_ids)
+    last = state.kept("history_to", versions_ids[0], scope=(name, day), options=versions_ids)
+    a = c1.selectbox(
+        "From",
+        versions_ids,
+        index=versions_ids.index(first),
+        format_func=labels.get,
+        key="history_from",
+    )
+    b = c2.selectbox(
+        "To", versions_ids, index=versions_ids.index(last), format_func=labels.get, key="history_to"
+    )
     old = stored_outcome(url, next(v for v in rows if v.version == a), network).plan
     newer = stored_outcome(url, next(v for v in rows if v.version == b), network)
     new = newer.plan

@@ -22,10 +22,22 @@ if network is None:
     st.warning("The chosen network has problems (see the left side); fix them to plan.")
     st.stop()
 
-state.initial("plan_limit", int(DEFAULT_TIME_LIMIT_S))
 left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
-solver = left.selectbox("Solver", SOLVERS, format_func=solver_label, key="plan_solver")
-limit = middle.number_input("Time limit, s", min_value=1, max_value=600, step=5, key="plan_limit")
+solver = left.selectbox(
+    "Solver",
+    SOLVERS,
+    index=SOLVERS.index(state.kept("plan_solver", SOLVERS[0], options=SOLVERS)),
+    format_func=solver_label,
+    key="plan_solver",
+)
+limit = middle.number_input(
+    "Time limit, s",
+    min_value=1,
+    max_value=600,
+    value=state.kept("plan_limit", int(DEFAULT_TIME_LIMIT_S)),
+    step=5,
+    key="plan_limit",
+)
 if right.button("Plan the day", type="primary", key="plan_button", width="stretch"):
     task = state.workers().start(
         plan_day,
@@ -76,18 +88,25 @@ if net.name != network.name or net.plan_date != network.plan_date:
 widgets.kpi_cards(plan, previous.outcome.plan if previous else None)
 
 # Only the open tab is drawn (a rerun when another is opened); it is kept across pages.
-tabs = dict(zip(TABS, st.tabs(TABS, key="plan_tab", on_change="rerun"), strict=True))
+tab = state.kept("plan_tab", TABS[0], options=TABS)
+tabs = dict(zip(TABS, st.tabs(TABS, default=tab, key="plan_tab", on_change="rerun"), strict=True))
 with tabs["Map"]:
     if tabs["Map"].open:
         a, b = st.columns([1, 3])
         basemap = a.toggle(
             "Basemap",
+            value=state.kept("basemap", False),
             key="basemap",
             help="Map tiles from the internet; off, the map works offline on a plain "
             "background with a grid (or the network's roads) and a scale bar.",
         )
         trucks = sorted({r.truck_id for r in plan.runs})
-        chosen = b.multiselect("Highlight trucks", trucks, key="map_trucks")
+        chosen = b.multiselect(
+            "Highlight trucks",
+            trucks,
+            default=state.kept("map_trucks", [], scope=state.plan_serial(), options=trucks),
+            key="map_trucks",
+        )
         tiles, note = basemap_note(basemap)
         if note:
             st.caption(note)

@@ -43,17 +43,39 @@ default_now = (
 )
 if view.now is not None:  # a re-planned day: not before its own re-plan
     default_now = max(default_now, view.now.astimezone(tz).time().replace(second=0, microsecond=0))
-now_time = c1.time_input("Now", value=default_now, key="replan_now", step=300)
+now_time = c1.time_input(
+    "Now",
+    value=state.kept("replan_now", default_now, scope=state.plan_serial()),
+    key="replan_now",
+    step=300,
+)
 now = datetime.combine(planned.plan_date, now_time, tzinfo=tz)
+truck_ids = [t.truck_id for t in planned.fleet]
 out = c2.multiselect(
     "Trucks out of service",
-    [t.truck_id for t in planned.fleet],
-    default=list(view.unavailable_trucks),
+    truck_ids,
+    default=state.kept(
+        "replan_out", list(view.unavailable_trucks), scope=state.plan_serial(), options=truck_ids
+    ),
     key="replan_out",
     help="Trucks taken out in the re-plan on screen stay out unless removed here.",
 )
-solver = c3.selectbox("Planner", list(SOLVERS), format_func=solver_label, key="replan_solver")
-limit = c4.number_input("Time limit, s", 1, 600, int(DEFAULT_TIME_LIMIT_S), 5, key="replan_limit")
+planners = list(SOLVERS)
+solver = c3.selectbox(
+    "Planner",
+    planners,
+    index=planners.index(state.kept("replan_solver", planners[0], options=planners)),
+    format_func=solver_label,
+    key="replan_solver",
+)
+limit = c4.number_input(
+    "Time limit, s",
+    1,
+    600,
+    state.kept("replan_limit", int(DEFAULT_TIME_LIMIT_S)),
+    5,
+    key="replan_limit",
+)
 
 if view.now is not None and now < view.now:
     st.warning(
@@ -131,6 +153,9 @@ choices = [m for m in MODES if m in previews]
 mode = st.radio(
     "Preview and accept",
     choices,
+    index=choices.index(
+        state.kept("replan_mode_choice", choices[0], scope=state.plan_serial(), options=choices)
+    ),
     format_func=MODES.get,
     key="replan_mode_choice",
     horizontal=True,
@@ -142,7 +167,8 @@ used_now = preview.now or st.session_state.get("replan_now_used", now)
 facts = {r.run_id for r in preview.facts}
 st.subheader(f"Preview: re-plan at {used_now.astimezone(tz):%H:%M}")
 widgets.fallback_banner(new_plan, preview.outcome.report)
-cols = st.columns(6)
+# two rows of three cards: six in one row are cut at a laptop's width
+cols = [*st.columns(3), *st.columns(3)]
 cols[0].metric("Kept", f"{len(diff.kept)} runs", help=f"{len(facts)} of them under way")
 cols[1].metric("Moved", f"{len(diff.moved)} runs")
 cols[2].metric("New", f"{len(diff.new)} runs")

@@ -57,11 +57,6 @@ except InputError as exc:
     candidates = ()
 ids = [c.site_id for c in candidates]
 if candidates:
-    if st.session_state.get("siting_candidates_of") != ids:
-        # A new network: every candidate is in the study until the user picks.
-        st.session_state["siting_candidates_of"] = ids
-        st.session_state["siting_candidates"] = ids
-        st.session_state.pop("siting_map_seen", None)
     on_map = widgets.candidates_picked_on_map(st.session_state.get("siting_map"), ids)
     if not on_map:  # nothing picked on the map (or the map drawn afresh)
         st.session_state.pop("siting_map_seen", None)
@@ -72,6 +67,8 @@ if candidates:
     chosen = st.multiselect(
         "Candidate sites in the study (or click them on the map; shift-click for several)",
         ids,
+        # every candidate is in the study until the user picks (kept per network)
+        default=state.kept("siting_candidates", ids, scope=tuple(ids), options=ids),
         key="siting_candidates",
         format_func=lambda i: f"{i} {next(c.name for c in candidates if c.site_id == i)}",
     )
@@ -95,28 +92,38 @@ st.caption(
     "outside the view."
 )
 
-for key, value in (
-    ("siting_grid", not candidates),
-    ("siting_grid_km", 25),
-    ("siting_k", 1),
-    ("siting_days", 2),
-    ("siting_simulate", 3),
-    ("siting_solver", "greedy"),
-    ("siting_limit", 10),
-):
-    state.initial(key, value)
+kept = state.kept
 c1, c2, c3, c4 = st.columns(4)
-use_grid = c1.toggle("Also screen a grid", key="siting_grid")
+use_grid = c1.toggle(
+    "Also screen a grid",
+    value=kept("siting_grid", not candidates, scope=tuple(ids)),
+    key="siting_grid",
+)
 grid_km = c1.number_input(
-    "Grid spacing, km", 5, 200, step=5, key="siting_grid_km", disabled=not use_grid
+    "Grid spacing, km",
+    5,
+    200,
+    kept("siting_grid_km", 25),
+    step=5,
+    key="siting_grid_km",
+    disabled=not use_grid,
 )
-k = c2.number_input("Sites built together", 1, 3, key="siting_k")
-days = c2.number_input("Representative days", 1, 10, key="siting_days")
-simulate = c3.number_input("Options simulated", 0, 20, key="siting_simulate")
+k = c2.number_input("Sites built together", 1, 3, kept("siting_k", 1), key="siting_k")
+days = c2.number_input("Representative days", 1, 10, kept("siting_days", 2), key="siting_days")
+simulate = c3.number_input(
+    "Options simulated", 0, 20, kept("siting_simulate", 3), key="siting_simulate"
+)
+planners = SOLVERS[::-1]  # the dispatcher's rule first: fast enough for many days
 solver = c3.selectbox(
-    "Planner of the days", SOLVERS[::-1], format_func=solver_label, key="siting_solver"
+    "Planner of the days",
+    planners,
+    index=planners.index(kept("siting_solver", planners[0], options=planners)),
+    format_func=solver_label,
+    key="siting_solver",
 )
-limit = c4.number_input("Time limit per day, s", 1, 300, key="siting_limit")
+limit = c4.number_input(
+    "Time limit per day, s", 1, 300, kept("siting_limit", 10), key="siting_limit"
+)
 
 if st.button("Run the study", type="primary", key="siting_run"):
     picked = tuple(c for c in candidates if c.site_id in chosen)
@@ -181,9 +188,11 @@ if switches:
 grid = study_result.grid_rows()
 if grid:
     st.subheader("Heat-map of the grid")
+    shown_values = ["saving_cny_year", "npv_cny", "new_liquid_t_year"]
     value = st.radio(
         "Show",
-        ["saving_cny_year", "npv_cny", "new_liquid_t_year"],
+        shown_values,
+        index=shown_values.index(kept("siting_value", shown_values[0], options=shown_values)),
         horizontal=True,
         key="siting_value",
         format_func={
