@@ -37,6 +37,7 @@ from logistics.cli.render import summary_table
 from logistics.dispatch.config import DB_ENV, resolve_url
 from logistics.dispatch.errors import DatabaseUnavailableError, DateLockedError
 from logistics.errors import InputError, PlanningError
+from logistics.network.loader import orders_without_dates
 from logistics.network.settings import load_settings
 from logistics.plan.options import DEFAULT_TIME_LIMIT_S
 from logistics.runtime.exit_codes import ExitCode
@@ -183,6 +184,7 @@ def dispatch(
     if max_wall is not None and not max_wall > 0:
         raise InputError(option_problem("--max-wall", "must be positive"))
     plan_date = resolve_plan_date(date_, network_dir)
+    _warn_undated_orders(network_dir, orders, plan_date)
     request = DispatchRequest(
         network_dir=network_dir,
         plan_date=plan_date,
@@ -206,7 +208,7 @@ def dispatch(
     hooks = DispatchHooks(died=_warn_died, ended=ends.append, timed_out=timed_out)
     code: int | None = None
     try:
-        with one_warning(), progress_bar(err, quiet=quiet or not sys.stderr.isatty()) as progress:
+        with one_warning(), progress_bar(err, quiet=quiet) as progress:
             result = run_dispatch(request, progress=progress, hooks=hooks)
     except BaseException as exc:
         code = _exit_code_of(exc)
@@ -224,6 +226,28 @@ def dispatch(
     finally:
         if log_json and ends:
             _json_line(ends[-1].as_json())
+
+
+def _warn_undated_orders(network_dir: Path, orders: Path | None, plan_date: date) -> None:
+    """Orders with ``HH:MM`` windows only, for another day than network.toml's: say so.
+
+    Such a file is planned on any date, so a timer that plans ``tomorrow`` from it
+    re-plans the same orders every night.
+    """
+    path = orders or network_dir / "orders.csv"
+    if not network_dir.is_dir() or not orders_without_dates(path):
+        return
+    try:
+        own_date = load_settings(network_dir).plan_date
+    except InputError:
+        return  # the loader reports the problem
+    if own_date == plan_date:
+        return
+    _say(
+        f"warning: {path.name} gives its windows as HH:MM, with no dates: planning "
+        f"{plan_date.isoformat()} re-uses the same orders as any other day. Put that "
+        "day's orders in the file (or give --orders FILE), with ISO 8601 dates."
+    )
 
 
 def _say(line: str) -> None:

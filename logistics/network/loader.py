@@ -8,6 +8,7 @@ written here, so a bad input can never leave a partial output behind.
 
 from __future__ import annotations
 
+import csv
 import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from logistics.network.csv_tables import CsvSpec, load_table
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
 from logistics.network.roads import load_road_graph
 from logistics.network.settings import NetworkSettings, load_settings
-from logistics.network.times import plan_date_problem
+from logistics.network.times import is_clock_time, plan_date_problem
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +192,31 @@ def _plan_day(settings: NetworkSettings, plan_date: date | None) -> date:
     if implausible:
         raise InputError(InputProblem("plan date", None, None, implausible))
     return day
+
+
+def orders_without_dates(orders_path: Path | str) -> bool:
+    """Whether an orders file gives every window as ``HH:MM``, on no particular day.
+
+    Such orders are planned on whatever date is asked for; a nightly job that plans
+    "tomorrow" from them re-uses the same orders every day (the CLI warns).
+
+    Parameters
+    ----------
+    orders_path : Path or str
+        An ``orders.csv``.
+
+    Returns
+    -------
+    bool
+        True when the file has rows and none of their ``window_start`` values carries a
+        date; False otherwise (also when the file cannot be read: the loader reports it).
+    """
+    try:
+        with Path(orders_path).open(newline="", encoding="utf-8-sig") as handle:
+            starts = [row.get("window_start") or "" for row in csv.DictReader(handle)]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return bool(starts) and all(is_clock_time(text) for text in starts)
 
 
 def _read_tables(

@@ -22,6 +22,11 @@ PLAN_DATES = (date(2000, 1, 1), date(2100, 12, 31))
 TIME_YEARS = (1900, 2200)
 
 
+def is_clock_time(text: str) -> bool:
+    """Whether ``text`` is an ``HH:MM`` time (on whatever day is planned), not a date-time."""
+    return _HHMM.match(text) is not None
+
+
 def plan_date_problem(day: date) -> str | None:
     """Why ``day`` is no plausible plan date (outside :data:`PLAN_DATES`), or ``None``."""
     first, last = PLAN_DATES

@@ -37,6 +37,7 @@ from logistics.planning.routing import (
     Bundling,
     RoutingProblem,
     RoutingResult,
+    SolutionCallback,
     bundle_pairs,
     solve_routing,
 )
@@ -306,7 +307,7 @@ def optimize(
     states: dict[str, TruckState],
     *,
     time_limit_s: float,
-    on_solution: Callable[[float, int], None] | None = None,
+    on_solution: SolutionCallback | None = None,
     initial_trips: dict[str, list[list[str]]] | None = None,
     workers: int = 1,
     executor: Executor | None = None,
@@ -329,7 +330,7 @@ def optimize(
     time_limit_s : float
         Search limit, seconds (wall clock, for the whole day).
     on_solution : callable, optional
-        Progress callback ``(seconds, objective)`` at each improving solution (a day
+        Progress callback (:data:`~.routing.SolutionCallback`) at improving solutions (a day
         routed in one model; the parts of a split day report nothing until they end).
     initial_trips : dict, optional
         ``truck_id -> [[job_id, ...] per trip]`` (pour order) to start the search from.
@@ -396,7 +397,7 @@ def _optimize_parts(
     *,
     started: float,
     time_limit_s: float,
-    on_solution: Callable[[float, int], None] | None,
+    on_solution: SolutionCallback | None,
     initial_trips: dict[str, list[list[str]]] | None,
     workers: int,
     executor: Executor | None,

@@ -19,7 +19,12 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from logistics.planning.routing import RoutingProblem, RoutingResult, solve_routing
+from logistics.planning.routing import (
+    RoutingProblem,
+    RoutingResult,
+    SolutionCallback,
+    solve_routing,
+)
 from logistics.runtime.pools import process_pool
 
 log = logging.getLogger(__name__)
@@ -184,7 +189,7 @@ def solve_member(
     deadline: float,
     solution_limit: int | None = None,
     seed: int = 0,
-    on_solution: Callable[[float, int], None] | None = None,
+    on_solution: SolutionCallback | None = None,
 ) -> RoutingResult | None:
     """Search ``problem`` with one member's configuration until ``deadline`` (``time.time()``).
 
@@ -218,7 +223,7 @@ def run_portfolio(
     executor: Executor | None = None,
     solution_limit: int | None = None,
     seed: int = 0,
-    on_solution: Callable[[float, int], None] | None = None,
+    on_solution: SolutionCallback | None = None,
     repair: Callable[[RoutingResult], list[list[int]] | None] | None = None,
     late_starts: Callable[[], dict[str, list[list[int]] | None]] | None = None,
     job_problem: RoutingProblem | None = None,
@@ -244,7 +249,7 @@ def run_portfolio(
     seed : int
         Engine seed for members whose engine uses one.
     on_solution : callable, optional
-        Progress of the first member, ``(seconds, objective)``.
+        Progress of the first member (:data:`~.routing.SolutionCallback`).
     repair : callable, optional
         For a first member with ``repair_share``: PyVRP's result → starting routes
         that keep every rule (``None`` if none could be made).
@@ -344,7 +349,7 @@ def _repaired_search(
     deadline: float,
     solution_limit: int | None,
     seed: int,
-    on_solution: Callable[[float, int], None] | None,
+    on_solution: SolutionCallback | None,
     repair: Callable[[RoutingResult], list[list[int]] | None],
 ) -> RoutingResult:
     """PyVRP on what it expresses, repaired by the caller, then OR-Tools on the full model.

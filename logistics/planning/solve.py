@@ -490,7 +490,7 @@ def _optimised(
     Returns the trips, the jobs left over and the solver statistics.
     """
 
-    def on_solution(seconds: float, objective: int) -> None:
+    def on_solution(seconds: float, objective: int, placed: int, jobs: int) -> None:
         share = min(1.0, seconds / budget_s)
         fraction = _SEARCH_START + (_SEARCH_END - _SEARCH_START) * share
         notify(
@@ -498,7 +498,7 @@ def _optimised(
                 "search",
                 fraction,
                 f"searching routes: {seconds:.0f} of {budget_s:.0f} s, "
-                f"objective {objective / 100:,.0f} CNY",
+                f"objective {objective / 100:,.0f} CNY, {placed:,} of {jobs:,} jobs placed",
             )
         )
 

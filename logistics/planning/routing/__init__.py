@@ -26,7 +26,7 @@ from logistics.planning.routing.problem import (
     RoutingResult,
     Vehicle,
 )
-from logistics.planning.routing.search import solve_routing
+from logistics.planning.routing.search import SolutionCallback, solve_routing
 
 __all__ = [
     "DELIVERY",
@@ -37,6 +37,7 @@ __all__ = [
     "Pair",
     "RoutingProblem",
     "RoutingResult",
+    "SolutionCallback",
     "Vehicle",
     "bundle_pairs",
     "solve_routing",
