@@ -17,7 +17,7 @@ import pydeck as pdk
 
 from logistics.charts import mapview
 from logistics.charts.style import CANDIDATE_RGB, CASTER_RGB, SMELTER_RGB, hhmm, truck_rgb
-from logistics.network.model import Candidate, Network
+from logistics.network.model import Candidate, Caster, Network, Smelter
 from logistics.plan.model import Run
 from logistics.plan.timeline import trips_of
 
@@ -68,7 +68,7 @@ def route_rows(network: Network, runs: Sequence[Run]) -> list[dict]:
             if smelter is None:
                 continue
             path = [[smelter.lon, smelter.lat]]
-            stops = []
+            stops: list[str] = []
             for r in trip:
                 caster = network.caster_by_id.get(r.caster_id)
                 if caster is None:
@@ -275,10 +275,10 @@ def focus_points(
     none has orders).
     """
     if runs:
-        smelters = {r.smelter_id for r in runs}
-        casters = {r.caster_id for r in runs}
-        return [(s.lat, s.lon) for s in network.smelters if s.smelter_id in smelters] + [
-            (c.lat, c.lon) for c in network.casters if c.caster_id in casters
+        smelter_ids = {r.smelter_id for r in runs}
+        caster_ids = {r.caster_id for r in runs}
+        return [(s.lat, s.lon) for s in network.smelters if s.smelter_id in smelter_ids] + [
+            (c.lat, c.lon) for c in network.casters if c.caster_id in caster_ids
         ]
     ordered = _ordered(network)
     casters = [c for c in network.casters if c.caster_id in ordered] or list(network.casters)
@@ -309,7 +309,10 @@ def _labels(
 
     ``taken`` are text rows already on the map (the off-map arrows' labels).
     """
-    boxes = [mapview.text_box(frame, *t["position"], t["text"]) for t in taken]
+    boxes = []
+    for t in taken:
+        lon, lat = t["position"]
+        boxes.append(mapview.text_box(frame, lon, lat, t["text"]))
     placed = mapview.place_labels(
         frame, [(r["lat"], r["lon"], r["label"], r["rank"]) for r in rows], boxes
     )
@@ -333,7 +336,11 @@ def _base_layers(network: Network, frame: mapview.MapFrame, basemap: bool) -> li
             layers.append(_line_layer("roads", roads, [148, 163, 184, 200], 1))
         else:
             west, south, east, north = frame.bounds(grow=1.0)
-            sites = [*network.smelters, *network.casters, *network.candidates]
+            sites: list[Smelter | Caster | Candidate] = [
+                *network.smelters,
+                *network.casters,
+                *network.candidates,
+            ]
             extent = (
                 min([west, *(s.lon for s in sites)]),
                 min([south, *(s.lat for s in sites)]),

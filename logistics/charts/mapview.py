@@ -188,7 +188,9 @@ def fit(
     )
 
 
-def text_box(frame: MapFrame, lon: float, lat: float, text: str, above_px: float = 0.0) -> tuple:
+def text_box(
+    frame: MapFrame, lon: float, lat: float, text: str, above_px: float = 0.0
+) -> tuple[float, float, float, float]:
     """``(x0, y0, x1, y1)`` of a text centred ``above_px`` above a point, pixels."""
     x, y = frame.to_px(lat, lon)
     half = len(text) * CHAR_PX / 2 + 2
