@@ -87,7 +87,7 @@ def png_with_matplotlib(
     try:
         mesh = ax.pcolormesh(lons, lats, z, cmap="RdYlGn", shading="nearest")
         fig.colorbar(mesh, ax=ax, label="M CNY" + ("/yr" if value.endswith("year") else ""))
-        styles = {
+        styles: dict[str, dict[str, Any]] = {
             "die-casters": {"marker": ".", "color": "#333333", "s": 12},
             "smelters": {"marker": "^", "color": "#1f3b73", "s": 50},
             "candidates": {"marker": "*", "color": "#7b2cbf", "s": 90},

@@ -347,8 +347,8 @@ def allocate(inputs: ScreenInputs, site_ids: Sequence[str]) -> Allocation:
         solver.Add(sum(vars_) <= inputs.demand.get(key, 0.0))
     for key, vars_ in by_smelter.items():
         solver.Add(sum(vars_) <= inputs.smelter_capacity.get(key, 0.0))
-    for key, vars_ in by_site.items():
-        solver.Add(sum(vars_) <= inputs.site_capacity[key])
+    for site_id, vars_ in by_site.items():
+        solver.Add(sum(vars_) <= inputs.site_capacity[site_id])
     solver.Maximize(sum(a.saving_cny_t * x for a, x in zip(arcs, xs, strict=True)))
     status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:

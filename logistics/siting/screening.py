@@ -240,7 +240,7 @@ def grid_rows(
         (CNY), ``new_liquid_t_year`` (t), ``site_t_day`` (t) and
         ``casters_newly_in_reach`` (count).
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in estimates:
         site = sites[e.site_ids[0]]
         rows.append(
