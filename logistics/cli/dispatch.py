@@ -218,6 +218,7 @@ def dispatch(
                 fields["exit_code"] = int(code)
             atexit.register(_json_line, fields)
         if isinstance(exc, DatabaseUnavailableError | DateLockedError | WallTimeExceededError):
+            assert code is not None  # every Exception has its exit code
             _say(f"error: {exc}")
             raise typer.Exit(code) from None
         raise

@@ -140,6 +140,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     try:
         with engine.connect() as conn:
             raw = conn.connection.driver_connection
+            assert raw is not None  # None only once a connection is invalidated
             if sqlite:  # batch mode copies tables: no cascades while it does (outside BEGIN)
                 raw.execute("PRAGMA foreign_keys=OFF")
             try:

@@ -8,6 +8,8 @@ copy and rename) and PostgreSQL tables (by ``ALTER TABLE``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import create_engine, pool
 
@@ -16,7 +18,8 @@ from logistics.dispatch.models import metadata
 config = context.config
 
 
-def _configure(**kwargs: object) -> None:
+def _configure(**kwargs: Any) -> None:
+    """Configure the migration context in batch mode; ``kwargs`` say where it runs."""
     context.configure(
         target_metadata=metadata,
         render_as_batch=True,
