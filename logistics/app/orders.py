@@ -58,7 +58,9 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     try:
-        if pd.isna(value):  # type: ignore[arg-type]
+        # pandas-stubs type isna's argument as scalars, arrays and frames; at run time it
+        # takes any object (a cell may hold anything an upload gives)
+        if pd.isna(value):  # type: ignore[call-overload]
             return ""
     except (TypeError, ValueError):
         pass

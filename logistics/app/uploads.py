@@ -100,7 +100,7 @@ def sweep_leftovers(where: Path | None = None) -> list[Path]:
         is no longer alive; those of live processes (other apps) are left alone.
     """
     root = Path(where or tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(root.iterdir())
     except OSError:

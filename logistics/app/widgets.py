@@ -22,7 +22,8 @@ from logistics.check import CheckReport
 from logistics.errors import InputError, InputProblem
 from logistics.network.model import Network
 from logistics.pipeline.workers import TaskResult
-from logistics.plan.model import Plan, Run
+from logistics.plan.economics_model import EconomicsSummary
+from logistics.plan.model import Plan, Run, Summary
 from logistics.progress import ProgressEvent
 
 #: The maps' size on screen, pixels: the main column's width at a 1280 px window with
@@ -135,18 +136,33 @@ def _delta(now: float, before: float | None, unit: str, digits: int = 0) -> str 
 
 
 def kpi_cards(plan: Plan, previous: Plan | None = None) -> None:
-    """KPI cards (``st.metric``) with the change from the previous plan."""
+    """KPI cards (``st.metric``) with the change from the previous plan.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan shown.
+    previous : Plan, optional
+        The plan before it (none: no changes shown).
+    """
     s = plan.summary
     p = previous.summary if previous else None
     e = plan.economics.summary if plan.economics else None
     pe = previous.economics.summary if previous and previous.economics else None
+    _delivery_cards(s, p)
+    _cost_cards(s, p, e, pe)
+    _unserved_cards(s, p)
+
+
+def _delivery_cards(s: Summary, p: Summary | None) -> None:
+    """First row: tonnes ordered, delivered liquid and unserved (t), trucks used."""
     unserved = sum(s.tonnes_unserved.values())
     p_unserved = sum(p.tonnes_unserved.values()) if p else None
     cols = st.columns(4)
     cols[0].metric(
         "Ordered",
         f"{s.tonnes_ordered:,.1f} t",
-        _delta(s.tonnes_ordered, p and p.tonnes_ordered, "t", 1),
+        _delta(s.tonnes_ordered, p.tonnes_ordered if p else None, "t", 1),
     )
     share = (
         f" ({s.delivered_share_of_servable:.0%} of servable)"
@@ -156,7 +172,7 @@ def kpi_cards(plan: Plan, previous: Plan | None = None) -> None:
     cols[1].metric(
         "Delivered liquid",
         f"{s.tonnes_delivered:,.1f} t",
-        _delta(s.tonnes_delivered, p and p.tonnes_delivered, "t", 1),
+        _delta(s.tonnes_delivered, p.tonnes_delivered if p else None, "t", 1),
         help=f"{s.ladle_runs} ladle runs{share}",
     )
     cols[2].metric(
@@ -169,20 +185,26 @@ def kpi_cards(plan: Plan, previous: Plan | None = None) -> None:
     cols[3].metric(
         "Trucks used",
         f"{s.trucks_used}",
-        _delta(s.trucks_used, p and p.trucks_used, ""),
+        _delta(s.trucks_used, p.trucks_used if p else None, ""),
         delta_color="off",
     )
+
+
+def _cost_cards(
+    s: Summary, p: Summary | None, e: EconomicsSummary | None, pe: EconomicsSummary | None
+) -> None:
+    """Second row: truck-km (km), route cost and saving vs ingots (CNY), CO2 avoided (t)."""
     cols = st.columns(4)
     cols[0].metric(
         "Truck-km",
         f"{s.truck_km:,.0f} km",
-        _delta(s.truck_km, p and p.truck_km, "km"),
+        _delta(s.truck_km, p.truck_km if p else None, "km"),
         delta_color="inverse",
     )
     cols[1].metric(
         "Route cost",
         f"{s.route_cost_cny:,.0f} CNY",
-        _delta(s.route_cost_cny, p and p.route_cost_cny, "CNY"),
+        _delta(s.route_cost_cny, p.route_cost_cny if p else None, "CNY"),
         delta_color="inverse",
         help=f"{s.truck_hours:,.1f} truck-hours; superheat {s.superheat_cny:,.0f} CNY",
     )
@@ -198,6 +220,10 @@ def kpi_cards(plan: Plan, previous: Plan | None = None) -> None:
         if e
         else None,
     )
+
+
+def _unserved_cards(s: Summary, p: Summary | None) -> None:
+    """Tonnes unserved by reason (t), four a row: the reasons either plan has."""
     reasons = [
         r
         for r, t in s.tonnes_unserved.items()
@@ -424,7 +450,7 @@ def ladle_chart(network: Network, runs: Sequence[Run]) -> None:
         "Ladle (first shown: the least margin)",
         ids,
         index=ids.index(first),
-        format_func=labels.get,
+        format_func=labels.__getitem__,
         key="ladle_choice",
     )
     run = next(r for r in runs if r.run_id == run_id)

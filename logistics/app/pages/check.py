@@ -37,11 +37,14 @@ st.caption(
     "Every rule the planner keeps is re-checked from the inputs alone."
 )
 view = state.current_plan()
-same_day = view is not None and (view.network.name, view.network.plan_date) == (
-    network.name,
-    network.plan_date,
+# the plan on screen, when it is for this network and day (else only uploads are checked)
+current = (
+    view
+    if view is not None
+    and (view.network.name, view.network.plan_date) == (network.name, network.plan_date)
+    else None
 )
-sources = ["current", "upload"] if same_day else ["upload"]
+sources = ["current", "upload"] if current is not None else ["upload"]
 source = st.radio(
     "What to check",
     sources,
@@ -50,8 +53,8 @@ source = st.radio(
     key="check_source",
     horizontal=True,
 )
-if same_day:
-    plan_runs, plan_unserved = runs_csv(view.outcome.plan), unserved_csv(view.outcome.plan)
+if current is not None:
+    plan_runs, plan_unserved = runs_csv(current.outcome.plan), unserved_csv(current.outcome.plan)
     c1, c2, _ = st.columns([1, 1, 2])
     with c1:
         widgets.download("Current plan's runs.csv", plan_runs, "runs.csv", "text/csv")
@@ -59,11 +62,11 @@ if same_day:
         widgets.download("Current plan's unserved.csv", plan_unserved, "unserved.csv", "text/csv")
     st.caption("Download both to start a hand-made plan from the current one.")
 
-if source == "current":
+if source == "current" and current is not None:  # "current" is offered only then
     runs_data, unserved_data = plan_runs.encode(), plan_unserved.encode()
     st.caption(
-        f"Checking the current plan ({view.source}): {len(view.outcome.plan.runs):,} runs "
-        f"and {len(view.outcome.plan.unserved):,} unserved rows."
+        f"Checking the current plan ({current.source}): {len(current.outcome.plan.runs):,} "
+        f"runs and {len(current.outcome.plan.unserved):,} unserved rows."
     )
 else:
     left, right = st.columns(2)
@@ -94,7 +97,7 @@ else:
         unserved_data = unserved_file.data
     else:
         with_plan = False
-        if same_day:
+        if current is not None:
             with_plan = st.checkbox(
                 "Use the current plan's unserved.csv with this runs.csv",
                 value=state.kept("check_plan_unserved", True),

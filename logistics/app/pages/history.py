@@ -110,7 +110,7 @@ chosen = st.selectbox(
     index=version_ids.index(
         state.kept("history_version", version_ids[0], scope=(name, day), options=version_ids)
     ),
-    format_func=labels.get,
+    format_func=labels.__getitem__,
     key="history_version",
 )
 if st.button("Open in the Plan page", type="primary", key="history_open"):
@@ -142,11 +142,15 @@ if len(rows) >= 2:
         "From",
         versions_ids,
         index=versions_ids.index(first),
-        format_func=labels.get,
+        format_func=labels.__getitem__,
         key="history_from",
     )
     b = c2.selectbox(
-        "To", versions_ids, index=versions_ids.index(last), format_func=labels.get, key="history_to"
+        "To",
+        versions_ids,
+        index=versions_ids.index(last),
+        format_func=labels.__getitem__,
+        key="history_to",
     )
     old = stored_outcome(url, next(v for v in rows if v.version == a), network).plan
     newer = stored_outcome(url, next(v for v in rows if v.version == b), network)
