@@ -25,6 +25,7 @@ app: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy logistics
 
 test: lint
 	$(BIN)/pytest -q -n 2
