@@ -36,7 +36,6 @@ TO_BE_SPLIT: dict[tuple[str, str], str] = {
     ("logistics/cli/site.py", "site"): "to be split by its owner",
     ("logistics/network/synthetic.py", "generate_network"): "to be split by its owner",
     ("logistics/pipeline/replan.py", "replan"): "to be split by its owner",
-    ("logistics/plan/files.py", "read_plan"): "to be split by its owner",
     ("logistics/planning/optimize.py", "_optimize_parts"): "to be split by its owner",
     ("logistics/planning/optimize.py", "optimize"): "to be split by its owner",
     ("logistics/planning/portfolio.py", "run_portfolio"): "to be split by its owner",

@@ -271,17 +271,40 @@ def read_plan(
         raise InputError(
             InputProblem(PLAN_FILE, None, None, "not found; a hand-made plan needs its network")
         )
+    plan_date, tz = _plan_clock(document, network)
+    runs, unserved = _read_plan_rows(folder, plan_date, tz)
+    if document is not None:
+        written = _written_plan(document)
+        if written.runs == tuple(runs) and written.unserved == tuple(unserved):
+            return written
+        log.warning("%s: the rows differ from plan.json's; its summary is recomputed", folder)
+        return _with_rows(written, runs, unserved, network, travel)
+    assert network is not None
+    return hand_made_plan(network, travel or Travel.of(network), runs, unserved)
+
+
+def _plan_clock(document: dict[str, Any] | None, network: Network | None) -> tuple[date, ZoneInfo]:
+    """The plan date and timezone the rows' times are read on: the network's, if given,
+    else ``plan.json``'s (``document``, not ``None`` then)."""
     if network is not None:
-        plan_date, tz = network.plan_date, network.tz
-    else:
-        assert document is not None
-        try:
-            plan_date = date.fromisoformat(str(document["plan_date"]))
-            tz = ZoneInfo(str(document.get("timezone", "Asia/Shanghai")))
-        except (KeyError, ValueError) as exc:
-            raise InputError(
-                InputProblem(PLAN_FILE, None, "plan_date", f"unreadable: {exc}")
-            ) from None
+        return network.plan_date, network.tz
+    assert document is not None
+    try:
+        plan_date = date.fromisoformat(str(document["plan_date"]))
+        tz = ZoneInfo(str(document.get("timezone", "Asia/Shanghai")))
+    except (KeyError, ValueError) as exc:
+        raise InputError(InputProblem(PLAN_FILE, None, "plan_date", f"unreadable: {exc}")) from None
+    return plan_date, tz
+
+
+def _read_plan_rows(
+    folder: Path, plan_date: date, tz: ZoneInfo
+) -> tuple[list[Run], list[Unserved]]:
+    """The runs and unserved rows of ``runs.csv`` and ``unserved.csv``.
+
+    Every problem of both files is raised at once: first a missing file or column,
+    then unparsable values.
+    """
     problems: list[InputProblem] = []
     raw_runs = raw_unserved = []
     try:
@@ -301,19 +324,17 @@ def read_plan(
     problems += more
     if problems:
         raise InputError(problems)
-    if document is not None:
-        try:
-            written = Plan.model_validate(document)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise InputError(InputProblem(PLAN_FILE, None, where, first["msg"])) from None
-        if written.runs == tuple(runs) and written.unserved == tuple(unserved):
-            return written
-        log.warning("%s: the rows differ from plan.json's; its summary is recomputed", folder)
-        return _with_rows(written, runs, unserved, network, travel)
-    assert network is not None
-    return hand_made_plan(network, travel or Travel.of(network), runs, unserved)
+    return runs, unserved
+
+
+def _written_plan(document: dict[str, Any]) -> Plan:
+    """The plan ``plan.json`` holds; its first problem raised as an :class:`InputError`."""
+    try:
+        return Plan.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(InputProblem(PLAN_FILE, None, where, first["msg"])) from None
 
 
 def _with_rows(
