@@ -697,6 +697,59 @@ def _write_folder_atomically(out_dir: Path, files: dict[str, str], overwrite: bo
     write_folder(out_dir, fill, tag="tmp")
 
 
+def _check_sizes(smelters: int, casters: int, trucks: int | None, tonnes: float, seed: int) -> None:
+    """Raise ``ValueError`` for a size, ``tonnes`` (t) or ``seed`` out of range."""
+    if smelters < 1:
+        raise ValueError(f"smelters must be at least 1 (got {smelters})")
+    if casters < 1:
+        raise ValueError(f"casters must be at least 1 (got {casters})")
+    if trucks is not None and trucks < 1:
+        raise ValueError(f"trucks must be at least 1 (got {trucks})")
+    if not (math.isfinite(tonnes) and tonnes > 0):
+        raise ValueError(f"tonnes must be a positive number (got {tonnes})")
+    for per, count, what in (
+        (MAX_TONNES_PER_SMELTER, smelters, "smelter"),
+        (MAX_TONNES_PER_CASTER, casters, "caster"),
+    ):
+        if tonnes > per * count:
+            raise ValueError(
+                f"tonnes must be at most {per:,.0f} per {what} "
+                f"({per * count:,.0f} for {count}; got {tonnes:,.0f})"
+            )
+    if seed < 0:
+        raise ValueError(f"seed must be 0 or more (got {seed})")
+
+
+def _check_out_dir(out_dir: Path, overwrite: bool) -> None:
+    """Raise ``FileExistsError`` if ``out_dir`` is a file, or a non-empty folder and not
+    ``overwrite``."""
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise FileExistsError(f"{out_dir} exists and is not a folder")
+        if any(out_dir.iterdir()) and not overwrite:
+            raise FileExistsError(f"{out_dir} is not empty (use overwrite=True to replace it)")
+
+
+def _draft(
+    smelters: int, casters: int, trucks: int | None, tonnes: float, seed: int, plan_date: date
+) -> _Draft:
+    """The network drawn from ``seed``: sites, orders (``tonnes`` in all, t), production,
+    fleet and candidate sites, in the order the random numbers are drawn."""
+    ladle_t = min(c.ladle_t for c in MIXED_FLEET)  # orders are counted in the smallest ladles
+    rng = np.random.default_rng(seed)
+    region, lat0, lon0 = REGION_CENTRES[int(rng.integers(len(REGION_CENTRES)))]
+    draft = _Draft(name=f"synthetic-s{smelters}-c{casters}-seed{seed}", region=region)
+    _place_smelters(rng, draft, smelters, lat0, lon0)
+    _place_casters(rng, draft, casters)
+    _make_orders(rng, draft, tonnes, plan_date, ladle_t)
+    _assign_sources(draft)
+    _size_production(rng, draft)
+    _size_bays(draft, ladle_t)
+    _make_fleet(rng, draft, trucks, ladle_t)
+    _make_candidates(rng, draft, lat0, lon0)
+    return draft
+
+
 # ----------------------------------------------------------------------------------------
 # public
 # ----------------------------------------------------------------------------------------
@@ -751,44 +804,9 @@ def generate_network(
         ``out_dir`` is a file, or a non-empty folder and ``overwrite`` is false.
     """
     out_dir = Path(out_dir)
-    if smelters < 1:
-        raise ValueError(f"smelters must be at least 1 (got {smelters})")
-    if casters < 1:
-        raise ValueError(f"casters must be at least 1 (got {casters})")
-    if trucks is not None and trucks < 1:
-        raise ValueError(f"trucks must be at least 1 (got {trucks})")
-    if not (math.isfinite(tonnes) and tonnes > 0):
-        raise ValueError(f"tonnes must be a positive number (got {tonnes})")
-    for per, count, what in (
-        (MAX_TONNES_PER_SMELTER, smelters, "smelter"),
-        (MAX_TONNES_PER_CASTER, casters, "caster"),
-    ):
-        if tonnes > per * count:
-            raise ValueError(
-                f"tonnes must be at most {per:,.0f} per {what} "
-                f"({per * count:,.0f} for {count}; got {tonnes:,.0f})"
-            )
-    if seed < 0:
-        raise ValueError(f"seed must be 0 or more (got {seed})")
-    if out_dir.exists():
-        if not out_dir.is_dir():
-            raise FileExistsError(f"{out_dir} exists and is not a folder")
-        if any(out_dir.iterdir()) and not overwrite:
-            raise FileExistsError(f"{out_dir} is not empty (use overwrite=True to replace it)")
-
-    ladle_t = min(c.ladle_t for c in MIXED_FLEET)  # orders are counted in the smallest ladles
-    rng = np.random.default_rng(seed)
-    region, lat0, lon0 = REGION_CENTRES[int(rng.integers(len(REGION_CENTRES)))]
-    draft = _Draft(name=f"synthetic-s{smelters}-c{casters}-seed{seed}", region=region)
-    _place_smelters(rng, draft, smelters, lat0, lon0)
-    _place_casters(rng, draft, casters)
-    _make_orders(rng, draft, float(tonnes), plan_date, ladle_t)
-    _assign_sources(draft)
-    _size_production(rng, draft)
-    _size_bays(draft, ladle_t)
-    _make_fleet(rng, draft, trucks, ladle_t)
-    _make_candidates(rng, draft, lat0, lon0)
-
+    _check_sizes(smelters, casters, trucks, tonnes, seed)
+    _check_out_dir(out_dir, overwrite)
+    draft = _draft(smelters, casters, trucks, float(tonnes), seed, plan_date)
     args = (
         f"smelters={smelters}, casters={casters}, trucks={trucks}, tonnes={_num(tonnes, 3)}, "
         f"seed={seed}"
