@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from logistics.check.context import CheckClock, CheckContext, CheckRun, CheckUnserved
+from logistics.check.fleet import check_fleet_reasons, fleet_verified
 from logistics.check.orders import check_accounting, check_unserved_reasons, check_unserved_rows
 from logistics.check.report import RULES, WARNINGS, CheckReport, Violation
 from logistics.check.runs import check_duplicates, check_run
@@ -37,23 +38,25 @@ log = logging.getLogger(__name__)
 _TIMES = ("fill_start", "fill_end", "depart", "arrive", "pour_start", "pour_end")
 
 
-def check(network: Network, plan: Plan, travel: Travel | None = None) -> CheckReport:
-    """Check a plan against the network it is for.
+def check_context(
+    network: Network, plan: Plan, travel: Travel | None = None
+) -> tuple[CheckContext, list[CheckRun], list[CheckUnserved]]:
+    """The plan as the checker sees it: its context, runs and unserved rows.
 
     Parameters
     ----------
     network : Network
         The network (its plan date and timezone give every time its meaning).
     plan : Plan
-        The plan: ours, or one read from a hand-made folder by :func:`read_plan`.
+        The plan.
     travel : Travel, optional
-        The network's travel model (built from the network when not given). The travel
-        model is an input, like the network: the checker re-simulates with it.
+        The network's travel model (built from the network when not given).
 
     Returns
     -------
-    CheckReport
-        Every violation and warning, with the minimum arrival margin.
+    tuple
+        The context (no violations yet), the runs with times in seconds from local
+        midnight of the plan date (spreadsheet rows from 2), and the unserved rows.
     """
     clock = CheckClock(network.plan_date, network.timezone)
     ctx = CheckContext(network, travel or Travel.of(network), clock)
@@ -70,6 +73,39 @@ def check(network: Network, plan: Plan, travel: Travel | None = None) -> CheckRe
         for row, r in enumerate(plan.runs, start=2)
     ]
     unserved = [CheckUnserved(row=row, **u.model_dump()) for row, u in enumerate(plan.unserved, 2)]
+    return ctx, runs, unserved
+
+
+def check(
+    network: Network,
+    plan: Plan,
+    travel: Travel | None = None,
+    *,
+    verify_fleet: bool | None = None,
+) -> CheckReport:
+    """Check a plan against the network it is for.
+
+    Parameters
+    ----------
+    network : Network
+        The network (its plan date and timezone give every time its meaning).
+    plan : Plan
+        The plan: ours, or one read from a hand-made folder by :func:`read_plan`.
+    travel : Travel, optional
+        The network's travel model (built from the network when not given). The travel
+        model is an input, like the network: the checker re-simulates with it.
+    verify_fleet : bool, optional
+        Whether ``fleet`` rows are verified by trying the insertion
+        (:func:`logistics.check.fleet.check_fleet_reasons`); default
+        :data:`logistics.check.fleet.VERIFY_FLEET`. Never in a re-plan
+        (:func:`logistics.check.fleet.fleet_verified`).
+
+    Returns
+    -------
+    CheckReport
+        Every violation and warning, with the minimum arrival margin.
+    """
+    ctx, runs, unserved = check_context(network, plan, travel)
     check_duplicates(ctx, runs)
     for r in runs:
         check_run(ctx, r)
@@ -78,6 +114,8 @@ def check(network: Network, plan: Plan, travel: Travel | None = None) -> CheckRe
     check_fill_bays(ctx, runs)
     check_unserved_rows(ctx, unserved)
     check_unserved_reasons(ctx, unserved)
+    if fleet_verified(plan, verify_fleet):
+        check_fleet_reasons(ctx, runs, unserved)
     check_accounting(ctx, runs, unserved)
     report = CheckReport(
         violations=tuple(ctx.violations),
@@ -97,11 +135,16 @@ def check(network: Network, plan: Plan, travel: Travel | None = None) -> CheckRe
 
 
 def check_folder(
-    network: Network, plan_dir: Path | str, travel: Travel | None = None
+    network: Network,
+    plan_dir: Path | str,
+    travel: Travel | None = None,
+    *,
+    verify_fleet: bool | None = None,
 ) -> CheckReport:
     """Check the plan in a folder (``runs.csv`` and ``unserved.csv``) against a network.
 
-    ``travel`` is the network's travel model (built from the network when not given).
+    ``travel`` is the network's travel model (built from the network when not given);
+    ``verify_fleet`` as for :func:`check`.
 
     Raises
     ------
@@ -110,7 +153,8 @@ def check_folder(
         1) and column.
     """
     travel = travel or Travel.of(network)
-    return check(network, read_plan(plan_dir, network, travel), travel)
+    plan = read_plan(plan_dir, network, travel)
+    return check(network, plan, travel, verify_fleet=verify_fleet)
 
 
 def check_rows(
@@ -118,10 +162,13 @@ def check_rows(
     runs: Sequence[Mapping[str, Any]],
     unserved: Sequence[Mapping[str, Any]],
     travel: Travel | None = None,
+    *,
+    verify_fleet: bool | None = None,
 ) -> CheckReport:
     """Check a plan given as CSV rows (column → text, first row = spreadsheet row 2).
 
-    ``travel`` is the network's travel model (built from the network when not given).
+    ``travel`` is the network's travel model (built from the network when not given);
+    ``verify_fleet`` as for :func:`check`.
 
     Raises
     ------
@@ -129,7 +176,17 @@ def check_rows(
         A missing column or a missing/unparsable value, naming file, row and column.
     """
     travel = travel or Travel.of(network)
-    return check(network, plan_from_rows(network, runs, unserved, travel), travel)
+    plan = plan_from_rows(network, runs, unserved, travel)
+    return check(network, plan, travel, verify_fleet=verify_fleet)
 
 
-__all__ = ["RULES", "WARNINGS", "CheckReport", "Violation", "check", "check_folder", "check_rows"]
+__all__ = [
+    "RULES",
+    "WARNINGS",
+    "CheckReport",
+    "Violation",
+    "check",
+    "check_context",
+    "check_folder",
+    "check_rows",
+]

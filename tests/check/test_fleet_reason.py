@@ -1,0 +1,381 @@
+"""The checker verifies ``fleet`` by trying the insertion itself (logistics/check/fleet.py).
+
+A ``fleet`` row says that no truck of the plan had room for a ladle of the order in
+time. The checker tries one ladle in every gap of every truck's day (before, between and
+after its trips) from every smelter making the alloy; a fit is an ``unserved_reason``
+violation naming the row, the order, the truck and the gap. It is asked for with
+``verify_fleet=True`` (off by default while the planner writes ``fleet`` rows the
+checker finds room for: :data:`PLANNER_BUGS`).
+
+* Constructed plans: a day of the hand-made tiny plan or of the dispatcher's tiny plan
+  with an order's runs taken out and written ``fleet`` → reported, naming the truck;
+  the honest ``fleet`` row of the hand-made plan, or the same order with the one truck
+  that has room finishing its shift early → not reported.
+* Planned days: samples under tests/data and fuzzed networks (benchmarks/fuzz.py, kinds
+  small, edge and large) through ``plan_day`` with both solvers; no ``fleet`` row may be
+  reported. The days where the planner writes ``fleet`` for a ladle that fits are
+  expected failures naming the case, and each fit the checker reports there is put into
+  the plan and checked: every rule holds, so the fit is real (a planner bug).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from benchmarks.fuzz import write_random_network
+from logistics.check import check, check_context, check_rows
+from logistics.check import fleet as fleet_module
+from logistics.check.context import CheckRun
+from logistics.check.fleet import (
+    SmelterFills,
+    minute_down,
+    minute_up,
+    production_start,
+    replanned,
+)
+from logistics.network.loader import load_network
+from logistics.network.model import Network
+from logistics.pipeline import plan_day
+from logistics.plan.files import read_plan
+from logistics.plan.model import Plan, Unserved
+from logistics.plan.options import PlanOptions
+from tests.check.fleet_fits import fit_problems, fleet_fits
+from tests.conftest import TEST_DATA, TINY, set_cell
+
+TINY_PLAN = TEST_DATA / "tiny_plan"
+Rows = list[dict[str, str]]
+
+
+def read_rows(path: Path) -> Rows:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [dict(row) for row in csv.DictReader(fh)]
+
+
+def fleet_violations(report) -> list[str]:
+    return [v.message for v in report.violations if v.rule == "unserved_reason"]
+
+
+# --------------------------------------------------------------------------------------
+# the pieces: whole minutes, production, fill bays
+# --------------------------------------------------------------------------------------
+def test_minutes_round_outwards_and_inwards() -> None:
+    assert minute_up(61.0) == 120.0 and minute_up(120.0) == 120.0
+    assert minute_down(119.0) == 60.0 and minute_down(120.0) == 120.0
+    assert minute_up(math.inf) == math.inf and minute_down(-math.inf) == -math.inf
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Network:
+    return load_network(TINY)
+
+
+@pytest.fixture(scope="module")
+def tiny_runs(tiny: Network) -> list[CheckRun]:
+    _, runs, _ = check_context(tiny, read_plan(TINY_PLAN, tiny))
+    return runs
+
+
+def test_production_counts_the_plans_fills_then_and_later(
+    tiny: Network, tiny_runs: list[CheckRun]
+) -> None:
+    ctx, _, _ = check_context(tiny, read_plan(TINY_PLAN, tiny))
+    a380 = tiny.production_by_key[("S1", "A380")]  # 6 t stock + 3 t/h from 05:00
+    taken = [r for r in tiny_runs if r.alloy == "A380"]  # R04: 3 t at 10:15
+    opens = 5 * 3600.0
+    assert production_start(ctx, a380, [], 6.0) == pytest.approx(opens + 0.01 / 3 * 3600)
+    assert production_start(ctx, a380, taken, 3.0) == opens  # R04 still has its 3 t
+    # 10 t: 4.01 t beyond the stock, 1.34 h of production; R04 at 10:15 still covered
+    assert production_start(ctx, a380, taken, 10.0) == pytest.approx(opens + 4.01 / 3 * 3600)
+    # 20 t: before 10:15 R04 would be short, so after it: 3 + 20.01 − 6 t = 5.67 h
+    assert production_start(ctx, a380, taken, 20.0) == pytest.approx(opens + 17.01 / 3 * 3600)
+    zl = tiny.production_by_key[("S2", "ZL114A")]  # 12 t, no production: R05–R08 take it
+    assert production_start(ctx, zl, [r for r in tiny_runs if r.alloy == "ZL114A"], 1.0) == (
+        math.inf
+    )
+
+
+def test_a_fill_waits_for_a_free_bay_with_the_slack_each_side() -> None:
+    fills = SmelterFills([(100.0, 1000.0), (500.0, 1400.0)], [100.0, 500.0], 900.0)
+    assert fills.bay_free_from(None, 0.0, 900.0) == 0.0
+    assert fills.bay_free_from(1, 0.0, 900.0) == 1400.0 + 120.0
+    assert fills.bay_free_from(2, 0.0, 900.0) == 1000.0 + 120.0  # two at once only at 500–1000
+    assert fills.bay_free_from(1, 3000.0, 900.0) == 3000.0
+    assert fills.bay_free_from(1, 1400.0 + 119.0, 60.0) == 1520.0  # 2 min after the last
+
+
+# --------------------------------------------------------------------------------------
+# constructed plans
+# --------------------------------------------------------------------------------------
+def test_the_honest_fleet_row_of_the_hand_made_plan_holds(tiny: Network) -> None:
+    # O5 (A380 to C4, 11:00–14:00, 2.8 h from S1): no truck is free long enough.
+    runs, unserved = read_rows(TINY_PLAN / "runs.csv"), read_rows(TINY_PLAN / "unserved.csv")
+    report = check_rows(tiny, runs, unserved, verify_fleet=True)
+    assert report.ok, [str(v) for v in report.violations]
+
+
+def _without_t2(rows: Rows, unserved: Rows) -> tuple[Rows, Rows]:
+    """The hand-made plan without T2's trip (O3, 2 × 3 t), O3's 6 t written ``fleet``."""
+    kept = [r for r in rows if r["truck_id"] != "T2"]
+    fleet = {"order_id": "O3", "caster_id": "C3", "alloy": "ZL114A", "tonnes": "6"}
+    return kept, [*unserved, {**fleet, "reason": "fleet"}]
+
+
+def test_a_fleet_row_with_an_idle_truck_is_reported_naming_it(tiny: Network) -> None:
+    runs, unserved = _without_t2(
+        read_rows(TINY_PLAN / "runs.csv"), read_rows(TINY_PLAN / "unserved.csv")
+    )
+    report = check_rows(tiny, runs, unserved, verify_fleet=True)
+    # T2 idle all day has room for O3 — and for O5, whose row held while T2 was busy
+    assert [(v.rule, v.order_id) for v in report.violations] == [
+        ("unserved_reason", "O5"),
+        ("unserved_reason", "O3"),
+    ]
+    assert "truck T2 could carry a 3 t ladle of O5 from S1" in report.violations[0].message
+    violation = report.violations[1]
+    assert violation.message.startswith(
+        "unserved.csv row 7 says fleet, but truck T2 could carry a 3 t ladle of O3 from S2 "
+        "on its day without trips (fill "
+    ), violation.message
+    assert "°C, tapped at" in violation.message
+    # not asked for: the default leaves fleet rows as they are (fleet.VERIFY_FLEET)
+    assert check_rows(tiny, runs, unserved).ok
+
+
+def test_the_truck_with_room_going_home_early_leaves_none(tmp_path: Path) -> None:
+    # T2's shift ends at 07:00: the one truck free in O3's window has no time for it.
+    folder = tmp_path / "net"
+    shutil.copytree(TINY, folder)
+    set_cell(folder, "fleet.csv", 3, "shift_end", "07:00")
+    network = load_network(folder)
+    runs, unserved = _without_t2(
+        read_rows(TINY_PLAN / "runs.csv"), read_rows(TINY_PLAN / "unserved.csv")
+    )
+    report = check_rows(network, runs, unserved, verify_fleet=True)
+    assert report.ok, [str(v) for v in report.violations]
+
+
+def test_every_servable_order_left_to_an_idle_fleet_is_reported(tiny: Network) -> None:
+    decided = {"O6": "lead_time", "O7": "thermal_reach", "O8": "no_source"}
+    unserved = [
+        {
+            "order_id": o.order_id,
+            "caster_id": o.caster_id,
+            "alloy": o.alloy,
+            "tonnes": str(o.tonnes),
+            "reason": decided.get(o.order_id, "fleet"),
+        }
+        for o in tiny.day_orders
+    ]
+    report = check_rows(tiny, [], unserved, verify_fleet=True)
+    assert {v.order_id for v in report.violations} == {"O1", "O2", "O3", "O4", "O5"}
+    assert {v.rule for v in report.violations} == {"unserved_reason"}
+
+
+def without_order(plan: Plan, order_id: str) -> Plan:
+    """The plan with the order's runs taken out (trips renumbered) and written ``fleet``."""
+    gone = [r for r in plan.runs if r.order_id == order_id]
+    trucks = {r.truck_id for r in gone}
+    runs = [r for r in plan.runs if r.order_id != order_id]
+    for truck_id in trucks:
+        starts: dict[int, float] = {}
+        for r in runs:
+            if r.truck_id == truck_id:
+                starts[r.trip] = min(starts.get(r.trip, math.inf), r.fill_start.timestamp())
+        number = {old: k for k, old in enumerate(sorted(starts, key=starts.__getitem__), 1)}
+        runs = [
+            r.model_copy(update={"trip": number[r.trip]}) if r.truck_id == truck_id else r
+            for r in runs
+        ]
+    first = gone[0]
+    tonnes = sum(r.tonnes for r in gone) + sum(
+        u.tonnes for u in plan.unserved if u.order_id == order_id and u.reason == "fleet"
+    )
+    unserved = [u for u in plan.unserved if not (u.order_id == order_id and u.reason == "fleet")]
+    unserved.append(
+        Unserved(
+            order_id=order_id,
+            caster_id=first.caster_id,
+            alloy=first.alloy,
+            tonnes=tonnes,
+            reason="fleet",
+        )
+    )
+    return plan.model_copy(update={"runs": tuple(runs), "unserved": tuple(unserved)})
+
+
+def test_an_order_of_the_dispatchers_plan_taken_off_its_trucks_is_reported(
+    tiny: Network,
+) -> None:
+    # Greedy on tiny: T1 fills O1 at S1 06:34 (2 ladles to C1, 08:00–10:00), then O2 at S2
+    # 09:30. Without O1 the truck is free from 06:00 at home until 09:30 at S2.
+    plan = without_order(plan_day(tiny, PlanOptions(solver="greedy")).plan, "O1")
+    report = check(tiny, plan, verify_fleet=True)
+    assert [v.order_id for v in report.violations] == ["O1"], [str(v) for v in report.violations]
+    message = report.violations[0].message
+    assert "says fleet, but truck T1 could carry a 3 t ladle of O1 from S1" in message
+    assert "before its first trip (trip 1)" in message
+    u, fit = next((u, f) for u, f in fleet_fits(tiny, plan) if u.order_id == "O1")
+    assert fit is not None and fit_problems(tiny, plan, u, fit) == []
+
+
+def test_a_replan_is_not_verified(tiny: Network) -> None:
+    plan = without_order(plan_day(tiny, PlanOptions(solver="greedy")).plan, "O1")
+    inserted = plan.model_copy(
+        update={"solver": plan.solver.model_copy(update={"status": "insert"})}
+    )
+    fixed = plan.model_copy(update={"summary": plan.summary.model_copy(update={"runs_fixed": 2})})
+    for replan in (inserted, fixed):
+        assert replanned(replan)
+        assert check(tiny, replan, verify_fleet=True).ok
+    assert not replanned(plan)
+
+
+def test_the_default_is_the_module_switch(tiny: Network, monkeypatch) -> None:
+    plan = without_order(plan_day(tiny, PlanOptions(solver="greedy")).plan, "O1")
+    assert check(tiny, plan).ok
+    monkeypatch.setattr(fleet_module, "VERIFY_FLEET", True)
+    assert fleet_violations(check(tiny, plan))
+    assert check(tiny, plan, verify_fleet=False).ok
+
+
+# --------------------------------------------------------------------------------------
+# planned days: no fleet row the planner writes may be reported
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Day:
+    """A network (tests/data folder, or ``kind-seed`` of benchmarks/fuzz.py) and a solver.
+
+    OR-Tools stops after :data:`SOLUTIONS` solutions (60 s at most), so that the plan
+    does not depend on the machine's speed; the dispatcher's insertion gets 60 s too.
+    """
+
+    network: str
+    solver: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.network}-{self.solver}"
+
+
+SOLUTIONS = 10
+
+HONEST = [
+    Day("tiny", "greedy"),
+    Day("tiny_mixed", "ortools"),
+    Day("reference_day", "greedy"),
+    Day("reference_day", "ortools"),
+    Day("thermal_edge", "greedy"),
+    Day("thermal_edge", "ortools"),
+    Day("small-21", "greedy"),
+    Day("small-21", "ortools"),
+    Day("small-33", "greedy"),
+    Day("small-39", "ortools"),
+    Day("edge-8", "greedy"),
+    Day("edge-8", "ortools"),
+    Day("edge-20", "ortools"),
+    Day("edge-41", "greedy"),
+    Day("large-1", "greedy"),
+    Day("large-10", "greedy"),
+]
+
+#: Days where the planner writes ``fleet`` for a ladle the checker fits (each fit put
+#: into the plan passes every rule: :func:`test_the_fits_found_are_real`).
+PLANNER_BUGS: dict[Day, str] = {
+    Day("pearl_river_delta", "greedy"): (
+        "planner bug: the insertion tries only the smelter each ladle was assigned; "
+        "PRD-O059's ladle (assigned PRD-S04) fits from PRD-S06 after PRD-T13's last "
+        "trip, PRD-O061 and PRD-O065 likewise"
+    ),
+    Day("pearl_river_delta", "ortools"): (
+        "planner bug: the insertion tries only the assigned smelter; PRD-O061's last "
+        "ladle (1.5 t, assigned PRD-S01) fits from PRD-S02"
+    ),
+    Day("small-0", "ortools"): (
+        "planner bug: production is released by deadline rank; O13's ladles left (2 t "
+        "and 1 t) may fill at S1 from 13:23 and 14:08 only, though the metal the plan "
+        "leaves is there at 11:57, in T5's gap between its trips 1 and 2"
+    ),
+    Day("small-18", "greedy"): (
+        "planner bug: the insertion tries only the assigned smelter; O10 fits from S2 "
+        "after T1's last trip"
+    ),
+    Day("small-54", "greedy"): (
+        "planner bug: the insertion tries only the assigned smelter; O5 fits from S3 "
+        "after T2's last trip"
+    ),
+    Day("edge-38", "ortools"): (
+        "planner bug: a trip fills as early as possible or just in time; O8's 0.001 t "
+        "ladle finds the fill bay taken just in time and arrives too cold filled early, "
+        "but fits T1 filled at 07:10, before its first trip"
+    ),
+    Day("edge-47", "ortools"): (
+        "planner bug: a trip fills as early as possible or just in time; O19's 0.001 t "
+        "ladle fits T5 filled at 10:26, before its first trip"
+    ),
+    Day("large-7", "greedy"): (
+        "planner bug: the insertion tries only the assigned smelter; ~100 of 124 fleet "
+        "rows fit from another smelter (O0039 from S03 on T029's day without trips, ...)"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Day], tuple[Network, Plan]]:
+    """``planned(day)``: the day's network and the plan ``plan_day`` makes of it (cached)."""
+    cache: dict[Day, tuple[Network, Plan]] = {}
+
+    def plan_of(day: Day) -> tuple[Network, Plan]:
+        if day not in cache:
+            if "-" in day.network:
+                folder = tmp_path_factory.mktemp(day.network)
+                write_random_network(folder, int(day.network.split("-")[1]))
+            else:
+                folder = TEST_DATA / day.network
+            network = load_network(folder)
+            options = PlanOptions(
+                solver=day.solver,
+                time_limit_s=60,
+                solution_limit=SOLUTIONS if day.solver == "ortools" else None,
+            )
+            cache[day] = (network, plan_day(network, options).plan)
+        return cache[day]
+
+    return plan_of
+
+
+CASES = [pytest.param(d, id=d.id) for d in HONEST] + [
+    pytest.param(
+        d, id=d.id, marks=pytest.mark.xfail(strict=True, reason=why, raises=AssertionError)
+    )
+    for d, why in PLANNER_BUGS.items()
+]
+
+
+@pytest.mark.parametrize("day", CASES)
+def test_no_fleet_row_the_planner_writes_is_reported(
+    day: Day, planned: Callable[[Day], tuple[Network, Plan]]
+) -> None:
+    network, plan = planned(day)
+    rows = [u for u in plan.unserved if u.reason == "fleet"]
+    assert rows, "a day without fleet rows tests nothing"
+    report = check(network, plan, verify_fleet=True)
+    assert fleet_violations(report) == []
+    assert report.ok, [str(v) for v in report.violations]
+
+
+@pytest.mark.parametrize("day", [pytest.param(d, id=d.id) for d in PLANNER_BUGS])
+def test_the_fits_found_are_real(day: Day, planned: Callable[[Day], tuple[Network, Plan]]) -> None:
+    # Verified by hand: each fit the checker reports, put into the plan as a run (the
+    # truck's trips renumbered, the row less its tonnes), breaks no rule of the checker.
+    network, plan = planned(day)
+    found = [(u, f) for u, f in fleet_fits(network, plan) if f is not None]
+    assert found
+    for u, fit in found[:10]:
+        assert fit_problems(network, plan, u, fit) == [], (u.order_id, fit)
