@@ -17,6 +17,8 @@ Formats (see ``benchmarks/data/README.md``):
   before. Files use CRLF line endings.
 * ``bks.csv`` — ``instance,vehicles,distance,source``; hierarchical best-known
   solutions (fewest vehicles, then distance), Euclidean distance in double precision.
+* MTVRPTWR — VRPLIB text (``*.vrp``) with a ``.sol`` beside each; read by
+  :mod:`benchmarks.mtvrptwr`.
 """
 
 from __future__ import annotations
@@ -37,7 +39,11 @@ SETS: dict[str, tuple[str, str]] = {
     "solomon": ("solomon", "vrptw"),
     "li_lim": ("li_lim_100", "pdptw"),
     "gh200": ("gehring_homberger_200", "vrptw"),
+    "mtvrptwr": ("mtvrptwr", "mtvrptwr"),
 }
+
+#: File name pattern of a set's instances, by format (default ``*.txt``).
+PATTERNS = {"mtvrptwr": "*.vrp"}
 
 
 def benchmarks_dir() -> Path:
@@ -277,15 +283,19 @@ def read_bks(path: Path | str) -> dict[str, Bks]:
 
 
 def set_dir(set_name: str, root: Path | None = None) -> Path:
-    """Return the folder of a benchmark set (``solomon``, ``li_lim`` or ``gh200``)."""
+    """Return the folder of a benchmark set (``solomon``, ``li_lim``, ``gh200``, ``mtvrptwr``)."""
     folder, _ = SETS[set_name]
     return (root or benchmarks_dir()) / folder
 
 
 def instance_paths(set_name: str, root: Path | None = None) -> dict[str, Path]:
-    """List the instance files of a set, by lower-cased name, in sorted order."""
+    """List the instance files of a set, by lower-cased name, in sorted order.
+
+    ``*.txt`` files, or ``*.vrp`` for ``mtvrptwr`` (VRPLIB text, each with its ``.sol``).
+    """
     folder = set_dir(set_name, root)
-    files = sorted(p for p in folder.glob("*.txt") if p.is_file())
+    pattern = PATTERNS.get(SETS[set_name][1], "*.txt")
+    files = sorted(p for p in folder.glob(pattern) if p.is_file())
     return {p.stem.lower(): p for p in files}
 
 
@@ -311,6 +321,8 @@ def read_instance(set_name: str, name: str, root: Path | None = None) -> Instanc
     except KeyError:
         raise KeyError(f"no instance {name!r} in set {set_name!r}") from None
     _, fmt = SETS[set_name]
+    if fmt == "mtvrptwr":
+        raise ValueError("read MTVRPTWR instances with benchmarks.mtvrptwr.read_mtvrptwr")
     return read_li_lim(path) if fmt == "pdptw" else read_vrptw(path)
 
 

@@ -7,6 +7,7 @@ Examples
     python -m benchmarks literature --set li_lim --time-limit 30 --jobs 2
     python -m benchmarks literature --set solomon --instances c101,r101 --peers
     python -m benchmarks literature --set gh200 --first 5
+    python -m benchmarks literature --set mtvrptwr --instances c201r0.25 --time-limit 30
     python -m benchmarks domain --sizes 100,300 --time-limit 60
     python -m benchmarks all
     python -m benchmarks loader-fuzz --mutations 1000 --seed 0
@@ -41,6 +42,7 @@ from typing import Any
 
 from benchmarks.domain import TARGET_DAYS
 from benchmarks.literature import Config, Outcome, gap_pct, solve_instance
+from benchmarks.mtvrptwr_run import add_mtvrptwr_arguments, run_set
 from benchmarks.peers import available_peers, solve_peer
 from benchmarks.readers import ENV_DIR, SETS, instance_paths, read_bks, set_dir, use_data_dir
 
@@ -435,6 +437,17 @@ def run_literature(
     return rows
 
 
+def _literature_progress(row: dict[str, Any]) -> None:
+    """One line per solved instance on stderr."""
+    print(
+        f"{row['instance']:>8} {row['solver']:>12}  vehicles {row['vehicles']:>3}"
+        f" ({row['bks_vehicles']})  distance {row['distance']:10.4f}"
+        f"  gap {_fmt(row['gap_pct']):>7} %  violations {row['violations']}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _literature(args: argparse.Namespace, command: str) -> int:
     vehicle_cost: str | int = args.vehicle_cost
     if isinstance(vehicle_cost, str) and vehicle_cost.isdigit():
@@ -464,15 +477,9 @@ def _literature(args: argparse.Namespace, command: str) -> int:
     for set_name, names in selected.items():
         if not names:
             continue
-
-        def progress(row: dict[str, Any]) -> None:
-            print(
-                f"{row['instance']:>8} {row['solver']:>12}  vehicles {row['vehicles']:>3}"
-                f" ({row['bks_vehicles']})  distance {row['distance']:10.4f}"
-                f"  gap {_fmt(row['gap_pct']):>7} %  violations {row['violations']}",
-                file=sys.stderr,
-                flush=True,
-            )
+        if set_name == "mtvrptwr":  # the ladle engine through its adapter, PyVRP as peer
+            status = max(status, run_set(args, command, names))
+            continue
 
         rows = run_literature(
             set_name,
@@ -481,7 +488,7 @@ def _literature(args: argparse.Namespace, command: str) -> int:
             config=config,
             peers=peers,
             jobs=args.jobs,
-            on_row=progress,
+            on_row=_literature_progress,
         )
         add_distance_only_gaps(set_name, rows)
         summary = summarise(rows, list(instance_paths(set_name)))
@@ -634,26 +641,11 @@ def _domain(args: argparse.Namespace, command: str) -> int:
 # -------------------------------------------------------------------------------- CLI
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``python -m benchmarks`` argument parser."""
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks",
-        description="Benchmarks of the routing core (literature) and the planner (domain).",
+def _literature_parser(sub: Any) -> argparse.ArgumentParser:
+    """The ``literature`` sub-command's parser (its ``--data`` and common options aside)."""
+    lit = sub.add_parser(
+        "literature", help="Solomon / Li & Lim / Gehring & Homberger / MTVRPTWR (ladle engine)"
     )
-    sub = parser.add_subparsers(dest="kind", required=True)
-
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--results-dir", default=str(RESULTS), help="where results go")
-        p.add_argument("--dry", action="store_true", help="print only, write no files")
-
-    def data(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--data",
-            metavar="DIR",
-            help=f"benchmark instances folder (default: ${ENV_DIR}, else benchmarks/data)",
-        )
-
-    lit = sub.add_parser("literature", help="Solomon / Li & Lim / Gehring & Homberger")
     lit.add_argument(
         "--set",
         action="append",
@@ -679,6 +671,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the routing core's engine",
     )
     lit.add_argument("--seed", type=int, default=Config.seed, help="engine seed (PyVRP)")
+    add_mtvrptwr_arguments(lit)
     lit.add_argument("--first-solution", default=Config.first_solution)
     lit.add_argument("--metaheuristic", default=Config.metaheuristic)
     lit.add_argument(
@@ -686,6 +679,29 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="search without the bandit operator choice (the ladle planner's setting)",
     )
+    return lit
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m benchmarks`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmarks of the routing core (literature) and the planner (domain).",
+    )
+    sub = parser.add_subparsers(dest="kind", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--results-dir", default=str(RESULTS), help="where results go")
+        p.add_argument("--dry", action="store_true", help="print only, write no files")
+
+    def data(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--data",
+            metavar="DIR",
+            help=f"benchmark instances folder (default: ${ENV_DIR}, else benchmarks/data)",
+        )
+
+    lit = _literature_parser(sub)
     data(lit)
     common(lit)
 
