@@ -38,7 +38,6 @@ TO_BE_SPLIT: dict[tuple[str, str], str] = {
     ("logistics/planning/optimize.py", "_optimize_parts"): "to be split by its owner",
     ("logistics/planning/optimize.py", "optimize"): "to be split by its owner",
     ("logistics/planning/portfolio.py", "run_portfolio"): "to be split by its owner",
-    ("logistics/planning/solve.py", "plan_schedule"): "to be split by its owner",
 }
 
 

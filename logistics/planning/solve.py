@@ -39,6 +39,7 @@ from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_a
 from logistics.planning.greedy import greedy_plan
 from logistics.planning.insert import Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
+from logistics.planning.leftovers import retry_elsewhere
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
 from logistics.planning.reasons import UnservedTonnes, unserved_tonnes
@@ -154,6 +155,23 @@ def plan_schedule(
         If no plan can be made at all (no trucks, no sites, no orders of the day).
     """
     started = time.monotonic()
+    _check_day_orders(network)
+    if state.booked_runs and options.replan_mode == "insert":
+        return _insert_schedule(network, travel, options, state, progress, started)
+    # Re-optimising (booked runs): they are jobs again, each move priced.
+    day = _prepare_day(network, travel, state, progress, state.fixed_runs, state.booked_runs)
+    chosen_trips, left, stats = _searched(day, state, options, progress, started, executor)
+    progress(ProgressEvent("repair", _SEARCH_END, "trying what is left in the trucks' free time"))
+    deadline = started + options.time_limit_s
+    chosen_trips, left, stats, reasons = _repaired(
+        day, state, list(chosen_trips), left, stats, deadline
+    )
+    return _finished(day, chosen_trips, left, stats, started, reasons)
+
+
+def _check_day_orders(network: Network) -> None:
+    """Raise :class:`PlanningError` when there is nothing to plan with or for; warn of the
+    orders of other days."""
     if not network.fleet or not network.smelters:
         raise PlanningError("the network has no trucks or no smelters")
     outside = network.orders_outside_day
@@ -166,44 +184,61 @@ def plan_schedule(
         )
     if outside:
         _log_orders_of_other_days(network.plan_date.isoformat(), outside)
-    insert = bool(state.booked_runs) and options.replan_mode == "insert"
-    if insert:
-        kept = (*state.fixed_runs, *state.booked_runs)
-        day = _prepare_day(network, travel, state, progress, kept)
-        progress(ProgressEvent("insert", 0.5, "fitting the changes into the trucks' free time"))
-        trips, left, stats, reasons = _inserted(day, state, options)
-        return _finished(day, trips, left, stats, started, reasons)
-    # Re-optimising (booked runs): they are jobs again, each move priced.
-    day = _prepare_day(network, travel, state, progress, state.fixed_runs, state.booked_runs)
+
+
+def _insert_schedule(
+    network: Network,
+    travel: Travel,
+    options: PlanOptions,
+    state: DayState,
+    progress: ProgressCallback,
+    started: float,
+) -> DaySchedule:
+    """Re-plan ``insert``: the runs under way and booked are kept as they are; the jobs
+    left are fitted into the trucks' free time (``started``: :func:`time.monotonic`, s)."""
+    kept = (*state.fixed_runs, *state.booked_runs)
+    day = _prepare_day(network, travel, state, progress, kept)
+    progress(ProgressEvent("insert", 0.5, "fitting the changes into the trucks' free time"))
+    trips, left, stats, reasons = _inserted(day, state, options)
+    return _finished(day, trips, left, stats, started, reasons)
+
+
+def _searched(
+    day: _Day,
+    state: DayState,
+    options: PlanOptions,
+    progress: ProgressCallback,
+    started: float,
+    executor: Executor | None,
+) -> tuple[list[TimedTrip], list[Job], SolverStats]:
+    """The dispatcher's plan, then (unless the solver is ``greedy``) the optimiser's from
+    it within the time left since ``started`` (:func:`time.monotonic`, s).
+
+    A failing optimiser is the safety net's case: the dispatcher's plan is kept, with
+    statistics saying why.
+    """
     initial_trips = _start_of(day, state) if state.booked_runs else None
     progress(ProgressEvent("dispatch", 0.06, "building the dispatcher's plan"))
     greedy_started = time.monotonic()
     states, bays = day.fresh_states()
     greedy_trips, greedy_left = greedy_plan(day.ctx, day.assignment.assigned, states, bays)
     greedy_s = time.monotonic() - greedy_started
-    chosen_trips, left = greedy_trips, greedy_left
     if options.solver == "greedy":
         stats = SolverStats(name="greedy", status="greedy", time_limit_s=options.time_limit_s)
-    else:
-        try:
-            chosen_trips, left, stats = _optimised(
-                day,
-                greedy_trips,
-                greedy_left,
-                progress,
-                options=options,
-                budget_s=_search_budget(options.time_limit_s, started, greedy_s),
-                executor=executor,
-                initial_trips=initial_trips,
-            )
-        except Exception as exc:  # the safety net: a failing optimiser is a bug, not a lost day
-            stats = _fallback_stats(day, greedy_trips, options, exc)
-    progress(ProgressEvent("repair", _SEARCH_END, "trying what is left in the trucks' free time"))
-    deadline = started + options.time_limit_s
-    chosen_trips, left, stats, reasons = _repaired(
-        day, state, list(chosen_trips), left, stats, deadline
-    )
-    return _finished(day, chosen_trips, left, stats, started, reasons)
+        return greedy_trips, greedy_left, stats
+    try:
+        return _optimised(
+            day,
+            greedy_trips,
+            greedy_left,
+            progress,
+            options=options,
+            budget_s=_search_budget(options.time_limit_s, started, greedy_s),
+            executor=executor,
+            initial_trips=initial_trips,
+        )
+    except Exception as exc:  # the safety net: a failing optimiser is a bug, not a lost day
+        return greedy_trips, greedy_left, _fallback_stats(day, greedy_trips, options, exc)
 
 
 def _finished(
@@ -375,6 +410,8 @@ def _repaired(
     if not left:
         return trips, left, stats, {}
     done = _insert_into(day, state, trips, left, deadline)
+    if done.left:
+        done = _retried_elsewhere(day, state, [*trips, *done.trips], done, deadline)
     if done.trips:
         trips = [*trips, *done.trips]
         update: dict[str, object] = {"inserted_after_search": len(done.trips)}
@@ -382,6 +419,29 @@ def _repaired(
             update["objective_cny"] = round(day.value([r for t in trips for r in t.runs]), 2)
         stats = stats.model_copy(update=update)
     return trips, done.left, stats, done.reasons
+
+
+def _retried_elsewhere(
+    day: _Day, state: DayState, trips: Sequence[TimedTrip], done: Inserted, deadline: float
+) -> Inserted:
+    """``done`` with its leftovers tried again at every source (:mod:`.leftovers`)."""
+    starts, bays = _day_starts(day, state)
+    runs = [r for t in trips for r in t.runs]
+    for run in runs:
+        bays.book(run.smelter_id, run.fill_start, run.fill_end)
+    more = retry_elsewhere(
+        day.ctx,
+        done.left,
+        done.reasons,
+        starts,
+        [*day.fixed, *runs],
+        bays,
+        not_before=day.not_before_min if day.not_before_min is not None else 0,
+        route_starts=day.starts,
+        penalty_per_t=unserved_penalty_per_t(day.network.params),
+        deadline=deadline,
+    )
+    return Inserted([*done.trips, *more.trips], more.left, more.reasons)
 
 
 def _start_of(day: _Day, state: DayState) -> dict[str, list[list[str]]]:
