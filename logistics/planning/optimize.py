@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from logistics.plan.options import PART_JOBS
@@ -362,58 +363,101 @@ def optimize(
     parts = partition_day(ctx.travel, assignments, states, initial_trips, target_jobs=target_jobs)
     parts = [p for p in parts if p.truck_ids]
     members = members_for(portfolio, workers, time_limit_s, jobs=len(assignments))
-    # The portfolio's worker processes start now, so that their start (imports) overlaps
-    # with building the model and the starting plans here.
-    pool = (
-        start_pool(len(members) - 1)
-        if len(parts) == 1 and len(members) > 1 and executor is None
-        else None
-    )
-    try:
-        return _optimize_parts(
-            ctx,
-            parts,
-            states,
+    with _search_executor(len(parts), members, executor) as where:
+        search = _Search(
             started=started,
             time_limit_s=time_limit_s,
             on_solution=on_solution,
-            initial_trips=initial_trips,
             workers=workers,
-            executor=executor if pool is None else pool,
+            executor=where,
             solution_limit=solution_limit,
             judge=judge,
             members=members,
             seed=seed,
         )
+        return _optimize_parts(ctx, parts, states, initial_trips, search)
+
+
+@contextmanager
+def _search_executor(
+    parts: int, members: list[SearchMember], executor: Executor | None
+) -> Iterator[Executor | None]:
+    """Where the searches run: ``executor``, or for a day of one part searched by several
+    members without one, the portfolio's own process pool (shut down on leaving).
+
+    The pool's worker processes start now, so that their start (imports) overlaps with
+    building the model and the starting plans here.
+    """
+    if parts != 1 or len(members) <= 1 or executor is not None:
+        yield executor
+        return
+    pool = start_pool(len(members) - 1)
+    try:
+        yield pool
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Search:
+    """How the day's parts are searched (the arguments of :func:`optimize`).
+
+    ``started`` is ``time.perf_counter()`` when :func:`optimize` began and
+    ``time_limit_s`` the limit from then, s; ``executor`` is where the searches run.
+    """
+
+    started: float
+    time_limit_s: float
+    on_solution: SolutionCallback | None
+    workers: int
+    executor: Executor | None
+    solution_limit: int | None
+    judge: Callable[[list[TruckRoute]], float] | None
+    members: list[SearchMember]
+    seed: int
+
+    def left_s(self, reserve_s: float = 0.0) -> float:
+        """Seconds of the limit left, less ``reserve_s``; at least 1."""
+        return max(1.0, self.time_limit_s - (time.perf_counter() - self.started) - reserve_s)
 
 
 def _optimize_parts(
     ctx: ScheduleContext,
     parts: list[Part],
     states: dict[str, TruckState],
-    *,
-    started: float,
-    time_limit_s: float,
-    on_solution: SolutionCallback | None,
     initial_trips: dict[str, list[list[str]]] | None,
-    workers: int,
-    executor: Executor | None,
-    solution_limit: int | None,
-    judge: Callable[[list[TruckRoute]], float] | None,
-    members: list[SearchMember],
-    seed: int,
+    search: _Search,
 ) -> tuple[list[TruckRoute], RoutingResult, int]:
     """:func:`optimize` once the day is cut into parts (one part: the portfolio)."""
+    built = _built_parts(ctx, parts, states, initial_trips)
+    remaining = search.left_s()
+    if len(built) == 1:
+        return _route_one_part(ctx, built[0], states, search)
+    results = _route_parts(ctx, built, states, remaining, search) if built else []
+    routes: list[TruckRoute] = []
+    for b, result in zip(built, results, strict=True):
+        routes += cut_routes(b.problem, result, b.truck_ids, b.pair_assignments)
+    merged = _merge_results(results, time.perf_counter() - search.started)
+    return routes, merged, len(built)
+
+
+def _built_parts(
+    ctx: ScheduleContext,
+    parts: list[Part],
+    states: dict[str, TruckState],
+    initial_trips: dict[str, list[list[str]]] | None,
+) -> list[BuiltPart]:
+    """Each part as a routing model with its bundles and the dispatcher's routes.
+
+    A part with nothing routable is left out: its jobs are re-inserted after timing.
+    """
     built: list[BuiltPart] = []
     for part in parts:
         problem, truck_ids, pair_assignments = build_problem(
             ctx, part.assignments, {t: states[t] for t in part.truck_ids}
         )
         if not pair_assignments:
-            continue  # nothing routable here: its jobs are re-inserted after timing
+            continue
         groups = (
             symmetric_groups(problem, pair_assignments)
             if BUNDLE_JOBS
@@ -422,149 +466,227 @@ def _optimize_parts(
         bundling = bundle_pairs(problem, groups)
         initial = initial_routes(problem.pairs, pair_assignments, truck_ids, initial_trips)
         built.append(BuiltPart(problem, truck_ids, pair_assignments, initial, bundling))
-    remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
-    results: list[RoutingResult] = []
-    if len(built) == 1:
-        only = built[0]
-        problem, truck_ids, pair_assignments = only.problem, only.truck_ids, only.pair_assignments
-        initial, bundling = only.initial, only.bundling
-        repair_routes = start_repairer(ctx, problem, truck_ids, pair_assignments, states)
+    return built
 
-        def repair(result: RoutingResult) -> list[list[int]] | None:
-            return bundling.routes_in(repair_routes(bundling.expand(result)))
 
-        # Both starts leave out the jobs whose place in the given routes breaks a window,
-        # a ride limit or the vehicle's end (routes of an earlier plan, a re-plan's).
-        singles = bundle_pairs(problem, [[k] for k in range(len(problem.pairs))])
-        starts: dict[str, list[list[int]] | None] = {
-            "dispatcher": bundling.routes_in(initial),
-            "dispatcher" + JOB_BY_JOB: singles.routes_in(initial),
+class _PartStarts:
+    """Where the members searching a day routed in one model start, and the repair of
+    their routes into starting routes that keep the ladle rules.
+
+    Both the dispatcher's start and the earliest-finish start leave out the jobs whose
+    place in the given routes breaks a window, a ride limit or the vehicle's end (routes
+    of an earlier plan, a re-plan's).
+    """
+
+    def __init__(
+        self, ctx: ScheduleContext, part: BuiltPart, states: dict[str, TruckState]
+    ) -> None:
+        self.ctx, self.part, self.states = ctx, part, states
+        self._repair_routes = start_repairer(
+            ctx, part.problem, part.truck_ids, part.pair_assignments, states
+        )
+        #: The earliest-finish plan's routes, once :meth:`earliest_finish` has run.
+        self.eft_routes: list[TruckRoute] = []
+
+    def dispatcher(self) -> dict[str, list[list[int]] | None]:
+        """The dispatcher's routes, bundled and job by job."""
+        part = self.part
+        singles = bundle_pairs(part.problem, [[k] for k in range(len(part.problem.pairs))])
+        return {
+            "dispatcher": part.bundling.routes_in(part.initial),
+            "dispatcher" + JOB_BY_JOB: singles.routes_in(part.initial),
         }
-        eft_routes: list[TruckRoute] = []
 
-        def earliest_finish() -> dict[str, list[list[int]] | None]:
-            empty = RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0)
-            eft = repaired_plan(ctx, problem, empty, truck_ids, pair_assignments, states)
-            eft_routes.extend(truck_routes(eft))
-            start = initial_routes(problem.pairs, pair_assignments, truck_ids, trips_by_truck(eft))
-            return {"eft": bundling.routes_in(start), "eft" + JOB_BY_JOB: start}
+    def repair(self, result: RoutingResult) -> list[list[int]] | None:
+        """A bundled search's routes as bundled routes that keep the ladle rules."""
+        bundling = self.part.bundling
+        return bundling.routes_in(self._repair_routes(bundling.expand(result)))
 
-        needs_eft = any(m.start == "eft" for m in members)
-        must = len(members) + (1 if needs_eft else 0)
-        judging = (
-            judging_reserve_s(
-                time_limit_s, len(pair_assignments), must, must + len(members) * SNAPSHOTS
-            )
-            if judge is not None
-            else 0.0
+    def earliest_finish(self) -> dict[str, list[list[int]] | None]:
+        """The earliest-finish plan's routes, bundled and job by job (kept in
+        :attr:`eft_routes`)."""
+        part = self.part
+        problem, truck_ids, pair_assignments = part.problem, part.truck_ids, part.pair_assignments
+        empty = RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0)
+        eft = repaired_plan(self.ctx, problem, empty, truck_ids, pair_assignments, self.states)
+        self.eft_routes.extend(truck_routes(eft))
+        start = initial_routes(problem.pairs, pair_assignments, truck_ids, trips_by_truck(eft))
+        return {"eft": part.bundling.routes_in(start), "eft" + JOB_BY_JOB: start}
+
+
+def _route_one_part(
+    ctx: ScheduleContext, part: BuiltPart, states: dict[str, TruckState], search: _Search
+) -> tuple[list[TruckRoute], RoutingResult, int]:
+    """A day routed in one model: the portfolio's members search it (time is kept for
+    judging their results), and the best of what comes back is kept."""
+    starts = _PartStarts(ctx, part, states)
+    given = starts.dispatcher()
+    members = search.members
+    needs_eft = any(m.start == "eft" for m in members)
+    must = len(members) + (1 if needs_eft else 0)
+    judging = (
+        judging_reserve_s(
+            search.time_limit_s, len(part.pair_assignments), must, must + len(members) * SNAPSHOTS
         )
-        remaining = max(1.0, time_limit_s - (time.perf_counter() - started) - judging)
-        found = run_portfolio(
-            bundling.problem,
-            starts,
-            members,
-            time_limit_s=remaining,
-            executor=executor,
-            solution_limit=solution_limit,
-            seed=seed,
-            on_solution=on_solution,
-            repair=repair,
-            late_starts=earliest_finish if needs_eft else None,
-            job_problem=problem,
+        if search.judge is not None
+        else 0.0
+    )
+    found = run_portfolio(
+        part.bundling.problem,
+        given,
+        members,
+        time_limit_s=search.left_s(judging),
+        executor=search.executor,
+        solution_limit=search.solution_limit,
+        seed=search.seed,
+        on_solution=search.on_solution,
+        repair=starts.repair,
+        late_starts=starts.earliest_finish if needs_eft else None,
+        job_problem=part.problem,
+    )
+    return _best_found(part, found, starts.eft_routes, search)
+
+
+def _best_found(
+    part: BuiltPart,
+    found: list[RoutingResult | None],
+    eft_routes: list[TruckRoute],
+    search: _Search,
+) -> tuple[list[TruckRoute], RoutingResult, int]:
+    """The best of the portfolio's results (by the judge, else by the model's objective):
+    its routes, its result (status naming it) and 1 part."""
+    problem, truck_ids, pair_assignments = part.problem, part.truck_ids, part.pair_assignments
+    finals = [
+        (m.name, part.bundling.expand(r) if m.bundled else r)
+        for m, r in zip(search.members, found, strict=True)
+        if r is not None
+    ]
+    back = _competitors(finals, eft_routes, len(problem.nodes), search.judge is not None)
+    candidates = [
+        eft_routes if name == "eft-start" else cut_routes(problem, r, truck_ids, pair_assignments)
+        for name, r in back
+    ]
+    values = _values(back, candidates, len(finals) + (1 if eft_routes else 0), search)
+    best = min(range(len(back)), key=lambda k: (values[k], k))
+    name, result = back[best]
+    if len(candidates) > 1:
+        result = replace(
+            result,
+            status=f"{result.status} [{name}; {len(found)} searches, "
+            f"{sum(r is not None for r in found)} back]",
+            solutions=sum(r.solutions for r in found if r is not None),
         )
-        finals = [
-            (m.name, bundling.expand(r) if m.bundled else r)
-            for m, r in zip(members, found, strict=True)
-            if r is not None
+    return candidates[best], result, 1
+
+
+def _competitors(
+    finals: list[tuple[str, RoutingResult]],
+    eft_routes: list[TruckRoute],
+    nodes: int,
+    judged: bool,
+) -> list[tuple[str, RoutingResult]]:
+    """The results that compete, by name: each member's final routes; when ``judged``,
+    also the earliest-finish plan (``eft-start``, if built) and earlier solutions."""
+    back = list(finals)
+    if judged and eft_routes:
+        # The earliest-finish plan itself competes: a search from it can come out
+        # worse once re-timed.
+        back.append(("eft-start", finals[0][1]))
+    if judged:
+        # Earlier solutions of each member compete too, latest (lowest by the
+        # model's objective) first and the members taken in turn, in case the time
+        # runs out before every one is judged.
+        back += [
+            (f"{name}@{len(r.snapshots) - k}", _as_result(r, r.snapshots[-1 - k], nodes))
+            for k in range(max((len(r.snapshots) for _, r in finals), default=0))
+            for name, r in finals
+            if k < len(r.snapshots) and r.snapshots[-1 - k] != r.routes
         ]
-        nodes = len(problem.nodes)
-        back = list(finals)
-        if judge is not None and eft_routes:
-            # The earliest-finish plan itself competes: a search from it can come out
-            # worse once re-timed.
-            back.append(("eft-start", finals[0][1]))
-        if judge is not None:
-            # Earlier solutions of each member compete too, latest (lowest by the
-            # model's objective) first and the members taken in turn, in case the time
-            # runs out before every one is judged.
-            back += [
-                (f"{name}@{len(r.snapshots) - k}", _as_result(r, r.snapshots[-1 - k], nodes))
-                for k in range(max((len(r.snapshots) for _, r in finals), default=0))
-                for name, r in finals
-                if k < len(r.snapshots) and r.snapshots[-1 - k] != r.routes
-            ]
-        candidates = [
-            eft_routes
-            if name == "eft-start"
-            else cut_routes(problem, r, truck_ids, pair_assignments)
-            for name, r in back
-        ]
-        judging_started = time.perf_counter()
-        if judge is not None and len(candidates) > 1:
-            values = judge_in_time(
-                judge,
-                candidates,
-                deadline=None if solution_limit is not None else started + time_limit_s,
-                must=len(finals) + (1 if eft_routes else 0),
-            )
-        else:
-            values = [r.objective if r.objective is not None else float("inf") for _, r in back]
-        best = min(range(len(back)), key=lambda k: (values[k], k))
-        judged = [v for v in values if v != float("inf")]
-        log.info(
-            "portfolio: %s (%d of %d candidates judged in %.1f s)",
-            ", ".join(
-                f"{name} {v:,.0f}"
-                for (name, _), v in zip(back, values, strict=True)
-                if v != float("inf")
-            ),
-            len(judged),
-            len(values),
-            time.perf_counter() - judging_started,
+    return back
+
+
+def _values(
+    back: list[tuple[str, RoutingResult]],
+    candidates: list[list[TruckRoute]],
+    must: int,
+    search: _Search,
+) -> list[float]:
+    """Each competitor's value, lower is better (``inf``: not judged), logged: the
+    judge's while the limit lasts (the first ``must`` whatever the time), else the
+    model's objective."""
+    judging_started = time.perf_counter()
+    if search.judge is not None and len(candidates) > 1:
+        values = judge_in_time(
+            search.judge,
+            candidates,
+            deadline=None
+            if search.solution_limit is not None
+            else search.started + search.time_limit_s,
+            must=must,
         )
-        name, result = back[best]
-        if len(candidates) > 1:
-            result = replace(
-                result,
-                status=f"{result.status} [{name}; {len(found)} searches, "
-                f"{sum(r is not None for r in found)} back]",
-                solutions=sum(r.solutions for r in found if r is not None),
+    else:
+        values = [r.objective if r.objective is not None else float("inf") for _, r in back]
+    judged = [v for v in values if v != float("inf")]
+    log.info(
+        "portfolio: %s (%d of %d candidates judged in %.1f s)",
+        ", ".join(
+            f"{name} {v:,.0f}"
+            for (name, _), v in zip(back, values, strict=True)
+            if v != float("inf")
+        ),
+        len(judged),
+        len(values),
+        time.perf_counter() - judging_started,
+    )
+    return values
+
+
+def _route_parts(
+    ctx: ScheduleContext,
+    built: list[BuiltPart],
+    states: dict[str, TruckState],
+    remaining: float,
+    search: _Search,
+) -> list[RoutingResult]:
+    """A split day: the parts routed in bins, one bin a worker, in ``remaining`` s; each
+    part's result job by job, in the order of ``built``."""
+    if PART_START == "eft":
+        built = _started_from_eft(ctx, built, states)
+        remaining = search.left_s()
+    workers, executor = search.workers, search.executor
+    sizes = [len(b.pair_assignments) for b in built]
+    order = bins_for_workers(sizes, workers if executor is None else max(workers, 2))
+    bins = [
+        [
+            (
+                built[i].bundling.problem,
+                None if PART_START == "none" else built[i].bundling.routes_in(built[i].initial),
+                sizes[i],
             )
-        return candidates[best], result, 1
-    if built:
-        if PART_START == "eft":
-            # Each part starts from its own earliest-finish plan (built here, before the
-            # parts go to the workers) rather than from the dispatcher's.
-            for k, b in enumerate(built):
-                empty = RoutingResult([[] for _ in b.truck_ids], [], "empty", None, 0.0)
-                eft = repaired_plan(ctx, b.problem, empty, b.truck_ids, b.pair_assignments, states)
-                if eft:
-                    start = initial_routes(
-                        b.problem.pairs, b.pair_assignments, b.truck_ids, trips_by_truck(eft)
-                    )
-                    built[k] = replace(b, initial=start)
-            remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
-        sizes = [len(b.pair_assignments) for b in built]
-        order = bins_for_workers(sizes, workers if executor is None else max(workers, 2))
-        bins = [
-            [
-                (
-                    built[i].bundling.problem,
-                    None if PART_START == "none" else built[i].bundling.routes_in(built[i].initial),
-                    sizes[i],
-                )
-                for i in b
-            ]
-            for b in order
+            for i in b
         ]
-        first_solution = PART_FIRST_SOLUTION if PART_START == "none" else "LOCAL_CHEAPEST_INSERTION"
-        outputs = _run_bins(bins, time.time() + remaining, executor, workers, first_solution)
-        by_part: dict[int, RoutingResult] = {}
-        for part_indices, out in zip(order, outputs, strict=True):
-            by_part.update(zip(part_indices, out, strict=True))
-        results = [built[i].bundling.expand(by_part[i]) for i in range(len(built))]
-    routes: list[TruckRoute] = []
-    for b, result in zip(built, results, strict=True):
-        routes += cut_routes(b.problem, result, b.truck_ids, b.pair_assignments)
-    merged = _merge_results(results, time.perf_counter() - started)
-    return routes, merged, len(built)
+        for b in order
+    ]
+    first_solution = PART_FIRST_SOLUTION if PART_START == "none" else "LOCAL_CHEAPEST_INSERTION"
+    outputs = _run_bins(bins, time.time() + remaining, executor, workers, first_solution)
+    by_part: dict[int, RoutingResult] = {}
+    for part_indices, out in zip(order, outputs, strict=True):
+        by_part.update(zip(part_indices, out, strict=True))
+    return [built[i].bundling.expand(by_part[i]) for i in range(len(built))]
+
+
+def _started_from_eft(
+    ctx: ScheduleContext, built: list[BuiltPart], states: dict[str, TruckState]
+) -> list[BuiltPart]:
+    """The parts, each starting from its own earliest-finish plan (built here, before
+    the parts go to the workers) rather than from the dispatcher's."""
+    started = list(built)
+    for k, b in enumerate(built):
+        empty = RoutingResult([[] for _ in b.truck_ids], [], "empty", None, 0.0)
+        eft = repaired_plan(ctx, b.problem, empty, b.truck_ids, b.pair_assignments, states)
+        if eft:
+            start = initial_routes(
+                b.problem.pairs, b.pair_assignments, b.truck_ids, trips_by_truck(eft)
+            )
+            started[k] = replace(b, initial=start)
+    return started
