@@ -381,6 +381,10 @@ class ExampleResult:
     wall_s: float = 0.0
     failures: list[Failure] = field(default_factory=list)
     drawn: list[str] = field(default_factory=list)
+    #: ``fleet`` rows written, and how many of them the checker found room for (its
+    #: ``fleet_room`` warnings), over both solvers.
+    fleet_rows: int = 0
+    fleet_room: int = 0
 
 
 def problems_of(network: Any, outcome: Any) -> list[tuple[str, str]]:
@@ -485,6 +489,8 @@ def run_example(
             continue
         for stage, message in problems_of(network, outcome):
             fail(solver, stage, message, files)
+        result.fleet_rows += sum(1 for u in outcome.plan.unserved if u.reason == "fleet")
+        result.fleet_room += sum(1 for w in outcome.report.warnings if w.rule == "fleet_room")
     result.wall_s = round(time.perf_counter() - started, 2)
     return result
 
@@ -707,6 +713,9 @@ def run_fuzz(
         "large_time_limit_s": max(time_limit_s, large_time_limit_s),
         "workers": workers,
         "failed_examples": len({f.seed for f in failures}),
+        "fleet_rows": sum(r.fleet_rows for r in results),
+        "fleet_room": sum(r.fleet_room for r in results),
+        "fleet_room_examples": sorted(r.seed for r in results if r.fleet_room),
         "kinds": by_kind,
         "stages": stages,
         "failures": [{k: v for k, v in asdict(f).items() if k != "files"} for f in failures],
@@ -717,6 +726,8 @@ def run_fuzz(
                 "orders": r.orders,
                 "wall_s": r.wall_s,
                 "failed": sorted({f.stage for f in r.failures}),
+                **({"fleet_rows": r.fleet_rows} if r.fleet_rows else {}),
+                **({"fleet_room": r.fleet_room} if r.fleet_room else {}),
                 **({"drawn": r.drawn} if r.drawn else {}),
             }
             for r in results
@@ -744,6 +755,10 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"- examples: {result['examples']} (seeds {result['first_seed']}–{result['last_seed']})",
         f"- failed examples: {result['failed_examples']}",
+        f"- `fleet` rows written: {result.get('fleet_rows', 0):,}, of which the checker found "
+        f"room for {result.get('fleet_room', 0):,} (`fleet_room` warnings, in "
+        f"{len(result.get('fleet_room_examples', []))} examples: a planner weakness, not a "
+        "failure; the plan keeps every rule)",
         f"- wall time: {result['wall_time_s']:.1f} s",
         "",
         "| kind | examples | failed | day orders | s per solver run | example time, s |",

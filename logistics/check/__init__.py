@@ -95,9 +95,10 @@ def check(
         The network's travel model (built from the network when not given). The travel
         model is an input, like the network: the checker re-simulates with it.
     verify_fleet : bool, optional
-        Whether ``fleet`` rows are verified by trying the insertion
-        (:func:`logistics.check.fleet.check_fleet_reasons`); default
-        :data:`logistics.check.fleet.VERIFY_FLEET`. Never in a re-plan
+        ``fleet`` rows are verified by trying the insertion
+        (:func:`logistics.check.fleet.check_fleet_reasons`): by default a truck with
+        room for a ladle of the order is a ``fleet_room`` warning, with ``True`` an
+        ``unserved_reason`` violation; ``False`` skips it. Never in a re-plan
         (:func:`logistics.check.fleet.fleet_verified`).
 
     Returns
@@ -115,7 +116,7 @@ def check(
     check_unserved_rows(ctx, unserved)
     check_unserved_reasons(ctx, unserved)
     if fleet_verified(plan, verify_fleet):
-        check_fleet_reasons(ctx, runs, unserved)
+        check_fleet_reasons(ctx, runs, unserved, strict=bool(verify_fleet))
     check_accounting(ctx, runs, unserved)
     report = CheckReport(
         violations=tuple(ctx.violations),

@@ -170,6 +170,7 @@ def insert_jobs(
     route_starts: Mapping[str, tuple[int, float]] | None = None,
     penalty_per_t: float | None = None,
     deadline: float | None = None,
+    first_trip: int = INSERTED_TRIPS,
 ) -> Inserted:
     """Fit jobs into the free time of a day whose trips stay where they are.
 
@@ -197,6 +198,9 @@ def insert_jobs(
     deadline : float, optional
         :func:`time.monotonic` by which insertion stops; the jobs not tried by then
         are left (``not_planned_in_time``).
+    first_trip : int
+        Trip numbers of inserted trips count on from this (above every trip number in
+        ``fixed``, so that each trip keeps its own number until the plan renumbers them).
 
     Returns
     -------
@@ -204,6 +208,8 @@ def insert_jobs(
         The trips inserted, the jobs left and why.
     """
     days = _truck_days(ctx.travel, starts, fixed)
+    for day in days.values():
+        day.inserted = first_trip - INSERTED_TRIPS
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
     done = Inserted([], [], {})
     for smelter_id, pending in _groups(assignments):

@@ -347,11 +347,47 @@ def time_trip(
                 result = late
         if result is None:
             result = _time_trip(ctx, state, smelter_id, trip, bays, not_before, 0)
+        if isinstance(result, int) and wait > 0:
+            # Filled early the metal cools too long, just in time a bay is taken: try the
+            # fill starts in between before leaving a ladle off.
+            result = _between(ctx, state, smelter_id, trip, bays, not_before, early) or result
         if isinstance(result, int):
             dropped.append(kept.pop(result))
             continue
         return result, tuple(dropped)
     return None, tuple(dropped)
+
+
+#: Minutes between the fill starts tried between early and just in time.
+_BETWEEN_STEP_MIN = 5
+#: At most this many fill starts are tried in between.
+_BETWEEN_TRIES = 24
+
+
+def _between(
+    ctx: ScheduleContext,
+    state: TruckState,
+    smelter_id: str,
+    trip: tuple[Job, ...],
+    bays: BayBook,
+    not_before: int,
+    early: TimedTrip,
+) -> TimedTrip | None:
+    """The trip filled later than earliest and earlier than just in time, or None.
+
+    Fill starts are tried from just before just-in-time back towards the earliest, every
+    :data:`_BETWEEN_STEP_MIN` minutes (at most :data:`_BETWEEN_TRIES`); the first whose
+    ladles are all hot enough and whose pours are no later than the early timing's wins.
+    """
+    wait = early.runs[0].pour_start - early.runs[0].arrive
+    step = max(_BETWEEN_STEP_MIN, -(-wait // _BETWEEN_TRIES))
+    for offset in range(wait - step, 0, -step):
+        timed = _time_trip(ctx, state, smelter_id, trip, bays, not_before, offset)
+        if not isinstance(timed, int) and all(
+            a.pour_start <= b.pour_start for a, b in zip(timed.runs, early.runs, strict=True)
+        ):
+            return timed
+    return None
 
 
 def commit_trip(state: TruckState, trip: TimedTrip, bays: BayBook) -> None:
