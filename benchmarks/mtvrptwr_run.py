@@ -167,6 +167,7 @@ def solve_ladle(
         "first_checker_violation": str(outcome.report.violations[0])
         if outcome.report.violations
         else "",
+        "unserved": "; ".join(f"{u.order_id} {u.tonnes:g} t {u.reason}" for u in plan.unserved),
         "planner_km": plan.summary.truck_km,
         "status": plan.solver.status,
         "cut": cut,
