@@ -371,7 +371,9 @@ def replan_with_an_urgent_order(page: Any) -> None:
     check_page(page, "Re-plan: preview")
     main.get_by_text("re-optimise: search the rest of the day", exact=False).click()
     settle(page)
-    main.get_by_role("button", name="Accept the re-plan").click()
+    accept = main.get_by_role("button", name="Accept the re-plan")
+    expect(accept).to_have_count(1, timeout=30_000)  # the previous run's copy is gone
+    accept.click()
     expect(main.get_by_text("Applied", exact=False)).to_be_visible(timeout=30_000)
     check_page(page, "Re-plan: accepted")
 
@@ -447,8 +449,14 @@ def open_a_stored_version(page: Any) -> None:
 
 
 # -- state across pages ----------------------------------------------------------------
+#: What :func:`choose_on_every_page` chose where the value is read back from the page.
+chosen: dict[str, str] = {}
+
+
 def choose_on_every_page(page: Any) -> None:
     """Choose something on the pages whose state is then looked for."""
+    from playwright.sync_api import expect
+
     go(page, "Plan")
     type_number(page, "Time limit, s", "4")
     open_tab(page, "Fleet")
@@ -456,14 +464,20 @@ def choose_on_every_page(page: Any) -> None:
     slider = page.get_by_role("slider").first
     slider.focus()
     for _ in range(4):
-        slider.press("ArrowRight")  # 30 km → 50 km
+        slider.press("ArrowRight")  # 30 km → about 50 km (a press during a rerun may be lost)
     settle(page)
+    chosen["eco_km"] = slider.input_value()
+    assert chosen["eco_km"] != "30", "the slider did not move"
     go(page, "Check")
     page.get_by_text("files I upload", exact=False).click()
     settle(page)
-    uploads = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    main = page.locator('[data-testid="stMain"]')
+    uploads = main.locator('[data-testid="stFileUploaderDropzoneInput"]')  # not the sidebar's
     uploads.first.set_input_files(str(TEST_DATA / "tiny_plan" / "runs.csv"))
     settle(page)
+    expect(main.get_by_text("Checking the uploaded runs.csv", exact=False)).to_be_visible(
+        timeout=30_000
+    )  # the upload arrived before the page is left
 
 
 def assert_every_page_kept(page: Any) -> None:
@@ -477,7 +491,7 @@ def assert_every_page_kept(page: Any) -> None:
             "aria-selected", "true"
         )
     elif title.startswith("Economics"):
-        expect(page.get_by_role("slider").first).to_have_value("50")
+        expect(page.get_by_role("slider").first).to_have_value(chosen["eco_km"])
     elif title.startswith("Check"):
         expect(main.get_by_text("Checking the uploaded runs.csv", exact=False)).to_be_visible()
     elif title.startswith("Siting"):
@@ -507,7 +521,10 @@ def upload_a_network(page: Any) -> None:
     sidebar.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "tiny.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}]
     )
-    expect(sidebar.get_by_text("uploaded: tiny", exact=False)).to_be_visible(timeout=30_000)
+    # the uploaded network is chosen and loaded: its line under the date names its sites
+    expect(sidebar.get_by_text("2 smelters · 5 casters · 3 trucks", exact=False)).to_be_visible(
+        timeout=30_000
+    )
 
 
 def test_the_dispatchers_day_in_chromium(server: Server) -> None:
