@@ -35,7 +35,6 @@ FLAT_TABLES: dict[tuple[str, str], str] = {
 TO_BE_SPLIT: dict[tuple[str, str], str] = {
     ("logistics/cli/site.py", "site"): "to be split by its owner",
     ("logistics/pipeline/replan.py", "replan"): "to be split by its owner",
-    ("logistics/planning/portfolio.py", "run_portfolio"): "to be split by its owner",
 }
 
 

@@ -271,74 +271,132 @@ def run_portfolio(
     """
     deadline = time.time() + time_limit_s
     others = list(members[1:])
-    pool: ProcessPoolExecutor | None = None
-    target: Executor | None = None
-    ready = [m.start_key in starts or m.start == "none" or late_starts is None for m in others]
-
-    def problem_of(member: SearchMember) -> RoutingProblem:
-        return problem if member.bundled or job_problem is None else job_problem
-
-    futures: dict[int, Future[RoutingResult | None]] = {}
-    if others:
-        target = executor
-        if target is None:
-            pool = process_pool(len(others))
-            target = pool
-        for k, m in enumerate(others):
-            if ready[k]:
-                futures[k] = target.submit(
-                    solve_member, problem_of(m), starts, m, deadline, solution_limit, seed
-                )
-    if late_starts is not None:
-        starts = {**starts, **late_starts()}
-    for k, m in enumerate(others):
-        if not ready[k] and target is not None:
-            futures[k] = target.submit(
-                solve_member, problem_of(m), starts, m, deadline, solution_limit, seed
-            )
-    late = False
+    pool = process_pool(len(others)) if others and executor is None else None
+    search = _MemberSearch(problem, job_problem, deadline, solution_limit, seed)
+    futures, starts = search.submit_others(
+        executor if pool is None else pool, others, starts, late_starts
+    )
+    late: list[str] = []
     try:
-        first = members[0]
-        if first.repair_share > 0 and repair is not None:
-            mine = _repaired_search(
-                problem_of(first),
-                starts,
-                first,
-                deadline,
-                solution_limit,
-                seed,
-                on_solution,
-                repair,
-            )
-        else:
-            mine = solve_routing(
-                problem_of(first),
-                time_limit_s=max(MIN_MEMBER_S, deadline - time.time()),
-                solution_limit=solution_limit,
-                first_solution=first.first_solution,
-                metaheuristic=first.metaheuristic,
-                initial_routes=starts.get(first.start_key),
-                on_solution=on_solution,
-                operator_bandit=first.operator_bandit,
-                engine=first.engine,
-                seed=seed,
-                snapshots=SNAPSHOTS,
-            )
-        results: list[RoutingResult | None] = [mine]
-        for member, future in zip(others, [futures[k] for k in range(len(others))], strict=True):
-            wait = None if solution_limit is not None else max(0.0, deadline - time.time())
-            try:
-                results.append(future.result(timeout=None if wait is None else wait + GRACE_S))
-            except TimeoutError:
-                log.warning("search member %s was not back in time; left out", member.name)
-                results.append(None)
-                late = True
-            except (BrokenProcessPool, OSError) as exc:
-                log.warning("search member %s failed (%s); left out", member.name, exc)
-                results.append(None)
+        results: list[RoutingResult | None] = [
+            search.first(members[0], starts, on_solution, repair)
+        ]
+        results += _collected(others, futures, deadline, solution_limit, late)
     finally:
         if pool is not None:
             pool.shutdown(wait=not late, cancel_futures=True)
+    return results
+
+
+@dataclass(frozen=True)
+class _MemberSearch:
+    """What every member of one portfolio searches: the model, its deadline
+    (``time.time()``, s), solution limit and seed."""
+
+    problem: RoutingProblem
+    job_problem: RoutingProblem | None
+    deadline: float
+    solution_limit: int | None
+    seed: int
+
+    def problem_of(self, member: SearchMember) -> RoutingProblem:
+        """The bundled model, or the job-by-job one for a member not ``bundled``."""
+        return self.problem if member.bundled or self.job_problem is None else self.job_problem
+
+    def submit_others(
+        self,
+        target: Executor | None,
+        others: list[SearchMember],
+        starts: dict[str, list[list[int]] | None],
+        late_starts: Callable[[], dict[str, list[list[int]] | None]] | None,
+    ) -> tuple[dict[int, Future[RoutingResult | None]], dict[str, list[list[int]] | None]]:
+        """The members after the first sent to ``target``; the starts, with the late ones.
+
+        Members whose start is ready go first; then ``late_starts`` are built here while
+        those search, and the members waiting for them follow. Returns the futures by
+        position in ``others``.
+        """
+        ready = [m.start_key in starts or m.start == "none" or late_starts is None for m in others]
+        futures: dict[int, Future[RoutingResult | None]] = {}
+        for k, m in enumerate(others):
+            if ready[k] and target is not None:
+                futures[k] = self._submit(target, m, starts)
+        if late_starts is not None:
+            starts = {**starts, **late_starts()}
+        for k, m in enumerate(others):
+            if not ready[k] and target is not None:
+                futures[k] = self._submit(target, m, starts)
+        return futures, starts
+
+    def _submit(
+        self, target: Executor, member: SearchMember, starts: dict[str, list[list[int]] | None]
+    ) -> Future[RoutingResult | None]:
+        return target.submit(
+            solve_member,
+            self.problem_of(member),
+            starts,
+            member,
+            self.deadline,
+            self.solution_limit,
+            self.seed,
+        )
+
+    def first(
+        self,
+        member: SearchMember,
+        starts: dict[str, list[list[int]] | None],
+        on_solution: SolutionCallback | None,
+        repair: Callable[[RoutingResult], list[list[int]] | None] | None,
+    ) -> RoutingResult:
+        """The first member's search, here (it reports progress; only it can repair)."""
+        if member.repair_share > 0 and repair is not None:
+            return _repaired_search(
+                self.problem_of(member),
+                starts,
+                member,
+                self.deadline,
+                self.solution_limit,
+                self.seed,
+                on_solution,
+                repair,
+            )
+        return solve_routing(
+            self.problem_of(member),
+            time_limit_s=max(MIN_MEMBER_S, self.deadline - time.time()),
+            solution_limit=self.solution_limit,
+            first_solution=member.first_solution,
+            metaheuristic=member.metaheuristic,
+            initial_routes=starts.get(member.start_key),
+            on_solution=on_solution,
+            operator_bandit=member.operator_bandit,
+            engine=member.engine,
+            seed=self.seed,
+            snapshots=SNAPSHOTS,
+        )
+
+
+def _collected(
+    others: list[SearchMember],
+    futures: dict[int, Future[RoutingResult | None]],
+    deadline: float,
+    solution_limit: int | None,
+    late: list[str],
+) -> list[RoutingResult | None]:
+    """The other members' results, in order; ``None`` for one that failed or (without a
+    ``solution_limit``) was not back :data:`GRACE_S` after ``deadline`` (``time.time()``,
+    s), whose name is then added to ``late`` as soon as it is known."""
+    results: list[RoutingResult | None] = []
+    for member, future in zip(others, [futures[k] for k in range(len(others))], strict=True):
+        wait = None if solution_limit is not None else max(0.0, deadline - time.time())
+        try:
+            results.append(future.result(timeout=None if wait is None else wait + GRACE_S))
+        except TimeoutError:
+            log.warning("search member %s was not back in time; left out", member.name)
+            results.append(None)
+            late.append(member.name)
+        except (BrokenProcessPool, OSError) as exc:
+            log.warning("search member %s failed (%s); left out", member.name, exc)
+            results.append(None)
     return results
 
 
