@@ -162,9 +162,25 @@ def replan(
     check_facts(changed, facts, now, orders_file=orders_file, order_rows=order_rows)
     options = options or PlanOptions()
     travel = travel or Travel.of(changed)
+    state = _day_state(changed, travel, plan, now, facts, truck_changes, truck_starts)
+    chosen = _chosen_plan(changed, options, state, travel, progress, executor)
+    return _replan_outcome(plan, changed, state, options.replan_mode, chosen)
+
+
+def _day_state(
+    changed: Network,
+    travel: Travel,
+    plan: Plan,
+    now: datetime,
+    facts: tuple[Run, ...],
+    truck_changes: TruckChanges,
+    truck_starts: Sequence[TruckStart],
+) -> DayState:
+    """What the rest of the day is planned around: the facts, the runs booked, where the
+    trucks start (those on the road too) and the trucks out of service from ``now``."""
     booked = booked_at(changed, plan, now, truck_changes.remove)
     moving = transit_starts(changed, travel, plan, now, truck_changes.remove)
-    state = DayState(
+    return DayState(
         now=now,
         fixed_runs=facts,
         truck_starts=(*plan.truck_starts, *truck_starts),
@@ -172,37 +188,67 @@ def replan(
         unavailable_trucks=tuple(truck_changes.remove),
         booked_runs=booked,
     )
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """The plan a re-plan keeps, with its objective and price of change (CNY), and in
+    ``reoptimise`` mode the insert plan's objective (CNY)."""
+
+    outcome: PlanOutcome
+    objective_cny: float
+    change: ChangeCost
+    insert_objective_cny: float | None = None
+
+
+def _chosen_plan(
+    changed: Network,
+    options: PlanOptions,
+    state: DayState,
+    travel: Travel,
+    progress: ProgressCallback | None,
+    executor: Executor | None,
+) -> _Choice:
+    """The insert plan; in ``reoptimise`` mode the searched plan instead when it is
+    valid and lower by the objective with the price of change."""
     started = time.monotonic()
     insert_options = options.model_copy(update={"replan_mode": "insert"})
     outcome = plan_day(changed, insert_options, state, travel=travel, progress=progress)
-    objective, change = replan_objective(changed, outcome.plan, booked)
-    insert_objective = None
-    if options.replan_mode == "reoptimise":
-        insert_objective = objective
-        proposal = state.model_copy(update={"proposal": outcome.plan.runs})
-        left_s = max(1.0, options.time_limit_s - (time.monotonic() - started))
-        search = options.model_copy(update={"time_limit_s": left_s})
-        searched = plan_day(
-            changed, search, proposal, travel=outcome.travel, progress=progress, executor=executor
-        )
-        searched_objective, searched_change = replan_objective(changed, searched.plan, booked)
-        if searched.ok and searched_objective < objective:
-            outcome, objective, change = searched, searched_objective, searched_change
-        else:
-            outcome = _kept_insert(outcome, searched_objective)
-    diff = plan_diff(changed, outcome.travel, plan, outcome.plan)
+    objective, change = replan_objective(changed, outcome.plan, state.booked_runs)
+    if options.replan_mode != "reoptimise":
+        return _Choice(outcome, objective, change)
+    proposal = state.model_copy(update={"proposal": outcome.plan.runs})
+    left_s = max(1.0, options.time_limit_s - (time.monotonic() - started))
+    search = options.model_copy(update={"time_limit_s": left_s})
+    searched = plan_day(
+        changed, search, proposal, travel=outcome.travel, progress=progress, executor=executor
+    )
+    searched_objective, searched_change = replan_objective(
+        changed, searched.plan, state.booked_runs
+    )
+    if searched.ok and searched_objective < objective:
+        return _Choice(searched, searched_objective, searched_change, objective)
+    return _Choice(_kept_insert(outcome, searched_objective), objective, change, objective)
+
+
+def _replan_outcome(
+    plan: Plan, changed: Network, state: DayState, mode: str, chosen: _Choice
+) -> ReplanOutcome:
+    """The re-planned day: the plan chosen, its diff against ``plan`` (the previous one)
+    and what it was planned around (``state``)."""
+    outcome = chosen.outcome
     return ReplanOutcome(
         outcome,
-        diff,
-        facts,
+        plan_diff(changed, outcome.travel, plan, outcome.plan),
+        state.fixed_runs,
         changed,
-        now=now,
-        unavailable_trucks=tuple(dict.fromkeys(truck_changes.remove)),
-        mode=options.replan_mode,
-        booked=booked,
-        change=change,
-        objective_cny=objective,
-        insert_objective_cny=insert_objective,
+        now=state.now,
+        unavailable_trucks=tuple(dict.fromkeys(state.unavailable_trucks)),
+        mode=mode,
+        booked=state.booked_runs,
+        change=chosen.change,
+        objective_cny=chosen.objective_cny,
+        insert_objective_cny=chosen.insert_objective_cny,
     )
 
 
