@@ -33,7 +33,6 @@ FLAT_TABLES: dict[tuple[str, str], str] = {
 
 #: ``(file, qualified name) -> why it is still here``: to be split by their owners.
 TO_BE_SPLIT: dict[tuple[str, str], str] = {
-    ("logistics/cli/site.py", "site"): "to be split by its owner",
 }
 
 

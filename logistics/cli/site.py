@@ -17,6 +17,8 @@ from logistics.network.loader import load_network
 from logistics.siting import (
     SiteCandidate,
     SitingProgress,
+    Study,
+    StudyResult,
     StudySettings,
     check_out_dir,
     load_candidates,
@@ -215,6 +217,27 @@ def site(
         "grid_simulate": grid_simulate,
         "site_trucks": site_trucks,
     }
+    the_study = _study_of(network_dir, study, candidates, values)
+    if png_engine == "kaleido" and the_study.settings.grid_km is not None:
+        problem = kaleido_problem()  # before the study, not after hours of it
+        if problem is not None:
+            raise InputError(option_problem("--png-engine", f"{problem}; use auto or matplotlib"))
+    target = out_dir or Path("studies") / f"{the_study.network.name}-site"
+    check_out_dir(target)
+    result = _run_with_progress(the_study, workers or default_workers(), scheduler, quiet)
+    figure = _heatmap_of(result, the_study)
+    summary = write_study(result, target, heatmap_figure=figure, plans=plans, png_engine=png_engine)
+    _print_results(result, summary, the_study, top)
+    out.print(f"study written to [bold]{target}[/bold] ({result.wall_s['total_s']:.0f} s)")
+
+
+def _study_of(
+    network_dir: Path | None,
+    study: Path | None,
+    candidates: Path | None,
+    values: dict[str, Any],
+) -> Study:
+    """The study asked for: a study file with the options over it, or a network's."""
     if study is not None:
         _settings(values)  # command-line values are checked as options first
         the_study = load_study(study, network_dir=network_dir, **values)
@@ -226,26 +249,25 @@ def site(
                 the_study.scenarios,
                 label=the_study.label,
             )
-    else:
-        if network_dir is None:
-            raise InputError(option_problem("NETWORK", "give a network folder or --study FILE"))
-        settings = _settings(values)
-        network = load_network(network_dir)
-        sites: tuple[SiteCandidate, ...] = ()
-        if candidates is not None:
-            sites = load_candidates(candidates, network)
-        elif settings.grid_km is None or (
-            network.folder is not None and (network.folder / "candidates.csv").is_file()
-        ):
-            sites = network_candidates(network)
-        the_study = make_study(network, sites, settings)
-    if png_engine == "kaleido" and the_study.settings.grid_km is not None:
-        problem = kaleido_problem()  # before the study, not after hours of it
-        if problem is not None:
-            raise InputError(option_problem("--png-engine", f"{problem}; use auto or matplotlib"))
-    target = out_dir or Path("studies") / f"{the_study.network.name}-site"
-    check_out_dir(target)
+        return the_study
+    if network_dir is None:
+        raise InputError(option_problem("NETWORK", "give a network folder or --study FILE"))
+    settings = _settings(values)
+    network = load_network(network_dir)
+    sites: tuple[SiteCandidate, ...] = ()
+    if candidates is not None:
+        sites = load_candidates(candidates, network)
+    elif settings.grid_km is None or (
+        network.folder is not None and (network.folder / "candidates.csv").is_file()
+    ):
+        sites = network_candidates(network)
+    return make_study(network, sites, settings)
 
+
+def _run_with_progress(
+    the_study: Study, workers: int, scheduler: str | None, quiet: bool
+) -> StudyResult:
+    """Run the study with a progress bar on stderr (none with ``quiet``)."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -260,24 +282,27 @@ def site(
         def update(event: SitingProgress) -> None:
             bar.update(task, completed=event.fraction, description=event.message[:60])
 
-        result = run_study(
-            the_study,
-            workers=workers or default_workers(),
-            scheduler=scheduler,
-            progress=update,
-        )
-    figure = None
-    if result.grid_rows():
-        best = [
-            r["option"] for r in result.ranking() if r["simulated"] and r["option"].startswith("G")
-        ]
-        figure = siting_heatmap(
-            result.grid_rows(),
-            network=the_study.network,
-            candidates=[c.model_dump() for c in the_study.candidates],
-            best=best,
-        )
-    summary = write_study(result, target, heatmap_figure=figure, plans=plans, png_engine=png_engine)
+        return run_study(the_study, workers=workers, scheduler=scheduler, progress=update)
+
+
+def _heatmap_of(result: StudyResult, the_study: Study) -> Any:
+    """Grid mode: the heat-map figure with the best simulated grid points; else None."""
+    if not result.grid_rows():
+        return None
+    best = [r["option"] for r in result.ranking() if r["simulated"] and r["option"].startswith("G")]
+    return siting_heatmap(
+        result.grid_rows(),
+        network=the_study.network,
+        candidates=[c.model_dump() for c in the_study.candidates],
+        best=best,
+    )
+
+
+def _print_results(
+    result: StudyResult, summary: dict[str, Any], the_study: Study, top: int
+) -> None:
+    """The ranking of each scenario, what was screened and simulated, how well the screen
+    matched, the explanation; the heat-map's files."""
     rows = result.ranking()
     for name in result.scenario_names:
         counts = result.counts(name)
@@ -306,4 +331,3 @@ def site(
         out.print()
     if summary.get("heatmap_png_engine"):
         out.print(f"heat-map: heatmap.html and heatmap.png ({summary['heatmap_png_engine']})")
-    out.print(f"study written to [bold]{target}[/bold] ({result.wall_s['total_s']:.0f} s)")
