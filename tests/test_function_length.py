@@ -32,8 +32,7 @@ FLAT_TABLES: dict[tuple[str, str], str] = {
 }
 
 #: ``(file, qualified name) -> why it is still here``: to be split by their owners.
-TO_BE_SPLIT: dict[tuple[str, str], str] = {
-}
+TO_BE_SPLIT: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
