@@ -20,9 +20,11 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import zipfile
@@ -109,8 +111,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
         pytest.skip("/usr/bin/chromium is missing: apt-get install chromium to run this test")
     streamlit = Path(sys.executable).parent / "streamlit"
     port = _free_port()
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    # The app's temporary folder: short, since multiprocessing puts its manager's Unix
+    # socket there and the kernel allows 108 bytes (pytest's tmp_path under xdist is
+    # longer than that allows).
+    tmp = Path(tempfile.mkdtemp(prefix="molten-ui-", dir="/tmp"))
     env = {
         **os.environ,
         "MOLTEN_APP_NETWORK": str(NETWORK),
@@ -158,6 +162,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield app
     finally:
         app.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # -- what every page must be ----------------------------------------------------------
