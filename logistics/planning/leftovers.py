@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from logistics.network.model import Network
 from logistics.plan.timeline import LegRun
@@ -28,6 +29,15 @@ from logistics.planning.schedule import BayBook, ScheduleContext, TimedTrip, Tru
 
 #: Tonnes below which a shortfall of metal is rounding, not a shortfall.
 _EPS_T = 1e-6
+
+
+class PlacedRun(LegRun, Protocol):
+    """A run of the plan so far: what the leg model reads, and the metal it takes."""
+
+    @property
+    def alloy(self) -> str: ...
+    @property
+    def tonnes(self) -> float: ...
 
 
 def metal_release(
@@ -74,7 +84,7 @@ def retry_elsewhere(
     left: Sequence[Job],
     reasons: Mapping[str, str],
     starts: Mapping[str, TruckState],
-    runs: Sequence[LegRun],
+    runs: Sequence[PlacedRun],
     bays: BayBook,
     *,
     not_before: int,
@@ -94,9 +104,8 @@ def retry_elsewhere(
         Why each is left (``fleet``, ``cost``, ``not_planned_in_time``).
     starts : mapping of str to TruckState
         Each available truck at the start of its day.
-    runs : sequence of LegRun
-        Every run of the plan so far (kept, searched and inserted), minutes; each must
-        carry ``alloy``, ``tonnes`` and ``trip``.
+    runs : sequence of PlacedRun
+        Every run of the plan so far (kept, searched and inserted), minutes.
     bays : BayBook
         Fill bays with every run's fill booked (modified).
     not_before : int
@@ -141,7 +150,7 @@ def _first_room(
     job: Job,
     reason: str,
     starts: Mapping[str, TruckState],
-    placed: Sequence[LegRun],
+    placed: Sequence[PlacedRun],
     bays: BayBook,
     not_before: int,
     route_starts: Mapping[str, tuple[int, float]] | None,
@@ -172,13 +181,13 @@ def _first_room(
 
 
 def _assignment_at(
-    network: Network, job: Job, source: Source, placed: Sequence[LegRun]
+    network: Network, job: Job, source: Source, placed: Sequence[PlacedRun]
 ) -> Assignment | None:
     """``job`` at ``source`` from when its metal is there, or None if it never is in time."""
     fills = [
-        (float(r.fill_start), float(getattr(r, "tonnes", 0.0)))
+        (float(r.fill_start), r.tonnes)
         for r in placed
-        if r.smelter_id == source.smelter_id and getattr(r, "alloy", None) == job.alloy
+        if r.smelter_id == source.smelter_id and r.alloy == job.alloy
     ]
     release = metal_release(network, source.smelter_id, job.alloy, fills, job.tonnes)
     if not math.isfinite(release):
