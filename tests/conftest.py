@@ -64,6 +64,12 @@ def write_table(path: Path, rows: list[list[str]]) -> None:
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV file's rows as dicts (header → cell text)."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [dict(row) for row in csv.DictReader(fh)]
+
+
 def set_cell(folder: Path, file: str, row: int, column: str, value: str) -> None:
     """Set one cell; ``row`` is the spreadsheet row (header = 1, first data row = 2)."""
     rows = read_table(folder / file)

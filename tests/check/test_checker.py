@@ -32,7 +32,7 @@ from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.physics.cooling import temperature_after
 from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS
-from tests.conftest import TEST_DATA, TINY
+from tests.conftest import TEST_DATA, TINY, read_rows
 
 PLAN = TEST_DATA / "tiny_plan"
 
@@ -45,11 +45,6 @@ Rows = list[dict[str, str]]
 @pytest.fixture(scope="module")
 def network() -> Network:
     return load_network(TINY)
-
-
-def read_rows(path: Path) -> Rows:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return [dict(row) for row in csv.DictReader(fh)]
 
 
 @pytest.fixture

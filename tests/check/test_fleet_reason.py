@@ -20,7 +20,6 @@ writes a few ``fleet`` rows the checker finds room for: :data:`PLANNER_BUGS`).
 
 from __future__ import annotations
 
-import csv
 import math
 import shutil
 from collections.abc import Callable
@@ -47,15 +46,10 @@ from logistics.plan.files import read_plan
 from logistics.plan.model import Plan, Unserved
 from logistics.plan.options import PlanOptions
 from tests.check.fleet_fits import fit_problems, fleet_fits
-from tests.conftest import TEST_DATA, TINY, set_cell
+from tests.conftest import TEST_DATA, TINY, read_rows, set_cell
 
 TINY_PLAN = TEST_DATA / "tiny_plan"
 Rows = list[dict[str, str]]
-
-
-def read_rows(path: Path) -> Rows:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return [dict(row) for row in csv.DictReader(fh)]
 
 
 def fleet_violations(report) -> list[str]:
