@@ -331,6 +331,14 @@ def kept(
     return value
 
 
+def kept_index(key: str, options: Sequence[Any], *, scope: Hashable = None) -> int:
+    """The position in ``options`` to draw choice widget ``key`` at (:func:`kept`).
+
+    The option the session kept for it, else the first.
+    """
+    return list(options).index(kept(key, options[0], scope=scope, options=options))
+
+
 @dataclass(frozen=True)
 class KeptFile:
     """An uploaded file kept by the session: its name and bytes."""

@@ -48,7 +48,7 @@ sources = ["current", "upload"] if current is not None else ["upload"]
 source = st.radio(
     "What to check",
     sources,
-    index=sources.index(state.kept("check_source", sources[0], options=sources)),
+    index=state.kept_index("check_source", sources),
     format_func=SOURCES.get,
     key="check_source",
     horizontal=True,

@@ -106,7 +106,7 @@ VARIED = ["alloy_price_t", "gas_price_cny_m3", "truck_cost_per_km"]
 choice = st.radio(
     "Vary",
     VARIED,
-    index=VARIED.index(state.kept("eco_vary", VARIED[0], options=VARIED)),
+    index=state.kept_index("eco_vary", VARIED),
     format_func={
         "alloy_price_t": "alloy price",
         "gas_price_cny_m3": "gas price",

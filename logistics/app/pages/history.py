@@ -61,14 +61,14 @@ c1, c2 = st.columns(2)
 name = c1.selectbox(
     "Network",
     networks,
-    index=networks.index(state.kept("history_network", networks[0], options=networks)),
+    index=state.kept_index("history_network", networks),
     key="history_network",
 )
 dates = sorted({v.plan_date for v in versions if v.network == name}, reverse=True)
 day = c2.selectbox(
     "Date",
     dates,
-    index=dates.index(state.kept("history_date", dates[0], scope=name, options=dates)),
+    index=state.kept_index("history_date", dates, scope=name),
     key="history_date",
     format_func=lambda d: d.isoformat(),
 )
@@ -107,9 +107,7 @@ version_ids = list(labels)
 chosen = st.selectbox(
     "Version",
     version_ids,
-    index=version_ids.index(
-        state.kept("history_version", version_ids[0], scope=(name, day), options=version_ids)
-    ),
+    index=state.kept_index("history_version", version_ids, scope=(name, day)),
     format_func=labels.__getitem__,
     key="history_version",
 )

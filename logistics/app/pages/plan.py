@@ -26,7 +26,7 @@ left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
 solver = left.selectbox(
     "Solver",
     SOLVERS,
-    index=SOLVERS.index(state.kept("plan_solver", SOLVERS[0], options=SOLVERS)),
+    index=state.kept_index("plan_solver", SOLVERS),
     format_func=solver_label,
     key="plan_solver",
 )

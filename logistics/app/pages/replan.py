@@ -64,7 +64,7 @@ planners = list(SOLVERS)
 solver = c3.selectbox(
     "Planner",
     planners,
-    index=planners.index(state.kept("replan_solver", planners[0], options=planners)),
+    index=state.kept_index("replan_solver", planners),
     format_func=solver_label,
     key="replan_solver",
 )
@@ -153,9 +153,7 @@ choices = [m for m in MODES if m in previews]
 mode = st.radio(
     "Preview and accept",
     choices,
-    index=choices.index(
-        state.kept("replan_mode_choice", choices[0], scope=state.plan_serial(), options=choices)
-    ),
+    index=state.kept_index("replan_mode_choice", choices, scope=state.plan_serial()),
     format_func=MODES.get,
     key="replan_mode_choice",
     horizontal=True,

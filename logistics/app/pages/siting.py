@@ -117,7 +117,7 @@ planners = SOLVERS[::-1]  # the dispatcher's rule first: fast enough for many da
 solver = c3.selectbox(
     "Planner of the days",
     planners,
-    index=planners.index(kept("siting_solver", planners[0], options=planners)),
+    index=state.kept_index("siting_solver", planners),
     format_func=solver_label,
     key="siting_solver",
 )
@@ -192,7 +192,7 @@ if grid:
     value = st.radio(
         "Show",
         shown_values,
-        index=shown_values.index(kept("siting_value", shown_values[0], options=shown_values)),
+        index=state.kept_index("siting_value", shown_values),
         horizontal=True,
         key="siting_value",
         format_func={
