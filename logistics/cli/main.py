@@ -23,6 +23,7 @@ import logistics.cli.dispatch
 import logistics.cli.generate
 import logistics.cli.history
 import logistics.cli.plan
+import logistics.cli.roads
 import logistics.cli.site  # noqa: F401  (each module registers its command)
 from logistics.cli.app import app, describe_problem, err
 from logistics.errors import InputError, PlanningError

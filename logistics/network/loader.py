@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -274,6 +275,81 @@ def _check_tables(tables: Tables, orders_label: str) -> None:
             problems.append(InputProblem(spec.file, None, None, "has no data rows"))
     if problems:
         raise InputError(problems)
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    """A place of a network folder trucks drive to, with where the folder writes it.
+
+    Attributes
+    ----------
+    kind : str
+        ``"smelter"``, ``"caster"`` or ``"candidate"``.
+    site_id : str
+        Its id in its file.
+    lat, lon : float
+        WGS-84 degrees.
+    file : str
+        ``smelters.csv``, ``casters.csv`` or ``candidates.csv``.
+    row : int
+        Spreadsheet row (header = row 1).
+    """
+
+    kind: str
+    site_id: str
+    lat: float
+    lon: float
+    file: str
+    row: int
+
+
+def load_sites(folder: Path | str) -> tuple[NetworkSettings, list[SiteRow]]:
+    """``network.toml`` and the sites of a folder: smelters, casters, candidates if any.
+
+    Reads only these files (validated as :func:`load_network` validates them), so a
+    folder whose orders or fleet are not written yet, or whose ``roads.graphml`` is
+    about to be replaced, still gives its sites.
+
+    Parameters
+    ----------
+    folder : Path or str
+        A network folder.
+
+    Returns
+    -------
+    tuple[NetworkSettings, list[SiteRow]]
+        The settings (with the parameter tables) and every site, smelters first.
+
+    Raises
+    ------
+    InputError
+        A missing folder or file, or bad rows, naming file, row and column.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(InputProblem(str(folder), None, None, "network folder not found"))
+    settings = load_settings(folder)
+    tz = ZoneInfo(settings.timezone)
+    day = _plan_day(settings, None)
+    problems: list[InputProblem] = []
+    sites: list[SiteRow] = []
+    specs = [(SMELTERS, "smelter", "smelter_id"), (CASTERS, "caster", "caster_id")]
+    if (folder / CANDIDATES.file).is_file():
+        specs.append((CANDIDATES, "candidate", "site_id"))
+    for spec, kind, key in specs:
+        try:
+            rows = load_table(folder / spec.file, spec, day, tz)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not rows and spec is not CANDIDATES:
+            problems.append(InputProblem(spec.file, None, None, "has no data rows"))
+        sites.extend(
+            SiteRow(kind, getattr(obj, key), obj.lat, obj.lon, spec.file, row) for row, obj in rows
+        )
+    if problems:
+        raise InputError(problems)
+    return settings, sites
 
 
 def load_network(

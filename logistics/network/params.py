@@ -35,7 +35,8 @@ class _Table(BaseModel):
 
 
 class RoadParams(_Table):
-    """Travel model used when the network has no ``roads.graphml``.
+    """Travel model used when the network has no ``roads.graphml``, and the speed limits
+    of a ladle truck on the roads ``molten roads import`` builds one from.
 
     Attributes
     ----------
@@ -49,10 +50,26 @@ class RoadParams(_Table):
         routes, ladle trucks keep well below expressway limits (Hydeb). Range
         5–100 km/h: 100 km/h is the highest limit for lorries on Chinese expressways;
         below 5 km/h a truck is walking.
+    max_kph_expressway, max_kph_other : float
+        The fastest a truck carrying hot liquid metal drives on an expressway (OSM
+        ``motorway`` and its ramps) and on any other road, km/h: ``molten roads import``
+        caps every edge's ``speed_kph`` at these (the graph keeps the caps it was built
+        with; import again after changing them). 80 and 60 km/h: molten aluminium is
+        dangerous goods (UN 3257, elevated-temperature liquid, class 9), and China's
+        rules for dangerous-goods vehicles allow at most 80 km/h on expressways and
+        60 km/h on other roads (Measures for the Safety Management of Road Transport of
+        Dangerous Goods, 2019, art. 46; docs/sources.md), below the 100 km/h of any
+        lorry on an expressway (Road Traffic Safety Law implementing regulation,
+        art. 78). The legal maxima, and so an upper bound: a conservative engineering
+        default for a ladle of liquid metal, whose operators often set lower company
+        limits; write yours. Range 5–100 km/h: no lorry may drive faster than 100 km/h
+        on a Chinese expressway; below 5 km/h a truck is walking.
     """
 
     circuity: float = plausible(1.3, lo=1.0, hi=3.0, unit="road km per great-circle km")
     speed_kmh: float = plausible(40.0, lo=5.0, hi=100.0, unit="km/h")
+    max_kph_expressway: float = plausible(80.0, lo=5.0, hi=100.0, unit="km/h")
+    max_kph_other: float = plausible(60.0, lo=5.0, hi=100.0, unit="km/h")
 
 
 class ThermalParams(_Table):
