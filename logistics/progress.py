@@ -19,7 +19,7 @@ class ProgressEvent:
     ----------
     stage : str
         ``jobs``, ``assign``, ``dispatch``, ``search``, ``schedule``, ``check``,
-        ``economics`` or ``done``.
+        ``risk``, ``economics`` or ``done``.
     fraction : float
         Share of the call done, 0–1.
     message : str

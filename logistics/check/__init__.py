@@ -25,6 +25,7 @@ from logistics.check.context import CheckClock, CheckContext, CheckRun, CheckUns
 from logistics.check.fleet import check_fleet_reasons, fleet_verified
 from logistics.check.orders import check_accounting, check_unserved_reasons, check_unserved_rows
 from logistics.check.report import RULES, WARNINGS, CheckReport, Violation
+from logistics.check.risk import check_cold_risk
 from logistics.check.runs import check_duplicates, check_run
 from logistics.check.smelters import check_fill_bays, check_production
 from logistics.check.trucks import check_trucks
@@ -82,6 +83,7 @@ def check(
     travel: Travel | None = None,
     *,
     verify_fleet: bool | None = None,
+    verify_risk: bool | None = None,
 ) -> CheckReport:
     """Check a plan against the network it is for.
 
@@ -100,6 +102,12 @@ def check(
         room for a ladle of the order is a ``fleet_room`` warning, with ``True`` an
         ``unserved_reason`` violation; ``False`` skips it. Never in a re-plan
         (:func:`logistics.check.fleet.fleet_verified`).
+    verify_risk : bool, optional
+        Every run's probability of arriving below the caster's minimum when travel
+        times vary is re-estimated by the checker's own simulation
+        (:mod:`logistics.check.risk`): by default a run above ``[risk]
+        max_cold_probability`` (beyond the sampling tolerance) is a ``cold_risk``
+        warning, with ``True`` a violation; ``False`` skips it.
 
     Returns
     -------
@@ -117,6 +125,8 @@ def check(
     check_unserved_reasons(ctx, unserved)
     if fleet_verified(plan, verify_fleet):
         check_fleet_reasons(ctx, runs, unserved, strict=bool(verify_fleet))
+    if verify_risk is not False:
+        check_cold_risk(ctx, runs, strict=bool(verify_risk))
     check_accounting(ctx, runs, unserved)
     report = CheckReport(
         violations=tuple(ctx.violations),
@@ -141,11 +151,12 @@ def check_folder(
     travel: Travel | None = None,
     *,
     verify_fleet: bool | None = None,
+    verify_risk: bool | None = None,
 ) -> CheckReport:
     """Check the plan in a folder (``runs.csv`` and ``unserved.csv``) against a network.
 
     ``travel`` is the network's travel model (built from the network when not given);
-    ``verify_fleet`` as for :func:`check`.
+    ``verify_fleet`` and ``verify_risk`` as for :func:`check`.
 
     Raises
     ------
@@ -155,7 +166,7 @@ def check_folder(
     """
     travel = travel or Travel.of(network)
     plan = read_plan(plan_dir, network, travel)
-    return check(network, plan, travel, verify_fleet=verify_fleet)
+    return check(network, plan, travel, verify_fleet=verify_fleet, verify_risk=verify_risk)
 
 
 def check_rows(
@@ -165,11 +176,12 @@ def check_rows(
     travel: Travel | None = None,
     *,
     verify_fleet: bool | None = None,
+    verify_risk: bool | None = None,
 ) -> CheckReport:
     """Check a plan given as CSV rows (column → text, first row = spreadsheet row 2).
 
     ``travel`` is the network's travel model (built from the network when not given);
-    ``verify_fleet`` as for :func:`check`.
+    ``verify_fleet`` and ``verify_risk`` as for :func:`check`.
 
     Raises
     ------
@@ -178,7 +190,7 @@ def check_rows(
     """
     travel = travel or Travel.of(network)
     plan = plan_from_rows(network, runs, unserved, travel)
-    return check(network, plan, travel, verify_fleet=verify_fleet)
+    return check(network, plan, travel, verify_fleet=verify_fleet, verify_risk=verify_risk)
 
 
 __all__ = [

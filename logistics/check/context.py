@@ -80,6 +80,8 @@ class CheckRun:
     tap_c: float
     arrival_c: float
     road_km: float
+    cold_probability: float | None = None
+    late_probability: float | None = None
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,11 @@ RULES = (
     "order_accounting",
     "unserved_row",
     "unserved_reason",
+    "cold_risk",
 )
 
 #: Warning names: allowed in a hand-made plan, never in one the planner made.
-WARNINGS = ("superheat",)
+WARNINGS = ("superheat", "cold_risk")
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,13 @@ def summary_table(plan: Plan, report: CheckReport) -> Table:
     table.add_row("superheat", f"{s.superheat_cny:,.0f} CNY")
     if s.min_arrival_margin_c is not None:
         table.add_row("min arrival margin", f"{s.min_arrival_margin_c:.1f} °C")
+    if s.expected_cold_ladles is not None:
+        table.add_row(
+            "expected cold ladles (travel times vary)",
+            f"{s.expected_cold_ladles:.2f} (worst {s.worst_cold_run}: "
+            f"{s.worst_cold_probability or 0.0:.1%})",
+        )
+        table.add_row("expected late pours", f"{s.expected_late_ladles:.2f}")
     econ = plan.economics.summary if plan.economics else None
     if econ is not None:
         if econ.cost_cny_t is not None:

@@ -215,6 +215,8 @@ class PlanRunRow(Base):
     tap_c: Mapped[float]
     arrival_c: Mapped[float]
     road_km: Mapped[float]
+    cold_probability: Mapped[float | None]
+    late_probability: Mapped[float | None]
 
     plan: Mapped[PlanVersion] = relationship(back_populates="runs")
 

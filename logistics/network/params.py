@@ -271,6 +271,78 @@ class ReplanParams(_Table):
     drop_booked_cny_per_t: float = plausible(5000.0, lo=0.0, hi=1_000_000.0, unit="CNY/t")
 
 
+class RiskParams(_Table):
+    """Uncertain travel times and the risk of cold metal (``[risk]``).
+
+    Each leg's driving time is the planned time times a lognormal factor with mean 1
+    and coefficient of variation (CV) :meth:`leg_cv`; one factor per leg, legs
+    independent (docs/models.md). Every run of a plan is simulated ``draws`` times
+    with ``seed``; its estimated probability of arriving below the caster's
+    ``min_pour_c`` and of pouring after its window are reported.
+
+    Attributes
+    ----------
+    travel_cv : float
+        CV of a leg's travel time (the global default): 0.15 is an engineering
+        default in the range of published figures — lognormal travel times on
+        Beijing's urban roads, 95th/50th percentile ratios of 1.2–1.3 on freight
+        corridors (docs/sources.md). Range 0–1 (0: exact travel times).
+    urban_cv : float or None
+        CV of a leg of at most ``urban_km`` road km; left out, ``travel_cv``. Range 0–1.
+    urban_km : float
+        Legs up to this many road km count as urban (default 25). Range 0–500 km.
+    peak_factor : float
+        The CV of a leg that starts (planned, local time) in a peak hour is multiplied
+        by this; 1 (the default) makes every hour alike. Range 0–5.
+    am_peak_from_h, am_peak_to_h, pm_peak_from_h, pm_peak_to_h : int
+        The peak hours ``[from, to)``, local: 6–10 and 16–20 by default (the US
+        federal freight-reliability periods; docs/sources.md). Range 0–24 h.
+    max_cold_probability : float
+        Target: the largest acceptable probability that a ladle arrives below the
+        caster's minimum (default 0.01). Range 0.0001–0.5.
+    draws : int
+        Simulated days per run: 10,000 (default) estimates a probability of 1 % to
+        ±0.2 % (absolute) with 95 % confidence (9,508 needed; docs/models.md). Range
+        100–1,000,000.
+    seed : int
+        Seed of the simulation (results are reproducible). Range 0–4,294,967,295.
+    """
+
+    travel_cv: float = plausible(0.15, lo=0.0, hi=1.0, unit="share")
+    urban_cv: float | None = plausible(None, lo=0.0, hi=1.0, unit="share")
+    urban_km: float = plausible(25.0, lo=0.0, hi=500.0, unit="km")
+    peak_factor: float = plausible(1.0, lo=0.0, hi=5.0, unit="×")
+    am_peak_from_h: int = plausible(6, lo=0, hi=24, unit="h")
+    am_peak_to_h: int = plausible(10, lo=0, hi=24, unit="h")
+    pm_peak_from_h: int = plausible(16, lo=0, hi=24, unit="h")
+    pm_peak_to_h: int = plausible(20, lo=0, hi=24, unit="h")
+    max_cold_probability: float = plausible(0.01, lo=0.0001, hi=0.5, unit="share")
+    draws: int = plausible(10_000, lo=100, hi=1_000_000, unit="draws")
+    seed: int = plausible(0, lo=0, hi=2**32 - 1, unit="")
+
+    def leg_cv(self, road_km: float, hour: int) -> float:
+        """The CV of a leg's travel time.
+
+        Parameters
+        ----------
+        road_km : float
+            Road km of the leg (its class: urban up to ``urban_km``).
+        hour : int
+            Local hour (0–23) the leg starts at, planned.
+
+        Returns
+        -------
+        float
+            ``urban_cv`` (or ``travel_cv``) for an urban leg, else ``travel_cv``;
+            times ``peak_factor`` in a peak hour.
+        """
+        base = self.urban_cv if self.urban_cv is not None and road_km <= self.urban_km else None
+        cv = self.travel_cv if base is None else base
+        peak = self.am_peak_from_h <= hour < self.am_peak_to_h
+        peak = peak or self.pm_peak_from_h <= hour < self.pm_peak_to_h
+        return cv * self.peak_factor if peak else cv
+
+
 class Params(_Table):
     """All parameter tables of a network."""
 
@@ -280,3 +352,4 @@ class Params(_Table):
     economics: EconomicsParams = EconomicsParams()
     emissions: EmissionsParams = EmissionsParams()
     replan: ReplanParams = ReplanParams()
+    risk: RiskParams = RiskParams()

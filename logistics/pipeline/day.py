@@ -1,8 +1,10 @@
-"""The one pipeline every surface calls: plan → check → economics.
+"""The one pipeline every surface calls: plan → check → risk → economics.
 
 :func:`plan_day` is what the CLI, the nightly job, the planning app, re-planning and
 the siting studies run. It plans the day (:func:`logistics.planning.solve.plan_schedule`),
-checks the plan independently (:func:`logistics.check.check`) and prices it against
+checks the plan independently (:func:`logistics.check.check`), estimates every run's
+risk of cold and late metal under uncertain travel times
+(:func:`logistics.pipeline.risk.with_risk`) and prices it against
 ingots (:func:`logistics.economics.plan_economics`), reporting progress through one
 callback. How to plan is one :class:`~logistics.plan.options.PlanOptions`; what of the
 day is already fixed (re-planning at ``now``) one
@@ -21,6 +23,7 @@ from logistics.economics.plan_economics import plan_economics
 from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.pipeline.assemble import plan_of
+from logistics.pipeline.risk import with_risk
 from logistics.plan.economics_model import PlanEconomics
 from logistics.plan.model import Plan
 from logistics.plan.options import DayState, PlanOptions
@@ -124,6 +127,8 @@ def plan_day(
         plan, report = _dispatcher_if_sound(network, travel, plan, report, options, state)
     if not report.ok:
         log.error("the checker found %d violations in the plan", len(report.violations))
+    notify(ProgressEvent("risk", 0.955, "estimating the risk of cold and late metal"))
+    plan = with_risk(network, plan, travel)
     notify(ProgressEvent("economics", 0.97, "pricing the plan against ingots"))
     economics = plan_economics(network, plan, travel=travel)
     plan = plan.model_copy(update={"economics": economics})

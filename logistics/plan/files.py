@@ -34,7 +34,15 @@ from logistics.network.csv_tables import decode_utf8, read_csv_rows
 from logistics.network.model import Network
 from logistics.network.times import parse_time
 from logistics.physics.travel import Travel
-from logistics.plan.model import RUN_COLUMNS, RUN_TIMES, UNSERVED_COLUMNS, Plan, Run, Unserved
+from logistics.plan.model import (
+    OPTIONAL_RUN_COLUMNS,
+    RUN_COLUMNS,
+    RUN_TIMES,
+    UNSERVED_COLUMNS,
+    Plan,
+    Run,
+    Unserved,
+)
 from logistics.plan.schema import validate_document
 from logistics.plan.summary import hand_made_plan, summarise
 from logistics.runtime.atomic import write_folder
@@ -51,7 +59,9 @@ ROUTE_SHEETS_FILE = "route-sheets.xlsx"
 OPTIONAL_FILES = frozenset({ROUTE_SHEETS_FILE})
 
 _TIME_FIELDS = RUN_TIMES
-_FLOAT_FIELDS = ("tonnes", "tap_c", "arrival_c", "road_km")
+_FLOAT_FIELDS = ("tonnes", "tap_c", "arrival_c", "road_km", *OPTIONAL_RUN_COLUMNS)
+#: ``runs.csv`` columns every file must have (the risk estimates may be left out).
+_REQUIRED_RUN_COLUMNS = tuple(c for c in RUN_COLUMNS if c not in OPTIONAL_RUN_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------
@@ -185,6 +195,8 @@ def _parse_rows(
         row_ok = True
         for col in columns:
             text = raw.get(col, "").strip()
+            if text == "" and col in OPTIONAL_RUN_COLUMNS:
+                continue
             if text == "":
                 problems.append(InputProblem(file, row, col, "missing value"))
                 row_ok = False
@@ -308,7 +320,7 @@ def _read_plan_rows(
     problems: list[InputProblem] = []
     raw_runs = raw_unserved = []
     try:
-        raw_runs = _read_rows(folder, RUNS_FILE, RUN_COLUMNS)
+        raw_runs = _read_rows(folder, RUNS_FILE, _REQUIRED_RUN_COLUMNS)
     except InputError as exc:
         problems += exc.problems
     try:
@@ -381,7 +393,7 @@ def plan_from_rows(
             problems += [
                 InputProblem(file, 1, col, "required column is missing")
                 for col in columns
-                if col not in text_rows[0][1]
+                if col not in text_rows[0][1] and col not in OPTIONAL_RUN_COLUMNS
             ]
         rows_of[file] = text_rows
     if problems:

@@ -83,6 +83,11 @@ class Run(_Frozen):
         Metal temperature at the end of filling and at the start of pouring, °C.
     road_km : float
         Road distance smelter → caster, km.
+    cold_probability, late_probability : float or None
+        Estimated probability (0–1) that the metal arrives below the caster's
+        ``min_pour_c``, and that the pour starts after the order's window, when travel
+        times vary as ``[risk]`` says (:mod:`logistics.physics.travel_risk`); ``None``
+        (empty in ``runs.csv``) when not estimated, e.g. in a hand-made plan.
     """
 
     run_id: str = Field(min_length=1)
@@ -102,6 +107,8 @@ class Run(_Frozen):
     tap_c: float
     arrival_c: float
     road_km: float
+    cold_probability: float | None = Field(default=None, ge=0.0, le=1.0)
+    late_probability: float | None = Field(default=None, ge=0.0, le=1.0)
 
     @field_validator(*RUN_TIMES, mode="after")
     @classmethod
@@ -112,6 +119,8 @@ class Run(_Frozen):
 
 #: ``runs.csv`` columns, in order.
 RUN_COLUMNS: tuple[str, ...] = tuple(Run.model_fields)
+#: ``runs.csv`` columns a hand-made file may leave out or leave empty.
+OPTIONAL_RUN_COLUMNS: tuple[str, ...] = ("cold_probability", "late_probability")
 
 
 class Unserved(_Frozen):
@@ -169,6 +178,13 @@ class Summary(_Frozen):
         Smallest arrival temperature above ``min_pour_c + margin_c``, °C.
     orders_outside_day, tonnes_outside_day : int, float
         Orders in the orders file whose window starts on another day (not planned).
+    expected_cold_ladles, expected_late_ladles : float or None
+        Sum of the runs' ``cold_probability`` and ``late_probability``: the expected
+        number of ladles of the day that arrive below the caster's minimum, or pour
+        after their window; ``None`` unless every run has its estimate.
+    worst_cold_run : str or None
+        The run most likely to arrive cold, and ``worst_cold_probability`` its
+        probability.
     """
 
     tonnes_ordered: float
@@ -186,6 +202,10 @@ class Summary(_Frozen):
     min_arrival_margin_c: float | None
     orders_outside_day: int = 0
     tonnes_outside_day: float = 0.0
+    expected_cold_ladles: float | None = None
+    expected_late_ladles: float | None = None
+    worst_cold_run: str | None = None
+    worst_cold_probability: float | None = None
 
 
 class Plan(_Frozen):
@@ -246,6 +266,7 @@ class Plan(_Frozen):
 
 
 __all__ = [
+    "OPTIONAL_RUN_COLUMNS",
     "RUN_COLUMNS",
     "RUN_TIMES",
     "SCHEMA_VERSION",

@@ -69,7 +69,43 @@ def summarise(
         min_arrival_margin_c=round(min(margins), 2) if margins else None,
         orders_outside_day=len(outside),
         tonnes_outside_day=round(sum(o.tonnes for o in outside), 3),
+        **risk_summary(runs),
     )
+
+
+def risk_summary(runs: Sequence[Run]) -> dict[str, float | str | None]:
+    """The day's expected cold and late ladles and its worst run, from the runs' estimates.
+
+    Parameters
+    ----------
+    runs : sequence of Run
+        The plan's runs.
+
+    Returns
+    -------
+    dict
+        ``expected_cold_ladles``, ``expected_late_ladles`` (sums of the probabilities),
+        ``worst_cold_run`` and ``worst_cold_probability``; all ``None`` unless every run
+        has both estimates (and there is a run).
+    """
+    cold = [r.cold_probability for r in runs]
+    late = [r.late_probability for r in runs]
+    if not runs or any(p is None for p in cold + late):
+        return dict.fromkeys(
+            (
+                "expected_cold_ladles",
+                "expected_late_ladles",
+                "worst_cold_run",
+                "worst_cold_probability",
+            )
+        )
+    worst = max(runs, key=lambda r: r.cold_probability or 0.0)
+    return {
+        "expected_cold_ladles": round(sum(p or 0.0 for p in cold), 4),
+        "expected_late_ladles": round(sum(p or 0.0 for p in late), 4),
+        "worst_cold_run": worst.run_id,
+        "worst_cold_probability": worst.cold_probability,
+    }
 
 
 def hand_made_plan(

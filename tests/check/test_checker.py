@@ -413,6 +413,16 @@ def m_arrival_cold(net: Network, runs: Rows, uns: Rows) -> Network:
     return net
 
 
+def m_cold_risk(net: Network, runs: Rows, uns: Rows) -> Network:
+    """R04 tapped at the lowest tap that arrives exactly at C4's minimum (no margin left):
+    about every second ride is late enough to arrive cold (checked with verify_risk)."""
+    thermal = net.params.thermal.model_copy(update={"margin_c": 0.0})
+    net = rebuild(net, params=net.params.model_copy(update={"thermal": thermal}))
+    set_run(runs, "R04", tap_c="753.0")  # 3.17 h hold at tau 30 h: 752.92 °C arrive at 680
+    recompute_arrival(net, runs, "R04")
+    return net
+
+
 def m_arrival_reported(net: Network, runs: Rows, uns: Rows) -> Network:
     set_run(runs, "R01", arrival_c="702.0")  # true 701.23 °C
     return net
@@ -542,6 +552,7 @@ MUTATIONS: list[tuple[Mutation, str, str | None, frozenset[str]]] = [
     (m_tap_high, "tap_range", "R07", frozenset()),
     (m_arrival_cold, "arrival_temperature", "R04", frozenset()),
     (m_arrival_reported, "arrival_reported", "R01", frozenset()),
+    (m_cold_risk, "cold_risk", "R04", frozenset()),
     (m_production, "production", "R06", frozenset()),
     (m_fill_bays, "fill_bays", "R05", frozenset()),
     (m_road_km, "road_km", "R01", frozenset()),
@@ -579,7 +590,8 @@ def test_mutation_is_caught(
     also: frozenset[str],
 ) -> None:
     network = mutate(network, runs, unserved)
-    report = check_rows(network, runs, unserved)
+    # the risk of cold metal is a warning unless asked for (verify_risk), like fleet rows
+    report = check_rows(network, runs, unserved, verify_risk=rule == "cold_risk")
     shown = "\n".join(map(str, report.violations))
     assert not report.ok
     assert rule in report.summary(), shown
@@ -596,7 +608,7 @@ def test_the_hand_made_plan_is_sound_and_its_reasons_hold(
     network: Network, runs: Rows, unserved: Rows
 ) -> None:
     # lead_time (O6), thermal_reach (O7) and no_source (O8) are all re-derived and hold.
-    report = check_rows(network, runs, unserved)
+    report = check_rows(network, runs, unserved, verify_risk=False)
     assert report.ok and not report.warnings, [str(v) for v in report.violations]
 
 
@@ -618,7 +630,7 @@ def test_a_tap_hotter_than_needed_is_a_warning_not_a_violation(
     # 12 °C more is pure superheat.
     set_run(runs, "R01", tap_c="742.0")
     recompute_arrival(network, runs, "R01")
-    report = check_rows(network, runs, unserved)
+    report = check_rows(network, runs, unserved, verify_risk=False)
     assert report.ok, [str(v) for v in report.violations]
     (warning,) = report.warnings
     assert (warning.rule, warning.run_id) == ("superheat", "R01")
@@ -803,13 +815,13 @@ def problem_of(exc: pytest.ExceptionInfo[InputError]) -> tuple[str, int | None, 
 
 def test_missing_run_column(network: Network, runs: Rows, unserved: Rows, tmp_path: Path) -> None:
     columns = [c for c in RUN_COLUMNS if c != "tap_c"]
-    write_rows(tmp_path / "runs.csv", columns, [{c: r[c] for c in columns} for r in runs])
+    write_rows(tmp_path / "runs.csv", columns, [{c: r.get(c) for c in columns} for r in runs])
     write_rows(tmp_path / "unserved.csv", UNSERVED_COLUMNS, unserved)
     with pytest.raises(InputError) as exc:
         check_folder(network, tmp_path)
     assert problem_of(exc) == ("runs.csv", 1, "tap_c")
     with pytest.raises(InputError) as exc:
-        check_rows(network, [{c: r[c] for c in columns} for r in runs], unserved)
+        check_rows(network, [{c: r.get(c) for c in columns} for r in runs], unserved)
     assert problem_of(exc) == ("runs.csv", 1, "tap_c")
 
 

@@ -71,7 +71,8 @@ def test_csv_columns_are_the_documented_columns(plan_dir):
     # The columns users and other programs read, as the docs list them.
     runs = (
         "run_id,truck_id,trip,order_id,smelter_id,caster_id,alloy,tonnes,fill_start,"
-        "fill_end,depart,arrive,pour_start,pour_end,tap_c,arrival_c,road_km"
+        "fill_end,depart,arrive,pour_start,pour_end,tap_c,arrival_c,road_km,"
+        "cold_probability,late_probability"
     )
     with (plan_dir / "runs.csv").open() as fh:
         assert ",".join(next(csv.reader(fh))) == runs
