@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,12 @@ from logistics.planning.portfolio import (
     SHORT_LIMIT_S,
     SHORT_PORTFOLIO,
     members_for,
+    solve_member,
 )
+from logistics.planning.routing import DELIVERY, PICKUP
 from tests.conftest import TEST_DATA, TINY
 from tests.helpers import delivered_from_rows, objective_from_rows
+from tests.planning.test_ladle_bundles import day_problem
 
 REFERENCE_DAY = TEST_DATA / "reference_day"
 REFERENCE_FILE = Path(__file__).with_name("reference_day.json")
@@ -157,3 +161,33 @@ def _regenerate() -> None:
 if __name__ == "__main__":
     if "--regenerate" in sys.argv:
         _regenerate()
+
+
+def _refills_with_ladles_aboard(problem, result) -> int:
+    """Times a route picks up again after a delivery while a ladle is still aboard,
+    recomputed from the nodes' demands."""
+    refills = 0
+    for route in result.routes:
+        load, previous = 0, None
+        for node, _ in route:
+            spec = problem.nodes[node]
+            if spec.kind == PICKUP and previous == DELIVERY and load > 0:
+                refills += 1
+            load += spec.demand
+            previous = spec.kind
+    return refills
+
+
+def test_trip_members_search_trips_that_return_empty_before_refilling() -> None:
+    """A member with ``empty_before_refill`` never refills with ladles aboard, its plan
+    passes the checker, and the same member without the rule is a different search."""
+    network = load_network(REFERENCE_DAY)
+    problem, _, _ = day_problem(REFERENCE_DAY)
+    trips = MEMBERS["gls-trips-jobs"]
+    assert trips.empty_before_refill and not MEMBERS["gls-jobs"].empty_before_refill
+    result = solve_member(problem, {}, trips, time.time() + LIMIT_S, solution_limit=SOLUTIONS)
+    assert result is not None and result.routes
+    assert sum(len(r) for r in result.routes) > 0
+    assert _refills_with_ladles_aboard(problem, result) == 0
+    _, plan = deterministic_plan(REFERENCE_DAY, workers=1, portfolio=["gls-eft-trips-jobs"])
+    assert check(network, plan).ok
