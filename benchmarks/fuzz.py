@@ -429,6 +429,7 @@ def run_example(
     solvers: Sequence[str] = SOLVERS,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     large_time_limit_s: float = DEFAULT_LARGE_TIME_LIMIT_S,
+    portfolio: tuple[str, ...] | None = None,
 ) -> ExampleResult:
     """Write, load and plan one random network with each solver, in this process.
 
@@ -442,6 +443,9 @@ def run_example(
         Seconds per solver run of a small or edge example.
     large_time_limit_s : float
         Seconds per solver run of a large example (at least ``time_limit_s``).
+    portfolio : tuple of str, optional
+        Search members of the optimiser (``PlanOptions.portfolio``; default the
+        planner's own): ``--portfolio gls-trips`` fuzzes one member alone.
 
     Returns
     -------
@@ -479,7 +483,8 @@ def run_example(
     limit = time_limit_for(kind, time_limit_s, large_time_limit_s)
     for solver in solvers:
         try:
-            outcome = plan_day(network, PlanOptions(solver=solver, time_limit_s=limit, workers=1))
+            options = PlanOptions(solver=solver, time_limit_s=limit, workers=1, portfolio=portfolio)
+            outcome = plan_day(network, options)
         except PlanningError as exc:
             if network.day_orders:  # "nothing to plan" is the answer for an empty day only
                 fail(solver, "plan", _describe(exc), files)
@@ -556,6 +561,7 @@ def run_examples(
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     large_time_limit_s: float = DEFAULT_LARGE_TIME_LIMIT_S,
     progress: Any = None,
+    portfolio: tuple[str, ...] | None = None,
 ) -> list[ExampleResult]:
     """Run examples in ``workers`` spawned processes, one fresh process per example.
 
@@ -569,7 +575,7 @@ def run_examples(
         The examples.
     workers : int
         Processes at once.
-    solvers, time_limit_s, large_time_limit_s
+    solvers, time_limit_s, large_time_limit_s, portfolio
         As :func:`run_example`.
     progress : callable, optional
         Called with each :class:`ExampleResult` as it completes.
@@ -579,7 +585,7 @@ def run_examples(
     list of ExampleResult
         In the order of ``seeds``.
     """
-    args = (tuple(solvers), time_limit_s, large_time_limit_s)
+    args = (tuple(solvers), time_limit_s, large_time_limit_s, portfolio)
     done: dict[int, ExampleResult] = {}
     waiting = list(seeds)[::-1]
     pool = _pool(workers)
@@ -629,6 +635,7 @@ def run_fuzz(
     seeds: Sequence[int] | None = None,
     command: str | None = None,
     echo: bool = False,
+    portfolio: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """Fuzz ``examples`` seeds of ``kind`` from ``seed`` (or the given ``seeds``).
 
@@ -654,6 +661,8 @@ def run_fuzz(
         The command line recorded in the results.
     echo : bool
         Print a line per failed example and a count every 50 examples on stderr.
+    portfolio : tuple of str, optional
+        Search members of the optimiser (see :func:`run_example`).
 
     Returns
     -------
@@ -676,7 +685,9 @@ def run_fuzz(
             print(f"{count}/{len(chosen)} examples, {time.perf_counter() - started:.0f} s",
                   file=sys.stderr)  # fmt: skip
 
-    results = run_examples(chosen, workers, SOLVERS, time_limit_s, large_time_limit_s, progress)
+    results = run_examples(
+        chosen, workers, SOLVERS, time_limit_s, large_time_limit_s, progress, portfolio
+    )
     wall = time.perf_counter() - started
     failures = [f for r in results for f in r.failures]
     by_kind: dict[str, dict[str, Any]] = {}
@@ -712,6 +723,7 @@ def run_fuzz(
         "time_limit_s": time_limit_s,
         "large_time_limit_s": max(time_limit_s, large_time_limit_s),
         "workers": workers,
+        "portfolio": list(portfolio) if portfolio else None,
         "failed_examples": len({f.seed for f in failures}),
         "fleet_rows": sum(r.fleet_rows for r in results),
         "fleet_room": sum(r.fleet_room for r in results),
@@ -830,6 +842,10 @@ def add_parser(sub: Any, results_default: str) -> None:
         "--large-time-limit", type=float, default=DEFAULT_LARGE_TIME_LIMIT_S,
         help="seconds per solver run of a large example (default 5; at least --time-limit)",
     )  # fmt: skip
+    p.add_argument(
+        "--portfolio", default=None,
+        help="optimiser search members, comma-separated (default the planner's own)",
+    )  # fmt: skip
     p.add_argument("--results-dir", default=results_default, help="where results go")
     p.add_argument("--dry", action="store_true", help="print only, write no files")
 
@@ -869,6 +885,9 @@ def command(args: argparse.Namespace) -> int:
         line += f" --time-limit {args.time_limit:g}"
     if args.large_time_limit != DEFAULT_LARGE_TIME_LIMIT_S:
         line += f" --large-time-limit {args.large_time_limit:g}"
+    portfolio = tuple(args.portfolio.split(",")) if args.portfolio else None
+    if portfolio:
+        line += f" --portfolio {args.portfolio}"
     result = run_fuzz(
         args.examples,
         args.seed,
@@ -880,6 +899,7 @@ def command(args: argparse.Namespace) -> int:
         seeds=seeds,
         command=line,
         echo=True,
+        portfolio=portfolio,
     )
     print(markdown(result))
     return 1 if result["failures"] else 0

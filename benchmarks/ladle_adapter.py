@@ -75,8 +75,10 @@ Cut = Literal["client", "slots"]
 
 #: Ladles per truck: the most the network format allows.
 LADLES = 6
-#: Time scales tried, minutes per instance time unit (largest that fits is taken).
-SCALES = (1.0, 0.5, 0.4, 0.25, 0.2, 0.1, 0.05)
+#: Time scales tried, minutes per instance time unit (largest that fits is taken): the
+#: planner counts whole minutes, so the larger the scale the smaller the rounding (on
+#: R2 and RC2, 1.5-3 minutes a unit; on C2, 0.4-0.5).
+SCALES = (4.0, 3.0, 2.0, 1.5, 1.0, 0.5, 0.4, 0.25, 0.2, 0.1, 0.05)
 #: Plan day, timezone (no daylight-saving change) and the smelter's id.
 PLAN_DATE = date(2026, 1, 5)
 TIMEZONE = "UTC"
@@ -97,8 +99,9 @@ DIFFERENCES = (
     "(the smallest fill_min allowed), one after another, so a trip of k ladles spends k "
     "minutes at the depot before it leaves",
     "time in whole minutes: the planner rounds every drive up to a whole minute and every "
-    "window inwards to whole minutes (1 minute = 1 time unit on R2/RC2, 2.5 units on C2, "
-    "whose windows are scaled by 0.4 to fit one plan day); in `slots` every ladle of a "
+    "window inwards to whole minutes (1 minute = 1/3 to 2/3 of a time unit on R2/RC2, 2 to "
+    "2.5 units on C2, whose windows are scaled by 0.4-0.5 to fit one plan day); in `slots` "
+    "every ladle of a "
     "client pours in its window, one after another, for ceil(service / ladles) minutes each",
     "release dates: exact per client (one alloy per client); in `slots` the first ladles of "
     "a client are released earlier than its release date (production accrues), which "

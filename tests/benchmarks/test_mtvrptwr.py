@@ -69,7 +69,9 @@ def test_checker_flags_capacity_split_and_windows() -> None:
 def test_adapter_keeps_distances_release_and_scale() -> None:
     inst = read_mtvrptwr(_path("C201R0.25"))
     assert minutes_per_unit(inst) == 0.4
-    assert minutes_per_unit(read_mtvrptwr(_path("R201R0.25"))) == 1.0
+    # R201R0.25: the latest window opens at 849, so 1.5 minutes a unit is the largest
+    # scale of the list whose windows all open on the plan day (2.0 would reach 1,698).
+    assert minutes_per_unit(read_mtvrptwr(_path("R201R0.25"))) == 1.5
     adapted = to_ladle_day(inst)
     assert travel_is_dimacs(adapted, inst)
     network = adapted.network
