@@ -269,6 +269,11 @@ def build_problem(
         pickup_groups=True,
         empty_before_pickup=False,
         horizon=horizon,
+        pickup_capacity=tuple(
+            (ctx.travel.smelter(s.smelter_id), s.fill_bays)
+            for s in network.smelters
+            if s.fill_bays is not None
+        ),
     )
     return problem, truck_ids, pair_assignments
 

@@ -74,6 +74,7 @@ class SearchMember:
     repair_share: float = 0.0
     bundled: bool = True
     empty_before_refill: bool = False
+    fill_bays: bool = False
 
     @property
     def start_key(self) -> str:
@@ -113,6 +114,13 @@ MEMBERS: dict[str, SearchMember] = {
         SearchMember("gls-eft-trips-jobs", start="eft", bundled=False, empty_before_refill=True),
         SearchMember("gls-trips", empty_before_refill=True),
         SearchMember("gls-trips-jobs", bundled=False, empty_before_refill=True),
+        SearchMember(
+            "gls-parallel-bays",
+            first_solution="PARALLEL_CHEAPEST_INSERTION",
+            start="none",
+            fill_bays=True,
+        ),
+        SearchMember("gls-eft-bays", start="eft", fill_bays=True),
     )
 }
 
@@ -202,9 +210,12 @@ def start_pool(processes: int) -> ProcessPoolExecutor:
 
 
 def with_member_rules(problem: RoutingProblem, member: SearchMember) -> RoutingProblem:
-    """``problem`` with the rules ``member`` adds to the search (``empty_before_refill``)."""
+    """``problem`` with the rules ``member`` adds to the search (``empty_before_refill``,
+    ``fill_bays``)."""
     if member.empty_before_refill and not problem.empty_before_pickup:
-        return replace(problem, empty_before_pickup=True)
+        problem = replace(problem, empty_before_pickup=True)
+    if member.fill_bays and not problem.post_pickup_capacity:
+        problem = replace(problem, post_pickup_capacity=True)
     return problem
 
 

@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,42 @@ def test_trip_members_search_trips_that_return_empty_before_refilling() -> None:
     assert _refills_with_ladles_aboard(problem, result) == 0
     _, plan = deterministic_plan(REFERENCE_DAY, workers=1, portfolio=["gls-eft-trips-jobs"])
     assert check(network, plan).ok
+
+
+def _most_fills_at_once(problem, result) -> dict[int, int]:
+    """Per location, the most pickups in service at the same minute, from the routes."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for route in result.routes:
+        for node, start in route:
+            spec = problem.nodes[node]
+            if spec.kind == PICKUP and spec.service > 0:
+                spans.setdefault(spec.location, []).append((start, start + spec.service))
+    most = {}
+    for location, busy in spans.items():
+        edges = sorted([(a, 1) for a, _ in busy] + [(b, -1) for _, b in busy])
+        level = peak = 0
+        for _, step in edges:
+            level += step
+            peak = max(peak, level)
+        most[location] = peak
+    return most
+
+
+def test_bays_member_never_fills_more_ladles_at_once_than_bays() -> None:
+    """With one fill bay at every smelter, the ``fill_bays`` member's routes never fill
+    two ladles at one smelter at the same minute, while the same search without the
+    rule does (so the rule, not the day, keeps them apart)."""
+    problem, _, _ = day_problem(REFERENCE_DAY)
+    one_bay = replace(
+        problem, pickup_capacity=tuple((loc, 1) for loc, _ in problem.pickup_capacity)
+    )
+    assert one_bay.pickup_capacity
+    bays, plain = MEMBERS["gls-parallel-bays"], MEMBERS["gls-parallel"]
+    assert bays.fill_bays and not plain.fill_bays
+    deadline = time.time() + LIMIT_S
+    with_bays = solve_member(one_bay, {}, bays, deadline, solution_limit=SOLUTIONS)
+    without = solve_member(one_bay, {}, plain, deadline, solution_limit=SOLUTIONS)
+    assert with_bays is not None and without is not None
+    assert sum(len(r) for r in with_bays.routes) > 0
+    assert max(_most_fills_at_once(one_bay, with_bays).values()) == 1
+    assert max(_most_fills_at_once(one_bay, without).values()) > 1

@@ -90,6 +90,9 @@ def validate_problem(problem: RoutingProblem) -> None:
         for loc in (vehicle.start_location, vehicle.end_location):
             if not 0 <= loc < n_loc:
                 raise ModelInputError(f"{what}: location {loc} is not in the matrices")
+    for location, capacity in problem.pickup_capacity:
+        if capacity < 1:
+            raise ModelInputError(f"location {location}: pickup capacity {capacity} below 1")
     for k, pair in enumerate(problem.pairs):
         pickup, delivery = problem.nodes[pair.pickup], problem.nodes[pair.delivery]
         what = _what(pickup.label, f"pair {k}")
@@ -324,6 +327,38 @@ def _post_empty_before_pickup(
         solver.Add(load_dim.CumulVar(index) + spec.demand <= big * (1 - next_is_pickup))
 
 
+def _post_pickup_capacity(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    time_dim: pywrapcp.RoutingDimension,
+) -> None:
+    """At most ``capacity`` pickups in service at once at each location of
+    ``problem.pickup_capacity``: one optional interval per pickup (its service, from the
+    time cumul, performed when the node is visited) in a cumulative constraint."""
+    solver = routing.solver()
+    for location, capacity in problem.pickup_capacity:
+        nodes = [
+            n
+            for n, spec in enumerate(problem.nodes)
+            if spec.location == location and spec.kind == PICKUP and spec.service > 0
+        ]
+        if len(nodes) <= capacity:
+            continue
+        intervals = []
+        for n in nodes:
+            index = manager.NodeToIndex(n)
+            intervals.append(
+                solver.FixedDurationIntervalVar(
+                    time_dim.CumulVar(index),
+                    problem.nodes[n].service,
+                    routing.ActiveVar(index),
+                    f"pickup {n}",
+                )
+            )
+        solver.Add(solver.Cumulative(intervals, [1] * len(intervals), capacity, f"at {location}"))
+
+
 def build_model(problem: RoutingProblem) -> BuiltModel:
     """Post nodes, vehicles, pairs, windows, loads and the ladle options as a model.
 
@@ -354,6 +389,8 @@ def build_model(problem: RoutingProblem) -> BuiltModel:
     _post_pairs(problem, manager, routing, time_dim)
     if problem.empty_before_pickup:
         _post_empty_before_pickup(problem, manager, routing, load_dim, tables)
+    if problem.post_pickup_capacity:
+        _post_pickup_capacity(problem, manager, routing, time_dim)
     for v in range(len(problem.vehicles)):
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
         routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))

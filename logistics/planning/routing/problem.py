@@ -100,7 +100,10 @@ class RoutingProblem:
     """Everything the core needs; plain data, so it can be pickled to another process.
 
     ``time`` and ``distance`` are integer matrices between locations; ``single_penalty``
-    makes single (unpaired) nodes optional at that cost.
+    makes single (unpaired) nodes optional at that cost. ``pickup_capacity`` holds
+    ``(location, capacity)``: at most ``capacity`` pickups at that location in service
+    at the same moment (a smelter's fill bays), posted as a cumulative constraint when
+    ``post_pickup_capacity`` is set (otherwise only the caller's re-timing sees it).
     """
 
     nodes: tuple[Node, ...]
@@ -112,6 +115,8 @@ class RoutingProblem:
     pickup_groups: bool = False
     empty_before_pickup: bool = False
     horizon: int = 10**7
+    pickup_capacity: tuple[tuple[int, int], ...] = ()
+    post_pickup_capacity: bool = False
 
 
 @dataclass
