@@ -561,7 +561,7 @@ def find_fit(
     at_smelter: dict[str, list[CheckRun]] = defaultdict(list)
     for r in runs:
         at_smelter[r.smelter_id].append(r)
-    carriers = [g for g in gaps if g.truck.ladle_t + 1e-9 >= tonnes]
+    carriers = [g for g in gaps if min(g.truck.ladle_t, g.truck.trip_t) + 1e-9 >= tonnes]
     for prod in sorted(net.production, key=lambda p: p.smelter_id):
         if prod.alloy != order.alloy or prod.smelter_id not in net.smelter_by_id:
             continue

@@ -21,6 +21,7 @@ RULES = (
     "no_production",
     "trip_smelter",
     "trip_ladles",
+    "trip_payload",
     "trip_depart",
     "trip_numbering",
     "truck_overlap",

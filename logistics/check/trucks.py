@@ -1,6 +1,6 @@
-"""Rules about trucks and trips: one smelter and at most ``ladles`` ladles per trip,
-leaving together, numbered in time order, never two things at once, enough time to
-drive between stops, inside the shift.
+"""Rules about trucks and trips: one smelter, at most ``ladles`` ladles and at most
+``payload_t`` tonnes of metal per trip, leaving together, numbered in time order, never
+two things at once, enough time to drive between stops, inside the shift.
 """
 
 from __future__ import annotations
@@ -49,6 +49,14 @@ def check_trip(ctx: CheckContext, truck: Truck, number: int, trip: list[CheckRun
             "trip_ladles",
             f"{name} carries {len(trip)} ladles ({', '.join(r.run_id for r in trip)}); "
             f"the truck has {count(truck.ladles, 'ladle slot')}",
+            trip[-1],
+        )
+    metal = sum(r.tonnes for r in trip)
+    if truck.payload_t is not None and metal > truck.trip_t + 1e-6:
+        ctx.add(
+            "trip_payload",
+            f"{name} carries {metal:g} t of metal ({', '.join(r.run_id for r in trip)}); "
+            f"the truck's payload is {truck.payload_t:g} t",
             trip[-1],
         )
     # the trip's departure: the most common one, ties to the earliest-filled run's

@@ -52,7 +52,7 @@ FLEET = CsvSpec(
     "fleet.csv",
     Truck,
     ("truck_id", "home_smelter", "ladles", "ladle_t", "tau_h", "shift_start", "shift_end"),
-    ("cost_per_km", "cost_per_h"),
+    ("cost_per_km", "cost_per_h", "payload_t"),
     times=("shift_start", "shift_end"),
     key="truck_id",
 )
@@ -99,6 +99,37 @@ def _span_problem(
     return None
 
 
+def _fleet_problems(fleet: list[tuple[int, Truck]], smelter_ids: set[str]) -> list[InputProblem]:
+    """``fleet.csv``'s rows against the smelters, their shifts and payloads."""
+    problems: list[InputProblem] = []
+    for row, t in fleet:
+        if t.home_smelter not in smelter_ids:
+            problems.append(
+                InputProblem(
+                    "fleet.csv",
+                    row,
+                    "home_smelter",
+                    f"unknown smelter '{t.home_smelter}' (not in smelters.csv)",
+                )
+            )
+        span = _span_problem(
+            "fleet.csv", row, ("shift_start", "shift_end"), t.shift_start, t.shift_end
+        )
+        if span:
+            problems.append(span)
+        if t.payload_t is not None and t.payload_t < t.ladle_t - 1e-9:
+            problems.append(
+                InputProblem(
+                    "fleet.csv",
+                    row,
+                    "payload_t",
+                    f"payload_t {t.payload_t:g} t is below one full ladle (ladle_t "
+                    f"{t.ladle_t:g} t)",
+                )
+            )
+    return problems
+
+
 def _cross_checks(
     smelters: list[tuple[int, Smelter]],
     production: list[tuple[int, Production]],
@@ -137,21 +168,7 @@ def _cross_checks(
         span = _span_problem("casters.csv", row, ("open", "close"), c.open, c.close)
         if span:
             problems.append(span)
-    for row, t in fleet:
-        if t.home_smelter not in smelter_ids:
-            problems.append(
-                InputProblem(
-                    "fleet.csv",
-                    row,
-                    "home_smelter",
-                    f"unknown smelter '{t.home_smelter}' (not in smelters.csv)",
-                )
-            )
-        span = _span_problem(
-            "fleet.csv", row, ("shift_start", "shift_end"), t.shift_start, t.shift_end
-        )
-        if span:
-            problems.append(span)
+    problems += _fleet_problems(fleet, smelter_ids)
     for row, o in orders:
         if o.caster_id not in caster_ids:
             problems.append(

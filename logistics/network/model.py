@@ -8,7 +8,7 @@ across a daylight-saving change is as long as the clock on the ladle says.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -38,6 +38,11 @@ RATE_TPH_MAX = 200.0
 HANDLING_MIN = (1.0, 120.0)
 #: Most ladles one smelter fills at the same moment (its tapping points).
 FILL_BAYS_MAX = 50
+#: Most ladle slots on one truck: two to four road crucibles are usual.
+LADLE_SLOTS_MAX = 6
+#: Most metal one truck may carry per trip, t: the legal payload of the heaviest road
+#: combinations (49 t gross for a six-axle articulated truck in China) stays below it.
+PAYLOAD_T_MAX = 60.0
 #: Most liquid metal of one alloy a smelter holds ready at opening, t (furnace baths
 #: hold 50–130 t each).
 STOCK_T_MAX = 5000.0
@@ -125,17 +130,46 @@ class Truck(_Frozen):
         Thermal time constant of its ladles, hours.
     cost_per_km, cost_per_h : float | None
         Running cost; ``None`` takes the network's ``[economics]`` figure.
+    payload_t : float | None
+        Most tonnes of metal per trip (its legal payload less ladles and cradles);
+        ``None``: as many full ladles as it has slots.
     """
 
     truck_id: str = Field(min_length=1)
     home_smelter: str = Field(min_length=1)
-    ladles: int = plausible(lo=1, hi=6, unit="ladles")
+    ladles: int = plausible(lo=1, hi=LADLE_SLOTS_MAX, unit="ladles")
     ladle_t: float = plausible(lo=0.5, hi=20.0, unit="t")
     tau_h: float = plausible(lo=2.0, hi=200.0, unit="h")
     shift_start: datetime
     shift_end: datetime
     cost_per_km: float | None = plausible(None, lo=0.0, hi=TRUCK_COST_PER_KM_MAX, unit="CNY/km")
     cost_per_h: float | None = plausible(None, lo=0.0, hi=TRUCK_COST_PER_H_MAX, unit="CNY/h")
+    payload_t: float | None = plausible(None, lo=0.5, hi=PAYLOAD_T_MAX, unit="t")
+
+    @property
+    def trip_t(self) -> float:
+        """Most tonnes of metal per trip, t: ``payload_t`` or every slot's full ladle."""
+        full = self.ladles * self.ladle_t
+        return full if self.payload_t is None else min(full, self.payload_t)
+
+    def carries(self, tonnes: Sequence[float]) -> bool:
+        """Whether one trip may carry ladles of these ``tonnes`` (t each): no more than
+        its slots, each within a ladle, all within :attr:`trip_t`."""
+        return (
+            len(tonnes) <= self.ladles
+            and all(t <= self.ladle_t + 1e-9 for t in tonnes)
+            and sum(tonnes) <= self.trip_t + 1e-6
+        )
+
+    def within_payload(self, tonnes: Sequence[float]) -> int:
+        """How many of ``tonnes`` (t each, in order) one trip takes first: the longest
+        leading run within its slots and :attr:`trip_t`."""
+        load = 0.0
+        for k, t in enumerate(tonnes[: self.ladles]):
+            load += t
+            if load > self.trip_t + 1e-6:
+                return k
+        return min(len(tonnes), self.ladles)
 
 
 class Order(_Frozen):

@@ -65,7 +65,9 @@ def greedy_plan(
                 if not pending[0].job.fits(state.truck.ladle_t):
                     continue
                 fits = [a.job for a in same if a.job.fits(state.truck.ladle_t)]
-                chunk = tuple(fits[: state.truck.ladles])
+                chunk = tuple(fits[: state.truck.within_payload([j.tonnes for j in fits])])
+                if not chunk:
+                    continue
                 trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
                 if trip is None or trip.runs[0].job is not chunk[0]:
                     continue

@@ -299,7 +299,10 @@ def _best_insertion(
         truck = day.start.truck
         if not pending[0].fits(truck.ladle_t):
             continue
-        chunk = tuple(j for j in pending if j.fits(truck.ladle_t))[: truck.ladles]
+        fits = [j for j in pending if j.fits(truck.ladle_t)]
+        chunk = tuple(fits[: truck.within_payload([j.tonnes for j in fits])])
+        if not chunk:
+            continue
         before = pricing.route_cost(truck_id, day.runs)
         for gap in truck_gaps(day.start, day.blocks, not_before):
             trip = _trip_in_gap(ctx, gap, truck, day, smelter_id, chunk, bays)

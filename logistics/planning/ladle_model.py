@@ -25,6 +25,7 @@ The objective, in fen (0.01 CNY): truck-km × ``cost_per_km`` + truck-minutes ×
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,6 +101,9 @@ def _vehicles(
                 start_location=state.location,
                 end_location=travel.smelter(truck.home_smelter),
                 capacity=truck.ladles,
+                weight_capacity=(
+                    None if truck.payload_t is None else kilograms(truck.trip_t, up=False)
+                ),
                 earliest_start=available.earliest,
                 latest_end=available.latest,
                 cost_per_distance=round(network.truck_cost_per_km(truck) * KM_UNIT * FEN),
@@ -196,6 +200,7 @@ def _job_pair(a: Assignment, rules: _PairRules, p: int) -> tuple[Node, Node, Pai
         earliest=fill.earliest,
         latest=fill.latest,
         demand=1,
+        weight=kilograms(job.tonnes),
         kind=PICKUP,
         group=rules.group_of[a.source.smelter_id],
         label=f"fill of {label} at {a.source.smelter_id}",
@@ -206,6 +211,7 @@ def _job_pair(a: Assignment, rules: _PairRules, p: int) -> tuple[Node, Node, Pai
         earliest=pour.earliest,
         latest=pour.latest,
         demand=-1,
+        weight=-kilograms(job.tonnes),
         kind=DELIVERY,
         label=f"pour of {label} at {job.caster_id}",
         soft=soft,
@@ -276,6 +282,14 @@ def build_problem(
         ),
     )
     return problem, truck_ids, pair_assignments
+
+
+def kilograms(tonnes: float, *, up: bool = True) -> int:
+    """``tonnes`` as whole kilograms, the routing model's unit of metal on board: a
+    ladle's rounded up and a payload's down (``up=False``), so that ladles within a
+    payload in kilograms are within it in tonnes."""
+    kg = tonnes * 1000
+    return math.ceil(kg - 1e-6) if up else math.floor(kg + 1e-6)
 
 
 def _availability(network: Network, state: TruckState) -> Interval:

@@ -45,8 +45,10 @@ def reinsert(
             for truck_id, state in states.items():
                 if not pending[0].fits(state.truck.ladle_t):
                     continue
-                chunk = tuple(j for j in pending if j.fits(state.truck.ladle_t))
-                chunk = chunk[: state.truck.ladles]
+                fits = [j for j in pending if j.fits(state.truck.ladle_t)]
+                chunk = tuple(fits[: state.truck.within_payload([j.tonnes for j in fits])])
+                if not chunk:
+                    continue
                 trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
                 if trip is None:
                     continue

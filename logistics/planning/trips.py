@@ -27,6 +27,12 @@ class TruckRoute:
     trips: tuple[tuple[str, tuple[Job, ...], int], ...]
 
 
+def _overweight(problem: RoutingProblem, v: int, block: list[tuple[int, int]]) -> bool:
+    """Whether the fills of ``block`` weigh more than vehicle ``v``'s ``weight_capacity``."""
+    most = problem.vehicles[v].weight_capacity
+    return most is not None and sum(problem.nodes[n].weight for n, _ in block) > most
+
+
 def cut_routes(
     problem: RoutingProblem,
     result: RoutingResult,
@@ -39,9 +45,9 @@ def cut_routes(
     aboard (the exact constraint made first solutions ~28× slower, see module notes);
     here each fill block becomes its own trip whose ladles are poured in route order
     before the next block: a trip returns empty before its truck fills again. A block
-    also ends where the next fill is at another smelter or the ladles are all full
-    (routes from an engine without pickup groups, or overloaded). The scheduler re-times
-    it.
+    also ends where the next fill is at another smelter or the ladles are all full or
+    their metal would pass the truck's payload (routes from an engine without pickup
+    groups, or overloaded). The scheduler re-times it.
     """
     delivery_of = {p.pickup: p.delivery for p in problem.pairs}
     assignment_of = {p.pickup: a for p, a in zip(problem.pairs, pair_assignments, strict=True)}
@@ -60,6 +66,7 @@ def cut_routes(
                     after_pour
                     or problem.nodes[blocks[-1][0][0]].group != group
                     or len(blocks[-1]) >= problem.vehicles[v].capacity
+                    or _overweight(problem, v, [*blocks[-1], (node, start)])
                 ):
                     blocks.append([])
                 blocks[-1].append((node, start))

@@ -303,6 +303,10 @@ def m_trip_ladles(net: Network, runs: Rows, uns: Rows) -> Network:
     return replace_item(net, "fleet", "T1", ladles=1)
 
 
+def m_trip_payload(net: Network, runs: Rows, uns: Rows) -> Network:
+    return replace_item(net, "fleet", "T1", payload_t=3.0)  # R01 + R02: 6 t on trip 1
+
+
 def m_trip_depart_differs(net: Network, runs: Rows, uns: Rows) -> Network:
     set_run(runs, "R02", depart="07:31")  # R01 of the same trip leaves 07:30
     return net
@@ -530,6 +534,7 @@ MUTATIONS: list[tuple[Mutation, str, str | None, frozenset[str]]] = [
     (m_no_production, "no_production", "R04", frozenset({"unserved_reason"})),
     (m_trip_smelter, "trip_smelter", "R10", frozenset()),
     (m_trip_ladles, "trip_ladles", "R02", frozenset()),
+    (m_trip_payload, "trip_payload", "R02", frozenset()),
     (m_trip_depart_differs, "trip_depart", "R02", frozenset()),
     (m_trip_depart_early, "trip_depart", "R02", frozenset({"time_order"})),
     (m_trip_swapped, "trip_numbering", "R07", frozenset()),

@@ -41,6 +41,7 @@ def _merged_node(members: list[Node], demand: int) -> Node:
         latest=min(n.latest - off for n, off in zip(ordered, offsets, strict=True)),
         demand=demand,
         label=f"{ordered[0].label}{more}",
+        weight=sum(n.weight for n in ordered),
     )
 
 
@@ -97,21 +98,25 @@ class Bundling:
         seen: set[int] = set()
         out: list[list[int]] = []
         for v, route in enumerate(routes):
-            capacity = self.problem.vehicles[v].capacity
-            load, mine = 0, []
+            vehicle = self.problem.vehicles[v]
+            heaviest = vehicle.weight_capacity
+            load, weight, mine = 0, 0, []
             for node in route:
                 m = bundle_node[node]
                 if m in seen:
                     continue
+                spec = self.problem.nodes[m]
                 if m % 2 == 0:
-                    demand = self.problem.nodes[m].demand
                     allowed = self.problem.pairs[m // 2].vehicles
-                    if load + demand > capacity or (allowed is not None and v not in allowed):
+                    if (
+                        load + spec.demand > vehicle.capacity
+                        or (heaviest is not None and weight + spec.weight > heaviest)
+                        or (allowed is not None and v not in allowed)
+                    ):
                         seen.update((m, m + 1))  # left out: its delivery is skipped too
                         continue
-                    load += demand
-                else:
-                    load += self.problem.nodes[m].demand
+                load += spec.demand
+                weight += spec.weight
                 seen.add(m)
                 mine.append(m)
             out.append(self._timed_route(v, mine))
@@ -262,7 +267,12 @@ def _merged_pair(problem: RoutingProblem, group: Sequence[int]) -> tuple[Node, N
     for p in members:
         if p.vehicles is not None:
             allowed = set(p.vehicles) if allowed is None else allowed & set(p.vehicles)
-    holds = {v for v, veh in enumerate(problem.vehicles) if veh.capacity >= demand}
+    holds = {
+        v
+        for v, veh in enumerate(problem.vehicles)
+        if veh.capacity >= demand
+        and (veh.weight_capacity is None or veh.weight_capacity >= pickup.weight)
+    }
     allowed = holds if allowed is None else allowed & holds
     if not allowed:
         raise ValueError(f"no vehicle may carry the whole bundle of pairs {list(group)}")

@@ -287,6 +287,29 @@ def _add_load_dimension(
     return routing.GetDimensionOrDie("load")
 
 
+def _add_weight_dimension(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+) -> None:
+    """The ``weight`` dimension: the nodes' ``weight`` on board within each vehicle's
+    ``weight_capacity`` (only when some vehicle has one)."""
+    if all(v.weight_capacity is None for v in problem.vehicles):
+        return
+    n_nodes = len(problem.nodes)
+    size = routing.Size() + len(problem.vehicles)
+    weight_of = []
+    for i in range(size):
+        node = manager.IndexToNode(i)
+        weight_of.append(problem.nodes[node].weight if node < n_nodes else 0)
+    unbounded = max(1, sum(w for w in weight_of if w > 0))
+    index = routing.RegisterUnaryTransitCallback(lambda i: weight_of[i])
+    capacities = [
+        unbounded if v.weight_capacity is None else v.weight_capacity for v in problem.vehicles
+    ]
+    routing.AddDimensionWithVehicleCapacity(index, 0, capacities, True, "weight")
+
+
 def _set_windows(
     problem: RoutingProblem,
     manager: pywrapcp.RoutingIndexManager,
@@ -385,6 +408,7 @@ def build_model(problem: RoutingProblem) -> BuiltModel:
     time_dim = _add_time_dimension(problem, manager, routing, tables)
     _set_vehicle_costs(problem, manager, routing, time_dim, tables)
     load_dim = _add_load_dimension(problem, routing, tables)
+    _add_weight_dimension(problem, manager, routing)
     _set_windows(problem, manager, routing, time_dim)
     _post_pairs(problem, manager, routing, time_dim)
     if problem.empty_before_pickup:

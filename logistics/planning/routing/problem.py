@@ -37,6 +37,9 @@ class Node:
     soft : tuple of int or None
         ``(lo, hi, cost)``: a start before ``lo`` or after ``hi`` costs ``cost`` per
         time unit outside (a booked time to keep where possible).
+    weight : int
+        Second load change, like ``demand`` (the ladle model: kg of metal), bounded by
+        the vehicles' ``weight_capacity``.
     """
 
     location: int
@@ -48,13 +51,15 @@ class Node:
     group: int = -1
     label: str = ""
     soft: tuple[int, int, int] | None = None
+    weight: int = 0
 
 
 @dataclass(frozen=True)
 class Vehicle:
     """A vehicle: where and when it may start and end, what it carries and costs.
 
-    ``label`` says which vehicle it is, for people (error messages).
+    ``label`` says which vehicle it is, for people (error messages);
+    ``weight_capacity`` bounds the nodes' ``weight`` on board (``None``: no bound).
     """
 
     start_location: int
@@ -66,6 +71,7 @@ class Vehicle:
     cost_per_time: int = 0
     fixed_cost: int = 0
     label: str = ""
+    weight_capacity: int | None = None
 
 
 @dataclass(frozen=True)

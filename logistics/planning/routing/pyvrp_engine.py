@@ -14,10 +14,11 @@ A :class:`~.problem.RoutingProblem` maps onto it as follows:
   cost, unit duration cost and fixed cost.
 
 It *cannot* express a ride limit (``Pair.max_ride``), vehicle restrictions per pair
-(``Pair.vehicles``), ``pickup_groups``, ``empty_before_pickup`` or a posted
-``pickup_capacity``: those are relaxed here and :func:`relaxed_rules` names them, so
-a caller knows the routes still need repairing (the ladle planner re-times and repairs
-them, then lets OR-Tools search the full model from there).
+(``Pair.vehicles``), ``pickup_groups``, ``empty_before_pickup``, a posted
+``pickup_capacity`` or a vehicle's ``weight_capacity``: those are relaxed here and
+:func:`relaxed_rules` names them, so a caller knows the routes still need repairing
+(the ladle planner re-times and repairs them, then lets OR-Tools search the full model
+from there).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def relaxed_rules(problem: RoutingProblem) -> list[str]:
         rules.append("empty_before_pickup")
     if problem.post_pickup_capacity and problem.pickup_capacity:
         rules.append("pickup_capacity")
+    if any(v.weight_capacity is not None for v in problem.vehicles):
+        rules.append("weight_capacity")
     return rules
 
 
