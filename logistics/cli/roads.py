@@ -13,13 +13,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from logistics.cli.app import app, out
+from logistics.cli.app import app, option_problem, out
+from logistics.errors import InputError
 from logistics.network.osm_import import (
     DEFAULT_MARGIN_KM,
     DEFAULT_MAX_SNAP_KM,
     RoadImport,
     import_roads,
 )
+from logistics.network.osm_tags import MAIN_CLASSES
 
 roads_app = typer.Typer(
     no_args_is_help=True,
@@ -73,24 +75,38 @@ def import_command(
             min=0.001, max=100.0, help="Largest distance from a site to its road node, km."
         ),
     ] = DEFAULT_MAX_SNAP_KM,
+    min_class: Annotated[
+        str,
+        typer.Option(
+            help="Lowest road class kept: motorway, trunk, primary, secondary, tertiary, "
+            "unclassified or residential (every drivable class; higher: a smaller graph)."
+        ),
+    ] = "residential",
 ) -> None:
     """Build NETWORK_DIR/roads.graphml: the drivable roads around the network's sites."""
-    result = import_roads(extract, network_dir, margin_km=margin_km, max_snap_km=max_snap_km)
+    if min_class not in MAIN_CLASSES:
+        raise InputError(option_problem("--min-class", f"use one of {', '.join(MAIN_CLASSES)}"))
+    result = import_roads(
+        extract, network_dir, margin_km=margin_km, max_snap_km=max_snap_km, min_class=min_class
+    )
     out.print(
         f"read {result.ways_read:,} drivable ways ({result.ways_closed:,} closed to heavy "
         f"vehicles or dangerous goods), {result.ways_in_area:,} in the area "
         f"{result.area.text()} (sites + {margin_km:g} km)",
         highlight=False,
+        soft_wrap=True,
     )
     out.print(
         f"graph: {result.nodes:,} nodes, {result.edges:,} directed edges, "
         f"{result.road_km:,.1f} km of directed road "
         f"({result.nodes_dropped:,} nodes outside the largest strongly connected part left out)",
         highlight=False,
+        soft_wrap=True,
     )
     out.print(_snap_table(result))
     out.print(
         f"[green]✓[/green] {escape(str(result.path))} written "
         f"({result.file_bytes / 1e6:,.1f} MB) in {result.seconds:.1f} s",
         highlight=False,
+        soft_wrap=True,
     )

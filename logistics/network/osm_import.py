@@ -10,7 +10,7 @@ The graph is simplified as osmnx simplifies: its nodes are the junctions and the
 of the roads, each edge the stretch of one way between two of them, driven one or both
 ways (``oneway``). Edges carry ``length`` (m), ``highway``, ``speed_kph`` (tagged
 limit or class default, capped for hot metal: ``[roads]`` of ``network.toml``),
-``speed_source``, ``osmid`` and, where tagged, ``maxspeed`` and ``name``; nodes carry
+``speed_source``, ``osmid``, ``oneway`` and, where tagged, ``maxspeed``; nodes carry
 ``x`` (lon) and ``y`` (lat). Only the largest strongly connected part is kept, so every
 node reaches every other. Each site then snaps to the nearest OSM node of that part —
 a node inside a stretch becomes a node of the graph, the stretch split there — which
@@ -37,7 +37,13 @@ import numpy as np
 from logistics.errors import InputError, InputProblem
 from logistics.network.geo import haversine_km
 from logistics.network.loader import SiteRow, load_sites
-from logistics.network.osm_tags import DRIVABLE, closed_to_trucks, direction, road_speed_kph
+from logistics.network.osm_tags import (
+    DRIVABLE,
+    classes_down_to,
+    closed_to_trucks,
+    direction,
+    road_speed_kph,
+)
 
 #: The file written into the network folder.
 ROADS_FILE = "roads.graphml"
@@ -64,6 +70,14 @@ class Area:
         """Element-wise: whether each point lies in the box."""
         return (
             (lats >= self.south) & (lats <= self.north) & (lons >= self.west) & (lons <= self.east)
+        )
+
+    def holds_all(self, lats: list[float], lons: list[float]) -> bool:
+        """Whether every point lies in the box (False for an empty list)."""
+        return (
+            bool(lats)
+            and (self.south <= min(lats) and max(lats) <= self.north)
+            and (self.west <= min(lons) and max(lons) <= self.east)
         )
 
     def text(self) -> str:
@@ -124,6 +138,7 @@ def _runs(valid: np.ndarray) -> list[tuple[int, int]]:
 def _add_way(ways: _Ways, area: Area, way: Any, tags: dict[str, str], caps: tuple) -> None:
     """Clip one drivable way to the area and keep its pieces (with its attributes)."""
     refs, lons, lats = [], [], []
+    missing = False
     for node in way.nodes:
         location = node.location
         if location.valid():
@@ -131,13 +146,17 @@ def _add_way(ways: _Ways, area: Area, way: Any, tags: dict[str, str], caps: tupl
             lons.append(location.lon)
             lats.append(location.lat)
         else:  # a node the extract lacks: mark a break
+            missing = True
             refs.append(-1)
             lons.append(math.nan)
             lats.append(math.nan)
     ref_a, lon_a, lat_a = np.array(refs, np.int64), np.array(lons), np.array(lats)
-    inside = area.contains(lat_a, lon_a)
-    segment = (inside[:-1] | inside[1:]) & (ref_a[:-1] >= 0) & (ref_a[1:] >= 0)
-    runs = _runs(segment)
+    if not missing and area.holds_all(lats, lons):  # the common case, without numpy's cost
+        runs = [(0, len(refs) - 1)] if len(refs) > 1 else []
+    else:
+        inside = area.contains(lat_a, lon_a)
+        segment = (inside[:-1] | inside[1:]) & (ref_a[:-1] >= 0) & (ref_a[1:] >= 0)
+        runs = _runs(segment)
     if not runs:
         return
     ways.in_area += 1
@@ -148,9 +167,8 @@ def _add_way(ways: _Ways, area: Area, way: Any, tags: dict[str, str], caps: tupl
         "speed_kph": round(speed, 2),
         "speed_source": source,
     }
-    for key in ("maxspeed", "name"):
-        if tags.get(key):
-            attrs[key] = tags[key]
+    if tags.get("maxspeed"):
+        attrs["maxspeed"] = tags["maxspeed"]
     ways.way_attrs.append(attrs)
     ways.directions.append(direction(tags))
     for start, end in runs:  # segments start..end-1 are nodes start..end
@@ -160,7 +178,9 @@ def _add_way(ways: _Ways, area: Area, way: Any, tags: dict[str, str], caps: tupl
         ways.attrs.append(len(ways.way_attrs) - 1)
 
 
-def read_ways(extract: Path, area: Area, caps: tuple[float, float]) -> _Ways:
+def read_ways(
+    extract: Path, area: Area, caps: tuple[float, float], classes: tuple[str, ...] = DRIVABLE
+) -> _Ways:
     """Stream an OSM extract and keep the drivable roads in ``area``.
 
     Parameters
@@ -171,6 +191,8 @@ def read_ways(extract: Path, area: Area, caps: tuple[float, float]) -> _Ways:
         The network's area.
     caps : tuple[float, float]
         ``[roads] max_kph_expressway`` and ``max_kph_other``, km/h.
+    classes : tuple[str, ...]
+        The road classes kept (default every drivable class).
 
     Returns
     -------
@@ -188,7 +210,7 @@ def read_ways(extract: Path, area: Area, caps: tuple[float, float]) -> _Ways:
         osmium.FileProcessor(str(extract), osmium.osm.NODE | osmium.osm.WAY)
         .with_locations()
         .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
-        .with_filter(osmium.filter.TagFilter(*(("highway", h) for h in DRIVABLE)))
+        .with_filter(osmium.filter.TagFilter(*(("highway", h) for h in classes)))
     )
     ways = _Ways()
     try:
@@ -501,9 +523,11 @@ class RoadImport:
     file_bytes: int
 
 
-def _graph_from(extract: Path, sites: list[SiteRow], area: Area, caps: tuple) -> tuple:
+def _graph_from(
+    extract: Path, sites: list[SiteRow], area: Area, caps: tuple, classes: tuple[str, ...]
+) -> tuple:
     """Read, chain, build and keep the largest strong part: ``(graph, chains, ways, dropped)``."""
-    ways = read_ways(extract, area, caps)
+    ways = read_ways(extract, area, caps, classes)
     if not ways.refs:
         raise InputError(
             InputProblem(
@@ -526,6 +550,7 @@ def import_roads(
     *,
     margin_km: float = DEFAULT_MARGIN_KM,
     max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+    min_class: str = "residential",
 ) -> RoadImport:
     """Build ``NETWORK_DIR/roads.graphml`` from an OpenStreetMap extract.
 
@@ -540,6 +565,10 @@ def import_roads(
         Margin around the sites' bounding box, km (≥ 0; default 20).
     max_snap_km : float
         Largest allowed distance from a site to its road node, km (> 0; default 5).
+    min_class : str
+        The lowest road class kept (:data:`~logistics.network.osm_tags.MAIN_CLASSES`;
+        default ``residential``, every drivable class). A higher one (``tertiary``)
+        makes a much smaller graph of a large region, its sites snapped farther.
 
     Returns
     -------
@@ -552,11 +581,12 @@ def import_roads(
         A missing or unreadable extract, a bad network folder, no road in the area, or
         a site too far from the roads; nothing is written then.
     ValueError
-        A negative margin or a snap distance that is not positive.
+        A negative margin, a snap distance that is not positive or an unknown class.
     """
     started = time.monotonic()
     if margin_km < 0 or not max_snap_km > 0:
         raise ValueError("margin_km must be >= 0 and max_snap_km > 0")
+    classes = classes_down_to(min_class)
     extract, folder = Path(extract), Path(network_dir)
     if not extract.is_file():
         raise InputError(InputProblem(str(extract), None, None, "OSM extract not found"))
@@ -564,12 +594,13 @@ def import_roads(
     roads = settings.params.roads
     area = network_area(sites, margin_km)
     caps = (roads.max_kph_expressway, roads.max_kph_other)
-    graph, chains, ways, dropped = _graph_from(extract, sites, area, caps)
+    graph, chains, ways, dropped = _graph_from(extract, sites, area, caps, classes)
     snaps = snap_sites(graph, chains, ways, sites, max_snap_km)
     graph.graph.update(
         source=extract.name,
         area=area.text(),
         margin_km=float(margin_km),
+        min_class=min_class,
         max_kph_expressway=float(roads.max_kph_expressway),
         max_kph_other=float(roads.max_kph_other),
         created_by="molten roads import",

@@ -63,6 +63,43 @@ DEFAULT_SPEED_KPH: dict[str, float] = {
     "residential": 30.0,
 }
 
+#: The main classes, fastest first: ``--min-class`` keeps a class and those above it
+#: (each with its ``_link`` ramps).
+MAIN_CLASSES: tuple[str, ...] = (
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+)
+
+
+def classes_down_to(lowest: str) -> tuple[str, ...]:
+    """The drivable classes from ``motorway`` down to ``lowest``, with their ramps.
+
+    Parameters
+    ----------
+    lowest : str
+        One of :data:`MAIN_CLASSES`.
+
+    Returns
+    -------
+    tuple[str, ...]
+        E.g. ``classes_down_to("trunk")`` is motorway, motorway_link, trunk, trunk_link.
+
+    Raises
+    ------
+    ValueError
+        ``lowest`` is not a main class.
+    """
+    if lowest not in MAIN_CLASSES:
+        raise ValueError(f"'{lowest}' is not one of {', '.join(MAIN_CLASSES)}")
+    kept = MAIN_CLASSES[: MAIN_CLASSES.index(lowest) + 1]
+    return tuple(c for c in DRIVABLE if c.removesuffix("_link") in kept)
+
+
 #: Road classes that are expressways (高速公路) for the hot-metal cap.
 EXPRESSWAY: frozenset[str] = frozenset({"motorway", "motorway_link"})
 

@@ -133,3 +133,12 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, case: str) -> None:
     assert "Traceback" not in done.stderr
     if net.is_dir():
         assert not (net / "roads.graphml").exists()
+
+
+def test_an_unknown_min_class_is_exit_2_naming_the_option(tmp_path: Path) -> None:
+    net = tmp_path / "net"
+    shutil.copytree(HELSINKI, net)
+    done = molten("roads", "import", EXTRACT, net, "--min-class", "footway")
+    assert done.returncode == 2
+    assert "--min-class" in done.stderr and "residential" in done.stderr
+    assert not (net / "roads.graphml").exists()

@@ -225,3 +225,15 @@ def test_not_an_extract_and_no_roads_are_bad_input(tmp_path: Path) -> None:
         import_roads(write_map(tmp_path / "map.osm.pbf"), far, margin_km=5)
     assert not any(p.name.endswith((".graphml", ".tmp")) for p in (tmp_path / "net").iterdir())
     assert not any(p.name.endswith((".graphml", ".tmp")) for p in far.iterdir())
+
+
+def test_min_class_keeps_the_classes_above_it(tmp_path: Path) -> None:
+    extract = write_map(tmp_path / "map.osm.pbf")
+    net = write_network(tmp_path / "net", [("C1", 23.0101, 113.0101)])
+    result = import_roads(extract, net, min_class="primary")
+    graph = load_road_graph(net / "roads.graphml")
+    assert {d["highway"] for _, _, d in graph.edges(data=True)} == {"primary", "motorway"}
+    assert result.snaps[0].node == 2  # the smelter at node 1: its residential road is gone
+    assert graph.graph["min_class"] == "primary"
+    with pytest.raises(ValueError, match="footway"):
+        import_roads(extract, net, min_class="footway")
