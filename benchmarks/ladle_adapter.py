@@ -21,7 +21,8 @@ The mapping (what differs from the instance is listed in :data:`DIFFERENCES`):
   the planner lets no ladle fill before its metal exists, so a trip leaves after the
   release of every client on it;
 * **vehicles → trucks** at ``D``, shift = the depot's window, ``ladles`` and
-  ``ladle_t`` from the cut (:data:`CUTS`);
+  ``ladle_t`` from the cut (:data:`CUTS`), ``payload_t`` = the capacity ``Q`` in tonnes
+  (so no trip carries more than ``Q``);
 * **travel**: ``km`` = the DIMACS distance (Euclidean truncated to 0.1) — the router
   counts road km in 0.1 km, so its arc costs are exactly the instance's — and minutes
   = that distance × the time scale (:func:`minutes_per_unit`);
@@ -65,8 +66,9 @@ from logistics.planning.jobs import split_tonnes
 
 #: How a client's demand becomes ladles (``--cut``):
 #: ``client`` — one ladle per client (``ladle_t`` holds the largest demand), 6 ladles a
-#: truck: a trip carries at most 6 clients, whatever their demand; every client is one
-#: ladle, so it is visited once and its release date and service time are exact;
+#: truck and a payload of ``Q``: a trip carries at most 6 clients and at most ``Q``;
+#: every client is one ladle, so it is visited once and its release date and service
+#: time are exact;
 #: ``slots`` — 6 ladles of ``Q / 6`` a truck: a client is cut into full ladles and one
 #: part-filled one, so a trip never carries more than ``Q``, but a part-filled ladle
 #: takes a whole slot and a client's ladles may go on different trips.
@@ -90,11 +92,11 @@ INGOT_ITEM = 10_000.0
 
 #: What the ladle day cannot say of the instance, for the results and the docs.
 DIFFERENCES = (
-    "capacity per trip: a truck carries at most 6 ladles and a ladle serves one order, so "
-    "`client` (default) allows at most 6 clients per trip and does not bound their demand "
-    "(a trip may exceed Q; the instance check reports it), and `slots` bounds the demand "
-    "by Q but in slots of Q/6 (a part-filled ladle takes a whole slot; a client may be "
-    "split over trips, which the instance check reports)",
+    "capacity per trip: every truck's payload is Q, but it carries at most 6 ladles and a "
+    "ladle serves one order, so `client` (default) allows at most 6 clients per trip (the "
+    "published routes have trips of up to 10), and `slots` cuts demand in ladles of Q/6 (a "
+    "part-filled ladle takes a whole slot; a client may be split over trips, which the "
+    "instance check reports)",
     "loading: the instance has no loading time at the depot; each ladle fills for 1 minute "
     "(the smallest fill_min allowed), one after another, so a trip of k ladles spends k "
     "minutes at the depot before it leaves",
@@ -289,6 +291,7 @@ def to_ladle_day(instance: MtInstance, cut: Cut = "client") -> Adapted:
             home_smelter=DEPOT_ID,
             ladles=LADLES,
             ladle_t=ladle_t,
+            payload_t=instance.capacity * tonnes_per_unit(instance),
             tau_h=100.0,
             shift_start=at(instance.early[0]),
             shift_end=at(instance.late[0]),

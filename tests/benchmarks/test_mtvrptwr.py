@@ -91,6 +91,7 @@ def test_ladle_engine_serves_every_client_and_reports_the_rows_distance() -> Non
     assert plan.unserved == ()
     assert row["served"] == inst.n_clients
     assert row["time_violations"] == 0 and row["missing_clients"] == 0
+    assert row["trips_over_q"] == 0 and row["split_clients"] == 0
     # The distance the plan's rows drive, recomputed here: per truck and trip, from the
     # depot to the casters in pour order and back.
     trips: dict[tuple[str, int], list] = defaultdict(list)
@@ -99,6 +100,8 @@ def test_ladle_engine_serves_every_client_and_reports_the_rows_distance() -> Non
     total = 0.0
     for runs in trips.values():
         stops = [0] + [int(r.caster_id[1:]) for r in sorted(runs, key=lambda r: r.pour_start)]
+        # The trucks' payload is the instance's capacity: no trip carries more.
+        assert sum(inst.demand[k] for k in stops[1:]) <= inst.capacity
         path_ = [*stops, 0]
         total += sum(_dimacs(inst, a, b) for a, b in pairwise(path_))
     assert row["distance"] == pytest.approx(total, abs=1e-6)
