@@ -740,6 +740,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     replan.add_parser(sub, str(RESULTS))
 
+    from benchmarks import lower_bound
+
+    lower_bound.add_parser(sub, str(RESULTS))
+
     every = sub.add_parser("all", help="every literature set, then the domain ladder")
     every.add_argument("--time-limit", type=float, default=30.0, help="literature seconds")
     every.add_argument("--jobs", type=int, default=1)
@@ -782,6 +786,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import replan
 
         return replan.command(args, command)
+    if args.kind == "lower-bound":
+        from benchmarks import lower_bound
+
+        return lower_bound.command(args, command)
     lit = build_parser().parse_args(
         [
             "literature",

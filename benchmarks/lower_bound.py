@@ -1,0 +1,210 @@
+"""``python -m benchmarks lower-bound``: how far the planner's plan of a day is from optimal.
+
+For each network folder: the lower bound of :mod:`benchmarks.bound_lp` over the trips of
+:mod:`benchmarks.bound_trips` (a relaxation: every plan the checker accepts maps to a
+feasible point of the programme that costs no more than the plan's objective), and the
+objective of the planner's plans at 15 and 60 s (``plan.solver.objective_cny``, as the
+domain benchmark reads it, and recomputed from the plan's rows), with the gap
+``(plan − bound) / bound``. Results: ``lower-bound-<date>.csv`` and
+``latest-lower-bound.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bound_lp import BoundResult, solve_bound
+from benchmarks.bound_trips import enumerate_trips, order_slots, truck_classes
+
+REPO = Path(__file__).resolve().parents[1]
+#: The sample days.
+DAYS = ("sample_networks/pearl_river_delta", "sample_networks/yangtze_river_delta")
+
+
+def day_bound(folder: Path, step_min: float | None = None) -> dict[str, Any]:
+    """The lower bound of one network folder's day, with its size and solve time.
+
+    Parameters
+    ----------
+    folder : Path
+        A network folder.
+    step_min : float or None
+        Grid of the trucks' day, minutes (``None``: no waiting counted).
+
+    Returns
+    -------
+    dict
+        ``bound_cny``, ``trips`` (columns), ``columns_used``, ``rounds``, ``enumerate_s``,
+        ``solve_s``, the parts of the bound's solution, servable tonnes.
+    """
+    from logistics.network.loader import load_network
+    from logistics.physics.travel import Travel
+
+    network = load_network(folder)
+    travel = Travel.of(network)
+    started = time.perf_counter()
+    slots = order_slots(network, travel)
+    classes = truck_classes(network, travel)
+    trips, tried = enumerate_trips(network, travel, slots, classes)
+    enumerated = time.perf_counter() - started
+    result: BoundResult = solve_bound(network, slots, classes, trips, step_min=step_min)
+    return {
+        "bound_cny": round(result.bound_cny, 2),
+        "trips": len(trips),
+        "sequences_tried": tried,
+        "columns_used": result.columns_used,
+        "rounds": result.rounds,
+        "enumerate_s": round(enumerated, 1),
+        "solve_s": round(result.solve_s, 1),
+        "bound_route_cny": round(result.route_cny, 2),
+        "bound_superheat_cny": round(result.superheat_cny, 2),
+        "bound_unserved_t": round(result.unserved_t, 2),
+        "servable_t": round(sum(s.servable_t for s in slots), 2),
+        "step_min": step_min,
+    }
+
+
+def plan_objective(network: Any, plan: Any, travel: Any) -> float:
+    """A plan's objective recomputed from its rows, CNY.
+
+    Route cost (:func:`logistics.plan.timeline.trip_legs`) + superheat ``(tap − tap_min)
+    × tonnes × rate`` + the unserved penalty × (servable tonnes − tonnes delivered of
+    them), servable tonnes being those of the planner's ladle jobs.
+    """
+    from logistics.network.prices import superheat_cost_per_c_t, unserved_penalty_per_t
+    from logistics.plan.timeline import minute_run_of, route_totals, trip_legs
+    from logistics.planning.jobs import build_jobs
+
+    runs = [minute_run_of(network, r) for r in plan.runs]
+    route = route_totals(trip_legs(network, travel, runs)).route_cost_cny
+    rate = superheat_cost_per_c_t(network.params)
+    heat = sum(
+        (r.tap_c - network.production_by_key[(r.smelter_id, r.alloy)].tap_min_c) * r.tonnes * rate
+        for r in plan.runs
+    )
+    servable: dict[str, float] = {}
+    for job in build_jobs(network, travel).jobs:
+        servable[job.order_id] = servable.get(job.order_id, 0.0) + job.tonnes
+    delivered: dict[str, float] = {}
+    for r in plan.runs:
+        delivered[r.order_id] = delivered.get(r.order_id, 0.0) + r.tonnes
+    unserved = sum(max(0.0, t - delivered.get(o, 0.0)) for o, t in servable.items())
+    return route + heat + unserved_penalty_per_t(network.params) * unserved
+
+
+def plan_row(folder: Path, time_limit_s: float, workers: int = 2) -> dict[str, Any]:
+    """Plan a day with the planner (seed 0) and return its objective two ways and checks."""
+    from logistics.network.loader import load_network
+    from logistics.pipeline import plan_day
+    from logistics.plan.options import PlanOptions
+
+    network = load_network(folder)
+    load = os.getloadavg()[0]
+    options = PlanOptions(time_limit_s=time_limit_s, workers=workers, seed=0)
+    outcome = plan_day(network, options)
+    plan = outcome.plan
+    return {
+        "objective_cny": plan.solver.objective_cny,
+        "objective_rows_cny": round(plan_objective(network, plan, outcome.travel), 2),
+        "route_cost_cny": plan.summary.route_cost_cny,
+        "tonnes_delivered": plan.summary.tonnes_delivered,
+        "violations": len(outcome.report.violations),
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+    }
+
+
+def gap_pct(plan_cny: float | None, bound_cny: float) -> float | None:
+    """``(plan − bound) / bound`` in %."""
+    if plan_cny is None or bound_cny <= 0:
+        return None
+    return round(100.0 * (plan_cny - bound_cny) / bound_cny, 2)
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        )
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def run(days: list[str], limits: list[float], workers: int) -> list[dict[str, Any]]:
+    """The bound and the plans of every day: one row per day."""
+    rows = []
+    for day in days:
+        folder = Path(day) if Path(day).is_absolute() else REPO / day
+        row: dict[str, Any] = {"day": folder.name, **day_bound(folder)}
+        for limit in limits:
+            plan = plan_row(folder, limit, workers)
+            tag = f"{limit:g}s"
+            for key, value in plan.items():
+                row[f"{key}_{tag}"] = value
+            row[f"gap_pct_{tag}"] = gap_pct(plan["objective_cny"], row["bound_cny"])
+            row[f"gap_rows_pct_{tag}"] = gap_pct(plan["objective_rows_cny"], row["bound_cny"])
+        rows.append(row)
+    return rows
+
+
+def markdown(rows: list[dict[str, Any]], limits: list[float], command: str) -> str:
+    """The results as a markdown page."""
+    lines = [
+        "# A lower bound for a real day",
+        "",
+        f"`{command}`, {date.today().isoformat()}, commit `{_commit()}`, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs.",
+        "",
+        "| day | bound (CNY) | trips | solve s | "
+        + " | ".join(f"plan {lim:g} s | gap {lim:g} s | load {lim:g} s" for lim in limits)
+        + " |",
+        "| --- " * (4 + 3 * len(limits)) + "|",
+    ]
+    for r in rows:
+        cells = [r["day"], f"{r['bound_cny']:,.0f}", f"{r['trips']:,}", str(r["solve_s"])]
+        for lim in limits:
+            tag = f"{lim:g}s"
+            cells += [
+                f"{r[f'objective_cny_{tag}']:,.0f}",
+                f"{r[f'gap_pct_{tag}']} %",
+                str(r[f"load_before_{tag}"]),
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def add_parser(sub: Any, results_default: str) -> None:
+    """Add the ``lower-bound`` subcommand to the benchmark command line."""
+    p = sub.add_parser("lower-bound", help="a lower bound of a day's objective, and the gap")
+    p.add_argument("--network", action="append", help="network folder (repeatable)")
+    p.add_argument("--limits", default="15,60", help="planner seconds, comma-separated")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--results-dir", default=results_default)
+    p.add_argument("--dry", action="store_true")
+
+
+def command(args: argparse.Namespace, command_line: str) -> int:
+    """Run ``python -m benchmarks lower-bound``; 0 when every plan is at or above its bound."""
+    limits = [float(x) for x in args.limits.split(",") if x]
+    rows = run(args.network or list(DAYS), limits, args.workers)
+    text = markdown(rows, limits, command_line)
+    print(text)
+    if not args.dry:
+        out = Path(args.results_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        with (out / f"lower-bound-{date.today().isoformat()}.csv").open("w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        (out / "latest-lower-bound.md").write_text(text, encoding="utf-8")
+    below = [r for r in rows for lim in limits if (r.get(f"gap_pct_{lim:g}s") or 0) < -0.01]
+    return 1 if below else 0

@@ -1,0 +1,62 @@
+"""The lower bound of a day is below every plan the checker accepts, and tight when obvious."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.lower_bound import day_bound, plan_objective
+from logistics.check import check
+from logistics.network.loader import load_network
+from logistics.physics.travel import Travel
+from logistics.pipeline import plan_day
+from logistics.plan.options import PlanOptions
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = REPO / "sample_networks" / "tiny"
+
+
+def _checked_objective(folder: Path, solver: str, limit: float) -> float:
+    network = load_network(folder)
+    outcome = plan_day(network, PlanOptions(solver=solver, time_limit_s=limit, workers=1, seed=0))
+    travel = Travel.of(network)
+    assert check(network, outcome.plan, travel).ok
+    return plan_objective(network, outcome.plan, travel)
+
+
+@pytest.mark.parametrize(("solver", "limit"), [("greedy", 1.0), ("ortools", 2.0)])
+def test_bound_is_below_checked_plans_of_tiny(solver: str, limit: float) -> None:
+    bound = day_bound(TINY)["bound_cny"]
+    objective = _checked_objective(TINY, solver, limit)
+    assert 0 < bound <= objective + 1e-6
+
+
+def _two_orders(tmp_path: Path) -> Path:
+    """Tiny with one truck and two one-ladle orders at C1 with wide windows."""
+    folder = tmp_path / "two"
+    shutil.copytree(TINY, folder)
+    (folder / "fleet.csv").write_text(
+        "truck_id,home_smelter,ladles,ladle_t,tau_h,shift_start,shift_end,cost_per_km,cost_per_h\n"
+        "T1,S1,2,3,30,06:00,20:00,8,150\n"
+    )
+    (folder / "orders.csv").write_text(
+        "order_id,caster_id,alloy,tonnes,window_start,window_end,placed_at\n"
+        "A,C1,ADC12,3,08:00,16:00,2026-11-22T16:00:00+08:00\n"
+        "B,C1,ADC12,3,08:00,16:00,2026-11-22T16:00:00+08:00\n"
+    )
+    return folder
+
+
+def test_bound_is_the_obvious_optimum_of_two_orders(tmp_path: Path) -> None:
+    folder = _two_orders(tmp_path)
+    network = load_network(folder)
+    travel = Travel.of(network)
+    s, c = travel.smelter("S1"), travel.caster("C1")
+    km = float(travel.km[s, c] + travel.km[c, s])
+    hours = (2 * 15 + float(travel.minutes[s, c]) + 2 * 15 + float(travel.minutes[c, s])) / 60
+    optimum = 8 * km + 150 * hours  # one trip: fill both, drive, pour both, drive home
+    bound = day_bound(folder)["bound_cny"]
+    assert bound == pytest.approx(optimum, rel=2e-3)
+    assert bound <= _checked_objective(folder, "ortools", 2.0) + 1e-6
