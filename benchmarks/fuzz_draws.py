@@ -479,6 +479,8 @@ class _Edge:
         )  # fmt: skip
 
 
+#: The edge draws, each on about 45 % of edge networks (and ``payload`` on
+#: :data:`PAYLOAD_SHARE` of them, drawn apart).
 EDGE_DRAWS = (
     "lead_boundary",
     "one_pour_windows",
@@ -548,7 +550,29 @@ def edge_files(seed: int) -> tuple[dict[str, str], list[str]]:
     if on["shift_end"]:
         _edge_shift_end(rng, net)
     _keep_loadable(net)
+    _edge_payload(seed, net)
     return _edge_render(net), net.drawn
+
+
+#: Share of edge networks whose trucks get a payload below their full ladles.
+PAYLOAD_SHARE = 0.35
+
+
+def _edge_payload(seed: int, net: _Edge) -> None:
+    """On :data:`PAYLOAD_SHARE` of edge networks, every truck a ``payload_t`` from one
+    full ladle (the least allowed) to all its full ladles.
+
+    Drawn from a stream of its own, so every other draw of a seed stays what it was
+    before payloads existed (older fuzz results replay alike).
+    """
+    rng = random.Random(f"payload-{seed}")
+    if rng.random() >= PAYLOAD_SHARE:
+        return
+    for row in net.fleet:
+        ladle, full = row["ladle_t"], row["ladles"] * row["ladle_t"]
+        share = rng.choice([0.0, 0.0, 0.5, 0.8])
+        row["payload_t"] = min(60.0, math.ceil((ladle + share * (full - ladle)) * 100) / 100)
+    net.drawn.append("payload")
 
 
 def _edge_sites(rng: random.Random, net: _Edge, fractional: bool) -> None:
@@ -925,6 +949,7 @@ def _edge_render(net: _Edge) -> dict[str, str]:
                 "shift_end",
                 "cost_per_km",
                 "cost_per_h",
+                "payload_t",
             ],
             timed(net.fleet, ("shift_start", "shift_end")),
         ),
