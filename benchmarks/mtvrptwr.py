@@ -300,8 +300,41 @@ def pyvrp_routes(result: Any) -> Routes:
     return routes
 
 
-def solve_pyvrp_mt(path: Path, time_limit_s: float, seed: int = 0) -> tuple[Routes, str, float]:
+def with_slots(data: Any, slots: int) -> Any:
+    """PyVRP data of an instance with a second load dimension: each client takes one of
+    ``slots`` per trip (a truck of ``slots`` ladles, one client a ladle)."""
+    import pyvrp
+
+    clients = [
+        pyvrp.Client(
+            location=c.location,
+            delivery=[c.delivery[0], 1],
+            pickup=[c.pickup[0], 0],
+            service_duration=c.service_duration,
+            tw_early=c.tw_early,
+            tw_late=c.tw_late,
+            release_time=c.release_time,
+            prize=c.prize,
+            required=c.required,
+            group=c.group,
+            name=c.name,
+        )
+        for c in data.clients()
+    ]
+    types = [
+        vt.replace(capacity=[vt.capacity[0], slots], initial_load=[vt.initial_load[0], 0])
+        for vt in data.vehicle_types()
+    ]
+    return data.replace(clients=clients, vehicle_types=types)
+
+
+def solve_pyvrp_mt(
+    path: Path, time_limit_s: float, seed: int = 0, slots: int | None = None
+) -> tuple[Routes, str, float]:
     """Solve the file natively with PyVRP (``pyvrp.read`` in DIMACS rounding), one thread.
+
+    ``slots``: at most that many clients a trip besides the capacity (:func:`with_slots`),
+    the instance as a ladle day of trucks with ``slots`` ladles can serve it.
 
     Returns
     -------
@@ -313,6 +346,8 @@ def solve_pyvrp_mt(path: Path, time_limit_s: float, seed: int = 0) -> tuple[Rout
 
     started = time.perf_counter()
     data = pyvrp.read(path, round_func="dimacs")
+    if slots is not None:
+        data = with_slots(data, slots)
     result = pyvrp.solve(data, stop=MaxRuntime(time_limit_s), seed=seed, display=False)
     status = "feasible" if result.is_feasible() else "infeasible"
     return pyvrp_routes(result), status, time.perf_counter() - started

@@ -41,6 +41,11 @@ from benchmarks.readers import instance_paths
 
 #: The solver name of the engine that plans ladle days in the tables.
 LADLE = "ladle_engine"
+#: The peer on the instance as the ladle day sees it: at most 6 clients a trip (a truck's
+#: 6 ladles, one client a ladle) besides the capacity.
+SLOTTED = "pyvrp_6_slots"
+#: Ladle slots of the slotted peer: a truck's most ladles in the network format.
+SLOTS = 6
 
 #: Columns of the results table (the CSV holds every field).
 COLUMNS = (
@@ -180,15 +185,20 @@ def solve_ladle(
     return row, outcome
 
 
-def solve_peer(path: Path, *, time_limit_s: float, seed: int = 0) -> dict[str, Any]:
-    """Solve one instance natively with PyVRP and judge its routes like the ladle plan's."""
+def solve_peer(
+    path: Path, *, time_limit_s: float, seed: int = 0, slots: int | None = None
+) -> dict[str, Any]:
+    """Solve one instance natively with PyVRP and judge its routes like the ladle plan's.
+
+    ``slots``: also at most that many clients a trip (the row's solver is then
+    :data:`SLOTTED`)."""
     cpu = time.process_time()
     instance, bks = read_mtvrptwr(path), read_mt_solution(path.with_suffix(".sol"))
-    routes, status, wall = solve_pyvrp_mt(path, time_limit_s, seed)
+    routes, status, wall = solve_pyvrp_mt(path, time_limit_s, seed, slots)
     visited = {c for v in routes for t in v for c in t}
     return {
         **judged(instance, bks, routes),
-        "solver": "pyvrp",
+        "solver": "pyvrp" if slots is None else SLOTTED,
         "served": len(visited),
         "checker_violations": None,
         "status": status,
@@ -202,7 +212,8 @@ def _task(solver: str, path: Path, time_limit_s: float, options: dict[str, Any])
     """One solve in its own process (top level, so a process pool can pickle it)."""
     if solver == LADLE:
         return solve_ladle(path, time_limit_s=time_limit_s, **options)[0]
-    return solve_peer(path, time_limit_s=time_limit_s, seed=options.get("seed", 0))
+    slots = SLOTS if solver == SLOTTED else None
+    return solve_peer(path, time_limit_s=time_limit_s, seed=options.get("seed", 0), slots=slots)
 
 
 def run_instances(
@@ -225,7 +236,7 @@ def run_instances(
     options : dict
         ``cut``, ``workers`` and ``seed`` of the ladle engine (``seed`` also PyVRP's).
     peers : bool
-        Also run PyVRP.
+        Also run PyVRP, on the instance and with :data:`SLOTS` clients a trip at most.
     jobs : int
         Solves at once (each of the ladle engine's uses ``workers`` processes).
     on_row : callable, optional
@@ -236,7 +247,7 @@ def run_instances(
     list of dict
         One row per instance and solver, in instance order, the ladle engine first.
     """
-    solvers = [LADLE, *(["pyvrp"] if peers else [])]
+    solvers = [LADLE, *(["pyvrp", SLOTTED] if peers else [])]
     tasks = [(s, p, time_limit_s, options) for p in paths for s in solvers]
     rows: list[dict[str, Any]] = []
     with ProcessPoolExecutor(max_workers=max(1, jobs), max_tasks_per_child=1) as pool:

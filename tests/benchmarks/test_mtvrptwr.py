@@ -30,6 +30,7 @@ from benchmarks.mtvrptwr import (  # noqa: E402
     read_mt_solution,
     read_mtvrptwr,
     routes_tenths,
+    solve_pyvrp_mt,
 )
 from benchmarks.mtvrptwr_run import solve_ladle  # noqa: E402
 from benchmarks.readers import instance_paths  # noqa: E402
@@ -106,3 +107,15 @@ def test_ladle_engine_serves_every_client_and_reports_the_rows_distance() -> Non
         total += sum(_dimacs(inst, a, b) for a, b in pairwise(path_))
     assert row["distance"] == pytest.approx(total, abs=1e-6)
     assert row["gap_pct"] == pytest.approx(100 * (total - 1435.6) / 1435.6, abs=1e-3)
+
+
+def test_slotted_peer_keeps_the_instance_and_at_most_six_clients_a_trip() -> None:
+    path = _path("C201R0.5")
+    inst = read_mtvrptwr(path)
+    routes, status, _ = solve_pyvrp_mt(path, 2.0, slots=6)
+    assert status == "feasible"
+    assert check_routes(inst, routes) == []
+    assert max(len(trip) for vehicle in routes for trip in vehicle) <= 6
+    assert sorted(c for vehicle in routes for trip in vehicle for c in trip) == list(
+        range(1, inst.n_clients + 1)
+    )
