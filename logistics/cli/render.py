@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.markup import escape
@@ -95,7 +96,8 @@ def diff_table(diff: PlanDiff, facts: int) -> Table:
 
 
 def _fmt_km(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f} km"
+    """Whole km, halves rounded up (the rule of the app's and the charts' ``km_text``)."""
+    return "—" if value is None else f"{math.floor(value + 0.5):,} km"
 
 
 def render_cost_report(report: dict[str, Any]) -> Table:
@@ -154,10 +156,28 @@ def render_cost_report(report: dict[str, Any]) -> Table:
         "dross made, t/t", f"{dross['t']:.3f}", "dross disposal avoided", f"{dross['cny']:,.0f}"
     )
     table.add_section()
+    _radius_rows(table, report)
+    return table
+
+
+def _radius_rows(table: Table, report: dict[str, Any]) -> None:
+    """Break-even, reach and radius as priced, then with and without dross disposal."""
     radius = report["practical_radius"]
-    table.add_row("break-even distance", _fmt_km(report["break_even_km"]), "", "")
+    by_dross = report["by_dross"]
+    counted = "dross disposal counted" if by_dross["counted"] else "dross disposal not counted"
+    table.add_row("break-even distance", _fmt_km(report["break_even_km"]), f"({counted})", "")
     table.add_row("thermal reach", _fmt_km(report["thermal_reach_km"]), "", "")
     table.add_row(
         "[b]practical radius[/b]", f"[b]{_fmt_km(radius['km'])}[/b]", f"({radius['binding']})", ""
     )
-    return table
+    table.add_section()
+    for key, words in (("with_dross", "with"), ("without_dross", "without")):
+        case = by_dross[key]
+        table.add_row(
+            f"break-even, {words} dross disposal",
+            _fmt_km(case["break_even_km"]),
+            f"practical radius, {words} dross",
+            f"{_fmt_km(case['radius_km'])} ({case['binding']})",
+        )
+    lo, hi = by_dross["practised_km"]
+    table.add_row("longest deliveries practised in China", f"{lo:,.0f}–{hi:,.0f} km", "", "")

@@ -55,7 +55,9 @@ def dross_avoided(params: Params, tonnes: float = 1.0) -> dict[str, float]:
 
     ``dross_t_per_t`` (0.04; Chinese industry reports 0.03–0.05 t per t) × tonnes, at
     ``dross_disposal_cny_t`` (2,000 CNY/t, a hazardous waste since 2021): 0.04 t and
-    80 CNY per tonne delivered liquid. Reported beside the saving, not in it.
+    80 CNY per tonne delivered liquid (:func:`~logistics.network.prices.dross_disposal_per_t`).
+    Whether or not ``[economics] count_dross`` puts the disposal into the ingot route
+    (and so into the saving), this is what liquid delivery avoided.
 
     Returns
     -------

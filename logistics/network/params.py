@@ -14,7 +14,7 @@ temperatures); why each range is what it is stands beside it below and in
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from logistics.network.ranges import plausible
 
@@ -119,6 +119,11 @@ class IngotRouteCosts(_Table):
     (:func:`logistics.network.prices.ingot_energy_per_t`: gas and electricity;
     :func:`~logistics.network.prices.ingot_burn_loss_per_t`: ``ingot_burn_rate ×
     alloy_price_t``), 400 each at the defaults. A figure written is used as written.
+
+    The table leaves out the disposal of the dross a remelt makes; while ``[economics]
+    count_dross`` is true the ingot route carries it as a sixth item,
+    ``[emissions] dross_t_per_t × dross_disposal_cny_t`` (0.04 × 2,000 = 80 CNY/t;
+    :func:`~logistics.network.prices.ingot_dross_disposal_per_t`): 1,010 CNY/t in all.
     """
 
     energy: float | None = plausible(None, lo=0.0, hi=COST_ITEM_MAX, unit="CNY/t")
@@ -180,6 +185,15 @@ class EconomicsParams(_Table):
         Days a year the daily volume is delivered, for yearly savings and CO2: 360, the
         ratio of a leading supplier's 450 kt/yr of liquid deliveries to its "about
         1,250 t a day" (Chinese industry reports, "Operating rules"). Range 1–366.
+    count_dross : bool
+        Whether the ingot route's cost includes disposing of the dross its remelt makes
+        (``[emissions] dross_t_per_t × dross_disposal_cny_t``, 80 CNY/t at the defaults).
+        True (the default): aluminium dross is a hazardous waste in China (HW48, codes
+        321-024-48 and 321-026-48 of the National Hazardous Waste List, 2021) and its
+        disposal is a real cost of remelting that the seed table's 930 CNY/t leaves out.
+        False gives the seed table's ingot route as it is (930 CNY/t), and with it the
+        break-even distance, the solver's price of an unserved tonne and the plan
+        economics of before the dross was counted. A true/false value, no range.
     """
 
     alloy_price_t: float = plausible(20000.0, lo=5000.0, hi=100_000.0, unit="CNY/t")
@@ -193,6 +207,7 @@ class EconomicsParams(_Table):
     gas_price_cny_m3: float = plausible(4.05, lo=0.0, hi=20.0, unit="CNY/Nm³")
     electricity_cny_kwh: float = plausible(0.80, lo=0.0, hi=5.0, unit="CNY/kWh")
     operating_days_per_year: float = plausible(360.0, lo=1.0, hi=366.0, unit="days")
+    count_dross: bool = Field(True, strict=True)
 
 
 class EmissionsParams(_Table):
@@ -219,11 +234,17 @@ class EmissionsParams(_Table):
         alloys; the superheat price follows it unless ``superheat_cost_per_c_t`` is set).
         Range 0–1 (1 would be about 3 % efficiency).
     dross_t_per_t : float
-        Dross a remelt makes, t per t of aluminium (Chinese industry reports: 0.03–0.05).
-        Range 0–0.2.
+        Dross a remelt makes, t per t of aluminium (Chinese industry reports: 0.03–0.05;
+        about 4 % of metal is lost to oxidation and dross in aluminium recycling, Rakita
+        and Han 2009, docs/sources.md): 0.04, the middle of the reports' range. Range
+        0–0.2: 0.2 is a very dirty melt; clean ingot remelts stay below 0.05.
     dross_disposal_cny_t : float
-        Cost to dispose of one tonne of dross, a hazardous waste since 2021 (Chinese
-        industry reports: about 2,000 CNY/t). Range 0–20,000 CNY/t.
+        Cost to dispose of one tonne of dross, a hazardous waste (HW48) since 2021
+        (Chinese industry reports: about 2,000 CNY/t; no public price list was found,
+        so this is the reports' figure, not a market quotation). Range 0–20,000 CNY/t:
+        from dross a recycler takes for free to ten times the reports' figure.
+        Both figures price the ingot route's ``dross_disposal`` item while ``[economics]
+        count_dross`` is true, and the dross avoided by liquid delivery in any case.
     """
 
     natural_gas_m3: float = plausible(2.16, lo=0.0, hi=5.0, unit="kg CO2/Nm³")

@@ -8,6 +8,9 @@ The price rule: a figure the user writes in ``network.toml`` (or with ``--set``)
 exactly as written; a figure left out is derived from the prices it comes from —
 ``ingot.energy`` from gas and electricity, ``ingot.burn_loss`` from the alloy price,
 ``superheat_cost_per_c_t`` from the gas price.
+
+The ingot route includes the disposal of the dross its remelt makes while ``[economics]
+count_dross`` is true (the default): 930 CNY/t of the seed table + 80 = 1,010 CNY/t.
 """
 
 from __future__ import annotations
@@ -61,22 +64,51 @@ def superheat_cost_per_c_t(params: Params) -> float:
     return params.emissions.superheat_gas_m3_per_c_t * eco.gas_price_cny_m3
 
 
+def dross_disposal_per_t(params: Params) -> float:
+    """What disposing of the dross of remelting one tonne costs, CNY/t.
+
+    ``dross_t_per_t × dross_disposal_cny_t`` (``[emissions]``): 0.04 t × 2,000 CNY/t =
+    80 CNY/t at the defaults (Chinese industry reports: 0.03–0.05 t of dross per tonne,
+    a hazardous waste, about 2,000 CNY/t to dispose of). Whether or not it is counted.
+    """
+    em = params.emissions
+    return em.dross_t_per_t * em.dross_disposal_cny_t
+
+
+def ingot_dross_disposal_per_t(params: Params) -> float:
+    """The ingot route's dross-disposal item, CNY/t.
+
+    :func:`dross_disposal_per_t` (80 at the defaults) while ``[economics] count_dross``
+    is true, else 0.
+    """
+    return dross_disposal_per_t(params) if params.economics.count_dross else 0.0
+
+
 def ingot_items(params: Params) -> tuple[tuple[str, float], ...]:
-    """Items of the ingot route in the seed table's order, CNY/t."""
+    """Items of the ingot route in the seed table's order, CNY/t.
+
+    The seed table's five, then ``dross_disposal`` (:func:`ingot_dross_disposal_per_t`)
+    while ``[economics] count_dross`` is true; with it false, exactly the seed table's.
+    """
     ing = params.economics.ingot
-    return (
+    items: tuple[tuple[str, float], ...] = (
         ("energy", ingot_energy_per_t(params)),
         ("furnace_depreciation", ing.furnace_depreciation),
         ("burn_loss", ingot_burn_loss_per_t(params)),
         ("labour", ing.labour),
         ("sundries", ing.sundries),
     )
+    if params.economics.count_dross:
+        items += (("dross_disposal", ingot_dross_disposal_per_t(params)),)
+    return items
 
 
 def ingot_cost_per_t(params: Params) -> float:
-    """Cost of the ingot route, CNY per tonne remelted (930 at the defaults).
+    """Cost of the ingot route, CNY per tonne remelted.
 
-    The solver's price for a tonne left unserved: the caster remelts ingots instead.
+    1,010 at the defaults: the seed table's 930 plus 80 of dross disposal; 930 with
+    ``[economics] count_dross = false``. The solver's price for a tonne left unserved
+    starts from it: the caster remelts ingots instead.
     """
     return sum(value for _, value in ingot_items(params))
 
@@ -117,10 +149,11 @@ def transport_calibration_per_t(params: Params) -> float:
 
 
 def unserved_penalty_per_t(params: Params) -> float:
-    """What leaving one tonne unserved costs the optimiser, CNY/t (472.5 at the defaults).
+    """What leaving one tonne unserved costs the optimiser, CNY/t.
 
-    The caster then buys ingots (:func:`ingot_cost_per_t`, 930) instead of paying the
-    liquid route's per-tonne items (:func:`liquid_cost_per_t_excl_transport`, 430) and
+    552.5 at the defaults (472.5 with ``[economics] count_dross = false``). The caster
+    then buys ingots (:func:`ingot_cost_per_t`, 1,010; 930 without dross) instead of
+    paying the liquid route's per-tonne items (:func:`liquid_cost_per_t_excl_transport`, 430) and
     the transport calibration (:func:`transport_calibration_per_t`, 27.5); the
     difference is what truck-km, truck-hours and superheat may spend to deliver it
     liquid. Exactly what the plan economics charges: unserved tonnes at the ingot

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from logistics import check, load_network
 from logistics.app.labels import reason_label
+from logistics.charts.style import km_text
 from logistics.economics import cost_report, typical_truck
 from tests.app.conftest import APP
 from tests.conftest import TEST_DATA
@@ -220,6 +221,12 @@ def test_economics_page_shows_the_routes_and_the_saving(app_env: None) -> None:
     shown = metrics(at)
     assert shown["Saving"] == f"{report['saving_cny_t']:,.0f} CNY/t"
     assert shown["Ingot route"] == f"{report['ingot']['total_cny_t']:,.0f} CNY/t"
+    by_dross = report["by_dross"]  # break-even with and without dross disposal
+    cases = [by_dross["with_dross"], by_dross["without_dross"]]
+    dross = table_with(at, "break-even")
+    assert list(dross["break-even"]) == [km_text(c["break_even_km"]) for c in cases]
+    assert list(dross["practical radius"]) == [km_text(c["radius_km"]) for c in cases]
+    assert cases[0]["break_even_km"] > cases[1]["break_even_km"]
     at.slider(key="eco_km").set_value(100)
     at = at.run()
     far = cost_report(tiny.params, 100.0, typical_truck(tiny))

@@ -27,6 +27,9 @@ from logistics.plan.summary import hand_made_plan
 from tests.conftest import TINY
 from tests.economics.seed import with_eco
 
+#: The ingot route at the defaults, CNY/t: the seed table's 930 + 80 of dross disposal.
+INGOT = 930 + 80
+
 
 # -------------------------------------------------------------------------- a plan
 @pytest.fixture(scope="module")
@@ -160,7 +163,7 @@ def test_run_cost_is_truck_share_items_and_superheat(econ: dict) -> None:
     for r in econ["runs"]:
         expected = r["truck_cny"] + per_t * r["tonnes"] + r["superheat_cny"]
         assert r["cost_cny"] == pytest.approx(expected, abs=0.02)
-        assert r["saving_cny"] == pytest.approx(930 * r["tonnes"] - r["cost_cny"], abs=0.02)
+        assert r["saving_cny"] == pytest.approx(INGOT * r["tonnes"] - r["cost_cny"], abs=0.02)
     runs = {r["run_id"]: r for r in econ["runs"]}
     price = 0.094 * 4.05  # CNY per °C·t, from the gas price
     assert runs["R1"]["superheat_c"] == 5
@@ -175,11 +178,11 @@ def test_orders_casters_and_plan_are_consistent(econ: dict) -> None:
     unserved_t = 6 + 6 + 6 + 6 + 3
     assert plan["liquid_t"] == pytest.approx(18)
     assert plan["unserved_t"] == pytest.approx(unserved_t)
-    assert plan["unserved_cny"] == pytest.approx(unserved_t * 930)
+    assert plan["unserved_cny"] == pytest.approx(unserved_t * INGOT)
     assert plan["liquid_cny"] == pytest.approx(liquid_cny, abs=0.05)
-    assert plan["total_cny"] == pytest.approx(liquid_cny + unserved_t * 930, abs=0.05)
-    assert plan["all_ingot_cny"] == pytest.approx((18 + unserved_t) * 930)
-    assert plan["saving_cny"] == pytest.approx(18 * 930 - liquid_cny, abs=0.05)
+    assert plan["total_cny"] == pytest.approx(liquid_cny + unserved_t * INGOT, abs=0.05)
+    assert plan["all_ingot_cny"] == pytest.approx((18 + unserved_t) * INGOT)
+    assert plan["saving_cny"] == pytest.approx(18 * INGOT - liquid_cny, abs=0.05)
     assert plan["truck_cny"] == pytest.approx(sum(t["cost_cny"] for t in econ["trips"]), abs=0.02)
     for level in ("orders", "casters"):
         rows = econ[level]
@@ -190,14 +193,14 @@ def test_orders_casters_and_plan_are_consistent(econ: dict) -> None:
     o3 = orders["O3"]  # 6 t liquid, 6 t unserved
     liquid_o3 = sum(r["cost_cny"] for r in runs if r["order_id"] == "O3")
     assert o3["liquid_t"] == 6 and o3["unserved_t"] == 6
-    assert o3["total_cny"] == pytest.approx(liquid_o3 + 6 * 930, abs=0.02)
-    assert o3["cny_t"] == pytest.approx((liquid_o3 + 6 * 930) / 12, abs=0.01)
-    assert orders["O8"]["liquid_t"] == 0 and orders["O8"]["cny_t"] == 930
+    assert o3["total_cny"] == pytest.approx(liquid_o3 + 6 * INGOT, abs=0.02)
+    assert o3["cny_t"] == pytest.approx((liquid_o3 + 6 * INGOT) / 12, abs=0.01)
+    assert orders["O8"]["liquid_t"] == 0 and orders["O8"]["cny_t"] == INGOT
     assert orders["O8"]["saving_cny"] == 0
     casters = {c["caster_id"]: c for c in econ["casters"]}
     c2 = casters["C2"]  # R4 (O2) liquid, O2 6 t + O8 3 t unserved
     assert c2["unserved_t"] == 9 and c2["liquid_t"] == 3
-    assert plan["unserved_by_reason"]["fleet"] == {"t": 12, "cny": 12 * 930}
+    assert plan["unserved_by_reason"]["fleet"] == {"t": 12, "cny": 12 * INGOT}
 
 
 def test_plan_co2_dross_and_year(econ: dict) -> None:
@@ -237,7 +240,7 @@ def test_empty_plan_is_all_ingot(tiny: Network) -> None:
         [],
         [Unserved(order_id="O1", caster_id="C1", alloy="ADC12", tonnes=6.0, reason="cost")],
     )
-    assert econ["plan"]["total_cny"] == pytest.approx(6 * 930)
+    assert econ["plan"]["total_cny"] == pytest.approx(6 * INGOT)
     assert econ["plan"]["saving_cny"] == 0
     assert econ["trips"] == [] and econ["runs"] == []
 
@@ -269,7 +272,7 @@ def test_the_solver_prices_an_unserved_tonne_as_the_economics_does(tiny: Network
             [],
             [Unserved(order_id="O1", caster_id="C1", alloy="ADC12", tonnes=1.0, reason="cost")],
         )
-        assert econ["basis"]["unserved_penalty_cny_t"] == pytest.approx(472.5)
+        assert econ["basis"]["unserved_penalty_cny_t"] == pytest.approx(472.5 + 80)
         items = liquid_cost_per_t_excl_transport(p) + transport_calibration_per_t(p)
         assert unserved_penalty_per_t(p) == pytest.approx(ingot_cost_per_t(p) - items)
     seed = Params()

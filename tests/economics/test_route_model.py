@@ -25,7 +25,7 @@ from tests.economics.seed import SEED_INGOT, SEED_LIQUID, with_eco
 
 # ---------------------------------------------------------------------------- seed table
 def test_seed_table_item_by_item() -> None:
-    p = Params()
+    p = with_eco(Params(), count_dross=False)  # the seed table leaves the dross out
     ingot = ingot_route(p)
     liquid = liquid_route(p, 30.0)
     assert [k for k, _ in ingot.items] == list(SEED_INGOT)
@@ -37,11 +37,17 @@ def test_seed_table_item_by_item() -> None:
     assert ingot.total == pytest.approx(930, abs=1e-9)
     assert liquid.total == pytest.approx(600, abs=1e-9)
     assert saving_per_t(p, 30.0) == pytest.approx(330, abs=1e-9)
+    # by default the dross disposal of remelting comes on top: 0.04 t × 2,000 CNY/t
+    counted = ingot_route(Params())
+    assert [k for k, _ in counted.items] == [*SEED_INGOT, "dross_disposal"]
+    assert counted.item("dross_disposal") == pytest.approx(80)
+    assert saving_per_t(Params(), 30.0) == pytest.approx(330 + 80, abs=1e-9)
 
 
 def test_solver_interface_figures() -> None:
     p = Params()
-    assert ingot_cost_per_t(p) == pytest.approx(930)
+    assert ingot_cost_per_t(p) == pytest.approx(930 + 80)
+    assert ingot_cost_per_t(with_eco(p, count_dross=False)) == pytest.approx(930)
     assert liquid_cost_per_t_excl_transport(p) == pytest.approx(430)
     assert transport_calibration_per_t(p) == pytest.approx(27.5)
 
@@ -61,7 +67,7 @@ def test_burn_items_follow_alloy_price() -> None:
     liquid = liquid_route(p, 30.0)
     assert dict(liquid.parts)["burn_loss"] == pytest.approx(0.009 * 25000)
     assert liquid.item("burn_and_transport") == pytest.approx(350 + 0.009 * 5000)
-    assert saving_per_t(p, 30.0) == pytest.approx(330 + (0.02 - 0.009) * 5000)
+    assert saving_per_t(p, 30.0) == pytest.approx(330 + 80 + (0.02 - 0.009) * 5000)
     assert liquid_cost_per_t_excl_transport(p) == pytest.approx(430 + 45)
 
 

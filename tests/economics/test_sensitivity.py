@@ -28,7 +28,7 @@ def test_sensitivity_grid_shape_and_directions() -> None:
         & (frame.gas_price_cny_m3 == 4.05)
         & (frame.truck_cost_per_km == 8.0)
     ]
-    assert seed.saving_cny_t.item() == pytest.approx(330)
+    assert seed.saving_cny_t.item() == pytest.approx(330 + 80)  # the seed table + dross disposal
 
     def direction(axis: str) -> set[int]:
         others = [
@@ -51,4 +51,4 @@ def test_sensitivity_grid_shape_and_directions() -> None:
 def test_sensitivity_defaults_to_params_values() -> None:
     frame = sensitivity(Params(), [30.0])
     assert len(frame) == 1
-    assert frame.saving_cny_t.item() == pytest.approx(330)
+    assert frame.saving_cny_t.item() == pytest.approx(330 + 80)  # the seed table + dross disposal

@@ -50,6 +50,29 @@ def cost_table(report: dict, route: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def dross_table(report: dict) -> pd.DataFrame:
+    """Break-even and practical radius with and without dross disposal (road km)."""
+    by_dross = report["by_dross"]
+
+    def km(value: float | None) -> str:
+        return "no limit" if value is None else km_text(value)
+
+    return pd.DataFrame(
+        [
+            {
+                "ingot route": label,
+                "break-even": km(by_dross[key]["break_even_km"]),
+                "practical radius": km(by_dross[key]["radius_km"]),
+                "set by": by_dross[key]["binding"],
+            }
+            for key, label in (
+                ("with_dross", f"with dross disposal ({by_dross['disposal_cny_t']:,.0f} CNY/t)"),
+                ("without_dross", "without dross disposal"),
+            )
+        ]
+    )
+
+
 st.title("Economics: liquid metal against ingots")
 network = state.network_or_none()
 if network is None:
@@ -98,6 +121,14 @@ st.caption(
     f"{truck.ladle_t:,.1f} t, metal cooling by half its excess heat in "
     f"{truck.tau_h * 0.693:,.1f} h, tapped at up to {truck.tap_max_c:,.0f} °C, needed at "
     f"{truck.min_arrival_c:,.0f} °C)." + (" Ticks: the current plan's runs." if plan_km else "")
+)
+widgets.table(dross_table(report), key="dross_radius_table")
+lo_km, hi_km = report["by_dross"]["practised_km"]
+st.caption(
+    "The dross a remelt makes is a hazardous waste; the ingot route "
+    + ("includes" if report["by_dross"]["counted"] else "leaves out")
+    + " its disposal here (`[economics] count_dross`). The longest deliveries practised "
+    f"in China are {lo_km:,.0f}–{km_text(hi_km)}."
 )
 
 st.subheader("Sensitivity")
