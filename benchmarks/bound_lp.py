@@ -1,19 +1,27 @@
 """The lower bound's linear programme over the trips of :mod:`benchmarks.bound_trips`.
 
-Variables: ``x_t`` how often trip ``t`` is driven; ``y_t,o`` tonnes it delivers of order
-``o`` (at most its ladles of ``o`` × the class's ladle size × ``x_t``); the servable tonnes
-of each order left unserved are what the ``y`` leave. Minimise
+Variables, per truck class ``k``: ``x_t`` how often trip ``t`` is driven; ``y_t,o``
+tonnes it delivers of order ``o`` (at most its ladles of ``o`` × the class's ladle size
+× ``x_t``); ``r_a`` how often the empty drive ``a`` (a caster or smelter to a smelter) is
+driven. Minimise
 
-    penalty × Σ servable_o + Σ cost_t x_t + Σ (superheat_t,o − penalty) y_t,o
+    penalty × Σ servable_o + Σ cost_t x_t + Σ cost_a r_a + Σ (superheat_t,o − penalty) y_t,o
 
-(trip costs, superheat, and the unserved penalty of every servable tonne not delivered)
-subject to
+(trip costs, empty drives, superheat, and the unserved penalty of every servable tonne
+not delivered) subject to
 
 * **orders**: ``Σ_t y_t,o ≤ servable_o``;
-* **truck hours**: per class, ``Σ busy_t x_t`` ≤ the sum of its trucks' shifts;
+* **where trucks go** (per class): trucks into each smelter and caster = trucks out
+  — a trip leaves its smelter and ends at its last caster, an empty drive takes the
+  truck on to a smelter, where the next trip (or home) starts;
+* **truck hours**: per class, the minutes of its trips and empty drives ≤ the sum of
+  its trucks' shifts;
 * **metal released**: per smelter and alloy, for every moment ``T`` of a 15-minute grid,
   the tonnes of the trips whose fills can only start by ``T`` ≤ ``stock_t + rate_tph ×
   (T − open)`` (the checker's production rule, at the trips' latest fills).
+
+Without the trucks' circulation (``circulate=False``) each trip is charged the cheapest
+drive on to any smelter instead: a weaker bound, reported beside the other.
 
 There are far too many trips to hand them all to the solver at once, so the programme
 is solved by column generation: OR-Tools' GLOP solves it over a subset, every trip is
@@ -34,6 +42,7 @@ from ortools.linear_solver import pywraplp
 from benchmarks.bound_trips import TOL_MIN, OrderSlot, Trip, TruckClass
 from logistics.network.model import Network
 from logistics.network.prices import unserved_penalty_per_t
+from logistics.physics.travel import Travel
 
 #: Grid of the metal-released rows, minutes.
 RELEASE_STEP_MIN = 15.0
@@ -87,11 +96,10 @@ class _Arrays:
     y_step: np.ndarray  # per y: its release step
     group_caps: list[list[float]]  # per group, per step: tonnes released by then
     class_caps: list[float]  # per class: minutes of shifts
-    km_cost: np.ndarray  # per trip: the part of its cost that is km, CNY
-    per_h: np.ndarray  # per class, CNY/h
-    trucks: np.ndarray  # per class
-    ff_lo: np.ndarray  # per trip: earliest first fill, minutes
-    ff_hi: np.ndarray  # per trip: latest first fill, minutes
+    onward_cost: np.ndarray  # per trip: the cheapest drive on included in ``cost``, CNY
+    onward_min: np.ndarray  # per trip: the shortest drive on included in ``busy``, min
+    start: np.ndarray  # per trip: its smelter's index
+    end: np.ndarray  # per trip: its last caster's index
 
 
 def _arrays(
@@ -100,6 +108,8 @@ def _arrays(
     """Flatten the trips into arrays (see :class:`_Arrays`)."""
     penalty = unserved_penalty_per_t(network.params)
     order_ix = {s.order_id: i for i, s in enumerate(slots)}
+    smelter_ix = {s.smelter_id: i for i, s in enumerate(network.smelters)}
+    caster_ix = {c.caster_id: i for i, c in enumerate(network.casters)}
     class_ix = {k: i for i, k in enumerate(classes)}
     group_ix: dict[tuple[str, str], int] = {}
     rows: list[tuple[int, int, float, float, int, int]] = []
@@ -136,85 +146,61 @@ def _arrays(
         y_step=cols[:, 5].astype(int),
         group_caps=group_caps,
         class_caps=[c.shift_min for c in classes.values()],
-        km_cost=np.array([t.km_cny for t in trips]),
-        per_h=np.array([c.per_h for c in classes.values()]),
-        trucks=np.array([c.trucks for c in classes.values()]),
-        ff_lo=np.array([t.first_fill_min for t in trips]),
-        ff_hi=np.array([t.first_fill_max for t in trips]),
+        onward_cost=np.array([t.onward_cny for t in trips]),
+        onward_min=np.array([t.onward_min for t in trips]),
+        start=np.array([smelter_ix[t.smelter_id] for t in trips], dtype=int),
+        end=np.array([caster_ix[t.end_caster] for t in trips], dtype=int),
     )
 
 
 @dataclass(frozen=True)
-class _Flow:
-    """The trucks' day on a grid of ``step`` minutes (``None``: no grid, no waiting)."""
+class _Roads:
+    """The empty drives of each class: caster → smelter and smelter → smelter.
 
-    step: float | None
-    buckets: int = 0
+    ``None`` (no circulation): each trip carries the cheapest drive on to any smelter
+    instead, and trucks need not be where the next trip starts (a weaker bound).
+    """
 
-    def start(self, arr: _Arrays) -> tuple[np.ndarray, np.ndarray]:
-        """Per trip, the first and last grid point its first fill can start in."""
-        if self.step is None:
-            zeros = np.zeros(len(arr.cost), dtype=int)
-            return zeros, zeros
-        return (
-            np.floor(arr.ff_lo / self.step).astype(int),
-            np.floor(arr.ff_hi / self.step).astype(int),
-        )
+    network: Network
+    travel: Travel
+    classes: dict[str, TruckClass]
 
-    def length(self, arr: _Arrays) -> np.ndarray:
-        """Per trip, whole grid steps of its shortest duration (drive on included)."""
-        if self.step is None:
-            return np.zeros(len(arr.cost), dtype=int)
-        return np.floor(arr.busy / self.step + 1e-9).astype(int)
-
-    def cost(self, arr: _Arrays) -> np.ndarray:
-        """Per trip, its cost on the grid: km, and hours in whole steps (CNY)."""
-        if self.step is None:
-            return arr.cost
-        hours = self.length(arr) * self.step / 60.0
-        return arr.km_cost + hours * arr.per_h[arr.klass]
+    def drives(self) -> list[tuple[int, str, int, str, int, float, float]]:
+        """``(class, from kind, from index, to kind, to index, CNY, minutes)`` of every arc."""
+        out = []
+        smelters = [s.smelter_id for s in self.network.smelters]
+        casters = [c.caster_id for c in self.network.casters]
+        for k, cls in enumerate(self.classes.values()):
+            for kind, ids in (("caster", casters), ("smelter", smelters)):
+                for i, a in enumerate(ids):
+                    row = self.travel.index(kind, a)
+                    for j, b in enumerate(smelters):
+                        if kind == "smelter" and a == b:
+                            continue
+                        col = self.travel.smelter(b)
+                        minutes = max(0.0, float(self.travel.minutes[row, col]) - TOL_MIN)
+                        cny = float(self.travel.km[row, col]) * cls.per_km
+                        cny += minutes / 60.0 * cls.per_h
+                        out.append((k, kind, i, "smelter", j, cny, minutes))
+        return out
 
 
 @dataclass
 class _Master:
-    """The programme over a subset of (trip, grid start) pairs, solved; duals and values."""
+    """The programme over a subset of trips, solved once; its duals and values."""
 
     value: float
     order_dual: np.ndarray
     class_dual: np.ndarray
     release_dual: list[np.ndarray]  # per group, per step
-    node_dual: np.ndarray  # per class, per grid point (zeros without a grid)
-    x: np.ndarray  # per active pair
-    y: np.ndarray  # per y of the active pairs, in pair order
-
-
-def _flow_rows(
-    solver: pywraplp.Solver, arr: _Arrays, flow: _Flow
-) -> list[list[pywraplp.Constraint]]:
-    """Per class and grid point, trucks in = trucks out; waiting, arriving and leaving."""
-    if flow.step is None:
-        return []
-    inf = solver.infinity()
-    nodes = []
-    for k, per_h in enumerate(arr.per_h):
-        rows = [solver.Constraint(0.0, 0.0) for _ in range(flow.buckets + 1)]
-        trucks = solver.Constraint(-inf, float(arr.trucks[k]))
-        for b, row in enumerate(rows):
-            enter, leave = solver.NumVar(0.0, inf, ""), solver.NumVar(0.0, inf, "")
-            row.SetCoefficient(enter, 1.0)
-            row.SetCoefficient(leave, -1.0)
-            trucks.SetCoefficient(enter, 1.0)
-            if b < flow.buckets:
-                wait = solver.NumVar(0.0, inf, "")
-                solver.Objective().SetCoefficient(wait, per_h * flow.step / 60.0)
-                row.SetCoefficient(wait, -1.0)
-                rows[b + 1].SetCoefficient(wait, 1.0)
-        nodes.append(rows)
-    return nodes
+    smelter_dual: np.ndarray  # per class, per smelter (zeros without circulation)
+    caster_dual: np.ndarray  # per class, per caster (zeros without circulation)
+    x: np.ndarray  # per active trip
+    y: np.ndarray  # per y of the active trips, in trip order
 
 
 def _release_rows(solver: pywraplp.Solver, arr: _Arrays) -> list[list[pywraplp.Constraint]]:
-    """Per smelter and alloy: tonnes per grid step (``z``), cumulative within what is released."""
+    """Per smelter and alloy: tonnes per grid step (``z``), cumulatively within release."""
     inf = solver.infinity()
     buckets = [[solver.Constraint(0.0, 0.0) for _ in caps] for caps in arr.group_caps]
     for g, caps in enumerate(arr.group_caps):
@@ -229,31 +215,61 @@ def _release_rows(solver: pywraplp.Solver, arr: _Arrays) -> list[list[pywraplp.C
     return buckets
 
 
+def _node_rows(
+    solver: pywraplp.Solver, roads: _Roads | None, hours: list[pywraplp.Constraint]
+) -> dict[str, list[list[pywraplp.Constraint]]]:
+    """Per class, trucks into each smelter and caster = trucks out; the empty drives."""
+    if roads is None:
+        return {}
+    net = roads.network
+    nodes = {
+        kind: [[solver.Constraint(0.0, 0.0) for _ in sites] for _ in roads.classes]
+        for kind, sites in (("smelter", net.smelters), ("caster", net.casters))
+    }
+    for k, kind, i, to_kind, j, cny, minutes in roads.drives():
+        arc = solver.NumVar(0.0, solver.infinity(), "")
+        solver.Objective().SetCoefficient(arc, cny)
+        hours[k].SetCoefficient(arc, minutes)
+        nodes[kind][k][i].SetCoefficient(arc, -1.0)
+        nodes[to_kind][k][j].SetCoefficient(arc, 1.0)
+    return nodes
+
+
+def _duals(nodes: dict[str, list[list[pywraplp.Constraint]]], kind: str) -> np.ndarray:
+    rows = nodes.get(kind)
+    if not rows:
+        return np.zeros((1, 1))
+    return np.array([[c.dual_value() for c in per_class] for per_class in rows])
+
+
+def _trip_cost(arr: _Arrays, roads: _Roads | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per trip, its cost (CNY) and busy minutes: without the drive on when circulating."""
+    if roads is None:
+        return arr.cost, arr.busy
+    return arr.cost - arr.onward_cost, arr.busy - arr.onward_min
+
+
 def _solve_master(
-    arr: _Arrays,
-    slots: list[OrderSlot],
-    pairs: tuple[np.ndarray, np.ndarray],
-    flow: _Flow,
-    offset: float,
+    arr: _Arrays, slots: list[OrderSlot], active: np.ndarray, roads: _Roads | None, offset: float
 ) -> _Master:
-    """Solve the programme over the (trip, grid start) ``pairs`` with GLOP."""
+    """Solve the programme over the trips ``active`` (indices) with GLOP."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     inf = solver.infinity()
     orders = [solver.Constraint(-inf, s.servable_t) for s in slots]
     hours = [solver.Constraint(-inf, cap) for cap in arr.class_caps]
     buckets = _release_rows(solver, arr)
-    nodes = _flow_rows(solver, arr, flow)
-    cost, length = flow.cost(arr), flow.length(arr)
+    nodes = _node_rows(solver, roads, hours)
+    cost, busy = _trip_cost(arr, roads)
     objective = solver.Objective()
     xs, ys = [], []
     first_y = np.searchsorted(arr.y_trip, np.arange(len(arr.cost) + 1))
-    for t, b in zip(*pairs, strict=True):
+    for t in active:
         x = solver.NumVar(0.0, inf, "")
         objective.SetCoefficient(x, float(cost[t]))
-        hours[arr.klass[t]].SetCoefficient(x, float(arr.busy[t]))
+        hours[arr.klass[t]].SetCoefficient(x, float(busy[t]))
         if nodes:
-            nodes[arr.klass[t]][b].SetCoefficient(x, -1.0)
-            nodes[arr.klass[t]][b + length[t]].SetCoefficient(x, 1.0)
+            nodes["smelter"][arr.klass[t]][arr.start[t]].SetCoefficient(x, -1.0)
+            nodes["caster"][arr.klass[t]][arr.end[t]].SetCoefficient(x, 1.0)
         xs.append(x)
         for i in range(first_y[t], first_y[t + 1]):
             y = solver.NumVar(0.0, inf, "")
@@ -274,18 +290,15 @@ def _solve_master(
         order_dual=np.array([c.dual_value() for c in orders]),
         class_dual=np.array([c.dual_value() for c in hours]),
         release_dual=[np.array([c.dual_value() for c in rows]) for rows in buckets],
-        node_dual=np.array([[c.dual_value() for c in rows] for rows in nodes] or [[0.0]]),
+        smelter_dual=_duals(nodes, "smelter"),
+        caster_dual=_duals(nodes, "caster"),
         x=np.array([x.solution_value() for x in xs]),
         y=np.array([y.solution_value() for y in ys]),
     )
 
 
-def reduced_costs(arr: _Arrays, master: _Master, flow: _Flow) -> tuple[np.ndarray, np.ndarray]:
-    """Every trip's least reduced cost over its grid starts, and that start.
-
-    Its ``y`` are taken at their best (each at its cap where its reduced cost is
-    negative), CNY.
-    """
+def reduced_costs(arr: _Arrays, master: _Master, roads: _Roads | None) -> np.ndarray:
+    """Every trip's reduced cost, its ``y`` at their best (at their cap where negative), CNY."""
     release = np.zeros(len(arr.y_group))
     for g, duals in enumerate(master.release_dual):
         mask = arr.y_group == g
@@ -293,45 +306,34 @@ def reduced_costs(arr: _Arrays, master: _Master, flow: _Flow) -> tuple[np.ndarra
     rc_y = arr.y_cost - master.order_dual[arr.y_order] - release
     n = len(arr.cost)
     gain = np.bincount(arr.y_trip, weights=arr.y_cap * np.minimum(0.0, rc_y), minlength=n)
-    base = flow.cost(arr) - master.class_dual[arr.klass] * arr.busy + gain
-    lo, hi = flow.start(arr)
-    if flow.step is None:
-        return base, lo
-    length = flow.length(arr)
-    phi = master.node_dual
-    best, at = np.full(n, np.inf), lo.copy()
-    for offset in range(int((hi - lo).max()) + 1):
-        b = lo + offset
-        ok = b <= hi
-        value = np.where(ok, phi[arr.klass, np.minimum(b, flow.buckets)], np.inf)
-        end = np.minimum(b + length, flow.buckets)
-        value = value - np.where(ok, phi[arr.klass, end], 0.0)
-        better = value < best
-        best, at = np.where(better, value, best), np.where(better, b, at)
-    return base + best, at
+    cost, busy = _trip_cost(arr, roads)
+    rc = cost - master.class_dual[arr.klass] * busy + gain
+    if roads is not None:
+        rc += master.smelter_dual[arr.klass, arr.start] - master.caster_dual[arr.klass, arr.end]
+    return rc
 
 
 def solve_bound(
     network: Network,
+    travel: Travel,
     slots: list[OrderSlot],
     classes: dict[str, TruckClass],
     trips: list[Trip],
     *,
-    step_min: float | None = None,
+    circulate: bool = True,
     max_rounds: int = 200,
 ) -> BoundResult:
     """Solve the programme (module docstring) by column generation; return its bound.
 
     Parameters
     ----------
-    network : Network
-        Prices and production.
+    network, travel : Network, Travel
+        Prices, production, and the empty drives.
     slots, classes, trips : list, dict, list
         The orders, truck classes and trips (:mod:`benchmarks.bound_trips`).
-    step_min : float or None
-        Grid of the trucks' day, minutes, to count the trucks' waiting between trips
-        (experimental: slow to converge on the sample days); ``None`` (the default)
-        leaves waiting out.
+    circulate : bool
+        Track where trucks go after each trip (a tighter bound); without it each trip
+        carries the cheapest drive on to any smelter.
     max_rounds : int
         Rounds of column generation at most.
 
@@ -346,45 +348,30 @@ def solve_bound(
     """
     started = time.perf_counter()
     arr = _arrays(network, slots, classes, trips)
-    flow = _Flow(step_min)
-    if step_min is not None:
-        _, hi = flow.start(arr)
-        flow = _Flow(step_min, int((hi + flow.length(arr)).max()) + 1)
+    roads = _Roads(network, travel, classes) if circulate else None
     offset = unserved_penalty_per_t(network.params) * sum(s.servable_t for s in slots)
-    if step_min is not None:  # each truck's day may be counted one grid step too long
-        offset -= float(arr.trucks @ arr.per_h) * step_min / 60.0
-    pairs = (np.zeros(0, dtype=int), np.zeros(0, dtype=int))
-    seen: set[tuple[int, int]] = set()
-    rounds = 0
-    while rounds < max_rounds:
-        rounds += 1
-        master = _solve_master(arr, slots, pairs, flow, offset)
-        rc, at = reduced_costs(arr, master, flow)
-        negative = (
-            [t for t in np.argsort(rc) if rc[t] < -RC_TOL and (int(t), int(at[t])) not in seen][
-                :ADD_PER_ROUND
-            ]
-            if (rc < -RC_TOL).any()
-            else []
-        )
-        if not negative:
+    active = np.flatnonzero(np.bincount(arr.y_trip, minlength=len(arr.cost)) == 1)
+    for rounds in range(1, max_rounds + 1):  # noqa: B007 - reported after the loop
+        master = _solve_master(arr, slots, active, roads, offset)
+        rc = reduced_costs(arr, master, roads)
+        rc[active] = 0.0
+        negative = np.flatnonzero(rc < -RC_TOL)
+        if negative.size == 0:
             break
-        new = np.array(negative, dtype=int)
-        seen.update((int(t), int(at[t])) for t in new)
-        pairs = (np.concatenate([pairs[0], new]), np.concatenate([pairs[1], at[new]]))
-    if rounds >= max_rounds and negative:
+        active = np.union1d(active, negative[np.argsort(rc[negative])[:ADD_PER_ROUND]])
+    else:
         raise RuntimeError(f"column generation did not converge in {max_rounds} rounds")
-    penalty = unserved_penalty_per_t(network.params)
     first_y = np.searchsorted(arr.y_trip, np.arange(len(arr.cost) + 1))
-    y_ix = np.concatenate([np.arange(first_y[t], first_y[t + 1]) for t in pairs[0]] or [[]])
-    served = float(master.y.sum())
+    y_ix = np.concatenate([np.arange(first_y[t], first_y[t + 1]) for t in active])
+    penalty = unserved_penalty_per_t(network.params)
+    cost, _ = _trip_cost(arr, roads)
     return BoundResult(
         bound_cny=master.value,
         status="optimal",
         solve_s=time.perf_counter() - started,
         rounds=rounds,
-        columns_used=len(pairs[0]),
-        route_cny=float(flow.cost(arr)[pairs[0]] @ master.x),
-        superheat_cny=float((arr.y_cost[y_ix.astype(int)] + penalty) @ master.y),
-        unserved_t=sum(s.servable_t for s in slots) - served,
+        columns_used=int(active.size),
+        route_cny=float(cost[active] @ master.x),
+        superheat_cny=float((arr.y_cost[y_ix] + penalty) @ master.y),
+        unserved_t=sum(s.servable_t for s in slots) - float(master.y.sum()),
     )

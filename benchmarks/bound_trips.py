@@ -113,7 +113,8 @@ class TruckClass:
 
 @dataclass(frozen=True)
 class Trip:
-    """One column: a class's trips from a smelter with the same ladles per order.
+    """One column: a class's trips from a smelter with the same ladles per order and the
+    same last caster.
 
     The cheapest of the orderings that are feasible, with the shortest duration and the
     latest fill of any of them (each figure a bound for every ordering).
@@ -132,12 +133,12 @@ class Trip:
         Latest moment any of its fills can start, minutes.
     superheat_per_t : tuple of float
         Superheat at least per tonne of each order in :attr:`ladles`, CNY/t.
-    first_fill_min, first_fill_max : float
-        When its first fill can start: no earlier than the smelter opens and a truck of
-        the class can be there, no later than its latest departure less its fills.
-    km_cny : float
-        Its road km and the shortest drive on to any smelter at ``cost_per_km``, CNY
-        (the part of the cost that does not depend on time).
+    end_caster : str
+        Its last caster (orderings that end elsewhere are other columns).
+    onward_cny, onward_min : float
+        The cheapest drive on from :attr:`end_caster` to any smelter, in CNY and the
+        shortest in minutes: the parts of :attr:`cost_cny` and :attr:`busy_min` that a
+        programme tracking where trucks go next (:mod:`benchmarks.bound_lp`) replaces.
     """
 
     class_key: str
@@ -147,9 +148,9 @@ class Trip:
     busy_min: float
     last_fill_start: float
     superheat_per_t: tuple[float, ...]
-    first_fill_min: float = -math.inf
-    first_fill_max: float = math.inf
-    km_cny: float = 0.0
+    end_caster: str = ""
+    onward_cny: float = 0.0
+    onward_min: float = 0.0
 
 
 def class_key(network: Network, truck: Truck) -> str:
@@ -352,8 +353,8 @@ class _Enumeration:
     network: Network
     travel: Travel
     cls: TruckClass
-    onward: dict[str, tuple[float, float, float]]  # caster -> cheapest on: CNY, min, km CNY
-    columns: dict[tuple[str, str, tuple[str, ...]], Trip] = field(default_factory=dict)
+    onward: dict[str, tuple[float, float]]  # caster -> cheapest drive on: CNY, minutes
+    columns: dict[tuple[str, str, tuple[str, ...], str], Trip] = field(default_factory=dict)
     visited: int = 0
 
 
@@ -373,7 +374,7 @@ def _price(
     km = sum(float(travel.km[a, b]) for a, b in itertools.pairwise(rows))
     last = seq[-1]
     duration = len(seq) * site.fill + timing.holds[-1] + max(0.0, last.unload_min - TOL_MIN)
-    on_cny, on_min, on_km = en.onward[last.caster_id]
+    on_cny, on_min = en.onward[last.caster_id]
     rate = superheat_cost_per_c_t(en.network.params)
     per_order: dict[str, float] = {}
     for slot, degrees in zip(seq, excess, strict=True):
@@ -390,15 +391,16 @@ def _price(
         duration + on_min,
         timing.depart_max - site.fill,
         tuple(per_order[o] for o, _ in ladles),
-        max(site.opens, site.first_fill) - TOL_MIN,
-        timing.depart_max - len(seq) * site.fill,
-        km * cls.per_km + on_km,
+        last.caster_id,
+        on_cny,
+        on_min,
     )
 
 
 def _keep(en: _Enumeration, trip: Trip) -> None:
     """Merge ``trip`` into the column of its ladles: cheapest, shortest, latest of both."""
-    key = (trip.class_key, trip.smelter_id, tuple(f"{o}*{n}" for o, n in trip.ladles))
+    ladles = tuple(f"{o}*{n}" for o, n in trip.ladles)
+    key = (trip.class_key, trip.smelter_id, ladles, trip.end_caster)
     old = en.columns.get(key)
     if old is None:
         en.columns[key] = trip
@@ -411,9 +413,9 @@ def _keep(en: _Enumeration, trip: Trip) -> None:
         min(old.busy_min, trip.busy_min),
         max(old.last_fill_start, trip.last_fill_start),
         tuple(min(a, b) for a, b in zip(old.superheat_per_t, trip.superheat_per_t, strict=True)),
-        min(old.first_fill_min, trip.first_fill_min),
-        max(old.first_fill_max, trip.first_fill_max),
-        min(old.km_cny, trip.km_cny),
+        old.end_caster,
+        old.onward_cny,
+        old.onward_min,
     )
 
 
@@ -440,10 +442,8 @@ def _extend(
             _extend(en, site, longer, hot, candidates)
 
 
-def _onward(
-    network: Network, travel: Travel, cls: TruckClass
-) -> dict[str, tuple[float, float, float]]:
-    """Per caster, the drive on to any smelter at its cheapest: CNY, minutes, km in CNY."""
+def _onward(network: Network, travel: Travel, cls: TruckClass) -> dict[str, tuple[float, float]]:
+    """Per caster, the drive on to any smelter: the cheapest (CNY) and the shortest (min)."""
     out = {}
     smelters = [travel.smelter(s.smelter_id) for s in network.smelters]
     for c in network.casters:
@@ -453,15 +453,15 @@ def _onward(
             float(travel.km[row, s]) * cls.per_km + m / 60.0 * cls.per_h
             for s, m in zip(smelters, mins, strict=True)
         ]
-        km = min(float(travel.km[row, s]) for s in smelters) * cls.per_km
-        out[c.caster_id] = (min(cny), min(mins), km)
+        out[c.caster_id] = (min(cny), min(mins))
     return out
 
 
 def enumerate_trips(
     network: Network, travel: Travel, slots: list[OrderSlot], classes: dict[str, TruckClass]
 ) -> tuple[list[Trip], int]:
-    """Every feasible trip of every class from every smelter, merged by ladles per order.
+    """Every feasible trip of every class from every smelter, merged by ladles per order
+    and last caster.
 
     Parameters
     ----------

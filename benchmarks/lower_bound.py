@@ -29,20 +29,21 @@ REPO = Path(__file__).resolve().parents[1]
 DAYS = ("sample_networks/pearl_river_delta", "sample_networks/yangtze_river_delta")
 
 
-def day_bound(folder: Path, step_min: float | None = None) -> dict[str, Any]:
+def day_bound(folder: Path, circulate: bool = True) -> dict[str, Any]:
     """The lower bound of one network folder's day, with its size and solve time.
 
     Parameters
     ----------
     folder : Path
         A network folder.
-    step_min : float or None
-        Grid of the trucks' day, minutes (``None``: no waiting counted).
+    circulate : bool
+        Track where trucks go after each trip (:func:`benchmarks.bound_lp.solve_bound`).
 
     Returns
     -------
     dict
-        ``bound_cny``, ``trips`` (columns), ``columns_used``, ``rounds``, ``enumerate_s``,
+        ``bound_cny``, ``bound_without_circulation_cny`` (each trip charged the cheapest
+        drive on instead), ``trips`` (columns), ``columns_used``, ``rounds``, ``enumerate_s``,
         ``solve_s``, the parts of the bound's solution, servable tonnes.
     """
     from logistics.network.loader import load_network
@@ -55,9 +56,11 @@ def day_bound(folder: Path, step_min: float | None = None) -> dict[str, Any]:
     classes = truck_classes(network, travel)
     trips, tried = enumerate_trips(network, travel, slots, classes)
     enumerated = time.perf_counter() - started
-    result: BoundResult = solve_bound(network, slots, classes, trips, step_min=step_min)
+    result: BoundResult = solve_bound(network, travel, slots, classes, trips, circulate=circulate)
+    simple = solve_bound(network, travel, slots, classes, trips, circulate=False)
     return {
         "bound_cny": round(result.bound_cny, 2),
+        "bound_without_circulation_cny": round(simple.bound_cny, 2),
         "trips": len(trips),
         "sequences_tried": tried,
         "columns_used": result.columns_used,
@@ -68,7 +71,7 @@ def day_bound(folder: Path, step_min: float | None = None) -> dict[str, Any]:
         "bound_superheat_cny": round(result.superheat_cny, 2),
         "bound_unserved_t": round(result.unserved_t, 2),
         "servable_t": round(sum(s.servable_t for s in slots), 2),
-        "step_min": step_min,
+        "circulate": circulate,
     }
 
 
@@ -139,14 +142,49 @@ def _commit() -> str:
         return "unknown"
 
 
-def run(days: list[str], limits: list[float], workers: int) -> list[dict[str, Any]]:
-    """The bound and the plans of every day: one row per day."""
+def _earlier_plans(path: str | None) -> dict[tuple[str, str], dict[str, Any]]:
+    """Plan figures of an earlier run's CSV, by (day, limit tag), to measure the bound again
+    without planning again."""
+    if not path:
+        return {}
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            for key, value in row.items():
+                if key.startswith(PLAN_FIELDS) and key.endswith("s") and value != "":
+                    field, tag = key.rsplit("_", 1)
+                    out.setdefault((row["day"], tag), {})[field] = float(value)
+    return out
+
+
+#: The plan figures of a row (each followed by ``_<limit>s``).
+PLAN_FIELDS = (
+    "objective_cny",
+    "objective_rows_cny",
+    "route_cost_cny",
+    "tonnes_delivered",
+    "violations",
+    "load_before",
+    "load_after",
+)
+
+
+def run(
+    days: list[str], limits: list[float], workers: int, plans_from: str | None = None
+) -> list[dict[str, Any]]:
+    """The bound and the plans of every day: one row per day.
+
+    ``plans_from``: an earlier CSV of this command whose plan figures are taken instead
+    of planning again (the 60-s plans are long on a shared machine).
+    """
+    earlier = _earlier_plans(plans_from)
     rows = []
     for day in days:
         folder = Path(day) if Path(day).is_absolute() else REPO / day
         row: dict[str, Any] = {"day": folder.name, **day_bound(folder)}
         for limit in limits:
-            plan = plan_row(folder, limit, workers)
+            known = earlier.get((folder.name, f"{limit:g}s"))
+            plan = known if known is not None else plan_row(folder, limit, workers)
             tag = f"{limit:g}s"
             for key, value in plan.items():
                 row[f"{key}_{tag}"] = value
@@ -156,13 +194,21 @@ def run(days: list[str], limits: list[float], workers: int) -> list[dict[str, An
     return rows
 
 
-def markdown(rows: list[dict[str, Any]], limits: list[float], command: str) -> str:
+def markdown(
+    rows: list[dict[str, Any]], limits: list[float], command: str, plans_from: str | None = None
+) -> str:
     """The results as a markdown page."""
+    source = (
+        f"The plans' figures are those of `{plans_from}` (planned by an earlier run)."
+        if plans_from
+        else "Plans: `plan_day` with `PlanOptions(time_limit_s=…, workers=2, seed=0)`."
+    )
     lines = [
         "# A lower bound for a real day",
         "",
         f"`{command}`, {date.today().isoformat()}, commit `{_commit()}`, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs.",
+        f"{platform.machine()}, {os.cpu_count()} CPUs. {source} Gap = (plan objective − "
+        "bound) / bound; load = the one-minute load average before the plan.",
         "",
         "| day | bound (CNY) | trips | solve s | "
         + " | ".join(f"plan {lim:g} s | gap {lim:g} s | load {lim:g} s" for lim in limits)
@@ -188,6 +234,11 @@ def add_parser(sub: Any, results_default: str) -> None:
     p.add_argument("--network", action="append", help="network folder (repeatable)")
     p.add_argument("--limits", default="15,60", help="planner seconds, comma-separated")
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument(
+        "--plans-from",
+        metavar="CSV",
+        help="take the plans' figures from an earlier lower-bound CSV instead of planning",
+    )
     p.add_argument("--results-dir", default=results_default)
     p.add_argument("--dry", action="store_true")
 
@@ -195,8 +246,8 @@ def add_parser(sub: Any, results_default: str) -> None:
 def command(args: argparse.Namespace, command_line: str) -> int:
     """Run ``python -m benchmarks lower-bound``; 0 when every plan is at or above its bound."""
     limits = [float(x) for x in args.limits.split(",") if x]
-    rows = run(args.network or list(DAYS), limits, args.workers)
-    text = markdown(rows, limits, command_line)
+    rows = run(args.network or list(DAYS), limits, args.workers, args.plans_from)
+    text = markdown(rows, limits, command_line, args.plans_from)
     print(text)
     if not args.dry:
         out = Path(args.results_dir)
