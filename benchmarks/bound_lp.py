@@ -10,7 +10,8 @@ driven. Minimise
 (trip costs, empty drives, superheat, and the unserved penalty of every servable tonne
 not delivered) subject to
 
-* **orders**: ``Σ_t y_t,o ≤ servable_o``;
+* **orders**: ``Σ_t y_t,o ≤ servable_o``, and ``Σ_t y_t,o ≤ (L − r) F + r × Σ_t
+  ladles_t,o x_t`` (whole ladles of at most ``L`` t: :func:`_ladle_cuts`);
 * **where trucks go** (per class): trucks into each smelter and caster = trucks out
   — a trip leaves its smelter and ends at its last caster, an empty drive takes the
   truck on to a smelter, where the next trip (or home) starts;
@@ -94,12 +95,32 @@ class _Arrays:
     y_cost: np.ndarray  # per y: superheat − penalty, CNY/t
     y_group: np.ndarray  # per y: its (smelter, alloy) group
     y_step: np.ndarray  # per y: its release step
+    y_ladles: np.ndarray  # per y: the trip's ladles of its order
+    cut_slope: np.ndarray  # per order: r of its ladle cut (0: no cut)
+    cut_rhs: np.ndarray  # per order: (L − r) × F of its ladle cut, t
     group_caps: list[list[float]]  # per group, per step: tonnes released by then
     class_caps: list[float]  # per class: minutes of shifts
     onward_cost: np.ndarray  # per trip: the cheapest drive on included in ``cost``, CNY
     onward_min: np.ndarray  # per trip: the shortest drive on included in ``busy``, min
     start: np.ndarray  # per trip: its smelter's index
     end: np.ndarray  # per trip: its last caster's index
+
+
+def _ladle_cuts(slots: list[OrderSlot], ladle_t: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per order, the cut ``delivered ≤ (L − r) F + r × ladles`` (``r``, ``(L − r) F``).
+
+    ``L`` is the largest ladle (t), ``F = ⌊T / L⌋`` and ``r = T − L F`` for the order's
+    servable tonnes ``T``. With a whole number ``N`` of ladles of at most ``L`` t each
+    an order gets at most ``min(T, L N)`` t, and that is never more than the cut allows
+    (``N ≤ F − 1``: ``L N ≤ (L − r) F + r N`` as ``r ≤ L``; ``N = F``: equal;
+    ``N ≥ F + 1``: the cut allows at least ``T``). The programme's ladles are fractions;
+    the cut makes it pay for the partial ladle an order needs.
+    """
+    tonnes = np.array([s.servable_t for s in slots])
+    full = np.floor(tonnes / ladle_t + 1e-9)
+    rest = tonnes - full * ladle_t
+    slope = np.where(rest > 1e-6, rest, 0.0)
+    return slope, (ladle_t - slope) * full
 
 
 def _arrays(
@@ -123,7 +144,7 @@ def _arrays(
             group = group_ix.setdefault((trip.smelter_id, slot.alloy), len(group_ix))
             steps[group] = max(steps[group], step)
             cap = min(n * cls.ladle_t, slot.servable_t)
-            rows.append((t, order_ix[order_id], cap, heat - penalty, group, step))
+            rows.append((t, order_ix[order_id], cap, heat - penalty, group, step, n))
     group_caps = []
     for (smelter_id, alloy), g in group_ix.items():
         prod = network.production_by_key[(smelter_id, alloy)]
@@ -133,7 +154,8 @@ def _arrays(
                 for k in range(steps[g] + 1)
             ]
         )
-    cols = np.array(rows, dtype=float).reshape(-1, 6)
+    cols = np.array(rows, dtype=float).reshape(-1, 7)
+    slope, rhs = _ladle_cuts(slots, max(c.ladle_t for c in classes.values()))
     return _Arrays(
         cost=np.array([t.cost_cny for t in trips]),
         busy=np.array([t.busy_min for t in trips]),
@@ -144,6 +166,9 @@ def _arrays(
         y_cost=cols[:, 3],
         y_group=cols[:, 4].astype(int),
         y_step=cols[:, 5].astype(int),
+        y_ladles=cols[:, 6],
+        cut_slope=slope,
+        cut_rhs=rhs,
         group_caps=group_caps,
         class_caps=[c.shift_min for c in classes.values()],
         onward_cost=np.array([t.onward_cny for t in trips]),
@@ -191,6 +216,7 @@ class _Master:
 
     value: float
     order_dual: np.ndarray
+    cut_dual: np.ndarray
     class_dual: np.ndarray
     release_dual: list[np.ndarray]  # per group, per step
     smelter_dual: np.ndarray  # per class, per smelter (zeros without circulation)
@@ -256,6 +282,7 @@ def _solve_master(
     solver = pywraplp.Solver.CreateSolver("GLOP")
     inf = solver.infinity()
     orders = [solver.Constraint(-inf, s.servable_t) for s in slots]
+    cuts = [solver.Constraint(-inf, float(rhs) + 1e-6) for rhs in arr.cut_rhs]
     hours = [solver.Constraint(-inf, cap) for cap in arr.class_caps]
     buckets = _release_rows(solver, arr)
     nodes = _node_rows(solver, roads, hours)
@@ -275,6 +302,10 @@ def _solve_master(
             y = solver.NumVar(0.0, inf, "")
             objective.SetCoefficient(y, float(arr.y_cost[i]))
             orders[arr.y_order[i]].SetCoefficient(y, 1.0)
+            slope = float(arr.cut_slope[arr.y_order[i]])
+            if slope > 0:
+                cuts[arr.y_order[i]].SetCoefficient(y, 1.0)
+                cuts[arr.y_order[i]].SetCoefficient(x, -slope * float(arr.y_ladles[i]))
             buckets[arr.y_group[i]][arr.y_step[i]].SetCoefficient(y, 1.0)
             link = solver.Constraint(-inf, 0.0)
             link.SetCoefficient(y, 1.0)
@@ -288,6 +319,7 @@ def _solve_master(
     return _Master(
         value=objective.Value(),
         order_dual=np.array([c.dual_value() for c in orders]),
+        cut_dual=np.array([c.dual_value() for c in cuts]),
         class_dual=np.array([c.dual_value() for c in hours]),
         release_dual=[np.array([c.dual_value() for c in rows]) for rows in buckets],
         smelter_dual=_duals(nodes, "smelter"),
@@ -303,9 +335,13 @@ def reduced_costs(arr: _Arrays, master: _Master, roads: _Roads | None) -> np.nda
     for g, duals in enumerate(master.release_dual):
         mask = arr.y_group == g
         release[mask] = duals[arr.y_step[mask]]
-    rc_y = arr.y_cost - master.order_dual[arr.y_order] - release
+    has_cut = arr.cut_slope[arr.y_order] > 0
+    cut = np.where(has_cut, master.cut_dual[arr.y_order], 0.0)
+    rc_y = arr.y_cost - master.order_dual[arr.y_order] - release - cut
     n = len(arr.cost)
     gain = np.bincount(arr.y_trip, weights=arr.y_cap * np.minimum(0.0, rc_y), minlength=n)
+    ladle_part = arr.cut_slope[arr.y_order] * arr.y_ladles * cut
+    gain += np.bincount(arr.y_trip, weights=ladle_part, minlength=n)
     cost, busy = _trip_cost(arr, roads)
     rc = cost - master.class_dual[arr.klass] * busy + gain
     if roads is not None:
