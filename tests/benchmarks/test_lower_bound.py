@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +63,34 @@ def test_bound_is_the_obvious_optimum_of_two_orders(tmp_path: Path) -> None:
     bound = day_bound(folder)["bound_cny"]
     assert bound == pytest.approx(optimum, rel=2e-3)
     assert bound <= _checked_objective(folder, "ortools", 2.0) + 1e-6
+
+
+def test_command_writes_the_bound_and_the_gap(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "lower-bound",
+            "--network",
+            str(TINY),
+            "--limits",
+            "2",
+            "--workers",
+            "1",
+            "--results-dir",
+            str(tmp_path),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(next(tmp_path.glob("lower-bound-*.csv")).open()))
+    assert [r["day"] for r in rows] == ["tiny"]
+    row = rows[0]
+    assert row["violations_2s"] == "0"
+    assert float(row["bound_cny"]) <= float(row["objective_rows_cny_2s"])
+    assert float(row["gap_pct_2s"]) >= 0
+    assert "| tiny |" in (tmp_path / "latest-lower-bound.md").read_text()
