@@ -16,6 +16,7 @@ import csv
 import os
 import platform
 import subprocess
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,21 @@ REPO = Path(__file__).resolve().parents[1]
 DAYS = ("sample_networks/pearl_river_delta", "sample_networks/yangtze_river_delta")
 
 
-def day_bound(folder: Path, circulate: bool = True) -> dict[str, Any]:
+def load_day(folder: Path, sets: list[str] | None = None) -> Any:
+    """A network folder with ``table.key=value`` overrides applied (as ``molten --set``)."""
+    from logistics.network.loader import load_network
+    from logistics.network.overrides import apply_overrides, parse_assignments
+
+    network = load_network(folder)
+    if sets:
+        params = apply_overrides(network.params, parse_assignments(sets))
+        network = network.model_copy(update={"params": params})
+    return network
+
+
+def day_bound(
+    folder: Path, circulate: bool = True, sets: list[str] | None = None
+) -> dict[str, Any]:
     """The lower bound of one network folder's day, with its size and solve time.
 
     Parameters
@@ -38,6 +53,8 @@ def day_bound(folder: Path, circulate: bool = True) -> dict[str, Any]:
         A network folder.
     circulate : bool
         Track where trucks go after each trip (:func:`benchmarks.bound_lp.solve_bound`).
+    sets : list of str, optional
+        ``table.key=value`` overrides of the network's parameters.
 
     Returns
     -------
@@ -46,10 +63,9 @@ def day_bound(folder: Path, circulate: bool = True) -> dict[str, Any]:
         drive on instead), ``trips`` (columns), ``columns_used``, ``rounds``, ``enumerate_s``,
         ``solve_s``, the parts of the bound's solution, servable tonnes.
     """
-    from logistics.network.loader import load_network
     from logistics.physics.travel import Travel
 
-    network = load_network(folder)
+    network = load_day(folder, sets)
     travel = Travel.of(network)
     started = time.perf_counter()
     slots = order_slots(network, travel)
@@ -103,13 +119,14 @@ def plan_objective(network: Any, plan: Any, travel: Any) -> float:
     return route + heat + unserved_penalty_per_t(network.params) * unserved
 
 
-def plan_row(folder: Path, time_limit_s: float, workers: int = 2) -> dict[str, Any]:
+def plan_row(
+    folder: Path, time_limit_s: float, workers: int = 2, sets: list[str] | None = None
+) -> dict[str, Any]:
     """Plan a day with the planner (seed 0) and return its objective two ways and checks."""
-    from logistics.network.loader import load_network
     from logistics.pipeline import plan_day
     from logistics.plan.options import PlanOptions
 
-    network = load_network(folder)
+    network = load_day(folder, sets)
     load = os.getloadavg()[0]
     options = PlanOptions(time_limit_s=time_limit_s, workers=workers, seed=0)
     outcome = plan_day(network, options)
@@ -170,7 +187,11 @@ PLAN_FIELDS = (
 
 
 def run(
-    days: list[str], limits: list[float], workers: int, plans_from: str | None = None
+    days: list[str],
+    limits: list[float],
+    workers: int,
+    plans_from: str | None = None,
+    sets: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The bound and the plans of every day: one row per day.
 
@@ -181,10 +202,10 @@ def run(
     rows = []
     for day in days:
         folder = Path(day) if Path(day).is_absolute() else REPO / day
-        row: dict[str, Any] = {"day": folder.name, **day_bound(folder)}
+        row: dict[str, Any] = {"day": folder.name, **day_bound(folder, sets=sets)}
         for limit in limits:
             known = earlier.get((folder.name, f"{limit:g}s"))
-            plan = known if known is not None else plan_row(folder, limit, workers)
+            plan = known if known is not None else plan_row(folder, limit, workers, sets)
             tag = f"{limit:g}s"
             for key, value in plan.items():
                 row[f"{key}_{tag}"] = value
@@ -239,6 +260,12 @@ def add_parser(sub: Any, results_default: str) -> None:
         metavar="CSV",
         help="take the plans' figures from an earlier lower-bound CSV instead of planning",
     )
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="TABLE.KEY=VALUE",
+        help="override a parameter of every network, as molten's --set (repeatable)",
+    )
     p.add_argument("--results-dir", default=results_default)
     p.add_argument("--dry", action="store_true")
 
@@ -246,7 +273,13 @@ def add_parser(sub: Any, results_default: str) -> None:
 def command(args: argparse.Namespace, command_line: str) -> int:
     """Run ``python -m benchmarks lower-bound``; 0 when every plan is at or above its bound."""
     limits = [float(x) for x in args.limits.split(",") if x]
-    rows = run(args.network or list(DAYS), limits, args.workers, args.plans_from)
+    from logistics.errors import InputError
+
+    try:
+        rows = run(args.network or list(DAYS), limits, args.workers, args.plans_from, args.set)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     text = markdown(rows, limits, command_line, args.plans_from)
     print(text)
     if not args.dry:
