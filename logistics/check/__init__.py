@@ -25,7 +25,7 @@ from logistics.check.context import CheckClock, CheckContext, CheckRun, CheckUns
 from logistics.check.fleet import check_fleet_reasons, fleet_verified
 from logistics.check.orders import check_accounting, check_unserved_reasons, check_unserved_rows
 from logistics.check.report import RULES, WARNINGS, CheckReport, Violation
-from logistics.check.risk import check_cold_risk
+from logistics.check.risk import check_cold_risk, risk_verified
 from logistics.check.runs import check_duplicates, check_run
 from logistics.check.smelters import check_fill_bays, check_production
 from logistics.check.trucks import check_trucks
@@ -61,6 +61,7 @@ def check_context(
     """
     clock = CheckClock(network.plan_date, network.timezone)
     ctx = CheckContext(network, travel or Travel.of(network), clock)
+    ctx.cold_target = plan.summary.cold_probability_target
     for start in plan.truck_starts:
         ctx.truck_starts[start.truck_id] = (start.site_kind, start.site_id, clock.seconds(start.at))
     runs = [
@@ -105,9 +106,10 @@ def check(
     verify_risk : bool, optional
         Every run's probability of arriving below the caster's minimum when travel
         times vary is re-estimated by the checker's own simulation
-        (:mod:`logistics.check.risk`): by default a run above ``[risk]
-        max_cold_probability`` (beyond the sampling tolerance) is a ``cold_risk``
-        warning, with ``True`` a violation; ``False`` skips it.
+        (:mod:`logistics.check.risk`): a run above ``[risk] max_cold_probability``
+        (beyond the sampling tolerance) is a ``cold_risk`` violation with ``True``, a
+        warning with ``None`` (the default) unless the plan claims the target
+        (:func:`logistics.check.risk.risk_verified`); ``False`` skips it.
 
     Returns
     -------
@@ -126,7 +128,7 @@ def check(
     if fleet_verified(plan, verify_fleet):
         check_fleet_reasons(ctx, runs, unserved, strict=bool(verify_fleet))
     if verify_risk is not False:
-        check_cold_risk(ctx, runs, strict=bool(verify_risk))
+        check_cold_risk(ctx, runs, strict=risk_verified(plan, verify_risk))
     check_accounting(ctx, runs, unserved)
     report = CheckReport(
         violations=tuple(ctx.violations),

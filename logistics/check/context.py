@@ -108,6 +108,9 @@ class CheckContext:
     min_margin: float | None = None
     #: ``truck_id -> (site_kind, site_id, seconds)`` where a truck became available
     truck_starts: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+    #: The probability of cold metal the plan claims its taps were planned for
+    #: (``summary.cold_probability_target``), or None (:mod:`logistics.check.quantile`)
+    cold_target: float | None = None
 
     def at(self, seconds: float) -> str:
         """A time for messages."""

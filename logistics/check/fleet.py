@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 from logistics.check.context import ACCOUNTING_TOL_T, CheckContext, CheckRun, CheckUnserved
 from logistics.check.orders import REASON_SLACK_S
+from logistics.check.quantile import slow_factor
 from logistics.check.report import Violation
 from logistics.network.model import Caster, Order, Production, Smelter, Truck
 from logistics.physics.cooling import TAP_STEP_C, max_hold_h, min_tap_c, temperature_after
@@ -442,10 +443,26 @@ def _drive(ctx: CheckContext, a: tuple[str, str], b: tuple[str, str]) -> float:
     return minute_up(ctx.travel_s(*a, *b))
 
 
+def _slow_extra_s(ctx: CheckContext, source: Source) -> float:
+    """How much longer than planned the drive may take under the plan's risk target, s
+    (0 without one; :func:`logistics.check.quantile.slow_factor`)."""
+    slow = slow_factor(ctx, source.smelter.smelter_id, source.caster.caster_id)
+    return source.drive_s * (slow - 1.0)
+
+
 def _hold_limit_s(ctx: CheckContext, source: Source, truck: Truck) -> float:
-    """Longest hold in the truck's ladle, tapped at ``tap_max_c``, in whole minutes, s."""
+    """Longest hold in the truck's ladle, tapped at ``tap_max_c``, in whole minutes, s.
+
+    For a plan claiming the risk target, also short enough that the metal holds the
+    caster's minimum when the drive is slow (:func:`_slow_extra_s`).
+    """
     ambient = ctx.network.params.thermal.ambient_c
-    hours = max_hold_h(source.production.tap_max_c, source.needed_c, truck.tau_h, ambient)
+    tap_max = source.production.tap_max_c
+    hours = max_hold_h(tap_max, source.needed_c, truck.tau_h, ambient)
+    extra = _slow_extra_s(ctx, source)
+    if extra > 0:
+        at_min = max_hold_h(tap_max, source.caster.min_pour_c, truck.tau_h, ambient)
+        hours = min(hours, at_min - extra / 3600.0)
     return minute_down(hours * 3600.0)
 
 
@@ -519,10 +536,16 @@ def fit_in_gap(
 def _fit(
     ctx: CheckContext, source: Source, gap: Gap, tonnes: float, fill: float, pour: float
 ) -> Fit:
-    """The fit with its lowest sufficient tap (0.1 °C steps) and arrival, °C."""
+    """The fit with its lowest sufficient tap (0.1 °C steps) and arrival, °C: at
+    ``min_pour_c + margin_c`` after the hold and, under the plan's risk target, at
+    ``min_pour_c`` after the hold with a slow drive."""
     ambient = ctx.network.params.thermal.ambient_c
     hold_h = (pour - fill - source.fill_s) / 3600.0
     lowest = min_tap_c(hold_h, source.needed_c, gap.truck.tau_h, ambient)
+    extra = _slow_extra_s(ctx, source)
+    if extra > 0:
+        slow_h = hold_h + extra / 3600.0
+        lowest = max(lowest, min_tap_c(slow_h, source.caster.min_pour_c, gap.truck.tau_h, ambient))
     stepped = math.ceil(round(lowest / TAP_STEP_C, 6)) * TAP_STEP_C
     prod = source.production
     tap = min(max(prod.tap_min_c, stepped), prod.tap_max_c)

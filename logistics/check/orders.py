@@ -14,6 +14,7 @@ from logistics.check.context import (
     CheckUnserved,
     minutes_text,
 )
+from logistics.check.quantile import slow_factor
 from logistics.network.model import Order
 from logistics.plan.files import UNSERVED_FILE
 from logistics.plan.reasons import PLANNER_REASONS, UNSERVED_REASONS
@@ -88,7 +89,9 @@ def _reach(ctx: CheckContext, order) -> list[tuple[str, float, float]]:
     """Smelters making the alloy with ``(smelter_id, drive_s, hold_limit_s)``.
 
     The hold limit is that of metal tapped at ``tap_max_c`` in the best-insulated ladle
-    of the fleet, arriving at ``min_pour_c + margin_c``.
+    of the fleet, arriving at ``min_pour_c + margin_c``; for a plan claiming the risk
+    target also at ``min_pour_c`` after the drive slowed by its quantile
+    (:func:`logistics.check.quantile.slow_factor`): at most ``H_min − drive (Q − 1)``.
     """
     net = ctx.network
     caster = net.caster_by_id[order.caster_id]
@@ -109,6 +112,11 @@ def _reach(ctx: CheckContext, order) -> list[tuple[str, float, float]]:
                 (prod.tap_max_c - thermal.ambient_c) / (needed - thermal.ambient_c)
             )
             hold *= 3600.0
+        slow = slow_factor(ctx, prod.smelter_id, order.caster_id)
+        if slow > 1.0 and caster.min_pour_c > thermal.ambient_c:
+            ratio = (prod.tap_max_c - thermal.ambient_c) / (caster.min_pour_c - thermal.ambient_c)
+            at_min = tau * math.log(ratio) * 3600.0 if ratio > 1.0 else 0.0
+            hold = min(hold, at_min - drive * (slow - 1.0))
         out.append((prod.smelter_id, drive, hold))
     return out
 

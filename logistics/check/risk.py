@@ -15,8 +15,11 @@ start of pouring exceeds the longest hold its tap allows at the caster's
 A run whose estimated probability exceeds ``[risk] max_cold_probability`` by more than
 :func:`risk_tolerance` — :data:`RISK_Z` binomial standard errors at the target, so that
 a plan exactly at the target is flagged on fewer than 1 run in 30,000 — is a
-``cold_risk`` warning by default and a violation with ``verify_risk=True``: the planner
-protects the metal with the fixed ``[thermal] margin_c``, not with the risk target.
+``cold_risk`` violation when the plan claims the target (its summary's
+``cold_probability_target``, written by the planner with ``[risk] plan_for_risk``) or
+with ``verify_risk=True``, and a warning otherwise: a hand-made plan, one whose rows
+were edited, one of an older version or one planned with the fixed margin only is
+checked as before (:func:`risk_verified`).
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from datetime import timedelta
 
 import numpy as np
 
-from logistics.check.context import CheckContext, CheckRun
+from logistics.check.context import SUPERHEAT_TOL_C, CheckContext, CheckRun
+from logistics.check.fleet import replanned
 from logistics.check.report import Violation
-from logistics.physics.cooling import max_hold_h
+from logistics.physics.cooling import max_hold_h, min_tap_c
+from logistics.plan.model import Plan
 
 #: Name of the rule (a warning by default, a violation with ``verify_risk=True``).
 COLD_RISK = "cold_risk"
@@ -38,6 +43,33 @@ COLD_RISK = "cold_risk"
 RISK_Z = 4.0
 #: Mixed into the checker's seed so that its draws are never the pipeline's.
 CHECKER_STREAM = 0x636B52
+#: A tap is justified by the target when it is no hotter than what keeps the checker's
+#: estimate at this share of the target (the planner's taps for later stops aim at about
+#: 0.75 of it, its first stops at all of it).
+JUSTIFIED_SHARE = 0.5
+
+
+def risk_verified(plan: Plan, verify: bool | None = None) -> bool:
+    """Whether a run above the target is a ``cold_risk`` violation (else a warning).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan checked.
+    verify : bool, optional
+        ``True``: always a violation; ``False``: never; ``None`` (the default): when
+        the plan claims the target (``summary.cold_probability_target`` set) and is not
+        a re-plan (:func:`logistics.check.fleet.replanned`: the runs it kept were timed
+        by an earlier plan).
+
+    Returns
+    -------
+    bool
+        Whether the checker is strict about the risk of cold metal.
+    """
+    if verify is not None:
+        return verify
+    return plan.summary.cold_probability_target is not None and not replanned(plan)
 
 
 def risk_tolerance(target: float, draws: int) -> float:
@@ -63,8 +95,12 @@ def _local_hour(ctx: CheckContext, seconds: float) -> int:
     return moment.astimezone(ctx.clock.tz).hour
 
 
-def _trip_cold(ctx: CheckContext, trip: list[CheckRun], rng: np.random.Generator) -> list[float]:
-    """Share of draws in which each run of a trip (pour order) arrives cold."""
+def _trip_cold(
+    ctx: CheckContext, trip: list[CheckRun], rng: np.random.Generator
+) -> list[tuple[float, float]]:
+    """Each run of a trip (pour order): the share of draws in which it arrives cold, and
+    the hold (s) its pour start exceeds in a share :data:`JUSTIFIED_SHARE` of the
+    target."""
     risk = ctx.network.params.risk
     truck = ctx.network.truck_by_id[trip[0].truck_id]
     ambient = ctx.network.params.thermal.ambient_c
@@ -78,12 +114,14 @@ def _trip_cold(ctx: CheckContext, trip: list[CheckRun], rng: np.random.Generator
     sigma = np.sqrt(np.log1p(np.square(cvs)))
     factors = rng.lognormal(mean=-(sigma**2) / 2.0, sigma=sigma, size=(risk.draws, len(trip)))
     free = np.full(risk.draws, trip[0].depart)
+    level = 1.0 - JUSTIFIED_SHARE * risk.max_cold_probability
     shares = []
     for k, r in enumerate(trip):
         pour = np.maximum(free + legs_s[k] * factors[:, k], r.pour_start)
         caster = ctx.network.caster_by_id[r.caster_id]
         limit_s = max_hold_h(r.tap_c, caster.min_pour_c, truck.tau_h, ambient) * 3600.0
-        shares.append(float(np.count_nonzero(pour - r.fill_end > limit_s)) / risk.draws)
+        cold = float(np.count_nonzero(pour - r.fill_end > limit_s)) / risk.draws
+        shares.append((cold, float(np.quantile(pour - r.fill_end, level))))
         free = pour + (r.pour_end - r.pour_start)
     return shares
 
@@ -104,23 +142,52 @@ def cold_probabilities(ctx: CheckContext, runs: list[CheckRun]) -> dict[int, flo
         Spreadsheet row of the run → estimated probability (0–1); runs naming a truck,
         smelter or caster the network lacks are left out.
     """
+    return {row: cold for row, (cold, _) in _estimates(ctx, runs).items()}
+
+
+def _estimates(ctx: CheckContext, runs: list[CheckRun]) -> dict[int, tuple[float, float]]:
+    """Row → (estimated cold probability, hold quantile in s; :func:`_trip_cold`)."""
     seed = ctx.network.params.risk.seed
     trips: dict[tuple[str, int], list[CheckRun]] = defaultdict(list)
     for r in runs:
         if ctx.known(r):
             trips[(r.truck_id, r.trip)].append(r)
-    found: dict[int, float] = {}
+    found: dict[int, tuple[float, float]] = {}
     for (truck_id, number), trip_runs in sorted(trips.items()):
         trip = sorted(trip_runs, key=lambda r: (r.pour_start, r.arrive, r.row))
         crc = zlib.crc32(truck_id.encode("utf-8"))
         rng = np.random.default_rng([CHECKER_STREAM, seed, crc, number])
-        for r, share in zip(trip, _trip_cold(ctx, trip, rng), strict=True):
-            found[r.row] = share
+        for r, estimate in zip(trip, _trip_cold(ctx, trip, rng), strict=True):
+            found[r.row] = estimate
     return found
+
+
+def _withdraw_superheat(
+    ctx: CheckContext, by_row: dict[int, CheckRun], holds_s: dict[int, float]
+) -> None:
+    """Drop the ``superheat`` warnings of runs whose tap the risk target justifies."""
+    thermal = ctx.network.params.thermal
+    justified: set[str] = set()
+    for row, hold_s in holds_s.items():
+        r = by_row[row]
+        caster = ctx.network.caster_by_id[r.caster_id]
+        truck = ctx.network.truck_by_id[r.truck_id]
+        needed = min_tap_c(hold_s / 3600.0, caster.min_pour_c, truck.tau_h, thermal.ambient_c)
+        if r.tap_c <= needed + SUPERHEAT_TOL_C:
+            justified.add(r.run_id)
+    ctx.warnings[:] = [
+        w for w in ctx.warnings if not (w.rule == "superheat" and w.run_id in justified)
+    ]
 
 
 def check_cold_risk(ctx: CheckContext, runs: list[CheckRun], *, strict: bool = False) -> None:
     """Runs too likely to arrive cold: a ``cold_risk`` warning, or violation when ``strict``.
+
+    A ``superheat`` warning of a run (a tap hotter than the fixed margin needs) is
+    withdrawn when the target justifies the tap: when it is no hotter than the lowest
+    tap still at ``min_pour_c`` after the hold the checker's rides exceed in
+    :data:`JUSTIFIED_SHARE` of the target (a planner meeting the target conservatively
+    taps below that).
 
     Parameters
     ----------
@@ -135,7 +202,9 @@ def check_cold_risk(ctx: CheckContext, runs: list[CheckRun], *, strict: bool = F
     risk = ctx.network.params.risk
     limit = risk.max_cold_probability + risk_tolerance(risk.max_cold_probability, risk.draws)
     by_row = {r.row: r for r in runs}
-    for row, share in sorted(cold_probabilities(ctx, runs).items()):
+    estimates = _estimates(ctx, runs)
+    _withdraw_superheat(ctx, by_row, {row: hold for row, (_, hold) in estimates.items()})
+    for row, (share, _) in sorted(estimates.items()):
         if share <= limit:
             continue
         r = by_row[row]

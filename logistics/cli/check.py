@@ -26,6 +26,18 @@ def check(
         str | None,
         typer.Option("--date", help="Plan date (default: plan.json's, else network.toml's)."),
     ] = None,
+    verify_risk: Annotated[
+        bool | None,
+        typer.Option(
+            "--verify-risk/--no-verify-risk",
+            help=(
+                "A run too likely to arrive cold is a violation (--verify-risk) or is not "
+                "estimated at all (--no-verify-risk). Default: a violation when the plan "
+                "claims the risk target (planned with risk.plan_for_risk), else a warning."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check a plan (ours or hand-made) against the inputs alone; exit 4 on violations."""
     day = parse_date(date_)
@@ -36,7 +48,7 @@ def check(
             day = None
     network = load(network_dir, day, orders, None)
     started = time.perf_counter()
-    report = check_folder(network, plan_dir)
+    report = check_folder(network, plan_dir, verify_risk=verify_risk)
     for v in report.violations:
         out.print("✗ " + str(v), markup=False, highlight=False)
     for w in report.warnings:

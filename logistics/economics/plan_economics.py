@@ -5,9 +5,12 @@ same one the plan summary and the optimiser use. Per run: its share of the trip'
 truck cost **by tonne-km** (``tonnes × road_km``; by tonnes when the trip has no km),
 plus the per-tonne items (liquid route without transport + the transport
 calibration) × tonnes, plus superheat ``(tap_c − tap_min_c) × superheat price ×
-tonnes``. Unserved tonnes are priced at the ingot route, whatever the reason; the
-saving is against an all-ingot day. Yearly figures multiply the day by
-``operating_days_per_year``. Dross avoided is reported beside the saving, not in it.
+tonnes``, of which ``risk_superheat_cny`` is what the taps cost above those the fixed
+``[thermal] margin_c`` alone needs for the same holds (the price of planning for the
+risk target, :func:`logistics.plan.summary.risk_superheat_c`). Unserved tonnes are
+priced at the ingot route, whatever the reason; the saving is against an all-ingot day.
+Yearly figures multiply the day by ``operating_days_per_year``. Dross avoided is
+reported beside the saving, not in it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from logistics.network.prices import (
 from logistics.physics.travel import Travel
 from logistics.plan.economics_model import PlanEconomics
 from logistics.plan.model import Plan, Run, Unserved
+from logistics.plan.summary import risk_superheat_c
 from logistics.plan.timeline import TripLeg, minute_run_of, start_rows, trip_legs
 
 log = logging.getLogger(__name__)
@@ -174,6 +178,7 @@ def _run_row(
     truck_cny = leg.cost_cny * share
     items_cny = prices.per_t * run.tonnes
     superheat_cny = superheat_c * prices.superheat_cny * run.tonnes
+    risk_c = min(risk_superheat_c(network, run), superheat_c)
     cost = truck_cny + items_cny + superheat_cny
     co2 = leg.km * share * prices.truck_km_co2 + superheat_c * prices.superheat_co2 * run.tonnes
     return {
@@ -191,6 +196,8 @@ def _run_row(
         "items_cny": items_cny,
         "superheat_c": superheat_c,
         "superheat_cny": superheat_cny,
+        "risk_superheat_c": risk_c,
+        "risk_superheat_cny": risk_c * prices.superheat_cny * run.tonnes,
         "cost_cny": cost,
         "co2_kg": co2,
     }
@@ -276,6 +283,7 @@ def _plan_section(
             "truck_cny": _r(sum(leg.cost_cny for leg in legs)),
             "items_cny": _r(sum(r["items_cny"] for r in run_rows)),
             "superheat_cny": _r(sum(r["superheat_cny"] for r in run_rows)),
+            "risk_superheat_cny": _r(sum(r["risk_superheat_cny"] for r in run_rows)),
             "unserved_by_reason": _unserved_by_reason(unserved, prices),
             "per_year": {
                 "operating_days": days,
@@ -329,6 +337,7 @@ def _summary(
         "co2_avoided_t_per_year": emissions["per_year_t"]["avoided"],
         "dross_avoided_t": dross_out["t"],
         "dross_avoided_cny": dross_out["cny"],
+        "risk_superheat_cny": plan["risk_superheat_cny"],
     }
 
 
@@ -359,6 +368,8 @@ def _run_out(row: dict[str, Any], ingot: float) -> dict[str, Any]:
         "items_cny": _r(row["items_cny"]),
         "superheat_c": _r(row["superheat_c"], 1),
         "superheat_cny": _r(row["superheat_cny"]),
+        "risk_superheat_c": _r(row["risk_superheat_c"], 1),
+        "risk_superheat_cny": _r(row["risk_superheat_cny"]),
         "cost_cny": _r(row["cost_cny"]),
         "cost_cny_t": _r(row["cost_cny"] / row["tonnes"]) if row["tonnes"] > 0 else None,
         "ingot_cny": _r(row["tonnes"] * ingot),

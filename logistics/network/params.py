@@ -327,6 +327,13 @@ class RiskParams(_Table):
         100–1,000,000.
     seed : int
         Seed of the simulation (results are reproducible). Range 0–4,294,967,295.
+    plan_for_risk : bool
+        Plan every tap for the target (default true): each ladle is tapped hot enough
+        that its probability of arriving below the caster's minimum is at most
+        ``max_cold_probability`` (``[thermal] margin_c`` stays a floor on the planned
+        arrival), the router's hold limits follow the same quantile, and the plan
+        claims the target (the checker's ``cold_risk`` is then a violation). False:
+        only the fixed ``margin_c`` protects the metal, as before (docs/models.md).
     """
 
     travel_cv: float = plausible(0.15, lo=0.0, hi=1.0, unit="share")
@@ -340,6 +347,7 @@ class RiskParams(_Table):
     max_cold_probability: float = plausible(0.01, lo=0.0001, hi=0.5, unit="share")
     draws: int = plausible(10_000, lo=100, hi=1_000_000, unit="draws")
     seed: int = plausible(0, lo=0, hi=2**32 - 1, unit="")
+    plan_for_risk: bool = Field(True, strict=True)
 
     def leg_cv(self, road_km: float, hour: int) -> float:
         """The CV of a leg's travel time.

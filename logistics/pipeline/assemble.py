@@ -131,6 +131,9 @@ def plan_of(network: Network, schedule: DaySchedule, state: DayState) -> Plan:
         state.truck_starts,
         runs_fixed=len(state.fixed_runs),
     )
+    risk = network.params.risk
+    if risk.plan_for_risk:  # the taps were planned for the target: the plan claims it
+        summary = summary.model_copy(update={"cold_probability_target": risk.max_cold_probability})
     return Plan(
         network=network.name,
         plan_date=network.plan_date,

@@ -28,7 +28,13 @@ class EconomicsBasis(_Section):
 
 
 class RunEconomics(_Section):
-    """One run's share of its trip's truck cost plus its own per-tonne items."""
+    """One run's share of its trip's truck cost plus its own per-tonne items.
+
+    ``risk_superheat_c`` and ``risk_superheat_cny``: the part of its superheat the fixed
+    margin alone would not have needed for its planned hold (the price of the risk
+    target; :func:`logistics.plan.summary.risk_superheat_c`), already in
+    ``superheat_cny``.
+    """
 
     run_id: str
     truck_id: str
@@ -44,6 +50,8 @@ class RunEconomics(_Section):
     items_cny: float
     superheat_c: float
     superheat_cny: float
+    risk_superheat_c: float = 0.0
+    risk_superheat_cny: float = 0.0
     cost_cny: float
     cost_cny_t: float | None
     ingot_cny: float
@@ -123,6 +131,7 @@ class PlanTotals(Totals):
     truck_cny: float
     items_cny: float
     superheat_cny: float
+    risk_superheat_cny: float = 0.0
     unserved_by_reason: dict[str, UnservedCost]
     per_year: PerYear
 
@@ -173,6 +182,7 @@ class EconomicsSummary(_Section):
     co2_avoided_t_per_year: float
     dross_avoided_t: float
     dross_avoided_cny: float
+    risk_superheat_cny: float = 0.0
 
 
 class PlanEconomics(_Section):

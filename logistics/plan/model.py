@@ -185,6 +185,17 @@ class Summary(_Frozen):
     worst_cold_run : str or None
         The run most likely to arrive cold, and ``worst_cold_probability`` its
         probability.
+    cold_probability_target : float or None
+        The probability of arriving below the caster's minimum every tap was planned
+        for (``[risk] max_cold_probability`` with ``plan_for_risk``): the plan claims
+        it, and the checker holds it to it (a ``cold_risk`` violation). ``None`` for a
+        plan protected by the fixed margin only, a hand-made plan, rows edited after
+        planning, or a plan of an older version.
+    risk_superheat_cny : float or None
+        What the taps cost beyond the fixed margin, CNY: each run's tap above the tap
+        the fixed margin alone needs for its planned hold, times its tonnes and the
+        superheat price — the price of planning for the risk target (0 for a plan made
+        with the fixed margin only; ``None`` in a plan of an older version).
     """
 
     tonnes_ordered: float
@@ -206,6 +217,8 @@ class Summary(_Frozen):
     expected_late_ladles: float | None = None
     worst_cold_run: str | None = None
     worst_cold_probability: float | None = None
+    cold_probability_target: float | None = None
+    risk_superheat_cny: float | None = None
 
 
 class Plan(_Frozen):

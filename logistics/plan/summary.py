@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from logistics.network.model import Network, TruckStart
 from logistics.network.prices import superheat_cost_per_c_t
+from logistics.physics.cooling import choose_tap_c
 from logistics.physics.travel import Travel
 from logistics.plan.model import Plan, Run, Summary, Unserved
 from logistics.plan.reasons import EXCLUDED_REASONS, UNSERVED_REASONS
@@ -37,7 +38,7 @@ def summarise(
         by_reason[u.reason] += u.tonnes
     excluded = sum(by_reason[r] for r in EXCLUDED_REASONS)
     margins = []
-    superheat = 0.0
+    superheat = risk_extra = 0.0
     known = []  # a hand-made plan may name sites or trucks the network lacks
     for r in runs:
         caster = network.caster_by_id.get(r.caster_id)
@@ -49,6 +50,7 @@ def summarise(
         prod = network.production_by_key.get((r.smelter_id, r.alloy))
         if prod is not None:
             superheat += max(0.0, r.tap_c - prod.tap_min_c) * r.tonnes * superheat_rate
+            risk_extra += risk_superheat_c(network, r) * r.tonnes * superheat_rate
     legs = trip_legs(network, travel, known, start_rows(network, travel, truck_starts))
     totals = route_totals(legs)
     servable = ordered - excluded
@@ -70,7 +72,48 @@ def summarise(
         orders_outside_day=len(outside),
         tonnes_outside_day=round(sum(o.tonnes for o in outside), 3),
         **risk_summary(runs),
+        risk_superheat_cny=round(risk_extra, 2),
     )
+
+
+def margin_tap_c(network: Network, run: Run) -> float | None:
+    """The tap the fixed ``[thermal] margin_c`` alone needs for the run's planned hold, °C.
+
+    Parameters
+    ----------
+    network : Network
+        Casters, trucks, production and ``[thermal]``.
+    run : Run
+        The run (its hold from the end of filling to the start of pouring).
+
+    Returns
+    -------
+    float or None
+        The lowest tap in the production's range arriving at ``min_pour_c + margin_c``
+        (:func:`logistics.physics.cooling.choose_tap_c`); ``None`` when the network
+        lacks the run's caster, truck or production, or even ``tap_max_c`` falls short.
+    """
+    caster = network.caster_by_id.get(run.caster_id)
+    truck = network.truck_by_id.get(run.truck_id)
+    prod = network.production_by_key.get((run.smelter_id, run.alloy))
+    if caster is None or truck is None or prod is None:
+        return None
+    thermal = network.params.thermal
+    hold_h = (run.pour_start - run.fill_end).total_seconds() / 3600.0
+    required = caster.min_pour_c + thermal.margin_c
+    return choose_tap_c(
+        hold_h, required, prod.tap_min_c, prod.tap_max_c, truck.tau_h, thermal.ambient_c
+    )
+
+
+def risk_superheat_c(network: Network, run: Run) -> float:
+    """Degrees a run is tapped above what the fixed margin alone needs (≥ 0), °C.
+
+    What planning for the risk target (``[risk] plan_for_risk``) adds to the run's
+    superheat: ``tap_c`` − :func:`margin_tap_c`, 0 when that tap is unknown.
+    """
+    fixed = margin_tap_c(network, run)
+    return 0.0 if fixed is None else max(0.0, round(run.tap_c - fixed, 1))
 
 
 def risk_summary(runs: Sequence[Run]) -> dict[str, float | str | None]:

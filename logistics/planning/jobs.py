@@ -14,7 +14,9 @@ get metal there in time. What can never be served liquid leaves here with its re
   in it;
 * ``lead_time`` — ``placed_at + lead_time_h`` is after the window;
 * ``thermal_reach`` — every smelter making the alloy is farther than the metal can
-  travel, tapped at ``tap_max_c`` in the best-insulated ladle of the fleet.
+  travel, tapped at ``tap_max_c`` in the best-insulated ladle of the fleet (with the
+  risk target, over the drive's quantile:
+  :func:`~logistics.planning.taps.ride_hold_limit_minutes`).
 
 All times here are integer minutes; durations and travel minutes are rounded up, so a
 plan built on them is never tighter than the travel model
@@ -29,12 +31,12 @@ from dataclasses import dataclass
 
 from logistics.network.model import Network, Order, Truck
 from logistics.physics.travel import Travel
+from logistics.planning.taps import ride_hold_limit_minutes
 from logistics.planning.windows import (
     FleetHours,
     Interval,
     ceil_minutes,
     fill_window,
-    hold_limit_minutes,
     order_window,
 )
 
@@ -55,7 +57,9 @@ class Source:
         Road km smelter → caster.
     hold_limit_min : int
         Longest hold (end of fill → start of pour) with tap at ``tap_max_c`` in the
-        best-insulated ladle of the fleet, whole minutes.
+        best-insulated ladle of the fleet, whole minutes
+        (:func:`~logistics.planning.taps.ride_hold_limit_minutes`: the fixed margin's,
+        and with the risk target that of a first stop at its quantile).
     latest_fill_start, earliest_fill_start : int
         The fill window at this smelter (:func:`logistics.planning.windows.fill_window`),
         before production releases: minutes, both inclusive.
@@ -236,7 +240,6 @@ def _order_exclusion(
     if window.reason is not None:
         return window.reason, pour, required, []
     tau = _best_tau(network.fleet)
-    ambient = params.thermal.ambient_c
     c_idx = travel.caster(order.caster_id)
     fleet = FleetHours.of(network)
     back_home = min(
@@ -248,7 +251,10 @@ def _order_exclusion(
         smelter = network.smelter_by_id[prod.smelter_id]
         s_idx = travel.smelter(prod.smelter_id)
         drive = ceil_minutes(travel.minutes[s_idx, c_idx])
-        hold = hold_limit_minutes(prod.tap_max_c, required, tau, ambient)
+        road_km = float(travel.km[s_idx, c_idx])
+        hold = ride_hold_limit_minutes(
+            network, prod.tap_max_c, caster.min_pour_c, tau, (drive, road_km)
+        )
         if drive > hold:
             continue
         any_in_reach = True
@@ -259,7 +265,7 @@ def _order_exclusion(
             Source(
                 prod.smelter_id,
                 drive,
-                float(travel.km[s_idx, c_idx]),
+                road_km,
                 hold,
                 fill.latest,
                 fill.earliest,

@@ -26,6 +26,7 @@ The objective, in fen (0.01 CNY): truck-km × ``cost_per_km`` + truck-minutes ×
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,11 +37,11 @@ from logistics.physics.travel import Travel
 from logistics.planning.assign import Assignment
 from logistics.planning.routing import DELIVERY, PICKUP, Node, Pair, RoutingProblem, Vehicle
 from logistics.planning.schedule import ScheduleContext, TruckState
+from logistics.planning.taps import ride_hold_limit_minutes
 from logistics.planning.windows import (
     Interval,
     ceil_minutes,
     fill_minutes,
-    hold_limit_minutes,
     inward,
     pour_minutes,
 )
@@ -153,8 +154,10 @@ def _allowed_trucks(
     """
     job = a.job
     fill, pour = windows
+    min_pour_c = rules.network.caster_by_id[job.caster_id].min_pour_c
+    leg = (a.source.travel_min, a.source.road_km)
     limits = {
-        k: hold_limit_minutes(prod.tap_max_c, job.required_c, t.tau_h, rules.ambient_c)
+        k: ride_hold_limit_minutes(rules.network, prod.tap_max_c, min_pour_c, t.tau_h, leg)
         for k, t in enumerate(rules.trucks)
     }
     wait = pour.earliest - fill.latest - fill_min
@@ -304,7 +307,8 @@ def symmetric_groups(
 
     Jobs are interchangeable when they belong to one order, are filled at one smelter
     and may go on the same trucks; they are grouped in order of their earliest fill
-    (production release). A group is only made where one of its trucks holds it all.
+    (production release). A group is only made where one of its trucks holds it all:
+    its ladles and, with a payload, their weight (else its jobs go one by one).
 
     Parameters
     ----------
@@ -329,5 +333,17 @@ def symmetric_groups(
         most = max(problem.vehicles[v].capacity for v in allowed)
         step = max(1, min(size, most))
         members.sort(key=lambda k: (problem.nodes[problem.pairs[k].pickup].earliest, k))
-        groups += [members[i : i + step] for i in range(0, len(members), step)]
+        chunks = [members[i : i + step] for i in range(0, len(members), step)]
+        groups += [g for chunk in chunks for g in _within_payload(problem, chunk, allowed)]
     return groups
+
+
+def _within_payload(
+    problem: RoutingProblem, chunk: list[int], allowed: Sequence[int]
+) -> list[list[int]]:
+    """``[chunk]``, or its pairs one by one when no allowed truck's payload holds it all."""
+    weight = sum(problem.nodes[problem.pairs[k].pickup].weight for k in chunk)
+    capacities = [problem.vehicles[v].weight_capacity for v in allowed]
+    if len(chunk) == 1 or any(c is None or c >= weight for c in capacities):
+        return [chunk]
+    return [[k] for k in chunk]

@@ -11,7 +11,9 @@ module turns that into minutes, with every rule of a plan that depends on time:
 * fills are put off so that the truck waits at the smelter with empty ladles rather than
   at the caster with full ones (shorter holds, cooler taps);
 * each ladle is tapped at the lowest temperature in ``[tap_min_c, tap_max_c]`` that still
-  arrives at ``min_pour_c + margin_c``; a job that cannot is left off the trip;
+  arrives at ``min_pour_c + margin_c`` and, with ``[risk] plan_for_risk``, whose
+  probability of arriving below ``min_pour_c`` is at most the target
+  (:mod:`logistics.planning.taps`); a job that cannot is left off the trip;
 * the truck must still get home by the end of its shift.
 
 A job that cannot be timed on its trip is returned as dropped; the caller decides what
@@ -26,10 +28,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from logistics.network.model import Network, Truck
-from logistics.physics.cooling import choose_tap_c, temperature_after
+from logistics.physics.cooling import temperature_after
 from logistics.physics.travel import Travel
 from logistics.planning.assign import Assignment
 from logistics.planning.jobs import Job
+from logistics.planning.taps import TripTaps
 from logistics.planning.windows import Interval, ceil_minutes, fill_minutes, pour_minutes
 
 
@@ -226,6 +229,7 @@ def _time_pours(
     depart = fills.depart
     location, t = s_idx, depart
     runs: list[TimedRun] = []
+    trip_taps = TripTaps(network, ctx.travel, truck) if taps else None
     for position, job in enumerate(jobs):
         caster = network.caster_by_id[job.caster_id]
         c_idx = ctx.travel.caster(job.caster_id)
@@ -237,10 +241,8 @@ def _time_pours(
         fill_start, fill_end = fills.times[position]
         hold_h = (pour_start - fill_end) / 60.0
         tap = (
-            choose_tap_c(
-                hold_h, job.required_c, prod.tap_min_c, prod.tap_max_c, truck.tau_h, ambient
-            )
-            if taps
+            trip_taps.tap(job, prod, hold_h, (location, c_idx), t, pour_start)
+            if trip_taps is not None
             else prod.tap_max_c
         )
         if tap is None:

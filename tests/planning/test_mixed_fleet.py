@@ -25,7 +25,11 @@ TINY_MIXED = TEST_DATA / "tiny_mixed"
 
 @pytest.fixture(scope="module")
 def network() -> Network:
-    return load_network(TINY_MIXED)
+    # C5 is placed for the fixed margin: with the risk target (a slow drive at 1 %) the
+    # lidded truck is the only one too, but busier, and the dispatcher leaves O7 out
+    loaded = load_network(TINY_MIXED)
+    risk = loaded.params.risk.model_copy(update={"plan_for_risk": False})
+    return loaded.model_copy(update={"params": loaded.params.model_copy(update={"risk": risk})})
 
 
 def test_the_fixture_holds_a_job_only_the_lidded_truck_can_carry(network: Network) -> None:

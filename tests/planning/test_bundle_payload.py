@@ -1,0 +1,36 @@
+"""Alike ladle jobs are bundled only where a truck's payload holds the whole bundle.
+
+Fuzzed edge network 9005 gives every truck a payload of one ladle (``payload_t`` in
+``fleet.csv``): two ladles of one order used to be bundled all the same, and building
+the bundled problem failed ("no vehicle may carry the whole bundle"), so the day fell
+back to the dispatcher's plan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.fuzz import write_random_network
+from logistics import load_network, plan_day
+from logistics.plan.options import PlanOptions
+from logistics.planning.ladle_model import symmetric_groups
+from logistics.planning.routing import bundle_pairs
+from tests.planning.test_ladle_bundles import day_problem
+
+
+def test_a_bundle_heavier_than_every_payload_is_searched_job_by_job(tmp_path: Path) -> None:
+    write_random_network(tmp_path, 9005)
+    problem, _, pair_assignments = day_problem(tmp_path)
+    groups = symmetric_groups(problem, pair_assignments)
+    assert sorted(k for g in groups for k in g) == list(range(len(problem.pairs)))
+    for group in groups:
+        weight = sum(problem.nodes[problem.pairs[k].pickup].weight for k in group)
+        vehicles = problem.pairs[group[0]].vehicles or range(len(problem.vehicles))
+        capacities = [problem.vehicles[v].weight_capacity for v in vehicles]
+        assert any(c is None or c >= weight for c in capacities), group
+    assert len(bundle_pairs(problem, groups).problem.pairs) == len(groups)
+    outcome = plan_day(
+        load_network(tmp_path), PlanOptions(time_limit_s=60, workers=1, solution_limit=20)
+    )
+    assert not outcome.plan.solver.fell_back, outcome.plan.solver.fallback_reason
+    assert outcome.report.ok
