@@ -96,6 +96,34 @@ class CheckUnserved:
     reason: str
 
 
+def rush_hour_seconds(
+    pieces: tuple[tuple[float, float], ...], depart_s: float, free_s: float
+) -> float:
+    """Seconds a drive of ``free_s`` free-flow seconds takes leaving at ``depart_s``.
+
+    The checker's own reckoning of the rush hours, from the inputs' speed profile
+    (``(from_min, factor)`` pieces of each day, :meth:`RoadParams.speed_profile`):
+    second by piece, the share ``factor`` of free-flow progress per second.
+    """
+    if free_s <= 0 or math.isinf(free_s) or all(f == 1.0 for _, f in pieces):
+        return free_s
+    day_s = 86_400.0
+    bounds = [m * 60.0 for m, _ in pieces] + [day_s]
+    t, left = depart_s, free_s
+    while left > 1e-9:
+        day = math.floor(t / day_s)
+        clock = min(t - day * day_s, day_s)
+        k = max(n for n in range(len(pieces)) if bounds[n] <= clock)
+        factor = pieces[k][1]
+        piece_end = max(day * day_s + bounds[k + 1], math.nextafter(t, math.inf))
+        if left <= (piece_end - t) * factor:
+            t += left / factor
+            break
+        left -= (piece_end - t) * factor
+        t = piece_end
+    return t - depart_s
+
+
 @dataclass
 class CheckContext:
     """The network, its travel model and clock, and the violations found so far."""
@@ -134,13 +162,20 @@ class CheckContext:
             )
         )
 
-    def travel_s(self, kind_a: str, a: str, kind_b: str, b: str) -> float:
-        """Driving time between two sites, seconds (``inf`` without a road)."""
+    def travel_s(
+        self, kind_a: str, a: str, kind_b: str, b: str, depart_s: float | None = None
+    ) -> float:
+        """Driving time between two sites, seconds (``inf`` without a road): at free flow,
+        or leaving at ``depart_s`` (plan seconds) through the rush hours of
+        ``[roads]`` (:func:`rush_hour_seconds`)."""
         if kind_a == kind_b and a == b:
             return 0.0
         i = self.travel.index(kind_a, a)
         j = self.travel.index(kind_b, b)
-        return float(self.travel.minutes[i, j]) * 60.0
+        free_s = float(self.travel.minutes[i, j]) * 60.0
+        if depart_s is None:
+            return free_s
+        return rush_hour_seconds(self.network.params.roads.speed_profile(), depart_s, free_s)
 
     def known(self, run: CheckRun) -> bool:
         """Whether the run's truck, smelter and caster are in the network."""

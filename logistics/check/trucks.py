@@ -155,7 +155,7 @@ def simulate_truck(ctx: CheckContext, truck: Truck, trips: dict[int, list[CheckR
             )
             place = None  # already reported; do not report the drive as well
         if place is not None:
-            need = free_at + ctx.travel_s(*place, "smelter", smelter)
+            need = free_at + ctx.travel_s(*place, "smelter", smelter, free_at)
             if first.fill_start < need - TIME_TOL_S:
                 origin = (
                     "where it was made available,"
@@ -182,7 +182,7 @@ def simulate_truck(ctx: CheckContext, truck: Truck, trips: dict[int, list[CheckR
             else:
                 ready, site = prev.pour_end, ("caster", prev.caster_id)
                 leg = f"run {prev.run_id} ends pouring at {prev.caster_id} {ctx.at(ready)}"
-            drive = ctx.travel_s(*site, "caster", r.caster_id)
+            drive = ctx.travel_s(*site, "caster", r.caster_id, ready)
             if r.arrive < ready + drive - TIME_TOL_S:
                 ctx.add(
                     "travel_time",
@@ -195,7 +195,7 @@ def simulate_truck(ctx: CheckContext, truck: Truck, trips: dict[int, list[CheckR
         place = ("caster", prev.caster_id)
         free_at = max(r.pour_end for r in trip)
     if place is not None:
-        back = free_at + ctx.travel_s(*place, "smelter", truck.home_smelter)
+        back = free_at + ctx.travel_s(*place, "smelter", truck.home_smelter, free_at)
         if back > shift_end + TIME_TOL_S:
             ctx.add(
                 "shift",

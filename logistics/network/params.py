@@ -64,12 +64,45 @@ class RoadParams(_Table):
         default for a ladle of liquid metal, whose operators often set lower company
         limits; write yours. Range 5–100 km/h: no lorry may drive faster than 100 km/h
         on a Chinese expressway; below 5 km/h a truck is walking.
+    rush_speed_factor : float
+        Share of the free-flow speed driven in the rush hours (the two windows below):
+        a leg takes longer the more of it falls in them, exactly (a truck leaving later
+        never arrives earlier). 1: no rush hours (the default, today's plans). 0.6 is
+        the congestion of the morning and evening peaks on the main roads of China's
+        large cities (travel-time index about 1.6–1.8, docs/sources.md). Range 0.2–1.
+    am_rush_from_h, am_rush_to_h, pm_rush_from_h, pm_rush_to_h : float
+        The rush hours ``[from, to)``, hours of the plan day's clock: 07–09 and 17–19.
+        Range 0–24.
     """
 
     circuity: float = plausible(1.3, lo=1.0, hi=3.0, unit="road km per great-circle km")
     speed_kmh: float = plausible(40.0, lo=5.0, hi=100.0, unit="km/h")
     max_kph_expressway: float = plausible(80.0, lo=5.0, hi=100.0, unit="km/h")
     max_kph_other: float = plausible(60.0, lo=5.0, hi=100.0, unit="km/h")
+    rush_speed_factor: float = plausible(1.0, lo=0.2, hi=1.0, unit="× free-flow speed")
+    am_rush_from_h: float = plausible(7.0, lo=0.0, hi=24.0, unit="h")
+    am_rush_to_h: float = plausible(9.0, lo=0.0, hi=24.0, unit="h")
+    pm_rush_from_h: float = plausible(17.0, lo=0.0, hi=24.0, unit="h")
+    pm_rush_to_h: float = plausible(19.0, lo=0.0, hi=24.0, unit="h")
+
+    def speed_profile(self) -> tuple[tuple[float, float], ...]:
+        """The day's speed profile: ``(from_min, factor)`` pieces from minute 0 of the
+        day, each holding until the next (the last until minute 1,440); factor = share
+        of free-flow speed. One piece ``(0, 1)`` when there are no rush hours."""
+        marks = {0.0}
+        windows = (
+            (self.am_rush_from_h * 60, self.am_rush_to_h * 60),
+            (self.pm_rush_from_h * 60, self.pm_rush_to_h * 60),
+        )
+        if self.rush_speed_factor < 1.0:
+            marks |= {m for w in windows for m in w if 0 < m < 24 * 60}
+        pieces: list[tuple[float, float]] = []
+        for mark in sorted(marks):
+            rush = self.rush_speed_factor < 1.0 and any(lo <= mark < hi for lo, hi in windows)
+            factor = self.rush_speed_factor if rush else 1.0
+            if not pieces or pieces[-1][1] != factor:
+                pieces.append((mark, factor))
+        return tuple(pieces)
 
 
 class ThermalParams(_Table):

@@ -20,6 +20,7 @@ from geopy.distance import geodesic
 
 from logistics.network.geo import haversine_km
 from logistics.network.model import Network
+from logistics.physics.rush_hours import SpeedProfile
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +51,17 @@ class Travel:
         Row/column order of the matrices.
     km, minutes : numpy.ndarray
         ``km[i, j]`` and ``minutes[i, j]`` from site ``i`` to site ``j`` (``inf`` where
-        the road graph has no path).
+        the road graph has no path), ``minutes`` at free-flow speed.
+    profile : SpeedProfile or None
+        Rush hours (:mod:`logistics.physics.rush_hours`): a leg's minutes then depend
+        on when it starts (:meth:`leg_minutes`); ``None``: free flow all day.
     """
 
     sites: tuple[Site, ...]
     km: np.ndarray
     minutes: np.ndarray
     source: str = "geodesic"
+    profile: SpeedProfile | None = None
     _index: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -66,6 +71,20 @@ class Travel:
     def of(cls, network: Network) -> Travel:
         """The travel model of a network: geodesic × circuity, or its road graph."""
         return build_travel(network)
+
+    def leg_minutes(self, i: int, j: int, depart: float) -> float:
+        """Driving minutes from row ``i`` to row ``j`` leaving at ``depart`` (minutes on the
+        plan's clock): the free-flow minutes, stretched by the rush hours it meets."""
+        free = float(self.minutes[i, j])
+        return free if self.profile is None or i == j else self.profile.leg_minutes(depart, free)
+
+    def routing_minutes(self, from_min: float = 5 * 60, to_min: float = 22 * 60) -> np.ndarray:
+        """The matrix the router searches with: free-flow minutes over the mean speed
+        share of ``[from_min, to_min)`` (the working day), an approximation of the rush
+        hours; the plan's times are then set exactly by :meth:`leg_minutes`."""
+        if self.profile is None:
+            return self.minutes
+        return self.minutes / self.profile.mean_factor(from_min, to_min)
 
     def fits(self, network: Network) -> bool:
         """Whether this travel model has the network's sites, in the network's order."""
@@ -183,4 +202,4 @@ def build_travel(network: Network) -> Travel:
         minutes = km / roads.speed_kmh * 60.0
         source = "geodesic"
     log.info("travel: %d sites from %s", len(sites), source)
-    return Travel(sites, km, minutes, source)
+    return Travel(sites, km, minutes, source, SpeedProfile.of(roads.speed_profile()))

@@ -333,7 +333,7 @@ def _trip_in_gap(
     if trip is None:
         return None
     if gap.next_smelter is not None and gap.next_fill is not None:
-        onward = ctx.minutes(trip.end_location, gap.next_smelter)
+        onward = ctx.minutes(trip.end_location, gap.next_smelter, trip.end_time)
         if trip.end_time + onward > gap.next_fill + 1e-9:
             return None
     return trip

@@ -79,7 +79,7 @@ class _PairRules:
 
 def _matrices(travel: Travel) -> tuple[np.ndarray, np.ndarray]:
     """Whole driving minutes (rounded up, 0 on the diagonal) and road km in 0.1 km units."""
-    time_m = np.vectorize(ceil_minutes, otypes=[np.int64])(travel.minutes)
+    time_m = np.vectorize(ceil_minutes, otypes=[np.int64])(travel.routing_minutes())
     np.fill_diagonal(time_m, 0)
     dist_m = np.rint(np.nan_to_num(travel.km, posinf=1e6) / KM_UNIT).astype(np.int64)
     return time_m, dist_m

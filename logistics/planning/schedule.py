@@ -157,9 +157,10 @@ class ScheduleContext:
         """The context of assigned jobs: their fill windows from the assignment."""
         return cls(network, travel, {a.job.job_id: a.fill for a in assignments})
 
-    def minutes(self, a: int, b: int) -> int:
-        """Driving minutes between matrix rows, rounded up."""
-        return 0 if a == b else ceil_minutes(float(self.travel.minutes[a, b]))
+    def minutes(self, a: int, b: int, depart: float) -> int:
+        """Driving minutes between matrix rows leaving at ``depart`` (plan minutes, rush
+        hours included), rounded up."""
+        return 0 if a == b else ceil_minutes(self.travel.leg_minutes(a, b, depart))
 
     def fill_window(self, job: Job, smelter_id: str) -> Interval:
         """When ``job`` may start filling at ``smelter_id`` (its assignment's window)."""
@@ -195,7 +196,7 @@ def _time_fills(
     truck = state.truck
     fill_min = fill_minutes(ctx.network.smelter_by_id[smelter_id])
     s_idx = ctx.travel.smelter(smelter_id)
-    t = max(state.ready + ctx.minutes(state.location, s_idx), not_before)
+    t = max(state.ready + ctx.minutes(state.location, s_idx, state.ready), not_before)
     fills: list[tuple[int, int]] = []
     for position, job in enumerate(jobs):
         if not job.fits(truck.ladle_t):
@@ -233,7 +234,7 @@ def _time_pours(
     for position, job in enumerate(jobs):
         caster = network.caster_by_id[job.caster_id]
         c_idx = ctx.travel.caster(job.caster_id)
-        arrive = t + ctx.minutes(location, c_idx)
+        arrive = t + ctx.minutes(location, c_idx, t)
         pour_start = max(arrive, job.earliest_pour)
         if pour_start > job.latest_pour:
             return position
@@ -294,7 +295,8 @@ def _time_trip(
         return trip
     truck = state.truck
     home = ctx.travel.smelter(truck.home_smelter)
-    if trip.end_time + ctx.minutes(trip.end_location, home) > ctx.network.minutes(truck.shift_end):
+    back = trip.end_time + ctx.minutes(trip.end_location, home, trip.end_time)
+    if back > ctx.network.minutes(truck.shift_end):
         return len(jobs) - 1
     return trip
 
