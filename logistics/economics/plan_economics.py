@@ -9,8 +9,9 @@ tonnes``, of which ``risk_superheat_cny`` is what the taps cost above those the 
 ``[thermal] margin_c`` alone needs for the same holds (the price of planning for the
 risk target, :func:`logistics.plan.summary.risk_superheat_c`). Unserved tonnes are
 priced at the ingot route, whatever the reason; the saving is against an all-ingot day.
-Yearly figures multiply the day by ``operating_days_per_year``. Dross avoided is
-reported beside the saving, not in it.
+Yearly figures multiply the day by ``operating_days_per_year``. The dross avoided is
+reported in tonnes and CNY; its disposal cost is part of the ingot route's price (and so
+of the saving) while ``[economics] count_dross`` is on, the default.
 """
 
 from __future__ import annotations
