@@ -108,7 +108,7 @@ def _trip_cold(
     site, leaves = ("smelter", trip[0].smelter_id), trip[0].depart
     for r in trip:
         i, j = ctx.travel.index(*site), ctx.travel.caster(r.caster_id)
-        legs_s.append(ctx.travel_s(*site, "caster", r.caster_id))
+        legs_s.append(ctx.travel_s(*site, "caster", r.caster_id, leaves))
         cvs.append(risk.leg_cv(float(ctx.travel.km[i, j]), _local_hour(ctx, leaves)))
         site, leaves = ("caster", r.caster_id), r.pour_end
     sigma = np.sqrt(np.log1p(np.square(cvs)))

@@ -66,7 +66,7 @@ def trip_ride(network: Network, travel: Travel, trip: list[Run], origin: datetim
                 pour_start_min=_minutes(run.pour_start, origin),
                 pour_min=_minutes(run.pour_end, run.pour_start),
                 window_end_min=_minutes(order.window_end, origin),
-                leg_min=0.0 if place == here else float(travel.minutes[place, here]),
+                leg_min=travel.leg_minutes(place, here, network.minutes(leaves)),
                 leg_cv=risk.leg_cv(float(travel.km[place, here]), hour),
                 max_hold_min=hold_h * 60.0,
             )

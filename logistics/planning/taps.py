@@ -165,7 +165,7 @@ class TripTaps:
         if self.ride is None:
             return fixed
         start, end = leg
-        leg_min = 0.0 if start == end else float(self.travel.minutes[start, end])
+        leg_min = 0.0 if start == end else self.travel.leg_minutes(start, end, leave_min)
         cv = leg_cv(self.network, float(self.travel.km[start, end]), leave_min)
         delay = self.ride.add(Leg(leg_min, cv, max(0.0, pour_start_min - leave_min - leg_min)))
         if fixed is None:

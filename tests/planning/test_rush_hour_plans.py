@@ -78,3 +78,30 @@ def test_a_bad_profile_is_refused_naming_the_key(tmp_path: Path) -> None:
     no_traceback(result)
     assert "network.toml" in result.stderr and "rush_speed_factor" in result.stderr
     assert not (tmp_path / "plan").exists()
+
+
+def test_the_risk_of_cold_metal_is_simulated_around_the_rush_hour_drive(tmp_path: Path) -> None:
+    """Each leg's drive varies around its planned, rush-hour time: the ride the risk
+    estimate simulates starts from it, and the plan made for the risk target passes
+    the checker's own estimate (strict for such a plan)."""
+    from logistics.pipeline.risk import trip_ride
+
+    network = load_network(with_rush(copy_tiny(tmp_path / "net")))
+    travel = Travel.of(network)
+    outcome = plan_day(network, PlanOptions(solver="greedy"))
+    plan = outcome.plan
+    assert plan.summary.cold_probability_target is not None
+    assert check(network, plan).ok
+    trips: dict[tuple[str, int], list] = {}
+    for run in plan.runs:
+        trips.setdefault((run.truck_id, run.trip), []).append(run)
+    stretched = 0
+    for runs in trips.values():
+        trip = sorted(runs, key=lambda r: (r.pour_start, r.arrive, r.run_id))
+        first = trip[0]
+        i, j = travel.smelter(first.smelter_id), travel.caster(first.caster_id)
+        needed = travel.leg_minutes(i, j, network.minutes(first.depart))
+        ride = trip_ride(network, travel, trip, first.depart)
+        assert ride.stops[0].leg_min == pytest.approx(needed)
+        stretched += needed > float(travel.minutes[i, j]) + 1e-6
+    assert stretched
