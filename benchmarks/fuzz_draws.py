@@ -551,6 +551,7 @@ def edge_files(seed: int) -> tuple[dict[str, str], list[str]]:
         _edge_shift_end(rng, net)
     _keep_loadable(net)
     _edge_payload(seed, net)
+    _edge_rush_hours(seed, net)
     return _edge_render(net), net.drawn
 
 
@@ -573,6 +574,31 @@ def _edge_payload(seed: int, net: _Edge) -> None:
         share = rng.choice([0.0, 0.0, 0.5, 0.8])
         row["payload_t"] = min(60.0, math.ceil((ladle + share * (full - ladle)) * 100) / 100)
     net.drawn.append("payload")
+
+
+#: Share of edge networks driven through rush hours.
+RUSH_SHARE = 0.35
+
+
+def _edge_rush_hours(seed: int, net: _Edge) -> None:
+    """On :data:`RUSH_SHARE` of edge networks, rush hours: a speed share from the
+    slowest allowed (0.2) up, in windows that may be long, short, fractional or overlap.
+
+    Drawn from a stream of its own, like :func:`_edge_payload`.
+    """
+    rng = random.Random(f"rush-{seed}")
+    if rng.random() >= RUSH_SHARE:
+        return
+    am = rng.choice([(7.0, 9.0), (5.5, 10.25), (0.0, 12.0), (8.0, 8.5)])
+    pm = rng.choice([(17.0, 19.0), (11.0, 20.0), (16.75, 24.0), (18.0, 18.25)])
+    net.tables.setdefault("roads", {}).update(
+        rush_speed_factor=rng.choice([0.2, 0.4, 0.6, 0.8]),
+        am_rush_from_h=am[0],
+        am_rush_to_h=am[1],
+        pm_rush_from_h=pm[0],
+        pm_rush_to_h=pm[1],
+    )
+    net.drawn.append("rush_hours")
 
 
 def _edge_sites(rng: random.Random, net: _Edge, fractional: bool) -> None:
