@@ -341,9 +341,17 @@ def symmetric_groups(
 def _within_payload(
     problem: RoutingProblem, chunk: list[int], allowed: Sequence[int]
 ) -> list[list[int]]:
-    """``[chunk]``, or its pairs one by one when no allowed truck's payload holds it all."""
-    weight = sum(problem.nodes[problem.pairs[k].pickup].weight for k in chunk)
-    capacities = [problem.vehicles[v].weight_capacity for v in allowed]
-    if len(chunk) == 1 or any(c is None or c >= weight for c in capacities):
+    """``[chunk]``, or its pairs one by one when no allowed truck holds it all: its
+    ladles and, with a payload, their weight, on the same truck."""
+    pickups = [problem.nodes[problem.pairs[k].pickup] for k in chunk]
+    demand, weight = sum(n.demand for n in pickups), sum(n.weight for n in pickups)
+    if len(chunk) == 1 or any(
+        problem.vehicles[v].capacity >= demand
+        and (
+            problem.vehicles[v].weight_capacity is None
+            or problem.vehicles[v].weight_capacity >= weight
+        )
+        for v in allowed
+    ):
         return [chunk]
     return [[k] for k in chunk]

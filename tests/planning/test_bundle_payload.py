@@ -34,3 +34,31 @@ def test_a_bundle_heavier_than_every_payload_is_searched_job_by_job(tmp_path: Pa
     )
     assert not outcome.plan.solver.fell_back, outcome.plan.solver.fallback_reason
     assert outcome.report.ok
+
+
+def test_a_bundle_needs_one_truck_with_both_the_slots_and_the_payload(tmp_path: Path) -> None:
+    """Fuzzed edge networks 4022 and 4232: one truck has the ladle slots for a bundle but
+    not the payload, another the payload but not the slots; no truck may carry it, so
+    its jobs are searched one by one and the day is planned by the optimiser."""
+    for seed in (4022, 4232):
+        folder = tmp_path / str(seed)
+        write_random_network(folder, seed)
+        problem, _, pair_assignments = day_problem(folder)
+        groups = symmetric_groups(problem, pair_assignments)
+        for group in groups:
+            pickups = [problem.nodes[problem.pairs[k].pickup] for k in group]
+            vehicles = problem.pairs[group[0]].vehicles or range(len(problem.vehicles))
+            assert len(group) == 1 or any(
+                problem.vehicles[v].capacity >= sum(n.demand for n in pickups)
+                and (problem.vehicles[v].weight_capacity or 10**9) >= sum(n.weight for n in pickups)
+                for v in vehicles
+            ), (seed, group)
+        # Building the bundled problem no longer fails; a group it cannot serve in
+        # one go is searched one by one.
+        bundled = bundle_pairs(problem, groups).problem
+        assert len(groups) <= len(bundled.pairs) <= len(problem.pairs)
+        outcome = plan_day(
+            load_network(folder), PlanOptions(time_limit_s=60, workers=1, solution_limit=20)
+        )
+        assert not outcome.plan.solver.fell_back, outcome.plan.solver.fallback_reason
+        assert outcome.report.ok
