@@ -345,13 +345,11 @@ def _within_payload(
     ladles and, with a payload, their weight, on the same truck."""
     pickups = [problem.nodes[problem.pairs[k].pickup] for k in chunk]
     demand, weight = sum(n.demand for n in pickups), sum(n.weight for n in pickups)
-    if len(chunk) == 1 or any(
-        problem.vehicles[v].capacity >= demand
-        and (
-            problem.vehicles[v].weight_capacity is None
-            or problem.vehicles[v].weight_capacity >= weight
-        )
-        for v in allowed
-    ):
+
+    def holds(v: int) -> bool:
+        most = problem.vehicles[v].weight_capacity
+        return problem.vehicles[v].capacity >= demand and (most is None or most >= weight)
+
+    if len(chunk) == 1 or any(holds(v) for v in allowed):
         return [chunk]
     return [[k] for k in chunk]
