@@ -177,6 +177,12 @@ class CheckContext:
             return free_s
         return rush_hour_seconds(self.network.params.roads.speed_profile(), depart_s, free_s)
 
+    def slowest_travel_s(self, kind_a: str, a: str, kind_b: str, b: str) -> float:
+        """Driving time between two sites at the slowest speed share of the day's rush
+        hours, seconds: no departure drives longer (free flow without rush hours)."""
+        slowest = min(f for _, f in self.network.params.roads.speed_profile())
+        return self.travel_s(kind_a, a, kind_b, b) / slowest
+
     def known(self, run: CheckRun) -> bool:
         """Whether the run's truck, smelter and caster are in the network."""
         net = self.network

@@ -402,7 +402,9 @@ def source_of(
     net = ctx.network
     smelter = net.smelter_by_id[production.smelter_id]
     caster = net.caster_by_id[order.caster_id]
-    drive = minute_up(ctx.travel_s("smelter", smelter.smelter_id, "caster", caster.caster_id))
+    drive = minute_up(
+        ctx.slowest_travel_s("smelter", smelter.smelter_id, "caster", caster.caster_id)
+    )
     fill = minute_up(smelter.fill_min * 60.0)
     ready = production_start(ctx, production, fills, tonnes)
     first_fill = max(minute_up(ctx.seconds(smelter.open)), minute_up(ready)) + REASON_SLACK_S
@@ -439,8 +441,9 @@ class Fit:
 
 
 def _drive(ctx: CheckContext, a: tuple[str, str], b: tuple[str, str]) -> float:
-    """Driving time between two sites rounded up to a minute, s (``inf`` without a road)."""
-    return minute_up(ctx.travel_s(*a, *b))
+    """Driving time between two sites rounded up to a minute, s (``inf`` without a road),
+    at the slowest speed of the rush hours: room found with it is room at any hour."""
+    return minute_up(ctx.slowest_travel_s(*a, *b))
 
 
 def _slow_extra_s(ctx: CheckContext, source: Source) -> float:

@@ -105,3 +105,18 @@ def test_the_risk_of_cold_metal_is_simulated_around_the_rush_hour_drive(tmp_path
         assert ride.stops[0].leg_min == pytest.approx(needed)
         stretched += needed > float(travel.minutes[i, j]) + 1e-6
     assert stretched
+
+
+def test_the_checker_looks_for_room_at_the_slowest_hour(tmp_path: Path) -> None:
+    """A ``fleet`` row's room is sought with the peak's drive, so the room the checker
+    reports exists whenever the truck leaves."""
+    from logistics.check.context import CheckClock, CheckContext
+
+    free = load_network(copy_tiny(tmp_path / "free"))
+    slowed = load_network(with_rush(copy_tiny(tmp_path / "rush")))
+    legs = (("smelter", "S1", "caster", "C2"), ("caster", "C3", "smelter", "S2"))
+    for network, share in ((free, 1.0), (slowed, 0.5)):
+        clock = CheckClock(network.plan_date, network.timezone)
+        ctx = CheckContext(network, Travel.of(network), clock)
+        for leg in legs:
+            assert ctx.slowest_travel_s(*leg) == pytest.approx(ctx.travel_s(*leg) / share)
