@@ -32,11 +32,8 @@ from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.physics.cooling import temperature_after
 from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS
-from tests.conftest import TEST_DATA, TINY, read_rows
-
-PLAN = TEST_DATA / "tiny_plan"
-
-Rows = list[dict[str, str]]
+from tests.check.conftest import PLAN, Rows
+from tests.conftest import TINY
 
 
 # --------------------------------------------------------------------------------------
@@ -45,16 +42,6 @@ Rows = list[dict[str, str]]
 @pytest.fixture(scope="module")
 def network() -> Network:
     return load_network(TINY)
-
-
-@pytest.fixture
-def runs() -> Rows:
-    return read_rows(PLAN / "runs.csv")
-
-
-@pytest.fixture
-def unserved() -> Rows:
-    return read_rows(PLAN / "unserved.csv")
 
 
 def write_rows(path: Path, columns: list[str] | tuple[str, ...], rows: Rows) -> None:

@@ -16,21 +16,9 @@ from logistics.network.params import RiskParams
 from logistics.physics.travel import Travel
 from logistics.pipeline.risk import with_risk
 from logistics.plan.files import plan_from_rows
+from tests.check.conftest import Rows
 from tests.check.test_checker import rebuild, recompute_arrival, set_run
-from tests.conftest import TEST_DATA, read_rows
-
-PLAN = TEST_DATA / "tiny_plan"
-Rows = list[dict[str, str]]
-
-
-@pytest.fixture
-def runs() -> Rows:
-    return read_rows(PLAN / "runs.csv")
-
-
-@pytest.fixture
-def unserved() -> Rows:
-    return read_rows(PLAN / "unserved.csv")
+from tests.conftest import TEST_DATA
 
 
 @pytest.fixture(scope="module")
