@@ -107,15 +107,31 @@ def test_production_rate_limits_when_metal_is_filled(tmp_path, tiny):
         assert 3.0 * k <= available + 1e-6
 
 
-def test_tap_is_the_lowest_that_arrives_hot_enough(tiny, tiny_plan):
-    for run in tiny_plan.runs:
-        prod = tiny.production_by_key[(run.smelter_id, run.alloy)]
-        caster = tiny.caster_by_id[run.caster_id]
-        needed = caster.min_pour_c + tiny.params.thermal.margin_c
+@pytest.mark.parametrize("solver", ["greedy", "ortools"])
+def test_tap_is_the_lowest_that_arrives_hot_enough(tiny, solver):
+    """With the fixed margin only (``[risk] plan_for_risk = false``): the taps planned
+    for the risk target are tested in tests/planning/test_taps.py."""
+    risk = tiny.params.risk.model_copy(update={"plan_for_risk": False})
+    fixed = tiny.model_copy(update={"params": tiny.params.model_copy(update={"risk": risk})})
+    plan = plan_day(fixed, PlanOptions(solver=solver, time_limit_s=3)).plan
+    assert verdict(fixed, plan).ok and plan.runs
+    for run in plan.runs:
+        prod = fixed.production_by_key[(run.smelter_id, run.alloy)]
+        caster = fixed.caster_by_id[run.caster_id]
+        needed = caster.min_pour_c + fixed.params.thermal.margin_c
         assert prod.tap_min_c <= run.tap_c <= prod.tap_max_c
         assert run.arrival_c >= needed - 0.05
         # One step (0.1 °C) colder would arrive too cold, unless already at tap_min_c.
         assert run.tap_c == prod.tap_min_c or run.arrival_c - 0.1 < needed + 0.1
+
+
+def test_taps_for_the_risk_target_are_never_below_the_fixed_margin(tiny, tiny_plan):
+    """The default taps: at least the fixed margin's, within the smelter's range."""
+    for run in tiny_plan.runs:
+        prod = tiny.production_by_key[(run.smelter_id, run.alloy)]
+        needed = tiny.caster_by_id[run.caster_id].min_pour_c + tiny.params.thermal.margin_c
+        assert prod.tap_min_c <= run.tap_c <= prod.tap_max_c
+        assert run.arrival_c >= needed - 0.05
 
 
 def test_optimiser_serves_at_least_as_much_as_greedy_for_less(tiny):
