@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from logistics.check.report import Violation
@@ -175,12 +176,17 @@ class CheckContext:
         free_s = float(self.travel.minutes[i, j]) * 60.0
         if depart_s is None:
             return free_s
-        return rush_hour_seconds(self.network.params.roads.speed_profile(), depart_s, free_s)
+        return rush_hour_seconds(self.speed_profile, depart_s, free_s)
+
+    @cached_property
+    def speed_profile(self) -> tuple[tuple[float, float], ...]:
+        """The day's rush-hour pieces of ``[roads]`` (read once per check)."""
+        return self.network.params.roads.speed_profile()
 
     def slowest_travel_s(self, kind_a: str, a: str, kind_b: str, b: str) -> float:
         """Driving time between two sites at the slowest speed share of the day's rush
         hours, seconds: no departure drives longer (free flow without rush hours)."""
-        slowest = min(f for _, f in self.network.params.roads.speed_profile())
+        slowest = min(f for _, f in self.speed_profile)
         return self.travel_s(kind_a, a, kind_b, b) / slowest
 
     def known(self, run: CheckRun) -> bool:

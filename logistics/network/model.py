@@ -152,15 +152,6 @@ class Truck(_Frozen):
         full = self.ladles * self.ladle_t
         return full if self.payload_t is None else min(full, self.payload_t)
 
-    def carries(self, tonnes: Sequence[float]) -> bool:
-        """Whether one trip may carry ladles of these ``tonnes`` (t each): no more than
-        its slots, each within a ladle, all within :attr:`trip_t`."""
-        return (
-            len(tonnes) <= self.ladles
-            and all(t <= self.ladle_t + 1e-9 for t in tonnes)
-            and sum(tonnes) <= self.trip_t + 1e-6
-        )
-
     def within_payload(self, tonnes: Sequence[float]) -> int:
         """How many of ``tonnes`` (t each, in order) one trip takes first: the longest
         leading run within its slots and :attr:`trip_t`."""

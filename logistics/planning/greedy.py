@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from logistics.planning.assign import Assignment
-from logistics.planning.jobs import Job
+from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
@@ -64,8 +64,7 @@ def greedy_plan(
             for truck_id, state in states.items():
                 if not pending[0].job.fits(state.truck.ladle_t):
                     continue
-                fits = [a.job for a in same if a.job.fits(state.truck.ladle_t)]
-                chunk = tuple(fits[: state.truck.within_payload([j.tonnes for j in fits])])
+                chunk = first_trip(state.truck, [a.job for a in same])
                 if not chunk:
                     continue
                 trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)

@@ -25,7 +25,7 @@ from logistics.network.prices import superheat_cost_per_c_t
 from logistics.physics.travel import Travel
 from logistics.plan.timeline import LegRun, route_totals, trip_legs
 from logistics.planning.assign import Assignment
-from logistics.planning.jobs import Job
+from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
@@ -299,8 +299,7 @@ def _best_insertion(
         truck = day.start.truck
         if not pending[0].fits(truck.ladle_t):
             continue
-        fits = [j for j in pending if j.fits(truck.ladle_t)]
-        chunk = tuple(fits[: truck.within_payload([j.tonnes for j in fits])])
+        chunk = first_trip(truck, pending)
         if not chunk:
             continue
         before = pricing.route_cost(truck_id, day.runs)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from logistics.network.model import Network, Order, Truck
@@ -111,6 +112,14 @@ class Exclusion:
     alloy: str
     tonnes: float
     reason: str
+
+
+def first_trip(truck: Truck, jobs: Sequence[Job]) -> tuple[Job, ...]:
+    """The jobs one trip of ``truck`` takes first, in order: those its ladles hold, as
+    many as its slots and payload allow (:meth:`Truck.within_payload`); empty when it
+    cannot carry even the first."""
+    fits = [j for j in jobs if j.fits(truck.ladle_t)]
+    return tuple(fits[: truck.within_payload([j.tonnes for j in fits])])
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from logistics.planning.assign import Assignment
-from logistics.planning.jobs import Job
+from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
@@ -45,8 +45,7 @@ def reinsert(
             for truck_id, state in states.items():
                 if not pending[0].fits(state.truck.ladle_t):
                     continue
-                fits = [j for j in pending if j.fits(state.truck.ladle_t)]
-                chunk = tuple(fits[: state.truck.within_payload([j.tonnes for j in fits])])
+                chunk = first_trip(state.truck, pending)
                 if not chunk:
                     continue
                 trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
