@@ -23,6 +23,7 @@ from typing import Any
 
 from logistics.check.context import CheckClock, CheckContext, CheckRun, CheckUnserved
 from logistics.check.fleet import check_fleet_reasons, fleet_verified
+from logistics.check.furnaces import check_furnaces, with_deliveries
 from logistics.check.orders import check_accounting, check_unserved_reasons, check_unserved_rows
 from logistics.check.report import RULES, WARNINGS, CheckReport, Violation
 from logistics.check.risk import check_cold_risk, risk_verified
@@ -116,6 +117,7 @@ def check(
     CheckReport
         Every violation and warning, with the minimum arrival margin.
     """
+    network = with_deliveries(network, plan)  # managed deliveries are checked as orders
     ctx, runs, unserved = check_context(network, plan, travel)
     check_duplicates(ctx, runs)
     for r in runs:
@@ -130,6 +132,7 @@ def check(
     if verify_risk is not False:
         check_cold_risk(ctx, runs, strict=risk_verified(plan, verify_risk))
     check_accounting(ctx, runs, unserved)
+    check_furnaces(ctx, plan, runs, unserved)
     report = CheckReport(
         violations=tuple(ctx.violations),
         warnings=tuple(ctx.warnings),

@@ -41,6 +41,9 @@ RULES = (
     "unserved_row",
     "unserved_reason",
     "cold_risk",
+    "furnace_low",
+    "furnace_overflow",
+    "delivery_not_managed",
 )
 
 #: Warning names: allowed in a hand-made plan, never in one the planner made.

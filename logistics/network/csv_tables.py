@@ -164,6 +164,8 @@ def _validate_rows(
 
 
 def _check_unique(spec: CsvSpec, objects: list[tuple[int, Any]], file_label: str) -> None:
+    if not spec.key:
+        return  # a table of several rows per thing (consumption.csv's bands)
     keys = (spec.key,) if isinstance(spec.key, str) else spec.key
     first_seen: dict[tuple, int] = {}
     problems = []

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import CsvSpec, load_table
+from logistics.network.furnaces import load_consumption
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
 from logistics.network.roads import load_road_graph
 from logistics.network.settings import NetworkSettings, load_settings
@@ -409,6 +410,10 @@ def load_network(
     orders_label = orders_path.name if orders_file else ORDERS.file
     tables, candidates = _read_tables(folder, orders_path, orders_label, day, tz)
     _check_tables(tables, orders_label)
+    caster_ids = {c.caster_id for _, c in tables[CASTERS.file]}
+    furnaces, consumption = load_consumption(
+        folder, day, tz, caster_ids, tables[ORDERS.file], orders_label
+    )
     graph = None
     if (folder / "roads.graphml").is_file():
         graph = load_road_graph(folder / "roads.graphml")
@@ -423,6 +428,8 @@ def load_network(
         fleet=tuple(o for _, o in tables[FLEET.file]),
         orders=tuple(o for _, o in tables[ORDERS.file]),
         candidates=tuple(o for _, o in candidates),
+        furnaces=furnaces,
+        consumption=consumption,
         road_graph=graph,
         folder=folder.resolve(),
     )

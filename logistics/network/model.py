@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from logistics.network.furnaces import ConsumptionBand, Furnace
 from logistics.network.params import TRUCK_COST_PER_H_MAX, TRUCK_COST_PER_KM_MAX, Params
 from logistics.network.ranges import plausible
 
@@ -218,6 +219,8 @@ class Network(BaseModel):
     fleet: tuple[Truck, ...]
     orders: tuple[Order, ...]
     candidates: tuple[Candidate, ...] = ()
+    furnaces: tuple[Furnace, ...] = ()
+    consumption: tuple[ConsumptionBand, ...] = ()
     road_graph: Any = Field(default=None, exclude=True, repr=False)
     folder: Path | None = None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from logistics.network.ranges import plausible
+from logistics.network.supply_params import SupplyParams
 
 #: Largest plausible item of the cost table, CNY/t: half the price of the alloy itself
 #: (20,000 CNY/t); the seed table's items are 30–400.
@@ -415,3 +416,4 @@ class Params(_Table):
     emissions: EmissionsParams = EmissionsParams()
     replan: ReplanParams = ReplanParams()
     risk: RiskParams = RiskParams()
+    supply: SupplyParams = SupplyParams()

@@ -24,10 +24,12 @@ from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.pipeline.assemble import plan_of
 from logistics.pipeline.risk import with_risk
+from logistics.pipeline.supply import with_supply
 from logistics.plan.economics_model import PlanEconomics
 from logistics.plan.model import Plan
 from logistics.plan.options import DayState, PlanOptions
 from logistics.plan.stats import FALLBACK_STATUS
+from logistics.planning.managed import with_managed_deliveries
 from logistics.planning.solve import plan_schedule
 from logistics.progress import ProgressCallback, ProgressEvent, no_progress
 
@@ -120,6 +122,7 @@ def plan_day(
         travel = Travel.of(network)
     elif not travel.fits(network):
         raise ValueError("the travel model given is not the network's (other sites)")
+    network, _ = with_managed_deliveries(network)  # managed furnaces' deliveries, as orders
     plan = _planned(network, travel, options, state, notify, executor)
     notify(ProgressEvent("check", 0.94, "checking the plan independently"))
     report = check(network, plan, travel=travel)
@@ -146,7 +149,7 @@ def _planned(
 ) -> Plan:
     """The planner's day as a plan (without economics)."""
     schedule = plan_schedule(network, travel, options, state, progress=progress, executor=executor)
-    return plan_of(network, schedule, state)
+    return with_supply(network, plan_of(network, schedule, state))
 
 
 def _dispatcher_if_sound(

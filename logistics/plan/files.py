@@ -45,6 +45,7 @@ from logistics.plan.model import (
 )
 from logistics.plan.schema import validate_document
 from logistics.plan.summary import hand_made_plan, summarise
+from logistics.plan.supply import LEVEL_COLUMNS, level_rows
 from logistics.runtime.atomic import write_folder
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,10 @@ PLAN_FILE = "plan.json"
 PLAN_FILES = frozenset({RUNS_FILE, UNSERVED_FILE, PLAN_FILE})
 #: The drivers' route sheets (``molten plan --route-sheets``), an Excel workbook.
 ROUTE_SHEETS_FILE = "route-sheets.xlsx"
+#: Every managed furnace's level minute by minute (a network with ``consumption.csv``).
+LEVELS_FILE = "levels.csv"
 #: Files a plan folder may hold besides :data:`PLAN_FILES`.
-OPTIONAL_FILES = frozenset({ROUTE_SHEETS_FILE})
+OPTIONAL_FILES = frozenset({ROUTE_SHEETS_FILE, LEVELS_FILE})
 
 _TIME_FIELDS = RUN_TIMES
 _FLOAT_FIELDS = ("tonnes", "tap_c", "arrival_c", "road_km", *OPTIONAL_RUN_COLUMNS)
@@ -104,6 +107,12 @@ def write_plan_files(plan: Plan, folder: Path) -> None:
     (folder / PLAN_FILE).write_text(
         json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8"
     )
+    if plan.supply is not None:
+        _write_csv(
+            folder / LEVELS_FILE,
+            LEVEL_COLUMNS,
+            level_rows(plan.supply, plan.plan_date, plan.timezone),
+        )
 
 
 def write_plan(

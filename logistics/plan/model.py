@@ -28,6 +28,7 @@ from logistics.network.params import Params
 from logistics.plan.economics_model import PlanEconomics
 from logistics.plan.reasons import Reason
 from logistics.plan.stats import SolverStats
+from logistics.plan.supply import SupplyPlan
 
 #: Version of the ``plan.json`` layout (``Plan.schema_version`` is this literal).
 SCHEMA_VERSION: Final = 2
@@ -248,6 +249,9 @@ class Plan(_Frozen):
         Trucks that started the day elsewhere than at home at shift start.
     economics : PlanEconomics or None
         Cost, saving and CO2 against the ingot route (filled by the pipeline).
+    supply : SupplyPlan or None
+        Managed supply: the deliveries decided and every furnace's level curve; ``None``
+        for a network without ``consumption.csv``.
     """
 
     schema_version: Literal[2] = 2
@@ -262,6 +266,7 @@ class Plan(_Frozen):
     travel_model: str = "geodesic"
     truck_starts: tuple[TruckStart, ...] = ()
     economics: PlanEconomics | None = None
+    supply: SupplyPlan | None = None
 
     @field_validator("runs", "unserved", "truck_starts", mode="before")
     @classmethod

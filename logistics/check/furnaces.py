@@ -1,0 +1,140 @@
+"""Rules of managed supply: every managed furnace stays between its minimum and capacity.
+
+The checker re-simulates each furnace on managed supply (``consumption.csv``) minute by
+minute with its own arithmetic: its cells draw their band's tonnes per hour, each run
+to the caster and alloy pours its tonnes evenly over its pour. A level above the
+capacity is ``furnace_overflow``; a level below the minimum is ``furnace_low`` unless
+the plan lists enough of the furnace's deliveries as unserved (the caster then melts
+that much from ingots, which the plan prices) — or the furnace started the day below
+its minimum. The deliveries themselves (``plan.json``'s ``supply.deliveries``) are
+checked as orders by every other rule; one for a furnace not on managed supply is
+``delivery_not_managed``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from logistics.check.context import CheckContext, CheckRun, CheckUnserved
+from logistics.network.model import Network, Order
+from logistics.plan.model import Plan
+
+#: Tolerance of a level against the minimum and the capacity, t.
+LEVEL_TOL_T = 0.001
+#: Minutes of the plan day the levels are simulated over.
+DAY_MINUTES = 1440
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def with_deliveries(network: Network, plan: Plan) -> Network:
+    """The network with the plan's managed deliveries among its orders (new ids only)."""
+    if plan.supply is None or not plan.supply.deliveries:
+        return network
+    known = network.order_by_id
+    extra = tuple(o for o in plan.supply.deliveries if o.order_id not in known)
+    if not extra:
+        return network
+    return network.model_copy(update={"orders": network.orders + extra})
+
+
+def _draw(network: Network, caster_id: str, alloy: str) -> list[float]:
+    """Tonnes the furnace's cells draw in each minute of the plan day."""
+    day = _DAYS[network.plan_date.weekday()]
+    draw = [0.0] * DAY_MINUTES
+    for band in network.consumption:
+        if (band.caster_id, band.alloy) != (caster_id, alloy):
+            continue
+        if band.weekdays and day not in band.weekdays:
+            continue
+        lo, hi = band.from_h * 60.0, band.to_h * 60.0
+        per_min = band.t_per_h / 60.0
+        for m in range(int(lo), min(DAY_MINUTES, int(hi) + 1)):
+            share = min(m + 1.0, hi) - max(float(m), lo)
+            if share > 0:
+                draw[m] += share * per_min
+    return draw
+
+
+def _inflow(ctx: CheckContext, runs: list[CheckRun]) -> list[float]:
+    """Tonnes the runs pour in each minute of the plan day (evenly over each pour)."""
+    inflow = [0.0] * DAY_MINUTES
+    for r in runs:
+        start, end = r.pour_start / 60.0, r.pour_end / 60.0
+        span = max(end - start, 1e-9)
+        for m in range(max(0, int(start)), min(DAY_MINUTES, int(end) + 1)):
+            share = min(m + 1.0, end) - max(float(m), start)
+            if share > 0:
+                inflow[m] += r.tonnes * share / span
+    return inflow
+
+
+def _pour_at(runs: list[CheckRun], minute: int) -> CheckRun | None:
+    """The last run whose pour started by ``minute`` (the pour that overflowed)."""
+    started = [r for r in runs if r.pour_start / 60.0 <= minute]
+    return max(started, key=lambda r: r.pour_start) if started else None
+
+
+def _check_one(ctx: CheckContext, furnace, runs: list[CheckRun], covered_t: float) -> None:
+    """One managed furnace's minute-by-minute levels against its limits."""
+    draw = _draw(ctx.network, furnace.caster_id, furnace.alloy)
+    inflow = _inflow(ctx, runs)
+    level = lowest = furnace.start_level_t
+    low_at = over_at = None
+    for m in range(DAY_MINUTES):
+        level += inflow[m] - draw[m]
+        if level < lowest:
+            lowest, low_at = level, m + 1
+        if over_at is None and level > furnace.capacity_t + LEVEL_TOL_T:
+            over_at = m + 1
+            run = _pour_at(runs, m)
+            ctx.add(
+                "furnace_overflow",
+                f"furnace {furnace.caster_id}/{furnace.alloy} holds {level:.2f} t at "
+                f"{ctx.at(over_at * 60.0)}, above its capacity {furnace.capacity_t:g} t",
+                run,
+            )
+    allowed = max(0.0, furnace.min_level_t - furnace.start_level_t) + covered_t
+    if low_at is not None and furnace.min_level_t - lowest > allowed + LEVEL_TOL_T:
+        ctx.add(
+            "furnace_low",
+            f"furnace {furnace.caster_id}/{furnace.alloy} falls to {lowest:.2f} t at "
+            f"{ctx.at(low_at * 60.0)}, below its minimum {furnace.min_level_t:g} t "
+            f"(unserved deliveries cover {covered_t:g} t)",
+        )
+
+
+def check_furnaces(
+    ctx: CheckContext, plan: Plan, runs: list[CheckRun], unserved: list[CheckUnserved]
+) -> None:
+    """Managed furnaces within their limits; deliveries only for managed furnaces.
+
+    Parameters
+    ----------
+    ctx : CheckContext
+        The checker's context (its network has the plan's deliveries among its orders).
+    plan : Plan
+        The plan (its ``supply.deliveries``).
+    runs, unserved : list
+        The plan's runs (times in seconds from midnight) and unserved rows.
+    """
+    network = ctx.network
+    managed = {(f.caster_id, f.alloy): f for f in network.furnaces if f.supply == "managed"}
+    deliveries: dict[str, Order] = {}
+    for o in plan.supply.deliveries if plan.supply else ():
+        deliveries[o.order_id] = o
+        if (o.caster_id, o.alloy) not in managed:
+            ctx.add(
+                "delivery_not_managed",
+                f"delivery {o.order_id} is for {o.caster_id}/{o.alloy}, which is not on "
+                "managed supply",
+                order_id=o.order_id,
+            )
+    by_furnace: dict[tuple[str, str], list[CheckRun]] = defaultdict(list)
+    for r in runs:
+        by_furnace[(r.caster_id, r.alloy)].append(r)
+    covered: dict[tuple[str, str], float] = defaultdict(float)
+    for u in unserved:
+        if u.order_id in deliveries:
+            covered[(u.caster_id, u.alloy)] += u.tonnes
+    for key, furnace in managed.items():
+        _check_one(ctx, furnace, by_furnace.get(key, []), covered[key])

@@ -1,0 +1,43 @@
+"""``[supply]`` of ``network.toml``: managed supply of casters' holding furnaces.
+
+Used only when the network has a ``consumption.csv`` (``docs/network-format.md``).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from logistics.network.ranges import plausible
+
+
+class SupplyParams(BaseModel):
+    """How managed deliveries are cut, what running low costs, and the casters' own rule.
+
+    Attributes
+    ----------
+    stockout_cny_per_h : float
+        Penalty per hour a furnace spends below its minimum (its cells stopped or
+        waiting for emergency ingots), CNY/h, on top of the emergency ingots
+        themselves (priced at the ingot route). 3,000 CNY/h: an engineering estimate of
+        the contribution a die-casting plant's cells of one alloy lose in an hour
+        (docs/models.md). Range 0–1,000,000 CNY/h.
+    min_window_h : float
+        The narrowest pour window the planner accepts when it sizes a managed delivery:
+        it takes the largest whole number of ladles that leaves at least this long
+        between "fits under the capacity" and "the level reaches the minimum",
+        else one ladle. 1 h. Range 0–12 h.
+    order_below_share : float
+        The casters' own ordering rule the managed supply is compared with: a caster
+        orders one full ladle for when its furnace will fall below this share of its
+        capacity. 0.4 (the rule "order when the furnace is below 40 %"). Range 0.05–0.95.
+    order_window_h : float
+        The window of such an order, h, from the moment the furnace falls below the
+        share. 2 h (the window orders of the sample networks span). Range 0.5–12 h.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    stockout_cny_per_h: float = plausible(3000.0, lo=0.0, hi=1_000_000.0, unit="CNY/h")
+    min_window_h: float = plausible(1.0, lo=0.0, hi=12.0, unit="h")
+    order_below_share: float = plausible(0.4, lo=0.05, hi=0.95, unit="share")
+    order_window_h: float = plausible(2.0, lo=0.5, hi=12.0, unit="h")

@@ -1,0 +1,123 @@
+"""Managed supply in a plan: the deliveries the planner decided and every furnace's level.
+
+Part of ``plan.json`` (``Plan.supply``, absent without ``consumption.csv``); the level
+curves are also written as ``levels.csv`` (:mod:`logistics.plan.files`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
+
+from logistics.network.model import Order
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class FurnaceLevels(_Frozen):
+    """One furnace's day: its limits, its level curve and what it says.
+
+    Attributes
+    ----------
+    caster_id, alloy, supply : str
+        The furnace and how it is supplied (``managed`` or ``orders``).
+    capacity_t, min_level_t, start_level_t, end_level_t, lowest_t : float
+        Capacity, minimum, level at 00:00, at 24:00 and the lowest, t.
+    minutes_below_min : int
+        Whole minutes of the day at which the level is below the minimum.
+    emergency_ingot_t : float
+        Ingots the caster must melt to stay at its minimum (the largest shortfall), t.
+    overflow_t : float
+        Largest excess above the capacity, t (0 in a valid plan).
+    levels_t : tuple of float
+        The level at every whole minute 0–1440 of the day (local midnight = 0), t.
+    """
+
+    caster_id: str
+    alloy: str
+    supply: str
+    capacity_t: float
+    min_level_t: float
+    start_level_t: float
+    end_level_t: float
+    lowest_t: float
+    minutes_below_min: int
+    emergency_ingot_t: float
+    overflow_t: float
+    levels_t: tuple[float, ...]
+
+
+class SupplyPlan(_Frozen):
+    """The managed-supply part of a plan.
+
+    Attributes
+    ----------
+    deliveries : tuple of Order
+        The deliveries the planner decided for managed furnaces (orders ``M-…``, routed
+        with the casters' orders; ``unserved.csv`` lists those not delivered liquid).
+    furnaces : tuple of FurnaceLevels
+        Every furnace of ``consumption.csv``, managed or not, with its level curve.
+    stockout_furnaces : int
+        Furnaces whose level falls below their minimum.
+    minutes_below_min : int
+        Their minutes below the minimum, summed.
+    emergency_ingot_t, emergency_ingot_cny : float
+        Ingots melted to make up the shortfalls, t, at the ingot route's cost, CNY.
+    stockout_cny : float
+        Hours below the minimum times ``[supply] stockout_cny_per_h``, CNY.
+    overflow_furnaces : int
+        Furnaces a pour overflows (0 in a valid plan).
+    """
+
+    deliveries: tuple[Order, ...] = ()
+    furnaces: tuple[FurnaceLevels, ...] = ()
+    stockout_furnaces: int = 0
+    minutes_below_min: int = 0
+    emergency_ingot_t: float = 0.0
+    emergency_ingot_cny: float = 0.0
+    stockout_cny: float = 0.0
+    overflow_furnaces: int = 0
+
+
+#: ``levels.csv`` columns, in order.
+LEVEL_COLUMNS = ("caster_id", "alloy", "supply", "minute", "time", "level_t", "min_t", "capacity_t")
+
+
+def level_rows(supply: SupplyPlan, plan_date: date, timezone: str) -> list[dict[str, Any]]:
+    """Every furnace's level at every whole minute of the day, as ``levels.csv`` rows.
+
+    Parameters
+    ----------
+    supply : SupplyPlan
+        The plan's managed-supply part.
+    plan_date : date
+        The plan day (minute 0 is its local midnight).
+    timezone : str
+        The network's IANA timezone (``time`` is written with its UTC offset).
+
+    Returns
+    -------
+    list of dict
+        One row per furnace and minute: ``minute`` from midnight, ``time`` (ISO 8601),
+        ``level_t``, ``min_t`` and ``capacity_t`` in t.
+    """
+    origin = datetime.combine(plan_date, time(), tzinfo=ZoneInfo(timezone))
+    origin_utc = origin.astimezone(UTC)
+    stamps: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for f in supply.furnaces:
+        while len(stamps) < len(f.levels_t):
+            moment = (origin_utc + timedelta(minutes=len(stamps))).astimezone(origin.tzinfo)
+            stamps.append(moment.isoformat(timespec="minutes"))
+        fixed = {"caster_id": f.caster_id, "alloy": f.alloy, "supply": f.supply}
+        limits = {"min_t": f.min_level_t, "capacity_t": f.capacity_t}
+        rows += [
+            {**fixed, "minute": m, "time": stamps[m], "level_t": level, **limits}
+            for m, level in enumerate(f.levels_t)
+        ]
+    return rows
