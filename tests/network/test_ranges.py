@@ -20,6 +20,7 @@ import pytest
 from pydantic import BaseModel
 
 from logistics.errors import InputError, InputProblem
+from logistics.network.furnaces import CONSUMPTION
 from logistics.network.loader import (
     CANDIDATES,
     CASTERS,
@@ -108,9 +109,15 @@ TOML_RANGES = [
     ("replan", "time_tolerance_min", 0, 240, "min", "0–240 min"),
     ("replan", "move_time_cny", 0, 100_000, "CNY", "0–100,000 CNY"),
     ("replan", "drop_booked_cny_per_t", 0, 1_000_000, "CNY/t", "0–1,000,000 CNY/t"),
+    ("supply", "stockout_cny_per_h", 0, 1_000_000, "CNY/h", "0–1,000,000 CNY/h"),
+    ("supply", "min_window_h", 0, 12, "h", "0–12 h"),
+    ("supply", "order_below_share", 0.05, 0.95, "share", "0.05–0.95 share"),
+    ("supply", "order_window_h", 0.5, 12, "h", "0.5–12 h"),
 ]
 
-SPECS = {s.file: s for s in (SMELTERS, PRODUCTION, CASTERS, FLEET, ORDERS, CANDIDATES)}
+SPECS = {
+    s.file: s for s in (SMELTERS, PRODUCTION, CASTERS, FLEET, ORDERS, CANDIDATES, CONSUMPTION)
+}
 INTEGER_COLUMNS = {"ladles", "fill_bays"}
 TOML_HEAD = 'name = "t"\ntimezone = "Asia/Shanghai"\nplan_date = "2026-11-23"\n'
 
