@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import decode_utf8
 from logistics.network.params import Params
-from logistics.network.ranges import range_message, shown
+from logistics.network.ranges import range_message, redundant, shown
 from logistics.network.times import plan_date_problem
 
 _TOML_KEY = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
@@ -126,8 +126,9 @@ def load_settings(folder: Path) -> NetworkSettings:
     try:
         params = Params.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = [str(part) for part in err["loc"]]
+        for err in [e for e in exc.errors() if not redundant(e)]:
+            # an index into a list of values is named by the message, not the column
+            loc = [str(part) for part in err["loc"] if not isinstance(part, int)]
             key = loc[-1] if loc else None
             table = f"[{'.'.join(loc[:-1])}] " if len(loc) > 1 else ""
             if err["type"] == "extra_forbidden":
