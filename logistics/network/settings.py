@@ -17,6 +17,8 @@ from logistics.network.params import Params
 from logistics.network.ranges import range_message, redundant, shown
 from logistics.network.times import plan_date_problem
 
+#: Errors of the parameter tables' own checks, whose message says all (no value echoed).
+_SAYS_ALL = frozenset({"two_profiles", "road_class"})
 _TOML_KEY = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
 _TOML_HEADER = re.compile(rf"^\s*\[\[?\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]")
 _TOML_ASSIGN = re.compile(rf"^\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*=")
@@ -133,6 +135,8 @@ def load_settings(folder: Path) -> NetworkSettings:
             table = f"[{'.'.join(loc[:-1])}] " if len(loc) > 1 else ""
             if err["type"] == "extra_forbidden":
                 msg = "unknown parameter (check the spelling against docs/network-format.md)"
+            elif err["type"] in _SAYS_ALL:
+                msg = err["msg"]
             else:
                 msg = range_message(Params, err, err.get("input")) or (
                     f"{err['msg']} (got {shown(repr(err.get('input')))})"
