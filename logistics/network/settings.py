@@ -64,6 +64,32 @@ class NetworkSettings:
     params: Params
 
 
+def _read_params(data: dict, text: str, file: str) -> tuple[Params, list[InputProblem]]:
+    """The parameter tables of ``network.toml``'s data, and a problem per bad key."""
+    problems: list[InputProblem] = []
+    params = Params()
+    try:
+        params = Params.model_validate(data)
+    except ValidationError as exc:
+        for err in [e for e in exc.errors() if not redundant(e)]:
+            # an index into a list of values is named by the message, not the column
+            loc = [str(part) for part in err["loc"] if not isinstance(part, int)]
+            key = loc[-1] if loc else None
+            table = f"[{'.'.join(loc[:-1])}] " if len(loc) > 1 else ""
+            if err["type"] == "extra_forbidden":
+                msg = "unknown parameter (check the spelling against docs/network-format.md)"
+            elif err["type"] in _SAYS_ALL:
+                msg = err["msg"]
+            else:
+                msg = range_message(Params, err, err.get("input")) or (
+                    f"{err['msg']} (got {shown(repr(err.get('input')))})"
+                )
+            problems.append(
+                InputProblem(file, _toml_line_of(text, *loc) if loc else None, f"{table}{key}", msg)
+            )
+    return params, problems
+
+
 def load_settings(folder: Path) -> NetworkSettings:
     """Read ``network.toml``: name, timezone, plan date and parameter tables.
 
@@ -124,26 +150,8 @@ def load_settings(folder: Path) -> NetworkSettings:
                     f"'{raw_date}' is not a date (YYYY-MM-DD)",
                 )
             )
-    params = Params()
-    try:
-        params = Params.model_validate(data)
-    except ValidationError as exc:
-        for err in [e for e in exc.errors() if not redundant(e)]:
-            # an index into a list of values is named by the message, not the column
-            loc = [str(part) for part in err["loc"] if not isinstance(part, int)]
-            key = loc[-1] if loc else None
-            table = f"[{'.'.join(loc[:-1])}] " if len(loc) > 1 else ""
-            if err["type"] == "extra_forbidden":
-                msg = "unknown parameter (check the spelling against docs/network-format.md)"
-            elif err["type"] in _SAYS_ALL:
-                msg = err["msg"]
-            else:
-                msg = range_message(Params, err, err.get("input")) or (
-                    f"{err['msg']} (got {shown(repr(err.get('input')))})"
-                )
-            problems.append(
-                InputProblem(file, _toml_line_of(text, *loc) if loc else None, f"{table}{key}", msg)
-            )
+    params, param_problems = _read_params(data, text, file)
+    problems += param_problems
     if problems:
         raise InputError(problems)
     return NetworkSettings(str(name), str(timezone), plan_date, params)

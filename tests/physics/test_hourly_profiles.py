@@ -241,3 +241,19 @@ def test_an_unknown_road_class_is_named(tmp_path: Path) -> None:
     problem = only_problem(exc)
     assert problem.column == "[roads] hourly_speed_factor_by_class"
     assert problem.message.startswith("unknown road class 'motorwya' (one of motorway, ")
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    """The profiles of docs/network-format.md are valid input, as written."""
+    from tests.conftest import REPO
+
+    text = (REPO / "docs" / "network-format.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```toml\n")[1:]]
+    example = next(b for b in blocks if "hourly_speed_factor =" in b)
+    folder = copy_tiny(tmp_path / "net")
+    (folder / "network.toml").write_text(
+        'name = "t"\ntimezone = "Asia/Shanghai"\nplan_date = "2026-11-23"\n' + example
+    )
+    roads = load_network(folder).params.roads
+    assert roads.hourly_speed_factor is not None and roads.hourly_speed_factor[7] == 0.6
+    assert roads.hourly_speed_factor_by_class["motorway"][7] == 0.8
