@@ -125,6 +125,13 @@ def rush_hour_seconds(
     return t - depart_s
 
 
+def hourly_seconds_pieces(factors: tuple[float, ...]) -> tuple[tuple[float, float], ...]:
+    """The checker's own reading of 24 hourly speed factors: ``(from_min, factor)`` from
+    each hour's start, as :func:`rush_hour_seconds` takes them (hour ``h`` is minutes
+    ``60 h`` to ``60 (h + 1)``; no neighbours merged)."""
+    return tuple((60.0 * hour, float(factor)) for hour, factor in enumerate(factors))
+
+
 @dataclass
 class CheckContext:
     """The network, its travel model and clock, and the violations found so far."""
@@ -176,17 +183,40 @@ class CheckContext:
         free_s = float(self.travel.minutes[i, j]) * 60.0
         if depart_s is None:
             return free_s
-        return rush_hour_seconds(self.speed_profile, depart_s, free_s)
+        stretches = self.travel.class_legs.get((i, j))
+        if stretches is None:
+            return rush_hour_seconds(self.speed_profile, depart_s, free_s)
+        t = depart_s
+        for road_class, minutes in stretches:
+            pieces = self.class_speed_profiles.get(road_class, self.speed_profile)
+            t += rush_hour_seconds(pieces, t, minutes * 60.0)
+        return t - depart_s
 
     @cached_property
     def speed_profile(self) -> tuple[tuple[float, float], ...]:
-        """The day's rush-hour pieces of ``[roads]`` (read once per check)."""
-        return self.network.params.roads.speed_profile()
+        """The day's rush-hour pieces of ``[roads]`` for all roads (read once per check):
+        its 24 hourly factors where given (:func:`hourly_seconds_pieces`), else the two
+        windows."""
+        roads = self.network.params.roads
+        if roads.hourly_speed_factor is not None:
+            return hourly_seconds_pieces(roads.hourly_speed_factor)
+        return roads.speed_profile()
+
+    @cached_property
+    def class_speed_profiles(self) -> dict[str, tuple[tuple[float, float], ...]]:
+        """Rush-hour pieces of each road class with its own 24 hourly factors; only on a
+        road graph (the legs' road classes come from the travel model)."""
+        roads = self.network.params.roads
+        if not self.travel.class_legs:
+            return {}
+        return {c: hourly_seconds_pieces(f) for c, f in roads.hourly_speed_factor_by_class.items()}
 
     def slowest_travel_s(self, kind_a: str, a: str, kind_b: str, b: str) -> float:
         """Driving time between two sites at the slowest speed share of the day's rush
-        hours, seconds: no departure drives longer (free flow without rush hours)."""
-        slowest = min(f for _, f in self.speed_profile)
+        hours on any road, seconds: no departure drives longer (free flow without rush
+        hours)."""
+        profiles = [self.speed_profile, *self.class_speed_profiles.values()]
+        slowest = min(f for pieces in profiles for _, f in pieces)
         return self.travel_s(kind_a, a, kind_b, b) / slowest
 
     def known(self, run: CheckRun) -> bool:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from logistics.errors import InputError, InputProblem
 from logistics.network.params import Params
-from logistics.network.ranges import range_message
+from logistics.network.ranges import range_message, redundant
 
 
 def _parse_value(text: str) -> Any:
@@ -79,7 +79,7 @@ def apply_overrides(params: Params, overrides: Mapping[str, Any], source: str = 
     try:
         return Params.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = next(e for e in exc.errors() if not redundant(e))
         message = range_message(Params, first, first.get("input")) or first["msg"]
         raise InputError(
             InputProblem(source, None, ".".join(str(p) for p in first["loc"]), message)

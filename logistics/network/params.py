@@ -14,9 +14,13 @@ temperatures); why each range is what it is stands beside it below and in
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
 
-from logistics.network.ranges import plausible
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from logistics.network.osm_tags import DRIVABLE
+from logistics.network.ranges import HOURS, plausible, plausible_each
 from logistics.network.supply_params import SupplyParams
 
 #: Largest plausible item of the cost table, CNY/t: half the price of the alloy itself
@@ -27,6 +31,15 @@ COST_ITEM_MAX = 10_000.0
 TRUCK_COST_PER_KM_MAX = 100.0
 #: Largest plausible truck running cost per hour, CNY/h (the default is 150).
 TRUCK_COST_PER_H_MAX = 2000.0
+#: Slowest plausible share of free-flow speed: five times the free-flow time. The worst
+#: peak of China's most congested cities is about 0.45 (docs/sources.md).
+SPEED_FACTOR_MIN = 0.2
+
+#: 24 shares of free-flow speed, one per hour of the day from 00:00–01:00, each 0.2–1.
+HourlySpeedFactors = Annotated[
+    tuple[Annotated[float, Field(ge=SPEED_FACTOR_MIN, le=1.0)], ...],
+    Field(min_length=HOURS, max_length=HOURS),
+]
 
 
 class _Table(BaseModel):
@@ -74,6 +87,18 @@ class RoadParams(_Table):
     am_rush_from_h, am_rush_to_h, pm_rush_from_h, pm_rush_to_h : float
         The rush hours ``[from, to)``, hours of the plan day's clock: 07–09 and 17–19.
         Range 0–24.
+    hourly_speed_factor : tuple of 24 float or None
+        Share of free-flow speed in each hour of the day, ``[0]`` for 00:00–01:00: a
+        profile of any shape, instead of the two windows (giving both it and a
+        ``rush_speed_factor`` below 1 is bad input: which would hold is not obvious).
+        None (the default): the two windows. Each 0.2–1.
+    hourly_speed_factor_by_class : dict of str to 24 float
+        A profile of 24 hourly shares for the roads of one OpenStreetMap class
+        (``highway`` of a ``roads.graphml`` edge: ``motorway``, ``primary``, …, as
+        ``molten roads import`` writes them): a leg on the road graph drives each
+        stretch of such a class at its own profile; every other stretch, the access legs
+        and every leg without a road graph at the profile above. Empty (the default):
+        one profile for all roads. Each 0.2–1.
     """
 
     circuity: float = plausible(1.3, lo=1.0, hi=3.0, unit="road km per great-circle km")
@@ -85,11 +110,46 @@ class RoadParams(_Table):
     am_rush_to_h: float = plausible(9.0, lo=0.0, hi=24.0, unit="h")
     pm_rush_from_h: float = plausible(17.0, lo=0.0, hi=24.0, unit="h")
     pm_rush_to_h: float = plausible(19.0, lo=0.0, hi=24.0, unit="h")
+    hourly_speed_factor: HourlySpeedFactors | None = plausible_each(
+        None, unit="× free-flow speed", per="hour"
+    )
+    hourly_speed_factor_by_class: dict[str, HourlySpeedFactors] = plausible_each(
+        {}, unit="× free-flow speed", per="hour"
+    )
+
+    @field_validator("hourly_speed_factor")
+    @classmethod
+    def _one_profile(
+        cls, value: tuple[float, ...] | None, info: ValidationInfo
+    ) -> tuple[float, ...] | None:
+        """Refuse an hourly profile beside rush hours of the two windows."""
+        if value is not None and info.data.get("rush_speed_factor", 1.0) != 1.0:
+            raise PydanticCustomError(
+                "two_profiles",
+                "give either hourly_speed_factor or rush_speed_factor (with its windows), not both",
+            )
+        return value
+
+    @field_validator("hourly_speed_factor_by_class")
+    @classmethod
+    def _known_classes(cls, value: dict[str, tuple[float, ...]]) -> dict[str, tuple[float, ...]]:
+        """Refuse a road class ``molten roads import`` never writes (a typo)."""
+        for road_class in value:
+            if road_class not in DRIVABLE:
+                raise PydanticCustomError(
+                    "road_class",
+                    "unknown road class '{road_class}' (one of {known})",
+                    {"road_class": road_class, "known": ", ".join(DRIVABLE)},
+                )
+        return value
 
     def speed_profile(self) -> tuple[tuple[float, float], ...]:
         """The day's speed profile: ``(from_min, factor)`` pieces from minute 0 of the
         day, each holding until the next (the last until minute 1,440); factor = share
-        of free-flow speed. One piece ``(0, 1)`` when there are no rush hours."""
+        of free-flow speed. One piece ``(0, 1)`` when there are no rush hours. From
+        ``hourly_speed_factor`` where given, else from the two windows."""
+        if self.hourly_speed_factor is not None:
+            return hourly_pieces(self.hourly_speed_factor)
         marks = {0.0}
         windows = (
             (self.am_rush_from_h * 60, self.am_rush_to_h * 60),
@@ -104,6 +164,20 @@ class RoadParams(_Table):
             if not pieces or pieces[-1][1] != factor:
                 pieces.append((mark, factor))
         return tuple(pieces)
+
+    def class_speed_profiles(self) -> dict[str, tuple[tuple[float, float], ...]]:
+        """The profile of each road class that has its own, as :meth:`speed_profile`'s
+        ``(from_min, factor)`` pieces."""
+        return {c: hourly_pieces(f) for c, f in self.hourly_speed_factor_by_class.items()}
+
+
+def hourly_pieces(factors: tuple[float, ...]) -> tuple[tuple[float, float], ...]:
+    """``(from_min, factor)`` pieces of 24 hourly factors, equal neighbours merged."""
+    pieces: list[tuple[float, float]] = []
+    for hour, factor in enumerate(factors):
+        if not pieces or pieces[-1][1] != factor:
+            pieces.append((hour * 60.0, float(factor)))
+    return tuple(pieces)
 
 
 class ThermalParams(_Table):

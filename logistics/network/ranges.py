@@ -6,14 +6,20 @@ at 0 °C, a ladle that never cools) are bad input, reported with file, row, colu
 the range, never left to crash the planner. The ranges live on the pydantic fields
 (:func:`plausible` builds them); :func:`range_message` turns a pydantic error on such a
 field into the one-line message the user reads.
+
+A field may also hold a list of numbers, one per hour of the day (a speed profile), or a
+table of such lists: the range then bounds each value (declared on the item type,
+``tuple[Annotated[float, Field(ge=lo, le=hi)], ...]``, with the list's length as
+``min_length``/``max_length``), and :func:`plausible_each` gives its unit and what one
+value stands for.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, get_args
 
-from annotated_types import Ge, Le
+from annotated_types import Ge, Le, MinLen
 from pydantic import BaseModel, Field, JsonValue
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
@@ -25,6 +31,8 @@ BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "le
 
 #: Longest value shown back in a message, characters.
 SHOWN_CHARS = 40
+#: Values of a profile by hour of the day.
+HOURS = 24
 
 
 def plausible(default: Any = PydanticUndefined, *, lo: float, hi: float, unit: str = "") -> Any:
@@ -48,6 +56,40 @@ def plausible(default: Any = PydanticUndefined, *, lo: float, hi: float, unit: s
     return Field(default, ge=lo, le=hi, json_schema_extra=extra)
 
 
+def plausible_each(default: Any, *, unit: str, per: str) -> Any:
+    """A pydantic field of several values, each bounded by its item type (see the module).
+
+    Parameters
+    ----------
+    default : Any
+        The field's default (``None``, ``{}``); a mutable default is copied per model.
+    unit : str
+        Unit of each value, shown in messages and written to the JSON Schema.
+    per : str
+        What one value stands for: ``"hour"`` (value ``k`` is hour ``k:00–k+1:00``).
+
+    Returns
+    -------
+    FieldInfo
+        The field, with ``unit`` and ``per`` in its schema.
+    """
+    extra: dict[str, JsonValue] = {"unit": unit, "per": per}
+    if isinstance(default, dict):
+        return Field(default_factory=dict, json_schema_extra=extra)
+    return Field(default, json_schema_extra=extra)
+
+
+def _constraints(annotation: Any) -> list[Any]:
+    """Every constraint (``Ge``, ``Le``, ``MinLen`` …) inside an annotation's arguments."""
+    found: list[Any] = []
+    for arg in get_args(annotation):
+        if isinstance(arg, FieldInfo):
+            found += arg.metadata
+        else:
+            found += _constraints(arg)
+    return found
+
+
 def format_number(value: float) -> str:
     """A bound as a user reads it: ``550``, ``0.5``, ``100,000``, ``−55``."""
     if float(value).is_integer() and abs(value) < 1e15:
@@ -58,14 +100,29 @@ def format_number(value: float) -> str:
 
 
 def bounds(field: FieldInfo) -> tuple[float | None, float | None]:
-    """The ``(lo, hi)`` of a field's ``ge``/``le`` constraints; ``None`` where unbounded."""
+    """The ``(lo, hi)`` of a field's ``ge``/``le`` constraints, or of each of its values
+    (:func:`plausible_each`); ``None`` where unbounded."""
     lo = hi = None
-    for item in field.metadata:
+    for item in field.metadata or _constraints(field.annotation):
         if isinstance(item, Ge):
             lo = float(item.ge)  # type: ignore[arg-type]
         elif isinstance(item, Le):
             hi = float(item.le)  # type: ignore[arg-type]
     return lo, hi
+
+
+def length_of(field: FieldInfo) -> int | None:
+    """How many values a field of several holds (its ``min_length``); ``None`` if not fixed."""
+    for item in _constraints(field.annotation):
+        if isinstance(item, MinLen):
+            return int(item.min_length)
+    return None
+
+
+def per_of(field: FieldInfo) -> str:
+    """What one value of a field of several stands for (``"hour"``); empty if one value."""
+    extra = field.json_schema_extra
+    return str(extra.get("per", "")) if isinstance(extra, dict) else ""
 
 
 def unit_of(field: FieldInfo) -> str:
@@ -92,13 +149,14 @@ def range_text(field: FieldInfo) -> str | None:
 def field_at(model: type[BaseModel], loc: tuple[Any, ...]) -> FieldInfo | None:
     """The field a pydantic error location points at, following nested models.
 
-    ``field_at(Params, ("economics", "ingot", "energy"))`` is ``IngotRouteCosts.energy``.
+    ``field_at(Params, ("economics", "ingot", "energy"))`` is ``IngotRouteCosts.energy``;
+    past a field of several values (``("roads", "hourly_speed_factor", 7)``) that field.
     """
     current: Any = model
     field: FieldInfo | None = None
     for part in loc:
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
+            return field if field is not None and per_of(field) else None
         field = current.model_fields.get(str(part))
         if field is None:
             return None
@@ -149,18 +207,50 @@ def range_message(model: type[BaseModel], error: Any, value: Any) -> str | None:
         is no finite number; ``None`` when the field has no range (the caller keeps
         pydantic's own message).
     """
-    field = field_at(model, tuple(error.get("loc", ())))
+    loc = tuple(error.get("loc", ()))
+    field = field_at(model, loc)
     if field is None:
         return None
     allowed = range_text(field)
     if allowed is None:
         return None
     kind = error.get("type", "")
+    length = length_of(field)
+    if kind in ("too_short", "too_long", "tuple_type") and length is not None:
+        count = f"{len(value)} values" if isinstance(value, list | tuple) else f"'{shown(value)}'"
+        per = per_of(field)
+        each = "one per hour, the first for 00:00–01:00" if per == "hour" else f"one per {per}"
+        return f"{count} where {length} are needed ({each}), each {allowed}"
+    where = _value_label(field, loc)
     if kind in BOUND_ERRORS:
-        return f"{shown(value)} is outside the plausible range {allowed}"
+        return f"{where}{shown(value)} is outside the plausible range {allowed}"
     if kind == "finite_number":
-        return f"'{shown(value)}' is not a finite number; the plausible range is {allowed}"
+        return f"{where}'{shown(value)}' is not a finite number; the plausible range is {allowed}"
     if kind.startswith(("float_", "int_")):
         whole = " whole" if kind.startswith("int_") else ""
-        return f"'{shown(value)}' is not a{whole} number; the plausible range is {allowed}"
+        return f"{where}'{shown(value)}' is not a{whole} number; the plausible range is {allowed}"
     return None
+
+
+def redundant(error: Any) -> bool:
+    """Whether a pydantic error only repeats others: a list of the right length is "too
+    short" after validation when some of its values failed, and those values' own errors
+    say why."""
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    return (
+        error.get("type") in ("too_short", "too_long")
+        and isinstance(value, list | tuple)
+        and len(value) in (ctx.get("min_length"), ctx.get("max_length"))
+    )
+
+
+def _value_label(field: FieldInfo, loc: tuple[Any, ...]) -> str:
+    """``"hour 7 (07:00–08:00): "`` for one value of a field of several, else empty."""
+    per = per_of(field)
+    if not per or not loc or not isinstance(loc[-1], int):
+        return ""
+    k = loc[-1]
+    if per == "hour":
+        return f"hour {k} ({k:02d}:00–{k + 1:02d}:00): "
+    return f"{per} {k}: "

@@ -14,9 +14,11 @@ from pydantic import ValidationError
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import decode_utf8
 from logistics.network.params import Params
-from logistics.network.ranges import range_message, shown
+from logistics.network.ranges import range_message, redundant, shown
 from logistics.network.times import plan_date_problem
 
+#: Errors of the parameter tables' own checks, whose message says all (no value echoed).
+_SAYS_ALL = frozenset({"two_profiles", "road_class"})
 _TOML_KEY = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
 _TOML_HEADER = re.compile(rf"^\s*\[\[?\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]")
 _TOML_ASSIGN = re.compile(rf"^\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*=")
@@ -60,6 +62,32 @@ class NetworkSettings:
     timezone: str
     plan_date: date | None
     params: Params
+
+
+def _read_params(data: dict, text: str, file: str) -> tuple[Params, list[InputProblem]]:
+    """The parameter tables of ``network.toml``'s data, and a problem per bad key."""
+    problems: list[InputProblem] = []
+    params = Params()
+    try:
+        params = Params.model_validate(data)
+    except ValidationError as exc:
+        for err in [e for e in exc.errors() if not redundant(e)]:
+            # an index into a list of values is named by the message, not the column
+            loc = [str(part) for part in err["loc"] if not isinstance(part, int)]
+            key = loc[-1] if loc else None
+            table = f"[{'.'.join(loc[:-1])}] " if len(loc) > 1 else ""
+            if err["type"] == "extra_forbidden":
+                msg = "unknown parameter (check the spelling against docs/network-format.md)"
+            elif err["type"] in _SAYS_ALL:
+                msg = err["msg"]
+            else:
+                msg = range_message(Params, err, err.get("input")) or (
+                    f"{err['msg']} (got {shown(repr(err.get('input')))})"
+                )
+            problems.append(
+                InputProblem(file, _toml_line_of(text, *loc) if loc else None, f"{table}{key}", msg)
+            )
+    return params, problems
 
 
 def load_settings(folder: Path) -> NetworkSettings:
@@ -122,23 +150,8 @@ def load_settings(folder: Path) -> NetworkSettings:
                     f"'{raw_date}' is not a date (YYYY-MM-DD)",
                 )
             )
-    params = Params()
-    try:
-        params = Params.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = [str(part) for part in err["loc"]]
-            key = loc[-1] if loc else None
-            table = f"[{'.'.join(loc[:-1])}] " if len(loc) > 1 else ""
-            if err["type"] == "extra_forbidden":
-                msg = "unknown parameter (check the spelling against docs/network-format.md)"
-            else:
-                msg = range_message(Params, err, err.get("input")) or (
-                    f"{err['msg']} (got {shown(repr(err.get('input')))})"
-                )
-            problems.append(
-                InputProblem(file, _toml_line_of(text, *loc) if loc else None, f"{table}{key}", msg)
-            )
+    params, param_problems = _read_params(data, text, file)
+    problems += param_problems
     if problems:
         raise InputError(problems)
     return NetworkSettings(str(name), str(timezone), plan_date, params)

@@ -6,6 +6,10 @@ the shortest path by ``length``, minutes the fastest path by ``length / speed_kp
 (edges without ``speed_kph`` use ``speed_kmh``); the snap distance (geodesic ×
 circuity) is added at both ends. A :class:`Travel` is built once per planned day and
 passed explicitly; nothing is cached behind the caller's back.
+
+Rush hours: one speed profile for all roads (:mod:`logistics.physics.rush_hours`), and
+on a road graph optionally one per road class, driven stretch by stretch
+(:mod:`logistics.physics.road_classes`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from geopy.distance import geodesic
 
 from logistics.network.geo import haversine_km
 from logistics.network.model import Network
+from logistics.physics.road_classes import GLOBAL, Pieces, joined, tree_pieces
 from logistics.physics.rush_hours import SpeedProfile
 
 log = logging.getLogger(__name__)
@@ -55,6 +60,13 @@ class Travel:
     profile : SpeedProfile or None
         Rush hours (:mod:`logistics.physics.rush_hours`): a leg's minutes then depend
         on when it starts (:meth:`leg_minutes`); ``None``: free flow all day.
+    class_profiles : dict of str to SpeedProfile or None
+        The profile of each road class with its own (``None``: free flow on it).
+    class_legs : dict of (int, int) to pieces
+        ``(i, j) -> ((road_class, free_minutes), …)``: the stretches of leg ``i → j`` in
+        driving order, for each leg on the road graph that drives on a class of
+        ``class_profiles`` (:mod:`logistics.physics.road_classes`; class ``""`` is the
+        global profile). Their minutes add up to ``minutes[i, j]``.
     """
 
     sites: tuple[Site, ...]
@@ -62,6 +74,8 @@ class Travel:
     minutes: np.ndarray
     source: str = "geodesic"
     profile: SpeedProfile | None = None
+    class_profiles: dict[str, SpeedProfile | None] = field(default_factory=dict)
+    class_legs: dict[tuple[int, int], Pieces] = field(default_factory=dict, repr=False)
     _index: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -74,17 +88,38 @@ class Travel:
 
     def leg_minutes(self, i: int, j: int, depart: float) -> float:
         """Driving minutes from row ``i`` to row ``j`` leaving at ``depart`` (minutes on the
-        plan's clock): the free-flow minutes, stretched by the rush hours it meets."""
+        plan's clock): the free-flow minutes, stretched by the rush hours it meets; a leg
+        with road-class pieces drives them in order, each at its class's profile from
+        the moment it reaches it (exact, and FIFO as each piece is)."""
         free = float(self.minutes[i, j])
-        return free if self.profile is None or i == j else self.profile.leg_minutes(depart, free)
+        pieces = self.class_legs.get((i, j))
+        if i == j:
+            return free
+        if pieces is None:
+            return free if self.profile is None else self.profile.leg_minutes(depart, free)
+        t = float(depart)
+        for road_class, minutes in pieces:
+            profile = self.class_profiles.get(road_class, self.profile)
+            t += minutes if profile is None else profile.leg_minutes(t, minutes)
+        return t - depart
 
     def routing_minutes(self, from_min: float = 5 * 60, to_min: float = 22 * 60) -> np.ndarray:
         """The matrix the router searches with: free-flow minutes over the mean speed
         share of ``[from_min, to_min)`` (the working day), an approximation of the rush
-        hours; the plan's times are then set exactly by :meth:`leg_minutes`."""
-        if self.profile is None:
+        hours (per piece of class for legs with pieces); the plan's times are then set
+        exactly by :meth:`leg_minutes`."""
+        if self.profile is None and not self.class_legs:
             return self.minutes
-        return self.minutes / self.profile.mean_factor(from_min, to_min)
+
+        def mean(profile: SpeedProfile | None) -> float:
+            return 1.0 if profile is None else profile.mean_factor(from_min, to_min)
+
+        matrix = self.minutes / mean(self.profile)
+        shares = {c: mean(p) for c, p in self.class_profiles.items()}
+        shares[GLOBAL] = mean(self.profile)
+        for (i, j), pieces in self.class_legs.items():
+            matrix[i, j] = sum(m / shares.get(c, shares[GLOBAL]) for c, m in pieces)
+        return matrix
 
     def fits(self, network: Network) -> bool:
         """Whether this travel model has the network's sites, in the network's order."""
@@ -145,28 +180,52 @@ def snap_to_nodes(sites: tuple[Site, ...], graph: Any) -> list[tuple[Any, float]
     return snapped
 
 
-def graph_matrices(
-    sites: tuple[Site, ...], graph: Any, circuity: float, speed_kmh: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Road km (shortest) and minutes (fastest) between sites on a road graph."""
-    import networkx as nx
+def _edge_weights(speed_kmh: float) -> tuple[Any, Any, Any]:
+    """Edge weight functions for networkx: minutes and km of the fastest or shortest of
+    parallel edges, and the minutes of one edge's attributes."""
+
+    def one_edge_minutes(d: dict) -> float:
+        return float(d["length"]) / 1000.0 / d.get("speed_kph", speed_kmh) * 60.0
+
+    def parallel(data: dict) -> Any:
+        # MultiDiGraph passes {key: attrs}; DiGraph passes attrs.
+        return data.values() if all(isinstance(d, dict) for d in data.values()) else [data]
 
     def edge_minutes(u: Any, v: Any, data: dict) -> float:
-        # MultiDiGraph passes {key: attrs}; DiGraph passes attrs.
-        items = data.values() if all(isinstance(d, dict) for d in data.values()) else [data]
-        return min(d["length"] / 1000.0 / d.get("speed_kph", speed_kmh) * 60.0 for d in items)
+        return min(one_edge_minutes(d) for d in parallel(data))
 
     def edge_km(u: Any, v: Any, data: dict) -> float:
-        items = data.values() if all(isinstance(d, dict) for d in data.values()) else [data]
-        return min(d["length"] / 1000.0 for d in items)
+        return min(d["length"] / 1000.0 for d in parallel(data))
 
+    return edge_minutes, edge_km, one_edge_minutes
+
+
+def graph_matrices(
+    sites: tuple[Site, ...],
+    graph: Any,
+    circuity: float,
+    speed_kmh: float,
+    classes: frozenset[str] = frozenset(),
+) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, int], Pieces]]:
+    """Road km (shortest) and minutes (fastest) between sites on a road graph, and the
+    road-class pieces of each fastest leg that drives on one of ``classes``."""
+    import networkx as nx
+
+    edge_minutes, edge_km, one_edge_minutes = _edge_weights(speed_kmh)
     snapped = snap_to_nodes(sites, graph)
     n = len(sites)
     km = np.full((n, n), math.inf)
     minutes = np.full((n, n), math.inf)
+    legs: dict[tuple[int, int], Pieces] = {}
     for i, (node_i, access_i) in enumerate(snapped):
         by_km = nx.single_source_dijkstra_path_length(graph, node_i, weight=edge_km)
-        by_min = nx.single_source_dijkstra_path_length(graph, node_i, weight=edge_minutes)
+        if classes:
+            pred, by_min = nx.dijkstra_predecessor_and_distance(graph, node_i, weight=edge_minutes)
+            paths = tree_pieces(
+                graph, node_i, pred, by_min, [t for t, _ in snapped], classes, one_edge_minutes
+            )
+        else:
+            by_min = nx.single_source_dijkstra_path_length(graph, node_i, weight=edge_minutes)
         for j, (node_j, access_j) in enumerate(snapped):
             if i == j:
                 km[i, j] = minutes[i, j] = 0.0
@@ -176,7 +235,19 @@ def graph_matrices(
                 km[i, j] = by_km[node_j] + access
             if node_j in by_min:
                 minutes[i, j] = by_min[node_j] + access / speed_kmh * 60.0
-    return km, minutes
+            if classes and node_j in by_min and any(c != GLOBAL for c, _ in paths[node_j]):
+                legs[(i, j)] = _with_access(paths[node_j], access_i, access_j, circuity, speed_kmh)
+    return km, minutes, legs
+
+
+def _with_access(
+    path: Pieces, access_i: float, access_j: float, circuity: float, speed_kmh: float
+) -> Pieces:
+    """A path's pieces with the access legs (geodesic km × circuity) at both ends."""
+    pieces: Pieces = joined((), GLOBAL, access_i * circuity / speed_kmh * 60.0)
+    for road_class, minutes in path:
+        pieces = joined(pieces, road_class, minutes)
+    return joined(pieces, GLOBAL, access_j * circuity / speed_kmh * 60.0)
 
 
 def build_travel(network: Network) -> Travel:
@@ -190,16 +261,25 @@ def build_travel(network: Network) -> Travel:
     Returns
     -------
     Travel
-        km and minutes between all smelters, casters and candidate sites.
+        km and minutes between all smelters, casters and candidate sites, with the
+        speed profiles of ``[roads]`` (a road class's own only on a road graph).
     """
     roads = network.params.roads
     sites = network_sites(network)
+    by_class = roads.class_speed_profiles()
+    legs: dict[tuple[int, int], Pieces] = {}
     if network.road_graph is not None:
-        km, minutes = graph_matrices(sites, network.road_graph, roads.circuity, roads.speed_kmh)
+        km, minutes, legs = graph_matrices(
+            sites, network.road_graph, roads.circuity, roads.speed_kmh, frozenset(by_class)
+        )
         source = "roads.graphml"
     else:
         km = geodesic_matrix(sites) * roads.circuity
         minutes = km / roads.speed_kmh * 60.0
         source = "geodesic"
+        if by_class:
+            log.warning("travel: road classes' own rush hours need roads.graphml; not used")
     log.info("travel: %d sites from %s", len(sites), source)
-    return Travel(sites, km, minutes, source, SpeedProfile.of(roads.speed_profile()))
+    class_profiles = {c: SpeedProfile.of(p) for c, p in by_class.items()} if legs else {}
+    profile = SpeedProfile.of(roads.speed_profile())
+    return Travel(sites, km, minutes, source, profile, class_profiles, legs)

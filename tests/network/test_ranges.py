@@ -115,6 +115,13 @@ TOML_RANGES = [
     ("supply", "order_window_h", 0.5, 12, "h", "0.5–12 h"),
 ]
 
+#: Parameters of 24 values, one per hour: (table, key, lo, hi, unit); each value has the
+#: range (the by-class table's key is a road class)
+HOURLY_RANGES = [
+    ("roads", "hourly_speed_factor", 0.2, 1, "× free-flow speed"),
+    ("roads.hourly_speed_factor_by_class", "primary", 0.2, 1, "× free-flow speed"),
+]
+
 SPECS = {
     s.file: s for s in (SMELTERS, PRODUCTION, CASTERS, FLEET, ORDERS, CANDIDATES, CONSUMPTION)
 }
@@ -297,6 +304,49 @@ def test_parameter_at_and_just_outside_each_bound(
         for part in (*table.split("."), key):
             got = getattr(got, part)
         assert got == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("table", "key", "lo", "hi", "unit"), HOURLY_RANGES)
+def test_hourly_values_have_their_range_in_the_model(table, key, lo, hi, unit) -> None:
+    field = field_at(Params, (*table.split("."), key, 5))
+    assert field is not None
+    assert bounds(field) == (lo, hi)
+    assert unit_of(field) == unit
+
+
+@pytest.mark.parametrize(("table", "key", "lo", "hi", "unit"), HOURLY_RANGES)
+@pytest.mark.parametrize("which", ["below", "above", "lo", "hi"])
+def test_hourly_value_at_and_just_outside_each_bound(
+    net_dir: Path, table: str, key: str, lo: float, hi: float, unit: str, which: str
+) -> None:
+    value = {"below": lo - step(key, lo), "above": hi + step(key, hi), "lo": lo, "hi": hi}[which]
+    values = [1.0] * 24
+    values[13] = value
+    text = ", ".join(as_text(v) for v in values)
+    (net_dir / "network.toml").write_text(
+        f"{TOML_HEAD}[{table}]\n{key} = [{text}]\n", encoding="utf-8"
+    )
+    if which in ("below", "above"):
+        with pytest.raises(InputError) as exc:
+            load_network(net_dir)
+        problem = only_problem(exc)
+        assert (problem.file, problem.row, problem.column) == (
+            "network.toml",
+            5,
+            f"[{table}] {key}",
+        )
+        allowed = f"{format_number(lo)}–{format_number(hi)} {unit}"
+        assert problem.message == (
+            f"hour 13 (13:00–14:00): {as_text(value)} is outside the plausible range {allowed}"
+        )
+    else:
+        roads = load_network(net_dir).params.roads
+        got = (
+            roads.hourly_speed_factor
+            if key == "hourly_speed_factor"
+            else roads.hourly_speed_factor_by_class[key]
+        )
+        assert got is not None and got[13] == pytest.approx(value)
 
 
 def test_a_parameter_that_is_no_number_states_the_range(net_dir: Path) -> None:
