@@ -23,6 +23,7 @@ from typing import Any
 
 from logistics.check.context import CheckClock, CheckContext, CheckRun, CheckUnserved
 from logistics.check.fleet import check_fleet_reasons, fleet_verified
+from logistics.check.ladles import check_ladles
 from logistics.check.orders import check_accounting, check_unserved_reasons, check_unserved_rows
 from logistics.check.report import RULES, WARNINGS, CheckReport, Violation
 from logistics.check.risk import check_cold_risk, risk_verified
@@ -130,6 +131,7 @@ def check(
     if verify_risk is not False:
         check_cold_risk(ctx, runs, strict=risk_verified(plan, verify_risk))
     check_accounting(ctx, runs, unserved)
+    check_ladles(ctx, runs, plan.preheats, unserved)
     report = CheckReport(
         violations=tuple(ctx.violations),
         warnings=tuple(ctx.warnings),

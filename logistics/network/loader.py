@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import CsvSpec, load_table
+from logistics.network.ladles import load_ladles
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
 from logistics.network.roads import load_road_graph
 from logistics.network.settings import NetworkSettings, load_settings
@@ -381,8 +382,8 @@ def load_network(
     ----------
     folder : Path or str
         Folder with ``network.toml``, ``smelters.csv``, ``production.csv``,
-        ``casters.csv``, ``fleet.csv``, ``orders.csv`` and optionally ``roads.graphml``
-        and ``candidates.csv``.
+        ``casters.csv``, ``fleet.csv``, ``orders.csv`` and optionally ``roads.graphml``,
+        ``candidates.csv`` and ``ladles.csv``.
     plan_date : date, optional
         The day to plan; overrides ``plan_date`` of ``network.toml``. Without either,
         today's date in the network's timezone.
@@ -409,6 +410,8 @@ def load_network(
     orders_label = orders_path.name if orders_file else ORDERS.file
     tables, candidates = _read_tables(folder, orders_path, orders_label, day, tz)
     _check_tables(tables, orders_label)
+    smelter_ids = {s.smelter_id for _, s in tables[SMELTERS.file]}
+    ladles = load_ladles(folder, day, tz, smelter_ids)
     graph = None
     if (folder / "roads.graphml").is_file():
         graph = load_road_graph(folder / "roads.graphml")
@@ -423,6 +426,7 @@ def load_network(
         fleet=tuple(o for _, o in tables[FLEET.file]),
         orders=tuple(o for _, o in tables[ORDERS.file]),
         candidates=tuple(o for _, o in candidates),
+        ladles=ladles,
         road_graph=graph,
         folder=folder.resolve(),
     )

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from logistics.network.ladles import Ladle
 from logistics.network.params import TRUCK_COST_PER_H_MAX, TRUCK_COST_PER_KM_MAX, Params
 from logistics.network.ranges import plausible
 
@@ -218,6 +219,7 @@ class Network(BaseModel):
     fleet: tuple[Truck, ...]
     orders: tuple[Order, ...]
     candidates: tuple[Candidate, ...] = ()
+    ladles: tuple[Ladle, ...] = ()
     road_graph: Any = Field(default=None, exclude=True, repr=False)
     folder: Path | None = None
 
