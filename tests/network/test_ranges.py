@@ -20,6 +20,7 @@ import pytest
 from pydantic import BaseModel
 
 from logistics.errors import InputError, InputProblem
+from logistics.network.ladles import LADLES
 from logistics.network.loader import (
     CANDIDATES,
     CASTERS,
@@ -110,7 +111,7 @@ TOML_RANGES = [
     ("replan", "drop_booked_cny_per_t", 0, 1_000_000, "CNY/t", "0–1,000,000 CNY/t"),
 ]
 
-SPECS = {s.file: s for s in (SMELTERS, PRODUCTION, CASTERS, FLEET, ORDERS, CANDIDATES)}
+SPECS = {s.file: s for s in (SMELTERS, PRODUCTION, CASTERS, FLEET, ORDERS, CANDIDATES, LADLES)}
 INTEGER_COLUMNS = {"ladles", "fill_bays"}
 TOML_HEAD = 'name = "t"\ntimezone = "Asia/Shanghai"\nplan_date = "2026-11-23"\n'
 
