@@ -254,8 +254,9 @@ def _choice(network: Network, stands: _Stands, state: _LadleState, fill: _Fill) 
         return None
     stand, start = found
     drop = _drop_c(params, ambient, start + duration, at)
-    if fill.tap_c + drop > fill.tap_max_c + 1e-6 and fill.forced is None:
-        return None
+    too_cool = fill.tap_c + drop > fill.tap_max_c + 1e-6
+    if fill.forced is None and (too_cool or _is_cold(params, ambient, start + duration, at)):
+        return None  # the stands are free only so early that it is cold again by the fill
     return _Choice(state, drop, (stand, start))
 
 

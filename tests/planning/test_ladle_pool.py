@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.ladle_pool import pool_csv
 from logistics.check import check
 from logistics.network.loader import load_network
 from logistics.pipeline import plan_day
 from logistics.plan.options import PlanOptions
-from tests.conftest import TEST_DATA
+from tests.conftest import REPO, TEST_DATA
 
 #: The installed console script, beside this interpreter.
 MOLTEN = str(Path(sys.executable).parent / "molten")
@@ -168,3 +169,19 @@ def test_a_pool_without_stands_serves_only_hot_ladles(tmp_path: Path) -> None:
     hot = {lad.ladle_id for lad in network.ladles if lad.hot_since is not None}
     assert {r.ladle_id for r in plan.runs} <= hot
     assert plan.summary.tonnes_unserved["ladles"] > 0
+
+
+def test_a_busy_stand_never_preheats_a_ladle_so_early_it_is_cold_again(tmp_path: Path) -> None:
+    """The Pearl River Delta day with a pool of 1.5 ladles per truck slot, half of them
+    cold: where the stands are free only hours before a fill, a preheat then would leave
+    the ladle cold again by the fill; the pass must not plan it (67 ``ladle_cold``
+    violations before the fix)."""
+    folder = tmp_path / "prd"
+    shutil.copytree(REPO / "sample_networks" / "pearl_river_delta", folder)
+    plain = load_network(folder)
+    (folder / "ladles.csv").write_text(pool_csv(plain, 1.5, 0.5), encoding="utf-8")
+    network = load_network(folder)
+    plan = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5)).plan
+    report = check(network, plan)
+    assert report.ok, "\n".join(map(str, report.violations[:5]))
+    assert plan.preheats and plan.summary.tonnes_unserved["ladles"] > 0
