@@ -49,8 +49,10 @@ class LadleParams(BaseModel):
         °C (default 750, the temperature of the metal it carries). Range 300–1,000 °C.
     empty_tau_h : float
         Time constant of an empty ladle's lining cooling towards ambient, h (default
-        4: an empty lidded ladle loses about 180 °C in its first hour and counts as cold
-        after about 2 h at the defaults). Range 0.5–100 h.
+        10: a full road crucible's ``tau_h`` of about 50 h times the lining's share of
+        the heat capacity of the full ladle, about 1.5 of 7.5 MJ/K for a 5 t ladle; an
+        empty lidded ladle then counts as cold about 4 h after it was emptied). Range
+        0.5–100 h.
     cold_below_c : float
         An empty ladle whose lining is below this counts as cold and must be preheated
         before it is filled, °C (default 500). Range 100–900 °C.
@@ -77,7 +79,7 @@ class LadleParams(BaseModel):
     preheat_stands: int = plausible(2, lo=0, hi=20, unit="stands")
     preheat_min: float = plausible(120.0, lo=10.0, hi=600.0, unit="min")
     ready_c: float = plausible(750.0, lo=300.0, hi=1000.0, unit="°C")
-    empty_tau_h: float = plausible(4.0, lo=0.5, hi=100.0, unit="h")
+    empty_tau_h: float = plausible(10.0, lo=0.5, hi=100.0, unit="h")
     cold_below_c: float = plausible(500.0, lo=100.0, hi=900.0, unit="°C")
     lining_heat_share: float = plausible(0.1, lo=0.0, hi=1.0, unit="°C per °C")
     clean_every_fills: int = plausible(12, lo=1, hi=1000, unit="fills")

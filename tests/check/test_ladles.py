@@ -151,8 +151,13 @@ def m_preheat_short(network: Network, plan: Plan) -> tuple[Network, Plan]:
 
 
 def m_stands(network: Network, plan: Plan) -> tuple[Network, Plan]:
-    """Two preheats of one smelter on one stand at once (over its stand capacity)."""
-    a, b = [p for p in plan.preheats if p.smelter_id == "S1"][:2]
+    """Two preheats of one smelter on one stand at once (over its stand capacity): the
+    second moves onto the first's stand, as it was planned on its own stand."""
+    by_smelter: dict[str, list] = {}
+    for p in plan.preheats:
+        by_smelter.setdefault(p.smelter_id, []).append(p)
+    a, b = next(ps[:2] for ps in by_smelter.values() if len(ps) > 1)
+    assert a.stand != b.stand and b.start < a.end  # two stands were needed at once
     moved = b.model_copy(update={"stand": a.stand})
     return network, plan.model_copy(
         update={"preheats": tuple(moved if p == b else p for p in plan.preheats)}

@@ -178,6 +178,8 @@ def test_a_busy_stand_never_preheats_a_ladle_so_early_it_is_cold_again(tmp_path:
     violations before the fix)."""
     folder = tmp_path / "prd"
     shutil.copytree(REPO / "sample_networks" / "pearl_river_delta", folder)
+    with (folder / "network.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n[ladles]\nempty_tau_h = 4\n")  # ladles cold 2 h after a preheat
     plain = load_network(folder)
     (folder / "ladles.csv").write_text(pool_csv(plain, 1.5, 0.5), encoding="utf-8")
     network = load_network(folder)
