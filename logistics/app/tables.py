@@ -29,6 +29,7 @@ REASONS: dict[str, str] = {
     "cost": "cheaper as ingots than delivered liquid",
     "not_planned_in_time": "the planning time ran out before it was tried: "
     "plan again with a longer time limit",
+    "ladles": "no ladle of the smelter's pool can be back, cleaned and hot for it in time",
 }
 
 

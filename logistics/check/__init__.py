@@ -24,6 +24,7 @@ from typing import Any
 from logistics.check.context import CheckClock, CheckContext, CheckRun, CheckUnserved
 from logistics.check.fleet import check_fleet_reasons, fleet_verified
 from logistics.check.furnaces import check_furnaces, with_deliveries
+from logistics.check.ladles import check_ladles
 from logistics.check.orders import check_accounting, check_unserved_reasons, check_unserved_rows
 from logistics.check.report import RULES, WARNINGS, CheckReport, Violation
 from logistics.check.risk import check_cold_risk, risk_verified
@@ -133,6 +134,7 @@ def check(
         check_cold_risk(ctx, runs, strict=risk_verified(plan, verify_risk))
     check_accounting(ctx, runs, unserved)
     check_furnaces(ctx, plan, runs, unserved)
+    check_ladles(ctx, runs, plan.preheats, unserved)
     report = CheckReport(
         violations=tuple(ctx.violations),
         warnings=tuple(ctx.warnings),

@@ -83,6 +83,8 @@ class CheckRun:
     road_km: float
     cold_probability: float | None = None
     late_probability: float | None = None
+    ladle_id: str | None = None
+    ladle_drop_c: float | None = None
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,18 @@ RULES = (
     "furnace_low",
     "furnace_overflow",
     "delivery_not_managed",
+    "ladle_unknown",
+    "ladle_home",
+    "ladle_fit",
+    "ladle_overlap",
+    "ladle_continuity",
+    "ladle_cleaning",
+    "ladle_relining",
+    "ladle_cold",
+    "ladle_heat",
+    "preheat",
+    "preheat_stands",
+    "ladle_reason",
 )
 
 #: Warning names: allowed in a hand-made plan, never in one the planner made.

@@ -33,7 +33,7 @@ from logistics.dispatch.models import (
     PlanUnservedRow,
     PlanVersion,
 )
-from logistics.plan.model import Plan
+from logistics.plan.model import LADLE_RUN_COLUMNS, Plan
 
 log = logging.getLogger(__name__)
 
@@ -356,7 +356,11 @@ def _add_version(
     session.add(version)
     session.flush()
     runs = [
-        PlanRunRow(plan_version_id=version.id, position=i, **run.model_dump())
+        PlanRunRow(
+            plan_version_id=version.id,
+            position=i,
+            **run.model_dump(exclude=set(LADLE_RUN_COLUMNS)),  # not stored (yet)
+        )
         for i, run in enumerate(plan.runs)
     ]
     session.add_all(runs[:FIRST_ROWS])

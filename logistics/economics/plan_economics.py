@@ -4,11 +4,14 @@ Truck cost per trip comes from the trip-leg model (:mod:`logistics.plan.timeline
 same one the plan summary and the optimiser use. Per run: its share of the trip's
 truck cost **by tonne-km** (``tonnes × road_km``; by tonnes when the trip has no km),
 plus the per-tonne items (liquid route without transport + the transport
-calibration) × tonnes, plus superheat ``(tap_c − tap_min_c) × superheat price ×
-tonnes``, of which ``risk_superheat_cny`` is what the taps cost above those the fixed
-``[thermal] margin_c`` alone needs for the same holds (the price of planning for the
-risk target, :func:`logistics.plan.summary.risk_superheat_c`). Unserved tonnes are
-priced at the ingot route, whatever the reason; the saving is against an all-ingot day.
+calibration) × tonnes, plus superheat ``(tap_c + ladle_drop_c − tap_min_c) × superheat
+price × tonnes``, of which ``risk_superheat_cny`` is what the taps cost above those the
+fixed ``[thermal] margin_c`` alone needs for the same holds (the price of planning for
+the risk target, :func:`logistics.plan.summary.risk_superheat_c`). With a ladle pool,
+``ladle_drop_c`` is the heat a ladle's lining takes from the metal (0 without a pool),
+and each run also pays its ladle's preheat gas and wear (:mod:`.ladle_costs`). Unserved
+tonnes are priced at the ingot route, whatever the reason; the saving is against an
+all-ingot day.
 Yearly figures multiply the day by ``operating_days_per_year``. The dross avoided is
 reported in tonnes and CNY; its disposal cost is part of the ingot route's price (and so
 of the saving) while ``[economics] count_dross`` is on, the default.
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from logistics.economics.emissions import co2_per_t_ingot, dross_avoided
+from logistics.economics.ladle_costs import ladle_costs
 from logistics.network.model import Network
 from logistics.network.params import Params
 from logistics.network.prices import (
@@ -168,20 +172,29 @@ def _superheat_c(network: Network, run: Run) -> float:
             run.smelter_id,
         )
         return 0.0
-    return max(0.0, run.tap_c - prod.tap_min_c)
+    return max(0.0, run.tap_c + (run.ladle_drop_c or 0.0) - prod.tap_min_c)
 
 
 def _run_row(
-    network: Network, run: Run, share: float, leg: TripLeg, prices: _Prices
+    network: Network,
+    run: Run,
+    share: float,
+    leg: TripLeg,
+    prices: _Prices,
+    ladle: tuple[float, float] = (0.0, 0.0),
 ) -> dict[str, Any]:
-    """One run's cost (CNY) and CO2 (kg), unrounded: its share of the trip and its items."""
+    """One run's cost (CNY) and CO2 (kg), unrounded: its share of the trip and its items;
+    with a ladle pool, its preheat gas (Nm³) and ladle wear (CNY), ``ladle``."""
+    gas_m3, wear_cny = ladle
+    preheat_cny = gas_m3 * network.params.economics.gas_price_cny_m3
     superheat_c = _superheat_c(network, run)
     truck_cny = leg.cost_cny * share
     items_cny = prices.per_t * run.tonnes
     superheat_cny = superheat_c * prices.superheat_cny * run.tonnes
     risk_c = min(risk_superheat_c(network, run), superheat_c)
-    cost = truck_cny + items_cny + superheat_cny
+    cost = truck_cny + items_cny + superheat_cny + preheat_cny + wear_cny
     co2 = leg.km * share * prices.truck_km_co2 + superheat_c * prices.superheat_co2 * run.tonnes
+    co2 += gas_m3 * network.params.emissions.natural_gas_m3
     return {
         "run_id": run.run_id,
         "truck_id": run.truck_id,
@@ -199,6 +212,9 @@ def _run_row(
         "superheat_cny": superheat_cny,
         "risk_superheat_c": risk_c,
         "risk_superheat_cny": risk_c * prices.superheat_cny * run.tonnes,
+        "preheat_gas_m3": gas_m3,
+        "preheat_cny": preheat_cny,
+        "ladle_wear_cny": wear_cny,
         "cost_cny": cost,
         "co2_kg": co2,
     }
@@ -220,9 +236,15 @@ def _trip_row(leg: TripLeg, trip_runs: Sequence[Run], prices: _Prices) -> dict[s
 
 
 def _cost_rows(
-    network: Network, runs: Sequence[Run], legs: Sequence[TripLeg], prices: _Prices
+    network: Network,
+    runs: Sequence[Run],
+    legs: Sequence[TripLeg],
+    prices: _Prices,
+    ladle: dict[str, tuple[float, float]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The run rows (unrounded) and trip rows, trip by trip, runs by pour start."""
+    """The run rows (unrounded) and trip rows, trip by trip, runs by pour start; ``ladle``
+    gives runs with a pool ladle their preheat gas and wear."""
+    ladle = ladle or {}
     runs_of: dict[tuple[str, int], list[Run]] = defaultdict(list)
     for run in runs:
         runs_of[(run.truck_id, run.trip)].append(run)
@@ -234,7 +256,8 @@ def _cost_rows(
         )
         shares = _allocation(trip_runs)
         for run, share in zip(trip_runs, shares, strict=True):
-            run_rows.append(_run_row(network, run, share, leg, prices))
+            extra = ladle.get(run.run_id, (0.0, 0.0))
+            run_rows.append(_run_row(network, run, share, leg, prices, extra))
         trip_rows.append(_trip_row(leg, trip_runs, prices))
     return run_rows, trip_rows
 
@@ -285,6 +308,9 @@ def _plan_section(
             "items_cny": _r(sum(r["items_cny"] for r in run_rows)),
             "superheat_cny": _r(sum(r["superheat_cny"] for r in run_rows)),
             "risk_superheat_cny": _r(sum(r["risk_superheat_cny"] for r in run_rows)),
+            "preheat_gas_m3": _r(sum(r["preheat_gas_m3"] for r in run_rows), 3),
+            "preheat_cny": _r(sum(r["preheat_cny"] for r in run_rows)),
+            "ladle_wear_cny": _r(sum(r["ladle_wear_cny"] for r in run_rows)),
             "unserved_by_reason": _unserved_by_reason(unserved, prices),
             "per_year": {
                 "operating_days": days,
@@ -371,6 +397,9 @@ def _run_out(row: dict[str, Any], ingot: float) -> dict[str, Any]:
         "superheat_cny": _r(row["superheat_cny"]),
         "risk_superheat_c": _r(row["risk_superheat_c"], 1),
         "risk_superheat_cny": _r(row["risk_superheat_cny"]),
+        "preheat_gas_m3": _r(row["preheat_gas_m3"], 3),
+        "preheat_cny": _r(row["preheat_cny"]),
+        "ladle_wear_cny": _r(row["ladle_wear_cny"]),
         "cost_cny": _r(row["cost_cny"]),
         "cost_cny_t": _r(row["cost_cny"] / row["tonnes"]) if row["tonnes"] > 0 else None,
         "ingot_cny": _r(row["tonnes"] * ingot),
@@ -428,7 +457,7 @@ def plan_economics(network: Network, plan: Plan, travel: Travel | None = None) -
     params = network.params
     prices = _prices(params)
     legs = _legs(network, plan, travel)
-    run_rows, trip_rows = _cost_rows(network, plan.runs, legs, prices)
+    run_rows, trip_rows = _cost_rows(network, plan.runs, legs, prices, ladle_costs(network, plan))
     order_rows, caster_rows = _order_and_caster_rows(run_rows, plan.unserved, prices)
     plan_acc = _plan_accumulator(run_rows, plan.unserved, prices)
     dross = dross_avoided(params, plan_acc["liquid_t"])

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import CsvSpec, load_table
 from logistics.network.furnaces import load_consumption
+from logistics.network.ladles import load_ladles
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
 from logistics.network.roads import load_road_graph
 from logistics.network.settings import NetworkSettings, load_settings
@@ -382,8 +383,8 @@ def load_network(
     ----------
     folder : Path or str
         Folder with ``network.toml``, ``smelters.csv``, ``production.csv``,
-        ``casters.csv``, ``fleet.csv``, ``orders.csv`` and optionally ``roads.graphml``
-        and ``candidates.csv``.
+        ``casters.csv``, ``fleet.csv``, ``orders.csv`` and optionally ``roads.graphml``,
+        ``candidates.csv`` and ``ladles.csv``.
     plan_date : date, optional
         The day to plan; overrides ``plan_date`` of ``network.toml``. Without either,
         today's date in the network's timezone.
@@ -414,6 +415,8 @@ def load_network(
     furnaces, consumption = load_consumption(
         folder, day, tz, caster_ids, tables[ORDERS.file], orders_label
     )
+    smelter_ids = {s.smelter_id for _, s in tables[SMELTERS.file]}
+    ladles = load_ladles(folder, day, tz, smelter_ids)
     graph = None
     if (folder / "roads.graphml").is_file():
         graph = load_road_graph(folder / "roads.graphml")
@@ -430,6 +433,7 @@ def load_network(
         candidates=tuple(o for _, o in candidates),
         furnaces=furnaces,
         consumption=consumption,
+        ladles=ladles,
         road_graph=graph,
         folder=folder.resolve(),
     )

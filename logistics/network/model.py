@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from logistics.network.furnaces import ConsumptionBand, Furnace
+from logistics.network.ladles import Ladle
 from logistics.network.params import TRUCK_COST_PER_H_MAX, TRUCK_COST_PER_KM_MAX, Params
 from logistics.network.ranges import plausible
 
@@ -221,6 +222,7 @@ class Network(BaseModel):
     candidates: tuple[Candidate, ...] = ()
     furnaces: tuple[Furnace, ...] = ()
     consumption: tuple[ConsumptionBand, ...] = ()
+    ladles: tuple[Ladle, ...] = ()
     road_graph: Any = Field(default=None, exclude=True, repr=False)
     folder: Path | None = None
 

@@ -19,6 +19,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from logistics.network.ladles import LadleParams
 from logistics.network.osm_tags import DRIVABLE
 from logistics.network.ranges import HOURS, plausible, plausible_each
 from logistics.network.supply_params import SupplyParams
@@ -491,3 +492,4 @@ class Params(_Table):
     replan: ReplanParams = ReplanParams()
     risk: RiskParams = RiskParams()
     supply: SupplyParams = SupplyParams()
+    ladles: LadleParams = LadleParams()

@@ -11,20 +11,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from logistics.network.model import Network
-from logistics.plan.model import Plan, Run, Unserved
+from logistics.plan.model import Plan, Preheat, Run, Unserved
 from logistics.plan.options import DayState
 from logistics.plan.summary import summarise
+from logistics.planning.ladles import LadlePlan
 from logistics.planning.reasons import UnservedTonnes
 from logistics.planning.schedule import TimedTrip
 from logistics.planning.solve import DaySchedule
 
 
-def dated_runs(network: Network, trips: Sequence[TimedTrip], fixed: Sequence[Run]) -> list[Run]:
+def dated_runs(
+    network: Network,
+    trips: Sequence[TimedTrip],
+    fixed: Sequence[Run],
+    ladles: LadlePlan | None = None,
+) -> list[Run]:
     """Fixed runs as they are, then the new trips' runs dated and numbered ``R0001`` ….
 
     Each truck's trips are then numbered 1, 2, … in the order they start filling
     (:func:`renumbered_trips`): trips inserted between kept ones take their place.
+    With a ladle pool (``ladles``), each new run carries its ladle and the heat it
+    takes from the metal.
     """
+    uses = ladles.uses if ladles is not None else {}
     at = network.at
     new = sorted(
         (r for t in trips for r in t.runs), key=lambda r: (r.truck_id, r.trip, r.pour_start)
@@ -37,6 +46,7 @@ def dated_runs(network: Network, trips: Sequence[TimedTrip], fixed: Sequence[Run
         counter += 1
         while f"R{counter:0{width}d}" in taken:
             counter += 1
+        ladle_id, drop_c = uses.get((r.truck_id, r.trip, r.job.job_id), (None, None))
         runs.append(
             Run(
                 run_id=f"R{counter:0{width}d}",
@@ -56,6 +66,8 @@ def dated_runs(network: Network, trips: Sequence[TimedTrip], fixed: Sequence[Run
                 tap_c=r.tap_c,
                 arrival_c=r.arrival_c,
                 road_km=round(r.road_km, 3),
+                ladle_id=ladle_id,
+                ladle_drop_c=drop_c,
             )
         )
     new_ids = {r.run_id for r in runs} - taken
@@ -121,7 +133,7 @@ def plan_of(network: Network, schedule: DaySchedule, state: DayState) -> Plan:
     Plan
         Without economics (:func:`logistics.pipeline.plan_day` adds them).
     """
-    runs = dated_runs(network, schedule.trips, schedule.kept)
+    runs = dated_runs(network, schedule.trips, schedule.kept, schedule.ladles)
     unserved = unserved_of(schedule.unserved)
     summary = summarise(
         network,
@@ -145,4 +157,21 @@ def plan_of(network: Network, schedule: DaySchedule, state: DayState) -> Plan:
         parameters=network.params,
         travel_model=schedule.travel.source,
         truck_starts=tuple(state.truck_starts),
+        preheats=preheats_of(network, schedule.ladles),
+    )
+
+
+def preheats_of(network: Network, ladles: LadlePlan | None) -> tuple[Preheat, ...]:
+    """The ladle pass's preheats as plan rows, dated (none without a ladle pool)."""
+    if ladles is None:
+        return ()
+    return tuple(
+        Preheat(
+            ladle_id=p.ladle_id,
+            smelter_id=p.smelter_id,
+            stand=p.stand,
+            start=network.at(p.start),
+            end=network.at(p.end),
+        )
+        for p in ladles.preheats
     )

@@ -33,7 +33,9 @@ class RunEconomics(_Section):
     ``risk_superheat_c`` and ``risk_superheat_cny``: the part of its superheat the fixed
     margin alone would not have needed for its planned hold (the price of the risk
     target; :func:`logistics.plan.summary.risk_superheat_c`), already in
-    ``superheat_cny``.
+    ``superheat_cny``. ``preheat_gas_m3``, ``preheat_cny`` and ``ladle_wear_cny``: with
+    a ladle pool, the gas of the preheat before its ladle's fill and the lining's wear
+    (:mod:`logistics.economics.ladle_costs`), in ``cost_cny``; 0 without a pool.
     """
 
     run_id: str
@@ -52,6 +54,9 @@ class RunEconomics(_Section):
     superheat_cny: float
     risk_superheat_c: float = 0.0
     risk_superheat_cny: float = 0.0
+    preheat_gas_m3: float = 0.0
+    preheat_cny: float = 0.0
+    ladle_wear_cny: float = 0.0
     cost_cny: float
     cost_cny_t: float | None
     ingot_cny: float
@@ -122,7 +127,8 @@ class PerYear(_Section):
 
 
 class PlanTotals(Totals):
-    """:class:`Totals` of the plan with its driving and its year."""
+    """:class:`Totals` of the plan with its driving and its year (with a ladle pool, its
+    preheat gas, Nm³ and CNY, and ladle wear, CNY, a day: already in its cost)."""
 
     saving_cny_per_liquid_t: float | None
     trips: int
@@ -132,6 +138,9 @@ class PlanTotals(Totals):
     items_cny: float
     superheat_cny: float
     risk_superheat_cny: float = 0.0
+    preheat_gas_m3: float = 0.0
+    preheat_cny: float = 0.0
+    ladle_wear_cny: float = 0.0
     unserved_by_reason: dict[str, UnservedCost]
     per_year: PerYear
 

@@ -23,7 +23,13 @@ from openpyxl.utils import get_column_letter
 
 from logistics.network.model import Network, Truck
 from logistics.physics.travel import Travel
-from logistics.plan.files import PLAN_FILES, ROUTE_SHEETS_FILE, plan_csv_text, write_plan
+from logistics.plan.files import (
+    PLAN_FILES,
+    PREHEATS_FILE,
+    ROUTE_SHEETS_FILE,
+    plan_csv_text,
+    write_plan,
+)
 from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan, Run
 from logistics.plan.timeline import trips_of
 
@@ -59,8 +65,9 @@ def plan_zip(plan: Plan) -> bytes:
         folder = write_plan(plan, Path(tmp) / folder_name)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in sorted(PLAN_FILES):
-                archive.write(folder / name, f"{folder_name}/{name}")
+            for name in sorted(PLAN_FILES | {PREHEATS_FILE}):
+                if (folder / name).is_file():  # preheats.csv: a plan with a ladle pool
+                    archive.write(folder / name, f"{folder_name}/{name}")
     return buffer.getvalue()
 
 

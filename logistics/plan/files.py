@@ -35,11 +35,14 @@ from logistics.network.model import Network
 from logistics.network.times import parse_time
 from logistics.physics.travel import Travel
 from logistics.plan.model import (
+    LADLE_RUN_COLUMNS,
     OPTIONAL_RUN_COLUMNS,
+    PREHEAT_COLUMNS,
     RUN_COLUMNS,
     RUN_TIMES,
     UNSERVED_COLUMNS,
     Plan,
+    Preheat,
     Run,
     Unserved,
 )
@@ -54,6 +57,8 @@ RUNS_FILE = "runs.csv"
 UNSERVED_FILE = "unserved.csv"
 PLAN_FILE = "plan.json"
 PLAN_FILES = frozenset({RUNS_FILE, UNSERVED_FILE, PLAN_FILE})
+#: The preheats of cold ladles, written with a plan whose runs carry ladles of a pool.
+PREHEATS_FILE = "preheats.csv"
 #: The drivers' route sheets (``molten plan --route-sheets``), an Excel workbook.
 ROUTE_SHEETS_FILE = "route-sheets.xlsx"
 #: Every managed furnace's level minute by minute (a network with ``consumption.csv``).
@@ -62,7 +67,11 @@ LEVELS_FILE = "levels.csv"
 OPTIONAL_FILES = frozenset({ROUTE_SHEETS_FILE, LEVELS_FILE})
 
 _TIME_FIELDS = RUN_TIMES
-_FLOAT_FIELDS = ("tonnes", "tap_c", "arrival_c", "road_km", *OPTIONAL_RUN_COLUMNS)
+_FLOAT_FIELDS = ("tonnes", "tap_c", "arrival_c", "road_km", "ladle_drop_c", *OPTIONAL_RUN_COLUMNS)
+#: Columns a ``runs.csv`` may leave out or leave empty: the risk estimates, the ladles.
+_EMPTY_OK = (*OPTIONAL_RUN_COLUMNS, *LADLE_RUN_COLUMNS)
+#: Every column ``runs.csv`` may have.
+_ALL_RUN_COLUMNS = (*RUN_COLUMNS, *LADLE_RUN_COLUMNS)
 #: ``runs.csv`` columns every file must have (the risk estimates may be left out).
 _REQUIRED_RUN_COLUMNS = tuple(c for c in RUN_COLUMNS if c not in OPTIONAL_RUN_COLUMNS)
 
@@ -79,6 +88,17 @@ def _cell(value: Any) -> Any:
 def run_rows(plan: Plan) -> list[dict[str, Any]]:
     """Runs as dictionaries of CSV-ready values, in ``runs.csv`` column order."""
     return [{k: _cell(v) for k, v in r.model_dump().items()} for r in plan.runs]
+
+
+def run_columns(plan: Plan) -> tuple[str, ...]:
+    """``runs.csv``'s columns: :data:`RUN_COLUMNS`, and the ladle columns when the runs
+    carry ladles of a pool."""
+    return (*RUN_COLUMNS, *LADLE_RUN_COLUMNS) if plan.has_ladles else RUN_COLUMNS
+
+
+def preheat_rows(plan: Plan) -> list[dict[str, Any]]:
+    """The preheats as dictionaries of CSV-ready values, in ``preheats.csv`` order."""
+    return [{k: _cell(v) for k, v in p.model_dump().items()} for p in plan.preheats]
 
 
 def unserved_rows(plan: Plan) -> list[dict[str, Any]]:
@@ -102,7 +122,9 @@ def write_plan_files(plan: Plan, folder: Path) -> None:
     """Write the three plan files into an existing (empty) folder; no atomicity."""
     document = plan_document(plan)
     validate_document(document)
-    _write_csv(folder / RUNS_FILE, RUN_COLUMNS, run_rows(plan))
+    _write_csv(folder / RUNS_FILE, run_columns(plan), run_rows(plan))
+    if plan.has_ladles or plan.preheats:
+        _write_csv(folder / PREHEATS_FILE, PREHEAT_COLUMNS, preheat_rows(plan))
     _write_csv(folder / UNSERVED_FILE, UNSERVED_COLUMNS, unserved_rows(plan))
     (folder / PLAN_FILE).write_text(
         json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8"
@@ -151,7 +173,7 @@ def write_plan(
     unknown = sorted(set(extra) - OPTIONAL_FILES)
     if unknown:
         raise ValueError(f"not a file of a plan folder: {', '.join(unknown)}")
-    allowed = PLAN_FILES | OPTIONAL_FILES
+    allowed = PLAN_FILES | OPTIONAL_FILES | {PREHEATS_FILE}
     if out.exists() and (not out.is_dir() or set(os.listdir(out)) - allowed):
         raise FileExistsError(f"{out} exists and holds files that are not a plan; not touching it")
 
@@ -193,7 +215,7 @@ def _parse_rows(
     rows: list[tuple[int, dict[str, str]]],
     file: str,
     columns: tuple[str, ...],
-    model: type[Run] | type[Unserved],
+    model: type[Run] | type[Unserved] | type[Preheat],
     plan_date: date,
     tz: ZoneInfo,
 ) -> tuple[list[Any], list[InputProblem]]:
@@ -204,25 +226,26 @@ def _parse_rows(
         row_ok = True
         for col in columns:
             text = raw.get(col, "").strip()
-            if text == "" and col in OPTIONAL_RUN_COLUMNS:
+            if text == "" and col in _EMPTY_OK:
                 continue
             if text == "":
                 problems.append(InputProblem(file, row, col, "missing value"))
                 row_ok = False
                 continue
             try:
-                if col in _TIME_FIELDS:
+                if col in _TIME_FIELDS or (model is Preheat and col in ("start", "end")):
                     values[col] = parse_time(text, plan_date, tz)
                 elif col in _FLOAT_FIELDS:
                     values[col] = _parse_float(text)
-                elif col == "trip":
+                elif col in ("trip", "stand"):
                     values[col] = _parse_trip(text)
                 else:
                     values[col] = text
             except ValueError as exc:
-                detail = str(exc) if col in _TIME_FIELDS else f"'{text}' is not a number"
-                if col == "trip":
-                    detail = f"'{text}' is not a whole number (trips count from 1)"
+                is_time = col in _TIME_FIELDS or (model is Preheat and col in ("start", "end"))
+                detail = str(exc) if is_time else f"'{text}' is not a number"
+                if col in ("trip", "stand"):
+                    detail = f"'{text}' is not a whole number (counted from 1)"
                 problems.append(InputProblem(file, row, col, detail))
                 row_ok = False
         if not row_ok:
@@ -294,14 +317,29 @@ def read_plan(
         )
     plan_date, tz = _plan_clock(document, network)
     runs, unserved = _read_plan_rows(folder, plan_date, tz)
+    preheats = _read_preheats(folder, plan_date, tz)
     if document is not None:
         written = _written_plan(document)
+        if preheats is not None:
+            written = written.model_copy(update={"preheats": tuple(preheats)})
         if written.runs == tuple(runs) and written.unserved == tuple(unserved):
             return written
         log.warning("%s: the rows differ from plan.json's; its summary is recomputed", folder)
         return _with_rows(written, runs, unserved, network, travel)
     assert network is not None
-    return hand_made_plan(network, travel or Travel.of(network), runs, unserved)
+    plan = hand_made_plan(network, travel or Travel.of(network), runs, unserved)
+    return plan.model_copy(update={"preheats": tuple(preheats or ())})
+
+
+def _read_preheats(folder: Path, plan_date: date, tz: ZoneInfo) -> list[Preheat] | None:
+    """The rows of ``preheats.csv``, or ``None`` when the folder has none."""
+    if not (folder / PREHEATS_FILE).is_file():
+        return None
+    rows = _read_rows(folder, PREHEATS_FILE, PREHEAT_COLUMNS)
+    preheats, problems = _parse_rows(rows, PREHEATS_FILE, PREHEAT_COLUMNS, Preheat, plan_date, tz)
+    if problems:
+        raise InputError(problems)
+    return preheats
 
 
 def _plan_clock(document: dict[str, Any] | None, network: Network | None) -> tuple[date, ZoneInfo]:
@@ -338,7 +376,7 @@ def _read_plan_rows(
         problems += exc.problems
     if problems:
         raise InputError(problems)
-    runs, problems = _parse_rows(raw_runs, RUNS_FILE, RUN_COLUMNS, Run, plan_date, tz)
+    runs, problems = _parse_rows(raw_runs, RUNS_FILE, _ALL_RUN_COLUMNS, Run, plan_date, tz)
     unserved, more = _parse_rows(
         raw_unserved, UNSERVED_FILE, UNSERVED_COLUMNS, Unserved, plan_date, tz
     )
@@ -408,7 +446,7 @@ def plan_from_rows(
     if problems:
         raise InputError(problems)
     parsed_runs, problems = _parse_rows(
-        rows_of[RUNS_FILE], RUNS_FILE, RUN_COLUMNS, Run, network.plan_date, network.tz
+        rows_of[RUNS_FILE], RUNS_FILE, _ALL_RUN_COLUMNS, Run, network.plan_date, network.tz
     )
     parsed_unserved, more = _parse_rows(
         rows_of[UNSERVED_FILE],
@@ -426,9 +464,14 @@ def plan_from_rows(
 def plan_csv_text(plan: Plan) -> tuple[str, str]:
     """``runs.csv`` and ``unserved.csv`` as text (downloads, the database)."""
     texts = []
-    for columns, rows in ((RUN_COLUMNS, run_rows(plan)), (UNSERVED_COLUMNS, unserved_rows(plan))):
+    for columns, rows in (
+        (run_columns(plan), run_rows(plan)),
+        (UNSERVED_COLUMNS, unserved_rows(plan)),
+    ):
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(
+            buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
+        )
         writer.writeheader()
         writer.writerows(rows)
         texts.append(buffer.getvalue())

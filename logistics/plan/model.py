@@ -89,6 +89,14 @@ class Run(_Frozen):
         ``min_pour_c``, and that the pour starts after the order's window, when travel
         times vary as ``[risk]`` says (:mod:`logistics.physics.travel_risk`); ``None``
         (empty in ``runs.csv``) when not estimated, e.g. in a hand-made plan.
+    ladle_id : str or None
+        The ladle of the smelter's pool the metal goes in (``ladles.csv``); ``None``
+        in a network without a ladle pool, where the truck's own ladles carry it.
+    ladle_drop_c : float or None
+        °C the ladle's lining took from the metal while it was filled (a ladle not
+        quite at its ready temperature): the smelter taps at ``tap_c + ladle_drop_c``
+        so that the metal is at ``tap_c`` when the ladle is full; ``None`` without a
+        ladle pool.
     """
 
     run_id: str = Field(min_length=1)
@@ -110,6 +118,8 @@ class Run(_Frozen):
     road_km: float
     cold_probability: float | None = Field(default=None, ge=0.0, le=1.0)
     late_probability: float | None = Field(default=None, ge=0.0, le=1.0)
+    ladle_id: str | None = Field(default=None, min_length=1)
+    ladle_drop_c: float | None = Field(default=None, ge=0.0)
 
     @field_validator(*RUN_TIMES, mode="after")
     @classmethod
@@ -118,8 +128,10 @@ class Run(_Frozen):
         return fixed_offset(value)
 
 
-#: ``runs.csv`` columns, in order.
-RUN_COLUMNS: tuple[str, ...] = tuple(Run.model_fields)
+#: ``runs.csv`` columns of a plan with a ladle pool, after :data:`RUN_COLUMNS`.
+LADLE_RUN_COLUMNS: tuple[str, ...] = ("ladle_id", "ladle_drop_c")
+#: ``runs.csv`` columns, in order (a plan with a ladle pool adds :data:`LADLE_RUN_COLUMNS`).
+RUN_COLUMNS: tuple[str, ...] = tuple(c for c in Run.model_fields if c not in LADLE_RUN_COLUMNS)
 #: ``runs.csv`` columns a hand-made file may leave out or leave empty.
 OPTIONAL_RUN_COLUMNS: tuple[str, ...] = ("cold_probability", "late_probability")
 
@@ -149,6 +161,36 @@ class Unserved(_Frozen):
 UNSERVED_COLUMNS: tuple[str, ...] = tuple(Unserved.model_fields)
 
 
+class Preheat(_Frozen):
+    """A cold ladle on a burner stand of its smelter (a row of ``preheats.csv``).
+
+    Attributes
+    ----------
+    ladle_id, smelter_id : str
+        The ladle and its home smelter.
+    stand : int
+        The stand, counted from 1 up to the smelter's ``[ladles] preheat_stands``.
+    start, end : datetime
+        On the stand; the ladle is ready at ``end``.
+    """
+
+    ladle_id: str = Field(min_length=1)
+    smelter_id: str = Field(min_length=1)
+    stand: int = Field(ge=1)
+    start: AwareDatetime
+    end: AwareDatetime
+
+    @field_validator("start", "end", mode="after")
+    @classmethod
+    def _fixed_offset(cls, value: datetime) -> datetime:
+        """Each time held with its fixed UTC offset (:func:`fixed_offset`)."""
+        return fixed_offset(value)
+
+
+#: ``preheats.csv`` columns, in order.
+PREHEAT_COLUMNS: tuple[str, ...] = tuple(Preheat.model_fields)
+
+
 class Summary(_Frozen):
     """The plan's KPIs.
 
@@ -174,7 +216,8 @@ class Summary(_Frozen):
     route_cost_cny : float
         truck-km × cost per km + truck-hours × cost per hour, CNY.
     superheat_cny : float
-        Gas for tapping above each smelter's ``tap_min_c``, CNY.
+        Gas for tapping above each smelter's ``tap_min_c``, CNY (the furnace's tap:
+        ``tap_c + ladle_drop_c`` with a ladle pool).
     min_arrival_margin_c : float or None
         Smallest arrival temperature above ``min_pour_c + margin_c``, °C.
     orders_outside_day, tonnes_outside_day : int, float
@@ -252,6 +295,8 @@ class Plan(_Frozen):
     supply : SupplyPlan or None
         Managed supply: the deliveries decided and every furnace's level curve; ``None``
         for a network without ``consumption.csv``.
+    preheats : tuple of Preheat
+        Cold ladles preheated on the smelters' stands (a network with a ladle pool).
     """
 
     schema_version: Literal[2] = 2
@@ -267,8 +312,14 @@ class Plan(_Frozen):
     truck_starts: tuple[TruckStart, ...] = ()
     economics: PlanEconomics | None = None
     supply: SupplyPlan | None = None
+    preheats: tuple[Preheat, ...] = ()
 
-    @field_validator("runs", "unserved", "truck_starts", mode="before")
+    @property
+    def has_ladles(self) -> bool:
+        """Whether the plan's runs carry ladles of a pool (``ladle_id`` set)."""
+        return any(r.ladle_id is not None for r in self.runs)
+
+    @field_validator("runs", "unserved", "truck_starts", "preheats", mode="before")
     @classmethod
     def _as_tuple(cls, value: Any) -> Any:
         return tuple(value) if isinstance(value, list) else value
@@ -284,12 +335,15 @@ class Plan(_Frozen):
 
 
 __all__ = [
+    "LADLE_RUN_COLUMNS",
     "OPTIONAL_RUN_COLUMNS",
+    "PREHEAT_COLUMNS",
     "RUN_COLUMNS",
     "RUN_TIMES",
     "SCHEMA_VERSION",
     "UNSERVED_COLUMNS",
     "Plan",
+    "Preheat",
     "Reason",
     "Run",
     "Summary",

@@ -49,7 +49,8 @@ def summarise(
         margins.append(r.arrival_c - caster.min_pour_c - params.thermal.margin_c)
         prod = network.production_by_key.get((r.smelter_id, r.alloy))
         if prod is not None:
-            superheat += max(0.0, r.tap_c - prod.tap_min_c) * r.tonnes * superheat_rate
+            furnace_tap = r.tap_c + (r.ladle_drop_c or 0.0)  # a cooled ladle: tapped hotter
+            superheat += max(0.0, furnace_tap - prod.tap_min_c) * r.tonnes * superheat_rate
             risk_extra += risk_superheat_c(network, r) * r.tonnes * superheat_rate
     legs = trip_legs(network, travel, known, start_rows(network, travel, truck_starts))
     totals = route_totals(legs)

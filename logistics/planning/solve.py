@@ -39,6 +39,7 @@ from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_a
 from logistics.planning.greedy import greedy_plan
 from logistics.planning.insert import Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
+from logistics.planning.ladles import LadlePlan, assign_ladles
 from logistics.planning.leftovers import retry_elsewhere
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
@@ -106,6 +107,9 @@ class DaySchedule:
     kept : tuple of Run
         The runs kept exactly as they were (under way, and in ``insert`` mode the
         booked ones): the plan is these plus :attr:`trips`.
+    ladles : LadlePlan or None
+        Each run's ladle of the smelters' pools and the preheats (a network with
+        ``ladles.csv``; :mod:`.ladles`).
     """
 
     trips: tuple[TimedTrip, ...]
@@ -114,6 +118,7 @@ class DaySchedule:
     travel: Travel
     book: JobBook
     kept: tuple[Run, ...] = ()
+    ladles: LadlePlan | None = None
 
 
 def plan_schedule(
@@ -249,11 +254,18 @@ def _finished(
     started: float,
     reasons: dict[str, str],
 ) -> DaySchedule:
-    """The day's schedule: its trips, what is left unserved and why, its statistics."""
+    """The day's schedule: its trips, what is left unserved and why, its statistics; with
+    a ladle pool, each run's ladle (a run no ladle can be ready for is left unserved)."""
+    ladles = None
+    if day.network.ladles:
+        ladles = assign_ladles(day.network, day.travel, trips, day.kept)
+        trips = list(ladles.trips)
+        left = left + [r.job for r in ladles.dropped]
+        reasons = {**reasons, **{r.job.job_id: "ladles" for r in ladles.dropped}}
     left = left + list(day.assignment.short_of_metal)
     unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
-    return DaySchedule(tuple(trips), tuple(unserved), stats, day.travel, day.book, day.kept)
+    return DaySchedule(tuple(trips), tuple(unserved), stats, day.travel, day.book, day.kept, ladles)
 
 
 def _prepare_day(

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from logistics.errors import InputError, InputProblem
 from logistics.network.furnaces import CONSUMPTION
+from logistics.network.ladles import LADLES
 from logistics.network.loader import (
     CANDIDATES,
     CASTERS,
@@ -123,7 +124,8 @@ HOURLY_RANGES = [
 ]
 
 SPECS = {
-    s.file: s for s in (SMELTERS, PRODUCTION, CASTERS, FLEET, ORDERS, CANDIDATES, CONSUMPTION)
+    s.file: s
+    for s in (SMELTERS, PRODUCTION, CASTERS, FLEET, ORDERS, CANDIDATES, CONSUMPTION, LADLES)
 }
 INTEGER_COLUMNS = {"ladles", "fill_bays"}
 TOML_HEAD = 'name = "t"\ntimezone = "Asia/Shanghai"\nplan_date = "2026-11-23"\n'

@@ -11,6 +11,9 @@ from logistics.plan.model import Plan
 from logistics.planning.caster_rule import own_rule_network
 from logistics.planning.managed import MANAGED_PREFIX
 
+#: The checker rules whose mutation tests live here.
+FURNACE_RULES = {"furnace_low", "furnace_overflow", "delivery_not_managed"}
+
 
 def _rules(network: Network, plan: Plan) -> set[str]:
     return {v.rule for v in check(network, plan).violations}

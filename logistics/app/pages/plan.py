@@ -8,7 +8,7 @@ from logistics.app import state, widgets
 from logistics.app.basemap import basemap_note
 from logistics.app.labels import SOLVERS, solver_details, solver_label, solver_summary
 from logistics.app.tables import REASONS, runs_frame, unserved_frame, violations_frame
-from logistics.charts import network_map, truck_gantt, trucks_per_hour
+from logistics.charts import ladle_gantt, network_map, truck_gantt, trucks_per_hour
 from logistics.pipeline import plan_day
 from logistics.plan.exports import plan_workbook, plan_zip, runs_csv, unserved_csv
 from logistics.plan.options import DEFAULT_TIME_LIMIT_S, PlanOptions
@@ -151,6 +151,18 @@ with tabs["Trucks"]:
                 else ""
             )
         )
+        if plan.has_ladles:
+            st.subheader("Ladles")
+            st.plotly_chart(
+                ladle_gantt(net, view.outcome.travel, plan.runs, plan.preheats),
+                key="plan_ladle_gantt",
+                width="stretch",
+            )
+            st.caption(
+                "Per ladle of the smelters' pools: preheat on a burner stand (amber), fill "
+                "(red), on the road full (blue), pour (violet), back to its smelter empty "
+                f"(grey). {len(plan.preheats):,} preheats."
+            )
 with tabs["Temperature"]:
     if tabs["Temperature"].open:
         widgets.ladle_chart(net, plan.runs)
