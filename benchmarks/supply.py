@@ -1,11 +1,15 @@
-"""Managed supply against the casters' own ordering rule, one plan day per sample.
+"""Managed supply against the casters' own ordering rule over a horizon of days.
 
-``python -m benchmarks.supply [--limit S] [--out FILE]``: for each sample network, a
-copy with every other caster on managed supply (:mod:`benchmarks.supply_network`) is
-planned twice with the optimiser — the managed furnaces supplied by the planner, and the
-same furnaces ordering by the casters' own rule — and both days are scored with the same
-furnace model: tonnes delivered liquid to those furnaces, stock-outs, emergency ingots,
-transport cost per tonne delivered, and the day's saving against ingots.
+``python -m benchmarks.supply [--limit S] [--days N] [--out FILE]``: for each sample
+network, a copy with every other caster on managed supply
+(:mod:`benchmarks.supply_network`) is planned over ``--days`` days (3 by default) with
+the optimiser, the furnace levels carried from day to day
+(:func:`logistics.pipeline.horizon.plan_horizon`) — once with the managed furnaces
+supplied by the planner, once with the same furnaces ordering by the casters' own rule
+— and both horizons are scored with the same furnace model: tonnes delivered liquid to
+those furnaces, furnace-days below the minimum (split into those no liquid metal can
+reach and the rest), emergency ingots, transport cost per tonne delivered, and the
+saving against ingots.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from __future__ import annotations
 import argparse
 import csv
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from benchmarks.supply_network import write_managed_copy
-from logistics import load_network, plan_day
+from logistics import load_network
 from logistics.network.model import Network
+from logistics.pipeline.horizon import HorizonOutcome, horizon_summary, plan_horizon
 from logistics.plan.options import PlanOptions
 from logistics.planning.caster_rule import own_rule_network
 
@@ -25,30 +31,53 @@ SAMPLES = ("pearl_river_delta", "yangtze_river_delta")
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _score(label: str, mode: str, network: Network, limit: float) -> dict[str, object]:
-    """Plan one day and score its furnaces (those of ``consumption.csv``)."""
-    outcome = plan_day(network, PlanOptions(time_limit_s=limit, seed=0))
-    plan, supply = outcome.plan, outcome.plan.supply
-    assert supply is not None
-    keys = {(f.caster_id, f.alloy) for f in network.furnaces}
-    runs = [r for r in plan.runs if (r.caster_id, r.alloy) in keys]
-    tonnes = sum(r.tonnes for r in runs)
-    economics = plan.economics
+def _low_days(outcome: HorizonOutcome, reachable: bool) -> int:
+    """Furnace-days below the minimum of furnaces liquid metal can (or cannot) reach."""
+    unreachable = {
+        (f.caster_id, f.alloy)
+        for o in outcome.outcomes
+        if o.plan.supply
+        for f in o.plan.supply.furnaces
+        if f.no_supply
+    }
+    return sum(
+        1
+        for o in outcome.outcomes
+        if o.plan.supply
+        for f in o.plan.supply.furnaces
+        if f.minutes_below_min > 0 and ((f.caster_id, f.alloy) in unreachable) != reachable
+    )
+
+
+def _score(label: str, mode: str, folder: Path, days: int, limit: float) -> dict[str, object]:
+    """Plan the horizon and score its furnaces (those of ``consumption.csv``)."""
+    first = load_network(folder)
+    keys = {(f.caster_id, f.alloy) for f in first.furnaces if f.managed}
+    prepare = (lambda n: own_rule_network(n, keys)) if mode == "own_rule" else None
+
+    def load_day(d: date) -> Network:
+        return load_network(folder, d)
+
+    outcome = plan_horizon(
+        load_day, first.plan_date, days, PlanOptions(time_limit_s=limit, seed=0), prepare=prepare
+    )
+    summary = horizon_summary(outcome)
+    runs = [r for o in outcome.outcomes for r in o.plan.runs if (r.caster_id, r.alloy) in keys]
     return {
         "network": label,
         "mode": mode,
+        "days": days,
         "limit_s": limit,
-        "violations": len(outcome.report.violations),
-        "furnaces": len(network.furnaces),
-        "liquid_t_to_furnaces": round(tonnes, 1),
+        "violations": sum(len(o.report.violations) for o in outcome.outcomes),
+        "furnaces": len(keys),
+        "liquid_t_to_furnaces": round(sum(r.tonnes for r in runs), 1),
         "runs_to_furnaces": len(runs),
-        "stockout_furnaces": supply.stockout_furnaces,
-        "minutes_below_min": supply.minutes_below_min,
-        "emergency_ingot_t": supply.emergency_ingot_t,
-        "shortfall_cny": round(supply.emergency_ingot_cny + supply.stockout_cny),
-        "day_liquid_t": round(plan.summary.tonnes_delivered, 1),
-        "route_cny_per_t": round(plan.summary.route_cost_cny / plan.summary.tonnes_delivered, 1),
-        "saving_vs_ingot_cny": round(economics.summary.saving_cny) if economics else None,
+        "stockout_furnace_days": _low_days(outcome, reachable=True),
+        "stockout_days_no_supply": _low_days(outcome, reachable=False),
+        "emergency_ingot_t": round(summary.emergency_ingot_t, 2),
+        "liquid_t": round(summary.tonnes_delivered, 1),
+        "route_cny_per_t": round(summary.route_cost_cny / max(summary.tonnes_delivered, 1e-9), 1),
+        "saving_vs_ingot_cny": round(summary.saving_cny),
     }
 
 
@@ -56,16 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run the comparison and write its rows as CSV."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.supply")
     parser.add_argument("--limit", type=float, default=15.0)
+    parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in SAMPLES:
             folder = write_managed_copy(REPO / "sample_networks" / name, Path(tmp) / name)
-            network = load_network(folder)
-            rows.append(_score(name, "managed", network, args.limit))
-            rows.append(_score(name, "own_rule", own_rule_network(network), args.limit))
-            print(rows[-2], rows[-1], sep="\n", flush=True)
+            for mode in ("managed", "own_rule"):
+                rows.append(_score(name, mode, folder, args.days, args.limit))
+                print(rows[-1], flush=True)
     if args.out:
         with args.out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(rows[0]))

@@ -138,3 +138,34 @@ def check_furnaces(
             covered[(u.caster_id, u.alloy)] += u.tonnes
     for key, furnace in managed.items():
         _check_one(ctx, furnace, by_furnace.get(key, []), covered[key])
+
+
+def end_levels(network: Network, plan: Plan) -> dict[tuple[str, str], float]:
+    """Each furnace's level at the plan day's end, re-simulated by the checker, t.
+
+    The level at 24:00 from the start level, the cells' draw and the plan's pours,
+    plus the largest shortfall below the minimum over the day (the ingots the caster
+    melted to stay at it), within ``[0, capacity]``: where the next day starts.
+    """
+    origin = network.origin
+    levels: dict[tuple[str, str], float] = {}
+    for f in network.furnaces:
+        draw = _draw(network, f.caster_id, f.alloy)
+        inflow = [0.0] * DAY_MINUTES
+        for r in plan.runs:
+            if (r.caster_id, r.alloy) != (f.caster_id, f.alloy):
+                continue
+            start = (r.pour_start - origin).total_seconds() / 60.0
+            end = (r.pour_end - origin).total_seconds() / 60.0
+            span = max(end - start, 1e-9)
+            for m in range(max(0, int(start)), min(DAY_MINUTES, int(end) + 1)):
+                share = min(m + 1.0, end) - max(float(m), start)
+                if share > 0:
+                    inflow[m] += r.tonnes * share / span
+        level = lowest = f.start_level_t
+        for m in range(DAY_MINUTES):
+            level += inflow[m] - draw[m]
+            lowest = min(lowest, level)
+        shortfall = max(0.0, f.min_level_t - lowest)
+        levels[(f.caster_id, f.alloy)] = min(f.capacity_t, max(0.0, level + shortfall))
+    return levels

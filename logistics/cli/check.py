@@ -11,7 +11,9 @@ from typing import Annotated
 import typer
 
 from logistics.check import check_folder
+from logistics.check.horizon import is_horizon
 from logistics.cli.app import app, load, out, parse_date
+from logistics.cli.horizon import check_days
 from logistics.runtime.exit_codes import ExitCode
 
 
@@ -40,6 +42,9 @@ def check(
     ] = None,
 ) -> None:
     """Check a plan (ours or hand-made) against the inputs alone; exit 4 on violations."""
+    if is_horizon(plan_dir):  # a horizon's folder: every day, levels carried (cli/horizon.py)
+        check_days(network_dir, plan_dir, orders, verify_risk)
+        return
     day = parse_date(date_)
     if day is None and (plan_dir / "plan.json").is_file():
         try:

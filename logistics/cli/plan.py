@@ -17,6 +17,7 @@ from logistics.cli.app import (
     plan_options,
 )
 from logistics.cli.fallback import one_warning, refused_line, warning_line
+from logistics.cli.horizon import days_problem, plan_days
 from logistics.cli.progress import progress_bar
 from logistics.cli.render import diff_table, summary_table
 from logistics.errors import InputError
@@ -112,6 +113,15 @@ def plan(
             "workbook with one route sheet per truck for its driver.",
         ),
     ] = False,
+    days: Annotated[
+        int,
+        typer.Option(
+            "--days",
+            help="Plan a horizon of 1–5 days from the plan date, in sequence, the furnace "
+            "levels of consumption.csv carried from each day's end into the next day's "
+            "start; with N > 1 the --out folder holds day-1 … day-N and horizon.json.",
+        ),
+    ] = 1,
     mode: Annotated[
         str | None,
         typer.Option(
@@ -136,6 +146,14 @@ def plan(
     )
     if (now is not None or remove_truck or mode is not None) and replan_dir is None:
         raise InputError(option_problem("--now", "--now, --remove-truck and --mode need --replan"))
+    if days != 1:  # a horizon of several days (cli/horizon.py)
+        problem = days_problem(days)
+        if problem is not None or replan_dir is not None:
+            raise problem or InputError(
+                option_problem("--days", "--days and --replan exclude each other")
+            )
+        plan_days(network_dir, parse_date(date_), orders, set_, options, out_dir, days, strict)
+        return
     network = load(network_dir, parse_date(date_), orders, set_)
     travel = Travel.of(network)
     if replan_dir is not None:

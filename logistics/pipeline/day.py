@@ -24,12 +24,11 @@ from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.pipeline.assemble import plan_of
 from logistics.pipeline.risk import with_risk
-from logistics.pipeline.supply import with_supply
+from logistics.pipeline.supply import has_managed, plan_supplied, with_supply
 from logistics.plan.economics_model import PlanEconomics
 from logistics.plan.model import Plan
 from logistics.plan.options import DayState, PlanOptions
 from logistics.plan.stats import FALLBACK_STATUS
-from logistics.planning.managed import with_managed_deliveries
 from logistics.planning.solve import plan_schedule
 from logistics.progress import ProgressCallback, ProgressEvent, no_progress
 
@@ -122,8 +121,12 @@ def plan_day(
         travel = Travel.of(network)
     elif not travel.fits(network):
         raise ValueError("the travel model given is not the network's (other sites)")
-    network, _ = with_managed_deliveries(network)  # managed furnaces' deliveries, as orders
-    plan = _planned(network, travel, options, state, notify, executor)
+    if has_managed(network):  # managed furnaces' deliveries, as orders, re-cut if low
+        network, plan = plan_supplied(
+            network, lambda n, o: _planned(n, travel, o, state, notify, executor), options
+        )
+    else:
+        plan = _planned(network, travel, options, state, notify, executor)
     notify(ProgressEvent("check", 0.94, "checking the plan independently"))
     report = check(network, plan, travel=travel)
     if not report.ok and options.solver != "greedy":

@@ -36,6 +36,10 @@ class FurnaceLevels(_Frozen):
         Largest excess above the capacity, t (0 in a valid plan).
     levels_t : tuple of float
         The level at every whole minute 0–1440 of the day (local midnight = 0), t.
+    no_supply : str
+        Why no liquid metal can reach this managed furnace, when none can: ``no_source``
+        (no smelter makes its alloy) or ``thermal_reach`` (none is near enough to
+        arrive hot enough); its stock-outs are then not the planner's. Empty otherwise.
     """
 
     caster_id: str
@@ -50,6 +54,7 @@ class FurnaceLevels(_Frozen):
     emergency_ingot_t: float
     overflow_t: float
     levels_t: tuple[float, ...]
+    no_supply: str = ""
 
 
 class SupplyPlan(_Frozen):
@@ -72,6 +77,11 @@ class SupplyPlan(_Frozen):
         Hours below the minimum times ``[supply] stockout_cny_per_h``, CNY.
     overflow_furnaces : int
         Furnaces a pour overflows (0 in a valid plan).
+    stockout_no_supply : int
+        Of ``stockout_furnaces``, those no liquid metal can reach (``no_supply``).
+    repair_passes : int
+        Times the planner re-cut the deliveries of furnaces that ran low and planned
+        the day again (the plan kept is the best of the passes).
     """
 
     deliveries: tuple[Order, ...] = ()
@@ -82,14 +92,51 @@ class SupplyPlan(_Frozen):
     emergency_ingot_cny: float = 0.0
     stockout_cny: float = 0.0
     overflow_furnaces: int = 0
+    stockout_no_supply: int = 0
+    repair_passes: int = 0
 
 
 #: ``levels.csv`` columns, in order.
 LEVEL_COLUMNS = ("caster_id", "alloy", "supply", "minute", "time", "level_t", "min_t", "capacity_t")
 
 
+#: ``levels.csv`` also holds every furnace's level at each multiple of this, min.
+LEVEL_ROW_STEP_MIN = 60
+#: Largest gap between a written level's linear interpolation and the level, t.
+LEVEL_ROW_TOL_T = 0.001
+
+
+def _on_line(levels: tuple[float, ...], start: int, end: int) -> bool:
+    """Whether every minute between ``start`` and ``end`` lies on their straight line."""
+    slope = (levels[end] - levels[start]) / (end - start)
+    return all(
+        abs(levels[start] + slope * (m - start) - levels[m]) <= LEVEL_ROW_TOL_T
+        for m in range(start + 1, end)
+    )
+
+
+def level_minutes(levels: tuple[float, ...]) -> list[int]:
+    """The minutes ``levels.csv`` keeps: the ends, each full hour, and where the curve bends.
+
+    Between two kept minutes every whole minute's level lies within
+    :data:`LEVEL_ROW_TOL_T` of the straight line between them, so linear interpolation
+    of the rows gives the curve (the bends are pours' starts and ends and consumption
+    bands' edges).
+    """
+    last = len(levels) - 1
+    keep = [0]
+    while keep[-1] < last:
+        start = keep[-1]
+        hour_end = min(last, (start // LEVEL_ROW_STEP_MIN + 1) * LEVEL_ROW_STEP_MIN)
+        end = start + 1
+        while end < hour_end and _on_line(levels, start, end + 1):
+            end += 1
+        keep.append(end)
+    return keep
+
+
 def level_rows(supply: SupplyPlan, plan_date: date, timezone: str) -> list[dict[str, Any]]:
-    """Every furnace's level at every whole minute of the day, as ``levels.csv`` rows.
+    """Every furnace's level where its curve bends, as ``levels.csv`` rows.
 
     Parameters
     ----------
@@ -103,21 +150,20 @@ def level_rows(supply: SupplyPlan, plan_date: date, timezone: str) -> list[dict[
     Returns
     -------
     list of dict
-        One row per furnace and minute: ``minute`` from midnight, ``time`` (ISO 8601),
-        ``level_t``, ``min_t`` and ``capacity_t`` in t.
+        One row per furnace and kept minute (:func:`level_minutes`: 00:00, 24:00, each
+        full hour and every minute the level's slope changes — a pour's start or end,
+        a consumption band's edge): ``minute`` from midnight, ``time`` (ISO 8601),
+        ``level_t``, ``min_t`` and ``capacity_t`` in t. The level between two rows is
+        linear.
     """
     origin = datetime.combine(plan_date, time(), tzinfo=ZoneInfo(timezone))
     origin_utc = origin.astimezone(UTC)
-    stamps: list[str] = []
     rows: list[dict[str, Any]] = []
     for f in supply.furnaces:
-        while len(stamps) < len(f.levels_t):
-            moment = (origin_utc + timedelta(minutes=len(stamps))).astimezone(origin.tzinfo)
-            stamps.append(moment.isoformat(timespec="minutes"))
         fixed = {"caster_id": f.caster_id, "alloy": f.alloy, "supply": f.supply}
         limits = {"min_t": f.min_level_t, "capacity_t": f.capacity_t}
-        rows += [
-            {**fixed, "minute": m, "time": stamps[m], "level_t": level, **limits}
-            for m, level in enumerate(f.levels_t)
-        ]
+        for m in level_minutes(f.levels_t):
+            moment = (origin_utc + timedelta(minutes=m)).astimezone(origin.tzinfo)
+            stamp = moment.isoformat(timespec="minutes")
+            rows.append({**fixed, "minute": m, "time": stamp, "level_t": f.levels_t[m], **limits})
     return rows

@@ -6,7 +6,10 @@ the day's jobs beside the casters' orders and are routed by the same day planner
 
 * **how much**: whole ladles of the fleet's sizes — the largest load (``n`` ladles of
   one size, ``n`` up to the slots of a truck with that size) whose pour window is at
-  least ``[supply] min_window_h`` long, else the smallest ladle;
+  least ``[supply] min_window_h`` long, else the smallest ladle; when what the furnace
+  still needs is less than that load, the smallest load that covers the need (and is
+  as wide); a furnace re-cut after running low (``small``) takes one ladle at a time,
+  smallest first, whose windows open earliest;
 * **when**: the pour window of delivery ``k`` runs from the first minute its metal fits
   under the capacity (every earlier delivery poured) to the last minute at which its
   pours still end before the level, with every earlier delivery poured, would fall
@@ -15,26 +18,32 @@ the day's jobs beside the casters' orders and are routed by the same day planner
 Because the level at any moment after all earlier deliveries are poured does not depend
 on when they were poured, any plan that pours every delivery inside its window keeps
 the furnace within ``[min_level_t, capacity_t]``. Deliveries are cut for the plan day
-(00:00–24:00); a managed furnace's next need after midnight is the next day's.
+(00:00–24:00) and look ahead into the next morning: a delivery the furnace needs
+before :data:`MORNING_MARGIN_MIN` after the fleet's first shift start of the next day
+(when the next day's trucks could not be there in time) is made the evening before,
+its window ending with the plan day; later needs are the next day's.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from logistics.network.furnaces import Furnace
 from logistics.network.model import Network, Order
-from logistics.physics.furnace import LEVEL_TOL_T, draw_per_minute, furnace_bands
+from logistics.physics.furnace import DAY_MIN, LEVEL_TOL_T, draw_per_minute, furnace_bands
 from logistics.planning.windows import pour_minutes
 
 #: Most deliveries cut for one furnace on one day (a guard against a zero-room furnace).
 MAX_DELIVERIES = 200
 #: Prefix of the order ids of managed deliveries.
 MANAGED_PREFIX = "M-"
+#: How long after the fleet's first shift start a next-morning need is left to the next
+#: day's trucks, min (an earlier need is delivered the evening before).
+MORNING_MARGIN_MIN = 120.0
 
 
 @dataclass(frozen=True)
@@ -67,41 +76,91 @@ def _first(mask: np.ndarray) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
+@dataclass(frozen=True)
+class Span:
+    """The minutes deliveries are cut over: the day, and the next morning's need.
+
+    Attributes
+    ----------
+    day_end : int
+        Pours end by this minute (the plan day's end), min.
+    need_end : int
+        A need before this minute (on the day or the next morning) is today's, min.
+    """
+
+    day_end: int = DAY_MIN
+    need_end: int = DAY_MIN
+
+
 def _window(
-    base: np.ndarray, furnace: Furnace, delivered: float, load: Load, smallest_t: float, pour: int
+    base: np.ndarray,
+    furnace: Furnace,
+    delivered: float,
+    load: Load,
+    smallest_t: float,
+    pour: int,
+    span: Span,
 ) -> tuple[int, int] | None:
     """``(earliest, latest)`` pour start of ``load`` after ``delivered`` t; None: not needed."""
-    low = _first(base + delivered < furnace.min_level_t - LEVEL_TOL_T)
+    low = _first(base[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
     if low is None:
         return None
-    latest_end = max(low - 1, 0)
+    latest_end = min(max(low - 1, 0), span.day_end)
     fits = _first(base + delivered + load.tonnes <= furnace.capacity_t + LEVEL_TOL_T)
     earliest = latest_end if fits is None else fits
+    if earliest >= span.day_end:
+        return None  # it fits only after the day: the next day's delivery
     ladles = math.ceil(load.tonnes / smallest_t - 1e-9)
     return earliest, latest_end - ladles * pour
 
 
+def _need(base: np.ndarray, furnace: Furnace, delivered: float, span: Span) -> float:
+    """Tonnes the furnace still needs to stay at its minimum until ``span.need_end``, t."""
+    return float(max(0.0, furnace.min_level_t - (base[: span.need_end + 1] + delivered).min()))
+
+
+def _choose(
+    base: np.ndarray,
+    furnace: Furnace,
+    delivered: float,
+    loads: Sequence[Load],
+    pour: int,
+    span: Span,
+    min_width: float,
+) -> tuple[Load, int, int] | None:
+    """The next delivery's load and window (see the module's rule); None: none needed."""
+    smallest = min(x.ladle_t for x in loads)
+    need = _need(base, furnace, delivered, span)
+    if need <= LEVEL_TOL_T:
+        return None
+    covering = [x for x in loads if x.tonnes >= need - LEVEL_TOL_T]
+    ordered = sorted(covering, key=lambda x: (x.tonnes, x.ladles)) if covering else []
+    chosen: tuple[Load, int, int] | None = None
+    for load in [*ordered, *loads]:  # the smallest covering load first, then largest first
+        window = _window(base, furnace, delivered, load, smallest, pour, span)
+        if window is None:
+            continue  # this load fits only after the day: a smaller one may fit today
+        if window[1] - window[0] >= min_width:
+            return load, *window
+        if chosen is None or window[1] - window[0] > chosen[2] - chosen[1]:
+            chosen = (load, *window)  # none wide enough: the widest
+    return chosen
+
+
 def _deliveries_of(
-    network: Network, furnace: Furnace, loads: Sequence[Load], base: np.ndarray
+    network: Network, furnace: Furnace, loads: Sequence[Load], base: np.ndarray, span: Span
 ) -> list[Order]:
     """The day's deliveries of one managed furnace (see the module's rule)."""
     caster = network.caster_by_id[furnace.caster_id]
     pour = pour_minutes(caster)
-    smallest = min(x.ladle_t for x in loads)
     min_width = network.params.supply.min_window_h * 60.0
     placed = network.at(-network.params.planning.lead_time_h * 60.0)
     orders: list[Order] = []
     delivered = 0.0
     for k in range(1, MAX_DELIVERIES + 1):
-        chosen: tuple[Load, int, int] | None = None
-        for load in loads:  # largest first; the last, smallest, if none is wide enough
-            window = _window(base, furnace, delivered, load, smallest, pour)
-            if window is None:
-                return orders
-            chosen = (load, *window)
-            if window[1] - window[0] >= min_width:
-                break
-        assert chosen is not None
+        chosen = _choose(base, furnace, delivered, loads, pour, span, min_width)
+        if chosen is None:
+            return orders
         load, earliest, latest = chosen
         orders.append(
             Order(
@@ -118,13 +177,33 @@ def _deliveries_of(
     return orders
 
 
-def managed_deliveries(network: Network) -> tuple[Order, ...]:
+def _span(network: Network) -> Span:
+    """The day, and the next morning up to the fleet's first shift start plus a margin."""
+    first_shift = min(network.minutes(t.shift_start) for t in network.fleet)
+    return Span(DAY_MIN, DAY_MIN + int(max(0.0, first_shift) + MORNING_MARGIN_MIN))
+
+
+def _base_curve(network: Network, furnace: Furnace) -> np.ndarray:
+    """The level without deliveries at every whole minute of the day and the next, t."""
+    bands = furnace_bands(furnace, network.consumption)
+    weekday = network.plan_date.weekday()
+    draw = np.concatenate(
+        (draw_per_minute(bands, weekday), draw_per_minute(bands, (weekday + 1) % 7))
+    )
+    return furnace.start_level_t - np.concatenate(([0.0], np.cumsum(draw)))
+
+
+def managed_deliveries(
+    network: Network, small: Collection[tuple[str, str]] = ()
+) -> tuple[Order, ...]:
     """The day's deliveries of every furnace on managed supply, as orders.
 
     Parameters
     ----------
     network : Network
         The network; its ``furnaces`` and ``consumption`` (from ``consumption.csv``).
+    small : collection of (caster_id, alloy)
+        Furnaces re-cut in single ladles, smallest first (their windows open earliest).
 
     Returns
     -------
@@ -135,23 +214,26 @@ def managed_deliveries(network: Network) -> tuple[Order, ...]:
     loads = fleet_loads(network)
     if not loads:
         return ()
-    weekday = network.plan_date.weekday()
+    singles = sorted((x for x in loads if x.ladles == 1), key=lambda x: x.tonnes)
+    span = _span(network)
     orders: list[Order] = []
     for furnace in network.furnaces:
         if not furnace.managed:
             continue
-        draw = draw_per_minute(furnace_bands(furnace, network.consumption), weekday)
-        base = furnace.start_level_t - np.concatenate(([0.0], np.cumsum(draw)))
-        orders += _deliveries_of(network, furnace, loads, base)
+        mine = singles if (furnace.caster_id, furnace.alloy) in small else loads
+        orders += _deliveries_of(network, furnace, mine, _base_curve(network, furnace), span)
     return tuple(orders)
 
 
-def with_managed_deliveries(network: Network) -> tuple[Network, tuple[Order, ...]]:
+def with_managed_deliveries(
+    network: Network, small: Collection[tuple[str, str]] = ()
+) -> tuple[Network, tuple[Order, ...]]:
     """The network with its managed deliveries added to its orders, and the deliveries.
 
-    Without a managed furnace the network is returned as it is.
+    Without a managed furnace the network is returned as it is; ``small`` as in
+    :func:`managed_deliveries`.
     """
-    deliveries = managed_deliveries(network)
+    deliveries = managed_deliveries(network, small)
     if not deliveries:
         return network, ()
     return network.model_copy(update={"orders": network.orders + deliveries}), deliveries

@@ -1,0 +1,81 @@
+"""Checking a horizon's folder day by day, the furnace levels carried by the checker.
+
+Day 1 is checked against the network as loaded; every later day against the network of
+its date with its furnaces starting where the checker's own re-simulation of the day
+before ended (:func:`logistics.check.furnaces.end_levels`) — never the levels the
+planner wrote — so a pour moved, removed or added on one day shows on the next too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from logistics.check.furnaces import end_levels
+from logistics.check.report import CheckReport
+from logistics.errors import InputError, InputProblem
+from logistics.network.model import Network
+from logistics.physics.travel import Travel
+from logistics.plan.files import read_plan
+from logistics.plan.horizon import HORIZON_FILE, Horizon
+
+
+def is_horizon(folder: Path) -> bool:
+    """Whether ``folder`` is a horizon's (it holds ``horizon.json``)."""
+    return (folder / HORIZON_FILE).is_file()
+
+
+def read_horizon(folder: Path) -> Horizon:
+    """The horizon's summary; a bad file is an ``InputError`` naming it."""
+    path = folder / HORIZON_FILE
+    try:
+        return Horizon.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:
+        raise InputError([InputProblem(path.name, None, None, str(exc).splitlines()[0])]) from None
+
+
+def check_horizon(
+    load_day: Callable[[date], Network],
+    folder: Path,
+    check_day: Callable[[Network, Path, Travel], CheckReport],
+) -> list[tuple[date, CheckReport]]:
+    """Check every day of a horizon's folder, the furnace levels carried independently.
+
+    Parameters
+    ----------
+    load_day : callable
+        The network for a date.
+    folder : Path
+        The horizon's folder (``horizon.json`` and a plan folder per day).
+    check_day : callable
+        Checks one day's plan folder against its network (``check_folder``).
+
+    Returns
+    -------
+    list of (date, CheckReport)
+        Each day's date and report, in order.
+    """
+    horizon = read_horizon(folder)
+    reports: list[tuple[date, CheckReport]] = []
+    carried: dict[tuple[str, str], float] = {}
+    travel: Travel | None = None
+    for day in horizon.days:
+        network = load_day(day.plan_date)
+        if carried:
+            network = _starting_at(network, carried)
+        if travel is None or not travel.fits(network):
+            travel = Travel.of(network)
+        reports.append((day.plan_date, check_day(network, folder / day.folder, travel)))
+        carried = end_levels(network, read_plan(folder / day.folder, network, travel))
+    return reports
+
+
+def _starting_at(network: Network, levels: dict[tuple[str, str], float]) -> Network:
+    """The network with its furnaces starting at ``levels``, t."""
+    furnaces = tuple(
+        f.model_copy(update={"start_level_t": levels.get((f.caster_id, f.alloy), f.start_level_t)})
+        for f in network.furnaces
+    )
+    return network.model_copy(update={"furnaces": furnaces})
