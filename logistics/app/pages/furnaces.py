@@ -45,6 +45,12 @@ if not network.furnaces:
 # -- what-if: which casters the supplier manages ---------------------------------------
 rule_share = network.params.supply.order_below_share
 st.subheader("Who decides the deliveries")
+# The choice starts from the supply planned with; another network or supply resets it.
+applied = (str(state.network_folder()), network.plan_date, state.supply_override())
+if st.session_state.get("furnace_applied") != applied:
+    st.session_state["furnace_applied"] = applied
+    st.session_state.pop("furnace_managed", None)
+    st.session_state.pop("furnace_own_rule", None)
 left, right = st.columns([3, 2], vertical_alignment="bottom")
 chosen = left.multiselect(
     "Casters on managed supply",
