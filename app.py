@@ -18,6 +18,7 @@ PAGES = [
     ("replan.py", "Re-plan", ":material/update:"),
     ("check.py", "Check", ":material/rule:"),
     ("economics.py", "Economics", ":material/payments:"),
+    ("furnaces.py", "Furnaces", ":material/water_full:"),
     ("history.py", "History", ":material/history:"),
     ("siting.py", "Siting", ":material/add_location_alt:"),
 ]

@@ -29,3 +29,31 @@ def objective_from_rows(network: Network, plan: Plan) -> float:
 def delivered_from_rows(plan: Plan) -> float:
     """Tonnes poured, summed over the runs."""
     return sum(r.tonnes for r in plan.runs)
+
+
+def levels_from_rows(network: Network, plan: Plan) -> dict[tuple[str, str], list[float]]:
+    """Every furnace's level at each whole minute 0–1440 of the plan day, t, recomputed
+    from ``consumption.csv``'s furnaces and bands and the pours of ``plan.runs`` alone
+    (each ladle poured evenly over its pour), minute by minute in plain Python."""
+    weekday = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[network.plan_date.weekday()]
+    out = {}
+    for f in network.furnaces:
+        key = (f.caster_id, f.alloy)
+        change = [0.0] * 1440
+        for b in network.consumption:
+            if (b.caster_id, b.alloy) != key or (b.weekdays and weekday not in b.weekdays):
+                continue
+            for m in range(1440):
+                share = max(0.0, min(m + 1.0, b.to_h * 60) - max(float(m), b.from_h * 60))
+                change[m] -= share * b.t_per_h / 60
+        for r in plan.runs:
+            if (r.caster_id, r.alloy) != key:
+                continue
+            s, e = network.minutes(r.pour_start), network.minutes(r.pour_end)
+            for m in range(max(0, int(s)), min(1440, int(e) + 1)):
+                change[m] += r.tonnes * max(0.0, min(m + 1.0, e) - max(float(m), s)) / (e - s)
+        levels = [f.start_level_t]
+        for c in change:
+            levels.append(levels[-1] + c)
+        out[key] = levels
+    return out

@@ -1,5 +1,6 @@
-"""What a session holds: the chosen network, its order book, the current and previous plan,
-the values of the pages' widgets and the files uploaded.
+"""What a session holds: the chosen network, its order book, which casters are on managed
+supply, the current and previous plan, the values of the pages' widgets and the files
+uploaded.
 
 Expensive inputs are cached for the whole app with ``st.cache_resource``: the loaded
 network per folder, date and file times, its travel matrix, and the worker pool.
@@ -28,6 +29,7 @@ from logistics.network.loader import load_network
 from logistics.network.model import Network, Order
 from logistics.physics.travel import Travel
 from logistics.pipeline import PlanOutcome
+from logistics.pipeline.supply_switch import supplied_casters, switch_supply
 from logistics.pipeline.workers import Task, Workers
 
 
@@ -110,6 +112,7 @@ def choose_network(folder: Path, plan_date: date | None = None) -> None:
         st.session_state["network_folder"] = str(folder)
         st.session_state["plan_date"] = plan_date
         st.session_state.pop("orders_override", None)
+        st.session_state.pop("supply_override", None)
 
 
 def plan_date() -> date | None:
@@ -129,8 +132,8 @@ def base_network() -> Network:
     return _load(str(folder), plan_date(), folder_signature(folder))
 
 
-def current_network() -> Network:
-    """The chosen network with the session's order book.
+def order_book_network() -> Network:
+    """The chosen network with the session's order book (the folder's supply).
 
     Raises
     ------
@@ -141,6 +144,22 @@ def current_network() -> Network:
     orders = st.session_state.get("orders_override")
     if orders is not None:
         network = network.model_copy(update={"orders": tuple(orders)})
+    return network
+
+
+def current_network() -> Network:
+    """The chosen network with the session's order book and managed-supply switch.
+
+    Raises
+    ------
+    InputError
+        The loader's problems with the folder.
+    """
+    network = order_book_network()
+    switch = supply_override()
+    if switch is not None:  # casters whose furnace left the folder's file are dropped
+        managed = [c for c in switch[0] if c in supplied_casters(network)]
+        network = switch_supply(network, managed, own_rule=switch[1])
     return network
 
 
@@ -178,6 +197,23 @@ def set_orders(orders: tuple[Order, ...] | None) -> None:
 def orders_edited() -> bool:
     """Whether the session plans with an edited order book."""
     return st.session_state.get("orders_override") is not None
+
+
+def set_supply(managed: tuple[str, ...] | None, own_rule: bool = True) -> None:
+    """Plan with exactly these casters on managed supply (``None``: the folder's again).
+
+    ``own_rule``: a caster switched to orders orders by the casters' own rule
+    (:func:`logistics.pipeline.supply_switch.switch_supply`).
+    """
+    if managed is None:
+        st.session_state.pop("supply_override", None)
+    else:
+        st.session_state["supply_override"] = (tuple(managed), own_rule)
+
+
+def supply_override() -> tuple[tuple[str, ...], bool] | None:
+    """The session's managed casters and ``own_rule``, or ``None`` (the folder's supply)."""
+    return st.session_state.get("supply_override")
 
 
 # -- plans ----------------------------------------------------------------------------

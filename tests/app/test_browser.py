@@ -56,7 +56,7 @@ IMAGES = APP.parent / "docs" / "images"
 NETWORK = TEST_DATA / "pearl_river_delta"
 #: Hosts of map styles and tiles: never asked (the basemap is off, then unavailable).
 MAP_HOSTS = ("cartocdn", "carto.com", "mapbox", "maptiler", "openstreetmap")
-PAGES = ("Plan", "Orders", "Re-plan", "Check", "Economics", "History", "Siting")
+PAGES = ("Plan", "Orders", "Re-plan", "Check", "Economics", "Furnaces", "History", "Siting")
 
 
 def _free_port() -> int:
@@ -503,11 +503,16 @@ def assert_every_page_kept(page: Any) -> None:
         expect(candidate_chips(main)).to_have_count(8)
     elif title.startswith("Re-plan"):
         expect(main.get_by_text("Orders since the plan")).to_be_visible()
+    elif title.startswith("Furnace levels"):  # the sample has no consumption.csv
+        expect(main.get_by_text("add a consumption.csv", exact=False)).to_be_visible()
 
 
 def visit_every_page_twice(page: Any) -> None:
     choose_on_every_page(page)
-    for order in (PAGES, ("Siting", "Economics", "Plan", "History", "Check", "Re-plan", "Orders")):
+    for order in (
+        PAGES,
+        ("Siting", "Economics", "Plan", "Furnaces", "History", "Check", "Re-plan", "Orders"),
+    ):
         for name in order:
             go(page, name)
             check_page(page, name)

@@ -36,6 +36,7 @@ network = state.network_or_none()
 if network is None:
     st.warning("The chosen network has problems (see the left side); fix them first.")
     st.stop()
+network = state.order_book_network()  # the casters' orders, without a supply switch
 base = state.base_network()
 other_days = [o for o in network.orders if o not in network.day_orders]
 

@@ -93,13 +93,13 @@ else:
     st.caption("No order added or changed yet: add an urgent one here or edit on **Orders**.")
 row = widgets.urgent_order_form(network, "replan_urgent", "Add the urgent order")
 if row is not None:
+    book = state.order_book_network()  # the casters' orders, without a supply switch
     rows = [
-        dict(zip(ORDER_COLUMNS, r, strict=True))
-        for r in orders_frame(network).itertuples(index=False)
+        dict(zip(ORDER_COLUMNS, r, strict=True)) for r in orders_frame(book).itertuples(index=False)
     ]
-    other_days = [o for o in network.orders if o not in network.day_orders]
+    other_days = [o for o in book.orders if o not in book.day_orders]
     try:
-        orders = validate_orders(network, [*rows, row], keep=other_days)
+        orders = validate_orders(book, [*rows, row], keep=other_days)
     except InputError as exc:
         widgets.show_problems(exc.problems, "The urgent order has problems")
     else:
