@@ -26,6 +26,7 @@ REASON_LABELS: dict[str, str] = {
     "window": "window out of hours",
     "cost": "cheaper as ingots",
     "not_planned_in_time": "not tried in time",
+    "driver_hours": "drivers' hours",
 }
 
 #: Parts of the liquid route's "burn loss and transport" item → plain words.

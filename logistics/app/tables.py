@@ -29,6 +29,7 @@ REASONS: dict[str, str] = {
     "cost": "cheaper as ingots than delivered liquid",
     "not_planned_in_time": "the planning time ran out before it was tried: "
     "plan again with a longer time limit",
+    "driver_hours": "its trip would break the drivers' hours or an entry ban",
 }
 
 

@@ -41,6 +41,10 @@ RULES = (
     "unserved_row",
     "unserved_reason",
     "cold_risk",
+    "driver_continuous",
+    "driver_daily",
+    "driver_break",
+    "entry_ban",
 )
 
 #: Warning names: allowed in a hand-made plan, never in one the planner made.

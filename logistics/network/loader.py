@@ -20,7 +20,7 @@ from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import CsvSpec, load_table
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
 from logistics.network.roads import load_road_graph
-from logistics.network.settings import NetworkSettings, load_settings
+from logistics.network.settings import NetworkSettings, entry_ban_problems, load_settings
 from logistics.network.times import is_clock_time, plan_date_problem
 
 log = logging.getLogger(__name__)
@@ -409,6 +409,11 @@ def load_network(
     orders_label = orders_path.name if orders_file else ORDERS.file
     tables, candidates = _read_tables(folder, orders_path, orders_label, day, tz)
     _check_tables(tables, orders_label)
+    ban_problems = entry_ban_problems(
+        folder, settings.params, {c.caster_id for _, c in tables[CASTERS.file]}
+    )
+    if ban_problems:
+        raise InputError(ban_problems)
     graph = None
     if (folder / "roads.graphml").is_file():
         graph = load_road_graph(folder / "roads.graphml")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from logistics.network.driver_rules import DriverParams
 from logistics.network.ranges import plausible
 
 #: Largest plausible item of the cost table, CNY/t: half the price of the alloy itself
@@ -415,3 +416,5 @@ class Params(_Table):
     emissions: EmissionsParams = EmissionsParams()
     replan: ReplanParams = ReplanParams()
     risk: RiskParams = RiskParams()
+    #: Drivers' hours and entry bans; ``None`` (no ``[drivers]`` table): no driver rules.
+    drivers: DriverParams | None = None

@@ -60,7 +60,8 @@ def plan_zip(plan: Plan) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in sorted(PLAN_FILES):
-                archive.write(folder / name, f"{folder_name}/{name}")
+                if (folder / name).is_file():  # breaks.csv only with drivers' rules
+                    archive.write(folder / name, f"{folder_name}/{name}")
     return buffer.getvalue()
 
 

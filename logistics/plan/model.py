@@ -148,6 +148,42 @@ class Unserved(_Frozen):
 UNSERVED_COLUMNS: tuple[str, ...] = tuple(Unserved.model_fields)
 
 
+class DriverBreak(_Frozen):
+    """A driver's rest or handover (``breaks.csv``; only with ``[drivers]`` rules).
+
+    Attributes
+    ----------
+    truck_id : str
+        The truck.
+    driver : int
+        Which of the truck's drivers of the day (1, then 2 after a handover, …).
+    kind : str
+        ``wait`` (an idle wait at a stop long enough to rest), ``break`` (a break taken
+        at a stop before driving on), ``en_route`` (a break on the road) or
+        ``handover`` (``driver`` takes the truck over; start = end).
+    start, end : datetime
+        Timezone-aware.
+    where : str
+        The site id, or ``en route to <site>``.
+    """
+
+    truck_id: str = Field(min_length=1)
+    driver: int = Field(ge=1)
+    kind: Literal["wait", "break", "en_route", "handover"]
+    start: AwareDatetime
+    end: AwareDatetime
+    where: str
+
+    @field_validator("start", "end", mode="after")
+    @classmethod
+    def _fixed_offset(cls, value: datetime) -> datetime:
+        return fixed_offset(value)
+
+
+#: ``breaks.csv`` columns, in order.
+BREAK_COLUMNS: tuple[str, ...] = tuple(DriverBreak.model_fields)
+
+
 class Summary(_Frozen):
     """The plan's KPIs.
 
@@ -248,6 +284,8 @@ class Plan(_Frozen):
         Trucks that started the day elsewhere than at home at shift start.
     economics : PlanEconomics or None
         Cost, saving and CO2 against the ingot route (filled by the pipeline).
+    breaks : tuple of DriverBreak
+        The drivers' rests and handovers (empty without ``[drivers]`` rules).
     """
 
     schema_version: Literal[2] = 2
@@ -262,8 +300,9 @@ class Plan(_Frozen):
     travel_model: str = "geodesic"
     truck_starts: tuple[TruckStart, ...] = ()
     economics: PlanEconomics | None = None
+    breaks: tuple[DriverBreak, ...] = ()
 
-    @field_validator("runs", "unserved", "truck_starts", mode="before")
+    @field_validator("runs", "unserved", "truck_starts", "breaks", mode="before")
     @classmethod
     def _as_tuple(cls, value: Any) -> Any:
         return tuple(value) if isinstance(value, list) else value
@@ -279,11 +318,13 @@ class Plan(_Frozen):
 
 
 __all__ = [
+    "BREAK_COLUMNS",
     "OPTIONAL_RUN_COLUMNS",
     "RUN_COLUMNS",
     "RUN_TIMES",
     "SCHEMA_VERSION",
     "UNSERVED_COLUMNS",
+    "DriverBreak",
     "Plan",
     "Reason",
     "Run",

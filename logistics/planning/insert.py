@@ -25,6 +25,7 @@ from logistics.network.prices import superheat_cost_per_c_t
 from logistics.physics.travel import Travel
 from logistics.plan.timeline import LegRun, route_totals, trip_legs
 from logistics.planning.assign import Assignment
+from logistics.planning.drivers import walk_runs
 from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
@@ -328,6 +329,13 @@ def _trip_in_gap(
     state = TruckState(
         truck=truck, location=gap.location, ready=gap.ready, trips=INSERTED_TRIPS + day.inserted
     )
+    rules, start = ctx.rules, day.start
+    if rules is not None:  # the driver's counters where the gap starts
+        where = (start.location, ctx.travel.sites[start.location].site_id, float(start.ready))
+        before = [r for r in day.runs if r.pour_end <= gap.ready + 1e-6]
+        state.clock = walk_runs(
+            rules, ctx.network, ctx.travel, truck, where, before, fixed=True
+        ).clock
     trip, _ = time_trip(ctx, state, smelter_id, chunk, bays, not_before=gap.ready)
     if trip is None:
         return None
@@ -335,6 +343,10 @@ def _trip_in_gap(
         onward = ctx.minutes(trip.end_location, gap.next_smelter, trip.end_time)
         if trip.end_time + onward > gap.next_fill + 1e-9:
             return None
+        if rules is not None:  # the trips after it must stay legal
+            runs = [*day.runs, *trip.runs]
+            if walk_runs(rules, ctx.network, ctx.travel, truck, where, runs).dropped:
+                return None
     return trip
 
 

@@ -35,11 +35,13 @@ from logistics.plan.stats import FALLBACK_STATUS, SolverStats
 from logistics.plan.timeline import MinuteRun, minute_run_of, start_rows
 from logistics.planning.assign import Assignment, AssignmentResult, assign_smelters
 from logistics.planning.bookings import initial_trips_of, jobs_of_runs
+from logistics.planning.drivers import DriverStop
 from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
 from logistics.planning.greedy import greedy_plan
 from logistics.planning.insert import Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.leftovers import retry_elsewhere
+from logistics.planning.legal import legal_day
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
 from logistics.planning.reasons import UnservedTonnes, unserved_tonnes
@@ -106,6 +108,8 @@ class DaySchedule:
     kept : tuple of Run
         The runs kept exactly as they were (under way, and in ``insert`` mode the
         booked ones): the plan is these plus :attr:`trips`.
+    breaks : tuple of DriverStop
+        With driver rules: the drivers' rests and handovers (:mod:`.legal`).
     """
 
     trips: tuple[TimedTrip, ...]
@@ -114,6 +118,7 @@ class DaySchedule:
     travel: Travel
     book: JobBook
     kept: tuple[Run, ...] = ()
+    breaks: tuple[DriverStop, ...] = ()
 
 
 def plan_schedule(
@@ -250,10 +255,16 @@ def _finished(
     reasons: dict[str, str],
 ) -> DaySchedule:
     """The day's schedule: its trips, what is left unserved and why, its statistics."""
+    breaks: tuple[DriverStop, ...] = ()
+    if day.ctx.rules is not None:
+        legal = legal_day(day.ctx, trips, day.fixed, day.starts)
+        trips, breaks = legal.trips, legal.stops
+        left = left + legal.dropped
+        reasons = {**reasons, **{job.job_id: "driver_hours" for job in legal.dropped}}
     left = left + list(day.assignment.short_of_metal)
     unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
-    return DaySchedule(tuple(trips), tuple(unserved), stats, day.travel, day.book, day.kept)
+    return DaySchedule(tuple(trips), tuple(unserved), stats, day.travel, day.book, day.kept, breaks)
 
 
 def _prepare_day(
