@@ -119,6 +119,7 @@ def check_drivers(ctx: CheckContext, runs: list[CheckRun], breaks: tuple[DriverB
     for r in runs:
         if ctx.known(r):
             by_truck[r.truck_id].append(r)
+    for r in _arrivals(runs):
         check_entry_ban(ctx, params, r)
     for truck_id, truck_runs in by_truck.items():
         truck = ctx.network.truck_by_id[truck_id]
@@ -244,6 +245,19 @@ def _at_stop(
         return
     count.driver += 1
     count.continuous = count.today = 0.0
+
+
+def _arrivals(runs: list[CheckRun]) -> list[CheckRun]:
+    """The runs whose truck arrives at their caster: not a second ladle poured where its
+    truck already stands (the run before it on the trip pours at the same caster)."""
+    trips: dict[tuple[str, int], list[CheckRun]] = defaultdict(list)
+    for r in runs:
+        trips[(r.truck_id, r.trip)].append(r)
+    out = []
+    for trip in trips.values():
+        trip.sort(key=lambda r: (r.pour_start, r.arrive, r.row))
+        out += [r for k, r in enumerate(trip) if k == 0 or trip[k - 1].caster_id != r.caster_id]
+    return out
 
 
 def _local_hour(ctx: CheckContext, seconds: float) -> float:

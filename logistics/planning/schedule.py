@@ -364,7 +364,12 @@ def _leg_to(
         except IllegalError:
             return None
         arrive = math.ceil(arrive - 1e-9)
-        ban = drivers.ban_at(caster_id, caster.lat, caster.lon, arrive) if drivers else None
+        here = origin[0] == c_idx  # a second ladle where the truck stands: no arrival
+        ban = (
+            None
+            if here or not drivers
+            else drivers.ban_at(caster_id, caster.lat, caster.lon, arrive)
+        )
         if ban is None:
             return leave, arrive
         walker.clock = clock
