@@ -108,6 +108,9 @@ TOML_RANGES = [
     ("replan", "time_tolerance_min", 0, 240, "min", "0–240 min"),
     ("replan", "move_time_cny", 0, 100_000, "CNY", "0–100,000 CNY"),
     ("replan", "drop_booked_cny_per_t", 0, 1_000_000, "CNY/t", "0–1,000,000 CNY/t"),
+    ("drivers", "max_continuous_driving_h", 0.5, 12, "h", "0.5–12 h"),
+    ("drivers", "min_break_min", 5, 240, "min", "5–240 min"),
+    ("drivers", "max_daily_driving_h", 1, 24, "h", "1–24 h"),
 ]
 
 SPECS = {s.file: s for s in (SMELTERS, PRODUCTION, CASTERS, FLEET, ORDERS, CANDIDATES)}
@@ -171,6 +174,9 @@ def _numeric_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> lis
     for name, field in model.model_fields.items():
         annotation = str(field.annotation)
         nested = field.annotation
+        args = getattr(nested, "__args__", ())
+        if type(None) in args:  # an optional table (``[drivers]``): its keys when written
+            nested = next((a for a in args if a is not type(None)), nested)
         if isinstance(nested, type) and issubclass(nested, BaseModel):
             found += _numeric_fields(nested, (*prefix, name))
         elif "float" in annotation or "int" in annotation:

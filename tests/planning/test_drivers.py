@@ -230,3 +230,15 @@ def test_bad_driver_rules_are_bad_input(tmp_path, rules: str, key: str, says: st
     assert f"'{key}'" in done.stderr
     assert says in done.stderr
     assert not (tmp_path / "p").exists()
+
+
+def test_the_documented_example_loads(tmp_path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "network-format.md").read_text(
+        encoding="utf-8"
+    )
+    example = text.split("```toml\n[drivers]\n", 1)[1].split("```", 1)[0]
+    network = load_network(with_rules(tmp_path / "net", "[drivers]\n" + example))
+    drivers = network.params.drivers
+    assert drivers is not None and drivers.handover_at_smelter
+    (ban,) = drivers.entry_bans
+    assert ban.covers("C1", 0.0, 0.0) and (ban.from_h, ban.to_h) == (7, 9)
