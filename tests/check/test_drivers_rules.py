@@ -17,6 +17,8 @@ from logistics.plan.options import PlanOptions
 from tests.conftest import copy_tiny
 
 RULES = "[drivers]\nmax_continuous_driving_h = 1\nmin_break_min = 20\nmax_daily_driving_h = 6\n"
+#: The checker's rules the mutations below break (each asserted by one of them).
+MUTATED_RULES = frozenset({"driver_continuous", "driver_daily", "driver_break", "entry_ban"})
 
 
 def _network(folder: Path, rules: str) -> Network:

@@ -242,3 +242,28 @@ def test_the_documented_example_loads(tmp_path) -> None:
     assert drivers is not None and drivers.handover_at_smelter
     (ban,) = drivers.entry_bans
     assert ban.covers("C1", 0.0, 0.0) and (ban.from_h, ban.to_h) == (7, 9)
+
+
+def test_the_gantt_and_the_route_sheets_show_the_breaks(ruled, ruled_plan) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from logistics.charts.gantt import truck_gantt
+    from logistics.plan.exports import plan_workbook
+
+    travel = Travel.of(ruled)
+    fig = truck_gantt(ruled, travel, ruled_plan.runs, breaks=ruled_plan.breaks)
+    bars = [t for t in fig.data if t.name == "driver's break"]
+    assert len(bars) == 1
+    assert len(bars[0].y) == len(ruled_plan.breaks)
+    assert {c[1] for c in bars[0].customdata} == {b.kind for b in ruled_plan.breaks}
+    plain = truck_gantt(ruled, travel, ruled_plan.runs)
+    assert not [t for t in plain.data if t.name == "driver's break"]
+    book = load_workbook(BytesIO(plan_workbook(ruled, ruled_plan, travel)))
+    for truck_id in {b.truck_id for b in ruled_plan.breaks}:
+        rows = [[c.value for c in row] for row in book[f"Route {truck_id}"].iter_rows()]
+        header = rows.index(["driver", "break", "from", "to", "min", "where"] + [None] * 10)
+        listed = [r for r in rows[header + 1 :] if r[0] is not None]
+        assert len(listed) == sum(1 for b in ruled_plan.breaks if b.truck_id == truck_id)
+        assert all(r[4] >= 20 for r in listed)
