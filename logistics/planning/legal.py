@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from logistics.plan.timeline import MinuteRun
-from logistics.planning.drivers import DriverStop, TripStops, trip_stops, walk_day
+from logistics.planning.drivers import DriverStop, TripStops, trip_stops, walk_day, walk_runs
 from logistics.planning.jobs import Job
-from logistics.planning.schedule import ScheduleContext, TimedTrip
+from logistics.planning.schedule import ScheduleContext, TimedTrip, TruckState
 
 
 @dataclass(frozen=True)
@@ -94,3 +94,25 @@ def legal_day(
             else:
                 stays.append(timed)
     return LegalDay(stays, dropped, tuple(stops))
+
+
+def fixed_clocks(
+    ctx: ScheduleContext, states: Mapping[str, TruckState], fixed: Sequence[MinuteRun]
+) -> None:
+    """Give each truck with runs under way its driver's counters after them (a re-plan
+    times the rest of the day from there). Nothing without driver rules."""
+    rules = ctx.rules
+    if rules is None or not fixed:
+        return
+    by_truck: dict[str, list[MinuteRun]] = defaultdict(list)
+    for run in fixed:
+        by_truck[run.truck_id].append(run)
+    for truck_id, runs in by_truck.items():
+        state = states.get(truck_id)
+        if state is None:
+            continue
+        truck = state.truck
+        home = ctx.travel.smelter(truck.home_smelter)
+        start = (home, truck.home_smelter, float(ctx.network.minutes(truck.shift_start)))
+        walked = walk_runs(rules, ctx.network, ctx.travel, truck, start, runs, fixed=True)
+        state.clock = walked.clock

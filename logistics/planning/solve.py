@@ -41,7 +41,7 @@ from logistics.planning.greedy import greedy_plan
 from logistics.planning.insert import Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.leftovers import retry_elsewhere
-from logistics.planning.legal import legal_day
+from logistics.planning.legal import fixed_clocks, legal_day
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
 from logistics.planning.reasons import UnservedTonnes, unserved_tonnes
@@ -319,6 +319,7 @@ def _prepare_day(
         states = initial_states(network, travel)
         bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
         apply_fixed(network, travel, states, bays, fixed, (*state.truck_starts, *state.en_route))
+        fixed_clocks(ctx, states, fixed)
         for truck_id in state.unavailable_trucks:
             states.pop(truck_id, None)
         if not_before_min is not None:
