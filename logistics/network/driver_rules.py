@@ -67,6 +67,12 @@ class EntryBan(_Table):
             raise ValueError("an entry ban needs casters or an area")
         if self.area and len(self.area) < 3:
             raise ValueError("an entry ban's area needs at least 3 corners [lat, lon]")
+        for lat, lon in self.area:
+            if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+                raise ValueError(
+                    f"an entry ban's area corner [{lat:g}, {lon:g}] is not [lat, lon] in "
+                    "−90 to 90° and −180 to 180°"
+                )
         if self.from_h == self.to_h:
             raise ValueError("an entry ban's from_h equals its to_h (an empty window)")
         return self
