@@ -406,7 +406,7 @@ def _time_trip(
     back = trip.end_time + ctx.minutes(trip.end_location, home, trip.end_time)
     if back > ctx.network.minutes(truck.shift_end):
         return len(jobs) - 1
-    if ctx.rules is not None:
+    if ctx.rules is not None and taps:  # the untapped first pass only finds the wait
         clock = _walked_clock(ctx, ctx.rules, state, trip)
         if clock is None:
             return len(jobs) - 1
