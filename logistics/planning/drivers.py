@@ -114,8 +114,29 @@ class Walker:
         self.stops.append(DriverStop(self.truck_id, self.clock.driver, "handover", at, at, where))
 
     def leg(self, start: float, drive: float, origin: str, destination: str) -> float:
-        """Drive ``drive`` minutes from ``start``, with the breaks the rules require; the
-        arrival (minutes). Raises :class:`IllegalError` past the daily limit."""
+        """Drive one leg with the breaks the rules require.
+
+        Parameters
+        ----------
+        start : float
+            When the truck leaves ``origin``, minutes from the plan origin.
+        drive : float
+            Driving minutes of the leg (at ``start``).
+        origin, destination : str
+            Site ids (where a break at the start is taken; named en route).
+
+        Returns
+        -------
+        float
+            The arrival, minutes: ``start`` + the breaks (one at ``origin`` when the leg
+            would take the driver past the continuous limit, one en route every
+            continuous limit of a longer leg) + ``drive``.
+
+        Raises
+        ------
+        IllegalError
+            The leg would take the driver past the daily limit.
+        """
         if drive <= 0:
             return start
         rules, t = self.rules, start
@@ -190,9 +211,32 @@ def _loaded_minutes(travel: Travel, trip: TripStops, home: int) -> float:
 def walk_trip(
     walker: Walker, travel: Travel, truck: Truck, place: tuple[int, str, float], trip: TripStops
 ) -> tuple[int, str, float]:
-    """Walk one trip from ``place`` (matrix row, site id, free from minute): the drive
-    to its smelter, a handover there if needed, its waits and loaded legs; where and
-    when the truck is free after it. Raises :class:`IllegalError`."""
+    """Walk one trip: the drive to its smelter, a handover there if needed, its waits and
+    loaded legs.
+
+    Parameters
+    ----------
+    walker : Walker
+        The driver's counters and the stops so far (updated).
+    travel : Travel
+        Driving times.
+    truck : Truck
+        The truck (its home, for the handover's estimate).
+    place : (int, str, float)
+        Where the truck is free (matrix row, site id) and from when (minutes).
+    trip : TripStops
+        The trip's times.
+
+    Returns
+    -------
+    (int, str, float)
+        Where and when the truck is free after the trip (its last caster, last pour end).
+
+    Raises
+    ------
+    IllegalError
+        A leg past the daily limit, or breaks that leave no time to reach a stop.
+    """
     here, here_id, free = place
     smelter = travel.smelter(trip.smelter_id)
     arrival = walker.leg(free, drive_minutes(travel, here, smelter, free), here_id, trip.smelter_id)

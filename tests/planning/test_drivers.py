@@ -272,3 +272,22 @@ def test_the_gantt_and_the_route_sheets_show_the_breaks(ruled, ruled_plan) -> No
         listed = [r for r in rows[header + 1 :] if r[0] is not None]
         assert len(listed) == sum(1 for b in ruled_plan.breaks if b.truck_id == truck_id)
         assert all(r[4] >= 20 for r in listed)
+
+
+@pytest.mark.parametrize("mode", ["reoptimise", "insert"])
+def test_a_replan_keeps_a_departure_delayed_by_a_ban(tmp_path, mode) -> None:
+    # a trip under way at 10:00 waits at its smelter, loaded, for a ban on its caster to
+    # end: the re-plan reads its departure from the row, not from its last fill
+    rules = RULES.replace("= 6", "= 3") + "handover_at_smelter = true\n"
+    ban = '\n[[drivers.entry_bans]]\ncasters = ["C2"]\nfrom_h = 10\nto_h = 12\n'
+    folder = with_rules(tmp_path / "net", rules + ban)
+    text = (folder / "network.toml").read_text(encoding="utf-8")
+    (folder / "network.toml").write_text(
+        text.replace("speed_kmh = 40", "speed_kmh = 40\nrush_speed_factor = 0.6"), encoding="utf-8"
+    )
+    network = load_network(folder)
+    plan = plan_day(network, PlanOptions(solver="ortools", time_limit_s=5)).plan
+    assert check(network, plan).ok
+    result = replan(network, plan, network.at(600), PlanOptions(solver="greedy", replan_mode=mode))
+    report = check(result.network, result.outcome.plan)
+    assert report.ok, [str(v) for v in report.violations]
