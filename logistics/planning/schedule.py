@@ -34,6 +34,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 
 from logistics.network.model import Network, Truck
 from logistics.physics.cooling import temperature_after
@@ -272,10 +273,17 @@ def _walk_to_smelter(
     today = walker.clock.today
     if rules.handover and today > 0 and today + loaded + back > rules.daily_min:
         walker.handover(arrival, smelter_id)
+    if walker.clock.today + _free_flow(travel, [s_idx, *casters, home]) > rules.daily_min:
+        return None  # the trip and the drive home cannot fit the day's driving: no timing will
     first = arrival
     if walker.clock.continuous > 0 and walker.clock.continuous + loaded > rules.continuous_min:
         first += rules.break_min
     return walker, math.ceil(first - 1e-9)
+
+
+def _free_flow(travel: Travel, rows: list[int]) -> float:
+    """Free-flow driving minutes along matrix rows: no departure drives them faster."""
+    return sum(float(travel.minutes[a, b]) for a, b in pairwise(rows))
 
 
 def _time_pours(
