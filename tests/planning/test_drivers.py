@@ -216,7 +216,8 @@ def test_a_plan_without_rules_has_no_breaks_file(tmp_path) -> None:
             "0–24 h",
         ),
         (
-            "[[drivers.entry_bans]]\narea = [[23, 113], [23, 114], [200, 113]]\nfrom_h = 7\nto_h = 9\n",
+            "[[drivers.entry_bans]]\narea = [[23, 113], [23, 114], [200, 113]]\n"
+            "from_h = 7\nto_h = 9\n",
             "[drivers] entry_bans",
             "area corner [200, 113]",
         ),
