@@ -303,7 +303,32 @@ def small_files(seed: int) -> dict[str, str]:
     )
     if rng.random() < 0.3:
         files["roads.graphml"] = _road_graph(rng, sites, split=rng.random() < 0.4)
+    files["network.toml"] += _driver_rules(seed, n_casters)
     return files
+
+
+def _driver_rules(seed: int, n_casters: int) -> str:
+    """A ``[drivers]`` table for about a third of the small days (its own draws, so the
+    other files of a seed stay as they were): tight and loose hours, handovers, an
+    entry ban on a caster now and then."""
+    rng = random.Random(seed * 7919 + 25)
+    if rng.random() >= 0.35:
+        return ""
+    text = (
+        "\n[drivers]\n"
+        f"max_continuous_driving_h = {rng.choice([0.5, 1, 2, 4, 4])}\n"
+        f"min_break_min = {rng.choice([5, 20, 20, 45])}\n"
+        f"max_daily_driving_h = {rng.choice([1, 3, 6, 8, 8, 24])}\n"
+        f"handover_at_smelter = {'true' if rng.random() < 0.4 else 'false'}\n"
+    )
+    if rng.random() < 0.4:
+        lo = rng.randint(0, 23)
+        hi = (lo + rng.choice([1, 2, 3, 12])) % 24
+        text += (
+            f'\n[[drivers.entry_bans]]\ncasters = ["C{rng.randint(1, n_casters)}"]\n'
+            f"from_h = {lo}\nto_h = {hi}\n"
+        )
+    return text
 
 
 def network_files(seed: int) -> tuple[str, dict[str, str], list[str]]:

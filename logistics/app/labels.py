@@ -27,6 +27,7 @@ REASON_LABELS: dict[str, str] = {
     "cost": "cheaper as ingots",
     "not_planned_in_time": "not tried in time",
     "ladles": "no ladle ready",
+    "driver_hours": "drivers' hours",
 }
 
 #: Parts of the liquid route's "burn loss and transport" item → plain words.

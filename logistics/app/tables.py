@@ -30,6 +30,7 @@ REASONS: dict[str, str] = {
     "not_planned_in_time": "the planning time ran out before it was tried: "
     "plan again with a longer time limit",
     "ladles": "no ladle of the smelter's pool can be back, cleaned and hot for it in time",
+    "driver_hours": "its trip would break the drivers' hours or an entry ban",
 }
 
 

@@ -1,4 +1,4 @@
-"""Gantt chart of the trucks' day: fill, drive, pour and return, by status."""
+"""Gantt chart of the trucks' day: fill, drive, pour and return, by status; drivers' breaks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from logistics.charts.style import hhmm, local
 from logistics.network.model import Network, TruckStart
 from logistics.physics.travel import Travel
-from logistics.plan.model import Run
+from logistics.plan.model import DriverBreak, Run
 from logistics.plan.timeline import Segment, truck_segments
 
 #: Run status on the chart: poured already, metal filled or on the road (kept as facts
@@ -35,6 +35,17 @@ STATUS_LABELS = {
     "frozen": "under way (kept as it is)",
     "done": "poured already",
 }
+#: Colour of the drivers' rests (``breaks.csv``) and the kinds named on their hover.
+BREAK_COLOUR = "#16a34a"
+BREAK_LABELS = {
+    "wait": "rest (waiting)",
+    "break": "break",
+    "en_route": "break en route",
+    "handover": "driver handover",
+}
+#: A handover (an instant) is drawn this many minutes wide.
+HANDOVER_BAR_MIN = 3
+
 #: Outline of runs a re-plan changes.
 CHANGE_COLOURS = {"new": "#16a34a", "moved": "#db2777"}
 
@@ -162,6 +173,32 @@ def _ghost_bars(network: Network, ghost_segments: list[Segment]) -> go.Bar:
     )
 
 
+def _break_bars(network: Network, breaks: Sequence[DriverBreak]) -> go.Bar:
+    """The drivers' rests and handovers: thin green bars above the truck's row."""
+    tz = network.tz
+    widths = [
+        bar_ms(network, b.start, b.end) if b.kind != "handover" else HANDOVER_BAR_MIN * 60_000.0
+        for b in breaks
+    ]
+    return go.Bar(
+        orientation="h",
+        name="driver's break",
+        y=[b.truck_id for b in breaks],
+        base=[local(b.start, tz) for b in breaks],
+        x=widths,
+        offset=0.3,
+        customdata=[["", b.kind, "break"] for b in breaks],
+        hovertext=[
+            f"<b>{b.truck_id}</b> driver {b.driver} · {BREAK_LABELS[b.kind]} "
+            f"{hhmm(b.start, tz)}–{hhmm(b.end, tz)} at {b.where}"
+            for b in breaks
+        ],
+        hoverinfo="text",
+        marker={"color": BREAK_COLOUR, "line": {"width": 0}},
+        width=0.15,
+    )
+
+
 def _flag_markers(
     fig: go.Figure, network: Network, runs: Sequence[Run], trucks: Collection[str]
 ) -> None:
@@ -231,8 +268,10 @@ def truck_gantt(
     changes: Mapping[str, str] | None = None,
     ghosts: Sequence[Run] = (),
     title: str | None = None,
+    breaks: Sequence[DriverBreak] = (),
 ) -> go.Figure:
-    """One row per truck used; bars for fills, drives, pours and returns.
+    """One row per truck used; bars for fills, drives, pours and returns, and the
+    drivers' breaks.
 
     Parameters
     ----------
@@ -256,6 +295,9 @@ def truck_gantt(
         were.
     title : str, optional
         Figure title.
+    breaks : sequence of DriverBreak
+        The drivers' rests and handovers (``plan.breaks``): thin green bars at the top
+        of each truck's row (``customdata`` ``["", kind, "break"]``).
 
     Returns
     -------
@@ -285,6 +327,9 @@ def truck_gantt(
         if ghost_segments:
             fig.add_trace(_ghost_bars(network, ghost_segments))
             trucks = sorted(set(trucks) | {s.truck_id for s in ghost_segments})
+    shown = [b for b in breaks if b.truck_id in trucks]
+    if shown:
+        fig.add_trace(_break_bars(network, shown))
     _flag_markers(fig, network, runs, trucks)
     if now is not None:
         _now_line(fig, network, now)

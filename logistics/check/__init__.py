@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from logistics.check.context import CheckClock, CheckContext, CheckRun, CheckUnserved
+from logistics.check.drivers import check_drivers
 from logistics.check.fleet import check_fleet_reasons, fleet_verified
 from logistics.check.furnaces import check_furnaces, with_deliveries
 from logistics.check.ladles import check_ladles
@@ -104,7 +105,8 @@ def check(
         (:func:`logistics.check.fleet.check_fleet_reasons`): by default a truck with
         room for a ladle of the order is a ``fleet_room`` warning, with ``True`` an
         ``unserved_reason`` violation; ``False`` skips it. Never in a re-plan
-        (:func:`logistics.check.fleet.fleet_verified`).
+        (:func:`logistics.check.fleet.fleet_verified`), nor with ``[drivers]`` rules
+        (the test does not drive with them).
     verify_risk : bool, optional
         Every run's probability of arriving below the caster's minimum when travel
         times vary is re-estimated by the checker's own simulation
@@ -126,9 +128,11 @@ def check(
     check_trucks(ctx, runs)
     check_production(ctx, runs)
     check_fill_bays(ctx, runs)
+    check_drivers(ctx, runs, plan.breaks)
     check_unserved_rows(ctx, unserved)
     check_unserved_reasons(ctx, unserved)
-    if fleet_verified(plan, verify_fleet):
+    # with drivers' rules the room the fleet test finds may be room the hours do not allow
+    if fleet_verified(plan, verify_fleet) and network.params.drivers is None:
         check_fleet_reasons(ctx, runs, unserved, strict=bool(verify_fleet))
     if verify_risk is not False:
         check_cold_risk(ctx, runs, strict=risk_verified(plan, verify_risk))

@@ -56,6 +56,10 @@ RULES = (
     "preheat",
     "preheat_stands",
     "ladle_reason",
+    "driver_continuous",
+    "driver_daily",
+    "driver_break",
+    "entry_ban",
 )
 
 #: Warning names: allowed in a hand-made plan, never in one the planner made.

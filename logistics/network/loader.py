@@ -22,7 +22,7 @@ from logistics.network.furnaces import load_consumption
 from logistics.network.ladles import load_ladles
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
 from logistics.network.roads import load_road_graph
-from logistics.network.settings import NetworkSettings, load_settings
+from logistics.network.settings import NetworkSettings, entry_ban_problems, load_settings
 from logistics.network.times import is_clock_time, plan_date_problem
 
 log = logging.getLogger(__name__)
@@ -417,6 +417,11 @@ def load_network(
     )
     smelter_ids = {s.smelter_id for _, s in tables[SMELTERS.file]}
     ladles = load_ladles(folder, day, tz, smelter_ids)
+    ban_problems = entry_ban_problems(
+        folder, settings.params, {c.caster_id for _, c in tables[CASTERS.file]}
+    )
+    if ban_problems:
+        raise InputError(ban_problems)
     graph = None
     if (folder / "roads.graphml").is_file():
         graph = load_road_graph(folder / "roads.graphml")

@@ -19,6 +19,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from logistics.network.driver_rules import DriverParams
 from logistics.network.ladles import LadleParams
 from logistics.network.osm_tags import DRIVABLE
 from logistics.network.ranges import HOURS, plausible, plausible_each
@@ -493,3 +494,5 @@ class Params(_Table):
     risk: RiskParams = RiskParams()
     supply: SupplyParams = SupplyParams()
     ladles: LadleParams = LadleParams()
+    #: Drivers' hours and entry bans; ``None`` (no ``[drivers]`` table): no driver rules.
+    drivers: DriverParams | None = None

@@ -155,6 +155,8 @@ def field_at(model: type[BaseModel], loc: tuple[Any, ...]) -> FieldInfo | None:
     current: Any = model
     field: FieldInfo | None = None
     for part in loc:
+        if isinstance(part, int):  # an item of a list of tables ([[drivers.entry_bans]])
+            continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return field if field is not None and per_of(field) else None
         field = current.model_fields.get(str(part))

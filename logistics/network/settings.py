@@ -155,3 +155,41 @@ def load_settings(folder: Path) -> NetworkSettings:
     if problems:
         raise InputError(problems)
     return NetworkSettings(str(name), str(timezone), plan_date, params)
+
+
+def entry_ban_problems(folder: Path, params: Params, caster_ids: set[str]) -> list[InputProblem]:
+    """``[[drivers.entry_bans]]`` naming casters that ``casters.csv`` does not have.
+
+    Parameters
+    ----------
+    folder : Path
+        The network folder (its ``network.toml`` is read again for the line numbers).
+    params : Params
+        The parameters read from it.
+    caster_ids : set of str
+        The casters of ``casters.csv``.
+
+    Returns
+    -------
+    list of InputProblem
+        One per unknown caster, naming ``network.toml``, its line and the key.
+    """
+    drivers = params.drivers
+    if drivers is None or not drivers.entry_bans:
+        return []
+    text = (folder / "network.toml").read_text(encoding="utf-8")
+    row = _toml_line_of(text, "drivers", "entry_bans", "casters")
+    problems = []
+    for number, ban in enumerate(drivers.entry_bans, start=1):
+        for caster_id in ban.casters:
+            if caster_id not in caster_ids:
+                problems.append(
+                    InputProblem(
+                        "network.toml",
+                        row,
+                        "[drivers.entry_bans] casters",
+                        f"entry ban {number}: unknown caster '{shown(caster_id)}' "
+                        "(not in casters.csv)",
+                    )
+                )
+    return problems

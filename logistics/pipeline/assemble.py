@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from logistics.network.model import Network
-from logistics.plan.model import Plan, Preheat, Run, Unserved
+from logistics.plan.model import DriverBreak, Plan, Preheat, Run, Unserved
 from logistics.plan.options import DayState
 from logistics.plan.summary import summarise
+from logistics.planning.drivers import DriverStop
 from logistics.planning.ladles import LadlePlan
 from logistics.planning.reasons import UnservedTonnes
 from logistics.planning.schedule import TimedTrip
@@ -115,6 +116,21 @@ def unserved_of(items: Sequence[UnservedTonnes]) -> list[Unserved]:
     ]
 
 
+def dated_breaks(network: Network, stops: Sequence[DriverStop]) -> tuple[DriverBreak, ...]:
+    """The drivers' rests and handovers dated, by truck and time."""
+    return tuple(
+        DriverBreak(
+            truck_id=s.truck_id,
+            driver=s.driver,
+            kind=s.kind,
+            start=network.at(s.start),
+            end=network.at(s.end),
+            where=s.where,
+        )
+        for s in sorted(stops, key=lambda s: (s.truck_id, s.start, s.end))
+    )
+
+
 def plan_of(network: Network, schedule: DaySchedule, state: DayState) -> Plan:
     """The plan of a scheduled day: dated runs, unserved rows, statistics and KPIs.
 
@@ -158,6 +174,7 @@ def plan_of(network: Network, schedule: DaySchedule, state: DayState) -> Plan:
         travel_model=schedule.travel.source,
         truck_starts=tuple(state.truck_starts),
         preheats=preheats_of(network, schedule.ladles),
+        breaks=dated_breaks(network, schedule.breaks),
     )
 
 

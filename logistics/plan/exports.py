@@ -66,7 +66,9 @@ def plan_zip(plan: Plan) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in sorted(PLAN_FILES | {PREHEATS_FILE}):
-                if (folder / name).is_file():  # preheats.csv: a plan with a ladle pool
+                if (
+                    folder / name
+                ).is_file():  # preheats.csv with a ladle pool, breaks.csv with drivers' rules
                     archive.write(folder / name, f"{folder_name}/{name}")
     return buffer.getvalue()
 
@@ -401,6 +403,44 @@ def _stop_row(network: Network, s: RouteStop) -> list[Any]:
     ]
 
 
+#: Columns of the drivers' breaks under a route sheet.
+BREAKS_HEADER = ("driver", "break", "from", "to", "min", "where")
+#: How a route sheet names each kind of driver's stop.
+BREAK_NAMES = {
+    "wait": "rest while waiting",
+    "break": "break before driving on",
+    "en_route": "break en route",
+    "handover": "handover: driver takes over",
+}
+
+
+def _write_breaks(sheet: Any, network: Network, plan: Plan, truck_id: str) -> None:
+    """Under the stops: each driver's rests and handovers of the truck (none without
+    drivers' rules)."""
+    breaks = [b for b in plan.breaks if b.truck_id == truck_id]
+    if not breaks:
+        return
+    sheet.append([])
+    sheet.append(["Drivers' breaks (rest at least as long as written; the times are the plan's)"])
+    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    sheet.append(list(BREAKS_HEADER))
+    for cell in sheet[sheet.max_row]:
+        cell.font = _HEAD_FONT
+        cell.fill = _HEAD_FILL
+    for b in breaks:
+        minutes = round((b.end - b.start).total_seconds() / 60.0)
+        sheet.append(
+            [
+                b.driver,
+                BREAK_NAMES[b.kind],
+                clock(b.start, network),
+                clock(b.end, network),
+                minutes,
+                b.where,
+            ]
+        )
+
+
 def _write_route_sheet(
     sheet: Any, network: Network, travel: Travel, plan: Plan, truck_id: str
 ) -> None:
@@ -419,6 +459,7 @@ def _write_route_sheet(
     sheet.append([])
     rows = [_stop_row(network, s) for s in route_stops(network, travel, plan, truck_id)]
     _write_table(sheet, ROUTE_HEADER, rows)
+    _write_breaks(sheet, network, plan, truck_id)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
 
@@ -430,7 +471,8 @@ def plan_workbook(network: Network, plan: Plan, travel: Travel | None = None) ->
 
     Sheets: ``Summary``, ``Runs`` (``runs.csv`` columns, times ``HH:MM``), ``Unserved``,
     ``Trips`` (km, hours, cost per trip, when the plan has economics) and one
-    ``Route <truck>`` sheet per truck used (:func:`route_stops`).
+    ``Route <truck>`` sheet per truck used (:func:`route_stops`), with the truck's
+    drivers' breaks under its stops when the plan has drivers' rules.
     """
     travel = travel or Travel.of(network)
     book = Workbook()

@@ -1,4 +1,5 @@
-"""A plan folder: ``runs.csv``, ``unserved.csv`` and ``plan.json``, written and read back.
+"""A plan folder: ``runs.csv``, ``unserved.csv`` and ``plan.json`` (and ``breaks.csv`` with
+drivers' rules), written and read back.
 
 :func:`write_plan` writes the three files into a temporary folder beside the target
 and renames it into place, so a reader never sees a half-written plan; ``plan.json`` is
@@ -35,12 +36,14 @@ from logistics.network.model import Network
 from logistics.network.times import parse_time
 from logistics.physics.travel import Travel
 from logistics.plan.model import (
+    BREAK_COLUMNS,
     LADLE_RUN_COLUMNS,
     OPTIONAL_RUN_COLUMNS,
     PREHEAT_COLUMNS,
     RUN_COLUMNS,
     RUN_TIMES,
     UNSERVED_COLUMNS,
+    DriverBreak,
     Plan,
     Preheat,
     Run,
@@ -56,7 +59,9 @@ log = logging.getLogger(__name__)
 RUNS_FILE = "runs.csv"
 UNSERVED_FILE = "unserved.csv"
 PLAN_FILE = "plan.json"
-PLAN_FILES = frozenset({RUNS_FILE, UNSERVED_FILE, PLAN_FILE})
+#: The drivers' rests and handovers: written for a plan made with ``[drivers]`` rules.
+BREAKS_FILE = "breaks.csv"
+PLAN_FILES = frozenset({RUNS_FILE, UNSERVED_FILE, PLAN_FILE, BREAKS_FILE})
 #: The preheats of cold ladles, written with a plan whose runs carry ladles of a pool.
 PREHEATS_FILE = "preheats.csv"
 #: The drivers' route sheets (``molten plan --route-sheets``), an Excel workbook.
@@ -66,7 +71,7 @@ LEVELS_FILE = "levels.csv"
 #: Files a plan folder may hold besides :data:`PLAN_FILES`.
 OPTIONAL_FILES = frozenset({ROUTE_SHEETS_FILE, LEVELS_FILE})
 
-_TIME_FIELDS = RUN_TIMES
+_TIME_FIELDS = (*RUN_TIMES, "start", "end")
 _FLOAT_FIELDS = ("tonnes", "tap_c", "arrival_c", "road_km", "ladle_drop_c", *OPTIONAL_RUN_COLUMNS)
 #: Columns a ``runs.csv`` may leave out or leave empty: the risk estimates, the ladles.
 _EMPTY_OK = (*OPTIONAL_RUN_COLUMNS, *LADLE_RUN_COLUMNS)
@@ -106,6 +111,11 @@ def unserved_rows(plan: Plan) -> list[dict[str, Any]]:
     return [u.model_dump() for u in plan.unserved]
 
 
+def break_rows(plan: Plan) -> list[dict[str, Any]]:
+    """The drivers' rests and handovers as dictionaries of CSV-ready values."""
+    return [{k: _cell(v) for k, v in b.model_dump().items()} for b in plan.breaks]
+
+
 def plan_document(plan: Plan) -> dict[str, Any]:
     """The ``plan.json`` document: the plan as JSON-ready data."""
     return plan.model_dump(mode="json")
@@ -126,6 +136,8 @@ def write_plan_files(plan: Plan, folder: Path) -> None:
     if plan.has_ladles or plan.preheats:
         _write_csv(folder / PREHEATS_FILE, PREHEAT_COLUMNS, preheat_rows(plan))
     _write_csv(folder / UNSERVED_FILE, UNSERVED_COLUMNS, unserved_rows(plan))
+    if plan.parameters.drivers is not None or plan.breaks:
+        _write_csv(folder / BREAKS_FILE, BREAK_COLUMNS, break_rows(plan))
     (folder / PLAN_FILE).write_text(
         json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8"
     )
@@ -215,7 +227,7 @@ def _parse_rows(
     rows: list[tuple[int, dict[str, str]]],
     file: str,
     columns: tuple[str, ...],
-    model: type[Run] | type[Unserved] | type[Preheat],
+    model: type[Run] | type[Unserved] | type[Preheat] | type[DriverBreak],
     plan_date: date,
     tz: ZoneInfo,
 ) -> tuple[list[Any], list[InputProblem]]:
@@ -237,14 +249,14 @@ def _parse_rows(
                     values[col] = parse_time(text, plan_date, tz)
                 elif col in _FLOAT_FIELDS:
                     values[col] = _parse_float(text)
-                elif col in ("trip", "stand"):
+                elif col in ("trip", "stand", "driver"):
                     values[col] = _parse_trip(text)
                 else:
                     values[col] = text
             except ValueError as exc:
                 is_time = col in _TIME_FIELDS or (model is Preheat and col in ("start", "end"))
                 detail = str(exc) if is_time else f"'{text}' is not a number"
-                if col in ("trip", "stand"):
+                if col in ("trip", "stand", "driver"):
                     detail = f"'{text}' is not a whole number (counted from 1)"
                 problems.append(InputProblem(file, row, col, detail))
                 row_ok = False
@@ -323,12 +335,18 @@ def read_plan(
         if preheats is not None:
             written = written.model_copy(update={"preheats": tuple(preheats)})
         if written.runs == tuple(runs) and written.unserved == tuple(unserved):
-            return written
-        log.warning("%s: the rows differ from plan.json's; its summary is recomputed", folder)
-        return _with_rows(written, runs, unserved, network, travel)
-    assert network is not None
-    plan = hand_made_plan(network, travel or Travel.of(network), runs, unserved)
-    return plan.model_copy(update={"preheats": tuple(preheats or ())})
+            plan = written
+        else:
+            log.warning("%s: the rows differ from plan.json's; its summary is recomputed", folder)
+            plan = _with_rows(written, runs, unserved, network, travel)
+    else:
+        assert network is not None
+        plan = hand_made_plan(network, travel or Travel.of(network), runs, unserved)
+        plan = plan.model_copy(update={"preheats": tuple(preheats or ())})
+    breaks = _read_breaks(folder, plan_date, tz)
+    if breaks is not None and breaks != plan.breaks:
+        plan = plan.model_copy(update={"breaks": breaks})
+    return plan
 
 
 def _read_preheats(folder: Path, plan_date: date, tz: ZoneInfo) -> list[Preheat] | None:
@@ -340,6 +358,17 @@ def _read_preheats(folder: Path, plan_date: date, tz: ZoneInfo) -> list[Preheat]
     if problems:
         raise InputError(problems)
     return preheats
+
+
+def _read_breaks(folder: Path, plan_date: date, tz: ZoneInfo) -> tuple[DriverBreak, ...] | None:
+    """The rows of ``breaks.csv`` (as edited), or None without the file."""
+    if not (folder / BREAKS_FILE).is_file():
+        return None
+    raw = _read_rows(folder, BREAKS_FILE, BREAK_COLUMNS)
+    breaks, problems = _parse_rows(raw, BREAKS_FILE, BREAK_COLUMNS, DriverBreak, plan_date, tz)
+    if problems:
+        raise InputError(problems)
+    return tuple(breaks)
 
 
 def _plan_clock(document: dict[str, Any] | None, network: Network | None) -> tuple[date, ZoneInfo]:

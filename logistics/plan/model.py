@@ -180,6 +180,33 @@ class Preheat(_Frozen):
     start: AwareDatetime
     end: AwareDatetime
 
+
+class DriverBreak(_Frozen):
+    """A driver's rest or handover (``breaks.csv``; only with ``[drivers]`` rules).
+
+    Attributes
+    ----------
+    truck_id : str
+        The truck.
+    driver : int
+        Which of the truck's drivers of the day (1, then 2 after a handover, …).
+    kind : str
+        ``wait`` (an idle wait at a stop long enough to rest), ``break`` (a break taken
+        at a stop before driving on), ``en_route`` (a break on the road) or
+        ``handover`` (``driver`` takes the truck over; start = end).
+    start, end : datetime
+        Timezone-aware.
+    where : str
+        The site id, or ``en route to <site>``.
+    """
+
+    truck_id: str = Field(min_length=1)
+    driver: int = Field(ge=1)
+    kind: Literal["wait", "break", "en_route", "handover"]
+    start: AwareDatetime
+    end: AwareDatetime
+    where: str
+
     @field_validator("start", "end", mode="after")
     @classmethod
     def _fixed_offset(cls, value: datetime) -> datetime:
@@ -189,6 +216,10 @@ class Preheat(_Frozen):
 
 #: ``preheats.csv`` columns, in order.
 PREHEAT_COLUMNS: tuple[str, ...] = tuple(Preheat.model_fields)
+
+
+#: ``breaks.csv`` columns, in order.
+BREAK_COLUMNS: tuple[str, ...] = tuple(DriverBreak.model_fields)
 
 
 class Summary(_Frozen):
@@ -297,6 +328,8 @@ class Plan(_Frozen):
         for a network without ``consumption.csv``.
     preheats : tuple of Preheat
         Cold ladles preheated on the smelters' stands (a network with a ladle pool).
+    breaks : tuple of DriverBreak
+        The drivers' rests and handovers (empty without ``[drivers]`` rules).
     """
 
     schema_version: Literal[2] = 2
@@ -313,13 +346,14 @@ class Plan(_Frozen):
     economics: PlanEconomics | None = None
     supply: SupplyPlan | None = None
     preheats: tuple[Preheat, ...] = ()
+    breaks: tuple[DriverBreak, ...] = ()
 
     @property
     def has_ladles(self) -> bool:
         """Whether the plan's runs carry ladles of a pool (``ladle_id`` set)."""
         return any(r.ladle_id is not None for r in self.runs)
 
-    @field_validator("runs", "unserved", "truck_starts", "preheats", mode="before")
+    @field_validator("runs", "unserved", "truck_starts", "preheats", "breaks", mode="before")
     @classmethod
     def _as_tuple(cls, value: Any) -> Any:
         return tuple(value) if isinstance(value, list) else value
@@ -335,6 +369,7 @@ class Plan(_Frozen):
 
 
 __all__ = [
+    "BREAK_COLUMNS",
     "LADLE_RUN_COLUMNS",
     "OPTIONAL_RUN_COLUMNS",
     "PREHEAT_COLUMNS",
@@ -342,6 +377,7 @@ __all__ = [
     "RUN_TIMES",
     "SCHEMA_VERSION",
     "UNSERVED_COLUMNS",
+    "DriverBreak",
     "Plan",
     "Preheat",
     "Reason",

@@ -7,7 +7,8 @@ metal in time), ``cost`` (a trip would cost more than the ingot route saves), ``
 (no truck of the final plan has room for it in time: tried by inserting it),
 ``not_planned_in_time`` (the planning time ran out before it was tried; a longer time
 limit may serve it), ``ladles`` (no ladle of the smelter's pool could be ready for it in
-time: a network with ``ladles.csv``).
+time: a network with ``ladles.csv``), ``driver_hours`` (its trip would break the drivers'
+rules of ``[drivers]``: continuous or daily driving, or an entry ban).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ Reason = Literal[
     "cost",
     "not_planned_in_time",
     "ladles",
+    "driver_hours",
 ]
 #: Every reason, in the order the summary lists them.
 UNSERVED_REASONS: tuple[str, ...] = get_args(Reason)
@@ -37,4 +39,5 @@ PLANNER_REASONS: tuple[str, ...] = (
     "cost",
     "not_planned_in_time",
     "ladles",
+    "driver_hours",
 )

@@ -79,6 +79,8 @@ class MinuteRun:
     fill_end: float
     pour_start: float
     pour_end: float
+    #: When its trip left the smelter (the drivers' rules read it; ``None``: at the fill end).
+    depart: float | None = None
 
 
 def minute_run_of(network: Network, run: Run) -> MinuteRun:
@@ -96,6 +98,7 @@ def minute_run_of(network: Network, run: Run) -> MinuteRun:
         fill_end=minutes(run.fill_end),
         pour_start=minutes(run.pour_start),
         pour_end=minutes(run.pour_end),
+        depart=minutes(run.depart),
     )
 
 

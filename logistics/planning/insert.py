@@ -18,13 +18,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from logistics.network.model import Network, Truck
 from logistics.network.prices import superheat_cost_per_c_t
 from logistics.physics.travel import Travel
 from logistics.plan.timeline import LegRun, route_totals, trip_legs
 from logistics.planning.assign import Assignment
+from logistics.planning.drivers import Clock, walk_runs
 from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
@@ -136,6 +137,8 @@ class _TruckDay:
     blocks: list[Block]
     runs: list[LegRun]
     inserted: int = 0
+    #: With driver rules: the driver's counters at a gap's start minute (until a commit).
+    clocks: dict[int, Clock] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -328,6 +331,14 @@ def _trip_in_gap(
     state = TruckState(
         truck=truck, location=gap.location, ready=gap.ready, trips=INSERTED_TRIPS + day.inserted
     )
+    rules, start = ctx.rules, day.start
+    if rules is not None:  # the driver's counters where the gap starts
+        where = (start.location, ctx.travel.sites[start.location].site_id, float(start.ready))
+        if gap.ready not in day.clocks:
+            before = [r for r in day.runs if r.pour_end <= gap.ready + 1e-6]
+            walked = walk_runs(rules, ctx.network, ctx.travel, truck, where, before, fixed=True)
+            day.clocks[gap.ready] = walked.clock
+        state.clock = day.clocks[gap.ready]
     trip, _ = time_trip(ctx, state, smelter_id, chunk, bays, not_before=gap.ready)
     if trip is None:
         return None
@@ -335,6 +346,10 @@ def _trip_in_gap(
         onward = ctx.minutes(trip.end_location, gap.next_smelter, trip.end_time)
         if trip.end_time + onward > gap.next_fill + 1e-9:
             return None
+        if rules is not None:  # the trips after it must stay legal
+            runs = [*day.runs, *trip.runs]
+            if walk_runs(rules, ctx.network, ctx.travel, truck, where, runs).dropped:
+                return None
     return trip
 
 
@@ -354,6 +369,7 @@ def _commit(ctx: ScheduleContext, day: _TruckDay, trip: TimedTrip, bays: BayBook
     day.blocks.sort(key=lambda b: b.first_fill)
     day.runs.extend(trip.runs)
     day.inserted += 1
+    day.clocks.clear()
 
 
 __all__ = [

@@ -14,7 +14,13 @@ module turns that into minutes, with every rule of a plan that depends on time:
   arrives at ``min_pour_c + margin_c`` and, with ``[risk] plan_for_risk``, whose
   probability of arriving below ``min_pour_c`` is at most the target
   (:mod:`logistics.planning.taps`); a job that cannot is left off the trip;
-* the truck must still get home by the end of its shift.
+* the truck must still get home by the end of its shift;
+* with ``[drivers]`` in ``network.toml``, the drivers rest as the rules require
+  (:mod:`logistics.planning.drivers`: a rest at the smelter before the fills when the
+  loaded legs would take the driver past the continuous limit, breaks at a stop or en
+  route where needed, a handover at the smelter), every trip is walked with the rules
+  before it is accepted, and no ladle arrives at a caster inside an entry ban (the trip
+  leaves later, or the ladle is left off).
 
 A job that cannot be timed on its trip is returned as dropped; the caller decides what
 to do with it.
@@ -24,13 +30,27 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
 
 from logistics.network.model import Network, Truck
 from logistics.physics.cooling import temperature_after
 from logistics.physics.travel import Travel
 from logistics.planning.assign import Assignment
+from logistics.planning.drivers import (
+    Clock,
+    IllegalError,
+    Rules,
+    Walker,
+    loaded_estimate,
+    rules_of,
+    trip_stops,
+    walk_home,
+    walk_trip,
+)
 from logistics.planning.jobs import Job
 from logistics.planning.taps import TripTaps
 from logistics.planning.windows import Interval, ceil_minutes, fill_minutes, pour_minutes
@@ -44,6 +64,8 @@ class TruckState:
     location: int
     ready: int
     trips: int = 0
+    #: The driver's counters (``None`` without driver rules).
+    clock: Clock | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +114,8 @@ class TimedTrip:
     runs: tuple[TimedRun, ...]
     end_location: int
     end_time: int
+    #: The driver's counters after the trip (``None`` without driver rules).
+    clock: Clock | None = None
 
 
 @dataclass
@@ -157,6 +181,11 @@ class ScheduleContext:
         """The context of assigned jobs: their fill windows from the assignment."""
         return cls(network, travel, {a.job.job_id: a.fill for a in assignments})
 
+    @cached_property
+    def rules(self) -> Rules | None:
+        """The network's driver rules (``None`` without ``[drivers]``)."""
+        return rules_of(self.network)
+
     def minutes(self, a: int, b: int, depart: float) -> int:
         """Driving minutes between matrix rows leaving at ``depart`` (plan minutes, rush
         hours included), rounded up."""
@@ -179,6 +208,8 @@ class _Fills:
 
     times: list[tuple[int, int]]
     depart: int
+    #: The driver's walk so far (``None`` without driver rules).
+    walker: Walker | None = None
 
 
 def _time_fills(
@@ -196,7 +227,15 @@ def _time_fills(
     truck = state.truck
     fill_min = fill_minutes(ctx.network.smelter_by_id[smelter_id])
     s_idx = ctx.travel.smelter(smelter_id)
-    t = max(state.ready + ctx.minutes(state.location, s_idx, state.ready), not_before)
+    walker: Walker | None = None
+    if ctx.rules is None:
+        t = max(state.ready + ctx.minutes(state.location, s_idx, state.ready), not_before)
+    else:
+        walked = _walk_to_smelter(ctx, ctx.rules, state, smelter_id, jobs)
+        if walked is None:
+            return 0
+        walker, t = walked
+        t = max(t, not_before)
     fills: list[tuple[int, int]] = []
     for position, job in enumerate(jobs):
         if not job.fits(truck.ladle_t):
@@ -209,7 +248,42 @@ def _time_fills(
         end = start + fill_min
         fills.append((start, end))
         t = end
-    return _Fills(fills, depart=t)
+    return _Fills(fills, depart=t, walker=walker)
+
+
+def _walk_to_smelter(
+    ctx: ScheduleContext, rules: Rules, state: TruckState, smelter_id: str, jobs: tuple[Job, ...]
+) -> tuple[Walker, int] | None:
+    """The driver's drive to the smelter (with its breaks), a handover there if the
+    trip would take the driver past the daily limit, and the earliest first fill: after
+    a rest when the loaded legs would take the driver past the continuous limit. None
+    when the drive itself is illegal."""
+    travel = ctx.travel
+    walker = Walker(rules, state.truck.truck_id, state.clock or Clock())
+    s_idx = travel.smelter(smelter_id)
+    try:
+        arrival = walker.leg(
+            state.ready, ctx.minutes(state.location, s_idx, state.ready), "", smelter_id
+        )
+    except IllegalError:
+        return None
+    casters = [travel.caster(j.caster_id) for j in jobs]
+    home = travel.smelter(state.truck.home_smelter)
+    loaded, back = loaded_estimate(travel, s_idx, casters, arrival, home)
+    today = walker.clock.today
+    if rules.handover and today > 0 and today + loaded + back > rules.daily_min:
+        walker.handover(arrival, smelter_id)
+    if walker.clock.today + _free_flow(travel, [s_idx, *casters, home]) > rules.daily_min:
+        return None  # the trip and the drive home cannot fit the day's driving: no timing will
+    first = arrival
+    if walker.clock.continuous > 0 and walker.clock.continuous + loaded > rules.continuous_min:
+        first += rules.break_min
+    return walker, math.ceil(first - 1e-9)
+
+
+def _free_flow(travel: Travel, rows: list[int]) -> float:
+    """Free-flow driving minutes along matrix rows: no departure drives them faster."""
+    return sum(float(travel.minutes[a, b]) for a, b in pairwise(rows))
 
 
 def _time_pours(
@@ -228,13 +302,21 @@ def _time_pours(
     ambient = network.params.thermal.ambient_c
     s_idx = ctx.travel.smelter(smelter_id)
     depart = fills.depart
-    location, t = s_idx, depart
+    location, t, site = s_idx, depart, smelter_id
     runs: list[TimedRun] = []
     trip_taps = TripTaps(network, ctx.travel, truck) if taps else None
     for position, job in enumerate(jobs):
         caster = network.caster_by_id[job.caster_id]
         c_idx = ctx.travel.caster(job.caster_id)
-        arrive = t + ctx.minutes(location, c_idx, t)
+        if fills.walker is None:
+            arrive = t + ctx.minutes(location, c_idx, t)
+        else:
+            leg = _leg_to(ctx, fills.walker, (location, site), job.caster_id, t)
+            if leg is None:
+                return position
+            t, arrive = leg
+            if position == 0:  # waiting out an entry ban at the smelter: the trip leaves later
+                depart = t
         pour_start = max(arrive, job.earliest_pour)
         if pour_start > job.latest_pour:
             return position
@@ -266,8 +348,42 @@ def _time_pours(
                 road_km=float(ctx.travel.km[s_idx, c_idx]),
             )
         )
-        location, t = c_idx, pour_end
+        location, t, site = c_idx, pour_end, job.caster_id
     return TimedTrip(tuple(runs), location, t)
+
+
+#: Entry bans waited out on one leg at most (one after another).
+_BAN_TRIES = 4
+
+
+def _leg_to(
+    ctx: ScheduleContext, walker: Walker, origin: tuple[int, str], caster_id: str, leave: int
+) -> tuple[int, int] | None:
+    """``(leave, arrive)`` of a leg to a caster with the driver's breaks, leaving later
+    (waiting where the truck is) while the arrival falls inside an entry ban; None when
+    the leg is illegal or the bans cannot be waited out."""
+    drivers = ctx.network.params.drivers
+    caster = ctx.network.caster_by_id[caster_id]
+    c_idx = ctx.travel.caster(caster_id)
+    for _ in range(_BAN_TRIES):
+        clock, stops = walker.clock, len(walker.stops)
+        try:
+            arrive = walker.leg(leave, ctx.minutes(origin[0], c_idx, leave), origin[1], caster_id)
+        except IllegalError:
+            return None
+        arrive = math.ceil(arrive - 1e-9)
+        here = origin[0] == c_idx  # a second ladle where the truck stands: no arrival
+        ban = (
+            None
+            if here or not drivers
+            else drivers.ban_at(caster_id, caster.lat, caster.lon, arrive)
+        )
+        if ban is None:
+            return leave, arrive
+        walker.clock = clock
+        del walker.stops[stops:]
+        leave = math.ceil(leave + ban.window_end(arrive) - arrive - 1e-9)
+    return None
 
 
 def _time_trip(
@@ -298,7 +414,36 @@ def _time_trip(
     back = trip.end_time + ctx.minutes(trip.end_location, home, trip.end_time)
     if back > ctx.network.minutes(truck.shift_end):
         return len(jobs) - 1
+    if ctx.rules is not None and taps:  # the untapped first pass only finds the wait
+        clock = _walked_clock(ctx, ctx.rules, state, trip)
+        if clock is None:
+            return len(jobs) - 1
+        trip = TimedTrip(trip.runs, trip.end_location, trip.end_time, clock)
     return trip
+
+
+def _walked_clock(
+    ctx: ScheduleContext, rules: Rules, state: TruckState, trip: TimedTrip
+) -> Clock | None:
+    """The driver's counters after the trip as the day's walk reads it, or None when the
+    trip, or the drive home after it, breaks a rule."""
+    truck = state.truck
+    walker = Walker(rules, truck.truck_id, state.clock or Clock())
+    site = _site_id(ctx, state.location)
+    try:
+        place = walk_trip(
+            walker, ctx.travel, truck, (state.location, site, state.ready), trip_stops(trip.runs)
+        )
+        after = walker.clock
+        walk_home(walker, ctx.network, ctx.travel, truck, place)
+    except IllegalError:
+        return None
+    return after
+
+
+def _site_id(ctx: ScheduleContext, row: int) -> str:
+    """The site id of a travel-matrix row (for the drivers' stops)."""
+    return ctx.travel.sites[row].site_id
 
 
 def time_trip(
@@ -401,15 +546,19 @@ def commit_trip(state: TruckState, trip: TimedTrip, bays: BayBook) -> None:
     state.location = trip.end_location
     state.ready = trip.end_time
     state.trips += 1
+    if trip.clock is not None:
+        state.clock = trip.clock
 
 
 def initial_states(network: Network, travel: Travel) -> dict[str, TruckState]:
     """Every truck at its home smelter at the start of its shift."""
+    clock = None if rules_of(network) is None else Clock()
     return {
         t.truck_id: TruckState(
             truck=t,
             location=travel.smelter(t.home_smelter),
             ready=int(network.minutes(t.shift_start) + 0.999999),
+            clock=clock,
         )
         for t in network.fleet
     }

@@ -35,12 +35,14 @@ from logistics.plan.stats import FALLBACK_STATUS, SolverStats
 from logistics.plan.timeline import MinuteRun, minute_run_of, start_rows
 from logistics.planning.assign import Assignment, AssignmentResult, assign_smelters
 from logistics.planning.bookings import initial_trips_of, jobs_of_runs
+from logistics.planning.drivers import DriverStop
 from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
 from logistics.planning.greedy import greedy_plan
 from logistics.planning.insert import Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.ladles import LadlePlan, assign_ladles
 from logistics.planning.leftovers import retry_elsewhere
+from logistics.planning.legal import fixed_clocks, legal_day
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
 from logistics.planning.reasons import UnservedTonnes, unserved_tonnes
@@ -110,6 +112,8 @@ class DaySchedule:
     ladles : LadlePlan or None
         Each run's ladle of the smelters' pools and the preheats (a network with
         ``ladles.csv``; :mod:`.ladles`).
+    breaks : tuple of DriverStop
+        With driver rules: the drivers' rests and handovers (:mod:`.legal`).
     """
 
     trips: tuple[TimedTrip, ...]
@@ -119,6 +123,7 @@ class DaySchedule:
     book: JobBook
     kept: tuple[Run, ...] = ()
     ladles: LadlePlan | None = None
+    breaks: tuple[DriverStop, ...] = ()
 
 
 def plan_schedule(
@@ -255,7 +260,14 @@ def _finished(
     reasons: dict[str, str],
 ) -> DaySchedule:
     """The day's schedule: its trips, what is left unserved and why, its statistics; with
-    a ladle pool, each run's ladle (a run no ladle can be ready for is left unserved)."""
+    drivers' rules, their rests and handovers; with a ladle pool, each run's ladle (a run
+    no ladle can be ready for is left unserved)."""
+    breaks: tuple[DriverStop, ...] = ()
+    if day.ctx.rules is not None:
+        legal = legal_day(day.ctx, trips, day.fixed, day.starts)
+        trips, breaks = legal.trips, legal.stops
+        left = left + legal.dropped
+        reasons = {**reasons, **{job.job_id: "driver_hours" for job in legal.dropped}}
     ladles = None
     if day.network.ladles:
         ladles = assign_ladles(day.network, day.travel, trips, day.kept)
@@ -265,7 +277,16 @@ def _finished(
     left = left + list(day.assignment.short_of_metal)
     unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
-    return DaySchedule(tuple(trips), tuple(unserved), stats, day.travel, day.book, day.kept, ladles)
+    return DaySchedule(
+        tuple(trips),
+        tuple(unserved),
+        stats,
+        day.travel,
+        day.book,
+        day.kept,
+        ladles=ladles,
+        breaks=breaks,
+    )
 
 
 def _prepare_day(
@@ -320,6 +341,7 @@ def _prepare_day(
         states = initial_states(network, travel)
         bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
         apply_fixed(network, travel, states, bays, fixed, (*state.truck_starts, *state.en_route))
+        fixed_clocks(ctx, states, fixed)
         for truck_id in state.unavailable_trucks:
             states.pop(truck_id, None)
         if not_before_min is not None:

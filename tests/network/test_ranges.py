@@ -114,6 +114,9 @@ TOML_RANGES = [
     ("supply", "min_window_h", 0, 12, "h", "0–12 h"),
     ("supply", "order_below_share", 0.05, 0.95, "share", "0.05–0.95 share"),
     ("supply", "order_window_h", 0.5, 12, "h", "0.5–12 h"),
+    ("drivers", "max_continuous_driving_h", 0.5, 12, "h", "0.5–12 h"),
+    ("drivers", "min_break_min", 5, 240, "min", "5–240 min"),
+    ("drivers", "max_daily_driving_h", 1, 24, "h", "1–24 h"),
 ]
 
 #: Parameters of 24 values, one per hour: (table, key, lo, hi, unit); each value has the
@@ -187,6 +190,9 @@ def _numeric_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> lis
     for name, field in model.model_fields.items():
         annotation = str(field.annotation)
         nested = field.annotation
+        args = getattr(nested, "__args__", ())
+        if type(None) in args:  # an optional table (``[drivers]``): its keys when written
+            nested = next((a for a in args if a is not type(None)), nested)
         if isinstance(nested, type) and issubclass(nested, BaseModel):
             found += _numeric_fields(nested, (*prefix, name))
         elif "float" in annotation or "int" in annotation:

@@ -135,6 +135,7 @@ with tabs["Trucks"]:
                 truck_starts=plan.truck_starts,
                 now=view.now,
                 frozen=view.frozen,
+                breaks=plan.breaks,
             ),
             key="plan_gantt",
             width="stretch",
@@ -142,7 +143,8 @@ with tabs["Trucks"]:
         st.caption(
             "Per ladle: fill (red), drive loaded (blue), pour (violet); drive empty (grey) "
             "to the smelter and home. Red cross: pour after the order window; blue "
-            "triangle: arrives below the minimum."
+            "triangle: arrives below the minimum. Thin green bars: the drivers' breaks "
+            "(with drivers' rules)."
             + (
                 f" Re-planned at {view.now.astimezone(net.tz):%H:%M} (dashed line): grey "
                 "runs were poured by then, orange ones filled or on the road (kept as they "

@@ -186,6 +186,7 @@ st.plotly_chart(
         changes=changes,
         ghosts=[a for a, _ in diff.moved] + list(diff.dropped),
         title="After the re-plan",
+        breaks=new_plan.breaks,
     ),
     key="replan_gantt",
     width="stretch",
