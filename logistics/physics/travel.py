@@ -15,6 +15,7 @@ on a road graph optionally one per road class, driven stretch by stretch
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from geopy.distance import geodesic
 
 from logistics.network.geo import haversine_km
 from logistics.network.model import Network
+from logistics.network.params import RoadParams
 from logistics.physics.road_classes import GLOBAL, Pieces, joined, tree_pieces
 from logistics.physics.road_table import road_arrays, site_searches
 from logistics.physics.rush_hours import SpeedProfile
@@ -120,6 +122,27 @@ class Travel:
         for (i, j), pieces in self.class_legs.items():
             matrix[i, j] = sum(m / shares.get(c, shares[GLOBAL]) for c, m in pieces)
         return matrix
+
+    def cut(self, rows: Sequence[int]) -> Travel:
+        """The travel model of some of its sites, ``rows`` in their new order: the
+        matrices, the profiles and the road-class stretches of the legs between them."""
+        index = list(rows)
+        ix = np.ix_(index, index)
+        position = {row: k for k, row in enumerate(index)}
+        legs = {
+            (position[i], position[j]): pieces
+            for (i, j), pieces in self.class_legs.items()
+            if i in position and j in position
+        }
+        return Travel(
+            tuple(self.sites[r] for r in index),
+            np.ascontiguousarray(self.km[ix]),
+            np.ascontiguousarray(self.minutes[ix]),
+            self.source,
+            self.profile,
+            self.class_profiles if legs else {},
+            legs,
+        )
 
     def fits(self, network: Network) -> bool:
         """Whether this travel model has the network's sites, in the network's order."""
@@ -268,6 +291,40 @@ def build_travel(network: Network) -> Travel:
         if by_class:
             log.warning("travel: road classes' own rush hours need roads.graphml; not used")
     log.info("travel: %d sites from %s", len(sites), source)
-    class_profiles = {c: SpeedProfile.of(p) for c, p in by_class.items()} if legs else {}
+    return with_roads(sites, km, minutes, source, roads, legs)
+
+
+def with_roads(
+    sites: tuple[Site, ...],
+    km: np.ndarray,
+    minutes: np.ndarray,
+    source: str,
+    roads: RoadParams,
+    class_legs: dict[tuple[int, int], Pieces],
+) -> Travel:
+    """A travel model from its matrices with the speed profiles of ``[roads]``: the one
+    way every travel model gets its rush hours, whether its matrices were just computed
+    (:func:`build_travel`) or cut from a bigger model and sent to a worker (siting).
+
+    Parameters
+    ----------
+    sites : tuple of Site
+        Row/column order.
+    km, minutes : numpy.ndarray
+        Road km and free-flow minutes between the sites.
+    source : str
+        ``geodesic`` or ``roads.graphml``.
+    roads : RoadParams
+        The network's ``[roads]``: the global profile and the road classes' own.
+    class_legs : dict
+        Road-class stretches of the legs that drive on a class with its own profile
+        (:attr:`Travel.class_legs`); the classes' profiles are kept only with them.
+
+    Returns
+    -------
+    Travel
+    """
+    by_class = roads.class_speed_profiles()
+    class_profiles = {c: SpeedProfile.of(p) for c, p in by_class.items()} if class_legs else {}
     profile = SpeedProfile.of(roads.speed_profile())
-    return Travel(sites, km, minutes, source, profile, class_profiles, legs)
+    return Travel(sites, km, minutes, source, profile, class_profiles, class_legs)
