@@ -83,6 +83,8 @@ class CheckRun:
     road_km: float
     cold_probability: float | None = None
     late_probability: float | None = None
+    arrival_p05_c: float | None = None
+    arrival_p95_c: float | None = None
 
 
 @dataclass(frozen=True)
