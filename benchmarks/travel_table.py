@@ -10,7 +10,8 @@ peak memory is its own:
   (``load_network``: GraphML read and checked) and builds the travel table
   (``Travel.of``) with a rush-hour profile of its own for motorways and primary roads,
   so that every leg's road-class stretches are traced too. Reported: nodes, edges,
-  sites, load and build seconds, the resident memory after loading and the peak of the
+  sites, load and build seconds (wall and CPU: the machine may be shared), the
+  one-minute load average, the resident memory after loading and the peak of the
   whole process (``VmHWM``); with ``--plan S`` the day is also planned and checked with
   an ``S``-second limit on that graph.
 * **risk** — with ``--risk-runs N`` (0: skip), a generated day of about ``N`` ladle
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -84,13 +86,15 @@ def travel_case(folder: Path, plan_limit: float) -> dict[str, Any]:
     network = network.model_copy(
         update={"params": network.params.model_copy(update={"roads": roads})}
     )
-    built = time.perf_counter()
+    built, cpu = time.perf_counter(), time.process_time()
     travel = Travel.of(network)
-    done = time.perf_counter()
+    done, cpu = time.perf_counter(), time.process_time() - cpu
     row: dict[str, Any] = {
         "sites": len(travel.sites),
         "load_s": round(loaded - started, 2),
         "travel_s": round(done - built, 2),
+        "travel_cpu_s": round(cpu, 2),
+        "load_average_1min": round(os.getloadavg()[0], 1),
         "legs_with_class_stretches": len(travel.class_legs),
         "unreachable_legs": int((travel.km == float("inf")).sum()),
         "rss_after_load_mb": round(rss_loaded, 1),
@@ -133,9 +137,9 @@ def risk_case(runs: int, seed: int) -> dict[str, Any]:
         generate_network(folder, seed=seed, plan_date=date(2026, 11, 23), **shape)
         network = load_network(folder)
     outcome = plan_day(network, PlanOptions(solver="greedy", seed=0))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with_risk(network, outcome.plan, outcome.travel)
-    estimated = time.perf_counter()
+    estimated, cpu = time.perf_counter(), time.process_time() - cpu
     ctx, check_runs, _ = check_context(network, outcome.plan, outcome.travel)
     cold_probabilities(ctx, check_runs)
     checked = time.perf_counter()
@@ -146,6 +150,7 @@ def risk_case(runs: int, seed: int) -> dict[str, Any]:
         "trips": len({(r.truck_id, r.trip) for r in outcome.plan.runs}),
         "draws": network.params.risk.draws,
         "risk_s": round(risk_s, 2),
+        "risk_cpu_s": round(cpu, 2),
         "checker_risk_s": round(checked - estimated, 2),
         "day_limit_s": limit,
         "risk_share_of_day_limit_pct": round(100 * risk_s / limit, 1),
