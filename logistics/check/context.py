@@ -115,6 +115,8 @@ def rush_hour_seconds(
     t, left = depart_s, free_s
     while left > 1e-9:
         day = math.floor(t / day_s)
+        if t - day * day_s < 0:  # a hair before midnight: t / day_s rounded to −0
+            day -= 1
         clock = min(t - day * day_s, day_s)
         k = max(n for n in range(len(pieces)) if bounds[n] <= clock)
         factor = pieces[k][1]
