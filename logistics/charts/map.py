@@ -204,6 +204,12 @@ def _risky_layer(rows: list[dict[str, Any]]) -> pdk.Layer:
     )
 
 
+def _add_risky(layers: list[pdk.Layer], network: Network, risky_runs: Sequence[Run]) -> None:
+    """Put the ``risky`` rings just above the casters (below smelters and labels)."""
+    if risky_runs:
+        layers.insert(len(layers) - 4, _risky_layer(_risky_rows(network, risky_runs)))
+
+
 def _fade_others(routes: list[dict[str, Any]], highlight_trucks: Collection[str]) -> None:
     """Fade the routes of the trucks not highlighted (none highlighted: all stay)."""
     if highlight_trucks:
@@ -434,9 +440,8 @@ def network_map(
     height : int
         The map's height, pixels.
     risky_runs : sequence of Run
-        Ladles whose cold risk is above target
-        (:func:`logistics.plan.risk_flags.riskiest_runs`): an amber ring around each
-        caster they pour at (layer ``risky``, listing them on hover).
+        Ladles above the cold-risk target (``plan.risk_flags.riskiest_runs``): an
+        amber ring at each of their casters (layer ``risky``, listing them on hover).
 
     Returns
     -------
@@ -469,8 +474,7 @@ def network_map(
     ]
     if candidates:
         layers.insert(len(layers) - 5, _candidate_layer(sites))
-    if risky_runs:
-        layers.insert(len(layers) - 4, _risky_layer(_risky_rows(network, risky_runs)))
+    _add_risky(layers, network, risky_runs)
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(

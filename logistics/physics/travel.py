@@ -278,18 +278,19 @@ def build_travel(network: Network) -> Travel:
     roads = network.params.roads
     sites = network_sites(network)
     by_class = roads.class_speed_profiles()
+    traced = frozenset(by_class) | frozenset(network.params.risk.cv_by_class)
     legs: dict[tuple[int, int], Pieces] = {}
     if network.road_graph is not None:
         km, minutes, legs = graph_matrices(
-            sites, network.road_graph, roads.circuity, roads.speed_kmh, frozenset(by_class)
+            sites, network.road_graph, roads.circuity, roads.speed_kmh, traced
         )
         source = "roads.graphml"
     else:
         km = geodesic_matrix(sites) * roads.circuity
         minutes = km / roads.speed_kmh * 60.0
         source = "geodesic"
-        if by_class:
-            log.warning("travel: road classes' own rush hours need roads.graphml; not used")
+        if traced:
+            log.warning("travel: road classes' own rush hours or CVs need roads.graphml; not used")
     log.info("travel: %d sites from %s", len(sites), source)
     return with_roads(sites, km, minutes, source, roads, legs)
 

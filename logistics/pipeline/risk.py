@@ -19,6 +19,7 @@ from datetime import datetime
 import numpy as np
 
 from logistics.network.model import Network
+from logistics.network.travel_cv import leg_cv as travel_leg_cv
 from logistics.physics.cooling import max_hold_h, temperature_after
 from logistics.physics.travel import Travel
 from logistics.physics.travel_risk import Ride, Stop, StopRisk, ride_risk
@@ -50,7 +51,7 @@ def trip_ride(network: Network, travel: Travel, trip: list[Run], origin: datetim
     Ride
         The trip's departure and stops.
     """
-    risk, ambient = network.params.risk, network.params.thermal.ambient_c
+    ambient = network.params.thermal.ambient_c
     truck = network.truck_by_id[trip[0].truck_id]
     stops = []
     place, leaves = travel.smelter(trip[0].smelter_id), trip[0].depart
@@ -67,7 +68,12 @@ def trip_ride(network: Network, travel: Travel, trip: list[Run], origin: datetim
                 pour_min=_minutes(run.pour_end, run.pour_start),
                 window_end_min=_minutes(order.window_end, origin),
                 leg_min=travel.leg_minutes(place, here, network.minutes(leaves)),
-                leg_cv=risk.leg_cv(float(travel.km[place, here]), hour),
+                leg_cv=travel_leg_cv(
+                    network.params,
+                    float(travel.km[place, here]),
+                    hour,
+                    travel.class_legs.get((place, here), ()),
+                ),
                 max_hold_min=hold_h * 60.0,
             )
         )
