@@ -273,7 +273,9 @@ def toml_text(top: dict[str, str], tables: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _toml_number(value: float | int) -> str:
+def _toml_number(value: Any) -> str:
+    if isinstance(value, (list, tuple)):  # an hourly profile
+        return "[" + ", ".join(_toml_number(v) for v in value) + "]"
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     text = repr(float(value))
@@ -552,6 +554,7 @@ def edge_files(seed: int) -> tuple[dict[str, str], list[str]]:
     _keep_loadable(net)
     _edge_payload(seed, net)
     _edge_rush_hours(seed, net)
+    _edge_hourly_profile(seed, net)
     return _edge_render(net), net.drawn
 
 
@@ -599,6 +602,41 @@ def _edge_rush_hours(seed: int, net: _Edge) -> None:
         pm_rush_to_h=pm[1],
     )
     net.drawn.append("rush_hours")
+
+
+#: Share of edge networks without the two rush windows that drive 24 hourly shares.
+HOURLY_SHARE = 0.4
+
+
+def _edge_hourly_profile(seed: int, net: _Edge) -> None:
+    """On :data:`HOURLY_SHARE` of the edge networks without rush windows, 24 hourly
+    speed shares (``[roads] hourly_speed_factor``): two peaks, the slowest share all day,
+    one slow hour before midnight, or every hour drawn from 0.2–1; now and then also a
+    road class's own profile (which a network without ``roads.graphml`` warns of and
+    leaves unused).
+
+    Drawn from a stream of its own, like :func:`_edge_payload`: every other draw of a
+    seed stays what it was before hourly profiles existed.
+    """
+    rng = random.Random(f"hourly-{seed}")
+    rush = net.tables.get("roads", {}).get("rush_speed_factor", 1.0) != 1.0
+    if rng.random() >= HOURLY_SHARE or rush:  # both would be bad input
+        return
+    shape = rng.choice(["peaks", "slowest", "midnight", "random"])
+    if shape == "peaks":
+        low = rng.choice([0.3, 0.5, 0.7])
+        hours = [low if h in (7, 8, 17, 18) else 1.0 for h in range(24)]
+    elif shape == "slowest":
+        hours = [0.2] * 24
+    elif shape == "midnight":
+        hours = [0.25 if h == 23 else 1.0 for h in range(24)]
+    else:
+        hours = [rng.choice([0.2, 0.45, 0.8, 1.0]) for _ in range(24)]
+    roads = net.tables.setdefault("roads", {})
+    roads["hourly_speed_factor"] = hours
+    if rng.random() < 0.3:
+        roads["hourly_speed_factor_by_class"] = {"motorway": [0.5] * 12 + [1.0] * 12}
+    net.drawn.append(f"hourly_profile_{shape}")
 
 
 def _edge_sites(rng: random.Random, net: _Edge, fractional: bool) -> None:

@@ -744,6 +744,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     lower_bound.add_parser(sub, str(RESULTS))
 
+    from benchmarks import travel_table
+
+    travel_table.add_parser(sub, str(RESULTS))
+
     every = sub.add_parser("all", help="every literature set, then the domain ladder")
     every.add_argument("--time-limit", type=float, default=30.0, help="literature seconds")
     every.add_argument("--jobs", type=int, default=1)
@@ -790,6 +794,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import lower_bound
 
         return lower_bound.command(args, command)
+    if args.kind == "travel":
+        from benchmarks import travel_table
+
+        return travel_table.command(args, command)
     lit = build_parser().parse_args(
         [
             "literature",

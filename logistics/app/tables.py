@@ -17,6 +17,7 @@ from logistics.check import CheckReport, Violation
 from logistics.network.model import Network
 from logistics.plan.exports import clock
 from logistics.plan.model import Plan, Run, Unserved
+from logistics.plan.risk_flags import riskiest_runs
 
 #: What each unserved reason means, for the dispatcher.
 REASONS: dict[str, str] = {
@@ -108,11 +109,37 @@ def runs_frame(network: Network, runs: Sequence[Run]) -> pd.DataFrame:
                 "pour": f"{clock(r.pour_start, network)}–{clock(r.pour_end, network)}",
                 "tap °C": r.tap_c,
                 "arrival °C": r.arrival_c,
+                "arrival 5 % °C": r.arrival_p05_c,
+                "cold %": None if r.cold_probability is None else 100 * r.cold_probability,
                 "min arrival °C": needed,
                 "road km": r.road_km,
             }
         )
     return pd.DataFrame(rows)
+
+
+def runs_table(network: Network, runs: Sequence[Run], key: str) -> None:
+    """The runs table with the riskiest ladles flagged and highlighted.
+
+    A column ``cold risk`` reads ``above target`` on every run whose estimated cold
+    probability is above ``[risk] max_cold_probability``
+    (:func:`logistics.plan.risk_flags.riskiest_runs`), and those rows are shaded amber.
+    """
+    target = network.params.risk.max_cold_probability
+    flagged = {r.run_id for r in riskiest_runs(runs, target)}
+    frame = runs_frame(network, runs)
+    if not frame.empty:
+        frame["cold risk"] = ["above target" if r in flagged else "" for r in frame["run"]]
+    shade = "background-color: rgba(245, 158, 11, 0.25)"
+    styled = frame.style.apply(
+        lambda row: [shade if row.get("cold risk") else ""] * len(row), axis=1
+    )
+    st.dataframe(styled, hide_index=True, key=key, column_config=column_config(frame))
+    if flagged:
+        st.caption(
+            f"{len(flagged):,} ladle(s) shaded: their estimated probability of arriving "
+            f"below the caster's minimum is above the target of {100 * target:g} %."
+        )
 
 
 def unserved_frame(unserved: Iterable[Unserved]) -> pd.DataFrame:

@@ -161,6 +161,55 @@ def _candidate_rows(
     ]
 
 
+def _risky_rows(network: Network, risky_runs: Sequence[Run]) -> list[dict[str, Any]]:
+    """One row per caster where a flagged ladle pours: its runs and cold probabilities."""
+    by_caster: dict[str, list[Run]] = {}
+    for run in risky_runs:
+        if run.caster_id in network.caster_by_id:
+            by_caster.setdefault(run.caster_id, []).append(run)
+    rows = []
+    for caster_id, runs in by_caster.items():
+        caster = network.caster_by_id[caster_id]
+        listed = ", ".join(
+            f"{r.run_id} ({r.truck_id}) {100 * (r.cold_probability or 0.0):.1f} %" for r in runs
+        )
+        rows.append(
+            {
+                "name": f"{caster_id} {caster.name}: cold risk above target",
+                "info": f"{len(runs)} ladle(s) likely to arrive below {caster.min_pour_c:,.0f} °C: "
+                + listed,
+                "lat": caster.lat,
+                "lon": caster.lon,
+            }
+        )
+    return rows
+
+
+def _risky_layer(rows: list[dict[str, Any]]) -> pdk.Layer:
+    """Amber rings around the casters where a ladle's cold risk is above target."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="risky",
+        data=rows,
+        get_position=["lon", "lat"],
+        get_fill_color=[245, 158, 11, 60],
+        get_line_color=[217, 119, 6, 255],
+        stroked=True,
+        filled=True,
+        line_width_min_pixels=3,
+        get_radius=3000,
+        radius_min_pixels=12,
+        radius_max_pixels=24,
+        pickable=True,
+    )
+
+
+def _add_risky(layers: list[pdk.Layer], network: Network, risky_runs: Sequence[Run]) -> None:
+    """Put the ``risky`` rings just above the casters (below smelters and labels)."""
+    if risky_runs:
+        layers.insert(len(layers) - 4, _risky_layer(_risky_rows(network, risky_runs)))
+
+
 def _fade_others(routes: list[dict[str, Any]], highlight_trucks: Collection[str]) -> None:
     """Fade the routes of the trucks not highlighted (none highlighted: all stay)."""
     if highlight_trucks:
@@ -366,6 +415,7 @@ def network_map(
     chosen_candidates: Collection[str] = (),
     width_px: float = WIDTH_PX,
     height: int = HEIGHT_PX,
+    risky_runs: Sequence[Run] = (),
 ) -> pdk.Deck:
     """Smelters, casters and one route path per trip, on a view fitted to the work.
 
@@ -389,6 +439,9 @@ def network_map(
         The map's width on screen, pixels (for the fit; the map itself stretches).
     height : int
         The map's height, pixels.
+    risky_runs : sequence of Run
+        Ladles above the cold-risk target (``plan.risk_flags.riskiest_runs``): an
+        amber ring at each of their casters (layer ``risky``, listing them on hover).
 
     Returns
     -------
@@ -421,6 +474,7 @@ def network_map(
     ]
     if candidates:
         layers.insert(len(layers) - 5, _candidate_layer(sites))
+    _add_risky(layers, network, risky_runs)
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(

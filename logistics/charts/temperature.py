@@ -83,6 +83,67 @@ def _plan_markers(network: Network, run: Run, xs: list[datetime]) -> list[go.Sca
     ]
 
 
+def band_curves(network: Network, run: Run, points: int = CURVE_POINTS) -> list[tuple] | None:
+    """``(moment, coldest °C, hottest °C)`` of the 5–95 % band of the metal's cooling.
+
+    Newton cooling from ``tap_c`` reaches ``arrival_p05_c`` (or ``arrival_p95_c``) at
+    the planned pour start when the hold is that percentile's: along the way the metal
+    is at ``ambient + (tap − ambient) · r^f`` with ``r = (end − ambient) / (tap −
+    ambient)`` after a share ``f`` of the planned hold. ``None`` without the band.
+    """
+    if run.arrival_p05_c is None or run.arrival_p95_c is None:
+        return None
+    ambient = network.params.thermal.ambient_c
+    start = network.minutes(run.fill_end)
+    hold_min = network.minutes(run.pour_start) - start
+    span = run.tap_c - ambient
+
+    def at(end_c: float, share: float) -> float:
+        ratio = max(end_c - ambient, 1e-9) / span if span > 0 else 1.0
+        return ambient + span * ratio**share
+
+    return [
+        (
+            network.at(start + hold_min * i / points),
+            at(run.arrival_p05_c, i / points),
+            at(run.arrival_p95_c, i / points),
+        )
+        for i in range(points + 1)
+    ]
+
+
+def _band_traces(network: Network, run: Run) -> list[go.Scatter]:
+    """The 5–95 % band of the metal's temperature (a filled area) and its ends, °C."""
+    band = band_curves(network, run)
+    if band is None:
+        return []
+    tz = network.tz
+    xs = [local(m, tz) for m, _, _ in band]
+    cold = "" if run.cold_probability is None else f", cold {100 * run.cold_probability:.1f} %"
+    return [
+        go.Scatter(
+            name="arrival 5–95 %",
+            x=xs + xs[::-1],
+            y=[hot for _, _, hot in band] + [low for _, low, _ in band][::-1],
+            fill="toself",
+            fillcolor="rgba(29, 78, 216, 0.15)",
+            line={"width": 0},
+            hoverinfo="skip",
+        ),
+        go.Scatter(
+            name="arrival 5 % / 95 %",
+            x=[xs[-1], xs[-1]],
+            y=[run.arrival_p05_c, run.arrival_p95_c],
+            mode="markers",
+            marker={"symbol": "line-ew-open", "size": 14, "color": "#1d4ed8"},
+            hovertemplate=(
+                f"5 % {run.arrival_p05_c:.1f} °C · 95 % {run.arrival_p95_c:.1f} °C{cold}"
+                "<extra></extra>"
+            ),
+        ),
+    ]
+
+
 def ladle_temperature(network: Network, run: Run) -> go.Figure:
     """The cooling curve of one ladle with the caster's minimum and the plan's margin.
 
@@ -98,7 +159,11 @@ def ladle_temperature(network: Network, run: Run) -> go.Figure:
     plotly.graph_objects.Figure
         Trace ``cooling`` (°C over time, starts at ``tap_c`` and ends at the modelled
         arrival), traces ``caster minimum`` and ``minimum + margin`` (flat lines), and
-        markers ``tap`` and ``arrival (plan)`` at the plan's figures.
+        markers ``tap`` and ``arrival (plan)`` at the plan's figures; when the plan
+        has estimated the risk, the band ``arrival 5–95 %`` (the metal's temperature
+        between the 5th and 95th percentiles of the hold, a filled area) and its ends
+        ``arrival 5 % / 95 %`` at the planned pour start, and the cold probability in
+        the title.
     """
     tz = network.tz
     caster = network.caster_by_id[run.caster_id]
@@ -117,13 +182,14 @@ def ladle_temperature(network: Network, run: Run) -> go.Figure:
     )
     for trace in _limit_lines(xs, caster.min_pour_c, network.params.thermal.margin_c):
         fig.add_trace(trace)
-    for trace in _plan_markers(network, run, xs):
+    for trace in [*_band_traces(network, run), *_plan_markers(network, run, xs)]:
         fig.add_trace(trace)
-    low = min(caster.min_pour_c, run.arrival_c) - 10
+    low = min(caster.min_pour_c, run.arrival_c, run.arrival_p05_c or run.arrival_c) - 10
+    risk = "" if run.cold_probability is None else f" · cold {100 * run.cold_probability:.1f} %"
     fig.update_layout(
         title=(
             f"Ladle {run.run_id}: {run.smelter_id} → {run.caster_id}, {run.tonnes:g} t "
-            f"{run.alloy} on {run.truck_id}"
+            f"{run.alloy} on {run.truck_id}{risk}"
         ),
         height=360,
         margin={"l": 10, "r": 10, "t": 50, "b": 40},

@@ -83,6 +83,8 @@ class CheckRun:
     road_km: float
     cold_probability: float | None = None
     late_probability: float | None = None
+    arrival_p05_c: float | None = None
+    arrival_p95_c: float | None = None
     ladle_id: str | None = None
     ladle_drop_c: float | None = None
 
@@ -115,6 +117,8 @@ def rush_hour_seconds(
     t, left = depart_s, free_s
     while left > 1e-9:
         day = math.floor(t / day_s)
+        if t - day * day_s < 0:  # a hair before midnight: t / day_s rounded to −0
+            day -= 1
         clock = min(t - day * day_s, day_s)
         k = max(n for n in range(len(pieces)) if bounds[n] <= clock)
         factor = pieces[k][1]

@@ -18,6 +18,7 @@ import math
 from statistics import NormalDist
 
 from logistics.check.context import CheckContext
+from logistics.network.travel_cv import least_cv
 
 
 def slow_factor(ctx: CheckContext, smelter_id: str, caster_id: str) -> float:
@@ -38,9 +39,8 @@ def slow_factor(ctx: CheckContext, smelter_id: str, caster_id: str) -> float:
     """
     if ctx.cold_target is None:
         return 1.0
-    risk = ctx.network.params.risk
     i, j = ctx.travel.smelter(smelter_id), ctx.travel.caster(caster_id)
-    cv = min(risk.leg_cv(float(ctx.travel.km[i, j]), hour) for hour in range(24))
+    cv = least_cv(ctx.network.params, float(ctx.travel.km[i, j]))
     if cv <= 0:
         return 1.0
     sigma2 = math.log1p(cv * cv)

@@ -34,6 +34,7 @@ import numpy as np
 from logistics.check.context import SUPERHEAT_TOL_C, CheckContext, CheckRun
 from logistics.check.fleet import replanned
 from logistics.check.report import Violation
+from logistics.network.travel_cv import leg_cv
 from logistics.physics.cooling import max_hold_h, min_tap_c
 from logistics.plan.model import Plan
 
@@ -109,7 +110,10 @@ def _trip_cold(
     for r in trip:
         i, j = ctx.travel.index(*site), ctx.travel.caster(r.caster_id)
         legs_s.append(ctx.travel_s(*site, "caster", r.caster_id, leaves))
-        cvs.append(risk.leg_cv(float(ctx.travel.km[i, j]), _local_hour(ctx, leaves)))
+        pieces = ctx.travel.class_legs.get((i, j), ())
+        cvs.append(
+            leg_cv(ctx.network.params, float(ctx.travel.km[i, j]), _local_hour(ctx, leaves), pieces)
+        )
         site, leaves = ("caster", r.caster_id), r.pour_end
     sigma = np.sqrt(np.log1p(np.square(cvs)))
     factors = rng.lognormal(mean=-(sigma**2) / 2.0, sigma=sigma, size=(risk.draws, len(trip)))

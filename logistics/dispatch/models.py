@@ -217,6 +217,8 @@ class PlanRunRow(Base):
     road_km: Mapped[float]
     cold_probability: Mapped[float | None]
     late_probability: Mapped[float | None]
+    arrival_p05_c: Mapped[float | None]
+    arrival_p95_c: Mapped[float | None]
 
     plan: Mapped[PlanVersion] = relationship(back_populates="runs")
 

@@ -444,6 +444,16 @@ class RiskParams(_Table):
         arrival), the router's hold limits follow the same quantile, and the plan
         claims the target (the checker's ``cold_risk`` is then a violation). False:
         only the fixed ``margin_c`` protects the metal, as before (docs/models.md).
+    cv_by_class : dict of str to float
+        The CV of the stretches of a leg on one road class (``highway`` of a
+        ``roads.graphml`` edge, as in ``[roads.hourly_speed_factor_by_class]``): a leg
+        on the road graph then has the CV of its stretches weighted by their free-flow
+        minutes (one factor per leg: its stretches are slow together), the others the
+        CV above. Empty (the default): one CV for every road. Each 0–1.
+    peak_follows_speed : bool
+        True: a leg is in the peak when ``[roads]`` slows the hour it starts in (its
+        rush windows or hourly shares; on a class with a profile of its own, that
+        profile), instead of the peak windows above. False (the default): the windows.
     """
 
     travel_cv: float = plausible(0.15, lo=0.0, hi=1.0, unit="share")
@@ -458,6 +468,23 @@ class RiskParams(_Table):
     draws: int = plausible(10_000, lo=100, hi=1_000_000, unit="draws")
     seed: int = plausible(0, lo=0, hi=2**32 - 1, unit="")
     plan_for_risk: bool = Field(True, strict=True)
+    cv_by_class: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = plausible_each(
+        {}, unit="share", per="road class"
+    )
+    peak_follows_speed: bool = Field(False, strict=True)
+
+    @field_validator("cv_by_class")
+    @classmethod
+    def _known_cv_classes(cls, value: dict[str, float]) -> dict[str, float]:
+        """Refuse a road class ``molten roads import`` never writes (a typo)."""
+        for road_class in value:
+            if road_class not in DRIVABLE:
+                raise PydanticCustomError(
+                    "road_class",
+                    "unknown road class '{road_class}' (one of {known})",
+                    {"road_class": road_class, "known": ", ".join(DRIVABLE)},
+                )
+        return value
 
     def leg_cv(self, road_km: float, hour: int) -> float:
         """The CV of a leg's travel time.
@@ -475,11 +502,19 @@ class RiskParams(_Table):
             ``urban_cv`` (or ``travel_cv``) for an urban leg, else ``travel_cv``;
             times ``peak_factor`` in a peak hour.
         """
+        cv = self.base_cv(road_km)
+        return cv * self.peak_factor if self.in_peak(hour) else cv
+
+    def base_cv(self, road_km: float) -> float:
+        """The CV of a leg of ``road_km`` outside the peak: ``urban_cv`` (or
+        ``travel_cv``) up to ``urban_km``, else ``travel_cv``."""
         base = self.urban_cv if self.urban_cv is not None and road_km <= self.urban_km else None
-        cv = self.travel_cv if base is None else base
+        return self.travel_cv if base is None else base
+
+    def in_peak(self, hour: int) -> bool:
+        """Whether local ``hour`` (0–23) is in one of the two peak windows."""
         peak = self.am_peak_from_h <= hour < self.am_peak_to_h
-        peak = peak or self.pm_peak_from_h <= hour < self.pm_peak_to_h
-        return cv * self.peak_factor if peak else cv
+        return peak or self.pm_peak_from_h <= hour < self.pm_peak_to_h
 
 
 class Params(_Table):

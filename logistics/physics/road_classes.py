@@ -16,8 +16,8 @@ profile get pieces; every other leg is one stretch at the global profile.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+import math
+from collections.abc import Callable, Iterable, Sequence
 
 #: The piece class of every stretch driven at the global profile.
 GLOBAL = ""
@@ -36,43 +36,29 @@ def joined(pieces: Pieces, road_class: str, minutes: float) -> Pieces:
     return (*pieces, (road_class, minutes))
 
 
-def edge_class(graph: Any, u: Any, v: Any, minutes_of: Callable[[dict], float]) -> str:
-    """``highway`` of the fastest edge from ``u`` to ``v`` (the one the path drives)."""
-    items = graph[u][v]
-    candidates: Iterable[dict] = (
-        items.values() if all(isinstance(d, dict) for d in items.values()) else [items]
-    )
-    fastest = min(candidates, key=minutes_of)
-    road_class = fastest.get("highway", GLOBAL)
-    return road_class if isinstance(road_class, str) else GLOBAL
-
-
 def tree_pieces(
-    graph: Any,
-    source: Any,
-    pred: dict[Any, list[Any]],
-    dist: dict[Any, float],
-    targets: Iterable[Any],
+    source: int,
+    pred: Sequence[int],
+    dist: Sequence[float],
+    targets: Iterable[int],
     classes: frozenset[str],
-    minutes_of: Callable[[dict], float],
-) -> dict[Any, Pieces]:
+    class_of: Callable[[int, int], str],
+) -> dict[int, Pieces]:
     """Pieces of the fastest path from ``source`` to each target node.
 
     Parameters
     ----------
-    graph : networkx graph
-        The road graph.
-    source : node
-        Where the paths start.
-    pred, dist : dict
-        Predecessors and free-flow minutes of a Dijkstra search from ``source``
-        (``networkx.dijkstra_predecessor_and_distance``).
-    targets : iterable of node
-        Nodes to find pieces for (unreachable ones are left out).
+    source : int
+        Node index where the paths start.
+    pred, dist : sequence
+        Predecessor node index and free-flow minutes of every node, from a Dijkstra
+        search from ``source`` (:func:`logistics.physics.road_table.site_searches`).
+    targets : iterable of int
+        Nodes to find pieces for (unreachable ones, ``inf`` minutes, are left out).
     classes : frozenset of str
         Road classes with their own profile; any other class is :data:`GLOBAL`.
-    minutes_of : callable
-        Free-flow minutes of one edge's attributes.
+    class_of : callable
+        Road class of the edge ``u → v`` the path drives.
 
     Returns
     -------
@@ -81,18 +67,18 @@ def tree_pieces(
         pieces of a path add up to its ``dist``. Paths share their start, so each node
         is walked once per source.
     """
-    known: dict[Any, Pieces] = {source: ()}
+    known: dict[int, Pieces] = {source: ()}
     for target in targets:
-        if target not in dist:
+        if not math.isfinite(dist[target]):
             continue
         chain = []
         node = target
         while node not in known:
             chain.append(node)
-            node = pred[node][0]
+            node = int(pred[node])
         for v in reversed(chain):
-            u = pred[v][0]
-            road_class = edge_class(graph, u, v, minutes_of)
+            u = int(pred[v])
+            road_class = class_of(u, v)
             piece = road_class if road_class in classes else GLOBAL
-            known[v] = joined(known[u], piece, dist[v] - dist[u])
+            known[v] = joined(known[u], piece, float(dist[v]) - float(dist[u]))
     return {t: known[t] for t in targets if t in known}

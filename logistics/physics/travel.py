@@ -15,7 +15,7 @@ on a road graph optionally one per road class, driven stretch by stretch
 from __future__ import annotations
 
 import logging
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,9 @@ from geopy.distance import geodesic
 
 from logistics.network.geo import haversine_km
 from logistics.network.model import Network
+from logistics.network.params import RoadParams
 from logistics.physics.road_classes import GLOBAL, Pieces, joined, tree_pieces
+from logistics.physics.road_table import road_arrays, site_searches
 from logistics.physics.rush_hours import SpeedProfile
 
 log = logging.getLogger(__name__)
@@ -121,6 +123,27 @@ class Travel:
             matrix[i, j] = sum(m / shares.get(c, shares[GLOBAL]) for c, m in pieces)
         return matrix
 
+    def cut(self, rows: Sequence[int]) -> Travel:
+        """The travel model of some of its sites, ``rows`` in their new order: the
+        matrices, the profiles and the road-class stretches of the legs between them."""
+        index = list(rows)
+        ix = np.ix_(index, index)
+        position = {row: k for k, row in enumerate(index)}
+        legs = {
+            (position[i], position[j]): pieces
+            for (i, j), pieces in self.class_legs.items()
+            if i in position and j in position
+        }
+        return Travel(
+            tuple(self.sites[r] for r in index),
+            np.ascontiguousarray(self.km[ix]),
+            np.ascontiguousarray(self.minutes[ix]),
+            self.source,
+            self.profile,
+            self.class_profiles if legs else {},
+            legs,
+        )
+
     def fits(self, network: Network) -> bool:
         """Whether this travel model has the network's sites, in the network's order."""
         return self.sites == network_sites(network)
@@ -172,32 +195,18 @@ def snap_to_nodes(sites: tuple[Site, ...], graph: Any) -> list[tuple[Any, float]
     nodes = list(graph.nodes)
     lats = np.array([graph.nodes[n]["y"] for n in nodes], dtype=float)
     lons = np.array([graph.nodes[n]["x"] for n in nodes], dtype=float)
+    return [(nodes[k], km) for k, km in _snapped(sites, lats, lons)]
+
+
+def _snapped(
+    sites: tuple[Site, ...], lats: np.ndarray, lons: np.ndarray
+) -> list[tuple[int, float]]:
+    """Index of each site's nearest node (great circle) and the geodesic km to it."""
     snapped = []
     for s in sites:
         nearest = int(np.argmin(haversine_km(s.lat, s.lon, lats, lons)))
-        node = nodes[nearest]
-        snapped.append((node, geodesic_km((s.lat, s.lon), (lats[nearest], lons[nearest]))))
+        snapped.append((nearest, geodesic_km((s.lat, s.lon), (lats[nearest], lons[nearest]))))
     return snapped
-
-
-def _edge_weights(speed_kmh: float) -> tuple[Any, Any, Any]:
-    """Edge weight functions for networkx: minutes and km of the fastest or shortest of
-    parallel edges, and the minutes of one edge's attributes."""
-
-    def one_edge_minutes(d: dict) -> float:
-        return float(d["length"]) / 1000.0 / d.get("speed_kph", speed_kmh) * 60.0
-
-    def parallel(data: dict) -> Any:
-        # MultiDiGraph passes {key: attrs}; DiGraph passes attrs.
-        return data.values() if all(isinstance(d, dict) for d in data.values()) else [data]
-
-    def edge_minutes(u: Any, v: Any, data: dict) -> float:
-        return min(one_edge_minutes(d) for d in parallel(data))
-
-    def edge_km(u: Any, v: Any, data: dict) -> float:
-        return min(d["length"] / 1000.0 for d in parallel(data))
-
-    return edge_minutes, edge_km, one_edge_minutes
 
 
 def graph_matrices(
@@ -208,35 +217,37 @@ def graph_matrices(
     classes: frozenset[str] = frozenset(),
 ) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, int], Pieces]]:
     """Road km (shortest) and minutes (fastest) between sites on a road graph, and the
-    road-class pieces of each fastest leg that drives on one of ``classes``."""
-    import networkx as nx
-
-    edge_minutes, edge_km, one_edge_minutes = _edge_weights(speed_kmh)
-    snapped = snap_to_nodes(sites, graph)
+    road-class pieces of each fastest leg that drives on one of ``classes``
+    (:mod:`logistics.physics.road_table`: Dijkstra from the sites' nodes only)."""
+    roads = road_arrays(graph, speed_kmh)
+    snapped = _snapped(sites, roads.lat, roads.lon)
+    sources, row_of = np.unique([node for node, _ in snapped], return_inverse=True)
     n = len(sites)
-    km = np.full((n, n), math.inf)
-    minutes = np.full((n, n), math.inf)
+    node_km = np.empty((len(sources), len(sources)))
+    node_min = np.empty_like(node_km)
+    node_pieces: dict[int, dict[int, Pieces]] = {}
+    targets = [int(node) for node, _ in snapped]
+    for rows, by_km, by_min, pred, full in site_searches(roads, sources, bool(classes)):
+        node_km[rows], node_min[rows] = by_km, by_min
+        if pred is None or full is None:
+            continue
+        for k, source in enumerate(sources[rows]):
+            node_pieces[int(source)] = tree_pieces(
+                int(source), pred[k], full[k], targets, classes, roads.class_of
+            )
+    km = np.zeros((n, n))
+    minutes = np.zeros((n, n))
     legs: dict[tuple[int, int], Pieces] = {}
     for i, (node_i, access_i) in enumerate(snapped):
-        by_km = nx.single_source_dijkstra_path_length(graph, node_i, weight=edge_km)
-        if classes:
-            pred, by_min = nx.dijkstra_predecessor_and_distance(graph, node_i, weight=edge_minutes)
-            paths = tree_pieces(
-                graph, node_i, pred, by_min, [t for t, _ in snapped], classes, one_edge_minutes
-            )
-        else:
-            by_min = nx.single_source_dijkstra_path_length(graph, node_i, weight=edge_minutes)
         for j, (node_j, access_j) in enumerate(snapped):
             if i == j:
-                km[i, j] = minutes[i, j] = 0.0
                 continue
             access = (access_i + access_j) * circuity
-            if node_j in by_km:
-                km[i, j] = by_km[node_j] + access
-            if node_j in by_min:
-                minutes[i, j] = by_min[node_j] + access / speed_kmh * 60.0
-            if classes and node_j in by_min and any(c != GLOBAL for c, _ in paths[node_j]):
-                legs[(i, j)] = _with_access(paths[node_j], access_i, access_j, circuity, speed_kmh)
+            km[i, j] = float(node_km[row_of[i], row_of[j]]) + access
+            minutes[i, j] = float(node_min[row_of[i], row_of[j]]) + access / speed_kmh * 60.0
+            path = node_pieces.get(node_i, {}).get(node_j)
+            if path is not None and any(c != GLOBAL for c, _ in path):
+                legs[(i, j)] = _with_access(path, access_i, access_j, circuity, speed_kmh)
     return km, minutes, legs
 
 
@@ -267,19 +278,54 @@ def build_travel(network: Network) -> Travel:
     roads = network.params.roads
     sites = network_sites(network)
     by_class = roads.class_speed_profiles()
+    traced = frozenset(by_class) | frozenset(network.params.risk.cv_by_class)
     legs: dict[tuple[int, int], Pieces] = {}
     if network.road_graph is not None:
         km, minutes, legs = graph_matrices(
-            sites, network.road_graph, roads.circuity, roads.speed_kmh, frozenset(by_class)
+            sites, network.road_graph, roads.circuity, roads.speed_kmh, traced
         )
         source = "roads.graphml"
     else:
         km = geodesic_matrix(sites) * roads.circuity
         minutes = km / roads.speed_kmh * 60.0
         source = "geodesic"
-        if by_class:
-            log.warning("travel: road classes' own rush hours need roads.graphml; not used")
+        if traced:
+            log.warning("travel: road classes' own rush hours or CVs need roads.graphml; not used")
     log.info("travel: %d sites from %s", len(sites), source)
-    class_profiles = {c: SpeedProfile.of(p) for c, p in by_class.items()} if legs else {}
+    return with_roads(sites, km, minutes, source, roads, legs)
+
+
+def with_roads(
+    sites: tuple[Site, ...],
+    km: np.ndarray,
+    minutes: np.ndarray,
+    source: str,
+    roads: RoadParams,
+    class_legs: dict[tuple[int, int], Pieces],
+) -> Travel:
+    """A travel model from its matrices with the speed profiles of ``[roads]``: the one
+    way every travel model gets its rush hours, whether its matrices were just computed
+    (:func:`build_travel`) or cut from a bigger model and sent to a worker (siting).
+
+    Parameters
+    ----------
+    sites : tuple of Site
+        Row/column order.
+    km, minutes : numpy.ndarray
+        Road km and free-flow minutes between the sites.
+    source : str
+        ``geodesic`` or ``roads.graphml``.
+    roads : RoadParams
+        The network's ``[roads]``: the global profile and the road classes' own.
+    class_legs : dict
+        Road-class stretches of the legs that drive on a class with its own profile
+        (:attr:`Travel.class_legs`); the classes' profiles are kept only with them.
+
+    Returns
+    -------
+    Travel
+    """
+    by_class = roads.class_speed_profiles()
+    class_profiles = {c: SpeedProfile.of(p) for c, p in by_class.items()} if class_legs else {}
     profile = SpeedProfile.of(roads.speed_profile())
-    return Travel(sites, km, minutes, source, profile, class_profiles, legs)
+    return Travel(sites, km, minutes, source, profile, class_profiles, class_legs)

@@ -75,10 +75,17 @@ class Ride:
 
 @dataclass(frozen=True)
 class StopRisk:
-    """Estimated probabilities of one ladle (shares, 0–1)."""
+    """Estimated probabilities of one ladle (shares, 0–1), and the spread of its hold.
+
+    ``hold_p05_min`` and ``hold_p95_min`` are the 5th and 95th percentiles of the hold
+    from the end of filling to the start of pouring over the draws, min (NaN when not
+    estimated): the hottest and the coldest arrivals but one in twenty.
+    """
 
     cold_probability: float
     late_probability: float
+    hold_p05_min: float = math.nan
+    hold_p95_min: float = math.nan
 
 
 def lognormal_sigma_mu(cv: float) -> tuple[float, float]:
@@ -149,15 +156,18 @@ def ride_risk(ride: Ride, draws: int, rng: np.random.Generator) -> tuple[StopRis
     -------
     tuple of StopRisk
         One per stop, in ``ride.stops`` order: the share of draws whose hold exceeds
-        ``max_hold_min`` and whose pour starts after ``window_end_min``.
+        ``max_hold_min`` and whose pour starts after ``window_end_min``, and the 5th and
+        95th percentiles of the hold (linear interpolation between draws).
     """
     cvs = np.array([s.leg_cv for s in ride.stops])
     starts = simulate_pour_starts(ride, travel_factors(cvs, draws, rng))
     risks = []
     for k, stop in enumerate(ride.stops):
-        cold = starts[k] - stop.fill_end_min > stop.max_hold_min
+        hold = starts[k] - stop.fill_end_min
+        cold = hold > stop.max_hold_min
         late = starts[k] > stop.window_end_min + LATE_TOL_MIN
-        risks.append(StopRisk(float(cold.mean()), float(late.mean())))
+        p05, p95 = np.quantile(hold, (0.05, 0.95))
+        risks.append(StopRisk(float(cold.mean()), float(late.mean()), float(p05), float(p95)))
     return tuple(risks)
 
 

@@ -19,9 +19,10 @@ from datetime import datetime
 import numpy as np
 
 from logistics.network.model import Network
-from logistics.physics.cooling import max_hold_h
+from logistics.network.travel_cv import leg_cv as travel_leg_cv
+from logistics.physics.cooling import max_hold_h, temperature_after
 from logistics.physics.travel import Travel
-from logistics.physics.travel_risk import Ride, Stop, ride_risk
+from logistics.physics.travel_risk import Ride, Stop, StopRisk, ride_risk
 from logistics.plan.model import Plan, Run
 from logistics.plan.summary import risk_summary
 
@@ -50,7 +51,7 @@ def trip_ride(network: Network, travel: Travel, trip: list[Run], origin: datetim
     Ride
         The trip's departure and stops.
     """
-    risk, ambient = network.params.risk, network.params.thermal.ambient_c
+    ambient = network.params.thermal.ambient_c
     truck = network.truck_by_id[trip[0].truck_id]
     stops = []
     place, leaves = travel.smelter(trip[0].smelter_id), trip[0].depart
@@ -67,7 +68,12 @@ def trip_ride(network: Network, travel: Travel, trip: list[Run], origin: datetim
                 pour_min=_minutes(run.pour_end, run.pour_start),
                 window_end_min=_minutes(order.window_end, origin),
                 leg_min=travel.leg_minutes(place, here, network.minutes(leaves)),
-                leg_cv=risk.leg_cv(float(travel.km[place, here]), hour),
+                leg_cv=travel_leg_cv(
+                    network.params,
+                    float(travel.km[place, here]),
+                    hour,
+                    travel.class_legs.get((place, here), ()),
+                ),
                 max_hold_min=hold_h * 60.0,
             )
         )
@@ -78,6 +84,30 @@ def trip_ride(network: Network, travel: Travel, trip: list[Run], origin: datetim
 def trip_seed(seed: int, truck_id: str, trip: int) -> list[int]:
     """The entropy of one trip's random stream: the seed, the truck id's CRC-32, the trip."""
     return [seed, zlib.crc32(truck_id.encode("utf-8")), trip]
+
+
+def arrival_band(network: Network, run: Run, stop_risk: StopRisk) -> dict[str, float]:
+    """The 5th and 95th percentiles of a run's arrival temperature, °C (0.1 °C).
+
+    The arrival temperature falls as the hold grows (Newton cooling from ``tap_c`` with
+    the truck's ``tau_h``), so its 5th percentile is the temperature after the hold's
+    95th percentile, and its 95th after the hold's 5th.
+
+    Returns
+    -------
+    dict
+        ``arrival_p05_c`` and ``arrival_p95_c``, the fields of :class:`Run`.
+    """
+    tau_h = network.truck_by_id[run.truck_id].tau_h
+    ambient = network.params.thermal.ambient_c
+
+    def after(hold_min: float) -> float:
+        return round(temperature_after(run.tap_c, hold_min / 60.0, tau_h, ambient), 1)
+
+    return {
+        "arrival_p05_c": after(stop_risk.hold_p95_min),
+        "arrival_p95_c": after(stop_risk.hold_p05_min),
+    }
 
 
 def _estimable(network: Network, run: Run) -> bool:
@@ -104,7 +134,8 @@ def with_risk(network: Network, plan: Plan, travel: Travel) -> Plan:
     Returns
     -------
     Plan
-        A copy with ``cold_probability`` and ``late_probability`` on every run whose
+        A copy with ``cold_probability``, ``late_probability`` and the arrival
+        temperature's band (``arrival_p05_c``, ``arrival_p95_c``) on every run whose
         truck, caster, smelter and order the network knows, and the summary's
         ``expected_cold_ladles``, ``expected_late_ladles`` and worst run.
     """
@@ -124,6 +155,7 @@ def with_risk(network: Network, plan: Plan, travel: Travel) -> Plan:
                 update={
                     "cold_probability": stop_risk.cold_probability,
                     "late_probability": stop_risk.late_probability,
+                    **arrival_band(network, run, stop_risk),
                 }
             )
     new_runs = tuple(estimated.get(r.run_id, r) for r in plan.runs)

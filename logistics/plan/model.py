@@ -89,6 +89,10 @@ class Run(_Frozen):
         ``min_pour_c``, and that the pour starts after the order's window, when travel
         times vary as ``[risk]`` says (:mod:`logistics.physics.travel_risk`); ``None``
         (empty in ``runs.csv``) when not estimated, e.g. in a hand-made plan.
+    arrival_p05_c, arrival_p95_c : float or None
+        5th and 95th percentiles of the arrival temperature under the same simulated
+        travel times, °C (never above ``arrival_c``: a truck early at the caster waits
+        for the planned pour); ``None`` when not estimated.
     ladle_id : str or None
         The ladle of the smelter's pool the metal goes in (``ladles.csv``); ``None``
         in a network without a ladle pool, where the truck's own ladles carry it.
@@ -118,6 +122,8 @@ class Run(_Frozen):
     road_km: float
     cold_probability: float | None = Field(default=None, ge=0.0, le=1.0)
     late_probability: float | None = Field(default=None, ge=0.0, le=1.0)
+    arrival_p05_c: float | None = None
+    arrival_p95_c: float | None = None
     ladle_id: str | None = Field(default=None, min_length=1)
     ladle_drop_c: float | None = Field(default=None, ge=0.0)
 
@@ -133,7 +139,12 @@ LADLE_RUN_COLUMNS: tuple[str, ...] = ("ladle_id", "ladle_drop_c")
 #: ``runs.csv`` columns, in order (a plan with a ladle pool adds :data:`LADLE_RUN_COLUMNS`).
 RUN_COLUMNS: tuple[str, ...] = tuple(c for c in Run.model_fields if c not in LADLE_RUN_COLUMNS)
 #: ``runs.csv`` columns a hand-made file may leave out or leave empty.
-OPTIONAL_RUN_COLUMNS: tuple[str, ...] = ("cold_probability", "late_probability")
+OPTIONAL_RUN_COLUMNS: tuple[str, ...] = (
+    "cold_probability",
+    "late_probability",
+    "arrival_p05_c",
+    "arrival_p95_c",
+)
 
 
 class Unserved(_Frozen):

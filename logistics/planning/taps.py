@@ -25,7 +25,10 @@ import math
 from typing import TYPE_CHECKING
 
 from logistics.network.model import Network, Production, Truck
+from logistics.network.travel_cv import least_cv
+from logistics.network.travel_cv import leg_cv as travel_leg_cv
 from logistics.physics.cooling import choose_tap_c, max_hold_h
+from logistics.physics.road_classes import Pieces
 from logistics.physics.tap_risk import Leg, RideDelays, factor_quantile
 from logistics.physics.travel import Travel
 from logistics.planning.windows import NEVER, hold_limit_minutes
@@ -53,15 +56,15 @@ def risk_target(network: Network) -> float | None:
     return risk.max_cold_probability if risk.plan_for_risk else None
 
 
-def leg_cv(network: Network, road_km: float, leave_min: float) -> float:
+def leg_cv(network: Network, road_km: float, leave_min: float, pieces: Pieces = ()) -> float:
     """The coefficient of variation of a leg that starts at ``leave_min`` (planner minutes).
 
-    As the ride simulation takes it (:meth:`logistics.network.params.RiskParams.leg_cv`
-    at the local hour the leg starts).
+    As the ride simulation takes it (:func:`logistics.network.travel_cv.leg_cv` at the
+    local hour the leg starts, with the leg's road-class stretches ``pieces``).
     """
     risk = network.params.risk
     hour = 0 if risk.peak_factor == 1.0 else network.at(leave_min).hour
-    return risk.leg_cv(road_km, hour)
+    return travel_leg_cv(network.params, road_km, hour, pieces)
 
 
 def ride_hold_limit_minutes(
@@ -99,7 +102,7 @@ def ride_hold_limit_minutes(
     if target is None or not math.isfinite(hold_h):
         return limit
     leg_min, road_km = leg
-    cv = min(network.params.risk.leg_cv(road_km, hour) for hour in range(24))
+    cv = least_cv(network.params, road_km)
     risky = hold_h * 60.0 - leg_min * (factor_quantile(cv, target) - 1.0)
     return max(0, min(limit, NEVER, math.floor(risky + _EPS)))
 
@@ -166,7 +169,8 @@ class TripTaps:
             return fixed
         start, end = leg
         leg_min = 0.0 if start == end else self.travel.leg_minutes(start, end, leave_min)
-        cv = leg_cv(self.network, float(self.travel.km[start, end]), leave_min)
+        pieces = self.travel.class_legs.get((start, end), ())
+        cv = leg_cv(self.network, float(self.travel.km[start, end]), leave_min, pieces)
         delay = self.ride.add(Leg(leg_min, cv, max(0.0, pour_start_min - leave_min - leg_min)))
         if fixed is None:
             return None

@@ -3,18 +3,21 @@
 * :func:`site_distances`: road km and minutes from every candidate (or grid) site to
   every caster, for the facility-location screen;
 * :func:`task_travel`: the travel matrix of one simulated day's network, cut from the
-  study's matrix of a scenario, so that a worker never computes distances itself.
+  study's matrix of a scenario (with its legs' road-class stretches), so that a worker
+  never computes distances itself; the worker puts the scenario's rush hours back on
+  it with :func:`logistics.physics.travel.with_roads`, as every travel model gets them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from logistics.network.geo import haversine_km
 from logistics.network.model import Network
+from logistics.physics.road_classes import Pieces
 from logistics.physics.travel import Travel, network_sites
 from logistics.siting.settings import SiteCandidate
 
@@ -80,11 +83,15 @@ class TaskTravel:
         ``(kind, site_id, lat, lon)`` of the task network's sites, lat/lon in degrees.
     km, minutes : numpy.ndarray
         Road km and driving minutes between them, ``[from, to]``.
+    class_legs : dict
+        ``(from, to) -> ((road_class, free_minutes), …)``: the road-class stretches of
+        the legs between them (:attr:`logistics.physics.travel.Travel.class_legs`).
     """
 
     sites: list[tuple[str, str, float, float]]
     km: np.ndarray
     minutes: np.ndarray
+    class_legs: dict[tuple[int, int], Pieces] = field(default_factory=dict)
 
 
 def task_travel(task_net: Network, master: Travel) -> TaskTravel:
@@ -111,9 +118,10 @@ def task_travel(task_net: Network, master: Travel) -> TaskTravel:
             index.append(master.candidate(s.site_id))
         else:
             index.append(master.index(s.kind, s.site_id))
-    ix = np.ix_(index, index)
+    cut = master.cut(index)
     return TaskTravel(
         sites=[(s.kind, s.site_id, s.lat, s.lon) for s in sites],
-        km=np.ascontiguousarray(master.km[ix]),
-        minutes=np.ascontiguousarray(master.minutes[ix]),
+        km=cut.km,
+        minutes=cut.minutes,
+        class_legs=cut.class_legs,
     )

@@ -245,7 +245,13 @@ def day_tasks(
             )
             cut = task_travel(task_network(task, base), master)
             tasks.append(
-                replace(task, travel_sites=cut.sites, travel_km=cut.km, travel_minutes=cut.minutes)
+                replace(
+                    task,
+                    travel_sites=cut.sites,
+                    travel_km=cut.km,
+                    travel_minutes=cut.minutes,
+                    travel_legs=cut.class_legs,
+                )
             )
     return tasks
 

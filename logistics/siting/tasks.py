@@ -2,7 +2,8 @@
 
 A task carries only plain data — dictionaries, lists, numbers and numpy arrays — so a
 process pool or a Dask cluster can ship it anywhere; the worker builds the network, its
-travel model (from the rows it is sent) and the OR-Tools model itself (a model cannot
+travel model (from the rows it is sent, with the scenario's rush hours:
+:func:`logistics.physics.travel.with_roads`) and the OR-Tools model itself (a model cannot
 be pickled), and hands the travel model to the planner explicitly. The network
 as it is travels separately (:func:`run_task`'s ``base``), once per worker instead of
 once per task.
@@ -11,14 +12,14 @@ once per task.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from logistics.errors import PlanningError
 from logistics.network.model import Network, Order
-from logistics.physics.travel import Site, Travel
+from logistics.physics.travel import Site, with_roads
 from logistics.pipeline import plan_day
 from logistics.plan.options import PlanOptions
 from logistics.siting.sites import network_with_sites
@@ -50,6 +51,9 @@ class SimulationTask:
         ``geodesic`` or ``roads.graphml``.
     options : dict
         How to plan the day (``PlanOptions.model_dump()``; one worker).
+    travel_legs : dict
+        ``(from, to) -> ((road_class, free_minutes), …)``: the road-class stretches of
+        the legs of the travel matrix (empty without classes of their own).
     """
 
     key: str
@@ -64,6 +68,7 @@ class SimulationTask:
     travel_minutes: np.ndarray
     travel_source: str
     options: dict[str, Any]
+    travel_legs: dict[tuple[int, int], tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
 
 def task_key(scenario: str, option_id: str, day: int) -> str:
@@ -115,8 +120,13 @@ def run_task(task: SimulationTask, base: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     network = task_network(task, base)
     sites = tuple(Site(*s) for s in task.travel_sites)
-    travel = Travel(
-        sites, np.asarray(task.travel_km), np.asarray(task.travel_minutes), task.travel_source
+    travel = with_roads(  # the scenario's rush hours, as every travel model gets them
+        sites,
+        np.asarray(task.travel_km),
+        np.asarray(task.travel_minutes),
+        task.travel_source,
+        network.params.roads,
+        dict(task.travel_legs),
     )
     try:
         outcome = plan_day(network, PlanOptions.model_validate(task.options), travel=travel)

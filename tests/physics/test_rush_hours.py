@@ -4,7 +4,7 @@ checker's own reckoning."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from logistics.check.context import rush_hour_seconds
@@ -72,6 +72,7 @@ def test_leaving_later_never_arrives_earlier(
 
 
 @settings(max_examples=300, deadline=None)
+@example(depart=-5e-324, free=1.0, factor=0.5, hours=[0.0, 0.0, 0.0, 1.0])  # a hair before 0
 @given(
     depart=st.floats(-600, 3000),
     free=st.floats(0, 900),

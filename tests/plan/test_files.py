@@ -72,7 +72,7 @@ def test_csv_columns_are_the_documented_columns(plan_dir):
     runs = (
         "run_id,truck_id,trip,order_id,smelter_id,caster_id,alloy,tonnes,fill_start,"
         "fill_end,depart,arrive,pour_start,pour_end,tap_c,arrival_c,road_km,"
-        "cold_probability,late_probability"
+        "cold_probability,late_probability,arrival_p05_c,arrival_p95_c"
     )
     with (plan_dir / "runs.csv").open() as fh:
         assert ",".join(next(csv.reader(fh))) == runs

@@ -147,7 +147,8 @@ def test_an_order_partly_delivered_gets_exactly_its_remainder(tiny) -> None:
     o2 = sum(r.tonnes for r in plan.runs if r.order_id == "O2")
     assert o2 <= 9.0 + 1e-9
     # The fact is kept as it happened; only the risk estimate is made for it anew.
-    risk = {"cold_probability": None, "late_probability": None}
+    risk = dict.fromkeys(("cold_probability", "late_probability"), None)
+    risk |= dict.fromkeys(("arrival_p05_c", "arrival_p95_c"), None)
     assert fact in [r.model_copy(update=risk) for r in plan.runs]
 
 

@@ -7,11 +7,12 @@ import streamlit as st
 from logistics.app import state, widgets
 from logistics.app.basemap import basemap_note
 from logistics.app.labels import SOLVERS, solver_details, solver_label, solver_summary
-from logistics.app.tables import REASONS, runs_frame, unserved_frame, violations_frame
+from logistics.app.tables import REASONS, runs_table, unserved_frame, violations_frame
 from logistics.charts import ladle_gantt, network_map, truck_gantt, trucks_per_hour
 from logistics.pipeline import plan_day
 from logistics.plan.exports import plan_workbook, plan_zip, runs_csv, unserved_csv
 from logistics.plan.options import DEFAULT_TIME_LIMIT_S, PlanOptions
+from logistics.plan.risk_flags import riskiest_runs
 
 #: The tabs of a plan, in order.
 TABS = ("Map", "Trucks", "Temperature", "Fleet", "Runs", "Unserved", "Downloads")
@@ -117,13 +118,15 @@ with tabs["Map"]:
                 basemap=tiles,
                 highlight_trucks=chosen,
                 width_px=widgets.MAP_WIDTH_PX,
+                risky_runs=riskiest_runs(plan.runs, net.params.risk.max_cold_probability),
             ),
             key="plan_map",
         )
         st.caption(
             "Red: smelters · blue: casters · lines: trips (smelter → casters), one colour "
             "per truck. Sites without a label are named on hover; an arrow at the edge "
-            "points to sites outside the view."
+            "points to sites outside the view. Amber ring: a caster where a ladle's risk of "
+            "arriving too cold is above target."
         )
 with tabs["Trucks"]:
     if tabs["Trucks"].open:
@@ -184,7 +187,7 @@ with tabs["Fleet"]:
         )
 with tabs["Runs"]:
     if tabs["Runs"].open:
-        widgets.table(runs_frame(net, plan.runs), key="runs_table")
+        runs_table(net, plan.runs, key="runs_table")
 with tabs["Unserved"]:
     if tabs["Unserved"].open:
         frame = unserved_frame(plan.unserved)
