@@ -114,6 +114,8 @@ TOML_RANGES = [
     ("supply", "min_window_h", 0, 12, "h", "0–12 h"),
     ("supply", "order_below_share", 0.05, 0.95, "share", "0.05–0.95 share"),
     ("supply", "order_window_h", 0.5, 12, "h", "0.5–12 h"),
+    ("supply", "lookahead_days", 1, 5, "days", "1–5 days"),
+    ("supply", "fleet_share", 0.1, 1, "share", "0.1–1 share"),
 ]
 
 #: Parameters of 24 values, one per hour: (table, key, lo, hi, unit); each value has the
