@@ -18,6 +18,7 @@ instance's own rules, independently of any planner:
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +137,7 @@ def evaluate(inst: IrpInstance, routes: Routes, q: np.ndarray) -> Evaluation:
     for t, period in enumerate(routes, start=1):
         for route in period:
             stops = [0, *route, 0]
-            routing += float(sum(dist[a, b] for a, b in zip(stops, stops[1:], strict=False)))
+            routing += float(sum(dist[a, b] for a, b in itertools.pairwise(stops)))
             if q[t - 1, route].sum() > inst.capacity + UNIT_TOL:
                 problems.append(f"period {t}: a route carries more than the capacity")
         if len(period) > inst.vehicles:

@@ -155,7 +155,9 @@ class IrpHorizon:
                     truck_id=f"T{v + 1:02d}",
                     home_smelter=DEPOT_ID,
                     ladles=6,
-                    ladle_t=min(LADLE_T_MAX, max(0.5, min(float(inst.upper[1:].max()), inst.capacity) * u)),
+                    ladle_t=min(
+                        LADLE_T_MAX, max(0.5, min(float(inst.upper[1:].max()), inst.capacity) * u)
+                    ),
                     payload_t=inst.capacity * u,
                     tau_h=100.0,
                     shift_start=self.at(day, 0.0),

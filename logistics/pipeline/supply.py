@@ -15,6 +15,7 @@ from logistics.network.furnaces import Furnace
 from logistics.network.model import Network, Order
 from logistics.network.prices import ingot_cost_per_t
 from logistics.physics.furnace import (
+    DAY_MIN,
     Pour,
     draw_per_minute,
     furnace_bands,
@@ -22,11 +23,10 @@ from logistics.physics.furnace import (
     level_curve,
     level_stats,
 )
+from logistics.physics.travel import Travel
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import PlanOptions
 from logistics.plan.supply import FurnaceLevels, SupplyPlan
-from logistics.physics.furnace import DAY_MIN
-from logistics.physics.travel import Travel
 from logistics.planning.horizon_supply import decide_deliveries, required_by_minute
 from logistics.planning.managed import with_managed_deliveries
 

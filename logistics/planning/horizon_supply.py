@@ -71,7 +71,7 @@ class _Furnace:
 
 
 def _buckets(network: Network) -> int:
-    return network.params.supply.lookahead_days * DAY_MIN // BUCKET_MIN
+    return int(network.params.supply.lookahead_days) * DAY_MIN // BUCKET_MIN
 
 
 def _drawn(network: Network, furnace: Furnace, buckets: int) -> np.ndarray:
