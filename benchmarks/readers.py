@@ -40,10 +40,11 @@ SETS: dict[str, tuple[str, str]] = {
     "li_lim": ("li_lim_100", "pdptw"),
     "gh200": ("gehring_homberger_200", "vrptw"),
     "mtvrptwr": ("mtvrptwr", "mtvrptwr"),
+    "irp": ("irp", "irp"),
 }
 
 #: File name pattern of a set's instances, by format (default ``*.txt``).
-PATTERNS = {"mtvrptwr": "*.vrp"}
+PATTERNS = {"mtvrptwr": "*.vrp", "irp": "*.dat"}
 
 
 def benchmarks_dir() -> Path:

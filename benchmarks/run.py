@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.domain import TARGET_DAYS
+from benchmarks.irp_run import run_set as run_irp
 from benchmarks.literature import Config, Outcome, gap_pct, solve_instance
 from benchmarks.mtvrptwr_run import add_mtvrptwr_arguments, run_set
 from benchmarks.peers import available_peers, solve_peer
@@ -476,6 +477,9 @@ def _literature(args: argparse.Namespace, command: str) -> int:
         raise SystemExit(f"no instance {args.instances!r} in {', '.join(args.set)}")
     for set_name, names in selected.items():
         if not names:
+            continue
+        if set_name == "irp":  # managed-supply horizons through their adapter
+            status = max(status, run_irp(args, command, names))
             continue
         if set_name == "mtvrptwr":  # the ladle engine through its adapter, PyVRP as peer
             status = max(status, run_set(args, command, names))

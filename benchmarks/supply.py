@@ -87,12 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=float, default=15.0)
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--modes", default="managed,own_rule", help="comma-separated")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in SAMPLES:
             folder = write_managed_copy(REPO / "sample_networks" / name, Path(tmp) / name)
-            for mode in ("managed", "own_rule"):
+            for mode in args.modes.split(","):
                 rows.append(_score(name, mode, folder, args.days, args.limit))
                 print(rows[-1], flush=True)
     if args.out:

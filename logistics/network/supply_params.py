@@ -5,7 +5,7 @@ Used only when the network has a ``consumption.csv`` (``docs/network-format.md``
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from logistics.network.ranges import plausible
 
@@ -33,6 +33,19 @@ class SupplyParams(BaseModel):
     order_window_h : float
         The window of such an order, h, from the moment the furnace falls below the
         share. 2 h (the window orders of the sample networks span). Range 0.5–12 h.
+    lookahead_days : float
+        Days the delivery decision looks ahead from the plan day, the plan day
+        included (whole days: a fraction is dropped): it fills furnaces ahead of a
+        rush the fleet cannot serve later
+        (docs/models.md). 2 (today and tomorrow morning's rush). Range 1–5 days.
+    fleet_share : float
+        Share of the trucks on shift in an hour the delivery decision counts on for
+        managed deliveries (the rest: waiting at fill bays and casters, empty legs the
+        estimate misses). 0.8, an engineering estimate. Range 0.1–1.
+    whole_ladles : bool
+        ``true``: managed deliveries are whole ladles of the fleet's sizes; ``false``:
+        the tonnes the delivery decision chose, the last ladle part-filled (a supplier
+        that fills to measure).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -41,3 +54,6 @@ class SupplyParams(BaseModel):
     min_window_h: float = plausible(1.0, lo=0.0, hi=12.0, unit="h")
     order_below_share: float = plausible(0.4, lo=0.05, hi=0.95, unit="share")
     order_window_h: float = plausible(2.0, lo=0.5, hi=12.0, unit="h")
+    lookahead_days: float = plausible(2.0, lo=1.0, hi=5.0, unit="days")
+    fleet_share: float = plausible(0.8, lo=0.1, hi=1.0, unit="share")
+    whole_ladles: bool = Field(True, strict=True)

@@ -43,6 +43,8 @@ def plan_horizon(
     *,
     progress: ProgressCallback | None = None,
     prepare: Callable[[Network], Network] | None = None,
+    on_day: Callable[[Network, PlanOutcome], None] | None = None,
+    travel: Travel | None = None,
 ) -> HorizonOutcome:
     """Plan ``days`` days from ``first`` in sequence, each checked and priced.
 
@@ -61,6 +63,11 @@ def plan_horizon(
     prepare : callable, optional
         Applied to each day's network once its start levels are carried (e.g. the
         casters' own ordering rule, which orders from those levels).
+    on_day : callable, optional
+        Receives each day's network and outcome once it is planned, before the next
+        day is loaded (e.g. to carry a smelter's stock from day to day).
+    travel : Travel, optional
+        The travel model of the days' networks (built from the first day's without it).
 
     Returns
     -------
@@ -69,7 +76,6 @@ def plan_horizon(
     """
     networks: list[Network] = []
     outcomes: list[PlanOutcome] = []
-    travel: Travel | None = None
     for k in range(days):
         network = load_day(first + timedelta(days=k))
         if outcomes:
@@ -80,6 +86,8 @@ def plan_horizon(
             travel = Travel.of(network)
         outcomes.append(plan_day(network, options, travel=travel, progress=progress))
         networks.append(network)
+        if on_day is not None:
+            on_day(network, outcomes[-1])
     return HorizonOutcome(tuple(networks), tuple(outcomes))
 
 

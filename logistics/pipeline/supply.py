@@ -15,6 +15,7 @@ from logistics.network.furnaces import Furnace
 from logistics.network.model import Network, Order
 from logistics.network.prices import ingot_cost_per_t
 from logistics.physics.furnace import (
+    DAY_MIN,
     Pour,
     draw_per_minute,
     furnace_bands,
@@ -22,9 +23,11 @@ from logistics.physics.furnace import (
     level_curve,
     level_stats,
 )
+from logistics.physics.travel import Travel
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import PlanOptions
 from logistics.plan.supply import FurnaceLevels, SupplyPlan
+from logistics.planning.horizon_supply import decide_deliveries, required_by_minute
 from logistics.planning.managed import with_managed_deliveries
 
 
@@ -157,7 +160,10 @@ MAX_REPAIRS = 2
 
 
 def plan_supplied(
-    network: Network, planned: Callable[[Network, PlanOptions], Plan], options: PlanOptions
+    network: Network,
+    planned: Callable[[Network, PlanOptions], Plan],
+    options: PlanOptions,
+    travel: Travel | None = None,
 ) -> tuple[Network, Plan]:
     """Plan a day with managed furnaces, re-cutting the deliveries of those that run low.
 
@@ -178,6 +184,11 @@ def plan_supplied(
         its supply part.
     options : PlanOptions
         How to plan; ``time_limit_s`` (s) is shared by the passes.
+    travel : Travel, optional
+        The network's travel model: with it the deliveries are first decided over
+        ``[supply] lookahead_days`` for all furnaces at once
+        (:func:`~logistics.planning.horizon_supply.decide_deliveries`) and every cut
+        keeps the decision's deadlines; without it each furnace is cut alone.
 
     Returns
     -------
@@ -188,13 +199,15 @@ def plan_supplied(
     rest = options.time_limit_s - first.time_limit_s
     repair = options.model_copy(update={"time_limit_s": max(1.0, rest / MAX_REPAIRS)})
     small: set[tuple[str, str]] = set()
-    best_network, _ = with_managed_deliveries(network)
+    hourly = decide_deliveries(network, travel) if travel is not None else {}
+    required = {k: required_by_minute(v, DAY_MIN) for k, v in hourly.items()}
+    best_network, _ = with_managed_deliveries(network, (), required)
     best = planned(best_network, first)
     latest, passes = best, 0
     while passes < MAX_REPAIRS and low_furnaces(latest) - small:
         small |= low_furnaces(latest)
         passes += 1
-        candidate, _ = with_managed_deliveries(network, small)
+        candidate, _ = with_managed_deliveries(network, small, required)
         latest = planned(candidate, repair)
         if _merit(latest) < _merit(best):
             best_network, best = candidate, latest

@@ -27,7 +27,7 @@ its window ending with the plan day; later needs are the next day's.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,9 @@ from logistics.planning.windows import pour_minutes
 
 #: Most deliveries cut for one furnace on one day (a guard against a zero-room furnace).
 MAX_DELIVERIES = 200
+#: Smallest measured delivery, t (1 kg, the checker's tolerance on levels): less is the
+#: rounding of carried levels, not a need.
+MIN_MEASURED_T = 0.001
 #: Prefix of the order ids of managed deliveries.
 MANAGED_PREFIX = "M-"
 #: How long after the fleet's first shift start a next-morning need is left to the next
@@ -94,6 +97,7 @@ class Span:
 
 def _window(
     base: np.ndarray,
+    need: np.ndarray,
     furnace: Furnace,
     delivered: float,
     load: Load,
@@ -101,8 +105,11 @@ def _window(
     pour: int,
     span: Span,
 ) -> tuple[int, int] | None:
-    """``(earliest, latest)`` pour start of ``load`` after ``delivered`` t; None: not needed."""
-    low = _first(base[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
+    """``(earliest, latest)`` pour start of ``load`` after ``delivered`` t; None: not needed.
+
+    The deadline comes from ``need`` (the level curve, or lower where the delivery
+    decision wants metal earlier), the earliest start from ``base`` (the real level)."""
+    low = _first(need[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
     if low is None:
         return None
     latest_end = min(max(low - 1, 0), span.day_end)
@@ -121,6 +128,7 @@ def _need(base: np.ndarray, furnace: Furnace, delivered: float, span: Span) -> f
 
 def _choose(
     base: np.ndarray,
+    need_curve: np.ndarray,
     furnace: Furnace,
     delivered: float,
     loads: Sequence[Load],
@@ -130,14 +138,14 @@ def _choose(
 ) -> tuple[Load, int, int] | None:
     """The next delivery's load and window (see the module's rule); None: none needed."""
     smallest = min(x.ladle_t for x in loads)
-    need = _need(base, furnace, delivered, span)
+    need = _need(need_curve, furnace, delivered, span)
     if need <= LEVEL_TOL_T:
         return None
     covering = [x for x in loads if x.tonnes >= need - LEVEL_TOL_T]
     ordered = sorted(covering, key=lambda x: (x.tonnes, x.ladles)) if covering else []
     chosen: tuple[Load, int, int] | None = None
     for load in [*ordered, *loads]:  # the smallest covering load first, then largest first
-        window = _window(base, furnace, delivered, load, smallest, pour, span)
+        window = _window(base, need_curve, furnace, delivered, load, smallest, pour, span)
         if window is None:
             continue  # this load fits only after the day: a smaller one may fit today
         if window[1] - window[0] >= min_width:
@@ -147,33 +155,67 @@ def _choose(
     return chosen
 
 
+def _order(
+    network: Network, furnace: Furnace, k: int, tonnes: float, window: tuple[int, int]
+) -> Order:
+    """Delivery ``k`` of a furnace as an order."""
+    earliest, latest = window
+    return Order(
+        order_id=f"{MANAGED_PREFIX}{furnace.caster_id}-{furnace.alloy}-{k:02d}",
+        caster_id=furnace.caster_id,
+        alloy=furnace.alloy,
+        tonnes=tonnes,
+        window_start=network.at(earliest),
+        window_end=network.at(max(earliest, latest)),
+        placed_at=network.at(-network.params.planning.lead_time_h * 60.0),
+    )
+
+
 def _deliveries_of(
-    network: Network, furnace: Furnace, loads: Sequence[Load], base: np.ndarray, span: Span
+    network: Network,
+    furnace: Furnace,
+    loads: Sequence[Load],
+    base: np.ndarray,
+    span: Span,
+    need: np.ndarray | None = None,
 ) -> list[Order]:
-    """The day's deliveries of one managed furnace (see the module's rule)."""
+    """The day's deliveries of one managed furnace (see the module's rule); ``need``: the
+    level curve the deadlines are cut from (``base`` by default)."""
     caster = network.caster_by_id[furnace.caster_id]
     pour = pour_minutes(caster)
     min_width = network.params.supply.min_window_h * 60.0
-    placed = network.at(-network.params.planning.lead_time_h * 60.0)
+    need = base if need is None else need
     orders: list[Order] = []
     delivered = 0.0
     for k in range(1, MAX_DELIVERIES + 1):
-        chosen = _choose(base, furnace, delivered, loads, pour, span, min_width)
+        chosen = _choose(base, need, furnace, delivered, loads, pour, span, min_width)
         if chosen is None:
             return orders
         load, earliest, latest = chosen
-        orders.append(
-            Order(
-                order_id=f"{MANAGED_PREFIX}{furnace.caster_id}-{furnace.alloy}-{k:02d}",
-                caster_id=furnace.caster_id,
-                alloy=furnace.alloy,
-                tonnes=load.tonnes,
-                window_start=network.at(earliest),
-                window_end=network.at(max(earliest, latest)),
-                placed_at=placed,
-            )
-        )
+        orders.append(_order(network, furnace, k, load.tonnes, (earliest, latest)))
         delivered += load.tonnes
+    return orders
+
+
+def _measured_deliveries(
+    network: Network, furnace: Furnace, base: np.ndarray, need: np.ndarray, span: Span
+) -> list[Order]:
+    """Deliveries of the tonnes the furnace needs by ``need``, at most one truck's trip
+    each (``[supply] whole_ladles = false``: the last ladle part-filled)."""
+    trip_t = max(t.trip_t for t in network.fleet)
+    smallest = min(t.ladle_t for t in network.fleet)
+    pour = pour_minutes(network.caster_by_id[furnace.caster_id])
+    orders: list[Order] = []
+    delivered = 0.0
+    for k in range(1, MAX_DELIVERIES + 1):
+        tonnes = min(trip_t, _need(need, furnace, delivered, span))
+        if tonnes < MIN_MEASURED_T:
+            break
+        window = _window(base, need, furnace, delivered, Load(1, tonnes), smallest, pour, span)
+        if window is None:
+            break
+        orders.append(_order(network, furnace, k, tonnes, window))
+        delivered += tonnes
     return orders
 
 
@@ -193,8 +235,20 @@ def _base_curve(network: Network, furnace: Furnace) -> np.ndarray:
     return furnace.start_level_t - np.concatenate(([0.0], np.cumsum(draw)))
 
 
+def _need_curve(furnace: Furnace, base: np.ndarray, required: np.ndarray | None) -> np.ndarray:
+    """The level curve deadlines are cut from: ``base``, lowered where the delivery
+    decision wants ``required`` t poured by a minute before the level itself needs it."""
+    if required is None:
+        return base
+    wanted = np.full(base.size, float(required[-1]) if required.size else 0.0)
+    wanted[: min(base.size, required.size)] = required[: base.size]
+    return np.minimum(base, furnace.min_level_t - wanted)
+
+
 def managed_deliveries(
-    network: Network, small: Collection[tuple[str, str]] = ()
+    network: Network,
+    small: Collection[tuple[str, str]] = (),
+    required: Mapping[tuple[str, str], np.ndarray] | None = None,
 ) -> tuple[Order, ...]:
     """The day's deliveries of every furnace on managed supply, as orders.
 
@@ -204,6 +258,10 @@ def managed_deliveries(
         The network; its ``furnaces`` and ``consumption`` (from ``consumption.csv``).
     small : collection of (caster_id, alloy)
         Furnaces re-cut in single ladles, smallest first (their windows open earliest).
+    required : mapping, optional
+        ``(caster_id, alloy) ->`` tonnes the delivery decision wants poured by each
+        minute of the day (t, from :mod:`logistics.planning.horizon_supply`): a delivery
+        is due by then even when the level alone would need it later.
 
     Returns
     -------
@@ -216,24 +274,33 @@ def managed_deliveries(
         return ()
     singles = sorted((x for x in loads if x.ladles == 1), key=lambda x: x.tonnes)
     span = _span(network)
+    required = required or {}
     orders: list[Order] = []
     for furnace in network.furnaces:
         if not furnace.managed:
             continue
-        mine = singles if (furnace.caster_id, furnace.alloy) in small else loads
-        orders += _deliveries_of(network, furnace, mine, _base_curve(network, furnace), span)
+        key = (furnace.caster_id, furnace.alloy)
+        base = _base_curve(network, furnace)
+        need = _need_curve(furnace, base, required.get(key))
+        if not network.params.supply.whole_ladles:
+            orders += _measured_deliveries(network, furnace, base, need, span)
+            continue
+        mine = singles if key in small else loads
+        orders += _deliveries_of(network, furnace, mine, base, span, need)
     return tuple(orders)
 
 
 def with_managed_deliveries(
-    network: Network, small: Collection[tuple[str, str]] = ()
+    network: Network,
+    small: Collection[tuple[str, str]] = (),
+    required: Mapping[tuple[str, str], np.ndarray] | None = None,
 ) -> tuple[Network, tuple[Order, ...]]:
     """The network with its managed deliveries added to its orders, and the deliveries.
 
-    Without a managed furnace the network is returned as it is; ``small`` as in
-    :func:`managed_deliveries`.
+    Without a managed furnace the network is returned as it is; ``small`` and
+    ``required`` as in :func:`managed_deliveries`.
     """
-    deliveries = managed_deliveries(network, small)
+    deliveries = managed_deliveries(network, small, required)
     if not deliveries:
         return network, ()
     return network.model_copy(update={"orders": network.orders + deliveries}), deliveries

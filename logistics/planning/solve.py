@@ -180,12 +180,13 @@ def plan_schedule(
 
 
 def _check_day_orders(network: Network) -> None:
-    """Raise :class:`PlanningError` when there is nothing to plan with or for; warn of the
-    orders of other days."""
+    """Raise :class:`PlanningError` when there is nothing to plan with or for (a day of
+    managed furnaces that need nothing is an empty plan); warn of the orders of other
+    days."""
     if not network.fleet or not network.smelters:
         raise PlanningError("the network has no trucks or no smelters")
     outside = network.orders_outside_day
-    if not network.day_orders:
+    if not network.day_orders and not any(f.managed for f in network.furnaces):
         others = len(outside)
         raise PlanningError(
             f"no order's window starts on {network.plan_date.isoformat()}, so there is "

@@ -117,6 +117,8 @@ TOML_RANGES = [
     ("drivers", "max_continuous_driving_h", 0.5, 12, "h", "0.5–12 h"),
     ("drivers", "min_break_min", 5, 240, "min", "5–240 min"),
     ("drivers", "max_daily_driving_h", 1, 24, "h", "1–24 h"),
+    ("supply", "lookahead_days", 1, 5, "days", "1–5 days"),
+    ("supply", "fleet_share", 0.1, 1, "share", "0.1–1 share"),
 ]
 
 #: Parameters of 24 values, one per hour: (table, key, lo, hi, unit); each value has the

@@ -1,0 +1,312 @@
+"""Managed deliveries decided ahead: how much each furnace gets in each hour of the horizon.
+
+The per-day cut (:mod:`logistics.planning.managed`) sees one furnace at a time; when many
+furnaces come out of the night near their minimum, all need metal in the first morning
+hours, more than the fleet can bring. This module decides for all managed furnaces at
+once, over ``[supply] lookahead_days`` days from the plan day's midnight in hourly
+buckets, a small mixed-integer programme (OR-Tools, SCIP):
+
+* ``x[f, b] ≥ 0``: tonnes poured into furnace ``f`` in hour ``b`` (only while its
+  caster is open); ``y[f, d]``: whether ``f`` gets metal on day ``d`` (binary);
+* **levels**: the level at the start of ``b`` plus ``x[f, b]`` stays at or below the
+  capacity (the pour fits); the level at the end of ``b`` *without* ``x[f, b]`` stays at
+  or above the minimum less a shortfall ``s[f, b] ≥ 0`` (a delivery counts from the
+  next hour on: the decision never relies on metal poured in the hour it is needed);
+* **fleet**: the truck-hours of the hour's deliveries (tonnes × the round trip from the
+  nearest smelter making the alloy ÷ the fleet's mean trip tonnes) stay within
+  ``[supply] fleet_share`` of the trucks on shift in that hour, less what the casters'
+  orders of that hour take;
+* **production**: each alloy's deliveries up to an hour stay within what its smelters
+  hold at 00:00 and make by then (the same every day), less the day's ordered tonnes
+  of the alloy;
+* **cost**: the transport estimate per tonne, a stop estimate per furnace-day (the
+  detour of visiting it between its two nearest sites), the shortfall at the ingot
+  route's price plus an hour's ``[supply] stockout_cny_per_h`` per tonne-hour, and a
+  tie-break of 0.01 CNY per tonne-hour held, so metal comes as late as the fleet allows.
+
+Only the plan day's hours are used (:func:`required_by_minute`): the cut turns them into
+deliveries whose windows end no later than the decision's hour, so a furnace is filled
+the evening before a rush the fleet could not serve in the morning.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from logistics.network.furnaces import Furnace
+from logistics.network.model import Network
+from logistics.network.prices import ingot_cost_per_t
+from logistics.physics.furnace import DAY_MIN, draw_per_minute, furnace_bands
+from logistics.physics.travel import Travel
+from logistics.planning.managed import MANAGED_PREFIX
+from logistics.planning.windows import fill_minutes, pour_minutes
+
+#: Hours per bucket of the decision, and minutes.
+BUCKET_MIN = 60
+#: Tie-break per tonne-hour held in a furnace, CNY: the later the better, all else equal.
+HOLD_CNY_PER_T_H = 0.01
+#: Deliveries below this are dropped from the decision, t.
+MIN_DELIVERY_T = 0.05
+#: The solver's time limit, s.
+SOLVER_LIMIT_S = 10.0
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class _Furnace:
+    """What the decision knows of one managed furnace."""
+
+    key: Key
+    furnace: Furnace
+    drawn: np.ndarray  # cumulative draw at every bucket edge, t (buckets + 1)
+    open_: np.ndarray  # bool per bucket: the caster receives metal
+    truck_h_per_t: float
+    cost_per_t: float
+    stop_cny: float
+
+
+def _buckets(network: Network) -> int:
+    return int(network.params.supply.lookahead_days) * DAY_MIN // BUCKET_MIN
+
+
+def _drawn(network: Network, furnace: Furnace, buckets: int) -> np.ndarray:
+    """Cumulative draw at every bucket edge over the lookahead, t."""
+    bands = furnace_bands(furnace, network.consumption)
+    weekday = network.plan_date.weekday()
+    days = buckets * BUCKET_MIN // DAY_MIN
+    draw = np.concatenate([draw_per_minute(bands, (weekday + d) % 7) for d in range(days)])
+    cumulative = np.concatenate(([0.0], np.cumsum(draw)))
+    return np.asarray(cumulative[::BUCKET_MIN])
+
+
+def _open_share(start: float, end: float, buckets: int) -> np.ndarray:
+    """Share of each bucket (repeated daily) inside ``[start, end)`` minutes of the day."""
+    edges = np.arange(buckets + 1, dtype=float) * BUCKET_MIN
+    share = np.zeros(buckets)
+    for day in range(buckets * BUCKET_MIN // DAY_MIN + 1):
+        lo, hi = start + day * DAY_MIN, end + day * DAY_MIN
+        share += np.clip(np.minimum(edges[1:], hi) - np.maximum(edges[:-1], lo), 0.0, None)
+    return np.minimum(share / BUCKET_MIN, 1.0)
+
+
+def _trucks_on_shift(network: Network, buckets: int) -> np.ndarray:
+    """Trucks on shift in each bucket (shares of an hour count), the same every day."""
+    total = np.zeros(buckets)
+    for t in network.fleet:
+        total += _open_share(network.minutes(t.shift_start), network.minutes(t.shift_end), buckets)
+    return total
+
+
+def _supplier(network: Network, travel: Travel, alloy: str, caster_id: str) -> int | None:
+    """Row of the nearest smelter (by minutes) making ``alloy``; None: none makes it."""
+    rows = {travel.smelter(p.smelter_id) for p in network.production if p.alloy == alloy}
+    if not rows:
+        return None
+    c = travel.caster(caster_id)
+    return min(rows, key=lambda s: float(travel.minutes[s, c] + travel.minutes[c, s]))
+
+
+def _mean_trip_t(network: Network) -> float:
+    return float(np.mean([t.trip_t for t in network.fleet]))
+
+
+def _truck_costs(network: Network) -> tuple[float, float]:
+    """The fleet's mean cost per km and per hour, CNY."""
+    eco = network.params.economics
+    per_km = [
+        eco.truck_cost_per_km if t.cost_per_km is None else t.cost_per_km for t in network.fleet
+    ]
+    per_h = [eco.truck_cost_per_h if t.cost_per_h is None else t.cost_per_h for t in network.fleet]
+    return float(np.mean(per_km)), float(np.mean(per_h))
+
+
+def _round_trip_h(network: Network, travel: Travel, smelter_row: int, caster_id: str) -> float:
+    """Hours of one trip: both drives, a fill and a pour."""
+    c = travel.caster(caster_id)
+    smelter = next(s for s in network.smelters if travel.smelter(s.smelter_id) == smelter_row)
+    minutes = float(travel.minutes[smelter_row, c] + travel.minutes[c, smelter_row])
+    minutes += fill_minutes(smelter) + pour_minutes(network.caster_by_id[caster_id])
+    return minutes / 60.0
+
+
+def _stop_cny(travel: Travel, row: int, others: list[int], per_km: float) -> float:
+    """Cost of visiting site ``row`` between its two nearest sites of ``others``, CNY."""
+    near = sorted((o for o in others if o != row), key=lambda o: float(travel.km[row, o]))[:2]
+    if not near:
+        return 0.0
+    if len(near) == 1:
+        return float(2.0 * travel.km[row, near[0]]) * per_km
+    a, b = near
+    detour = float(travel.km[a, row] + travel.km[row, b] - travel.km[a, b])
+    return max(0.0, detour) * per_km
+
+
+def _furnaces(network: Network, travel: Travel, buckets: int) -> list[_Furnace]:
+    """The managed furnaces some smelter supplies, with what the decision needs."""
+    per_km, per_h = _truck_costs(network)
+    trip_t = _mean_trip_t(network)
+    sites = [travel.caster(c.caster_id) for c in network.casters]
+    sites += [travel.smelter(s.smelter_id) for s in network.smelters]
+    found = []
+    for f in network.furnaces:
+        supplier = _supplier(network, travel, f.alloy, f.caster_id) if f.managed else None
+        if supplier is None:
+            continue
+        caster = network.caster_by_id[f.caster_id]
+        hours = _round_trip_h(network, travel, supplier, f.caster_id)
+        km = float(travel.km[supplier, travel.caster(f.caster_id)]) * 2.0
+        found.append(
+            _Furnace(
+                key=(f.caster_id, f.alloy),
+                furnace=f,
+                drawn=_drawn(network, f, buckets),
+                open_=_open_share(
+                    network.minutes(caster.open), network.minutes(caster.close), buckets
+                )
+                >= 0.5,
+                truck_h_per_t=hours / trip_t,
+                cost_per_t=(hours * per_h + km * per_km) / trip_t,
+                stop_cny=_stop_cny(travel, travel.caster(f.caster_id), sites, per_km),
+            )
+        )
+    return found
+
+
+def _ordered_truck_hours(network: Network, travel: Travel, buckets: int) -> np.ndarray:
+    """Truck-hours the casters' orders take in each bucket (spread over their windows)."""
+    load = np.zeros(buckets)
+    trip_t = _mean_trip_t(network)
+    for o in network.day_orders:
+        supplier = _supplier(network, travel, o.alloy, o.caster_id)
+        if supplier is None or o.order_id.startswith(MANAGED_PREFIX):
+            continue
+        hours = _round_trip_h(network, travel, supplier, o.caster_id) * o.tonnes / trip_t
+        lo, hi = network.minutes(o.window_start), network.minutes(o.window_end)
+        share = _open_share(lo, max(hi, lo + 1.0), buckets)[: DAY_MIN // BUCKET_MIN]
+        load[: share.size] += hours * share / max(share.sum(), 1e-9)
+    return load
+
+
+def _alloy_room(network: Network, buckets: int) -> dict[str, np.ndarray]:
+    """Tonnes of each alloy the smelters can give managed furnaces by each bucket's end
+    of its day (stock at 00:00 plus production, less the day's ordered tonnes)."""
+    per_day = DAY_MIN // BUCKET_MIN
+    ends = (np.arange(per_day) + 1) * float(BUCKET_MIN)
+    room: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(per_day))
+    for p in network.production:
+        smelter = network.smelter_by_id[p.smelter_id]
+        opened = np.clip(ends - network.minutes(smelter.open), 0.0, None)
+        room[p.alloy] = room[p.alloy] + p.stock_t + p.rate_tph * opened / 60.0
+    for o in network.day_orders:
+        if o.alloy in room and not o.order_id.startswith(MANAGED_PREFIX):
+            room[o.alloy] = room[o.alloy] - o.tonnes
+    days = buckets // per_day
+    return {a: np.tile(np.maximum(r, 0.0), days) for a, r in room.items()}
+
+
+@dataclass
+class _Model:
+    """The programme's solver and variables."""
+
+    solver: pywraplp.Solver
+    x: dict[tuple[int, int], pywraplp.Variable]
+    furnaces: list[_Furnace]
+    buckets: int
+
+
+def _add_furnace(m: _Model, i: int, f: _Furnace, penalty: float) -> pywraplp.LinearExpr:
+    """One furnace's variables, level constraints and cost terms; returns its cost."""
+    s, fur = m.solver, f.furnace
+    per_day = DAY_MIN // BUCKET_MIN
+    visits = [s.BoolVar(f"y{i}_{d}") for d in range(m.buckets // per_day)]
+    cost: list[pywraplp.LinearExpr] = [f.stop_cny * y for y in visits]
+    poured: list[pywraplp.Variable] = []  # deliveries before the bucket
+    for b in range(m.buckets):
+        before = fur.start_level_t - float(f.drawn[b])
+        end = fur.start_level_t - float(f.drawn[b + 1])
+        short = s.NumVar(0.0, s.infinity(), f"s{i}_{b}")
+        s.Add(end + s.Sum(poured) + short >= fur.min_level_t)
+        cost.append(penalty * short)
+        if not f.open_[b]:
+            continue
+        x = s.NumVar(0.0, fur.capacity_t, f"x{i}_{b}")
+        m.x[(i, b)] = x
+        s.Add(before + s.Sum(poured) + x <= fur.capacity_t)
+        s.Add(x <= fur.capacity_t * visits[b // per_day])
+        cost.append((f.cost_per_t + HOLD_CNY_PER_T_H * (m.buckets - b)) * x)
+        poured.append(x)
+    return s.Sum(cost)
+
+
+def _shared_limits(m: _Model, network: Network, travel: Travel) -> None:
+    """The fleet's truck-hours per bucket and each alloy's production."""
+    share = network.params.supply.fleet_share
+    trucks = _trucks_on_shift(network, m.buckets) * share
+    ordered = _ordered_truck_hours(network, travel, m.buckets)
+    room = _alloy_room(network, m.buckets)
+    per_day = DAY_MIN // BUCKET_MIN
+    for b in range(m.buckets):
+        hours = [m.furnaces[i].truck_h_per_t * x for (i, bb), x in m.x.items() if bb == b]
+        if hours:
+            m.solver.Add(m.solver.Sum(hours) <= max(0.0, float(trucks[b] - ordered[b])))
+    for alloy, limit in room.items():
+        mine = {i for i, f in enumerate(m.furnaces) if f.key[1] == alloy}
+        for b in range(m.buckets):
+            day0 = b - b % per_day
+            upto = [x for (i, bb), x in m.x.items() if i in mine and day0 <= bb <= b]
+            if upto:
+                m.solver.Add(m.solver.Sum(upto) <= float(limit[b]))
+
+
+def decide_deliveries(network: Network, travel: Travel) -> dict[Key, np.ndarray]:
+    """Tonnes each managed furnace should get in each hour of the plan day.
+
+    Parameters
+    ----------
+    network : Network
+        The plan day's network (its furnaces start at their carried levels).
+    travel : Travel
+        The network's travel model (round trips from the nearest supplying smelter).
+
+    Returns
+    -------
+    dict
+        ``(caster_id, alloy) -> 24`` tonnes per hour of the plan day (t); only furnaces
+        some smelter supplies. Empty when the programme cannot be solved in
+        :data:`SOLVER_LIMIT_S` (the per-day cut then decides alone).
+    """
+    buckets = _buckets(network)
+    furnaces = _furnaces(network, travel, buckets)
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if not furnaces or not network.fleet or solver is None:
+        return {}
+    solver.SetTimeLimit(int(SOLVER_LIMIT_S * 1000))
+    m = _Model(solver, {}, furnaces, buckets)
+    penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
+    costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
+    _shared_limits(m, network, travel)
+    solver.Minimize(solver.Sum(costs))
+    if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return {}
+    per_day = DAY_MIN // BUCKET_MIN
+    found: dict[Key, np.ndarray] = {}
+    for i, f in enumerate(furnaces):
+        hours = np.array(
+            [m.x[(i, b)].solution_value() if (i, b) in m.x else 0.0 for b in range(per_day)]
+        )
+        found[f.key] = np.where(hours >= MIN_DELIVERY_T, hours, 0.0)
+    return found
+
+
+def required_by_minute(hourly_t: np.ndarray, minutes: int) -> np.ndarray:
+    """Tonnes the decision wants poured by every whole minute ``0 … minutes − 1``, t:
+    each hour's tonnes are due at the hour's end."""
+    required = np.zeros(minutes)
+    for b, tonnes in enumerate(np.cumsum(hourly_t)):
+        required[min(minutes, (b + 1) * BUCKET_MIN) :] = tonnes
+    return required
