@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
@@ -251,6 +251,34 @@ def _kpi(kpis: dict[str, Any] | None, key: str) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+def _versions_query() -> Select[PlanVersion, int, int]:
+    """Every version with the current version of its date and the run that stored it (a
+    provisional version: the run that stored its horizon's first day)."""
+    first_run = aliased(DispatchRun)
+    return (
+        select(
+            PlanVersion,
+            CurrentPlan.plan_version_id,
+            func.coalesce(DispatchRun.id, first_run.id),
+        )
+        .outerjoin(
+            CurrentPlan,
+            (CurrentPlan.network == PlanVersion.network)
+            & (CurrentPlan.plan_date == PlanVersion.plan_date),
+        )
+        .outerjoin(
+            DispatchRun,
+            (DispatchRun.plan_version_id == PlanVersion.id) & (DispatchRun.status == "stored"),
+        )
+        .outerjoin(
+            first_run,
+            (first_run.plan_version_id == PlanVersion.horizon_first_id)
+            & (first_run.status == "stored"),
+        )
+        .order_by(PlanVersion.plan_date.desc(), PlanVersion.network, PlanVersion.version.desc())
+    )
+
+
 def list_versions(
     engine_or_url: EngineOrUrl,
     *,
@@ -273,30 +301,8 @@ def list_versions(
     list of VersionRow
     """
     day = _as_date(date)
-    first_run = aliased(DispatchRun)
     with _reading(engine_or_url) as session:
-        query = (
-            select(
-                PlanVersion,
-                CurrentPlan.plan_version_id,
-                func.coalesce(DispatchRun.id, first_run.id),
-            )
-            .outerjoin(
-                CurrentPlan,
-                (CurrentPlan.network == PlanVersion.network)
-                & (CurrentPlan.plan_date == PlanVersion.plan_date),
-            )
-            .outerjoin(
-                DispatchRun,
-                (DispatchRun.plan_version_id == PlanVersion.id) & (DispatchRun.status == "stored"),
-            )
-            .outerjoin(  # a provisional version: the run that stored its horizon's first day
-                first_run,
-                (first_run.plan_version_id == PlanVersion.horizon_first_id)
-                & (first_run.status == "stored"),
-            )
-            .order_by(PlanVersion.plan_date.desc(), PlanVersion.network, PlanVersion.version.desc())
-        )
+        query = _versions_query()
         if network is not None:
             query = query.where(PlanVersion.network == network)
         if day is not None:
