@@ -157,6 +157,17 @@ def runs_table(rows: list[RunRow]) -> Table:
     return table
 
 
+def _horizon_text(horizon: dict) -> str:
+    """``3 days; furnaces start at version 1 of the day before (current)``."""
+    source = horizon.get("carried_from")
+    start = {
+        "current": f"the end levels of version {horizon.get('carried_version')} of the day before",
+        "provisional": f"the end levels of provisional version {horizon.get('carried_version')} "
+        "of the day before",
+    }.get(str(source), "consumption.csv's start levels")
+    return f"{horizon.get('days')} days; the furnaces start at {start}"
+
+
 def _print_detail(detail: RunDetail) -> None:
     r = detail.run
     table = Table(title=f"Run {r.id}", show_header=False)
@@ -190,6 +201,9 @@ def _print_detail(detail: RunDetail) -> None:
     if detail.parameters and detail.parameters.get("files"):
         for label, digest in detail.parameters["files"].items():
             table.add_row(f"  {label}", digest[:16])
+    horizon = (detail.parameters or {}).get("horizon")
+    if horizon:
+        table.add_row("horizon", escape(_horizon_text(horizon)))
     if detail.kpis:
         for key in ("tonnes_ordered", "tonnes_delivered", "ladle_runs", "route_cost_cny"):
             if key in detail.kpis:

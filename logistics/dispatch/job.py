@@ -80,13 +80,14 @@ from logistics.dispatch.store import (
     start_run,
     store_horizon,
 )
-from logistics.errors import InputError, PlanningError
+from logistics.errors import InputError, InputProblem, PlanningError
 from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.network.overrides import apply_overrides, parse_assignments
 from logistics.network.settings import load_settings
 from logistics.pipeline import PlanOutcome, plan_day
 from logistics.plan.files import PLAN_FILE, read_plan
+from logistics.plan.horizon import MAX_DAYS
 from logistics.plan.options import PlanOptions
 from logistics.progress import ProgressCallback, ProgressEvent, no_progress
 from logistics.runtime.exit_codes import ExitCode
@@ -407,6 +408,10 @@ def run_dispatch(
         ``max_wall_s`` was reached (recorded as ``timed_out``; exit 7); nothing stored.
     """
     requested_point()  # an unknown fault-injection point is bad input, before anything
+    if not 1 <= request.days <= MAX_DAYS:
+        raise InputError(
+            InputProblem("options", None, "days", f"must be 1–{MAX_DAYS}, got {request.days}")
+        )
     if request.out_dir is not None:
         check_target(request.out_dir)
     engine = make_engine(request.db_url)

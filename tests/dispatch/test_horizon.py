@@ -194,6 +194,8 @@ def _history_tells_them_apart(db_url: str, net: Path, d3: date) -> None:
     assert only.returncode == 3
     assert "no plan stored (only provisional version 2" in only.stderr
     assert [h.problem for h in check_date(db_url, D1)] == [None]
+    detail = run_molten("history", "--run", "2", "--db", db_url)
+    assert "3 days; the furnaces start at the end levels of" in detail.stdout
 
 
 def test_the_horizon_checker_refuses_levels_the_planner_carried_wrong(
