@@ -20,11 +20,19 @@ from logistics.physics.travel import Travel
 from logistics.pipeline import PlanOutcome
 
 
+def _provisional(v: VersionRow) -> str:
+    """``provisional`` (a later day of a horizon), ``… superseded`` once re-planned."""
+    if not v.provisional:
+        return ""
+    return "provisional, superseded" if v.superseded else "provisional"
+
+
 def versions_frame(rows: Sequence[VersionRow]) -> pd.DataFrame:
     """Stored versions with their KPIs, units in the column names.
 
     ``fallback`` reads ``⚠ optimiser failed`` for a version that is the dispatcher's
-    plan because the optimiser failed.
+    plan because the optimiser failed; ``current`` reads ``provisional`` for a later day
+    of a horizon (``provisional, superseded`` once its date was planned again).
     """
     return pd.DataFrame(
         [
@@ -32,7 +40,7 @@ def versions_frame(rows: Sequence[VersionRow]) -> pd.DataFrame:
                 "network": v.network,
                 "date": v.plan_date.isoformat(),
                 "version": v.version,
-                "current": "✓" if v.current else "",
+                "current": "✓" if v.current else _provisional(v),
                 "stored (UTC)": v.created_at.strftime("%Y-%m-%d %H:%M"),
                 "solver": v.solver,
                 "fallback": "⚠ optimiser failed" if v.fallback else "",

@@ -9,7 +9,7 @@ planner wrote — so a pour moved, removed or added on one day shows on the next
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.plan.files import read_plan
 from logistics.plan.horizon import HORIZON_FILE, Horizon
+from logistics.plan.model import Plan
 
 
 def is_horizon(folder: Path) -> bool:
@@ -69,6 +70,43 @@ def check_horizon(
             travel = Travel.of(network)
         reports.append((day.plan_date, check_day(network, folder / day.folder, travel)))
         carried = end_levels(network, read_plan(folder / day.folder, network, travel))
+    return reports
+
+
+def check_plans(
+    first: Network,
+    plans: Sequence[Plan],
+    load_day: Callable[[date], Network],
+    check_day: Callable[[Network, Plan, Travel], CheckReport],
+) -> list[tuple[date, CheckReport]]:
+    """Check a horizon's plans in order, the furnace levels carried by the checker.
+
+    Parameters
+    ----------
+    first : Network
+        The first day's network, its furnaces at the levels the horizon starts from.
+    plans : sequence of Plan
+        The horizon's plans, day by day.
+    load_day : callable
+        The network for a later date (its furnaces at ``consumption.csv``'s levels,
+        replaced here by the checker's own end levels of the day before).
+    check_day : callable
+        Checks one plan against its network (``logistics.check.check``).
+
+    Returns
+    -------
+    list of (date, CheckReport)
+        Each day's date and report, in order.
+    """
+    reports: list[tuple[date, CheckReport]] = []
+    network = first
+    travel: Travel | None = None
+    for k, plan in enumerate(plans):
+        if k:
+            network = _starting_at(load_day(plan.plan_date), end_levels(network, plans[k - 1]))
+        if travel is None or not travel.fits(network):
+            travel = Travel.of(network)
+        reports.append((plan.plan_date, check_day(network, plan, travel)))
     return reports
 
 

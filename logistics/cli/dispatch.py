@@ -32,6 +32,7 @@ import typer
 
 from logistics.cli.app import app, err, option_problem, out, parse_date, plan_options
 from logistics.cli.fallback import one_warning, refused_line, warning_line
+from logistics.cli.horizon import days_problem
 from logistics.cli.progress import progress_bar
 from logistics.cli.render import summary_table
 from logistics.dispatch.config import DB_ENV, resolve_url
@@ -163,6 +164,15 @@ def dispatch(
             "network, date, version, times) for a log collector.",
         ),
     ] = False,
+    days: Annotated[
+        int,
+        typer.Option(
+            "--days",
+            help="Plan this many days (1-5) from the date, furnace levels carried from the "
+            "stored plan of the day before: the date is stored as its current plan, the "
+            "later days as provisional plans, re-planned the next night.",
+        ),
+    ] = 1,
 ) -> None:
     """Plan a date unattended, check it and store it as the date's current plan."""
     from logistics.dispatch.job import (
@@ -183,6 +193,8 @@ def dispatch(
     )
     if max_wall is not None and not max_wall > 0:
         raise InputError(option_problem("--max-wall", "must be positive"))
+    if (bad_days := days_problem(days)) is not None:
+        raise bad_days
     plan_date = resolve_plan_date(date_, network_dir)
     _warn_undated_orders(network_dir, orders, plan_date)
     request = DispatchRequest(
@@ -195,7 +207,8 @@ def dispatch(
         overrides=tuple(set_ or ()),
         force=force,
         strict=strict,
-        max_wall_s=max_wall if max_wall is not None else default_max_wall(time_limit),
+        max_wall_s=max_wall if max_wall is not None else default_max_wall(time_limit * days),
+        days=days,
     )
     ends: list[RunEnd] = []
 
@@ -205,7 +218,12 @@ def dispatch(
             _json_line(end.as_json())
         stop_now(ExitCode.TIMED_OUT)
 
-    hooks = DispatchHooks(died=_warn_died, ended=ends.append, timed_out=timed_out)
+    hooks = DispatchHooks(
+        died=_warn_died,
+        ended=ends.append,
+        timed_out=timed_out,
+        warned=lambda line: _say(f"warning: {line}"),
+    )
     code: int | None = None
     try:
         with one_warning(), progress_bar(err, quiet=quiet) as progress:
@@ -346,4 +364,26 @@ def _report(result: Any, quiet: bool) -> None:
         return
     if result.outcome is not None:
         out.print(summary_table(result.outcome.plan, result.outcome.report))
+    _report_later_days(result)
     out.print(f"{result.message} (run {result.run_id})", markup=False, highlight=False)
+
+
+def _report_later_days(result: Any) -> None:
+    """One line per provisional day of a horizon (its warning line too, if it fell back)."""
+    if result.horizon is None:
+        return
+    versions = dict(result.provisional)
+    for k, day in enumerate(result.horizon.outcome.outcomes[1:], 2):
+        plan, s = day.plan, day.plan.summary
+        line = warning_line(plan, day.report)
+        if line is not None:
+            _say(f"day {k}: {line}")
+        supply = plan.supply
+        low = f", {supply.stockout_furnaces} furnaces below minimum" if supply else ""
+        out.print(
+            f"day {k} ({plan.plan_date.isoformat()}): provisional version "
+            f"{versions.get(plan.plan_date, '—')}: {s.tonnes_delivered:,.1f} of "
+            f"{s.tonnes_ordered:,.1f} t delivered in {s.ladle_runs} runs{low}",
+            markup=False,
+            highlight=False,
+        )

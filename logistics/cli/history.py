@@ -73,6 +73,14 @@ def _table(title: str, columns: tuple[tuple[str, str], ...]) -> Table:
 FALLBACK_MARK = "[yellow]fallback[/yellow]"
 
 
+def _version_cell(v: VersionRow) -> str:
+    """``2 ●`` (current), ``3 provisional``, ``1 provisional, superseded``, or ``1``."""
+    cell = f"{v.version}{' ●' if v.current else ''}"
+    if v.provisional:
+        cell += " [cyan]provisional[/cyan]" + (", superseded" if v.superseded else "")
+    return cell
+
+
 def versions_table(rows: list[VersionRow]) -> Table:
     """The stored versions with their KPIs (times in this machine's timezone).
 
@@ -80,7 +88,9 @@ def versions_table(rows: list[VersionRow]) -> Table:
     ``ortools fallback`` in the solver column.
     """
     table = _table(
-        "Plan versions (● current; fallback: the optimiser failed, the dispatcher's plan)",
+        "Plan versions (● current; provisional: a later day of a horizon, re-planned the "
+        "next night; superseded: re-planned since; fallback: the optimiser failed, the "
+        "dispatcher's plan)",
         (
             ("date", "left"),
             ("network", "left"),
@@ -97,7 +107,7 @@ def versions_table(rows: list[VersionRow]) -> Table:
         table.add_row(
             v.plan_date.isoformat(),
             v.network,
-            f"{v.version}{' ●' if v.current else ''}",
+            _version_cell(v),
             _when(v.created_at),
             f"{escape(v.solver)} {FALLBACK_MARK}" if v.fallback else escape(v.solver),
             f"{v.tonnes_delivered:,.1f}/{v.tonnes_ordered:,.0f}",
@@ -147,6 +157,17 @@ def runs_table(rows: list[RunRow]) -> Table:
     return table
 
 
+def _horizon_text(horizon: dict) -> str:
+    """``3 days; furnaces start at version 1 of the day before (current)``."""
+    source = horizon.get("carried_from")
+    start = {
+        "current": f"the end levels of version {horizon.get('carried_version')} of the day before",
+        "provisional": f"the end levels of provisional version {horizon.get('carried_version')} "
+        "of the day before",
+    }.get(str(source), "consumption.csv's start levels")
+    return f"{horizon.get('days')} days; the furnaces start at {start}"
+
+
 def _print_detail(detail: RunDetail) -> None:
     r = detail.run
     table = Table(title=f"Run {r.id}", show_header=False)
@@ -180,6 +201,9 @@ def _print_detail(detail: RunDetail) -> None:
     if detail.parameters and detail.parameters.get("files"):
         for label, digest in detail.parameters["files"].items():
             table.add_row(f"  {label}", digest[:16])
+    horizon = (detail.parameters or {}).get("horizon")
+    if horizon:
+        table.add_row("horizon", escape(_horizon_text(horizon)))
     if detail.kpis:
         for key in ("tonnes_ordered", "tonnes_delivered", "ladle_runs", "route_cost_cny"):
             if key in detail.kpis:

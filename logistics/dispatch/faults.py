@@ -10,7 +10,9 @@ plan folder are exactly as before), set:
     searching), ``check`` (the independent checker is about to judge the plan),
     ``rows`` (inside the database transaction, the plan version and its first runs
     written but not committed) or ``commit`` (everything written, the plan folder
-    staged beside its target, just before the commit).
+    staged beside its target, just before the commit); a run of several days
+    (``--days N``) also stops at ``provisional`` (inside the transaction, the first
+    day and the first provisional day written but not committed).
 ``MOLTEN_DISPATCH_PAUSE_FILE``
     A marker file the run writes (``{"point": ..., "pid": ...}``) when it gets there;
     deleting it lets the run go on. Default ``molten-dispatch-paused.json`` in the
@@ -39,6 +41,9 @@ PAUSE_SECONDS_ENV = "MOLTEN_DISPATCH_PAUSE_S"
 #: The points a run can be paused at, in the order a run reaches them (``search`` only
 #: with the optimiser, not ``--solver greedy``).
 PAUSE_POINTS = ("solve", "search", "check", "rows", "commit")
+#: Points only a run of several days (``--days N``) reaches: ``provisional`` (in the
+#: transaction: the first day and the first provisional day written, not committed).
+HORIZON_PAUSE_POINTS = ("provisional",)
 
 
 def requested_point() -> str | None:
@@ -52,10 +57,11 @@ def requested_point() -> str | None:
     point = os.environ.get(PAUSE_ENV, "").strip()
     if not point:
         return None
-    if point not in PAUSE_POINTS:
+    known = (*PAUSE_POINTS, *HORIZON_PAUSE_POINTS)
+    if point not in known:
         raise InputError(
             InputProblem(
-                "environment", None, PAUSE_ENV, f"'{point}': use one of {', '.join(PAUSE_POINTS)}"
+                "environment", None, PAUSE_ENV, f"'{point}': use one of {', '.join(known)}"
             )
         )
     return point

@@ -93,6 +93,12 @@ def _judge(
 
     if current is None:
         tail = f"; the last run, {_run(last)}, ended {last.status}" if last else ""
+        provisional = next((v for v in versions if v.provisional), None)
+        if provisional is not None:
+            tail += (
+                f" (only provisional version {provisional.version}, from the horizon of run "
+                f"{provisional.dispatch_run_id}: the date's own run fixes it)"
+            )
         return health("no_plan", ExitCode.NO_PLAN, f"{what}: no plan stored{tail}")
     if last is not None and last.status == DIED:
         return health(

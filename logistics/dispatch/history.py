@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from logistics.dispatch.database import as_engine, read_session, unavailable
 from logistics.dispatch.errors import PlanNotFoundError
@@ -78,6 +78,13 @@ class VersionRow:
     fallback : bool
         Whether it is the dispatcher's plan because the optimiser failed (its solver
         status is ``fallback_dispatcher``).
+    provisional : bool
+        Whether it is a later day of a horizon (``molten dispatch --days N``): stored
+        for the record, never the date's current plan.
+    horizon_day : int or None
+        The day of its horizon it was planned as (1 …); ``None`` for a run of one day.
+    superseded : bool
+        A provisional version with a newer version of its date (re-planned since).
     """
 
     network: str
@@ -99,6 +106,9 @@ class VersionRow:
     co2_avoided_kg: float | None
     dispatch_run_id: int | None
     fallback: bool = False
+    provisional: bool = False
+    horizon_day: int | None = None
+    superseded: bool = False
 
 
 @dataclass(frozen=True)
@@ -241,6 +251,34 @@ def _kpi(kpis: dict[str, Any] | None, key: str) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+def _versions_query() -> Select[PlanVersion, int, int]:
+    """Every version with the current version of its date and the run that stored it (a
+    provisional version: the run that stored its horizon's first day)."""
+    first_run = aliased(DispatchRun)
+    return (
+        select(
+            PlanVersion,
+            CurrentPlan.plan_version_id,
+            func.coalesce(DispatchRun.id, first_run.id),
+        )
+        .outerjoin(
+            CurrentPlan,
+            (CurrentPlan.network == PlanVersion.network)
+            & (CurrentPlan.plan_date == PlanVersion.plan_date),
+        )
+        .outerjoin(
+            DispatchRun,
+            (DispatchRun.plan_version_id == PlanVersion.id) & (DispatchRun.status == "stored"),
+        )
+        .outerjoin(
+            first_run,
+            (first_run.plan_version_id == PlanVersion.horizon_first_id)
+            & (first_run.status == "stored"),
+        )
+        .order_by(PlanVersion.plan_date.desc(), PlanVersion.network, PlanVersion.version.desc())
+    )
+
+
 def list_versions(
     engine_or_url: EngineOrUrl,
     *,
@@ -264,23 +302,16 @@ def list_versions(
     """
     day = _as_date(date)
     with _reading(engine_or_url) as session:
-        query = (
-            select(PlanVersion, CurrentPlan.plan_version_id, DispatchRun.id)
-            .outerjoin(
-                CurrentPlan,
-                (CurrentPlan.network == PlanVersion.network)
-                & (CurrentPlan.plan_date == PlanVersion.plan_date),
-            )
-            .outerjoin(
-                DispatchRun,
-                (DispatchRun.plan_version_id == PlanVersion.id) & (DispatchRun.status == "stored"),
-            )
-            .order_by(PlanVersion.plan_date.desc(), PlanVersion.network, PlanVersion.version.desc())
-        )
+        query = _versions_query()
         if network is not None:
             query = query.where(PlanVersion.network == network)
         if day is not None:
             query = query.where(PlanVersion.plan_date == day)
+        rows = session.execute(query).all()
+        newest: dict[tuple[str, dt.date], int] = {}
+        for v, _, _ in rows:
+            key = (v.network, v.plan_date)
+            newest[key] = max(newest.get(key, 0), v.version)
         return [
             VersionRow(
                 network=v.network,
@@ -302,8 +333,11 @@ def list_versions(
                 co2_avoided_kg=v.co2_avoided_kg,
                 dispatch_run_id=run_id,
                 fallback=(v.solver or {}).get("status") == FALLBACK_STATUS,
+                provisional=v.provisional,
+                horizon_day=v.horizon_day,
+                superseded=v.provisional and v.version < newest[(v.network, v.plan_date)],
             )
-            for v, current_id, run_id in session.execute(query)
+            for v, current_id, run_id in rows
         ]
 
 

@@ -80,6 +80,7 @@ def fingerprint(
     plan_date: date,
     params: Params,
     options: PlanOptions,
+    horizon: dict[str, Any] | None = None,
 ) -> InputFingerprint:
     """The fingerprint of a run's inputs.
 
@@ -98,6 +99,9 @@ def fingerprint(
     options : PlanOptions
         How the day is planned: its solver, time limit (s), solution limit and seed are
         hashed (not the number of workers).
+    horizon : dict, optional
+        A run of several days: its days and the furnace levels its first day starts
+        from (hashed too; a run of one day has none, and its digest is unchanged).
 
     Returns
     -------
@@ -116,6 +120,8 @@ def fingerprint(
         "seed": options.seed,
         "parameters": params.model_dump(mode="json"),
     }
+    if horizon is not None:
+        hashed_settings["horizon"] = horizon
     document = json.dumps(
         {"files": files, "settings": hashed_settings}, sort_keys=True, separators=(",", ":")
     )

@@ -21,6 +21,12 @@
    run's end in one transaction (committed only while the date's lock is verifiably
    still held), and only then swap the folder into place.
 
+With ``days`` above 1 (the rolling horizon, :mod:`logistics.dispatch.horizon`) the
+first day's furnaces start at the stored end levels of the day before (part of the
+fingerprint), the later dates are locked too, every day is planned in sequence and
+checked by the horizon checker, and the later days are stored as provisional versions
+in the same transaction as the first.
+
 Every run that gets past step 1 leaves its row in ``dispatch_runs``, completed with how
 it ended. A run killed anywhere leaves the plans and the plan folder as they were, its
 row ``running`` (read as ``died`` once its process is gone); the lock goes with the
@@ -50,11 +56,20 @@ from logistics.dispatch.errors import DatabaseUnavailableError, DateLockedError
 from logistics.dispatch.faults import pause_at, requested_point
 from logistics.dispatch.folder import StagedFolder, check_target
 from logistics.dispatch.history import load_plan
+from logistics.dispatch.horizon import (
+    PlannedHorizon,
+    horizon_settings,
+    later_locks,
+    plan_and_check,
+    starting_network,
+)
 from logistics.dispatch.inputs import fingerprint
+from logistics.dispatch.levels import carried_levels, levels_of
 from logistics.dispatch.lock import HeldLock, date_lock, host_name
 from logistics.dispatch.migrate import ensure_schema
 from logistics.dispatch.store import (
     DiedRun,
+    HorizonDay,
     RunRecord,
     StoredVersion,
     current_version,
@@ -63,15 +78,16 @@ from logistics.dispatch.store import (
     now,
     record_run,
     start_run,
-    store_plan,
+    store_horizon,
 )
-from logistics.errors import InputError, PlanningError
+from logistics.errors import InputError, InputProblem, PlanningError
 from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.network.overrides import apply_overrides, parse_assignments
 from logistics.network.settings import load_settings
 from logistics.pipeline import PlanOutcome, plan_day
 from logistics.plan.files import PLAN_FILE, read_plan
+from logistics.plan.horizon import MAX_DAYS
 from logistics.plan.options import PlanOptions
 from logistics.progress import ProgressCallback, ProgressEvent, no_progress
 from logistics.runtime.exit_codes import ExitCode
@@ -132,6 +148,9 @@ class DispatchRequest:
     max_wall_s : float, optional
         Wall-time limit of the whole run, s (``None``: none; the command line's default
         is :func:`default_max_wall`). Not part of the inputs' fingerprint.
+    days : int
+        Days to plan, 1–5 (the rolling horizon): the first is stored as its date's
+        current version, the others as provisional versions. 1 is a run of one day.
     """
 
     network_dir: Path
@@ -144,6 +163,7 @@ class DispatchRequest:
     force: bool = False
     strict: bool = False
     max_wall_s: float | None = None
+    days: int = 1
 
 
 @dataclass(frozen=True)
@@ -173,6 +193,10 @@ class DispatchResult:
         The plan folder written or brought up to date.
     died : tuple of DiedRun
         Earlier runs of the date found to have died (and marked so) by this run.
+    provisional : tuple of (date, int)
+        The later days of a horizon stored as provisional versions: date and version.
+    horizon : PlannedHorizon or None
+        A run of several days: every day planned and checked.
     """
 
     status: str
@@ -185,6 +209,8 @@ class DispatchResult:
     message: str
     out_dir: Path | None = None
     died: tuple[DiedRun, ...] = ()
+    provisional: tuple[tuple[date, int], ...] = ()
+    horizon: PlannedHorizon | None = None
 
     @property
     def report(self) -> CheckReport | None:
@@ -263,6 +289,11 @@ def _log_died(runs: Sequence[DiedRun]) -> None:
         log.warning("%s died without finishing; recorded as died", run.describe())
 
 
+def _log_warning(line: str) -> None:
+    """The default of :attr:`DispatchHooks.warned`: the line logged as a warning."""
+    log.warning("%s", line)
+
+
 @dataclass(frozen=True)
 class DispatchHooks:
     """What a caller is told while the job runs (all optional).
@@ -281,11 +312,15 @@ class DispatchHooks:
         command line ends the process here (:func:`logistics.runtime.pools.stop_now`);
         otherwise the run goes on to its next point of no return and raises
         :class:`~logistics.runtime.wall.WallTimeExceededError` there, storing nothing.
+    warned : callable
+        ``(line)``: a warning for the operator (a horizon's first day starting at
+        ``consumption.csv``'s levels because the day before has no stored plan).
     """
 
     died: Callable[[Sequence[DiedRun]], None] = _log_died
     ended: Callable[[RunEnd], None] = _ignore
     timed_out: Callable[[RunEnd], None] = _ignore
+    warned: Callable[[str], None] = _log_warning
 
 
 def _violations(report: CheckReport) -> list[dict[str, Any]]:
@@ -301,8 +336,10 @@ def _violations(report: CheckReport) -> list[dict[str, Any]]:
     ]
 
 
-def _load(request: DispatchRequest) -> Network:
-    network = load_network(request.network_dir, request.plan_date, orders_file=request.orders_file)
+def _load(request: DispatchRequest, day: date | None = None) -> Network:
+    network = load_network(
+        request.network_dir, day or request.plan_date, orders_file=request.orders_file
+    )
     if request.overrides:
         params = apply_overrides(network.params, parse_assignments(request.overrides))
         network = network.model_copy(update={"params": params})
@@ -371,6 +408,10 @@ def run_dispatch(
         ``max_wall_s`` was reached (recorded as ``timed_out``; exit 7); nothing stored.
     """
     requested_point()  # an unknown fault-injection point is bad input, before anything
+    if not 1 <= request.days <= MAX_DAYS:
+        raise InputError(
+            InputProblem("options", None, "days", f"must be 1–{MAX_DAYS}, got {request.days}")
+        )
     if request.out_dir is not None:
         check_target(request.out_dir)
     engine = make_engine(request.db_url)
@@ -586,6 +627,9 @@ class _Job:
                 except DatabaseUnavailableError as exc:
                     self._end_quietly("database_error", ExitCode.DATABASE, str(exc))
                     raise
+                except DateLockedError as exc:  # a later date of the horizon
+                    self._end_quietly("locked", ExitCode.LOCKED, str(exc))
+                    raise
                 except InputError as exc:
                     self._end_quietly("input_error", ExitCode.INPUT, f"bad input: {exc}")
                     raise
@@ -607,6 +651,7 @@ class _Job:
         version: int | None,
         outcome: PlanOutcome | None,
         message: str,
+        **extra: Any,
     ) -> DispatchResult:
         return DispatchResult(
             status,
@@ -619,11 +664,15 @@ class _Job:
             message,
             self.request.out_dir,
             self.died,
+            **extra,
         )
 
     def _locked(self, network: Network, lock: HeldLock) -> DispatchResult:
         """The run, once it holds the date's lock and the network is loaded."""
-        digest = self._fingerprint(network)
+        settings = None
+        if self.request.days > 1:
+            network, settings = self._carry(network)
+        digest = self._fingerprint(network, settings)
         current = current_version(self.engine, network.name, network.plan_date)
         if current is not None and current.input_hash == digest and not self.request.force:
             return self._already_planned(network, current)
@@ -636,6 +685,8 @@ class _Job:
                 current.version,
                 why,
             )
+        if settings is not None:
+            return self._horizon(network, lock)
         outcome = self._plan(network)
         if not outcome.ok:
             return self._violations(network, outcome)
@@ -643,7 +694,7 @@ class _Job:
             return self._fallback_refused(network, outcome)
         return self._store(network, outcome, lock)
 
-    def _fingerprint(self, network: Network) -> str:
+    def _fingerprint(self, network: Network, horizon: dict[str, Any] | None = None) -> str:
         """Fingerprint the inputs (recorded with the run); the digest."""
         request = self.request
         prints = fingerprint(
@@ -653,6 +704,7 @@ class _Job:
             plan_date=network.plan_date,
             params=network.params,
             options=request.options,
+            horizon=horizon,
         )
         self._update(
             input_hash=prints.digest,
@@ -663,6 +715,84 @@ class _Job:
             },
         )
         return prints.digest
+
+    # ----------------------------------------------------------------------------------
+    # the rolling horizon (days > 1)
+    # ----------------------------------------------------------------------------------
+    def _carry(self, network: Network) -> tuple[Network, dict[str, Any]]:
+        """The first day starting at the day before's stored end levels; the horizon's
+        settings (fingerprinted and recorded)."""
+        carried = carried_levels(self.engine, network.name, network.plan_date)
+        warning = carried.warning(network.name) if network.furnaces else None
+        if warning is not None:
+            self.hooks.warned(warning)
+        first = starting_network(network, carried)
+        settings = horizon_settings(self.request.days, first, carried)
+        parameters = {**(self.record.parameters or {}), "horizon": {**settings, "warning": warning}}
+        self._update(parameters=parameters)
+        return first, settings
+
+    def _horizon(self, network: Network, lock: HeldLock) -> DispatchResult:
+        """Lock the later dates, plan and check every day, store them in one transaction."""
+        request = self.request
+        with later_locks(self.engine, network.name, network.plan_date, request.days) as locks:
+            log.info(
+                "planning %s %s and the %d days after it: solver %s, time limit %.0f s a day",
+                network.name,
+                network.plan_date.isoformat(),
+                request.days - 1,
+                request.options.solver,
+                request.options.time_limit_s,
+            )
+            self.stage = "planning"
+            planned = plan_and_check(
+                network,
+                lambda day: _load(request, day),
+                request.days,
+                request.options,
+                self._progress,
+            )
+            outcomes = planned.outcome.outcomes
+            fell = [o for o in outcomes if o.plan.solver.fell_back]
+            self._update(
+                solver_stats=outcomes[0].plan.solver.model_dump(mode="json"),
+                kpis=kpis_of(outcomes[0].plan),
+                fallback=bool(fell),
+                fallback_reason=fell[0].plan.solver.fallback_reason if fell else None,
+            )
+            if not planned.ok:
+                return self._horizon_violations(network, planned)
+            if fell and request.strict:
+                return self._fallback_refused(network, fell[0])
+            return self._store(network, outcomes[0], lock, planned, locks)
+
+    def _horizon_violations(self, network: Network, planned: PlannedHorizon) -> DispatchResult:
+        """A day of the horizon breaks a rule: record every day's violations, store nothing."""
+        bad = planned.failing()
+        found = [
+            {**v, "day": k, "plan_date": day.isoformat()}
+            for k, day, report in bad
+            for v in _violations(report)
+        ]
+        k, day, report = bad[0]
+        counts = ", ".join(f"{rule} {n}" for rule, n in report.summary().items())
+        message = (
+            f"the checker found {len(found)} violations on {len(bad)} of the "
+            f"{self.request.days} days (day {k}, {day.isoformat()}: {counts}); nothing is stored"
+        )
+        run_id = self._end("violations", ExitCode.VIOLATIONS, message, violations=found)
+        log.error("%s %s: %s", network.name, network.plan_date.isoformat(), message)
+        outcome = dataclasses.replace(planned.outcome.outcomes[k - 1], report=report)
+        return self._result(
+            "violations",
+            ExitCode.VIOLATIONS,
+            network,
+            run_id,
+            None,
+            outcome,
+            message,
+            horizon=planned,
+        )
 
     def _plan(self, network: Network) -> PlanOutcome:
         """Plan and check the day; its statistics and KPIs go into the run's record."""
@@ -701,8 +831,16 @@ class _Job:
             "violations", ExitCode.VIOLATIONS, network, run_id, None, outcome, message
         )
 
-    def _store(self, network: Network, outcome: PlanOutcome, lock: HeldLock) -> DispatchResult:
-        """Stage the plan folder, store the plan with the run's end, swap the folder in."""
+    def _store(
+        self,
+        network: Network,
+        outcome: PlanOutcome,
+        lock: HeldLock,
+        planned: PlannedHorizon | None = None,
+        locks: Sequence[HeldLock] = (),
+    ) -> DispatchResult:
+        """Stage the plan folder, store the plan (a horizon: every day) with the run's
+        end, swap the folder in."""
         request, plan = self.request, outcome.plan
         ping(self.engine)  # before any file is written
         self.stage = "storing the plan"
@@ -718,15 +856,22 @@ class _Job:
 
         def before_commit() -> None:
             pause_at("commit")
-            lock.verify()  # a PostgreSQL lock session cut during the run: store nothing
+            for held in (lock, *locks):
+                held.verify()  # a PostgreSQL lock session cut during the run: store nothing
 
+        days = planned.to_store() if planned else [HorizonDay(plan, levels_of(network, plan))]
+        later = ", ".join(d.plan.plan_date.isoformat() for d in days[1:])
         try:
-            run_id, stored = store_plan(
+            run_id, stored, provisional = store_horizon(
                 self.engine,
-                plan,
+                days,
                 self.record.finished("stored", int(ExitCode.OK), ""),
-                message=lambda v: f"stored as version {v}: {delivered}",
+                message=lambda v: (
+                    f"stored as version {v}: {delivered}"
+                    + (f"; provisional days {later}" if later else "")
+                ),
                 after_first_rows=lambda: pause_at("rows"),
+                after_provisional=lambda: pause_at("provisional"),
                 before_commit=before_commit,
                 run_id=self.run_id,
             )
@@ -739,6 +884,13 @@ class _Job:
             f"stored {network.name} {network.plan_date.isoformat()} as version "
             f"{stored.version}: {delivered}"
         )
+        dated = tuple(
+            (d.plan.plan_date, v.version) for d, v in zip(days[1:], provisional, strict=True)
+        )
+        if dated:
+            message += "; provisional: " + ", ".join(
+                f"{day.isoformat()} version {v}" for day, v in dated
+            )
         self.record = self.record.finished("stored", int(ExitCode.OK), message)
         if staged is not None:
             self._put_in_place(staged, network, stored.version)
@@ -748,7 +900,15 @@ class _Job:
             self._run_end(dataclasses.replace(self.record, message=message), run_id, stored.version)
         )
         return self._result(
-            "stored", ExitCode.OK, network, run_id, stored.version, outcome, message
+            "stored",
+            ExitCode.OK,
+            network,
+            run_id,
+            stored.version,
+            outcome,
+            message,
+            provisional=dated,
+            horizon=planned,
         )
 
     def _put_in_place(self, staged: StagedFolder, network: Network, version: int) -> None:

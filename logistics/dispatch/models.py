@@ -16,6 +16,12 @@
     The plan's ladle runs and unserved tonnes as rows, in the plan's order.
 ``current_plans``
     Which version is the current plan of a network's date (one row per date).
+``plan_furnace_levels``
+    Each furnace of ``consumption.csv`` in a stored plan: its level at the day's start
+    and end, the ingots melted to make up a shortfall, and the level the next day
+    starts from (revision 0006). A version stored by a horizon run for a later day is
+    *provisional* (``plan_versions.provisional``): never the date's current plan, it
+    stays in the history when the next night re-plans its date.
 
 Times are stored in UTC (``timestamptz`` on PostgreSQL); the loader gives them back in
 the network's timezone. The schema changes only through the Alembic migrations shipped
@@ -176,12 +182,18 @@ class PlanVersion(Base):
     economics: Mapped[dict[str, Any] | None]
     parameters: Mapped[dict[str, Any]]
     truck_starts: Mapped[list[dict[str, Any]]]
+    provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
+    horizon_day: Mapped[int | None]
+    horizon_first_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
 
     runs: Mapped[list[PlanRunRow]] = relationship(
         order_by="PlanRunRow.position", cascade="all, delete-orphan", back_populates="plan"
     )
     unserved: Mapped[list[PlanUnservedRow]] = relationship(
         order_by="PlanUnservedRow.position", cascade="all, delete-orphan", back_populates="plan"
+    )
+    furnace_levels: Mapped[list[PlanFurnaceLevel]] = relationship(
+        order_by="PlanFurnaceLevel.position", cascade="all, delete-orphan", back_populates="plan"
     )
 
     __table_args__ = (
@@ -245,6 +257,42 @@ class PlanUnservedRow(Base):
     reason: Mapped[str] = mapped_column(String(32))
 
     plan: Mapped[PlanVersion] = relationship(back_populates="unserved")
+
+
+class PlanFurnaceLevel(Base):
+    """One furnace of a stored plan: its levels at the day's start and end, t.
+
+    ``next_start_level_t`` is where the furnace starts the next day: the end level plus
+    the ingots melted to make up a shortfall (``emergency_ingot_t``), within
+    ``[0, capacity_t]``; the next night's horizon run starts from it.
+    """
+
+    __tablename__ = "plan_furnace_levels"
+
+    plan_version_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    caster_id: Mapped[str]
+    alloy: Mapped[str]
+    supply: Mapped[str] = mapped_column(String(16))
+    capacity_t: Mapped[float]
+    min_level_t: Mapped[float]
+    start_level_t: Mapped[float]
+    end_level_t: Mapped[float]
+    emergency_ingot_t: Mapped[float]
+    next_start_level_t: Mapped[float]
+    lowest_t: Mapped[float]
+    minutes_below_min: Mapped[int]
+    overflow_t: Mapped[float]
+
+    plan: Mapped[PlanVersion] = relationship(back_populates="furnace_levels")
+
+    __table_args__ = (
+        UniqueConstraint(
+            "plan_version_id", "caster_id", "alloy", name="uq_plan_furnace_levels_furnace"
+        ),
+    )
 
 
 class CurrentPlan(Base):

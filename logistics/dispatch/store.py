@@ -5,7 +5,9 @@ transaction of its own, while it holds its date's lock) and completes it when it
 (:func:`end_run`), so a run killed anywhere leaves a trace; the next run of the date
 marks such a row ``died``. :func:`store_plan` writes a plan in one transaction: the
 version row, its runs and unserved rows, the pointer that makes it current and the end
-of the run that stored it are all committed, or none of them is. :func:`record_run`
+of the run that stored it are all committed, or none of them is; :func:`store_horizon`
+does the same for a horizon: its first day as the current version, its later days as
+provisional versions, all in the one transaction. :func:`record_run`
 writes the whole row of a run that ended before it could start one (the database's
 schema, the date locked by another run, an unreadable ``network.toml``).
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,6 +27,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from logistics.dispatch.database import read_session, unavailable, write_session
+from logistics.dispatch.levels import StoredLevel, level_rows
 from logistics.dispatch.lock import host_name
 from logistics.dispatch.models import (
     CurrentPlan,
@@ -344,15 +347,23 @@ def _version_row(plan: Plan, number: int, input_hash: str) -> PlanVersion:
 
 
 def _add_version(
-    session: Session, plan: Plan, input_hash: str, after_first_rows: Callable[[], None]
+    session: Session,
+    plan: Plan,
+    input_hash: str,
+    after_first_rows: Callable[[], None],
+    levels: Sequence[StoredLevel] = (),
+    **horizon: Any,
 ) -> PlanVersion:
-    """Add the plan as the date's next version with its runs and unserved rows."""
+    """Add the plan as the date's next version with its runs, unserved and furnace rows
+    (``horizon``: its ``provisional``, ``horizon_day`` and ``horizon_first_id``)."""
     latest = session.scalar(
         select(func.max(PlanVersion.version)).where(
             PlanVersion.network == plan.network, PlanVersion.plan_date == plan.plan_date
         )
     )
     version = _version_row(plan, (latest or 0) + 1, input_hash)
+    for column, value in horizon.items():
+        setattr(version, column, value)
     session.add(version)
     session.flush()
     runs = [
@@ -371,6 +382,7 @@ def _add_version(
         PlanUnservedRow(plan_version_id=version.id, position=i, **u.model_dump())
         for i, u in enumerate(plan.unserved)
     )
+    session.add_all(level_rows(version.id, levels))
     return version
 
 
@@ -395,6 +407,22 @@ def _nothing() -> None:
     return None
 
 
+@dataclass(frozen=True)
+class HorizonDay:
+    """A day of a horizon to store: its plan and its furnace levels.
+
+    Attributes
+    ----------
+    plan : Plan
+        The day's checked plan.
+    levels : tuple of StoredLevel
+        Its furnaces' levels (none without ``consumption.csv``).
+    """
+
+    plan: Plan
+    levels: tuple[StoredLevel, ...] = ()
+
+
 def store_plan(
     engine: Engine,
     plan: Plan,
@@ -404,6 +432,7 @@ def store_plan(
     after_first_rows: Callable[[], None] = _nothing,
     before_commit: Callable[[], None] = _nothing,
     run_id: int | None = None,
+    levels: Sequence[StoredLevel] = (),
 ) -> tuple[int, StoredVersion]:
     """Store ``plan`` as the new current version of its date, in one transaction.
 
@@ -423,6 +452,8 @@ def store_plan(
     after_first_rows, before_commit : callable
         Called inside the transaction after the first run rows are written and before
         the commit (the plan folder is staged there; fault injection waits there).
+    levels : sequence of StoredLevel
+        The plan's furnace levels (t), stored with it.
 
     Returns
     -------
@@ -434,19 +465,100 @@ def store_plan(
     DatabaseUnavailableError
         The database cannot be reached or refuses the write (nothing is stored).
     """
-    assert record.input_hash is not None
+    run, stored, _ = store_horizon(
+        engine,
+        [HorizonDay(plan, tuple(levels))],
+        record,
+        message=message,
+        after_first_rows=after_first_rows,
+        before_commit=before_commit,
+        run_id=run_id,
+    )
+    return run, stored
+
+
+def _add_provisional(
+    session: Session,
+    days: Sequence[HorizonDay],
+    first: PlanVersion,
+    after_provisional: Callable[[], None],
+) -> list[StoredVersion]:
+    """Add a horizon's later days as provisional versions of their dates."""
+    stored = []
+    for k, day in enumerate(days, 2):
+        version = _add_version(
+            session,
+            day.plan,
+            first.input_hash,
+            _nothing,
+            day.levels,
+            provisional=True,
+            horizon_day=k,
+            horizon_first_id=first.id,
+        )
+        session.flush()
+        if k == 2:
+            after_provisional()
+        stored.append(StoredVersion(version.id, version.version, version.input_hash))
+    return stored
+
+
+def store_horizon(
+    engine: Engine,
+    days: Sequence[HorizonDay],
+    record: RunRecord,
+    *,
+    message: Callable[[int], str] = lambda version: f"stored as version {version}",
+    after_first_rows: Callable[[], None] = _nothing,
+    after_provisional: Callable[[], None] = _nothing,
+    before_commit: Callable[[], None] = _nothing,
+    run_id: int | None = None,
+) -> tuple[int, StoredVersion, list[StoredVersion]]:
+    """Store a horizon in one transaction: day 1 current, the later days provisional.
+
+    The first day becomes its date's new current version (as :func:`store_plan`); each
+    later day a new *provisional* version of its date, never current, linked to the
+    first day's version (``horizon_first_id``) with its day (``horizon_day``). Earlier
+    versions stay as they are. All of it and the run's end are committed, or nothing.
+
+    Parameters
+    ----------
+    engine : Engine
+        The history database.
+    days : sequence of HorizonDay
+        The horizon's days in order, each checked (one day: an ordinary store).
+    record : RunRecord
+        The run storing them.
+    message, after_first_rows, before_commit, run_id
+        As for :func:`store_plan`.
+    after_provisional : callable
+        Called inside the transaction once the first provisional version is written.
+
+    Returns
+    -------
+    tuple
+        The run's id, the first day's version and the provisional versions in order.
+
+    Raises
+    ------
+    DatabaseUnavailableError
+        The database cannot be reached or refuses the write (nothing is stored).
+    """
+    assert record.input_hash is not None and days
+    plan, horizon = days[0].plan, {"horizon_day": 1} if len(days) > 1 else {}
     try:
         with write_session(engine) as session:
-            version = _add_version(session, plan, record.input_hash, after_first_rows)
+            version = _add_version(
+                session, plan, record.input_hash, after_first_rows, days[0].levels, **horizon
+            )
             _make_current(session, plan, version.id)
+            session.flush()
+            provisional = _add_provisional(session, days[1:], version, after_provisional)
             ended = dataclasses.replace(
                 record, plan_version_id=version.id, message=message(version.version)
             )
-            if run_id is None:
-                run = _run_row(ended)
-                session.add(run)
-            else:
-                run = _complete(session, run_id, ended)
+            run = _run_row(ended) if run_id is None else _complete(session, run_id, ended)
+            session.add(run)
             session.flush()
             stored = StoredVersion(version.id, version.version, version.input_hash)
             stored_run_id = run.id
@@ -454,11 +566,12 @@ def store_plan(
     except (DBAPIError, SQLAlchemyError) as exc:
         raise unavailable(engine, exc, "storing the plan") from None
     log.info(
-        "stored %s %s as version %d (%d runs, %d unserved rows)",
+        "stored %s %s as version %d (%d runs, %d unserved rows; %d provisional days)",
         plan.network,
         plan.plan_date.isoformat(),
         stored.version,
         len(plan.runs),
         len(plan.unserved),
+        len(provisional),
     )
-    return stored_run_id, stored
+    return stored_run_id, stored, provisional

@@ -164,3 +164,55 @@ def test_sigkill_changes_nothing_and_leaves_no_process(
     assert read_plan(out) == load_plan(db_url, DAY)
     assert sorted(p.name for p in out.parent.iterdir()) == ["tiny"]  # staged leftovers removed
     assert [h.problem for h in check_date(db_url, DAY)] == [None]
+
+
+def test_sigkill_while_a_horizon_is_stored_changes_nothing(db_url: str, tmp_path: Path) -> None:
+    """Killed with day 1 and the first provisional day written, not committed: no day of
+    the horizon is stored, the current plan and the provisional versions are as they were."""
+    from benchmarks.supply_network import write_managed_copy
+    from tests.dispatch.tools import TINY
+
+    net = write_managed_copy(TINY, tmp_path / "managed" / "tiny")
+    first = run_dispatch(
+        DispatchRequest(
+            net,
+            date.fromisoformat(DAY),
+            db_url,
+            options=PlanOptions(solver="greedy", time_limit_s=5, workers=1),
+            days=3,
+        )
+    )
+    assert first.status == "stored" and len(first.provisional) == 2
+    before = snapshot(db_url)
+    assert before["plan_furnace_levels"]
+
+    marker = tmp_path / "paused.json"
+    victim = start_molten(
+        "dispatch",
+        net,
+        "--date",
+        DAY,
+        "--days",
+        "3",
+        "--db",
+        db_url,
+        *GREEDY,
+        "--force",
+        **paused_at("provisional", marker),
+    )
+    assert wait_for_marker(victim, marker) == {"point": "provisional", "pid": victim.pid}
+    os.kill(victim.pid, signal.SIGKILL)
+    assert victim.wait(timeout=60) == -signal.SIGKILL
+    victim.communicate(timeout=60)
+
+    after = snapshot(db_url)
+    runs_before, runs_after = before.pop("dispatch_runs"), after.pop("dispatch_runs")
+    assert after == before  # no version, run, unserved or furnace row of the horizon
+    assert len(runs_after) == len(runs_before) + 1
+    wait_until_session_gone(db_url, victim.pid)
+    assert list_runs(db_url)[0].status == "died"
+    assert [(v.version, v.current, v.provisional) for v in list_versions(db_url)] == [
+        (1, False, True),
+        (1, False, True),
+        (1, True, False),
+    ]

@@ -296,3 +296,50 @@ def downgrade_to(engine, revision: str) -> str:  # type: ignore[no-untyped-def]
     state = schema_state(engine)
     assert state.current is not None
     return state.current
+
+
+def test_upgrading_a_database_of_0004_keeps_its_plans(db_url: str, tmp_path: Path) -> None:
+    """``molten db upgrade`` from 0004: plans kept, none provisional, no furnace rows; the
+    next horizon run starts at consumption.csv's levels and says why."""
+    from benchmarks.supply_network import write_managed_copy
+    from tests.dispatch.tools import TINY
+
+    net = write_managed_copy(TINY, tmp_path / "managed" / "tiny")
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        options = PlanOptions(solver="greedy", time_limit_s=5, workers=1)
+        run_dispatch(DispatchRequest(net, date(2026, 11, 23), db_url, options=options))
+        assert downgrade_to(engine, "0004") == "0004"  # a database as release 0004 left it
+    finally:
+        engine.dispose()
+    before = snapshot(db_url)
+    assert "plan_furnace_levels" not in before and before["plan_versions"]
+    tomorrow = ("dispatch", net, "--date", "2026-11-24", "--days", "2", "--db", db_url)
+    refused = run_molten(*tomorrow, "--solver", "greedy")
+    assert refused.returncode == 6 and "molten db upgrade" in refused.stderr
+
+    upgraded = run_molten("db", "upgrade", "--db", db_url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"migrated from 0004 to {head_revision()}" in upgraded.stdout
+    after = snapshot(db_url)
+    assert after.pop("plan_furnace_levels") == []
+    versions = after.pop("plan_versions")
+    assert [row[:-3] for row in versions] == before.pop("plan_versions")
+    assert [tuple(row[-3:]) for row in versions] == [(False, None, None)]
+    after.pop("alembic_version"), before.pop("alembic_version")
+    assert after == before
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        engine.dispose()
+
+    planned = run_molten(*tomorrow, "--solver", "greedy", "--workers", "1", "--time-limit", "5")
+    assert planned.returncode == 0, planned.stderr
+    assert (
+        "warning: tiny 2026-11-23 was stored (version 1) without furnace levels: the furnaces "
+        "start at consumption.csv's start levels" in " ".join(planned.stderr.split())
+    )
