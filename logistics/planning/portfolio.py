@@ -121,6 +121,8 @@ MEMBERS: dict[str, SearchMember] = {
             fill_bays=True,
         ),
         SearchMember("gls-eft-bays", start="eft", fill_bays=True),
+        SearchMember("pyvrp-trips", start="none", engine="pyvrp-trips", bundled=False),
+        SearchMember("pyvrp-trips-gls", start="none", engine="pyvrp-trips+ortools", bundled=False),
     )
 }
 
