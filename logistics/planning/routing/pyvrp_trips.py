@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from logistics.planning.routing.problem import RoutingProblem, RoutingResult
-from logistics.planning.routing.pyvrp_engine import solve_params, _stop
+from logistics.planning.routing.pyvrp_engine import solve_params, stop_after
 
 #: A source of loads: ``(pickup location, pickup group)``.
 Source = tuple[int, int]
