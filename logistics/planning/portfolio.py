@@ -158,9 +158,9 @@ SMALL_DAY_JOBS = 200
 #: ladles aboard and lose clients once cut into trips (docs/benchmarks.md).
 SMALL_DAY_PORTFOLIO: tuple[str, ...] = (
     "gls-eft-jobs",
+    "pyvrp-trips",
     "gls-eft-trips-jobs",
     "gls-parallel",
-    "gls-scratch",
 )
 
 

@@ -38,6 +38,10 @@ _STATUS = {
 _SOLVED = (1, 2, 7)
 #: Engines :func:`solve_routing` can use.
 ENGINES = ("ortools", "pyvrp", "pyvrp+ortools", "pyvrp-trips", "pyvrp-trips+ortools")
+#: PyVRP iterations of the ``pyvrp-trips`` engine per solution of a ``solution_limit``
+#: (deterministic mode): OR-Tools counts improving solutions, PyVRP iterations, of which
+#: it makes thousands a second on a small day.
+TRIPS_ITERATIONS_PER_SOLUTION = 200
 #: Least time given to a search, seconds (OR-Tools needs some to find anything).
 MIN_SEARCH_S = 0.5
 
@@ -251,12 +255,15 @@ def _solve_pyvrp_first(
     solution limit as iterations) alone, else ``engine_share`` of the limit before
     OR-Tools."""
     alone = engine in ("pyvrp", "pyvrp-trips")
-    solve = solve_pyvrp_trips if engine.startswith("pyvrp-trips") else solve_pyvrp
-    return solve(
+    trips = engine.startswith("pyvrp-trips")
+    per_solution = TRIPS_ITERATIONS_PER_SOLUTION if trips else 1
+    return (solve_pyvrp_trips if trips else solve_pyvrp)(
         problem,
         time_limit_s=time_limit_s if alone else engine_share * time_limit_s,
         seed=seed,
-        max_iterations=solution_limit if alone else None,
+        max_iterations=None
+        if solution_limit is None or not alone
+        else per_solution * solution_limit,
     )
 
 
