@@ -20,7 +20,9 @@ pairs are handed to it as clients of a multi-trip VRP:
 * **the loading time** (the pickups' service, one after another) counts ``k`` times on a
   trip of ``k`` loads: one on the arc from the depot, one in each client's service, and
   one less on the arc back to a depot. A trip's duration is exact; its deliveries are
-  modelled up to ``(k - j)`` loading times early (the ``j``-th of ``k``), the last exact;
+  modelled up to ``(k - j)`` loading times early (the ``j``-th of ``k``), the last exact,
+  so each delivery's latest start is brought forward by the loads its vehicles' other
+  slots could take (:func:`_latest_start`): a start the model allows stays in the window;
 * **vehicles allowed per pair** (``Pair.vehicles``): one extra load dimension per
   distinct allowed set, 1 for its pairs, a capacity of 0 on the vehicles outside it;
 * a vehicle's ``weight_capacity`` is the second load dimension; vehicles with equal
@@ -40,9 +42,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from logistics.planning.routing.problem import RoutingProblem, RoutingResult
+from logistics.planning.routing.problem import Pair, RoutingProblem, RoutingResult
 from logistics.planning.routing.pyvrp_engine import solve_params, stop_after
 
+#: Bring each delivery's latest start forward by the loads its trip may still take
+#: (:func:`_latest_start`); ``False`` models the window as it is (for comparisons).
+SAFE_WINDOWS = True
 #: A source of loads: ``(pickup location, pickup group)``.
 Source = tuple[int, int]
 
@@ -214,6 +219,20 @@ def _capacities(problem: RoutingProblem, allowed: list[tuple[int, ...]]) -> list
     return out
 
 
+def _latest_start(problem: RoutingProblem, pair: Pair, load_min: int) -> int:
+    """The delivery's latest start as modelled: earlier by the loads a trip may still
+    take after this one's (``load_min`` each; its vehicles' slots less one), so that the
+    start the model allows stays in the window once every load of the trip is counted
+    before the first delivery (module notes); never before its earliest start."""
+    delivery = problem.nodes[pair.delivery]
+    if not SAFE_WINDOWS:
+        return delivery.latest
+    allowed = range(len(problem.vehicles)) if pair.vehicles is None else pair.vehicles
+    demand = max(1, problem.nodes[pair.pickup].demand)
+    slots = max((problem.vehicles[v].capacity // demand for v in allowed), default=1)
+    return max(delivery.earliest, delivery.latest - max(0, slots - 1) * load_min)
+
+
 def _add_clients(
     model: Any,
     problem: RoutingProblem,
@@ -233,7 +252,7 @@ def _add_clients(
             delivery=amounts,
             service_duration=delivery.service + layout.load_min[s],
             tw_early=delivery.earliest,
-            tw_late=delivery.latest,
+            tw_late=_latest_start(problem, pair, layout.load_min[s]),
             release_time=max(0, pickup.earliest),
             prize=int(pair.penalty or 0),
             required=pair.penalty is None,
