@@ -4,12 +4,19 @@ and its plan, timed and repaired like every member's, passes the checker."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+
+import pytest
 
 from logistics import check, load_network, plan_day
 from logistics.plan.options import PlanOptions
 from logistics.planning.portfolio import MEMBERS, SMALL_DAY_PORTFOLIO
 from logistics.planning.routing import DELIVERY, PICKUP, RoutingProblem, RoutingResult
-from logistics.planning.routing.pyvrp_trips import solve_pyvrp_trips, trips_relaxed
+from logistics.planning.routing.pyvrp_trips import (
+    solve_pyvrp_trips,
+    trips_expressible,
+    trips_relaxed,
+)
 from tests.conftest import TEST_DATA
 from tests.helpers import objective_from_rows
 from tests.planning.test_ladle_bundles import day_problem
@@ -86,3 +93,11 @@ def test_the_member_is_second_on_small_days() -> None:
     assert SMALL_DAY_PORTFOLIO[:2] == ("gls-eft-jobs", "pyvrp-trips")
     member = MEMBERS["pyvrp-trips"]
     assert (member.engine, member.start, member.bundled) == ("pyvrp-trips", "none", False)
+
+
+def test_a_problem_without_pairs_is_refused() -> None:
+    problem, _, _ = day_problem(TEST_DATA / "tiny")
+    empty = replace(problem, nodes=(), pairs=())
+    assert not trips_expressible(empty)
+    with pytest.raises(ValueError, match="pairs only"):
+        solve_pyvrp_trips(empty, time_limit_s=1.0)

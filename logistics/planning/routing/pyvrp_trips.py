@@ -368,6 +368,11 @@ def solve_pyvrp_trips(
     max_iterations : int, optional
         Stop after this many iterations instead of at the time limit (deterministic).
 
+    Raises
+    ------
+    ValueError
+        When ``problem`` is not :func:`trips_expressible`.
+
     Returns
     -------
     RoutingResult
@@ -376,6 +381,8 @@ def solve_pyvrp_trips(
         dropped nodes; status ``pyvrp_trips_feasible`` or ``pyvrp_trips_infeasible``;
         PyVRP's cost as objective when feasible.
     """
+    if not trips_expressible(problem):
+        raise ValueError("the multi-trip model needs pairs only (no single nodes, at least one)")
     started = time.perf_counter()
     built = _trip_model(problem)
     left = max(0.1, time_limit_s - (time.perf_counter() - started))
