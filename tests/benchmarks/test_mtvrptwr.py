@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sys
 from collections import defaultdict
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -21,6 +22,7 @@ if str(REPO) not in sys.path:  # `benchmarks/` is a top-level folder, not an ins
 
 from benchmarks.ladle_adapter import (  # noqa: E402
     minutes_per_unit,
+    routes_of_plan,
     to_ladle_day,
     travel_is_dimacs,
 )
@@ -34,6 +36,8 @@ from benchmarks.mtvrptwr import (  # noqa: E402
 )
 from benchmarks.mtvrptwr_run import solve_ladle  # noqa: E402
 from benchmarks.readers import instance_paths  # noqa: E402
+from logistics.pipeline import plan_day  # noqa: E402
+from logistics.plan.options import PlanOptions  # noqa: E402
 from logistics.planning.assign import release_minute  # noqa: E402
 
 
@@ -119,3 +123,46 @@ def test_slotted_peer_keeps_the_instance_and_at_most_six_clients_a_trip() -> Non
     assert sorted(c for vehicle in routes for trip in vehicle for c in trip) == list(
         range(1, inst.n_clients + 1)
     )
+
+
+def _first_clients(instance: MtInstance, n: int, vehicles: int) -> MtInstance:
+    """The instance cut to its depot and first ``n`` clients, with ``vehicles`` vehicles."""
+    keep = slice(0, n + 1)
+    return replace(
+        instance,
+        name=f"{instance.name}-first{n}",
+        vehicles=vehicles,
+        x=instance.x[keep],
+        y=instance.y[keep],
+        demand=instance.demand[keep],
+        early=instance.early[keep],
+        late=instance.late[keep],
+        service=instance.service[keep],
+        release=instance.release[keep],
+    )
+
+
+def test_pyvrp_trips_member_plans_a_solution_of_a_tiny_instance() -> None:
+    inst = _first_clients(read_mtvrptwr(_path("C201R0.5")), 15, 3)
+    adapted = to_ladle_day(inst)
+    options = PlanOptions(
+        time_limit_s=300.0, workers=1, solution_limit=10, portfolio=("pyvrp-trips",)
+    )
+    outcome = plan_day(adapted.network, options, travel=adapted.travel)
+    assert outcome.report.ok, outcome.report.violations[:3]
+    assert "pyvrp_trips" in outcome.plan.solver.status
+    # Recomputed from the plan's rows: every client exactly once, no trip above Q, every
+    # pour starting inside the client's window (minutes = units × the adapter's scale).
+    runs = outcome.plan.runs
+    clients = sorted(adapted.client_of[r.caster_id] for r in runs)
+    assert clients == list(range(1, inst.n_clients + 1))
+    load: dict[tuple[str, int], int] = defaultdict(int)
+    for run in runs:
+        k = adapted.client_of[run.caster_id]
+        load[(run.truck_id, run.trip)] += inst.demand[k]
+        pour = adapted.network.minutes(run.pour_start)
+        scale = adapted.minutes_per_unit
+        assert inst.early[k] * scale - 1e-6 <= pour <= inst.late[k] * scale + 1e-6
+    assert max(load.values()) <= inst.capacity
+    # And by the instance's own rules (release dates, return before the depot closes).
+    assert check_routes(inst, routes_of_plan(outcome.plan, adapted)) == []

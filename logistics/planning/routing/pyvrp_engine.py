@@ -218,7 +218,7 @@ def _pyvrp_model(problem: RoutingProblem) -> _PyvrpModel:
     return _PyvrpModel(model, type_vehicles, shipment_nodes, client_nodes)
 
 
-def _solve_params(problem: RoutingProblem) -> Any:
+def solve_params(problem: RoutingProblem) -> Any:
     """PyVRP's solve parameters: its penalty cap above every prize and edge cost.
 
     PyVRP caps its penalty per unit of excess load or time warp (1e5 by default); with
@@ -235,7 +235,7 @@ def _solve_params(problem: RoutingProblem) -> Any:
     )
 
 
-def _stop(left_s: float, max_iterations: int | None) -> Any:
+def stop_after(left_s: float, max_iterations: int | None) -> Any:
     """Stop after ``left_s`` seconds, or after ``max_iterations`` if that comes first."""
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
@@ -299,11 +299,11 @@ def solve_pyvrp(
     built = _pyvrp_model(problem)
     left = max(0.1, time_limit_s - (time.perf_counter() - started))
     result = built.model.solve(
-        stop=_stop(left, max_iterations),
+        stop=stop_after(left, max_iterations),
         seed=seed,
         display=False,
         collect_stats=False,
-        params=_solve_params(problem),
+        params=solve_params(problem),
     )
     routes = _read_routes(built, result.best, len(problem.vehicles))
     visited = {n for r in routes for n, _ in r}

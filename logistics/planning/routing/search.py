@@ -20,6 +20,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from logistics.planning.routing.model import BuiltModel, build_model
 from logistics.planning.routing.problem import RoutingProblem, RoutingResult
 from logistics.planning.routing.pyvrp_engine import solve_pyvrp
+from logistics.planning.routing.pyvrp_trips import solve_pyvrp_trips
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,11 @@ _STATUS = {
 #: Statuses that come with a usable assignment.
 _SOLVED = (1, 2, 7)
 #: Engines :func:`solve_routing` can use.
-ENGINES = ("ortools", "pyvrp", "pyvrp+ortools")
+ENGINES = ("ortools", "pyvrp", "pyvrp+ortools", "pyvrp-trips", "pyvrp-trips+ortools")
+#: PyVRP iterations of the ``pyvrp-trips`` engine per solution of a ``solution_limit``
+#: (deterministic mode): OR-Tools counts improving solutions, PyVRP iterations, of which
+#: it makes thousands a second on a small day.
+TRIPS_ITERATIONS_PER_SOLUTION = 200
 #: Least time given to a search, seconds (OR-Tools needs some to find anything).
 MIN_SEARCH_S = 0.5
 
@@ -246,13 +251,19 @@ def _solve_pyvrp_first(
     seed: int,
     solution_limit: int | None,
 ) -> RoutingResult:
-    """PyVRP's routes: the whole limit (and the solution limit as iterations) alone, else
-    ``engine_share`` of the limit before OR-Tools."""
-    return solve_pyvrp(
+    """PyVRP's routes (``pyvrp-trips``: as a multi-trip VRP): the whole limit (and the
+    solution limit as iterations) alone, else ``engine_share`` of the limit before
+    OR-Tools."""
+    alone = engine in ("pyvrp", "pyvrp-trips")
+    trips = engine.startswith("pyvrp-trips")
+    per_solution = TRIPS_ITERATIONS_PER_SOLUTION if trips else 1
+    return (solve_pyvrp_trips if trips else solve_pyvrp)(
         problem,
-        time_limit_s=time_limit_s if engine == "pyvrp" else engine_share * time_limit_s,
+        time_limit_s=time_limit_s if alone else engine_share * time_limit_s,
         seed=seed,
-        max_iterations=solution_limit if engine == "pyvrp" else None,
+        max_iterations=None
+        if solution_limit is None or not alone
+        else per_solution * solution_limit,
     )
 
 
@@ -347,7 +358,9 @@ def solve_routing(
         ``ortools`` (the full model); ``pyvrp`` (PyVRP alone: exact only where
         :func:`~.pyvrp_engine.relaxed_rules` is empty, e.g. VRPTW and PDPTW without
         ride limits); ``pyvrp+ortools`` (PyVRP for ``engine_share`` of the limit, then
-        OR-Tools from its routes on the full model, from scratch if they are rejected).
+        OR-Tools from its routes on the full model, from scratch if they are rejected);
+        ``pyvrp-trips`` and ``pyvrp-trips+ortools`` the same with PyVRP's multi-trip
+        model (:mod:`~.pyvrp_trips`: pickups as loads at depots, a route as trips).
     seed : int
         PyVRP's random seed (OR-Tools' search is deterministic for given parameters).
     engine_share : float
@@ -369,7 +382,7 @@ def solve_routing(
         first = _solve_pyvrp_first(
             problem, engine, time_limit_s, engine_share, seed, solution_limit
         )
-        if engine == "pyvrp":
+        if engine in ("pyvrp", "pyvrp-trips"):
             return first
         initial_routes = _start_routes(first, initial_routes)
     search = _OrToolsSearch(
