@@ -327,6 +327,9 @@ def test_upgrading_a_database_of_0004_keeps_its_plans(db_url: str, tmp_path: Pat
     versions = after.pop("plan_versions")
     assert [row[:-3] for row in versions] == before.pop("plan_versions")
     assert [tuple(row[-3:]) for row in versions] == [(False, None, None)]
+    runs = after.pop("plan_runs")  # 0005 appends the arrival band, empty for old runs
+    assert [row[:-2] for row in runs] == before.pop("plan_runs")
+    assert {tuple(row[-2:]) for row in runs} == {(None, None)}
     after.pop("alembic_version"), before.pop("alembic_version")
     assert after == before
     engine = make_engine(db_url)
