@@ -346,14 +346,17 @@ def network_files(seed: int) -> tuple[str, dict[str, str], list[str]]:
         draws it holds (empty for the other kinds).
     """
     from benchmarks.fuzz_draws import edge_files, large_files
+    from benchmarks.fuzz_ladles import with_ladle_pool
 
     kind = kind_of_seed(seed)
     if kind == "small":
-        return kind, small_files(seed), []
-    if kind == "large":
-        return kind, large_files(seed), []
-    files, drawn = edge_files(seed)
-    return kind, files, drawn
+        files, drawn = small_files(seed), []
+    elif kind == "large":
+        files, drawn = large_files(seed), []
+    else:
+        files, drawn = edge_files(seed)
+    files, pool = with_ladle_pool(seed, files)
+    return kind, files, drawn + pool
 
 
 def write_random_network(folder: Path, seed: int) -> dict[str, str]:

@@ -67,6 +67,7 @@ def measure(folder: Path, per_slot: float, cold_share: float, time_limit: float)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / folder.name
         shutil.copytree(folder, copy)
+        (copy / "ladles.csv").unlink(missing_ok=True)  # a sample's own pool: planned without
         plain = load_network(copy)
         options = PlanOptions(time_limit_s=time_limit, seed=0, workers=1)
         base = plan_day(plain, options).plan

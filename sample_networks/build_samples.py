@@ -150,6 +150,10 @@ class Region:
     specials: tuple[SpecialOrder, ...]
     candidates: tuple[Candidate, ...]
     demand_scale: float = 1.0  # scales every caster's ordinary daily tonnes
+    #: The smelters' ladle pool (``ladles.csv``): ladles per truck slot based at the
+    #: smelter, and the share of those slots with a ladle hot at the start of the day.
+    ladles_per_slot: float = 0.0
+    hot_share: float = 0.0
 
 
 @dataclass
@@ -425,6 +429,8 @@ PRD = Region(
     casters=PRD_CASTERS,
     specials=PRD_SPECIALS,
     candidates=PRD_CANDIDATES,
+    ladles_per_slot=1.25,  # the pool binds: fewer hot ladles at dawn than truck slots
+    hot_share=0.6,
 )
 
 
@@ -646,6 +652,8 @@ YRD = Region(
     casters=YRD_CASTERS,
     specials=YRD_SPECIALS,
     candidates=YRD_CANDIDATES,
+    ladles_per_slot=2.0,  # an ample pool: every slot has a hot ladle and a spare
+    hot_share=1.0,
 )
 
 #: Truck shift patterns (start, end) and how often each occurs.
@@ -1015,7 +1023,7 @@ class Builder:
 
     # -- output -----------------------------------------------------------------------
     def write(self, folder: Path) -> None:
-        """Write the seven files of the network folder."""
+        """Write the files of the network folder (``ladles.csv`` with a pool)."""
         r = self.region
         write_text(folder / "network.toml", r.toml)
         write_csv(
@@ -1071,6 +1079,42 @@ class Builder:
                 for i, c in enumerate(r.candidates, start=1)
             ],
         )  # fmt: skip
+        if r.ladles_per_slot > 0:
+            write_csv(
+                folder / "ladles.csv",
+                ["ladle_id", "home_smelter", "capacity_t", "tau_h", "hot_since",
+                 "fills_since_cleaning", "fills_left_before_relining"],
+                self.ladle_rows(),
+            )  # fmt: skip
+
+    def ladle_rows(self) -> list[list[str]]:
+        """The smelters' pools: per smelter, ``ladles_per_slot`` ladles per truck slot
+        based there, each as big and as well insulated as the slot's truck ladle (the
+        extra ones as the smelter's best), the first ``hot_share`` of the slots' ladles
+        hot since the smelter opens, the others cold; fills since cleaning spread over
+        the 12-fill interval, 40–300 fills left before relining."""
+        rows = []
+        for smelter in self.region.smelters:
+            sid = self.smelter_ids[smelter.num]
+            slots = [
+                (float(t[3]), float(t[4]))
+                for t in self.trucks
+                if t[1] == sid
+                for _ in range(int(t[2]))
+            ]
+            if not slots:
+                continue
+            slots.sort(key=lambda slot: (-slot[1], -slot[0]))
+            count = math.ceil(self.region.ladles_per_slot * len(slots))
+            hot = math.floor(self.region.hot_share * len(slots))
+            for k in range(count):
+                size, tau = slots[k] if k < len(slots) else slots[0]
+                rows.append(
+                    [f"{sid}-L{k + 1:02d}", sid, num(size), num(tau),
+                     smelter.open if k < hot else "cold", str(k % 12),
+                     str(40 + (k * 37) % 261)]
+                )  # fmt: skip
+        return rows
 
     def build(self, folder: Path) -> dict[str, float]:
         """Generate, size, check and write the region; return its summary figures."""

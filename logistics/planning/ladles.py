@@ -22,7 +22,8 @@ ladle of its smelter's pool that
 
 Of the ladles that qualify the pass takes one that needs no preheat, the hottest first
 (least gas for its drop), else the one whose preheat fits. A run no ladle can be ready
-for is taken off its trip and left unserved with the reason ``ladles``; its truck
+for is taken off its trip and left unserved with the reason ``ladles`` (and when one
+would be ready a little later, :mod:`.ladle_delay` tries its trip that late); its truck
 drives on to the trip's next caster (never longer than through the run's caster), so
 the trip stays valid. The planner never plans a ladle it cannot have.
 """
@@ -71,12 +72,17 @@ class LadlePlan:
         The new trips without the runs that got no ladle.
     dropped : tuple of TimedRun
         Runs that got no ladle (their jobs are unserved for ``ladles``).
+    waits : dict
+        ``(truck_id, trip, job_id) →`` minutes after its fill start at which a ladle of
+        its pool that holds it would be back, cleaned and (if cold then) preheated, for
+        the dropped runs where one would (:mod:`.ladle_delay` tries filling that late).
     """
 
     uses: dict[tuple[str, int, str], tuple[str, float]]
     preheats: tuple[PlannedPreheat, ...]
     trips: tuple[TimedTrip, ...]
     dropped: tuple[TimedRun, ...]
+    waits: dict[tuple[str, int, str], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -280,6 +286,30 @@ def _take(network: Network, stands: _Stands, choice: _Choice, fill: _Fill) -> Pl
     return preheat
 
 
+def _wait(network: Network, pool: Sequence[_LadleState], fill: _Fill) -> int | None:
+    """Minutes after ``fill``'s start at which the first ladle of ``pool`` that holds it
+    is back, cleaned and, if cold by then, preheated; ``None`` when none is later."""
+    params, ambient = network.params.ladles, network.params.thermal.ambient_c
+    waits = []
+    for state in pool:
+        ladle = state.ladle
+        if (
+            state.fills_left <= 0
+            or ladle.capacity_t < fill.tonnes - 1e-6
+            or ladle.tau_h < fill.tau_h - _EPS
+        ):
+            continue
+        ready = state.back
+        if state.fills_since >= params.clean_every_fills:
+            ready += params.clean_min
+        at = max(ready, fill.fill_start)
+        if _is_cold(params, ambient, state.hot_at, at):
+            at = max(at, ready + params.preheat_min)
+        if at > fill.fill_start + _EPS:
+            waits.append(math.ceil(at - fill.fill_start - _EPS))
+    return min(waits, default=None)
+
+
 def _initial_states(network: Network) -> dict[str, list[_LadleState]]:
     pools: dict[str, list[_LadleState]] = defaultdict(list)
     for ladle in network.ladles:
@@ -324,6 +354,7 @@ def assign_ladles(
     uses: dict[tuple[str, int, str], tuple[str, float]] = {}
     preheats: list[PlannedPreheat] = []
     dropped: list[TimedRun] = []
+    waits: dict[tuple[str, int, str], int] = {}
     for fill in fills:
         pool = pools.get(fill.smelter_id, [])
         if fill.forced is not None:
@@ -332,6 +363,9 @@ def assign_ladles(
         if not choices:
             if fill.timed is not None:
                 dropped.append(fill.timed)
+                wait = _wait(network, pool, fill)
+                if wait is not None:
+                    waits[fill.key] = wait
             continue
         best = min(choices, key=lambda c: c.rank)
         preheat = _take(network, stands, best, fill)
@@ -345,4 +379,4 @@ def assign_ladles(
         if runs:
             kept_trips.append(replace(trip, runs=runs))
     preheats.sort(key=lambda p: (p.start, p.smelter_id, p.stand))
-    return LadlePlan(uses, tuple(preheats), tuple(kept_trips), tuple(dropped))
+    return LadlePlan(uses, tuple(preheats), tuple(kept_trips), tuple(dropped), waits)

@@ -40,7 +40,8 @@ from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_a
 from logistics.planning.greedy import greedy_plan
 from logistics.planning.insert import Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
-from logistics.planning.ladles import LadlePlan, assign_ladles
+from logistics.planning.ladle_delay import DayParts, assign_with_delays
+from logistics.planning.ladles import LadlePlan
 from logistics.planning.leftovers import retry_elsewhere
 from logistics.planning.legal import fixed_clocks, legal_day
 from logistics.planning.objective import plan_value
@@ -261,8 +262,9 @@ def _finished(
     reasons: dict[str, str],
 ) -> DaySchedule:
     """The day's schedule: its trips, what is left unserved and why, its statistics; with
-    drivers' rules, their rests and handovers; with a ladle pool, each run's ladle (a run
-    no ladle can be ready for is left unserved)."""
+    drivers' rules, their rests and handovers; with a ladle pool, each run's ladle (a
+    trip is filled later where a ladle is ready a little later, else a run no ladle can
+    be ready for is left unserved)."""
     breaks: tuple[DriverStop, ...] = ()
     if day.ctx.rules is not None:
         legal = legal_day(day.ctx, trips, day.fixed, day.starts)
@@ -271,7 +273,9 @@ def _finished(
         reasons = {**reasons, **{job.job_id: "driver_hours" for job in legal.dropped}}
     ladles = None
     if day.network.ladles:
-        ladles = assign_ladles(day.network, day.travel, trips, day.kept)
+        parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
+        delayed = assign_with_delays(parts, trips, breaks)
+        ladles, breaks = delayed.ladles, delayed.stops
         trips = list(ladles.trips)
         left = left + [r.job for r in ladles.dropped]
         reasons = {**reasons, **{r.job.job_id: "ladles" for r in ladles.dropped}}

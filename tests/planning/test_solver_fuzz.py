@@ -246,3 +246,21 @@ def test_a_fallback_to_the_dispatchers_plan_fails_the_example(tmp_path: Path) ->
     found = problems_of(network, fell_back)
     assert [stage for stage, _ in found] == ["fallback"]
     assert found[0][1] in ("CP Solver fail", "fallback_dispatcher")
+
+
+def test_about_a_third_of_the_networks_get_a_ladle_pool_that_loads(tmp_path: Path) -> None:
+    """The pool is drawn from its own stream: without it a seed's files are as before."""
+    from benchmarks.fuzz_ladles import with_ladle_pool
+
+    pooled = [s for s in range(60) if "ladles.csv" in network_files(s)[1]]
+    assert 10 <= len(pooled) <= 30
+    for seed in pooled[:6]:
+        _, files, drawn = network_files(seed)
+        assert any(d.startswith("ladles_per_slot_") for d in drawn)
+        folder = tmp_path / str(seed)
+        write_random_network(folder, seed)
+        assert load_network(folder).ladles
+        plain = {k: v for k, v in files.items() if k != "ladles.csv"}
+        plain["network.toml"] = files["network.toml"].split("\n\n[ladles]\n")[0] + "\n"
+        again, _ = with_ladle_pool(seed, plain)
+        assert again["ladles.csv"] == files["ladles.csv"]
