@@ -25,7 +25,7 @@ from logistics.network.prices import superheat_cost_per_c_t
 from logistics.physics.travel import Travel
 from logistics.plan.timeline import LegRun, route_totals, trip_legs
 from logistics.planning.assign import Assignment
-from logistics.planning.drivers import Clock, walk_runs
+from logistics.planning.gap_walk import DayWalked, cannot_fit_day, gap_clock, stays_legal, walk_once
 from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
@@ -137,8 +137,10 @@ class _TruckDay:
     blocks: list[Block]
     runs: list[LegRun]
     inserted: int = 0
-    #: With driver rules: the driver's counters at a gap's start minute (until a commit).
-    clocks: dict[int, Clock] = field(default_factory=dict)
+    #: With driver rules: the day walked once (until a commit).
+    walked: DayWalked | None = None
+    #: Walks of earlier insertions, per truck (shared by the calls of one repair).
+    walks: dict[str, DayWalked] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def insert_jobs(
     penalty_per_t: float | None = None,
     deadline: float | None = None,
     first_trip: int = INSERTED_TRIPS,
+    walks: dict[str, DayWalked] | None = None,
 ) -> Inserted:
     """Fit jobs into the free time of a day whose trips stay where they are.
 
@@ -204,6 +207,9 @@ def insert_jobs(
     first_trip : int
         Trip numbers of inserted trips count on from this (above every trip number in
         ``fixed``, so that each trip keeps its own number until the plan renumbers them).
+    walks : dict, optional
+        With driver rules: the truck-days walked so far, kept across calls that insert
+        into the same runs (filled and read here; a walk of other runs is not used).
 
     Returns
     -------
@@ -213,6 +219,7 @@ def insert_jobs(
     days = _truck_days(ctx.travel, starts, fixed)
     for day in days.values():
         day.inserted = first_trip - INSERTED_TRIPS
+        day.walks = walks if walks is not None else {}
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
     done = Inserted([], [], {})
     for smelter_id, pending in _groups(assignments):
@@ -332,13 +339,18 @@ def _trip_in_gap(
         truck=truck, location=gap.location, ready=gap.ready, trips=INSERTED_TRIPS + day.inserted
     )
     rules, start = ctx.rules, day.start
+    where = (start.location, ctx.travel.sites[start.location].site_id, float(start.ready))
     if rules is not None:  # the driver's counters where the gap starts
-        where = (start.location, ctx.travel.sites[start.location].site_id, float(start.ready))
-        if gap.ready not in day.clocks:
-            before = [r for r in day.runs if r.pour_end <= gap.ready + 1e-6]
-            walked = walk_runs(rules, ctx.network, ctx.travel, truck, where, before, fixed=True)
-            day.clocks[gap.ready] = walked.clock
-        state.clock = day.clocks[gap.ready]
+        if day.walked is None:
+            day.walked = _walked(ctx, day, where)
+        state.clock = gap_clock(day.walked, gap.ready)
+        rows = (
+            gap.location,
+            ctx.travel.smelter(smelter_id),
+            ctx.travel.smelter(truck.home_smelter),
+        )
+        if cannot_fit_day(rules, ctx.travel, state.clock, rows, _casters(ctx, chunk)):
+            return None
     trip, _ = time_trip(ctx, state, smelter_id, chunk, bays, not_before=gap.ready)
     if trip is None:
         return None
@@ -346,11 +358,28 @@ def _trip_in_gap(
         onward = ctx.minutes(trip.end_location, gap.next_smelter, trip.end_time)
         if trip.end_time + onward > gap.next_fill + 1e-9:
             return None
-        if rules is not None:  # the trips after it must stay legal
-            runs = [*day.runs, *trip.runs]
-            if walk_runs(rules, ctx.network, ctx.travel, truck, where, runs).dropped:
-                return None
+        if day.walked is not None and not stays_legal(day.walked, trip.runs):
+            return None  # a trip after it would break a driver rule
     return trip
+
+
+def _walked(ctx: ScheduleContext, day: _TruckDay, where: tuple[int, str, float]) -> DayWalked:
+    """The truck-day walked once (``ctx.rules`` set): an earlier walk of the same runs, or
+    a new one (kept for later calls)."""
+    truck_id = day.start.truck.truck_id
+    kept = day.walks.get(truck_id)
+    if kept is not None and kept.walks(where, day.runs):
+        return kept
+    rules = ctx.rules
+    assert rules is not None
+    walked = walk_once(rules, ctx.network, ctx.travel, day.start.truck, where, day.runs)
+    day.walks[truck_id] = walked
+    return walked
+
+
+def _casters(ctx: ScheduleContext, chunk: tuple[Job, ...]) -> list[int]:
+    """Matrix rows of the chunk's casters, in pour order."""
+    return [ctx.travel.caster(j.caster_id) for j in chunk]
 
 
 def _commit(ctx: ScheduleContext, day: _TruckDay, trip: TimedTrip, bays: BayBook) -> None:
@@ -369,7 +398,7 @@ def _commit(ctx: ScheduleContext, day: _TruckDay, trip: TimedTrip, bays: BayBook
     day.blocks.sort(key=lambda b: b.first_fill)
     day.runs.extend(trip.runs)
     day.inserted += 1
-    day.clocks.clear()
+    day.walked = None
 
 
 __all__ = [
