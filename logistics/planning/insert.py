@@ -35,7 +35,10 @@ from logistics.planning.schedule import (
     TruckState,
     time_trip,
 )
+from logistics.planning.windows import fill_minutes, pour_minutes
 
+#: Slack of the free-flow tests, minutes: far above float error, far below a minute.
+_SLACK_MIN = 1e-3
 #: Trip numbers of inserted trips start above this (the plan renumbers trips in time
 #: order when it is assembled).
 INSERTED_TRIPS = 1000
@@ -338,6 +341,8 @@ def _trip_in_gap(
     state = TruckState(
         truck=truck, location=gap.location, ready=gap.ready, trips=INSERTED_TRIPS + day.inserted
     )
+    if _cannot_fit_gap(ctx, gap, smelter_id, chunk):
+        return None
     rules, start = ctx.rules, day.start
     where = (start.location, ctx.travel.sites[start.location].site_id, float(start.ready))
     if rules is not None:  # the driver's counters where the gap starts
@@ -361,6 +366,31 @@ def _trip_in_gap(
         if day.walked is not None and not stays_legal(day.walked, trip.runs):
             return None  # a trip after it would break a driver rule
     return trip
+
+
+def _cannot_fit_gap(
+    ctx: ScheduleContext, gap: Gap, smelter_id: str, chunk: tuple[Job, ...]
+) -> bool:
+    """Whether no trip that pours ``chunk[0]`` first fits the gap, by the earliest its first
+    fill and pour could be (free-flow driving, no departure drives a leg faster): the
+    fill after its window, the pour after its window, or the truck unable to reach the
+    next trip's smelter in time from any of the chunk's casters. The timing would find
+    none; this test just costs far less."""
+    travel, job = ctx.travel, chunk[0]
+    s_idx, c_idx = travel.smelter(smelter_id), travel.caster(job.caster_id)
+    window = ctx.fill_window(job, smelter_id)
+    fill = max(gap.ready + float(travel.minutes[gap.location, s_idx]), float(window.earliest))
+    if fill > window.latest + _SLACK_MIN:
+        return True
+    fill_end = fill + fill_minutes(ctx.network.smelter_by_id[smelter_id])
+    pour = max(fill_end + float(travel.minutes[s_idx, c_idx]), float(job.earliest_pour))
+    if pour > job.latest_pour + _SLACK_MIN:
+        return True
+    if gap.next_smelter is None or gap.next_fill is None:
+        return False
+    end = pour + pour_minutes(ctx.network.caster_by_id[job.caster_id])
+    onward = min(float(travel.minutes[travel.caster(j.caster_id), gap.next_smelter]) for j in chunk)
+    return end + onward > gap.next_fill + _SLACK_MIN
 
 
 def _walked(ctx: ScheduleContext, day: _TruckDay, where: tuple[int, str, float]) -> DayWalked:
