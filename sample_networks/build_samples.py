@@ -229,6 +229,18 @@ def write_text(path: Path, text: str) -> None:
         raise
 
 
+# Drivers' hours: the Chinese defaults of [drivers], written out.
+DRIVERS_TOML = """
+[drivers]
+# China's rules for dangerous-goods drivers: 4 h driving, then a rest of >= 20 min;
+# 8 h driving a day (a conservative limit where the law sets none); one driver a day.
+max_continuous_driving_h = 4.0
+min_break_min = 20
+max_daily_driving_h = 8.0
+handover_at_smelter = false
+"""
+
+
 # ----------------------------------------------------------------------------------------
 # Pearl River Delta
 # ----------------------------------------------------------------------------------------
@@ -244,6 +256,7 @@ plan_date = "2026-11-23"
 
 """
     + DEFAULT_TOML_PARAMS
+    + DRIVERS_TOML
 )
 
 # fmt: off
@@ -437,7 +450,8 @@ PRD = Region(
 # ----------------------------------------------------------------------------------------
 # Yangtze River Delta
 # ----------------------------------------------------------------------------------------
-YRD_TOML = """\
+YRD_TOML = (
+    """\
 # Yangtze River Delta: southern Jiangsu, Shanghai and northern Zhejiang (Suzhou, Wuxi,
 # Changzhou, Nantong, Shanghai, Jiaxing, Huzhou, Hangzhou, Shaoxing, Ningbo, Taizhou).
 # Real town centres, invented company names; written by sample_networks/build_samples.py.
@@ -477,6 +491,8 @@ truck_km = 0.9
 remelt_gas_m3_t = 80
 remelt_kwh_t = 95
 """
+    + DRIVERS_TOML
+)
 
 # fmt: off
 YRD_SMELTERS = (

@@ -25,7 +25,7 @@ from logistics.network.prices import superheat_cost_per_c_t
 from logistics.physics.travel import Travel
 from logistics.plan.timeline import LegRun, route_totals, trip_legs
 from logistics.planning.assign import Assignment
-from logistics.planning.drivers import Clock, walk_runs
+from logistics.planning.gap_walk import DayWalked, cannot_fit_day, gap_clock, stays_legal, walk_once
 from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
@@ -35,7 +35,10 @@ from logistics.planning.schedule import (
     TruckState,
     time_trip,
 )
+from logistics.planning.windows import fill_minutes, pour_minutes
 
+#: Slack of the free-flow tests, minutes: far above float error, far below a minute.
+_SLACK_MIN = 1e-3
 #: Trip numbers of inserted trips start above this (the plan renumbers trips in time
 #: order when it is assembled).
 INSERTED_TRIPS = 1000
@@ -137,8 +140,10 @@ class _TruckDay:
     blocks: list[Block]
     runs: list[LegRun]
     inserted: int = 0
-    #: With driver rules: the driver's counters at a gap's start minute (until a commit).
-    clocks: dict[int, Clock] = field(default_factory=dict)
+    #: With driver rules: the day walked once (until a commit).
+    walked: DayWalked | None = None
+    #: Walks of earlier insertions, per truck (shared by the calls of one repair).
+    walks: dict[str, DayWalked] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,7 @@ def insert_jobs(
     penalty_per_t: float | None = None,
     deadline: float | None = None,
     first_trip: int = INSERTED_TRIPS,
+    walks: dict[str, DayWalked] | None = None,
 ) -> Inserted:
     """Fit jobs into the free time of a day whose trips stay where they are.
 
@@ -204,6 +210,9 @@ def insert_jobs(
     first_trip : int
         Trip numbers of inserted trips count on from this (above every trip number in
         ``fixed``, so that each trip keeps its own number until the plan renumbers them).
+    walks : dict, optional
+        With driver rules: the truck-days walked so far, kept across calls that insert
+        into the same runs (filled and read here; a walk of other runs is not used).
 
     Returns
     -------
@@ -213,6 +222,7 @@ def insert_jobs(
     days = _truck_days(ctx.travel, starts, fixed)
     for day in days.values():
         day.inserted = first_trip - INSERTED_TRIPS
+        day.walks = walks if walks is not None else {}
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
     done = Inserted([], [], {})
     for smelter_id, pending in _groups(assignments):
@@ -331,14 +341,21 @@ def _trip_in_gap(
     state = TruckState(
         truck=truck, location=gap.location, ready=gap.ready, trips=INSERTED_TRIPS + day.inserted
     )
+    if _cannot_fit_gap(ctx, gap, smelter_id, chunk):
+        return None
     rules, start = ctx.rules, day.start
+    where = (start.location, ctx.travel.sites[start.location].site_id, float(start.ready))
     if rules is not None:  # the driver's counters where the gap starts
-        where = (start.location, ctx.travel.sites[start.location].site_id, float(start.ready))
-        if gap.ready not in day.clocks:
-            before = [r for r in day.runs if r.pour_end <= gap.ready + 1e-6]
-            walked = walk_runs(rules, ctx.network, ctx.travel, truck, where, before, fixed=True)
-            day.clocks[gap.ready] = walked.clock
-        state.clock = day.clocks[gap.ready]
+        if day.walked is None:
+            day.walked = _walked(ctx, day, where)
+        state.clock = gap_clock(day.walked, gap.ready)
+        rows = (
+            gap.location,
+            ctx.travel.smelter(smelter_id),
+            ctx.travel.smelter(truck.home_smelter),
+        )
+        if cannot_fit_day(rules, ctx.travel, state.clock, rows, _casters(ctx, chunk)):
+            return None
     trip, _ = time_trip(ctx, state, smelter_id, chunk, bays, not_before=gap.ready)
     if trip is None:
         return None
@@ -346,11 +363,53 @@ def _trip_in_gap(
         onward = ctx.minutes(trip.end_location, gap.next_smelter, trip.end_time)
         if trip.end_time + onward > gap.next_fill + 1e-9:
             return None
-        if rules is not None:  # the trips after it must stay legal
-            runs = [*day.runs, *trip.runs]
-            if walk_runs(rules, ctx.network, ctx.travel, truck, where, runs).dropped:
-                return None
+        if day.walked is not None and not stays_legal(day.walked, trip.runs):
+            return None  # a trip after it would break a driver rule
     return trip
+
+
+def _cannot_fit_gap(
+    ctx: ScheduleContext, gap: Gap, smelter_id: str, chunk: tuple[Job, ...]
+) -> bool:
+    """Whether no trip that pours ``chunk[0]`` first fits the gap, by the earliest its first
+    fill and pour could be (free-flow driving, no departure drives a leg faster): the
+    fill after its window, the pour after its window, or the truck unable to reach the
+    next trip's smelter in time from any of the chunk's casters. The timing would find
+    none; this test just costs far less."""
+    travel, job = ctx.travel, chunk[0]
+    s_idx, c_idx = travel.smelter(smelter_id), travel.caster(job.caster_id)
+    window = ctx.fill_window(job, smelter_id)
+    fill = max(gap.ready + float(travel.minutes[gap.location, s_idx]), float(window.earliest))
+    if fill > window.latest + _SLACK_MIN:
+        return True
+    fill_end = fill + fill_minutes(ctx.network.smelter_by_id[smelter_id])
+    pour = max(fill_end + float(travel.minutes[s_idx, c_idx]), float(job.earliest_pour))
+    if pour > job.latest_pour + _SLACK_MIN:
+        return True
+    if gap.next_smelter is None or gap.next_fill is None:
+        return False
+    end = pour + pour_minutes(ctx.network.caster_by_id[job.caster_id])
+    onward = min(float(travel.minutes[travel.caster(j.caster_id), gap.next_smelter]) for j in chunk)
+    return end + onward > gap.next_fill + _SLACK_MIN
+
+
+def _walked(ctx: ScheduleContext, day: _TruckDay, where: tuple[int, str, float]) -> DayWalked:
+    """The truck-day walked once (``ctx.rules`` set): an earlier walk of the same runs, or
+    a new one (kept for later calls)."""
+    truck_id = day.start.truck.truck_id
+    kept = day.walks.get(truck_id)
+    if kept is not None and kept.walks(where, day.runs):
+        return kept
+    rules = ctx.rules
+    assert rules is not None
+    walked = walk_once(rules, ctx.network, ctx.travel, day.start.truck, where, day.runs)
+    day.walks[truck_id] = walked
+    return walked
+
+
+def _casters(ctx: ScheduleContext, chunk: tuple[Job, ...]) -> list[int]:
+    """Matrix rows of the chunk's casters, in pour order."""
+    return [ctx.travel.caster(j.caster_id) for j in chunk]
 
 
 def _commit(ctx: ScheduleContext, day: _TruckDay, trip: TimedTrip, bays: BayBook) -> None:
@@ -369,7 +428,7 @@ def _commit(ctx: ScheduleContext, day: _TruckDay, trip: TimedTrip, bays: BayBook
     day.blocks.sort(key=lambda b: b.first_fill)
     day.runs.extend(trip.runs)
     day.inserted += 1
-    day.clocks.clear()
+    day.walked = None
 
 
 __all__ = [

@@ -23,6 +23,7 @@ from typing import Protocol
 from logistics.network.model import Network
 from logistics.plan.timeline import LegRun
 from logistics.planning.assign import Assignment, release_minute
+from logistics.planning.gap_walk import DayWalked
 from logistics.planning.insert import INSERTED_TRIPS, Inserted, insert_jobs
 from logistics.planning.jobs import Job, Source
 from logistics.planning.schedule import BayBook, ScheduleContext, TimedTrip, TruckState
@@ -125,6 +126,7 @@ def retry_elsewhere(
     """
     placed = list(runs)
     done = Inserted([], [], {})
+    walks: dict[str, DayWalked] = {}  # the truck-days walked, kept while they hold
     for job in left:
         reason = reasons.get(job.job_id, "fleet")
         if reason == "not_planned_in_time" or (
@@ -134,7 +136,7 @@ def retry_elsewhere(
             done.reasons[job.job_id] = "not_planned_in_time" if reason != "cost" else reason
             continue
         trip, reason = _first_room(
-            ctx, job, reason, starts, placed, bays, not_before, route_starts, penalty_per_t
+            ctx, job, reason, starts, placed, bays, not_before, route_starts, penalty_per_t, walks
         )
         if trip is None:
             done.left.append(job)
@@ -155,6 +157,7 @@ def _first_room(
     not_before: int,
     route_starts: Mapping[str, tuple[int, float]] | None,
     penalty_per_t: float | None,
+    walks: dict[str, DayWalked],
 ) -> tuple[TimedTrip | None, str]:
     """The trip that carries ``job`` from its nearest source with room, or why none does."""
     first_trip = max(INSERTED_TRIPS, max((r.trip for r in placed), default=0) + 1)
@@ -172,6 +175,7 @@ def _first_room(
             route_starts=route_starts,
             penalty_per_t=penalty_per_t,
             first_trip=first_trip,
+            walks=walks,
         )
         if tried.trips:
             return tried.trips[0], ""

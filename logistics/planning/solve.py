@@ -265,20 +265,7 @@ def _finished(
     drivers' rules, their rests and handovers; with a ladle pool, each run's ladle (a
     trip is filled later where a ladle is ready a little later, else a run no ladle can
     be ready for is left unserved)."""
-    breaks: tuple[DriverStop, ...] = ()
-    if day.ctx.rules is not None:
-        legal = legal_day(day.ctx, trips, day.fixed, day.starts)
-        trips, breaks = legal.trips, legal.stops
-        left = left + legal.dropped
-        reasons = {**reasons, **{job.job_id: "driver_hours" for job in legal.dropped}}
-    ladles = None
-    if day.network.ladles:
-        parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
-        delayed = assign_with_delays(parts, trips, breaks)
-        ladles, breaks = delayed.ladles, delayed.stops
-        trips = list(ladles.trips)
-        left = left + [r.job for r in ladles.dropped]
-        reasons = {**reasons, **{r.job.job_id: "ladles" for r in ladles.dropped}}
+    trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
     left = left + list(day.assignment.short_of_metal)
     unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
@@ -292,6 +279,41 @@ def _finished(
         ladles=ladles,
         breaks=breaks,
     )
+
+
+def _legal_with_ladles(
+    day: _Day, trips: list[TimedTrip], left: list[Job], reasons: dict[str, str]
+) -> tuple[list[TimedTrip], list[Job], dict[str, str], tuple[DriverStop, ...], LadlePlan | None]:
+    """The trips that stay under the drivers' rules and get a ladle, the jobs left, why,
+    the drivers' stops and the ladle plan.
+
+    The day is walked with the rules (:func:`legal_day`), then given ladles
+    (:func:`~.ladle_delay.assign_with_delays`: a fill is tried later where a ladle is
+    ready a little later); a run left without a ladle changes its truck's driving, so
+    the day is walked again, and given ladles again when that walk drops a trip, until
+    neither drops anything (each round drops runs, so this ends).
+    """
+    breaks: tuple[DriverStop, ...] = ()
+    ladles: LadlePlan | None = None
+    while True:
+        if day.ctx.rules is not None:
+            legal = legal_day(day.ctx, trips, day.fixed, day.starts)
+            trips, breaks = legal.trips, legal.stops
+            left = left + legal.dropped
+            reasons = {**reasons, **{job.job_id: "driver_hours" for job in legal.dropped}}
+            if ladles is not None and not legal.dropped:
+                break  # the ladle plan holds for the same trips
+        if not day.network.ladles:
+            break
+        parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
+        delayed = assign_with_delays(parts, trips, breaks)
+        ladles, breaks = delayed.ladles, delayed.stops
+        trips = list(ladles.trips)
+        left = left + [r.job for r in ladles.dropped]
+        reasons = {**reasons, **{r.job.job_id: "ladles" for r in ladles.dropped}}
+        if day.ctx.rules is None or not ladles.dropped:
+            break
+    return trips, left, reasons, breaks, ladles
 
 
 def _prepare_day(
