@@ -39,7 +39,8 @@ class SearchMember:
     name : str
         Short name (reported in the solver status).
     first_solution, metaheuristic : str
-        OR-Tools strategy names.
+        OR-Tools strategy names (``ITERATED_LOCAL_SEARCH``: its iterated local search,
+        see :data:`logistics.planning.routing.search.ITERATED_LOCAL_SEARCH`).
     operator_bandit : bool
         OR-Tools' multi-armed-bandit choice of local-search operators.
     start : str
@@ -123,6 +124,15 @@ MEMBERS: dict[str, SearchMember] = {
         SearchMember("gls-eft-bays", start="eft", fill_bays=True),
         SearchMember("pyvrp-trips", start="none", engine="pyvrp-trips", bundled=False),
         SearchMember("pyvrp-trips-gls", start="none", engine="pyvrp-trips+ortools", bundled=False),
+        SearchMember(
+            "ils",
+            first_solution="PARALLEL_CHEAPEST_INSERTION",
+            metaheuristic="ITERATED_LOCAL_SEARCH",
+            start="none",
+        ),
+        SearchMember(
+            "ils-eft-jobs", metaheuristic="ITERATED_LOCAL_SEARCH", start="eft", bundled=False
+        ),
     )
 }
 
@@ -138,6 +148,10 @@ SHORT_LIMIT_S = 30.0
 #: from local cheapest insertion close behind; searches from a plan (the dispatcher's,
 #: the earliest-finish one) ended 10-25 % higher.
 SHORT_PORTFOLIO: tuple[str, ...] = ("gls-parallel", "gls-scratch", "gls-cost", "sa-scratch")
+#: Both defaults were measured against PyVRP's multi-trip member (``pyvrp-trips``,
+#: ``pyvrp-trips-gls``) and OR-Tools' iterated local search (``ils``) second in place of
+#: the second member, on both sample days (docs/solver.md): none gave the plan kept on
+#: either sample at either limit, so both stay as they are.
 #: Earlier solutions each member keeps for the caller to judge besides its best: the
 #: model's objective does not see fill bays, so its best is not always the best plan
 #: once re-timed. Kept by their number among the improving solutions, so runs of the

@@ -31,6 +31,7 @@ from logistics.planning.portfolio import (
     solve_member,
 )
 from logistics.planning.routing import DELIVERY, PICKUP
+from logistics.planning.routing.search import search_parameters
 from tests.conftest import TEST_DATA, TINY
 from tests.helpers import delivered_from_rows, objective_from_rows
 from tests.planning.test_ladle_bundles import day_problem
@@ -231,3 +232,21 @@ def test_bays_member_never_fills_more_ladles_at_once_than_bays() -> None:
     assert sum(len(r) for r in with_bays.routes) > 0
     assert max(_most_fills_at_once(one_bay, with_bays).values()) == 1
     assert max(_most_fills_at_once(one_bay, without).values()) > 1
+
+
+def test_ils_member_searches_with_iterated_local_search_and_its_plan_passes() -> None:
+    """``ils`` sets OR-Tools' iterated local search with a ruin strategy (OR-Tools
+    refuses the parameters without one), and its plan passes the checker."""
+    params = search_parameters(
+        time_limit_s=1.0,
+        solution_limit=None,
+        first_solution="PARALLEL_CHEAPEST_INSERTION",
+        metaheuristic=MEMBERS["ils"].metaheuristic,
+        operator_bandit=False,
+    )
+    assert params.use_iterated_local_search
+    assert params.iterated_local_search_parameters.ruin_recreate_parameters.ruin_strategies
+    network = load_network(REFERENCE_DAY)
+    _, plan = deterministic_plan(REFERENCE_DAY, workers=1, portfolio=["ils"])
+    assert "ils" in plan.solver.status
+    assert check(network, plan).ok

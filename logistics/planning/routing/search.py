@@ -42,6 +42,11 @@ ENGINES = ("ortools", "pyvrp", "pyvrp+ortools", "pyvrp-trips", "pyvrp-trips+orto
 #: (deterministic mode): OR-Tools counts improving solutions, PyVRP iterations, of which
 #: it makes thousands a second on a small day.
 TRIPS_ITERATIONS_PER_SOLUTION = 200
+#: Pseudo metaheuristic name: OR-Tools' iterated local search (``use_iterated_local_search``
+#: with a ruin-and-recreate perturbation by string removals (SISR: strings of up to 10
+#: visits, 10 removed on average) and simulated-annealing acceptance),
+#: greedy descent between perturbations.
+ITERATED_LOCAL_SEARCH = "ITERATED_LOCAL_SEARCH"
 #: Least time given to a search, seconds (OR-Tools needs some to find anything).
 MIN_SEARCH_S = 0.5
 
@@ -59,6 +64,13 @@ def search_parameters(
     params.first_solution_strategy = getattr(
         routing_enums_pb2.FirstSolutionStrategy, first_solution
     )
+    if metaheuristic == ITERATED_LOCAL_SEARCH:
+        params.use_iterated_local_search = True  # ruin and recreate, then descend
+        ruin = params.iterated_local_search_parameters.ruin_recreate_parameters
+        sisr = ruin.ruin_strategies.add().sisr  # slack induction by string removals
+        sisr.max_removed_sequence_size, sisr.avg_num_removed_visits = 10, 10
+        sisr.bypass_factor = 0.01
+        metaheuristic = "GREEDY_DESCENT"
     params.local_search_metaheuristic = getattr(
         routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic
     )
