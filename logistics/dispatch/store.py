@@ -4,12 +4,12 @@ A run writes its row when it starts (:func:`start_run`, status ``running``, in a
 transaction of its own, while it holds its date's lock) and completes it when it ends
 (:func:`end_run`), so a run killed anywhere leaves a trace; the next run of the date
 marks such a row ``died``. :func:`store_plan` writes a plan in one transaction: the
-version row, its runs, unserved, preheat and break rows, the pointer that makes it current and the end
-of the run that stored it are all committed, or none of them is; :func:`store_horizon`
-does the same for a horizon: its first day as the current version, its later days as
-provisional versions, all in the one transaction. :func:`record_run`
-writes the whole row of a run that ended before it could start one (the database's
-schema, the date locked by another run, an unreadable ``network.toml``).
+version row, its runs, unserved, preheat and break rows, the pointer that makes it
+current and the end of the run that stored it are all committed, or none of them is;
+:func:`store_horizon` does the same for a horizon: its first day as the current
+version, its later days as provisional versions, all in the one transaction.
+:func:`record_run` writes the whole row of a run that ended before it could start one
+(the database's schema, the date locked by another run, an unreadable ``network.toml``).
 """
 
 from __future__ import annotations

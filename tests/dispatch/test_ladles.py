@@ -88,14 +88,26 @@ def test_molten_dispatch_stores_the_ladles_preheats_and_breaks(
     pool_net: Path, db_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "plans" / "tiny"
-    done = run_molten(
+    args = (
         "dispatch", pool_net, "--date", DAY, "--db", db_url, "--out", out,
         "--solver", "greedy", "--workers", "1", "--time-limit", "5",
     )  # fmt: skip
+    done = run_molten(*args)
     assert done.returncode == 0, done.stderr
+    assert (out / "preheats.csv").exists() and (out / "breaks.csv").exists()
+    again = run_molten(*args, "--force")  # the folder with preheats.csv is a plan's
+    assert again.returncode == 0, again.stderr
+    same = run_molten(*args)  # the stored plan is the folder's: nothing to bring up to date
+    assert same.returncode == 0, same.stderr
+    assert "already planned" in same.stdout
+    assert "brought up to date" not in same.stdout + same.stderr
 
     runs = _csv(out / "runs.csv")
-    stored_runs = _query(db_url, "SELECT run_id, ladle_id, ladle_drop_c FROM plan_runs")
+    stored_runs = _query(
+        db_url,
+        "SELECT run_id, ladle_id, ladle_drop_c FROM plan_runs WHERE plan_version_id = "
+        "(SELECT plan_version_id FROM current_plans)",
+    )
     assert sorted((r, lid, pytest.approx(d)) for r, lid, d in stored_runs) == sorted(
         (r["run_id"], r["ladle_id"], float(r["ladle_drop_c"])) for r in runs
     )
@@ -103,7 +115,8 @@ def test_molten_dispatch_stores_the_ladles_preheats_and_breaks(
 
     preheats = _query(
         db_url,
-        'SELECT ladle_id, smelter_id, stand, start, "end" FROM plan_preheats ORDER BY position',
+        'SELECT ladle_id, smelter_id, stand, start, "end" FROM plan_preheats '
+        "WHERE plan_version_id = (SELECT plan_version_id FROM current_plans) ORDER BY position",
     )
     assert [(lid, s, n, _aware(a), _aware(b)) for lid, s, n, a, b in preheats] == [
         (
@@ -117,7 +130,8 @@ def test_molten_dispatch_stores_the_ladles_preheats_and_breaks(
     ]
     breaks = _query(
         db_url,
-        'SELECT truck_id, driver, kind, start, "end", "where" FROM plan_breaks ORDER BY position',
+        'SELECT truck_id, driver, kind, start, "end", "where" FROM plan_breaks '
+        "WHERE plan_version_id = (SELECT plan_version_id FROM current_plans) ORDER BY position",
     )
     assert [(t, d, k, _aware(a), _aware(b), w) for t, d, k, a, b, w in breaks] == [
         (
