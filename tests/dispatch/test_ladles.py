@@ -146,6 +146,12 @@ def test_molten_dispatch_stores_the_ladles_preheats_and_breaks(
     ]
     assert preheats and breaks
 
+    shown = tmp_path / "shown"  # molten history writes the stored plan's folder back
+    written = run_molten("history", "--db", db_url, "--date", DAY, "--out", shown)
+    assert written.returncode == 0, written.stderr
+    for name in ("runs.csv", "preheats.csv", "breaks.csv", "unserved.csv"):
+        assert (shown / name).read_bytes() == (out / name).read_bytes(), name
+
 
 def test_upgrading_a_database_of_0006_keeps_its_plans(pool_net: Path, db_url: str) -> None:
     """``molten db upgrade`` from 0006: every row kept, the new columns and tables empty;
