@@ -546,6 +546,7 @@ def plan_of(stored: PlanVersion) -> Plan:
             "travel_model": stored.travel_model,
             "truck_starts": stored.truck_starts,
             "economics": stored.economics,
+            "supply": stored.supply,
             "preheats": _rows(stored.preheats, PREHEAT_COLUMNS, tz),
             "breaks": _rows(stored.breaks, BREAK_COLUMNS, tz),
         }

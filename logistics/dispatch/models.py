@@ -26,7 +26,8 @@
     A plan's cold ladles preheated on the smelters' stands (``preheats.csv``) and its
     drivers' rests and handovers (``breaks.csv``), in the plan's order; with
     ``plan_runs.ladle_id`` and ``plan_runs.ladle_drop_c`` they keep a plan made with a
-    ladle pool and drivers' rules whole (revision 0007).
+    ladle pool and drivers' rules whole; ``plan_versions.supply`` keeps a managed-supply
+    plan's deliveries and level curves as JSON (revision 0007).
 
 Times are stored in UTC (``timestamptz`` on PostgreSQL); the loader gives them back in
 the network's timezone. The schema changes only through the Alembic migrations shipped
@@ -190,6 +191,7 @@ class PlanVersion(Base):
     provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
     horizon_day: Mapped[int | None]
     horizon_first_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
+    supply: Mapped[dict[str, Any] | None]
 
     runs: Mapped[list[PlanRunRow]] = relationship(
         order_by="PlanRunRow.position", cascade="all, delete-orphan", back_populates="plan"

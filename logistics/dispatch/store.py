@@ -345,6 +345,7 @@ def _version_row(plan: Plan, number: int, input_hash: str) -> PlanVersion:
         economics=document["economics"],
         parameters=document["parameters"],
         truck_starts=document["truck_starts"],
+        supply=document["supply"],
     )
 
 

@@ -1,4 +1,5 @@
-"""A plan made with a ladle pool and drivers' rules is stored whole and loads back equal.
+"""A plan made with a ladle pool and drivers' rules, or with managed supply, is stored
+whole and loads back equal.
 
 The network is ``tiny`` with the test pool ``tiny_ladles/ladles.csv`` and ``[drivers]``
 (every rule at its default): its plan's runs carry ladles, cold ladles are preheated and
@@ -82,6 +83,20 @@ def test_a_plan_with_ladles_and_breaks_loads_back_equal(
     assert loaded.model_dump(mode="json") == planned.model_dump(mode="json")
     assert loaded == read_plan(out)  # the folder holds the same plan
     assert check(load_network(pool_net, PLAN_DAY), loaded).ok
+
+
+def test_a_managed_supply_plan_loads_back_equal(db_url: str, tmp_path: Path) -> None:
+    from benchmarks.supply_network import write_managed_copy
+
+    net = write_managed_copy(TINY, tmp_path / "managed" / "tiny")
+    result = run_dispatch(DispatchRequest(net, PLAN_DAY, db_url, options=GREEDY))
+    assert result.status == "stored" and result.outcome is not None
+    planned = result.outcome.plan
+    assert planned.supply is not None and planned.supply.furnaces
+    loaded = load_plan(db_url, PLAN_DAY)
+    assert loaded.supply == planned.supply
+    assert loaded == planned
+    assert loaded.model_dump(mode="json") == planned.model_dump(mode="json")
 
 
 def test_molten_dispatch_stores_the_ladles_preheats_and_breaks(
@@ -175,6 +190,9 @@ def test_upgrading_a_database_of_0006_keeps_its_plans(pool_net: Path, db_url: st
     runs = after.pop("plan_runs")
     assert [row[:-2] for row in runs] == before.pop("plan_runs")
     assert {tuple(row[-2:]) for row in runs} == {(None, None)}
+    versions = after.pop("plan_versions")  # 0007 appends the supply, empty for old plans
+    assert [row[:-1] for row in versions] == before.pop("plan_versions")
+    assert {row[-1] for row in versions} == {None}
     after.pop("alembic_version"), before.pop("alembic_version")
     assert after == before
     engine = make_engine(db_url)

@@ -1,11 +1,13 @@
-"""Each stored plan keeps its ladles, its preheats and its drivers' rests.
+"""Each stored plan keeps its ladles, its preheats, its drivers' rests and its supply.
 
 ``plan_runs`` gets ``ladle_id`` and ``ladle_drop_c`` (the ``runs.csv`` columns of a
 network with a ladle pool: the ladle of the run and how far it is from its ready
 temperature when filled, °C; empty without a pool). The new table ``plan_preheats``
 holds the cold ladles preheated on the smelters' stands (``preheats.csv``) and
-``plan_breaks`` the drivers' rests and handovers (``breaks.csv``). Plans stored before
-this revision keep the new columns empty and have no preheat or break rows.
+``plan_breaks`` the drivers' rests and handovers (``breaks.csv``). ``plan_versions``
+gets ``supply`` (JSON, nullable: a managed-supply plan's deliveries and every furnace's
+level curve, as in ``plan.json``). Plans stored before this revision keep the new
+columns empty and have no preheat or break rows.
 
 Revision ID: 0007
 Revises: 0006
@@ -26,6 +28,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("plan_versions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("supply", sa.JSON(), nullable=True))
     with op.batch_alter_table("plan_runs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("ladle_id", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("ladle_drop_c", sa.Double(), nullable=True))
@@ -72,3 +76,5 @@ def downgrade() -> None:
     with op.batch_alter_table("plan_runs", schema=None) as batch_op:
         batch_op.drop_column("ladle_drop_c")
         batch_op.drop_column("ladle_id")
+    with op.batch_alter_table("plan_versions", schema=None) as batch_op:
+        batch_op.drop_column("supply")
