@@ -1,6 +1,8 @@
 """The plan folder of ``--out``, replaced so that a reader never sees a half-written one.
 
-The three files are written (and fsynced) into a new folder beside the target,
+The plan's files (``runs.csv``, ``unserved.csv``, ``plan.json``, and with a ladle pool,
+drivers' rules or managed supply ``preheats.csv``, ``breaks.csv``, ``levels.csv``) are
+written (and fsynced) into a new folder beside the target,
 ``.<name>.molten-<host>-<pid>-<random>``; after the database has committed the plan,
 that folder takes the target's place (:mod:`logistics.runtime.atomic`):
 
@@ -26,12 +28,15 @@ from pathlib import Path
 
 from logistics.dispatch.lock import host_name
 from logistics.errors import InputError, InputProblem
-from logistics.plan.files import PLAN_FILES, write_plan_files
+from logistics.plan.files import OPTIONAL_FILES, PLAN_FILES, PREHEATS_FILE, write_plan_files
 from logistics.plan.model import Plan
 from logistics.runtime.atomic import fsync_folder, replace_folder, sibling_folder
 from logistics.runtime.processes import process_alive
 
 log = logging.getLogger(__name__)
+
+#: Every file a plan folder may hold (what :func:`logistics.plan.files.write_plan` allows).
+FOLDER_FILES = PLAN_FILES | OPTIONAL_FILES | {PREHEATS_FILE}
 
 
 def check_target(target: Path, option: str = "--out") -> None:
@@ -52,7 +57,7 @@ def check_target(target: Path, option: str = "--out") -> None:
         raise InputError(
             InputProblem("command line", None, option, f"{target} exists and is not a folder")
         )
-    foreign = sorted(set(os.listdir(target)) - PLAN_FILES)
+    foreign = sorted(set(os.listdir(target)) - FOLDER_FILES)
     if foreign:
         raise InputError(
             InputProblem(

@@ -15,7 +15,7 @@ network's timezone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +32,14 @@ from logistics.dispatch.lock import host_name, postgres_holder
 from logistics.dispatch.migrate import check_schema
 from logistics.dispatch.models import CurrentPlan, DispatchRun, PlanVersion
 from logistics.dispatch.store import DIED, RUNNING
-from logistics.plan.model import RUN_COLUMNS, UNSERVED_COLUMNS, Plan
+from logistics.plan.model import (
+    BREAK_COLUMNS,
+    LADLE_RUN_COLUMNS,
+    PREHEAT_COLUMNS,
+    RUN_COLUMNS,
+    UNSERVED_COLUMNS,
+    Plan,
+)
 from logistics.plan.stats import FALLBACK_STATUS
 from logistics.runtime.processes import process_alive
 
@@ -508,17 +515,23 @@ def _find_version(
     return found
 
 
-def plan_of(stored: PlanVersion) -> Plan:
-    """A stored version as the :class:`Plan` that was stored."""
-    tz = ZoneInfo(stored.timezone)
-    runs = []
-    for row in stored.runs:
-        values = {c: getattr(row, c) for c in RUN_COLUMNS}
+def _rows(rows: Sequence[Any], columns: Sequence[str], tz: ZoneInfo) -> list[dict[str, Any]]:
+    """Stored rows as the plan's records, their times back in the network's timezone."""
+    records = []
+    for row in rows:
+        values = {c: getattr(row, c) for c in columns}
         for key, value in values.items():
             if isinstance(value, dt.datetime):
                 values[key] = value.astimezone(tz)
-        runs.append(values)
-    unserved = [{c: getattr(row, c) for c in UNSERVED_COLUMNS} for row in stored.unserved]
+        records.append(values)
+    return records
+
+
+def plan_of(stored: PlanVersion) -> Plan:
+    """A stored version as the :class:`Plan` that was stored."""
+    tz = ZoneInfo(stored.timezone)
+    runs = _rows(stored.runs, (*RUN_COLUMNS, *LADLE_RUN_COLUMNS), tz)
+    unserved = _rows(stored.unserved, UNSERVED_COLUMNS, tz)
     return Plan.model_validate(
         {
             "schema_version": stored.schema_version,
@@ -533,6 +546,9 @@ def plan_of(stored: PlanVersion) -> Plan:
             "travel_model": stored.travel_model,
             "truck_starts": stored.truck_starts,
             "economics": stored.economics,
+            "supply": stored.supply,
+            "preheats": _rows(stored.preheats, PREHEAT_COLUMNS, tz),
+            "breaks": _rows(stored.breaks, BREAK_COLUMNS, tz),
         }
     )
 

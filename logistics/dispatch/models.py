@@ -22,6 +22,12 @@
     starts from (revision 0006). A version stored by a horizon run for a later day is
     *provisional* (``plan_versions.provisional``): never the date's current plan, it
     stays in the history when the next night re-plans its date.
+``plan_preheats`` / ``plan_breaks``
+    A plan's cold ladles preheated on the smelters' stands (``preheats.csv``) and its
+    drivers' rests and handovers (``breaks.csv``), in the plan's order; with
+    ``plan_runs.ladle_id`` and ``plan_runs.ladle_drop_c`` they keep a plan made with a
+    ladle pool and drivers' rules whole; ``plan_versions.supply`` keeps a managed-supply
+    plan's deliveries and level curves as JSON (revision 0007).
 
 Times are stored in UTC (``timestamptz`` on PostgreSQL); the loader gives them back in
 the network's timezone. The schema changes only through the Alembic migrations shipped
@@ -185,6 +191,7 @@ class PlanVersion(Base):
     provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
     horizon_day: Mapped[int | None]
     horizon_first_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
+    supply: Mapped[dict[str, Any] | None]
 
     runs: Mapped[list[PlanRunRow]] = relationship(
         order_by="PlanRunRow.position", cascade="all, delete-orphan", back_populates="plan"
@@ -194,6 +201,12 @@ class PlanVersion(Base):
     )
     furnace_levels: Mapped[list[PlanFurnaceLevel]] = relationship(
         order_by="PlanFurnaceLevel.position", cascade="all, delete-orphan", back_populates="plan"
+    )
+    preheats: Mapped[list[PlanPreheatRow]] = relationship(
+        order_by="PlanPreheatRow.position", cascade="all, delete-orphan", back_populates="plan"
+    )
+    breaks: Mapped[list[PlanBreakRow]] = relationship(
+        order_by="PlanBreakRow.position", cascade="all, delete-orphan", back_populates="plan"
     )
 
     __table_args__ = (
@@ -231,6 +244,8 @@ class PlanRunRow(Base):
     late_probability: Mapped[float | None]
     arrival_p05_c: Mapped[float | None]
     arrival_p95_c: Mapped[float | None]
+    ladle_id: Mapped[str | None]
+    ladle_drop_c: Mapped[float | None]
 
     plan: Mapped[PlanVersion] = relationship(back_populates="runs")
 
@@ -293,6 +308,43 @@ class PlanFurnaceLevel(Base):
             "plan_version_id", "caster_id", "alloy", name="uq_plan_furnace_levels_furnace"
         ),
     )
+
+
+class PlanPreheatRow(Base):
+    """A cold ladle preheated on a burner stand of its smelter (``preheats.csv``)."""
+
+    __tablename__ = "plan_preheats"
+
+    plan_version_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ladle_id: Mapped[str]
+    smelter_id: Mapped[str]
+    stand: Mapped[int]
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+
+    plan: Mapped[PlanVersion] = relationship(back_populates="preheats")
+
+
+class PlanBreakRow(Base):
+    """A driver's rest or handover of a stored plan (``breaks.csv``)."""
+
+    __tablename__ = "plan_breaks"
+
+    plan_version_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    truck_id: Mapped[str]
+    driver: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    where: Mapped[str]
+
+    plan: Mapped[PlanVersion] = relationship(back_populates="breaks")
 
 
 class CurrentPlan(Base):

@@ -4,12 +4,12 @@ A run writes its row when it starts (:func:`start_run`, status ``running``, in a
 transaction of its own, while it holds its date's lock) and completes it when it ends
 (:func:`end_run`), so a run killed anywhere leaves a trace; the next run of the date
 marks such a row ``died``. :func:`store_plan` writes a plan in one transaction: the
-version row, its runs and unserved rows, the pointer that makes it current and the end
-of the run that stored it are all committed, or none of them is; :func:`store_horizon`
-does the same for a horizon: its first day as the current version, its later days as
-provisional versions, all in the one transaction. :func:`record_run`
-writes the whole row of a run that ended before it could start one (the database's
-schema, the date locked by another run, an unreadable ``network.toml``).
+version row, its runs, unserved, preheat and break rows, the pointer that makes it
+current and the end of the run that stored it are all committed, or none of them is;
+:func:`store_horizon` does the same for a horizon: its first day as the current
+version, its later days as provisional versions, all in the one transaction.
+:func:`record_run` writes the whole row of a run that ended before it could start one
+(the database's schema, the date locked by another run, an unreadable ``network.toml``).
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ from logistics.dispatch.lock import host_name
 from logistics.dispatch.models import (
     CurrentPlan,
     DispatchRun,
+    PlanBreakRow,
+    PlanPreheatRow,
     PlanRunRow,
     PlanUnservedRow,
     PlanVersion,
 )
-from logistics.plan.model import LADLE_RUN_COLUMNS, Plan
+from logistics.plan.model import Plan
 
 log = logging.getLogger(__name__)
 
@@ -343,6 +345,7 @@ def _version_row(plan: Plan, number: int, input_hash: str) -> PlanVersion:
         economics=document["economics"],
         parameters=document["parameters"],
         truck_starts=document["truck_starts"],
+        supply=document["supply"],
     )
 
 
@@ -354,8 +357,8 @@ def _add_version(
     levels: Sequence[StoredLevel] = (),
     **horizon: Any,
 ) -> PlanVersion:
-    """Add the plan as the date's next version with its runs, unserved and furnace rows
-    (``horizon``: its ``provisional``, ``horizon_day`` and ``horizon_first_id``)."""
+    """Add the plan as the date's next version with its runs, unserved, furnace, preheat
+    and break rows (``horizon``: its ``provisional``, ``horizon_day`` and ``horizon_first_id``)."""
     latest = session.scalar(
         select(func.max(PlanVersion.version)).where(
             PlanVersion.network == plan.network, PlanVersion.plan_date == plan.plan_date
@@ -367,11 +370,7 @@ def _add_version(
     session.add(version)
     session.flush()
     runs = [
-        PlanRunRow(
-            plan_version_id=version.id,
-            position=i,
-            **run.model_dump(exclude=set(LADLE_RUN_COLUMNS)),  # not stored (yet)
-        )
+        PlanRunRow(plan_version_id=version.id, position=i, **run.model_dump())
         for i, run in enumerate(plan.runs)
     ]
     session.add_all(runs[:FIRST_ROWS])
@@ -383,6 +382,14 @@ def _add_version(
         for i, u in enumerate(plan.unserved)
     )
     session.add_all(level_rows(version.id, levels))
+    session.add_all(
+        PlanPreheatRow(plan_version_id=version.id, position=i, **p.model_dump())
+        for i, p in enumerate(plan.preheats)
+    )
+    session.add_all(
+        PlanBreakRow(plan_version_id=version.id, position=i, **b.model_dump())
+        for i, b in enumerate(plan.breaks)
+    )
     return version
 
 

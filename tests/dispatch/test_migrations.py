@@ -324,12 +324,14 @@ def test_upgrading_a_database_of_0004_keeps_its_plans(db_url: str, tmp_path: Pat
     assert f"migrated from 0004 to {head_revision()}" in upgraded.stdout
     after = snapshot(db_url)
     assert after.pop("plan_furnace_levels") == []
-    versions = after.pop("plan_versions")
-    assert [row[:-3] for row in versions] == before.pop("plan_versions")
-    assert [tuple(row[-3:]) for row in versions] == [(False, None, None)]
-    runs = after.pop("plan_runs")  # 0005 appends the arrival band, empty for old runs
-    assert [row[:-2] for row in runs] == before.pop("plan_runs")
-    assert {tuple(row[-2:]) for row in runs} == {(None, None)}
+    assert after.pop("plan_preheats") == [] and after.pop("plan_breaks") == []  # 0007
+    versions = after.pop("plan_versions")  # 0006 appends the horizon, 0007 the supply
+    assert [row[:-4] for row in versions] == before.pop("plan_versions")
+    assert [tuple(row[-4:]) for row in versions] == [(False, None, None, None)]
+    # 0005 appends the arrival band, 0007 the ladle and its drop: empty for old runs
+    runs = after.pop("plan_runs")
+    assert [row[:-4] for row in runs] == before.pop("plan_runs")
+    assert {tuple(row[-4:]) for row in runs} == {(None, None, None, None)}
     after.pop("alembic_version"), before.pop("alembic_version")
     assert after == before
     engine = make_engine(db_url)
