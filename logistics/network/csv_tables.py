@@ -116,14 +116,38 @@ def read_csv_rows(
     return header, rows
 
 
-def _validate_rows(
+def validate_rows(
     spec: CsvSpec,
     rows: list[tuple[int, dict[str, str]]],
     plan_date: date,
     tz: ZoneInfo,
     file_label: str,
 ) -> list[tuple[int, Any]]:
-    """Turn raw rows into model objects; collect every problem with its row and column."""
+    """Turn raw rows into model objects; collect every problem with its row and column.
+
+    Parameters
+    ----------
+    spec : CsvSpec
+        The table's columns and model.
+    rows : list of (int, dict)
+        Spreadsheet row and ``{column: text}`` of each row.
+    plan_date : date
+        The day ``HH:MM`` values belong to.
+    tz : ZoneInfo
+        The network's timezone.
+    file_label : str
+        The file's name in messages.
+
+    Returns
+    -------
+    list of (int, model)
+        Each row's object, in the rows' order.
+
+    Raises
+    ------
+    InputError
+        Every bad cell, naming file, row and column.
+    """
     problems: list[InputProblem] = []
     objects: list[tuple[int, Any]] = []
     for row_number, raw in rows:
@@ -218,6 +242,6 @@ def load_table(
         raise InputError(InputProblem(label, None, None, f"file not found at {path}"))
     text = decode_utf8(path.read_bytes(), label)
     _, rows = read_csv_rows(text, label, spec.required)
-    objects = _validate_rows(spec, rows, plan_date, tz, label)
+    objects = validate_rows(spec, rows, plan_date, tz, label)
     _check_unique(spec, objects, label)
     return objects

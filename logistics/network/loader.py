@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import CsvSpec, load_table
+from logistics.network.dated_rows import load_dated_table
 from logistics.network.furnaces import load_consumption
 from logistics.network.ladles import load_ladles
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
@@ -241,8 +242,12 @@ def orders_without_dates(orders_path: Path | str) -> bool:
 
 def _read_tables(
     folder: Path, orders_path: Path, orders_label: str, day: date, tz: ZoneInfo
-) -> tuple[Tables, list[tuple[int, Any]]]:
-    """Every table of the folder and its candidates (none without ``candidates.csv``).
+) -> tuple[Tables, Tables, list[tuple[int, Any]]]:
+    """Every table of the folder, every row of the tables with day columns, candidates.
+
+    ``production.csv`` and ``fleet.csv`` give the plan date's rows in the first tables
+    and all their rows, whatever their days, in the second (for the checks across
+    files); candidates are none without ``candidates.csv``.
 
     Raises
     ------
@@ -251,6 +256,7 @@ def _read_tables(
     """
     problems: list[InputProblem] = []
     tables: Tables = {}
+    every: Tables = {}
     for spec, path, label in (
         (SMELTERS, folder / SMELTERS.file, SMELTERS.file),
         (PRODUCTION, folder / PRODUCTION.file, PRODUCTION.file),
@@ -259,7 +265,11 @@ def _read_tables(
         (ORDERS, orders_path, orders_label),
     ):
         try:
-            tables[spec.file] = load_table(path, spec, day, tz, file_label=label)
+            if spec in (PRODUCTION, FLEET):
+                dated = load_dated_table(path, spec, day, tz, absence=spec is FLEET)
+                tables[spec.file], every[spec.file] = dated.day, dated.every
+            else:
+                tables[spec.file] = load_table(path, spec, day, tz, file_label=label)
         except InputError as exc:
             problems.extend(exc.problems)
     candidates: list[tuple[int, Any]] = []
@@ -270,11 +280,14 @@ def _read_tables(
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return tables, candidates
+    return tables, every, candidates
 
 
-def _check_tables(tables: Tables, orders_label: str) -> None:
+def _check_tables(tables: Tables, every: Tables, orders_label: str, day: date) -> None:
     """The tables agree with one another, and smelters, casters and fleet have rows.
+
+    Rows of ``production.csv`` and ``fleet.csv`` are checked whatever their days
+    (``every``); the fleet must have a truck on the plan date.
 
     Raises
     ------
@@ -283,15 +296,19 @@ def _check_tables(tables: Tables, orders_label: str) -> None:
     """
     problems = _cross_checks(
         tables[SMELTERS.file],
-        tables[PRODUCTION.file],
+        every[PRODUCTION.file],
         tables[CASTERS.file],
-        tables[FLEET.file],
+        every[FLEET.file],
         tables[ORDERS.file],
         orders_label,
     )
     for spec in (SMELTERS, CASTERS, FLEET):
-        if not tables[spec.file]:
+        if not every.get(spec.file, tables[spec.file]):
             problems.append(InputProblem(spec.file, None, None, "has no data rows"))
+        elif not tables[spec.file]:
+            problems.append(
+                InputProblem(spec.file, None, None, f"no truck is available on {day.isoformat()}")
+            )
     if problems:
         raise InputError(problems)
 
@@ -409,8 +426,8 @@ def load_network(
     day = _plan_day(settings, plan_date)
     orders_path = Path(orders_file) if orders_file else folder / ORDERS.file
     orders_label = orders_path.name if orders_file else ORDERS.file
-    tables, candidates = _read_tables(folder, orders_path, orders_label, day, tz)
-    _check_tables(tables, orders_label)
+    tables, every, candidates = _read_tables(folder, orders_path, orders_label, day, tz)
+    _check_tables(tables, every, orders_label, day)
     caster_ids = {c.caster_id for _, c in tables[CASTERS.file]}
     furnaces, consumption = load_consumption(
         folder, day, tz, caster_ids, tables[ORDERS.file], orders_label
