@@ -2,8 +2,10 @@
 
 Each day is an ordinary day (:func:`logistics.pipeline.day.plan_day`) of the network
 loaded for its date: its own orders (``orders.csv``'s rows on that date), the
-network's production, fleet and shifts (the same every day), and its furnaces starting
-at the day before's end levels (:func:`~logistics.pipeline.supply.next_start_levels`).
+production and fleet rows that hold on that date (``production.csv`` and ``fleet.csv``
+rows with a ``date`` or ``weekdays``, :mod:`logistics.network.dated_rows`), and its
+furnaces starting at the day before's end levels
+(:func:`~logistics.pipeline.supply.next_start_levels`).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def plan_horizon(
     Parameters
     ----------
     load_day : callable
-        The network for a date (its orders on that date).
+        The network for a date (its orders, production and fleet on that date).
     first : date
         The horizon's first day.
     days : int
