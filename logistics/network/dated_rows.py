@@ -137,10 +137,10 @@ def _scope_of(
             InputProblem(file, row, WEEKDAYS_COLUMN, "give a date or weekdays, not both")
         )
     available = True
-    if absence and (text := raw.get(AVAILABLE, "").lower()):
-        if text not in _YES + _NO:
+    if absence and (text := raw.get(AVAILABLE, "")):
+        if text.lower() not in _YES + _NO:
             problems.append(InputProblem(file, row, AVAILABLE, f"'{text}' is neither yes nor no"))
-        available = text in _YES
+        available = text.lower() in _YES
     if len(problems) > count:
         return None
     return _Scope(day, frozenset(days), available)
