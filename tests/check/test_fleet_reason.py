@@ -17,9 +17,10 @@ writes a few ``fleet`` rows the checker finds room for: :data:`PLANNER_BUGS`).
   drives, each fit put into the plan keeping every rule.
 * Planned days: samples under tests/data and fuzzed networks (benchmarks/fuzz.py, kinds
   small, edge and large; with the ladle pools and drivers' rules they draw) through
-  ``plan_day`` with both solvers; no ``fleet`` row may be reported. The days where the planner writes ``fleet`` for a ladle that fits are
-  expected failures naming the case, and each fit the checker reports there is put into
-  the plan and checked: every rule holds, so the fit is real (a planner bug).
+  ``plan_day`` with both solvers; no ``fleet`` row may be reported. The days where the
+  planner writes ``fleet`` for a ladle that fits are expected failures naming the case,
+  and each fit the checker reports there is put into the plan and checked: every rule
+  holds, so the fit is real (a planner bug).
 """
 
 from __future__ import annotations
