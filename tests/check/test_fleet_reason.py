@@ -317,6 +317,21 @@ def test_with_a_pool_a_hot_or_preheated_ladle_is_room(tmp_path: Path) -> None:
         assert fit_problems(network, plan, u, fit) == []
 
 
+def test_with_a_pool_a_ladle_on_the_plans_run_is_not_room(tmp_path: Path) -> None:
+    # The plan's R05 (T2, 3 t of O3 at S2 07:15, poured at C3 until 09:05) takes L1, back
+    # at S2 at 09:49: too late for a second ladle of O3 by 10:00, and before R05 it would
+    # not be back by 07:15. With a second hot ladle the idle trucks have room again.
+    (r05,) = [r for r in read_rows(TINY_PLAN / "runs.csv") if r["run_id"] == "R05"]
+    run = {**r05, "ladle_id": "L1", "ladle_drop_c": "14.7"}
+    rows = [{**O3_FLEET, "tonnes": "9", "reason": "fleet"}]
+    one = o3_only(tmp_path / "one", "L1,S2,3,30,05:00,0,200")
+    report = check_rows(one, [run], rows, verify_fleet=True)
+    assert report.ok, [str(v) for v in report.violations]
+    two = o3_only(tmp_path / "two", "L1,S2,3,30,05:00,0,200\nL2,S2,3,30,05:00,0,200")
+    (message,) = fleet_violations(check_rows(two, [run], rows, verify_fleet=True))
+    assert " in ladle L2 " in message, message
+
+
 def test_with_drivers_rules_a_trip_beyond_the_daily_limit_is_no_room(tmp_path: Path) -> None:
     # O3 from S2 to C3 and back is 87 min of driving (29 km each way at 40 km/h): beyond
     # a daily limit of 1 h for every truck (T3 at S2, T1 and T2 farther away).
