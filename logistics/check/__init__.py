@@ -105,8 +105,8 @@ def check(
         (:func:`logistics.check.fleet.check_fleet_reasons`): by default a truck with
         room for a ladle of the order is a ``fleet_room`` warning, with ``True`` an
         ``unserved_reason`` violation; ``False`` skips it. Never in a re-plan
-        (:func:`logistics.check.fleet.fleet_verified`), nor with ``[drivers]`` rules
-        (the test does not drive with them).
+        (:func:`logistics.check.fleet.fleet_verified`). With a ladle pool the room
+        includes a ladle there for it, with drivers' rules a driver who may drive it.
     verify_risk : bool, optional
         Every run's probability of arriving below the caster's minimum when travel
         times vary is re-estimated by the checker's own simulation
@@ -131,9 +131,15 @@ def check(
     check_drivers(ctx, runs, plan.breaks)
     check_unserved_rows(ctx, unserved)
     check_unserved_reasons(ctx, unserved)
-    # with drivers' rules the room the fleet test finds may be room the hours do not allow
-    if fleet_verified(plan, verify_fleet) and network.params.drivers is None:
-        check_fleet_reasons(ctx, runs, unserved, strict=bool(verify_fleet))
+    if fleet_verified(plan, verify_fleet):
+        check_fleet_reasons(
+            ctx,
+            runs,
+            unserved,
+            preheats=plan.preheats,
+            breaks=plan.breaks,
+            strict=bool(verify_fleet),
+        )
     if verify_risk is not False:
         check_cold_risk(ctx, runs, strict=risk_verified(plan, verify_risk))
     check_accounting(ctx, runs, unserved)

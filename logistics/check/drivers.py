@@ -26,12 +26,13 @@ Rests not listed in ``breaks.csv`` do not count: the driver must know where to r
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from shapely.geometry import Point, Polygon
 
 from logistics.check.context import TIME_TOL_S, CheckContext, CheckRun
+from logistics.check.report import Violation
 from logistics.network.driver_rules import DriverParams
 from logistics.network.model import Truck
 from logistics.plan.model import DriverBreak
@@ -126,6 +127,46 @@ def check_drivers(ctx: CheckContext, runs: list[CheckRun], breaks: tuple[DriverB
         listed = sorted(rows.get(truck_id, []), key=lambda b: (b.start, b.end, b.row))
         _check_listed(ctx, params, truck_runs, listed)
         _drive_day(ctx, params, truck, truck_runs, listed)
+
+
+def day_violations(
+    ctx: CheckContext, truck: Truck, runs: list[CheckRun], breaks: list[DriverBreak]
+) -> list[Violation]:
+    """What the drivers' rules find wrong with one truck's day (without reporting it).
+
+    Parameters
+    ----------
+    ctx : CheckContext
+        The network (its ``[drivers]``), travel model and clock; left as it is.
+    truck : Truck
+        The truck.
+    runs : list of CheckRun
+        Its runs, seconds.
+    breaks : list of DriverBreak
+        Its rows of ``breaks.csv``.
+
+    Returns
+    -------
+    list of Violation
+        The violations of :func:`check_drivers`'s rules for this day (entry bans of its
+        arrivals included); empty without ``[drivers]``.
+    """
+    params = ctx.network.params.drivers
+    if params is None:
+        return []
+    scratch = replace(ctx, violations=[], warnings=[])
+    listed = sorted(
+        (
+            _Break(row, b.truck_id, b.kind, ctx.seconds(b.start), ctx.seconds(b.end), b.where)
+            for row, b in enumerate(breaks, start=2)
+        ),
+        key=lambda b: (b.start, b.end, b.row),
+    )
+    for r in _arrivals(runs):
+        check_entry_ban(scratch, params, r)
+    _check_listed(scratch, params, runs, listed)
+    _drive_day(scratch, params, truck, runs, listed)
+    return scratch.violations
 
 
 def _check_listed(

@@ -16,6 +16,14 @@ from the inputs and the plan's rows alone: one ladle of the order on a trip of i
   within the smelter's range and arriving at ``min_pour_c + margin_c`` after the hold
   in that truck's ladle.
 
+With a ladle pool (``ladles.csv``) the fit also needs a ladle of the smelter's pool
+there for it — at home, cleaned when due, with fills left, hot or preheated on a free
+stand just before the fill — whose day with the fitted run keeps every rule of the pool
+(:mod:`logistics.check.fleet_ladles`). With drivers' rules (``[drivers]``) the truck's
+day with the fitted trip, rests put where its idle time allows them in place of the
+plan's breaks in the gap, must keep every drivers' rule
+(:mod:`logistics.check.fleet_drivers`).
+
 The ladle tried holds the row's tonnes or the largest ladle of the fleet, whichever is
 less, and goes only on a truck whose ladles hold it: the planner cuts an order at one of
 the fleet's ladle sizes (full ladles and one partial), so every ladle it left over is
@@ -43,16 +51,27 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from logistics.check.context import ACCOUNTING_TOL_T, CheckContext, CheckRun, CheckUnserved
+from logistics.check.fleet_drivers import DriverDays, legal_rests
+from logistics.check.fleet_ladles import (
+    LadleUse,
+    SmelterPool,
+    earliest_fill,
+    holds,
+    ladle_keeps_rules,
+    ladle_use,
+    smelter_pool,
+)
 from logistics.check.orders import REASON_SLACK_S
 from logistics.check.quantile import slow_factor
 from logistics.check.report import Violation
 from logistics.network.model import Caster, Order, Production, Smelter, Truck
 from logistics.physics.cooling import TAP_STEP_C, max_hold_h, min_tap_c, temperature_after
 from logistics.plan.files import UNSERVED_FILE
-from logistics.plan.model import Plan
+from logistics.plan.model import DriverBreak, Plan, Preheat
 
 #: The reason verified here.
 FLEET = "fleet"
@@ -429,7 +448,13 @@ def source_of(
 
 @dataclass(frozen=True)
 class Fit:
-    """A ladle that fits: truck, gap, smelter and its times (s) and temperatures (°C)."""
+    """A ladle that fits: truck, gap, smelter and its times (s) and temperatures (°C).
+
+    With a ladle pool, ``ladle`` is the smelter's ladle it takes (and its preheat); with
+    drivers' rules, ``rests`` are the breaks the driver then takes between ``span``
+    (the start of the gap and the truck's next fill, or its shift's end, s), in place of
+    the plan's breaks listed there.
+    """
 
     gap: Gap
     smelter_id: str
@@ -438,6 +463,9 @@ class Fit:
     pour_s: float
     tap_c: float
     arrival_c: float
+    ladle: LadleUse | None = None
+    rests: tuple[DriverBreak, ...] = ()
+    span: tuple[float, float] | None = None
 
 
 def _drive(ctx: CheckContext, a: tuple[str, str], b: tuple[str, str]) -> float:
@@ -484,7 +512,14 @@ def _last_pour_in_gap(ctx: CheckContext, source: Source, gap: Gap) -> float:
 
 
 def fit_in_gap(
-    ctx: CheckContext, source: Source, gap: Gap, bays: SmelterFills, tonnes: float
+    ctx: CheckContext,
+    source: Source,
+    gap: Gap,
+    bays: SmelterFills,
+    tonnes: float,
+    *,
+    not_before: float = -math.inf,
+    back_by: float = math.inf,
 ) -> Fit | None:
     """A fill of one ladle from ``source`` in ``gap``, or ``None`` when there is no room.
 
@@ -508,6 +543,11 @@ def fit_in_gap(
         The plan's fills at the smelter.
     tonnes : float
         The ladle, t.
+    not_before : float
+        The fill starts no earlier, s (the ladle of a pool at home and ready).
+    back_by : float
+        The ladle is back at the smelter by then after the pour, s (the pool's next use
+        of it).
 
     Returns
     -------
@@ -516,6 +556,11 @@ def fit_in_gap(
     """
     hold = _hold_limit_s(ctx, source, gap.truck) - REASON_SLACK_S
     last_pour = _last_pour_in_gap(ctx, source, gap)
+    if math.isfinite(back_by):
+        back = _drive(
+            ctx, ("caster", source.caster.caster_id), ("smelter", source.smelter.smelter_id)
+        )
+        last_pour = min(last_pour, minute_down(back_by) - source.pour_s - back - REASON_SLACK_S)
     if source.drive_s > hold or source.first_pour_s > last_pour:
         return None
     to_smelter = _drive(ctx, gap.site, ("smelter", source.smelter.smelter_id))
@@ -523,6 +568,7 @@ def fit_in_gap(
         minute_up(gap.free_s) + to_smelter + REASON_SLACK_S,
         source.first_fill_s,
         source.first_pour_s - source.fill_s - hold,
+        minute_up(not_before),
     )
     last_fill = min(source.last_fill_s, last_pour - source.fill_s - source.drive_s)
     if fill > last_fill:
@@ -556,14 +602,103 @@ def _fit(
     return Fit(gap, source.smelter.smelter_id, tonnes, fill, pour, tap, arrival)
 
 
+def fit_run(ctx: CheckContext, source: Source, fit: Fit, order_id: str) -> CheckRun:
+    """The fit as a run of the plan (trip ``-1``, run ``fit``), seconds: it leaves the
+    smelter at the fill's end and drives at the hour's speed."""
+    fill_end = fit.fill_s + source.fill_s
+    drive = ctx.travel_s("smelter", fit.smelter_id, "caster", source.caster.caster_id, fill_end)
+    return CheckRun(
+        row=0,
+        run_id="fit",
+        truck_id=fit.gap.truck.truck_id,
+        trip=-1,
+        order_id=order_id,
+        smelter_id=fit.smelter_id,
+        caster_id=source.caster.caster_id,
+        alloy=source.production.alloy,
+        tonnes=fit.tonnes,
+        fill_start=fit.fill_s,
+        fill_end=fill_end,
+        depart=fill_end,
+        arrive=min(fit.pour_s, fill_end + minute_up(drive)),
+        pour_start=fit.pour_s,
+        pour_end=fit.pour_s + source.pour_s,
+        tap_c=fit.tap_c,
+        arrival_c=fit.arrival_c,
+        road_km=0.0,
+        ladle_id=fit.ladle.ladle_id if fit.ladle else None,
+        ladle_drop_c=fit.ladle.drop_c if fit.ladle else None,
+    )
+
+
+def _with_ladles(
+    ctx: CheckContext,
+    order: Order,
+    source: Source,
+    gap: Gap,
+    bays: SmelterFills,
+    tonnes: float,
+    pool: SmelterPool,
+) -> Iterator[Fit]:
+    """The fits of one ladle in ``gap`` with a ladle of the smelter's pool
+    (:mod:`logistics.check.fleet_ladles`): for each free window of a ladle that holds
+    it, the first fit from when the ladle is there, else from when it can be preheated."""
+    smelter_id = source.smelter.smelter_id
+    for window in pool.windows:
+        if not holds(window.ladle, tonnes, gap.truck.tau_h):
+            continue
+        for not_before in (window.free_s + REASON_SLACK_S, earliest_fill(ctx, window)):
+            fit = fit_in_gap(
+                ctx, source, gap, bays, tonnes, not_before=not_before, back_by=window.until_s
+            )
+            if fit is None:
+                break  # a later start fits no better
+            use = ladle_use(ctx, pool, window, fit.fill_s, fit.tap_c, source.production.tap_max_c)
+            if use is None:
+                continue
+            fit = replace(fit, ladle=use)
+            if ladle_keeps_rules(
+                ctx, pool, smelter_id, fit_run(ctx, source, fit, order.order_id), use
+            ):
+                yield fit
+                break
+
+
+def _fits(
+    ctx: CheckContext,
+    order: Order,
+    source: Source,
+    gap: Gap,
+    bays: SmelterFills,
+    tonnes: float,
+    pool: SmelterPool | None,
+) -> Iterator[Fit]:
+    """The fits of one ladle of ``order`` from ``source`` in ``gap``: the first in time,
+    or with a ladle pool one per ladle window that has a ladle for it."""
+    fit = fit_in_gap(ctx, source, gap, bays, tonnes)
+    if fit is None:
+        return
+    if pool is None:
+        yield fit
+    else:
+        yield from _with_ladles(ctx, order, source, gap, bays, tonnes, pool)
+
+
 def find_fit(
     ctx: CheckContext,
     order: Order,
     tonnes: float,
     gaps: list[Gap],
     runs: list[CheckRun],
+    preheats: Sequence[Preheat] = (),
+    breaks: Sequence[DriverBreak] = (),
 ) -> Fit | None:
     """One ladle of ``tonnes`` of ``order`` in a gap of a truck whose ladles hold it.
+
+    With a ladle pool the fit takes a ladle of the smelter's pool that is there for it
+    (:mod:`logistics.check.fleet_ladles`); with drivers' rules the truck's day with the
+    fit keeps them, with rests where its idle time allows
+    (:mod:`logistics.check.fleet_drivers`).
 
     Parameters
     ----------
@@ -576,7 +711,11 @@ def find_fit(
     gaps : list of Gap
         The trucks' gaps (:func:`truck_gaps`).
     runs : list of CheckRun
-        The plan's runs (their fills take bays and metal).
+        The plan's runs (their fills take bays, metal and ladles).
+    preheats : sequence of Preheat
+        The plan's preheats (``preheats.csv``; with a ladle pool).
+    breaks : sequence of DriverBreak
+        The plan's breaks (``breaks.csv``; with drivers' rules).
 
     Returns
     -------
@@ -587,6 +726,7 @@ def find_fit(
     at_smelter: dict[str, list[CheckRun]] = defaultdict(list)
     for r in runs:
         at_smelter[r.smelter_id].append(r)
+    day = DriverDays.of(runs, breaks) if net.params.drivers is not None else None
     carriers = [g for g in gaps if min(g.truck.ladle_t, g.truck.trip_t) + 1e-9 >= tonnes]
     for prod in sorted(net.production, key=lambda p: p.smelter_id):
         if prod.alloy != order.alloy or prod.smelter_id not in net.smelter_by_id:
@@ -597,10 +737,14 @@ def find_fit(
         if source is None:
             continue
         bays = SmelterFills.of(fills)
+        pool = smelter_pool(ctx, runs, preheats, prod.smelter_id) if net.ladles else None
         for gap in carriers:
-            fit = fit_in_gap(ctx, source, gap, bays, tonnes)
-            if fit is not None:
-                return fit
+            for fit in _fits(ctx, order, source, gap, bays, tonnes, pool):
+                if day is None:
+                    return fit
+                legal = legal_rests(ctx, day, fit.gap, fit_run(ctx, source, fit, order.order_id))
+                if legal is not None:
+                    return replace(fit, rests=legal[0], span=legal[1])
     return None
 
 
@@ -614,13 +758,29 @@ def ladle_tried(ctx: CheckContext, unserved_t: float) -> float:
 
 
 def fit_text(ctx: CheckContext, order_id: str, fit: Fit) -> str:
-    """``truck T07 could carry a 6 t ladle of O-123 from S01 between its trips 2 and 3 …``."""
+    """``truck T07 could carry a 6 t ladle of O-123 from S01 between its trips 2 and 3 …``,
+    with the pool's ladle (and its preheat) and the driver's rests when there are."""
     truck = fit.gap.truck
-    return (
+    text = (
         f"truck {truck.truck_id} could carry a {fit.tonnes:g} t ladle of {order_id} from "
         f"{fit.smelter_id} {fit.gap.label} (fill {ctx.at(fit.fill_s)}, pour "
         f"{ctx.at(fit.pour_s)} at {fit.arrival_c:.1f} °C, tapped at {fit.tap_c:.1f} °C)"
     )
+    if fit.ladle is not None:
+        text += f" in ladle {fit.ladle.ladle_id}"
+        if fit.ladle.drop_c > 0:
+            text += f" (its lining takes {fit.ladle.drop_c:.1f} °C of the metal)"
+        if fit.ladle.preheat is not None:
+            stand, start, end = fit.ladle.preheat
+            text += f" preheated {ctx.at(start)}–{ctx.at(end)} on stand {stand}"
+    if fit.rests:
+        rests = ", ".join(
+            f"{b.start.astimezone(ctx.clock.tz):%H:%M}–{b.end.astimezone(ctx.clock.tz):%H:%M} "
+            f"at {b.where}"
+            for b in fit.rests
+        )
+        text += f", the driver resting {rests}"
+    return text
 
 
 def check_fleet_reasons(
@@ -628,6 +788,8 @@ def check_fleet_reasons(
     runs: list[CheckRun],
     unserved: list[CheckUnserved],
     *,
+    preheats: Sequence[Preheat] = (),
+    breaks: Sequence[DriverBreak] = (),
     strict: bool = False,
 ) -> None:
     """A ``fleet`` row is wrong when a truck of the plan has room for a ladle of its order.
@@ -645,6 +807,10 @@ def check_fleet_reasons(
         The plan's runs, seconds.
     unserved : list of CheckUnserved
         The plan's unserved rows.
+    preheats : sequence of Preheat
+        The plan's preheats (with a ladle pool).
+    breaks : sequence of DriverBreak
+        The plan's breaks (with drivers' rules).
     strict : bool
         A fit is an ``unserved_reason`` violation; otherwise a :data:`FLEET_ROOM`
         warning.
@@ -667,7 +833,7 @@ def check_fleet_reasons(
             or order.caster_id not in net.caster_by_id
         ):
             continue
-        fit = find_fit(ctx, order, ladle_tried(ctx, u.tonnes), gaps, runs)
+        fit = find_fit(ctx, order, ladle_tried(ctx, u.tonnes), gaps, runs, preheats, breaks)
         if fit is None:
             continue
         message = f"{UNSERVED_FILE} row {u.row} says {FLEET}, but {fit_text(ctx, u.order_id, fit)}"

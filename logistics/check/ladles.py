@@ -64,7 +64,7 @@ class _Heat:
     end: float
 
 
-def _lining_c(ctx: CheckContext, ready_s: float | None, at_s: float) -> float:
+def lining_c(ctx: CheckContext, ready_s: float | None, at_s: float) -> float:
     """The lining of a ladle last ready at ``ready_s`` (``None``: cold) at ``at_s``, °C."""
     p, ambient = ctx.network.params.ladles, ctx.network.params.thermal.ambient_c
     if ready_s is None:
@@ -73,7 +73,7 @@ def _lining_c(ctx: CheckContext, ready_s: float | None, at_s: float) -> float:
     return ambient + (p.ready_c - ambient) * math.exp(-hours / p.empty_tau_h)
 
 
-def _back_s(ctx: CheckContext, trip: Sequence[CheckRun], smelter_id: str) -> float:
+def back_s(ctx: CheckContext, trip: Sequence[CheckRun], smelter_id: str) -> float:
     """When a ladle of ``trip`` is back at ``smelter_id``, seconds."""
     last = max(trip, key=lambda r: r.pour_end)
     if last.caster_id not in ctx.network.caster_by_id:
@@ -117,7 +117,7 @@ def _check_heat(
     """Cold at the fill (``ladle_cold``), heat taken from the metal (``ladle_heat``)."""
     net = ctx.network
     p, ambient = net.params.ladles, net.params.thermal.ambient_c
-    lining = _lining_c(ctx, ready_s, r.fill_start)
+    lining = lining_c(ctx, ready_s, r.fill_start)
     if lining < p.cold_below_c - 1e-6:
         how = "never preheated" if not preheated else "preheated too long before"
         ctx.add(
@@ -174,9 +174,7 @@ def _track(ctx: CheckContext, ladle: Ladle) -> _Track:
     return _Track(ladle, ready, ladle.fills_since_cleaning)
 
 
-def _check_fill(
-    ctx: CheckContext, t: _Track, r: CheckRun, heats: list[_Heat], back_s: float
-) -> None:
+def _check_fill(ctx: CheckContext, t: _Track, r: CheckRun, heats: list[_Heat], back: float) -> None:
     """One fill of ``t``'s ladle: where it is, cleaning, relining, heat."""
     p = ctx.network.params.ladles
     lid = t.ladle.ladle_id
@@ -213,7 +211,7 @@ def _check_fill(
         t.ready_s = max(h.end for h in mine)
     _check_heat(ctx, r, t.ladle, t.ready_s, bool(mine))
     t.fills_since += 1
-    t.ready_s, t.prev, t.back_s = r.pour_end, r, back_s
+    t.ready_s, t.prev, t.back_s = r.pour_end, r, back
 
 
 def _heats(ctx: CheckContext, preheats: Sequence[Preheat]) -> list[_Heat]:
@@ -307,7 +305,7 @@ def check_ladles(
         ladle = by_id.get(r.ladle_id) if r.ladle_id is not None else None
         if not _check_ids(ctx, r, ladle) or ladle is None:
             continue
-        back = _back_s(ctx, trips[(r.truck_id, r.trip)], ladle.home_smelter)
+        back = back_s(ctx, trips[(r.truck_id, r.trip)], ladle.home_smelter)
         mine = [h for h in heats if h.ladle_id == ladle.ladle_id]
         _check_fill(ctx, tracks[ladle.ladle_id], r, mine, back)
         away[ladle.ladle_id].append((r.run_id, r.fill_start, back))

@@ -1,8 +1,10 @@
 """Helpers of the ``fleet`` tests: the fits the checker finds, and each put into its plan.
 
 A fit the checker reports is verified "by hand" by adding it to the plan as a run (the
-truck's trips renumbered in time order, the ``fleet`` row less the ladle's tonnes) and
-checking that plan: every rule of a run, a trip, a truck, a smelter must hold for it.
+truck's trips renumbered in time order, the ``fleet`` row less the ladle's tonnes; with
+a ladle pool its ladle and preheat, with drivers' rules its rests in place of the
+truck's breaks listed in the fit's span) and checking that plan: every rule of a run, a
+trip, a truck, a smelter, a ladle and a driver must hold for it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime, timedelta
 from logistics.check import check, check_context
 from logistics.check.context import CheckUnserved
 from logistics.check.fleet import FLEET, Fit, find_fit, ladle_tried, minute_up, truck_gaps
+from logistics.check.fleet_ladles import preheat_row
 from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.plan.model import Plan, Run, Unserved
@@ -26,7 +29,9 @@ def fleet_fits(network: Network, plan: Plan) -> list[tuple[CheckUnserved, Fit | 
         if u.reason != FLEET:
             continue
         order = network.order_by_id[u.order_id]
-        found.append((u, find_fit(ctx, order, ladle_tried(ctx, u.tonnes), gaps, runs)))
+        tonnes = ladle_tried(ctx, u.tonnes)
+        fit = find_fit(ctx, order, tonnes, gaps, runs, plan.preheats, plan.breaks)
+        found.append((u, fit))
     return found
 
 
@@ -36,7 +41,7 @@ def _run_of(network: Network, plan: Plan, u: CheckUnserved, fit: Fit) -> Run:
     smelter = network.smelter_by_id[fit.smelter_id]
     caster = network.caster_by_id[u.caster_id]
     fill_end = fit.fill_s + minute_up(smelter.fill_min * 60.0)
-    drive = minute_up(ctx.travel_s("smelter", fit.smelter_id, "caster", u.caster_id))
+    drive = minute_up(ctx.travel_s("smelter", fit.smelter_id, "caster", u.caster_id, fill_end))
     travel = Travel.of(network)
 
     def at(seconds: float) -> datetime:
@@ -54,12 +59,14 @@ def _run_of(network: Network, plan: Plan, u: CheckUnserved, fit: Fit) -> Run:
         fill_start=at(fit.fill_s),
         fill_end=at(fill_end),
         depart=at(fill_end),
-        arrive=at(fill_end + drive),
+        arrive=at(min(fit.pour_s, fill_end + drive)),
         pour_start=at(fit.pour_s),
         pour_end=at(fit.pour_s + minute_up(caster.unload_min * 60.0)),
         tap_c=fit.tap_c,
         arrival_c=round(fit.arrival_c, 1),
         road_km=float(travel.km[travel.smelter(fit.smelter_id), travel.caster(u.caster_id)]),
+        ladle_id=fit.ladle.ladle_id if fit.ladle else None,
+        ladle_drop_c=fit.ladle.drop_c if fit.ladle else None,
     )
 
 
@@ -85,7 +92,25 @@ def plan_with_fit(network: Network, plan: Plan, u: CheckUnserved, fit: Fit) -> P
                 unserved.append(x.model_copy(update={"tonnes": left}))
         else:
             unserved.append(x)
-    return plan.model_copy(update={"runs": tuple(runs), "unserved": tuple(unserved)})
+    ctx, _, _ = check_context(network, plan)
+    heat = preheat_row(ctx, fit.smelter_id, fit.ladle) if fit.ladle else None
+    preheats = (*plan.preheats, heat) if heat is not None else plan.preheats
+    breaks = plan.breaks
+    if fit.span is not None:
+        lo, hi = fit.span
+        breaks = (
+            tuple(
+                b
+                for b in plan.breaks
+                if b.truck_id != truck_id
+                or b.kind == "handover"
+                or ctx.seconds(b.end) <= lo + 1
+                or ctx.seconds(b.start) >= hi - 1
+            )
+            + fit.rests
+        )
+    update = {"runs": tuple(runs), "unserved": tuple(unserved), "preheats": preheats}
+    return plan.model_copy(update={**update, "breaks": breaks})
 
 
 def fit_problems(network: Network, plan: Plan, u: CheckUnserved, fit: Fit) -> list[str]:
