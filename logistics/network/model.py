@@ -297,28 +297,6 @@ class Network(BaseModel):
         """Alloys at least one smelter makes."""
         return frozenset(p.alloy for p in self.production)
 
-    @cached_property
-    def pool_by_smelter(self) -> dict[str, tuple[Ladle, ...]]:
-        """The ladles of ``ladles.csv`` keyed by their home smelter (empty without a pool)."""
-        pools: dict[str, list[Ladle]] = {}
-        for ladle in self.ladles:
-            pools.setdefault(ladle.home_smelter, []).append(ladle)
-        return {smelter_id: tuple(pool) for smelter_id, pool in pools.items()}
-
-    def pool_takes(self, smelter_id: str, tonnes: float, tau_h: float) -> bool:
-        """Whether a run of ``tonnes`` (t) filled at ``smelter_id`` on a truck whose
-        ladles have ``tau_h`` (h) can have a ladle of the smelter's pool at all: one that
-        holds the tonnes, is insulated as well and has fills left before relining.
-        Always true without ``ladles.csv`` (a truck carries its own ladles)."""
-        if not self.ladles:
-            return True
-        return any(
-            ladle.capacity_t >= tonnes - 1e-6
-            and ladle.tau_h >= tau_h - 1e-9
-            and ladle.fills_left_before_relining > 0
-            for ladle in self.pool_by_smelter.get(smelter_id, ())
-        )
-
     def truck_cost_per_km(self, truck: Truck) -> float:
         """The truck's running cost per km, or the network default, CNY/km."""
         if truck.cost_per_km is not None:

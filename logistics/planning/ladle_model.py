@@ -150,9 +150,7 @@ def _allowed_trucks(
 
     A truck may carry it when its ladle holds the metal over the drive, and from the
     latest fill to the first pour the window allows (a later window than the smelter's
-    hours would otherwise make an impossible pair); with a ladle pool, when the
-    smelter's pool has a ladle that holds the job and is insulated as well as the
-    truck's (:meth:`~logistics.network.model.Network.pool_takes`).
+    hours would otherwise make an impossible pair).
     """
     job = a.job
     fill, pour = windows
@@ -163,13 +161,10 @@ def _allowed_trucks(
         for k, t in enumerate(rules.trucks)
     }
     wait = pour.earliest - fill.latest - fill_min
-    pool_takes = rules.network.pool_takes
     allowed = tuple(
         k
         for k, lim in limits.items()
-        if lim >= max(a.source.travel_min, wait)
-        and job.fits(rules.trucks[k].ladle_t)
-        and pool_takes(a.source.smelter_id, job.tonnes, rules.trucks[k].tau_h)
+        if lim >= max(a.source.travel_min, wait) and job.fits(rules.trucks[k].ladle_t)
     )
     return allowed, limits
 

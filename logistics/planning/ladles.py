@@ -4,8 +4,7 @@ Runs only for a network with ``ladles.csv`` (:attr:`Network.ladles`); without it
 carries its own ladles, always hot, and nothing here is called.
 
 The pass works on the plan once it is timed (:mod:`.schedule`): the router and the
-timing see of the pool only which trucks it can serve at all
-(:meth:`~logistics.network.model.Network.pool_takes`). It goes through the fills in time order and gives each a
+timing do not see the pool. It goes through the fills in time order and gives each a
 ladle of its smelter's pool that
 
 * is at the smelter: back from its previous run (the drive from the last caster of that

@@ -240,8 +240,6 @@ def _time_fills(
     for position, job in enumerate(jobs):
         if not job.fits(truck.ladle_t):
             return position  # the truck's ladles are too small for it
-        if not ctx.network.pool_takes(smelter_id, job.tonnes, truck.tau_h):
-            return position  # no ladle of the smelter's pool holds it as the truck's would
         window = ctx.fill_window(job, smelter_id)
         start = max(t, window.earliest) + (fill_offset if position == 0 else 0)
         start = bays.earliest_start(smelter_id, start, fill_min)

@@ -9,9 +9,7 @@ hand and given to :func:`~logistics.planning.ladles.assign_ladles`:
 * with one burner stand, two runs each needing a cold ladle preheated shortly before its
   fill are both served: the first preheat is booked early enough to leave the stand free
   for the second (booked as late as possible before its own fill, it took the only hours
-  in which the second could be preheated), and then moved as late as the stand allows;
-* a truck whose ladles no ladle of the smelter's pool can stand in for (smaller or less
-  well insulated) is not sent there to fill (planned and checked).
+  in which the second could be preheated), and then moved as late as the stand allows.
 """
 
 from __future__ import annotations
@@ -21,12 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from logistics.check import check
 from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.physics.travel import Travel
-from logistics.pipeline import plan_day
-from logistics.plan.options import PlanOptions
 from logistics.planning.jobs import Job
 from logistics.planning.ladles import assign_ladles
 from logistics.planning.schedule import TimedRun, TimedTrip
@@ -107,21 +102,3 @@ def test_one_stand_preheats_two_cold_ladles_for_fills_close_together(tmp_path: P
     lining = params.lining_c((10 * 60 - first.end) / 60.0, ambient)
     assert lining >= params.cold_below_c  # not cold again by its fill
     assert plan.uses[("T1", 1, "O1")][1] == pytest.approx(params.drop_c(lining), abs=0.1)
-
-
-def test_a_truck_no_ladle_of_the_pool_matches_is_not_sent_to_fill(tmp_path: Path) -> None:
-    """The pool's only ladle is an open one (τ 25 h): T1's lidded ladles (τ 55 h) could
-    not be stood in for, so the order goes on T2 (τ 25 h); the first truck free (T1, by
-    its id) got it before and the ladle pass left it unserved for ``ladles``."""
-    fleet = FLEET.replace("T1,S1,1,3,30", "T1,S1,1,3,55").replace("T2,S1,1,3,55", "T2,S1,1,3,25")
-    network = _network(tmp_path, "L1,S1,3,25,06:00,0,200\n", "\n[ladles]\npreheat_stands = 0\n")
-    (network.folder / "fleet.csv").write_text(fleet, encoding="utf-8")
-    orders = (network.folder / "orders.csv").read_text(encoding="utf-8").splitlines()
-    (network.folder / "orders.csv").write_text("\n".join(orders[:2]) + "\n", encoding="utf-8")
-    network = load_network(network.folder)
-    assert not network.pool_takes("S1", 3.0, 55.0) and network.pool_takes("S1", 3.0, 25.0)
-    plan = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5)).plan
-    report = check(network, plan)
-    assert report.ok, "\n".join(map(str, report.violations[:5]))
-    assert [(r.truck_id, r.ladle_id, r.tonnes) for r in plan.runs] == [("T2", "L1", 3.0)]
-    assert plan.summary.tonnes_unserved.get("ladles", 0.0) == 0.0
