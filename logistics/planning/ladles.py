@@ -15,13 +15,16 @@ ladle of its smelter's pool that
   relining;
 * is hot enough: its lining cools from ``ready_c`` (when it was emptied or preheated)
   with ``empty_tau_h``; below ``cold_below_c`` it is preheated for ``preheat_min`` on a
-  free burner stand of the smelter (``preheat_stands``), ending as late as the stands
-  allow before the fill; above it, it takes ``lining_heat_share`` × (``ready_c`` −
+  free burner stand of the smelter (``preheat_stands``), booked at the earliest start
+  from which it is still fit at the fill (leaving the stands' later hours to later
+  fills), then moved as late as its stand allows once every fill has its ladle; above it, it takes ``lining_heat_share`` × (``ready_c`` −
   lining) °C from the metal, so the furnace taps that much hotter (``ladle_drop_c``),
   within the smelter's ``tap_max_c``. A ladle too cool for that is preheated too.
 
-Of the ladles that qualify the pass takes one that needs no preheat, the hottest first
-(least gas for its drop), else the one whose preheat fits. A run no ladle can be ready
+Of the ladles that qualify the pass takes one that needs no preheat, else one whose
+preheat fits; among them the tightest fit (capacity, then ``tau_h``: the big and
+well-insulated ladles stay for the runs only they can take), then of hot ladles the
+coolest (used before it goes cold), of ladles to preheat the hottest at the fill. A run no ladle can be ready
 for is taken off its trip and left unserved with the reason ``ladles`` (and when one
 would be ready a little later, :mod:`.ladle_delay` tries its trip that late); its truck
 drives on to the trip's next caster (never longer than through the run's caster), so
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from logistics.network.ladles import Ladle, LadleParams
@@ -132,6 +135,20 @@ class _Stands:
                 best = (start, number)
         return None if best is None else (best[1], best[0])
 
+    def earliest_start(self, smelter_id: str, earliest: float, latest: float, duration: float):
+        """The stand and the earliest start in ``[earliest, latest]`` at which a preheat of
+        ``duration`` minutes meets no other on that stand, or ``None``."""
+        stands = self.booked.setdefault(smelter_id, [[] for _ in range(self.count)])
+        best: tuple[float, int] | None = None
+        for number, busy in enumerate(stands, start=1):
+            start = earliest
+            for lo, hi in sorted(busy):
+                if start < hi - _EPS and start + duration > lo + _EPS:
+                    start = hi
+            if start <= latest + _EPS and (best is None or start < best[0]):
+                best = (start, number)
+        return None if best is None else (best[1], best[0])
+
     def book(self, smelter_id: str, stand: int, start: float, end: float) -> None:
         """Book ``[start, end]`` on a stand."""
         self.booked[smelter_id][stand - 1].append((start, end))
@@ -211,9 +228,19 @@ class _Choice:
     drop_c: float
     preheat: tuple[int, float] | None
 
-    @property
-    def rank(self) -> tuple[int, float, str]:
-        return (self.preheat is not None, self.drop_c, self.state.ladle.ladle_id)
+    def rank(self, fill: _Fill) -> tuple[bool, float, float, float, str]:
+        """Best first: no preheat, then the ladle that fits the run most tightly (the
+        bigger and better-insulated ladles are kept for the runs only they can take),
+        then of ladles still hot the coolest (used before it is cold and would need a
+        stand), of ladles to preheat the one hottest at the fill."""
+        ladle = self.state.ladle
+        return (
+            self.preheat is not None,
+            round(ladle.capacity_t - fill.tonnes, 6),
+            round(ladle.tau_h - fill.tau_h, 6),
+            self.drop_c if self.preheat is not None else -self.drop_c,
+            ladle.ladle_id,
+        )
 
 
 def _drop_c(params: LadleParams, ambient_c: float, hot_at: float | None, at: float) -> float:
@@ -253,6 +280,10 @@ def _choice(network: Network, stands: _Stands, state: _LadleState, fill: _Fill) 
     duration = math.ceil(params.preheat_min - _EPS)
     earliest = math.ceil(ready - _EPS) if math.isfinite(ready) else -math.inf
     latest = math.floor(at + _EPS) - duration
+    if fill.forced is None:  # a new run: the preheat packed as early as it may be
+        packed = _preheat(network, fill, state, stands.earliest_start, earliest, latest)
+        if packed is not None:
+            return packed
     found = stands.latest_start(ladle.home_smelter, earliest, latest, duration)
     if found is None:
         if fill.forced is not None:  # a kept run: as it was planned
@@ -263,6 +294,53 @@ def _choice(network: Network, stands: _Stands, state: _LadleState, fill: _Fill) 
     too_cool = fill.tap_c + drop > fill.tap_max_c + 1e-6
     if fill.forced is None and (too_cool or _is_cold(params, ambient, start + duration, at)):
         return None  # the stands are free only so early that it is cold again by the fill
+    return _Choice(state, drop, (stand, start))
+
+
+def _usable_min(params: LadleParams, ambient_c: float, fill: _Fill) -> float:
+    """Minutes a ladle stays fit for ``fill`` after its preheat ends: not cold, and the
+    heat its lining takes from the metal within the furnace's ``tap_max_c``."""
+    lowest = params.cold_below_c
+    if params.lining_heat_share > 0:
+        lowest = max(
+            lowest, params.ready_c - (fill.tap_max_c - fill.tap_c) / params.lining_heat_share
+        )
+    if lowest <= ambient_c:
+        return math.inf
+    if lowest >= params.ready_c:
+        return 0.0
+    return 60.0 * params.empty_tau_h * math.log((params.ready_c - ambient_c) / (lowest - ambient_c))
+
+
+def _preheat(
+    network: Network,
+    fill: _Fill,
+    state: _LadleState,
+    earliest_start: Callable[[str, float, float, float], tuple[int, float] | None],
+    earliest: float,
+    latest: float,
+) -> _Choice | None:
+    """``state``'s ladle preheated for ``fill`` at the earliest free start on a stand
+    from which it is still fit at the fill (minutes; ``None`` when there is none).
+
+    Packed early, the stands keep their later hours for later fills; the preheats are
+    moved as late as the stands allow once every fill has its ladle (:func:`_shifted`).
+    """
+    params, ambient = network.params.ladles, network.params.thermal.ambient_c
+    duration = math.ceil(params.preheat_min - _EPS)
+    usable = _usable_min(params, ambient, fill)
+    if not math.isfinite(usable):
+        return None  # fit however early: the latest start serves as well
+    lowest = max(earliest, math.ceil(fill.fill_start - usable - duration + 1.0))  # 0.1 °C grid
+    found = earliest_start(state.ladle.home_smelter, lowest, latest, duration)
+    if found is None:
+        return None
+    stand, start = found
+    drop = _drop_c(params, ambient, start + duration, fill.fill_start)
+    if fill.tap_c + drop > fill.tap_max_c + 1e-6 or _is_cold(
+        params, ambient, start + duration, fill.fill_start
+    ):
+        return None
     return _Choice(state, drop, (stand, start))
 
 
@@ -284,6 +362,38 @@ def _take(network: Network, stands: _Stands, choice: _Choice, fill: _Fill) -> Pl
     state.hot_at = fill.pour_end
     state.back = fill.back
     return preheat
+
+
+def _shifted(
+    network: Network,
+    booked: Sequence[tuple[PlannedPreheat, _Fill]],
+    uses: dict[tuple[str, int, str], tuple[str, float]],
+) -> list[PlannedPreheat]:
+    """The preheats of new runs each moved as late as its stand allows before its fill,
+    the last first (the ladle is hotter at the fill, so ``uses`` gets the smaller drop).
+
+    Booked as early as they may be (:func:`_preheat`), they are put late once every fill
+    has its ladle: a preheat only moves towards its fill, within the gap its stand leaves,
+    while the ladle is at its smelter; a kept run's preheat stays.
+    """
+    params, ambient = network.params.ladles, network.params.thermal.ambient_c
+    out: list[PlannedPreheat] = []
+    by_stand: dict[tuple[str, int], list[tuple[PlannedPreheat, _Fill]]] = defaultdict(list)
+    for preheat, fill in booked:
+        by_stand[(preheat.smelter_id, preheat.stand)].append((preheat, fill))
+    for on_stand in by_stand.values():
+        limit = math.inf
+        for preheat, fill in sorted(on_stand, key=lambda b: -b[0].start):
+            if fill.forced is None:
+                end = min(math.floor(fill.fill_start + _EPS), limit)
+                preheat = replace(
+                    preheat, start=int(end) - (preheat.end - preheat.start), end=int(end)
+                )
+                drop = _drop_c(params, ambient, preheat.end, fill.fill_start)
+                uses[fill.key] = (preheat.ladle_id, round(drop, 1))
+            limit = preheat.start
+            out.append(preheat)
+    return out
 
 
 def _wait(network: Network, pool: Sequence[_LadleState], fill: _Fill) -> int | None:
@@ -352,7 +462,7 @@ def assign_ladles(
     fills = [*_kept_fills(network, travel, kept), *_new_fills(network, travel, trips)]
     fills.sort(key=lambda f: (f.fill_start, f.forced is None, f.key))
     uses: dict[tuple[str, int, str], tuple[str, float]] = {}
-    preheats: list[PlannedPreheat] = []
+    booked: list[tuple[PlannedPreheat, _Fill]] = []
     dropped: list[TimedRun] = []
     waits: dict[tuple[str, int, str], int] = {}
     for fill in fills:
@@ -367,11 +477,12 @@ def assign_ladles(
                 if wait is not None:
                     waits[fill.key] = wait
             continue
-        best = min(choices, key=lambda c: c.rank)
+        best = min(choices, key=lambda c: c.rank(fill))
         preheat = _take(network, stands, best, fill)
         if preheat is not None:
-            preheats.append(preheat)
+            booked.append((preheat, fill))
         uses[fill.key] = (best.state.ladle.ladle_id, round(best.drop_c, 1))
+    preheats = _shifted(network, booked, uses)
     gone = {(r.truck_id, r.trip, r.job.job_id) for r in dropped}
     kept_trips = []
     for trip in trips:
