@@ -17,18 +17,19 @@ ladle of its smelter's pool that
   with ``empty_tau_h``; below ``cold_below_c`` it is preheated for ``preheat_min`` on a
   free burner stand of the smelter (``preheat_stands``), booked at the earliest start
   from which it is still fit at the fill (leaving the stands' later hours to later
-  fills), then moved as late as its stand allows once every fill has its ladle; above it, it takes ``lining_heat_share`` × (``ready_c`` −
-  lining) °C from the metal, so the furnace taps that much hotter (``ladle_drop_c``),
-  within the smelter's ``tap_max_c``. A ladle too cool for that is preheated too.
+  fills), then moved as late as its stand allows once every fill has its ladle; above
+  it, it takes ``lining_heat_share`` × (``ready_c`` − lining) °C from the metal, so the
+  furnace taps that much hotter (``ladle_drop_c``), within the smelter's ``tap_max_c``.
+  A ladle too cool for that is preheated too.
 
 Of the ladles that qualify the pass takes one that needs no preheat, else one whose
-preheat fits; among them the tightest fit (capacity, then ``tau_h``: the big and
-well-insulated ladles stay for the runs only they can take), then of hot ladles the
-coolest (used before it goes cold), of ladles to preheat the hottest at the fill. A run no ladle can be ready
-for is taken off its trip and left unserved with the reason ``ladles`` (and when one
-would be ready a little later, :mod:`.ladle_delay` tries its trip that late); its truck
-drives on to the trip's next caster (never longer than through the run's caster), so
-the trip stays valid. The planner never plans a ladle it cannot have.
+preheat fits; among them the tightest fit (capacity, then ``tau_h``: the big and well-
+insulated ladles stay for the runs only they can take), then of hot ladles the coolest
+(used before it goes cold), of ladles to preheat the hottest at the fill. A run no ladle
+can be ready for is taken off its trip and left unserved with the reason ``ladles`` (and
+when one would be ready a little later, :mod:`.ladle_delay` tries its trip that late);
+its truck drives on to the trip's next caster (never longer than through the run's
+caster), so the trip stays valid. The planner never plans a ladle it cannot have.
 """
 
 from __future__ import annotations
