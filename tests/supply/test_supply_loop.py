@@ -12,7 +12,9 @@ from logistics.pipeline.supply import missed_deliveries
 from logistics.plan.model import Plan
 from logistics.planning.drop_penalty import drop_penalty_per_t, is_managed_delivery
 from logistics.planning.horizon_supply import Missed, decide_deliveries
-from logistics.planning.managed import managed_deliveries
+from logistics.planning.jobs import build_jobs
+from logistics.planning.managed import managed_deliveries, with_managed_deliveries
+from logistics.planning.objective import plan_value
 
 
 def test_a_managed_delivery_costs_more_to_drop_than_an_order(managed: Network) -> None:
@@ -84,3 +86,21 @@ def test_the_feedback_is_the_plans_unserved_managed_deliveries(
     by_id = {d.order_id: d for d in plan.supply.deliveries}
     for m, u in zip(fed, expected, strict=True):
         assert np.isclose(m.end_min, managed.minutes(by_id[u.order_id].window_end))
+
+
+def test_the_optimiser_prices_a_dropped_managed_delivery_above_an_order(
+    managed: Network,
+) -> None:
+    network, deliveries = with_managed_deliveries(managed)
+    travel = Travel.of(network)
+    book = build_jobs(network, travel)
+    ids = {d.order_id for d in deliveries}
+    managed_t = sum(j.tonnes for j in book.jobs if j.order_id in ids)
+    orders_t = sum(j.tonnes for j in book.jobs if j.order_id not in ids)
+    assert managed_t > 0 and orders_t > 0
+    value = plan_value(network, travel, [], book)  # nothing served
+    params = network.params
+    expected = managed_t * managed_drop_penalty_per_t(params) + orders_t * (
+        unserved_penalty_per_t(params)
+    )
+    assert np.isclose(value, expected)
