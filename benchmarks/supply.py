@@ -8,7 +8,8 @@ the optimiser, the furnace levels carried from day to day
 supplied by the planner, once with the same furnaces ordering by the casters' own rule
 — and both horizons are scored with the same furnace model: tonnes delivered liquid to
 those furnaces, furnace-days below the minimum (split into those no liquid metal can
-reach and the rest), emergency ingots, transport cost per tonne delivered, and the
+reach, those no plan can keep at the minimum — :mod:`benchmarks.supply_reach` — and
+the rest, the planner's), emergency ingots, transport cost per tonne delivered, and the
 saving against ingots.
 """
 
@@ -21,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.supply_network import write_managed_copy
+from benchmarks.supply_reach import unreachable
 from logistics import load_network
 from logistics.network.model import Network
 from logistics.pipeline.horizon import HorizonOutcome, horizon_summary, plan_horizon
@@ -31,22 +33,43 @@ SAMPLES = ("pearl_river_delta", "yangtze_river_delta")
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _low_days(outcome: HorizonOutcome, reachable: bool) -> int:
-    """Furnace-days below the minimum of furnaces liquid metal can (or cannot) reach."""
-    unreachable = {
+def _unreachable_days(outcome: HorizonOutcome) -> set[tuple[int, str, str]]:
+    """``(day, caster_id, alloy)`` of furnace-days no plan can keep at the minimum
+    (:mod:`benchmarks.supply_reach`)."""
+    found = set()
+    for k, (network, o) in enumerate(zip(outcome.networks, outcome.outcomes, strict=True)):
+        by_key = {(f.caster_id, f.alloy): f for f in network.furnaces}
+        for f in o.plan.supply.furnaces if o.plan.supply else ():
+            furnace = by_key[(f.caster_id, f.alloy)]
+            if unreachable(network, o.travel, furnace, first_day=k == 0):
+                found.add((k, f.caster_id, f.alloy))
+    return found
+
+
+def _low_days(outcome: HorizonOutcome) -> dict[str, int]:
+    """Furnace-days below the minimum: of furnaces no liquid metal can reach
+    (``no_supply``), physically unreachable on that day (``unreachable``), the rest
+    (``reachable``, the planner's)."""
+    no_supply = {
         (f.caster_id, f.alloy)
         for o in outcome.outcomes
         if o.plan.supply
         for f in o.plan.supply.furnaces
         if f.no_supply
     }
-    return sum(
-        1
-        for o in outcome.outcomes
-        if o.plan.supply
-        for f in o.plan.supply.furnaces
-        if f.minutes_below_min > 0 and ((f.caster_id, f.alloy) in unreachable) != reachable
-    )
+    bound = _unreachable_days(outcome)
+    counts = {"reachable": 0, "no_supply": 0, "unreachable": 0}
+    for k, o in enumerate(outcome.outcomes):
+        for f in o.plan.supply.furnaces if o.plan.supply else ():
+            if f.minutes_below_min <= 0:
+                continue
+            if (f.caster_id, f.alloy) in no_supply:
+                counts["no_supply"] += 1
+            elif (k, f.caster_id, f.alloy) in bound:
+                counts["unreachable"] += 1
+            else:
+                counts["reachable"] += 1
+    return counts
 
 
 def _score(label: str, mode: str, folder: Path, days: int, limit: float) -> dict[str, object]:
@@ -62,6 +85,7 @@ def _score(label: str, mode: str, folder: Path, days: int, limit: float) -> dict
         load_day, first.plan_date, days, PlanOptions(time_limit_s=limit, seed=0), prepare=prepare
     )
     summary = horizon_summary(outcome)
+    low = _low_days(outcome)
     runs = [r for o in outcome.outcomes for r in o.plan.runs if (r.caster_id, r.alloy) in keys]
     return {
         "network": label,
@@ -72,8 +96,9 @@ def _score(label: str, mode: str, folder: Path, days: int, limit: float) -> dict
         "furnaces": len(keys),
         "liquid_t_to_furnaces": round(sum(r.tonnes for r in runs), 1),
         "runs_to_furnaces": len(runs),
-        "stockout_furnace_days": _low_days(outcome, reachable=True),
-        "stockout_days_no_supply": _low_days(outcome, reachable=False),
+        "stockout_furnace_days": low["reachable"],
+        "stockout_days_no_supply": low["no_supply"],
+        "stockout_days_unreachable": low["unreachable"],
         "emergency_ingot_t": round(summary.emergency_ingot_t, 2),
         "liquid_t": round(summary.tonnes_delivered, 1),
         "route_cny_per_t": round(summary.route_cost_cny / max(summary.tonnes_delivered, 1e-9), 1),

@@ -164,3 +164,15 @@ def unserved_penalty_per_t(params: Params) -> float:
         - liquid_cost_per_t_excl_transport(params)
         - transport_calibration_per_t(params)
     )
+
+
+def managed_drop_penalty_per_t(params: Params) -> float:
+    """What leaving one tonne of a managed delivery unserved costs the optimiser, CNY/t.
+
+    :func:`unserved_penalty_per_t` plus an hour of ``[supply] stockout_cny_per_h`` per
+    tonne (3,552.5 at the defaults): a managed delivery is cut to arrive before its
+    furnace falls below the minimum, so leaving it out stops the caster's cells — a
+    ladle of a few tonnes covers a few hours of a furnace's draw. The router thus drops
+    an ordinary order (which the caster covers with ingots) before a managed delivery.
+    """
+    return unserved_penalty_per_t(params) + params.supply.stockout_cny_per_h

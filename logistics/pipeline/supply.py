@@ -9,11 +9,15 @@ caster must melt to stay at its minimum at the ingot route's cost, plus
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from logistics.network.furnaces import Furnace
 from logistics.network.model import Network, Order
-from logistics.network.prices import ingot_cost_per_t
+from logistics.network.prices import ingot_cost_per_t, unserved_penalty_per_t
 from logistics.physics.furnace import (
     DAY_MIN,
     Pour,
@@ -27,7 +31,12 @@ from logistics.physics.travel import Travel
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import PlanOptions
 from logistics.plan.supply import FurnaceLevels, SupplyPlan
-from logistics.planning.horizon_supply import decide_deliveries, required_by_minute
+from logistics.planning.horizon_supply import (
+    SOLVER_LIMIT_S,
+    Missed,
+    decide_deliveries,
+    required_by_minute,
+)
 from logistics.planning.managed import with_managed_deliveries
 
 
@@ -145,12 +154,21 @@ def low_furnaces(plan: Plan) -> set[tuple[str, str]]:
     }
 
 
-def _merit(plan: Plan) -> tuple[int, int, float]:
-    """Smaller is better: the planner's stock-outs, their minutes, then the plan's cost."""
+def _merit(network: Network, plan: Plan) -> float:
+    """Smaller is better: what the pass costs, CNY — its route cost, the casters' orders
+    it leaves unserved at the unserved penalty, and its furnaces' shortfall (emergency
+    ingots and hours below the minimum), so a pass that saves a furnace by dropping
+    more orders than it is worth is not kept."""
     supply = plan.supply
     assert supply is not None
-    low = supply.stockout_furnaces - supply.stockout_no_supply
-    return low, supply.minutes_below_min, plan.summary.route_cost_cny
+    ids = {d.order_id for d in supply.deliveries}
+    orders_t = sum(u.tonnes for u in plan.unserved if u.order_id not in ids)
+    return (
+        plan.summary.route_cost_cny
+        + orders_t * unserved_penalty_per_t(network.params)
+        + supply.emergency_ingot_cny
+        + supply.stockout_cny
+    )
 
 
 #: Share of the time limit the first pass gets when the day may be re-planned.
@@ -159,21 +177,64 @@ FIRST_PASS_SHARE = 0.5
 MAX_REPAIRS = 2
 
 
+def missed_deliveries(plan: Plan, network: Network) -> list[Missed]:
+    """The plan's unserved managed deliveries that liquid metal could reach (the closed
+    loop's feedback), with their windows in minutes of ``network``'s day."""
+    if plan.supply is None:
+        return []
+    by_id = {o.order_id: o for o in plan.supply.deliveries}
+    return [
+        Missed(
+            key=(u.caster_id, u.alloy),
+            tonnes=u.tonnes,
+            start_min=network.minutes(by_id[u.order_id].window_start),
+            end_min=network.minutes(by_id[u.order_id].window_end),
+            reason=u.reason,
+        )
+        for u in plan.unserved
+        if u.order_id in by_id and u.reason not in NO_SUPPLY_REASONS
+    ]
+
+
+@dataclass
+class _Loop:
+    """The closed loop's state: what the routed passes missed, and the time it took."""
+
+    network: Network
+    travel: Travel | None
+    missed: list[Missed] = field(default_factory=list)
+    small: set[tuple[str, str]] = field(default_factory=set)
+    decide_s: float = 0.0
+
+    def required(self, limit_s: float) -> dict[tuple[str, str], np.ndarray]:
+        """The decision's tonnes due by each minute, with the feedback so far."""
+        if self.travel is None:
+            return {}
+        started = time.monotonic()
+        hourly = decide_deliveries(self.network, self.travel, self.missed, limit_s)
+        self.decide_s += time.monotonic() - started
+        return {k: required_by_minute(v, DAY_MIN) for k, v in hourly.items()}
+
+
 def plan_supplied(
     network: Network,
     planned: Callable[[Network, PlanOptions], Plan],
     options: PlanOptions,
     travel: Travel | None = None,
 ) -> tuple[Network, Plan]:
-    """Plan a day with managed furnaces, re-cutting the deliveries of those that run low.
+    """Plan a day with managed furnaces, closing the loop on the deliveries it misses.
 
-    The first pass plans the deliveries cut by :func:`managed_deliveries`. While a
-    managed furnace that liquid metal can reach still falls below its minimum, its
-    deliveries are re-cut in single ladles (smallest first, so their windows open as
-    early as the capacity allows; furnaces re-cut before stay so) and the day is planned
-    again, at most :data:`MAX_REPAIRS` times; the time limit is shared between the
-    passes (half for the first). The best pass is kept: fewest such furnaces, then
-    fewest minutes below the minimum, then the lowest route cost.
+    The first pass plans the deliveries cut by :func:`managed_deliveries` from the
+    delivery decision. While a managed furnace that liquid metal can reach still falls
+    below its minimum, the loop closes: the managed deliveries the routed passes left
+    unserved are fed back to the decision as tighter limits (their truck-hours off the
+    fleet's hours of their windows, those left for ``production`` off their alloy's
+    production), the decision is made again, the furnaces that ran low are re-cut in
+    single ladles (smallest first, their windows open earliest; furnaces re-cut before
+    stay so) and the day is routed again, at most :data:`MAX_REPAIRS` times. The time
+    limit is shared between the passes (half for the first), the decision's own time
+    included. The best pass is kept: the lowest route cost plus the casters' orders it
+    leaves unserved (at the unserved penalty) plus its furnaces' shortfall cost.
 
     Parameters
     ----------
@@ -188,28 +249,32 @@ def plan_supplied(
         The network's travel model: with it the deliveries are first decided over
         ``[supply] lookahead_days`` for all furnaces at once
         (:func:`~logistics.planning.horizon_supply.decide_deliveries`) and every cut
-        keeps the decision's deadlines; without it each furnace is cut alone.
+        keeps the decision's deadlines; without it each furnace is cut alone (and
+        nothing is fed back).
 
     Returns
     -------
     (Network, Plan)
         The network with the kept pass's deliveries among its orders, and its plan.
     """
-    first = options.model_copy(update={"time_limit_s": options.time_limit_s * FIRST_PASS_SHARE})
-    rest = options.time_limit_s - first.time_limit_s
-    repair = options.model_copy(update={"time_limit_s": max(1.0, rest / MAX_REPAIRS)})
-    small: set[tuple[str, str]] = set()
-    hourly = decide_deliveries(network, travel) if travel is not None else {}
-    required = {k: required_by_minute(v, DAY_MIN) for k, v in hourly.items()}
+    total = options.time_limit_s
+    loop = _Loop(network, travel)
+    required = loop.required(SOLVER_LIMIT_S)
+    first = options.model_copy(update={"time_limit_s": total * FIRST_PASS_SHARE})
     best_network, _ = with_managed_deliveries(network, (), required)
     best = planned(best_network, first)
     latest, passes = best, 0
-    while passes < MAX_REPAIRS and low_furnaces(latest) - small:
-        small |= low_furnaces(latest)
+    while passes < MAX_REPAIRS and low_furnaces(latest):
+        loop.small |= low_furnaces(latest)
+        loop.missed += missed_deliveries(latest, network)
         passes += 1
-        candidate, _ = with_managed_deliveries(network, small, required)
-        latest = planned(candidate, repair)
-        if _merit(latest) < _merit(best):
+        share = total * (1.0 - FIRST_PASS_SHARE) / MAX_REPAIRS
+        before = loop.decide_s
+        required = loop.required(min(SOLVER_LIMIT_S, share / 2.0))
+        left = max(1.0, share - (loop.decide_s - before))
+        candidate, _ = with_managed_deliveries(network, loop.small, required)
+        latest = planned(candidate, options.model_copy(update={"time_limit_s": left}))
+        if _merit(network, latest) < _merit(network, best):
             best_network, best = candidate, latest
     assert best.supply is not None
     supply = best.supply.model_copy(update={"repair_passes": passes})

@@ -32,6 +32,7 @@ the evening before a rush the fleet could not serve in the morning.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,30 @@ MIN_DELIVERY_T = 0.05
 SOLVER_LIMIT_S = 10.0
 
 Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Missed:
+    """A managed delivery the routed day left unserved: the closed loop's feedback.
+
+    Attributes
+    ----------
+    key : (str, str)
+        The furnace's caster and alloy.
+    tonnes : float
+        Tonnes left unserved, t.
+    start_min, end_min : float
+        The delivery's pour window, minutes from the plan day's midnight.
+    reason : str
+        Why the router left it (``production`` tightens the alloy's production, any
+        other reason the fleet's hours).
+    """
+
+    key: Key
+    tonnes: float
+    start_min: float
+    end_min: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -243,12 +268,47 @@ def _add_furnace(m: _Model, i: int, f: _Furnace, penalty: float) -> pywraplp.Lin
     return s.Sum(cost)
 
 
-def _shared_limits(m: _Model, network: Network, travel: Travel) -> None:
-    """The fleet's truck-hours per bucket and each alloy's production."""
+def _missed_truck_hours(m: _Model, missed: Sequence[Missed]) -> np.ndarray:
+    """Truck-hours per bucket the routed day could not give managed deliveries (spread
+    over their windows), repeated on every day of the lookahead (fleet and shifts are
+    the same every day)."""
+    per_day = DAY_MIN // BUCKET_MIN
+    rate = {f.key: f.truck_h_per_t for f in m.furnaces}
+    mean = float(np.mean(list(rate.values()))) if rate else 0.0
+    day = np.zeros(per_day)
+    for x in missed:
+        if x.reason == "production":
+            continue
+        share = _open_share(x.start_min, max(x.end_min, x.start_min + 1.0), per_day)
+        day += rate.get(x.key, mean) * x.tonnes * share / max(float(share.sum()), 1e-9)
+    return np.tile(day, m.buckets // per_day)
+
+
+def _missed_production(m: _Model, missed: Sequence[Missed]) -> dict[str, np.ndarray]:
+    """Tonnes of each alloy the smelters could not give by each bucket of the day (an
+    unserved delivery's tonnes from its window's end on), repeated every day."""
+    per_day = DAY_MIN // BUCKET_MIN
+    ends = (np.arange(per_day) + 1) * float(BUCKET_MIN)
+    cut: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(per_day))
+    for x in missed:
+        if x.reason == "production":
+            cut[x.key[1]] = cut[x.key[1]] + np.where(ends > x.end_min, x.tonnes, 0.0)
+    return {a: np.tile(c, m.buckets // per_day) for a, c in cut.items()}
+
+
+def _shared_limits(
+    m: _Model, network: Network, travel: Travel, missed: Sequence[Missed] = ()
+) -> None:
+    """The fleet's truck-hours per bucket and each alloy's production, tightened by what
+    the routed day missed."""
     share = network.params.supply.fleet_share
     trucks = _trucks_on_shift(network, m.buckets) * share
     ordered = _ordered_truck_hours(network, travel, m.buckets)
+    ordered = ordered + _missed_truck_hours(m, missed)
     room = _alloy_room(network, m.buckets)
+    for alloy, cut in _missed_production(m, missed).items():
+        if alloy in room:
+            room[alloy] = np.maximum(room[alloy] - cut, 0.0)
     per_day = DAY_MIN // BUCKET_MIN
     for b in range(m.buckets):
         hours = [m.furnaces[i].truck_h_per_t * x for (i, bb), x in m.x.items() if bb == b]
@@ -263,7 +323,12 @@ def _shared_limits(m: _Model, network: Network, travel: Travel) -> None:
                 m.solver.Add(m.solver.Sum(upto) <= float(limit[b]))
 
 
-def decide_deliveries(network: Network, travel: Travel) -> dict[Key, np.ndarray]:
+def decide_deliveries(
+    network: Network,
+    travel: Travel,
+    missed: Sequence[Missed] = (),
+    limit_s: float = SOLVER_LIMIT_S,
+) -> dict[Key, np.ndarray]:
     """Tonnes each managed furnace should get in each hour of the plan day.
 
     Parameters
@@ -272,24 +337,31 @@ def decide_deliveries(network: Network, travel: Travel) -> dict[Key, np.ndarray]
         The plan day's network (its furnaces start at their carried levels).
     travel : Travel
         The network's travel model (round trips from the nearest supplying smelter).
+    missed : sequence of Missed
+        Managed deliveries a routing of the day left unserved (the closed loop): their
+        truck-hours come off the fleet's hours of their windows, and those unserved for
+        ``production`` off their alloy's production from their windows' ends on — on
+        every day of the lookahead, whose fleet and production are the same.
+    limit_s : float
+        The solver's time limit, s.
 
     Returns
     -------
     dict
         ``(caster_id, alloy) -> 24`` tonnes per hour of the plan day (t); only furnaces
         some smelter supplies. Empty when the programme cannot be solved in
-        :data:`SOLVER_LIMIT_S` (the per-day cut then decides alone).
+        ``limit_s`` (the per-day cut then decides alone).
     """
     buckets = _buckets(network)
     furnaces = _furnaces(network, travel, buckets)
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if not furnaces or not network.fleet or solver is None:
         return {}
-    solver.SetTimeLimit(int(SOLVER_LIMIT_S * 1000))
+    solver.SetTimeLimit(int(max(0.1, limit_s) * 1000))
     m = _Model(solver, {}, furnaces, buckets)
     penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
-    _shared_limits(m, network, travel)
+    _shared_limits(m, network, travel, missed)
     solver.Minimize(solver.Sum(costs))
     if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return {}

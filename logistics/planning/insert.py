@@ -21,10 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from logistics.network.model import Network, Truck
-from logistics.network.prices import superheat_cost_per_c_t
+from logistics.network.prices import managed_drop_penalty_per_t, superheat_cost_per_c_t
 from logistics.physics.travel import Travel
 from logistics.plan.timeline import LegRun, route_totals, trip_legs
 from logistics.planning.assign import Assignment
+from logistics.planning.drop_penalty import is_managed_delivery
 from logistics.planning.gap_walk import DayWalked, cannot_fit_day, gap_clock, stays_legal, walk_once
 from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
@@ -225,7 +226,7 @@ def insert_jobs(
         day.walks = walks if walks is not None else {}
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
     done = Inserted([], [], {})
-    for smelter_id, pending in _groups(assignments):
+    for smelter_id, pending in _groups(ctx.network, assignments):
         while pending:
             if deadline is not None and time.monotonic() > deadline:
                 _leave(done, pending, "not_planned_in_time")
@@ -235,8 +236,8 @@ def insert_jobs(
                 _leave(done, [pending.pop(0)], "fleet")
                 continue
             truck_id, trip, added = best
-            worth = penalty_per_t is None or added <= penalty_per_t * sum(
-                r.tonnes for r in trip.runs
+            worth = penalty_per_t is None or added <= sum(
+                _penalty_of(ctx.network, r.job, penalty_per_t) * r.tonnes for r in trip.runs
             )
             if not worth:
                 _leave(done, [pending.pop(0)], "cost")
@@ -246,6 +247,14 @@ def insert_jobs(
             placed = {r.job.job_id for r in trip.runs}
             pending = [j for j in pending if j.job_id not in placed]
     return done
+
+
+def _penalty_of(network: Network, job: Job, penalty_per_t: float) -> float:
+    """The penalty per tonne of leaving ``job`` out, CNY/t: ``penalty_per_t``, or the
+    higher one of a managed delivery (:mod:`~logistics.planning.drop_penalty`)."""
+    if is_managed_delivery(network, job.order_id, job.caster_id, job.alloy):
+        return max(penalty_per_t, managed_drop_penalty_per_t(network.params))
+    return penalty_per_t
 
 
 def _truck_days(
@@ -268,10 +277,17 @@ def _leave(done: Inserted, jobs: Sequence[Job], reason: str) -> None:
     done.reasons.update(dict.fromkeys((j.job_id for j in jobs), reason))
 
 
-def _groups(assignments: Sequence[Assignment]) -> list[tuple[str, list[Job]]]:
-    """Jobs by deadline, grouped per order and smelter (ladles that may travel together)."""
+def _groups(network: Network, assignments: Sequence[Assignment]) -> list[tuple[str, list[Job]]]:
+    """Jobs by deadline, grouped per order and smelter (ladles that may travel together);
+    managed deliveries first (:mod:`~logistics.planning.drop_penalty`: leaving one out
+    costs more), so they are tried before the time runs out."""
     groups: dict[tuple[str, str], list[Job]] = defaultdict(list)
-    for a in sorted(assignments, key=lambda a: (a.job.latest_pour, a.job.job_id)):
+
+    def rank(a: Assignment) -> tuple[bool, int, str]:
+        managed = is_managed_delivery(network, a.job.order_id, a.job.caster_id, a.job.alloy)
+        return not managed, a.job.latest_pour, a.job.job_id
+
+    for a in sorted(assignments, key=rank):
         groups[(a.job.order_id, a.source.smelter_id)].append(a.job)
     return [(smelter_id, jobs) for (_, smelter_id), jobs in groups.items()]
 

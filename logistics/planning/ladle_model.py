@@ -35,6 +35,9 @@ from logistics.network.model import Network, Production, Truck
 from logistics.network.prices import unserved_penalty_per_t
 from logistics.physics.travel import Travel
 from logistics.planning.assign import Assignment
+from logistics.planning.drop_penalty import drop_penalty_per_t
+from logistics.planning.jobs import Job
+from logistics.planning.managed import MANAGED_PREFIX
 from logistics.planning.routing import DELIVERY, PICKUP, Node, Pair, RoutingProblem, Vehicle
 from logistics.planning.schedule import ScheduleContext, TruckState
 from logistics.planning.taps import ride_hold_limit_minutes
@@ -139,6 +142,14 @@ def _pair_rules(
     )
 
 
+def _penalty_t(rules: _PairRules, job: Job) -> float:
+    """Fen per tonne of ``job`` left out: more for a managed delivery
+    (:mod:`~logistics.planning.drop_penalty`)."""
+    if job.order_id.startswith(MANAGED_PREFIX):
+        return drop_penalty_per_t(rules.network, job.order_id, job.caster_id, job.alloy) * FEN
+    return rules.penalty_t
+
+
 def _allowed_trucks(
     a: Assignment,
     rules: _PairRules,
@@ -223,7 +234,7 @@ def _job_pair(a: Assignment, rules: _PairRules, p: int) -> tuple[Node, Node, Pai
         pickup=p,
         delivery=p + 1,
         max_ride=min(ride, rules.horizon),
-        penalty=int((rules.penalty_t + (0 if home is None else rules.drop_t)) * job.tonnes),
+        penalty=int((_penalty_t(rules, job) + (0 if home is None else rules.drop_t)) * job.tonnes),
         vehicles=None if len(allowed) == len(rules.trucks) else allowed,
         home_vehicle=None if home is None else rules.vehicle_of.get(home[0]),
         move_cost=0 if home is None else rules.move_cost,

@@ -21,7 +21,9 @@ the furnace within ``[min_level_t, capacity_t]``. Deliveries are cut for the pla
 (00:00–24:00) and look ahead into the next morning: a delivery the furnace needs
 before :data:`MORNING_MARGIN_MIN` after the fleet's first shift start of the next day
 (when the next day's trucks could not be there in time) is made the evening before,
-its window ending with the plan day; later needs are the next day's.
+its window ending with the plan day; later needs are the next day's. For a caster
+that opens after the fleet's first shift, the margin counts from its opening, so the
+evening fill covers the first hours of its next morning.
 """
 
 from __future__ import annotations
@@ -219,10 +221,14 @@ def _measured_deliveries(
     return orders
 
 
-def _span(network: Network) -> Span:
-    """The day, and the next morning up to the fleet's first shift start plus a margin."""
+def _span(network: Network, furnace: Furnace) -> Span:
+    """The day, and the next morning up to the fleet's first shift start or the caster's
+    opening, whichever is later, plus a margin (the evening fill covers the first hours
+    of the next morning's draw)."""
     first_shift = min(network.minutes(t.shift_start) for t in network.fleet)
-    return Span(DAY_MIN, DAY_MIN + int(max(0.0, first_shift) + MORNING_MARGIN_MIN))
+    opens = network.minutes(network.caster_by_id[furnace.caster_id].open)
+    morning = max(0.0, first_shift, opens)
+    return Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN))
 
 
 def _base_curve(network: Network, furnace: Furnace) -> np.ndarray:
@@ -273,13 +279,13 @@ def managed_deliveries(
     if not loads:
         return ()
     singles = sorted((x for x in loads if x.ladles == 1), key=lambda x: x.tonnes)
-    span = _span(network)
     required = required or {}
     orders: list[Order] = []
     for furnace in network.furnaces:
         if not furnace.managed:
             continue
         key = (furnace.caster_id, furnace.alloy)
+        span = _span(network, furnace)
         base = _base_curve(network, furnace)
         need = _need_curve(furnace, base, required.get(key))
         if not network.params.supply.whole_ladles:

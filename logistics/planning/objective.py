@@ -2,7 +2,8 @@
 
 ``route cost`` (:mod:`logistics.plan.timeline`) + superheat ``(tap_c − tap_min_c) ×
 tonnes × superheat_cost_per_c_t`` + every tonne the plan could serve but leaves
-unserved × :func:`logistics.network.prices.unserved_penalty_per_t`. The same figures
+unserved × :func:`logistics.network.prices.unserved_penalty_per_t` (a managed
+delivery's tonnes × :func:`~logistics.network.prices.managed_drop_penalty_per_t`). The same figures
 the plan economics charges, so the plan the optimiser prefers is the one that saves
 the most against ingots.
 """
@@ -12,9 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from logistics.network.model import Network
-from logistics.network.prices import superheat_cost_per_c_t, unserved_penalty_per_t
+from logistics.network.prices import (
+    managed_drop_penalty_per_t,
+    superheat_cost_per_c_t,
+    unserved_penalty_per_t,
+)
 from logistics.physics.travel import Travel
 from logistics.plan.timeline import route_totals, trip_legs
+from logistics.planning.drop_penalty import is_managed_delivery
 from logistics.planning.jobs import JobBook
 from logistics.planning.schedule import TimedRun
 
@@ -39,6 +45,12 @@ def plan_value(
     """Objective in CNY: route cost + superheat + penalty of jobs left unserved."""
     penalty = unserved_penalty_per_t(network.params)
     served = {r.job.job_id for r in runs}
-    unserved_t = sum(j.tonnes for j in book.jobs if j.job_id not in served)
+    left = [j for j in book.jobs if j.job_id not in served]
+    managed = [is_managed_delivery(network, j.order_id, j.caster_id, j.alloy) for j in left]
+    unserved_t = sum(j.tonnes for j, m in zip(left, managed, strict=True) if not m)
+    managed_t = sum(j.tonnes for j, m in zip(left, managed, strict=True) if m)
     route = route_totals(trip_legs(network, travel, runs, starts)).route_cost_cny
-    return route + superheat_cny(network, runs) + penalty * unserved_t
+    value = route + superheat_cny(network, runs) + penalty * unserved_t
+    if managed_t:  # a managed delivery left out costs more (a network without: as before)
+        value += managed_drop_penalty_per_t(network.params) * managed_t
+    return value

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from logistics.network.model import Network
-from logistics.network.prices import unserved_penalty_per_t
 from logistics.plan.reasons import UNSERVED_REASONS
 from logistics.planning.assign import Assignment
+from logistics.planning.drop_penalty import drop_penalty_per_t
 from logistics.planning.jobs import Job, JobBook
 
 
@@ -47,7 +47,6 @@ def reason_for(
     """
     if assignment is None:
         return "production"
-    params = network.params
     truck = max(network.fleet, key=lambda t: t.ladles)
     source = assignment.source
     smelter = network.smelter_by_id[source.smelter_id]
@@ -57,7 +56,9 @@ def reason_for(
     trip_cost = 2 * source.road_km * network.truck_cost_per_km(truck) + trip_h * (
         network.truck_cost_per_h(truck)
     )
-    if trip_cost / shared > unserved_penalty_per_t(params) * job.tonnes:
+    if trip_cost / shared > drop_penalty_per_t(network, job.order_id, job.caster_id, job.alloy) * (
+        job.tonnes
+    ):
         return "cost"
     return "fleet"
 
