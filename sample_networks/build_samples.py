@@ -233,11 +233,13 @@ def write_text(path: Path, text: str) -> None:
 DRIVERS_TOML = """
 [drivers]
 # China's rules for dangerous-goods drivers: 4 h driving, then a rest of >= 20 min;
-# 8 h driving a day (a conservative limit where the law sets none); one driver a day.
+# 8 h driving a day (a conservative limit where the law sets none). Every shift here
+# (16-22 h) is longer than one driver's day, so a relief driver takes the truck over at
+# the smelter when the driver on board has too little driving left for the next trip.
 max_continuous_driving_h = 4.0
 min_break_min = 20
 max_daily_driving_h = 8.0
-handover_at_smelter = false
+handover_at_smelter = true
 """
 
 
@@ -668,15 +670,17 @@ YRD = Region(
     casters=YRD_CASTERS,
     specials=YRD_SPECIALS,
     candidates=YRD_CANDIDATES,
-    ladles_per_slot=2.0,  # an ample pool: every slot has a hot ladle and a spare
+    ladles_per_slot=2.0,  # an ample pool: every slot has a hot ladle and a cold spare
     hot_share=1.0,
 )
 
-#: Truck shift patterns (start, end) and how often each occurs.
+#: Truck shift patterns (start, end) and how often each occurs. Every shift is longer than
+#: one driver's day (8 h of driving), so the trucks change drivers at the smelter
+#: (``handover_at_smelter = true`` in ``DRIVERS_TOML``).
 SHIFT_PATTERNS = (
     (("05:00", "21:00"), 4),
     (("06:00", "22:00"), 2),
-    (("04:00", "26:00"), 3),  # two drivers
+    (("04:00", "26:00"), 3),
     (("08:00", "24:00"), 1),
 )
 
@@ -1105,10 +1109,12 @@ class Builder:
 
     def ladle_rows(self) -> list[list[str]]:
         """The smelters' pools: per smelter, ``ladles_per_slot`` ladles per truck slot
-        based there, each as big and as well insulated as the slot's truck ladle (the
-        extra ones as the smelter's best), the first ``hot_share`` of the slots' ladles
-        hot since the smelter opens, the others cold; fills since cleaning spread over
-        the 12-fill interval, 40–300 fills left before relining."""
+        based there, each as big and as well insulated as the slot's truck ladle. The
+        ladles beyond one per slot are spares, each a copy of the slot it spares (its
+        capacity and ``tau_h``), the best-insulated slots first. The first ``hot_share``
+        of the slots' ladles are hot since the smelter opens, the others (spares
+        included) cold; fills since cleaning spread over the 12-fill interval, 40–300
+        fills left before relining."""
         rows = []
         for smelter in self.region.smelters:
             sid = self.smelter_ids[smelter.num]
@@ -1124,7 +1130,7 @@ class Builder:
             count = math.ceil(self.region.ladles_per_slot * len(slots))
             hot = math.floor(self.region.hot_share * len(slots))
             for k in range(count):
-                size, tau = slots[k] if k < len(slots) else slots[0]
+                size, tau = slots[k % len(slots)]  # a spare copies the slot it spares
                 rows.append(
                     [f"{sid}-L{k + 1:02d}", sid, num(size), num(tau),
                      smelter.open if k < hot else "cold", str(k % 12),
