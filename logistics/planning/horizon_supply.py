@@ -319,6 +319,7 @@ def _day_routing(network: Network, travel: Travel, furnaces: list[_Furnace]) -> 
         per_h=per_h,
         routes_per_day=day_trips(network),
         excess_route_cny=capacity * ingot_cost_per_t(network.params),
+        max_stops=max(t.ladles for t in network.fleet),
     )
 
 

@@ -88,7 +88,11 @@ def _merged(routes: dict[int, list[int]], i: int, j: int) -> list[int] | None:
 
 
 def plan_routes(
-    km: np.ndarray, depot: int, loads: Mapping[int, float], capacity_t: float
+    km: np.ndarray,
+    depot: int,
+    loads: Mapping[int, float],
+    capacity_t: float,
+    max_stops: int | None = None,
 ) -> Routes:
     """Routes serving every stop of ``loads`` from ``depot`` within ``capacity_t``.
 
@@ -103,6 +107,8 @@ def plan_routes(
         full out-and-back trips for the excess and a visit in a route for the rest.
     capacity_t : float
         Most tonnes per route, t.
+    max_stops : int, optional
+        Most stops per route (a truck's ladle slots: a delivery takes one at least).
 
     Returns
     -------
@@ -123,6 +129,8 @@ def plan_routes(
         joined = _merged(routes, i, j)
         if joined is None or load[i] + load[j] > capacity_t + LOAD_TOL_T:
             continue
+        if max_stops is not None and len(joined) > max_stops:
+            continue
         total = load[i] + load[j]
         for s in joined:
             routes[s] = joined
@@ -139,6 +147,7 @@ def _split_once(
     loads: Mapping[int, float],
     capacity_t: float,
     max_routes: int,
+    max_stops: int | None,
 ) -> tuple[float, list[list[int]]] | None:
     """The cheapest cut of ``order`` into at most ``max_routes`` consecutive routes
     within the capacity (dynamic programme over the cut points), or None."""
@@ -155,7 +164,7 @@ def _split_once(
             load, inner = 0.0, 0.0
             for j in range(i, n):
                 load += loads[order[j]]
-                if load > capacity_t + LOAD_TOL_T:
+                if load > capacity_t + LOAD_TOL_T or (max_stops and j - i >= max_stops):
                     break
                 if j > i:
                     inner += float(km[order[j - 1], order[j]])
@@ -179,17 +188,20 @@ def split_routes(
     loads: Mapping[int, float],
     capacity_t: float,
     max_routes: int,
+    max_stops: int | None = None,
 ) -> Routes | None:
-    """At most ``max_routes`` routes serving ``loads`` (each stop's load within the
-    capacity): one tour through every stop (savings without a capacity, then 2-opt) cut
-    at its best points, over every rotation of the tour; None when no cut fits.
+    """At most ``max_routes`` routes of at most ``max_stops`` stops serving ``loads``
+    (each stop's load within the capacity): one tour through every stop (savings
+    without a capacity, then 2-opt) cut at its best points, over every rotation of the
+    tour; None when no cut fits.
     """
     if not loads or max(loads.values()) > capacity_t + LOAD_TOL_T:
         return None
     tour = [s for r in plan_routes(km, depot, loads, math.inf).routes for s in r]
     found: tuple[float, list[list[int]]] | None = None
     for r in range(len(tour)):
-        cut = _split_once(km, depot, tour[r:] + tour[:r], loads, capacity_t, max_routes)
+        order = tour[r:] + tour[:r]
+        cut = _split_once(km, depot, order, loads, capacity_t, max_routes, max_stops)
         if cut is not None and (found is None or cut[0] < found[0]):
             found = cut
     if found is None:

@@ -75,6 +75,8 @@ class DayRouting:
         Routes the fleet may make in a day (each truck's ``max_trips``); None: no limit.
     excess_route_cny : float
         Price of each route beyond ``routes_per_day``, CNY.
+    max_stops : int or None
+        Most stops per route (the fleet's most ladle slots); None: no limit.
     """
 
     km: np.ndarray
@@ -86,6 +88,7 @@ class DayRouting:
     per_h: float
     routes_per_day: int | None
     excess_route_cny: float
+    max_stops: int | None = None
     cache: dict[tuple, float] = field(default_factory=dict)
 
     def arc_cny(self, a: int, b: int) -> float:
@@ -104,10 +107,11 @@ class DayRouting:
         """Savings routes; with a limit on routes, also the best cut of one tour into at
         most that many (savings may need more routes than a tight packing), the cheaper
         of the two within the limit."""
-        found = plan_routes(self.km, depot, stops, self.capacity_t)
+        found = plan_routes(self.km, depot, stops, self.capacity_t, self.max_stops)
         if self.routes_per_day is None:
             return found
-        cut = split_routes(self.km, depot, stops, self.capacity_t, self.routes_per_day)
+        limits = (self.capacity_t, self.routes_per_day, self.max_stops)
+        cut = split_routes(self.km, depot, stops, *limits)
         if cut is None:
             return found
         if len(found.routes) > self.routes_per_day or cut.km < found.km:

@@ -107,3 +107,13 @@ def test_max_trips_and_holding_columns_load_and_are_checked(
         load_network(folder)
     assert "fleet.csv" in str(raised.value)
     assert "max_trips" in str(raised.value)
+
+
+def test_estimated_routes_keep_to_a_truck_s_ladle_slots() -> None:
+    km = np.ones((9, 9)) - np.eye(9)
+    loads = {i: 1.0 for i in range(1, 9)}
+    for found in (plan_routes(km, 0, loads, 100.0, 3), split_routes(km, 0, loads, 100.0, 3, 3)):
+        assert found is not None
+        assert _stops_served(found.routes) == list(range(1, 9))
+        assert max(len(r) for r in found.routes) <= 3
+    assert split_routes(km, 0, loads, 100.0, 2, 3) is None  # 8 stops need 3 routes of 3
