@@ -46,8 +46,6 @@ VISIT_MIN_T = 0.001
 #: Rounds of pricing visits against the last routes, and the programme's limit in each, s.
 REPRICE_ROUNDS = 6
 REPRICE_SOLVE_S = 2.0
-#: Share of the programme's cost the tonnes may cost more when poured late in the day.
-LATE_SLACK_SHARE = 0.02
 #: Random moves of a kick.
 KICK_MOVES = 3
 #: A move must save at least this, CNY.
@@ -363,32 +361,35 @@ def improve_visit_days(search: VisitSearch, limit_s: float = SEARCH_LIMIT_S) -> 
 
 
 def latest_in_day(search: VisitSearch) -> None:
-    """Re-solve the solved linear programme with each visit's tonnes and its cost kept
-    (within :data:`LATE_SLACK_SHARE`), the tonnes poured as late as the levels allow:
-    the widest pour windows for the day's routes (an hour's holding more or less weighs
-    less than a route the windows would break)."""
+    """Re-solve the solved linear programme with each visit's tonnes kept and its other
+    costs (shortfalls) no higher, the tonnes poured as late in their day as the levels
+    allow: the widest pour windows for the day's routes (an hour's holding within the
+    day weighs less than a route the windows would break)."""
     solver = search.solver
     objective = solver.Objective()
-    value = objective.Value()
+    delivered = {v.index() for v in search.x.values()}
+    others = [
+        (v, objective.GetCoefficient(v))
+        for v in solver.variables()
+        if v.index() not in delivered and objective.GetCoefficient(v)
+    ]
+    spent = sum(c * v.solution_value() for v, c in others)  # read before the model changes
     totals: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
     tonnes: dict[tuple[int, int], float] = defaultdict(float)
-    for (i, b), var in search.x.items():  # read before the model changes
+    for (i, b), var in search.x.items():
         totals[(i, b // search.per_day)].append(var)
         tonnes[(i, b // search.per_day)] += var.solution_value()
     for key, found in totals.items():  # each visit's tonnes stay as they are
         solver.Add(solver.Sum(found) >= tonnes[key] - 1e-6)
         solver.Add(solver.Sum(found) <= tonnes[key] + 1e-6)
-    coefficients = [(v, objective.GetCoefficient(v)) for v in solver.variables()]
-    slack = LATE_SLACK_SHARE * abs(value) + MIN_SAVING_CNY
-    solver.Add(solver.Sum([c * v for v, c in coefficients if c]) <= value + slack)
-    for v, _ in coefficients:
+    if others:
+        solver.Add(solver.Sum([c * v for v, c in others]) <= spent + MIN_SAVING_CNY)
+    for v in solver.variables():
         objective.SetCoefficient(v, 0.0)
     for (_, b), var in search.x.items():
         objective.SetCoefficient(var, -float(b % search.per_day))
     objective.SetMinimization()
     status = solver.Solve()
     log.debug("latest in day: status %s", status)
-    if status not in _OK:  # cannot happen (the solution found fits); be safe
-        for v, c in coefficients:
-            objective.SetCoefficient(v, c)
-        solver.Solve()
+    if status not in _OK:  # cannot happen (the solution found fits): keep the tonnes found
+        search.price(frozenset(k for k, v in search.y.items() if v.lb() > 0.5))
