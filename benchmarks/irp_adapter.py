@@ -21,7 +21,11 @@ The mapping:
   rule), start level ``I0``; open (receiving metal) 00:00–18:00, its cells drawing the
   period's demand evenly over 18:00–24:00, so a period's deliveries come before its
   consumption, as in the instance;
-* **vehicles → trucks** at ``D`` on shift 00:00–18:00: 6 ladles of the largest ``U``,
+* **holding**: ``h`` per unit and period as ``holding_cny_per_t_h`` of each furnace and
+  ``[supply] smelter_holding_cny_per_t_h`` of the depot (0.1 CNY per unit of cost, 24 h
+  a period), so the delivery decision prices holding as the instance does;
+* **vehicles → trucks** at ``D`` on shift 00:00–18:00, one trip a day (``max_trips``
+  1: an IRP vehicle makes one route per period): 6 ladles of the largest ``U``,
   payload ``C``; deliveries are measured, not whole ladles (``[supply] whole_ladles =
   false``), so one ladle, part-filled, serves one customer per visit;
 * **travel**: km = the DIMACS distance, minutes = 0.5 × km; costs 0.1 CNY/km only
@@ -56,6 +60,8 @@ ALLOY = "M"
 DELIVER_UNTIL_H = 18.0
 #: Minutes per distance unit.
 MINUTES_PER_UNIT = 0.5
+#: CNY per unit of the instance's cost (its distance unit costs 0.1 CNY as km).
+CNY_PER_UNIT_COST = 0.1
 #: The lowest minimum level a furnace may have, t (the format's minimum is 0).
 LADLE_T_MAX, PAYLOAD_T_MAX, FURNACE_T_MAX = 20.0, 60.0, 500.0
 
@@ -110,6 +116,7 @@ class IrpHorizon:
                     capacity_t=inst.upper[i] * u,
                     min_level_t=inst.lower[i] * u,
                     start_level_t=inst.start[i] * u,
+                    holding_cny_per_t_h=self.holding(i),
                 )
             )
             rate = inst.demand[i] * u / (24.0 - DELIVER_UNTIL_H)
@@ -120,7 +127,11 @@ class IrpHorizon:
             )
         base = distance_only_params()
         supply = SupplyParams(
-            whole_ladles=False, lookahead_days=min(5, inst.periods - k), fleet_share=1.0
+            whole_ladles=False,
+            lookahead_days=min(5, inst.periods - k),
+            fleet_share=1.0,
+            holding_cny_per_t_h=self.holding(1),
+            smelter_holding_cny_per_t_h=self.holding(0),
         )
         return Network(
             name=f"irp {inst.name}",
@@ -162,6 +173,7 @@ class IrpHorizon:
                     tau_h=100.0,
                     shift_start=self.at(day, 0.0),
                     shift_end=self.at(day, DELIVER_UNTIL_H),
+                    max_trips=1,
                 )
                 for v in range(inst.vehicles)
             ),
@@ -169,6 +181,11 @@ class IrpHorizon:
             furnaces=tuple(furnaces),
             consumption=tuple(bands),
         )
+
+    def holding(self, i: int) -> float:
+        """Vertex ``i``'s holding cost as CNY per tonne-hour: ``h`` per unit and period,
+        at :data:`CNY_PER_UNIT_COST` per unit of cost, a period of 24 h."""
+        return float(self.inst.holding[i]) * CNY_PER_UNIT_COST / (self.unit_t * 24.0)
 
     def travel(self, network: Network) -> Travel:
         """The DIMACS distances as km (rows: depot, then customers 1 … n)."""

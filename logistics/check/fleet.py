@@ -193,8 +193,11 @@ def _trips_of(runs: list[CheckRun]) -> list[_Trip]:
 
 
 def _gaps_of(ctx: CheckContext, truck: Truck, runs: list[CheckRun]) -> list[Gap]:
-    """The gaps of one truck's day: before, between and after its trips."""
+    """The gaps of one truck's day: before, between and after its trips (none when it
+    already makes its ``max_trips``)."""
     trips = _trips_of(runs)
+    if truck.max_trips is not None and len(trips) >= truck.max_trips:
+        return []
     site = ("smelter", truck.home_smelter)
     free = ctx.seconds(truck.shift_start)
     gaps = []

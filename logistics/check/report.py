@@ -24,6 +24,7 @@ RULES = (
     "trip_payload",
     "trip_depart",
     "trip_numbering",
+    "trip_count",
     "truck_overlap",
     "travel_time",
     "shift",

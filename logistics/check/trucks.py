@@ -1,6 +1,7 @@
-"""Rules about trucks and trips: one smelter, at most ``ladles`` ladles and at most
-``payload_t`` tonnes of metal per trip, leaving together, numbered in time order, never
-two things at once, enough time to drive between stops, inside the shift.
+"""Rules about trucks and trips: at most ``max_trips`` trips a day, one smelter, at most
+``ladles`` ladles and at most ``payload_t`` tonnes of metal per trip, leaving together,
+numbered in time order, never two things at once, enough time to drive between stops,
+inside the shift.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def check_trucks(ctx: CheckContext, runs: list[CheckRun]) -> None:
         for number, trip in trips.items():
             check_trip(ctx, truck, number, trip)
         check_trip_numbering(ctx, truck, trips)
+        check_trip_count(ctx, truck, trips)
         check_overlap(ctx, truck_runs)
         simulate_truck(ctx, truck, trips)
 
@@ -78,6 +80,17 @@ def check_trip(ctx: CheckContext, truck: Truck, number: int, trip: list[CheckRun
             f"{name} departs {ctx.at(depart)} before run {last_filled.run_id} "
             f"finishes filling at {ctx.at(last_filled.fill_end)}",
             last_filled,
+        )
+
+
+def check_trip_count(ctx: CheckContext, truck: Truck, trips: dict[int, list[CheckRun]]) -> None:
+    """At most ``max_trips`` trips in the day (fleet.csv; none: no limit)."""
+    if truck.max_trips is not None and len(trips) > truck.max_trips:
+        ctx.add(
+            "trip_count",
+            f"truck {truck.truck_id} makes {len(trips)} trips; fleet.csv allows it "
+            f"{truck.max_trips} a day (max_trips)",
+            trips[max(trips)][0],
         )
 
 

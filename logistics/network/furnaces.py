@@ -50,6 +50,7 @@ class ConsumptionRow(_Frozen):
     capacity_t: float | None = plausible(None, lo=0.5, hi=FURNACE_T_MAX, unit="t")
     min_level_t: float | None = plausible(None, lo=0.0, hi=FURNACE_T_MAX, unit="t")
     start_level_t: float | None = plausible(None, lo=0.0, hi=FURNACE_T_MAX, unit="t")
+    holding_cny_per_t_h: float | None = plausible(None, lo=0.0, hi=100.0, unit="CNY/(t·h)")
     from_h: float = plausible(lo=0.0, hi=24.0, unit="h")
     to_h: float = plausible(lo=0.0, hi=24.0, unit="h")
     t_per_h: float = plausible(lo=0.0, hi=DRAW_TPH_MAX, unit="t/h")
@@ -106,6 +107,9 @@ class Furnace(_Frozen):
         Below this the cells stop, t.
     start_level_t : float
         Metal in it at the start of the plan day, t.
+    holding_cny_per_t_h : float or None
+        What a tonne costs to keep hot here for an hour, CNY/(t·h); ``None``: the
+        network's ``[supply] holding_cny_per_t_h``.
     """
 
     caster_id: str
@@ -114,6 +118,7 @@ class Furnace(_Frozen):
     capacity_t: float
     min_level_t: float
     start_level_t: float
+    holding_cny_per_t_h: float | None = None
 
     @property
     def managed(self) -> bool:
@@ -121,7 +126,14 @@ class Furnace(_Frozen):
         return self.supply == "managed"
 
 
-_FURNACE_COLUMNS = ("supply", "capacity_t", "min_level_t", "start_level_t")
+#: The furnace's columns (the first four as today; the holding cost optional).
+_FURNACE_COLUMNS = (
+    "supply",
+    "capacity_t",
+    "min_level_t",
+    "start_level_t",
+    "holding_cny_per_t_h",
+)
 
 
 def _furnace_of(
@@ -145,7 +157,7 @@ def _furnace_of(
                     )
                 )
     first_row = rows[0][0]
-    missing = [c for c in _FURNACE_COLUMNS[1:] if c not in values]
+    missing = [c for c in _FURNACE_COLUMNS[1:4] if c not in values]
     for col in missing:
         problems.append(InputProblem(file, first_row, col, "missing value (first row of furnace)"))
     if missing:
@@ -239,7 +251,7 @@ CONSUMPTION = CsvSpec(
     CONSUMPTION_FILE,
     ConsumptionRow,
     ("caster_id", "alloy", "from_h", "to_h", "t_per_h"),
-    ("supply", "capacity_t", "min_level_t", "start_level_t", "weekdays"),
+    ("supply", "capacity_t", "min_level_t", "start_level_t", "holding_cny_per_t_h", "weekdays"),
     lists=("weekdays",),
 )
 

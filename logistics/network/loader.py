@@ -55,7 +55,7 @@ FLEET = CsvSpec(
     "fleet.csv",
     Truck,
     ("truck_id", "home_smelter", "ladles", "ladle_t", "tau_h", "shift_start", "shift_end"),
-    ("cost_per_km", "cost_per_h", "payload_t"),
+    ("cost_per_km", "cost_per_h", "payload_t", "max_trips"),
     times=("shift_start", "shift_end"),
     key="truck_id",
 )

@@ -42,6 +42,9 @@ HANDLING_MIN = (1.0, 120.0)
 FILL_BAYS_MAX = 50
 #: Most ladle slots on one truck: two to four road crucibles are usual.
 LADLE_SLOTS_MAX = 6
+#: Most trips a truck's ``max_trips`` may allow in a day: a trip takes at least a fill,
+#: a drive and a pour, so a 24-hour day holds no more than a few dozen.
+MAX_TRIPS = 50
 #: Most metal one truck may carry per trip, t: the legal payload of the heaviest road
 #: combinations (49 t gross for a six-axle articulated truck in China) stays below it.
 PAYLOAD_T_MAX = 60.0
@@ -135,6 +138,9 @@ class Truck(_Frozen):
     payload_t : float | None
         Most tonnes of metal per trip (its legal payload less ladles and cradles);
         ``None``: as many full ladles as it has slots.
+    max_trips : int | None
+        Most trips (fills at a smelter) the truck makes in the plan day; ``None``: as
+        many as its shift allows.
     """
 
     truck_id: str = Field(min_length=1)
@@ -147,6 +153,7 @@ class Truck(_Frozen):
     cost_per_km: float | None = plausible(None, lo=0.0, hi=TRUCK_COST_PER_KM_MAX, unit="CNY/km")
     cost_per_h: float | None = plausible(None, lo=0.0, hi=TRUCK_COST_PER_H_MAX, unit="CNY/h")
     payload_t: float | None = plausible(None, lo=0.5, hi=PAYLOAD_T_MAX, unit="t")
+    max_trips: int | None = plausible(None, lo=1, hi=MAX_TRIPS, unit="trips")
 
     @property
     def trip_t(self) -> float:

@@ -46,6 +46,15 @@ class SupplyParams(BaseModel):
         ``true``: managed deliveries are whole ladles of the fleet's sizes; ``false``:
         the tonnes the delivery decision chose, the last ladle part-filled (a supplier
         that fills to measure).
+    holding_cny_per_t_h : float
+        What a tonne of liquid metal costs to keep hot for an hour in a caster's holding
+        furnace, CNY/(t·h) (``consumption.csv``'s ``holding_cny_per_t_h`` overrides it
+        per furnace): the delivery decision weighs it against the smelter's. 1, an
+        engineering estimate of the energy (docs/sources.md). Range 0–100 CNY/(t·h).
+    smelter_holding_cny_per_t_h : float
+        The same at the smelters (metal held liquid until it leaves), CNY/(t·h). 1:
+        equal to the furnaces', so by default delivering earlier or later moves the
+        holding cost without changing it. Range 0–100 CNY/(t·h).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -57,3 +66,5 @@ class SupplyParams(BaseModel):
     lookahead_days: float = plausible(2.0, lo=1.0, hi=5.0, unit="days")
     fleet_share: float = plausible(0.8, lo=0.1, hi=1.0, unit="share")
     whole_ladles: bool = Field(True, strict=True)
+    holding_cny_per_t_h: float = plausible(1.0, lo=0.0, hi=100.0, unit="CNY/(t·h)")
+    smelter_holding_cny_per_t_h: float = plausible(1.0, lo=0.0, hi=100.0, unit="CNY/(t·h)")

@@ -64,6 +64,8 @@ def greedy_plan(
             for truck_id, state in states.items():
                 if not pending[0].job.fits(state.truck.ladle_t):
                     continue
+                if state.truck.max_trips is not None and state.trips >= state.truck.max_trips:
+                    continue  # its trips of the day are made (fleet.csv's max_trips)
                 chunk = first_trip(state.truck, [a.job for a in same])
                 if not chunk:
                     continue

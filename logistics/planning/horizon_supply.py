@@ -33,23 +33,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
 from logistics.network.furnaces import Furnace
-from logistics.network.model import Network
+from logistics.network.model import Caster, Network
 from logistics.network.prices import ingot_cost_per_t
 from logistics.physics.furnace import DAY_MIN, draw_per_minute, furnace_bands
 from logistics.physics.travel import Travel
 from logistics.planning.managed import MANAGED_PREFIX
+from logistics.planning.visit_search import (
+    SEARCH_LIMIT_S,
+    SMALL_FURNACES,
+    DayRouting,
+    VisitSearch,
+    add_trip_limits,
+    day_trips,
+    improve_visit_days,
+)
 from logistics.planning.windows import fill_minutes, pour_minutes
 
 #: Hours per bucket of the decision, and minutes.
 BUCKET_MIN = 60
-#: Tie-break per tonne-hour held in a furnace, CNY: the later the better, all else equal.
-HOLD_CNY_PER_T_H = 0.01
+#: Tie-break per tonne-hour held in a furnace, as a share of its holding cost: the later
+#: the better when the furnace and the smelter hold alike (0.01 CNY/(t·h) by default).
+HOLD_TIE_SHARE = 0.01
 #: Deliveries below this are dropped from the decision, t.
 MIN_DELIVERY_T = 0.05
 #: The solver's time limit, s.
@@ -93,6 +103,8 @@ class _Furnace:
     truck_h_per_t: float
     cost_per_t: float
     stop_cny: float
+    hold_cny_per_t_h: float = 0.0  # the furnace's holding less the smelter's, tie-break in
+    supplier: int = -1  # row of the supplying smelter
 
 
 def _buckets(network: Network) -> int:
@@ -171,6 +183,35 @@ def _stop_cny(travel: Travel, row: int, others: list[int], per_km: float) -> flo
     return max(0.0, detour) * per_km
 
 
+def _reachable_hours(
+    network: Network, travel: Travel, supplier: int, caster: Caster, buckets: int
+) -> np.ndarray:
+    """Buckets (repeated daily) in which the caster receives metal, mostly open, and
+    that end after the first pour the fleet can make there (the earliest shift start, a
+    fill, the drive from the supplying smelter and a pour)."""
+    opened = (
+        _open_share(network.minutes(caster.open), network.minutes(caster.close), buckets) >= 0.5
+    )
+    smelter = next(s for s in network.smelters if travel.smelter(s.smelter_id) == supplier)
+    first = min(network.minutes(t.shift_start) for t in network.fleet)
+    first += fill_minutes(smelter) + float(
+        travel.minutes[supplier, travel.caster(caster.caster_id)]
+    )
+    first += pour_minutes(caster)
+    ends = (np.arange(buckets) % (DAY_MIN // BUCKET_MIN) + 1) * BUCKET_MIN
+    return np.asarray(opened & (ends >= first))
+
+
+def _net_holding(network: Network, furnace: Furnace) -> float:
+    """What a tonne costs to hold an hour in the furnace rather than at the smelter,
+    CNY/(t·h) (negative: the smelter holds dearer), plus :data:`HOLD_TIE_SHARE` of the
+    furnace's holding cost as a tie-break."""
+    supply = network.params.supply
+    own = furnace.holding_cny_per_t_h
+    held = supply.holding_cny_per_t_h if own is None else own
+    return held - supply.smelter_holding_cny_per_t_h + HOLD_TIE_SHARE * held
+
+
 def _furnaces(network: Network, travel: Travel, buckets: int) -> list[_Furnace]:
     """The managed furnaces some smelter supplies, with what the decision needs."""
     per_km, per_h = _truck_costs(network)
@@ -190,13 +231,12 @@ def _furnaces(network: Network, travel: Travel, buckets: int) -> list[_Furnace]:
                 key=(f.caster_id, f.alloy),
                 furnace=f,
                 drawn=_drawn(network, f, buckets),
-                open_=_open_share(
-                    network.minutes(caster.open), network.minutes(caster.close), buckets
-                )
-                >= 0.5,
+                open_=_reachable_hours(network, travel, supplier, caster, buckets),
                 truck_h_per_t=hours / trip_t,
                 cost_per_t=(hours * per_h + km * per_km) / trip_t,
                 stop_cny=_stop_cny(travel, travel.caster(f.caster_id), sites, per_km),
+                hold_cny_per_t_h=_net_holding(network, f),
+                supplier=supplier,
             )
         )
     return found
@@ -242,6 +282,7 @@ class _Model:
     x: dict[tuple[int, int], pywraplp.Variable]
     furnaces: list[_Furnace]
     buckets: int
+    y: dict[tuple[int, int], pywraplp.Variable] = field(default_factory=dict)
 
 
 def _add_furnace(m: _Model, i: int, f: _Furnace, penalty: float) -> pywraplp.LinearExpr:
@@ -249,6 +290,7 @@ def _add_furnace(m: _Model, i: int, f: _Furnace, penalty: float) -> pywraplp.Lin
     s, fur = m.solver, f.furnace
     per_day = DAY_MIN // BUCKET_MIN
     visits = [s.BoolVar(f"y{i}_{d}") for d in range(m.buckets // per_day)]
+    m.y.update({(i, d): y for d, y in enumerate(visits)})
     cost: list[pywraplp.LinearExpr] = [f.stop_cny * y for y in visits]
     poured: list[pywraplp.Variable] = []  # deliveries before the bucket
     for b in range(m.buckets):
@@ -263,7 +305,7 @@ def _add_furnace(m: _Model, i: int, f: _Furnace, penalty: float) -> pywraplp.Lin
         m.x[(i, b)] = x
         s.Add(before + s.Sum(poured) + x <= fur.capacity_t)
         s.Add(x <= fur.capacity_t * visits[b // per_day])
-        cost.append((f.cost_per_t + HOLD_CNY_PER_T_H * (m.buckets - b)) * x)
+        cost.append((f.cost_per_t + f.hold_cny_per_t_h * (m.buckets - b)) * x)
         poured.append(x)
     return s.Sum(cost)
 
@@ -323,6 +365,53 @@ def _shared_limits(
                 m.solver.Add(m.solver.Sum(upto) <= float(limit[b]))
 
 
+def _day_routing(network: Network, travel: Travel, furnaces: list[_Furnace]) -> DayRouting:
+    """How the visit search prices a day's visits as routes (fleet's mean costs; a
+    route beyond the fleet's trips costs a trip's metal as ingots)."""
+    per_km, per_h = _truck_costs(network)
+    capacity = max(t.trip_t for t in network.fleet)
+    return DayRouting(
+        km=travel.km,
+        minutes=travel.minutes,
+        depot_of={i: f.supplier for i, f in enumerate(furnaces)},
+        row_of={i: travel.caster(f.key[0]) for i, f in enumerate(furnaces)},
+        capacity_t=capacity,
+        per_km=per_km,
+        per_h=per_h,
+        routes_per_day=day_trips(network),
+        excess_route_cny=capacity * ingot_cost_per_t(network.params),
+        max_stops=max(t.ladles for t in network.fleet),
+    )
+
+
+_SOLVED = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+
+
+def _programme(
+    network: Network,
+    travel: Travel,
+    furnaces: list[_Furnace],
+    buckets: int,
+    engine: str,
+    missed: Sequence[Missed] = (),
+    limit_s: float = SOLVER_LIMIT_S,
+) -> _Model | None:
+    """The decision's programme on ``engine`` (``SCIP``: the mixed-integer programme;
+    ``GLOP``: the same as a linear programme, for visit patterns fixed by the binaries'
+    bounds); None when OR-Tools lacks the engine."""
+    solver = pywraplp.Solver.CreateSolver(engine)
+    if solver is None:
+        return None
+    solver.SetTimeLimit(int(max(0.1, limit_s) * 1000))
+    m = _Model(solver, {}, furnaces, buckets)
+    penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
+    costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
+    _shared_limits(m, network, travel, missed)
+    add_trip_limits(solver, m.x, network, DAY_MIN // BUCKET_MIN)
+    solver.Minimize(solver.Sum(costs))
+    return m
+
+
 def decide_deliveries(
     network: Network,
     travel: Travel,
@@ -354,18 +443,19 @@ def decide_deliveries(
     """
     buckets = _buckets(network)
     furnaces = _furnaces(network, travel, buckets)
-    solver = pywraplp.Solver.CreateSolver("SCIP")
-    if not furnaces or not network.fleet or solver is None:
+    if not furnaces or not network.fleet:
         return {}
-    solver.SetTimeLimit(int(max(0.1, limit_s) * 1000))
-    m = _Model(solver, {}, furnaces, buckets)
-    penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
-    costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
-    _shared_limits(m, network, travel, missed)
-    solver.Minimize(solver.Sum(costs))
-    if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+    m = _programme(network, travel, furnaces, buckets, "SCIP", missed, limit_s)
+    if m is None or m.solver.Solve() not in _SOLVED:
         return {}
     per_day = DAY_MIN // BUCKET_MIN
+    if len(furnaces) <= SMALL_FURNACES:
+        lp = _programme(network, travel, furnaces, buckets, "GLOP", missed, limit_s)
+        if lp is not None:
+            routing = _day_routing(network, travel, furnaces)
+            search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, m.solver, m.y)
+            improve_visit_days(search, min(SEARCH_LIMIT_S, limit_s))
+            m = lp
     found: dict[Key, np.ndarray] = {}
     for i, f in enumerate(furnaces):
         hours = np.array(

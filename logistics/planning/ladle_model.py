@@ -113,6 +113,9 @@ def _vehicles(
                 cost_per_distance=round(network.truck_cost_per_km(truck) * KM_UNIT * FEN),
                 cost_per_time=round(network.truck_cost_per_h(truck) / 60.0 * FEN),
                 label=f"truck {truck_id}",
+                max_trips=(
+                    None if truck.max_trips is None else max(0, truck.max_trips - state.trips)
+                ),
             )
         )
     return vehicles, truck_ids

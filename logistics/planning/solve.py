@@ -57,6 +57,7 @@ from logistics.planning.schedule import (
     initial_states,
     schedule_routes,
 )
+from logistics.planning.trip_limit import within_trip_limits
 from logistics.planning.trips import TruckRoute, trips_by_truck
 from logistics.progress import ProgressCallback, ProgressEvent, no_progress
 
@@ -267,6 +268,7 @@ def _finished(
     drivers' rules, their rests and handovers; with a ladle pool, each run's ladle (a
     trip is filled later where a ladle is ready a little later, else a run no ladle can
     be ready for is left unserved)."""
+    trips, left, reasons = within_trip_limits(day.network, trips, left, reasons, day.kept)
     trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
     left = left + list(day.assignment.short_of_metal)
     unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)

@@ -296,6 +296,10 @@ def m_trip_payload(net: Network, runs: Rows, uns: Rows) -> Network:
     return replace_item(net, "fleet", "T1", payload_t=3.0)  # R01 + R02: 6 t on trip 1
 
 
+def m_trip_count(net: Network, runs: Rows, uns: Rows) -> Network:
+    return replace_item(net, "fleet", "T3", max_trips=1)  # T3 makes trips 1 and 2
+
+
 def m_trip_depart_differs(net: Network, runs: Rows, uns: Rows) -> Network:
     set_run(runs, "R02", depart="07:31")  # R01 of the same trip leaves 07:30
     return net
@@ -524,6 +528,7 @@ MUTATIONS: list[tuple[Mutation, str, str | None, frozenset[str]]] = [
     (m_trip_smelter, "trip_smelter", "R10", frozenset()),
     (m_trip_ladles, "trip_ladles", "R02", frozenset()),
     (m_trip_payload, "trip_payload", "R02", frozenset()),
+    (m_trip_count, "trip_count", "R09", frozenset()),
     (m_trip_depart_differs, "trip_depart", "R02", frozenset()),
     (m_trip_depart_early, "trip_depart", "R02", frozenset({"time_order"})),
     (m_trip_swapped, "trip_numbering", "R07", frozenset()),

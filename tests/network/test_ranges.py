@@ -119,6 +119,8 @@ TOML_RANGES = [
     ("drivers", "max_daily_driving_h", 1, 24, "h", "1–24 h"),
     ("supply", "lookahead_days", 1, 5, "days", "1–5 days"),
     ("supply", "fleet_share", 0.1, 1, "share", "0.1–1 share"),
+    ("supply", "holding_cny_per_t_h", 0, 100, "CNY/(t·h)", "0–100 CNY/(t·h)"),
+    ("supply", "smelter_holding_cny_per_t_h", 0, 100, "CNY/(t·h)", "0–100 CNY/(t·h)"),
 ]
 
 #: Parameters of 24 values, one per hour: (table, key, lo, hi, unit); each value has the

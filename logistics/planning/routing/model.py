@@ -310,6 +310,25 @@ def _add_weight_dimension(
     routing.AddDimensionWithVehicleCapacity(index, 0, capacities, True, "weight")
 
 
+def _add_trip_dimension(
+    problem: RoutingProblem, routing: pywrapcp.RoutingModel, kinds: list[str]
+) -> None:
+    """The ``trips`` dimension: each vehicle's trips within its ``max_trips`` (only when
+    some vehicle has one); an arc into a pickup from the start or a delivery opens a
+    trip."""
+    if all(v.max_trips is None for v in problem.vehicles):
+        return
+    opens = {"start", DELIVERY}
+
+    def trip_cb(i: int, j: int) -> int:
+        return 1 if kinds[j] == PICKUP and kinds[i] in opens else 0
+
+    unbounded = len(problem.nodes) + 1
+    capacities = [unbounded if v.max_trips is None else v.max_trips for v in problem.vehicles]
+    index = routing.RegisterTransitCallback(trip_cb)
+    routing.AddDimensionWithVehicleCapacity(index, 0, capacities, True, "trips")
+
+
 def _set_windows(
     problem: RoutingProblem,
     manager: pywrapcp.RoutingIndexManager,
@@ -409,6 +428,7 @@ def build_model(problem: RoutingProblem) -> BuiltModel:
     _set_vehicle_costs(problem, manager, routing, time_dim, tables)
     load_dim = _add_load_dimension(problem, routing, tables)
     _add_weight_dimension(problem, manager, routing)
+    _add_trip_dimension(problem, routing, tables.kind_of)
     _set_windows(problem, manager, routing, time_dim)
     _post_pairs(problem, manager, routing, time_dim)
     if problem.empty_before_pickup:

@@ -59,7 +59,9 @@ class Vehicle:
     """A vehicle: where and when it may start and end, what it carries and costs.
 
     ``label`` says which vehicle it is, for people (error messages);
-    ``weight_capacity`` bounds the nodes' ``weight`` on board (``None``: no bound).
+    ``weight_capacity`` bounds the nodes' ``weight`` on board (``None``: no bound);
+    ``max_trips`` the trips it makes, a trip starting at each pickup reached from the
+    start or from a delivery (``None``: no bound).
     """
 
     start_location: int
@@ -72,6 +74,7 @@ class Vehicle:
     fixed_cost: int = 0
     label: str = ""
     weight_capacity: int | None = None
+    max_trips: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,395 @@
+"""Which days each managed furnace gets metal, searched with the days' routes priced.
+
+The delivery decision (:mod:`logistics.planning.horizon_supply`) prices a furnace's visit
+on a day by a fixed stop estimate; what a visit really costs depends on the other
+furnaces visited that day (a furnace next to one already visited costs almost nothing,
+one alone costs its round trip). For a small decision (at most :data:`SMALL_FURNACES`
+furnaces) this module improves the decision's visit days by local search:
+
+* a **visit pattern** fixes the decision's binaries (furnace ``f`` gets metal on day
+  ``d`` or not); the programme then chooses the tonnes (holding, transport per tonne,
+  shortfalls) — a linear programme;
+* its **price** is the programme's cost without the stop estimates plus each day's
+  routes (:func:`logistics.planning.route_estimate.plan_routes` from each furnace's
+  supplying smelter, within a trip's tonnes, km and hours at the fleet's mean costs;
+  routes beyond the trips the fleet may make in a day cost what their metal would cost
+  as ingots);
+* **moves**: drop a visit, add one, move one to another day; the first move that
+  lowers the price is kept, until none does or the time is up.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from logistics.network.model import Network
+from logistics.planning.route_estimate import Routes, plan_routes, split_routes
+
+log = logging.getLogger(__name__)
+
+#: Largest decision searched (managed furnaces); larger ones keep the stop estimates.
+SMALL_FURNACES = 50
+#: Time the search may take, s (on top of the programme's first solve).
+SEARCH_LIMIT_S = 6.0
+#: Tonnes below this on a day are no visit, t.
+VISIT_MIN_T = 0.001
+#: Rounds of pricing visits against the last routes, and the programme's limit in each, s.
+REPRICE_ROUNDS = 6
+REPRICE_SOLVE_S = 2.0
+#: Random moves of a kick.
+KICK_MOVES = 3
+#: A move must save at least this, CNY.
+MIN_SAVING_CNY = 0.01
+
+Pattern = frozenset[tuple[int, int]]
+_OK = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class DayRouting:
+    """How a day's visits are priced as routes.
+
+    Attributes
+    ----------
+    km, minutes : numpy.ndarray
+        The travel model's matrices (rows: sites), km and min.
+    depot_of, row_of : dict
+        Furnace index → its supplying smelter's row, and its caster's row.
+    capacity_t : float
+        Tonnes per route (the fleet's largest trip), t.
+    per_km, per_h : float
+        The fleet's mean running costs, CNY/km and CNY/h.
+    routes_per_day : int or None
+        Routes the fleet may make in a day (each truck's ``max_trips``); None: no limit.
+    excess_route_cny : float
+        Price of each route beyond ``routes_per_day``, CNY.
+    max_stops : int or None
+        Most stops per route (the fleet's most ladle slots); None: no limit.
+    """
+
+    km: np.ndarray
+    minutes: np.ndarray
+    depot_of: Mapping[int, int]
+    row_of: Mapping[int, int]
+    capacity_t: float
+    per_km: float
+    per_h: float
+    routes_per_day: int | None
+    excess_route_cny: float
+    max_stops: int | None = None
+    cache: dict[tuple, float] = field(default_factory=dict)
+
+    def arc_cny(self, a: int, b: int) -> float:
+        """What driving from row ``a`` to row ``b`` costs, CNY."""
+        return float(self.km[a, b]) * self.per_km + float(self.minutes[a, b]) * self.per_h / 60.0
+
+    def routes(self, loads: Mapping[int, float]) -> dict[int, Routes]:
+        """One day's routes serving ``loads`` (furnace index → t), per depot row."""
+        by_depot: dict[int, dict[int, float]] = defaultdict(dict)
+        for i, tonnes in loads.items():
+            row = self.row_of[i]
+            by_depot[self.depot_of[i]][row] = by_depot[self.depot_of[i]].get(row, 0.0) + tonnes
+        return {depot: self._routes_of(depot, stops) for depot, stops in by_depot.items()}
+
+    def _routes_of(self, depot: int, stops: Mapping[int, float]) -> Routes:
+        """Savings routes; with a limit on routes, also the best cut of one tour into at
+        most that many (savings may need more routes than a tight packing), the cheaper
+        of the two within the limit."""
+        found = plan_routes(self.km, depot, stops, self.capacity_t, self.max_stops)
+        if self.routes_per_day is None:
+            return found
+        limits = (self.capacity_t, self.routes_per_day, self.max_stops)
+        cut = split_routes(self.km, depot, stops, *limits)
+        if cut is None:
+            return found
+        if len(found.routes) > self.routes_per_day or cut.km < found.km:
+            return cut
+        return found
+
+    def cost(self, loads: Mapping[int, float]) -> float:
+        """One day's routes serving ``loads`` (furnace index → t), CNY."""
+        key = tuple(sorted((i, round(t, 3)) for i, t in loads.items()))
+        if key in self.cache:
+            return self.cache[key]
+        total, routes = 0.0, 0
+        for depot, found in self.routes(loads).items():
+            hours = sum(_route_minutes(self.minutes, depot, r) for r in found.routes) / 60.0
+            total += found.km * self.per_km + hours * self.per_h
+            routes += len(found.routes)
+        if self.routes_per_day is not None and routes > self.routes_per_day:
+            total += (routes - self.routes_per_day) * self.excess_route_cny
+        self.cache[key] = total
+        return total
+
+
+def _route_minutes(minutes: np.ndarray, depot: int, route: Sequence[int]) -> float:
+    stops = [depot, *route, depot]
+    return float(sum(minutes[a, b] for a, b in itertools.pairwise(stops)))
+
+
+def day_trips(network: Network) -> int | None:
+    """Trips the fleet may make in a day: the sum of ``max_trips`` (None: a truck has
+    no limit)."""
+    limits = [t.max_trips for t in network.fleet]
+    if not limits or any(n is None for n in limits):
+        return None
+    return int(sum(n for n in limits if n is not None))
+
+
+def add_trip_limits(
+    solver: pywraplp.Solver,
+    x: Mapping[tuple[int, int], pywraplp.Variable],
+    network: Network,
+    per_day: int,
+) -> None:
+    """Each day's deliveries within the tonnes the fleet's trips can carry (only when
+    every truck has a ``max_trips``); ``per_day``: buckets per day."""
+    if day_trips(network) is None:
+        return
+    tonnes = sum(t.trip_t * (t.max_trips or 0) for t in network.fleet)
+    days: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+    for (_, b), var in x.items():
+        days[b // per_day].append(var)
+    for found in days.values():
+        solver.Add(solver.Sum(found) <= float(tonnes))
+
+
+@dataclass
+class VisitSearch:
+    """The decision's programme as the search drives it.
+
+    ``solver``, ``x``, ``y``: the programme as a linear programme (patterns are priced
+    with its binaries fixed); ``mip``, ``mip_y``: the same as a mixed-integer programme,
+    solved once (its pattern is where the search starts) and re-solved with visits
+    priced against routes.
+    """
+
+    solver: pywraplp.Solver
+    x: Mapping[tuple[int, int], pywraplp.Variable]
+    y: Mapping[tuple[int, int], pywraplp.Variable]
+    per_day: int
+    routing: DayRouting
+    mip: pywraplp.Solver
+    mip_y: Mapping[tuple[int, int], pywraplp.Variable]
+
+    def price(self, pattern: Pattern) -> float:
+        """The pattern's price (module notes), CNY; infinite when it cannot be solved."""
+        for key, var in self.y.items():
+            value = 1.0 if key in pattern else 0.0
+            var.SetBounds(value, value)
+        if self.solver.Solve() not in _OK:
+            return math.inf
+        days: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        for (i, b), var in self.x.items():
+            days[b // self.per_day][i] += var.solution_value()
+        routes = sum(
+            self.routing.cost({i: t for i, t in loads.items() if t >= VISIT_MIN_T})
+            for loads in days.values()
+        )
+        return float(self.solver.Objective().Value()) + routes
+
+    def day_loads(self) -> dict[int, dict[int, float]]:
+        """The solved programme's tonnes per day and furnace (visits only), t."""
+        days: dict[int, dict[int, float]] = {d: defaultdict(float) for _, d in self.y}
+        for (i, b), var in self.x.items():
+            days[b // self.per_day][i] += var.solution_value()
+        return {d: {i: t for i, t in v.items() if t >= VISIT_MIN_T} for d, v in days.items()}
+
+    def stop_prices(self, days: Mapping[int, Mapping[int, float]]) -> dict[tuple[int, int], float]:
+        """Each visit's price against the days' routes, CNY: for a visit made, what
+        leaving it out of its route saves; for one not made, its cheapest insertion into
+        a route of its smelter with room for its load (else a route of its own)."""
+        typical: dict[int, float] = defaultdict(float)
+        for loads in days.values():
+            for i, t in loads.items():
+                typical[i] = max(typical[i], t)
+        prices: dict[tuple[int, int], float] = {}
+        for d, loads in days.items():
+            routes = self.routing.routes(loads)
+            by_row = {self.routing.row_of[i]: t for i, t in loads.items()}
+            for i, e in self.y:
+                if e == d:
+                    found = routes.get(self.routing.depot_of[i])
+                    prices[(i, d)] = _stop_price(
+                        self.routing, found, by_row, i, loads.get(i, typical[i])
+                    )
+        return prices
+
+    def moves(self, pattern: Pattern, rng: random.Random) -> list[Pattern]:
+        """Every pattern one drop, add or day move away, in a shuffled order."""
+        found = [pattern - {k} for k in pattern]
+        found += [pattern | {k} for k in self.y if k not in pattern]
+        days = {d for _, d in self.y}
+        for i, d in pattern:
+            found += [
+                (pattern - {(i, d)}) | {(i, e)}
+                for e in days
+                if e != d and (i, e) in self.y and (i, e) not in pattern
+            ]
+        rng.shuffle(found)
+        return found
+
+
+def _stop_price(
+    routing: DayRouting, found: Routes | None, by_row: Mapping[int, float], i: int, load: float
+) -> float:
+    """Furnace ``i``'s visit priced against ``found`` (its smelter's routes), CNY."""
+    row, depot = routing.row_of[i], routing.depot_of[i]
+    best = routing.arc_cny(depot, row) + routing.arc_cny(row, depot)
+    for route in found.routes if found is not None else ():
+        path = [depot, *route, depot]
+        if row in route:
+            k = route.index(row) + 1
+            a, b = path[k - 1], path[k + 1]
+            return routing.arc_cny(a, row) + routing.arc_cny(row, b) - routing.arc_cny(a, b)
+        if sum(by_row.get(r, 0.0) for r in route) + load > routing.capacity_t + 1e-6:
+            continue
+        for a, b in itertools.pairwise(path):
+            extra = routing.arc_cny(a, row) + routing.arc_cny(row, b) - routing.arc_cny(a, b)
+            best = min(best, extra)
+    return max(0.0, best)
+
+
+def _repriced(search: VisitSearch, best: Pattern, best_price: float, deadline: float) -> Pattern:
+    """The best pattern of a few rounds of: price each visit against the routes of the
+    last pattern (:meth:`VisitSearch.stop_prices`), solve the programme with those
+    prices, price its pattern with the routes."""
+    objective = search.mip.Objective()
+    search.mip.SetTimeLimit(int(REPRICE_SOLVE_S * 1000))
+    seen = {best}
+    for _ in range(REPRICE_ROUNDS):
+        if time.monotonic() >= deadline:
+            break
+        prices = search.stop_prices(search.day_loads())
+        for key, var in search.mip_y.items():
+            objective.SetCoefficient(var, prices.get(key, 0.0))
+        if search.mip.Solve() not in _OK:
+            break
+        pattern = frozenset(k for k, v in search.mip_y.items() if v.solution_value() > 0.5)
+        if pattern in seen:
+            break
+        seen.add(pattern)
+        price = search.price(pattern)
+        if price < best_price - MIN_SAVING_CNY:
+            best, best_price = pattern, price
+    search.price(best)
+    return best
+
+
+def _kick(pattern: Pattern, search: VisitSearch, rng: random.Random) -> Pattern:
+    """A random pattern a few moves away (to leave a local optimum)."""
+    for _ in range(KICK_MOVES):
+        pattern = rng.choice(search.moves(pattern, rng))
+    return pattern
+
+
+def _starts(search: VisitSearch) -> list[Pattern]:
+    """More patterns to descend from: every visit, and every furnace on one day."""
+    days = sorted({d for _, d in search.y})
+    return [frozenset(search.y)] + [frozenset(k for k in search.y if k[1] == d) for d in days]
+
+
+def _descend(
+    search: VisitSearch, start: Pattern, deadline: float, rng: random.Random
+) -> tuple[Pattern, float]:
+    """First-improvement descent from ``start`` over :meth:`VisitSearch.moves`."""
+    best, best_price = start, search.price(start)
+    improved = True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        for candidate in search.moves(best, rng):
+            if time.monotonic() >= deadline:
+                break
+            price = search.price(candidate)
+            if price < best_price - MIN_SAVING_CNY:
+                best, best_price, improved = candidate, price, True
+                break
+    return best, best_price
+
+
+def improve_visit_days(search: VisitSearch, limit_s: float = SEARCH_LIMIT_S) -> Pattern:
+    """Improve the mixed-integer programme's visit pattern (module notes): rounds of
+    visits priced against routes, then descents from the best pattern, from every visit
+    and from every furnace on one day, then from random kicks of the best until the
+    time is up; the linear programme is left solved at the best.
+
+    Parameters
+    ----------
+    search : VisitSearch
+        The programmes, the mixed-integer one solved once.
+    limit_s : float
+        Time the search may take, s.
+
+    Returns
+    -------
+    frozenset
+        The best pattern: (furnace index, day) of the visits.
+    """
+    deadline = time.monotonic() + limit_s
+    best: Pattern = frozenset(k for k, v in search.mip_y.items() if v.solution_value() > 0.5)
+    for var in search.y.values():
+        search.solver.Objective().SetCoefficient(var, 0.0)  # the routes are priced instead
+    best = _repriced(search, best, search.price(best), deadline)
+    rng = random.Random(0)
+    best, best_price = _descend(search, best, deadline, rng)
+    for start in _starts(search):
+        found, price = _descend(search, start, deadline, rng)
+        if price < best_price - MIN_SAVING_CNY:
+            best, best_price = found, price
+    while time.monotonic() < deadline:
+        found, price = _descend(search, _kick(best, search, rng), deadline, rng)
+        if price < best_price - MIN_SAVING_CNY:
+            best, best_price = found, price
+    search.price(best)
+    log.debug(
+        "visit search: %.2f CNY, day 0 routes %.2f CNY",
+        best_price,
+        search.routing.cost(search.day_loads().get(0, {})),
+    )
+    latest_in_day(search)
+    return best
+
+
+def latest_in_day(search: VisitSearch) -> None:
+    """Re-solve the solved linear programme with each visit's tonnes kept and its other
+    costs (shortfalls) no higher, the tonnes poured as late in their day as the levels
+    allow: the widest pour windows for the day's routes (an hour's holding within the
+    day weighs less than a route the windows would break)."""
+    solver = search.solver
+    objective = solver.Objective()
+    delivered = {v.index() for v in search.x.values()}
+    others = [
+        (v, objective.GetCoefficient(v))
+        for v in solver.variables()
+        if v.index() not in delivered and objective.GetCoefficient(v)
+    ]
+    spent = sum(c * v.solution_value() for v, c in others)  # read before the model changes
+    totals: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+    tonnes: dict[tuple[int, int], float] = defaultdict(float)
+    for (i, b), var in search.x.items():
+        totals[(i, b // search.per_day)].append(var)
+        tonnes[(i, b // search.per_day)] += var.solution_value()
+    for key, found in totals.items():  # each visit's tonnes stay as they are
+        solver.Add(solver.Sum(found) >= tonnes[key] - 1e-6)
+        solver.Add(solver.Sum(found) <= tonnes[key] + 1e-6)
+    if others:
+        solver.Add(solver.Sum([c * v for v, c in others]) <= spent + MIN_SAVING_CNY)
+    for v in solver.variables():
+        objective.SetCoefficient(v, 0.0)
+    for (_, b), var in search.x.items():
+        objective.SetCoefficient(var, -float(b % search.per_day))
+    objective.SetMinimization()
+    status = solver.Solve()
+    log.debug("latest in day: status %s", status)
+    if status not in _OK:  # cannot happen (the solution found fits): keep the tonnes found
+        search.price(frozenset(k for k, v in search.y.items() if v.lb() > 0.5))
