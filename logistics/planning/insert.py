@@ -218,18 +218,14 @@ def insert_jobs(
         With driver rules: the truck-days walked so far, kept across calls that insert
         into the same runs (filled and read here; a walk of other runs is not used).
     accept : callable, optional
-        A further test of a timed trip (a ladle of the pool for it, :mod:`.ladle_retry`):
-        the cheapest room it accepts is taken. ``None`` takes the cheapest room.
+        A further test of a room (:mod:`.ladle_retry`): the cheapest it accepts is taken.
 
     Returns
     -------
     Inserted
         The trips inserted, the jobs left and why.
     """
-    days = _truck_days(ctx.travel, starts, fixed)
-    for day in days.values():
-        day.inserted = first_trip - INSERTED_TRIPS
-        day.walks = walks if walks is not None else {}
+    days = _truck_days(ctx.travel, starts, fixed, first_trip, walks)
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
     done = Inserted([], [], {})
     for smelter_id, pending in _groups(ctx.network, assignments):
@@ -244,10 +240,7 @@ def insert_jobs(
                 _leave(done, [pending.pop(0)], "fleet")
                 continue
             truck_id, trip, added = best
-            worth = penalty_per_t is None or added <= sum(
-                _penalty_of(ctx.network, r.job, penalty_per_t) * r.tonnes for r in trip.runs
-            )
-            if not worth:
+            if not _worth(ctx.network, trip, added, penalty_per_t):
                 _leave(done, [pending.pop(0)], "cost")
                 continue
             _commit(ctx, days[truck_id], trip, bays)
@@ -255,6 +248,13 @@ def insert_jobs(
             placed = {r.job.job_id for r in trip.runs}
             pending = [j for j in pending if j.job_id not in placed]
     return done
+
+
+def _worth(network: Network, trip: TimedTrip, added: float, penalty_per_t: float | None) -> bool:
+    """Whether ``trip``, adding ``added`` CNY, costs no more than leaving its ladles out."""
+    return penalty_per_t is None or added <= sum(
+        _penalty_of(network, r.job, penalty_per_t) * r.tonnes for r in trip.runs
+    )
 
 
 def _penalty_of(network: Network, job: Job, penalty_per_t: float) -> float:
@@ -266,15 +266,27 @@ def _penalty_of(network: Network, job: Job, penalty_per_t: float) -> float:
 
 
 def _truck_days(
-    travel: Travel, starts: Mapping[str, TruckState], fixed: Sequence[LegRun]
+    travel: Travel,
+    starts: Mapping[str, TruckState],
+    fixed: Sequence[LegRun],
+    first_trip: int,
+    walks: dict[str, DayWalked] | None,
 ) -> dict[str, _TruckDay]:
-    """Each available truck's day: where it starts, its kept trips and runs."""
+    """Each available truck's day: where it starts, its kept trips and runs, the number
+    of its first inserted trip, the walks shared with other calls."""
     blocks = truck_blocks(travel, fixed)
     by_truck: dict[str, list[LegRun]] = defaultdict(list)
     for run in fixed:
         by_truck[run.truck_id].append(run)
+    shared = walks if walks is not None else {}
     return {
-        truck_id: _TruckDay(start, blocks.get(truck_id, []), list(by_truck.get(truck_id, [])))
+        truck_id: _TruckDay(
+            start,
+            blocks.get(truck_id, []),
+            list(by_truck.get(truck_id, [])),
+            inserted=first_trip - INSERTED_TRIPS,
+            walks=shared,
+        )
         for truck_id, start in starts.items()
     }
 
