@@ -27,7 +27,7 @@ from logistics.pipeline import plan_day
 from logistics.plan.model import Plan
 from logistics.plan.options import PlanOptions
 from logistics.planning.ladle_delay import DayParts
-from logistics.planning.ladle_retry import Pooled, later_fill
+from logistics.planning.ladle_retry import Pooled, later_fill, retry_with_pool
 from logistics.planning.ladles import LadlePlan, LadleReplay, PlannedPreheat
 
 SEED = 7  # a large day: 121 ladles, every one cold at the start of the day
@@ -105,6 +105,26 @@ def test_the_replay_passes_a_trip_more_as_the_whole_pass_does(
         replayed = LadleReplay(network, travel, others, parts.kept).with_trip(trips[k])
         whole = ladles.assign_ladles(network, travel, [*others, trips[k]], parts.kept)
         assert replayed == whole
+
+
+def test_a_fleet_ladle_not_tried_by_the_time_limit_is_not_planned_in_time(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``fleet`` claims that no truck of the final plan has room: untried, it is not made
+    seen: list[Pooled] = []
+
+    def out_of_time(parts: DayParts, pooled: Pooled, day_start, **kwargs) -> Pooled:
+        done = retry_with_pool(parts, pooled, day_start, **{**kwargs, "deadline": 0.0})
+        seen.append(pooled)
+        return done
+
+    monkeypatch.setattr(solve, "retry_with_pool", out_of_time)
+    plan = _plan(network)
+    (pooled,) = seen
+    assert sum(pooled.reasons.get(j.job_id) == "fleet" for j in pooled.left) > 20
+    assert not any(u.reason == "fleet" for u in plan.unserved)
+    assert any(u.reason == "not_planned_in_time" for u in plan.unserved)
+    assert _fleet_room(network, plan) == 0
 
 
 def _heat(stand: int, start: int, end: int, smelter: str = "S1") -> PlannedPreheat:
