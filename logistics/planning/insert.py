@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from logistics.network.model import Network, Truck
@@ -40,6 +40,8 @@ from logistics.planning.windows import fill_minutes, pour_minutes
 
 #: Slack of the free-flow tests, minutes: far above float error, far below a minute.
 _SLACK_MIN = 1e-3
+#: A further test of a timed trip before it is inserted (``True``: it may be).
+Accept = Callable[[TimedTrip], bool]
 #: Trip numbers of inserted trips start above this (the plan renumbers trips in time
 #: order when it is assembled).
 INSERTED_TRIPS = 1000
@@ -181,6 +183,7 @@ def insert_jobs(
     deadline: float | None = None,
     first_trip: int = INSERTED_TRIPS,
     walks: dict[str, DayWalked] | None = None,
+    accept: Accept | None = None,
 ) -> Inserted:
     """Fit jobs into the free time of a day whose trips stay where they are.
 
@@ -214,16 +217,15 @@ def insert_jobs(
     walks : dict, optional
         With driver rules: the truck-days walked so far, kept across calls that insert
         into the same runs (filled and read here; a walk of other runs is not used).
+    accept : callable, optional
+        A further test of a room (:mod:`.ladle_retry`): the cheapest it accepts is taken.
 
     Returns
     -------
     Inserted
         The trips inserted, the jobs left and why.
     """
-    days = _truck_days(ctx.travel, starts, fixed)
-    for day in days.values():
-        day.inserted = first_trip - INSERTED_TRIPS
-        day.walks = walks if walks is not None else {}
+    days = _truck_days(ctx.travel, starts, fixed, first_trip, walks)
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
     done = Inserted([], [], {})
     for smelter_id, pending in _groups(ctx.network, assignments):
@@ -231,15 +233,14 @@ def insert_jobs(
             if deadline is not None and time.monotonic() > deadline:
                 _leave(done, pending, "not_planned_in_time")
                 break
-            best = _best_insertion(ctx, days, smelter_id, pending, bays, not_before, pricing)
+            best = _best_insertion(
+                ctx, days, smelter_id, pending, bays, not_before, pricing, accept
+            )
             if best is None:
                 _leave(done, [pending.pop(0)], "fleet")
                 continue
             truck_id, trip, added = best
-            worth = penalty_per_t is None or added <= sum(
-                _penalty_of(ctx.network, r.job, penalty_per_t) * r.tonnes for r in trip.runs
-            )
-            if not worth:
+            if not _worth(ctx.network, trip, added, penalty_per_t):
                 _leave(done, [pending.pop(0)], "cost")
                 continue
             _commit(ctx, days[truck_id], trip, bays)
@@ -247,6 +248,13 @@ def insert_jobs(
             placed = {r.job.job_id for r in trip.runs}
             pending = [j for j in pending if j.job_id not in placed]
     return done
+
+
+def _worth(network: Network, trip: TimedTrip, added: float, penalty_per_t: float | None) -> bool:
+    """Whether ``trip``, adding ``added`` CNY, costs no more than leaving its ladles out."""
+    return penalty_per_t is None or added <= sum(
+        _penalty_of(network, r.job, penalty_per_t) * r.tonnes for r in trip.runs
+    )
 
 
 def _penalty_of(network: Network, job: Job, penalty_per_t: float) -> float:
@@ -258,15 +266,27 @@ def _penalty_of(network: Network, job: Job, penalty_per_t: float) -> float:
 
 
 def _truck_days(
-    travel: Travel, starts: Mapping[str, TruckState], fixed: Sequence[LegRun]
+    travel: Travel,
+    starts: Mapping[str, TruckState],
+    fixed: Sequence[LegRun],
+    first_trip: int,
+    walks: dict[str, DayWalked] | None,
 ) -> dict[str, _TruckDay]:
-    """Each available truck's day: where it starts, its kept trips and runs."""
+    """Each available truck's day: where it starts, its kept trips and runs, the number
+    of its first inserted trip, the walks shared with other calls."""
     blocks = truck_blocks(travel, fixed)
     by_truck: dict[str, list[LegRun]] = defaultdict(list)
     for run in fixed:
         by_truck[run.truck_id].append(run)
+    shared = walks if walks is not None else {}
     return {
-        truck_id: _TruckDay(start, blocks.get(truck_id, []), list(by_truck.get(truck_id, [])))
+        truck_id: _TruckDay(
+            start,
+            blocks.get(truck_id, []),
+            list(by_truck.get(truck_id, [])),
+            inserted=first_trip - INSERTED_TRIPS,
+            walks=shared,
+        )
         for truck_id, start in starts.items()
     }
 
@@ -321,9 +341,11 @@ def _best_insertion(
     bays: BayBook,
     not_before: int,
     pricing: _Pricing,
+    accept: Accept | None = None,
 ) -> tuple[str, TimedTrip, float] | None:
-    """The truck, timed trip and added cost (CNY) of the cheapest room for the first ladles."""
-    best: tuple[tuple[float, int, str], str, TimedTrip, float] | None = None
+    """The truck, timed trip and added cost (CNY) of the cheapest room for the first ladles
+    (of the rooms ``accept`` takes, cheapest first, when it is given)."""
+    found: list[tuple[tuple[float, int, str], str, TimedTrip, float]] = []
     for truck_id, day in days.items():
         truck = day.start.truck
         if not pending[0].fits(truck.ladle_t):
@@ -338,10 +360,14 @@ def _best_insertion(
                 continue
             added = pricing.route_cost(truck_id, [*day.runs, *trip.runs]) - before
             added += pricing.superheat(trip)
-            key = (-len(trip.runs) * 1e9 + added, trip.end_time, truck_id)
-            if best is None or key < best[0]:
-                best = (key, truck_id, trip, added)
-    return None if best is None else (best[1], best[2], best[3])
+            found.append(
+                ((-len(trip.runs) * 1e9 + added, trip.end_time, truck_id), truck_id, trip, added)
+            )
+    found.sort(key=lambda f: f[0])  # stable: of equal keys the first found, as before
+    for _, truck_id, trip, added in found:
+        if accept is None or accept(trip):
+            return truck_id, trip, added
+    return None
 
 
 def _trip_in_gap(
@@ -449,6 +475,7 @@ def _commit(ctx: ScheduleContext, day: _TruckDay, trip: TimedTrip, bays: BayBook
 
 __all__ = [
     "INSERTED_TRIPS",
+    "Accept",
     "Block",
     "Gap",
     "Inserted",

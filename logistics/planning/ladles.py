@@ -34,9 +34,10 @@ caster), so the trip stays valid. The planner never plans a ladle it cannot have
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from logistics.network.ladles import Ladle, LadleParams
@@ -80,6 +81,8 @@ class LadlePlan:
         ``(truck_id, trip, job_id) →`` minutes after its fill start at which a ladle of
         its pool that holds it would be back, cleaned and (if cold then) preheated, for
         the dropped runs where one would (:mod:`.ladle_delay` tries filling that late).
+    passed : tuple of TimedTrip
+        The trips the pass was given (``trips`` with the dropped runs).
     """
 
     uses: dict[tuple[str, int, str], tuple[str, float]]
@@ -87,6 +90,7 @@ class LadlePlan:
     trips: tuple[TimedTrip, ...]
     dropped: tuple[TimedRun, ...]
     waits: dict[tuple[str, int, str], int] = field(default_factory=dict)
+    passed: tuple[TimedTrip, ...] = ()
 
 
 @dataclass
@@ -421,6 +425,28 @@ def _wait(network: Network, pool: Sequence[_LadleState], fill: _Fill) -> int | N
     return min(waits, default=None)
 
 
+def _distinct(pool: Sequence[_LadleState], clean_every: int) -> list[_LadleState]:
+    """Of the ladles of ``pool`` that no fill can tell apart (same capacity, ``tau_h``,
+    back and last ready at the same minutes, due for cleaning or not, with fills left or
+    not) the one of the smallest id: the one :meth:`_Choice.rank` takes of them, so
+    the pass chooses as it would among all, only without trying each."""
+    alike: dict[tuple[float, float, float, float | None, bool, bool], _LadleState] = {}
+    for state in pool:
+        ladle = state.ladle
+        key = (
+            ladle.capacity_t,
+            ladle.tau_h,
+            state.back,
+            state.hot_at,
+            state.fills_since >= clean_every,
+            state.fills_left > 0,
+        )
+        seen = alike.get(key)
+        if seen is None or ladle.ladle_id < seen.ladle.ladle_id:
+            alike[key] = state
+    return list(alike.values())
+
+
 def _initial_states(network: Network) -> dict[str, list[_LadleState]]:
     pools: dict[str, list[_LadleState]] = defaultdict(list)
     for ladle in network.ladles:
@@ -436,8 +462,95 @@ def _initial_states(network: Network) -> dict[str, list[_LadleState]]:
     return pools
 
 
+@dataclass
+class _Pass:
+    """The pass part-way through the day's fills: the pools, stands and choices so far."""
+
+    network: Network
+    pools: dict[str, list[_LadleState]]
+    stands: _Stands
+    uses: dict[tuple[str, int, str], tuple[str, float]] = field(default_factory=dict)
+    booked: list[tuple[PlannedPreheat, _Fill]] = field(default_factory=list)
+    dropped: list[TimedRun] = field(default_factory=list)
+    waits: dict[tuple[str, int, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, network: Network) -> _Pass:
+        """The pass before the day's first fill."""
+        return cls(network, _initial_states(network), _Stands(network.params.ladles.preheat_stands))
+
+    def copy(self) -> _Pass:
+        """An independent copy (the ladles' states and the stands' bookings copied)."""
+        return _Pass(
+            self.network,
+            {k: [replace(s) for s in v] for k, v in self.pools.items()},
+            _Stands(
+                self.stands.count,
+                {k: [list(b) for b in v] for k, v in self.stands.booked.items()},
+            ),
+            dict(self.uses),
+            list(self.booked),
+            list(self.dropped),
+            dict(self.waits),
+        )
+
+    def step(self, fill: _Fill) -> bool:
+        """Give ``fill`` a ladle (``False``: none can be ready, a new run is dropped)."""
+        network = self.network
+        pool = self.pools.get(fill.smelter_id, [])
+        if fill.forced is not None:
+            pool = [s for s in pool if s.ladle.ladle_id == fill.forced]
+        alike = _distinct(pool, network.params.ladles.clean_every_fills)
+        choices = [c for s in alike if (c := _choice(network, self.stands, s, fill)) is not None]
+        if not choices:
+            if fill.timed is not None:
+                self.dropped.append(fill.timed)
+                wait = _wait(network, pool, fill)
+                if wait is not None:
+                    self.waits[fill.key] = wait
+            return fill.timed is None
+        best = min(choices, key=lambda c: c.rank(fill))
+        preheat = _take(network, self.stands, best, fill)
+        if preheat is not None:
+            self.booked.append((preheat, fill))
+        self.uses[fill.key] = (best.state.ladle.ladle_id, round(best.drop_c, 1))
+        return True
+
+    def cut(self) -> LadlePlan:
+        """The plan as far as the pass went: the run just dropped, the preheats as booked."""
+        preheats = tuple(preheat for preheat, _ in self.booked)
+        return LadlePlan(self.uses, preheats, (), tuple(self.dropped), self.waits)
+
+    def finish(self, trips: Sequence[TimedTrip]) -> LadlePlan:
+        """The plan once every fill is passed: preheats moved late, ``trips`` without the
+        dropped runs."""
+        preheats = _shifted(self.network, self.booked, self.uses)
+        gone = {(r.truck_id, r.trip, r.job.job_id) for r in self.dropped}
+        kept_trips = []
+        for trip in trips:
+            runs = tuple(r for r in trip.runs if (r.truck_id, r.trip, r.job.job_id) not in gone)
+            if runs:
+                kept_trips.append(replace(trip, runs=runs))
+        preheats.sort(key=lambda p: (p.start, p.smelter_id, p.stand))
+        return LadlePlan(
+            self.uses,
+            tuple(preheats),
+            tuple(kept_trips),
+            tuple(self.dropped),
+            self.waits,
+            tuple(trips),
+        )
+
+
+def _fill_order(fill: _Fill) -> tuple[float, bool, tuple[str, int, str]]:
+    return fill.fill_start, fill.forced is None, fill.key
+
+
 def assign_ladles(
-    network: Network, travel: Travel, trips: Sequence[TimedTrip], kept: Sequence[Run] = ()
+    network: Network,
+    travel: Travel,
+    trips: Sequence[TimedTrip],
+    kept: Sequence[Run] = (),
 ) -> LadlePlan:
     """Give every run of a timed plan a ladle of its smelter's pool (module docstring).
 
@@ -458,37 +571,76 @@ def assign_ladles(
         Each run's ladle and drop, the preheats, the trips without the runs that got
         no ladle, and those runs.
     """
-    pools = _initial_states(network)
-    stands = _Stands(network.params.ladles.preheat_stands)
+    state = _Pass.start(network)
     fills = [*_kept_fills(network, travel, kept), *_new_fills(network, travel, trips)]
-    fills.sort(key=lambda f: (f.fill_start, f.forced is None, f.key))
-    uses: dict[tuple[str, int, str], tuple[str, float]] = {}
-    booked: list[tuple[PlannedPreheat, _Fill]] = []
-    dropped: list[TimedRun] = []
-    waits: dict[tuple[str, int, str], int] = {}
-    for fill in fills:
-        pool = pools.get(fill.smelter_id, [])
-        if fill.forced is not None:
-            pool = [s for s in pool if s.ladle.ladle_id == fill.forced]
-        choices = [c for s in pool if (c := _choice(network, stands, s, fill)) is not None]
-        if not choices:
-            if fill.timed is not None:
-                dropped.append(fill.timed)
-                wait = _wait(network, pool, fill)
-                if wait is not None:
-                    waits[fill.key] = wait
-            continue
-        best = min(choices, key=lambda c: c.rank(fill))
-        preheat = _take(network, stands, best, fill)
-        if preheat is not None:
-            booked.append((preheat, fill))
-        uses[fill.key] = (best.state.ladle.ladle_id, round(best.drop_c, 1))
-    preheats = _shifted(network, booked, uses)
-    gone = {(r.truck_id, r.trip, r.job.job_id) for r in dropped}
-    kept_trips = []
-    for trip in trips:
-        runs = tuple(r for r in trip.runs if (r.truck_id, r.trip, r.job.job_id) not in gone)
-        if runs:
-            kept_trips.append(replace(trip, runs=runs))
-    preheats.sort(key=lambda p: (p.start, p.smelter_id, p.stand))
-    return LadlePlan(uses, tuple(preheats), tuple(kept_trips), tuple(dropped), waits)
+    for fill in sorted(fills, key=_fill_order):
+        state.step(fill)
+    return state.finish(trips)
+
+
+class LadleReplay:
+    """The pass on a plan, kept so that the plan with one more trip is passed again from
+    a little before that trip's first fill, not from the day's start.
+
+    The fills before the new trip's are passed exactly as without it, so the pass is
+    resumed from a copy of its state taken before one of them (every :data:`EVERY`
+    fills); the result is that of :func:`assign_ladles` on the plan with the trip.
+
+    Parameters
+    ----------
+    network, travel, trips, kept
+        As for :func:`assign_ladles`.
+    """
+
+    #: Fills between two copies of the pass's state.
+    EVERY = 8
+
+    def __init__(
+        self,
+        network: Network,
+        travel: Travel,
+        trips: Sequence[TimedTrip],
+        kept: Sequence[Run] = (),
+    ) -> None:
+        self.network, self.travel, self.trips = network, travel, list(trips)
+        fills = [*_kept_fills(network, travel, kept), *_new_fills(network, travel, trips)]
+        self.fills = sorted(fills, key=_fill_order)
+        self.orders = [_fill_order(f) for f in self.fills]
+        self.marks: list[tuple[int, _Pass]] = []
+        state = _Pass.start(network)
+        for k, fill in enumerate(self.fills):
+            if k % self.EVERY == 0:
+                self.marks.append((k, state.copy()))
+            state.step(fill)
+        if not self.marks:
+            self.marks.append((0, state.copy()))
+        self.plan = state.finish(self.trips)
+
+    def with_trip(
+        self, trip: TimedTrip, spare: Collection[tuple[str, int, str]] | None = None
+    ) -> LadlePlan:
+        """:func:`assign_ladles` on the plan with ``trip`` added.
+
+        Parameters
+        ----------
+        trip : TimedTrip
+            The trip added.
+        spare : collection of (str, int, str), optional
+            Keys of runs (``(truck_id, trip, job_id)``) that may go without a ladle: the
+            pass stops at the first other run that gets none (a test of whether every
+            other run gets one needs no more), and the plan returned then has that run
+            dropped, the choices made before it, its preheats as booked (not yet moved
+            late). ``None``: the whole pass.
+
+        Returns
+        -------
+        LadlePlan
+        """
+        new = sorted(_new_fills(self.network, self.travel, [trip]), key=_fill_order)
+        at = bisect.bisect_left(self.orders, _fill_order(new[0])) if new else len(self.fills)
+        k, mark = next((k, m) for k, m in reversed(self.marks) if k <= at)
+        state = mark.copy()
+        for fill in sorted([*self.fills[k:], *new], key=_fill_order):
+            if not state.step(fill) and spare is not None and fill.key not in spare:
+                return state.cut()
+        return state.finish([*self.trips, trip])

@@ -162,7 +162,7 @@ def _first_room(
     """The trip that carries ``job`` from its nearest source with room, or why none does."""
     first_trip = max(INSERTED_TRIPS, max((r.trip for r in placed), default=0) + 1)
     for source in sorted(job.sources, key=lambda s: (s.road_km, s.smelter_id)):
-        assignment = _assignment_at(ctx.network, job, source, placed)
+        assignment = assignment_at(ctx.network, job, source, placed)
         if assignment is None:
             continue
         tried = insert_jobs(
@@ -184,10 +184,28 @@ def _first_room(
     return None, reason
 
 
-def _assignment_at(
+def assignment_at(
     network: Network, job: Job, source: Source, placed: Sequence[PlacedRun]
 ) -> Assignment | None:
-    """``job`` at ``source`` from when its metal is there, or None if it never is in time."""
+    """``job`` at ``source`` from when its metal is there with every fill of the plan kept.
+
+    Parameters
+    ----------
+    network : Network
+        Its production.
+    job : Job
+        The ladle to fill.
+    source : Source
+        One of its sources.
+    placed : sequence of PlacedRun
+        The plan's runs (fill starts in minutes).
+
+    Returns
+    -------
+    Assignment or None
+        With the release of :func:`metal_release`, minutes; ``None`` when the metal is
+        never there inside the source's fill window.
+    """
     fills = [
         (float(r.fill_start), r.tonnes)
         for r in placed

@@ -41,6 +41,7 @@ from logistics.planning.greedy import greedy_plan
 from logistics.planning.insert import Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.ladle_delay import DayParts, assign_with_delays
+from logistics.planning.ladle_retry import Pooled, retry_with_pool
 from logistics.planning.ladles import LadlePlan
 from logistics.planning.leftovers import retry_elsewhere
 from logistics.planning.legal import fixed_clocks, legal_day
@@ -178,7 +179,7 @@ def plan_schedule(
     chosen_trips, left, stats, reasons = _repaired(
         day, state, list(chosen_trips), left, stats, deadline
     )
-    return _finished(day, chosen_trips, left, stats, started, reasons)
+    return _finished(day, chosen_trips, left, stats, started, reasons, (state, deadline))
 
 
 def _check_day_orders(network: Network) -> None:
@@ -213,7 +214,8 @@ def _insert_schedule(
     day = _prepare_day(network, travel, state, progress, kept)
     progress(ProgressEvent("insert", 0.5, "fitting the changes into the trucks' free time"))
     trips, left, stats, reasons = _inserted(day, state, options)
-    return _finished(day, trips, left, stats, started, reasons)
+    deadline = started + options.time_limit_s
+    return _finished(day, trips, left, stats, started, reasons, (state, deadline))
 
 
 def _searched(
@@ -247,7 +249,10 @@ def _searched(
             progress,
             options=options,
             budget_s=_search_budget(
-                options.time_limit_s, started, greedy_s, walked=day.ctx.rules is not None
+                options.time_limit_s,
+                started,
+                greedy_s,
+                walked=day.ctx.rules is not None or bool(day.network.ladles),
             ),
             executor=executor,
             initial_trips=initial_trips,
@@ -263,13 +268,34 @@ def _finished(
     stats: SolverStats,
     started: float,
     reasons: dict[str, str],
+    until: tuple[DayState, float],
 ) -> DaySchedule:
     """The day's schedule: its trips, what is left unserved and why, its statistics; with
     drivers' rules, their rests and handovers; with a ladle pool, each run's ladle (a
     trip is filled later where a ladle is ready a little later, else a run no ladle can
-    be ready for is left unserved)."""
+    be ready for is left unserved), and the ``fleet`` leftovers tried once more where a
+    ladle is there for them (:mod:`.ladle_retry`; ``until``: the day's state and the
+    :func:`time.monotonic` deadline of that try)."""
     trips, left, reasons = within_trip_limits(day.network, trips, left, reasons, day.kept)
     trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
+    if ladles is not None:
+        before = len(trips)
+        pooled = retry_with_pool(
+            DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states),
+            Pooled(trips, left, reasons, breaks, ladles),
+            _day_starts(day, until[0]),
+            not_before=day.not_before_min if day.not_before_min is not None else 0,
+            penalty_per_t=unserved_penalty_per_t(day.network.params),
+            deadline=until[1],
+        )
+        trips, left, reasons, breaks, ladles = (
+            pooled.trips,
+            pooled.left,
+            pooled.reasons,
+            pooled.stops,
+            pooled.ladles,
+        )
+        stats = _with_pooled(day, stats, trips, len(trips) - before)
     left = left + list(day.assignment.short_of_metal)
     unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
@@ -283,6 +309,21 @@ def _finished(
         ladles=ladles,
         breaks=breaks,
     )
+
+
+def _with_pooled(
+    day: _Day, stats: SolverStats, trips: Sequence[TimedTrip], added: int
+) -> SolverStats:
+    """``stats`` with ``added`` trips inserted with the ladle pool (and the objective of
+    ``trips`` when it has one)."""
+    if not added:
+        return stats
+    update: dict[str, object] = {
+        "inserted_after_search": (stats.inserted_after_search or 0) + added
+    }
+    if stats.objective_cny is not None:
+        update["objective_cny"] = round(day.value([r for t in trips for r in t.runs]), 2)
+    return stats.model_copy(update=update)
 
 
 def _legal_with_ladles(
@@ -475,7 +516,7 @@ def _repaired(
     if not left:
         return trips, left, stats, {}
     done = _insert_into(day, state, trips, left, deadline)
-    if done.left:
+    if done.left and not day.network.ladles:  # with a ladle pool: after the ladle pass
         done = _retried_elsewhere(day, state, [*trips, *done.trips], done, deadline)
     if done.trips:
         trips = [*trips, *done.trips]
@@ -600,7 +641,9 @@ def _search_budget(
     leftovers at every source took 2–5 times the dispatcher's time (Pearl River Delta
     day at 15 s: 2.0–2.8 s against 0.4–1.2 s, the search ending 0.2–0.4 s after its
     budget), so up to a quarter of the limit is kept; less, and the leftovers not tried
-    by the limit are reported ``not_planned_in_time``.
+    by the limit are reported ``not_planned_in_time``. A ladle pool (``walked`` too)
+    keeps as much: the leftovers are tried after the ladle pass, each room passed again
+    with the pool (:mod:`.ladle_retry`).
     """
     share, factor, fixed = (0.25, 5.0, 1.0) if walked else (0.2, 2.0, 0.5)
     reserve = min(share * time_limit_s, factor * greedy_s + fixed)

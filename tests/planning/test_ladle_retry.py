@@ -1,0 +1,153 @@
+"""The ``fleet`` leftovers tried again with the ladle pool (planning/ladle_retry.py).
+
+A large fuzzed day with a ladle pool of cold ladles (benchmarks/fuzz.py, ``large-7``):
+the ladle pass takes off runs no ladle can be ready for, which leaves trucks free for
+ladles the first try of the leftovers wrote off as ``fleet``. Without the retry the
+checker finds a truck and a ladle (hot, or preheated on a free stand) for many of those
+rows (``fleet_room`` warnings); with it, none, every rule of the checker holds, and the
+plan carries more tonnes. The pass's shortcut (of ladles no fill can tell apart it tries
+only the one it would take) plans the day exactly as trying every ladle does, and the
+burner stand's next free moment is where a later fill is tried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import logistics.planning.ladles as ladles
+import logistics.planning.solve as solve
+from benchmarks.fuzz import write_random_network
+from logistics.check import check
+from logistics.network.ladles import LadleParams
+from logistics.network.loader import load_network
+from logistics.network.model import Network
+from logistics.pipeline import plan_day
+from logistics.plan.model import Plan
+from logistics.plan.options import PlanOptions
+from logistics.planning.ladle_delay import DayParts
+from logistics.planning.ladle_retry import Pooled, later_fill, retry_with_pool
+from logistics.planning.ladles import LadlePlan, LadleReplay, PlannedPreheat
+
+SEED = 7  # a large day: 121 ladles, every one cold at the start of the day
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    folder = tmp_path_factory.mktemp("large-7")
+    write_random_network(folder, SEED)
+    loaded = load_network(folder)
+    assert loaded.ladles and all(ladle.hot_since is None for ladle in loaded.ladles)
+    return loaded
+
+
+def _plan(network: Network) -> Plan:
+    return plan_day(network, PlanOptions(solver="greedy", time_limit_s=60)).plan
+
+
+def _unpooled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan as it was before the retry: the ``fleet`` rows left as they are."""
+    monkeypatch.setattr(solve, "retry_with_pool", lambda parts, pooled, *a, **k: pooled)
+
+
+def _fleet_room(network: Network, plan: Plan) -> int:
+    report = check(network, plan)
+    assert report.ok, [str(v) for v in report.violations]
+    return sum(w.rule == "fleet_room" for w in report.warnings)
+
+
+def test_the_retry_leaves_no_fleet_row_the_checker_fits(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        _unpooled(patched)
+        before = _plan(network)
+    after = _plan(network)
+    assert _fleet_room(network, before) > 20
+    assert _fleet_room(network, after) == 0
+    assert any(u.reason == "fleet" for u in after.unserved)  # honest rows stay
+    tonnes: Callable[[Plan], float] = lambda p: sum(r.tonnes for r in p.runs)  # noqa: E731
+    assert tonnes(after) > tonnes(before) + 10.0
+    # every run has a ladle of its smelter's pool, the new ones included
+    home = {ladle.ladle_id: ladle.home_smelter for ladle in network.ladles}
+    assert all(r.ladle_id is not None and home[r.ladle_id] == r.smelter_id for r in after.runs)
+
+
+def test_the_pass_plans_as_if_it_tried_every_ladle(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _unpooled(monkeypatch)
+    short = _plan(network)
+    monkeypatch.setattr(ladles, "_distinct", lambda pool, clean_every: list(pool))
+    every = _plan(network)
+    assert [r.model_dump() for r in short.runs] == [r.model_dump() for r in every.runs]
+    assert short.preheats == every.preheats
+    assert short.unserved == every.unserved
+
+
+def test_the_replay_passes_a_trip_more_as_the_whole_pass_does(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[DayParts, Pooled]] = []
+
+    def capture(parts: DayParts, pooled: Pooled, *args: object, **kwargs: object) -> Pooled:
+        seen.append((parts, pooled))
+        return pooled
+
+    monkeypatch.setattr(solve, "retry_with_pool", capture)
+    _plan(network)
+    ((parts, pooled),) = seen
+    trips, travel = list(pooled.ladles.passed), parts.ctx.travel
+    assert len(trips) > 20
+    for k in range(0, len(trips), 5):  # each left out, then passed again as the trip more
+        others = [*trips[:k], *trips[k + 1 :]]
+        replayed = LadleReplay(network, travel, others, parts.kept).with_trip(trips[k])
+        whole = ladles.assign_ladles(network, travel, [*others, trips[k]], parts.kept)
+        assert replayed == whole
+
+
+def test_a_fleet_ladle_not_tried_by_the_time_limit_is_not_planned_in_time(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``fleet`` claims that no truck of the final plan has room: untried, it is not made
+    seen: list[Pooled] = []
+
+    def out_of_time(parts: DayParts, pooled: Pooled, day_start, **kwargs) -> Pooled:
+        done = retry_with_pool(parts, pooled, day_start, **{**kwargs, "deadline": 0.0})
+        seen.append(pooled)
+        return done
+
+    monkeypatch.setattr(solve, "retry_with_pool", out_of_time)
+    plan = _plan(network)
+    (pooled,) = seen
+    assert sum(pooled.reasons.get(j.job_id) == "fleet" for j in pooled.left) > 20
+    assert not any(u.reason == "fleet" for u in plan.unserved)
+    assert any(u.reason == "not_planned_in_time" for u in plan.unserved)
+    assert _fleet_room(network, plan) == 0
+
+
+def _heat(stand: int, start: int, end: int, smelter: str = "S1") -> PlannedPreheat:
+    return PlannedPreheat("L", smelter, stand, start, end)
+
+
+def test_a_later_fill_waits_for_the_first_stand_free_long_enough() -> None:
+    params = LadleParams(preheat_min=60.0, preheat_stands=2)
+    plan = LadlePlan(
+        uses={},
+        preheats=(
+            _heat(1, 500, 560),
+            _heat(1, 570, 630),  # stand 1: free 560–570 only, then from 630
+            _heat(2, 520, 580),
+            _heat(2, 600, 660),  # stand 2: 580–600 too short, free from 660
+            _heat(1, 0, 1000, smelter="S2"),  # another smelter's stand
+        ),
+        trips=(),
+        dropped=(),
+    )
+    # a fill at 590 found no ladle: the next preheat can run 630–690 on stand 1
+    assert later_fill(plan, "S1", 590.0, 2, params) == 690
+    # before the stands' preheats: the minute after the fill, a stand is free
+    assert later_fill(plan, "S1", 300.0, 2, params) == 301
+    assert later_fill(plan, "S2", 590.0, 1, params) == 1060
+    assert later_fill(plan, "S1", 590.0, 0, params) is None  # no stand: no later fill
