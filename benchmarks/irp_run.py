@@ -114,7 +114,8 @@ def run_set(args: argparse.Namespace, command: str, names: Sequence[str]) -> int
             summary_columns=SUMMARY_COLUMNS,
             notes=[
                 "Total = routing (DIMACS distances of the plan's trips) + holding "
-                "(depot and customers, start included), recomputed from the plan's rows; "
+                "(depot and customers after each period, the start levels not counted, as the "
+                "published bounds count it), recomputed from the plan's rows; "
                 "gap = (total − UB) / UB. routes_over_vehicles: periods with more trips "
                 "than vehicles (a truck may make several trips a day)."
             ],
