@@ -57,6 +57,10 @@ def _check_ids(
         )
         if obj is None
     ]
+    if truck is None and r.truck_id in ctx.network.trucks_out:
+        unknown = [u for u in unknown if not u.startswith("truck ")]
+        day = ctx.network.plan_date.isoformat()
+        ctx.add("unknown_id", f"truck '{r.truck_id}' is out on {day} (row {r.row})", r)
     if unknown:
         ctx.add("unknown_id", f"unknown {', '.join(unknown)} (row {r.row})", r)
     if order is not None and (order.caster_id != r.caster_id or order.alloy != r.alloy):

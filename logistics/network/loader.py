@@ -313,6 +313,12 @@ def _check_tables(tables: Tables, every: Tables, orders_label: str, day: date) -
         raise InputError(problems)
 
 
+def _trucks_out(tables: Tables, every: Tables) -> tuple[str, ...]:
+    """Trucks ``fleet.csv`` has rows for, none of them on the plan date, sorted."""
+    today = {t.truck_id for _, t in tables[FLEET.file]}
+    return tuple(sorted({t.truck_id for _, t in every[FLEET.file]} - today))
+
+
 @dataclass(frozen=True)
 class SiteRow:
     """A place of a network folder trucks drive to, with where the folder writes it.
@@ -456,6 +462,7 @@ def load_network(
         furnaces=furnaces,
         consumption=consumption,
         ladles=ladles,
+        trucks_out=_trucks_out(tables, every),
         road_graph=graph,
         folder=folder.resolve(),
     )

@@ -230,6 +230,7 @@ class Network(BaseModel):
     furnaces: tuple[Furnace, ...] = ()
     consumption: tuple[ConsumptionBand, ...] = ()
     ladles: tuple[Ladle, ...] = ()
+    trucks_out: tuple[str, ...] = ()
     road_graph: Any = Field(default=None, exclude=True, repr=False)
     folder: Path | None = None
 

@@ -616,6 +616,19 @@ def test_the_hand_made_plan_is_sound_and_its_reasons_hold(
     assert report.ok and not report.warnings, [str(v) for v in report.violations]
 
 
+def test_a_run_on_a_truck_out_that_day_says_so(
+    network: Network, runs: Rows, unserved: Rows
+) -> None:
+    # fleet.csv has T9 (``available = no`` on the plan date): not an unknown truck
+    out = rebuild(network, trucks_out=("T9",))
+    set_run(runs, "R01", truck_id="T9")
+    report = check_rows(out, runs, unserved, verify_risk=False)
+    (violation,) = [v for v in report.violations if v.rule == "unknown_id"]
+    assert violation.run_id == "R01"
+    assert f"truck 'T9' is out on {network.plan_date.isoformat()}" in violation.message
+    assert "unknown truck" not in violation.message
+
+
 def test_an_unknown_reason_is_unreadable_input(
     network: Network, runs: Rows, unserved: Rows
 ) -> None:

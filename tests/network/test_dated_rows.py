@@ -74,6 +74,7 @@ def test_a_truck_out_on_a_date_and_a_shorter_shift_on_another(net_dir: Path) -> 
     monday, tuesday = load_network(net_dir, MON), load_network(net_dir, TUE)
     assert [t.truck_id for t in monday.fleet] == ["T1", "T2", "T3"]
     assert [t.truck_id for t in tuesday.fleet] == ["T2", "T3"]
+    assert (monday.trucks_out, tuesday.trucks_out) == ((), ("T1",))
     t3 = tuesday.truck_by_id["T3"]
     assert (t3.shift_start, t3.shift_end) == (
         datetime(2026, 11, 24, 8, tzinfo=SHANGHAI),
