@@ -440,9 +440,7 @@ def load_network(
     )
     smelter_ids = {s.smelter_id for _, s in tables[SMELTERS.file]}
     ladles = load_ladles(folder, day, tz, smelter_ids)
-    ban_problems = entry_ban_problems(
-        folder, settings.params, {c.caster_id for _, c in tables[CASTERS.file]}
-    )
+    ban_problems = entry_ban_problems(folder, settings.params, caster_ids)
     if ban_problems:
         raise InputError(ban_problems)
     graph = None
