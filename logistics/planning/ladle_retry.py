@@ -44,6 +44,7 @@ from logistics.planning.ladles import LadlePlan, LadleReplay
 from logistics.planning.leftovers import PlacedRun, assignment_at
 from logistics.planning.legal import legal_day
 from logistics.planning.schedule import BayBook, TimedTrip, TruckState
+from logistics.planning.trip_limit import has_trip_left
 
 #: The reasons retried here (as :mod:`.leftovers` does without a pool).
 _RETRIED = ("fleet", "cost")
@@ -100,8 +101,11 @@ class _WithPool:
         self.replay = None
 
     def accept(self, trip: TimedTrip) -> bool:
-        """Whether ``trip`` added to the plan gets every run a ladle, driven legally."""
+        """Whether ``trip`` added to the plan keeps its truck's ``max_trips`` and gets
+        every run a ladle, driven legally."""
         ctx = self.parts.ctx
+        if not has_trip_left(ctx.network, trip.runs[0].truck_id, self.trips, self.parts.kept):
+            return False
         if self.replay is None:
             self.replay = LadleReplay(ctx.network, ctx.travel, self.passed, self.parts.kept)
         again = self.replay.with_trip(trip, self.spare)

@@ -68,3 +68,32 @@ def within_trip_limits(
         used[truck_id] += 1
         chosen.append(trip)
     return chosen, dropped, reasons
+
+
+def has_trip_left(
+    network: Network, truck_id: str, trips: Sequence[TimedTrip], kept: Sequence[Run] = ()
+) -> bool:
+    """Whether one more trip of ``truck_id`` keeps its ``max_trips``.
+
+    Parameters
+    ----------
+    network : Network
+        Its fleet (``max_trips`` per truck; None: no limit).
+    truck_id : str
+        The truck of the new trip.
+    trips : sequence of TimedTrip
+        The day's trips so far (any truck's).
+    kept : sequence of Run
+        Runs kept as they were (under way or booked): their trips count.
+
+    Returns
+    -------
+    bool
+        True when the truck has no limit or fewer trips than it.
+    """
+    truck = network.truck_by_id.get(truck_id)
+    if truck is None or truck.max_trips is None:
+        return True
+    made = sum(1 for t in trips if t.runs and t.runs[0].truck_id == truck_id)
+    made += len({r.trip for r in kept if r.truck_id == truck_id})
+    return made < truck.max_trips

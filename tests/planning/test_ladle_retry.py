@@ -151,3 +151,30 @@ def test_a_later_fill_waits_for_the_first_stand_free_long_enough() -> None:
     assert later_fill(plan, "S1", 300.0, 2, params) == 301
     assert later_fill(plan, "S2", 590.0, 1, params) == 1060
     assert later_fill(plan, "S1", 590.0, 0, params) is None  # no stand: no later fill
+
+
+def test_the_retry_keeps_each_trucks_max_trips(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every truck may make only the trips it made before the retry: a room the retry
+    # finds is then a trip too many, and the checker's trip_count would flag it
+    with monkeypatch.context() as patched:
+        _unpooled(patched)
+        before = _plan(network)
+    made = {
+        t.truck_id: len({r.trip for r in before.runs if r.truck_id == t.truck_id})
+        for t in network.fleet
+    }
+    capped = network.model_copy(
+        update={
+            "fleet": tuple(
+                t.model_copy(update={"max_trips": max(1, made[t.truck_id])}) for t in network.fleet
+            )
+        }
+    )
+    after = _plan(capped)
+    report = check(capped, after)
+    assert report.ok, [str(v) for v in report.violations]
+    for truck in capped.fleet:
+        trips = {r.trip for r in after.runs if r.truck_id == truck.truck_id}
+        assert len(trips) <= (truck.max_trips or 0)
