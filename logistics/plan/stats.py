@@ -30,6 +30,17 @@ class SolverStats(BaseModel):
     objective_cny, greedy_objective_cny : float or None
         Objective (route cost + superheat + unserved penalty, CNY) of the optimiser's
         and the dispatcher's plan.
+    routed_objective_cny : float or None
+        The optimiser's routes as the routing model saw them, CNY: the model's objective
+        of the routes kept (driving by km and truck-minutes, the penalty of the jobs it
+        left out) plus the penalty of the day's servable jobs outside the model. The
+        model sees neither fill bays, superheat, ladles nor the cut into trips; ``None``
+        when the routes kept have no model objective (the earliest-finish plan won).
+    timed_objective_cny : float or None
+        The same routes once timed (fill bays, production, tap temperatures) and with
+        what the timing left off re-inserted, CNY: the value the portfolio judged them
+        by, before the leftovers are tried in the trucks' free time, the ladle pass and
+        the drivers' rules (``objective_cny`` is after those).
     search_wall_s, first_solution_s : float or None
         Time in the OR-Tools search and to its first solution, s.
     improving_solutions : int or None
@@ -56,6 +67,8 @@ class SolverStats(BaseModel):
     wall_s: float = Field(0.0, ge=0)
     objective_cny: float | None = None
     greedy_objective_cny: float | None = None
+    routed_objective_cny: float | None = None
+    timed_objective_cny: float | None = None
     search_wall_s: float | None = None
     first_solution_s: float | None = None
     improving_solutions: int | None = None

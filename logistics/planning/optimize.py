@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from logistics.plan.options import PART_JOBS
 from logistics.planning.assign import Assignment
 from logistics.planning.decompose import Part, bins_for_workers, partition_day
-from logistics.planning.ladle_model import build_problem, symmetric_groups
+from logistics.planning.ladle_model import BUNDLE_LADLES, build_problem, symmetric_groups
 from logistics.planning.portfolio import (
     JOB_BY_JOB,
     SNAPSHOTS,
@@ -42,6 +42,7 @@ from logistics.planning.routing import (
     bundle_pairs,
     solve_routing,
 )
+from logistics.planning.routing.bay_queue import with_queue_waits
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
@@ -67,6 +68,11 @@ PART_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 #: (:func:`logistics.planning.ladle_model.symmetric_groups`); ``False`` searches every
 #: job on its own (for comparisons).
 BUNDLE_JOBS = True
+
+#: Factor on the expected queue at the smelters' fill bays that each fill of the routing
+#: model waits before it starts (:mod:`logistics.planning.routing.bay_queue`); 0 leaves
+#: the bays to the timing alone.
+BAY_QUEUE_SCALE = 0.0
 
 
 @dataclass(frozen=True)
@@ -183,13 +189,20 @@ def start_repairer(
     return repair
 
 
-def _as_result(
-    result: RoutingResult, routes: list[list[tuple[int, int]]], nodes: int
-) -> RoutingResult:
-    """An earlier solution of a search as a result of its own (routes and what they drop)."""
+def _as_result(result: RoutingResult, k: int, nodes: int) -> RoutingResult:
+    """The ``k``-th earlier solution of a search as a result of its own (routes, what they
+    drop, the model's objective of them)."""
+    routes = result.snapshots[k]
     visited = {node for route in routes for node, _ in route}
     dropped = [n for n in range(nodes) if n not in visited]
-    return replace(result, routes=routes, dropped=dropped, objective=None)
+    values = result.snapshot_objectives
+    objective = values[k] if len(values) == len(result.snapshots) else None
+    return replace(result, routes=routes, dropped=dropped, objective=objective)
+
+
+def empty_objective(problem: RoutingProblem) -> int:
+    """The model's objective of routes that serve nothing: every pair's penalty (fen)."""
+    return sum(p.penalty or 0 for p in problem.pairs)
 
 
 #: Most of the time limit kept for judging the searches' results and earlier solutions.
@@ -256,6 +269,7 @@ def _merge_results(results: list[RoutingResult], wall_s: float) -> RoutingResult
         return results[0]
     statuses = sorted({r.status for r in results})
     firsts = [r.first_solution_s for r in results if r.first_solution_s is not None]
+    empties = [r.empty_objective for r in results]
     accepted = [r.initial_accepted for r in results if r.initial_accepted is not None]
     return RoutingResult(
         routes=[],
@@ -268,6 +282,7 @@ def _merge_results(results: list[RoutingResult], wall_s: float) -> RoutingResult
         first_solution_s=max(firsts) if firsts else None,
         solutions=sum(r.solutions for r in results),
         initial_accepted=all(accepted) if accepted else None,
+        empty_objective=None if None in empties else sum(e or 0 for e in empties),
     )
 
 
@@ -458,6 +473,8 @@ def _built_parts(
         )
         if not pair_assignments:
             continue
+        if BAY_QUEUE_SCALE > 0:
+            problem = with_queue_waits(problem, BUNDLE_LADLES, BAY_QUEUE_SCALE)
         groups = (
             symmetric_groups(problem, pair_assignments)
             if BUNDLE_JOBS
@@ -569,6 +586,7 @@ def _best_found(
     values = _values(back, candidates, len(finals) + (1 if eft_routes else 0), search)
     best = min(range(len(back)), key=lambda k: (values[k], k))
     name, result = back[best]
+    result = replace(result, empty_objective=empty_objective(problem))
     if len(candidates) > 1:
         result = replace(
             result,
@@ -591,13 +609,13 @@ def _competitors(
     if judged and eft_routes:
         # The earliest-finish plan itself competes: a search from it can come out
         # worse once re-timed.
-        back.append(("eft-start", finals[0][1]))
+        back.append(("eft-start", replace(finals[0][1], objective=None)))
     if judged:
         # Earlier solutions of each member compete too, latest (lowest by the
         # model's objective) first and the members taken in turn, in case the time
         # runs out before every one is judged.
         back += [
-            (f"{name}@{len(r.snapshots) - k}", _as_result(r, r.snapshots[-1 - k], nodes))
+            (f"{name}@{len(r.snapshots) - k}", _as_result(r, len(r.snapshots) - 1 - k, nodes))
             for k in range(max((len(r.snapshots) for _, r in finals), default=0))
             for name, r in finals
             if k < len(r.snapshots) and r.snapshots[-1 - k] != r.routes
@@ -672,7 +690,12 @@ def _route_parts(
     by_part: dict[int, RoutingResult] = {}
     for part_indices, out in zip(order, outputs, strict=True):
         by_part.update(zip(part_indices, out, strict=True))
-    return [built[i].bundling.expand(by_part[i]) for i in range(len(built))]
+    return [
+        replace(
+            built[i].bundling.expand(by_part[i]), empty_objective=empty_objective(built[i].problem)
+        )
+        for i in range(len(built))
+    ]
 
 
 def _started_from_eft(

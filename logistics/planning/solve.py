@@ -41,6 +41,7 @@ from logistics.planning.greedy import greedy_plan
 from logistics.planning.insert import Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.ladle_delay import DayParts, assign_with_delays
+from logistics.planning.ladle_model import FEN
 from logistics.planning.ladle_retry import Pooled, retry_with_pool
 from logistics.planning.ladles import LadlePlan
 from logistics.planning.leftovers import retry_elsewhere
@@ -49,6 +50,7 @@ from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
 from logistics.planning.reasons import UnservedTonnes, unserved_tonnes
 from logistics.planning.reinsert import reinsert
+from logistics.planning.routing import RoutingResult
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
@@ -650,6 +652,15 @@ def _search_budget(
     return max(1.0, time_limit_s - (time.monotonic() - started) - reserve)
 
 
+def _routed_value(day: _Day, result: RoutingResult) -> float | None:
+    """The kept routes' value as the routing model saw them, CNY: the model's objective
+    net of the penalties of all its jobs, plus the plan's objective of serving nothing
+    (the penalty of every servable job, inside the model or not)."""
+    if result.objective is None or result.empty_objective is None:
+        return None
+    return round((result.objective - result.empty_objective) / FEN + day.value([]), 2)
+
+
 def _optimised(
     day: _Day,
     greedy_trips: list[TimedTrip],
@@ -715,6 +726,8 @@ def _optimised(
         time_limit_s=options.time_limit_s,
         objective_cny=round(opt_value, 2),
         greedy_objective_cny=round(greedy_value, 2),
+        routed_objective_cny=_routed_value(day, result),
+        timed_objective_cny=round(opt_value, 2),
         search_wall_s=round(result.wall_s, 2),
         first_solution_s=(
             round(result.first_solution_s, 2) if result.first_solution_s is not None else None

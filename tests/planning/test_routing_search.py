@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
-from logistics.planning.routing import solve_routing
+from logistics.planning.routing import RoutingProblem, solve_routing
 from tests.planning.routing_problems import line_problem, route_problems
 
 
@@ -42,6 +43,27 @@ def test_earlier_solutions_are_kept_by_the_search_path_not_the_clock() -> None:
         assert route_problems(problem, replace(first, routes=snapshot)) == []
     # The best (last) solution is the search's result, never older than the snapshots.
     assert first.snapshots[-1] != first.snapshots[0]
+
+
+def _line_cost(problem: RoutingProblem, routes: list[list[tuple[int, int]]]) -> int:
+    """The line problem's objective recomputed from routes: distance driven (depot at
+    location 0, cost 1 per unit) plus the penalty of every pair left out."""
+    driven = 0
+    for route in routes:
+        stops = [0, *(problem.nodes[n].location for n, _ in route), 0] if route else []
+        driven += sum(int(problem.distance[a, b]) for a, b in itertools.pairwise(stops))
+    visited = {n for route in routes for n, _ in route}
+    return driven + sum(p.penalty or 0 for p in problem.pairs if p.pickup not in visited)
+
+
+def test_earlier_solutions_carry_their_objectives() -> None:
+    problem = line_problem(pairs=20, capacity=3, penalty=10_000)
+    result = solve_routing(problem, time_limit_s=30, solution_limit=60, snapshots=6)
+    assert len(result.snapshot_objectives) == len(result.snapshots)
+    for snapshot, objective in zip(result.snapshots, result.snapshot_objectives, strict=True):
+        assert objective == _line_cost(problem, snapshot)
+    assert result.snapshot_objectives == sorted(result.snapshot_objectives, reverse=True)
+    assert result.objective == _line_cost(problem, result.routes)
 
 
 def test_no_snapshots_unless_asked() -> None:

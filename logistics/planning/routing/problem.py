@@ -134,7 +134,10 @@ class RoutingResult:
 
     ``routes[v]`` lists ``(node, start_of_service)`` in visiting order, depots excluded.
     ``snapshots`` holds earlier solutions' routes, oldest first, when the search was
-    asked to keep them.
+    asked to keep them, and ``snapshot_objectives`` their objectives (same order).
+    ``empty_objective`` is the objective of routes that serve nothing (every optional
+    pair's penalty), where the caller set it: ``objective - empty_objective`` is what the
+    routes cost net of the penalties they avoid.
     """
 
     routes: list[list[tuple[int, int]]]
@@ -147,3 +150,5 @@ class RoutingResult:
     initial_accepted: bool | None = None
     log: list[tuple[float, int]] = field(default_factory=list)
     snapshots: list[list[list[tuple[int, int]]]] = field(default_factory=list)
+    snapshot_objectives: list[int] = field(default_factory=list)
+    empty_objective: int | None = None

@@ -150,6 +150,7 @@ class _SolutionRecorder:
         self.snapshots = snapshots
         self.progress: list[tuple[float, int]] = []
         self.kept: dict[int, list[list[tuple[int, int]]]] = {}
+        self.kept_values: dict[int, int] = {}
         self.step = 1
 
     def __call__(self) -> None:
@@ -168,10 +169,12 @@ class _SolutionRecorder:
         if self.snapshots <= 0 or number % self.step:
             return
         self.kept[number] = current_routes(self.built)
+        self.kept_values[number] = value
         if len(self.kept) > self.snapshots:
             self.step *= 2
             for old in [n for n in self.kept if n % self.step]:
                 del self.kept[old]
+                del self.kept_values[old]
 
     def _placed(self) -> int:
         """How many jobs the solution the search is at performs."""
@@ -181,6 +184,10 @@ class _SolutionRecorder:
     def kept_routes(self) -> list[list[list[tuple[int, int]]]]:
         """The earlier solutions kept, oldest first."""
         return [self.kept[n] for n in sorted(self.kept)]
+
+    def kept_objectives(self) -> list[int]:
+        """The objectives of :meth:`kept_routes`, in the same order (the model's units)."""
+        return [self.kept_values[n] for n in sorted(self.kept)]
 
 
 def _search(
@@ -326,6 +333,7 @@ def _solve_ortools(
         initial_accepted=initial_accepted,
         log=progress,
         snapshots=recorder.kept_routes(),
+        snapshot_objectives=recorder.kept_objectives(),
     )
 
 
