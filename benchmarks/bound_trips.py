@@ -151,6 +151,9 @@ class Trip:
     end_caster: str = ""
     onward_cny: float = 0.0
     onward_min: float = 0.0
+    first_fill_min: float = -math.inf
+    first_fill_max: float = math.inf
+    end_min: float = -math.inf
 
 
 def class_key(network: Network, truck: Truck) -> str:
@@ -261,6 +264,8 @@ class _Timing:
     offsets: tuple[float, ...]  # fewest minutes from departure to each pour start
     depart_max: float  # latest departure (end of the last fill) any timing allows
     holds: tuple[float, ...]  # fewest minutes from departure to each pour at depart_max
+    depart_min: float  # earliest departure any timing allows
+    last_start_min: float  # earliest start of the last pour any timing allows
 
 
 def _timing(
@@ -299,7 +304,14 @@ def _timing(
     if latest_d < earliest_d:
         return None
     holds = tuple(max(cj, aj - latest_d) for cj, aj in offsets)
-    return _Timing(tuple(cj for cj, _ in offsets), latest_d, holds)
+    c_last, a_last = offsets[-1]
+    return _Timing(
+        tuple(cj for cj, _ in offsets),
+        latest_d,
+        holds,
+        earliest_d,
+        max(earliest_d + c_last, a_last),
+    )
 
 
 @dataclass(frozen=True)
@@ -394,6 +406,9 @@ def _price(
         last.caster_id,
         on_cny,
         on_min,
+        timing.depart_min - len(seq) * site.fill,
+        timing.depart_max - len(seq) * site.fill,
+        timing.last_start_min + max(0.0, last.unload_min - TOL_MIN),
     )
 
 
@@ -416,6 +431,9 @@ def _keep(en: _Enumeration, trip: Trip) -> None:
         old.end_caster,
         old.onward_cny,
         old.onward_min,
+        min(old.first_fill_min, trip.first_fill_min),
+        max(old.first_fill_max, trip.first_fill_max),
+        min(old.end_min, trip.end_min),
     )
 
 

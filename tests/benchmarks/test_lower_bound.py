@@ -94,3 +94,42 @@ def test_command_writes_the_bound_and_the_gap(tmp_path: Path) -> None:
     assert float(row["bound_cny"]) <= float(row["objective_rows_cny_2s"])
     assert float(row["gap_pct_2s"]) >= 0
     assert "| tiny |" in (tmp_path / "latest-lower-bound.md").read_text()
+
+
+def _timed(folder: Path) -> tuple[float, float]:
+    """The bound without and with the trucks' days in time."""
+    row = day_bound(folder, timed=True)
+    return row["bound_cny"], row["bound_timed_cny"]
+
+
+def test_timed_bound_is_below_checked_plans_of_tiny_and_above_the_untimed() -> None:
+    untimed, timed = _timed(TINY)
+    assert untimed - 1e-6 * untimed <= timed
+    for solver, limit in (("greedy", 1.0), ("ortools", 2.0)):
+        assert timed <= _checked_objective(TINY, solver, limit) + 1e-6
+
+
+def test_timed_bound_is_the_obvious_optimum_of_two_orders(tmp_path: Path) -> None:
+    folder = _two_orders(tmp_path)
+    _, timed = _timed(folder)
+    assert timed <= _checked_objective(folder, "ortools", 2.0) + 1e-6
+    assert timed == pytest.approx(day_bound(folder)["bound_cny"], rel=2e-3)
+
+
+def test_timed_bound_sees_that_one_truck_cannot_be_in_two_places(tmp_path: Path) -> None:
+    """One one-ladle truck, two orders at far-apart casters in the same narrow window:
+    it can serve one of them; the circulation without a clock serves both."""
+    folder = tmp_path / "clash"
+    shutil.copytree(TINY, folder)
+    (folder / "fleet.csv").write_text(
+        "truck_id,home_smelter,ladles,ladle_t,tau_h,shift_start,shift_end,cost_per_km,cost_per_h\n"
+        "T1,S1,1,3,30,06:00,20:00,8,150\n"
+    )
+    (folder / "orders.csv").write_text(
+        "order_id,caster_id,alloy,tonnes,window_start,window_end,placed_at\n"
+        "A,C1,ADC12,3,10:00,10:15,2026-11-22T16:00:00+08:00\n"
+        "B,C2,ADC12,3,10:00,10:15,2026-11-22T16:00:00+08:00\n"
+    )
+    untimed, timed = _timed(folder)
+    assert timed > untimed + 0.5 * 3 * 400  # most of one order's penalty (3 t)
+    assert timed <= _checked_objective(folder, "ortools", 2.0) + 1e-6
