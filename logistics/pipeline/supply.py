@@ -38,6 +38,7 @@ from logistics.planning.horizon_supply import (
     DayResources,
     Missed,
     decide_deliveries,
+    due_by_last_hour,
     required_by_minute,
 )
 from logistics.planning.managed import with_managed_deliveries
@@ -242,7 +243,11 @@ class _Loop:
         started = time.monotonic()
         hourly = decide_deliveries(self.network, self.travel, self.missed, limit_s, self.ahead)
         self.decide_s += time.monotonic() - started
-        return {k: required_by_minute(v, DAY_MIN) for k, v in hourly.items()}
+        # whole ladles: wide windows (the router times them); measured deliveries keep
+        # the decision's tonnes hour by hour
+        wide = self.network.params.supply.whole_ladles
+        due = due_by_last_hour if wide else required_by_minute
+        return {k: due(v, DAY_MIN) for k, v in hourly.items()}
 
 
 def plan_supplied(

@@ -15,18 +15,20 @@ buckets, a small mixed-integer programme (OR-Tools, SCIP):
 * **fleet**: the truck-hours of the hour's deliveries (tonnes × the round trip from the
   nearest smelter making the alloy ÷ the fleet's mean trip tonnes) stay within
   ``[supply] fleet_share`` of the trucks on shift in that hour, less what the casters'
-  orders of that hour take;
+  orders of that hour take; each day of the lookahead has its own trucks and shifts
+  (:class:`DayResources`, from the rows of ``fleet.csv`` that hold on its date);
 * **production**: each alloy's deliveries up to an hour stay within what its smelters
-  hold at 00:00 and make by then (the same every day), less the day's ordered tonnes
-  of the alloy;
+  hold at 00:00 and make by then (each day its own rows of ``production.csv``), less
+  the plan day's ordered tonnes of the alloy;
 * **cost**: the transport estimate per tonne, a stop estimate per furnace-day (the
   detour of visiting it between its two nearest sites), the shortfall at the ingot
   route's price plus an hour's ``[supply] stockout_cny_per_h`` per tonne-hour, and a
   tie-break of 0.01 CNY per tonne-hour held, so metal comes as late as the fleet allows.
 
-Only the plan day's hours are used (:func:`required_by_minute`): the cut turns them into
-deliveries whose windows end no later than the decision's hour, so a furnace is filled
-the evening before a rush the fleet could not serve in the morning.
+Only the plan day's hours are used (:func:`due_by_last_hour`): the cut turns them into
+deliveries all due by the decision's last hour with a delivery, each earlier one only
+as the level needs it (wide windows), so a furnace is filled the evening before a rush
+the fleet could not serve in the morning.
 """
 
 from __future__ import annotations
@@ -549,6 +551,17 @@ def decide_deliveries(
         )
         found[f.key] = np.where(hours >= MIN_DELIVERY_T, hours, 0.0)
     return found
+
+
+def due_by_last_hour(hourly_t: np.ndarray, minutes: int) -> np.ndarray:
+    """Tonnes the decision wants poured by every whole minute ``0 … minutes − 1``, t:
+    all of the day's tonnes due at the end of its last hour with a delivery (the
+    earlier ones only as the level itself needs them: wide windows)."""
+    required = np.zeros(minutes)
+    hours = np.flatnonzero(hourly_t > 0.0)
+    if hours.size:
+        required[min(minutes, (int(hours[-1]) + 1) * BUCKET_MIN) :] = float(hourly_t.sum())
+    return required
 
 
 def required_by_minute(hourly_t: np.ndarray, minutes: int) -> np.ndarray:
