@@ -473,3 +473,59 @@ def load_network(
         len(network.orders),
     )
     return network
+
+
+@dataclass(frozen=True)
+class DayRows:
+    """The rows of ``production.csv`` and ``fleet.csv`` that hold on one date.
+
+    Attributes
+    ----------
+    day : date
+        The date.
+    production : tuple of Production
+        Its production (``stock_t`` at that date's 00:00, ``rate_tph``).
+    fleet : tuple of Truck
+        Its trucks (those ``available`` that day), shifts on that date.
+    rows : tuple of int
+        The spreadsheet rows chosen, production's then fleet's: two dates with the same
+        rows have the same production and fleet.
+    """
+
+    day: date
+    production: tuple[Production, ...]
+    fleet: tuple[Truck, ...]
+    rows: tuple[int, ...]
+
+
+def load_day_rows(folder: Path | str, day: date, timezone: str) -> DayRows:
+    """The production and fleet rows of a network folder that hold on ``day``.
+
+    Parameters
+    ----------
+    folder : Path or str
+        The network folder (its ``production.csv`` and ``fleet.csv``).
+    day : date
+        The date whose rows to select (:mod:`logistics.network.dated_rows`).
+    timezone : str
+        The network's timezone (shift times are local times of ``day``).
+
+    Returns
+    -------
+    DayRows
+        The rows, validated as :func:`load_network` validates them.
+
+    Raises
+    ------
+    InputError
+        Any bad row of either file, naming file, row and column.
+    """
+    folder, tz = Path(folder), ZoneInfo(timezone)
+    production = load_dated_table(folder / PRODUCTION.file, PRODUCTION, day, tz)
+    fleet = load_dated_table(folder / FLEET.file, FLEET, day, tz, absence=True)
+    return DayRows(
+        day=day,
+        production=tuple(p for _, p in production.day),
+        fleet=tuple(t for _, t in fleet.day),
+        rows=(*(r for r, _ in production.day), -1, *(r for r, _ in fleet.day)),
+    )

@@ -12,10 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
 
 from logistics.network.furnaces import Furnace
+from logistics.network.loader import load_day_rows
 from logistics.network.model import Network, Order
 from logistics.network.prices import ingot_cost_per_t, unserved_penalty_per_t
 from logistics.physics.furnace import (
@@ -33,8 +35,10 @@ from logistics.plan.options import PlanOptions
 from logistics.plan.supply import FurnaceLevels, SupplyPlan
 from logistics.planning.horizon_supply import (
     SOLVER_LIMIT_S,
+    DayResources,
     Missed,
     decide_deliveries,
+    due_by_last_hour,
     required_by_minute,
 )
 from logistics.planning.managed import with_managed_deliveries
@@ -196,6 +200,31 @@ def missed_deliveries(plan: Plan, network: Network) -> list[Missed]:
     ]
 
 
+def lookahead_days(network: Network) -> tuple[DayResources, ...]:
+    """The fleet and production of the days after the plan day within ``[supply]
+    lookahead_days``, each from the rows of the network's ``production.csv`` and
+    ``fleet.csv`` that hold on that date (:mod:`logistics.network.dated_rows`).
+
+    A day whose rows are those of the plan date gets the network's own fleet and
+    production (as the day is planned, e.g. with a what-if's fleet); empty for a network
+    built without a folder (every day then has the plan day's).
+    """
+    if network.folder is None:
+        return ()
+    count = int(network.params.supply.lookahead_days)
+    today = load_day_rows(network.folder, network.plan_date, network.timezone)
+    days = []
+    for d in range(1, count):
+        rows = load_day_rows(
+            network.folder, network.plan_date + timedelta(days=d), network.timezone
+        )
+        if rows.rows == today.rows:
+            days.append(DayResources(network.fleet, network.production, float(d * DAY_MIN)))
+        else:
+            days.append(DayResources(rows.fleet, rows.production))
+    return tuple(days)
+
+
 @dataclass
 class _Loop:
     """The closed loop's state: what the routed passes missed, and the time it took."""
@@ -205,15 +234,20 @@ class _Loop:
     missed: list[Missed] = field(default_factory=list)
     small: set[tuple[str, str]] = field(default_factory=set)
     decide_s: float = 0.0
+    ahead: tuple[DayResources, ...] = ()
 
     def required(self, limit_s: float) -> dict[tuple[str, str], np.ndarray]:
         """The decision's tonnes due by each minute, with the feedback so far."""
         if self.travel is None:
             return {}
         started = time.monotonic()
-        hourly = decide_deliveries(self.network, self.travel, self.missed, limit_s)
+        hourly = decide_deliveries(self.network, self.travel, self.missed, limit_s, self.ahead)
         self.decide_s += time.monotonic() - started
-        return {k: required_by_minute(v, DAY_MIN) for k, v in hourly.items()}
+        # whole ladles: wide windows (the router times them); measured deliveries keep
+        # the decision's tonnes hour by hour
+        wide = self.network.params.supply.whole_ladles
+        due = due_by_last_hour if wide else required_by_minute
+        return {k: due(v, DAY_MIN) for k, v in hourly.items()}
 
 
 def plan_supplied(
@@ -258,7 +292,7 @@ def plan_supplied(
         The network with the kept pass's deliveries among its orders, and its plan.
     """
     total = options.time_limit_s
-    loop = _Loop(network, travel)
+    loop = _Loop(network, travel, ahead=lookahead_days(network) if travel else ())
     required = loop.required(SOLVER_LIMIT_S)
     first = options.model_copy(update={"time_limit_s": total * FIRST_PASS_SHARE})
     best_network, _ = with_managed_deliveries(network, (), required)

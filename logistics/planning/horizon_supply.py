@@ -15,18 +15,20 @@ buckets, a small mixed-integer programme (OR-Tools, SCIP):
 * **fleet**: the truck-hours of the hour's deliveries (tonnes × the round trip from the
   nearest smelter making the alloy ÷ the fleet's mean trip tonnes) stay within
   ``[supply] fleet_share`` of the trucks on shift in that hour, less what the casters'
-  orders of that hour take;
+  orders of that hour take; each day of the lookahead has its own trucks and shifts
+  (:class:`DayResources`, from the rows of ``fleet.csv`` that hold on its date);
 * **production**: each alloy's deliveries up to an hour stay within what its smelters
-  hold at 00:00 and make by then (the same every day), less the day's ordered tonnes
-  of the alloy;
+  hold at 00:00 and make by then (each day its own rows of ``production.csv``), less
+  the plan day's ordered tonnes of the alloy;
 * **cost**: the transport estimate per tonne, a stop estimate per furnace-day (the
   detour of visiting it between its two nearest sites), the shortfall at the ingot
   route's price plus an hour's ``[supply] stockout_cny_per_h`` per tonne-hour, and a
   tie-break of 0.01 CNY per tonne-hour held, so metal comes as late as the fleet allows.
 
-Only the plan day's hours are used (:func:`required_by_minute`): the cut turns them into
-deliveries whose windows end no later than the decision's hour, so a furnace is filled
-the evening before a rush the fleet could not serve in the morning.
+Only the plan day's hours are used (:func:`due_by_last_hour`): the cut turns them into
+deliveries all due by the decision's last hour with a delivery, each earlier one only
+as the level needs it (wide windows), so a furnace is filled the evening before a rush
+the fleet could not serve in the morning.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from logistics.network.furnaces import Furnace
-from logistics.network.model import Caster, Network
+from logistics.network.model import Caster, Network, Production, Truck
 from logistics.network.prices import ingot_cost_per_t
 from logistics.physics.furnace import DAY_MIN, draw_per_minute, furnace_bands
 from logistics.physics.travel import Travel
@@ -93,6 +95,38 @@ class Missed:
 
 
 @dataclass(frozen=True)
+class DayResources:
+    """One day of the lookahead: its fleet and production.
+
+    Attributes
+    ----------
+    fleet : tuple of Truck
+        The trucks available that day.
+    production : tuple of Production
+        Each smelter's stock at that day's 00:00 (t) and rate (t/h).
+    offset_min : float
+        Minutes added to the trucks' shift times to place them on that day (0 for rows
+        whose times are already on their own date; ``d × 1440`` for the plan day's rows
+        re-used on day ``d``).
+    """
+
+    fleet: tuple[Truck, ...]
+    production: tuple[Production, ...]
+    offset_min: float = 0.0
+
+
+def lookahead_resources(network: Network, ahead: Sequence[DayResources] = ()) -> list[DayResources]:
+    """Every day of the lookahead: the plan day's fleet and production, then ``ahead``
+    (the next days' own), then the plan day's again for days ``ahead`` does not give."""
+    count = int(network.params.supply.lookahead_days)
+    days = [DayResources(network.fleet, network.production)]
+    for d in range(1, count):
+        own = ahead[d - 1] if d - 1 < len(ahead) else None
+        days.append(own or DayResources(network.fleet, network.production, float(d * DAY_MIN)))
+    return days
+
+
+@dataclass(frozen=True)
 class _Furnace:
     """What the decision knows of one managed furnace."""
 
@@ -105,10 +139,6 @@ class _Furnace:
     stop_cny: float
     hold_cny_per_t_h: float = 0.0  # the furnace's holding less the smelter's, tie-break in
     supplier: int = -1  # row of the supplying smelter
-
-
-def _buckets(network: Network) -> int:
-    return int(network.params.supply.lookahead_days) * DAY_MIN // BUCKET_MIN
 
 
 def _drawn(network: Network, furnace: Furnace, buckets: int) -> np.ndarray:
@@ -131,11 +161,28 @@ def _open_share(start: float, end: float, buckets: int) -> np.ndarray:
     return np.minimum(share / BUCKET_MIN, 1.0)
 
 
-def _trucks_on_shift(network: Network, buckets: int) -> np.ndarray:
-    """Trucks on shift in each bucket (shares of an hour count), the same every day."""
+def _open_once(start: float, end: float, buckets: int) -> np.ndarray:
+    """Minutes of each bucket inside ``[start, end)`` (minutes from the plan day's
+    midnight, not repeated)."""
+    edges = np.arange(buckets + 1, dtype=float) * BUCKET_MIN
+    return np.asarray(
+        np.clip(np.minimum(edges[1:], end) - np.maximum(edges[:-1], start), 0.0, None)
+    )
+
+
+def _trucks_on_shift(network: Network, buckets: int, days: Sequence[DayResources]) -> np.ndarray:
+    """Trucks on shift in each bucket (shares of an hour count), each day its own fleet."""
+    minutes: dict[str, np.ndarray] = {}
+    for day in days:
+        for t in day.fleet:
+            lo = network.minutes(t.shift_start) + day.offset_min
+            hi = network.minutes(t.shift_end) + day.offset_min
+            minutes[t.truck_id] = minutes.get(t.truck_id, np.zeros(buckets)) + _open_once(
+                lo, hi, buckets
+            )
     total = np.zeros(buckets)
-    for t in network.fleet:
-        total += _open_share(network.minutes(t.shift_start), network.minutes(t.shift_end), buckets)
+    for share in minutes.values():
+        total += np.minimum(share / BUCKET_MIN, 1.0)
     return total
 
 
@@ -184,21 +231,31 @@ def _stop_cny(travel: Travel, row: int, others: list[int], per_km: float) -> flo
 
 
 def _reachable_hours(
-    network: Network, travel: Travel, supplier: int, caster: Caster, buckets: int
+    network: Network,
+    travel: Travel,
+    supplier: int,
+    caster: Caster,
+    days: Sequence[DayResources],
 ) -> np.ndarray:
     """Buckets (repeated daily) in which the caster receives metal, mostly open, and
-    that end after the first pour the fleet can make there (the earliest shift start, a
-    fill, the drive from the supplying smelter and a pour)."""
+    that end after the first pour the day's fleet can make there (its earliest shift
+    start, a fill, the drive from the supplying smelter and a pour)."""
+    per_day = DAY_MIN // BUCKET_MIN
+    buckets = len(days) * per_day
     opened = (
         _open_share(network.minutes(caster.open), network.minutes(caster.close), buckets) >= 0.5
     )
     smelter = next(s for s in network.smelters if travel.smelter(s.smelter_id) == supplier)
-    first = min(network.minutes(t.shift_start) for t in network.fleet)
-    first += fill_minutes(smelter) + float(
-        travel.minutes[supplier, travel.caster(caster.caster_id)]
-    )
-    first += pour_minutes(caster)
-    ends = (np.arange(buckets) % (DAY_MIN // BUCKET_MIN) + 1) * BUCKET_MIN
+    trip = fill_minutes(smelter) + float(travel.minutes[supplier, travel.caster(caster.caster_id)])
+    trip += pour_minutes(caster)
+    ends = (np.arange(buckets) % per_day + 1) * BUCKET_MIN
+    first = np.zeros(buckets)
+    for d, day in enumerate(days):
+        start = min(
+            (network.minutes(t.shift_start) + day.offset_min - d * DAY_MIN for t in day.fleet),
+            default=float(DAY_MIN),
+        )
+        first[d * per_day : (d + 1) * per_day] = start + trip
     return np.asarray(opened & (ends >= first))
 
 
@@ -212,7 +269,7 @@ def _net_holding(network: Network, furnace: Furnace) -> float:
     return held - supply.smelter_holding_cny_per_t_h + HOLD_TIE_SHARE * held
 
 
-def _furnaces(network: Network, travel: Travel, buckets: int) -> list[_Furnace]:
+def _furnaces(network: Network, travel: Travel, days: Sequence[DayResources]) -> list[_Furnace]:
     """The managed furnaces some smelter supplies, with what the decision needs."""
     per_km, per_h = _truck_costs(network)
     trip_t = _mean_trip_t(network)
@@ -230,8 +287,8 @@ def _furnaces(network: Network, travel: Travel, buckets: int) -> list[_Furnace]:
             _Furnace(
                 key=(f.caster_id, f.alloy),
                 furnace=f,
-                drawn=_drawn(network, f, buckets),
-                open_=_reachable_hours(network, travel, supplier, caster, buckets),
+                drawn=_drawn(network, f, len(days) * DAY_MIN // BUCKET_MIN),
+                open_=_reachable_hours(network, travel, supplier, caster, days),
                 truck_h_per_t=hours / trip_t,
                 cost_per_t=(hours * per_h + km * per_km) / trip_t,
                 stop_cny=_stop_cny(travel, travel.caster(f.caster_id), sites, per_km),
@@ -257,21 +314,29 @@ def _ordered_truck_hours(network: Network, travel: Travel, buckets: int) -> np.n
     return load
 
 
-def _alloy_room(network: Network, buckets: int) -> dict[str, np.ndarray]:
+def _day_room(network: Network, production: Sequence[Production]) -> dict[str, np.ndarray]:
     """Tonnes of each alloy the smelters can give managed furnaces by each bucket's end
-    of its day (stock at 00:00 plus production, less the day's ordered tonnes)."""
+    of one day (stock at 00:00 plus production, less the plan day's ordered tonnes)."""
     per_day = DAY_MIN // BUCKET_MIN
     ends = (np.arange(per_day) + 1) * float(BUCKET_MIN)
     room: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(per_day))
-    for p in network.production:
+    for p in production:
         smelter = network.smelter_by_id[p.smelter_id]
         opened = np.clip(ends - network.minutes(smelter.open), 0.0, None)
         room[p.alloy] = room[p.alloy] + p.stock_t + p.rate_tph * opened / 60.0
     for o in network.day_orders:
         if o.alloy in room and not o.order_id.startswith(MANAGED_PREFIX):
             room[o.alloy] = room[o.alloy] - o.tonnes
-    days = buckets // per_day
-    return {a: np.tile(np.maximum(r, 0.0), days) for a, r in room.items()}
+    return {a: np.maximum(r, 0.0) for a, r in room.items()}
+
+
+def _alloy_room(network: Network, days: Sequence[DayResources]) -> dict[str, np.ndarray]:
+    """Tonnes of each alloy the smelters can give managed furnaces by each bucket's end
+    of its day, each day from its own production (an alloy not made on a day: none)."""
+    per_day = DAY_MIN // BUCKET_MIN
+    rooms = [_day_room(network, day.production) for day in days]
+    alloys = dict.fromkeys(a for room in rooms for a in room)
+    return {a: np.concatenate([room.get(a, np.zeros(per_day)) for room in rooms]) for a in alloys}
 
 
 @dataclass
@@ -339,15 +404,19 @@ def _missed_production(m: _Model, missed: Sequence[Missed]) -> dict[str, np.ndar
 
 
 def _shared_limits(
-    m: _Model, network: Network, travel: Travel, missed: Sequence[Missed] = ()
+    m: _Model,
+    network: Network,
+    travel: Travel,
+    days: Sequence[DayResources],
+    missed: Sequence[Missed] = (),
 ) -> None:
-    """The fleet's truck-hours per bucket and each alloy's production, tightened by what
-    the routed day missed."""
+    """The fleet's truck-hours per bucket and each alloy's production, each day its
+    own, tightened by what the routed day missed."""
     share = network.params.supply.fleet_share
-    trucks = _trucks_on_shift(network, m.buckets) * share
+    trucks = _trucks_on_shift(network, m.buckets, days) * share
     ordered = _ordered_truck_hours(network, travel, m.buckets)
     ordered = ordered + _missed_truck_hours(m, missed)
-    room = _alloy_room(network, m.buckets)
+    room = _alloy_room(network, days)
     for alloy, cut in _missed_production(m, missed).items():
         if alloy in room:
             room[alloy] = np.maximum(room[alloy] - cut, 0.0)
@@ -384,6 +453,19 @@ def _day_routing(network: Network, travel: Travel, furnaces: list[_Furnace]) -> 
     )
 
 
+def _trip_limits(m: _Model, network: Network, days: Sequence[DayResources]) -> None:
+    """Each day's deliveries within the tonnes that day's fleet's trips can carry."""
+    per_day = DAY_MIN // BUCKET_MIN
+    for d, day in enumerate(days):
+        mine = {k: x for k, x in m.x.items() if k[1] // per_day == d}
+        fleet = (
+            network
+            if day.fleet == network.fleet
+            else network.model_copy(update={"fleet": day.fleet})
+        )
+        add_trip_limits(m.solver, mine, fleet, per_day)
+
+
 _SOLVED = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
 
 
@@ -393,6 +475,7 @@ def _programme(
     furnaces: list[_Furnace],
     buckets: int,
     engine: str,
+    days: Sequence[DayResources],
     missed: Sequence[Missed] = (),
     limit_s: float = SOLVER_LIMIT_S,
 ) -> _Model | None:
@@ -406,8 +489,8 @@ def _programme(
     m = _Model(solver, {}, furnaces, buckets)
     penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
-    _shared_limits(m, network, travel, missed)
-    add_trip_limits(solver, m.x, network, DAY_MIN // BUCKET_MIN)
+    _shared_limits(m, network, travel, days, missed)
+    _trip_limits(m, network, days)
     solver.Minimize(solver.Sum(costs))
     return m
 
@@ -417,6 +500,7 @@ def decide_deliveries(
     travel: Travel,
     missed: Sequence[Missed] = (),
     limit_s: float = SOLVER_LIMIT_S,
+    ahead: Sequence[DayResources] = (),
 ) -> dict[Key, np.ndarray]:
     """Tonnes each managed furnace should get in each hour of the plan day.
 
@@ -433,6 +517,9 @@ def decide_deliveries(
         every day of the lookahead, whose fleet and production are the same.
     limit_s : float
         The solver's time limit, s.
+    ahead : sequence of DayResources
+        The fleet and production of the lookahead's days after the plan day, in order
+        (:func:`lookahead_resources`); a day not given has the plan day's.
 
     Returns
     -------
@@ -441,16 +528,17 @@ def decide_deliveries(
         some smelter supplies. Empty when the programme cannot be solved in
         ``limit_s`` (the per-day cut then decides alone).
     """
-    buckets = _buckets(network)
-    furnaces = _furnaces(network, travel, buckets)
+    days = lookahead_resources(network, ahead)
+    buckets = len(days) * DAY_MIN // BUCKET_MIN
+    furnaces = _furnaces(network, travel, days)
     if not furnaces or not network.fleet:
         return {}
-    m = _programme(network, travel, furnaces, buckets, "SCIP", missed, limit_s)
+    m = _programme(network, travel, furnaces, buckets, "SCIP", days, missed, limit_s)
     if m is None or m.solver.Solve() not in _SOLVED:
         return {}
     per_day = DAY_MIN // BUCKET_MIN
     if len(furnaces) <= SMALL_FURNACES:
-        lp = _programme(network, travel, furnaces, buckets, "GLOP", missed, limit_s)
+        lp = _programme(network, travel, furnaces, buckets, "GLOP", days, missed, limit_s)
         if lp is not None:
             routing = _day_routing(network, travel, furnaces)
             search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, m.solver, m.y)
@@ -463,6 +551,17 @@ def decide_deliveries(
         )
         found[f.key] = np.where(hours >= MIN_DELIVERY_T, hours, 0.0)
     return found
+
+
+def due_by_last_hour(hourly_t: np.ndarray, minutes: int) -> np.ndarray:
+    """Tonnes the decision wants poured by every whole minute ``0 … minutes − 1``, t:
+    all of the day's tonnes due at the end of its last hour with a delivery (the
+    earlier ones only as the level itself needs them: wide windows)."""
+    required = np.zeros(minutes)
+    hours = np.flatnonzero(hourly_t > 0.0)
+    if hours.size:
+        required[min(minutes, (int(hours[-1]) + 1) * BUCKET_MIN) :] = float(hourly_t.sum())
+    return required
 
 
 def required_by_minute(hourly_t: np.ndarray, minutes: int) -> np.ndarray:

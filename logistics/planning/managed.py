@@ -13,7 +13,9 @@ the day's jobs beside the casters' orders and are routed by the same day planner
 * **when**: the pour window of delivery ``k`` runs from the first minute its metal fits
   under the capacity (every earlier delivery poured) to the last minute at which its
   pours still end before the level, with every earlier delivery poured, would fall
-  below the minimum (less one pour per ladle of the load on the smallest-ladled truck).
+  below the minimum (less one pour per ladle of the load on the smallest-ladled truck);
+  when the smallest ladle pours faster than the cells ever draw, to the last minute its
+  first pour may *start* (the level rises from then on).
 
 Because the level at any moment after all earlier deliveries are poured does not depend
 on when they were poured, any plan that pours every delivery inside its window keeps
@@ -119,6 +121,8 @@ def _window(
     earliest = latest_end if fits is None else fits
     if earliest >= span.day_end:
         return None  # it fits only after the day: the next day's delivery
+    if smallest_t / max(pour, 1) >= float(np.max(base[:-1] - base[1:], initial=0.0)):
+        return earliest, latest_end  # a pour outruns the draw: it need only start in time
     ladles = math.ceil(load.tonnes / smallest_t - 1e-9)
     return earliest, latest_end - ladles * pour
 
