@@ -407,7 +407,8 @@ def _programme(
     penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
     _shared_limits(m, network, travel, missed)
-    add_trip_limits(solver, m.x, network, DAY_MIN // BUCKET_MIN)
+    missed_t = sum(x.tonnes for x in missed if x.reason != "production")
+    add_trip_limits(solver, m.x, network, DAY_MIN // BUCKET_MIN, missed_t)
     solver.Minimize(solver.Sum(costs))
     return m
 
@@ -417,6 +418,7 @@ def decide_deliveries(
     travel: Travel,
     missed: Sequence[Missed] = (),
     limit_s: float = SOLVER_LIMIT_S,
+    search_s: float | None = None,
 ) -> dict[Key, np.ndarray]:
     """Tonnes each managed furnace should get in each hour of the plan day.
 
@@ -433,6 +435,10 @@ def decide_deliveries(
         every day of the lookahead, whose fleet and production are the same.
     limit_s : float
         The solver's time limit, s.
+    search_s : float, optional
+        Time the visit search may take, s (:func:`~logistics.planning.visit_search.
+        search_limit_s` of the day's time limit); by default ``limit_s``, at most
+        :data:`~logistics.planning.visit_search.SEARCH_LIMIT_S`.
 
     Returns
     -------
@@ -453,8 +459,10 @@ def decide_deliveries(
         lp = _programme(network, travel, furnaces, buckets, "GLOP", missed, limit_s)
         if lp is not None:
             routing = _day_routing(network, travel, furnaces)
-            search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, m.solver, m.y)
-            improve_visit_days(search, min(SEARCH_LIMIT_S, limit_s))
+            per_t = {i: f.cost_per_t for i, f in enumerate(furnaces)}
+            search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, m.solver, m.y, per_t)
+            budget = min(SEARCH_LIMIT_S, limit_s) if search_s is None else search_s
+            improve_visit_days(search, budget)
             m = lp
     found: dict[Key, np.ndarray] = {}
     for i, f in enumerate(furnaces):
