@@ -198,9 +198,19 @@ class VisitSearch:
     mip: pywraplp.Solver
     mip_y: Mapping[tuple[int, int], pywraplp.Variable]
     per_t: Mapping[int, float] = field(default_factory=dict)
+    priced: dict[Pattern, float] = field(default_factory=dict)
+
+    def known_price(self, pattern: Pattern) -> float:
+        """:meth:`price`, each pattern solved once (the descents meet the same patterns
+        again and again); the programme is left solved at some pattern, not
+        necessarily this one."""
+        if pattern not in self.priced:
+            self.priced[pattern] = self.price(pattern)
+        return self.priced[pattern]
 
     def price(self, pattern: Pattern) -> float:
-        """The pattern's price (module notes), CNY; infinite when it cannot be solved."""
+        """The pattern's price (module notes), CNY; infinite when it cannot be solved;
+        the linear programme is left solved at the pattern."""
         for key, var in self.y.items():
             value = 1.0 if key in pattern else 0.0
             var.SetBounds(value, value)
@@ -282,11 +292,12 @@ def _repriced(search: VisitSearch, best: Pattern, best_price: float, deadline: f
     last pattern (:meth:`VisitSearch.stop_prices`), solve the programme with those
     prices, price its pattern with the routes."""
     objective = search.mip.Objective()
-    search.mip.SetTimeLimit(int(REPRICE_SOLVE_S * 1000))
     seen = {best}
     for _ in range(REPRICE_ROUNDS):
-        if time.monotonic() >= deadline:
+        left = deadline - time.monotonic()
+        if left <= 0.0:
             break
+        search.mip.SetTimeLimit(int(max(0.05, min(REPRICE_SOLVE_S, left)) * 1000))
         prices = search.stop_prices(search.day_loads())
         for key, var in search.mip_y.items():
             objective.SetCoefficient(var, prices.get(key, 0.0))
@@ -320,14 +331,14 @@ def _descend(
     search: VisitSearch, start: Pattern, deadline: float, rng: random.Random
 ) -> tuple[Pattern, float]:
     """First-improvement descent from ``start`` over :meth:`VisitSearch.moves`."""
-    best, best_price = start, search.price(start)
+    best, best_price = start, search.known_price(start)
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
         for candidate in search.moves(best, rng):
             if time.monotonic() >= deadline:
                 break
-            price = search.price(candidate)
+            price = search.known_price(candidate)
             if price < best_price - MIN_SAVING_CNY:
                 best, best_price, improved = candidate, price, True
                 break
