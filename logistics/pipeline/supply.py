@@ -42,6 +42,7 @@ from logistics.planning.horizon_supply import (
     required_by_minute,
 )
 from logistics.planning.managed import with_managed_deliveries
+from logistics.planning.visit_search import search_limit_s
 
 
 def furnace_pours(network: Network, furnace: Furnace, runs: Sequence[Run]) -> list[Pour]:
@@ -52,6 +53,12 @@ def furnace_pours(network: Network, furnace: Furnace, runs: Sequence[Run]) -> li
         if (r.caster_id, r.alloy) == (furnace.caster_id, furnace.alloy)
     ]
 
+
+#: Decimals of the levels carried to the next day (t): 0.1 g, finer than the level
+#: model's tolerance (1e-6 t) even summed over a horizon, so a furnace left exactly at
+#: its minimum or capacity does not start the next day a rounding below or above it
+#: (0.1 kg before: a furnace left at its minimum could start the next day below it).
+CARRY_DIGITS = 7
 
 #: Unserved reasons that mean no liquid metal can reach a furnace at all.
 NO_SUPPLY_REASONS = ("no_source", "thermal_reach")
@@ -83,10 +90,10 @@ def furnace_levels(
         capacity_t=furnace.capacity_t,
         min_level_t=furnace.min_level_t,
         start_level_t=furnace.start_level_t,
-        end_level_t=round(stats.end_t, 4),
+        end_level_t=round(stats.end_t, CARRY_DIGITS),
         lowest_t=round(stats.lowest_t, 4),
         minutes_below_min=stats.minutes_below_min,
-        emergency_ingot_t=round(stats.deficit_t, 4),
+        emergency_ingot_t=round(stats.deficit_t, CARRY_DIGITS),
         overflow_t=round(stats.overflow_t, 4),
         levels_t=tuple(round(float(x), 4) for x in levels),
         no_supply=no_supply,
@@ -236,12 +243,15 @@ class _Loop:
     decide_s: float = 0.0
     ahead: tuple[DayResources, ...] = ()
 
-    def required(self, limit_s: float) -> dict[tuple[str, str], np.ndarray]:
-        """The decision's tonnes due by each minute, with the feedback so far."""
+    def required(self, limit_s: float, search_s: float) -> dict[tuple[str, str], np.ndarray]:
+        """The decision's tonnes due by each minute, with the feedback so far (the
+        programme within ``limit_s``, the visit search within ``search_s``, s)."""
         if self.travel is None:
             return {}
         started = time.monotonic()
-        hourly = decide_deliveries(self.network, self.travel, self.missed, limit_s, self.ahead)
+        hourly = decide_deliveries(
+            self.network, self.travel, self.missed, limit_s, self.ahead, search_s=search_s
+        )
         self.decide_s += time.monotonic() - started
         # whole ladles: wide windows (the router times them); measured deliveries keep
         # the decision's tonnes hour by hour
@@ -293,7 +303,7 @@ def plan_supplied(
     """
     total = options.time_limit_s
     loop = _Loop(network, travel, ahead=lookahead_days(network) if travel else ())
-    required = loop.required(SOLVER_LIMIT_S)
+    required = loop.required(SOLVER_LIMIT_S, search_limit_s(total))
     first = options.model_copy(update={"time_limit_s": total * FIRST_PASS_SHARE})
     best_network, _ = with_managed_deliveries(network, (), required)
     best = planned(best_network, first)
@@ -304,7 +314,8 @@ def plan_supplied(
         passes += 1
         share = total * (1.0 - FIRST_PASS_SHARE) / MAX_REPAIRS
         before = loop.decide_s
-        required = loop.required(min(SOLVER_LIMIT_S, share / 2.0))
+        limit = min(SOLVER_LIMIT_S, share / 2.0)
+        required = loop.required(limit, min(search_limit_s(total), share / 2.0))
         left = max(1.0, share - (loop.decide_s - before))
         candidate, _ = with_managed_deliveries(network, loop.small, required)
         latest = planned(candidate, options.model_copy(update={"time_limit_s": left}))
@@ -339,7 +350,7 @@ def next_start_levels(network: Network, plan: Plan) -> dict[tuple[str, str], flo
 def with_start_levels(network: Network, levels: dict[tuple[str, str], float]) -> Network:
     """The network with its furnaces starting the day at ``levels`` (t; others as given)."""
     furnaces = tuple(
-        f.model_copy(update={"start_level_t": round(levels[(f.caster_id, f.alloy)], 4)})
+        f.model_copy(update={"start_level_t": round(levels[(f.caster_id, f.alloy)], CARRY_DIGITS)})
         if (f.caster_id, f.alloy) in levels
         else f
         for f in network.furnaces

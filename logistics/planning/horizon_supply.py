@@ -453,8 +453,11 @@ def _day_routing(network: Network, travel: Travel, furnaces: list[_Furnace]) -> 
     )
 
 
-def _trip_limits(m: _Model, network: Network, days: Sequence[DayResources]) -> None:
-    """Each day's deliveries within the tonnes that day's fleet's trips can carry."""
+def _trip_limits(
+    m: _Model, network: Network, days: Sequence[DayResources], missed_t: float
+) -> None:
+    """Each day's deliveries within the tonnes that day's fleet's trips can carry, less
+    ``missed_t`` (t: managed deliveries a routing of the plan day left unserved)."""
     per_day = DAY_MIN // BUCKET_MIN
     for d, day in enumerate(days):
         mine = {k: x for k, x in m.x.items() if k[1] // per_day == d}
@@ -463,7 +466,7 @@ def _trip_limits(m: _Model, network: Network, days: Sequence[DayResources]) -> N
             if day.fleet == network.fleet
             else network.model_copy(update={"fleet": day.fleet})
         )
-        add_trip_limits(m.solver, mine, fleet, per_day)
+        add_trip_limits(m.solver, mine, fleet, per_day, missed_t)
 
 
 _SOLVED = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
@@ -490,7 +493,7 @@ def _programme(
     penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
     _shared_limits(m, network, travel, days, missed)
-    _trip_limits(m, network, days)
+    _trip_limits(m, network, days, sum(x.tonnes for x in missed if x.reason != "production"))
     solver.Minimize(solver.Sum(costs))
     return m
 
@@ -501,6 +504,7 @@ def decide_deliveries(
     missed: Sequence[Missed] = (),
     limit_s: float = SOLVER_LIMIT_S,
     ahead: Sequence[DayResources] = (),
+    search_s: float | None = None,
 ) -> dict[Key, np.ndarray]:
     """Tonnes each managed furnace should get in each hour of the plan day.
 
@@ -520,6 +524,10 @@ def decide_deliveries(
     ahead : sequence of DayResources
         The fleet and production of the lookahead's days after the plan day, in order
         (:func:`lookahead_resources`); a day not given has the plan day's.
+    search_s : float, optional
+        Time the visit search may take, s (:func:`~logistics.planning.visit_search.
+        search_limit_s` of the day's time limit); by default ``limit_s``, at most
+        :data:`~logistics.planning.visit_search.SEARCH_LIMIT_S`.
 
     Returns
     -------
@@ -541,8 +549,10 @@ def decide_deliveries(
         lp = _programme(network, travel, furnaces, buckets, "GLOP", days, missed, limit_s)
         if lp is not None:
             routing = _day_routing(network, travel, furnaces)
-            search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, m.solver, m.y)
-            improve_visit_days(search, min(SEARCH_LIMIT_S, limit_s))
+            per_t = {i: f.cost_per_t for i, f in enumerate(furnaces)}
+            search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, m.solver, m.y, per_t)
+            budget = min(SEARCH_LIMIT_S, limit_s) if search_s is None else search_s
+            improve_visit_days(search, budget)
             m = lp
     found: dict[Key, np.ndarray] = {}
     for i, f in enumerate(furnaces):

@@ -16,6 +16,9 @@ furnaces) this module improves the decision's visit days by local search:
   as ingots);
 * **moves**: drop a visit, add one, move one to another day; the first move that
   lowers the price is kept, until none does or the time is up.
+
+The search's time is a share of the day's time limit (:func:`search_limit_s`), so a
+longer ``--time-limit`` buys a longer search and a better decision.
 """
 
 from __future__ import annotations
@@ -39,8 +42,10 @@ log = logging.getLogger(__name__)
 
 #: Largest decision searched (managed furnaces); larger ones keep the stop estimates.
 SMALL_FURNACES = 50
-#: Time the search may take, s (on top of the programme's first solve).
+#: Shortest time the search may take, s (on top of the programme's first solve).
 SEARCH_LIMIT_S = 6.0
+#: The search's time as a share of the day's time limit (when that is longer).
+SEARCH_SHARE = 0.5
 #: Tonnes below this on a day are no visit, t.
 VISIT_MIN_T = 0.001
 #: Rounds of pricing visits against the last routes, and the programme's limit in each, s.
@@ -137,6 +142,13 @@ def _route_minutes(minutes: np.ndarray, depot: int, route: Sequence[int]) -> flo
     return float(sum(minutes[a, b] for a, b in itertools.pairwise(stops)))
 
 
+def search_limit_s(day_limit_s: float) -> float:
+    """Time the visit search may take for a day planned within ``day_limit_s``, s:
+    :data:`SEARCH_SHARE` of it, at least :data:`SEARCH_LIMIT_S` (6 s up to a 12 s day,
+    30 s for a 60 s day)."""
+    return max(SEARCH_LIMIT_S, SEARCH_SHARE * day_limit_s)
+
+
 def day_trips(network: Network) -> int | None:
     """Trips the fleet may make in a day: the sum of ``max_trips`` (None: a truck has
     no limit)."""
@@ -151,9 +163,13 @@ def add_trip_limits(
     x: Mapping[tuple[int, int], pywraplp.Variable],
     network: Network,
     per_day: int,
+    missed_t: float = 0.0,
 ) -> None:
     """Each day's deliveries within the tonnes the fleet's trips can carry (only when
-    every truck has a ``max_trips``); ``per_day``: buckets per day."""
+    every truck has a ``max_trips``); ``per_day``: buckets per day; ``missed_t``: tonnes
+    of managed deliveries a routing of the plan day left unserved (t), off every day's
+    tonnes — the trips could not carry them beside the rest (a day filled to its last
+    tonne may not pack into the trucks' trips), so the decision leaves that room."""
     if day_trips(network) is None:
         return
     tonnes = sum(t.trip_t * (t.max_trips or 0) for t in network.fleet)
@@ -161,7 +177,7 @@ def add_trip_limits(
     for (_, b), var in x.items():
         days[b // per_day].append(var)
     for found in days.values():
-        solver.Add(solver.Sum(found) <= float(tonnes))
+        solver.Add(solver.Sum(found) <= max(0.0, float(tonnes) - missed_t))
 
 
 @dataclass
@@ -181,9 +197,20 @@ class VisitSearch:
     routing: DayRouting
     mip: pywraplp.Solver
     mip_y: Mapping[tuple[int, int], pywraplp.Variable]
+    per_t: Mapping[int, float] = field(default_factory=dict)
+    priced: dict[Pattern, float] = field(default_factory=dict)
+
+    def known_price(self, pattern: Pattern) -> float:
+        """:meth:`price`, each pattern solved once (the descents meet the same patterns
+        again and again); the programme is left solved at some pattern, not
+        necessarily this one."""
+        if pattern not in self.priced:
+            self.priced[pattern] = self.price(pattern)
+        return self.priced[pattern]
 
     def price(self, pattern: Pattern) -> float:
-        """The pattern's price (module notes), CNY; infinite when it cannot be solved."""
+        """The pattern's price (module notes), CNY; infinite when it cannot be solved;
+        the linear programme is left solved at the pattern."""
         for key, var in self.y.items():
             value = 1.0 if key in pattern else 0.0
             var.SetBounds(value, value)
@@ -265,11 +292,12 @@ def _repriced(search: VisitSearch, best: Pattern, best_price: float, deadline: f
     last pattern (:meth:`VisitSearch.stop_prices`), solve the programme with those
     prices, price its pattern with the routes."""
     objective = search.mip.Objective()
-    search.mip.SetTimeLimit(int(REPRICE_SOLVE_S * 1000))
     seen = {best}
     for _ in range(REPRICE_ROUNDS):
-        if time.monotonic() >= deadline:
+        left = deadline - time.monotonic()
+        if left <= 0.0:
             break
+        search.mip.SetTimeLimit(int(max(0.05, min(REPRICE_SOLVE_S, left)) * 1000))
         prices = search.stop_prices(search.day_loads())
         for key, var in search.mip_y.items():
             objective.SetCoefficient(var, prices.get(key, 0.0))
@@ -303,14 +331,14 @@ def _descend(
     search: VisitSearch, start: Pattern, deadline: float, rng: random.Random
 ) -> tuple[Pattern, float]:
     """First-improvement descent from ``start`` over :meth:`VisitSearch.moves`."""
-    best, best_price = start, search.price(start)
+    best, best_price = start, search.known_price(start)
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
         for candidate in search.moves(best, rng):
             if time.monotonic() >= deadline:
                 break
-            price = search.price(candidate)
+            price = search.known_price(candidate)
             if price < best_price - MIN_SAVING_CNY:
                 best, best_price, improved = candidate, price, True
                 break
@@ -337,8 +365,11 @@ def improve_visit_days(search: VisitSearch, limit_s: float = SEARCH_LIMIT_S) -> 
     """
     deadline = time.monotonic() + limit_s
     best: Pattern = frozenset(k for k, v in search.mip_y.items() if v.solution_value() > 0.5)
+    objective = search.solver.Objective()
     for var in search.y.values():
-        search.solver.Objective().SetCoefficient(var, 0.0)  # the routes are priced instead
+        objective.SetCoefficient(var, 0.0)  # the routes are priced instead
+    for (i, _), var in search.x.items():  # and so is the transport per tonne
+        objective.SetCoefficient(var, objective.GetCoefficient(var) - search.per_t.get(i, 0.0))
     best = _repriced(search, best, search.price(best), deadline)
     rng = random.Random(0)
     best, best_price = _descend(search, best, deadline, rng)

@@ -117,3 +117,44 @@ def test_estimated_routes_keep_to_a_truck_s_ladle_slots() -> None:
         assert _stops_served(found.routes) == list(range(1, 9))
         assert max(len(r) for r in found.routes) <= 3
     assert split_routes(km, 0, loads, 100.0, 2, 3) is None  # 8 stops need 3 routes of 3
+
+
+def test_a_longer_day_buys_a_longer_visit_search() -> None:
+    from logistics.planning.visit_search import SEARCH_LIMIT_S, search_limit_s
+
+    assert search_limit_s(10.0) == SEARCH_LIMIT_S  # short days: as before
+    assert search_limit_s(60.0) > search_limit_s(15.0) > SEARCH_LIMIT_S
+
+
+def test_a_furnace_left_at_its_minimum_starts_the_next_day_at_it(managed: Network) -> None:
+    # the level carried to the next day keeps more than the level model's tolerance:
+    # a furnace left a tenth of a gram above its minimum must not start the next day
+    # below it (rounding to 0.1 kg carried a furnace left at L = 0 to -0.00005 t)
+    from logistics.pipeline.supply import with_start_levels
+
+    furnace = next(f for f in managed.furnaces if f.managed)
+    key = (furnace.caster_id, furnace.alloy)
+    level = furnace.min_level_t + 4e-5
+    carried = with_start_levels(managed, {key: level})
+    start = next(f for f in carried.furnaces if (f.caster_id, f.alloy) == key).start_level_t
+    assert abs(start - level) < 1e-6
+
+
+def test_deliveries_a_day_of_limited_trips_missed_leave_room_in_its_trips(
+    managed: Network,
+) -> None:
+    # a day decided to its trips' last tonne may not pack into the trucks: what the
+    # routed day left unserved comes off the tonnes the decision may put on a day
+    from logistics.physics.travel import Travel
+    from logistics.planning.horizon_supply import Missed, decide_deliveries
+
+    network = _one_trip_each(managed)
+    travel = Travel.of(network)
+    plain = decide_deliveries(network, travel)
+    day_t = sum(float(v.sum()) for v in plain.values())
+    assert day_t > 1.0
+    trips_t = sum(t.trip_t for t in network.fleet)
+    key = next(iter(plain))
+    missed = [Missed(key, trips_t - 0.5 * day_t, 0.0, 1.0, "fleet")]
+    tight = decide_deliveries(network, travel, missed)
+    assert sum(float(v.sum()) for v in tight.values()) <= 0.5 * day_t + 1e-3
