@@ -22,6 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from benchmarks.bound_lp import BoundResult, solve_bound
 from benchmarks.bound_trips import enumerate_trips, order_slots, truck_classes
 
@@ -81,9 +83,12 @@ def day_bound(
     if timed:
         from benchmarks.bound_flow import solve_timed_bound
 
-        flow = solve_timed_bound(network, travel, slots, classes, trips)
+        flow = solve_timed_bound(
+            network, travel, slots, classes, trips, seed=np.array(result.driven, dtype=int)
+        )
         extra = {
             "bound_timed_cny": round(flow.bound_cny, 2),
+            "timed_status": flow.status,
             "timed_rounds": flow.rounds,
             "timed_columns": flow.columns_used,
             "timed_solve_s": round(flow.solve_s, 1),

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.lower_bound import day_bound, plan_objective
@@ -133,3 +134,42 @@ def test_timed_bound_sees_that_one_truck_cannot_be_in_two_places(tmp_path: Path)
     untimed, timed = _timed(folder)
     assert timed > untimed + 0.5 * 3 * 400  # most of one order's penalty (3 t)
     assert timed <= _checked_objective(folder, "ortools", 2.0) + 1e-6
+
+
+def _timed_parts(folder: Path) -> tuple:
+    from benchmarks.bound_trips import enumerate_trips, order_slots, truck_classes
+
+    network = load_network(folder)
+    travel = Travel.of(network)
+    slots = order_slots(network, travel)
+    classes = truck_classes(network, travel)
+    trips, _ = enumerate_trips(network, travel, slots, classes)
+    return network, travel, slots, classes, trips
+
+
+def test_timed_bound_stopped_early_is_below_the_optimum_and_seeds_do_not_change_it() -> None:
+    """A round's Lagrangian bound is below the programme's optimum, which is the same
+    whether column generation starts from nothing or from the untimed solution's trips."""
+    from benchmarks.bound_flow import solve_timed_bound
+    from benchmarks.bound_lp import solve_bound
+
+    parts = _timed_parts(TINY)
+    optimum = solve_timed_bound(*parts)
+    assert optimum.status == "optimal"
+    seed = np.array(solve_bound(*parts).driven, dtype=int)
+    assert seed.size > 0
+    seeded = solve_timed_bound(*parts, seed=seed)
+    assert seeded.status == "optimal"
+    assert seeded.bound_cny == pytest.approx(optimum.bound_cny, rel=1e-6)
+    early = solve_timed_bound(*parts, max_rounds=1)
+    assert early.status == "lagrangian"
+    assert early.bound_cny <= optimum.bound_cny + 1e-6
+
+
+def test_timed_bound_on_a_coarser_grid_is_still_below_the_plans() -> None:
+    from benchmarks.bound_flow import solve_timed_bound
+
+    parts = _timed_parts(TINY)
+    coarse = solve_timed_bound(*parts, step_min=30.0)
+    assert coarse.status == "optimal"
+    assert coarse.bound_cny <= _checked_objective(TINY, "greedy", 1.0) + 1e-6
