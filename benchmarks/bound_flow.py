@@ -142,6 +142,22 @@ def arrival_step(
     return np.maximum(by_duration, grid.at(tm.end_min[t] + m))
 
 
+def _lowest_possible(
+    grid: _Grid, tm: _Timing, arr: _Arrays, base: np.ndarray, phi: np.ndarray, lam: np.ndarray
+) -> np.ndarray:
+    """Per trip, a floor under the reduced cost of every column of it, CNY: the cheapest
+    drive on, the lowest dual of its smelter's nodes up to its latest start step, less
+    the highest dual of any smelter's node from its earliest start step on (its arrival
+    is never earlier). Trips whose floor is ≥ 0 need no pricing."""
+    k, end = arr.klass, arr.end
+    extra = grid.c2s_cny[k, end, :] - lam[k][:, None] * grid.c2s_min[end, :]
+    upto = np.minimum.accumulate(phi, axis=2)  # class × smelter × step: min over ≤ step
+    later = np.maximum.accumulate(phi[:, :, ::-1], axis=2)[:, :, ::-1].max(axis=1)
+    last = np.clip(tm.last, 0, grid.steps - 1)
+    first = np.clip(tm.first, 0, grid.steps - 1)
+    return base + extra.min(axis=1) + upto[k, arr.start, last] - later[k, first]
+
+
 def price(
     grid: _Grid, tm: _Timing, arr: _Arrays, base: np.ndarray, phi: np.ndarray, lam: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -168,7 +184,8 @@ def price(
     best_i = np.zeros(n, dtype=int)
     best_j = np.zeros(n, dtype=int)
     span = tm.last - tm.first
-    order = np.argsort(-span, kind="stable")
+    hopeful = np.flatnonzero(_lowest_possible(grid, tm, arr, base, phi, lam) < 0)
+    order = hopeful[np.argsort(-span[hopeful], kind="stable")]
     k_all, s_all = arr.klass, arr.start
     for j in range(smelters):
         extra = grid.c2s_cny[k_all, arr.end, j] - lam[k_all] * grid.c2s_min[arr.end, j]

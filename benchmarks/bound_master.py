@@ -233,6 +233,8 @@ class HighsModel:
     def solve(self) -> Master:
         """Solve; the value, duals and the parts of the solution."""
         self.h.run()
+        # From scratch the dual simplex is faster; after columns come, the primal.
+        self.h.setOptionValue("simplex_strategy", 4)
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError("the lower bound's timed programme was not solved to optimality")
         sol, rows, pb = self.h.getSolution(), self.rows, self.pb
