@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,9 @@ REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "sample_networks" / "tiny"
 
 
+@functools.cache
 def _checked_objective(folder: Path, solver: str, limit: float) -> float:
+    """The objective of a plan the checker accepts (one plan per folder, solver, limit)."""
     network = load_network(folder)
     outcome = plan_day(network, PlanOptions(solver=solver, time_limit_s=limit, workers=1, seed=0))
     travel = Travel.of(network)
@@ -79,6 +82,9 @@ def test_command_writes_the_bound_and_the_gap(tmp_path: Path) -> None:
             "2",
             "--workers",
             "1",
+            "--timed",
+            "--timed-step",
+            "30",
             "--results-dir",
             str(tmp_path),
         ],
@@ -93,6 +99,8 @@ def test_command_writes_the_bound_and_the_gap(tmp_path: Path) -> None:
     row = rows[0]
     assert row["violations_2s"] == "0"
     assert float(row["bound_cny"]) <= float(row["objective_rows_cny_2s"])
+    assert row["timed_status"] == "optimal"
+    assert float(row["bound_timed_cny"]) <= float(row["objective_rows_cny_2s"])
     assert float(row["gap_pct_2s"]) >= 0
     assert "| tiny |" in (tmp_path / "latest-lower-bound.md").read_text()
 
