@@ -81,7 +81,8 @@ class _Rows:
 
 def _fixed_columns(pb: _Problem, rows: _Rows) -> tuple[list[Any], list[float], list[float]]:
     """The release, waiting, empty-drive and trucks' day columns: COO entries, costs, bounds."""
-    grid, entries = pb.grid, []  # (row, col, value)
+    grid = pb.grid
+    entries: list[tuple[int, int, float]] = []  # (row, col, value)
     cost: list[float] = []
     upper: list[float] = []
 
