@@ -29,12 +29,12 @@ as there: a trip's best start step and next smelter are found for all trips at o
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.linear_solver import pywraplp
 
 from benchmarks.bound_lp import (
     ADD_PER_ROUND,
@@ -42,17 +42,19 @@ from benchmarks.bound_lp import (
     BoundResult,
     _Arrays,
     _arrays,
-    _release_rows,
 )
+from benchmarks.bound_master import HighsModel, Master
 from benchmarks.bound_trips import TOL_MIN, OrderSlot, Trip, TruckClass
 from logistics.network.model import Network
 from logistics.network.prices import unserved_penalty_per_t
 from logistics.physics.travel import Travel
 
+LOG = logging.getLogger(__name__)
+
 #: Steps of the day's grid, minutes.
 FLOW_STEP_MIN = 10.0
-#: The LP solver (OR-Tools' name): COIN-OR CLP, re-solved from its last basis as columns come.
-LP_SOLVER = "CLP"
+#: Seed columns go on to this many of the cheapest smelters from a trip's last caster.
+SEED_SMELTERS = 3
 
 
 @dataclass(frozen=True)
@@ -140,9 +142,25 @@ def arrival_step(
     return np.maximum(by_duration, grid.at(tm.end_min[t] + m))
 
 
+def _lowest_possible(
+    grid: _Grid, tm: _Timing, arr: _Arrays, base: np.ndarray, phi: np.ndarray, lam: np.ndarray
+) -> np.ndarray:
+    """Per trip, a floor under the reduced cost of every column of it, CNY: the cheapest
+    drive on, the lowest dual of its smelter's nodes up to its latest start step, less
+    the highest dual of any smelter's node from its earliest start step on (its arrival
+    is never earlier). Trips whose floor is ≥ 0 need no pricing."""
+    k, end = arr.klass, arr.end
+    extra = grid.c2s_cny[k, end, :] - lam[k][:, None] * grid.c2s_min[end, :]
+    upto = np.minimum.accumulate(phi, axis=2)  # class × smelter × step: min over ≤ step
+    later = np.maximum.accumulate(phi[:, :, ::-1], axis=2)[:, :, ::-1].max(axis=1)
+    last = np.clip(tm.last, 0, grid.steps - 1)
+    first = np.clip(tm.first, 0, grid.steps - 1)
+    return base + extra.min(axis=1) + upto[k, arr.start, last] - later[k, first]
+
+
 def price(
     grid: _Grid, tm: _Timing, arr: _Arrays, base: np.ndarray, phi: np.ndarray, lam: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every trip's lowest reduced cost over its start steps and next smelters.
 
     Parameters
@@ -157,18 +175,21 @@ def price(
     Returns
     -------
     tuple of ndarray
-        Per trip: the lowest reduced cost (CNY; ``inf`` if no step fits), its start step
-        and its next smelter.
+        Per trip: the lowest reduced cost (CNY; ``inf`` if no step fits), its start step,
+        its next smelter, and the lowest reduced cost per busy minute of any of its
+        columns (CNY/min; for the Lagrangian bound).
     """
     n, smelters = len(base), grid.c2s_min.shape[1]
-    best = np.full(n, np.inf)
+    best, ratio = np.full(n, np.inf), np.full(n, np.inf)
     best_i = np.zeros(n, dtype=int)
     best_j = np.zeros(n, dtype=int)
     span = tm.last - tm.first
-    order = np.argsort(-span, kind="stable")
+    hopeful = np.flatnonzero(_lowest_possible(grid, tm, arr, base, phi, lam) < 0)
+    order = hopeful[np.argsort(-span[hopeful], kind="stable")]
     k_all, s_all = arr.klass, arr.start
     for j in range(smelters):
         extra = grid.c2s_cny[k_all, arr.end, j] - lam[k_all] * grid.c2s_min[arr.end, j]
+        busy = arr.busy - arr.onward_min + grid.c2s_min[arr.end, j]
         for r in range(int(span.max(initial=-1)) + 1):
             t = order[: int(np.searchsorted(-span[order], -r, side="right"))]
             if t.size == 0:
@@ -178,59 +199,11 @@ def price(
             ok = e < grid.steps
             t, i, e = t[ok], i[ok], e[ok]
             value = base[t] + extra[t] + phi[k_all[t], s_all[t], i] - phi[k_all[t], j, e]
+            ratio[t] = np.minimum(ratio[t], value / busy[t])
             better = value < best[t]
             t, i, value = t[better], i[better], value[better]
             best[t], best_i[t], best_j[t] = value, i, j
-    return best, best_i, best_j
-
-
-@dataclass
-class _Master:
-    """The programme over the active columns: its value, duals and solution."""
-
-    value: float
-    order_dual: np.ndarray
-    cut_dual: np.ndarray
-    class_dual: np.ndarray
-    release_dual: list[np.ndarray]
-    phi: np.ndarray  # class × smelter × step
-    x: np.ndarray  # per active column
-    y_tonnes: float  # tonnes delivered
-    route_cny: float  # trips with their drives on, and empty drives
-    superheat_cny: float
-
-
-def _flow_rows(
-    solver: pywraplp.Solver, grid: _Grid, hours: list[pywraplp.Constraint]
-) -> list[list[list[pywraplp.Constraint]]]:
-    """The nodes (trucks in = out), the waiting, empty drives and trucks' days."""
-    classes, smelters = grid.s2s_cny.shape[0], grid.s2s_cny.shape[1]
-    nodes = [
-        [[solver.Constraint(0.0, 0.0) for _ in range(grid.steps)] for _ in range(smelters)]
-        for _ in range(classes)
-    ]
-    inf = solver.infinity()
-    for k in range(classes):
-        for s in range(smelters):
-            for h in range(grid.steps - 1):
-                wait = solver.NumVar(0.0, inf, "")
-                nodes[k][s][h].SetCoefficient(wait, -1.0)
-                nodes[k][s][h + 1].SetCoefficient(wait, 1.0)
-            for j in range(smelters):
-                if j == s:
-                    continue
-                lag = math.floor(grid.s2s_min[s, j] / grid.step + 1e-9)
-                for h in range(grid.steps - lag):
-                    drive = solver.NumVar(0.0, inf, "")
-                    solver.Objective().SetCoefficient(drive, float(grid.s2s_cny[k, s, j]))
-                    hours[k].SetCoefficient(drive, float(grid.s2s_min[s, j]))
-                    nodes[k][s][h].SetCoefficient(drive, -1.0)
-                    nodes[k][j][h + lag].SetCoefficient(drive, 1.0)
-    for k, home, start, end, trucks in grid.groups:
-        day = solver.NumVar(0.0, float(trucks), "")
-        nodes[k][home][min(end, grid.steps - 1)].SetCoefficient(day, -1.0)
-        nodes[k][home][start].SetCoefficient(day, 1.0)
-    return nodes
+    return best, best_i, best_j, ratio
 
 
 @dataclass(frozen=True)
@@ -245,88 +218,66 @@ class _Problem:
     penalty: float  # CNY/t
 
 
-class _Model:
-    """The programme, built once; columns ``(trip, step, smelter)`` are added to it and it
-    is solved again (GLOP starts from its last basis)."""
-
-    def __init__(self, pb: _Problem) -> None:
-        self.pb = pb
-        self.solver = solver = pywraplp.Solver.CreateSolver(LP_SOLVER)
-        inf = solver.infinity()
-        self.orders = [solver.Constraint(-inf, s.servable_t) for s in pb.slots]
-        self.cuts = [solver.Constraint(-inf, float(rhs) + 1e-6) for rhs in pb.arr.cut_rhs]
-        self.hours = [solver.Constraint(-inf, cap) for cap in pb.arr.class_caps]
-        self.buckets = _release_rows(solver, pb.arr)
-        self.nodes = _flow_rows(solver, pb.grid, self.hours)
-        self.first_y = np.searchsorted(pb.arr.y_trip, np.arange(len(pb.arr.cost) + 1))
-        self.xs: list[pywraplp.Variable] = []
-        self.ys: list[tuple[pywraplp.Variable, float]] = []  # with its superheat, CNY/t
-        solver.Objective().SetOffset(pb.offset)
-        solver.Objective().SetMinimization()
-
-    def add(self, active: np.ndarray) -> None:
-        """Add columns (rows of ``(trip, start step, next smelter)``)."""
-        arr, grid, solver = self.pb.arr, self.pb.grid, self.solver
-        inf, objective = solver.infinity(), solver.Objective()
-        t_all, i_all, j_all = active[:, 0], active[:, 1], active[:, 2]
-        e_all = arrival_step(grid, self.pb.tm, arr, t_all, i_all, j_all)
-        k_all = arr.klass[t_all]
-        cost = arr.cost[t_all] - arr.onward_cost[t_all] + grid.c2s_cny[k_all, arr.end[t_all], j_all]
-        busy = arr.busy[t_all] - arr.onward_min[t_all] + grid.c2s_min[arr.end[t_all], j_all]
-        for n, t in enumerate(t_all):
-            x = solver.NumVar(0.0, inf, "")
-            objective.SetCoefficient(x, float(cost[n]))
-            self.hours[k_all[n]].SetCoefficient(x, float(busy[n]))
-            self.nodes[k_all[n]][arr.start[t]][i_all[n]].SetCoefficient(x, -1.0)
-            self.nodes[k_all[n]][j_all[n]][e_all[n]].SetCoefficient(x, 1.0)
-            self.xs.append(x)
-            for i in range(self.first_y[t], self.first_y[t + 1]):
-                self._add_y(x, i)
-
-    def _add_y(self, x: pywraplp.Variable, i: int) -> None:
-        """The tonnes a trip's column delivers of one order (``i`` its index in ``arr``)."""
-        arr, solver = self.pb.arr, self.solver
-        o = arr.y_order[i]
-        y = solver.NumVar(0.0, solver.infinity(), "")
-        solver.Objective().SetCoefficient(y, float(arr.y_cost[i]))
-        self.orders[o].SetCoefficient(y, 1.0)
-        slope = float(arr.cut_slope[o])
-        if slope > 0:
-            self.cuts[o].SetCoefficient(y, 1.0)
-            self.cuts[o].SetCoefficient(x, -slope * float(arr.y_ladles[i]))
-        self.buckets[arr.y_group[i]][arr.y_step[i]].SetCoefficient(y, 1.0)
-        link = solver.Constraint(-solver.infinity(), 0.0)
-        link.SetCoefficient(y, 1.0)
-        link.SetCoefficient(x, -float(arr.y_cap[i]))
-        self.ys.append((y, float(arr.y_cost[i]) + self.pb.penalty))
-
-    def solve(self) -> _Master:
-        """Solve; the value, duals and the parts of the solution."""
-        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError("the lower bound's timed programme was not solved to optimality")
-        pb, value = self.pb, self.solver.Objective().Value()
-        tonnes = sum(y.solution_value() for y, _ in self.ys)
-        heat = sum(y.solution_value() * h for y, h in self.ys)
-        return _Master(
-            value=value,
-            order_dual=np.array([c.dual_value() for c in self.orders]),
-            cut_dual=np.array([c.dual_value() for c in self.cuts]),
-            class_dual=np.array([c.dual_value() for c in self.hours]),
-            release_dual=[np.array([c.dual_value() for c in rows]) for rows in self.buckets],
-            phi=np.array([[[c.dual_value() for c in s] for s in k] for k in self.nodes]),
-            x=np.array([x.solution_value() for x in self.xs]),
-            y_tonnes=tonnes,
-            route_cny=value - pb.offset - (heat - pb.penalty * tonnes),
-            superheat_cny=heat,
-        )
-
-
-def _base_costs(arr: _Arrays, m: _Master) -> np.ndarray:
+def _base_costs(arr: _Arrays, m: Master) -> np.ndarray:
     """Per trip, its reduced cost without the drive on and without the flow's duals."""
     from benchmarks.bound_lp import reduced_costs
 
     rc = reduced_costs(arr, m, None)  # type: ignore[arg-type]  # same dual fields
     return rc - arr.onward_cost + m.class_dual[arr.klass] * arr.onward_min
+
+
+def lagrangian_bound(arr: _Arrays, m: Master, ratio: np.ndarray) -> float:
+    """A bound from any round's duals: the programme's value plus, per class, its shift
+    minutes × the lowest reduced cost per busy minute of any of its columns (if < 0).
+
+    For duals ``π`` of the right signs and any point ``v`` of the full programme,
+    ``c·v ≥ π·b + Σ d_j v_j`` (``d`` the reduced costs); the active columns add at least
+    the programme's value less ``π·b``; a new column of class ``k`` adds ``d ≥ ρ_k ×
+    busy``, ``ρ_k ≤ 0`` the lowest ratio, and the class's busy minutes are at most its
+    shift minutes (its hours row), so they add at least ``ρ_k × shift minutes``.
+    """
+    total = m.value
+    for k, cap in enumerate(arr.class_caps):
+        mine = ratio[arr.klass == k]
+        lowest = float(mine[np.isfinite(mine)].min(initial=0.0))
+        total += cap * min(0.0, lowest)
+    return total
+
+
+def _columns(pb: _Problem, t: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Columns ``(trip, start step, next smelter, arrival step)`` that fit in the day."""
+    e = arrival_step(pb.grid, pb.tm, pb.arr, t, i, j)
+    ok = e < pb.grid.steps
+    return np.stack([t[ok], i[ok], j[ok], e[ok]], axis=1)
+
+
+def seed_columns(pb: _Problem, trips: np.ndarray, nearest: int = SEED_SMELTERS) -> np.ndarray:
+    """Columns of ``trips`` (e.g. those the untimed programme drives): every start step,
+    on to each of the ``nearest`` cheapest smelters from its last caster."""
+    if trips.size == 0:
+        return np.zeros((0, 4), dtype=int)
+    tm, arr = pb.tm, pb.arr
+    span = np.maximum(0, tm.last[trips] - tm.first[trips] + 1)
+    t = np.repeat(trips, span)
+    i = tm.first[t] + np.concatenate([np.arange(n) for n in span])
+    near = np.argsort(pb.grid.c2s_cny[arr.klass[t], arr.end[t]], axis=1)[:, :nearest]
+    t, i = np.repeat(t, near.shape[1]), np.repeat(i, near.shape[1])
+    return _columns(pb, t, i, near.reshape(-1))
+
+
+def _problem(
+    network: Network,
+    travel: Travel,
+    slots: list[OrderSlot],
+    classes: dict[str, TruckClass],
+    trips: list[Trip],
+    step_min: float,
+) -> _Problem:
+    arr = _arrays(network, slots, classes, trips)
+    grid = _grid(network, travel, classes, step_min)
+    penalty = unserved_penalty_per_t(network.params)
+    offset = penalty * sum(s.servable_t for s in slots)
+    return _Problem(arr, grid, _timing(trips, arr, grid), slots, offset, penalty)
 
 
 def solve_timed_bound(
@@ -338,6 +289,8 @@ def solve_timed_bound(
     *,
     step_min: float = FLOW_STEP_MIN,
     max_rounds: int = 200,
+    seed: np.ndarray | None = None,
+    time_limit_s: float = math.inf,
 ) -> BoundResult:
     """Solve the timed programme (module docstring) by column generation.
 
@@ -351,50 +304,61 @@ def solve_timed_bound(
         Steps of the day's grid, minutes.
     max_rounds : int
         Rounds of column generation at most.
+    seed : ndarray, optional
+        Trips (indices) to start from, e.g. those the untimed programme drives.
+    time_limit_s : float
+        Wall seconds after which no new round starts, s.
 
     Returns
     -------
     BoundResult
-
-    Raises
-    ------
-    RuntimeError
-        When the programme is not solved to optimality within ``max_rounds``.
+        ``status`` "optimal" when no column has a negative reduced cost (the bound is
+        the programme's optimum), else "lagrangian": the best :func:`lagrangian_bound`
+        of the rounds, a valid bound below the optimum.
     """
     started = time.perf_counter()
-    arr = _arrays(network, slots, classes, trips)
-    grid = _grid(network, travel, classes, step_min)
-    penalty = unserved_penalty_per_t(network.params)
-    pb = _Problem(
-        arr,
-        grid,
-        _timing(trips, arr, grid),
-        slots,
-        penalty * sum(s.servable_t for s in slots),
-        penalty,
-    )
-    model = _Model(pb)
-    active = np.zeros((0, 3), dtype=int)
-    for rounds in range(1, max_rounds + 1):  # noqa: B007 - reported after the loop
+    pb = _problem(network, travel, slots, classes, trips, step_min)
+    model = HighsModel(pb)
+    known: set[tuple[int, int, int]] = set()
+    best, status = -math.inf, "lagrangian"
+    new = seed_columns(pb, np.asarray(seed if seed is not None else [], dtype=int))
+    for rounds in range(1, max_rounds + 1):
+        if new.size:
+            model.add(new[:, 0], new[:, 1], new[:, 2], new[:, 3])
+            known.update(map(tuple, new[:, :3].tolist()))
         master = model.solve()
-        rc, best_i, best_j = price(
-            grid, pb.tm, arr, _base_costs(arr, master), master.phi, master.class_dual
+        base = _base_costs(pb.arr, master)
+        rc, bi, bj, ratio = price(pb.grid, pb.tm, pb.arr, base, master.phi, master.class_dual)
+        best = max(best, lagrangian_bound(pb.arr, master, ratio))
+        LOG.info(
+            "round %d: %d columns, LP %.0f, bound %.0f, lowest rc %.1f, %.0f s",
+            rounds,
+            len(known),
+            master.value,
+            best,
+            rc.min(),
+            time.perf_counter() - started,
         )
         negative = np.flatnonzero(rc < -RC_TOL)
-        if negative.size == 0:
-            break
         pick = negative[np.argsort(rc[negative])[:ADD_PER_ROUND]]
-        new = np.stack([pick, best_i[pick], best_j[pick]], axis=1)
-        model.add(new)
-        active = np.concatenate([active, new])
-    else:
-        raise RuntimeError(f"column generation did not converge in {max_rounds} rounds")
+        fresh = [
+            n
+            for n, key in enumerate(zip(pick, bi[pick], bj[pick], strict=True))
+            if tuple(map(int, key)) not in known
+        ]
+        if not fresh:
+            best, status = master.value, "optimal"
+            break
+        if time.perf_counter() - started > time_limit_s:
+            break
+        pick = pick[fresh]
+        new = _columns(pb, pick, bi[pick], bj[pick])
     return BoundResult(
-        bound_cny=master.value,
-        status="optimal",
+        bound_cny=min(best, master.value),
+        status=status,
         solve_s=time.perf_counter() - started,
         rounds=rounds,
-        columns_used=int(active.shape[0]),
+        columns_used=len(known),
         route_cny=master.route_cny,
         superheat_cny=master.superheat_cny,
         unserved_t=sum(s.servable_t for s in slots) - master.y_tonnes,

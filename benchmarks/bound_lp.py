@@ -80,6 +80,7 @@ class BoundResult:
     route_cny: float
     superheat_cny: float
     unserved_t: float
+    driven: tuple[int, ...] = ()  # trips (indices) the solution drives
 
 
 @dataclass(frozen=True)
@@ -410,4 +411,5 @@ def solve_bound(
         route_cny=float(cost[active] @ master.x),
         superheat_cny=float((arr.y_cost[y_ix] + penalty) @ master.y),
         unserved_t=sum(s.servable_t for s in slots) - float(master.y.sum()),
+        driven=tuple(int(t) for t in active[master.x > 1e-9]),
     )

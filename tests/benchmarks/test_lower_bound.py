@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import functools
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.lower_bound import day_bound, plan_objective
@@ -21,7 +23,9 @@ REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "sample_networks" / "tiny"
 
 
+@functools.cache
 def _checked_objective(folder: Path, solver: str, limit: float) -> float:
+    """The objective of a plan the checker accepts (one plan per folder, solver, limit)."""
     network = load_network(folder)
     outcome = plan_day(network, PlanOptions(solver=solver, time_limit_s=limit, workers=1, seed=0))
     travel = Travel.of(network)
@@ -78,6 +82,9 @@ def test_command_writes_the_bound_and_the_gap(tmp_path: Path) -> None:
             "2",
             "--workers",
             "1",
+            "--timed",
+            "--timed-step",
+            "30",
             "--results-dir",
             str(tmp_path),
         ],
@@ -92,6 +99,8 @@ def test_command_writes_the_bound_and_the_gap(tmp_path: Path) -> None:
     row = rows[0]
     assert row["violations_2s"] == "0"
     assert float(row["bound_cny"]) <= float(row["objective_rows_cny_2s"])
+    assert row["timed_status"] == "optimal"
+    assert float(row["bound_timed_cny"]) <= float(row["objective_rows_cny_2s"])
     assert float(row["gap_pct_2s"]) >= 0
     assert "| tiny |" in (tmp_path / "latest-lower-bound.md").read_text()
 
@@ -133,3 +142,42 @@ def test_timed_bound_sees_that_one_truck_cannot_be_in_two_places(tmp_path: Path)
     untimed, timed = _timed(folder)
     assert timed > untimed + 0.5 * 3 * 400  # most of one order's penalty (3 t)
     assert timed <= _checked_objective(folder, "ortools", 2.0) + 1e-6
+
+
+def _timed_parts(folder: Path) -> tuple:
+    from benchmarks.bound_trips import enumerate_trips, order_slots, truck_classes
+
+    network = load_network(folder)
+    travel = Travel.of(network)
+    slots = order_slots(network, travel)
+    classes = truck_classes(network, travel)
+    trips, _ = enumerate_trips(network, travel, slots, classes)
+    return network, travel, slots, classes, trips
+
+
+def test_timed_bound_stopped_early_is_below_the_optimum_and_seeds_do_not_change_it() -> None:
+    """A round's Lagrangian bound is below the programme's optimum, which is the same
+    whether column generation starts from nothing or from the untimed solution's trips."""
+    from benchmarks.bound_flow import solve_timed_bound
+    from benchmarks.bound_lp import solve_bound
+
+    parts = _timed_parts(TINY)
+    optimum = solve_timed_bound(*parts)
+    assert optimum.status == "optimal"
+    seed = np.array(solve_bound(*parts).driven, dtype=int)
+    assert seed.size > 0
+    seeded = solve_timed_bound(*parts, seed=seed)
+    assert seeded.status == "optimal"
+    assert seeded.bound_cny == pytest.approx(optimum.bound_cny, rel=1e-6)
+    early = solve_timed_bound(*parts, max_rounds=1)
+    assert early.status == "lagrangian"
+    assert early.bound_cny <= optimum.bound_cny + 1e-6
+
+
+def test_timed_bound_on_a_coarser_grid_is_still_below_the_plans() -> None:
+    from benchmarks.bound_flow import solve_timed_bound
+
+    parts = _timed_parts(TINY)
+    coarse = solve_timed_bound(*parts, step_min=30.0)
+    assert coarse.status == "optimal"
+    assert coarse.bound_cny <= _checked_objective(TINY, "greedy", 1.0) + 1e-6
