@@ -12,7 +12,9 @@ models in one process at once can crash it):
 * ``scheduler="tcp://host:port"`` (or a ``dask.distributed.Client``): the same tasks as
   Dask futures on an existing cluster whose workers run one thread each
   (``dask worker … --nthreads 1``); a task lost with its worker is run again by the
-  scheduler, a task that raised is retried ``retries`` times.
+  scheduler, a task that raised is retried ``retries`` times; a cluster left without
+  any worker for :data:`NO_WORKER_S` seconds is given up with an error (its tasks
+  would wait for ever).
 
 Results do not depend on where a task ran: each is a pure function of its plain-data
 inputs when the planner is deterministic (the greedy dispatcher, or OR-Tools with a
@@ -22,6 +24,7 @@ solution limit that stops it before the time limit).
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
@@ -33,6 +36,11 @@ from logistics.runtime.pools import process_pool
 from logistics.siting.tasks import SimulationTask, run_task
 
 log = logging.getLogger(__name__)
+
+#: Seconds between looks at a Dask cluster while its tasks run.
+POLL_S = 5.0
+#: Seconds a Dask cluster may have no worker before its tasks are given up.
+NO_WORKER_S = 120.0
 
 #: ``done, total, key`` after each finished task.
 TaskProgress = Callable[[int, int, str], None]
@@ -157,8 +165,6 @@ def run_on_dask(
     work: TaskFunction = run_task,
 ) -> dict[str, dict[str, Any]]:
     """Run the tasks as futures on a Dask cluster (one task per worker process)."""
-    from dask.distributed import as_completed
-
     client, owned = _connect(scheduler)
     try:
         check_one_thread_per_worker(client)
@@ -177,15 +183,42 @@ def run_on_dask(
             )
             for task in tasks
         ]
-        results: dict[str, dict[str, Any]] = {}
-        for future in as_completed(futures, loop=client.loop):
-            result = future.result()
-            results[result["key"]] = result
-            progress(len(results), len(tasks), result["key"])
-        return results
+        return _collect(client, futures, len(tasks), progress)
     finally:
         if owned:
             client.close()
+
+
+def _collect(
+    client: Any, futures: list[Any], total: int, progress: TaskProgress
+) -> dict[str, dict[str, Any]]:
+    """Each future's result as it finishes; a cluster left without a worker for
+    :data:`NO_WORKER_S` seconds is given up (its tasks would wait for ever)."""
+    from dask.distributed import wait as dask_wait
+
+    results: dict[str, dict[str, Any]] = {}
+    pending = list(futures)
+    alone_since: float | None = None
+    while pending:
+        try:
+            dask_wait(pending, timeout=POLL_S, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            if client.scheduler_info().get("workers"):
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since > NO_WORKER_S:
+                raise RuntimeError(
+                    f"the Dask cluster has had no worker for {NO_WORKER_S:.0f} s; "
+                    f"{len(pending)} simulation tasks not run"
+                ) from None
+            continue
+        for future in [f for f in pending if f.done()]:
+            pending.remove(future)
+            result = future.result()
+            results[result["key"]] = result
+            progress(len(results), total, result["key"])
+    return results
 
 
 def run_tasks(

@@ -113,7 +113,7 @@ def test_the_checker_flags_a_run_on_the_truck_out_that_day(
     done = molten("check", net, broken)
     assert done.returncode == 4, done.stdout + done.stderr
     assert f"✗ {TUE.isoformat()}: run {moved} (truck T2" in done.stdout
-    assert "unknown truck 'T2'" in done.stdout
+    assert "truck 'T2' is out on 2026-11-24" in done.stdout
     assert f"{MON.isoformat()}: {len(runs(out / 'day-1'))} runs, valid" in done.stdout
 
 

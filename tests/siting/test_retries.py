@@ -66,3 +66,22 @@ def test_dask_runs_the_task_of_a_lost_worker_again(tmp_path: Path) -> None:
     }
     # Every task's first attempt did kill its worker.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["task-0", "task-1", "task-2"]
+
+
+def test_dask_gives_up_a_cluster_left_without_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    import logistics.siting.runner as runner
+
+    monkeypatch.setattr(runner, "POLL_S", 0.2)
+    monkeypatch.setattr(runner, "NO_WORKER_S", 1.0)
+    # the workers are gone once the tasks are out (here: none ever came)
+    monkeypatch.setattr(runner, "check_one_thread_per_worker", lambda client: None)
+    base = {"markers": str(tmp_path), "factor": 5}
+    with (
+        distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+        pytest.raises(RuntimeError, match="no worker for 1 s; 2 simulation tasks not run"),
+    ):
+        run_tasks(tasks(2), base, scheduler=client, work=die_on_first_attempt)
