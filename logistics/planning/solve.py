@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from logistics.errors import PlanningError
 from logistics.network.model import Network, Order
-from logistics.network.prices import unserved_penalty_per_t
+from logistics.network.prices import superheat_cost_per_c_t, unserved_penalty_per_t
 from logistics.physics.travel import Travel
 from logistics.plan.diff import change_cost
 from logistics.plan.model import Run
@@ -72,6 +72,10 @@ REPLAN_PORTFOLIO = ("gls-jobs", "gls-scratch-jobs", "gls-eft-jobs", "gls-paralle
 #: Share of the search's progress bar: it runs from here to :data:`_SEARCH_END`.
 _SEARCH_START, _SEARCH_END = 0.08, 0.88
 
+
+#: With a ladle pool, the portfolio's best candidates are chosen among by the plan that
+#: comes out of the ladle pass (:meth:`_Day.refine`), not by their timed routes alone.
+REFINE_WITH_LADLES = False
 
 #: Order ids of other days named in the log; the rest are counted.
 LOGGED_ORDER_IDS = 10
@@ -278,6 +282,7 @@ def _finished(
     be ready for is left unserved), and the ``fleet`` leftovers tried once more where a
     ladle is there for them (:mod:`.ladle_retry`; ``until``: the day's state and the
     :func:`time.monotonic` deadline of that try)."""
+    searched = _run_keys(trips)
     trips, left, reasons = within_trip_limits(day.network, trips, left, reasons, day.kept)
     trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
     if ladles is not None:
@@ -298,6 +303,10 @@ def _finished(
             pooled.ladles,
         )
         stats = _with_pooled(day, stats, trips, len(trips) - before)
+    if stats.objective_cny is not None and (ladles is not None or _run_keys(trips) != searched):
+        # the objective of the plan that comes out, not of the one the search found
+        value = day.value([r for t in trips for r in t.runs]) + _lining_cny(day, trips, ladles)
+        stats = stats.model_copy(update={"objective_cny": round(value, 2)})
     left = left + list(day.assignment.short_of_metal)
     unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
@@ -311,6 +320,25 @@ def _finished(
         ladles=ladles,
         breaks=breaks,
     )
+
+
+def _lining_cny(day: _Day, trips: Sequence[TimedTrip], ladles: LadlePlan | None) -> float:
+    """Gas for the heat the ladles' linings take from the metal (each run's
+    ``ladle_drop_c`` tapped hotter, at the superheat price), CNY; 0 without a pool."""
+    if ladles is None:
+        return 0.0
+    rate = superheat_cost_per_c_t(day.network.params)
+    return sum(
+        ladles.uses[key][1] * r.tonnes * rate
+        for t in trips
+        for r in t.runs
+        if (key := (r.truck_id, r.trip, r.job.job_id)) in ladles.uses
+    )
+
+
+def _run_keys(trips: Sequence[TimedTrip]) -> set[tuple[str, int, str, int]]:
+    """Each run of ``trips`` by truck, trip, job and fill start (to tell a changed plan)."""
+    return {(r.truck_id, r.trip, r.job.job_id, r.fill_start) for t in trips for r in t.runs}
 
 
 def _with_pooled(
@@ -619,15 +647,30 @@ class _Day:
             value += change_cost(self.booked, runs, self.network.params.replan).cost_cny
         return value
 
-    def judge(self, candidate: list[TruckRoute]) -> float:
-        """Plan value of routes once timed and repaired (to choose among searches)."""
+    def timed(self, candidate: list[TruckRoute]) -> tuple[list[TimedTrip], list[Job]]:
+        """Routes timed with the fill bays, what they leave off re-inserted; the jobs
+        still left."""
         states, bays = self.fresh_states()
         trips = {r.truck_id: list(r.trips) for r in candidate}
         timed, _ = schedule_routes(self.ctx, trips, states, bays)
         done = {r.job.job_id for t in timed for r in t.runs}
         todo = [a.job for a in self.assignment.assigned if a.job.job_id not in done]
-        timed += reinsert(self.ctx, todo, self.assignment_of, states, bays)[0]
+        extra, left = reinsert(self.ctx, todo, self.assignment_of, states, bays)
+        return timed + extra, left
+
+    def judge(self, candidate: list[TruckRoute]) -> float:
+        """Plan value of routes once timed and repaired (to choose among searches)."""
+        timed, _ = self.timed(candidate)
         return self.value([r for t in timed for r in t.runs])
+
+    def refine(self, candidate: list[TruckRoute]) -> float:
+        """Plan value of routes as the plan comes out: timed and repaired, within the
+        trucks' trip limits, walked with the drivers' rules and given ladles of the
+        pool (:func:`_legal_with_ladles`; the pool's second try of the leftovers aside)."""
+        timed, left = self.timed(candidate)
+        trips, left, reasons = within_trip_limits(self.network, timed, left, {}, self.kept)
+        trips = _legal_with_ladles(self, trips, left, reasons)[0]
+        return self.value([r for t in trips for r in t.runs])
 
 
 def _search_budget(
@@ -705,6 +748,7 @@ def _optimised(
         judge=day.judge,
         portfolio=options.portfolio or (REPLAN_PORTFOLIO if day.booked else None),
         seed=options.seed,
+        refine=day.refine if day.network.ladles and REFINE_WITH_LADLES else None,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
     truck_trips = {r.truck_id: list(r.trips) for r in routes}
@@ -715,8 +759,7 @@ def _optimised(
     opt_trips += extra
     opt_value = day.value([r for t in opt_trips for r in t.runs])
     greedy_value = day.value([r for t in greedy_trips for r in t.runs])
-    status = result.status
-    chosen_trips, left = opt_trips, left_opt
+    status, chosen_trips, left = result.status, opt_trips, left_opt
     if opt_value > greedy_value:
         chosen_trips, left = greedy_trips, greedy_left
         status = f"{result.status}; greedy plan kept (cheaper)"
