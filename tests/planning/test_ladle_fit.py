@@ -21,6 +21,7 @@ from logistics.network.loader import load_network
 from logistics.pipeline import plan_day
 from logistics.plan.options import PlanOptions
 from logistics.planning.ladle_fit import PoolFit
+from logistics.planning.optimize import refined_best
 from tests.conftest import TEST_DATA
 from tests.helpers import objective_from_rows
 
@@ -102,3 +103,21 @@ def test_the_objective_is_that_of_the_plan_after_the_ladle_pass(tmp_path: Path) 
     assert check(network, plan).ok
     assert plan.summary.tonnes_unserved["ladles"] > 0
     assert plan.solver.objective_cny == pytest.approx(objective_from_rows(network, plan), abs=1.0)
+
+
+def test_refining_chooses_among_the_best_few_by_the_plan_that_comes_out() -> None:
+    """The three best distinct candidates by the judge are valued again (the ladle pass's
+    plan); the lowest of those wins, a fourth is never looked at."""
+    candidates: list[list] = [[], [], [], [], []]
+    values = [10.0, 12.0, 10.0, 11.0, 13.0]  # the third is the first's twin
+    refined = {0: 30.0, 3: 25.0, 1: 26.0, 4: 1.0, 2: 0.0}
+    seen: list[int] = []
+
+    def refine(candidate: list) -> float:
+        k = next(i for i, c in enumerate(candidates) if c is candidate)
+        seen.append(k)
+        return refined[k]
+
+    names = [f"c{k}" for k in range(5)]
+    assert refined_best(refine, candidates, values, names) == 3
+    assert sorted(seen) == [0, 1, 3]
