@@ -37,6 +37,7 @@ from logistics.physics.travel import Travel
 from logistics.planning.assign import Assignment
 from logistics.planning.drop_penalty import drop_penalty_per_t
 from logistics.planning.jobs import Job
+from logistics.planning.ladle_fit import PoolFit
 from logistics.planning.managed import MANAGED_PREFIX
 from logistics.planning.routing import DELIVERY, PICKUP, Node, Pair, RoutingProblem, Vehicle
 from logistics.planning.schedule import ScheduleContext, TruckState
@@ -78,6 +79,7 @@ class _PairRules:
     tolerance: int  # min, a booked pour moved within it costs nothing
     late_cost: int  # fen per minute beyond the tolerance
     drop_t: float  # fen per tonne, a booked job left out
+    pool: PoolFit  # which trucks each smelter's ladle pool serves
 
 
 def _matrices(travel: Travel) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +144,7 @@ def _pair_rules(
         tolerance=round(replan.time_tolerance_min),
         late_cost=round(replan.move_time_cny * FEN / max(replan.time_tolerance_min, 15.0)),
         drop_t=replan.drop_booked_cny_per_t * FEN,
+        pool=ctx.pool_fit,
     )
 
 
@@ -178,7 +181,9 @@ def _allowed_trucks(
     allowed = tuple(
         k
         for k, lim in limits.items()
-        if lim >= max(a.source.travel_min, wait) and job.fits(rules.trucks[k].ladle_t)
+        if lim >= max(a.source.travel_min, wait)
+        and job.fits(rules.trucks[k].ladle_t)
+        and rules.pool.holds(a.source.smelter_id, job.tonnes, rules.trucks[k].tau_h)
     )
     return allowed, limits
 

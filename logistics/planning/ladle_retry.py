@@ -6,7 +6,8 @@ in time) or ``cost`` are tried again at every source before the plan is finished
 (:mod:`.ladles`) then takes off the runs no ladle of the pool can be ready for, and moves
 trips later where one would be ready a little later (:mod:`.ladle_delay`), so trucks
 found busy may be free after all and rooms found may have no ladle. So with a pool the
-second try comes after the pass, on the final plan: each such job (``fleet`` first) is
+second try comes after the pass, on the final plan: each such job (``fleet`` first), and
+each job whose run the pass took off for want of a ladle (``ladles``, last), is
 tried at each of its sources, nearest first, with the metal the plan leaves
 (:func:`~.leftovers.assignment_at`), in the trucks' free time
 (:func:`~.insert.insert_jobs`), and a room found is taken only when
@@ -46,8 +47,9 @@ from logistics.planning.legal import legal_day
 from logistics.planning.schedule import BayBook, TimedTrip, TruckState
 from logistics.planning.trip_limit import has_trip_left
 
-#: The reasons retried here (as :mod:`.leftovers` does without a pool).
-_RETRIED = ("fleet", "cost")
+#: The reasons retried here: those :mod:`.leftovers` retries without a pool, and the
+#: runs the ladle pass took off (a ladle may be free at another source, or later).
+_RETRIED = ("fleet", "cost", "ladles")
 #: Later fills tried per source after a room found no ladle ready (each from the first
 #: moment a burner stand, or the ladle the pass would wait for, is free).
 MAX_LATER = 4
@@ -191,7 +193,7 @@ def retry_with_pool(
     penalty_per_t: float | None,
     deadline: float | None,
 ) -> Pooled:
-    """Each ``fleet`` or ``cost`` job of ``pooled`` tried again with the pool (module
+    """Each ``fleet``, ``cost`` or ``ladles`` job of ``pooled`` tried again with the pool (module
     docstring).
 
     Parameters
@@ -227,7 +229,9 @@ def retry_with_pool(
         tries.add(trip, book=True)
     ladles, reasons, added = pooled.ladles, dict(pooled.reasons), 0
     failed: dict[tuple[Job, object, str], str] = {}
-    for job in sorted(fleet, key=lambda j: (reasons[j.job_id] != "fleet", j.latest_pour, j.job_id)):
+    for job in sorted(
+        fleet, key=lambda j: (_RETRIED.index(reasons[j.job_id]), j.latest_pour, j.job_id)
+    ):
         if deadline is not None and time.monotonic() > deadline:
             if reasons[job.job_id] == "fleet":  # a claim about the final plan, not tried
                 reasons[job.job_id] = "not_planned_in_time"

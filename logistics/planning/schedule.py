@@ -52,6 +52,7 @@ from logistics.planning.drivers import (
     walk_trip,
 )
 from logistics.planning.jobs import Job
+from logistics.planning.ladle_fit import PoolFit
 from logistics.planning.taps import TripTaps
 from logistics.planning.windows import Interval, ceil_minutes, fill_minutes, pour_minutes
 
@@ -186,6 +187,11 @@ class ScheduleContext:
         """The network's driver rules (``None`` without ``[drivers]``)."""
         return rules_of(self.network)
 
+    @cached_property
+    def pool_fit(self) -> PoolFit:
+        """Which trucks each smelter's ladle pool can serve (:mod:`.ladle_fit`)."""
+        return PoolFit.of(self.network.ladles)
+
     def minutes(self, a: int, b: int, depart: float) -> int:
         """Driving minutes between matrix rows leaving at ``depart`` (plan minutes, rush
         hours included), rounded up."""
@@ -240,6 +246,8 @@ def _time_fills(
     for position, job in enumerate(jobs):
         if not job.fits(truck.ladle_t):
             return position  # the truck's ladles are too small for it
+        if not ctx.pool_fit.holds(smelter_id, job.tonnes, truck.tau_h):
+            return position  # no ladle of the smelter's pool holds it for this truck
         window = ctx.fill_window(job, smelter_id)
         start = max(t, window.earliest) + (fill_offset if position == 0 else 0)
         start = bays.earliest_start(smelter_id, start, fill_min)

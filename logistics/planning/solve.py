@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from logistics.errors import PlanningError
 from logistics.network.model import Network, Order
-from logistics.network.prices import unserved_penalty_per_t
+from logistics.network.prices import superheat_cost_per_c_t, unserved_penalty_per_t
 from logistics.physics.travel import Travel
 from logistics.plan.diff import change_cost
 from logistics.plan.model import Run
@@ -72,6 +72,14 @@ REPLAN_PORTFOLIO = ("gls-jobs", "gls-scratch-jobs", "gls-eft-jobs", "gls-paralle
 #: Share of the search's progress bar: it runs from here to :data:`_SEARCH_END`.
 _SEARCH_START, _SEARCH_END = 0.08, 0.88
 
+
+#: With a ladle pool, the portfolio's best candidates are chosen among by the plan that
+#: comes out of the ladle pass (:meth:`_Day.refine`), not by their timed routes alone.
+REFINE_WITH_LADLES = True
+#: Shortest time limit, s, at which candidates are refined: at 15 s the refining's
+#: 1-2 s were missed by the leftovers' second try (``not_planned_in_time``), at 60 s the
+#: refined plans ended lower on both samples (docs/solver.md).
+REFINE_MIN_LIMIT_S = 30.0
 
 #: Order ids of other days named in the log; the rest are counted.
 LOGGED_ORDER_IDS = 10
@@ -278,6 +286,7 @@ def _finished(
     be ready for is left unserved), and the ``fleet`` leftovers tried once more where a
     ladle is there for them (:mod:`.ladle_retry`; ``until``: the day's state and the
     :func:`time.monotonic` deadline of that try)."""
+    searched = _run_keys(trips)
     trips, left, reasons = within_trip_limits(day.network, trips, left, reasons, day.kept)
     trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
     if ladles is not None:
@@ -298,6 +307,10 @@ def _finished(
             pooled.ladles,
         )
         stats = _with_pooled(day, stats, trips, len(trips) - before)
+    if stats.objective_cny is not None and (ladles is not None or _run_keys(trips) != searched):
+        # the objective of the plan that comes out, not of the one the search found
+        value = day.value([r for t in trips for r in t.runs]) + _lining_cny(day, trips, ladles)
+        stats = stats.model_copy(update={"objective_cny": round(value, 2)})
     left = left + list(day.assignment.short_of_metal)
     unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
@@ -311,6 +324,25 @@ def _finished(
         ladles=ladles,
         breaks=breaks,
     )
+
+
+def _lining_cny(day: _Day, trips: Sequence[TimedTrip], ladles: LadlePlan | None) -> float:
+    """Gas for the heat the ladles' linings take from the metal (each run's
+    ``ladle_drop_c`` tapped hotter, at the superheat price), CNY; 0 without a pool."""
+    if ladles is None:
+        return 0.0
+    rate = superheat_cost_per_c_t(day.network.params)
+    return sum(
+        ladles.uses[key][1] * r.tonnes * rate
+        for t in trips
+        for r in t.runs
+        if (key := (r.truck_id, r.trip, r.job.job_id)) in ladles.uses
+    )
+
+
+def _run_keys(trips: Sequence[TimedTrip]) -> set[tuple[str, int, str, int]]:
+    """Each run of ``trips`` by truck, trip, job and fill start (to tell a changed plan)."""
+    return {(r.truck_id, r.trip, r.job.job_id, r.fill_start) for t in trips for r in t.runs}
 
 
 def _with_pooled(
@@ -619,15 +651,30 @@ class _Day:
             value += change_cost(self.booked, runs, self.network.params.replan).cost_cny
         return value
 
-    def judge(self, candidate: list[TruckRoute]) -> float:
-        """Plan value of routes once timed and repaired (to choose among searches)."""
+    def timed(self, candidate: list[TruckRoute]) -> tuple[list[TimedTrip], list[Job]]:
+        """Routes timed with the fill bays, what they leave off re-inserted; the jobs
+        still left."""
         states, bays = self.fresh_states()
         trips = {r.truck_id: list(r.trips) for r in candidate}
         timed, _ = schedule_routes(self.ctx, trips, states, bays)
         done = {r.job.job_id for t in timed for r in t.runs}
         todo = [a.job for a in self.assignment.assigned if a.job.job_id not in done]
-        timed += reinsert(self.ctx, todo, self.assignment_of, states, bays)[0]
+        extra, left = reinsert(self.ctx, todo, self.assignment_of, states, bays)
+        return timed + extra, left
+
+    def judge(self, candidate: list[TruckRoute]) -> float:
+        """Plan value of routes once timed and repaired (to choose among searches)."""
+        timed, _ = self.timed(candidate)
         return self.value([r for t in timed for r in t.runs])
+
+    def refine(self, candidate: list[TruckRoute]) -> float:
+        """Plan value of routes as the plan comes out: timed and repaired, within the
+        trucks' trip limits, walked with the drivers' rules and given ladles of the
+        pool (:func:`_legal_with_ladles`; the pool's second try of the leftovers aside)."""
+        timed, left = self.timed(candidate)
+        trips, left, reasons = within_trip_limits(self.network, timed, left, {}, self.kept)
+        trips = _legal_with_ladles(self, trips, left, reasons)[0]
+        return self.value([r for t in trips for r in t.runs])
 
 
 def _search_budget(
@@ -650,6 +697,12 @@ def _search_budget(
     share, factor, fixed = (0.25, 5.0, 1.0) if walked else (0.2, 2.0, 0.5)
     reserve = min(share * time_limit_s, factor * greedy_s + fixed)
     return max(1.0, time_limit_s - (time.monotonic() - started) - reserve)
+
+
+def _refines(day: _Day, options: PlanOptions) -> bool:
+    """Whether the portfolio's best candidates are chosen among by :meth:`_Day.refine`."""
+    long = options.time_limit_s >= REFINE_MIN_LIMIT_S
+    return bool(day.network.ladles) and REFINE_WITH_LADLES and long
 
 
 def _routed_value(day: _Day, result: RoutingResult) -> float | None:
@@ -705,6 +758,7 @@ def _optimised(
         judge=day.judge,
         portfolio=options.portfolio or (REPLAN_PORTFOLIO if day.booked else None),
         seed=options.seed,
+        refine=day.refine if _refines(day, options) else None,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
     truck_trips = {r.truck_id: list(r.trips) for r in routes}
@@ -715,8 +769,7 @@ def _optimised(
     opt_trips += extra
     opt_value = day.value([r for t in opt_trips for r in t.runs])
     greedy_value = day.value([r for t in greedy_trips for r in t.runs])
-    status = result.status
-    chosen_trips, left = opt_trips, left_opt
+    status, chosen_trips, left = result.status, opt_trips, left_opt
     if opt_value > greedy_value:
         chosen_trips, left = greedy_trips, greedy_left
         status = f"{result.status}; greedy plan kept (cheaper)"
