@@ -198,16 +198,35 @@ EMPTY_CHARTS_JS = """
 """
 
 
+#: The script's state Streamlit writes on the app's root as soon as the server tells it
+#: (``running``, ``rerunRequested``, ``notRunning``, …); its "Running..." widget only
+#: shows after half a second of running, which a loaded machine's reruns slipped past.
+SCRIPT_STATE_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app ? app.getAttribute('data-test-script-state') : null;
+}
+"""
+#: Settled: the script's state ``notRunning`` (or a compile error, which the page then
+#: shows) for this long without a break, ms.
+QUIET_MS = 500
+#: How long an expectation waits unless it says otherwise, ms (Playwright's 5 s is less
+#: than one rerun of the app takes on a loaded machine).
+EXPECT_MS = 30_000
+
+
 def settle(page: Any, timeout_ms: int = 90_000) -> None:
-    """Wait until the app has finished running the page."""
-    page.wait_for_timeout(300)
-    running = page.locator('[data-testid="stStatusWidget"]')
+    """Wait until the app has finished running the page: the script's state has stayed
+    ``notRunning`` for :data:`QUIET_MS` (a rerun asked for that starts late breaks it)."""
     deadline = time.monotonic() + timeout_ms / 1000
-    while running.count() and running.first.is_visible():
+    page.wait_for_timeout(300)
+    quiet_ms = 0
+    while quiet_ms < QUIET_MS:
         if time.monotonic() > deadline:
             raise AssertionError("the page is still running")
-        page.wait_for_timeout(200)
-    page.wait_for_timeout(400)
+        settled = page.evaluate(SCRIPT_STATE_JS) in ("notRunning", "compilationError")
+        quiet_ms = quiet_ms + 100 if settled else 0
+        page.wait_for_timeout(100)
 
 
 def check_page(page: Any, name: str) -> None:
@@ -542,8 +561,9 @@ def upload_a_network(page: Any) -> None:
 
 
 def test_the_dispatchers_day_in_chromium(server: Server) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_MS)
     IMAGES.mkdir(parents=True, exist_ok=True)
     asked: list[str] = []
     with sync_playwright() as p:
