@@ -9,6 +9,7 @@ caster must melt to stay at its minimum at the ingot route's cost, plus
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from datetime import timedelta
 
 import numpy as np
 
+from logistics.errors import InputError
 from logistics.network.furnaces import Furnace
 from logistics.network.loader import load_day_rows
 from logistics.network.model import Network, Order
@@ -43,6 +45,8 @@ from logistics.planning.horizon_supply import (
 )
 from logistics.planning.managed import with_managed_deliveries
 from logistics.planning.visit_search import search_limit_s
+
+log = logging.getLogger(__name__)
 
 
 def furnace_pours(network: Network, furnace: Furnace, runs: Sequence[Run]) -> list[Pour]:
@@ -214,17 +218,23 @@ def lookahead_days(network: Network) -> tuple[DayResources, ...]:
 
     A day whose rows are those of the plan date gets the network's own fleet and
     production (as the day is planned, e.g. with a what-if's fleet); empty for a network
-    built without a folder (every day then has the plan day's).
+    built without a folder, or whose folder can no longer be read where it is planned
+    (every day then has the plan day's).
     """
     if network.folder is None:
         return ()
     count = int(network.params.supply.lookahead_days)
-    today = load_day_rows(network.folder, network.plan_date, network.timezone)
+    try:
+        today = load_day_rows(network.folder, network.plan_date, network.timezone)
+        later = [
+            load_day_rows(network.folder, network.plan_date + timedelta(days=d), network.timezone)
+            for d in range(1, count)
+        ]
+    except (InputError, OSError) as exc:  # e.g. a Dask worker without the folder
+        log.warning("look-ahead days take the plan day's fleet and production: %s", exc)
+        return ()
     days = []
-    for d in range(1, count):
-        rows = load_day_rows(
-            network.folder, network.plan_date + timedelta(days=d), network.timezone
-        )
+    for d, rows in enumerate(later, start=1):
         if rows.rows == today.rows:
             days.append(DayResources(network.fleet, network.production, float(d * DAY_MIN)))
         else:

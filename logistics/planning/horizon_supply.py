@@ -377,8 +377,8 @@ def _add_furnace(m: _Model, i: int, f: _Furnace, penalty: float) -> pywraplp.Lin
 
 def _missed_truck_hours(m: _Model, missed: Sequence[Missed]) -> np.ndarray:
     """Truck-hours per bucket the routed day could not give managed deliveries (spread
-    over their windows), repeated on every day of the lookahead (fleet and shifts are
-    the same every day)."""
+    over their windows), repeated on every day of the lookahead (the later days are not
+    routed yet: the plan day's misses are taken as a guess for them)."""
     per_day = DAY_MIN // BUCKET_MIN
     rate = {f.key: f.truck_h_per_t for f in m.furnaces}
     mean = float(np.mean(list(rate.values()))) if rate else 0.0
@@ -456,8 +456,9 @@ def _day_routing(network: Network, travel: Travel, furnaces: list[_Furnace]) -> 
 def _trip_limits(
     m: _Model, network: Network, days: Sequence[DayResources], missed_t: float
 ) -> None:
-    """Each day's deliveries within the tonnes that day's fleet's trips can carry, less
-    ``missed_t`` (t: managed deliveries a routing of the plan day left unserved)."""
+    """Each day's deliveries within the tonnes that day's fleet's trips can carry, the
+    plan day's less ``missed_t`` (t: managed deliveries a routing of the plan day left
+    unserved for want of a truck; the later days are not routed yet)."""
     per_day = DAY_MIN // BUCKET_MIN
     for d, day in enumerate(days):
         mine = {k: x for k, x in m.x.items() if k[1] // per_day == d}
@@ -466,7 +467,7 @@ def _trip_limits(
             if day.fleet == network.fleet
             else network.model_copy(update={"fleet": day.fleet})
         )
-        add_trip_limits(m.solver, mine, fleet, per_day, missed_t)
+        add_trip_limits(m.solver, mine, fleet, per_day, missed_t if d == 0 else 0.0)
 
 
 _SOLVED = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
@@ -493,7 +494,7 @@ def _programme(
     penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
     _shared_limits(m, network, travel, days, missed)
-    _trip_limits(m, network, days, sum(x.tonnes for x in missed if x.reason != "production"))
+    _trip_limits(m, network, days, sum(x.tonnes for x in missed if x.reason == "fleet"))
     solver.Minimize(solver.Sum(costs))
     return m
 
@@ -518,12 +519,14 @@ def decide_deliveries(
         Managed deliveries a routing of the day left unserved (the closed loop): their
         truck-hours come off the fleet's hours of their windows, and those unserved for
         ``production`` off their alloy's production from their windows' ends on — on
-        every day of the lookahead, whose fleet and production are the same.
+        every day of the lookahead (a guess for the days not routed yet); those unserved
+        for ``fleet`` also off the plan day's trip tonnes.
     limit_s : float
         The solver's time limit, s.
     ahead : sequence of DayResources
         The fleet and production of the lookahead's days after the plan day, in order
-        (:func:`lookahead_resources`); a day not given has the plan day's.
+        (:func:`logistics.pipeline.supply.lookahead_days`); a day not given has the plan
+        day's.
     search_s : float, optional
         Time the visit search may take, s (:func:`~logistics.planning.visit_search.
         search_limit_s` of the day's time limit); by default ``limit_s``, at most
@@ -566,18 +569,20 @@ def decide_deliveries(
 def due_by_last_hour(hourly_t: np.ndarray, minutes: int) -> np.ndarray:
     """Tonnes the decision wants poured by every whole minute ``0 … minutes − 1``, t:
     all of the day's tonnes due at the end of its last hour with a delivery (the
-    earlier ones only as the level itself needs them: wide windows)."""
+    earlier ones only as the level itself needs them: wide windows); the last hour's
+    at the day's last minute."""
     required = np.zeros(minutes)
     hours = np.flatnonzero(hourly_t > 0.0)
     if hours.size:
-        required[min(minutes, (int(hours[-1]) + 1) * BUCKET_MIN) :] = float(hourly_t.sum())
+        required[min(minutes - 1, (int(hours[-1]) + 1) * BUCKET_MIN) :] = float(hourly_t.sum())
     return required
 
 
 def required_by_minute(hourly_t: np.ndarray, minutes: int) -> np.ndarray:
     """Tonnes the decision wants poured by every whole minute ``0 … minutes − 1``, t:
-    each hour's tonnes are due at the hour's end."""
+    each hour's tonnes are due at the hour's end (the last hour's at the day's last
+    minute)."""
     required = np.zeros(minutes)
     for b, tonnes in enumerate(np.cumsum(hourly_t)):
-        required[min(minutes, (b + 1) * BUCKET_MIN) :] = tonnes
+        required[min(minutes - 1, (b + 1) * BUCKET_MIN) :] = tonnes
     return required

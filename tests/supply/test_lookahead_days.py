@@ -111,3 +111,13 @@ def test_the_routed_monday_fills_more_and_both_days_pass_the_checker(
     start = {(f.caster_id, f.alloy): f.start_level_t for f in short.networks[1].furnaces}
     usual_start = {(f.caster_id, f.alloy): f.start_level_t for f in usual.networks[1].furnaces}
     assert start[KEY] > usual_start[KEY]
+
+
+def test_a_folder_gone_where_the_day_is_planned_looks_ahead_with_the_plan_day(
+    short_tuesday: Path, tmp_path: Path
+) -> None:
+    # e.g. a Dask worker on another machine: the network travelled, its folder did not
+    loaded = load_network(short_tuesday, MON)
+    assert len(lookahead_days(loaded)) >= 1
+    moved = loaded.model_copy(update={"folder": tmp_path / "not-here"})
+    assert lookahead_days(moved) == ()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from logistics.network.model import Network
-from logistics.planning.horizon_supply import due_by_last_hour
+from logistics.planning.horizon_supply import due_by_last_hour, required_by_minute
 from logistics.planning.managed import managed_deliveries
 from logistics.planning.windows import pour_minutes
 
@@ -63,3 +63,13 @@ def test_the_decisions_tonnes_are_due_by_its_last_hour() -> None:
     assert due[: 5 * 60].max() == 0.0
     assert due[5 * 60 :].min() == 5.0
     assert due_by_last_hour(np.zeros(24), 24 * 60).max() == 0.0
+
+
+def test_tonnes_of_the_days_last_hour_are_due_by_its_last_minute() -> None:
+    # a furnace whose last delivery is 23:00–24:00 keeps the day's tonnes due
+    hourly = np.zeros(24)
+    hourly[[8, 23]] = [10.0, 5.0]
+    for due in (due_by_last_hour(hourly, 24 * 60), required_by_minute(hourly, 24 * 60)):
+        assert due[-1] == 15.0
+        assert due[: 23 * 60 + 59].max() <= 10.0
+    assert required_by_minute(hourly, 24 * 60)[9 * 60] == 10.0
