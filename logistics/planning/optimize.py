@@ -629,7 +629,10 @@ def _best_found(
         eft_routes if name == "eft-start" else cut_routes(problem, r, truck_ids, pair_assignments)
         for name, r in back
     ]
-    values = _values(back, candidates, len(finals) + (1 if eft_routes else 0), search)
+    refine_s = (
+        REFINE_TOP * REFINE_S_PER_JOB * len(pair_assignments) if search.refine is not None else 0.0
+    )
+    values = _values(back, candidates, len(finals) + (1 if eft_routes else 0), search, refine_s)
     best = min(range(len(back)), key=lambda k: (values[k], k))
     if search.refine is not None:
         best = refined_best(search.refine, candidates, values, [n for n, _ in back])
@@ -676,10 +679,11 @@ def _values(
     candidates: list[list[TruckRoute]],
     must: int,
     search: _Search,
+    refine_s: float = 0.0,
 ) -> list[float]:
     """Each competitor's value, lower is better (``inf``: not judged), logged: the
-    judge's while the limit lasts (the first ``must`` whatever the time), else the
-    model's objective."""
+    judge's while the limit lasts, less ``refine_s`` (s, kept for refining the best
+    few; the first ``must`` whatever the time), else the model's objective."""
     judging_started = time.perf_counter()
     if search.judge is not None and len(candidates) > 1:
         values = judge_in_time(
@@ -687,7 +691,7 @@ def _values(
             candidates,
             deadline=None
             if search.solution_limit is not None
-            else search.started + search.time_limit_s,
+            else search.started + search.time_limit_s - refine_s,
             must=must,
         )
     else:

@@ -670,11 +670,12 @@ class _Day:
     def refine(self, candidate: list[TruckRoute]) -> float:
         """Plan value of routes as the plan comes out: timed and repaired, within the
         trucks' trip limits, walked with the drivers' rules and given ladles of the
-        pool (:func:`_legal_with_ladles`; the pool's second try of the leftovers aside)."""
+        pool (:func:`_legal_with_ladles`; the pool's second try of the leftovers aside),
+        the linings' heat counted as in the plan's objective."""
         timed, left = self.timed(candidate)
         trips, left, reasons = within_trip_limits(self.network, timed, left, {}, self.kept)
-        trips = _legal_with_ladles(self, trips, left, reasons)[0]
-        return self.value([r for t in trips for r in t.runs])
+        trips, *_, ladles = _legal_with_ladles(self, trips, left, reasons)
+        return self.value([r for t in trips for r in t.runs]) + _lining_cny(self, trips, ladles)
 
 
 def _search_budget(
