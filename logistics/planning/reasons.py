@@ -20,6 +20,7 @@ from logistics.plan.reasons import UNSERVED_REASONS
 from logistics.planning.assign import Assignment
 from logistics.planning.drop_penalty import drop_penalty_per_t
 from logistics.planning.jobs import Job, JobBook
+from logistics.planning.ladle_fit import PoolFit
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,15 @@ def reason_for(
 ) -> str:
     """Why a job that could in principle be served was not: production, cost or fleet.
 
-    ``production`` when no smelter had its metal in time; ``cost`` when a round trip of
-    the largest truck, shared by the order's ladles, costs more per tonne than the
-    unserved penalty; ``fleet`` otherwise.
+    ``production`` when no smelter had its metal in time; ``ladles`` when no ladle of its
+    smelter's pool holds it for any truck of the fleet (:class:`.ladle_fit.PoolFit`);
+    ``cost`` when a round trip of the largest truck, shared by the order's ladles, costs
+    more per tonne than the unserved penalty; ``fleet`` otherwise.
     """
     if assignment is None:
         return "production"
+    if not _pool_fits(job, network, assignment, PoolFit.of(network.ladles)):
+        return "ladles"
     truck = max(network.fleet, key=lambda t: t.ladles)
     source = assignment.source
     smelter = network.smelter_by_id[source.smelter_id]
@@ -63,6 +67,13 @@ def reason_for(
     return "fleet"
 
 
+def _pool_fits(job: Job, network: Network, assignment: Assignment, fit: PoolFit) -> bool:
+    """Whether some truck of the fleet may take ``job`` at its assigned smelter: a ladle
+    of that smelter's pool holds it for the truck (always, without a pool)."""
+    smelter_id = assignment.source.smelter_id
+    return any(fit.holds(smelter_id, job.tonnes, t.tau_h) for t in network.fleet)
+
+
 def unserved_tonnes(
     network: Network,
     book: JobBook,
@@ -73,9 +84,11 @@ def unserved_tonnes(
     """Excluded orders and jobs left over, as tonnes per order and reason.
 
     ``reasons`` gives the reason of jobs the planner tried to fit into the final plan
-    (``fleet``, ``cost``, ``not_planned_in_time``); the others get :func:`reason_for`'s.
+    (``fleet``, ``cost``, ``not_planned_in_time``); the others get :func:`reason_for`'s,
+    and so does a job no truck may take at its smelter for the pool's fit (``ladles``).
     """
     reasons = reasons or {}
+    fit = PoolFit.of(network.ladles)
     tonnes: dict[tuple[str, str], float] = defaultdict(float)
     jobs_per_order: dict[str, int] = defaultdict(int)
     for job in book.jobs:
@@ -86,7 +99,9 @@ def unserved_tonnes(
         assignment = assignment_of.get(job.job_id)
         reason = (
             reasons[job.job_id]
-            if assignment is not None and job.job_id in reasons
+            if assignment is not None
+            and job.job_id in reasons
+            and _pool_fits(job, network, assignment, fit)
             else reason_for(job, network, assignment, jobs_per_order[job.order_id])
         )
         tonnes[(job.order_id, reason)] += job.tonnes

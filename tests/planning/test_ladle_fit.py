@@ -121,3 +121,21 @@ def test_refining_chooses_among_the_best_few_by_the_plan_that_comes_out() -> Non
     names = [f"c{k}" for k in range(5)]
     assert refined_best(refine, candidates, values, names) == 3
     assert sorted(seen) == [0, 1, 3]
+
+
+@pytest.mark.parametrize("solver", ["greedy", "ortools"])
+def test_an_order_no_truck_can_fill_at_its_only_smelter_is_unserved_for_ladles(
+    tmp_path: Path, solver: str
+) -> None:
+    """ZL114A is made at S2 only, whose ladles (20 h) no truck (30 h) may take: O3 is
+    left for ``ladles``, not for want of a truck (S2's 12 t of it are O3's: O4 has no
+    metal, ``production``)."""
+    folder = tmp_path / "net"
+    shutil.copytree(TEST_DATA / "tiny", folder)
+    (folder / "ladles.csv").write_text(_POOL, encoding="utf-8")
+    network = load_network(folder)
+    plan = plan_day(network, PlanOptions(solver=solver, time_limit_s=5, solution_limit=50)).plan
+    assert check(network, plan).ok
+    zl = {u.order_id: u.reason for u in plan.unserved if u.order_id in ("O3", "O4")}
+    assert zl == {"O3": "ladles", "O4": "production"}
+    assert not any(r.order_id in ("O3", "O4") for r in plan.runs)
