@@ -46,6 +46,10 @@ SMALL_FURNACES = 50
 SEARCH_LIMIT_S = 6.0
 #: The search's time as a share of the day's time limit (when that is longer).
 SEARCH_SHARE = 0.5
+#: Longest time the search may take, s: it comes on top of the day's limit, and the
+#: nightly job's default wall-time limit (the day's limit + 60 s + a quarter of it)
+#: must still cover it on long days.
+SEARCH_MAX_S = 30.0
 #: Tonnes below this on a day are no visit, t.
 VISIT_MIN_T = 0.001
 #: Rounds of pricing visits against the last routes, and the programme's limit in each, s.
@@ -144,9 +148,9 @@ def _route_minutes(minutes: np.ndarray, depot: int, route: Sequence[int]) -> flo
 
 def search_limit_s(day_limit_s: float) -> float:
     """Time the visit search may take for a day planned within ``day_limit_s``, s:
-    :data:`SEARCH_SHARE` of it, at least :data:`SEARCH_LIMIT_S` (6 s up to a 12 s day,
-    30 s for a 60 s day)."""
-    return max(SEARCH_LIMIT_S, SEARCH_SHARE * day_limit_s)
+    :data:`SEARCH_SHARE` of it, at least :data:`SEARCH_LIMIT_S` and at most
+    :data:`SEARCH_MAX_S` (6 s up to a 12 s day, 30 s for a day of 60 s or more)."""
+    return min(SEARCH_MAX_S, max(SEARCH_LIMIT_S, SEARCH_SHARE * day_limit_s))
 
 
 def day_trips(network: Network) -> int | None:
