@@ -121,7 +121,8 @@ def _window(
     earliest = latest_end if fits is None else fits
     if earliest >= span.day_end:
         return None  # it fits only after the day: the next day's delivery
-    if smallest_t / max(pour, 1) >= float(np.max(base[:-1] - base[1:], initial=0.0)):
+    first_t = min(load.tonnes, smallest_t)  # a part-filled ladle pours slower
+    if first_t / max(pour, 1) >= float(np.max(base[:-1] - base[1:], initial=0.0)):
         return earliest, latest_end  # a pour outruns the draw: it need only start in time
     ladles = math.ceil(load.tonnes / smallest_t - 1e-9)
     return earliest, latest_end - ladles * pour
