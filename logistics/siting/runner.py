@@ -193,7 +193,9 @@ def _collect(
     client: Any, futures: list[Any], total: int, progress: TaskProgress
 ) -> dict[str, dict[str, Any]]:
     """Each future's result as it finishes; a cluster left without a worker for
-    :data:`NO_WORKER_S` seconds is given up (its tasks would wait for ever)."""
+    :data:`NO_WORKER_S` seconds is given up (its tasks would wait for ever) with an
+    :class:`~logistics.errors.InputError` on ``--scheduler``, as one without workers
+    at the start is."""
     from dask.distributed import wait as dask_wait
 
     results: dict[str, dict[str, Any]] = {}
@@ -208,9 +210,15 @@ def _collect(
             elif alone_since is None:
                 alone_since = time.monotonic()
             elif time.monotonic() - alone_since > NO_WORKER_S:
-                raise RuntimeError(
-                    f"the Dask cluster has had no worker for {NO_WORKER_S:.0f} s; "
-                    f"{len(pending)} simulation tasks not run"
+                raise InputError(
+                    InputProblem(
+                        "command line",
+                        None,
+                        "--scheduler",
+                        f"the Dask cluster has had no worker for {NO_WORKER_S:.0f} s; "
+                        f"{len(pending)} simulation tasks not run (start workers with "
+                        "'dask worker ADDRESS --nthreads 1')",
+                    )
                 ) from None
             continue
         for future in [f for f in pending if f.done()]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from logistics.errors import InputError
 from logistics.siting.runner import run_tasks
 
 
@@ -82,6 +83,6 @@ def test_dask_gives_up_a_cluster_left_without_workers(
     with (
         distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster,
         distributed.Client(cluster) as client,
-        pytest.raises(RuntimeError, match="no worker for 1 s; 2 simulation tasks not run"),
+        pytest.raises(InputError, match="no worker for 1 s; 2 simulation tasks not run"),
     ):
         run_tasks(tasks(2), base, scheduler=client, work=die_on_first_attempt)
