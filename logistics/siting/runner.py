@@ -37,7 +37,9 @@ from logistics.siting.tasks import SimulationTask, run_task
 
 log = logging.getLogger(__name__)
 
-#: Seconds between looks at a Dask cluster while its tasks run.
+#: Seconds between looks at the tasks' futures while they run.
+TICK_S = 0.1
+#: Seconds between looks at a Dask cluster's workers while its tasks run.
 POLL_S = 5.0
 #: Seconds a Dask cluster may have no worker before its tasks are given up.
 NO_WORKER_S = 120.0
@@ -196,36 +198,38 @@ def _collect(
     :data:`NO_WORKER_S` seconds is given up (its tasks would wait for ever) with an
     :class:`~logistics.errors.InputError` on ``--scheduler``, as one without workers
     at the start is."""
-    from dask.distributed import wait as dask_wait
-
     results: dict[str, dict[str, Any]] = {}
     pending = list(futures)
     alone_since: float | None = None
+    looked = time.monotonic()
     while pending:
-        try:
-            dask_wait(pending, timeout=POLL_S, return_when="FIRST_COMPLETED")
-        except TimeoutError:
-            if client.scheduler_info().get("workers"):
-                alone_since = None
-            elif alone_since is None:
-                alone_since = time.monotonic()
-            elif time.monotonic() - alone_since > NO_WORKER_S:
-                raise InputError(
-                    InputProblem(
-                        "command line",
-                        None,
-                        "--scheduler",
-                        f"the Dask cluster has had no worker for {NO_WORKER_S:.0f} s; "
-                        f"{len(pending)} simulation tasks not run (start workers with "
-                        "'dask worker ADDRESS --nthreads 1')",
-                    )
-                ) from None
-            continue
-        for future in [f for f in pending if f.done()]:
+        finished = [f for f in pending if f.done()]
+        for future in finished:
             pending.remove(future)
             result = future.result()
             results[result["key"]] = result
             progress(len(results), total, result["key"])
+        if finished or not pending:
+            continue
+        time.sleep(TICK_S)
+        if time.monotonic() - looked < POLL_S:
+            continue
+        looked = time.monotonic()
+        if client.nthreads():
+            alone_since = None
+        elif alone_since is None:
+            alone_since = looked
+        elif looked - alone_since > NO_WORKER_S:
+            raise InputError(
+                InputProblem(
+                    "command line",
+                    None,
+                    "--scheduler",
+                    f"the Dask cluster has had no worker for {NO_WORKER_S:.0f} s; "
+                    f"{len(pending)} simulation tasks not run (start workers with "
+                    "'dask worker ADDRESS --nthreads 1')",
+                )
+            )
     return results
 
 
