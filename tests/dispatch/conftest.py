@@ -69,3 +69,19 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
 def net(tmp_path: Path) -> Path:
     """A writable copy of the tiny test network."""
     return Path(shutil.copytree(TINY, tmp_path / "tiny"))
+
+
+#: Time the visit search of managed supply may take in :func:`quick_visit_search`, s.
+QUICK_SEARCH_S = 0.5
+
+
+@pytest.fixture
+def quick_visit_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process, the visit search of managed supply stops after
+    :data:`QUICK_SEARCH_S` instead of its floor of six seconds a day (it searches until
+    its time is up, even on tiny). For plans made in-process whose deliveries are not
+    what is tested (a plan to store, to kill a run over, to migrate, to load back); the
+    runs of the installed command under test search as the product does."""
+    import logistics.pipeline.supply as supply
+
+    monkeypatch.setattr(supply, "search_limit_s", lambda day_limit_s: QUICK_SEARCH_S)

@@ -21,7 +21,7 @@ from logistics.network.loader import load_network
 from logistics.plan.files import read_plan
 from logistics.plan.options import PlanOptions
 from tests.conftest import set_cell
-from tests.dispatch.tools import DAY, SHIM, folder_snapshot, run_molten, snapshot
+from tests.dispatch.tools import DAY, SHIM, folder_snapshot, run_molten, snapshot, sqlite_only
 
 GREEDY = ("--solver", "greedy", "--workers", "1", "--time-limit", "5")
 
@@ -50,6 +50,7 @@ def with_fault(fault: str) -> dict[str, str]:
     return {"PYTHONPATH": path, "MOLTEN_TEST_FAULT": fault}
 
 
+@sqlite_only
 def test_stored_then_already_planned(net: Path, db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "plans" / "tiny"
     first = dispatch(net, db_url, "--out", out)
@@ -73,6 +74,7 @@ def test_stored_then_already_planned(net: Path, db_url: str, tmp_path: Path) -> 
     assert read_plan(out) == load_plan(db_url, DAY, version=2)
 
 
+@sqlite_only
 def test_plan_folder_is_brought_up_to_date_when_already_planned(
     net: Path, db_url: str, tmp_path: Path
 ) -> None:
@@ -85,6 +87,7 @@ def test_plan_folder_is_brought_up_to_date_when_already_planned(
     assert read_plan(out) == load_plan(db_url, DAY)
 
 
+@sqlite_only
 def test_bad_input_exits_2_naming_file_row_column(net: Path, db_url: str, tmp_path: Path) -> None:
     set_cell(net, "casters.csv", 3, "min_pour_c", "hot")
     out = tmp_path / "plan"
@@ -131,6 +134,7 @@ def test_bad_database_url_and_foreign_out_folder_exit_2(net: Path, tmp_path: Pat
     assert list((tmp_path / "history").iterdir()) == []
 
 
+@sqlite_only
 def test_a_day_without_orders_exits_3(net: Path, db_url: str, tmp_path: Path) -> None:
     orders = tmp_path / "last-week.csv"  # every window dated on another day
     orders.write_text(
@@ -144,6 +148,7 @@ def test_a_day_without_orders_exits_3(net: Path, db_url: str, tmp_path: Path) ->
     assert list_versions(db_url) == []
 
 
+@sqlite_only
 def test_violations_exit_4_and_keep_the_current_plan(
     net: Path, db_url: str, tmp_path: Path
 ) -> None:
@@ -165,6 +170,7 @@ def test_violations_exit_4_and_keep_the_current_plan(
     assert "violation tap_range" in shown.stdout
 
 
+@sqlite_only
 def test_internal_error_exits_1_in_one_line(net: Path, db_url: str) -> None:
     failed = dispatch(net, db_url, "--quiet", **with_fault("internal"))
     assert failed.returncode == 1, failed.stderr
@@ -198,6 +204,7 @@ def test_history_lists_exports_and_speaks_json(net: Path, db_url: str, tmp_path:
     assert missing.returncode == 2 and "no plan stored for 2030-01-01" in missing.stderr
 
 
+@sqlite_only
 def test_orders_file_and_overrides_change_the_fingerprint(
     net: Path, db_url: str, tmp_path: Path
 ) -> None:

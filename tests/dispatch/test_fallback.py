@@ -29,7 +29,15 @@ from logistics.plan.files import read_plan
 from logistics.plan.options import PlanOptions
 from logistics.plan.stats import FALLBACK_STATUS
 from tests.cli.failing_optimiser import INJECTED, molten_with_failing_optimiser, warning_lines
-from tests.dispatch.tools import DAY, env_with, folder_snapshot, one_line, run_molten, snapshot
+from tests.dispatch.tools import (
+    DAY,
+    env_with,
+    folder_snapshot,
+    one_line,
+    run_molten,
+    snapshot,
+    sqlite_only,
+)
 
 OPTIMISER = ("--solver", "ortools", "--workers", "1", "--time-limit", "5")
 WARNING = (
@@ -90,6 +98,7 @@ def test_a_fallback_is_stored_flagged_and_warned_even_with_quiet(
     assert f"yes: the optimiser failed ({INJECTED})" in detail.stdout
 
 
+@sqlite_only
 def test_without_quiet_the_warning_is_said_once_and_the_summary_shows_the_status(
     net: Path, db_url: str, tmp_path: Path
 ) -> None:
@@ -100,6 +109,7 @@ def test_without_quiet_the_warning_is_said_once_and_the_summary_shows_the_status
     assert "fallback_dispatcher" in done.stdout
 
 
+@sqlite_only
 def test_strict_stores_nothing_records_the_run_and_exits_1(
     net: Path, db_url: str, tmp_path: Path
 ) -> None:

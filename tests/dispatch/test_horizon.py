@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 from benchmarks.supply_network import write_managed_copy
 from logistics.dispatch import DispatchRequest, check_date, list_versions, run_dispatch
 from logistics.plan.options import PlanOptions
-from tests.dispatch.tools import DAY, TINY, run_molten
+from tests.dispatch.tools import DAY, TINY, run_molten, sqlite_only
 
 GREEDY = ("--solver", "greedy", "--workers", "1", "--time-limit", "5")
 D1 = date.fromisoformat(DAY)
@@ -198,6 +198,8 @@ def _history_tells_them_apart(db_url: str, net: Path, d3: date) -> None:
     assert "3 days; the furnaces start at the end levels of" in detail.stdout
 
 
+@sqlite_only
+@pytest.mark.usefixtures("quick_visit_search")
 def test_the_horizon_checker_refuses_levels_the_planner_carried_wrong(
     managed_net: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -224,6 +226,7 @@ def test_the_horizon_checker_refuses_levels_the_planner_carried_wrong(
     assert _versions(db_url) == {}  # nothing stored
 
 
+@sqlite_only
 def test_days_out_of_range_is_bad_input(managed_net: Path, db_url: str) -> None:
     done = run_molten("dispatch", managed_net, "--date", DAY, "--days", "6", "--db", db_url)
     assert done.returncode == 2 and "--days" in done.stderr

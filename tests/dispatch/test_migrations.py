@@ -298,9 +298,10 @@ def downgrade_to(engine, revision: str) -> str:  # type: ignore[no-untyped-def]
     return state.current
 
 
+@pytest.mark.usefixtures("quick_visit_search")
 def test_upgrading_a_database_of_0004_keeps_its_plans(db_url: str, tmp_path: Path) -> None:
-    """``molten db upgrade`` from 0004: plans kept, none provisional, no furnace rows; the
-    next horizon run starts at consumption.csv's levels and says why."""
+    """``molten db upgrade``'s migration from 0004: plans kept, none provisional, no furnace
+    rows; the next horizon run starts at consumption.csv's levels and says why."""
     from benchmarks.supply_network import write_managed_copy
     from tests.dispatch.tools import TINY
 
@@ -319,9 +320,11 @@ def test_upgrading_a_database_of_0004_keeps_its_plans(db_url: str, tmp_path: Pat
     refused = run_molten(*tomorrow, "--solver", "greedy")
     assert refused.returncode == 6 and "molten db upgrade" in refused.stderr
 
-    upgraded = run_molten("db", "upgrade", "--db", db_url)
-    assert upgraded.returncode == 0, upgraded.stderr
-    assert f"migrated from 0004 to {head_revision()}" in upgraded.stdout
+    engine = make_engine(db_url)  # what `molten db upgrade` runs (its command: above)
+    try:
+        assert upgrade(engine) == ("0004", head_revision())
+    finally:
+        engine.dispose()
     after = snapshot(db_url)
     assert after.pop("plan_furnace_levels") == []
     assert after.pop("plan_preheats") == [] and after.pop("plan_breaks") == []  # 0007

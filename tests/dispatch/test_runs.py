@@ -34,7 +34,7 @@ from logistics.dispatch.models import DispatchRun
 from logistics.plan.options import PlanOptions
 from logistics.progress import ProgressEvent
 from logistics.runtime.wall import WallTimeExceededError
-from tests.dispatch.tools import DAY, one_line, run_molten, snapshot, start_molten
+from tests.dispatch.tools import DAY, one_line, run_molten, snapshot, sqlite_only, start_molten
 from tests.runtime.helpers import descendants, wait_gone
 
 GREEDY = ("--solver", "greedy", "--workers", "1", "--time-limit", "5")
@@ -185,6 +185,7 @@ def test_the_default_wall_time_limit() -> None:
     assert default_max_wall(60) == 135 and default_max_wall(300) == 435
 
 
+@sqlite_only
 def test_the_wall_time_limit_stops_the_command_with_exit_7(
     net: Path, db_url: str, tmp_path: Path
 ) -> None:
@@ -264,6 +265,7 @@ def test_the_health_check(net: Path, db_url: str, monkeypatch: pytest.MonkeyPatc
     assert check_date(db_url, DAY, network="other")[0].problem == "no_plan"
 
 
+@sqlite_only
 def test_log_json_ends_every_run_with_one_json_line(net: Path, db_url: str) -> None:
     done = run_molten("dispatch", net, "--date", DAY, "--db", db_url, *GREEDY, "--log-json")
     assert done.returncode == 0, done.stderr

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import MetaData, create_engine, select
 from sqlalchemy.pool import NullPool
 
@@ -22,6 +23,12 @@ TINY = TESTS / "data" / "tiny"
 DAY = "2026-11-23"
 #: A folder with a ``sitecustomize`` that injects faults named by ``MOLTEN_TEST_FAULT``.
 SHIM = Path(__file__).resolve().parent / "shim"
+#: Runs a test that takes ``db_url`` on SQLite only (the embedded default): for tests of
+#: the command line's arguments, exit codes and output, which reach the database through
+#: the same calls on either backend. Whatever the database itself does (the schema and
+#: its migrations, the storing transaction, the locks, the history's queries, a run
+#: killed mid-write) is tested on PostgreSQL too. Overrides the ``backend`` fixture.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
 
 
 def molten() -> str:
