@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from logistics.plan.options import PART_JOBS
 from logistics.planning.assign import Assignment
 from logistics.planning.decompose import Part, bins_for_workers, partition_day
-from logistics.planning.ladle_model import BUNDLE_LADLES, build_problem, symmetric_groups
+from logistics.planning.ladle_model import build_problem, symmetric_groups
 from logistics.planning.portfolio import (
     JOB_BY_JOB,
     SNAPSHOTS,
@@ -42,7 +42,6 @@ from logistics.planning.routing import (
     bundle_pairs,
     solve_routing,
 )
-from logistics.planning.routing.bay_queue import with_queue_waits
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
@@ -68,11 +67,6 @@ PART_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 #: (:func:`logistics.planning.ladle_model.symmetric_groups`); ``False`` searches every
 #: job on its own (for comparisons).
 BUNDLE_JOBS = True
-
-#: Factor on the expected queue at the smelters' fill bays that each fill of the routing
-#: model waits before it starts (:mod:`logistics.planning.routing.bay_queue`); 0 leaves
-#: the bays to the timing alone.
-BAY_QUEUE_SCALE = 0.0
 
 
 @dataclass(frozen=True)
@@ -517,8 +511,6 @@ def _built_parts(
         )
         if not pair_assignments:
             continue
-        if BAY_QUEUE_SCALE > 0:
-            problem = with_queue_waits(problem, BUNDLE_LADLES, BAY_QUEUE_SCALE)
         groups = (
             symmetric_groups(problem, pair_assignments)
             if BUNDLE_JOBS
