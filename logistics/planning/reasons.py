@@ -39,6 +39,7 @@ def reason_for(
     network: Network,
     assignment: Assignment | None,
     order_jobs: int,
+    fit: PoolFit | None = None,
 ) -> str:
     """Why a job that could in principle be served was not: production, cost or fleet.
 
@@ -46,10 +47,15 @@ def reason_for(
     smelter's pool holds it for any truck of the fleet (:class:`.ladle_fit.PoolFit`);
     ``cost`` when a round trip of the largest truck, shared by the order's ladles, costs
     more per tonne than the unserved penalty; ``fleet`` otherwise.
+
+    ``fit`` is the pool's fit of ``network`` (``PoolFit.of(network.ladles)``, built here
+    when not given: pass it when asking for many jobs).
     """
     if assignment is None:
         return "production"
-    if not _pool_fits(job, network, assignment, PoolFit.of(network.ladles)):
+    if fit is None:
+        fit = PoolFit.of(network.ladles)
+    if not _pool_fits(job, network, assignment, fit):
         return "ladles"
     truck = max(network.fleet, key=lambda t: t.ladles)
     source = assignment.source
@@ -102,7 +108,7 @@ def unserved_tonnes(
             if assignment is not None
             and job.job_id in reasons
             and _pool_fits(job, network, assignment, fit)
-            else reason_for(job, network, assignment, jobs_per_order[job.order_id])
+            else reason_for(job, network, assignment, jobs_per_order[job.order_id], fit)
         )
         tonnes[(job.order_id, reason)] += job.tonnes
     rows = []
