@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,16 @@ from logistics.planning.caster_rule import own_rule_network
 
 SAMPLES = ("pearl_river_delta", "yangtze_river_delta")
 REPO = Path(__file__).resolve().parents[1]
+
+
+def write_rows(path: Path, rows: Sequence[Mapping[str, object]]) -> None:
+    """Write ``rows`` as CSV with the first row's keys as the header (nothing without rows)."""
+    if not rows:
+        return
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _unreachable_days(outcome: HorizonOutcome) -> set[tuple[int, str, str]]:
@@ -122,10 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(_score(name, mode, folder, args.days, args.limit))
                 print(rows[-1], flush=True)
     if args.out:
-        with args.out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        write_rows(args.out, rows)
     return 0
 
 

@@ -24,13 +24,12 @@ minutes below it, the emergency ingots and the cause.
 from __future__ import annotations
 
 import argparse
-import csv
 import tempfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from benchmarks.supply import REPO, SAMPLES
+from benchmarks.supply import REPO, SAMPLES, write_rows
 from benchmarks.supply_network import write_managed_copy
 from benchmarks.supply_reach import earliest_pour_min, unreachable
 from logistics import load_network
@@ -132,11 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             mine = _rows(name, folder, args.days, args.limit)
             print(name, dict(Counter(str(r["cause"]) for r in mine)), flush=True)
             rows += mine
-    if args.out and rows:
-        with args.out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+    if args.out:
+        write_rows(args.out, rows)
     return 0
 
 

@@ -10,39 +10,25 @@ from pathlib import Path
 import pytest
 
 from logistics.check import check, check_folder
-from logistics.dispatch import (
-    DispatchRequest,
-    list_runs,
-    list_versions,
-    load_plan,
-    run_dispatch,
-)
+from logistics.dispatch import list_runs, list_versions, load_plan
 from logistics.network.loader import load_network
 from logistics.plan.files import read_plan
-from logistics.plan.options import PlanOptions
 from tests.conftest import set_cell
-from tests.dispatch.tools import DAY, SHIM, folder_snapshot, run_molten, snapshot, sqlite_only
+from tests.dispatch.tools import (
+    DAY,
+    SHIM,
+    folder_snapshot,
+    run_molten,
+    snapshot,
+    sqlite_only,
+    stored_in_process,
+)
 
 GREEDY = ("--solver", "greedy", "--workers", "1", "--time-limit", "5")
 
 
 def dispatch(net: Path, db_url: str, *extra: str | Path, **env: str | None):  # type: ignore[no-untyped-def]
     return run_molten("dispatch", net, "--date", DAY, "--db", db_url, *GREEDY, *extra, **env)
-
-
-def stored_in_process(net: Path, db_url: str, out: Path | None = None, force: bool = False) -> None:
-    """Store a plan without a subprocess (set-up for the paths under test)."""
-    result = run_dispatch(
-        DispatchRequest(
-            net,
-            date.fromisoformat(DAY),
-            db_url,
-            out_dir=out,
-            options=PlanOptions(solver="greedy", time_limit_s=5),
-            force=force,
-        )
-    )
-    assert result.status == "stored"
 
 
 def with_fault(fault: str) -> dict[str, str]:

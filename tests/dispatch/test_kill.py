@@ -34,6 +34,7 @@ from tests.dispatch.tools import (
     run_molten,
     snapshot,
     start_molten,
+    stored_in_process,
     wait_for_marker,
 )
 from tests.runtime.helpers import descendants, describe, wait_gone
@@ -118,17 +119,7 @@ def plan_again(net: Path, db_url: str, out: Path, point: str, dead: int, pid: in
         assert f"warning: run {dead} (tiny {DAY}, started " in again.stderr
         assert f"pid {pid}) died without finishing" in again.stderr
         return
-    result = run_dispatch(
-        DispatchRequest(
-            net,
-            date.fromisoformat(DAY),
-            db_url,
-            out_dir=out,
-            options=PlanOptions(solver="greedy", time_limit_s=5),
-            force=True,
-        )
-    )
-    assert (result.status, result.exit_code) == ("stored", 0)
+    result = stored_in_process(net, db_url, out, force=True)
     assert [(d.id, d.pid) for d in result.died] == [(dead, pid)]
 
 
@@ -137,15 +128,7 @@ def test_sigkill_changes_nothing_and_leaves_no_process(
     net: Path, db_url: str, tmp_path: Path, point: str
 ) -> None:
     out = tmp_path / "plans" / "tiny"
-    first = run_dispatch(
-        DispatchRequest(
-            net,
-            date.fromisoformat(DAY),
-            db_url,
-            out_dir=out,
-            options=PlanOptions(solver="greedy", time_limit_s=5),
-        )
-    )
+    first = stored_in_process(net, db_url, out)
     assert first.outcome is not None
     before, folder_before = snapshot(db_url), folder_snapshot(out)
     assert before["plan_runs"] and folder_before

@@ -10,12 +10,16 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import MetaData, create_engine, select
 from sqlalchemy.pool import NullPool
+
+from logistics.dispatch import DispatchRequest, DispatchResult, run_dispatch
+from logistics.plan.options import PlanOptions
 
 TESTS = Path(__file__).resolve().parents[1]
 TINY = TESTS / "data" / "tiny"
@@ -82,6 +86,25 @@ def start_molten(
         text=True,
         stdin=subprocess.DEVNULL,
     )
+
+
+def stored_in_process(
+    net: Path, db_url: str, out: Path | None = None, force: bool = False
+) -> DispatchResult:
+    """Store the dispatcher's plan of :data:`DAY` without a subprocess (set-up for the
+    paths under test); the run's result, asserted stored with exit code 0."""
+    result = run_dispatch(
+        DispatchRequest(
+            net,
+            date.fromisoformat(DAY),
+            db_url,
+            out_dir=out,
+            options=PlanOptions(solver="greedy", time_limit_s=5),
+            force=force,
+        )
+    )
+    assert (result.status, result.exit_code) == ("stored", 0)
+    return result
 
 
 def paused_at(point: str, marker: Path) -> dict[str, str]:

@@ -9,8 +9,6 @@ import csv
 import json
 import subprocess
 import sys
-from collections import defaultdict
-from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -18,13 +16,9 @@ import pytest
 
 from benchmarks.supply_network import write_managed_copy
 from tests.conftest import TINY
+from tests.supply.recompute import draw_by_minute, inflow_by_minute, rows
 
 MOLTEN = Path(sys.executable).parent / "molten"
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")
@@ -32,39 +26,19 @@ def supplied(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tiny with C1's ADC12 managed (a furnace liquid metal can reach, with metal to spare)."""
     folder = write_managed_copy(TINY, tmp_path_factory.mktemp("horizon") / "net")
     path = folder / "consumption.csv"
-    rows = _rows(path)
-    kept = [r for r in rows if r["caster_id"] == "C1"]
-    removed = {(r["caster_id"], r["alloy"]) for r in rows} - {("C1", "ADC12")}
+    table = rows(path)
+    kept = [r for r in table if r["caster_id"] == "C1"]
+    removed = {(r["caster_id"], r["alloy"]) for r in table} - {("C1", "ADC12")}
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(fh, fieldnames=list(table[0]))
         writer.writeheader()
         writer.writerows(kept)
     assert removed  # the other managed casters go back to ordering (their orders are gone)
     return folder
 
 
-def _draw(net: Path) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], dict]]:
-    furnaces: dict[tuple[str, str], dict[str, str]] = {}
-    draw: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0] * 1440)
-    for row in _rows(net / "consumption.csv"):
-        key = (row["caster_id"], row["alloy"])
-        furnaces.setdefault(key, row)
-        lo, hi, rate = float(row["from_h"]), float(row["to_h"]), float(row["t_per_h"])
-        for m in range(1440):
-            draw[key][m] += max(0.0, min(m + 1, hi * 60) - max(m, lo * 60)) * rate / 60
-    return draw, furnaces
-
-
 def _day_levels(plan: Path, draw: list[float], key: tuple[str, str], start: float) -> list[float]:
-    inflow = [0.0] * 1440
-    for run in _rows(plan / "runs.csv"):
-        if (run["caster_id"], run["alloy"]) != key:
-            continue
-        s_at, e_at = (datetime.fromisoformat(run[c]) for c in ("pour_start", "pour_end"))
-        s = s_at.hour * 60 + s_at.minute + s_at.second / 60
-        e = s + (e_at - s_at).total_seconds() / 60
-        for m in range(int(s), min(1440, int(e) + 1)):
-            inflow[m] += float(run["tonnes"]) * max(0.0, min(m + 1, e) - max(m, s)) / (e - s)
+    inflow = inflow_by_minute(plan)[key]
     levels = [start]
     for m in range(1440):
         levels.append(levels[-1] + inflow[m] - draw[m])
@@ -84,18 +58,18 @@ def test_a_three_day_horizon_is_valid_and_never_runs_low(supplied: Path, tmp_pat
     horizon = json.loads((out / "horizon.json").read_text())
     folders = [out / d["folder"] for d in horizon["days"]]
     assert len(folders) == 3 and all((f / "runs.csv").is_file() for f in folders)
-    draw, furnaces = _draw(supplied)
+    draw, furnaces = draw_by_minute(supplied)
     key = ("C1", "ADC12")
     level, minimum = float(furnaces[key]["start_level_t"]), float(furnaces[key]["min_level_t"])
     deliveries = 0
     for folder in folders:
-        written = [r for r in _rows(folder / "levels.csv") if (r["caster_id"], r["alloy"]) == key]
+        written = [r for r in rows(folder / "levels.csv") if (r["caster_id"], r["alloy"]) == key]
         assert abs(float(written[0]["level_t"]) - level) < 1e-3  # carried from the day before
         levels = _day_levels(folder, draw[key], key, level)
         assert min(levels) >= minimum - 1e-3, folder.name
         assert abs(float(written[-1]["level_t"]) - levels[-1]) < 1e-3
         deliveries += sum(
-            1 for r in _rows(folder / "runs.csv") if (r["caster_id"], r["alloy"]) == key
+            1 for r in rows(folder / "runs.csv") if (r["caster_id"], r["alloy"]) == key
         )
         level = levels[-1]
     assert deliveries > 0
@@ -107,7 +81,7 @@ def test_levels_csv_interpolates_to_every_minute(supplied: Path, tmp_path: Path)
     done = subprocess.run([str(MOLTEN), *args], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     plan = json.loads((out / "plan.json").read_text())
-    written = _rows(out / "levels.csv")
+    written = rows(out / "levels.csv")
     for furnace in plan["supply"]["furnaces"]:
         mine = [
             r
