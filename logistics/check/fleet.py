@@ -65,6 +65,7 @@ from logistics.check.fleet_ladles import (
     ladle_use,
     smelter_pool,
 )
+from logistics.check.furnaces import managed_pour_end_s
 from logistics.check.orders import REASON_SLACK_S
 from logistics.check.quantile import slow_factor
 from logistics.check.report import Violation
@@ -399,14 +400,15 @@ def pour_window(ctx: CheckContext, order: Order) -> tuple[float, float]:
     """First and last pour start of the order in whole minutes, s.
 
     The pour starts inside the order window and after ``placed_at + lead_time_h``, and
-    lies wholly in the caster's hours (the pour rounded up to a minute); the bounds round
-    inwards.
+    lies wholly in the caster's hours (the pour rounded up to a minute) and, into a
+    managed furnace, before 24:00; the bounds round inwards.
     """
     caster = ctx.network.caster_by_id[order.caster_id]
     lead = ctx.seconds(order.placed_at) + ctx.network.params.planning.lead_time_h * 3600.0
     first = max(ctx.seconds(order.window_start), ctx.seconds(caster.open), lead)
     pour = minute_up(caster.unload_min * 60.0)
-    last = min(ctx.seconds(order.window_end), ctx.seconds(caster.close) - pour)
+    day_end = managed_pour_end_s(ctx.network, order.caster_id, order.alloy)
+    last = min(ctx.seconds(order.window_end), min(ctx.seconds(caster.close), day_end) - pour)
     return minute_up(first), minute_down(last)
 
 

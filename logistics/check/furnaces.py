@@ -6,16 +6,19 @@ to the caster and alloy pours its tonnes evenly over its pour. A level above the
 capacity is ``furnace_overflow``; a level below the minimum is ``furnace_low`` unless
 the plan lists enough of the furnace's deliveries as unserved (the caster then melts
 that much from ingots, which the plan prices) — or the furnace started the day below
-its minimum. The deliveries themselves (``plan.json``'s ``supply.deliveries``) are
-checked as orders by every other rule; one for a furnace not on managed supply is
+its minimum. A pour into a managed furnace that ends after 24:00 (the end of the day
+simulated, so part of its metal would be in no day's levels) is ``furnace_past_day``.
+The deliveries themselves (``plan.json``'s ``supply.deliveries``) are checked as orders
+by every other rule; one for a furnace not on managed supply is
 ``delivery_not_managed``.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
-from logistics.check.context import CheckContext, CheckRun, CheckUnserved
+from logistics.check.context import TIME_TOL_S, CheckContext, CheckRun, CheckUnserved
 from logistics.network.model import Network, Order
 from logistics.plan.model import Plan
 
@@ -24,6 +27,29 @@ LEVEL_TOL_T = 0.001
 #: Minutes of the plan day the levels are simulated over.
 DAY_MINUTES = 1440
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def managed_pour_end_s(network: Network, caster_id: str, alloy: str) -> float:
+    """The latest pour end the furnace's day allows, s from midnight: 24:00 (the end of
+    the levels simulated) for a furnace on managed supply, ``inf`` for any other."""
+    for f in network.furnaces:
+        if f.supply == "managed" and (f.caster_id, f.alloy) == (caster_id, alloy):
+            return DAY_MINUTES * 60.0
+    return math.inf
+
+
+def _check_day_end(ctx: CheckContext, furnace, runs: list[CheckRun]) -> None:
+    """Every pour into a managed furnace ends by 24:00 (``furnace_past_day``)."""
+    day_end = DAY_MINUTES * 60.0
+    for r in runs:
+        if r.pour_end > day_end + TIME_TOL_S:
+            ctx.add(
+                "furnace_past_day",
+                f"pours into the managed furnace {furnace.caster_id}/{furnace.alloy} until "
+                f"{ctx.at(r.pour_end)}, after the day's end {ctx.at(day_end)}: its levels "
+                "end there",
+                r,
+            )
 
 
 def with_deliveries(network: Network, plan: Plan) -> Network:
@@ -137,6 +163,7 @@ def check_furnaces(
         if u.order_id in deliveries:
             covered[(u.caster_id, u.alloy)] += u.tonnes
     for key, furnace in managed.items():
+        _check_day_end(ctx, furnace, by_furnace.get(key, []))
         _check_one(ctx, furnace, by_furnace.get(key, []), covered[key])
 
 

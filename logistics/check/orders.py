@@ -14,6 +14,7 @@ from logistics.check.context import (
     CheckUnserved,
     minutes_text,
 )
+from logistics.check.furnaces import managed_pour_end_s
 from logistics.check.quantile import slow_factor
 from logistics.network.model import Order
 from logistics.plan.files import UNSERVED_FILE
@@ -76,11 +77,13 @@ def check_accounting(
 
 
 def _window_bounds(ctx: CheckContext, order) -> tuple[float, float, float]:
-    """Seconds: first and last pour start the window and caster hours allow; lead end."""
+    """Seconds: first and last pour start the window and caster hours allow (a pour into a
+    managed furnace ending by 24:00); lead end."""
     net = ctx.network
     caster = net.caster_by_id[order.caster_id]
     lo = max(ctx.seconds(order.window_start), ctx.seconds(caster.open))
-    hi = min(ctx.seconds(order.window_end), ctx.seconds(caster.close) - caster.unload_min * 60)
+    pour_end = min(ctx.seconds(caster.close), managed_pour_end_s(net, order.caster_id, order.alloy))
+    hi = min(ctx.seconds(order.window_end), pour_end - caster.unload_min * 60)
     lead = ctx.seconds(order.placed_at) + net.params.planning.lead_time_h * 3600
     return lo, hi, lead
 
@@ -202,8 +205,11 @@ def _hours_test(ctx: CheckContext, order: Order, lo: float, hi: float) -> Reason
     """``window``: the order's window misses the caster's hours (``lo``, ``hi`` in s)."""
     caster_id = order.caster_id
     if hi < lo - REASON_SLACK_S:
+        hours = f"{caster_id}'s hours"
+        if math.isfinite(managed_pour_end_s(ctx.network, caster_id, order.alloy)):
+            hours += " and its managed furnace's day (pours end by 24:00)"
         why = (
-            f"the window misses {caster_id}'s hours: the first pour start they allow is "
+            f"the window misses {hours}: the first pour start they allow is "
             f"{ctx.at(lo)}, the last {ctx.at(hi)}"
         )
         return ReasonTest("window", HOLDS, why)

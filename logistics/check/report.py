@@ -44,6 +44,7 @@ RULES = (
     "cold_risk",
     "furnace_low",
     "furnace_overflow",
+    "furnace_past_day",
     "delivery_not_managed",
     "ladle_unknown",
     "ladle_home",

@@ -26,7 +26,10 @@ The windows of an order's pour (:func:`order_window`), applied in this order:
 
 1. ``window``: the order window ``[window_start, window_end]`` for the pour *start*,
    inside the caster's hours (the whole pour ``[start, start + unload]`` in
-   ``[open, close]``);
+   ``[open, close]``); a pour into a furnace on managed supply also ends by the end of
+   the day its level is simulated over (:data:`logistics.physics.furnace.DAY_MIN`,
+   24:00), or its metal would be missing from the day's levels and the next day's
+   start;
 2. ``lead_time``: no pour starts before ``placed_at + lead_time_h``.
 
 The fill window of a job at one smelter (:func:`fill_window`): a fill starts no earlier
@@ -43,6 +46,7 @@ from dataclasses import dataclass
 
 from logistics.network.model import Caster, Network, Order, Smelter, Truck
 from logistics.physics.cooling import max_hold_h
+from logistics.physics.furnace import DAY_MIN
 
 #: Tolerance for rounding a float that is a whole minute up to float error, minutes.
 _EPS = 1e-6
@@ -161,6 +165,8 @@ class OrderWindow:
 def order_window(network: Network, order: Order) -> OrderWindow:
     """The pour window of an order: order window ∩ caster hours, after the lead time.
 
+    A pour into a furnace on managed supply ends by 24:00 of the plan day as well.
+
     Parameters
     ----------
     network : Network
@@ -175,9 +181,15 @@ def order_window(network: Network, order: Order) -> OrderWindow:
     """
     minutes = network.minutes
     caster = network.caster_by_id[order.caster_id]
+    pour_end = minutes(caster.close)
+    if any(
+        f.managed and (f.caster_id, f.alloy) == (order.caster_id, order.alloy)
+        for f in network.furnaces
+    ):
+        pour_end = min(pour_end, DAY_MIN)  # the furnace's day: its levels end at 24:00
     hours = inward(
         [minutes(order.window_start), minutes(caster.open)],
-        [minutes(order.window_end), minutes(caster.close) - pour_minutes(caster)],
+        [minutes(order.window_end), pour_end - pour_minutes(caster)],
     )
     if hours.empty:
         return OrderWindow(hours, hours, "window")

@@ -11,8 +11,9 @@ from logistics.plan.model import Plan
 from logistics.planning.caster_rule import own_rule_network
 from logistics.planning.managed import MANAGED_PREFIX
 
-#: The checker rules whose mutation tests live here.
-FURNACE_RULES = {"furnace_low", "furnace_overflow", "delivery_not_managed"}
+#: The checker rules whose mutation tests live here (``furnace_past_day``: in
+#: test_pour_past_midnight.py).
+FURNACE_RULES = {"furnace_low", "furnace_overflow", "delivery_not_managed", "furnace_past_day"}
 
 
 def _rules(network: Network, plan: Plan) -> set[str]:
