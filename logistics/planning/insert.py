@@ -228,9 +228,8 @@ def insert_jobs(
     accept : callable, optional
         A further test of a room (:mod:`.ladle_retry`): the cheapest it accepts is taken.
     managed_grace_s : float
-        Managed deliveries (tried first) are still tried this long past ``deadline``, s,
-        counted from the call's start when that is later (:data:`MANAGED_GRACE_S`);
-        0: none past it.
+        Managed deliveries (tried first) are still tried this long past ``deadline`` (or
+        past the call's start when later), s (:data:`MANAGED_GRACE_S`); 0: none.
 
     Returns
     -------
@@ -242,9 +241,7 @@ def insert_jobs(
     done = Inserted([], [], {})
     late = late_deadline(deadline, managed_grace_s)
     for smelter_id, pending in _groups(ctx.network, assignments):
-        first = pending[0]
-        managed = is_managed_delivery(ctx.network, first.order_id, first.caster_id, first.alloy)
-        stop = late if managed else deadline
+        stop = late if _is_managed(ctx.network, pending[0]) else deadline
         while pending:
             if stop is not None and time.monotonic() > stop:
                 _leave(done, pending, "not_planned_in_time")
@@ -252,18 +249,25 @@ def insert_jobs(
             best = _best_insertion(
                 ctx, days, smelter_id, pending, bays, not_before, pricing, accept
             )
-            if best is None:
-                _leave(done, [pending.pop(0)], "fleet")
+            if best is None or not _worth(ctx.network, best[1], best[2], penalty_per_t):
+                _leave(done, [pending.pop(0)], "fleet" if best is None else "cost")
                 continue
-            truck_id, trip, added = best
-            if not _worth(ctx.network, trip, added, penalty_per_t):
-                _leave(done, [pending.pop(0)], "cost")
-                continue
+            truck_id, trip, _ = best
             _commit(ctx, days[truck_id], trip, bays)
             done.trips.append(trip)
-            placed = {r.job.job_id for r in trip.runs}
-            pending = [j for j in pending if j.job_id not in placed]
+            pending = _unplaced(pending, trip)
     return done
+
+
+def _is_managed(network: Network, job: Job) -> bool:
+    """Whether ``job`` is a ladle of a managed delivery."""
+    return is_managed_delivery(network, job.order_id, job.caster_id, job.alloy)
+
+
+def _unplaced(pending: list[Job], trip: TimedTrip) -> list[Job]:
+    """``pending`` without the jobs ``trip`` carries."""
+    placed = {r.job.job_id for r in trip.runs}
+    return [j for j in pending if j.job_id not in placed]
 
 
 def late_deadline(deadline: float | None, grace_s: float) -> float | None:
