@@ -42,6 +42,13 @@ from logistics.planning.windows import fill_minutes, pour_minutes
 _SLACK_MIN = 1e-3
 #: A further test of a timed trip before it is inserted (``True``: it may be).
 Accept = Callable[[TimedTrip], bool]
+#: How long managed deliveries are still tried once the deadline has passed, s, counted
+#: from the deadline or, when the insertion starts later, from its start: leaving one
+#: out stops a caster's cells (:mod:`~logistics.planning.drop_penalty`), and trying the
+#: day's few dozen takes a fraction of a second (0.1-0.3 s for 27-36 leftovers of the
+#: Pearl River Delta's managed days), while a search that overran its budget left them
+#: all ``not_planned_in_time`` untried.
+MANAGED_GRACE_S = 2.0
 #: Trip numbers of inserted trips start above this (the plan renumbers trips in time
 #: order when it is assembled).
 INSERTED_TRIPS = 1000
@@ -184,6 +191,7 @@ def insert_jobs(
     first_trip: int = INSERTED_TRIPS,
     walks: dict[str, DayWalked] | None = None,
     accept: Accept | None = None,
+    managed_grace_s: float = 0.0,
 ) -> Inserted:
     """Fit jobs into the free time of a day whose trips stay where they are.
 
@@ -219,6 +227,9 @@ def insert_jobs(
         into the same runs (filled and read here; a walk of other runs is not used).
     accept : callable, optional
         A further test of a room (:mod:`.ladle_retry`): the cheapest it accepts is taken.
+    managed_grace_s : float
+        Managed deliveries (tried first) are still tried this long past ``deadline`` (or
+        past the call's start when later), s (:data:`MANAGED_GRACE_S`); 0: none.
 
     Returns
     -------
@@ -228,26 +239,44 @@ def insert_jobs(
     days = _truck_days(ctx.travel, starts, fixed, first_trip, walks)
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
     done = Inserted([], [], {})
+    late = late_deadline(deadline, managed_grace_s)
     for smelter_id, pending in _groups(ctx.network, assignments):
+        stop = late if _is_managed(ctx.network, pending[0]) else deadline
         while pending:
-            if deadline is not None and time.monotonic() > deadline:
+            if stop is not None and time.monotonic() > stop:
                 _leave(done, pending, "not_planned_in_time")
                 break
             best = _best_insertion(
                 ctx, days, smelter_id, pending, bays, not_before, pricing, accept
             )
-            if best is None:
-                _leave(done, [pending.pop(0)], "fleet")
+            if best is None or not _worth(ctx.network, best[1], best[2], penalty_per_t):
+                _leave(done, [pending.pop(0)], "fleet" if best is None else "cost")
                 continue
-            truck_id, trip, added = best
-            if not _worth(ctx.network, trip, added, penalty_per_t):
-                _leave(done, [pending.pop(0)], "cost")
-                continue
+            truck_id, trip, _ = best
             _commit(ctx, days[truck_id], trip, bays)
             done.trips.append(trip)
-            placed = {r.job.job_id for r in trip.runs}
-            pending = [j for j in pending if j.job_id not in placed]
+            pending = _unplaced(pending, trip)
     return done
+
+
+def _is_managed(network: Network, job: Job) -> bool:
+    """Whether ``job`` is a ladle of a managed delivery."""
+    return is_managed_delivery(network, job.order_id, job.caster_id, job.alloy)
+
+
+def _unplaced(pending: list[Job], trip: TimedTrip) -> list[Job]:
+    """``pending`` without the jobs ``trip`` carries."""
+    placed = {r.job.job_id for r in trip.runs}
+    return [j for j in pending if j.job_id not in placed]
+
+
+def late_deadline(deadline: float | None, grace_s: float) -> float | None:
+    """The :func:`time.monotonic` by which managed deliveries are still tried, s:
+    ``grace_s`` (s) past ``deadline``, or past now when that is later; ``deadline``
+    itself without a grace."""
+    if deadline is None or grace_s <= 0.0:
+        return deadline
+    return max(deadline, time.monotonic()) + grace_s
 
 
 def _worth(network: Network, trip: TimedTrip, added: float, penalty_per_t: float | None) -> bool:
@@ -475,11 +504,13 @@ def _commit(ctx: ScheduleContext, day: _TruckDay, trip: TimedTrip, bays: BayBook
 
 __all__ = [
     "INSERTED_TRIPS",
+    "MANAGED_GRACE_S",
     "Accept",
     "Block",
     "Gap",
     "Inserted",
     "insert_jobs",
+    "late_deadline",
     "truck_blocks",
     "truck_gaps",
 ]

@@ -6,8 +6,9 @@ in time) or ``cost`` are tried again at every source before the plan is finished
 (:mod:`.ladles`) then takes off the runs no ladle of the pool can be ready for, and moves
 trips later where one would be ready a little later (:mod:`.ladle_delay`), so trucks
 found busy may be free after all and rooms found may have no ladle. So with a pool the
-second try comes after the pass, on the final plan: each such job (``fleet`` first), and
-each job whose run the pass took off for want of a ladle (``ladles``, last), is
+second try comes after the pass, on the final plan: each such job (managed deliveries
+first, whose absence stops a caster's cells; then ``fleet``), and each job whose run
+the pass took off for want of a ladle (``ladles``, last), is
 tried at each of its sources, nearest first, with the metal the plan leaves
 (:func:`~.leftovers.assignment_at`), in the trucks' free time
 (:func:`~.insert.insert_jobs`), and a room found is taken only when
@@ -35,10 +36,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from logistics.network.ladles import LadleParams
+from logistics.network.model import Network
 from logistics.planning.assign import Assignment
 from logistics.planning.drivers import DriverStop
+from logistics.planning.drop_penalty import is_managed_delivery
 from logistics.planning.gap_walk import DayWalked
-from logistics.planning.insert import INSERTED_TRIPS, insert_jobs
+from logistics.planning.insert import INSERTED_TRIPS, insert_jobs, late_deadline
 from logistics.planning.jobs import Job
 from logistics.planning.ladle_delay import DayParts
 from logistics.planning.ladles import LadlePlan, LadleReplay
@@ -192,9 +195,10 @@ def retry_with_pool(
     not_before: int,
     penalty_per_t: float | None,
     deadline: float | None,
+    managed_grace_s: float = 0.0,
 ) -> Pooled:
     """Each ``fleet``, ``cost`` or ``ladles`` job of ``pooled`` tried again with the pool (module
-    docstring).
+    docstring); managed deliveries first.
 
     Parameters
     ----------
@@ -213,6 +217,9 @@ def retry_with_pool(
         :func:`time.monotonic` by which trying stops: the ``fleet`` jobs not tried by
         then are left ``not_planned_in_time`` (``fleet`` claims that no truck of the
         final plan has room, which only a try on it can say), the ``cost`` jobs ``cost``.
+    managed_grace_s : float
+        Managed deliveries are still tried this long past ``deadline``, s, counted from
+        the call's start when that is later (:data:`~.insert.MANAGED_GRACE_S`).
 
     Returns
     -------
@@ -229,10 +236,12 @@ def retry_with_pool(
         tries.add(trip, book=True)
     ladles, reasons, added = pooled.ladles, dict(pooled.reasons), 0
     failed: dict[tuple[Job, object, str], str] = {}
-    for job in sorted(
-        fleet, key=lambda j: (_RETRIED.index(reasons[j.job_id]), j.latest_pour, j.job_id)
-    ):
-        if deadline is not None and time.monotonic() > deadline:
+    network = parts.ctx.network
+    late = late_deadline(deadline, managed_grace_s)
+    for job in sorted(fleet, key=lambda j: _retry_rank(network, j, reasons[j.job_id])):
+        managed = is_managed_delivery(network, job.order_id, job.caster_id, job.alloy)
+        stop = late if managed else deadline
+        if stop is not None and time.monotonic() > stop:
             if reasons[job.job_id] == "fleet":  # a claim about the final plan, not tried
                 reasons[job.job_id] = "not_planned_in_time"
             continue
@@ -255,6 +264,14 @@ def retry_with_pool(
     left = [j for j in pooled.left if j.job_id not in served]
     stops = _stops(parts, test.trips, pooled.stops)
     return Pooled(list(ladles.trips), left, reasons, stops, ladles)
+
+
+def _retry_rank(network: Network, job: Job, reason: str) -> tuple[bool, int, int, str]:
+    """The order jobs are retried in: managed deliveries first (leaving one out stops a
+    caster's cells, :mod:`~.drop_penalty`), then by reason (:data:`_RETRIED`), deadline
+    and id. Without managed deliveries, the order of reason, deadline and id."""
+    managed = is_managed_delivery(network, job.order_id, job.caster_id, job.alloy)
+    return not managed, _RETRIED.index(reason), job.latest_pour, job.job_id
 
 
 @dataclass

@@ -38,7 +38,7 @@ from logistics.planning.bookings import initial_trips_of, jobs_of_runs
 from logistics.planning.drivers import DriverStop
 from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
 from logistics.planning.greedy import greedy_plan
-from logistics.planning.insert import Inserted, insert_jobs
+from logistics.planning.insert import MANAGED_GRACE_S, Inserted, insert_jobs
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.ladle_delay import DayParts, assign_with_delays
 from logistics.planning.ladle_model import FEN
@@ -298,6 +298,7 @@ def _finished(
             not_before=day.not_before_min if day.not_before_min is not None else 0,
             penalty_per_t=unserved_penalty_per_t(day.network.params),
             deadline=until[1],
+            managed_grace_s=MANAGED_GRACE_S,
         )
         trips, left, reasons, breaks, ladles = (
             pooled.trips,
@@ -511,6 +512,7 @@ def _insert_into(
         route_starts=day.starts,
         penalty_per_t=unserved_penalty_per_t(day.network.params),
         deadline=deadline,
+        managed_grace_s=MANAGED_GRACE_S,
     )
 
 
