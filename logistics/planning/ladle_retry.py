@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -50,9 +51,14 @@ from logistics.planning.trip_limit import has_trip_left
 #: The reasons retried here: those :mod:`.leftovers` retries without a pool, and the
 #: runs the ladle pass took off (a ladle may be free at another source, or later).
 _RETRIED = ("fleet", "cost", "ladles")
+#: The order they are tried in, by reason (see :func:`retry_with_pool`).
+ORDER = ("ladles", "cost", "fleet")
 #: Later fills tried per source after a room found no ladle ready (each from the first
 #: moment a burner stand, or the ladle the pass would wait for, is free).
 MAX_LATER = 4
+#: Ladles of one order left for ``cost`` are tried again two to a trip; ``False`` skips
+#: that (for comparisons).
+PAIRS = True
 
 
 @dataclass(frozen=True)
@@ -230,7 +236,7 @@ def retry_with_pool(
     ladles, reasons, added = pooled.ladles, dict(pooled.reasons), 0
     failed: dict[tuple[Job, object, str], str] = {}
     for job in sorted(
-        fleet, key=lambda j: (_RETRIED.index(reasons[j.job_id]), j.latest_pour, j.job_id)
+        fleet, key=lambda j: (ORDER.index(reasons[j.job_id]), j.latest_pour, j.job_id)
     ):
         if deadline is not None and time.monotonic() > deadline:
             if reasons[job.job_id] == "fleet":  # a claim about the final plan, not tried
@@ -249,6 +255,15 @@ def retry_with_pool(
             failed.clear()
             continue
         failed[alike] = reasons[job.job_id] = reason
+    for group in _siblings(fleet, reasons) if PAIRS else ():
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        new = tries.room_of(group)
+        if new is not None and test.taken is not None:
+            tries.add(new, book=False)
+            ladles, added = test.taken, added + 1
+            for run in new.runs:
+                reasons.pop(run.job.job_id, None)
     if not added:
         return Pooled(pooled.trips, pooled.left, reasons, pooled.stops, pooled.ladles)
     served = {r.job.job_id for t in test.trips for r in t.runs}
@@ -312,6 +327,65 @@ class _Tries:
                 later = self.test.later
                 found = None if later is None else Assignment(job, source, later)
         return None, reason
+
+    def room_of(self, group: tuple[Job, ...]) -> TimedTrip | None:
+        """One trip that carries every job of ``group`` (ladles of one order) from one
+        source, with room and a ladle for each and worth their penalties, or ``None``.
+
+        Their metal is released for all of them together; the fill bays are booked only
+        for the trip taken."""
+        ctx = self.parts.ctx
+        first = max(INSERTED_TRIPS, max((r.trip for r in self.placed), default=0) + 1)
+        whole = replace(group[0], tonnes=sum(j.tonnes for j in group))
+        for source in sorted(group[0].sources, key=lambda s: (s.road_km, s.smelter_id)):
+            found = assignment_at(ctx.network, whole, source, self.placed)
+            if found is None or found.fill.empty:
+                continue
+            own = [_at(j, source.smelter_id, found.release) for j in group]
+            if any(a is None or a.fill.empty for a in own):
+                continue
+            bays = BayBook(
+                self.day_start[1].bays, {k: list(v) for k, v in self.day_start[1].booked.items()}
+            )
+            self.test.taken = None
+            tried = insert_jobs(
+                replace(ctx, fills={**ctx.fills, **{a.job.job_id: a.fill for a in own if a}}),
+                [a for a in own if a is not None],
+                self.day_start[0],
+                self.placed,
+                bays,
+                not_before=self.not_before,
+                route_starts=self.parts.starts,
+                penalty_per_t=self.penalty_per_t,
+                first_trip=first,
+                walks=self.walks,
+                accept=self.test.accept,
+            )
+            if len(tried.trips) == 1 and len(tried.trips[0].runs) == len(group):
+                trip = tried.trips[0]
+                for run in trip.runs:
+                    self.day_start[1].book(run.smelter_id, run.fill_start, run.fill_end)
+                return trip
+        return None
+
+
+def _at(job: Job, smelter_id: str, release: int) -> Assignment | None:
+    """``job`` at its source ``smelter_id`` from ``release`` (``None``: not a source)."""
+    source = next((s for s in job.sources if s.smelter_id == smelter_id), None)
+    return None if source is None else Assignment(job, source, release)
+
+
+def _siblings(jobs: Sequence[Job], reasons: Mapping[str, str]) -> list[tuple[Job, ...]]:
+    """The jobs left for ``cost`` two by two per order, by latest pour: ladles of one
+    order whose trip of their own costs more than one ladle's penalty may be worth a trip
+    together (their penalties pay for one drive)."""
+    by_order: dict[str, list[Job]] = defaultdict(list)
+    for job in sorted(jobs, key=lambda j: (j.latest_pour, j.job_id)):
+        if reasons.get(job.job_id) == "cost":
+            by_order[job.order_id].append(job)
+    return [
+        tuple(mine[k : k + 2]) for mine in by_order.values() for k in range(0, len(mine) - 1, 2)
+    ]
 
 
 def _stops(

@@ -1,0 +1,76 @@
+"""Leftover ladles put in a free slot of a trip already planned (planning/topup.py).
+
+A small fuzzed day with a ladle pool (benchmarks/fuzz.py, seed 255): one truck of three
+ladles, two orders at one caster. The dispatcher's first trip carries the two ladles of
+one order; the 30 t of the other take more trips than the day has room for, so ladles
+of it are left over, and a trip of their own fits nowhere. The third slot of the first
+trip is free: with the top-up a ladle of the second order rides there, the plan keeps
+every rule of the independent checker, carries 5 t more on as many trips, and saves
+more against ingots. Every figure is read from the plan's rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import logistics.planning.solve as solve
+from benchmarks.fuzz import write_random_network
+from logistics.check import check
+from logistics.network.loader import load_network
+from logistics.network.model import Network
+from logistics.pipeline import plan_day
+from logistics.plan.model import Plan
+from logistics.plan.options import PlanOptions
+
+SEED = 255  # a small day: one 3-ladle truck, a pool of 6 ladles at one smelter
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    folder: Path = tmp_path_factory.mktemp("small-255")
+    write_random_network(folder, SEED)
+    loaded = load_network(folder)
+    assert loaded.ladles and len(loaded.fleet) == 1
+    return loaded
+
+
+def _plan(network: Network) -> Plan:
+    # a limit the dispatcher never reaches: the plan does not depend on the machine's speed
+    plan = plan_day(network, PlanOptions(solver="greedy", time_limit_s=900)).plan
+    report = check(network, plan)
+    assert report.ok, [str(v) for v in report.violations]
+    return plan
+
+
+def _trips(plan: Plan) -> set[tuple[str, int]]:
+    return {(r.truck_id, r.trip) for r in plan.runs}
+
+
+def _saving(plan: Plan) -> float:
+    assert plan.economics is not None
+    return plan.economics.plan.saving_cny  # the day against all-ingot, priced from the rows
+
+
+def test_a_leftover_ladle_rides_in_a_free_slot(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(solve, "TOP_UP", False, raising=False)
+        before = _plan(network)
+    after = _plan(network)
+    delivered = sum(r.tonnes for r in after.runs)
+    assert delivered == pytest.approx(sum(r.tonnes for r in before.runs) + 5.0)
+    assert len(_trips(after)) == len(_trips(before))  # no trip added: a free slot taken
+    truck = network.fleet[0]
+    assert (
+        max(sum(1 for r in after.runs if (r.truck_id, r.trip) == trip) for trip in _trips(after))
+        == truck.ladles
+    )
+    # the unserved rows and the delivered rows account for the same order book
+    unserved = sum(u.tonnes for u in after.unserved)
+    assert unserved == pytest.approx(sum(u.tonnes for u in before.unserved) - 5.0)
+    assert _saving(after) > _saving(before)
+    home = {ladle.ladle_id: ladle.home_smelter for ladle in network.ladles}
+    assert all(r.ladle_id is not None and home[r.ladle_id] == r.smelter_id for r in after.runs)
