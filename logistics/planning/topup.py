@@ -29,6 +29,7 @@ once, until the deadline. A day without a ladle pool never comes here.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections import defaultdict
@@ -45,7 +46,14 @@ from logistics.planning.ladle_retry import Pooled
 from logistics.planning.ladles import LadlePlan, LadleReplay
 from logistics.planning.leftovers import assignment_at
 from logistics.planning.objective import superheat_cny
-from logistics.planning.schedule import ScheduleContext, TimedTrip, commit_trip, time_trip
+from logistics.planning.schedule import (
+    BayBook,
+    ScheduleContext,
+    TimedTrip,
+    TruckState,
+    commit_trip,
+    time_trip,
+)
 
 #: The reasons of the jobs tried here.
 TRIED = ("fleet", "cost", "ladles", "not_planned_in_time")
@@ -167,6 +175,10 @@ def _slots(parts: DayParts, trips: list[TimedTrip], job: Job, not_before: int) -
     place of its pour order, and the route cost and superheat that adds."""
     network = parts.ctx.network
     runs = [r for t in trips for r in t.runs]
+    states, bays = parts.fresh_states()
+    for r in runs:
+        bays.book(r.smelter_id, r.fill_start, r.fill_end)
+    base = (states, bays)
     out = []
     for source in job.sources:
         found = assignment_at(network, job, source, [*parts.fixed, *runs])
@@ -179,7 +191,7 @@ def _slots(parts: DayParts, trips: list[TimedTrip], job: Job, not_before: int) -
             for place in range(len(trip.runs) + 1):
                 jobs = [r.job for r in trip.runs]
                 jobs.insert(place, job)
-                moved = _retimed(parts, ctx, trips, trip, tuple(jobs), not_before)
+                moved = _retimed(base, ctx, trips, trip, tuple(jobs), not_before)
                 if moved is not None:
                     truck_id = trip.runs[0].truck_id
                     added = _truck_cny(parts, moved, truck_id) - _truck_cny(parts, trips, truck_id)
@@ -215,7 +227,7 @@ def _has_room(network: Network, trip: TimedTrip, job: Job, smelter_id: str) -> b
 
 
 def _retimed(
-    parts: DayParts,
+    base: tuple[dict[str, TruckState], BayBook],
     ctx: ScheduleContext,
     trips: Sequence[TimedTrip],
     target: TimedTrip,
@@ -223,19 +235,22 @@ def _retimed(
     not_before: int,
 ) -> list[TimedTrip] | None:
     """``trips`` with ``target`` timed again carrying ``jobs`` and its truck's later trips
-    timed after it, none earlier than planned; ``None`` when a job would be left off."""
+    timed after it, none earlier than planned; ``None`` when a job would be left off.
+
+    ``base``: each truck at the start of its day, and the fill bays with every fill of
+    ``trips`` (and the kept runs) booked; neither is modified."""
     truck_id = target.runs[0].truck_id
-    states, bays = parts.fresh_states()
-    state = states.get(truck_id)
-    if state is None:
+    start = base[0].get(truck_id)
+    if start is None:
         return None
+    state = copy.copy(start)
+    bays = BayBook(base[1].bays, {k: list(v) for k, v in base[1].booked.items()})
     own = sorted(
         (t for t in trips if t.runs[0].truck_id == truck_id), key=lambda t: t.runs[0].fill_start
     )
-    for trip in trips:
-        if trip.runs[0].truck_id != truck_id:
-            for r in trip.runs:
-                bays.book(r.smelter_id, r.fill_start, r.fill_end)
+    for trip in own:
+        for r in trip.runs:
+            bays.booked[r.smelter_id].remove((r.fill_start, r.fill_end))
     k = next(i for i, t in enumerate(own) if t is target)
     for trip in own[:k]:
         commit_trip(state, trip, bays)
@@ -244,8 +259,8 @@ def _retimed(
         first = trip.runs[0]
         state.trips = first.trip - 1
         todo = jobs if position == 0 else tuple(r.job for r in trip.runs)
-        start = not_before if position == 0 else first.fill_start
-        timed, off = time_trip(ctx, state, first.smelter_id, todo, bays, start)
+        earliest = not_before if position == 0 else first.fill_start
+        timed, off = time_trip(ctx, state, first.smelter_id, todo, bays, earliest)
         if timed is None or off:
             return None
         commit_trip(state, timed, bays)
