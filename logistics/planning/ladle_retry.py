@@ -6,8 +6,9 @@ in time) or ``cost`` are tried again at every source before the plan is finished
 (:mod:`.ladles`) then takes off the runs no ladle of the pool can be ready for, and moves
 trips later where one would be ready a little later (:mod:`.ladle_delay`), so trucks
 found busy may be free after all and rooms found may have no ladle. So with a pool the
-second try comes after the pass, on the final plan: each such job (``fleet`` first), and
-each job whose run the pass took off for want of a ladle (``ladles``, last), is
+second try comes after the pass, on the final plan: each job whose run the pass took
+off for want of a ladle (``ladles``, first: it had a truck, so it is the likeliest to
+find room again before the deadline), then each ``cost`` job, then each ``fleet`` job, is
 tried at each of its sources, nearest first, with the metal the plan leaves
 (:func:`~.leftovers.assignment_at`), in the trucks' free time
 (:func:`~.insert.insert_jobs`), and a room found is taken only when
@@ -23,8 +24,9 @@ them), and only when it costs less than the ingot route. A room turned down beca
 ladle was ready is tried later, from the first moment a burner stand of the smelter is
 free for a preheat before the fill (or the pass would have a ladle back), at most
 :data:`MAX_LATER` times per source. The final ladle plan and the drivers' stops are
-those of the plan with every trip taken. A network without a ladle pool is never tried
-here, so its plan is unchanged.
+those of the plan with every trip taken. Then the ladles of one order still left for
+``cost`` are tried two to a trip (:data:`PAIRS`): a lone ladle pays its drive alone, two
+share it. A network without a ladle pool is never tried here, so its plan is unchanged.
 """
 
 from __future__ import annotations
