@@ -23,8 +23,9 @@ taken only when
 * the cost it adds (route, superheat, the ladles' lining heat) is below the job's
   penalty (the ingot route's, a managed delivery's where it is one).
 
-Of the slots that pass the cheapest is taken; jobs are tried by their latest pour, each
-once, until the deadline. A day without a ladle pool never comes here.
+Of the slots that pass the cheapest is taken; jobs are tried by reason (:data:`TRIED`),
+then by their latest pour, each once, until the deadline. A day without a ladle pool
+never comes here.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ from logistics.planning.schedule import (
     time_trip,
 )
 
-#: The reasons of the jobs tried here.
-TRIED = ("fleet", "cost", "ladles", "not_planned_in_time")
+#: The reasons of the jobs tried here, in the order they are tried (the likeliest to find
+#: a slot first: a ``ladles`` or ``cost`` job had a truck with room, a ``fleet`` one none).
+TRIED = ("ladles", "cost", "not_planned_in_time", "fleet")
 #: A trip is a candidate for a job only when its fills start at most this long after
 #: the job's latest pour and its pours end at most this long before the job's earliest
 #: one, minutes (the timing decides; this only spares hopeless tries).
@@ -115,7 +117,7 @@ def top_up(
     placed: set[str] = set()
     failed: set[tuple[Job, str]] = set()  # ladles like one that found no slot in this plan
     replay = LadleReplay(network, parts.ctx.travel, trips, parts.kept)
-    for job in sorted(todo, key=lambda j: (j.latest_pour, j.job_id)):
+    for job in sorted(todo, key=lambda j: (TRIED.index(pooled.reasons[j.job_id]), j.latest_pour)):
         if deadline is not None and time.monotonic() > deadline:
             break
         alike = (replace(job, job_id=""), pooled.reasons[job.job_id])
