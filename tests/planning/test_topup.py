@@ -6,7 +6,8 @@ one order; the 30 t of the other take more trips than the day has room for, so l
 of it are left over, and a trip of their own fits nowhere. The third slot of the first
 trip is free: with the top-up a ladle of the second order rides there, the plan keeps
 every rule of the independent checker, carries 5 t more on as many trips, and saves
-more against ingots. Every figure is read from the plan's rows.
+more against ingots. Every figure is read from the plan's rows. The ladle pass resumed
+with trips replaced (how each slot is tested) gives what the whole pass gives.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from logistics.network.model import Network
 from logistics.pipeline import plan_day
 from logistics.plan.model import Plan
 from logistics.plan.options import PlanOptions
+from logistics.planning.ladle_delay import DayParts
+from logistics.planning.ladle_retry import Pooled
+from logistics.planning.ladles import LadleReplay, assign_ladles
 
 SEED = 255  # a small day: one 3-ladle truck, a pool of 6 ladles at one smelter
 
@@ -74,3 +78,28 @@ def test_a_leftover_ladle_rides_in_a_free_slot(
     assert _saving(after) > _saving(before)
     home = {ladle.ladle_id: ladle.home_smelter for ladle in network.ladles}
     assert all(r.ladle_id is not None and home[r.ladle_id] == r.smelter_id for r in after.runs)
+
+
+def test_the_replay_passes_a_plan_with_trips_replaced_as_the_whole_pass_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # the free slots resume the ladle pass from before the first trip they change
+    write_random_network(tmp_path, 327)  # a small day: 12 ladles, 21 orders
+    network = load_network(tmp_path)
+    seen: list[tuple[DayParts, Pooled]] = []
+
+    def capture(parts: DayParts, pooled: Pooled, *args: object, **kwargs: object) -> Pooled:
+        seen.append((parts, pooled))
+        return pooled
+
+    monkeypatch.setattr(solve, "retry_with_pool", capture)
+    _plan(network)
+    ((parts, pooled),) = seen
+    trips, travel = list(pooled.trips), parts.ctx.travel
+    assert len(trips) >= 3
+    replay = LadleReplay(network, travel, trips, parts.kept)
+    for k, trip in enumerate(trips):
+        others = [*trips[:k], *trips[k + 1 :]]
+        assert replay.with_trips([], [trip]) == assign_ladles(network, travel, others, parts.kept)
+        back = replay.with_trips([trip], [trip])
+        assert back == assign_ladles(network, travel, [*others, trip], parts.kept)
