@@ -282,11 +282,11 @@ def late_deadline(deadline: float | None, grace_s: float) -> float | None:
 def _worth(network: Network, trip: TimedTrip, added: float, penalty_per_t: float | None) -> bool:
     """Whether ``trip``, adding ``added`` CNY, costs no more than leaving its ladles out."""
     return penalty_per_t is None or added <= sum(
-        _penalty_of(network, r.job, penalty_per_t) * r.tonnes for r in trip.runs
+        penalty_of(network, r.job, penalty_per_t) * r.tonnes for r in trip.runs
     )
 
 
-def _penalty_of(network: Network, job: Job, penalty_per_t: float) -> float:
+def penalty_of(network: Network, job: Job, penalty_per_t: float) -> float:
     """The penalty per tonne of leaving ``job`` out, CNY/t: ``penalty_per_t``, or the
     higher one of a managed delivery (:mod:`~logistics.planning.drop_penalty`)."""
     if is_managed_delivery(network, job.order_id, job.caster_id, job.alloy):

@@ -138,7 +138,7 @@ def _moved(
     return [new.get(id(t), t) for t in trips]
 
 
-def _legal_stops(
+def legal_stops(
     parts: DayParts, trips: Sequence[TimedTrip], truck_id: str
 ) -> tuple[DriverStop, ...] | None:
     """The drivers' stops of ``truck_id``'s day, or ``None`` when a trip of it breaks a
@@ -151,7 +151,7 @@ def _legal_stops(
     return None if legal.dropped else legal.stops
 
 
-def _spliced(
+def spliced_stops(
     stops: tuple[DriverStop, ...], own: tuple[DriverStop, ...], truck_id: str
 ) -> tuple[DriverStop, ...]:
     """``stops`` with ``truck_id``'s replaced by ``own``, by truck and time."""
@@ -189,13 +189,13 @@ def assign_with_delays(
             moved = _moved(parts, current, run, wait + extra)
             if moved is None:
                 continue
-            own_stops = _legal_stops(parts, moved, run.truck_id)
+            own_stops = legal_stops(parts, moved, run.truck_id)
             if own_stops is None:
                 continue
             again = assign_ladles(network, travel, moved, parts.kept)
             if _short_t(again) < _short_t(plan) - 1e-6:
                 current, plan, delayed = moved, again, delayed + 1
                 if parts.ctx.rules is not None:
-                    stops = _spliced(stops, own_stops, run.truck_id)
+                    stops = spliced_stops(stops, own_stops, run.truck_id)
                 break
     return DelayedLadles(plan, stops, delayed)

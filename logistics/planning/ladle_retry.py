@@ -6,9 +6,10 @@ in time) or ``cost`` are tried again at every source before the plan is finished
 (:mod:`.ladles`) then takes off the runs no ladle of the pool can be ready for, and moves
 trips later where one would be ready a little later (:mod:`.ladle_delay`), so trucks
 found busy may be free after all and rooms found may have no ladle. So with a pool the
-second try comes after the pass, on the final plan: each such job (managed deliveries
-first, whose absence stops a caster's cells; then ``fleet``), and each job whose run
-the pass took off for want of a ladle (``ladles``, last), is
+second try comes after the pass, on the final plan: managed deliveries first (whose
+absence stops a caster's cells), then each job whose run the pass took off for want of a
+ladle (``ladles``: it had a truck, so it is the likeliest to find room again before the
+deadline), then each ``cost`` job, then each ``fleet`` job, is
 tried at each of its sources, nearest first, with the metal the plan leaves
 (:func:`~.leftovers.assignment_at`), in the trucks' free time
 (:func:`~.insert.insert_jobs`), and a room found is taken only when
@@ -24,14 +25,16 @@ them), and only when it costs less than the ingot route. A room turned down beca
 ladle was ready is tried later, from the first moment a burner stand of the smelter is
 free for a preheat before the fill (or the pass would have a ladle back), at most
 :data:`MAX_LATER` times per source. The final ladle plan and the drivers' stops are
-those of the plan with every trip taken. A network without a ladle pool is never tried
-here, so its plan is unchanged.
+those of the plan with every trip taken. Then the ladles of one order still left for
+``cost`` are tried two to a trip (:data:`PAIRS`): a lone ladle pays its drive alone, two
+share it. A network without a ladle pool is never tried here, so its plan is unchanged.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -53,9 +56,14 @@ from logistics.planning.trip_limit import has_trip_left
 #: The reasons retried here: those :mod:`.leftovers` retries without a pool, and the
 #: runs the ladle pass took off (a ladle may be free at another source, or later).
 _RETRIED = ("fleet", "cost", "ladles")
+#: The order they are tried in, by reason (see :func:`retry_with_pool`).
+ORDER = ("ladles", "cost", "fleet")
 #: Later fills tried per source after a room found no ladle ready (each from the first
 #: moment a burner stand, or the ladle the pass would wait for, is free).
 MAX_LATER = 4
+#: Ladles of one order left for ``cost`` are tried again two to a trip; ``False`` skips
+#: that (for comparisons).
+PAIRS = True
 
 
 @dataclass(frozen=True)
@@ -258,6 +266,15 @@ def retry_with_pool(
             failed.clear()
             continue
         failed[alike] = reasons[job.job_id] = reason
+    for group in _siblings(fleet, reasons) if PAIRS else ():
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        new = tries.room_of(group)
+        if new is not None and test.taken is not None:
+            tries.add(new, book=False)
+            ladles, added = test.taken, added + 1
+            for run in new.runs:
+                reasons.pop(run.job.job_id, None)
     if not added:
         return Pooled(pooled.trips, pooled.left, reasons, pooled.stops, pooled.ladles)
     served = {r.job.job_id for t in test.trips for r in t.runs}
@@ -268,10 +285,10 @@ def retry_with_pool(
 
 def _retry_rank(network: Network, job: Job, reason: str) -> tuple[bool, int, int, str]:
     """The order jobs are retried in: managed deliveries first (leaving one out stops a
-    caster's cells, :mod:`~.drop_penalty`), then by reason (:data:`_RETRIED`), deadline
+    caster's cells, :mod:`~.drop_penalty`), then by reason (:data:`ORDER`), deadline
     and id. Without managed deliveries, the order of reason, deadline and id."""
     managed = is_managed_delivery(network, job.order_id, job.caster_id, job.alloy)
-    return not managed, _RETRIED.index(reason), job.latest_pour, job.job_id
+    return not managed, ORDER.index(reason), job.latest_pour, job.job_id
 
 
 @dataclass
@@ -329,6 +346,65 @@ class _Tries:
                 later = self.test.later
                 found = None if later is None else Assignment(job, source, later)
         return None, reason
+
+    def room_of(self, group: tuple[Job, ...]) -> TimedTrip | None:
+        """One trip that carries every job of ``group`` (ladles of one order) from one
+        source, with room and a ladle for each and worth their penalties, or ``None``.
+
+        Their metal is released for all of them together; the fill bays are booked only
+        for the trip taken."""
+        ctx = self.parts.ctx
+        first = max(INSERTED_TRIPS, max((r.trip for r in self.placed), default=0) + 1)
+        whole = replace(group[0], tonnes=sum(j.tonnes for j in group))
+        for source in sorted(group[0].sources, key=lambda s: (s.road_km, s.smelter_id)):
+            found = assignment_at(ctx.network, whole, source, self.placed)
+            if found is None or found.fill.empty:
+                continue
+            own = [_at(j, source.smelter_id, found.release) for j in group]
+            if any(a is None or a.fill.empty for a in own):
+                continue
+            bays = BayBook(
+                self.day_start[1].bays, {k: list(v) for k, v in self.day_start[1].booked.items()}
+            )
+            self.test.taken = None
+            tried = insert_jobs(
+                replace(ctx, fills={**ctx.fills, **{a.job.job_id: a.fill for a in own if a}}),
+                [a for a in own if a is not None],
+                self.day_start[0],
+                self.placed,
+                bays,
+                not_before=self.not_before,
+                route_starts=self.parts.starts,
+                penalty_per_t=self.penalty_per_t,
+                first_trip=first,
+                walks=self.walks,
+                accept=self.test.accept,
+            )
+            if len(tried.trips) == 1 and len(tried.trips[0].runs) == len(group):
+                trip = tried.trips[0]
+                for run in trip.runs:
+                    self.day_start[1].book(run.smelter_id, run.fill_start, run.fill_end)
+                return trip
+        return None
+
+
+def _at(job: Job, smelter_id: str, release: int) -> Assignment | None:
+    """``job`` at its source ``smelter_id`` from ``release`` (``None``: not a source)."""
+    source = next((s for s in job.sources if s.smelter_id == smelter_id), None)
+    return None if source is None else Assignment(job, source, release)
+
+
+def _siblings(jobs: Sequence[Job], reasons: Mapping[str, str]) -> list[tuple[Job, ...]]:
+    """The jobs left for ``cost`` two by two per order, by latest pour: ladles of one
+    order whose trip of their own costs more than one ladle's penalty may be worth a trip
+    together (their penalties pay for one drive)."""
+    by_order: dict[str, list[Job]] = defaultdict(list)
+    for job in sorted(jobs, key=lambda j: (j.latest_pour, j.job_id)):
+        if reasons.get(job.job_id) == "cost":
+            by_order[job.order_id].append(job)
+    return [
+        tuple(mine[k : k + 2]) for mine in by_order.values() for k in range(0, len(mine) - 1, 2)
+    ]
 
 
 def _stops(

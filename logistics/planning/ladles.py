@@ -636,11 +636,26 @@ class LadleReplay:
         -------
         LadlePlan
         """
-        new = sorted(_new_fills(self.network, self.travel, [trip]), key=_fill_order)
-        at = bisect.bisect_left(self.orders, _fill_order(new[0])) if new else len(self.fills)
+        return self.with_trips([trip], (), spare)
+
+    def with_trips(
+        self,
+        added: Sequence[TimedTrip],
+        removed: Collection[TimedTrip] = (),
+        spare: Collection[tuple[str, int, str]] | None = None,
+    ) -> LadlePlan:
+        """:func:`assign_ladles` on the plan with ``added`` trips in place of ``removed``
+        ones (trips of the plan, by identity); ``spare`` as for :meth:`with_trip`."""
+        gone = {id(t) for t in removed}
+        gone_keys = {(r.truck_id, r.trip, r.job.job_id) for t in removed for r in t.runs}
+        new = sorted(_new_fills(self.network, self.travel, added), key=_fill_order)
+        starts = [_fill_order(f) for f in new]
+        starts += [_fill_order(f) for f in self.fills if f.forced is None and f.key in gone_keys]
+        at = bisect.bisect_left(self.orders, min(starts)) if starts else len(self.fills)
         k, mark = next((k, m) for k, m in reversed(self.marks) if k <= at)
         state = mark.copy()
-        for fill in sorted([*self.fills[k:], *new], key=_fill_order):
+        rest = [f for f in self.fills[k:] if f.forced is not None or f.key not in gone_keys]
+        for fill in sorted([*rest, *new], key=_fill_order):
             if not state.step(fill) and spare is not None and fill.key not in spare:
                 return state.cut()
-        return state.finish([*self.trips, trip])
+        return state.finish([*(t for t in self.trips if id(t) not in gone), *added])

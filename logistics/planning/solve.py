@@ -60,6 +60,7 @@ from logistics.planning.schedule import (
     initial_states,
     schedule_routes,
 )
+from logistics.planning.topup import top_up
 from logistics.planning.trip_limit import within_trip_limits
 from logistics.planning.trips import TruckRoute, trips_by_truck
 from logistics.progress import ProgressCallback, ProgressEvent, no_progress
@@ -80,6 +81,10 @@ REFINE_WITH_LADLES = True
 #: 1-2 s were missed by the leftovers' second try (``not_planned_in_time``), at 60 s the
 #: refined plans ended lower on both samples (docs/solver.md).
 REFINE_MIN_LIMIT_S = 30.0
+#: With a ladle pool, leftover jobs are first put in free slots of the plan's trips
+#: (:mod:`.topup`) before they are tried on trips of their own; ``False`` skips that
+#: (for comparisons).
+TOP_UP = True
 
 #: Order ids of other days named in the log; the rest are counted.
 LOGGED_ORDER_IDS = 10
@@ -291,15 +296,7 @@ def _finished(
     trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
     if ladles is not None:
         before = len(trips)
-        pooled = retry_with_pool(
-            DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states),
-            Pooled(trips, left, reasons, breaks, ladles),
-            _day_starts(day, until[0]),
-            not_before=day.not_before_min if day.not_before_min is not None else 0,
-            penalty_per_t=unserved_penalty_per_t(day.network.params),
-            deadline=until[1],
-            managed_grace_s=MANAGED_GRACE_S,
-        )
+        pooled = _pooled_again(day, Pooled(trips, left, reasons, breaks, ladles), until)
         trips, left, reasons, breaks, ladles = (
             pooled.trips,
             pooled.left,
@@ -325,6 +322,30 @@ def _finished(
         ladles=ladles,
         breaks=breaks,
     )
+
+
+def _pooled_again(day: _Day, pooled: Pooled, until: tuple[DayState, float]) -> Pooled:
+    """With a ladle pool, the leftovers tried again after the ladle pass: on trips of their
+    own (:mod:`.ladle_retry`), then in free slots of the plan's trips (:mod:`.topup`; not
+    in a re-plan with booked runs, whose moves have a price of their own), until the
+    deadline ``until[1]``."""
+    parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
+    not_before = day.not_before_min if day.not_before_min is not None else 0
+    penalty = unserved_penalty_per_t(day.network.params)
+    pooled = retry_with_pool(
+        parts,
+        pooled,
+        _day_starts(day, until[0]),
+        not_before=not_before,
+        penalty_per_t=penalty,
+        deadline=until[1],
+        managed_grace_s=MANAGED_GRACE_S,
+    )
+    if TOP_UP and not day.booked:
+        pooled = top_up(
+            parts, pooled, not_before=not_before, penalty_per_t=penalty, deadline=until[1]
+        )
+    return pooled
 
 
 def _lining_cny(day: _Day, trips: Sequence[TimedTrip], ladles: LadlePlan | None) -> float:

@@ -1,0 +1,105 @@
+"""Leftover ladles put in a free slot of a trip already planned (planning/topup.py).
+
+A small fuzzed day with a ladle pool (benchmarks/fuzz.py, seed 255): one truck of three
+ladles, two orders at one caster. The dispatcher's first trip carries the two ladles of
+one order; the 30 t of the other take more trips than the day has room for, so ladles
+of it are left over, and a trip of their own fits nowhere. The third slot of the first
+trip is free: with the top-up a ladle of the second order rides there, the plan keeps
+every rule of the independent checker, carries 5 t more on as many trips, and saves
+more against ingots. Every figure is read from the plan's rows. The ladle pass resumed
+with trips replaced (how each slot is tested) gives what the whole pass gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import logistics.planning.solve as solve
+from benchmarks.fuzz import write_random_network
+from logistics.check import check
+from logistics.network.loader import load_network
+from logistics.network.model import Network
+from logistics.pipeline import plan_day
+from logistics.plan.model import Plan
+from logistics.plan.options import PlanOptions
+from logistics.planning.ladle_delay import DayParts
+from logistics.planning.ladle_retry import Pooled
+from logistics.planning.ladles import LadleReplay, assign_ladles
+
+SEED = 255  # a small day: one 3-ladle truck, a pool of 6 ladles at one smelter
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    folder: Path = tmp_path_factory.mktemp("small-255")
+    write_random_network(folder, SEED)
+    loaded = load_network(folder)
+    assert loaded.ladles and len(loaded.fleet) == 1
+    return loaded
+
+
+def _plan(network: Network) -> Plan:
+    # a limit the dispatcher never reaches: the plan does not depend on the machine's speed
+    plan = plan_day(network, PlanOptions(solver="greedy", time_limit_s=900)).plan
+    report = check(network, plan)
+    assert report.ok, [str(v) for v in report.violations]
+    return plan
+
+
+def _trips(plan: Plan) -> set[tuple[str, int]]:
+    return {(r.truck_id, r.trip) for r in plan.runs}
+
+
+def _saving(plan: Plan) -> float:
+    assert plan.economics is not None
+    return plan.economics.plan.saving_cny  # the day against all-ingot, priced from the rows
+
+
+def test_a_leftover_ladle_rides_in_a_free_slot(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(solve, "TOP_UP", False, raising=False)
+        before = _plan(network)
+    after = _plan(network)
+    delivered = sum(r.tonnes for r in after.runs)
+    assert delivered == pytest.approx(sum(r.tonnes for r in before.runs) + 5.0)
+    assert len(_trips(after)) == len(_trips(before))  # no trip added: a free slot taken
+    truck = network.fleet[0]
+    assert (
+        max(sum(1 for r in after.runs if (r.truck_id, r.trip) == trip) for trip in _trips(after))
+        == truck.ladles
+    )
+    # the unserved rows and the delivered rows account for the same order book
+    unserved = sum(u.tonnes for u in after.unserved)
+    assert unserved == pytest.approx(sum(u.tonnes for u in before.unserved) - 5.0)
+    assert _saving(after) > _saving(before)
+    home = {ladle.ladle_id: ladle.home_smelter for ladle in network.ladles}
+    assert all(r.ladle_id is not None and home[r.ladle_id] == r.smelter_id for r in after.runs)
+
+
+def test_the_replay_passes_a_plan_with_trips_replaced_as_the_whole_pass_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # the free slots resume the ladle pass from before the first trip they change
+    write_random_network(tmp_path, 327)  # a small day: 12 ladles, 21 orders
+    network = load_network(tmp_path)
+    seen: list[tuple[DayParts, Pooled]] = []
+
+    def capture(parts: DayParts, pooled: Pooled, *args: object, **kwargs: object) -> Pooled:
+        seen.append((parts, pooled))
+        return pooled
+
+    monkeypatch.setattr(solve, "retry_with_pool", capture)
+    _plan(network)
+    ((parts, pooled),) = seen
+    trips, travel = list(pooled.trips), parts.ctx.travel
+    assert len(trips) >= 3
+    replay = LadleReplay(network, travel, trips, parts.kept)
+    for k, trip in enumerate(trips):
+        others = [*trips[:k], *trips[k + 1 :]]
+        assert replay.with_trips([], [trip]) == assign_ladles(network, travel, others, parts.kept)
+        back = replay.with_trips([trip], [trip])
+        assert back == assign_ladles(network, travel, [*others, trip], parts.kept)
