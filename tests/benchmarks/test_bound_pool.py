@@ -21,7 +21,10 @@ from logistics.plan.options import PlanOptions
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "sample_networks" / "tiny"
-LADLES = "ladle_id,home_smelter,capacity_t,tau_h,hot_since,fills_since_cleaning,fills_left_before_relining\n"
+LADLES = (
+    "ladle_id,home_smelter,capacity_t,tau_h,hot_since,fills_since_cleaning,"
+    "fills_left_before_relining\n"
+)
 
 
 def _parts(folder: Path) -> tuple:
