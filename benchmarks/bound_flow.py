@@ -80,7 +80,7 @@ class _Grid:
 
 def _grid(network: Network, travel: Travel, classes: dict[str, TruckClass], step: float) -> _Grid:
     """The grid over every truck's shift, the drives and the trucks' groups."""
-    from benchmarks.bound_trips import class_key
+    from benchmarks.bound_trips import class_of
 
     starts = [network.minutes(t.shift_start) for t in network.fleet]
     ends = [network.minutes(t.shift_end) for t in network.fleet]
@@ -96,11 +96,12 @@ def _grid(network: Network, travel: Travel, classes: dict[str, TruckClass], step
     c2s_cny = travel.km[np.ix_(casters, smelters)][None] * per_km + c2s_min[None] / 60 * per_h
     s2s_cny = travel.km[np.ix_(smelters, smelters)][None] * per_km + s2s_min[None] / 60 * per_h
     class_ix = {k: i for i, k in enumerate(classes)}
+    owner = class_of(classes)
     smelter_ix = {s.smelter_id: i for i, s in enumerate(network.smelters)}
     counts: dict[tuple[int, int, int, int], int] = {}
     for truck, start, end in zip(network.fleet, starts, ends, strict=True):
         key = (
-            class_ix[class_key(network, truck)],
+            class_ix[owner[truck.truck_id]],
             smelter_ix[truck.home_smelter],
             math.floor((start - origin) / step + 1e-9),
             math.floor((end - origin) / step + 1e-9),

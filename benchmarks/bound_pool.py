@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from benchmarks.bound_trips import TOL_MIN, Trip, TruckClass, class_key
+from benchmarks.bound_trips import TOL_MIN, Trip, TruckClass, class_of
 from logistics.network.model import Network
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 #: Slack on the minutes a preheated ladle stays warm enough (the checker's tolerances).
 WARM_SLACK_MIN = 1.0
+#: The checker's tolerance on a run's tonnes against its ladle's capacity, t.
+TONNES_TOL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,9 @@ def warm_minutes(network: Network) -> float:
 def class_min_tau(network: Network, classes: dict[str, TruckClass]) -> np.ndarray:
     """Per class (in order), the shortest ``tau_h`` of its trucks, h."""
     low: dict[str, float] = {}
+    owner = class_of(classes)
     for truck in network.fleet:
-        key = class_key(network, truck)
+        key = owner[truck.truck_id]
         low[key] = min(low.get(key, math.inf), truck.tau_h)
     return np.array([low[k] for k in classes])
 
@@ -146,7 +149,7 @@ def ladle_pool(
             caps.append(_ready_caps(network, grid, smelter_id, mine))
         for k, tau in enumerate(taus):
             fits = [lad.capacity_t for lad in pool if lad.tau_h >= tau - 1e-9]
-            largest[k, s] = max(fits, default=0.0)
+            largest[k, s] = max(fits, default=-TONNES_TOL) + TONNES_TOL
             eligible[k, s] = len(fits)
     return Pool(
         group_smelter=np.array(group_smelter, dtype=int),

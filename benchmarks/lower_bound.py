@@ -51,6 +51,7 @@ def day_bound(
     timed: bool = False,
     timed_step_min: float = 10.0,
     pool: bool = True,
+    by_tau: bool = False,
 ) -> dict[str, Any]:
     """The lower bound of one network folder's day, with its size and solve time.
 
@@ -71,6 +72,9 @@ def day_bound(
     pool : bool
         Count the smelters' ladle pools in the timed programme when the folder has
         ``ladles.csv`` (:mod:`benchmarks.bound_pool`): ``timed_pool``.
+    by_tau : bool
+        Split the truck classes by the trucks' time constant too
+        (:func:`benchmarks.bound_trips.truck_classes`): ``classes_by_tau``.
 
     Returns
     -------
@@ -85,7 +89,7 @@ def day_bound(
     travel = Travel.of(network)
     started = time.perf_counter()
     slots = order_slots(network, travel)
-    classes = truck_classes(network, travel)
+    classes = truck_classes(network, travel, by_tau)
     trips, tried = enumerate_trips(network, travel, slots, classes)
     enumerated = time.perf_counter() - started
     result: BoundResult = solve_bound(network, travel, slots, classes, trips, circulate=circulate)
@@ -130,6 +134,8 @@ def day_bound(
         "bound_unserved_t": round(result.unserved_t, 2),
         "servable_t": round(sum(s.servable_t for s in slots), 2),
         "circulate": circulate,
+        "classes": len(classes),
+        "classes_by_tau": by_tau,
         **extra,
     }
 
@@ -238,6 +244,7 @@ def run(
     timed: bool = False,
     timed_step_min: float = 10.0,
     pool: bool = True,
+    by_tau: bool = False,
 ) -> list[dict[str, Any]]:
     """The bound and the plans of every day: one row per day.
 
@@ -251,7 +258,12 @@ def run(
     for day in days:
         folder = Path(day) if Path(day).is_absolute() else REPO / day
         bound_row = day_bound(
-            folder, sets=sets, timed=timed, timed_step_min=timed_step_min, pool=pool
+            folder,
+            sets=sets,
+            timed=timed,
+            timed_step_min=timed_step_min,
+            pool=pool,
+            by_tau=by_tau,
         )
         row: dict[str, Any] = {"day": folder.name, **bound_row}
         bound = max(row["bound_cny"], row.get("bound_timed_cny", row["bound_cny"]))
@@ -340,6 +352,11 @@ def add_parser(sub: Any, results_default: str) -> None:
         help="leave the smelters' ladle pools (ladles.csv) out of the timed bound",
     )
     p.add_argument(
+        "--classes-by-tau",
+        action="store_true",
+        help="split the truck classes by the trucks' tau_h too (tighter with ladle pools, slower)",
+    )
+    p.add_argument(
         "--name",
         metavar="TAG",
         help="write lower-bound-TAG-<date>.csv (and .md) instead of lower-bound-<date>.csv",
@@ -363,6 +380,7 @@ def command(args: argparse.Namespace, command_line: str) -> int:
             args.timed,
             args.timed_step,
             not args.timed_without_pool,
+            args.classes_by_tau,
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

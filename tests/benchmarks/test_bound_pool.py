@@ -106,7 +106,7 @@ def test_a_small_ladle_carries_less(tmp_path: Path) -> None:
     pb = _problem(network, travel, slots, classes, trips, 10.0)
     assert pb.arr.y_cap.max() == pytest.approx(2.0)
     result = solve_timed_bound(network, travel, slots, classes, trips)
-    assert result.unserved_t == pytest.approx(2.0, abs=1e-6)
+    assert result.unserved_t == pytest.approx(2.0, abs=1e-4)
 
 
 def test_cold_ladles_wait_for_the_stands(tmp_path: Path) -> None:
