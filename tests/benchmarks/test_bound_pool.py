@@ -27,18 +27,18 @@ LADLES = (
 )
 
 
-def _parts(folder: Path) -> tuple:
+def _parts(folder: Path, by_tau: bool = False) -> tuple:
     network = load_network(folder)
     travel = Travel.of(network)
     slots = order_slots(network, travel)
-    classes = truck_classes(network, travel)
+    classes = truck_classes(network, travel, by_tau)
     trips, _ = enumerate_trips(network, travel, slots, classes)
     return network, travel, slots, classes, trips
 
 
-def _bounds(folder: Path) -> tuple[float, float]:
+def _bounds(folder: Path, by_tau: bool = False) -> tuple[float, float]:
     """The timed bound without and with the pool, both solved to optimality."""
-    parts = _parts(folder)
+    parts = _parts(folder, by_tau)
     without = solve_timed_bound(*parts, pool=False)
     with_pool = solve_timed_bound(*parts)
     assert without.status == with_pool.status == "optimal"
@@ -132,3 +132,21 @@ def test_tiny_with_a_pool_stays_below_the_checked_plan(tmp_path: Path) -> None:
     without, with_pool = _bounds(folder)
     assert with_pool >= without - 1e-6 * without
     assert with_pool <= _checked_objective(folder) + 1e-6
+
+
+def test_classes_by_tau_keep_a_well_insulated_truck_off_worse_ladles(tmp_path: Path) -> None:
+    """T2 (tau_h 60) may fill neither of S1's two ladles (tau_h 30). In one class with T1
+    the class may (its shortest tau_h is 30); split by tau_h only T1 drives, once in the
+    quarter hour: one trip and one order's 3 t at the unserved price."""
+    folder = _one_ladle(tmp_path, "L1,S1,3,30,04:00,0,100\nL2,S1,3,30,04:00,0,100\n")
+    (folder / "fleet.csv").write_text(
+        "truck_id,home_smelter,ladles,ladle_t,tau_h,shift_start,shift_end,cost_per_km,cost_per_h\n"
+        "T1,S1,1,3,30,06:00,20:00,8,150\n"
+        "T2,S1,1,3,60,06:00,20:00,8,150\n"
+    )
+    without, merged = _bounds(folder)
+    assert merged == pytest.approx(without, rel=1e-9)
+    _, split = _bounds(folder, by_tau=True)
+    penalty = unserved_penalty_per_t(load_network(folder).params)
+    assert split == pytest.approx(without / 2 + 3 * penalty, rel=1e-6)
+    assert split <= _checked_objective(folder) + 1e-6
