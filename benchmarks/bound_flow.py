@@ -29,10 +29,12 @@ as there: a trip's best start step and next smelter are found for all trips at o
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -44,6 +46,7 @@ from benchmarks.bound_lp import (
     _arrays,
 )
 from benchmarks.bound_master import HighsModel, Master
+from benchmarks.bound_pool import Pool, ladle_pool, pool_costs, pool_prefix, usable
 from benchmarks.bound_trips import TOL_MIN, OrderSlot, Trip, TruckClass
 from logistics.network.model import Network
 from logistics.network.prices import unserved_penalty_per_t
@@ -77,7 +80,7 @@ class _Grid:
 
 def _grid(network: Network, travel: Travel, classes: dict[str, TruckClass], step: float) -> _Grid:
     """The grid over every truck's shift, the drives and the trucks' groups."""
-    from benchmarks.bound_trips import class_key
+    from benchmarks.bound_trips import class_of
 
     starts = [network.minutes(t.shift_start) for t in network.fleet]
     ends = [network.minutes(t.shift_end) for t in network.fleet]
@@ -93,11 +96,12 @@ def _grid(network: Network, travel: Travel, classes: dict[str, TruckClass], step
     c2s_cny = travel.km[np.ix_(casters, smelters)][None] * per_km + c2s_min[None] / 60 * per_h
     s2s_cny = travel.km[np.ix_(smelters, smelters)][None] * per_km + s2s_min[None] / 60 * per_h
     class_ix = {k: i for i, k in enumerate(classes)}
+    owner = class_of(classes)
     smelter_ix = {s.smelter_id: i for i, s in enumerate(network.smelters)}
     counts: dict[tuple[int, int, int, int], int] = {}
     for truck, start, end in zip(network.fleet, starts, ends, strict=True):
         key = (
-            class_ix[class_key(network, truck)],
+            class_ix[owner[truck.truck_id]],
             smelter_ix[truck.home_smelter],
             math.floor((start - origin) / step + 1e-9),
             math.floor((end - origin) / step + 1e-9),
@@ -159,7 +163,13 @@ def _lowest_possible(
 
 
 def price(
-    grid: _Grid, tm: _Timing, arr: _Arrays, base: np.ndarray, phi: np.ndarray, lam: np.ndarray
+    grid: _Grid,
+    tm: _Timing,
+    arr: _Arrays,
+    base: np.ndarray,
+    phi: np.ndarray,
+    lam: np.ndarray,
+    held: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every trip's lowest reduced cost over its start steps and next smelters.
 
@@ -171,6 +181,9 @@ def price(
         Duals of the flow's nodes, class × smelter × step.
     lam : ndarray
         Duals of the classes' truck hours, CNY/min.
+    held : callable, optional
+        ``(trips, start steps) ->`` what the ladle pools' rows add to those columns'
+        reduced costs (CNY, ≥ 0; :func:`benchmarks.bound_pool.pool_costs`).
 
     Returns
     -------
@@ -187,6 +200,7 @@ def price(
     hopeful = np.flatnonzero(_lowest_possible(grid, tm, arr, base, phi, lam) < 0)
     order = hopeful[np.argsort(-span[hopeful], kind="stable")]
     k_all, s_all = arr.klass, arr.start
+    pooled: dict[int, np.ndarray] = {}
     for j in range(smelters):
         extra = grid.c2s_cny[k_all, arr.end, j] - lam[k_all] * grid.c2s_min[arr.end, j]
         busy = arr.busy - arr.onward_min + grid.c2s_min[arr.end, j]
@@ -195,10 +209,14 @@ def price(
             if t.size == 0:
                 break
             i = tm.first[t] + r
+            if held is not None and r not in pooled:
+                pooled[r] = held(t, i)
             e = arrival_step(grid, tm, arr, t, i, np.full(t.size, j))
             ok = e < grid.steps
             t, i, e = t[ok], i[ok], e[ok]
             value = base[t] + extra[t] + phi[k_all[t], s_all[t], i] - phi[k_all[t], j, e]
+            if held is not None:
+                value = value + pooled[r][ok]
             ratio[t] = np.minimum(ratio[t], value / busy[t])
             better = value < best[t]
             t, i, value = t[better], i[better], value[better]
@@ -216,6 +234,7 @@ class _Problem:
     slots: list[OrderSlot]
     offset: float  # the penalty of every servable tonne, CNY
     penalty: float  # CNY/t
+    pool: Pool | None = None  # the ladle pools (without ``ladles.csv``: none)
 
 
 def _base_costs(arr: _Arrays, m: Master) -> np.ndarray:
@@ -272,12 +291,21 @@ def _problem(
     classes: dict[str, TruckClass],
     trips: list[Trip],
     step_min: float,
+    pool: bool = True,
 ) -> _Problem:
     arr = _arrays(network, slots, classes, trips)
     grid = _grid(network, travel, classes, step_min)
     penalty = unserved_penalty_per_t(network.params)
     offset = penalty * sum(s.servable_t for s in slots)
-    return _Problem(arr, grid, _timing(trips, arr, grid), slots, offset, penalty)
+    tm = _timing(trips, arr, grid)
+    ladles = ladle_pool(network, classes, trips, grid, arr.end, arr.start) if pool else None
+    if ladles is not None:
+        # A run holds at most the largest ladle its truck may fill there; a trip with
+        # more ladles than its class may fill there is never driven.
+        largest = ladles.largest_t[arr.klass[arr.y_trip], arr.start[arr.y_trip]]
+        arr = replace(arr, y_cap=np.minimum(arr.y_cap, arr.y_ladles * largest))
+        tm = replace(tm, last=np.where(usable(ladles, arr.klass, arr.start), tm.last, -1))
+    return _Problem(arr, grid, tm, slots, offset, penalty, ladles)
 
 
 def solve_timed_bound(
@@ -291,6 +319,7 @@ def solve_timed_bound(
     max_rounds: int = 200,
     seed: np.ndarray | None = None,
     time_limit_s: float = math.inf,
+    pool: bool = True,
 ) -> BoundResult:
     """Solve the timed programme (module docstring) by column generation.
 
@@ -308,6 +337,9 @@ def solve_timed_bound(
         Trips (indices) to start from, e.g. those the untimed programme drives.
     time_limit_s : float
         Wall seconds after which no new round starts, s.
+    pool : bool
+        Count the smelters' ladle pools (:mod:`benchmarks.bound_pool`) when the network
+        has ``ladles.csv``.
 
     Returns
     -------
@@ -317,7 +349,7 @@ def solve_timed_bound(
         of the rounds, a valid bound below the optimum.
     """
     started = time.perf_counter()
-    pb = _problem(network, travel, slots, classes, trips, step_min)
+    pb = _problem(network, travel, slots, classes, trips, step_min, pool)
     model = HighsModel(pb)
     known: set[tuple[int, int, int]] = set()
     best, status = -math.inf, "lagrangian"
@@ -328,7 +360,11 @@ def solve_timed_bound(
             known.update(map(tuple, new[:, :3].tolist()))
         master = model.solve()
         base = _base_costs(pb.arr, master)
-        rc, bi, bj, ratio = price(pb.grid, pb.tm, pb.arr, base, master.phi, master.class_dual)
+        held = None
+        if pb.pool is not None:
+            prefix = pool_prefix(pb.pool, pb.grid, master.pool_dual)
+            held = functools.partial(pool_costs, pb.pool, pb.grid, pb.tm, pb.arr, prefix)
+        rc, bi, bj, ratio = price(pb.grid, pb.tm, pb.arr, base, master.phi, master.class_dual, held)
         best = max(best, lagrangian_bound(pb.arr, master, ratio))
         LOG.info(
             "round %d: %d columns, LP %.0f, bound %.0f, lowest rc %.1f, %.0f s",

@@ -34,6 +34,7 @@ class Master:
     class_dual: np.ndarray
     release_dual: list[np.ndarray]
     phi: np.ndarray  # class × smelter × step
+    pool_dual: np.ndarray  # ladle-pool group × step (no rows: 0 × step)
     y_tonnes: float  # tonnes delivered
     route_cny: float  # trips with their drives on, and empty drives
     superheat_cny: float
@@ -59,7 +60,10 @@ class _Rows:
         smelters = grid.s2s_min.shape[0]
         self.node0 = n
         self.shape = (classes, smelters, grid.steps)
-        self.count = n + classes * smelters * grid.steps
+        self.pool0 = n + classes * smelters * grid.steps
+        groups = 0 if pb.pool is None else len(pb.pool.group_smelter)
+        self.pool_shape = (groups, grid.steps)
+        self.count = self.pool0 + groups * grid.steps
 
     def node(self, k: Any, s: Any, h: Any) -> Any:
         """The row of node ``(k, s, h)`` (arrays broadcast)."""
@@ -75,7 +79,10 @@ class _Rows:
         for g, caps in enumerate(pb.arr.group_caps):
             lower[self.buckets[g]] = 0.0
             upper[self.cumulative[g]] = caps
-        lower[self.node0 :] = 0.0
+        lower[self.node0 : self.pool0] = 0.0
+        upper[self.node0 : self.pool0] = 0.0
+        if pb.pool is not None:
+            upper[self.pool0 :] = pb.pool.caps.reshape(-1) + 1e-6
         return lower, upper
 
 
@@ -204,6 +211,15 @@ class HighsModel:
                 np.ones(len(ys)),
             ]
         )
+        if self.pb.pool is not None:
+            from benchmarks.bound_pool import entries
+
+            pr, pc, pv = entries(self.pb.pool, grid, self.pb.tm, arr, t, i)
+            r, c, v = (
+                np.concatenate([r, rows.pool0 + pr]),
+                np.concatenate([c, pc]),
+                np.concatenate([v, pv]),
+            )
         penalty = self.pb.penalty
         _add_columns(self.h, self.n_rows, (r, c, v), np.concatenate([cost, arr.y_cost[ys]]), INF)
         base = self.n_cols
@@ -249,7 +265,8 @@ class HighsModel:
             cut_dual=dual[rows.cuts],
             class_dual=dual[rows.hours],
             release_dual=[dual[b] for b in rows.buckets],
-            phi=dual[rows.node0 : rows.count].reshape(rows.shape),
+            phi=dual[rows.node0 : rows.pool0].reshape(rows.shape),
+            pool_dual=dual[rows.pool0 : rows.count].reshape(rows.pool_shape),
             y_tonnes=float(y.sum()),
             route_cny=value - pb.offset - (heat - pb.penalty * float(y.sum())),
             superheat_cny=heat,

@@ -97,6 +97,8 @@ class TruckClass:
         still get home by its shift end.
     trucks : int
         How many trucks.
+    truck_ids : list of str
+        Its trucks.
     """
 
     key: str
@@ -109,6 +111,7 @@ class TruckClass:
     first_fill: dict[str, float] = field(default_factory=dict)
     last_pour_end: dict[str, float] = field(default_factory=dict)
     trucks: int = 0
+    truck_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -156,15 +159,22 @@ class Trip:
     end_min: float = -math.inf
 
 
-def class_key(network: Network, truck: Truck) -> str:
-    """The key of a truck's class (ladles, size, running costs)."""
-    return (
+def class_key(network: Network, truck: Truck, by_tau: bool = False) -> str:
+    """The key of a truck's class (ladles, size, running costs; with ``by_tau`` also its
+    time constant, suffixed ``~<tau_h>h``)."""
+    key = (
         f"{truck.ladles}x{truck.ladle_t:g}t@{network.truck_cost_per_km(truck):g}/km"
         f"+{network.truck_cost_per_h(truck):g}/h"
     )
+    return f"{key}~{truck.tau_h:g}h" if by_tau else key
 
 
-def truck_classes(network: Network, travel: Travel) -> dict[str, TruckClass]:
+def class_of(classes: dict[str, TruckClass]) -> dict[str, str]:
+    """``truck_id -> class key`` of the classes' trucks."""
+    return {t: key for key, cls in classes.items() for t in cls.truck_ids}
+
+
+def truck_classes(network: Network, travel: Travel, by_tau: bool = False) -> dict[str, TruckClass]:
     """The fleet in classes, each with its hours and where and when it can work.
 
     Parameters
@@ -173,6 +183,9 @@ def truck_classes(network: Network, travel: Travel) -> dict[str, TruckClass]:
         The fleet.
     travel : Travel
         Minutes between homes and sites.
+    by_tau : bool
+        Split the classes by the trucks' time constant too (more classes: a tighter
+        bound, slower; with ladle pools a truck fills only ladles insulated as well).
 
     Returns
     -------
@@ -181,7 +194,7 @@ def truck_classes(network: Network, travel: Travel) -> dict[str, TruckClass]:
     """
     classes: dict[str, TruckClass] = {}
     for truck in network.fleet:
-        key = class_key(network, truck)
+        key = class_key(network, truck, by_tau)
         cls = classes.setdefault(
             key,
             TruckClass(
@@ -195,6 +208,7 @@ def truck_classes(network: Network, travel: Travel) -> dict[str, TruckClass]:
         )
         cls.tau_h = max(cls.tau_h, truck.tau_h)
         cls.trucks += 1
+        cls.truck_ids.append(truck.truck_id)
         start, end = network.minutes(truck.shift_start), network.minutes(truck.shift_end)
         cls.shift_min += max(0.0, end - start)
         home = travel.smelter(truck.home_smelter)

@@ -50,6 +50,8 @@ def day_bound(
     sets: list[str] | None = None,
     timed: bool = False,
     timed_step_min: float = 10.0,
+    pool: bool = True,
+    by_tau: bool = False,
 ) -> dict[str, Any]:
     """The lower bound of one network folder's day, with its size and solve time.
 
@@ -67,6 +69,12 @@ def day_bound(
         untimed solution drives): ``bound_timed_cny``.
     timed_step_min : float
         Steps of the timed programme's grid of the day, minutes.
+    pool : bool
+        Count the smelters' ladle pools in the timed programme when the folder has
+        ``ladles.csv`` (:mod:`benchmarks.bound_pool`): ``timed_pool``.
+    by_tau : bool
+        Split the truck classes by the trucks' time constant too
+        (:func:`benchmarks.bound_trips.truck_classes`): ``classes_by_tau``.
 
     Returns
     -------
@@ -81,7 +89,7 @@ def day_bound(
     travel = Travel.of(network)
     started = time.perf_counter()
     slots = order_slots(network, travel)
-    classes = truck_classes(network, travel)
+    classes = truck_classes(network, travel, by_tau)
     trips, tried = enumerate_trips(network, travel, slots, classes)
     enumerated = time.perf_counter() - started
     result: BoundResult = solve_bound(network, travel, slots, classes, trips, circulate=circulate)
@@ -98,6 +106,7 @@ def day_bound(
             trips,
             step_min=timed_step_min,
             seed=np.array(result.driven, dtype=int),
+            pool=pool,
         )
         extra = {
             "bound_timed_cny": round(flow.bound_cny, 2),
@@ -106,7 +115,9 @@ def day_bound(
             "timed_rounds": flow.rounds,
             "timed_columns": flow.columns_used,
             "timed_solve_s": round(flow.solve_s, 1),
+            "timed_pool": bool(pool and network.ladles),
             "timed_route_cny": round(flow.route_cny, 2),
+            "timed_superheat_cny": round(flow.superheat_cny, 2),
             "timed_unserved_t": round(flow.unserved_t, 2),
         }
     return {
@@ -123,6 +134,8 @@ def day_bound(
         "bound_unserved_t": round(result.unserved_t, 2),
         "servable_t": round(sum(s.servable_t for s in slots), 2),
         "circulate": circulate,
+        "classes": len(classes),
+        "classes_by_tau": by_tau,
         **extra,
     }
 
@@ -230,6 +243,8 @@ def run(
     sets: list[str] | None = None,
     timed: bool = False,
     timed_step_min: float = 10.0,
+    pool: bool = True,
+    by_tau: bool = False,
 ) -> list[dict[str, Any]]:
     """The bound and the plans of every day: one row per day.
 
@@ -242,7 +257,14 @@ def run(
     rows = []
     for day in days:
         folder = Path(day) if Path(day).is_absolute() else REPO / day
-        bound_row = day_bound(folder, sets=sets, timed=timed, timed_step_min=timed_step_min)
+        bound_row = day_bound(
+            folder,
+            sets=sets,
+            timed=timed,
+            timed_step_min=timed_step_min,
+            pool=pool,
+            by_tau=by_tau,
+        )
         row: dict[str, Any] = {"day": folder.name, **bound_row}
         bound = max(row["bound_cny"], row.get("bound_timed_cny", row["bound_cny"]))
         for limit in limits:
@@ -281,7 +303,8 @@ def markdown(
     for r in rows:
         bound = f"{r['bound_cny']:,.0f}"
         if "bound_timed_cny" in r:
-            bound += f" (timed {r['bound_timed_cny']:,.0f}, {r['timed_status']})"
+            pools = ", ladle pools" if r.get("timed_pool") else ""
+            bound += f" (timed{pools} {r['bound_timed_cny']:,.0f}, {r['timed_status']})"
         cells = [r["day"], bound, f"{r['trips']:,}", str(r["solve_s"])]
         for lim in limits:
             tag = f"{lim:g}s"
@@ -323,6 +346,21 @@ def add_parser(sub: Any, results_default: str) -> None:
         metavar="MIN",
         help="steps of the timed bound's grid of the day, minutes (a coarser grid: weaker)",
     )
+    p.add_argument(
+        "--timed-without-pool",
+        action="store_true",
+        help="leave the smelters' ladle pools (ladles.csv) out of the timed bound",
+    )
+    p.add_argument(
+        "--classes-by-tau",
+        action="store_true",
+        help="split the truck classes by the trucks' tau_h too (tighter with ladle pools, slower)",
+    )
+    p.add_argument(
+        "--name",
+        metavar="TAG",
+        help="write lower-bound-TAG-<date>.csv (and .md) instead of lower-bound-<date>.csv",
+    )
     p.add_argument("--results-dir", default=results_default)
     p.add_argument("--dry", action="store_true")
 
@@ -341,6 +379,8 @@ def command(args: argparse.Namespace, command_line: str) -> int:
             args.set,
             args.timed,
             args.timed_step,
+            not args.timed_without_pool,
+            args.classes_by_tau,
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -350,10 +390,15 @@ def command(args: argparse.Namespace, command_line: str) -> int:
     if not args.dry:
         out = Path(args.results_dir)
         out.mkdir(parents=True, exist_ok=True)
-        with (out / f"lower-bound-{date.today().isoformat()}.csv").open("w", newline="") as f:
+        stem = "-".join(
+            ["lower-bound", *([args.name] if args.name else []), date.today().isoformat()]
+        )
+        with (out / f"{stem}.csv").open("w", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
+        if args.name:
+            (out / f"{stem}.md").write_text(text, encoding="utf-8")
         (out / "latest-lower-bound.md").write_text(text, encoding="utf-8")
     below = [r for r in rows for lim in limits if (r.get(f"gap_pct_{lim:g}s") or 0) < -0.01]
     return 1 if below else 0
