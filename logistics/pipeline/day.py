@@ -123,7 +123,11 @@ def plan_day(
         raise ValueError("the travel model given is not the network's (other sites)")
     if has_managed(network):  # managed furnaces' deliveries, as orders, re-cut if low
         network, plan = plan_supplied(
-            network, lambda n, o: _planned(n, travel, o, state, notify, executor), options, travel
+            network,
+            lambda n, o: _planned(n, travel, o, state, notify, executor),
+            options,
+            travel,
+            trucks_out=state.unavailable_trucks,
         )
     else:
         plan = _planned(network, travel, options, state, notify, executor)
