@@ -1,7 +1,8 @@
 """A horizon of 1–5 days planned in sequence, furnace levels carried from day to day.
 
 Each day is an ordinary day (:func:`logistics.pipeline.day.plan_day`) of the network
-loaded for its date: its own orders (``orders.csv``'s rows on that date), the
+loaded for its date: its own orders (``orders.csv``'s rows on that date, without those
+an earlier day planned: :mod:`logistics.network.horizon_orders`), the
 production and fleet rows that hold on that date (``production.csv`` and ``fleet.csv``
 rows with a ``date`` or ``weekdays``, :mod:`logistics.network.dated_rows`), and its
 furnaces starting at the day before's end levels
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from logistics.network.horizon_orders import without_earlier_orders
 from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.pipeline.day import PlanOutcome, plan_day
@@ -53,7 +55,9 @@ def plan_horizon(
     Parameters
     ----------
     load_day : callable
-        The network for a date (its orders, production and fleet on that date).
+        The network for a date (its orders, production and fleet on that date); an
+        order an earlier day planned is not planned again (a row of ``orders.csv``
+        written with ``HH:MM`` times falls on every date loaded).
     first : date
         The horizon's first day.
     days : int
@@ -78,8 +82,10 @@ def plan_horizon(
     """
     networks: list[Network] = []
     outcomes: list[PlanOutcome] = []
+    planned: set[str] = set()  # orders of the earlier days: not planned again
     for k in range(days):
-        network = load_day(first + timedelta(days=k))
+        network = without_earlier_orders(load_day(first + timedelta(days=k)), planned)
+        planned |= {o.order_id for o in network.day_orders}
         if outcomes:
             network = with_start_levels(network, next_start_levels(networks[-1], outcomes[-1].plan))
         if prepare is not None:
