@@ -4,8 +4,11 @@
 on. A row written with ``HH:MM`` times has no date of its own: it falls on whatever date
 the folder is loaded for, so loading the folder for each day of a horizon would put the
 same order (the same ``order_id``) on every day, the first day's orders copied. In a
-horizon an order is planned on the first of its days that has it; later days plan only
-the orders that are their own (rows dated on them, ISO 8601).
+file that dates its orders (some ``window_start`` an ISO 8601 date-time), an order is
+planned on the first day of the horizon that has it; later days plan only the orders
+dated on them. A file with no date at all (every window ``HH:MM``,
+``Network.undated_orders``) is the same orders on any date, as for a single day planned
+on another date than ``network.toml``'s: every day of a horizon plans them.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ def without_earlier_orders(network: Network, earlier: Collection[str]) -> Networ
     -------
     Network
         ``network`` without the plan day's orders whose id is in ``earlier`` (the same
-        network when there are none).
+        network when there are none, or when its orders file has no dates).
     """
+    if network.undated_orders:
+        return network
     again = {o.order_id for o in network.day_orders if o.order_id in earlier}
     if not again:
         return network

@@ -461,6 +461,7 @@ def load_network(
         consumption=consumption,
         ladles=ladles,
         trucks_out=_trucks_out(tables, every),
+        undated_orders=orders_without_dates(orders_path),
         road_graph=graph,
         folder=folder.resolve(),
     )

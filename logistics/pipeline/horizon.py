@@ -2,7 +2,8 @@
 
 Each day is an ordinary day (:func:`logistics.pipeline.day.plan_day`) of the network
 loaded for its date: its own orders (``orders.csv``'s rows on that date, without those
-an earlier day planned: :mod:`logistics.network.horizon_orders`), the
+an earlier day planned, unless the file has no dates at all:
+:mod:`logistics.network.horizon_orders`), the
 production and fleet rows that hold on that date (``production.csv`` and ``fleet.csv``
 rows with a ``date`` or ``weekdays``, :mod:`logistics.network.dated_rows`), and its
 furnaces starting at the day before's end levels
@@ -11,6 +12,7 @@ furnaces starting at the day before's end levels
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,6 +26,8 @@ from logistics.plan.horizon import CarriedLevel, Horizon, HorizonDay, day_folder
 from logistics.plan.model import Plan
 from logistics.plan.options import PlanOptions
 from logistics.progress import ProgressCallback
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ def plan_horizon(
     load_day : callable
         The network for a date (its orders, production and fleet on that date); an
         order an earlier day planned is not planned again (a row of ``orders.csv``
-        written with ``HH:MM`` times falls on every date loaded).
+        written with ``HH:MM`` times falls on every date loaded), unless the orders
+        file has no dates at all (the same orders every day).
     first : date
         The horizon's first day.
     days : int
@@ -86,6 +91,11 @@ def plan_horizon(
     for k in range(days):
         network = without_earlier_orders(load_day(first + timedelta(days=k)), planned)
         planned |= {o.order_id for o in network.day_orders}
+        if k == 1 and network.undated_orders:
+            log.warning(
+                "the orders file gives its windows as HH:MM, with no dates: every day of "
+                "the horizon plans the same orders; date each day's orders (ISO 8601)"
+            )
         if outcomes:
             network = with_start_levels(network, next_start_levels(networks[-1], outcomes[-1].plan))
         if prepare is not None:

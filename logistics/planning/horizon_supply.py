@@ -18,7 +18,7 @@ buckets, a small mixed-integer programme (OR-Tools, SCIP):
   orders of that hour take; each day of the lookahead has its own trucks and shifts
   (:class:`DayResources`, from the rows of ``fleet.csv`` that hold on its date) and its
   own orders (:func:`lookahead_orders`: the network's orders whose window starts on
-  that date);
+  that date; an orders file without dates repeats the plan day's);
 * **production**: each alloy's deliveries up to an hour stay within what its smelters
   hold at 00:00 and make by then (each day its own rows of ``production.csv``), less
   that day's ordered tonnes of the alloy;
@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -302,17 +303,32 @@ def _furnaces(network: Network, travel: Travel, days: Sequence[DayResources]) ->
 
 
 def lookahead_orders(network: Network, days: int) -> list[tuple[Order, ...]]:
-    """The casters' orders of each day of the lookahead: those of ``network.orders``
-    whose window starts on that date (local; :attr:`Network.day_orders` for the plan
-    day), without the supplier's managed deliveries. A day without orders has none:
-    the plan day's are not taken again."""
+    """The casters' orders of each day of the lookahead, without the supplier's managed
+    deliveries: those of ``network.orders`` whose window starts on that date (local;
+    :attr:`Network.day_orders` for the plan day); a day without orders has none. An
+    orders file without dates (``Network.undated_orders``) is the same orders on any
+    date: each later day has the plan day's, moved to its date."""
     first = network.plan_date
     by_day: list[list[Order]] = [[] for _ in range(days)]
     for o in network.orders:
         d = (o.window_start.astimezone(network.tz).date() - first).days
         if 0 <= d < days and not o.order_id.startswith(MANAGED_PREFIX):
             by_day[d].append(o)
+    if network.undated_orders:
+        by_day[1:] = [[_moved(o, d, network) for o in by_day[0]] for d in range(1, days)]
     return [tuple(day) for day in by_day]
+
+
+def _moved(order: Order, days: int, network: Network) -> Order:
+    """The order with its window on the date ``days`` after its own (local wall clock;
+    ``placed_at`` as it is)."""
+    tz = network.tz
+    return order.model_copy(
+        update={
+            name: getattr(order, name).astimezone(tz) + timedelta(days=days)
+            for name in ("window_start", "window_end")
+        }
+    )
 
 
 def _ordered_truck_hours(

@@ -1,11 +1,13 @@
 """Each day of the look-ahead plans with its own orders, not the plan day's again.
 
 The managed tiny network (C1's ADC12 furnace holding 11 t) over Monday and Tuesday,
-where ``orders.csv`` also holds Tuesday's orders: C2 orders 3 × 18 t of ADC12 on
-Tuesday morning and C4 4 t of A380 (Monday: C2 9 t ADC12 and 3 t AlSi7Mg, C4 6 t
-A380). Monday's delivery decision sees Tuesday's orders take trucks and metal and brings
-C1 more on Monday evening; Tuesday's routed plan serves Tuesday's orders, none of
-Monday's, by the checker and by its own rows.
+its Monday orders dated (ISO 8601), and the same where ``orders.csv`` also holds
+Tuesday's orders, dated (Monday's rows left ``HH:MM``: the first day's only): C2 orders 3 × 18 t of ADC12 on Tuesday morning and C4 4 t of A380
+(Monday: C2 9 t ADC12 and 3 t AlSi7Mg, C4 6 t A380). Monday's delivery decision sees
+Tuesday's orders take trucks and metal and brings C1 more on Monday evening; without
+them Tuesday has no orders. Tuesday's routed plan serves Tuesday's orders, none of
+Monday's, by the checker and by its own rows. A file without dates (``HH:MM`` only)
+is the same orders on any date: the look-ahead and the horizon repeat it.
 """
 
 from __future__ import annotations
@@ -57,8 +59,24 @@ def usual_dir(managed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 @pytest.fixture(scope="module")
+def dated_monday(usual_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same with Monday's order windows written as ISO 8601 date-times."""
+    net = tmp_path_factory.mktemp("dated") / "net"
+    shutil.copytree(usual_dir, net)
+    table = read_table(net / "orders.csv")
+    header = table[0]
+    for row in table[1:]:
+        for column in ("window_start", "window_end"):
+            i = header.index(column)
+            row[i] = f"{MON}T{row[i]}:00+08:00"
+    write_table(net / "orders.csv", table)
+    return net
+
+
+@pytest.fixture(scope="module")
 def busy_tuesday(usual_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The same with Tuesday's own orders in ``orders.csv``."""
+    """The managed tiny network with Tuesday's own orders added to ``orders.csv``, dated;
+    Monday's rows stay ``HH:MM`` (a file with dates: they are the plan date's only)."""
     net = tmp_path_factory.mktemp("busy") / "net"
     shutil.copytree(usual_dir, net)
     rows = [
@@ -84,26 +102,35 @@ def _decided(folder: Path) -> float:
     return float(hourly[KEY].sum())
 
 
-def test_each_lookahead_day_has_its_own_orders(usual_dir: Path, busy_tuesday: Path) -> None:
-    usual = load_network(usual_dir, MON)
-    monday, tuesday = lookahead_orders(usual, 2)
-    assert {o.order_id for o in monday} == {o.order_id for o in usual.day_orders}
+def test_each_lookahead_day_has_its_own_orders(
+    usual_dir: Path, dated_monday: Path, busy_tuesday: Path
+) -> None:
+    dated = load_network(dated_monday, MON)
+    assert not dated.undated_orders
+    monday, tuesday = lookahead_orders(dated, 2)
+    assert {o.order_id for o in monday} == {o.order_id for o in dated.day_orders}
     assert tuesday == ()  # no orders on Tuesday: none, not Monday's again
     busy = load_network(busy_tuesday, MON)
-    assert busy.day_orders == usual.day_orders  # Monday alike
+    assert busy.day_orders == dated.day_orders  # Monday alike
     monday, tuesday = lookahead_orders(busy, 2)
-    assert {o.order_id for o in monday} == {o.order_id for o in usual.day_orders}
+    assert {o.order_id for o in monday} == {o.order_id for o in dated.day_orders}
     assert [o.order_id for o in tuesday] == [t[0] for t in TUESDAY]
     # the supplier's own deliveries are not the casters' orders
     delivery = tuesday[0].model_copy(update={"order_id": f"{MANAGED_PREFIX}C1-ADC12-9"})
     extra = busy.model_copy(update={"orders": (*busy.orders, delivery)})
     assert [o.order_id for o in lookahead_orders(extra, 2)[1]] == [t[0] for t in TUESDAY]
+    # a file without dates is the same orders on any date: Tuesday has Monday's again
+    undated = load_network(usual_dir, MON)
+    assert undated.undated_orders and undated.day_orders == dated.day_orders
+    monday, tuesday = lookahead_orders(undated, 2)
+    on_tuesday = load_network(usual_dir, TUE).day_orders
+    assert sorted(tuesday, key=lambda o: o.order_id) == sorted(on_tuesday, key=lambda o: o.order_id)
 
 
-def test_tuesdays_orders_make_monday_bring_more(usual_dir: Path, busy_tuesday: Path) -> None:
+def test_tuesdays_orders_make_monday_bring_more(dated_monday: Path, busy_tuesday: Path) -> None:
     # Tuesday's orders take Tuesday's trucks and ADC12: C1 is filled more on Monday
     # (the plan day's orders taken again for Tuesday gave the same decision both times)
-    assert _decided(busy_tuesday) > _decided(usual_dir) + 1.0
+    assert _decided(busy_tuesday) > _decided(dated_monday) + 1.0
 
 
 def _horizon(folder: Path) -> HorizonOutcome:
@@ -170,3 +197,10 @@ def test_the_checker_flags_a_copy_of_mondays_order_on_tuesday(busy_tuesday: Path
     monday, tue = checked([plans[0], broken])
     assert monday.ok
     assert any(v.rule == "unknown_id" and v.order_id == "O2" for v in tue.violations)
+
+
+def test_a_file_without_dates_is_planned_on_every_day(usual_dir: Path) -> None:
+    outcome = _horizon(usual_dir)
+    assert [o.report.ok for o in outcome.outcomes] == [True, True]
+    ids = [{o.order_id for o in n.day_orders} for n in outcome.networks]
+    assert ids[0] == ids[1] and ids[0]
