@@ -2,12 +2,13 @@
 
 The managed tiny network (C1's ADC12 furnace holding 11 t) over Monday and Tuesday,
 its Monday orders dated (ISO 8601), and the same where ``orders.csv`` also holds
-Tuesday's orders, dated (Monday's rows left ``HH:MM``: the first day's only): C2 orders 3 × 18 t of ADC12 on Tuesday morning and C4 4 t of A380
-(Monday: C2 9 t ADC12 and 3 t AlSi7Mg, C4 6 t A380). Monday's delivery decision sees
-Tuesday's orders take trucks and metal and brings C1 more on Monday evening; without
-them Tuesday has no orders. Tuesday's routed plan serves Tuesday's orders, none of
-Monday's, by the checker and by its own rows. A file without dates (``HH:MM`` only)
-is the same orders on any date: the look-ahead and the horizon repeat it.
+Tuesday's orders, dated (Monday's rows left ``HH:MM``: the first day's only): C2
+orders 3 × 18 t of ADC12 on Tuesday morning and C4 4 t of A380 (Monday: C2 9 t ADC12
+and 3 t AlSi7Mg, C4 6 t A380). Monday's delivery decision sees Tuesday's orders take
+trucks and metal and brings C1 more on Monday evening; without them Tuesday has no
+orders. Tuesday's routed plan serves Tuesday's orders, none of Monday's, by the checker
+and by its own rows. A file without dates (``HH:MM`` only) is the same orders on any
+date: the look-ahead and the horizon repeat it.
 """
 
 from __future__ import annotations
