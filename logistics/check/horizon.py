@@ -3,7 +3,9 @@
 Day 1 is checked against the network as loaded; every later day against the network of
 its date with its furnaces starting where the checker's own re-simulation of the day
 before ended (:func:`logistics.check.furnaces.end_levels`) — never the levels the
-planner wrote — so a pour moved, removed or added on one day shows on the next too.
+planner wrote — so a pour moved, removed or added on one day shows on the next too. An
+order an earlier day of the horizon has is not a later day's
+(:mod:`logistics.network.horizon_orders`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from logistics.check.furnaces import end_levels
 from logistics.check.report import CheckReport
 from logistics.errors import InputError, InputProblem
+from logistics.network.horizon_orders import without_earlier_orders
 from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.plan.files import read_plan
@@ -62,8 +65,10 @@ def check_horizon(
     reports: list[tuple[date, CheckReport]] = []
     carried: dict[tuple[str, str], float] = {}
     travel: Travel | None = None
+    planned: set[str] = set()
     for day in horizon.days:
-        network = load_day(day.plan_date)
+        network = without_earlier_orders(load_day(day.plan_date), planned)
+        planned |= {o.order_id for o in network.day_orders}
         if carried:
             network = _starting_at(network, carried)
         if travel is None or not travel.fits(network):
@@ -101,9 +106,12 @@ def check_plans(
     reports: list[tuple[date, CheckReport]] = []
     network = first
     travel: Travel | None = None
+    planned = {o.order_id for o in first.day_orders}
     for k, plan in enumerate(plans):
         if k:
-            network = _starting_at(load_day(plan.plan_date), end_levels(network, plans[k - 1]))
+            loaded = without_earlier_orders(load_day(plan.plan_date), planned)
+            planned |= {o.order_id for o in loaded.day_orders}
+            network = _starting_at(loaded, end_levels(network, plans[k - 1]))
         if travel is None or not travel.fits(network):
             travel = Travel.of(network)
         reports.append((plan.plan_date, check_day(network, plan, travel)))

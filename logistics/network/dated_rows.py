@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -87,10 +87,14 @@ class DatedRows:
     every : list of (int, model)
         Every row that puts a thing in, whatever its days (times of a dated row on its
         own date).
+    chosen : dict
+        Per thing (its key's values), the row that holds on the plan date, also when
+        that row takes the thing out: two dates with the same row say the same of it.
     """
 
     day: list[tuple[int, Any]]
     every: list[tuple[int, Any]]
+    chosen: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
 def _parse_date(text: str) -> date | None:
@@ -234,8 +238,9 @@ def _select(
     scoped: list[tuple[int, dict[str, str], _Scope]],
     objects: dict[int, Any],
     plan_date: date,
-) -> list[tuple[int, Any]]:
-    """Per thing, the most specific row holding on the plan date, if it puts it in."""
+) -> tuple[list[tuple[int, Any]], dict[tuple[str, ...], int]]:
+    """Per thing, the most specific row holding on the plan date, if it puts it in; and
+    per thing the row chosen, whether it puts it in or takes it out."""
     first: dict[tuple[str, ...], None] = {}  # things in the order they first appear
     best: dict[tuple[str, ...], tuple[int, _Scope]] = {}
     for row, raw, scope in scoped:
@@ -244,7 +249,8 @@ def _select(
         if scope.applies(plan_date) and (key not in best or scope.rank > best[key][1].rank):
             best[key] = (row, scope)
     chosen = [best[key] for key in first if key in best]
-    return [(row, objects[row]) for row, scope in chosen if scope.available]
+    rows = {key: best[key][0] for key in first if key in best}
+    return [(row, objects[row]) for row, scope in chosen if scope.available], rows
 
 
 def load_dated_table(
@@ -298,4 +304,5 @@ def load_dated_table(
     problems = _clash_problems(spec, file, scoped) + _absence_problems(spec, file, scoped)
     if problems:
         raise InputError(problems)
-    return DatedRows(_select(spec, scoped, objects, plan_date), sorted(objects.items()))
+    day, chosen = _select(spec, scoped, objects, plan_date)
+    return DatedRows(day, sorted(objects.items()), chosen)

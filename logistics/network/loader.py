@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -461,6 +461,7 @@ def load_network(
         consumption=consumption,
         ladles=ladles,
         trucks_out=_trucks_out(tables, every),
+        undated_orders=orders_without_dates(orders_path),
         road_graph=graph,
         folder=folder.resolve(),
     )
@@ -490,12 +491,20 @@ class DayRows:
     rows : tuple of int
         The spreadsheet rows chosen, production's then fleet's: two dates with the same
         rows have the same production and fleet.
+    production_rows : dict
+        Per smelter and alloy, the row of ``production.csv`` that holds on the date.
+    fleet_rows : dict
+        Per truck id, the row of ``fleet.csv`` that holds on the date, also when it takes
+        the truck out (``available = no``): two dates with the same row for a truck say
+        the same of it.
     """
 
     day: date
     production: tuple[Production, ...]
     fleet: tuple[Truck, ...]
     rows: tuple[int, ...]
+    production_rows: dict[tuple[str, str], int] = field(default_factory=dict)
+    fleet_rows: dict[str, int] = field(default_factory=dict)
 
 
 def load_day_rows(folder: Path | str, day: date, timezone: str) -> DayRows:
@@ -528,4 +537,6 @@ def load_day_rows(folder: Path | str, day: date, timezone: str) -> DayRows:
         production=tuple(p for _, p in production.day),
         fleet=tuple(t for _, t in fleet.day),
         rows=(*(r for r, _ in production.day), -1, *(r for r, _ in fleet.day)),
+        production_rows={(k[0], k[1]): r for k, r in production.chosen.items()},
+        fleet_rows={k[0]: r for k, r in fleet.chosen.items()},
     )

@@ -213,6 +213,9 @@ class Network(BaseModel):
     """One region: sites, fleet, orders and parameters, validated and frozen.
 
     Build it with :func:`logistics.network.loader.load_network` (or directly in tests).
+    ``undated_orders``: the orders file gives every window as ``HH:MM``, on no date of
+    its own, so its orders are the same on any date loaded (a horizon plans them on
+    every day, :mod:`logistics.network.horizon_orders`).
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -231,6 +234,7 @@ class Network(BaseModel):
     consumption: tuple[ConsumptionBand, ...] = ()
     ladles: tuple[Ladle, ...] = ()
     trucks_out: tuple[str, ...] = ()
+    undated_orders: bool = False
     road_graph: Any = Field(default=None, exclude=True, repr=False)
     folder: Path | None = None
 

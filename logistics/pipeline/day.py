@@ -122,9 +122,7 @@ def plan_day(
     elif not travel.fits(network):
         raise ValueError("the travel model given is not the network's (other sites)")
     if has_managed(network):  # managed furnaces' deliveries, as orders, re-cut if low
-        network, plan = plan_supplied(
-            network, lambda n, o: _planned(n, travel, o, state, notify, executor), options, travel
-        )
+        network, plan = _supplied(network, travel, options, state, notify, executor)
     else:
         plan = _planned(network, travel, options, state, notify, executor)
     notify(ProgressEvent("check", 0.94, "checking the plan independently"))
@@ -140,6 +138,26 @@ def plan_day(
     plan = plan.model_copy(update={"economics": economics})
     notify(ProgressEvent("done", 1.0, "done"))
     return PlanOutcome(plan, report, economics, travel)
+
+
+def _supplied(
+    network: Network,
+    travel: Travel,
+    options: PlanOptions,
+    state: DayState,
+    progress: ProgressCallback,
+    executor: Executor | None,
+) -> tuple[Network, Plan]:
+    """A day with managed furnaces: their deliveries as orders, re-cut while low
+    (:func:`~logistics.pipeline.supply.plan_supplied`); the trucks ``state`` takes out
+    stay out on the look-ahead's later days too."""
+    return plan_supplied(
+        network,
+        lambda n, o: _planned(n, travel, o, state, progress, executor),
+        options,
+        travel,
+        trucks_out=state.unavailable_trucks,
+    )
 
 
 def _planned(

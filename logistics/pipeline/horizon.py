@@ -1,7 +1,9 @@
 """A horizon of 1–5 days planned in sequence, furnace levels carried from day to day.
 
 Each day is an ordinary day (:func:`logistics.pipeline.day.plan_day`) of the network
-loaded for its date: its own orders (``orders.csv``'s rows on that date), the
+loaded for its date: its own orders (``orders.csv``'s rows on that date, without those
+an earlier day planned, unless the file has no dates at all:
+:mod:`logistics.network.horizon_orders`), the
 production and fleet rows that hold on that date (``production.csv`` and ``fleet.csv``
 rows with a ``date`` or ``weekdays``, :mod:`logistics.network.dated_rows`), and its
 furnaces starting at the day before's end levels
@@ -10,10 +12,12 @@ furnaces starting at the day before's end levels
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from logistics.network.horizon_orders import without_earlier_orders
 from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.pipeline.day import PlanOutcome, plan_day
@@ -22,6 +26,8 @@ from logistics.plan.horizon import CarriedLevel, Horizon, HorizonDay, day_folder
 from logistics.plan.model import Plan
 from logistics.plan.options import PlanOptions
 from logistics.progress import ProgressCallback
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,10 @@ def plan_horizon(
     Parameters
     ----------
     load_day : callable
-        The network for a date (its orders, production and fleet on that date).
+        The network for a date (its orders, production and fleet on that date); an
+        order an earlier day planned is not planned again (a row of ``orders.csv``
+        written with ``HH:MM`` times falls on every date loaded), unless the orders
+        file has no dates at all (the same orders every day).
     first : date
         The horizon's first day.
     days : int
@@ -78,8 +87,15 @@ def plan_horizon(
     """
     networks: list[Network] = []
     outcomes: list[PlanOutcome] = []
+    planned: set[str] = set()  # orders of the earlier days: not planned again
     for k in range(days):
-        network = load_day(first + timedelta(days=k))
+        network = without_earlier_orders(load_day(first + timedelta(days=k)), planned)
+        planned |= {o.order_id for o in network.day_orders}
+        if k == 1 and network.undated_orders:
+            log.warning(
+                "the orders file gives its windows as HH:MM, with no dates: every day of "
+                "the horizon plans the same orders; date each day's orders (ISO 8601)"
+            )
         if outcomes:
             network = with_start_levels(network, next_start_levels(networks[-1], outcomes[-1].plan))
         if prepare is not None:

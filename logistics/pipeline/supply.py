@@ -13,13 +13,10 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import numpy as np
 
-from logistics.errors import InputError
 from logistics.network.furnaces import Furnace
-from logistics.network.loader import load_day_rows
 from logistics.network.model import Network, Order
 from logistics.network.prices import ingot_cost_per_t, unserved_penalty_per_t
 from logistics.physics.furnace import (
@@ -32,6 +29,7 @@ from logistics.physics.furnace import (
     level_stats,
 )
 from logistics.physics.travel import Travel
+from logistics.pipeline.lookahead import lookahead_days
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import PlanOptions
 from logistics.plan.supply import FurnaceLevels, SupplyPlan
@@ -211,37 +209,6 @@ def missed_deliveries(plan: Plan, network: Network) -> list[Missed]:
     ]
 
 
-def lookahead_days(network: Network) -> tuple[DayResources, ...]:
-    """The fleet and production of the days after the plan day within ``[supply]
-    lookahead_days``, each from the rows of the network's ``production.csv`` and
-    ``fleet.csv`` that hold on that date (:mod:`logistics.network.dated_rows`).
-
-    A day whose rows are those of the plan date gets the network's own fleet and
-    production (as the day is planned, e.g. with a what-if's fleet); empty for a network
-    built without a folder, or whose folder can no longer be read where it is planned
-    (every day then has the plan day's).
-    """
-    if network.folder is None:
-        return ()
-    count = int(network.params.supply.lookahead_days)
-    try:
-        today = load_day_rows(network.folder, network.plan_date, network.timezone)
-        later = [
-            load_day_rows(network.folder, network.plan_date + timedelta(days=d), network.timezone)
-            for d in range(1, count)
-        ]
-    except (InputError, OSError) as exc:  # e.g. a Dask worker without the folder
-        log.warning("look-ahead days take the plan day's fleet and production: %s", exc)
-        return ()
-    days = []
-    for d, rows in enumerate(later, start=1):
-        if rows.rows == today.rows:
-            days.append(DayResources(network.fleet, network.production, float(d * DAY_MIN)))
-        else:
-            days.append(DayResources(rows.fleet, rows.production))
-    return tuple(days)
-
-
 @dataclass
 class _Loop:
     """The closed loop's state: what the routed passes missed, and the time it took."""
@@ -275,6 +242,7 @@ def plan_supplied(
     planned: Callable[[Network, PlanOptions], Plan],
     options: PlanOptions,
     travel: Travel | None = None,
+    trucks_out: Sequence[str] = (),
 ) -> tuple[Network, Plan]:
     """Plan a day with managed furnaces, closing the loop on the deliveries it misses.
 
@@ -305,6 +273,10 @@ def plan_supplied(
         (:func:`~logistics.planning.horizon_supply.decide_deliveries`) and every cut
         keeps the decision's deadlines; without it each furnace is cut alone (and
         nothing is fed back).
+    trucks_out : sequence of str
+        Trucks taken out of service on the plan day but kept in its fleet (a re-plan's
+        ``DayState.unavailable_trucks``): the look-ahead's later days have them out too
+        (:func:`~logistics.pipeline.lookahead.lookahead_days`).
 
     Returns
     -------
@@ -312,7 +284,7 @@ def plan_supplied(
         The network with the kept pass's deliveries among its orders, and its plan.
     """
     total = options.time_limit_s
-    loop = _Loop(network, travel, ahead=lookahead_days(network) if travel else ())
+    loop = _Loop(network, travel, ahead=lookahead_days(network, trucks_out) if travel else ())
     required = loop.required(SOLVER_LIMIT_S, search_limit_s(total))
     first = options.model_copy(update={"time_limit_s": total * FIRST_PASS_SHARE})
     best_network, _ = with_managed_deliveries(network, (), required)

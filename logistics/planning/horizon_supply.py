@@ -16,10 +16,12 @@ buckets, a small mixed-integer programme (OR-Tools, SCIP):
   nearest smelter making the alloy ÷ the fleet's mean trip tonnes) stay within
   ``[supply] fleet_share`` of the trucks on shift in that hour, less what the casters'
   orders of that hour take; each day of the lookahead has its own trucks and shifts
-  (:class:`DayResources`, from the rows of ``fleet.csv`` that hold on its date);
+  (:class:`DayResources`, from the rows of ``fleet.csv`` that hold on its date) and its
+  own orders (:func:`lookahead_orders`: the network's orders whose window starts on
+  that date; an orders file without dates repeats the plan day's);
 * **production**: each alloy's deliveries up to an hour stay within what its smelters
   hold at 00:00 and make by then (each day its own rows of ``production.csv``), less
-  the plan day's ordered tonnes of the alloy;
+  that day's ordered tonnes of the alloy;
 * **cost**: the transport estimate per tonne, a stop estimate per furnace-day (the
   detour of visiting it between its two nearest sites), the shortfall at the ingot
   route's price plus an hour's ``[supply] stockout_cny_per_h`` per tonne-hour, and a
@@ -36,12 +38,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
 from logistics.network.furnaces import Furnace
-from logistics.network.model import Caster, Network, Production, Truck
+from logistics.network.model import Caster, Network, Order, Production, Truck
 from logistics.network.prices import ingot_cost_per_t
 from logistics.physics.furnace import DAY_MIN, draw_per_minute, furnace_bands
 from logistics.physics.travel import Travel
@@ -299,24 +302,62 @@ def _furnaces(network: Network, travel: Travel, days: Sequence[DayResources]) ->
     return found
 
 
-def _ordered_truck_hours(network: Network, travel: Travel, buckets: int) -> np.ndarray:
-    """Truck-hours the casters' orders take in each bucket (spread over their windows)."""
+def lookahead_orders(network: Network, days: int) -> list[tuple[Order, ...]]:
+    """The casters' orders of each day of the lookahead, without the supplier's managed
+    deliveries: those of ``network.orders`` whose window starts on that date (local;
+    :attr:`Network.day_orders` for the plan day); a day without orders has none. An
+    orders file without dates (``Network.undated_orders``) is the same orders on any
+    date: each later day has the plan day's, moved to its date."""
+    first = network.plan_date
+    by_day: list[list[Order]] = [[] for _ in range(days)]
+    for o in network.orders:
+        d = (o.window_start.astimezone(network.tz).date() - first).days
+        if 0 <= d < days and not o.order_id.startswith(MANAGED_PREFIX):
+            by_day[d].append(o)
+    if network.undated_orders:
+        by_day[1:] = [[_moved(o, d, network) for o in by_day[0]] for d in range(1, days)]
+    return [tuple(day) for day in by_day]
+
+
+def _moved(order: Order, days: int, network: Network) -> Order:
+    """The order with its window on the date ``days`` after its own (local wall clock;
+    ``placed_at`` as it is)."""
+    tz = network.tz
+    return order.model_copy(
+        update={
+            name: getattr(order, name).astimezone(tz) + timedelta(days=days)
+            for name in ("window_start", "window_end")
+        }
+    )
+
+
+def _ordered_truck_hours(
+    network: Network, travel: Travel, buckets: int, orders: Sequence[Sequence[Order]]
+) -> np.ndarray:
+    """Truck-hours the casters' orders take in each bucket (spread over their windows
+    within their own day), each day of the lookahead its own ``orders``."""
+    per_day = DAY_MIN // BUCKET_MIN
     load = np.zeros(buckets)
     trip_t = _mean_trip_t(network)
-    for o in network.day_orders:
-        supplier = _supplier(network, travel, o.alloy, o.caster_id)
-        if supplier is None or o.order_id.startswith(MANAGED_PREFIX):
-            continue
-        hours = _round_trip_h(network, travel, supplier, o.caster_id) * o.tonnes / trip_t
-        lo, hi = network.minutes(o.window_start), network.minutes(o.window_end)
-        share = _open_share(lo, max(hi, lo + 1.0), buckets)[: DAY_MIN // BUCKET_MIN]
-        load[: share.size] += hours * share / max(share.sum(), 1e-9)
+    for d, day in enumerate(orders):
+        for o in day:
+            supplier = _supplier(network, travel, o.alloy, o.caster_id)
+            if supplier is None:
+                continue
+            hours = _round_trip_h(network, travel, supplier, o.caster_id) * o.tonnes / trip_t
+            lo, hi = network.minutes(o.window_start), network.minutes(o.window_end)
+            share = np.zeros(buckets)
+            own = slice(d * per_day, (d + 1) * per_day)
+            share[own] = _open_share(lo, max(hi, lo + 1.0), buckets)[own]
+            load += hours * share / max(share.sum(), 1e-9)
     return load
 
 
-def _day_room(network: Network, production: Sequence[Production]) -> dict[str, np.ndarray]:
+def _day_room(
+    network: Network, production: Sequence[Production], orders: Sequence[Order]
+) -> dict[str, np.ndarray]:
     """Tonnes of each alloy the smelters can give managed furnaces by each bucket's end
-    of one day (stock at 00:00 plus production, less the plan day's ordered tonnes)."""
+    of one day (stock at 00:00 plus production, less that day's ordered tonnes)."""
     per_day = DAY_MIN // BUCKET_MIN
     ends = (np.arange(per_day) + 1) * float(BUCKET_MIN)
     room: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(per_day))
@@ -324,17 +365,20 @@ def _day_room(network: Network, production: Sequence[Production]) -> dict[str, n
         smelter = network.smelter_by_id[p.smelter_id]
         opened = np.clip(ends - network.minutes(smelter.open), 0.0, None)
         room[p.alloy] = room[p.alloy] + p.stock_t + p.rate_tph * opened / 60.0
-    for o in network.day_orders:
-        if o.alloy in room and not o.order_id.startswith(MANAGED_PREFIX):
+    for o in orders:
+        if o.alloy in room:
             room[o.alloy] = room[o.alloy] - o.tonnes
     return {a: np.maximum(r, 0.0) for a, r in room.items()}
 
 
-def _alloy_room(network: Network, days: Sequence[DayResources]) -> dict[str, np.ndarray]:
+def _alloy_room(
+    network: Network, days: Sequence[DayResources], orders: Sequence[Sequence[Order]]
+) -> dict[str, np.ndarray]:
     """Tonnes of each alloy the smelters can give managed furnaces by each bucket's end
-    of its day, each day from its own production (an alloy not made on a day: none)."""
+    of its day, each day from its own production less its own ``orders`` (an alloy not
+    made on a day: none)."""
     per_day = DAY_MIN // BUCKET_MIN
-    rooms = [_day_room(network, day.production) for day in days]
+    rooms = [_day_room(network, day.production, o) for day, o in zip(days, orders, strict=True)]
     alloys = dict.fromkeys(a for room in rooms for a in room)
     return {a: np.concatenate([room.get(a, np.zeros(per_day)) for room in rooms]) for a in alloys}
 
@@ -411,12 +455,13 @@ def _shared_limits(
     missed: Sequence[Missed] = (),
 ) -> None:
     """The fleet's truck-hours per bucket and each alloy's production, each day its
-    own, tightened by what the routed day missed."""
+    own, less each day's own orders, tightened by what the routed day missed."""
     share = network.params.supply.fleet_share
     trucks = _trucks_on_shift(network, m.buckets, days) * share
-    ordered = _ordered_truck_hours(network, travel, m.buckets)
+    orders = lookahead_orders(network, len(days))
+    ordered = _ordered_truck_hours(network, travel, m.buckets, orders)
     ordered = ordered + _missed_truck_hours(m, missed)
-    room = _alloy_room(network, days)
+    room = _alloy_room(network, days, orders)
     for alloy, cut in _missed_production(m, missed).items():
         if alloy in room:
             room[alloy] = np.maximum(room[alloy] - cut, 0.0)
