@@ -109,23 +109,29 @@ def _window(
     pour: int,
     span: Span,
 ) -> tuple[int, int] | None:
-    """``(earliest, latest)`` pour start of ``load`` after ``delivered`` t; None: not needed.
+    """``(earliest, latest)`` pour start of ``load`` after ``delivered`` t, min; None: not
+    needed today.
 
     The deadline comes from ``need`` (the level curve, or lower where the delivery
-    decision wants metal earlier), the earliest start from ``base`` (the real level)."""
+    decision wants metal earlier), the earliest start from ``base`` (the real level).
+    Every pour ends by ``span.day_end`` (the furnace's levels end there), so the latest
+    start is at most ``span.day_end - pour``; a load that fits under the capacity only
+    later is not cut (None): it is the next day's, poured from the level carried over."""
     low = _first(need[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
     if low is None:
         return None
+    last_start = span.day_end - pour  # the last pour start that ends within the day
     latest_end = min(max(low - 1, 0), span.day_end)
     fits = _first(base + delivered + load.tonnes <= furnace.capacity_t + LEVEL_TOL_T)
     earliest = latest_end if fits is None else fits
-    if earliest >= span.day_end:
-        return None  # it fits only after the day: the next day's delivery
+    if earliest > last_start:
+        return None  # it fits too late to pour within the day: the next day's delivery
     first_t = min(load.tonnes, smallest_t)  # a part-filled ladle pours slower
     if first_t / max(pour, 1) >= float(np.max(base[:-1] - base[1:], initial=0.0)):
-        return earliest, latest_end  # a pour outruns the draw: it need only start in time
-    ladles = math.ceil(load.tonnes / smallest_t - 1e-9)
-    return earliest, latest_end - ladles * pour
+        latest = latest_end  # a pour outruns the draw: it need only start in time
+    else:
+        latest = latest_end - math.ceil(load.tonnes / smallest_t - 1e-9) * pour
+    return earliest, min(latest, last_start)
 
 
 def _need(base: np.ndarray, furnace: Furnace, delivered: float, span: Span) -> float:
