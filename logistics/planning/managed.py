@@ -15,7 +15,10 @@ the day's jobs beside the casters' orders and are routed by the same day planner
   pours still end before the level, with every earlier delivery poured, would fall
   below the minimum (less one pour per ladle of the load on the smallest-ladled truck);
   when the smallest ladle pours faster than the cells ever draw, to the last minute its
-  first pour may *start* (the level rises from then on).
+  first pour may *start* (the level rises from then on); never later than one pour
+  before 24:00 (the furnace's levels end there), and a load that fits under the
+  capacity only after that is not cut (a smaller one that fits earlier is tried, else
+  the need is the next day's, from the level carried over).
 
 Because the level at any moment after all earlier deliveries are poured does not depend
 on when they were poured, any plan that pours every delivery inside its window keeps
@@ -23,7 +26,7 @@ the furnace within ``[min_level_t, capacity_t]``. Deliveries are cut for the pla
 (00:00–24:00) and look ahead into the next morning: a delivery the furnace needs
 before :data:`MORNING_MARGIN_MIN` after the fleet's first shift start of the next day
 (when the next day's trucks could not be there in time) is made the evening before,
-its window ending with the plan day; later needs are the next day's. For a caster
+its pours ending with the plan day; later needs are the next day's. For a caster
 that opens after the fleet's first shift, the margin counts from its opening, so the
 evening fill covers the first hours of its next morning.
 """
