@@ -15,7 +15,10 @@ the day's jobs beside the casters' orders and are routed by the same day planner
   pours still end before the level, with every earlier delivery poured, would fall
   below the minimum (less one pour per ladle of the load on the smallest-ladled truck);
   when the smallest ladle pours faster than the cells ever draw, to the last minute its
-  first pour may *start* (the level rises from then on).
+  first pour may *start* (the level rises from then on); never later than one pour
+  before 24:00 (the furnace's levels end there), and a load that fits under the
+  capacity only after that is not cut (a smaller one that fits earlier is tried, else
+  the need is the next day's, from the level carried over).
 
 Because the level at any moment after all earlier deliveries are poured does not depend
 on when they were poured, any plan that pours every delivery inside its window keeps
@@ -23,7 +26,7 @@ the furnace within ``[min_level_t, capacity_t]``. Deliveries are cut for the pla
 (00:00–24:00) and look ahead into the next morning: a delivery the furnace needs
 before :data:`MORNING_MARGIN_MIN` after the fleet's first shift start of the next day
 (when the next day's trucks could not be there in time) is made the evening before,
-its window ending with the plan day; later needs are the next day's. For a caster
+its pours ending with the plan day; later needs are the next day's. For a caster
 that opens after the fleet's first shift, the margin counts from its opening, so the
 evening fill covers the first hours of its next morning.
 """
@@ -109,23 +112,29 @@ def _window(
     pour: int,
     span: Span,
 ) -> tuple[int, int] | None:
-    """``(earliest, latest)`` pour start of ``load`` after ``delivered`` t; None: not needed.
+    """``(earliest, latest)`` pour start of ``load`` after ``delivered`` t, min; None: not
+    needed today.
 
     The deadline comes from ``need`` (the level curve, or lower where the delivery
-    decision wants metal earlier), the earliest start from ``base`` (the real level)."""
+    decision wants metal earlier), the earliest start from ``base`` (the real level).
+    Every pour ends by ``span.day_end`` (the furnace's levels end there), so the latest
+    start is at most ``span.day_end - pour``; a load that fits under the capacity only
+    later is not cut (None): it is the next day's, poured from the level carried over."""
     low = _first(need[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
     if low is None:
         return None
+    last_start = span.day_end - pour  # the last pour start that ends within the day
     latest_end = min(max(low - 1, 0), span.day_end)
     fits = _first(base + delivered + load.tonnes <= furnace.capacity_t + LEVEL_TOL_T)
     earliest = latest_end if fits is None else fits
-    if earliest >= span.day_end:
-        return None  # it fits only after the day: the next day's delivery
+    if earliest > last_start:
+        return None  # it fits too late to pour within the day: the next day's delivery
     first_t = min(load.tonnes, smallest_t)  # a part-filled ladle pours slower
     if first_t / max(pour, 1) >= float(np.max(base[:-1] - base[1:], initial=0.0)):
-        return earliest, latest_end  # a pour outruns the draw: it need only start in time
-    ladles = math.ceil(load.tonnes / smallest_t - 1e-9)
-    return earliest, latest_end - ladles * pour
+        latest = latest_end  # a pour outruns the draw: it need only start in time
+    else:
+        latest = latest_end - math.ceil(load.tonnes / smallest_t - 1e-9) * pour
+    return earliest, min(latest, last_start)
 
 
 def _need(base: np.ndarray, furnace: Furnace, delivered: float, span: Span) -> float:
