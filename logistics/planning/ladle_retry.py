@@ -266,21 +266,34 @@ def retry_with_pool(
             failed.clear()
             continue
         failed[alike] = reasons[job.job_id] = reason
-    for group in _siblings(fleet, reasons) if PAIRS else ():
-        if deadline is not None and time.monotonic() > deadline:
-            break
-        new = tries.room_of(group)
-        if new is not None and test.taken is not None:
-            tries.add(new, book=False)
-            ladles, added = test.taken, added + 1
-            for run in new.runs:
-                reasons.pop(run.job.job_id, None)
+    taken, paired = _pairs_tried(tries, fleet, reasons, deadline)
+    ladles, added = taken if taken is not None else ladles, added + paired
     if not added:
         return Pooled(pooled.trips, pooled.left, reasons, pooled.stops, pooled.ladles)
     served = {r.job.job_id for t in test.trips for r in t.runs}
     left = [j for j in pooled.left if j.job_id not in served]
     stops = _stops(parts, test.trips, pooled.stops)
     return Pooled(list(ladles.trips), left, reasons, stops, ladles)
+
+
+def _pairs_tried(
+    tries: _Tries, fleet: Sequence[Job], reasons: dict[str, str], deadline: float | None
+) -> tuple[LadlePlan | None, int]:
+    """Ladles of one order left for ``cost`` tried two to a trip (:data:`PAIRS`) until
+    ``deadline``; ``reasons`` loses the jobs placed. Returns the last ladle plan taken
+    (``None`` if none) and how many trips were added."""
+    taken: LadlePlan | None = None
+    added = 0
+    for group in _siblings(fleet, reasons) if PAIRS else ():
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        new = tries.room_of(group)
+        if new is not None and tries.test.taken is not None:
+            tries.add(new, book=False)
+            taken, added = tries.test.taken, added + 1
+            for run in new.runs:
+                reasons.pop(run.job.job_id, None)
+    return taken, added
 
 
 def _retry_rank(network: Network, job: Job, reason: str) -> tuple[bool, int, int, str]:
