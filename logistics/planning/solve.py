@@ -43,7 +43,7 @@ from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.ladle_delay import DayParts, assign_with_delays
 from logistics.planning.ladle_model import FEN
 from logistics.planning.ladle_retry import Pooled, retry_with_pool
-from logistics.planning.ladles import LadlePlan
+from logistics.planning.ladles import KeptRuns, LadlePlan
 from logistics.planning.leftovers import retry_elsewhere
 from logistics.planning.legal import fixed_clocks, legal_day
 from logistics.planning.objective import plan_value
@@ -487,7 +487,7 @@ def _prepare_day(
         starts,
         fresh_states,
         fixed=tuple(fixed),
-        kept=tuple(kept),
+        kept=KeptRuns(kept, state.kept_preheats),
         not_before_min=None if not_before_min is None else math.ceil(not_before_min - 1e-9),
         booked=booked_min,
     )
