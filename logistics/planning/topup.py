@@ -56,6 +56,7 @@ from logistics.planning.schedule import (
     commit_trip,
     time_trip,
 )
+from logistics.planning.windows import Interval
 
 #: The reasons of the jobs tried here, in the order they are tried (the likeliest to find
 #: a slot first: a ``ladles`` or ``cost`` job had a truck with room, a ``fleet`` one none).
@@ -207,10 +208,11 @@ def _slots(
         found = assignment_at(network, job, source, [*parts.fixed, *runs])
         if found is None:
             continue
-        ctx = replace(parts.ctx, fills={**parts.ctx.fills, job.job_id: found.fill})
         for trip in trips:
             if not _has_room(network, trip, job, source.smelter_id):
                 continue
+            windows = _windows(parts, trips, trip)
+            ctx = replace(parts.ctx, fills={**windows, job.job_id: found.fill})
             for place in range(len(trip.runs) + 1):
                 if _late(deadline):
                     return None
@@ -232,6 +234,29 @@ def _slots(
                         )
                     )
     return out
+
+
+def _windows(parts: DayParts, trips: Sequence[TimedTrip], target: TimedTrip) -> dict[str, Interval]:
+    """The fill windows of the day with those of the runs ``target`` and its truck's later
+    trips carry at the smelter each fills at (a run may fill at another source than the
+    job's assignment), from when its metal is there with every other fill kept."""
+    network = parts.ctx.network
+    truck_id, first = target.runs[0].truck_id, target.runs[0].fill_start
+    runs = [r for t in trips for r in t.runs]
+    windows = dict(parts.ctx.fills)
+    for r in runs:
+        if r.truck_id != truck_id or r.fill_start < first:
+            continue
+        source = next((s for s in r.job.sources if s.smelter_id == r.smelter_id), None)
+        others = [x for x in runs if x is not r]
+        found = (
+            None
+            if source is None
+            else assignment_at(network, r.job, source, [*parts.fixed, *others])
+        )
+        if found is not None:
+            windows[r.job.job_id] = found.fill
+    return windows
 
 
 def _has_room(network: Network, trip: TimedTrip, job: Job, smelter_id: str) -> bool:
