@@ -187,6 +187,7 @@ def _day_state(
         en_route=moving,
         unavailable_trucks=tuple(truck_changes.remove),
         booked_runs=booked,
+        kept_preheats=plan.preheats,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from logistics.network.model import TruckStart
-from logistics.plan.model import Run
+from logistics.plan.model import Preheat, Run
 
 #: The planners: the OR-Tools optimiser, or the dispatcher's plan (first truck free).
 SOLVERS = ("ortools", "greedy")
@@ -109,6 +109,10 @@ class DayState(BaseModel):
         Trucks on the road at ``now`` to the smelter of their next trip: the planner
         has them there when they arrive. Unlike ``truck_starts`` they are not part of
         the plan: its timeline still counts the drive under way.
+    kept_preheats : tuple of Preheat
+        The preheats of the plan being re-planned: each one of a kept run's ladle
+        (``fixed_runs``, and in ``insert`` mode ``booked_runs``) stays on its stand as it
+        was; the others are planned again.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -120,6 +124,7 @@ class DayState(BaseModel):
     booked_runs: tuple[Run, ...] = ()
     proposal: tuple[Run, ...] = ()
     en_route: tuple[TruckStart, ...] = ()
+    kept_preheats: tuple[Preheat, ...] = ()
 
     @property
     def is_fresh(self) -> bool:

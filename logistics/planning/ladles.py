@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from logistics.network.ladles import Ladle, LadleParams
 from logistics.network.model import Network
 from logistics.physics.travel import Travel
-from logistics.plan.model import Run
+from logistics.plan.model import Preheat, Run
 from logistics.planning.schedule import TimedRun, TimedTrip
 
 #: Taps and drops are planned on a 0.1 °C grid.
@@ -117,6 +117,25 @@ class _Fill:
     back: float
     forced: str | None = None
     timed: TimedRun | None = None
+    #: A kept run's preheat as the plan being re-planned has it (booked as it was).
+    preheat: PlannedPreheat | None = None
+
+
+class KeptRuns(tuple[Run, ...]):
+    """Runs kept as they are (a re-plan), with the preheats of the plan they come from.
+
+    A tuple of the runs: wherever kept runs are passed, their preheats go with them, and
+    the pass books those of the kept runs' ladles on the stands as they were
+    (:func:`_kept_fills`) instead of planning them again.
+    """
+
+    preheats: tuple[Preheat, ...]
+
+    def __new__(cls, runs: Sequence[Run], preheats: Sequence[Preheat] = ()) -> KeptRuns:
+        """``runs`` with ``preheats`` (rows of the plan being re-planned)."""
+        made = super().__new__(cls, runs)
+        made.preheats = tuple(preheats)
+        return made
 
 
 @dataclass
@@ -156,7 +175,10 @@ class _Stands:
 
     def book(self, smelter_id: str, stand: int, start: float, end: float) -> None:
         """Book ``[start, end]`` on a stand."""
-        self.booked[smelter_id][stand - 1].append((start, end))
+        stands = self.booked.setdefault(smelter_id, [[] for _ in range(self.count)])
+        while len(stands) < stand:  # a kept preheat on a stand the network no longer has
+            stands.append([])
+        stands[stand - 1].append((start, end))
 
 
 def _back_minutes(network: Network, travel: Travel, runs: Sequence, smelter_id: str) -> float:
@@ -203,6 +225,7 @@ def _kept_fills(network: Network, travel: Travel, kept: Sequence[Run]) -> list[_
     trips: dict[tuple[str, int], list[_MinuteRun]] = defaultdict(list)
     for r in kept:
         trips[(r.truck_id, r.trip)].append(_MinuteRun(r.caster_id, network.minutes(r.pour_end)))
+    preheats = _kept_preheats(network, kept)
     fills = []
     for r in kept:
         if r.ladle_id is None:
@@ -220,9 +243,43 @@ def _kept_fills(network: Network, travel: Travel, kept: Sequence[Run]) -> list[_
                 pour_end=network.minutes(r.pour_end),
                 back=_back_minutes(network, travel, trips[(r.truck_id, r.trip)], r.smelter_id),
                 forced=r.ladle_id,
+                preheat=preheats.get(r.run_id),
             )
         )
     return fills
+
+
+def _kept_preheats(network: Network, kept: Sequence[Run]) -> dict[str, PlannedPreheat]:
+    """Each kept run's preheat as the plan being re-planned has it, by ``run_id``: of its
+    ladle's preheats (:class:`KeptRuns`) the last that ends by its fill and starts after
+    the ladle's previous kept fill."""
+    rows = kept.preheats if isinstance(kept, KeptRuns) else ()
+    out: dict[str, PlannedPreheat] = {}
+    if not rows:
+        return out
+    planned = [  # the rows are on whole minutes
+        PlannedPreheat(
+            p.ladle_id,
+            p.smelter_id,
+            p.stand,
+            round(network.minutes(p.start)),
+            round(network.minutes(p.end)),
+        )
+        for p in rows
+    ]
+    previous: dict[str | None, float] = {}
+    for r in sorted(kept, key=lambda r: r.fill_start):
+        fill = network.minutes(r.fill_start)
+        after = previous.get(r.ladle_id, -math.inf)
+        previous[r.ladle_id] = fill
+        mine = [
+            p
+            for p in planned
+            if p.ladle_id == r.ladle_id and after - _EPS <= p.start and p.end <= fill + _EPS
+        ]
+        if mine:
+            out[r.run_id] = max(mine, key=lambda p: p.end)
+    return out
 
 
 @dataclass(frozen=True)
@@ -500,6 +557,9 @@ class _Pass:
         pool = self.pools.get(fill.smelter_id, [])
         if fill.forced is not None:
             pool = [s for s in pool if s.ladle.ladle_id == fill.forced]
+            if fill.preheat is not None and pool:
+                self._as_planned(pool[0], fill, fill.preheat)
+                return True
         alike = _distinct(pool, network.params.ladles.clean_every_fills)
         choices = [c for s in alike if (c := _choice(network, self.stands, s, fill)) is not None]
         if not choices:
@@ -515,6 +575,15 @@ class _Pass:
             self.booked.append((preheat, fill))
         self.uses[fill.key] = (best.state.ladle.ladle_id, round(best.drop_c, 1))
         return True
+
+    def _as_planned(self, state: _LadleState, fill: _Fill, preheat: PlannedPreheat) -> None:
+        """A kept run's ladle with its preheat as it was planned, booked on its stand."""
+        params, ambient = self.network.params.ladles, self.network.params.thermal.ambient_c
+        self.stands.book(preheat.smelter_id, preheat.stand, preheat.start, preheat.end)
+        drop = _drop_c(params, ambient, preheat.end, fill.fill_start)
+        _take(self.network, self.stands, _Choice(state, drop, None), fill)
+        self.booked.append((preheat, fill))
+        self.uses[fill.key] = (state.ladle.ladle_id, round(drop, 1))
 
     def cut(self) -> LadlePlan:
         """The plan as far as the pass went: the run just dropped, the preheats as booked."""

@@ -43,7 +43,7 @@ from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.ladle_delay import DayParts, assign_with_delays
 from logistics.planning.ladle_model import FEN
 from logistics.planning.ladle_retry import Pooled, retry_with_pool
-from logistics.planning.ladles import LadlePlan
+from logistics.planning.ladles import KeptRuns, LadlePlan
 from logistics.planning.leftovers import retry_elsewhere
 from logistics.planning.legal import fixed_clocks, legal_day
 from logistics.planning.objective import plan_value
@@ -327,8 +327,8 @@ def _finished(
 def _pooled_again(day: _Day, pooled: Pooled, until: tuple[DayState, float]) -> Pooled:
     """With a ladle pool, the leftovers tried again after the ladle pass: on trips of their
     own (:mod:`.ladle_retry`), then in free slots of the plan's trips (:mod:`.topup`; not
-    in a re-plan with booked runs, whose moves have a price of their own), until the
-    deadline ``until[1]``."""
+    in a re-plan with runs kept, under way or booked: it times trips from the start of
+    each truck's day), until the deadline ``until[1]``."""
     parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
     not_before = day.not_before_min if day.not_before_min is not None else 0
     penalty = unserved_penalty_per_t(day.network.params)
@@ -341,7 +341,7 @@ def _pooled_again(day: _Day, pooled: Pooled, until: tuple[DayState, float]) -> P
         deadline=until[1],
         managed_grace_s=MANAGED_GRACE_S,
     )
-    if TOP_UP and not day.booked:
+    if TOP_UP and not day.kept and not day.booked:
         pooled = top_up(
             parts, pooled, not_before=not_before, penalty_per_t=penalty, deadline=until[1]
         )
@@ -487,7 +487,7 @@ def _prepare_day(
         starts,
         fresh_states,
         fixed=tuple(fixed),
-        kept=tuple(kept),
+        kept=KeptRuns(kept, state.kept_preheats),
         not_before_min=None if not_before_min is None else math.ceil(not_before_min - 1e-9),
         booked=booked_min,
     )

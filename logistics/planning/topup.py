@@ -4,19 +4,19 @@ With a ladle pool the jobs left over — by the routes and their timing (``fleet
 ladle pass (``ladles``) — are tried again after the pass on trips of their own
 (:mod:`.ladle_retry`). A trip of one ladle is paid for by that ladle alone, so a lone
 ladle far from its smelter is often left for ``cost`` while a trip of the plan from the
-same smelter, at about the same hour, carries fewer ladles than its truck holds. Before
-that second try each job left for ``fleet``, ``cost``, ``ladles`` or
+same smelter, at about the same hour, carries fewer ladles than its truck holds. After
+that second try each job still left for ``fleet``, ``cost``, ``ladles`` or
 ``not_planned_in_time`` is therefore tried in such a free slot: at each of its sources,
 with the metal the plan leaves there (:func:`~.leftovers.assignment_at`), in every trip
 of that smelter whose truck has a ladle and payload to spare, at every place of the
 trip's pour order. The trip is timed again with the job (:func:`~.schedule.time_trip`:
 fill window and bays, hold limit and taps, pour windows, the shift's end, the drivers'
-counters) and the truck's later trips after it, none earlier than planned. A slot is
-taken only when
+counters) and the truck's later trips after it, none earlier than planned (the ladle
+pass may have delayed a trip on purpose). A slot is taken only when
 
 * every job of those trips still times (none is left off);
-* every fill at the trip's smelter still has its metal (production as the checker
-  counts it);
+* every fill of every alloy of the trips timed again still has its metal (production
+  as the checker counts it);
 * the ladle pass (:func:`~.ladles.assign_ladles`) run on the new plan gives every run a
   ladle of its smelter's pool;
 * with ``[drivers]``, the truck's day still walks legally (:mod:`.legal`);
@@ -25,7 +25,8 @@ taken only when
 
 Of the slots that pass the cheapest is taken; jobs are tried by reason (:data:`TRIED`),
 then by their latest pour, each once, until the deadline. A day without a ladle pool
-never comes here.
+never comes here, nor a re-plan with runs kept (under way or booked): the trips are
+timed from the start of each truck's day, not from after its kept runs.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from logistics.planning.schedule import (
     commit_trip,
     time_trip,
 )
+from logistics.planning.windows import Interval
 
 #: The reasons of the jobs tried here, in the order they are tried (the likeliest to find
 #: a slot first: a ``ladles`` or ``cost`` job had a truck with room, a ``fleet`` one none).
@@ -118,12 +120,14 @@ def top_up(
     failed: set[tuple[Job, str]] = set()  # ladles like one that found no slot in this plan
     replay = LadleReplay(network, parts.ctx.travel, trips, parts.kept)
     for job in sorted(todo, key=lambda j: (TRIED.index(pooled.reasons[j.job_id]), j.latest_pour)):
-        if deadline is not None and time.monotonic() > deadline:
+        if _late(deadline):
             break
         alike = (replace(job, job_id=""), pooled.reasons[job.job_id])
         if alike in failed:
             continue
-        found = _first_slot(parts, trips, (ladles, replay), job, not_before, penalty_per_t)
+        found = _first_slot(
+            parts, trips, (ladles, replay), job, (not_before, deadline), penalty_per_t
+        )
         if found is None:
             failed.add(alike)
             continue
@@ -147,18 +151,27 @@ def _first_slot(
     trips: list[TimedTrip],
     pool: tuple[LadlePlan, LadleReplay],
     job: Job,
-    not_before: int,
+    when: tuple[int, float | None],
     penalty_per_t: float | None,
 ) -> tuple[_Slot, LadlePlan] | None:
     """The cheapest slot for ``job`` that keeps every rule, with the new ladle plan
-    (``pool``: the ladle plan of ``trips`` and the pass kept to be resumed)."""
+    (``pool``: the ladle plan of ``trips`` and the pass kept to be resumed; ``when``: the
+    first minute a fill may start, and the :func:`time.monotonic` deadline or ``None``);
+    ``None`` too when the deadline passes."""
     network = parts.ctx.network
     ladles, replay = pool
+    deadline = when[1]
     limit = math.inf if penalty_per_t is None else penalty_of(network, job, penalty_per_t)
     limit *= job.tonnes
-    slots = [s for s in _slots(parts, trips, job, not_before) if s.added < limit]
+    found = _slots(parts, trips, job, when)
+    if found is None:
+        return None
+    slots = [s for s in found if s.added < limit]
     for slot in sorted(slots, key=lambda s: s.added):
-        if not _metal_holds(network, slot.trips, parts, job.alloy):
+        if _late(deadline):
+            return None
+        alloys = {r.alloy for t in slot.after for r in t.runs}
+        if not all(_metal_holds(network, slot.trips, parts, alloy) for alloy in alloys):
             continue
         again = replay.with_trips(slot.after, slot.before, spare=())
         if again.dropped:
@@ -172,10 +185,19 @@ def _first_slot(
     return None
 
 
-def _slots(parts: DayParts, trips: list[TimedTrip], job: Job, not_before: int) -> list[_Slot]:
+def _late(deadline: float | None) -> bool:
+    """Whether the :func:`time.monotonic` ``deadline`` (``None``: none) has passed."""
+    return deadline is not None and time.monotonic() > deadline
+
+
+def _slots(
+    parts: DayParts, trips: list[TimedTrip], job: Job, when: tuple[int, float | None]
+) -> list[_Slot] | None:
     """Every trip of a source of ``job`` with a slot to spare, timed again with it at each
-    place of its pour order, and the route cost and superheat that adds."""
+    place of its pour order, and the route cost and superheat that adds (``when`` as for
+    :func:`_first_slot`; ``None`` when the deadline passes)."""
     network = parts.ctx.network
+    not_before, deadline = when
     runs = [r for t in trips for r in t.runs]
     states, bays = parts.fresh_states()
     for r in runs:
@@ -186,11 +208,14 @@ def _slots(parts: DayParts, trips: list[TimedTrip], job: Job, not_before: int) -
         found = assignment_at(network, job, source, [*parts.fixed, *runs])
         if found is None:
             continue
-        ctx = replace(parts.ctx, fills={**parts.ctx.fills, job.job_id: found.fill})
         for trip in trips:
             if not _has_room(network, trip, job, source.smelter_id):
                 continue
+            windows = _windows(parts, trips, trip)
+            ctx = replace(parts.ctx, fills={**windows, job.job_id: found.fill})
             for place in range(len(trip.runs) + 1):
+                if _late(deadline):
+                    return None
                 jobs = [r.job for r in trip.runs]
                 jobs.insert(place, job)
                 moved = _retimed(base, ctx, trips, trip, tuple(jobs), not_before)
@@ -209,6 +234,29 @@ def _slots(parts: DayParts, trips: list[TimedTrip], job: Job, not_before: int) -
                         )
                     )
     return out
+
+
+def _windows(parts: DayParts, trips: Sequence[TimedTrip], target: TimedTrip) -> dict[str, Interval]:
+    """The fill windows of the day with those of the runs ``target`` and its truck's later
+    trips carry at the smelter each fills at (a run may fill at another source than the
+    job's assignment), from when its metal is there with every other fill kept."""
+    network = parts.ctx.network
+    truck_id, first = target.runs[0].truck_id, target.runs[0].fill_start
+    runs = [r for t in trips for r in t.runs]
+    windows = dict(parts.ctx.fills)
+    for r in runs:
+        if r.truck_id != truck_id or r.fill_start < first:
+            continue
+        source = next((s for s in r.job.sources if s.smelter_id == r.smelter_id), None)
+        others = [x for x in runs if x is not r]
+        found = (
+            None
+            if source is None
+            else assignment_at(network, r.job, source, [*parts.fixed, *others])
+        )
+        if found is not None:
+            windows[r.job.job_id] = found.fill
+    return windows
 
 
 def _has_room(network: Network, trip: TimedTrip, job: Job, smelter_id: str) -> bool:
@@ -261,7 +309,8 @@ def _retimed(
         first = trip.runs[0]
         state.trips = first.trip - 1
         todo = jobs if position == 0 else tuple(r.job for r in trip.runs)
-        earliest = not_before if position == 0 else first.fill_start
+        # never earlier than planned: the ladle pass may have delayed the trip on purpose
+        earliest = max(not_before, min(r.fill_start for r in trip.runs))
         timed, off = time_trip(ctx, state, first.smelter_id, todo, bays, earliest)
         if timed is None or off:
             return None

@@ -7,11 +7,13 @@ of it are left over, and a trip of their own fits nowhere. The third slot of the
 trip is free: with the top-up a ladle of the second order rides there, the plan keeps
 every rule of the independent checker, carries 5 t more on as many trips, and saves
 more against ingots. Every figure is read from the plan's rows. The ladle pass resumed
-with trips replaced (how each slot is tested) gives what the whole pass gives.
+with trips replaced (how each slot is tested) gives what the whole pass gives. The
+topped-up plan re-planned at each trip's boundaries keeps every rule of the checker.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +22,8 @@ import logistics.planning.solve as solve
 from benchmarks.fuzz import write_random_network
 from logistics.check import check
 from logistics.network.loader import load_network
-from logistics.network.model import Network
-from logistics.pipeline import plan_day
+from logistics.network.model import Network, Order
+from logistics.pipeline import plan_day, replan
 from logistics.plan.model import Plan
 from logistics.plan.options import PlanOptions
 from logistics.planning.ladle_delay import DayParts
@@ -103,3 +105,41 @@ def test_the_replay_passes_a_plan_with_trips_replaced_as_the_whole_pass_does(
         assert replay.with_trips([], [trip]) == assign_ladles(network, travel, others, parts.kept)
         back = replay.with_trips([trip], [trip])
         assert back == assign_ladles(network, travel, [*others, trip], parts.kept)
+
+
+def _new_order(network: Network, plan: Plan, now: datetime) -> Order:
+    """An order like the plan's last one, placed at ``now`` for two to five hours on."""
+    last = next(o for o in network.orders if o.order_id == plan.runs[-1].order_id)
+    return Order(
+        order_id="NEW1",
+        caster_id=last.caster_id,
+        alloy=last.alloy,
+        tonnes=last.tonnes,
+        window_start=max(last.window_start, now + timedelta(hours=2)),
+        window_end=max(last.window_end, now + timedelta(hours=5)),
+        placed_at=now,
+    )
+
+
+def test_a_topped_up_plan_re_plans_valid_at_each_trip_boundary(network: Network) -> None:
+    # the runs under way keep their preheats as planned (the morning plan packs three
+    # back-to-back preheats on two stands, which planning them again could not rebuild)
+    plan = _plan(network)
+    assert plan.preheats
+    bounds: set[datetime] = set()
+    for trip in _trips(plan):
+        runs = [r for r in plan.runs if (r.truck_id, r.trip) == trip]
+        bounds.add(min(r.fill_start for r in runs))
+        bounds.add(max(r.fill_start for r in runs))
+        bounds.add(max(r.pour_end for r in runs))
+    options = PlanOptions(solver="greedy", time_limit_s=900, replan_mode="insert")
+    for now in sorted(bounds):
+        now = now.replace(second=0, microsecond=0)
+        res = replan(network, plan, now, options, new_orders=[_new_order(network, plan, now)])
+        report = check(res.network, res.outcome.plan)
+        assert report.ok, (now, [str(v) for v in report.violations])
+        kept = {r.ladle_id for r in res.facts}
+        # the preheats of the runs under way are the morning plan's rows
+        for p in plan.preheats:
+            if p.ladle_id in kept and p.end <= now:
+                assert p in res.outcome.plan.preheats, (now, p)
