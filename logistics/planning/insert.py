@@ -229,8 +229,7 @@ def insert_jobs(
         A further test of a room (:mod:`.ladle_retry`): the cheapest it accepts is taken.
     managed_until : float, optional
         :func:`time.monotonic` until which managed deliveries (tried first) are still
-        tried when later than ``deadline``: the routed pass's one grace
-        (:func:`late_deadline`), shared with the ladle pool's retry; ``None``: none.
+        tried when later than ``deadline``: the pass's one grace (:func:`late_deadline`).
 
     Returns
     -------
