@@ -191,7 +191,7 @@ def insert_jobs(
     first_trip: int = INSERTED_TRIPS,
     walks: dict[str, DayWalked] | None = None,
     accept: Accept | None = None,
-    managed_grace_s: float = 0.0,
+    managed_until: float | None = None,
 ) -> Inserted:
     """Fit jobs into the free time of a day whose trips stay where they are.
 
@@ -227,9 +227,9 @@ def insert_jobs(
         into the same runs (filled and read here; a walk of other runs is not used).
     accept : callable, optional
         A further test of a room (:mod:`.ladle_retry`): the cheapest it accepts is taken.
-    managed_grace_s : float
-        Managed deliveries (tried first) are still tried this long past ``deadline`` (or
-        past the call's start when later), s (:data:`MANAGED_GRACE_S`); 0: none.
+    managed_until : float, optional
+        :func:`time.monotonic` until which managed deliveries (tried first) are still
+        tried when later than ``deadline``: the pass's one grace (:func:`late_deadline`).
 
     Returns
     -------
@@ -239,7 +239,7 @@ def insert_jobs(
     days = _truck_days(ctx.travel, starts, fixed, first_trip, walks)
     pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
     done = Inserted([], [], {})
-    late = late_deadline(deadline, managed_grace_s)
+    late = managed_stop(deadline, managed_until)
     for smelter_id, pending in _groups(ctx.network, assignments):
         stop = late if _is_managed(ctx.network, pending[0]) else deadline
         while pending:
@@ -273,10 +273,23 @@ def _unplaced(pending: list[Job], trip: TimedTrip) -> list[Job]:
 def late_deadline(deadline: float | None, grace_s: float) -> float | None:
     """The :func:`time.monotonic` by which managed deliveries are still tried, s:
     ``grace_s`` (s) past ``deadline``, or past now when that is later; ``deadline``
-    itself without a grace."""
+    itself without a grace.
+
+    Called once per routed pass, when its leftovers are first tried; every later try of
+    the pass (the ladle pool's retry) gets the same moment (:func:`managed_stop`), so a
+    pass runs at most one grace (and one try under way) past its deadline.
+    """
     if deadline is None or grace_s <= 0.0:
         return deadline
     return max(deadline, time.monotonic()) + grace_s
+
+
+def managed_stop(deadline: float | None, managed_until: float | None) -> float | None:
+    """The :func:`time.monotonic` by which managed deliveries stop being tried, s: the
+    later of ``deadline`` and ``managed_until``; ``None`` (no stop) without a deadline."""
+    if deadline is None or managed_until is None:
+        return deadline
+    return max(deadline, managed_until)
 
 
 def _worth(network: Network, trip: TimedTrip, added: float, penalty_per_t: float | None) -> bool:
@@ -511,6 +524,7 @@ __all__ = [
     "Inserted",
     "insert_jobs",
     "late_deadline",
+    "managed_stop",
     "truck_blocks",
     "truck_gaps",
 ]

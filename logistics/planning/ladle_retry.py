@@ -44,7 +44,7 @@ from logistics.planning.assign import Assignment
 from logistics.planning.drivers import DriverStop
 from logistics.planning.drop_penalty import is_managed_delivery
 from logistics.planning.gap_walk import DayWalked
-from logistics.planning.insert import INSERTED_TRIPS, insert_jobs, late_deadline
+from logistics.planning.insert import INSERTED_TRIPS, insert_jobs, managed_stop
 from logistics.planning.jobs import Job
 from logistics.planning.ladle_delay import DayParts
 from logistics.planning.ladles import LadlePlan, LadleReplay
@@ -203,7 +203,7 @@ def retry_with_pool(
     not_before: int,
     penalty_per_t: float | None,
     deadline: float | None,
-    managed_grace_s: float = 0.0,
+    managed_until: float | None = None,
 ) -> Pooled:
     """Each ``fleet``, ``cost`` or ``ladles`` job of ``pooled`` tried again with the pool (module
     docstring); managed deliveries first.
@@ -225,9 +225,10 @@ def retry_with_pool(
         :func:`time.monotonic` by which trying stops: the ``fleet`` jobs not tried by
         then are left ``not_planned_in_time`` (``fleet`` claims that no truck of the
         final plan has room, which only a try on it can say), the ``cost`` jobs ``cost``.
-    managed_grace_s : float
-        Managed deliveries are still tried this long past ``deadline``, s, counted from
-        the call's start when that is later (:data:`~.insert.MANAGED_GRACE_S`).
+    managed_until : float, optional
+        :func:`time.monotonic` until which managed deliveries are still tried when later
+        than ``deadline``: the same moment the pass's insertion of its leftovers had
+        (:func:`~.insert.late_deadline`, computed once per pass), not a fresh grace.
 
     Returns
     -------
@@ -245,7 +246,7 @@ def retry_with_pool(
     ladles, reasons, added = pooled.ladles, dict(pooled.reasons), 0
     failed: dict[tuple[Job, object, str], str] = {}
     network = parts.ctx.network
-    late = late_deadline(deadline, managed_grace_s)
+    late = managed_stop(deadline, managed_until)
     for job in sorted(fleet, key=lambda j: _retry_rank(network, j, reasons[j.job_id])):
         managed = is_managed_delivery(network, job.order_id, job.caster_id, job.alloy)
         stop = late if managed else deadline

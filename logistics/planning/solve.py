@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from logistics.errors import PlanningError
 from logistics.network.model import Network, Order
@@ -38,7 +39,7 @@ from logistics.planning.bookings import initial_trips_of, jobs_of_runs
 from logistics.planning.drivers import DriverStop
 from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
 from logistics.planning.greedy import greedy_plan
-from logistics.planning.insert import MANAGED_GRACE_S, Inserted, insert_jobs
+from logistics.planning.insert import MANAGED_GRACE_S, Inserted, insert_jobs, late_deadline
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.ladle_delay import DayParts, assign_with_delays
 from logistics.planning.ladle_model import FEN
@@ -190,11 +191,11 @@ def plan_schedule(
     day = _prepare_day(network, travel, state, progress, state.fixed_runs, state.booked_runs)
     chosen_trips, left, stats = _searched(day, state, options, progress, started, executor)
     progress(ProgressEvent("repair", _SEARCH_END, "trying what is left in the trucks' free time"))
-    deadline = started + options.time_limit_s
+    until = _until(state, started + options.time_limit_s)
     chosen_trips, left, stats, reasons = _repaired(
-        day, state, list(chosen_trips), left, stats, deadline
+        day, state, list(chosen_trips), left, stats, until
     )
-    return _finished(day, chosen_trips, left, stats, started, reasons, (state, deadline))
+    return _finished(day, chosen_trips, left, stats, started, reasons, until)
 
 
 def _check_day_orders(network: Network) -> None:
@@ -229,8 +230,36 @@ def _insert_schedule(
     day = _prepare_day(network, travel, state, progress, kept)
     progress(ProgressEvent("insert", 0.5, "fitting the changes into the trucks' free time"))
     trips, left, stats, reasons = _inserted(day, state, options)
-    deadline = started + options.time_limit_s
-    return _finished(day, trips, left, stats, started, reasons, (state, deadline))
+    return _finished(
+        day, trips, left, stats, started, reasons, _until(state, started + options.time_limit_s)
+    )
+
+
+class _Until(NamedTuple):
+    """When a routed pass stops trying its leftovers.
+
+    Attributes
+    ----------
+    state : DayState
+        The day's state.
+    deadline : float
+        :func:`time.monotonic` of the pass's time limit, s.
+    managed_until : float or None
+        :func:`time.monotonic` until which its managed deliveries are still tried, s:
+        the pass's one grace (:data:`~.insert.MANAGED_GRACE_S` past the deadline, or
+        past the moment its leftovers are first tried when the search overran), shared
+        by the insertion of the leftovers and the ladle pool's retry.
+    """
+
+    state: DayState
+    deadline: float
+    managed_until: float | None
+
+
+def _until(state: DayState, deadline: float) -> _Until:
+    """The pass's deadline and its one managed grace, taken now (when its leftovers
+    are first tried)."""
+    return _Until(state, deadline, late_deadline(deadline, MANAGED_GRACE_S))
 
 
 def _searched(
@@ -283,14 +312,14 @@ def _finished(
     stats: SolverStats,
     started: float,
     reasons: dict[str, str],
-    until: tuple[DayState, float],
+    until: _Until,
 ) -> DaySchedule:
     """The day's schedule: its trips, what is left unserved and why, its statistics; with
     drivers' rules, their rests and handovers; with a ladle pool, each run's ladle (a
     trip is filled later where a ladle is ready a little later, else a run no ladle can
     be ready for is left unserved), and the ``fleet`` leftovers tried once more where a
-    ladle is there for them (:mod:`.ladle_retry`; ``until``: the day's state and the
-    :func:`time.monotonic` deadline of that try)."""
+    ladle is there for them (:mod:`.ladle_retry`; ``until``: the day's state, the
+    :func:`time.monotonic` deadline of that try and the pass's managed grace)."""
     searched = _run_keys(trips)
     trips, left, reasons = within_trip_limits(day.network, trips, left, reasons, day.kept)
     trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
@@ -324,7 +353,7 @@ def _finished(
     )
 
 
-def _pooled_again(day: _Day, pooled: Pooled, until: tuple[DayState, float]) -> Pooled:
+def _pooled_again(day: _Day, pooled: Pooled, until: _Until) -> Pooled:
     """With a ladle pool, the leftovers tried again after the ladle pass: on trips of their
     own (:mod:`.ladle_retry`), then in free slots of the plan's trips (:mod:`.topup`; not
     in a re-plan with runs kept, under way or booked: it times trips from the start of
@@ -339,7 +368,7 @@ def _pooled_again(day: _Day, pooled: Pooled, until: tuple[DayState, float]) -> P
         not_before=not_before,
         penalty_per_t=penalty,
         deadline=until[1],
-        managed_grace_s=MANAGED_GRACE_S,
+        managed_until=until.managed_until,
     )
     if TOP_UP and not day.kept and not day.booked:
         pooled = top_up(
@@ -515,9 +544,10 @@ def _insert_into(
     state: DayState,
     trips: Sequence[TimedTrip],
     jobs: Sequence[Job],
-    deadline: float | None,
+    until: _Until | None,
 ) -> Inserted:
-    """``jobs`` fitted into the free time around the kept runs and ``trips``."""
+    """``jobs`` fitted into the free time around the kept runs and ``trips`` until the
+    pass's deadline and managed grace ``until`` (``None``: no time limit)."""
     starts, bays = _day_starts(day, state)
     placed = [r for t in trips for r in t.runs]
     for run in placed:
@@ -532,8 +562,8 @@ def _insert_into(
         not_before=day.not_before_min if day.not_before_min is not None else 0,
         route_starts=day.starts,
         penalty_per_t=unserved_penalty_per_t(day.network.params),
-        deadline=deadline,
-        managed_grace_s=MANAGED_GRACE_S,
+        deadline=None if until is None else until.deadline,
+        managed_until=None if until is None else until.managed_until,
     )
 
 
@@ -560,7 +590,7 @@ def _repaired(
     trips: list[TimedTrip],
     left: list[Job],
     stats: SolverStats,
-    deadline: float,
+    until: _Until,
 ) -> tuple[list[TimedTrip], list[Job], SolverStats, dict[str, str]]:
     """The plan with every job left over tried in the trucks' free time.
 
@@ -572,9 +602,9 @@ def _repaired(
     """
     if not left:
         return trips, left, stats, {}
-    done = _insert_into(day, state, trips, left, deadline)
+    done = _insert_into(day, state, trips, left, until)
     if done.left and not day.network.ladles:  # with a ladle pool: after the ladle pass
-        done = _retried_elsewhere(day, state, [*trips, *done.trips], done, deadline)
+        done = _retried_elsewhere(day, state, [*trips, *done.trips], done, until.deadline)
     if done.trips:
         trips = [*trips, *done.trips]
         update: dict[str, object] = {"inserted_after_search": len(done.trips)}
