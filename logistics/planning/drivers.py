@@ -22,8 +22,12 @@ the next stop until its work starts. Rests are:
 * breaks en route, every ``max_continuous_driving_h`` of a leg longer than that.
 
 A break's minutes are added to the leg: the arrival is the departure plus the breaks
-plus the leg's driving time at the departure. Filling and pouring are work: neither
-driving nor rest. The router ignores all this; only the timing and the walk apply it.
+plus the leg's driving time at the departure. That arrival must be no later than the
+first pour at the caster nor than the run's own ``arrive`` (the checker reads the leg as
+due by then): a trip inserted before a trip already timed can put a break before that
+trip's loaded leg, and the later trip's rows must leave room for it. Filling and
+pouring are work: neither driving nor rest. The router ignores all this; only the timing
+and the walk apply it.
 """
 
 from __future__ import annotations
@@ -178,6 +182,17 @@ class TripStops:
     last_fill_end: float
     depart: float
     visits: tuple[tuple[str, float, float], ...]  # (caster, first pour start, last pour end)
+    #: Per visit, the ``arrive`` of its first run (``None`` where the runs have none): the
+    #: rows promise the truck there by then, so the breaks must leave time for that.
+    arrivals: tuple[float | None, ...] = ()
+
+    def due(self, k: int) -> float:
+        """When the truck must be at visit ``k``'s caster, minutes: its first pour, or
+        its first run's ``arrive`` when that is earlier (the checker reads the leg as due
+        by then)."""
+        pour_start = self.visits[k][1]
+        arrive = self.arrivals[k] if k < len(self.arrivals) else None
+        return pour_start if arrive is None else min(pour_start, arrive)
 
 
 def trip_stops(runs: Iterable[Any]) -> TripStops:
@@ -188,13 +203,17 @@ def trip_stops(runs: Iterable[Any]) -> TripStops:
     departs = [d for d in (getattr(r, "depart", None) for r in ordered) if d is not None]
     depart = max([last_fill_end, *departs])
     visits: list[tuple[str, float, float]] = []
+    arrivals: list[float | None] = []
     for r in ordered:
         if visits and visits[-1][0] == r.caster_id:
             caster, start, _ = visits[-1]
             visits[-1] = (caster, start, r.pour_end)
         else:
             visits.append((r.caster_id, r.pour_start, r.pour_end))
-    return TripStops(ordered[0].smelter_id, first_fill, last_fill_end, depart, tuple(visits))
+            arrivals.append(getattr(r, "arrive", None))
+    return TripStops(
+        ordered[0].smelter_id, first_fill, last_fill_end, depart, tuple(visits), tuple(arrivals)
+    )
 
 
 def _loaded_minutes(travel: Travel, trip: TripStops, home: int) -> float:
@@ -235,7 +254,8 @@ def walk_trip(
     Raises
     ------
     IllegalError
-        A leg past the daily limit, or breaks that leave no time to reach a stop.
+        A leg past the daily limit, or breaks that leave no time to reach a stop (a
+        caster by its first pour and by its first run's ``arrive``).
     """
     here, here_id, free = place
     smelter = travel.smelter(trip.smelter_id)
@@ -254,11 +274,11 @@ def walk_trip(
     walker.rest("wait", arrival, trip.first_fill, trip.smelter_id)
     walker.rest("wait", trip.last_fill_end, trip.depart, trip.smelter_id)
     here, here_id, free = smelter, trip.smelter_id, trip.depart
-    for caster, pour_start, pour_end in trip.visits:
+    for k, (caster, pour_start, pour_end) in enumerate(trip.visits):
         c = travel.caster(caster)
         arrival = walker.leg(free, drive_minutes(travel, here, c, free), here_id, caster)
-        if arrival > pour_start + 1e-6:
-            raise IllegalError(f"the breaks leave no time to reach {caster}")
+        if arrival > trip.due(k) + 1e-6:
+            raise IllegalError(f"the breaks leave no time to reach {caster} by its arrival")
         walker.rest("wait", arrival, pour_start, caster)
         here, here_id, free = c, caster, pour_end
     return here, here_id, free
