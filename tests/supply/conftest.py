@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from benchmarks.supply_network import write_managed_copy
 from logistics import PlanOutcome, load_network, plan_day
 from logistics.network.model import Network
 from logistics.plan.options import PlanOptions
-from tests.conftest import TINY
+from tests.conftest import TINY, read_table, write_table
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +30,16 @@ def managed(managed_dir: Path) -> Network:
 def managed_outcome(managed: Network) -> PlanOutcome:
     """The dispatcher's plan of the managed tiny day (fast, repeatable)."""
     return plan_day(managed, PlanOptions(solver="greedy", time_limit_s=5))
+
+
+@pytest.fixture(scope="module")
+def usual_dir(managed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The managed tiny network, C1's ADC12 furnace holding 11 t (9 t fit by evening)."""
+    net = tmp_path_factory.mktemp("usual") / "net"
+    shutil.copytree(managed_dir, net)
+    table = read_table(net / "consumption.csv")
+    for row in table[1:]:
+        if row[:2] == ["C1", "ADC12"] and row[3]:
+            row[3] = "11"
+    write_table(net / "consumption.csv", table)
+    return net

@@ -21,24 +21,10 @@ from logistics.pipeline.horizon import HorizonOutcome, plan_horizon
 from logistics.pipeline.supply import lookahead_days
 from logistics.plan.options import PlanOptions
 from logistics.planning.horizon_supply import decide_deliveries
-from tests.conftest import read_table, write_table
 from tests.network.test_dated_rows import with_rows
 
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
 KEY = ("C1", "ADC12")
-
-
-@pytest.fixture(scope="module")
-def usual_dir(managed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The managed tiny network, C1's ADC12 furnace holding 11 t (9 t fit by evening)."""
-    net = tmp_path_factory.mktemp("usual") / "net"
-    shutil.copytree(managed_dir, net)
-    table = read_table(net / "consumption.csv")
-    for row in table[1:]:
-        if row[:2] == list(KEY) and row[3]:
-            row[3] = "11"
-    write_table(net / "consumption.csv", table)
-    return net
 
 
 @pytest.fixture(scope="module")

@@ -47,19 +47,6 @@ TUESDAY = [
 
 
 @pytest.fixture(scope="module")
-def usual_dir(managed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The managed tiny network, C1's ADC12 furnace holding 11 t; orders on Monday only."""
-    net = tmp_path_factory.mktemp("usual") / "net"
-    shutil.copytree(managed_dir, net)
-    table = read_table(net / "consumption.csv")
-    for row in table[1:]:
-        if row[:2] == list(KEY) and row[3]:
-            row[3] = "11"
-    write_table(net / "consumption.csv", table)
-    return net
-
-
-@pytest.fixture(scope="module")
 def dated_monday(usual_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same with Monday's order windows written as ISO 8601 date-times."""
     net = tmp_path_factory.mktemp("dated") / "net"
