@@ -267,6 +267,27 @@ def _reachable_hours(
     return np.asarray(opened & (ends >= first))
 
 
+def first_pour_minutes(network: Network, travel: Travel) -> dict[Key, float]:
+    """The earliest minute of the plan day a truck can start a pour into each managed
+    furnace, min: the fleet's earliest shift start, a fill and the drive from the
+    nearest smelter making its alloy (or the caster's opening, if later); furnaces no
+    smelter supplies are left out."""
+    if not network.fleet:
+        return {}
+    start = min(network.minutes(t.shift_start) for t in network.fleet)
+    found: dict[Key, float] = {}
+    for f in network.furnaces:
+        supplier = _supplier(network, travel, f.alloy, f.caster_id) if f.managed else None
+        if supplier is None:
+            continue
+        smelter = next(s for s in network.smelters if travel.smelter(s.smelter_id) == supplier)
+        caster = network.caster_by_id[f.caster_id]
+        drive = float(travel.minutes[supplier, travel.caster(f.caster_id)])
+        arrive = start + fill_minutes(smelter) + drive
+        found[(f.caster_id, f.alloy)] = max(arrive, network.minutes(caster.open))
+    return found
+
+
 def _net_holding(network: Network, furnace: Furnace) -> float:
     """What a tonne costs to hold an hour in the furnace rather than at the smelter,
     CNY/(t·h) (negative: the smelter holds dearer), plus :data:`HOLD_TIE_SHARE` of the
