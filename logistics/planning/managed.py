@@ -18,11 +18,14 @@ the day's jobs beside the casters' orders and are routed by the same day planner
   first pour may *start* (the level rises from then on); never later than one pour
   before 24:00 (the furnace's levels end there), and a load that fits under the
   capacity only after that is not cut (a smaller one that fits earlier is tried, else
-  the need is the next day's, from the level carried over).
+  the need is the next day's, from the level carried over); a need before the first
+  pour a truck can make that day (``first_pour``) is due then instead (the level runs
+  low until then whatever the day's plan does).
 
 Because the level at any moment after all earlier deliveries are poured does not depend
 on when they were poured, any plan that pours every delivery inside its window keeps
-the furnace within ``[min_level_t, capacity_t]``. Deliveries are cut for the plan day
+the furnace within ``[min_level_t, capacity_t]`` (but before the day's first pour).
+Deliveries are cut for the plan day
 (00:00–24:00) and look ahead into the next morning: a delivery the furnace needs
 before :data:`MORNING_MARGIN_MIN` after the fleet's first shift start of the next day
 (when the next day's trucks could not be there in time) is made the evening before,
