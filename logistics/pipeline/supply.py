@@ -39,6 +39,7 @@ from logistics.planning.horizon_supply import (
     Missed,
     decide_deliveries,
     due_by_last_hour,
+    first_pour_minutes,
     required_by_minute,
 )
 from logistics.planning.managed import with_managed_deliveries
@@ -287,7 +288,8 @@ def plan_supplied(
     loop = _Loop(network, travel, ahead=lookahead_days(network, trucks_out) if travel else ())
     required = loop.required(SOLVER_LIMIT_S, search_limit_s(total))
     first = options.model_copy(update={"time_limit_s": total * FIRST_PASS_SHARE})
-    best_network, _ = with_managed_deliveries(network, (), required)
+    first_pour = first_pour_minutes(network, travel) if travel else None
+    best_network, _ = with_managed_deliveries(network, (), required, first_pour)
     best = planned(best_network, first)
     latest, passes = best, 0
     while passes < MAX_REPAIRS and low_furnaces(latest):
@@ -299,7 +301,7 @@ def plan_supplied(
         limit = min(SOLVER_LIMIT_S, share / 2.0)
         required = loop.required(limit, min(search_limit_s(total), share / 2.0))
         left = max(1.0, share - (loop.decide_s - before))
-        candidate, _ = with_managed_deliveries(network, loop.small, required)
+        candidate, _ = with_managed_deliveries(network, loop.small, required, first_pour)
         latest = planned(candidate, options.model_copy(update={"time_limit_s": left}))
         if _merit(network, latest) < _merit(network, best):
             best_network, best = candidate, latest

@@ -19,6 +19,10 @@ buckets, a small mixed-integer programme (OR-Tools, SCIP):
   (:class:`DayResources`, from the rows of ``fleet.csv`` that hold on its date) and its
   own orders (:func:`lookahead_orders`: the network's orders whose window starts on
   that date; an orders file without dates repeats the plan day's);
+* **trips**: when every truck has a ``max_trips``, each day's deliveries stay within
+  the tonnes that day's fleet's trips carry less that day's ordered tonnes (the orders
+  ride the same trips), and the visit search prices a route beyond the trips the
+  orders leave as a trip's metal bought as ingots;
 * **production**: each alloy's deliveries up to an hour stay within what its smelters
   hold at 00:00 and make by then (each day its own rows of ``production.csv``), less
   that day's ordered tonnes of the alloy;
@@ -57,6 +61,7 @@ from logistics.planning.visit_search import (
     add_trip_limits,
     day_trips,
     improve_visit_days,
+    trips_left,
 )
 from logistics.planning.windows import fill_minutes, pour_minutes
 
@@ -262,6 +267,27 @@ def _reachable_hours(
     return np.asarray(opened & (ends >= first))
 
 
+def first_pour_minutes(network: Network, travel: Travel) -> dict[Key, float]:
+    """The earliest minute of the plan day a truck can start a pour into each managed
+    furnace, min: the fleet's earliest shift start, a fill and the drive from the
+    nearest smelter making its alloy (or the caster's opening, if later); furnaces no
+    smelter supplies are left out."""
+    if not network.fleet:
+        return {}
+    start = min(network.minutes(t.shift_start) for t in network.fleet)
+    found: dict[Key, float] = {}
+    for f in network.furnaces:
+        supplier = _supplier(network, travel, f.alloy, f.caster_id) if f.managed else None
+        if supplier is None:
+            continue
+        smelter = next(s for s in network.smelters if travel.smelter(s.smelter_id) == supplier)
+        caster = network.caster_by_id[f.caster_id]
+        drive = float(travel.minutes[supplier, travel.caster(f.caster_id)])
+        arrive = start + fill_minutes(smelter) + drive
+        found[(f.caster_id, f.alloy)] = max(arrive, network.minutes(caster.open))
+    return found
+
+
 def _net_holding(network: Network, furnace: Furnace) -> float:
     """What a tonne costs to hold an hour in the furnace rather than at the smelter,
     CNY/(t·h) (negative: the smelter holds dearer), plus :data:`HOLD_TIE_SHARE` of the
@@ -452,13 +478,13 @@ def _shared_limits(
     network: Network,
     travel: Travel,
     days: Sequence[DayResources],
+    orders: Sequence[Sequence[Order]],
     missed: Sequence[Missed] = (),
 ) -> None:
     """The fleet's truck-hours per bucket and each alloy's production, each day its
-    own, less each day's own orders, tightened by what the routed day missed."""
+    own, less each day's own ``orders``, tightened by what the routed day missed."""
     share = network.params.supply.fleet_share
     trucks = _trucks_on_shift(network, m.buckets, days) * share
-    orders = lookahead_orders(network, len(days))
     ordered = _ordered_truck_hours(network, travel, m.buckets, orders)
     ordered = ordered + _missed_truck_hours(m, missed)
     room = _alloy_room(network, days, orders)
@@ -479,11 +505,46 @@ def _shared_limits(
                 m.solver.Add(m.solver.Sum(upto) <= float(limit[b]))
 
 
-def _day_routing(network: Network, travel: Travel, furnaces: list[_Furnace]) -> DayRouting:
+def ordered_tonnes(
+    network: Network, travel: Travel, orders: Sequence[Sequence[Order]]
+) -> list[float]:
+    """Tonnes of each day's orders that some smelter makes (the fleet's trips carry
+    them beside the managed deliveries), t."""
+    return [
+        float(
+            sum(
+                o.tonnes
+                for o in day
+                if _supplier(network, travel, o.alloy, o.caster_id) is not None
+            )
+        )
+        for day in orders
+    ]
+
+
+def _day_fleet(network: Network, day: DayResources) -> Network:
+    """The network with the day's fleet (itself when the fleet is the plan day's)."""
+    if day.fleet == network.fleet:
+        return network
+    return network.model_copy(update={"fleet": day.fleet})
+
+
+def _day_routing(
+    network: Network,
+    travel: Travel,
+    furnaces: list[_Furnace],
+    days: Sequence[DayResources],
+    ordered_t: Sequence[float],
+) -> DayRouting:
     """How the visit search prices a day's visits as routes (fleet's mean costs; a
-    route beyond the fleet's trips costs a trip's metal as ingots)."""
+    route beyond the trips the day's fleet has left after its orders
+    (:func:`trips_left`) costs a trip's metal as ingots)."""
     per_km, per_h = _truck_costs(network)
     capacity = max(t.trip_t for t in network.fleet)
+    left = {
+        d: trips_left(_day_fleet(network, day), t) if day.fleet else 0
+        for d, (day, t) in enumerate(zip(days, ordered_t, strict=True))
+    }
     return DayRouting(
         km=travel.km,
         minutes=travel.minutes,
@@ -495,24 +556,27 @@ def _day_routing(network: Network, travel: Travel, furnaces: list[_Furnace]) -> 
         routes_per_day=day_trips(network),
         excess_route_cny=capacity * ingot_cost_per_t(network.params),
         max_stops=max(t.ladles for t in network.fleet),
+        routes_left=left,
     )
 
 
 def _trip_limits(
-    m: _Model, network: Network, days: Sequence[DayResources], missed_t: float
+    m: _Model,
+    network: Network,
+    days: Sequence[DayResources],
+    missed_t: float,
+    ordered_t: Sequence[float],
 ) -> None:
-    """Each day's deliveries within the tonnes that day's fleet's trips can carry, the
-    plan day's less ``missed_t`` (t: managed deliveries a routing of the plan day left
-    unserved for want of a truck; the later days are not routed yet)."""
+    """Each day's deliveries within the tonnes that day's fleet's trips can carry, less
+    that day's ``ordered_t`` (t: its orders ride the same trips) and, on the plan day,
+    ``missed_t`` (t: managed deliveries a routing of the plan day left unserved for want
+    of a truck; the later days are not routed yet)."""
     per_day = DAY_MIN // BUCKET_MIN
     for d, day in enumerate(days):
         mine = {k: x for k, x in m.x.items() if k[1] // per_day == d}
-        fleet = (
-            network
-            if day.fleet == network.fleet
-            else network.model_copy(update={"fleet": day.fleet})
-        )
-        add_trip_limits(m.solver, mine, fleet, per_day, missed_t if d == 0 else 0.0)
+        fleet = _day_fleet(network, day)
+        missed = missed_t if d == 0 else 0.0
+        add_trip_limits(m.solver, mine, fleet, per_day, missed, ordered_t[d])
 
 
 _SOLVED = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
@@ -538,8 +602,10 @@ def _programme(
     m = _Model(solver, {}, furnaces, buckets)
     penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
-    _shared_limits(m, network, travel, days, missed)
-    _trip_limits(m, network, days, sum(x.tonnes for x in missed if x.reason == "fleet"))
+    orders = lookahead_orders(network, len(days))
+    _shared_limits(m, network, travel, days, orders, missed)
+    missed_t = sum(x.tonnes for x in missed if x.reason == "fleet")
+    _trip_limits(m, network, days, missed_t, ordered_tonnes(network, travel, orders))
     solver.Minimize(solver.Sum(costs))
     return m
 
@@ -584,6 +650,23 @@ def decide_deliveries(
         some smelter supplies. Empty when the programme cannot be solved in
         ``limit_s`` (the per-day cut then decides alone).
     """
+    per_day = DAY_MIN // BUCKET_MIN
+    found = decide_horizon(network, travel, missed, limit_s, ahead, search_s)
+    return {k: v[:per_day] for k, v in found.items()}
+
+
+def decide_horizon(
+    network: Network,
+    travel: Travel,
+    missed: Sequence[Missed] = (),
+    limit_s: float = SOLVER_LIMIT_S,
+    ahead: Sequence[DayResources] = (),
+    search_s: float | None = None,
+) -> dict[Key, np.ndarray]:
+    """Tonnes each managed furnace should get in each hour of the whole lookahead, t:
+    :func:`decide_deliveries` (same parameters) with the later days' hours too
+    (``(caster_id, alloy) -> 24 × lookahead_days`` tonnes per hour; only the plan
+    day's are planned, the later days' are what the decision expects of them)."""
     days = lookahead_resources(network, ahead)
     buckets = len(days) * DAY_MIN // BUCKET_MIN
     furnaces = _furnaces(network, travel, days)
@@ -596,7 +679,8 @@ def decide_deliveries(
     if len(furnaces) <= SMALL_FURNACES:
         lp = _programme(network, travel, furnaces, buckets, "GLOP", days, missed, limit_s)
         if lp is not None:
-            routing = _day_routing(network, travel, furnaces)
+            ordered_t = ordered_tonnes(network, travel, lookahead_orders(network, len(days)))
+            routing = _day_routing(network, travel, furnaces, days, ordered_t)
             per_t = {i: f.cost_per_t for i, f in enumerate(furnaces)}
             search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, m.solver, m.y, per_t)
             budget = min(SEARCH_LIMIT_S, limit_s) if search_s is None else search_s
@@ -605,7 +689,7 @@ def decide_deliveries(
     found: dict[Key, np.ndarray] = {}
     for i, f in enumerate(furnaces):
         hours = np.array(
-            [m.x[(i, b)].solution_value() if (i, b) in m.x else 0.0 for b in range(per_day)]
+            [m.x[(i, b)].solution_value() if (i, b) in m.x else 0.0 for b in range(buckets)]
         )
         found[f.key] = np.where(hours >= MIN_DELIVERY_T, hours, 0.0)
     return found

@@ -81,9 +81,12 @@ class DayRouting:
     routes_per_day : int or None
         Routes the fleet may make in a day (each truck's ``max_trips``); None: no limit.
     excess_route_cny : float
-        Price of each route beyond ``routes_per_day``, CNY.
+        Price of each route beyond a day's limit, CNY.
     max_stops : int or None
         Most stops per route (the fleet's most ladle slots); None: no limit.
+    routes_left : mapping of int to int or None
+        Day → routes that day's fleet may make for managed deliveries (its trips less
+        those its orders take); a day not given has ``routes_per_day``.
     """
 
     km: np.ndarray
@@ -96,47 +99,54 @@ class DayRouting:
     routes_per_day: int | None
     excess_route_cny: float
     max_stops: int | None = None
+    routes_left: Mapping[int, int | None] = field(default_factory=dict)
     cache: dict[tuple, float] = field(default_factory=dict)
+
+    def limit(self, day: int) -> int | None:
+        """Routes day ``day``'s fleet may make for managed deliveries (None: no limit)."""
+        return self.routes_left.get(day, self.routes_per_day)
 
     def arc_cny(self, a: int, b: int) -> float:
         """What driving from row ``a`` to row ``b`` costs, CNY."""
         return float(self.km[a, b]) * self.per_km + float(self.minutes[a, b]) * self.per_h / 60.0
 
-    def routes(self, loads: Mapping[int, float]) -> dict[int, Routes]:
-        """One day's routes serving ``loads`` (furnace index → t), per depot row."""
+    def routes(self, loads: Mapping[int, float], day: int = 0) -> dict[int, Routes]:
+        """Day ``day``'s routes serving ``loads`` (furnace index → t), per depot row."""
         by_depot: dict[int, dict[int, float]] = defaultdict(dict)
         for i, tonnes in loads.items():
             row = self.row_of[i]
             by_depot[self.depot_of[i]][row] = by_depot[self.depot_of[i]].get(row, 0.0) + tonnes
-        return {depot: self._routes_of(depot, stops) for depot, stops in by_depot.items()}
+        limit = self.limit(day)
+        return {depot: self._routes_of(depot, stops, limit) for depot, stops in by_depot.items()}
 
-    def _routes_of(self, depot: int, stops: Mapping[int, float]) -> Routes:
+    def _routes_of(self, depot: int, stops: Mapping[int, float], limit: int | None) -> Routes:
         """Savings routes; with a limit on routes, also the best cut of one tour into at
         most that many (savings may need more routes than a tight packing), the cheaper
         of the two within the limit."""
         found = plan_routes(self.km, depot, stops, self.capacity_t, self.max_stops)
-        if self.routes_per_day is None:
+        if limit is None or limit <= 0:
             return found
-        limits = (self.capacity_t, self.routes_per_day, self.max_stops)
-        cut = split_routes(self.km, depot, stops, *limits)
+        cut = split_routes(self.km, depot, stops, self.capacity_t, limit, self.max_stops)
         if cut is None:
             return found
-        if len(found.routes) > self.routes_per_day or cut.km < found.km:
+        if len(found.routes) > limit or cut.km < found.km:
             return cut
         return found
 
-    def cost(self, loads: Mapping[int, float]) -> float:
-        """One day's routes serving ``loads`` (furnace index → t), CNY."""
-        key = tuple(sorted((i, round(t, 3)) for i, t in loads.items()))
+    def cost(self, loads: Mapping[int, float], day: int = 0) -> float:
+        """Day ``day``'s routes serving ``loads`` (furnace index → t), CNY; each route
+        beyond the day's limit (:meth:`limit`) also costs ``excess_route_cny``."""
+        limit = self.limit(day)
+        key = (limit, tuple(sorted((i, round(t, 3)) for i, t in loads.items())))
         if key in self.cache:
             return self.cache[key]
         total, routes = 0.0, 0
-        for depot, found in self.routes(loads).items():
+        for depot, found in self.routes(loads, day).items():
             hours = sum(_route_minutes(self.minutes, depot, r) for r in found.routes) / 60.0
             total += found.km * self.per_km + hours * self.per_h
             routes += len(found.routes)
-        if self.routes_per_day is not None and routes > self.routes_per_day:
-            total += (routes - self.routes_per_day) * self.excess_route_cny
+        if limit is not None and routes > limit:
+            total += (routes - limit) * self.excess_route_cny
         self.cache[key] = total
         return total
 
@@ -168,12 +178,28 @@ def add_trip_limits(
     network: Network,
     per_day: int,
     missed_t: float = 0.0,
+    ordered_t: float = 0.0,
 ) -> None:
     """Each day's deliveries within the tonnes the fleet's trips can carry (only when
-    every truck has a ``max_trips``); ``per_day``: buckets per day; ``missed_t``: tonnes
-    of managed deliveries a routing of the plan day left unserved (t), off every day's
-    tonnes — the trips could not carry them beside the rest (a day filled to its last
-    tonne may not pack into the trucks' trips), so the decision leaves that room."""
+    every truck has a ``max_trips``), less what else those trips must carry.
+
+    Parameters
+    ----------
+    solver : pywraplp.Solver
+        The decision's programme.
+    x : mapping
+        (furnace index, bucket) → tonnes poured, t.
+    network : Network
+        Its fleet: each truck's ``trip_t`` (t) and ``max_trips``.
+    per_day : int
+        Buckets per day.
+    missed_t : float
+        Tonnes of managed deliveries a routing of the day left unserved, t: the trips
+        could not carry them beside the rest (a day filled to its last tonne may not
+        pack into the trucks' trips), so the decision leaves that room.
+    ordered_t : float
+        Tonnes of the casters' orders of the day, t: the same trucks' trips carry them.
+    """
     if day_trips(network) is None:
         return
     tonnes = sum(t.trip_t * (t.max_trips or 0) for t in network.fleet)
@@ -181,7 +207,19 @@ def add_trip_limits(
     for (_, b), var in x.items():
         days[b // per_day].append(var)
     for found in days.values():
-        solver.Add(solver.Sum(found) <= max(0.0, float(tonnes) - missed_t))
+        solver.Add(solver.Sum(found) <= max(0.0, float(tonnes) - missed_t - ordered_t))
+
+
+def trips_left(network: Network, ordered_t: float) -> int | None:
+    """Trips the fleet may make in a day for managed deliveries (:func:`day_trips`
+    less the trips full of the day's ``ordered_t`` tonnes of orders would take, at the
+    fleet's mean trip tonnes; a trip the orders only partly fill keeps room for managed
+    metal); None: a truck has no limit."""
+    trips = day_trips(network)
+    if trips is None:
+        return None
+    mean_t = sum(t.trip_t for t in network.fleet) / len(network.fleet)
+    return max(0, trips - math.floor(ordered_t / mean_t + 1e-6))
 
 
 @dataclass
@@ -224,8 +262,8 @@ class VisitSearch:
         for (i, b), var in self.x.items():
             days[b // self.per_day][i] += var.solution_value()
         routes = sum(
-            self.routing.cost({i: t for i, t in loads.items() if t >= VISIT_MIN_T})
-            for loads in days.values()
+            self.routing.cost({i: t for i, t in loads.items() if t >= VISIT_MIN_T}, d)
+            for d, loads in days.items()
         )
         return float(self.solver.Objective().Value()) + routes
 
@@ -246,7 +284,7 @@ class VisitSearch:
                 typical[i] = max(typical[i], t)
         prices: dict[tuple[int, int], float] = {}
         for d, loads in days.items():
-            routes = self.routing.routes(loads)
+            routes = self.routing.routes(loads, d)
             by_row = {self.routing.row_of[i]: t for i, t in loads.items()}
             for i, e in self.y:
                 if e == d:
