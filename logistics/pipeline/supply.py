@@ -186,10 +186,10 @@ def _merit(network: Network, plan: Plan) -> float:
 
 #: Share of the time limit the first decision may take (programme, visit search and
 #: building them), before the first pass is routed.
-DECISION_SHARE = 0.3
+DECISION_SHARE = 0.5
 #: Share of the time limit that ends with the first pass (its decision included): the
 #: first pass routes until then, the re-plans share the rest.
-FIRST_PASS_SHARE = 0.75
+FIRST_PASS_SHARE = 0.85
 #: Most re-plans after the first pass.
 MAX_REPAIRS = 2
 #: Shortest share of a re-plan (its decision and its routing), s: a limit has as many

@@ -72,7 +72,7 @@ def _loop(
     )
 
 
-@pytest.mark.parametrize(("total", "replans"), [(TOTAL_S, 1), (30.0, 2), (8.0, 0)])
+@pytest.mark.parametrize(("total", "replans"), [(TOTAL_S, 1), (40.0, 2), (8.0, 0)])
 def test_the_managed_loop_keeps_the_days_time_limit_decisions_included(
     monkeypatch: pytest.MonkeyPatch,
     clock: Clock,
