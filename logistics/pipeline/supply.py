@@ -185,10 +185,32 @@ def _merit(network: Network, plan: Plan) -> float:
     )
 
 
-#: Share of the time limit the first pass gets when the day may be re-planned.
-FIRST_PASS_SHARE = 0.5
+#: Share of the time limit the first decision may take (programme, visit search and
+#: building them), before the first pass is routed.
+DECISION_SHARE = 0.5
+#: Share of the time limit that ends with the first pass (its decision included): the
+#: first pass routes until then, the re-plans share the rest.
+FIRST_PASS_SHARE = 0.85
 #: Most re-plans after the first pass.
 MAX_REPAIRS = 2
+#: Shortest share of a re-plan (its decision and its routing), s: a limit has as many
+#: re-plans as fit in its rest at this much each, at most :data:`MAX_REPAIRS`; with
+#: none, the first pass routes until the limit.
+MIN_REPAIR_S = 3.0
+#: Shortest routing of a pass, s: a re-plan starts only with time for its decision and
+#: this much routing left of its share, and a pass late on its moment still gets it.
+MIN_PASS_S = 1.0
+
+
+def repair_shares(total_s: float) -> tuple[float, int, float]:
+    """How a day's time limit ``total_s`` (s) is shared by the closed loop: the moment
+    the first pass ends (s from the start, its decision included), the re-plans that
+    fit after it and each one's share (s)."""
+    rest = total_s * (1.0 - FIRST_PASS_SHARE)
+    repairs = min(MAX_REPAIRS, int(rest / MIN_REPAIR_S + 1e-9))
+    if repairs == 0:
+        return total_s, 0, 0.0
+    return total_s - rest, repairs, rest / repairs
 
 
 def missed_deliveries(plan: Plan, network: Network) -> list[Missed]:
@@ -221,21 +243,36 @@ class _Loop:
     decide_s: float = 0.0
     ahead: tuple[DayResources, ...] = ()
 
-    def required(self, limit_s: float, search_s: float) -> dict[tuple[str, str], np.ndarray]:
-        """The decision's tonnes due by each minute, with the feedback so far (the
-        programme within ``limit_s``, the visit search within ``search_s``, s)."""
+    def required(self, budget_s: float, search_s: float) -> dict[tuple[str, str], np.ndarray]:
+        """The decision's tonnes due by each minute, with the feedback so far: the whole
+        decision within ``budget_s``, its visit search within ``search_s`` too (s)."""
         if self.travel is None:
             return {}
         started = time.monotonic()
         hourly = decide_deliveries(
-            self.network, self.travel, self.missed, limit_s, self.ahead, search_s=search_s
+            self.network,
+            self.travel,
+            self.missed,
+            min(SOLVER_LIMIT_S, budget_s),
+            self.ahead,
+            search_s=search_s,
+            budget_s=budget_s,
         )
-        self.decide_s += time.monotonic() - started
+        took = time.monotonic() - started
+        self.decide_s += took
+        log.debug("delivery decision: %.2f s of %.2f s", took, budget_s)
         # whole ladles: wide windows (the router times them); measured deliveries keep
         # the decision's tonnes hour by hour
         wide = self.network.params.supply.whole_ladles
         due = due_by_last_hour if wide else required_by_minute
         return {k: due(v, DAY_MIN) for k, v in hourly.items()}
+
+
+def _within(options: PlanOptions, ends: float) -> PlanOptions:
+    """``options`` with the time limit of a pass ending at ``ends`` (a
+    :func:`time.monotonic` moment), at least :data:`MIN_PASS_S`."""
+    left = max(MIN_PASS_S, ends - time.monotonic())
+    return options.model_copy(update={"time_limit_s": left})
 
 
 def plan_supplied(
@@ -254,10 +291,16 @@ def plan_supplied(
     fleet's hours of their windows, those left for ``production`` off their alloy's
     production), the decision is made again, the furnaces that ran low are re-cut in
     single ladles (smallest first, their windows open earliest; furnaces re-cut before
-    stay so) and the day is routed again, at most :data:`MAX_REPAIRS` times. The time
-    limit is shared between the passes (half for the first), the decision's own time
-    included. The best pass is kept: the lowest route cost plus the casters' orders it
-    leaves unserved (at the unserved penalty) plus its furnaces' shortfall cost.
+    stay so) and the day is routed again, as many times as :func:`repair_shares` fits.
+    The time limit holds for the whole loop, the decisions included: each pass ends at
+    a fixed moment from the start — the first decision within :data:`DECISION_SHARE`
+    of the limit, the first pass routed until :data:`FIRST_PASS_SHARE` of it (all of it
+    without re-plans), each re-plan (its decision, at most half its time, and its
+    routing) until its equal share of the rest has passed; a pass late on its moment is
+    routed for :data:`MIN_PASS_S`, and a re-plan left less than twice that is not
+    started (the next may be). The best pass is
+    kept: the lowest route cost plus the casters' orders it leaves unserved (at the
+    unserved penalty) plus its furnaces' shortfall cost.
 
     Parameters
     ----------
@@ -267,7 +310,8 @@ def plan_supplied(
         Plans a network (with the deliveries as orders) under options into a plan with
         its supply part.
     options : PlanOptions
-        How to plan; ``time_limit_s`` (s) is shared by the passes.
+        How to plan; ``time_limit_s`` (s) holds for the whole loop, shared by the
+        decisions and the passes.
     travel : Travel, optional
         The network's travel model: with it the deliveries are first decided over
         ``[supply] lookahead_days`` for all furnaces at once
@@ -284,25 +328,28 @@ def plan_supplied(
     (Network, Plan)
         The network with the kept pass's deliveries among its orders, and its plan.
     """
-    total = options.time_limit_s
+    total, started = options.time_limit_s, time.monotonic()
     loop = _Loop(network, travel, ahead=lookahead_days(network, trucks_out) if travel else ())
-    required = loop.required(SOLVER_LIMIT_S, search_limit_s(total))
-    first = options.model_copy(update={"time_limit_s": total * FIRST_PASS_SHARE})
+    required = loop.required(
+        total * DECISION_SHARE - (time.monotonic() - started), search_limit_s(total)
+    )
     first_pour = first_pour_minutes(network, travel) if travel else None
     best_network, _ = with_managed_deliveries(network, (), required, first_pour)
-    best = planned(best_network, first)
+    first_s, repairs, share = repair_shares(total)
+    best = planned(best_network, _within(options, started + first_s))
     latest, passes = best, 0
-    while passes < MAX_REPAIRS and low_furnaces(latest):
+    for k in range(1, repairs + 1):
+        ends = started + first_s + k * share
+        if not low_furnaces(latest):
+            break
+        if (left := ends - time.monotonic()) < 2.0 * MIN_PASS_S:
+            continue  # no time for a decision and a routing: the next may have it
         loop.small |= low_furnaces(latest)
         loop.missed += missed_deliveries(latest, network)
         passes += 1
-        share = total * (1.0 - FIRST_PASS_SHARE) / MAX_REPAIRS
-        before = loop.decide_s
-        limit = min(SOLVER_LIMIT_S, share / 2.0)
-        required = loop.required(limit, min(search_limit_s(total), share / 2.0))
-        left = max(1.0, share - (loop.decide_s - before))
+        required = loop.required(min(left / 2.0, left - MIN_PASS_S), search_limit_s(total))
         candidate, _ = with_managed_deliveries(network, loop.small, required, first_pour)
-        latest = planned(candidate, options.model_copy(update={"time_limit_s": left}))
+        latest = planned(candidate, _within(options, ends))
         if _merit(network, latest) < _merit(network, best):
             best_network, best = candidate, latest
     assert best.supply is not None

@@ -39,6 +39,8 @@ the fleet could not serve in the morning.
 
 from __future__ import annotations
 
+import math
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -74,6 +76,14 @@ HOLD_TIE_SHARE = 0.01
 MIN_DELIVERY_T = 0.05
 #: The solver's time limit, s.
 SOLVER_LIMIT_S = 10.0
+#: Share of what is left of a decision's time (``budget_s``) its programme may take
+#: when the visit search follows (the search takes the rest).
+PROGRAMME_SHARE = 0.5
+#: Shortest visit search worth starting, s: with less left the programme's visit days
+#: are kept.
+MIN_SEARCH_S = 0.2
+#: Shortest time limit given to a solver, s.
+MIN_SOLVE_S = 0.1
 
 Key = tuple[str, str]
 
@@ -598,7 +608,7 @@ def _programme(
     solver = pywraplp.Solver.CreateSolver(engine)
     if solver is None:
         return None
-    solver.SetTimeLimit(int(max(0.1, limit_s) * 1000))
+    solver.SetTimeLimit(_ms(limit_s))
     m = _Model(solver, {}, furnaces, buckets)
     penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
@@ -617,6 +627,7 @@ def decide_deliveries(
     limit_s: float = SOLVER_LIMIT_S,
     ahead: Sequence[DayResources] = (),
     search_s: float | None = None,
+    budget_s: float | None = None,
 ) -> dict[Key, np.ndarray]:
     """Tonnes each managed furnace should get in each hour of the plan day.
 
@@ -642,16 +653,22 @@ def decide_deliveries(
         Time the visit search may take, s (:func:`~logistics.planning.visit_search.
         search_limit_s` of the day's time limit); by default ``limit_s``, at most
         :data:`~logistics.planning.visit_search.SEARCH_LIMIT_S`.
+    budget_s : float, optional
+        The whole decision's time, s, from the call (building the programmes
+        included): the programme may take :data:`PROGRAMME_SHARE` of what is left of it
+        once built (all of it when no search follows), the search what is left after
+        the programme; with less than :data:`MIN_SEARCH_S` left the programme's answer
+        is kept unsearched. Without it, ``limit_s`` and ``search_s`` alone bound them.
 
     Returns
     -------
     dict
         ``(caster_id, alloy) -> 24`` tonnes per hour of the plan day (t); only furnaces
-        some smelter supplies. Empty when the programme cannot be solved in
-        ``limit_s`` (the per-day cut then decides alone).
+        some smelter supplies. Empty when the programme cannot be solved in its time
+        (the per-day cut then decides alone).
     """
     per_day = DAY_MIN // BUCKET_MIN
-    found = decide_horizon(network, travel, missed, limit_s, ahead, search_s)
+    found = decide_horizon(network, travel, missed, limit_s, ahead, search_s, budget_s)
     return {k: v[:per_day] for k, v in found.items()}
 
 
@@ -662,30 +679,31 @@ def decide_horizon(
     limit_s: float = SOLVER_LIMIT_S,
     ahead: Sequence[DayResources] = (),
     search_s: float | None = None,
+    budget_s: float | None = None,
 ) -> dict[Key, np.ndarray]:
     """Tonnes each managed furnace should get in each hour of the whole lookahead, t:
     :func:`decide_deliveries` (same parameters) with the later days' hours too
     (``(caster_id, alloy) -> 24 × lookahead_days`` tonnes per hour; only the plan
     day's are planned, the later days' are what the decision expects of them)."""
+    ends = math.inf if budget_s is None else time.monotonic() + budget_s
     days = lookahead_resources(network, ahead)
     buckets = len(days) * DAY_MIN // BUCKET_MIN
     furnaces = _furnaces(network, travel, days)
     if not furnaces or not network.fleet:
         return {}
+    built = time.monotonic()
     m = _programme(network, travel, furnaces, buckets, "SCIP", days, missed, limit_s)
-    if m is None or m.solver.Solve() not in _SOLVED:
+    if m is None:
         return {}
-    per_day = DAY_MIN // BUCKET_MIN
-    if len(furnaces) <= SMALL_FURNACES:
-        lp = _programme(network, travel, furnaces, buckets, "GLOP", days, missed, limit_s)
-        if lp is not None:
-            ordered_t = ordered_tonnes(network, travel, lookahead_orders(network, len(days)))
-            routing = _day_routing(network, travel, furnaces, days, ordered_t)
-            per_t = {i: f.cost_per_t for i, f in enumerate(furnaces)}
-            search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, m.solver, m.y, per_t)
-            budget = min(SEARCH_LIMIT_S, limit_s) if search_s is None else search_s
-            improve_visit_days(search, budget)
-            m = lp
+    built = time.monotonic() - built  # the search's programme takes as long to build
+    searched = len(furnaces) <= SMALL_FURNACES
+    left = ends - time.monotonic()
+    m.solver.SetTimeLimit(_ms(min(limit_s, PROGRAMME_SHARE * left if searched else left)))
+    if m.solver.Solve() not in _SOLVED:
+        return {}
+    if searched:
+        budget = min(SEARCH_LIMIT_S, limit_s) if search_s is None else search_s
+        m = _searched(network, travel, furnaces, days, missed, m, budget, (ends, built))
     found: dict[Key, np.ndarray] = {}
     for i, f in enumerate(furnaces):
         hours = np.array(
@@ -693,6 +711,44 @@ def decide_horizon(
         )
         found[f.key] = np.where(hours >= MIN_DELIVERY_T, hours, 0.0)
     return found
+
+
+def _ms(limit_s: float) -> int:
+    """A solver's time limit in whole milliseconds, at least :data:`MIN_SOLVE_S`."""
+    return int(max(MIN_SOLVE_S, limit_s) * 1000)
+
+
+def _searched(
+    network: Network,
+    travel: Travel,
+    furnaces: list[_Furnace],
+    days: Sequence[DayResources],
+    missed: Sequence[Missed],
+    mip: _Model,
+    search_s: float,
+    deadline: tuple[float, float],
+) -> _Model:
+    """The solved mixed-integer programme's visit days improved by the visit search
+    (:func:`~logistics.planning.visit_search.improve_visit_days`) for ``search_s`` (s),
+    ending by ``deadline[0]`` (a :func:`time.monotonic` moment): the linear programme left
+    solved at the best pattern, or ``mip`` itself when less than :data:`MIN_SEARCH_S`
+    is left once the search's programme is built (``deadline[1]``: about as long as the
+    mixed-integer one took, s) or OR-Tools lacks GLOP."""
+    ends, build_s = deadline
+    if min(search_s, ends - build_s - time.monotonic()) < MIN_SEARCH_S:
+        return mip
+    buckets = len(days) * DAY_MIN // BUCKET_MIN
+    # each of its solves within the search's time
+    lp = _programme(network, travel, furnaces, buckets, "GLOP", days, missed, search_s)
+    if lp is None or min(search_s, ends - time.monotonic()) <= 0.0:
+        return mip
+    ordered_t = ordered_tonnes(network, travel, lookahead_orders(network, len(days)))
+    routing = _day_routing(network, travel, furnaces, days, ordered_t)
+    per_t = {i: f.cost_per_t for i, f in enumerate(furnaces)}
+    per_day = DAY_MIN // BUCKET_MIN
+    search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, mip.solver, mip.y, per_t)
+    improve_visit_days(search, max(0.0, min(search_s, ends - time.monotonic())))
+    return lp
 
 
 def due_by_last_hour(hourly_t: np.ndarray, minutes: int) -> np.ndarray:

@@ -17,8 +17,9 @@ furnaces) this module improves the decision's visit days by local search:
 * **moves**: drop a visit, add one, move one to another day; the first move that
   lowers the price is kept, until none does or the time is up.
 
-The search's time is a share of the day's time limit (:func:`search_limit_s`), so a
-longer ``--time-limit`` buys a longer search and a better decision.
+The search's time is a share of the day's time limit (:func:`search_limit_s`), within
+what the decision's own share of that limit leaves it, so a longer ``--time-limit`` buys
+a longer search and a better decision.
 """
 
 from __future__ import annotations
@@ -46,9 +47,8 @@ SMALL_FURNACES = 50
 SEARCH_LIMIT_S = 6.0
 #: The search's time as a share of the day's time limit (when that is longer).
 SEARCH_SHARE = 0.5
-#: Longest time the search may take, s: it comes on top of the day's limit, and the
-#: nightly job's default wall-time limit (the day's limit + 60 s + a quarter of it)
-#: must still cover it on long days.
+#: Longest time the search may take, s (the delivery decision's share of the day's
+#: limit bounds it too).
 SEARCH_MAX_S = 30.0
 #: Tonnes below this on a day are no visit, t.
 VISIT_MIN_T = 0.001
@@ -416,6 +416,8 @@ def improve_visit_days(search: VisitSearch, limit_s: float = SEARCH_LIMIT_S) -> 
     rng = random.Random(0)
     best, best_price = _descend(search, best, deadline, rng)
     for start in _starts(search):
+        if time.monotonic() >= deadline:  # pricing a start is a solve and its routes
+            break
         found, price = _descend(search, start, deadline, rng)
         if price < best_price - MIN_SAVING_CNY:
             best, best_price = found, price
