@@ -279,22 +279,29 @@ def _reachable_hours(
 
 def first_pour_minutes(network: Network, travel: Travel) -> dict[Key, float]:
     """The earliest minute of the plan day a truck can start a pour into each managed
-    furnace, min: the fleet's earliest shift start, a fill and the drive from the
-    nearest smelter making its alloy (or the caster's opening, if later); furnaces no
-    smelter supplies are left out."""
+    furnace, min: over every smelter making its alloy, the later of the fleet's earliest
+    shift start and the smelter's opening, a fill and the drive to the caster (or the
+    caster's opening, if later); furnaces no smelter supplies or reaches are left out."""
     if not network.fleet:
         return {}
     start = min(network.minutes(t.shift_start) for t in network.fleet)
+    smelters = {travel.smelter(s.smelter_id): s for s in network.smelters}
     found: dict[Key, float] = {}
     for f in network.furnaces:
-        supplier = _supplier(network, travel, f.alloy, f.caster_id) if f.managed else None
-        if supplier is None:
+        if not f.managed:
             continue
-        smelter = next(s for s in network.smelters if travel.smelter(s.smelter_id) == supplier)
-        caster = network.caster_by_id[f.caster_id]
-        drive = float(travel.minutes[supplier, travel.caster(f.caster_id)])
-        arrive = start + fill_minutes(smelter) + drive
-        found[(f.caster_id, f.alloy)] = max(arrive, network.minutes(caster.open))
+        rows = {travel.smelter(p.smelter_id) for p in network.production if p.alloy == f.alloy}
+        c = travel.caster(f.caster_id)
+        arrivals = [
+            max(start, network.minutes(smelters[r].open))
+            + fill_minutes(smelters[r])
+            + float(travel.minutes[r, c])
+            for r in rows
+        ]
+        arrive = min((a for a in arrivals if math.isfinite(a)), default=math.inf)
+        if math.isfinite(arrive):
+            opens = network.minutes(network.caster_by_id[f.caster_id].open)
+            found[(f.caster_id, f.alloy)] = max(arrive, opens)
     return found
 
 
@@ -739,7 +746,8 @@ def _searched(
         return mip
     buckets = len(days) * DAY_MIN // BUCKET_MIN
     # each of its solves within the search's time
-    lp = _programme(network, travel, furnaces, buckets, "GLOP", days, missed, search_s)
+    each = min(search_s, max(0.0, ends - time.monotonic()))
+    lp = _programme(network, travel, furnaces, buckets, "GLOP", days, missed, each)
     if lp is None or min(search_s, ends - time.monotonic()) <= 0.0:
         return mip
     ordered_t = ordered_tonnes(network, travel, lookahead_orders(network, len(days)))

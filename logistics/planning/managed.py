@@ -127,8 +127,8 @@ def _window(
     Every pour ends by ``span.day_end`` (the furnace's levels end there), so the latest
     start is at most ``span.day_end - pour``; a load that fits under the capacity only
     later is not cut (None): it is the next day's, poured from the level carried over.
-    A need before ``span.first_pour`` (no truck can pour earlier) is due then: the
-    load's first pour may start then, its other ladles' pours after it."""
+    A need before the load's ladles can all pour from ``span.first_pour`` (no truck can
+    pour earlier) is due then: its first pour may start then, its other ladles' after it."""
     low = _first(need[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
     if low is None:
         return None
@@ -143,9 +143,10 @@ def _window(
         latest = latest_end  # a pour outruns the draw: it need only start in time
     else:
         latest = latest_end - math.ceil(load.tonnes / smallest_t - 1e-9) * pour
-    if low < span.first_pour:  # no truck can pour before then: as early as one can
-        later = (math.ceil(load.tonnes / smallest_t - 1e-9) - 1) * pour  # its other ladles
-        latest = max(latest, span.first_pour + later)
+    # no truck can pour before span.first_pour: a need before its ladles can all pour is
+    # due as early as they can (the first at first_pour, the others after it)
+    later = (math.ceil(load.tonnes / smallest_t - 1e-9) - 1) * pour
+    latest = max(latest, span.first_pour + later)
     return earliest, min(latest, last_start)
 
 

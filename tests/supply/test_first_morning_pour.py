@@ -13,8 +13,10 @@ first trip brings it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from logistics import PlanOutcome, check, load_network, plan_day
@@ -97,3 +99,45 @@ def test_a_furnace_low_before_the_first_truck_gets_the_first_trip(
     ends = {d.order_id: network.minutes(d.window_end) for d in outcome.plan.supply.deliveries}
     left = [u.order_id for u in outcome.plan.unserved if u.order_id.startswith(MANAGED_PREFIX)]
     assert all(ends[o] > 12 * 60 for o in left), [(o, ends[o]) for o in left]
+
+
+def test_the_first_pour_waits_for_the_smelters_to_open(tmp_path: Path) -> None:
+    """Smelters opening at 08:00, after the trucks' 06:00 shifts: no ladle fills before
+    08:00, so the first pour is after 08:00 plus a fill and the drive (not 07:10), and the
+    morning's delivery is due then and served, not left for its window."""
+    folder = tmp_path / "net"
+    _network(folder)
+    text = (folder / "smelters.csv").read_text(encoding="utf-8")
+    (folder / "smelters.csv").write_text(
+        text.replace(",05:00,", ",08:00,").replace(",06:00,", ",08:00,"), encoding="utf-8"
+    )
+    network = load_network(folder)
+    travel = Travel.of(network)
+    first = first_pour_minutes(network, travel)[KEY]
+    assert 8 * 60 + 15 < first < 10 * 60
+    outcome = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5))
+    assert outcome.report.ok and check(network, outcome.plan).ok
+    into_c1 = sorted(
+        network.minutes(r.pour_start) for r in outcome.plan.runs if (r.caster_id, r.alloy) == KEY
+    )
+    assert into_c1 and into_c1[0] <= first + 30.0
+    assert outcome.plan.supply is not None
+    ends = {d.order_id: network.minutes(d.window_end) for d in outcome.plan.supply.deliveries}
+    left = [u.order_id for u in outcome.plan.unserved if u.order_id.startswith(MANAGED_PREFIX)]
+    assert all(ends[o] > 12 * 60 for o in left), [(o, ends[o]) for o in left]
+
+
+def test_a_caster_no_road_reaches_is_left_out_not_a_crash(network: Network) -> None:
+    """A managed caster with no road path from any smelter (``inf`` minutes): no first
+    pour, and the day still plans, its deliveries unserved."""
+    travel = Travel.of(network)
+    c = travel.caster("C1")
+    minutes = travel.minutes.copy()
+    minutes[:, c] = np.inf
+    minutes[c, :] = np.inf
+    minutes[c, c] = 0.0
+    cut = dataclasses.replace(travel, minutes=minutes)
+    assert KEY not in first_pour_minutes(network, cut)
+    outcome = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5), travel=cut)
+    assert outcome.plan.supply is not None
+    assert not [r for r in outcome.plan.runs if r.caster_id == "C1"]

