@@ -667,6 +667,8 @@ def _plan_managed(result: ExampleResult, network: Any, folder: Path, options: An
             fail(stage, f"day {k}: {message}")
         supply = planned.plan.supply
         result.furnaces += len(supply.furnaces) if supply is not None else 0
+        result.fleet_rows += sum(1 for u in planned.plan.unserved if u.reason == "fleet")
+        result.fleet_room += sum(1 for w in planned.report.warnings if w.rule == "fleet_room")
     try:
         reports = check_plans(network, plans, load_day, lambda n, p, t: check(n, p, t))
     except Exception as exc:
