@@ -388,7 +388,9 @@ class Failure:
     """One failed example: what failed, for which seed and solver.
 
     ``stage`` is ``generate``, ``load``, ``plan``, ``fallback``, ``checker``,
-    ``balance`` or ``crash`` (the example's process died).
+    ``balance`` or ``crash`` (the example's process died); under ``--managed`` also
+    ``managed-copy`` (writing the managed copy failed) and ``horizon`` (the horizon
+    checker's violations).
     """
 
     seed: int
