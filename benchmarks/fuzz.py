@@ -388,7 +388,9 @@ class Failure:
     """One failed example: what failed, for which seed and solver.
 
     ``stage`` is ``generate``, ``load``, ``plan``, ``fallback``, ``checker``,
-    ``balance`` or ``crash`` (the example's process died).
+    ``balance`` or ``crash`` (the example's process died); under ``--managed`` also
+    ``managed-copy`` (writing the managed copy failed) and ``horizon`` (the horizon
+    checker's violations).
     """
 
     seed: int
@@ -413,6 +415,10 @@ class ExampleResult:
     #: ``fleet_room`` warnings), over both solvers.
     fleet_rows: int = 0
     fleet_room: int = 0
+    #: Managed furnaces planned, summed over the days (``--managed`` only).
+    furnaces: int = 0
+    #: The network folder's files (``--managed`` only: those of the managed copy).
+    files: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 def problems_of(network: Any, outcome: Any) -> list[tuple[str, str]]:
@@ -420,7 +426,8 @@ def problems_of(network: Any, outcome: Any) -> list[tuple[str, str]]:
 
     A plan the optimiser's safety net made (``solver.status`` is
     ``"fallback_dispatcher"``) is a ``fallback`` with its ``fallback_reason``; then the
-    checker's violations and the balance of every order of the day.
+    checker's violations and the balance of every order of the day (the managed
+    furnaces' deliveries the plan decided included).
     """
     found: list[tuple[str, str]] = []
     plan = outcome.plan
@@ -430,7 +437,9 @@ def problems_of(network: Any, outcome: Any) -> list[tuple[str, str]]:
         found.append(("fallback", str(reason) if reason else FALLBACK_STATUS))
     if not outcome.report.ok:
         found += [("checker", str(v)) for v in outcome.report.violations[:5]]
-    day = {o.order_id: o.tonnes for o in network.day_orders}
+    supply = getattr(plan, "supply", None)
+    deliveries = supply.deliveries if supply is not None else ()  # the planner's own orders
+    day = {o.order_id: o.tonnes for o in (*network.day_orders, *deliveries)}
     done: dict[str, float] = defaultdict(float)
     for row in (*plan.runs, *plan.unserved):
         if row.order_id not in day:
@@ -480,9 +489,7 @@ def run_example(
     ExampleResult
         Kind, day orders, wall time, failures (each with the folder's files) and draws.
     """
-    from logistics.errors import PlanningError
     from logistics.network.loader import load_network
-    from logistics.pipeline import plan_day
     from logistics.plan.options import PlanOptions
 
     started = time.perf_counter()
@@ -510,22 +517,168 @@ def run_example(
     result.orders = len(network.day_orders)
     limit = time_limit_for(kind, time_limit_s, large_time_limit_s)
     for solver in solvers:
-        try:
-            options = PlanOptions(solver=solver, time_limit_s=limit, workers=1, portfolio=portfolio)
-            outcome = plan_day(network, options)
-        except PlanningError as exc:
-            if network.day_orders:  # "nothing to plan" is the answer for an empty day only
-                fail(solver, "plan", _describe(exc), files)
-            continue
-        except Exception as exc:
-            fail(solver, "plan", _describe(exc), files)
-            continue
-        for stage, message in problems_of(network, outcome):
-            fail(solver, stage, message, files)
-        result.fleet_rows += sum(1 for u in outcome.plan.unserved if u.reason == "fleet")
-        result.fleet_room += sum(1 for w in outcome.report.warnings if w.rule == "fleet_room")
+        options = PlanOptions(solver=solver, time_limit_s=limit, workers=1, portfolio=portfolio)
+        _plan_one_day(result, network, options, files)
     result.wall_s = round(time.perf_counter() - started, 2)
     return result
+
+
+def _plan_one_day(result: ExampleResult, network: Any, options: Any, files: dict[str, str]) -> None:
+    """Plan ``network``'s day with ``options`` and add what went wrong to ``result``."""
+    from logistics.errors import PlanningError
+    from logistics.pipeline import plan_day
+
+    solver = options.solver
+
+    def fail(stage: str, message: str) -> None:
+        result.failures.append(Failure(result.seed, solver, stage, message, files, result.kind))
+
+    try:
+        outcome = plan_day(network, options)
+    except PlanningError as exc:
+        if network.day_orders:  # "nothing to plan" is the answer for an empty day only
+            fail("plan", _describe(exc))
+        return
+    except Exception as exc:
+        fail("plan", _describe(exc))
+        return
+    for stage, message in problems_of(network, outcome):
+        fail(stage, message)
+    result.fleet_rows += sum(1 for u in outcome.plan.unserved if u.reason == "fleet")
+    result.fleet_room += sum(1 for w in outcome.report.warnings if w.rule == "fleet_room")
+
+
+#: Days a managed example plans (as ``molten plan NETWORK --days 2``).
+MANAGED_DAYS = 2
+
+
+def run_managed_example(
+    seed: int,
+    solvers: Sequence[str] = SOLVERS,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    large_time_limit_s: float = DEFAULT_LARGE_TIME_LIMIT_S,
+    portfolio: tuple[str, ...] | None = None,
+) -> ExampleResult:
+    """Plan the network of ``seed`` with every other caster on managed supply, over 2 days.
+
+    The random folder is turned into a managed copy
+    (:func:`benchmarks.supply_network.write_managed_copy`, ``every=2``) and planned by the
+    optimiser over :data:`MANAGED_DAYS` days (``plan_horizon``, as ``molten plan NETWORK
+    --days 2``); a network whose chosen casters order nothing on the plan day is planned
+    as one day, as :func:`run_example` does. It fails as :func:`run_example` does, per day
+    (stage names prefixed ``day K:`` in the message), and when the horizon checker
+    (``check_plans``, the furnace levels carried by the checker) finds a violation
+    (stage ``horizon``).
+
+    Parameters
+    ----------
+    seed : int
+        The example's seed (it chooses the kind).
+    solvers : sequence of str
+        Ignored but for its order: only the optimiser (``ortools``) plans.
+    time_limit_s, large_time_limit_s, portfolio
+        As :func:`run_example` (seconds per day's plan).
+
+    Returns
+    -------
+    ExampleResult
+        As :func:`run_example`; ``furnaces`` counts the managed furnaces planned.
+    """
+    from logistics.plan.options import PlanOptions
+
+    started = time.perf_counter()
+    result = ExampleResult(seed, kind_of_seed(seed))
+    limit = time_limit_for(result.kind, time_limit_s, large_time_limit_s)
+    options = PlanOptions(solver="ortools", time_limit_s=limit, workers=1, portfolio=portfolio)
+    with tempfile.TemporaryDirectory(prefix="fuzz-managed-") as tmp:
+        network = _managed_network(result, Path(tmp))
+        if network is not None and any(f.managed for f in network.furnaces):
+            _plan_managed(result, network, Path(tmp) / "managed", options)
+        elif network is not None:
+            _plan_one_day(result, network, options, result.files)
+    result.wall_s = round(time.perf_counter() - started, 2)
+    return result
+
+
+def _managed_network(result: ExampleResult, tmp: Path) -> Any:
+    """The managed copy's network of ``result.seed`` (written to ``tmp / "managed"``), the
+    plain network when no caster of the copy orders on the plan day, ``None`` on failure."""
+    from benchmarks.supply_network import write_managed_copy
+    from logistics.network.loader import load_network
+
+    def fail(stage: str, exc: Exception) -> None:
+        result.failures.append(
+            Failure(result.seed, "-", stage, _describe(exc), result.files, result.kind)
+        )
+
+    try:
+        _, result.files, result.drawn = network_files(result.seed)
+    except Exception as exc:
+        fail("generate", exc)
+        return None
+    for name, text in result.files.items():
+        (tmp / name).write_text(text, encoding="utf-8")
+    try:
+        plain = load_network(tmp)
+    except Exception as exc:
+        fail("load", exc)
+        return None
+    chosen = {c.caster_id for c in plain.casters[::2]}
+    result.orders = len(plain.day_orders)
+    if not any(o.caster_id in chosen for o in plain.day_orders):
+        return plain  # nothing to manage: planned as a plain day
+    try:
+        write_managed_copy(tmp, tmp / "managed", every=2)
+        result.files = {p.name: p.read_text(encoding="utf-8") for p in (tmp / "managed").iterdir()}
+        return load_network(tmp / "managed")
+    except Exception as exc:
+        fail("managed-copy", exc)
+        return None
+
+
+def _plan_managed(result: ExampleResult, network: Any, folder: Path, options: Any) -> None:
+    """Plan ``network`` over :data:`MANAGED_DAYS` days; add what went wrong to ``result``."""
+    from logistics.check import check
+    from logistics.check.horizon import check_plans
+    from logistics.errors import PlanningError
+    from logistics.network.loader import load_network
+    from logistics.pipeline.horizon import plan_horizon
+
+    def fail(stage: str, message: str) -> None:
+        result.failures.append(
+            Failure(result.seed, "ortools", stage, message, result.files, result.kind)
+        )
+
+    start = network.plan_date
+
+    def load_day(day: date) -> Any:
+        return network if day == start else load_network(folder, day)
+
+    try:
+        outcome = plan_horizon(load_day, start, MANAGED_DAYS, options)
+    except PlanningError as exc:
+        if "nothing to plan" not in str(exc):
+            fail("plan", _describe(exc))
+        return
+    except Exception as exc:
+        fail("plan", _describe(exc))
+        return
+    plans = [o.plan for o in outcome.outcomes]
+    for k, (day, planned) in enumerate(zip(outcome.networks, outcome.outcomes, strict=True), 1):
+        for stage, message in problems_of(day, planned):
+            fail(stage, f"day {k}: {message}")
+        supply = planned.plan.supply
+        result.furnaces += len(supply.furnaces) if supply is not None else 0
+        result.fleet_rows += sum(1 for u in planned.plan.unserved if u.reason == "fleet")
+        result.fleet_room += sum(1 for w in planned.report.warnings if w.rule == "fleet_room")
+    try:
+        reports = check_plans(network, plans, load_day, lambda n, p, t: check(n, p, t))
+    except Exception as exc:
+        fail("horizon", _describe(exc))
+        return
+    for k, (_, report) in enumerate(reports, 1):
+        for v in report.violations[:5]:
+            fail("horizon", f"day {k}: {v}")
 
 
 def fuzz_example(
@@ -573,11 +726,16 @@ def _crashed(seed: int, exc: BaseException) -> ExampleResult:
     return ExampleResult(seed, kind, failures=[Failure(seed, "-", "crash", message, files, kind)])
 
 
+def _example(seed: int, managed: bool, *args: Any) -> ExampleResult:
+    """Run one example (:func:`run_managed_example` under ``managed``) in this process."""
+    return (run_managed_example if managed else run_example)(seed, *args)
+
+
 def _alone(seed: int, args: tuple[Any, ...]) -> ExampleResult:
     """Run one example in a pool of its own: a crash there is this example's."""
     with _pool(1) as pool:
         try:
-            return pool.submit(run_example, seed, *args).result()
+            return pool.submit(_example, seed, *args).result()
         except BrokenProcessPool as exc:
             return _crashed(seed, exc)
 
@@ -590,6 +748,7 @@ def run_examples(
     large_time_limit_s: float = DEFAULT_LARGE_TIME_LIMIT_S,
     progress: Any = None,
     portfolio: tuple[str, ...] | None = None,
+    managed: bool = False,
 ) -> list[ExampleResult]:
     """Run examples in ``workers`` spawned processes, one fresh process per example.
 
@@ -607,13 +766,15 @@ def run_examples(
         As :func:`run_example`.
     progress : callable, optional
         Called with each :class:`ExampleResult` as it completes.
+    managed : bool
+        Run :func:`run_managed_example` instead of :func:`run_example`.
 
     Returns
     -------
     list of ExampleResult
         In the order of ``seeds``.
     """
-    args = (tuple(solvers), time_limit_s, large_time_limit_s, portfolio)
+    args = (managed, tuple(solvers), time_limit_s, large_time_limit_s, portfolio)
     done: dict[int, ExampleResult] = {}
     waiting = list(seeds)[::-1]
     pool = _pool(workers)
@@ -628,7 +789,7 @@ def run_examples(
         while waiting or running:
             while waiting and len(running) < workers:
                 seed = waiting.pop()
-                running[pool.submit(run_example, seed, *args)] = seed
+                running[pool.submit(_example, seed, *args)] = seed
             finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
             broken = False
             for future in finished:
@@ -664,6 +825,7 @@ def run_fuzz(
     command: str | None = None,
     echo: bool = False,
     portfolio: tuple[str, ...] | None = None,
+    managed: bool = False,
 ) -> dict[str, Any]:
     """Fuzz ``examples`` seeds of ``kind`` from ``seed`` (or the given ``seeds``).
 
@@ -691,6 +853,10 @@ def run_fuzz(
         Print a line per failed example and a count every 50 examples on stderr.
     portfolio : tuple of str, optional
         Search members of the optimiser (see :func:`run_example`).
+    managed : bool
+        Every other caster on managed supply, planned by the optimiser over 2 days
+        (:func:`run_managed_example`); the files are ``fuzz-managed-<date>.json`` and
+        ``latest-fuzz-managed.md``.
 
     Returns
     -------
@@ -713,8 +879,9 @@ def run_fuzz(
             print(f"{count}/{len(chosen)} examples, {time.perf_counter() - started:.0f} s",
                   file=sys.stderr)  # fmt: skip
 
+    solvers = ("ortools",) if managed else SOLVERS
     results = run_examples(
-        chosen, workers, SOLVERS, time_limit_s, large_time_limit_s, progress, portfolio
+        chosen, workers, solvers, time_limit_s, large_time_limit_s, progress, portfolio, managed
     )
     wall = time.perf_counter() - started
     failures = [f for r in results for f in r.failures]
@@ -740,14 +907,17 @@ def run_fuzz(
     networks = {str(f.seed): f.files for f in failures}
     result = {
         "command": command
-        or f"python -m benchmarks fuzz --examples {examples} --seed {seed} --kind {kind}",
+        or f"python -m benchmarks fuzz --examples {examples} --seed {seed} --kind {kind}"
+        + (" --managed" if managed else ""),
         "date": date.today().isoformat(),
         "examples": len(chosen),
         "first_seed": chosen[0] if chosen else seed,
         "last_seed": chosen[-1] if chosen else seed,
         "seeds": chosen if seeds is not None else None,
         "kind": kind,
-        "solvers": list(SOLVERS),
+        "solvers": list(solvers),
+        "managed": managed,
+        "managed_furnaces": sum(r.furnaces for r in results),
         "time_limit_s": time_limit_s,
         "large_time_limit_s": max(time_limit_s, large_time_limit_s),
         "workers": workers,
@@ -769,6 +939,7 @@ def run_fuzz(
                 **({"fleet_rows": r.fleet_rows} if r.fleet_rows else {}),
                 **({"fleet_room": r.fleet_room} if r.fleet_room else {}),
                 **({"drawn": r.drawn} if r.drawn else {}),
+                **({"furnaces": r.furnaces} if managed else {}),
             }
             for r in results
         ],
@@ -776,18 +947,21 @@ def run_fuzz(
         "wall_time_s": round(wall, 1),
     }
     if results_dir is not None:
+        name = "fuzz-managed" if managed else "fuzz"
         results_dir.mkdir(parents=True, exist_ok=True)
-        (results_dir / f"fuzz-{result['date']}.json").write_text(
+        (results_dir / f"{name}-{result['date']}.json").write_text(
             json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        (results_dir / "latest-fuzz.md").write_text(markdown(result), encoding="utf-8")
+        (results_dir / f"latest-{name}.md").write_text(markdown(result), encoding="utf-8")
     return result
 
 
 def markdown(result: dict[str, Any]) -> str:
     """The results as the ``latest-fuzz.md`` report."""
+    managed = result.get("managed", False)
+    title = "Solver fuzzing, managed supply over 2 days" if managed else "Solver fuzzing"
     lines = [
-        f"# Solver fuzzing, {result['date']}",
+        f"# {title}, {result['date']}",
         "",
         f"`{result['command']}` (solvers {', '.join(result['solvers'])}; "
         f"{result['time_limit_s']:g} s per solver run, large examples "
@@ -795,6 +969,11 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"- examples: {result['examples']} (seeds {result['first_seed']}–{result['last_seed']})",
         f"- failed examples: {result['failed_examples']}",
+        *(
+            [f"- managed furnaces planned (furnace-days): {result['managed_furnaces']}"]
+            if managed
+            else []
+        ),
         f"- `fleet` rows written: {result.get('fleet_rows', 0):,}, of which the checker found "
         f"room for {result.get('fleet_room', 0):,} (`fleet_room` warnings, in "
         f"{len(result.get('fleet_room_examples', []))} examples: a planner weakness, not a "
@@ -840,7 +1019,8 @@ def markdown(result: dict[str, Any]) -> str:
         lines += [
             "",
             "Each failed example's network folder is in the JSON file (`networks`, by seed);",
-            "`python -m benchmarks fuzz --seeds SEED` runs it again.",
+            f"`python -m benchmarks fuzz --seeds SEED{' --managed' if managed else ''}` "
+            "runs it again.",
         ]
     return "\n".join(lines) + "\n"
 
@@ -873,6 +1053,11 @@ def add_parser(sub: Any, results_default: str) -> None:
     p.add_argument(
         "--portfolio", default=None,
         help="optimiser search members, comma-separated (default the planner's own)",
+    )  # fmt: skip
+    p.add_argument(
+        "--managed", action="store_true",
+        help="every other caster on managed supply, planned by the optimiser over 2 days "
+        "(writes fuzz-managed-<date>.json)",
     )  # fmt: skip
     p.add_argument("--results-dir", default=results_default, help="where results go")
     p.add_argument("--dry", action="store_true", help="print only, write no files")
@@ -916,6 +1101,9 @@ def command(args: argparse.Namespace) -> int:
     portfolio = tuple(args.portfolio.split(",")) if args.portfolio else None
     if portfolio:
         line += f" --portfolio {args.portfolio}"
+    managed = getattr(args, "managed", False)
+    if managed:
+        line += " --managed"
     result = run_fuzz(
         args.examples,
         args.seed,
@@ -928,6 +1116,7 @@ def command(args: argparse.Namespace) -> int:
         command=line,
         echo=True,
         portfolio=portfolio,
+        managed=managed,
     )
     print(markdown(result))
     return 1 if result["failures"] else 0

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +68,46 @@ def test_fuzz_command_refuses_bad_arguments(tmp_path: Path, args: tuple[str, ...
     done = _fuzz(*args, "--results-dir", str(tmp_path), timeout=60)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_fuzz_command_managed_plans_furnaces_over_two_days(tmp_path: Path) -> None:
+    done = _fuzz(
+        "--managed", "--examples", "2", "--seed", "0", "--kind", "small", "--workers", "1",
+        "--time-limit", "0.5", "--results-dir", str(tmp_path),
+    )  # fmt: skip
+    result = json.loads((tmp_path / f"fuzz-managed-{date.today().isoformat()}.json").read_text())
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result["managed"] and result["solvers"] == ["ortools"]
+    assert result["failures"] == [] and result["failed_examples"] == 0
+    assert [r["seed"] for r in result["examples_run"]] == [0, 3]
+    # both examples have casters to manage: their furnaces were planned on both days
+    assert all(r["furnaces"] >= 2 for r in result["examples_run"])
+    assert result["managed_furnaces"] == sum(r["furnaces"] for r in result["examples_run"])
+    assert result["command"].endswith("--managed")
+    text = (tmp_path / "latest-fuzz-managed.md").read_text()
+    assert "managed supply over 2 days" in text and "failed examples: 0" in text
+    assert not (tmp_path / f"fuzz-{date.today().isoformat()}.json").exists()
+
+
+def test_managed_example_fails_a_delivery_out_of_balance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The balance covers the managed furnaces' deliveries: a delivery the plan decided
+    but neither runs nor leaves unserved is a failure."""
+    from benchmarks import fuzz
+
+    real = fuzz.problems_of
+
+    def short_delivered(network: Any, outcome: Any) -> list[tuple[str, str]]:
+        supply, runs = outcome.plan.supply, outcome.plan.runs
+        delivered = {d.order_id for d in supply.deliveries} if supply else set()
+        gone = next((r.order_id for r in runs if r.order_id in delivered), None)
+        if gone is None:
+            return real(network, outcome)
+        kept = tuple(r for r in runs if r.order_id != gone)  # a delivery's runs dropped
+        plan = outcome.plan.model_copy(update={"runs": kept})
+        return real(network, dataclasses.replace(outcome, plan=plan))
+
+    monkeypatch.setattr(fuzz, "problems_of", short_delivered)
+    result = fuzz.run_managed_example(0, time_limit_s=0.5)
+    assert result.furnaces > 0
+    assert any(f.stage == "balance" and "delivered + unserved" in f.message
+               for f in result.failures)  # fmt: skip
