@@ -39,7 +39,6 @@ from logistics.planning.horizon_supply import (
     Missed,
     decide_deliveries,
     due_by_last_hour,
-    first_pour_minutes,
     required_by_minute,
 )
 from logistics.planning.managed import with_managed_deliveries
@@ -333,8 +332,7 @@ def plan_supplied(
     required = loop.required(
         total * DECISION_SHARE - (time.monotonic() - started), search_limit_s(total)
     )
-    first_pour = first_pour_minutes(network, travel) if travel else None
-    best_network, _ = with_managed_deliveries(network, (), required, first_pour)
+    best_network, _ = with_managed_deliveries(network, (), required)
     first_s, repairs, share = repair_shares(total)
     best = planned(best_network, _within(options, started + first_s))
     latest, passes = best, 0
@@ -348,7 +346,7 @@ def plan_supplied(
         loop.missed += missed_deliveries(latest, network)
         passes += 1
         required = loop.required(min(left / 2.0, left - MIN_PASS_S), search_limit_s(total))
-        candidate, _ = with_managed_deliveries(network, loop.small, required, first_pour)
+        candidate, _ = with_managed_deliveries(network, loop.small, required)
         latest = planned(candidate, _within(options, ends))
         if _merit(network, latest) < _merit(network, best):
             best_network, best = candidate, latest

@@ -277,34 +277,6 @@ def _reachable_hours(
     return np.asarray(opened & (ends >= first))
 
 
-def first_pour_minutes(network: Network, travel: Travel) -> dict[Key, float]:
-    """The earliest minute of the plan day a truck can start a pour into each managed
-    furnace, min: over every smelter making its alloy, the later of the fleet's earliest
-    shift start and the smelter's opening, a fill and the drive to the caster (or the
-    caster's opening, if later); furnaces no smelter supplies or reaches are left out."""
-    if not network.fleet:
-        return {}
-    start = min(network.minutes(t.shift_start) for t in network.fleet)
-    smelters = {travel.smelter(s.smelter_id): s for s in network.smelters}
-    found: dict[Key, float] = {}
-    for f in network.furnaces:
-        if not f.managed:
-            continue
-        rows = {travel.smelter(p.smelter_id) for p in network.production if p.alloy == f.alloy}
-        c = travel.caster(f.caster_id)
-        arrivals = [
-            max(start, network.minutes(smelters[r].open))
-            + fill_minutes(smelters[r])
-            + float(travel.minutes[r, c])
-            for r in rows
-        ]
-        arrive = min((a for a in arrivals if math.isfinite(a)), default=math.inf)
-        if math.isfinite(arrive):
-            opens = network.minutes(network.caster_by_id[f.caster_id].open)
-            found[(f.caster_id, f.alloy)] = max(arrive, opens)
-    return found
-
-
 def _net_holding(network: Network, furnace: Furnace) -> float:
     """What a tonne costs to hold an hour in the furnace rather than at the smelter,
     CNY/(t·h) (negative: the smelter holds dearer), plus :data:`HOLD_TIE_SHARE` of the

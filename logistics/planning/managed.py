@@ -18,14 +18,11 @@ the day's jobs beside the casters' orders and are routed by the same day planner
   first pour may *start* (the level rises from then on); never later than one pour
   before 24:00 (the furnace's levels end there), and a load that fits under the
   capacity only after that is not cut (a smaller one that fits earlier is tried, else
-  the need is the next day's, from the level carried over); a need before the first
-  pour a truck can make that day (``first_pour``) is due then instead (the level runs
-  low until then whatever the day's plan does).
+  the need is the next day's, from the level carried over).
 
 Because the level at any moment after all earlier deliveries are poured does not depend
 on when they were poured, any plan that pours every delivery inside its window keeps
-the furnace within ``[min_level_t, capacity_t]`` (but before the day's first pour).
-Deliveries are cut for the plan day
+the furnace within ``[min_level_t, capacity_t]``. Deliveries are cut for the plan day
 (00:00–24:00) and look ahead into the next morning: a delivery the furnace needs
 before :data:`MORNING_MARGIN_MIN` after the fleet's first shift start of the next day
 (when the next day's trucks could not be there in time) is made the evening before,
@@ -99,14 +96,10 @@ class Span:
         Pours end by this minute (the plan day's end), min.
     need_end : int
         A need before this minute (on the day or the next morning) is today's, min.
-    first_pour : int
-        The earliest minute a truck can start a pour into the furnace on the day, min:
-        a need before it is due then (the level runs low until a truck can come).
     """
 
     day_end: int = DAY_MIN
     need_end: int = DAY_MIN
-    first_pour: int = 0
 
 
 def _window(
@@ -126,9 +119,7 @@ def _window(
     decision wants metal earlier), the earliest start from ``base`` (the real level).
     Every pour ends by ``span.day_end`` (the furnace's levels end there), so the latest
     start is at most ``span.day_end - pour``; a load that fits under the capacity only
-    later is not cut (None): it is the next day's, poured from the level carried over.
-    A need before the load's ladles can all pour from ``span.first_pour`` (no truck can
-    pour earlier) is due then: its first pour may start then, its other ladles' after it."""
+    later is not cut (None): it is the next day's, poured from the level carried over."""
     low = _first(need[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
     if low is None:
         return None
@@ -143,10 +134,6 @@ def _window(
         latest = latest_end  # a pour outruns the draw: it need only start in time
     else:
         latest = latest_end - math.ceil(load.tonnes / smallest_t - 1e-9) * pour
-    # no truck can pour before span.first_pour: a need before its ladles can all pour is
-    # due as early as they can (the first at first_pour, the others after it)
-    later = (math.ceil(load.tonnes / smallest_t - 1e-9) - 1) * pour
-    latest = max(latest, span.first_pour + later)
     return earliest, min(latest, last_start)
 
 
@@ -248,15 +235,14 @@ def _measured_deliveries(
     return orders
 
 
-def _span(network: Network, furnace: Furnace, first_pour: float = 0.0) -> Span:
+def _span(network: Network, furnace: Furnace) -> Span:
     """The day, and the next morning up to the fleet's first shift start or the caster's
     opening, whichever is later, plus a margin (the evening fill covers the first hours
-    of the next morning's draw); ``first_pour``: the day's earliest pour start, min."""
+    of the next morning's draw)."""
     first_shift = min(network.minutes(t.shift_start) for t in network.fleet)
     opens = network.minutes(network.caster_by_id[furnace.caster_id].open)
     morning = max(0.0, first_shift, opens)
-    first = math.ceil(max(0.0, first_pour))
-    return Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN), first)
+    return Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN))
 
 
 def _base_curve(network: Network, furnace: Furnace) -> np.ndarray:
@@ -283,7 +269,6 @@ def managed_deliveries(
     network: Network,
     small: Collection[tuple[str, str]] = (),
     required: Mapping[tuple[str, str], np.ndarray] | None = None,
-    first_pour: Mapping[tuple[str, str], float] | None = None,
 ) -> tuple[Order, ...]:
     """The day's deliveries of every furnace on managed supply, as orders.
 
@@ -297,11 +282,6 @@ def managed_deliveries(
         ``(caster_id, alloy) ->`` tonnes the delivery decision wants poured by each
         minute of the day (t, from :mod:`logistics.planning.horizon_supply`): a delivery
         is due by then even when the level alone would need it later.
-    first_pour : mapping, optional
-        ``(caster_id, alloy) ->`` the earliest minute a truck can start a pour into the
-        furnace on the day (min, :func:`~logistics.planning.horizon_supply.
-        first_pour_minutes`): a delivery the level needs earlier is due then, as early
-        as a truck can come, rather than by a deadline no truck can keep.
 
     Returns
     -------
@@ -314,13 +294,12 @@ def managed_deliveries(
         return ()
     singles = sorted((x for x in loads if x.ladles == 1), key=lambda x: x.tonnes)
     required = required or {}
-    first_pour = first_pour or {}
     orders: list[Order] = []
     for furnace in network.furnaces:
         if not furnace.managed:
             continue
         key = (furnace.caster_id, furnace.alloy)
-        span = _span(network, furnace, first_pour.get(key, 0.0))
+        span = _span(network, furnace)
         base = _base_curve(network, furnace)
         need = _need_curve(furnace, base, required.get(key))
         if not network.params.supply.whole_ladles:
@@ -335,14 +314,13 @@ def with_managed_deliveries(
     network: Network,
     small: Collection[tuple[str, str]] = (),
     required: Mapping[tuple[str, str], np.ndarray] | None = None,
-    first_pour: Mapping[tuple[str, str], float] | None = None,
 ) -> tuple[Network, tuple[Order, ...]]:
     """The network with its managed deliveries added to its orders, and the deliveries.
 
-    Without a managed furnace the network is returned as it is; ``small``, ``required``
-    and ``first_pour`` as in :func:`managed_deliveries`.
+    Without a managed furnace the network is returned as it is; ``small`` and
+    ``required`` as in :func:`managed_deliveries`.
     """
-    deliveries = managed_deliveries(network, small, required, first_pour)
+    deliveries = managed_deliveries(network, small, required)
     if not deliveries:
         return network, ()
     return network.model_copy(update={"orders": network.orders + deliveries}), deliveries
