@@ -126,7 +126,9 @@ def _window(
     last_start = span.day_end - pour  # the last pour start that ends within the day
     latest_end = min(max(low - 1, 0), span.day_end)
     fits = _first(base + delivered + load.tonnes <= furnace.capacity_t + LEVEL_TOL_T)
-    earliest = latest_end if fits is None else fits
+    if fits is None:
+        return None  # it never fits under the capacity today: a smaller load, or none
+    earliest = fits
     if earliest > last_start:
         return None  # it fits too late to pour within the day: the next day's delivery
     first_t = min(load.tonnes, smallest_t)  # a part-filled ladle pours slower
