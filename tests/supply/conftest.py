@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from logistics import PlanOutcome, load_network, plan_day
 from logistics.network.model import Network
 from logistics.plan.options import PlanOptions
 from tests.conftest import TINY, read_table, write_table
+from tests.network.test_dated_rows import with_rows
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +46,23 @@ def usual_dir(managed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
             row[3] = "11"
     write_table(net / "consumption.csv", table)
     return net
+
+
+def with_dated_orders(
+    net: Path, orders: Sequence[tuple[str, str, str, float, int, int]], day: date, placed: date
+) -> None:
+    """Add ``orders`` (order, caster, alloy, t, from hour, to hour) to ``net``'s
+    ``orders.csv``, their windows dated ``day`` and placed at noon of ``placed``."""
+    rows = [
+        {
+            "order_id": oid,
+            "caster_id": caster,
+            "alloy": alloy,
+            "tonnes": str(tonnes),
+            "window_start": f"{day}T{lo:02d}:00:00+08:00",
+            "window_end": f"{day}T{hi:02d}:00:00+08:00",
+            "placed_at": f"{placed}T12:00:00+08:00",
+        }
+        for oid, caster, alloy, tonnes, lo, hi in orders
+    ]
+    with_rows(net, "orders.csv", [], rows)

@@ -33,7 +33,7 @@ from logistics.plan.options import PlanOptions
 from logistics.planning.horizon_supply import decide_deliveries, lookahead_orders
 from logistics.planning.managed import MANAGED_PREFIX
 from tests.conftest import read_table, write_table
-from tests.network.test_dated_rows import with_rows
+from tests.supply.conftest import with_dated_orders
 
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
 KEY = ("C1", "ADC12")
@@ -67,19 +67,7 @@ def busy_tuesday(usual_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     Monday's rows stay ``HH:MM`` (a file with dates: they are the plan date's only)."""
     net = tmp_path_factory.mktemp("busy") / "net"
     shutil.copytree(usual_dir, net)
-    rows = [
-        {
-            "order_id": oid,
-            "caster_id": caster,
-            "alloy": alloy,
-            "tonnes": str(tonnes),
-            "window_start": f"{TUE}T{lo:02d}:00:00+08:00",
-            "window_end": f"{TUE}T{hi:02d}:00:00+08:00",
-            "placed_at": f"{MON}T12:00:00+08:00",
-        }
-        for oid, caster, alloy, tonnes, lo, hi in TUESDAY
-    ]
-    with_rows(net, "orders.csv", [], rows)
+    with_dated_orders(net, TUESDAY, TUE, MON)
     return net
 
 

@@ -33,7 +33,7 @@ from logistics.planning.horizon_supply import (
     lookahead_orders,
 )
 from tests.conftest import read_table, write_table
-from tests.network.test_dated_rows import with_rows
+from tests.supply.conftest import with_dated_orders
 
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
 PER_DAY = DAY_MIN // BUCKET_MIN
@@ -68,19 +68,7 @@ def busy_tuesday(usual_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     net = tmp_path_factory.mktemp("busy_trips") / "net"
     shutil.copytree(usual_dir, net)
     _with_max_trips(net, 2)
-    rows = [
-        {
-            "order_id": oid,
-            "caster_id": caster,
-            "alloy": alloy,
-            "tonnes": str(tonnes),
-            "window_start": f"{TUE}T{lo:02d}:00:00+08:00",
-            "window_end": f"{TUE}T{hi:02d}:00:00+08:00",
-            "placed_at": f"{MON}T12:00:00+08:00",
-        }
-        for oid, caster, alloy, tonnes, lo, hi in TUESDAY
-    ]
-    with_rows(net, "orders.csv", [], rows)
+    with_dated_orders(net, TUESDAY, TUE, MON)
     return net
 
 
