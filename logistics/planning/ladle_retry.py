@@ -271,8 +271,11 @@ def retry_with_pool(
     ladles, added = taken if taken is not None else ladles, added + paired
     if not added:
         return Pooled(pooled.trips, pooled.left, reasons, pooled.stops, pooled.ladles)
-    served = {r.job.job_id for t in test.trips for r in t.runs}
+    # the jobs the final ladle plan carries: one it took off again stays left, ``ladles``
+    served = {r.job.job_id for t in ladles.trips for r in t.runs}
+    tried = {r.job.job_id for t in test.trips for r in t.runs}
     left = [j for j in pooled.left if j.job_id not in served]
+    reasons.update({j.job_id: "ladles" for j in left if j.job_id in tried})
     stops = _stops(parts, test.trips, pooled.stops)
     return Pooled(list(ladles.trips), left, reasons, stops, ladles)
 
@@ -327,12 +330,22 @@ class _Tries:
             self.test.add(trip)
         self.placed.extend(trip.runs)
 
+    def first_trip(self) -> int:
+        """The number the trips inserted next count on from: above every trip of the plan,
+        those of the runs the ladle pass left without a ladle included.
+
+        A run is known to the pass by its truck, trip and job; a job tried again on the
+        truck it lost its ladle on, under the number of that trip, would be taken off
+        with the run that had none (and so be neither carried nor left)."""
+        runs = [*self.placed, *(r for t in self.test.passed for r in t.runs)]
+        return max(INSERTED_TRIPS, max((r.trip for r in runs), default=0) + 1)
+
     def room(self, job: Job, reason: str) -> tuple[TimedTrip | None, str]:
         """The trip that carries ``job`` from its nearest source with room and a ladle,
         or why none does (``cost`` where some source had room at a higher cost, else
         ``reason``, why it was left)."""
         ctx = self.parts.ctx
-        first = max(INSERTED_TRIPS, max((r.trip for r in self.placed), default=0) + 1)
+        first = self.first_trip()
         for source in sorted(job.sources, key=lambda s: (s.road_km, s.smelter_id)):
             found = assignment_at(ctx.network, job, source, self.placed)
             for _ in range(MAX_LATER + 1):
@@ -368,7 +381,7 @@ class _Tries:
         Their metal is released for all of them together; the fill bays are booked only
         for the trip taken."""
         ctx = self.parts.ctx
-        first = max(INSERTED_TRIPS, max((r.trip for r in self.placed), default=0) + 1)
+        first = self.first_trip()
         whole = replace(group[0], tonnes=sum(j.tonnes for j in group))
         for source in sorted(group[0].sources, key=lambda s: (s.road_km, s.smelter_id)):
             found = assignment_at(ctx.network, whole, source, self.placed)

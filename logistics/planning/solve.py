@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
@@ -321,11 +321,15 @@ def _finished(
     ladle is there for them (:mod:`.ladle_retry`; ``until``: the day's state, the
     :func:`time.monotonic` deadline of that try and the pass's managed grace)."""
     searched = _run_keys(trips)
+    _accounted(day, trips, left, "the search and its repair")
     trips, left, reasons = within_trip_limits(day.network, trips, left, reasons, day.kept)
+    _accounted(day, trips, left, "the trip limits")
     trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
+    _accounted(day, trips, left, "the drivers' walk and the ladle pass")
     if ladles is not None:
         before = len(trips)
         pooled = _pooled_again(day, Pooled(trips, left, reasons, breaks, ladles), until)
+        _accounted(day, pooled.trips, pooled.left, "the ladle pool's retry and top-up")
         trips, left, reasons, breaks, ladles = (
             pooled.trips,
             pooled.left,
@@ -351,6 +355,25 @@ def _finished(
         ladles=ladles,
         breaks=breaks,
     )
+
+
+def _accounted(day: _Day, trips: Sequence[TimedTrip], left: Sequence[Job], step: str) -> bool:
+    """Whether every job of the day's assignment is carried by one run of ``trips`` or
+    left once in ``left``; a job lost or counted twice is logged as an error naming the
+    ``step`` that did it (the checker's order accounting then rejects the plan, and the
+    safety net falls back to the dispatcher's)."""
+    counted = Counter(r.job.job_id for t in trips for r in t.runs)
+    counted.update(j.job_id for j in left)
+    lost = sorted({a.job.job_id for a in day.assignment.assigned} - set(counted))
+    twice = sorted(job_id for job_id, n in counted.items() if n > 1)
+    if lost or twice:
+        log.error(
+            "job accounting after %s: jobs neither carried nor left %s, counted twice %s",
+            step,
+            lost,
+            twice,
+        )
+    return not lost and not twice
 
 
 def _pooled_again(day: _Day, pooled: Pooled, until: _Until) -> Pooled:

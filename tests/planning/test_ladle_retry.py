@@ -12,7 +12,10 @@ burner stand's next free moment is where a later fill is tried.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TypeVar
 
 import pytest
 
@@ -29,8 +32,10 @@ from logistics.plan.options import PlanOptions
 from logistics.planning.ladle_delay import DayParts
 from logistics.planning.ladle_retry import Pooled, later_fill, retry_with_pool
 from logistics.planning.ladles import LadlePlan, LadleReplay, PlannedPreheat
+from logistics.planning.schedule import TimedRun, TimedTrip
 
 SEED = 7  # a large day: 121 ladles, every one cold at the start of the day
+V = TypeVar("V")
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +184,78 @@ def test_the_retry_keeps_each_trucks_max_trips(
     for truck in capped.fleet:
         trips = {r.trip for r in after.runs if r.truck_id == truck.truck_id}
         assert len(trips) <= (truck.max_trips or 0)
+
+
+def _key(run: TimedRun) -> tuple[str, int, str]:
+    return run.truck_id, run.trip, run.job.job_id
+
+
+def _renumbered(pooled: Pooled, truck_id: str, old: int, new: int) -> Pooled:
+    """``pooled`` with the trip ``old`` of ``truck_id`` numbered ``new`` (in its trips,
+    the ladle pass's trips, dropped runs, uses and waits)."""
+
+    def run(r: TimedRun) -> TimedRun:
+        return replace(r, trip=new) if (r.truck_id, r.trip) == (truck_id, old) else r
+
+    def trips(given: Sequence[TimedTrip]) -> tuple[TimedTrip, ...]:
+        return tuple(replace(t, runs=tuple(run(r) for r in t.runs)) for t in given)
+
+    def keyed(d: dict[tuple[str, int, str], V]) -> dict[tuple[str, int, str], V]:
+        return {((k[0], new, k[2]) if k[:2] == (truck_id, old) else k): v for k, v in d.items()}
+
+    plan = pooled.ladles
+    ladles = replace(
+        plan,
+        uses=keyed(plan.uses),
+        trips=trips(plan.trips),
+        dropped=tuple(run(r) for r in plan.dropped),
+        waits=keyed(plan.waits),
+        passed=trips(plan.passed),
+    )
+    return Pooled(list(trips(pooled.trips)), pooled.left, pooled.reasons, pooled.stops, ladles)
+
+
+def test_a_ladle_tried_again_under_the_number_of_the_trip_it_lost_its_ladle_on_stays_counted(
+    network: Network, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # fuzz --managed seed 517: a managed ladle whose run the pass took off (an inserted
+    # trip, numbered 1001 and up) was tried again on the same truck, and the new trip got
+    # the number of the old one; the pass, which knows a run by truck, trip and job, took
+    # the new run off with the old one, and the ladle was neither delivered nor unserved
+    seen: list[tuple[Pooled, Pooled]] = []
+
+    def capture(parts: DayParts, pooled: Pooled, *args: object, **kwargs: object) -> Pooled:
+        done = retry_with_pool(parts, pooled, *args, **kwargs)  # type: ignore[arg-type]
+        seen.append((pooled, done))
+        return done
+
+    monkeypatch.setattr(solve, "retry_with_pool", capture)
+    _plan(network)
+    ((pooled, done),) = seen
+    alone = {(t.runs[0].truck_id, t.runs[0].trip) for t in pooled.ladles.passed if len(t.runs) == 1}
+    was = {_key(r) for t in pooled.trips for r in t.runs}
+    new = {_key(r) for t in done.trips for r in t.runs} - was
+    # a ladle the pass took off (alone on its trip) that the retry puts on the same truck
+    truck_id, old, job_id, number = next(
+        (s[0], s[1], s[2], n[1])
+        for s in sorted(_key(r) for r in pooled.ladles.dropped)
+        for n in sorted(new)
+        if (s[0], s[2]) == (n[0], n[2]) and s[:2] in alone
+    )
+
+    def colliding(parts: DayParts, pooled: Pooled, *args: object, **kwargs: object) -> Pooled:
+        # its trip numbered as the retry numbers the trip that carries it again
+        moved = _renumbered(pooled, truck_id, old, number)
+        return retry_with_pool(parts, moved, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve, "retry_with_pool", colliding)
+    with caplog.at_level(logging.ERROR, logger=solve.__name__):
+        plan = _plan(network)
+    report = check(network, plan)
+    assert report.ok, [str(v) for v in report.violations]
+    assert not [r for r in caplog.records if "job accounting" in r.getMessage()]
+    order_id = job_id.split("#")[0]
+    delivered = sum(r.tonnes for r in plan.runs if r.order_id == order_id)
+    unserved = sum(u.tonnes for u in plan.unserved if u.order_id == order_id)
+    assert delivered + unserved == pytest.approx(network.order_by_id[order_id].tonnes)
+    assert any(r.order_id == order_id and r.truck_id == truck_id for r in plan.runs)
