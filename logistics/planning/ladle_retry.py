@@ -25,7 +25,10 @@ them), and only when it costs less than the ingot route. A room turned down beca
 ladle was ready is tried later, from the first moment a burner stand of the smelter is
 free for a preheat before the fill (or the pass would have a ladle back), at most
 :data:`MAX_LATER` times per source. The final ladle plan and the drivers' stops are
-those of the plan with every trip taken. Then the ladles of one order still left for
+those of the plan with every trip taken; the trips taken are numbered above every trip
+of the plan, those of the runs the pass left without a ladle included (the pass knows a
+run by its truck, trip and job: a ladle tried again on its truck under the old trip's
+number would be taken off with the old run). Then the ladles of one order still left for
 ``cost`` are tried two to a trip (:data:`PAIRS`): a lone ladle pays its drive alone, two
 share it. A network without a ladle pool is never tried here, so its plan is unchanged.
 """
@@ -271,13 +274,21 @@ def retry_with_pool(
     ladles, added = taken if taken is not None else ladles, added + paired
     if not added:
         return Pooled(pooled.trips, pooled.left, reasons, pooled.stops, pooled.ladles)
-    # the jobs the final ladle plan carries: one it took off again stays left, ``ladles``
-    served = {r.job.job_id for t in ladles.trips for r in t.runs}
-    tried = {r.job.job_id for t in test.trips for r in t.runs}
-    left = [j for j in pooled.left if j.job_id not in served]
-    reasons.update({j.job_id: "ladles" for j in left if j.job_id in tried})
+    left = _still_left(pooled.left, ladles, test.trips, reasons)
     stops = _stops(parts, test.trips, pooled.stops)
     return Pooled(list(ladles.trips), left, reasons, stops, ladles)
+
+
+def _still_left(
+    left: Sequence[Job], ladles: LadlePlan, taken: Sequence[TimedTrip], reasons: dict[str, str]
+) -> list[Job]:
+    """The jobs of ``left`` the final ladle plan does not carry; one of the trips
+    ``taken`` that the plan took off again stays left for ``ladles`` (in ``reasons``)."""
+    served = {r.job.job_id for t in ladles.trips for r in t.runs}
+    tried = {r.job.job_id for t in taken for r in t.runs}
+    still = [j for j in left if j.job_id not in served]
+    reasons.update({j.job_id: "ladles" for j in still if j.job_id in tried})
+    return still
 
 
 def _pairs_tried(
