@@ -329,7 +329,6 @@ def _finished(
     if ladles is not None:
         before = len(trips)
         pooled = _pooled_again(day, Pooled(trips, left, reasons, breaks, ladles), until)
-        _accounted(day, pooled.trips, pooled.left, "the ladle pool's retry and top-up")
         trips, left, reasons, breaks, ladles = (
             pooled.trips,
             pooled.left,
@@ -393,10 +392,12 @@ def _pooled_again(day: _Day, pooled: Pooled, until: _Until) -> Pooled:
         deadline=until[1],
         managed_until=until.managed_until,
     )
+    _accounted(day, pooled.trips, pooled.left, "the ladle pool's second try")
     if TOP_UP and not day.kept and not day.booked:
         pooled = top_up(
             parts, pooled, not_before=not_before, penalty_per_t=penalty, deadline=until[1]
         )
+        _accounted(day, pooled.trips, pooled.left, "the free slots of the plan's trips")
     return pooled
 
 

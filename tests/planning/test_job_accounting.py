@@ -49,7 +49,7 @@ def test_a_lost_job_is_logged_with_the_step_that_lost_it(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     day = _day("M-C003-ADC12-03#1", "M-C003-ADC12-03#2")
-    step = "the ladle pool's retry and top-up"
+    step = "the ladle pool's second try"
     with caplog.at_level(logging.ERROR, logger=solve.__name__):
         ok = solve._accounted(day, [], [_job("M-C003-ADC12-03#2")], step)
     assert not ok
