@@ -204,13 +204,23 @@ def _trucks_on_shift(network: Network, buckets: int, days: Sequence[DayResources
     return total
 
 
+def _round_trip_min(travel: Travel, row: int, caster_row: int) -> float:
+    """Minutes there and back between a site and a caster (inf: no road either way)."""
+    minutes = float(travel.minutes[row, caster_row] + travel.minutes[caster_row, row])
+    km = float(travel.km[row, caster_row] + travel.km[caster_row, row])
+    return minutes if math.isfinite(minutes) and math.isfinite(km) else math.inf
+
+
 def _supplier(network: Network, travel: Travel, alloy: str, caster_id: str) -> int | None:
-    """Row of the nearest smelter (by minutes) making ``alloy``; None: none makes it."""
+    """Row of the nearest smelter (by minutes there and back) making ``alloy``; None:
+    none makes it, or no road joins the caster to any that does (both ways)."""
     rows = {travel.smelter(p.smelter_id) for p in network.production if p.alloy == alloy}
-    if not rows:
-        return None
     c = travel.caster(caster_id)
-    return min(rows, key=lambda s: float(travel.minutes[s, c] + travel.minutes[c, s]))
+    reached = {s: _round_trip_min(travel, s, c) for s in rows}
+    reached = {s: m for s, m in reached.items() if math.isfinite(m)}
+    if not reached:
+        return None
+    return min(reached, key=lambda s: reached[s])
 
 
 def _mean_trip_t(network: Network) -> float:
@@ -237,15 +247,17 @@ def _round_trip_h(network: Network, travel: Travel, smelter_row: int, caster_id:
 
 
 def _stop_cny(travel: Travel, row: int, others: list[int], per_km: float) -> float:
-    """Cost of visiting site ``row`` between its two nearest sites of ``others``, CNY."""
-    near = sorted((o for o in others if o != row), key=lambda o: float(travel.km[row, o]))[:2]
+    """Cost of visiting site ``row`` between its two nearest sites of ``others`` that a
+    road joins to it both ways, CNY (sites no road reaches are no neighbours)."""
+    joined = [o for o in others if o != row and math.isfinite(_round_trip_min(travel, o, row))]
+    near = sorted(joined, key=lambda o: float(travel.km[row, o]))[:2]
     if not near:
         return 0.0
     if len(near) == 1:
         return float(2.0 * travel.km[row, near[0]]) * per_km
     a, b = near
     detour = float(travel.km[a, row] + travel.km[row, b] - travel.km[a, b])
-    return max(0.0, detour) * per_km
+    return max(0.0, detour) * per_km if math.isfinite(detour) else 0.0
 
 
 def _reachable_hours(
@@ -476,7 +488,7 @@ def _shared_limits(
     trucks = _trucks_on_shift(network, m.buckets, days) * share
     ordered = _ordered_truck_hours(network, travel, m.buckets, orders)
     ordered = ordered + _missed_truck_hours(m, missed)
-    room = _alloy_room(network, days, orders)
+    room = _alloy_room(network, days, _servable(network, travel, orders))
     for alloy, cut in _missed_production(m, missed).items():
         if alloy in room:
             room[alloy] = np.maximum(room[alloy] - cut, 0.0)
@@ -494,21 +506,23 @@ def _shared_limits(
                 m.solver.Add(m.solver.Sum(upto) <= float(limit[b]))
 
 
+def _servable(
+    network: Network, travel: Travel, orders: Sequence[Sequence[Order]]
+) -> list[list[Order]]:
+    """Each day's orders some smelter makes and reaches by road (:func:`_supplier`): the
+    others are never served liquid and take no metal, truck or trip."""
+    return [
+        [o for o in day if _supplier(network, travel, o.alloy, o.caster_id) is not None]
+        for day in orders
+    ]
+
+
 def ordered_tonnes(
     network: Network, travel: Travel, orders: Sequence[Sequence[Order]]
 ) -> list[float]:
-    """Tonnes of each day's orders that some smelter makes (the fleet's trips carry
-    them beside the managed deliveries), t."""
-    return [
-        float(
-            sum(
-                o.tonnes
-                for o in day
-                if _supplier(network, travel, o.alloy, o.caster_id) is not None
-            )
-        )
-        for day in orders
-    ]
+    """Tonnes of each day's orders that some smelter makes and reaches by road (the
+    fleet's trips carry them beside the managed deliveries), t."""
+    return [float(sum(o.tonnes for o in day)) for day in _servable(network, travel, orders)]
 
 
 def _day_fleet(network: Network, day: DayResources) -> Network:
