@@ -323,10 +323,8 @@ def plan_supplied(
         nothing is fed back).
     trucks_out : sequence of str
         Trucks taken out of service on the plan day but kept in its fleet (a re-plan's
-        ``DayState.unavailable_trucks``): the decision counts no hour or trip of theirs
-        on the plan day (:func:`running_fleet`; the trips left for managed deliveries
-        are the running trucks' only), and the look-ahead's later days have them out
-        too (:func:`~logistics.pipeline.lookahead.lookahead_days`).
+        ``DayState.unavailable_trucks``): out of the decision's plan day
+        (:func:`running_fleet`) and its later days (:func:`lookahead_days`).
 
     Returns
     -------
