@@ -22,7 +22,8 @@ buckets, a small mixed-integer programme (OR-Tools, SCIP):
 * **trips**: when every truck has a ``max_trips``, each day's deliveries stay within
   the tonnes that day's fleet's trips carry less that day's ordered tonnes (the orders
   ride the same trips), and the visit search prices a route beyond the trips the
-  orders leave as a trip's metal bought as ingots;
+  orders leave as a trip's metal bought as ingots — both from one count of the trips
+  left (:func:`~logistics.planning.visit_search.day_capacity`);
 * **production**: each alloy's deliveries up to an hour stay within what its smelters
   hold at 00:00 and make by then (each day its own rows of ``production.csv``), less
   that day's ordered tonnes of the alloy;
@@ -538,14 +539,17 @@ def _day_routing(
     furnaces: list[_Furnace],
     days: Sequence[DayResources],
     ordered_t: Sequence[float],
+    missed_t: float = 0.0,
 ) -> DayRouting:
     """How the visit search prices a day's visits as routes (fleet's mean costs; a
-    route beyond the trips the day's fleet has left after its orders
-    (:func:`trips_left`) costs a trip's metal as ingots)."""
+    route beyond the trips the day's fleet has left after its orders and, on the plan
+    day, ``missed_t`` (t) of unserved managed deliveries (:func:`trips_left`, the same
+    trips as the programme's tonnes, :func:`_trip_limits`) costs a trip's metal as
+    ingots)."""
     per_km, per_h = _truck_costs(network)
     capacity = max(t.trip_t for t in network.fleet)
     left = {
-        d: trips_left(_day_fleet(network, day), t) if day.fleet else 0
+        d: trips_left(_day_fleet(network, day), t, missed_t if d == 0 else 0.0) if day.fleet else 0
         for d, (day, t) in enumerate(zip(days, ordered_t, strict=True))
     }
     return DayRouting(
@@ -582,6 +586,11 @@ def _trip_limits(
         add_trip_limits(m.solver, mine, fleet, per_day, missed, ordered_t[d])
 
 
+def _fleet_missed_t(missed: Sequence[Missed]) -> float:
+    """Tonnes of managed deliveries a routing left unserved for want of a truck, t."""
+    return float(sum(x.tonnes for x in missed if x.reason == "fleet"))
+
+
 _SOLVED = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
 
 
@@ -607,8 +616,7 @@ def _programme(
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
     orders = lookahead_orders(network, len(days))
     _shared_limits(m, network, travel, days, orders, missed)
-    missed_t = sum(x.tonnes for x in missed if x.reason == "fleet")
-    _trip_limits(m, network, days, missed_t, ordered_tonnes(network, travel, orders))
+    _trip_limits(m, network, days, _fleet_missed_t(missed), ordered_tonnes(network, travel, orders))
     solver.Minimize(solver.Sum(costs))
     return m
 
@@ -737,7 +745,7 @@ def _searched(
     if lp is None or min(search_s, ends - time.monotonic()) <= 0.0:
         return mip
     ordered_t = ordered_tonnes(network, travel, lookahead_orders(network, len(days)))
-    routing = _day_routing(network, travel, furnaces, days, ordered_t)
+    routing = _day_routing(network, travel, furnaces, days, ordered_t, _fleet_missed_t(missed))
     per_t = {i: f.cost_per_t for i, f in enumerate(furnaces)}
     per_day = DAY_MIN // BUCKET_MIN
     search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, mip.solver, mip.y, per_t)
