@@ -15,11 +15,13 @@ level the day can start with:
 
 Nothing a planner does can avoid such a stock-out, so the supply benchmark counts it
 apart; every other furnace-day below the minimum whose alloy some smelter makes counts
-against the planner. A furnace no smelter supplies at all is counted as ``no liquid
-supply`` by the plan itself.
+against the planner. A furnace no smelter supplies at all, or that no road joins to any
+smelter making its alloy, is counted as ``no liquid supply`` by the plan itself.
 """
 
 from __future__ import annotations
+
+import math
 
 from logistics.network.furnaces import Furnace
 from logistics.network.model import Network
@@ -31,8 +33,8 @@ from logistics.planning.windows import fill_minutes
 def earliest_pour_min(network: Network, travel: Travel, furnace: Furnace) -> float | None:
     """The earliest minute of a day liquid metal could start pouring into ``furnace``.
 
-    Minutes from the day's 00:00; ``None`` when no smelter makes its alloy (or there is
-    no fleet).
+    Minutes from the day's 00:00; ``None`` when no smelter makes its alloy, no road
+    joins any that does to the caster, or there is no fleet (no liquid supply at all).
     """
     if not network.fleet:
         return None
@@ -45,7 +47,9 @@ def earliest_pour_min(network: Network, travel: Travel, furnace: Furnace) -> flo
             continue
         smelter = network.smelter_by_id[p.smelter_id]
         fill = max(first_shift, network.minutes(smelter.open)) + fill_minutes(smelter)
-        found.append(fill + float(travel.minutes[travel.smelter(smelter.smelter_id), col]))
+        arrive = fill + float(travel.minutes[travel.smelter(smelter.smelter_id), col])
+        if math.isfinite(arrive):
+            found.append(arrive)
     if not found:
         return None
     return max(min(found), network.minutes(caster.open))

@@ -150,7 +150,7 @@ def _supplied(
 ) -> tuple[Network, Plan]:
     """A day with managed furnaces: their deliveries as orders, re-cut while low
     (:func:`~logistics.pipeline.supply.plan_supplied`); the trucks ``state`` takes out
-    stay out on the look-ahead's later days too."""
+    are out of the delivery decision, on the plan day and the look-ahead's later days."""
     return plan_supplied(
         network,
         lambda n, o: _planned(n, travel, o, state, progress, executor),

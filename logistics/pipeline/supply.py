@@ -233,7 +233,11 @@ def missed_deliveries(plan: Plan, network: Network) -> list[Missed]:
 
 @dataclass
 class _Loop:
-    """The closed loop's state: what the routed passes missed, and the time it took."""
+    """The closed loop's state: what the routed passes missed, and the time it took.
+
+    ``network`` is the one the decision sees: the plan day's fleet without the trucks a
+    re-plan took out of service (they stay in the routed network's fleet for their runs
+    under way, but take no hour and no trip of the decision's plan day)."""
 
     network: Network
     travel: Travel | None
@@ -319,8 +323,8 @@ def plan_supplied(
         nothing is fed back).
     trucks_out : sequence of str
         Trucks taken out of service on the plan day but kept in its fleet (a re-plan's
-        ``DayState.unavailable_trucks``): the look-ahead's later days have them out too
-        (:func:`~logistics.pipeline.lookahead.lookahead_days`).
+        ``DayState.unavailable_trucks``): out of the decision's plan day
+        (:func:`running_fleet`) and its later days (:func:`lookahead_days`).
 
     Returns
     -------
@@ -328,7 +332,8 @@ def plan_supplied(
         The network with the kept pass's deliveries among its orders, and its plan.
     """
     total, started = options.time_limit_s, time.monotonic()
-    loop = _Loop(network, travel, ahead=lookahead_days(network, trucks_out) if travel else ())
+    ahead = lookahead_days(network, trucks_out) if travel else ()
+    loop = _Loop(running_fleet(network, trucks_out), travel, ahead=ahead)
     required = loop.required(
         total * DECISION_SHARE - (time.monotonic() - started), search_limit_s(total)
     )
@@ -353,6 +358,15 @@ def plan_supplied(
     assert best.supply is not None
     supply = best.supply.model_copy(update={"repair_passes": passes})
     return best_network, best.model_copy(update={"supply": supply})
+
+
+def running_fleet(network: Network, trucks_out: Sequence[str]) -> Network:
+    """The network with only the trucks that can still run on the plan day (``network``
+    itself when none is out)."""
+    if not set(trucks_out) & {t.truck_id for t in network.fleet}:
+        return network
+    fleet = tuple(t for t in network.fleet if t.truck_id not in set(trucks_out))
+    return network.model_copy(update={"fleet": fleet})
 
 
 def has_managed(network: Network) -> bool:

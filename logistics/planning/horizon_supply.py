@@ -22,7 +22,8 @@ buckets, a small mixed-integer programme (OR-Tools, SCIP):
 * **trips**: when every truck has a ``max_trips``, each day's deliveries stay within
   the tonnes that day's fleet's trips carry less that day's ordered tonnes (the orders
   ride the same trips), and the visit search prices a route beyond the trips the
-  orders leave as a trip's metal bought as ingots;
+  orders leave as a trip's metal bought as ingots — both from one count of the trips
+  left (:func:`~logistics.planning.visit_search.day_capacity`);
 * **production**: each alloy's deliveries up to an hour stay within what its smelters
   hold at 00:00 and make by then (each day its own rows of ``production.csv``), less
   that day's ordered tonnes of the alloy;
@@ -204,13 +205,23 @@ def _trucks_on_shift(network: Network, buckets: int, days: Sequence[DayResources
     return total
 
 
+def _round_trip_min(travel: Travel, row: int, caster_row: int) -> float:
+    """Minutes there and back between a site and a caster (inf: no road either way)."""
+    minutes = float(travel.minutes[row, caster_row] + travel.minutes[caster_row, row])
+    km = float(travel.km[row, caster_row] + travel.km[caster_row, row])
+    return minutes if math.isfinite(minutes) and math.isfinite(km) else math.inf
+
+
 def _supplier(network: Network, travel: Travel, alloy: str, caster_id: str) -> int | None:
-    """Row of the nearest smelter (by minutes) making ``alloy``; None: none makes it."""
+    """Row of the nearest smelter (by minutes there and back) making ``alloy``; None:
+    none makes it, or no road joins the caster to any that does (both ways)."""
     rows = {travel.smelter(p.smelter_id) for p in network.production if p.alloy == alloy}
-    if not rows:
-        return None
     c = travel.caster(caster_id)
-    return min(rows, key=lambda s: float(travel.minutes[s, c] + travel.minutes[c, s]))
+    reached = {s: _round_trip_min(travel, s, c) for s in rows}
+    reached = {s: m for s, m in reached.items() if math.isfinite(m)}
+    if not reached:
+        return None
+    return min(reached, key=lambda s: reached[s])
 
 
 def _mean_trip_t(network: Network) -> float:
@@ -237,15 +248,17 @@ def _round_trip_h(network: Network, travel: Travel, smelter_row: int, caster_id:
 
 
 def _stop_cny(travel: Travel, row: int, others: list[int], per_km: float) -> float:
-    """Cost of visiting site ``row`` between its two nearest sites of ``others``, CNY."""
-    near = sorted((o for o in others if o != row), key=lambda o: float(travel.km[row, o]))[:2]
+    """Cost of visiting site ``row`` between its two nearest sites of ``others`` that a
+    road joins to it both ways, CNY (sites no road reaches are no neighbours)."""
+    joined = [o for o in others if o != row and math.isfinite(_round_trip_min(travel, o, row))]
+    near = sorted(joined, key=lambda o: float(travel.km[row, o]))[:2]
     if not near:
         return 0.0
     if len(near) == 1:
         return float(2.0 * travel.km[row, near[0]]) * per_km
     a, b = near
     detour = float(travel.km[a, row] + travel.km[row, b] - travel.km[a, b])
-    return max(0.0, detour) * per_km
+    return max(0.0, detour) * per_km if math.isfinite(detour) else 0.0
 
 
 def _reachable_hours(
@@ -476,7 +489,7 @@ def _shared_limits(
     trucks = _trucks_on_shift(network, m.buckets, days) * share
     ordered = _ordered_truck_hours(network, travel, m.buckets, orders)
     ordered = ordered + _missed_truck_hours(m, missed)
-    room = _alloy_room(network, days, orders)
+    room = _alloy_room(network, days, _servable(network, travel, orders))
     for alloy, cut in _missed_production(m, missed).items():
         if alloy in room:
             room[alloy] = np.maximum(room[alloy] - cut, 0.0)
@@ -494,21 +507,23 @@ def _shared_limits(
                 m.solver.Add(m.solver.Sum(upto) <= float(limit[b]))
 
 
+def _servable(
+    network: Network, travel: Travel, orders: Sequence[Sequence[Order]]
+) -> list[list[Order]]:
+    """Each day's orders some smelter makes and reaches by road (:func:`_supplier`): the
+    others are never served liquid and take no metal, truck or trip."""
+    return [
+        [o for o in day if _supplier(network, travel, o.alloy, o.caster_id) is not None]
+        for day in orders
+    ]
+
+
 def ordered_tonnes(
     network: Network, travel: Travel, orders: Sequence[Sequence[Order]]
 ) -> list[float]:
-    """Tonnes of each day's orders that some smelter makes (the fleet's trips carry
-    them beside the managed deliveries), t."""
-    return [
-        float(
-            sum(
-                o.tonnes
-                for o in day
-                if _supplier(network, travel, o.alloy, o.caster_id) is not None
-            )
-        )
-        for day in orders
-    ]
+    """Tonnes of each day's orders that some smelter makes and reaches by road (the
+    fleet's trips carry them beside the managed deliveries), t."""
+    return [float(sum(o.tonnes for o in day)) for day in _servable(network, travel, orders)]
 
 
 def _day_fleet(network: Network, day: DayResources) -> Network:
@@ -524,14 +539,17 @@ def _day_routing(
     furnaces: list[_Furnace],
     days: Sequence[DayResources],
     ordered_t: Sequence[float],
+    missed_t: float = 0.0,
 ) -> DayRouting:
     """How the visit search prices a day's visits as routes (fleet's mean costs; a
-    route beyond the trips the day's fleet has left after its orders
-    (:func:`trips_left`) costs a trip's metal as ingots)."""
+    route beyond the trips the day's fleet has left after its orders and, on the plan
+    day, ``missed_t`` (t) of unserved managed deliveries (:func:`trips_left`, the same
+    trips as the programme's tonnes, :func:`_trip_limits`) costs a trip's metal as
+    ingots)."""
     per_km, per_h = _truck_costs(network)
     capacity = max(t.trip_t for t in network.fleet)
     left = {
-        d: trips_left(_day_fleet(network, day), t) if day.fleet else 0
+        d: trips_left(_day_fleet(network, day), t, missed_t if d == 0 else 0.0) if day.fleet else 0
         for d, (day, t) in enumerate(zip(days, ordered_t, strict=True))
     }
     return DayRouting(
@@ -568,6 +586,11 @@ def _trip_limits(
         add_trip_limits(m.solver, mine, fleet, per_day, missed, ordered_t[d])
 
 
+def _fleet_missed_t(missed: Sequence[Missed]) -> float:
+    """Tonnes of managed deliveries a routing left unserved for want of a truck, t."""
+    return float(sum(x.tonnes for x in missed if x.reason == "fleet"))
+
+
 _SOLVED = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
 
 
@@ -593,8 +616,7 @@ def _programme(
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
     orders = lookahead_orders(network, len(days))
     _shared_limits(m, network, travel, days, orders, missed)
-    missed_t = sum(x.tonnes for x in missed if x.reason == "fleet")
-    _trip_limits(m, network, days, missed_t, ordered_tonnes(network, travel, orders))
+    _trip_limits(m, network, days, _fleet_missed_t(missed), ordered_tonnes(network, travel, orders))
     solver.Minimize(solver.Sum(costs))
     return m
 
@@ -723,7 +745,7 @@ def _searched(
     if lp is None or min(search_s, ends - time.monotonic()) <= 0.0:
         return mip
     ordered_t = ordered_tonnes(network, travel, lookahead_orders(network, len(days)))
-    routing = _day_routing(network, travel, furnaces, days, ordered_t)
+    routing = _day_routing(network, travel, furnaces, days, ordered_t, _fleet_missed_t(missed))
     per_t = {i: f.cost_per_t for i, f in enumerate(furnaces)}
     per_day = DAY_MIN // BUCKET_MIN
     search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, mip.solver, mip.y, per_t)

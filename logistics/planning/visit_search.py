@@ -172,6 +172,62 @@ def day_trips(network: Network) -> int | None:
     return int(sum(n for n in limits if n is not None))
 
 
+#: Room left in a trip below this is no trip left, t.
+TRIP_ROOM_EPS_T = 1e-6
+
+
+@dataclass(frozen=True)
+class DayCapacity:
+    """What a day's trips leave for managed deliveries (:func:`day_capacity`).
+
+    Attributes
+    ----------
+    tonnes : float
+        Tonnes the trips left can carry, t.
+    trips : int
+        Trips left (a trip the other loads only partly fill counts, with its room).
+    """
+
+    tonnes: float
+    trips: int
+
+
+def day_capacity(network: Network, taken_t: float = 0.0) -> DayCapacity | None:
+    """The trips a day's fleet leaves for managed deliveries once ``taken_t`` tonnes of
+    other loads ride them (only when every truck has a ``max_trips``; None otherwise).
+
+    The day's trips are each truck's ``max_trips`` trips of its ``trip_t``; the other
+    loads fill them largest first (their jobs are cut at the largest ladles where they
+    can, :mod:`logistics.planning.jobs`), a trip they only partly fill keeping its room.
+    The delivery decision's tonnes (:func:`add_trip_limits`) and the visit search's
+    routes (:func:`trips_left`) both come from it, so on a mixed fleet the routes left
+    carry exactly the tonnes left.
+
+    Parameters
+    ----------
+    network : Network
+        Its fleet: each truck's ``trip_t`` (t) and ``max_trips``.
+    taken_t : float
+        Tonnes of the day's other loads on the same trips (the casters' orders, and
+        managed deliveries a routing left unserved for want of a truck), t.
+
+    Returns
+    -------
+    DayCapacity or None
+        Tonnes (t) and trips left; None when some truck has no trip limit.
+    """
+    if day_trips(network) is None:
+        return None
+    sizes = sorted((t.trip_t for t in network.fleet for _ in range(t.max_trips or 0)), reverse=True)
+    left, room = max(0.0, taken_t), []
+    for size in sizes:
+        used = min(size, left)
+        left -= used
+        if size - used > TRIP_ROOM_EPS_T:
+            room.append(size - used)
+    return DayCapacity(float(sum(room)), len(room))
+
+
 def add_trip_limits(
     solver: pywraplp.Solver,
     x: Mapping[tuple[int, int], pywraplp.Variable],
@@ -180,8 +236,9 @@ def add_trip_limits(
     missed_t: float = 0.0,
     ordered_t: float = 0.0,
 ) -> None:
-    """Each day's deliveries within the tonnes the fleet's trips can carry (only when
-    every truck has a ``max_trips``), less what else those trips must carry.
+    """Each day's deliveries within the tonnes the fleet's trips can carry less what
+    else those trips must carry (:func:`day_capacity`; only when every truck has a
+    ``max_trips``).
 
     Parameters
     ----------
@@ -200,26 +257,23 @@ def add_trip_limits(
     ordered_t : float
         Tonnes of the casters' orders of the day, t: the same trucks' trips carry them.
     """
-    if day_trips(network) is None:
+    capacity = day_capacity(network, missed_t + ordered_t)
+    if capacity is None:
         return
-    tonnes = sum(t.trip_t * (t.max_trips or 0) for t in network.fleet)
     days: dict[int, list[pywraplp.Variable]] = defaultdict(list)
     for (_, b), var in x.items():
         days[b // per_day].append(var)
     for found in days.values():
-        solver.Add(solver.Sum(found) <= max(0.0, float(tonnes) - missed_t - ordered_t))
+        solver.Add(solver.Sum(found) <= capacity.tonnes)
 
 
-def trips_left(network: Network, ordered_t: float) -> int | None:
-    """Trips the fleet may make in a day for managed deliveries (:func:`day_trips`
-    less the trips full of the day's ``ordered_t`` tonnes of orders would take, at the
-    fleet's mean trip tonnes; a trip the orders only partly fill keeps room for managed
-    metal); None: a truck has no limit."""
-    trips = day_trips(network)
-    if trips is None:
-        return None
-    mean_t = sum(t.trip_t for t in network.fleet) / len(network.fleet)
-    return max(0, trips - math.floor(ordered_t / mean_t + 1e-6))
+def trips_left(network: Network, ordered_t: float, missed_t: float = 0.0) -> int | None:
+    """Trips the fleet may make in a day for managed deliveries: those
+    :func:`day_capacity` leaves once the day's ``ordered_t`` tonnes of orders and
+    ``missed_t`` tonnes of unserved managed deliveries ride them (a trip they only
+    partly fill keeps room for managed metal); None: a truck has no limit."""
+    capacity = day_capacity(network, ordered_t + missed_t)
+    return None if capacity is None else capacity.trips
 
 
 @dataclass

@@ -54,3 +54,12 @@ def test_a_furnace_no_smelter_supplies_is_not_counted_as_unreachable(managed: Ne
     furnace = _night_furnace(managed).model_copy(update={"alloy": "NO-SUCH-ALLOY"})
     assert earliest_pour_min(managed, travel, furnace) is None
     assert not unreachable(managed, travel, furnace, first_day=True)
+
+
+def test_a_furnace_no_road_reaches_has_no_earliest_pour(managed: Network) -> None:
+    from tests.supply.test_unreachable_caster import cut_off
+
+    travel = cut_off(Travel.of(managed), "C1")
+    furnace = _night_furnace(managed)
+    assert earliest_pour_min(managed, travel, furnace) is None  # was inf
+    assert not unreachable(managed, travel, furnace, first_day=True)  # counted by the plan
