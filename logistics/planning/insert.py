@@ -395,11 +395,13 @@ def _best_insertion(
         chunk = first_trip(truck, pending)
         if not chunk:
             continue
-        before = pricing.route_cost(truck_id, day.runs)
+        before: float | None = None  # the day's route cost, priced once a trip fits
         for gap in truck_gaps(day.start, day.blocks, not_before):
             trip = _trip_in_gap(ctx, gap, truck, day, smelter_id, chunk, bays)
             if trip is None or trip.runs[0].job is not chunk[0]:
                 continue
+            if before is None:
+                before = pricing.route_cost(truck_id, day.runs)
             added = pricing.route_cost(truck_id, [*day.runs, *trip.runs]) - before
             added += pricing.superheat(trip)
             found.append(
