@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/mypy logistics
 
 test: lint
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import pytest
@@ -36,6 +36,8 @@ from logistics.planning.schedule import TimedRun, TimedTrip
 
 SEED = 7  # a large day: 121 ladles, every one cold at the start of the day
 V = TypeVar("V")
+# one worker plans the day for all of them (``make test`` runs ``--dist loadgroup``)
+pytestmark = pytest.mark.xdist_group("ladle-retry-large-7")
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +54,41 @@ def _plan(network: Network) -> Plan:
     return plan_day(network, PlanOptions(solver="greedy", time_limit_s=900)).plan
 
 
+@dataclass(frozen=True)
+class Retried:
+    """The day planned as it is, with what the retry was given and what it gave back."""
+
+    plan: Plan
+    parts: DayParts
+    given: Pooled
+    done: Pooled
+
+
+@pytest.fixture(scope="module")
+def unpooled(network: Network) -> Plan:
+    """The plan as it was before the retry (planned once for the module's tests)."""
+    with pytest.MonkeyPatch.context() as patched:
+        _unpooled(patched)
+        return _plan(network)
+
+
+@pytest.fixture(scope="module")
+def retried(network: Network) -> Retried:
+    """The day planned as it is (once for the module's tests), the retry's call seen."""
+    seen: list[tuple[DayParts, Pooled, Pooled]] = []
+
+    def capture(parts: DayParts, pooled: Pooled, *args: object, **kwargs: object) -> Pooled:
+        done = retry_with_pool(parts, pooled, *args, **kwargs)  # type: ignore[arg-type]
+        seen.append((parts, pooled, done))
+        return done
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(solve, "retry_with_pool", capture)
+        plan = _plan(network)
+    ((parts, given, done),) = seen
+    return Retried(plan, parts, given, done)
+
+
 def _unpooled(monkeypatch: pytest.MonkeyPatch) -> None:
     """The plan as it was before the retry: the ``fleet`` rows left as they are."""
     monkeypatch.setattr(solve, "retry_with_pool", lambda parts, pooled, *a, **k: pooled)
@@ -64,12 +101,9 @@ def _fleet_room(network: Network, plan: Plan) -> int:
 
 
 def test_the_retry_leaves_no_fleet_row_the_checker_fits(
-    network: Network, monkeypatch: pytest.MonkeyPatch
+    network: Network, unpooled: Plan, retried: Retried
 ) -> None:
-    with monkeypatch.context() as patched:
-        _unpooled(patched)
-        before = _plan(network)
-    after = _plan(network)
+    before, after = unpooled, retried.plan
     assert _fleet_room(network, before) > 20
     assert _fleet_room(network, after) == 0
     assert any(u.reason == "fleet" for u in after.unserved)  # honest rows stay
@@ -81,10 +115,10 @@ def test_the_retry_leaves_no_fleet_row_the_checker_fits(
 
 
 def test_the_pass_plans_as_if_it_tried_every_ladle(
-    network: Network, monkeypatch: pytest.MonkeyPatch
+    network: Network, unpooled: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _unpooled(monkeypatch)
-    short = _plan(network)
+    short = unpooled
     monkeypatch.setattr(ladles, "_distinct", lambda pool, clean_every: list(pool))
     every = _plan(network)
     assert [r.model_dump() for r in short.runs] == [r.model_dump() for r in every.runs]
@@ -93,17 +127,9 @@ def test_the_pass_plans_as_if_it_tried_every_ladle(
 
 
 def test_the_replay_passes_a_trip_more_as_the_whole_pass_does(
-    network: Network, monkeypatch: pytest.MonkeyPatch
+    network: Network, retried: Retried
 ) -> None:
-    seen: list[tuple[DayParts, Pooled]] = []
-
-    def capture(parts: DayParts, pooled: Pooled, *args: object, **kwargs: object) -> Pooled:
-        seen.append((parts, pooled))
-        return pooled
-
-    monkeypatch.setattr(solve, "retry_with_pool", capture)
-    _plan(network)
-    ((parts, pooled),) = seen
+    parts, pooled = retried.parts, retried.given
     trips, travel = list(pooled.ladles.passed), parts.ctx.travel
     assert len(trips) > 20
     for k in range(0, len(trips), 5):  # each left out, then passed again as the trip more
@@ -159,14 +185,10 @@ def test_a_later_fill_waits_for_the_first_stand_free_long_enough() -> None:
     assert later_fill(plan, "S1", 590.0, 0, params) is None  # no stand: no later fill
 
 
-def test_the_retry_keeps_each_trucks_max_trips(
-    network: Network, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_retry_keeps_each_trucks_max_trips(network: Network, unpooled: Plan) -> None:
     # every truck may make only the trips it made before the retry: a room the retry
     # finds is then a trip too many, and the checker's trip_count would flag it
-    with monkeypatch.context() as patched:
-        _unpooled(patched)
-        before = _plan(network)
+    before = unpooled
     made = {
         t.truck_id: len({r.trip for r in before.runs if r.truck_id == t.truck_id})
         for t in network.fleet
@@ -216,22 +238,16 @@ def _renumbered(pooled: Pooled, truck_id: str, old: int, new: int) -> Pooled:
 
 
 def test_a_ladle_tried_again_under_the_number_of_the_trip_it_lost_its_ladle_on_stays_counted(
-    network: Network, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    network: Network,
+    retried: Retried,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # fuzz --managed seed 517: a managed ladle whose run the pass took off (an inserted
     # trip, numbered 1001 and up) was tried again on the same truck, and the new trip got
     # the number of the old one; the pass, which knows a run by truck, trip and job, took
     # the new run off with the old one, and the ladle was neither delivered nor unserved
-    seen: list[tuple[Pooled, Pooled]] = []
-
-    def capture(parts: DayParts, pooled: Pooled, *args: object, **kwargs: object) -> Pooled:
-        done = retry_with_pool(parts, pooled, *args, **kwargs)  # type: ignore[arg-type]
-        seen.append((pooled, done))
-        return done
-
-    monkeypatch.setattr(solve, "retry_with_pool", capture)
-    _plan(network)
-    ((pooled, done),) = seen
+    pooled, done = retried.given, retried.done
     alone = {(t.runs[0].truck_id, t.runs[0].trip) for t in pooled.ladles.passed if len(t.runs) == 1}
     was = {_key(r) for t in pooled.trips for r in t.runs}
     new = {_key(r) for t in done.trips for r in t.runs} - was
