@@ -173,7 +173,9 @@ def _window(
     before any truck could pour) moves to :func:`_dip_end` when a pour outruns the
     draw: the dip before the first pour is unavoidable (the plan reports it, the
     checker verifies it) and the day's first trips end it, rather than the delivery
-    being left unserved."""
+    being left unserved. A deadline of the decision's (``need`` below ``base``) before
+    the load fits under the capacity gives way to the level's own (or, when the level
+    does not need the metal today, to the day's end), rather than an empty window."""
     low = _first(need[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
     if low is None:
         return None
@@ -199,6 +201,10 @@ def _window(
         latest = latest_end  # a pour outruns the draw: it need only start in time
     else:
         latest = latest_end - math.ceil(load.tonnes / smallest_t - 1e-9) * pour
+    if latest < earliest and need is not base:
+        # the decision wants the metal before the load fits: the level's own deadline
+        own = _window(base, base, furnace, delivered, load, smallest_t, pour, span, dip)
+        return (earliest, last_start) if own is None else own
     return earliest, min(latest, last_start)
 
 
