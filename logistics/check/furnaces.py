@@ -6,8 +6,14 @@ to the caster and alloy pours its tonnes evenly over its pour. A level above the
 capacity is ``furnace_overflow``; a level below the minimum is ``furnace_low`` unless
 the plan lists enough of the furnace's deliveries as unserved (the caster then melts
 that much from ingots, which the plan prices) — or the furnace started the day below
-its minimum. A pour into a managed furnace that ends after 24:00 (the end of the day
-simulated, so part of its metal would be in no day's levels) is ``furnace_past_day``.
+its minimum, or falls below it before any truck could pour into it: the checker's own
+bound, the fleet's earliest shift start or the smelter's opening, a fill and the
+free-flow drive from a smelter making the alloy, each rounded up to whole minutes, not
+before the caster opens (where trucks start, ladles, bays and stock ignored, so no plan
+pours earlier). A plan that reports more such unavoidable shortfall than that bound
+gives is ``furnace_low`` too. A pour into a managed furnace that ends after 24:00 (the
+end of the day simulated, so part of its metal would be in no day's levels) is
+``furnace_past_day``.
 The deliveries themselves (``plan.json``'s ``supply.deliveries``) are checked as orders
 by every other rule; one for a furnace not on managed supply is
 ``delivery_not_managed``.
@@ -100,9 +106,66 @@ def _pour_at(runs: list[CheckRun], minute: int) -> CheckRun | None:
     return max(started, key=lambda r: r.pour_start) if started else None
 
 
-def _check_one(ctx: CheckContext, furnace, runs: list[CheckRun], covered_t: float) -> None:
+def _minute_up(seconds: float) -> float:
+    """Seconds rounded up to a whole minute (float error below 1e-6 min ignored;
+    ``inf`` stays), s."""
+    if not math.isfinite(seconds):
+        return seconds
+    return math.ceil(seconds / 60.0 - 1e-6) * 60.0
+
+
+def first_pour_s(ctx: CheckContext, caster_id: str, alloy: str) -> float | None:
+    """The earliest moment any truck could start pouring ``alloy`` at the caster, s from
+    midnight (see the module); ``None`` without a fleet or a smelter making it."""
+    net = ctx.network
+    if not net.fleet:
+        return None
+    shift = _minute_up(min(ctx.seconds(t.shift_start) for t in net.fleet))
+    found = []
+    for p in net.production:
+        if p.alloy != alloy:
+            continue
+        smelter = net.smelter_by_id[p.smelter_id]
+        fill = max(shift, _minute_up(ctx.seconds(smelter.open)))
+        drive = _minute_up(ctx.travel_s("smelter", p.smelter_id, "caster", caster_id))
+        if not math.isfinite(drive):
+            continue  # no road from this smelter
+        found.append(fill + _minute_up(smelter.fill_min * 60.0) + drive)
+    if not found:
+        return None
+    return max(min(found), _minute_up(ctx.seconds(net.caster_by_id[caster_id].open)))
+
+
+def _unavoidable_t(ctx: CheckContext, furnace, draw: list[float]) -> float:
+    """How far the furnace falls below its minimum before its first possible pour, t."""
+    first = first_pour_s(ctx, furnace.caster_id, furnace.alloy)
+    if first is None:
+        return 0.0
+    minutes = max(0, min(DAY_MINUTES, round(first / 60.0)))
+    return max(0.0, furnace.min_level_t - (furnace.start_level_t - sum(draw[:minutes])))
+
+
+def _check_reported(ctx: CheckContext, furnace, plan: Plan, unavoidable: float) -> None:
+    """The plan's reported unavoidable shortfall is no more than the checker's bound."""
+    for f in plan.supply.furnaces if plan.supply else ():
+        if (f.caster_id, f.alloy) != (furnace.caster_id, furnace.alloy):
+            continue
+        if f.unavoidable_t > unavoidable + LEVEL_TOL_T:
+            ctx.add(
+                "furnace_low",
+                f"furnace {furnace.caster_id}/{furnace.alloy}: the plan reports "
+                f"{f.unavoidable_t:.3f} t below its minimum as unavoidable, but it falls "
+                f"only {unavoidable:.3f} t below before any truck could pour into it",
+            )
+
+
+def _check_one(
+    ctx: CheckContext, furnace, runs: list[CheckRun], covered_t: float, plan: Plan
+) -> None:
     """One managed furnace's minute-by-minute levels against its limits."""
     draw = _draw(ctx.network, furnace.caster_id, furnace.alloy)
+    unavoidable = _unavoidable_t(ctx, furnace, draw)
+    _check_reported(ctx, furnace, plan, unavoidable)
     inflow = _inflow(ctx, runs)
     level = lowest = furnace.start_level_t
     low_at = over_at = None
@@ -119,13 +182,14 @@ def _check_one(ctx: CheckContext, furnace, runs: list[CheckRun], covered_t: floa
                 f"{ctx.at(over_at * 60.0)}, above its capacity {furnace.capacity_t:g} t",
                 run,
             )
-    allowed = max(0.0, furnace.min_level_t - furnace.start_level_t) + covered_t
+    allowed = max(0.0, furnace.min_level_t - furnace.start_level_t, unavoidable) + covered_t
     if low_at is not None and furnace.min_level_t - lowest > allowed + LEVEL_TOL_T:
         ctx.add(
             "furnace_low",
             f"furnace {furnace.caster_id}/{furnace.alloy} falls to {lowest:.2f} t at "
             f"{ctx.at(low_at * 60.0)}, below its minimum {furnace.min_level_t:g} t "
-            f"(unserved deliveries cover {covered_t:g} t)",
+            f"(unserved deliveries cover {covered_t:g} t, {unavoidable:.3f} t falls "
+            "before any truck could pour)",
         )
 
 
@@ -164,7 +228,7 @@ def check_furnaces(
             covered[(u.caster_id, u.alloy)] += u.tonnes
     for key, furnace in managed.items():
         _check_day_end(ctx, furnace, by_furnace.get(key, []))
-        _check_one(ctx, furnace, by_furnace.get(key, []), covered[key])
+        _check_one(ctx, furnace, by_furnace.get(key, []), covered[key], plan)
 
 
 def end_levels(network: Network, plan: Plan) -> dict[tuple[str, str], float]:

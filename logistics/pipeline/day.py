@@ -170,7 +170,7 @@ def _planned(
 ) -> Plan:
     """The planner's day as a plan (without economics)."""
     schedule = plan_schedule(network, travel, options, state, progress=progress, executor=executor)
-    return with_supply(network, plan_of(network, schedule, state))
+    return with_supply(network, plan_of(network, schedule, state), travel)
 
 
 def _dispatcher_if_sound(

@@ -21,6 +21,7 @@ from logistics.network.model import Network, Order
 from logistics.network.prices import ingot_cost_per_t, unserved_penalty_per_t
 from logistics.physics.furnace import (
     DAY_MIN,
+    LEVEL_TOL_T,
     Pour,
     draw_per_minute,
     furnace_bands,
@@ -41,7 +42,7 @@ from logistics.planning.horizon_supply import (
     due_by_last_hour,
     required_by_minute,
 )
-from logistics.planning.managed import with_managed_deliveries
+from logistics.planning.managed import first_pour_min, with_managed_deliveries
 from logistics.planning.visit_search import search_limit_s
 
 log = logging.getLogger(__name__)
@@ -76,10 +77,29 @@ def no_supply_reasons(plan: Plan, deliveries: Sequence[Order]) -> dict[tuple[str
     return found
 
 
+def unavoidable_t(network: Network, travel: Travel | None, furnace: Furnace) -> float:
+    """How far a managed furnace falls below its minimum before any truck could start
+    pouring into it (:func:`~logistics.planning.managed.first_pour_min`), t; 0 when it
+    holds until then, for a furnace on orders, or without ``travel``."""
+    if travel is None or not furnace.managed:
+        return 0.0
+    first = first_pour_min(network, travel, furnace)
+    if first is None:
+        return 0.0
+    draw = draw_per_minute(furnace_bands(furnace, network.consumption), network.plan_date.weekday())
+    level = furnace.start_level_t - float(draw[: max(0, min(first, DAY_MIN))].sum())
+    return round(max(0.0, furnace.min_level_t - level), CARRY_DIGITS)
+
+
 def furnace_levels(
-    network: Network, furnace: Furnace, runs: Sequence[Run], no_supply: str = ""
+    network: Network,
+    furnace: Furnace,
+    runs: Sequence[Run],
+    no_supply: str = "",
+    travel: Travel | None = None,
 ) -> FurnaceLevels:
-    """One furnace's level curve over the plan day and its stock-outs and overflow."""
+    """One furnace's level curve over the plan day, its stock-outs and overflow, and
+    (with ``travel``) the shortfall no plan could avoid (:func:`unavoidable_t`)."""
     draw = draw_per_minute(furnace_bands(furnace, network.consumption), network.plan_date.weekday())
     levels = level_curve(
         furnace.start_level_t, draw, inflow_per_minute(furnace_pours(network, furnace, runs))
@@ -99,11 +119,17 @@ def furnace_levels(
         overflow_t=round(stats.overflow_t, 4),
         levels_t=tuple(round(float(x), 4) for x in levels),
         no_supply=no_supply,
+        unavoidable_t=unavoidable_t(network, travel, furnace),
     )
 
 
+def _only_unavoidable(f: FurnaceLevels) -> bool:
+    """A furnace below its minimum only as far as no plan could avoid."""
+    return f.minutes_below_min > 0 and f.emergency_ingot_t <= f.unavoidable_t + LEVEL_TOL_T
+
+
 def supply_plan(
-    network: Network, plan: Plan, deliveries: Sequence[Order] = ()
+    network: Network, plan: Plan, deliveries: Sequence[Order] = (), travel: Travel | None = None
 ) -> SupplyPlan | None:
     """The managed-supply part of a plan: deliveries, level curves, stock-outs, their cost.
 
@@ -115,6 +141,9 @@ def supply_plan(
         The plan whose runs pour into the furnaces.
     deliveries : sequence of Order
         The managed deliveries the plan was made with.
+    travel : Travel, optional
+        The travel model: with it each managed furnace reports the shortfall no plan
+        could avoid (``unavoidable_t``).
 
     Returns
     -------
@@ -125,7 +154,7 @@ def supply_plan(
         return None
     reasons = no_supply_reasons(plan, deliveries)
     furnaces = tuple(
-        furnace_levels(network, f, plan.runs, reasons.get((f.caster_id, f.alloy), ""))
+        furnace_levels(network, f, plan.runs, reasons.get((f.caster_id, f.alloy), ""), travel)
         for f in network.furnaces
     )
     ingot_t = sum(f.emergency_ingot_t for f in furnaces)
@@ -140,6 +169,7 @@ def supply_plan(
         stockout_cny=round(minutes / 60.0 * network.params.supply.stockout_cny_per_h, 2),
         overflow_furnaces=sum(1 for f in furnaces if f.overflow_t > 0),
         stockout_no_supply=sum(1 for f in furnaces if f.minutes_below_min > 0 and f.no_supply),
+        stockout_unavoidable=sum(1 for f in furnaces if not f.no_supply and _only_unavoidable(f)),
     )
 
 
@@ -150,20 +180,25 @@ def managed_orders(network: Network) -> tuple[Order, ...]:
     return tuple(o for o in network.orders if (o.caster_id, o.alloy) in managed)
 
 
-def with_supply(network: Network, plan: Plan) -> Plan:
-    """The plan with its managed-supply part (unchanged without ``consumption.csv``)."""
-    supply = supply_plan(network, plan, managed_orders(network))
+def with_supply(network: Network, plan: Plan, travel: Travel | None = None) -> Plan:
+    """The plan with its managed-supply part (unchanged without ``consumption.csv``);
+    ``travel`` as in :func:`supply_plan`."""
+    supply = supply_plan(network, plan, managed_orders(network), travel)
     return plan if supply is None else plan.model_copy(update={"supply": supply})
 
 
 def low_furnaces(plan: Plan) -> set[tuple[str, str]]:
-    """Managed furnaces of a plan that run low although liquid metal can reach them."""
+    """Managed furnaces of a plan that run low although liquid metal can reach them, by
+    more than no plan could avoid (``unavoidable_t``)."""
     if plan.supply is None:
         return set()
     return {
         (f.caster_id, f.alloy)
         for f in plan.supply.furnaces
-        if f.supply == "managed" and f.minutes_below_min > 0 and not f.no_supply
+        if f.supply == "managed"
+        and f.minutes_below_min > 0
+        and not f.no_supply
+        and not _only_unavoidable(f)
     }
 
 
@@ -337,7 +372,7 @@ def plan_supplied(
     required = loop.required(
         total * DECISION_SHARE - (time.monotonic() - started), search_limit_s(total)
     )
-    best_network, _ = with_managed_deliveries(network, (), required)
+    best_network, _ = with_managed_deliveries(network, (), required, travel)
     first_s, repairs, share = repair_shares(total)
     best = planned(best_network, _within(options, started + first_s))
     latest, passes = best, 0
@@ -351,7 +386,7 @@ def plan_supplied(
         loop.missed += missed_deliveries(latest, network)
         passes += 1
         required = loop.required(min(left / 2.0, left - MIN_PASS_S), search_limit_s(total))
-        candidate, _ = with_managed_deliveries(network, loop.small, required)
+        candidate, _ = with_managed_deliveries(network, loop.small, required, travel)
         latest = planned(candidate, _within(options, ends))
         if _merit(network, latest) < _merit(network, best):
             best_network, best = candidate, latest

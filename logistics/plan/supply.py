@@ -40,6 +40,13 @@ class FurnaceLevels(_Frozen):
         Why no liquid metal can reach this managed furnace, when none can: ``no_source``
         (no smelter makes its alloy) or ``thermal_reach`` (none is near enough to
         arrive hot enough); its stock-outs are then not the planner's. Empty otherwise.
+    unavoidable_t : float
+        Of ``emergency_ingot_t``, the shortfall no plan could avoid, t: how far the level
+        falls below the minimum before the first moment any truck could start pouring
+        into a managed furnace (the fleet's earliest shift start or the smelter's
+        opening, a fill and the drive from the nearest smelter making the alloy, each
+        in whole minutes, not before the caster opens). 0 when the level holds until
+        then, for a furnace on orders, or without the travel model.
     """
 
     caster_id: str
@@ -55,6 +62,7 @@ class FurnaceLevels(_Frozen):
     overflow_t: float
     levels_t: tuple[float, ...]
     no_supply: str = ""
+    unavoidable_t: float = 0.0
 
 
 class SupplyPlan(_Frozen):
@@ -79,6 +87,9 @@ class SupplyPlan(_Frozen):
         Furnaces a pour overflows (0 in a valid plan).
     stockout_no_supply : int
         Of ``stockout_furnaces``, those no liquid metal can reach (``no_supply``).
+    stockout_unavoidable : int
+        Of ``stockout_furnaces`` (and not ``no_supply``), those whose whole shortfall is
+        unavoidable (``emergency_ingot_t`` no more than ``unavoidable_t``).
     repair_passes : int
         Times the planner re-cut the deliveries of furnaces that ran low and planned
         the day again (the plan kept is the best of the passes).
@@ -93,6 +104,7 @@ class SupplyPlan(_Frozen):
     stockout_cny: float = 0.0
     overflow_furnaces: int = 0
     stockout_no_supply: int = 0
+    stockout_unavoidable: int = 0
     repair_passes: int = 0
 
 

@@ -42,7 +42,8 @@ import numpy as np
 from logistics.network.furnaces import Furnace
 from logistics.network.model import Network, Order
 from logistics.physics.furnace import DAY_MIN, LEVEL_TOL_T, draw_per_minute, furnace_bands
-from logistics.planning.windows import pour_minutes
+from logistics.physics.travel import Travel
+from logistics.planning.windows import NEVER, ceil_minutes, fill_minutes, pour_minutes
 
 #: Most deliveries cut for one furnace on one day (a guard against a zero-room furnace).
 MAX_DELIVERIES = 200
@@ -96,10 +97,56 @@ class Span:
         Pours end by this minute (the plan day's end), min.
     need_end : int
         A need before this minute (on the day or the next morning) is today's, min.
+    first_pour : int or None
+        The earliest minute any truck could start pouring into the furnace
+        (:func:`first_pour_min`); ``None``: not known (no travel model).
     """
 
     day_end: int = DAY_MIN
     need_end: int = DAY_MIN
+    first_pour: int | None = None
+
+
+def first_pour_min(network: Network, travel: Travel, furnace: Furnace) -> int | None:
+    """The earliest whole minute of the day any truck could start pouring into ``furnace``.
+
+    Over the smelters making its alloy: the fleet's earliest shift start or the smelter's
+    opening, whichever is later, plus one ladle's fill and the drive to the caster (each
+    rounded up to whole minutes, as every plan times them), not before the caster opens.
+    A bound: it ignores where the trucks start, the ladles, the fill bays and the metal
+    in stock, so no plan pours earlier (the checker computes the same bound on its own).
+
+    Parameters
+    ----------
+    network : Network
+        The day's network (fleet shifts, smelters' and the caster's hours).
+    travel : Travel
+        Its travel model (free-flow drive minutes, the fastest any drive can be).
+
+    Returns
+    -------
+    int or None
+        Minutes from the day's midnight; ``None`` without a fleet or a smelter making
+        the alloy.
+    """
+    if not network.fleet:
+        return None
+    first_shift = min(network.minutes(t.shift_start) for t in network.fleet)
+    caster = network.caster_by_id[furnace.caster_id]
+    col = travel.caster(caster.caster_id)
+    found = []
+    for p in network.production:
+        if p.alloy != furnace.alloy:
+            continue
+        smelter = network.smelter_by_id[p.smelter_id]
+        fill = math.ceil(max(first_shift, network.minutes(smelter.open)) - 1e-9)
+        drive = ceil_minutes(float(travel.minutes[travel.smelter(p.smelter_id), col]))
+        if drive >= NEVER:
+            continue  # no road from this smelter
+        found.append(fill + fill_minutes(smelter) + drive)
+    if not found:
+        return None
+    return max(min(found), math.ceil(network.minutes(caster.open) - 1e-9))
 
 
 def _window(
@@ -111,6 +158,7 @@ def _window(
     smallest_t: float,
     pour: int,
     span: Span,
+    dip: bool = False,
 ) -> tuple[int, int] | None:
     """``(earliest, latest)`` pour start of ``load`` after ``delivered`` t, min; None: not
     needed today.
@@ -119,24 +167,63 @@ def _window(
     decision wants metal earlier), the earliest start from ``base`` (the real level).
     Every pour ends by ``span.day_end`` (the furnace's levels end there), so the latest
     start is at most ``span.day_end - pour``; a load that fits under the capacity only
-    later is not cut (None): it is the next day's, poured from the level carried over."""
+    later is not cut (None): it is the next day's, poured from the level carried over.
+
+    With ``dip``, a deadline before ``span.first_pour`` (the furnace reaches its minimum
+    before any truck could pour) moves to :func:`_dip_end` when a pour outruns the
+    draw: the dip before the first pour is unavoidable (the plan reports it, the
+    checker verifies it) and the day's first trips end it, rather than the delivery
+    being left unserved. A deadline of the decision's (``need`` below ``base``) before
+    the load fits under the capacity gives way to the level's own (or, when the level
+    does not need the metal today, to the day's end), rather than an empty window."""
     low = _first(need[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
     if low is None:
         return None
     last_start = span.day_end - pour  # the last pour start that ends within the day
     latest_end = min(max(low - 1, 0), span.day_end)
+    outruns = min(load.tonnes, smallest_t) / max(pour, 1) >= float(
+        np.max(base[:-1] - base[1:], initial=0.0)
+    )  # a (part-filled) ladle pours faster than the cells ever draw
+    first = span.first_pour
+    if dip and first is not None and outruns and latest_end < first <= last_start:
+        ladles = math.ceil(load.tonnes / smallest_t - 1e-9)
+        dip_end = _dip_end(base, furnace, delivered, ladles * pour - pour, span)
+        if dip_end is None:
+            return None  # its ladles cannot all start in time: a smaller load
+        latest_end = dip_end  # an unavoidable dip: the first trips end it
     fits = _first(base + delivered + load.tonnes <= furnace.capacity_t + LEVEL_TOL_T)
     if fits is None:
         return None  # it never fits under the capacity today: a smaller load, or none
     earliest = fits
     if earliest > last_start:
         return None  # it fits too late to pour within the day: the next day's delivery
-    first_t = min(load.tonnes, smallest_t)  # a part-filled ladle pours slower
-    if first_t / max(pour, 1) >= float(np.max(base[:-1] - base[1:], initial=0.0)):
+    if outruns:
         latest = latest_end  # a pour outruns the draw: it need only start in time
     else:
         latest = latest_end - math.ceil(load.tonnes / smallest_t - 1e-9) * pour
+    if latest < earliest and need is not base:
+        # the decision wants the metal before the load fits: the level's own deadline
+        own = _window(base, base, furnace, delivered, load, smallest_t, pour, span, dip)
+        return (earliest, last_start) if own is None else own
     return earliest, min(latest, last_start)
+
+
+def _dip_end(
+    base: np.ndarray, furnace: Furnace, delivered: float, after_min: int, span: Span
+) -> int | None:
+    """The deadline of a delivery the level needs before ``span.first_pour``, min: the
+    last minute from the first pour on at which the level, with ``delivered`` t poured,
+    is still no lower than the level at the first pour (or the minimum, if lower): the
+    shortfall stays the unavoidable one. The first delivery is thus due at the first
+    pour itself, a later one when the metal before it runs out. ``None`` when the
+    load's later ladles (``after_min`` minutes of pours after its first) cannot start
+    by then."""
+    assert span.first_pour is not None
+    first = span.first_pour
+    floor = min(furnace.min_level_t - LEVEL_TOL_T, float(base[first]))
+    below = _first(base[first : span.need_end + 1] + delivered < floor - 1e-9)
+    end = min(span.day_end, first + (span.need_end - first if below is None else below - 1))
+    return None if end - first < after_min else end
 
 
 def _need(base: np.ndarray, furnace: Furnace, delivered: float, span: Span) -> float:
@@ -155,15 +242,38 @@ def _choose(
     min_width: float,
 ) -> tuple[Load, int, int] | None:
     """The next delivery's load and window (see the module's rule); None: none needed."""
-    smallest = min(x.ladle_t for x in loads)
     need = _need(need_curve, furnace, delivered, span)
     if need <= LEVEL_TOL_T:
         return None
     covering = [x for x in loads if x.tonnes >= need - LEVEL_TOL_T]
     ordered = sorted(covering, key=lambda x: (x.tonnes, x.ladles)) if covering else []
+    candidates = [*ordered, *loads]
+    for dip in (True, False):  # an unavoidable dip's deadline, else the level's
+        found = _widest(
+            base, need_curve, furnace, delivered, candidates, pour, span, min_width, dip
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def _widest(
+    base: np.ndarray,
+    need_curve: np.ndarray,
+    furnace: Furnace,
+    delivered: float,
+    candidates: Sequence[Load],
+    pour: int,
+    span: Span,
+    min_width: float,
+    dip: bool,
+) -> tuple[Load, int, int] | None:
+    """The first of ``candidates`` whose window is at least ``min_width`` wide, else the
+    widest (``dip`` as in :func:`_window`); None: none fits within the day."""
+    smallest = min(x.ladle_t for x in candidates)
     chosen: tuple[Load, int, int] | None = None
-    for load in [*ordered, *loads]:  # the smallest covering load first, then largest first
-        window = _window(base, need_curve, furnace, delivered, load, smallest, pour, span)
+    for load in candidates:  # the smallest covering load first, then largest first
+        window = _window(base, need_curve, furnace, delivered, load, smallest, pour, span, dip)
         if window is None:
             continue  # this load fits only after the day: a smaller one may fit today
         if window[1] - window[0] >= min_width:
@@ -237,14 +347,15 @@ def _measured_deliveries(
     return orders
 
 
-def _span(network: Network, furnace: Furnace) -> Span:
+def _span(network: Network, furnace: Furnace, travel: Travel | None) -> Span:
     """The day, and the next morning up to the fleet's first shift start or the caster's
     opening, whichever is later, plus a margin (the evening fill covers the first hours
-    of the next morning's draw)."""
+    of the next morning's draw); the day's first possible pour with ``travel``."""
     first_shift = min(network.minutes(t.shift_start) for t in network.fleet)
     opens = network.minutes(network.caster_by_id[furnace.caster_id].open)
     morning = max(0.0, first_shift, opens)
-    return Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN))
+    first = None if travel is None else first_pour_min(network, travel, furnace)
+    return Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN), first)
 
 
 def _base_curve(network: Network, furnace: Furnace) -> np.ndarray:
@@ -271,6 +382,7 @@ def managed_deliveries(
     network: Network,
     small: Collection[tuple[str, str]] = (),
     required: Mapping[tuple[str, str], np.ndarray] | None = None,
+    travel: Travel | None = None,
 ) -> tuple[Order, ...]:
     """The day's deliveries of every furnace on managed supply, as orders.
 
@@ -284,6 +396,10 @@ def managed_deliveries(
         ``(caster_id, alloy) ->`` tonnes the delivery decision wants poured by each
         minute of the day (t, from :mod:`logistics.planning.horizon_supply`): a delivery
         is due by then even when the level alone would need it later.
+    travel : Travel, optional
+        The network's travel model: with it a furnace that reaches its minimum before
+        any truck could pour (:func:`first_pour_min`) gets its delivery due at that
+        first pour; without it such a delivery keeps the deadline its level gives.
 
     Returns
     -------
@@ -301,7 +417,7 @@ def managed_deliveries(
         if not furnace.managed:
             continue
         key = (furnace.caster_id, furnace.alloy)
-        span = _span(network, furnace)
+        span = _span(network, furnace, travel)
         base = _base_curve(network, furnace)
         need = _need_curve(furnace, base, required.get(key))
         if not network.params.supply.whole_ladles:
@@ -316,13 +432,14 @@ def with_managed_deliveries(
     network: Network,
     small: Collection[tuple[str, str]] = (),
     required: Mapping[tuple[str, str], np.ndarray] | None = None,
+    travel: Travel | None = None,
 ) -> tuple[Network, tuple[Order, ...]]:
     """The network with its managed deliveries added to its orders, and the deliveries.
 
-    Without a managed furnace the network is returned as it is; ``small`` and
-    ``required`` as in :func:`managed_deliveries`.
+    Without a managed furnace the network is returned as it is; ``small``,
+    ``required`` and ``travel`` as in :func:`managed_deliveries`.
     """
-    deliveries = managed_deliveries(network, small, required)
+    deliveries = managed_deliveries(network, small, required, travel)
     if not deliveries:
         return network, ()
     return network.model_copy(update={"orders": network.orders + deliveries}), deliveries
