@@ -150,13 +150,15 @@ def _supplied(
 ) -> tuple[Network, Plan]:
     """A day with managed furnaces: their deliveries as orders, re-cut while low
     (:func:`~logistics.pipeline.supply.plan_supplied`); the trucks ``state`` takes out
-    are out of the delivery decision, on the plan day and the look-ahead's later days."""
+    are out of the delivery decision, on the plan day and the look-ahead's later days,
+    and what their kept runs carry is not charged to the running trucks."""
     return plan_supplied(
         network,
         lambda n, o: _planned(n, travel, o, state, progress, executor),
         options,
         travel,
         trucks_out=state.unavailable_trucks,
+        kept_runs=state.fixed_runs,
     )
 
 

@@ -272,7 +272,10 @@ class _Loop:
 
     ``network`` is the one the decision sees: the plan day's fleet without the trucks a
     re-plan took out of service (they stay in the routed network's fleet for their runs
-    under way, but take no hour and no trip of the decision's plan day)."""
+    made or under way, but have no hour and no trip of the decision's plan day).
+    ``carried`` is what those runs carry (order id, t): the running trucks' trips and
+    hours are not charged it, so the day's orders the trucks out already carry do not
+    take the running trucks' room for managed metal."""
 
     network: Network
     travel: Travel | None
@@ -280,6 +283,7 @@ class _Loop:
     small: set[tuple[str, str]] = field(default_factory=set)
     decide_s: float = 0.0
     ahead: tuple[DayResources, ...] = ()
+    carried: tuple[tuple[str, float], ...] = ()
 
     def required(self, budget_s: float, search_s: float) -> dict[tuple[str, str], np.ndarray]:
         """The decision's tonnes due by each minute, with the feedback so far: the whole
@@ -295,6 +299,7 @@ class _Loop:
             self.ahead,
             search_s=search_s,
             budget_s=budget_s,
+            carried=self.carried,
         )
         took = time.monotonic() - started
         self.decide_s += took
@@ -319,6 +324,7 @@ def plan_supplied(
     options: PlanOptions,
     travel: Travel | None = None,
     trucks_out: Sequence[str] = (),
+    kept_runs: Sequence[Run] = (),
 ) -> tuple[Network, Plan]:
     """Plan a day with managed furnaces, closing the loop on the deliveries it misses.
 
@@ -336,9 +342,9 @@ def plan_supplied(
     without re-plans), each re-plan (its decision, at most half its time, and its
     routing) until its equal share of the rest has passed; a pass late on its moment is
     routed for :data:`MIN_PASS_S`, and a re-plan left less than twice that is not
-    started (the next may be). The best pass is
-    kept: the lowest route cost plus the casters' orders it leaves unserved (at the
-    unserved penalty) plus its furnaces' shortfall cost.
+    started (the next may be). The best pass is kept: the lowest route cost plus the
+    casters' orders it leaves unserved (at the unserved penalty) plus its furnaces'
+    shortfall cost.
 
     Parameters
     ----------
@@ -356,10 +362,12 @@ def plan_supplied(
         (:func:`~logistics.planning.horizon_supply.decide_deliveries`) and every cut
         keeps the decision's deadlines; without it each furnace is cut alone (and
         nothing is fed back).
-    trucks_out : sequence of str
+    trucks_out, kept_runs : sequence of str, sequence of Run
         Trucks taken out of service on the plan day but kept in its fleet (a re-plan's
         ``DayState.unavailable_trucks``): out of the decision's plan day
-        (:func:`running_fleet`) and its later days (:func:`lookahead_days`).
+        (:func:`running_fleet`) and its later days (:func:`lookahead_days`); what their
+        runs among ``kept_runs`` (``DayState.fixed_runs``) carry is not charged to the
+        running trucks (:func:`carried_by`).
 
     Returns
     -------
@@ -367,8 +375,7 @@ def plan_supplied(
         The network with the kept pass's deliveries among its orders, and its plan.
     """
     total, started = options.time_limit_s, time.monotonic()
-    ahead = lookahead_days(network, trucks_out) if travel else ()
-    loop = _Loop(running_fleet(network, trucks_out), travel, ahead=ahead)
+    loop = _decision_loop(network, travel, trucks_out, kept_runs)
     required = loop.required(
         total * DECISION_SHARE - (time.monotonic() - started), search_limit_s(total)
     )
@@ -390,18 +397,41 @@ def plan_supplied(
         latest = planned(candidate, _within(options, ends))
         if _merit(network, latest) < _merit(network, best):
             best_network, best = candidate, latest
-    assert best.supply is not None
-    supply = best.supply.model_copy(update={"repair_passes": passes})
-    return best_network, best.model_copy(update={"supply": supply})
+    return best_network, _with_passes(best, passes)
+
+
+def _with_passes(plan: Plan, passes: int) -> Plan:
+    """The plan with the re-plans its loop made counted in its supply part."""
+    assert plan.supply is not None
+    supply = plan.supply.model_copy(update={"repair_passes": passes})
+    return plan.model_copy(update={"supply": supply})
+
+
+def _decision_loop(
+    network: Network, travel: Travel | None, trucks_out: Sequence[str], kept_runs: Sequence[Run]
+) -> _Loop:
+    """The closed loop's first state: the decision's fleet without ``trucks_out``
+    (:func:`running_fleet`), their look-ahead and what their ``kept_runs`` carry."""
+    ahead = lookahead_days(network, trucks_out) if travel else ()
+    carried = carried_by(kept_runs, trucks_out)
+    return _Loop(running_fleet(network, trucks_out), travel, ahead=ahead, carried=carried)
 
 
 def running_fleet(network: Network, trucks_out: Sequence[str]) -> Network:
     """The network with only the trucks that can still run on the plan day (``network``
-    itself when none is out)."""
+    itself when none is out): the decision's fleet. What the trucks out already carry
+    that day (:func:`carried_by`) is taken off the tonnes its trips and hours carry."""
     if not set(trucks_out) & {t.truck_id for t in network.fleet}:
         return network
     fleet = tuple(t for t in network.fleet if t.truck_id not in set(trucks_out))
     return network.model_copy(update={"fleet": fleet})
+
+
+def carried_by(runs: Sequence[Run], trucks_out: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """The order ids and tonnes (t) the ``runs`` of trucks taken out of service carry
+    (their runs made or under way), one pair per run."""
+    out = set(trucks_out)
+    return tuple((r.order_id, r.tonnes) for r in runs if r.truck_id in out)
 
 
 def has_managed(network: Network) -> bool:

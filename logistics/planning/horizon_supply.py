@@ -75,6 +75,8 @@ BUCKET_MIN = 60
 HOLD_TIE_SHARE = 0.01
 #: Deliveries below this are dropped from the decision, t.
 MIN_DELIVERY_T = 0.05
+#: Tonnes of an order its trucks out leave uncarried below this are none, t.
+UNCARRIED_EPS_T = 1e-6
 #: The solver's time limit, s.
 SOLVER_LIMIT_S = 10.0
 #: Share of what is left of a decision's time (``budget_s``) its programme may take
@@ -127,18 +129,29 @@ class DayResources:
         Minutes added to the trucks' shift times to place them on that day (0 for rows
         whose times are already on their own date; ``d × 1440`` for the plan day's rows
         re-used on day ``d``).
+    carried : tuple of (str, float)
+        Order ids (casters' orders and managed deliveries) with the tonnes (t) that
+        trucks taken out of service, and so not in ``fleet``, already carry that day
+        (a re-plan's runs made or under way): none of the fleet's trips or hours go to
+        them.
     """
 
     fleet: tuple[Truck, ...]
     production: tuple[Production, ...]
     offset_min: float = 0.0
+    carried: tuple[tuple[str, float], ...] = ()
 
 
-def lookahead_resources(network: Network, ahead: Sequence[DayResources] = ()) -> list[DayResources]:
-    """Every day of the lookahead: the plan day's fleet and production, then ``ahead``
+def lookahead_resources(
+    network: Network,
+    ahead: Sequence[DayResources] = (),
+    carried: Sequence[tuple[str, float]] = (),
+) -> list[DayResources]:
+    """Every day of the lookahead: the plan day's fleet and production (with the
+    tonnes its trucks out ``carried``, :attr:`DayResources.carried`), then ``ahead``
     (the next days' own), then the plan day's again for days ``ahead`` does not give."""
     count = int(network.params.supply.lookahead_days)
-    days = [DayResources(network.fleet, network.production)]
+    days = [DayResources(network.fleet, network.production, carried=tuple(carried))]
     for d in range(1, count):
         own = ahead[d - 1] if d - 1 < len(ahead) else None
         days.append(own or DayResources(network.fleet, network.production, float(d * DAY_MIN)))
@@ -484,10 +497,11 @@ def _shared_limits(
     missed: Sequence[Missed] = (),
 ) -> None:
     """The fleet's truck-hours per bucket and each alloy's production, each day its
-    own, less each day's own ``orders``, tightened by what the routed day missed."""
+    own, less each day's own ``orders`` (their truck-hours less those of the tonnes
+    the day's trucks out already carry), tightened by what the routed day missed."""
     share = network.params.supply.fleet_share
     trucks = _trucks_on_shift(network, m.buckets, days) * share
-    ordered = _ordered_truck_hours(network, travel, m.buckets, orders)
+    ordered = _ordered_truck_hours(network, travel, m.buckets, _charged(orders, days))
     ordered = ordered + _missed_truck_hours(m, missed)
     room = _alloy_room(network, days, _servable(network, travel, orders))
     for alloy, cut in _missed_production(m, missed).items():
@@ -519,11 +533,51 @@ def _servable(
 
 
 def ordered_tonnes(
-    network: Network, travel: Travel, orders: Sequence[Sequence[Order]]
+    network: Network,
+    travel: Travel,
+    orders: Sequence[Sequence[Order]],
+    days: Sequence[DayResources] = (),
 ) -> list[float]:
     """Tonnes of each day's orders that some smelter makes and reaches by road (the
-    fleet's trips carry them beside the managed deliveries), t."""
-    return [float(sum(o.tonnes for o in day)) for day in _servable(network, travel, orders)]
+    fleet's trips carry them beside the managed deliveries), t; with ``days``, less
+    what each day's trucks out already carry (:attr:`DayResources.carried`: of its
+    orders, and of the managed deliveries, whose tonnes the decision counts but the
+    fleet's trips do not carry), at least 0."""
+    charged = _charged(orders, days)
+    credit = [_carried_managed_t(day) for day in days] or [0.0] * len(orders)
+    return [
+        max(0.0, float(sum(o.tonnes for o in day)) - c)
+        for day, c in zip(_servable(network, travel, charged), credit, strict=True)
+    ]
+
+
+def _charged(
+    orders: Sequence[Sequence[Order]], days: Sequence[DayResources]
+) -> list[tuple[Order, ...]]:
+    """Each day's orders as the day's fleet must carry them: less the tonnes its trucks
+    out already carry (:attr:`DayResources.carried`; an order they carry whole is left
+    out); ``orders`` as they are without ``days``."""
+    if not days:
+        return [tuple(day) for day in orders]
+    charged = []
+    for day, found in zip(days, orders, strict=True):
+        carried: dict[str, float] = defaultdict(float)
+        for order_id, tonnes in day.carried:
+            carried[order_id] += tonnes
+        rest = [(o, o.tonnes - carried.get(o.order_id, 0.0)) for o in found]
+        charged.append(
+            tuple(
+                o if t == o.tonnes else o.model_copy(update={"tonnes": t})
+                for o, t in rest
+                if t > UNCARRIED_EPS_T
+            )
+        )
+    return charged
+
+
+def _carried_managed_t(day: DayResources) -> float:
+    """Tonnes of managed deliveries the day's trucks out already carry, t."""
+    return float(sum(t for order_id, t in day.carried if order_id.startswith(MANAGED_PREFIX)))
 
 
 def _day_fleet(network: Network, day: DayResources) -> Network:
@@ -616,7 +670,8 @@ def _programme(
     costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
     orders = lookahead_orders(network, len(days))
     _shared_limits(m, network, travel, days, orders, missed)
-    _trip_limits(m, network, days, _fleet_missed_t(missed), ordered_tonnes(network, travel, orders))
+    ordered_t = ordered_tonnes(network, travel, orders, days)
+    _trip_limits(m, network, days, _fleet_missed_t(missed), ordered_t)
     solver.Minimize(solver.Sum(costs))
     return m
 
@@ -629,6 +684,7 @@ def decide_deliveries(
     ahead: Sequence[DayResources] = (),
     search_s: float | None = None,
     budget_s: float | None = None,
+    carried: Sequence[tuple[str, float]] = (),
 ) -> dict[Key, np.ndarray]:
     """Tonnes each managed furnace should get in each hour of the plan day.
 
@@ -660,6 +716,11 @@ def decide_deliveries(
         once built (all of it when no search follows), the search what is left after
         the programme; with less than :data:`MIN_SEARCH_S` left the programme's answer
         is kept unsearched. Without it, ``limit_s`` and ``search_s`` alone bound them.
+    carried : sequence of (str, float)
+        Order ids with the tonnes (t) trucks taken out of service (not in the
+        network's fleet) already carry on the plan day — a re-plan's runs of them made
+        or under way: the running trucks' trips and hours are not charged them
+        (:attr:`DayResources.carried`).
 
     Returns
     -------
@@ -669,7 +730,7 @@ def decide_deliveries(
         (the per-day cut then decides alone).
     """
     per_day = DAY_MIN // BUCKET_MIN
-    found = decide_horizon(network, travel, missed, limit_s, ahead, search_s, budget_s)
+    found = decide_horizon(network, travel, missed, limit_s, ahead, search_s, budget_s, carried)
     return {k: v[:per_day] for k, v in found.items()}
 
 
@@ -681,16 +742,20 @@ def decide_horizon(
     ahead: Sequence[DayResources] = (),
     search_s: float | None = None,
     budget_s: float | None = None,
+    carried: Sequence[tuple[str, float]] = (),
 ) -> dict[Key, np.ndarray]:
     """Tonnes each managed furnace should get in each hour of the whole lookahead, t:
     :func:`decide_deliveries` (same parameters) with the later days' hours too
     (``(caster_id, alloy) -> 24 × lookahead_days`` tonnes per hour; only the plan
-    day's are planned, the later days' are what the decision expects of them)."""
+    day's are planned, the later days' are what the decision expects of them). Empty
+    at once when the plan day has no truck (every truck out)."""
+    if not network.fleet:
+        return {}
     ends = math.inf if budget_s is None else time.monotonic() + budget_s
-    days = lookahead_resources(network, ahead)
+    days = lookahead_resources(network, ahead, carried)
     buckets = len(days) * DAY_MIN // BUCKET_MIN
     furnaces = _furnaces(network, travel, days)
-    if not furnaces or not network.fleet:
+    if not furnaces:
         return {}
     built = time.monotonic()
     m = _programme(network, travel, furnaces, buckets, "SCIP", days, missed, limit_s)
@@ -744,7 +809,7 @@ def _searched(
     lp = _programme(network, travel, furnaces, buckets, "GLOP", days, missed, each)
     if lp is None or min(search_s, ends - time.monotonic()) <= 0.0:
         return mip
-    ordered_t = ordered_tonnes(network, travel, lookahead_orders(network, len(days)))
+    ordered_t = ordered_tonnes(network, travel, lookahead_orders(network, len(days)), days)
     routing = _day_routing(network, travel, furnaces, days, ordered_t, _fleet_missed_t(missed))
     per_t = {i: f.cost_per_t for i, f in enumerate(furnaces)}
     per_day = DAY_MIN // BUCKET_MIN

@@ -360,8 +360,12 @@ def _finished(
 def _accounted(day: _Day, trips: Sequence[TimedTrip], left: Sequence[Job], step: str) -> bool:
     """Whether every job of the day's assignment is carried by one run of ``trips`` or
     left once in ``left``; a job lost or counted twice is logged as an error naming the
-    ``step`` that did it (the checker's order accounting then rejects the plan, and the
-    safety net falls back to the dispatcher's)."""
+    ``step`` that did it. Nothing here repairs it: the checker's order accounting then
+    rejects the plan. For an optimiser's plan, :func:`~logistics.pipeline.day.plan_day`
+    then tries the dispatcher's plan of the day and uses it if the checker finds it
+    sound; with ``solver == "greedy"`` (the dispatcher's plan itself, the fallback's
+    own included) there is no fallback: the plan comes back with the checker's
+    violations (the command line refuses to write it)."""
     counted = Counter(r.job.job_id for t in trips for r in t.runs)
     counted.update(j.job_id for j in left)
     lost = sorted({a.job.job_id for a in day.assignment.assigned} - set(counted))

@@ -5,19 +5,28 @@ day, the day's orders 15 t: with every truck the plan day's trips carry 36 t, 21
 them for managed metal; with T1 out (kept in the fleet for its runs under way, as a
 re-plan has it) the two running trucks carry 24 t, 9 t for managed metal, and two trips
 are left for it (four less the two the 15 t of orders fill).
+
+In a real re-plan the truck taken out has made trips already: at 08:00 T3's run of
+3 t for O2 is under way. Its tonnes take none of the running trucks' trips: T1 and T2
+have 24 t of trips and 12 t of orders left to carry, so 12 t of room for managed metal
+(9 t before, when the decision charged them every order of the day). With every truck
+out the decision has nothing to decide and computes nothing (no mean of no truck).
 """
 
 from __future__ import annotations
 
 import shutil
-from datetime import date
+import warnings
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from logistics import load_network, plan_day
+from logistics import load_network, plan_day, replan
 from logistics.network.model import Network
+from logistics.physics.travel import Travel
+from logistics.pipeline import TruckChanges
 from logistics.pipeline import supply as supply_pipeline
 from logistics.plan.options import DayState, PlanOptions
 from logistics.planning import horizon_supply
@@ -80,8 +89,81 @@ def test_a_replans_trucks_out_leave_the_plan_days_trips(
 
 
 def test_without_trucks_out_the_decision_uses_every_trip(two_trips: Network) -> None:
-    from logistics.physics.travel import Travel
-
     decided = horizon_supply.decide_deliveries(two_trips, Travel.of(two_trips), limit_s=5.0)
     total = float(sum(decided.values(), np.zeros(24)).sum())
     assert total > 9.0 + 1.0  # the limit above binds only because a truck is out
+
+
+def _spied_decisions(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Every delivery decision the supply loop makes from now on."""
+    decisions: list[dict] = []
+    decide = supply_pipeline.decide_deliveries
+
+    def spy(*args: object, **kwargs: object) -> dict:
+        found = decide(*args, **kwargs)  # type: ignore[arg-type]
+        decisions.append(found)
+        return found
+
+    monkeypatch.setattr(supply_pipeline, "decide_deliveries", spy)
+    return decisions
+
+
+REPLAN_OUT = "T3"
+
+
+def test_a_replans_truck_out_keeps_what_it_already_carries(
+    two_trips: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = PlanOptions(solver="greedy", time_limit_s=5)
+    first = plan_day(two_trips, options)
+    assert first.report.ok, first.report.violations[:3]
+    now = datetime(2026, 11, 23, 8, 0, tzinfo=two_trips.tz)
+    decisions = _spied_decisions(monkeypatch)
+    out = replan(
+        two_trips, first.plan, now, options, truck_changes=TruckChanges(remove=(REPLAN_OUT,))
+    )
+    assert out.outcome.report.ok, out.outcome.report.violations[:3]
+    # what the truck out carries is the run it already made: under way at 08:00
+    carried = [(r.order_id, r.tonnes) for r in out.facts if r.truck_id == REPLAN_OUT]
+    assert carried == [("O2", 3.0)]
+    running = [t for t in two_trips.fleet if t.truck_id != REPLAN_OUT]
+    trips_t = sum(t.trip_t * (t.max_trips or 0) for t in running)
+    left_t = _ordered_t(two_trips) - sum(t for _, t in carried)
+    room = trips_t - left_t  # 24 t of trips less the 12 t of orders left
+    assert room == pytest.approx(12.0)
+    assert decisions
+    totals = [sum(float(v.sum()) for v in found.values()) for found in decisions]
+    assert all(total <= room + 1e-3 for total in totals), totals
+    # the furnaces want more than the room (the decision is capped by it): before, the
+    # truck out's 3 t of O2 were charged to the running trucks' trips too (9 t)
+    assert max(totals) > room - 3.0 + 1.0, totals
+
+
+def test_carried_by_counts_only_the_trucks_out(two_trips: Network) -> None:
+    plan = plan_day(two_trips, PlanOptions(solver="greedy", time_limit_s=5)).plan
+    carried = supply_pipeline.carried_by(plan.runs, (REPLAN_OUT,))
+    mine = [r for r in plan.runs if r.truck_id == REPLAN_OUT]
+    assert mine
+    assert carried == tuple((r.order_id, r.tonnes) for r in mine)
+    assert supply_pipeline.carried_by(plan.runs, ()) == ()
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_every_truck_out_decides_nothing_without_warnings(
+    two_trips: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everyone = tuple(t.truck_id for t in two_trips.fleet)
+    idle = supply_pipeline.running_fleet(two_trips, everyone)
+    assert not idle.fleet
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert horizon_supply.decide_deliveries(idle, Travel.of(idle), limit_s=5.0) == {}
+        decisions = _spied_decisions(monkeypatch)
+        state = DayState(unavailable_trucks=everyone)
+        outcome = plan_day(two_trips, PlanOptions(solver="greedy", time_limit_s=5), state)
+    assert outcome.report.ok, outcome.report.violations[:3]
+    assert not outcome.plan.runs
+    assert decisions and all(found == {} for found in decisions)
+    supply = outcome.plan.supply
+    assert supply is not None
+    assert all(np.isfinite(f.emergency_ingot_t) for f in supply.furnaces)
