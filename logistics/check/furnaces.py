@@ -10,10 +10,12 @@ its minimum, or falls below it before any truck could pour into it: the checker'
 bound, the fleet's earliest shift start or the smelter's opening, a fill and the
 free-flow drive from a smelter making the alloy, each rounded up to whole minutes, not
 before the caster opens (where trucks start, ladles, bays and stock ignored, so no plan
-pours earlier). A plan that reports more such unavoidable shortfall than that bound
-gives is ``furnace_low`` too. A pour into a managed furnace that ends after 24:00 (the
-end of the day simulated, so part of its metal would be in no day's levels) is
-``furnace_past_day``.
+pours earlier in whole minutes). That dip and the start deficit plus the unserved
+deliveries due before the first possible pour are one morning shortfall: the larger of
+the two is allowed, not their sum. A plan that reports more such unavoidable shortfall
+than that bound gives is ``furnace_low`` too. A pour into a managed furnace that ends
+after 24:00 (the end of the day simulated, so part of its metal would be in no day's
+levels) is ``furnace_past_day``.
 The deliveries themselves (``plan.json``'s ``supply.deliveries``) are checked as orders
 by every other rule; one for a furnace not on managed supply is
 ``delivery_not_managed``.
@@ -159,12 +161,29 @@ def _check_reported(ctx: CheckContext, furnace, plan: Plan, unavoidable: float) 
             )
 
 
+def _allowed_t(ctx: CheckContext, furnace, unavoidable: float, covered: list[Order]) -> float:
+    """How far the level may fall below the minimum, t: the deficit it starts the day
+    with plus the unserved deliveries due before the first possible pour — or, if more,
+    the unavoidable dip, which is the same morning shortfall and is not counted twice —
+    plus the unserved deliveries due from then on (``covered``: their tonnes left)."""
+    first = first_pour_s(ctx, furnace.caster_id, furnace.alloy)
+    before = max(0.0, furnace.min_level_t - furnace.start_level_t)
+    after = 0.0
+    for o in covered:
+        if first is not None and ctx.seconds(o.window_end) < first - 30.0:
+            before += o.tonnes
+        else:
+            after += o.tonnes
+    return max(before, unavoidable) + after
+
+
 def _check_one(
-    ctx: CheckContext, furnace, runs: list[CheckRun], covered_t: float, plan: Plan
+    ctx: CheckContext, furnace, runs: list[CheckRun], covered: list[Order], plan: Plan
 ) -> None:
     """One managed furnace's minute-by-minute levels against its limits."""
     draw = _draw(ctx.network, furnace.caster_id, furnace.alloy)
     unavoidable = _unavoidable_t(ctx, furnace, draw)
+    covered_t = sum(o.tonnes for o in covered)
     _check_reported(ctx, furnace, plan, unavoidable)
     inflow = _inflow(ctx, runs)
     level = lowest = furnace.start_level_t
@@ -182,7 +201,7 @@ def _check_one(
                 f"{ctx.at(over_at * 60.0)}, above its capacity {furnace.capacity_t:g} t",
                 run,
             )
-    allowed = max(0.0, furnace.min_level_t - furnace.start_level_t, unavoidable) + covered_t
+    allowed = _allowed_t(ctx, furnace, unavoidable, covered)
     if low_at is not None and furnace.min_level_t - lowest > allowed + LEVEL_TOL_T:
         ctx.add(
             "furnace_low",
@@ -222,13 +241,14 @@ def check_furnaces(
     by_furnace: dict[tuple[str, str], list[CheckRun]] = defaultdict(list)
     for r in runs:
         by_furnace[(r.caster_id, r.alloy)].append(r)
-    covered: dict[tuple[str, str], float] = defaultdict(float)
+    covered: dict[tuple[str, str], list[Order]] = defaultdict(list)
     for u in unserved:
-        if u.order_id in deliveries:
-            covered[(u.caster_id, u.alloy)] += u.tonnes
+        if u.order_id in deliveries:  # the tonnes left unserved, due when the delivery was
+            left = deliveries[u.order_id].model_copy(update={"tonnes": u.tonnes})
+            covered[(u.caster_id, u.alloy)].append(left)
     for key, furnace in managed.items():
         _check_day_end(ctx, furnace, by_furnace.get(key, []))
-        _check_one(ctx, furnace, by_furnace.get(key, []), covered[key], plan)
+        _check_one(ctx, furnace, by_furnace.get(key, []), covered.get(key, []), plan)
 
 
 def end_levels(network: Network, plan: Plan) -> dict[tuple[str, str], float]:
