@@ -139,14 +139,14 @@ def first_pour_min(network: Network, travel: Travel, furnace: Furnace) -> int | 
         if p.alloy != furnace.alloy:
             continue
         smelter = network.smelter_by_id[p.smelter_id]
-        fill = math.ceil(max(first_shift, network.minutes(smelter.open)) - 1e-9)
+        fill = ceil_minutes(max(first_shift, network.minutes(smelter.open)))
         drive = ceil_minutes(float(travel.minutes[travel.smelter(p.smelter_id), col]))
         if drive >= NEVER:
             continue  # no road from this smelter
         found.append(fill + fill_minutes(smelter) + drive)
     if not found:
         return None
-    return max(min(found), math.ceil(network.minutes(caster.open) - 1e-9))
+    return max(min(found), ceil_minutes(network.minutes(caster.open)))
 
 
 def _window(

@@ -1,4 +1,5 @@
-"""The morning dip is not allowed twice (logistics/check/furnaces.py).
+"""The morning dip is not allowed twice, and the planner and the checker agree on the
+first possible pour (logistics/check/furnaces.py, logistics/planning/managed.py).
 
 A managed furnace may fall below its minimum by the deficit it starts with, by the
 unserved deliveries and by the dip before any truck could pour. An unserved delivery due
@@ -79,3 +80,25 @@ def test_an_unserved_delivery_due_before_the_first_pour_covers_its_shortfall(
 
 def test_it_does_not_add_the_morning_dip_to_it(network: Network) -> None:
     assert "furnace_low" in _low(network, 13 * 60)
+
+
+def test_the_planner_and_the_checker_round_the_first_pour_alike(network: Network) -> None:
+    # a shift start 30 µs past a whole minute: both round it to that minute (to 1e-6 min)
+    from datetime import timedelta
+
+    from logistics.planning.managed import first_pour_min
+
+    late = network.model_copy(
+        update={
+            "fleet": tuple(
+                t.model_copy(update={"shift_start": t.shift_start + timedelta(microseconds=30)})
+                for t in network.fleet
+            )
+        }
+    )
+    furnace = next(f for f in late.furnaces if f.supply == "managed")
+    travel = Travel.of(late)
+    ctx = CheckContext(late, travel, CheckClock(late.plan_date, late.timezone))
+    planner = first_pour_min(late, travel, furnace)
+    assert planner is not None
+    assert planner * 60.0 == first_pour_s(ctx, "C1", "ADC12")
