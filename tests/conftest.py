@@ -51,6 +51,18 @@ def net_dir(copy_network: Callable[[], Path]) -> Path:
     return copy_network()
 
 
+def tiny_with_managed_c1(dest: Path, consumption: str) -> Path:
+    """The tiny network in ``dest`` with caster C1's orders removed and ``consumption``
+    as its ``consumption.csv`` (C1's furnace on managed supply instead); ``dest``."""
+    copy_tiny(dest)
+    orders = dest / "orders.csv"
+    rows = read_table(orders)
+    caster = rows[0].index("caster_id")
+    write_table(orders, [rows[0], *(r for r in rows[1:] if r[caster] != "C1")])
+    (dest / "consumption.csv").write_text(consumption, encoding="utf-8")
+    return dest
+
+
 def read_table(path: Path) -> list[list[str]]:
     """A CSV file as a list of rows (header first)."""
     with path.open(newline="", encoding="utf-8") as f:

@@ -13,7 +13,6 @@ shortfall).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.plan.model import Plan
-from tests.conftest import TEST_DATA
+from tests.conftest import tiny_with_managed_c1
 
 CONSUMPTION = (
     "caster_id,alloy,supply,capacity_t,min_level_t,start_level_t,from_h,to_h,t_per_h,weekdays\n"
@@ -35,12 +34,7 @@ CONSUMPTION = (
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory) -> Network:
     folder = Path(tmp_path_factory.mktemp("dip")) / "tiny"
-    shutil.copytree(TEST_DATA / "tiny", folder)
-    orders = (folder / "orders.csv").read_text().splitlines()
-    kept = [line for line in orders if ",C1,ADC12," not in line]
-    (folder / "orders.csv").write_text("\n".join(kept) + "\n")
-    (folder / "consumption.csv").write_text(CONSUMPTION)
-    return load_network(folder)
+    return load_network(tiny_with_managed_c1(folder, CONSUMPTION))
 
 
 def _pour(row: int, minute: int, tonnes: float = 6.0) -> CheckRun:

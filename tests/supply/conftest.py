@@ -12,6 +12,7 @@ import pytest
 from benchmarks.supply_network import write_managed_copy
 from logistics import PlanOutcome, load_network, plan_day
 from logistics.network.model import Network
+from logistics.pipeline import supply as supply_pipeline
 from logistics.plan.options import PlanOptions
 from tests.conftest import TINY, read_table, write_table
 from tests.network.test_dated_rows import with_rows
@@ -66,3 +67,17 @@ def with_dated_orders(
         for oid, caster, alloy, tonnes, lo, hi in orders
     ]
     with_rows(net, "orders.csv", [], rows)
+
+
+def spied_decisions(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Every delivery decision the supply loop makes from now on."""
+    decisions: list[dict] = []
+    decide = supply_pipeline.decide_deliveries
+
+    def spy(*args: object, **kwargs: object) -> dict:
+        found = decide(*args, **kwargs)  # type: ignore[arg-type]
+        decisions.append(found)
+        return found
+
+    monkeypatch.setattr(supply_pipeline, "decide_deliveries", spy)
+    return decisions

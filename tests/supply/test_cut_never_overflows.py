@@ -10,14 +10,13 @@ zero-length window at 22:59, three ladles poured into it at once (17.7 t, the ch
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 
 from logistics import load_network
 from logistics.planning.managed import managed_deliveries
-from tests.conftest import copy_tiny
+from tests.conftest import tiny_with_managed_c1
 
 CONSUMPTION = (
     "caster_id,alloy,supply,capacity_t,min_level_t,start_level_t,from_h,to_h,t_per_h,weekdays\n"
@@ -27,16 +26,7 @@ KEY = ("C1", "ADC12")
 
 
 def test_a_load_that_never_fits_is_not_cut(tmp_path: Path) -> None:
-    folder = tmp_path / "net"
-    copy_tiny(folder)
-    with (folder / "orders.csv").open(newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["caster_id"] != "C1"]
-    with (folder / "orders.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    (folder / "consumption.csv").write_text(CONSUMPTION, encoding="utf-8")
-    network = load_network(folder)
+    network = load_network(tiny_with_managed_c1(tmp_path / "net", CONSUMPTION))
     furnace = next(f for f in network.furnaces if (f.caster_id, f.alloy) == KEY)
     required = np.zeros(1440)
     required[23 * 60 :] = 9.0  # the decision wants 9 t poured by 23:00

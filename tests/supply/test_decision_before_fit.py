@@ -13,14 +13,13 @@ tonnes all due by its last hour) were left so, their furnaces low the next morni
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 
 from logistics import load_network
 from logistics.planning.managed import managed_deliveries
-from tests.conftest import copy_tiny
+from tests.conftest import tiny_with_managed_c1
 
 CONSUMPTION = (
     "caster_id,alloy,supply,capacity_t,min_level_t,start_level_t,from_h,to_h,t_per_h,weekdays\n"
@@ -30,15 +29,7 @@ KEY = ("C1", "ADC12")
 
 
 def test_a_decision_deadline_before_the_fit_gives_way_to_the_level(tmp_path: Path) -> None:
-    folder = copy_tiny(tmp_path / "net")
-    with (folder / "orders.csv").open(newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["caster_id"] != "C1"]
-    with (folder / "orders.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    (folder / "consumption.csv").write_text(CONSUMPTION, encoding="utf-8")
-    network = load_network(folder)
+    network = load_network(tiny_with_managed_c1(tmp_path / "net", CONSUMPTION))
     required = np.zeros(1440)
     required[4 * 60 :] = 6.0  # the decision wants 6 t poured by 04:00
     cut = sorted(

@@ -31,6 +31,7 @@ from logistics.pipeline import supply as supply_pipeline
 from logistics.plan.options import DayState, PlanOptions
 from logistics.planning import horizon_supply
 from tests.conftest import read_table, write_table
+from tests.supply.conftest import spied_decisions
 
 MON = date(2026, 11, 23)
 OUT = "T1"
@@ -94,20 +95,6 @@ def test_without_trucks_out_the_decision_uses_every_trip(two_trips: Network) -> 
     assert total > 9.0 + 1.0  # the limit above binds only because a truck is out
 
 
-def _spied_decisions(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
-    """Every delivery decision the supply loop makes from now on."""
-    decisions: list[dict] = []
-    decide = supply_pipeline.decide_deliveries
-
-    def spy(*args: object, **kwargs: object) -> dict:
-        found = decide(*args, **kwargs)  # type: ignore[arg-type]
-        decisions.append(found)
-        return found
-
-    monkeypatch.setattr(supply_pipeline, "decide_deliveries", spy)
-    return decisions
-
-
 REPLAN_OUT = "T3"
 
 
@@ -118,7 +105,7 @@ def test_a_replans_truck_out_keeps_what_it_already_carries(
     first = plan_day(two_trips, options)
     assert first.report.ok, first.report.violations[:3]
     now = datetime(2026, 11, 23, 8, 0, tzinfo=two_trips.tz)
-    decisions = _spied_decisions(monkeypatch)
+    decisions = spied_decisions(monkeypatch)
     out = replan(
         two_trips, first.plan, now, options, truck_changes=TruckChanges(remove=(REPLAN_OUT,))
     )
@@ -158,7 +145,7 @@ def test_every_truck_out_decides_nothing_without_warnings(
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         assert horizon_supply.decide_deliveries(idle, Travel.of(idle), limit_s=5.0) == {}
-        decisions = _spied_decisions(monkeypatch)
+        decisions = spied_decisions(monkeypatch)
         state = DayState(unavailable_trucks=everyone)
         outcome = plan_day(two_trips, PlanOptions(solver="greedy", time_limit_s=5), state)
     assert outcome.report.ok, outcome.report.violations[:3]

@@ -17,10 +17,10 @@ import pytest
 from logistics import load_network, plan_day
 from logistics.network.model import Network
 from logistics.physics.travel import Travel
-from logistics.pipeline import supply as supply_pipeline
 from logistics.plan.options import PlanOptions
 from logistics.planning.horizon_supply import MIN_SEARCH_S, decide_deliveries
 from tests.conftest import read_table, write_table
+from tests.supply.conftest import spied_decisions
 
 CUT_OFF = "C5"
 
@@ -74,15 +74,7 @@ def test_the_other_furnaces_keep_their_decision(low_c5: Network) -> None:
 def test_the_plan_is_valid_and_the_cut_off_furnace_has_no_supply(
     low_c5: Network, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    decisions: list[dict] = []
-    decide = supply_pipeline.decide_deliveries
-
-    def spy(*args: object, **kwargs: object) -> dict:
-        found = decide(*args, **kwargs)  # type: ignore[arg-type]
-        decisions.append(found)
-        return found
-
-    monkeypatch.setattr(supply_pipeline, "decide_deliveries", spy)
+    decisions = spied_decisions(monkeypatch)
     travel = cut_off(Travel.of(low_c5), CUT_OFF)
     outcome = plan_day(low_c5, PlanOptions(solver="greedy", time_limit_s=5), travel=travel)
     assert outcome.report.ok, outcome.report.violations[:3]
