@@ -82,10 +82,13 @@ REFINE_WITH_LADLES = True
 #: 1-2 s were missed by the leftovers' second try (``not_planned_in_time``), at 60 s the
 #: refined plans ended lower on both samples (docs/solver.md).
 REFINE_MIN_LIMIT_S = 30.0
-#: With a ladle pool, leftover jobs are first put in free slots of the plan's trips
-#: (:mod:`.topup`) before they are tried on trips of their own; ``False`` skips that
-#: (for comparisons).
+#: With a ladle pool, leftover jobs are put in free slots of the plan's trips
+#: (:mod:`.topup`) as well as on trips of their own; ``False`` skips that (for
+#: comparisons).
 TOP_UP = True
+#: The free slots are tried before the trips of their own as well as after them (after
+#: only where the retry added trips); ``False``: after only (for comparisons).
+TOP_UP_FIRST = True
 
 #: Order ids of other days named in the log; the rest are counted.
 LOGGED_ORDER_IDS = 10
@@ -381,14 +384,25 @@ def _accounted(day: _Day, trips: Sequence[TimedTrip], left: Sequence[Job], step:
 
 
 def _pooled_again(day: _Day, pooled: Pooled, until: _Until) -> Pooled:
-    """With a ladle pool, the leftovers tried again after the ladle pass: on trips of their
-    own (:mod:`.ladle_retry`), then in free slots of the plan's trips (:mod:`.topup`; not
-    in a re-plan with runs kept, under way or booked: it times trips from the start of
-    each truck's day), until the deadline ``until[1]``."""
+    """With a ladle pool, the leftovers tried again after the ladle pass: in free slots of
+    the plan's trips (:mod:`.topup`), then on trips of their own (:mod:`.ladle_retry`),
+    then in free slots again where that added trips, until the deadline ``until[1]``.
+
+    A free slot adds a ladle's detour to a trip already driven, a trip of its own the
+    whole drive: the slots are taken first, so the retry's trips do not take the
+    trucks' time and the smelters' metal and ladles before them (:data:`TOP_UP_FIRST`).
+    No free slots in a re-plan with runs kept, under way or booked (they time trips from
+    the start of each truck's day)."""
     parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
     not_before = day.not_before_min if day.not_before_min is not None else 0
     penalty = unserved_penalty_per_t(day.network.params)
-    pooled = retry_with_pool(
+    slots = TOP_UP and not day.kept and not day.booked
+    if slots and TOP_UP_FIRST:
+        pooled = top_up(
+            parts, pooled, not_before=not_before, penalty_per_t=penalty, deadline=until[1]
+        )
+        _accounted(day, pooled.trips, pooled.left, "the free slots of the plan's trips")
+    retried = retry_with_pool(
         parts,
         pooled,
         _day_starts(day, until[0]),
@@ -397,13 +411,13 @@ def _pooled_again(day: _Day, pooled: Pooled, until: _Until) -> Pooled:
         deadline=until[1],
         managed_until=until.managed_until,
     )
-    _accounted(day, pooled.trips, pooled.left, "the ladle pool's second try")
-    if TOP_UP and not day.kept and not day.booked:
-        pooled = top_up(
-            parts, pooled, not_before=not_before, penalty_per_t=penalty, deadline=until[1]
+    _accounted(day, retried.trips, retried.left, "the ladle pool's second try")
+    if slots and (retried.trips is not pooled.trips or not TOP_UP_FIRST):
+        retried = top_up(
+            parts, retried, not_before=not_before, penalty_per_t=penalty, deadline=until[1]
         )
-        _accounted(day, pooled.trips, pooled.left, "the free slots of the plan's trips")
-    return pooled
+        _accounted(day, retried.trips, retried.left, "the free slots of the plan's trips")
+    return retried
 
 
 def _lining_cny(day: _Day, trips: Sequence[TimedTrip], ladles: LadlePlan | None) -> float:

@@ -4,9 +4,10 @@ With a ladle pool the jobs left over — by the routes and their timing (``fleet
 ladle pass (``ladles``) — are tried again after the pass on trips of their own
 (:mod:`.ladle_retry`). A trip of one ladle is paid for by that ladle alone, so a lone
 ladle far from its smelter is often left for ``cost`` while a trip of the plan from the
-same smelter, at about the same hour, carries fewer ladles than its truck holds. After
-that second try each job still left for ``fleet``, ``cost``, ``ladles`` or
-``not_planned_in_time`` is therefore tried in such a free slot: at each of its sources,
+same smelter, at about the same hour, carries fewer ladles than its truck holds. Before
+that second try (and again after it, where it added trips) each job left for ``fleet``,
+``cost``, ``ladles`` or ``not_planned_in_time`` is therefore tried in such a free slot,
+which adds only its detour to a trip already driven: at each of its sources,
 with the metal the plan leaves there (:func:`~.leftovers.assignment_at`), in every trip
 of that smelter whose truck has a ladle and payload to spare, at every place of the
 trip's pour order. The trip is timed again with the job (:func:`~.schedule.time_trip`:

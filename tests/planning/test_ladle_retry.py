@@ -84,6 +84,8 @@ def retried(network: Network) -> Retried:
 
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(solve, "retry_with_pool", capture)
+        # the retry given what the ladle pass left (the free slots tried after it only)
+        patched.setattr(solve, "TOP_UP_FIRST", False)
         plan = _plan(network)
     ((parts, given, done),) = seen
     return Retried(plan, parts, given, done)
@@ -265,6 +267,7 @@ def test_a_ladle_tried_again_under_the_number_of_the_trip_it_lost_its_ladle_on_s
         return retry_with_pool(parts, moved, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(solve, "retry_with_pool", colliding)
+    monkeypatch.setattr(solve, "TOP_UP_FIRST", False)
     with caplog.at_level(logging.ERROR, logger=solve.__name__):
         plan = _plan(network)
     report = check(network, plan)

@@ -29,6 +29,7 @@ from logistics.plan.options import PlanOptions
 from logistics.planning.ladle_delay import DayParts
 from logistics.planning.ladle_retry import Pooled
 from logistics.planning.ladles import LadleReplay, assign_ladles
+from logistics.planning.topup import top_up
 
 SEED = 255  # a small day: one 3-ladle truck, a pool of 6 ladles at one smelter
 
@@ -80,6 +81,32 @@ def test_a_leftover_ladle_rides_in_a_free_slot(
     assert _saving(after) > _saving(before)
     home = {ladle.ladle_id: ladle.home_smelter for ladle in network.ladles}
     assert all(r.ladle_id is not None and home[r.ladle_id] == r.smelter_id for r in after.runs)
+
+
+def test_the_free_slots_are_taken_before_the_leftovers_get_trips_of_their_own(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a leftover that a free slot of a trip can carry rides there, not on a trip of its
+    # own paid for by its ladle alone: when the pool's second try starts, no free slot
+    # is left that a leftover fits (the slots tried on what it is given place nothing)
+    given: list[tuple[DayParts, Pooled]] = []
+    retry = solve.retry_with_pool
+
+    def capture(parts: DayParts, pooled: Pooled, *args: object, **kwargs: object) -> Pooled:
+        given.append((parts, pooled))
+        return retry(parts, pooled, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve, "retry_with_pool", capture)
+    plan = _plan(network)
+    ((parts, pooled),) = given
+    assert pooled.left  # leftovers reach the second try
+    again = top_up(parts, pooled, not_before=0, penalty_per_t=None, deadline=None)
+    assert {j.job_id for j in again.left} == {j.job_id for j in pooled.left}
+    # and the ladle of the second order rides in the first trip's free slot
+    truck = network.fleet[0]
+    assert max(sum(1 for r in plan.runs if (r.truck_id, r.trip) == t) for t in _trips(plan)) == (
+        truck.ladles
+    )
 
 
 def test_the_replay_passes_a_plan_with_trips_replaced_as_the_whole_pass_does(
