@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from logistics.charts.siting import siting_heatmap
 from logistics.cli.app import app, cpus, err, option_problem, out
 from logistics.errors import InputError
 from logistics.network.loader import load_network
@@ -289,6 +288,9 @@ def _heatmap_of(result: StudyResult, the_study: Study) -> Any:
     """Grid mode: the heat-map figure with the best simulated grid points; else None."""
     if not result.grid_rows():
         return None
+    # Plotly, pydeck and pandas are loaded for the heat-map only, not for every ``molten``.
+    from logistics.charts.siting import siting_heatmap
+
     best = [r["option"] for r in result.ranking() if r["simulated"] and r["option"].startswith("G")]
     return siting_heatmap(
         result.grid_rows(),
