@@ -215,12 +215,21 @@ def test_the_checker_does_not_import_the_planner() -> None:
 
 
 #: What must never load with the independent checker, the plan vocabulary, the
-#: economics or the charts: the solver and the planner.
+#: economics, the charts or the command line's start (``molten check``, ``--help``): the
+#: solver and the planner.
 HEAVY = ("ortools", "logistics.planning")
 
 
 @pytest.mark.parametrize(
-    "module", ["logistics.check", "logistics.plan", "logistics.economics", "logistics.charts"]
+    "module",
+    [
+        "logistics.check",
+        "logistics.plan",
+        "logistics.economics",
+        "logistics.charts",
+        "logistics.cli.main",
+        "logistics.siting.settings",
+    ],
 )
 def test_importing_it_loads_neither_ortools_nor_the_planner(module: str) -> None:
     code = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -13,21 +13,12 @@ from rich.table import Table
 from logistics.cli.app import app, cpus, err, option_problem, out
 from logistics.errors import InputError
 from logistics.network.loader import load_network
-from logistics.siting import (
-    SiteCandidate,
-    SitingProgress,
-    Study,
-    StudyResult,
-    StudySettings,
-    check_out_dir,
-    load_candidates,
-    load_study,
-    make_study,
-    network_candidates,
-    run_study,
-    write_study,
-)
+from logistics.siting.candidates import load_candidates, network_candidates
 from logistics.siting.heatmap import kaleido_problem
+from logistics.siting.settings import SiteCandidate, StudySettings
+
+if TYPE_CHECKING:
+    from logistics.siting import SitingProgress, Study, StudyResult
 
 #: The study's defaults, stated once in :class:`StudySettings`; the help quotes them.
 _DEFAULT = StudySettings()
@@ -195,6 +186,9 @@ def site(
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Rank candidate sites for a new smelter: screen every combination, simulate the best."""
+    # The study (OR-Tools, the planner) is loaded by this command, not by every ``molten``.
+    from logistics.siting import check_out_dir, write_study
+
     if workers is not None and workers < 1:
         raise InputError(option_problem("--workers", "must be at least 1"))
     if png_engine not in ("auto", "kaleido", "matplotlib"):
@@ -237,6 +231,8 @@ def _study_of(
     values: dict[str, Any],
 ) -> Study:
     """The study asked for: a study file with the options over it, or a network's."""
+    from logistics.siting import load_study, make_study
+
     if study is not None:
         _settings(values)  # command-line values are checked as options first
         the_study = load_study(study, network_dir=network_dir, **values)
@@ -267,6 +263,8 @@ def _run_with_progress(
     the_study: Study, workers: int, scheduler: str | None, quiet: bool
 ) -> StudyResult:
     """Run the study with a progress bar on stderr (none with ``quiet``)."""
+    from logistics.siting import run_study
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
