@@ -215,12 +215,21 @@ def test_the_checker_does_not_import_the_planner() -> None:
 
 
 #: What must never load with the independent checker, the plan vocabulary, the
-#: economics or the charts: the solver and the planner.
+#: economics, the charts or the command line's start (``molten check``, ``--help``): the
+#: solver and the planner.
 HEAVY = ("ortools", "logistics.planning")
 
 
 @pytest.mark.parametrize(
-    "module", ["logistics.check", "logistics.plan", "logistics.economics", "logistics.charts"]
+    "module",
+    [
+        "logistics.check",
+        "logistics.plan",
+        "logistics.economics",
+        "logistics.charts",
+        "logistics.cli.main",
+        "logistics.siting.settings",
+    ],
 )
 def test_importing_it_loads_neither_ortools_nor_the_planner(module: str) -> None:
     code = (
@@ -239,3 +248,22 @@ def test_the_transitive_check_can_fail() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
     )
     assert done.stdout.strip() == "True"
+
+
+#: Libraries the ``molten`` command line loads only in the commands that need them (the
+#: route sheets, the siting heat-map, the app's economics table), never at start-up:
+#: every ``molten`` call, ``--help`` included, would pay for them.
+LAZY_FOR_THE_CLI = ("pandas", "openpyxl", "plotly", "pydeck", "streamlit")
+
+
+@pytest.mark.parametrize("module", ["logistics.cli.main", "logistics.pipeline"])
+def test_the_command_line_loads_no_library_it_does_not_need(module: str) -> None:
+    code = (
+        f"import sys, {module}\n"
+        f"print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{LAZY_FOR_THE_CLI!r})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
+    )
+    assert done.stdout.strip() == "", f"importing {module} loads: {done.stdout.split()[:5]}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,11 +16,13 @@ from logistics.cli.fallback import one_warning, warning_line
 from logistics.cli.progress import progress_bar
 from logistics.cli.render import summary_table
 from logistics.errors import InputError
-from logistics.pipeline.horizon import HorizonOutcome, horizon_summary, plan_horizon
 from logistics.plan.files import write_plan
 from logistics.plan.horizon import HORIZON_FILE, MAX_DAYS, day_folder
 from logistics.plan.options import PlanOptions
 from logistics.runtime.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from logistics.pipeline.horizon import HorizonOutcome
 
 
 def _refuse(outcome: HorizonOutcome, strict: bool) -> None:
@@ -48,6 +51,8 @@ def plan_days(
     strict: bool,
 ) -> None:
     """Plan ``days`` days in sequence and write the horizon's folder (docs/plan-outputs.md)."""
+    from logistics.pipeline.horizon import horizon_summary, plan_horizon  # loads the planner
+
     network = load(network_dir, first, orders, sets)
     start = network.plan_date
     with one_warning(), progress_bar(err) as progress:

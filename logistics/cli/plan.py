@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,11 +26,12 @@ from logistics.network.loader import ORDERS
 from logistics.network.model import Network
 from logistics.network.times import parse_time
 from logistics.physics.travel import Travel
-from logistics.pipeline import PlanOutcome, TruckChanges, plan_day, replan
-from logistics.plan.exports import ROUTE_SHEETS_FILE, plan_workbook
-from logistics.plan.files import read_plan, write_plan
+from logistics.plan.files import ROUTE_SHEETS_FILE, read_plan, write_plan
 from logistics.plan.options import DEFAULT_TIME_LIMIT_S, PlanOptions
 from logistics.runtime.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from logistics.pipeline import PlanOutcome
 
 
 @app.command()
@@ -170,6 +171,8 @@ def plan(
             route_sheets=route_sheets,
         )
         return
+    from logistics.pipeline import plan_day  # the planner and OR-Tools: only when planning
+
     target = out_dir or Path("plans") / f"{network.name}-{network.plan_date.isoformat()}"
     with one_warning(), progress_bar(err) as progress:
         outcome = plan_day(network, options, travel=travel, progress=progress)
@@ -195,6 +198,8 @@ def _refuse_violations(outcome: PlanOutcome, what: str) -> None:
 
 def _write(network: Network, outcome: PlanOutcome, target: Path, route_sheets: bool) -> None:
     """Write the plan folder (with the drivers' route sheets if asked), atomically."""
+    from logistics.plan.exports import plan_workbook  # openpyxl: only for the route sheets
+
     extra = (
         {ROUTE_SHEETS_FILE: plan_workbook(network, outcome.plan, outcome.travel)}
         if route_sheets
@@ -223,6 +228,8 @@ def _replan(
     order's row and the column (exit 2, nothing written). A re-plan that fell back to
     the dispatcher's plan warns, or with ``strict`` exits 1 with nothing written.
     """
+    from logistics.pipeline import TruckChanges, replan  # the planner and OR-Tools
+
     if now_text is None:
         raise InputError(option_problem("--now", "--replan needs --now HH:MM"))
     if not plan_dir.is_dir():

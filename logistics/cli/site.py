@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from logistics.charts.siting import siting_heatmap
 from logistics.cli.app import app, cpus, err, option_problem, out
 from logistics.errors import InputError
 from logistics.network.loader import load_network
-from logistics.siting import (
-    SiteCandidate,
-    SitingProgress,
-    Study,
-    StudyResult,
-    StudySettings,
-    check_out_dir,
-    load_candidates,
-    load_study,
-    make_study,
-    network_candidates,
-    run_study,
-    write_study,
-)
+from logistics.siting.candidates import load_candidates, network_candidates
 from logistics.siting.heatmap import kaleido_problem
+from logistics.siting.settings import SiteCandidate, StudySettings
+
+if TYPE_CHECKING:
+    from logistics.siting import SitingProgress, Study, StudyResult
 
 #: The study's defaults, stated once in :class:`StudySettings`; the help quotes them.
 _DEFAULT = StudySettings()
@@ -196,6 +186,9 @@ def site(
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Rank candidate sites for a new smelter: screen every combination, simulate the best."""
+    # The study (OR-Tools, the planner) is loaded by this command, not by every ``molten``.
+    from logistics.siting import check_out_dir, write_study
+
     if workers is not None and workers < 1:
         raise InputError(option_problem("--workers", "must be at least 1"))
     if png_engine not in ("auto", "kaleido", "matplotlib"):
@@ -238,6 +231,8 @@ def _study_of(
     values: dict[str, Any],
 ) -> Study:
     """The study asked for: a study file with the options over it, or a network's."""
+    from logistics.siting import load_study, make_study
+
     if study is not None:
         _settings(values)  # command-line values are checked as options first
         the_study = load_study(study, network_dir=network_dir, **values)
@@ -268,6 +263,8 @@ def _run_with_progress(
     the_study: Study, workers: int, scheduler: str | None, quiet: bool
 ) -> StudyResult:
     """Run the study with a progress bar on stderr (none with ``quiet``)."""
+    from logistics.siting import run_study
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -289,6 +286,9 @@ def _heatmap_of(result: StudyResult, the_study: Study) -> Any:
     """Grid mode: the heat-map figure with the best simulated grid points; else None."""
     if not result.grid_rows():
         return None
+    # Plotly, pydeck and pandas are loaded for the heat-map only, not for every ``molten``.
+    from logistics.charts.siting import siting_heatmap
+
     best = [r["option"] for r in result.ranking() if r["simulated"] and r["option"].startswith("G")]
     return siting_heatmap(
         result.grid_rows(),

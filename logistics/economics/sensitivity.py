@@ -5,8 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import replace
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from logistics.economics.route_model import (
     SEED_DISTANCE_KM,
@@ -17,6 +16,9 @@ from logistics.economics.route_model import (
 )
 from logistics.network.params import Params
 from logistics.network.prices import ingot_cost_per_t
+
+if TYPE_CHECKING:  # pandas is imported by the one function that builds a frame
+    import pandas as pd
 
 
 def _with_economics(params: Params, **updates: float) -> Params:
@@ -85,6 +87,8 @@ def sensitivity(
                     "thermally_feasible": liquid.feasible,
                 }
             )
+    import pandas as pd  # here, not at import: the planner and checker never need it
+
     frame = pd.DataFrame(rows)
     return frame.sort_values(
         ["distance_km", "alloy_price_t", "gas_price_cny_m3", "truck_cost_per_km"],

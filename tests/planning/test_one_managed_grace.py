@@ -11,7 +11,9 @@ on managed supply, planned by the dispatcher as if its search had placed nothing
 run far past the deadline, on a clock the test moves (the planner's modules read it in
 place of :func:`time.monotonic`): the insertion of the leftovers uses up the whole
 grace, so the pool's retry must try no ladle at all; its managed ``fleet`` leftovers,
-untried, are ``not_planned_in_time``. The plan is checked independently.
+untried, are ``not_planned_in_time``. The plan is checked independently. The visit
+search of the managed deliveries' days, which only improves them and is bounded by
+time (30 s a decision at this time limit), is given :data:`SEARCH_S`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import logistics.pipeline.supply as supply
 import logistics.planning.insert as insert
 import logistics.planning.ladle_retry as ladle_retry
 import logistics.planning.solve as solve
@@ -37,6 +40,8 @@ from logistics.planning.managed import MANAGED_PREFIX
 SEED = 7
 #: Where the clock stands when the search ends, s: far past any real deadline.
 OVERRUN_AT = 1e9
+#: Time for the visit search of each supply decision, s.
+SEARCH_S = 2.0
 
 
 class _Clock:
@@ -92,6 +97,7 @@ def _patch(patched: pytest.MonkeyPatch, clock: _Clock, seen: _Seen) -> None:
     patched.setattr(solve, "insert_jobs", slow_insert)
     patched.setattr(solve, "retry_with_pool", recorded_retry)
     patched.setattr(ladle_retry._Tries, "room", recorded_room)
+    patched.setattr(supply, "search_limit_s", lambda day_limit_s: SEARCH_S)
 
 
 @pytest.fixture(scope="module")

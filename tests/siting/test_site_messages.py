@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import logistics.cli.site as site_cli
+import logistics.siting as siting
 import logistics.siting.heatmap as heatmap
 from logistics.charts.siting import siting_heatmap
 from logistics.cli.app import cpus
@@ -72,7 +73,7 @@ def test_explicit_kaleido_without_a_browser_exits_2_before_the_study(
     def must_not_run(*args, **kwargs):
         raise AssertionError("the study ran although its PNG engine cannot work")
 
-    monkeypatch.setattr(site_cli, "run_study", must_not_run)
+    monkeypatch.setattr(siting, "run_study", must_not_run)  # the command imports it when run
     out = tmp_path / "study"
     argv = ["molten", "site", str(SITING), "--grid-km", "25", "--png-engine", "kaleido"]
     monkeypatch.setattr(sys, "argv", [*argv, "--out", str(out), "--quiet"])
