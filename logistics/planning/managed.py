@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from logistics.network.furnaces import Furnace
-from logistics.network.model import Network, Order
+from logistics.network.model import Caster, Network, Order, Smelter, Truck
 from logistics.physics.furnace import DAY_MIN, LEVEL_TOL_T, draw_per_minute, furnace_bands
 from logistics.physics.travel import Travel
 from logistics.planning.windows import NEVER, ceil_minutes, fill_minutes, pour_minutes
@@ -100,53 +100,83 @@ class Span:
     first_pour : int or None
         The earliest minute any truck could start pouring into the furnace
         (:func:`first_pour_min`); ``None``: not known (no travel model).
+    next_pour : int or None
+        For a furnace below its minimum before the first pour, while every delivery cut
+        so far pours back to back from the first pour (single ladles that end the dip):
+        the minute the next ladle of that stream could start, min; ``None`` otherwise.
     """
 
     day_end: int = DAY_MIN
     need_end: int = DAY_MIN
     first_pour: int | None = None
+    next_pour: int | None = None
 
 
 def first_pour_min(network: Network, travel: Travel, furnace: Furnace) -> int | None:
-    """The earliest whole minute of the day any truck could start pouring into ``furnace``.
+    """The earliest whole minute of the day a truck of the fleet could start pouring into
+    ``furnace`` (its *reachable* first pour).
 
-    Over the smelters making its alloy: the fleet's earliest shift start or the smelter's
-    opening, whichever is later, plus one ladle's fill and the drive to the caster (each
-    rounded up to whole minutes, as every plan times them), not before the caster opens.
-    A bound: it ignores where the trucks start, the ladles, the fill bays and the metal
-    in stock, so no plan pours earlier (the checker computes the same bound on its own).
+    Over every truck and every smelter making the alloy (:func:`_reach_min`): the truck
+    leaves its home smelter at its shift start, drives free-flow to the smelter (none at
+    its own), fills one ladle once the smelter is open (the fill ending by its close) and
+    drives free-flow to the caster, pouring once it is open; the pour starts by the
+    truck's shift end and ends by the caster's close and by 24:00. Each step is rounded
+    up to whole minutes, as every plan times them. A bound: it ignores the ladles, the
+    fill bays, the metal in stock, rush hours and drivers' breaks, so no plan pours
+    earlier (the checker computes the same bound on its own from the inputs).
 
     Parameters
     ----------
     network : Network
-        The day's network (fleet shifts, smelters' and the caster's hours).
+        The day's network (fleet home smelters and shifts, smelters' and caster's hours).
     travel : Travel
         Its travel model (free-flow drive minutes, the fastest any drive can be).
 
     Returns
     -------
     int or None
-        Minutes from the day's midnight; ``None`` without a fleet or a smelter making
-        the alloy.
+        Minutes from the day's midnight; :data:`~logistics.physics.furnace.DAY_MIN` when
+        no truck could pour into it within the day (the caster closes first, or every
+        shift ends first); ``None`` without a fleet or a smelter making the alloy with a
+        road to the caster.
     """
     if not network.fleet:
         return None
-    first_shift = min(network.minutes(t.shift_start) for t in network.fleet)
     caster = network.caster_by_id[furnace.caster_id]
     col = travel.caster(caster.caster_id)
-    found = []
+    makers = []
     for p in network.production:
-        if p.alloy != furnace.alloy:
-            continue
-        smelter = network.smelter_by_id[p.smelter_id]
-        fill = ceil_minutes(max(first_shift, network.minutes(smelter.open)))
         drive = ceil_minutes(float(travel.minutes[travel.smelter(p.smelter_id), col]))
-        if drive >= NEVER:
-            continue  # no road from this smelter
-        found.append(fill + fill_minutes(smelter) + drive)
-    if not found:
+        if p.alloy == furnace.alloy and drive < NEVER:
+            makers.append((network.smelter_by_id[p.smelter_id], drive))
+    if not makers:
         return None
-    return max(min(found), ceil_minutes(network.minutes(caster.open)))
+    found = [
+        _reach_min(network, travel, truck, smelter, drive, caster)
+        for truck in network.fleet
+        for smelter, drive in makers
+    ]
+    return min((m for m in found if m is not None), default=DAY_MIN)
+
+
+def _reach_min(
+    network: Network, travel: Travel, truck: Truck, smelter: Smelter, drive: int, caster: Caster
+) -> int | None:
+    """The earliest whole minute ``truck`` could start pouring at ``caster`` with a ladle
+    filled at ``smelter`` (``drive`` whole minutes from it to the caster), see
+    :func:`first_pour_min`; ``None`` when it could not within the day."""
+    start = ceil_minutes(network.minutes(truck.shift_start))
+    if truck.home_smelter != smelter.smelter_id:
+        home = travel.smelter(truck.home_smelter)
+        start += ceil_minutes(float(travel.minutes[home, travel.smelter(smelter.smelter_id)]))
+    fill_end = max(start, ceil_minutes(network.minutes(smelter.open))) + fill_minutes(smelter)
+    if start >= NEVER or fill_end > network.minutes(smelter.close) + 1e-6:
+        return None  # no road to the smelter, or it closes before the fill ends
+    pour = max(fill_end + drive, ceil_minutes(network.minutes(caster.open)))
+    last = min(float(DAY_MIN), network.minutes(caster.close)) - pour_minutes(caster)
+    if pour > network.minutes(truck.shift_end) + 1e-6 or pour > last + 1e-6:
+        return None  # its shift ends, or the caster closes, before it could pour
+    return pour
 
 
 def _window(
@@ -169,14 +199,21 @@ def _window(
     start is at most ``span.day_end - pour``; a load that fits under the capacity only
     later is not cut (None): it is the next day's, poured from the level carried over.
 
-    With ``dip``, a deadline before ``span.first_pour`` (the furnace reaches its minimum
-    before any truck could pour) moves to :func:`_dip_end` when a pour outruns the
-    draw: the dip before the first pour is unavoidable (the plan reports it, the
-    checker verifies it) and the day's first trips end it, rather than the delivery
-    being left unserved. A deadline of the decision's (``need`` below ``base``) before
-    the load fits under the capacity gives way to the level's own (or, when the level
-    does not need the metal today, to the day's end), rather than an empty window."""
-    low = _first(need[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
+    With ``dip``, for a furnace that reaches its minimum before ``span.first_pour``
+    (before any truck could pour) and where a pour outruns the draw, a delivery the level
+    needs before the next ladle of the stream from the first pour could start
+    (``span.next_pour``) is one ladle due then: the first at the first pour, each next
+    one back to back after the ladles before it, until the level holds past the stream.
+    The dip before the first pour is unavoidable (the plan reports it, the checker
+    verifies it), the day's first trips end it as fast as ladles can pour, and the level
+    never falls below where it was at the first pour — rather than the delivery being
+    left unserved. Where only the decision wants the metal before the first pour
+    (the level itself holds until then), its deadline moves to the first pour itself,
+    not to the level's own later deadline. A deadline of the decision's (``need`` below
+    ``base``) before the load fits under the capacity gives way to the level's own (or,
+    when the level does not need the metal today, to the day's end), rather than an
+    empty window."""
+    low = _own_low(need, furnace, delivered, span)
     if low is None:
         return None
     last_start = span.day_end - pour  # the last pour start that ends within the day
@@ -184,13 +221,15 @@ def _window(
     outruns = min(load.tonnes, smallest_t) / max(pour, 1) >= float(
         np.max(base[:-1] - base[1:], initial=0.0)
     )  # a (part-filled) ladle pours faster than the cells ever draw
-    first = span.first_pour
-    if dip and first is not None and outruns and latest_end < first <= last_start:
-        ladles = math.ceil(load.tonnes / smallest_t - 1e-9)
-        dip_end = _dip_end(base, furnace, delivered, ladles * pour - pour, span)
-        if dip_end is None:
-            return None  # its ladles cannot all start in time: a smaller load
-        latest_end = dip_end  # an unavoidable dip: the first trips end it
+    first, stream = span.first_pour, span.next_pour
+    if dip and first is not None and outruns and first <= last_start:
+        holds = low if need is base else _own_low(base, furnace, delivered, span)
+        if (holds is None or holds > first) and latest_end < first:
+            latest_end = first  # only the decision wants it earlier: at the first pour
+        elif holds is not None and stream is not None and holds - 1 < stream <= last_start:
+            if load.ladles > 1:
+                return None  # one ladle a delivery, which several trucks can bring
+            latest_end = stream  # an unavoidable dip: back to back from the first pour
     fits = _first(base + delivered + load.tonnes <= furnace.capacity_t + LEVEL_TOL_T)
     if fits is None:
         return None  # it never fits under the capacity today: a smaller load, or none
@@ -208,22 +247,10 @@ def _window(
     return earliest, min(latest, last_start)
 
 
-def _dip_end(
-    base: np.ndarray, furnace: Furnace, delivered: float, after_min: int, span: Span
-) -> int | None:
-    """The deadline of a delivery the level needs before ``span.first_pour``, min: the
-    last minute from the first pour on at which the level, with ``delivered`` t poured,
-    is still no lower than the level at the first pour (or the minimum, if lower): the
-    shortfall stays the unavoidable one. The first delivery is thus due at the first
-    pour itself, a later one when the metal before it runs out. ``None`` when the
-    load's later ladles (``after_min`` minutes of pours after its first) cannot start
-    by then."""
-    assert span.first_pour is not None
-    first = span.first_pour
-    floor = min(furnace.min_level_t - LEVEL_TOL_T, float(base[first]))
-    below = _first(base[first : span.need_end + 1] + delivered < floor - 1e-9)
-    end = min(span.day_end, first + (span.need_end - first if below is None else below - 1))
-    return None if end - first < after_min else end
+def _own_low(curve: np.ndarray, furnace: Furnace, delivered: float, span: Span) -> int | None:
+    """The first minute ``curve`` with ``delivered`` t poured is below the minimum (up to
+    ``span.need_end``), min; None: it never is."""
+    return _first(curve[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
 
 
 def _need(base: np.ndarray, furnace: Furnace, delivered: float, span: Span) -> float:
@@ -322,6 +349,9 @@ def _deliveries_of(
         load, earliest, latest = chosen
         orders.append(_order(network, furnace, k, load.tonnes, (earliest, latest)))
         delivered += load.tonnes
+        if span.next_pour is not None:  # the stream that ends a dip goes on, or ends
+            on = latest == span.next_pour
+            span = replace(span, next_pour=span.next_pour + load.ladles * pour if on else None)
     return orders
 
 
@@ -355,7 +385,11 @@ def _span(network: Network, furnace: Furnace, travel: Travel | None) -> Span:
     opens = network.minutes(network.caster_by_id[furnace.caster_id].open)
     morning = max(0.0, first_shift, opens)
     first = None if travel is None else first_pour_min(network, travel, furnace)
-    return Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN), first)
+    span = Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN), first)
+    if first is None or first >= DAY_MIN:
+        return span
+    dips = _own_low(_base_curve(network, furnace), furnace, 0.0, span)
+    return replace(span, next_pour=first if dips is not None and dips - 1 < first else None)
 
 
 def _base_curve(network: Network, furnace: Furnace) -> np.ndarray:
