@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -100,16 +100,11 @@ class Span:
     first_pour : int or None
         The earliest minute any truck could start pouring into the furnace
         (:func:`first_pour_min`); ``None``: not known (no travel model).
-    next_pour : int or None
-        For a furnace below its minimum before the first pour, while every delivery cut
-        so far pours back to back from the first pour (single ladles that end the dip):
-        the minute the next ladle of that stream could start, min; ``None`` otherwise.
     """
 
     day_end: int = DAY_MIN
     need_end: int = DAY_MIN
     first_pour: int | None = None
-    next_pour: int | None = None
 
 
 def first_pour_min(network: Network, travel: Travel, furnace: Furnace) -> int | None:
@@ -199,21 +194,14 @@ def _window(
     start is at most ``span.day_end - pour``; a load that fits under the capacity only
     later is not cut (None): it is the next day's, poured from the level carried over.
 
-    With ``dip``, for a furnace that reaches its minimum before ``span.first_pour``
-    (before any truck could pour) and where a pour outruns the draw, a delivery the level
-    needs before the next ladle of the stream from the first pour could start
-    (``span.next_pour``) is one ladle due then: the first at the first pour, each next
-    one back to back after the ladles before it, until the level holds past the stream.
-    The dip before the first pour is unavoidable (the plan reports it, the checker
-    verifies it), the day's first trips end it as fast as ladles can pour, and the level
-    never falls below where it was at the first pour — rather than the delivery being
-    left unserved. Where only the decision wants the metal before the first pour
-    (the level itself holds until then), its deadline moves to the first pour itself,
-    not to the level's own later deadline. A deadline of the decision's (``need`` below
-    ``base``) before the load fits under the capacity gives way to the level's own (or,
-    when the level does not need the metal today, to the day's end), rather than an
-    empty window."""
-    low = _own_low(need, furnace, delivered, span)
+    With ``dip``, a deadline before ``span.first_pour`` (the furnace reaches its minimum
+    before any truck could pour) moves to :func:`_dip_end` when a pour outruns the
+    draw: the dip before the first pour is unavoidable (the plan reports it, the
+    checker verifies it) and the day's first trips end it, rather than the delivery
+    being left unserved. A deadline of the decision's (``need`` below ``base``) before
+    the load fits under the capacity gives way to the level's own (or, when the level
+    does not need the metal today, to the day's end), rather than an empty window."""
+    low = _first(need[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
     if low is None:
         return None
     last_start = span.day_end - pour  # the last pour start that ends within the day
@@ -221,15 +209,13 @@ def _window(
     outruns = min(load.tonnes, smallest_t) / max(pour, 1) >= float(
         np.max(base[:-1] - base[1:], initial=0.0)
     )  # a (part-filled) ladle pours faster than the cells ever draw
-    first, stream = span.first_pour, span.next_pour
-    if dip and first is not None and outruns and first <= last_start:
-        holds = low if need is base else _own_low(base, furnace, delivered, span)
-        if (holds is None or holds > first) and latest_end < first:
-            latest_end = first  # only the decision wants it earlier: at the first pour
-        elif holds is not None and stream is not None and holds - 1 < stream <= last_start:
-            if load.ladles > 1:
-                return None  # one ladle a delivery, which several trucks can bring
-            latest_end = stream  # an unavoidable dip: back to back from the first pour
+    first = span.first_pour
+    if dip and first is not None and outruns and latest_end < first <= last_start:
+        ladles = math.ceil(load.tonnes / smallest_t - 1e-9)
+        dip_end = _dip_end(base, furnace, delivered, ladles * pour - pour, span)
+        if dip_end is None:
+            return None  # its ladles cannot all start in time: a smaller load
+        latest_end = dip_end  # an unavoidable dip: the first trips end it
     fits = _first(base + delivered + load.tonnes <= furnace.capacity_t + LEVEL_TOL_T)
     if fits is None:
         return None  # it never fits under the capacity today: a smaller load, or none
@@ -247,10 +233,22 @@ def _window(
     return earliest, min(latest, last_start)
 
 
-def _own_low(curve: np.ndarray, furnace: Furnace, delivered: float, span: Span) -> int | None:
-    """The first minute ``curve`` with ``delivered`` t poured is below the minimum (up to
-    ``span.need_end``), min; None: it never is."""
-    return _first(curve[: span.need_end + 1] + delivered < furnace.min_level_t - LEVEL_TOL_T)
+def _dip_end(
+    base: np.ndarray, furnace: Furnace, delivered: float, after_min: int, span: Span
+) -> int | None:
+    """The deadline of a delivery the level needs before ``span.first_pour``, min: the
+    last minute from the first pour on at which the level, with ``delivered`` t poured,
+    is still no lower than the level at the first pour (or the minimum, if lower): the
+    shortfall stays the unavoidable one. The first delivery is thus due at the first
+    pour itself, a later one when the metal before it runs out. ``None`` when the
+    load's later ladles (``after_min`` minutes of pours after its first) cannot start
+    by then."""
+    assert span.first_pour is not None
+    first = span.first_pour
+    floor = min(furnace.min_level_t - LEVEL_TOL_T, float(base[first]))
+    below = _first(base[first : span.need_end + 1] + delivered < floor - 1e-9)
+    end = min(span.day_end, first + (span.need_end - first if below is None else below - 1))
+    return None if end - first < after_min else end
 
 
 def _need(base: np.ndarray, furnace: Furnace, delivered: float, span: Span) -> float:
@@ -349,9 +347,6 @@ def _deliveries_of(
         load, earliest, latest = chosen
         orders.append(_order(network, furnace, k, load.tonnes, (earliest, latest)))
         delivered += load.tonnes
-        if span.next_pour is not None:  # the stream that ends a dip goes on, or ends
-            on = latest == span.next_pour
-            span = replace(span, next_pour=span.next_pour + load.ladles * pour if on else None)
     return orders
 
 
@@ -385,11 +380,7 @@ def _span(network: Network, furnace: Furnace, travel: Travel | None) -> Span:
     opens = network.minutes(network.caster_by_id[furnace.caster_id].open)
     morning = max(0.0, first_shift, opens)
     first = None if travel is None else first_pour_min(network, travel, furnace)
-    span = Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN), first)
-    if first is None or first >= DAY_MIN:
-        return span
-    dips = _own_low(_base_curve(network, furnace), furnace, 0.0, span)
-    return replace(span, next_pour=first if dips is not None and dips - 1 < first else None)
+    return Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN), first)
 
 
 def _base_curve(network: Network, furnace: Furnace) -> np.ndarray:

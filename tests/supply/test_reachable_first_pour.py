@@ -2,7 +2,7 @@
 
 The network: tiny with C1's ADC12 furnace on managed supply (C1 open around the clock),
 10 t capacity, minimum 1.5 t, 4 t at midnight, drawing 1 t/h all day (at its minimum at
-02:30, before any truck could pour). Three cases:
+02:30, before any truck could pour). Two cases:
 
 * **Where the trucks start.** Every truck's home is S2, which makes no ADC12: the first
   ladle of ADC12 reaches C1 only after the drive S2 → S1, a fill at S1 and the drive
@@ -12,17 +12,12 @@ The network: tiny with C1's ADC12 furnace on managed supply (C1 open around the 
 * **A caster closing before the first possible pour.** C1 closes at 06:30, before any
   ladle could come: no pour is possible on the day, so its whole shortfall is the
   unavoidable one (before, only the 4.7 t it had fallen by 07:11).
-* **The decision's early deadline.** A furnace whose level holds until 20:00, for which the
-  delivery decision wants 3 t by 02:00 (before any truck could pour): the delivery is due
-  at the first possible pour, not at the level's own deadline in the evening.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
-import numpy as np
 import pytest
 
 from logistics import PlanOutcome, check, load_network, plan_day
@@ -32,7 +27,7 @@ from logistics.network.model import Network
 from logistics.physics.travel import Travel
 from logistics.plan.model import Plan
 from logistics.plan.options import PlanOptions
-from logistics.planning.managed import MANAGED_PREFIX, first_pour_min, managed_deliveries
+from logistics.planning.managed import MANAGED_PREFIX, first_pour_min
 from tests.conftest import read_table, set_cell, tiny_with_managed_c1, write_table
 
 START_T, MIN_T, DRAW_T_PER_H = 4.0, 1.5, 1.0
@@ -46,19 +41,6 @@ KEY = ("C1", "ADC12")
 def _level_at(minute: float) -> float:
     """C1/ADC12's level without deliveries, t."""
     return START_T - DRAW_T_PER_H / 60.0 * minute
-
-
-def _levels(network: Network, plan: Plan) -> list[float]:
-    """C1/ADC12's level at every whole minute (t), from the plan's runs alone."""
-    pours = [
-        (network.minutes(r.pour_start), network.minutes(r.pour_end), r.tonnes)
-        for r in plan.runs
-        if (r.caster_id, r.alloy) == KEY
-    ]
-    return [
-        _level_at(m) + sum(t * min(1.0, max(0.0, (m - s) / (e - s))) for s, e, t in pours)
-        for m in range(1441)
-    ]
 
 
 def _checker_first(network: Network) -> float | None:
@@ -114,15 +96,6 @@ def test_the_morning_delivery_is_due_when_a_truck_can_pour_and_is_served(
     unavoidable = MIN_T - _level_at(first)
     assert furnace.unavoidable_t == pytest.approx(unavoidable, abs=1e-3)
     assert furnace.emergency_ingot_t == pytest.approx(unavoidable, abs=1e-3)
-    # the ladles that end the dip pour back to back from the first pour: 5.9 t below
-    # the minimum then, 3-t ladles of 15 minutes, back at the minimum within three pours
-    # and held there until noon (before: the next delivery was due when the level fell
-    # back to where it was at the first pour, below the minimum until 11:00)
-    levels = _levels(away, plan)
-    assert min(levels) >= _level_at(first) - 1e-3
-    back = int(first) + 3 * 15
-    assert min(levels[back : 12 * 60]) >= MIN_T - 1e-3
-    assert furnace.minutes_below_min < back - 150 + 60  # below from 02:30; not all morning
 
 
 @pytest.fixture(scope="module")
@@ -166,21 +139,3 @@ def test_a_caster_closed_before_the_first_pour_makes_the_whole_day_unavoidable(
     # the checker accepts the day's shortfall without any delivery to show for it: no
     # plan could pour into C1 on this day
     assert check(closing, _without_managed(plan)).ok
-
-
-def test_a_decision_deadline_before_the_first_pour_moves_to_it(tmp_path: Path) -> None:
-    holds = CONSUMPTION.replace(f",{START_T},0.0,24.0,{DRAW_T_PER_H},", ",6.5,0.0,24.0,0.25,")
-    network = load_network(tiny_with_managed_c1(tmp_path / "net", holds))
-    travel = Travel.of(network)
-    first = first_pour_min(network, travel, next(f for f in network.furnaces if f.managed))
-    assert first is not None and first > 120
-    required = np.zeros(1440)
-    required[120:] = 3.0  # the decision wants 3 t poured by 02:00
-    cut = sorted(
-        (o for o in managed_deliveries(network, required={KEY: required}, travel=travel)),
-        key=lambda o: o.window_end,
-    )
-    # the level itself holds until 20:00 (6.5 t at midnight, 0.25 t/h, minimum 1.5 t) and
-    # a ladle fits from midnight: only the decision wants the metal before the first
-    # possible pour, and the earliest it can come is then (before: 19:59, the level's)
-    assert network.minutes(cut[0].window_end) == first
