@@ -7,15 +7,18 @@ capacity is ``furnace_overflow``; a level below the minimum is ``furnace_low`` u
 the plan lists enough of the furnace's deliveries as unserved (the caster then melts
 that much from ingots, which the plan prices) — or the furnace started the day below
 its minimum, or falls below it before any truck could pour into it: the checker's own
-bound, the fleet's earliest shift start or the smelter's opening, a fill and the
-free-flow drive from a smelter making the alloy, each rounded up to whole minutes, not
-before the caster opens (where trucks start, ladles, bays and stock ignored, so no plan
-pours earlier in whole minutes). That dip and the start deficit plus the unserved
-deliveries due before the first possible pour are one morning shortfall: the larger of
-the two is allowed, not their sum. A plan that reports more such unavoidable shortfall
-than that bound gives is ``furnace_low`` too. A pour into a managed furnace that ends
-after 24:00 (the end of the day simulated, so part of its metal would be in no day's
-levels) is ``furnace_past_day``.
+bound, over every truck of the fleet and every smelter making the alloy, the truck's
+shift start at its home smelter, the free-flow drive to that smelter, the fill once the
+smelter opens (ending by its close), the free-flow drive to the caster and the pour once
+the caster opens, each rounded up to whole minutes; a truck counts only if that pour
+starts by its shift end and ends by the caster's close and 24:00, and with none the
+whole day is before the first possible pour (ladles, bays, stock, rush hours and breaks
+ignored, so no plan pours earlier in whole minutes). That dip and the start deficit
+plus the unserved deliveries due before the first possible pour are one morning
+shortfall: the larger of the two is allowed, not their sum. A plan that reports more
+such unavoidable shortfall than that bound gives is ``furnace_low`` too. A pour into a
+managed furnace that ends after 24:00 (the end of the day simulated, so part of its
+metal would be in no day's levels) is ``furnace_past_day``.
 The deliveries themselves (``plan.json``'s ``supply.deliveries``) are checked as orders
 by every other rule; one for a furnace not on managed supply is
 ``delivery_not_managed``.
@@ -117,25 +120,45 @@ def _minute_up(seconds: float) -> float:
 
 
 def first_pour_s(ctx: CheckContext, caster_id: str, alloy: str) -> float | None:
-    """The earliest moment any truck could start pouring ``alloy`` at the caster, s from
-    midnight (see the module); ``None`` without a fleet or a smelter making it."""
+    """The earliest moment a truck of the fleet could start pouring ``alloy`` at the
+    caster, s from midnight (see the module): over every truck and smelter making the
+    alloy (:func:`_reach_s`); 24:00 when none could within the day; ``None`` without a
+    fleet or a smelter making it with a road to the caster."""
     net = ctx.network
     if not net.fleet:
         return None
-    shift = _minute_up(min(ctx.seconds(t.shift_start) for t in net.fleet))
-    found = []
+    makers = []
     for p in net.production:
-        if p.alloy != alloy:
-            continue
-        smelter = net.smelter_by_id[p.smelter_id]
-        fill = max(shift, _minute_up(ctx.seconds(smelter.open)))
         drive = _minute_up(ctx.travel_s("smelter", p.smelter_id, "caster", caster_id))
-        if not math.isfinite(drive):
-            continue  # no road from this smelter
-        found.append(fill + _minute_up(smelter.fill_min * 60.0) + drive)
-    if not found:
+        if p.alloy == alloy and math.isfinite(drive):
+            makers.append((net.smelter_by_id[p.smelter_id], drive))
+    if not makers:
         return None
-    return max(min(found), _minute_up(ctx.seconds(net.caster_by_id[caster_id].open)))
+    caster = net.caster_by_id[caster_id]
+    found = [_reach_s(ctx, t, s, drive, caster) for t in net.fleet for s, drive in makers]
+    return min((x for x in found if x is not None), default=DAY_MINUTES * 60.0)
+
+
+def _reach_s(ctx: CheckContext, truck, smelter, drive_s: float, caster) -> float | None:
+    """The earliest moment ``truck`` could start pouring at ``caster`` a ladle filled at
+    ``smelter`` (``drive_s`` from it to the caster), s, each step in whole minutes
+    rounded up: from its home smelter at its shift start, a free-flow drive to the
+    smelter, the fill once the smelter opens (ending by its close), the drive, the pour
+    once the caster opens; ``None`` when the pour could not start by the truck's shift
+    end, or end by the caster's close and 24:00."""
+    start = _minute_up(ctx.seconds(truck.shift_start))
+    start += _minute_up(ctx.travel_s("smelter", truck.home_smelter, "smelter", smelter.smelter_id))
+    fill_end = max(start, _minute_up(ctx.seconds(smelter.open))) + _minute_up(
+        smelter.fill_min * 60.0
+    )
+    if not math.isfinite(fill_end) or fill_end > ctx.seconds(smelter.close):
+        return None
+    pour = max(fill_end + drive_s, _minute_up(ctx.seconds(caster.open)))
+    last = min(DAY_MINUTES * 60.0, ctx.seconds(caster.close)) - _minute_up(caster.unload_min * 60.0)
+    # no tolerance on the limits: the checker's bound is never earlier than the planner's
+    if pour > ctx.seconds(truck.shift_end) or pour > last:
+        return None
+    return pour
 
 
 def _unavoidable_t(ctx: CheckContext, furnace, draw: list[float]) -> float:

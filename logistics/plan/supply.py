@@ -43,10 +43,12 @@ class FurnaceLevels(_Frozen):
     unavoidable_t : float
         Of ``emergency_ingot_t``, the shortfall no plan could avoid, t: how far the level
         falls below the minimum before the first moment any truck could start pouring
-        into a managed furnace (the fleet's earliest shift start or the smelter's
-        opening, a fill and the drive from the nearest smelter making the alloy, each
-        in whole minutes, not before the caster opens). 0 when the level holds until
-        then, for a furnace on orders, or without the travel model.
+        into a managed furnace (over the trucks, from its home smelter at its shift
+        start: the drive to a smelter making the alloy, a fill once it opens, the drive
+        to the caster, not before the caster opens, each in whole minutes; the whole
+        day's shortfall when no truck could pour within the caster's hours and the
+        day). 0 when the level holds until then, for a furnace on orders, or without
+        the travel model.
     """
 
     caster_id: str

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from logistics.network.furnaces import Furnace
-from logistics.network.model import Network, Order
+from logistics.network.model import Caster, Network, Order, Smelter, Truck
 from logistics.physics.furnace import DAY_MIN, LEVEL_TOL_T, draw_per_minute, furnace_bands
 from logistics.physics.travel import Travel
 from logistics.planning.windows import NEVER, ceil_minutes, fill_minutes, pour_minutes
@@ -108,45 +108,70 @@ class Span:
 
 
 def first_pour_min(network: Network, travel: Travel, furnace: Furnace) -> int | None:
-    """The earliest whole minute of the day any truck could start pouring into ``furnace``.
+    """The earliest whole minute of the day a truck of the fleet could start pouring into
+    ``furnace`` (its *reachable* first pour).
 
-    Over the smelters making its alloy: the fleet's earliest shift start or the smelter's
-    opening, whichever is later, plus one ladle's fill and the drive to the caster (each
-    rounded up to whole minutes, as every plan times them), not before the caster opens.
-    A bound: it ignores where the trucks start, the ladles, the fill bays and the metal
-    in stock, so no plan pours earlier (the checker computes the same bound on its own).
+    Over every truck and every smelter making the alloy (:func:`_reach_min`): the truck
+    leaves its home smelter at its shift start, drives free-flow to the smelter (none at
+    its own), fills one ladle once the smelter is open (the fill ending by its close) and
+    drives free-flow to the caster, pouring once it is open; the pour starts by the
+    truck's shift end and ends by the caster's close and by 24:00. Each step is rounded
+    up to whole minutes, as every plan times them. A bound: it ignores the ladles, the
+    fill bays, the metal in stock, rush hours and drivers' breaks, so no plan pours
+    earlier (the checker computes the same bound on its own from the inputs).
 
     Parameters
     ----------
     network : Network
-        The day's network (fleet shifts, smelters' and the caster's hours).
+        The day's network (fleet home smelters and shifts, smelters' and caster's hours).
     travel : Travel
         Its travel model (free-flow drive minutes, the fastest any drive can be).
 
     Returns
     -------
     int or None
-        Minutes from the day's midnight; ``None`` without a fleet or a smelter making
-        the alloy.
+        Minutes from the day's midnight; :data:`~logistics.physics.furnace.DAY_MIN` when
+        no truck could pour into it within the day (the caster closes first, or every
+        shift ends first); ``None`` without a fleet or a smelter making the alloy with a
+        road to the caster.
     """
     if not network.fleet:
         return None
-    first_shift = min(network.minutes(t.shift_start) for t in network.fleet)
     caster = network.caster_by_id[furnace.caster_id]
     col = travel.caster(caster.caster_id)
-    found = []
+    makers = []
     for p in network.production:
-        if p.alloy != furnace.alloy:
-            continue
-        smelter = network.smelter_by_id[p.smelter_id]
-        fill = ceil_minutes(max(first_shift, network.minutes(smelter.open)))
         drive = ceil_minutes(float(travel.minutes[travel.smelter(p.smelter_id), col]))
-        if drive >= NEVER:
-            continue  # no road from this smelter
-        found.append(fill + fill_minutes(smelter) + drive)
-    if not found:
+        if p.alloy == furnace.alloy and drive < NEVER:
+            makers.append((network.smelter_by_id[p.smelter_id], drive))
+    if not makers:
         return None
-    return max(min(found), ceil_minutes(network.minutes(caster.open)))
+    found = [
+        _reach_min(network, travel, truck, smelter, drive, caster)
+        for truck in network.fleet
+        for smelter, drive in makers
+    ]
+    return min((m for m in found if m is not None), default=DAY_MIN)
+
+
+def _reach_min(
+    network: Network, travel: Travel, truck: Truck, smelter: Smelter, drive: int, caster: Caster
+) -> int | None:
+    """The earliest whole minute ``truck`` could start pouring at ``caster`` with a ladle
+    filled at ``smelter`` (``drive`` whole minutes from it to the caster), see
+    :func:`first_pour_min`; ``None`` when it could not within the day."""
+    start = ceil_minutes(network.minutes(truck.shift_start))
+    if truck.home_smelter != smelter.smelter_id:
+        home = travel.smelter(truck.home_smelter)
+        start += ceil_minutes(float(travel.minutes[home, travel.smelter(smelter.smelter_id)]))
+    fill_end = max(start, ceil_minutes(network.minutes(smelter.open))) + fill_minutes(smelter)
+    if start >= NEVER or fill_end > network.minutes(smelter.close) + 1e-6:
+        return None  # no road to the smelter, or it closes before the fill ends
+    pour = max(fill_end + drive, ceil_minutes(network.minutes(caster.open)))
+    last = min(float(DAY_MIN), network.minutes(caster.close)) - pour_minutes(caster)
+    if pour > network.minutes(truck.shift_end) + 1e-6 or pour > last + 1e-6:
+        return None  # its shift ends, or the caster closes, before it could pour
+    return pour
 
 
 def _window(

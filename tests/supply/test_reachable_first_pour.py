@@ -1,0 +1,141 @@
+"""The first possible pour where the trucks actually start, and the bound's other limits.
+
+The network: tiny with C1's ADC12 furnace on managed supply (C1 open around the clock),
+10 t capacity, minimum 1.5 t, 4 t at midnight, drawing 1 t/h all day (at its minimum at
+02:30, before any truck could pour). Two cases:
+
+* **Where the trucks start.** Every truck's home is S2, which makes no ADC12: the first
+  ladle of ADC12 reaches C1 only after the drive S2 → S1, a fill at S1 and the drive
+  S1 → C1 (08:25), not at 06:00 + a fill + the drive from S1 (07:11), the bound that
+  ignored where the trucks start. Before, the morning delivery was due at 07:11, which
+  no truck could meet: it was left unserved (``fleet``) and the furnace stayed low.
+* **A caster closing before the first possible pour.** C1 closes at 06:30, before any
+  ladle could come: no pour is possible on the day, so its whole shortfall is the
+  unavoidable one (before, only the 4.7 t it had fallen by 07:11).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from logistics import PlanOutcome, check, load_network, plan_day
+from logistics.check.context import CheckClock, CheckContext
+from logistics.check.furnaces import first_pour_s
+from logistics.network.model import Network
+from logistics.physics.travel import Travel
+from logistics.plan.model import Plan
+from logistics.plan.options import PlanOptions
+from logistics.planning.managed import MANAGED_PREFIX, first_pour_min
+from tests.conftest import read_table, set_cell, tiny_with_managed_c1, write_table
+
+START_T, MIN_T, DRAW_T_PER_H = 4.0, 1.5, 1.0
+CONSUMPTION = (
+    "caster_id,alloy,supply,capacity_t,min_level_t,start_level_t,from_h,to_h,t_per_h,weekdays\n"
+    f"C1,ADC12,managed,10,{MIN_T},{START_T},0.0,24.0,{DRAW_T_PER_H},\n"
+)
+KEY = ("C1", "ADC12")
+
+
+def _level_at(minute: float) -> float:
+    """C1/ADC12's level without deliveries, t."""
+    return START_T - DRAW_T_PER_H / 60.0 * minute
+
+
+def _checker_first(network: Network) -> float | None:
+    """The checker's own first possible pour at C1, min."""
+    ctx = CheckContext(network, Travel.of(network), CheckClock(network.plan_date, network.timezone))
+    found = first_pour_s(ctx, *KEY)
+    return None if found is None else found / 60.0
+
+
+@pytest.fixture(scope="module")
+def away(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """Every truck at home at S2, and S2 makes no ADC12."""
+    folder = tiny_with_managed_c1(tmp_path_factory.mktemp("away") / "net", CONSUMPTION)
+    for row in (2, 3, 4):
+        set_cell(folder, "fleet.csv", row, "home_smelter", "S2")
+    rows = read_table(folder / "production.csv")
+    write_table(folder / "production.csv", [r for r in rows if r[:2] != ["S2", "ADC12"]])
+    return load_network(folder)
+
+
+@pytest.fixture(scope="module")
+def away_outcome(away: Network) -> PlanOutcome:
+    return plan_day(away, PlanOptions(solver="greedy", time_limit_s=5))
+
+
+def test_the_first_pour_counts_the_drive_from_where_the_trucks_start(away: Network) -> None:
+    travel = Travel.of(away)
+    s1, s2, c1 = travel.smelter("S1"), travel.smelter("S2"), travel.caster("C1")
+    # from the files: 06:00 at S2, the drive to S1, S1's 15-minute fill, the drive to C1
+    reachable = 6 * 60 + math.ceil(travel.minutes[s2, s1]) + 15 + math.ceil(travel.minutes[s1, c1])
+    assert reachable > 6 * 60 + 15 + math.ceil(travel.minutes[s1, c1])  # later than before
+    furnace = next(f for f in away.furnaces if f.managed)
+    assert first_pour_min(away, travel, furnace) == reachable
+    assert _checker_first(away) == reachable  # the checker's own bound, the same
+
+
+def test_the_morning_delivery_is_due_when_a_truck_can_pour_and_is_served(
+    away: Network, away_outcome: PlanOutcome
+) -> None:
+    plan = away_outcome.plan
+    assert away_outcome.report.ok and check(away, plan).ok
+    first = _checker_first(away)
+    assert first is not None
+    assert plan.supply is not None
+    early = [d for d in plan.supply.deliveries if away.minutes(d.window_end) <= first]
+    assert early  # the morning delivery, due at the first possible pour
+    # ... and served: no morning delivery is left unserved (before: `fleet`)
+    assert not [u for u in plan.unserved if u.order_id in {d.order_id for d in early}]
+    into_c1 = [r for r in plan.runs if (r.caster_id, r.alloy) == KEY]
+    assert min(away.minutes(r.pour_start) for r in into_c1) == pytest.approx(first)
+    # the shortfall is the unavoidable one, the level at the first possible pour
+    (furnace,) = [f for f in plan.supply.furnaces if (f.caster_id, f.alloy) == KEY]
+    unavoidable = MIN_T - _level_at(first)
+    assert furnace.unavoidable_t == pytest.approx(unavoidable, abs=1e-3)
+    assert furnace.emergency_ingot_t == pytest.approx(unavoidable, abs=1e-3)
+
+
+@pytest.fixture(scope="module")
+def closing(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """C1 closes at 06:30, before any ladle could reach it."""
+    folder = tiny_with_managed_c1(tmp_path_factory.mktemp("closing") / "net", CONSUMPTION)
+    set_cell(folder, "casters.csv", 2, "close", "06:30")
+    return load_network(folder)
+
+
+def _without_managed(plan: Plan) -> Plan:
+    """The plan with no managed delivery at all (none cut, none unserved)."""
+    assert plan.supply is not None
+    return plan.model_copy(
+        update={
+            "supply": plan.supply.model_copy(update={"deliveries": ()}),
+            "unserved": tuple(
+                u for u in plan.unserved if not u.order_id.startswith(MANAGED_PREFIX)
+            ),
+            "runs": tuple(r for r in plan.runs if not r.order_id.startswith(MANAGED_PREFIX)),
+        }
+    )
+
+
+def test_a_caster_closed_before_the_first_pour_makes_the_whole_day_unavoidable(
+    closing: Network,
+) -> None:
+    travel = Travel.of(closing)
+    furnace = next(f for f in closing.furnaces if f.managed)
+    assert first_pour_min(closing, travel, furnace) == 1440  # no pour within the day
+    assert _checker_first(closing) == 1440
+    outcome = plan_day(closing, PlanOptions(solver="greedy", time_limit_s=5))
+    plan = outcome.plan
+    assert check(closing, plan).ok
+    assert plan.supply is not None
+    (levels,) = [f for f in plan.supply.furnaces if (f.caster_id, f.alloy) == KEY]
+    whole_day = MIN_T - _level_at(1440)
+    assert levels.emergency_ingot_t == pytest.approx(whole_day, abs=1e-3)
+    assert levels.unavoidable_t == pytest.approx(whole_day, abs=1e-3)
+    assert plan.supply.stockout_unavoidable == 1
+    # the checker accepts the day's shortfall without any delivery to show for it: no
+    # plan could pour into C1 on this day
+    assert check(closing, _without_managed(plan)).ok
