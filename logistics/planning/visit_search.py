@@ -498,7 +498,7 @@ def _descend(
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
-        for candidate in _promising(search, search.moves(best, rng), best_price):
+        for candidate in _promising(search, search.moves(best, rng), best_price, deadline):
             if time.monotonic() >= deadline:
                 break
             price = search.known_price(candidate)
@@ -509,12 +509,15 @@ def _descend(
 
 
 def _promising(
-    search: VisitSearch, moves: Sequence[Pattern], best_price: float
+    search: VisitSearch, moves: Sequence[Pattern], best_price: float, deadline: float
 ) -> Iterator[Pattern]:
     """The moves worth pricing in full, in their order: without quick prices all of
     them; with them, those whose quick price (a pattern already priced in full: its
-    price) beats ``best_price`` (CNY)."""
+    price) beats ``best_price`` (CNY); none once the ``deadline`` (a
+    :func:`time.monotonic` moment) has passed."""
     for pattern in moves:
+        if time.monotonic() >= deadline:
+            return
         if not search.quick_on:
             yield pattern
             continue
@@ -558,6 +561,8 @@ def improve_visit_days(search: VisitSearch, limit_s: float = SEARCH_LIMIT_S) -> 
     best: Pattern = frozenset(k for k, v in search.mip_y.items() if v.solution_value() > 0.5)
     priced_by_routes(search)
     for pattern in (best, frozenset(search.y), frozenset()):  # the quick price checked
+        if search.alone is None or time.monotonic() >= deadline:
+            break
         search.quick_price(pattern)
         search.known_price(pattern)
     best = _repriced(search, best, search.price(best), deadline)
