@@ -43,8 +43,8 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import numpy as np
@@ -499,10 +499,7 @@ def _shared_limits(
     """The fleet's truck-hours per bucket and each alloy's production, each day its
     own, less each day's own ``orders`` (their truck-hours less those of the tonnes
     the day's trucks out already carry), tightened by what the routed day missed."""
-    share = network.params.supply.fleet_share
-    trucks = _trucks_on_shift(network, m.buckets, days) * share
-    ordered = _ordered_truck_hours(network, travel, m.buckets, _charged(orders, days))
-    ordered = ordered + _missed_truck_hours(m, missed)
+    fleet = _fleet_room(m, network, travel, days, orders, missed)
     room = _alloy_room(network, days, _servable(network, travel, orders))
     for alloy, cut in _missed_production(m, missed).items():
         if alloy in room:
@@ -511,7 +508,7 @@ def _shared_limits(
     for b in range(m.buckets):
         hours = [m.furnaces[i].truck_h_per_t * x for (i, bb), x in m.x.items() if bb == b]
         if hours:
-            m.solver.Add(m.solver.Sum(hours) <= max(0.0, float(trucks[b] - ordered[b])))
+            m.solver.Add(m.solver.Sum(hours) <= float(fleet[b]))
     for alloy, limit in room.items():
         mine = {i for i, f in enumerate(m.furnaces) if f.key[1] == alloy}
         for b in range(m.buckets):
@@ -519,6 +516,25 @@ def _shared_limits(
             upto = [x for (i, bb), x in m.x.items() if i in mine and day0 <= bb <= b]
             if upto:
                 m.solver.Add(m.solver.Sum(upto) <= float(limit[b]))
+
+
+def _fleet_room(
+    m: _Model,
+    network: Network,
+    travel: Travel,
+    days: Sequence[DayResources],
+    orders: Sequence[Sequence[Order]],
+    missed: Sequence[Missed] = (),
+) -> np.ndarray:
+    """Truck-hours per bucket the managed deliveries may take: ``[supply] fleet_share``
+    of the trucks on shift less each day's own ``orders`` (their truck-hours less those
+    of the tonnes the day's trucks out already carry) and what the routed day missed,
+    at least 0."""
+    share = network.params.supply.fleet_share
+    trucks = _trucks_on_shift(network, m.buckets, days) * share
+    ordered = _ordered_truck_hours(network, travel, m.buckets, _charged(orders, days))
+    ordered = ordered + _missed_truck_hours(m, missed)
+    return np.maximum(trucks - ordered, 0.0)
 
 
 def _servable(
@@ -666,13 +682,93 @@ def _programme(
         return None
     solver.SetTimeLimit(_ms(limit_s))
     m = _Model(solver, {}, furnaces, buckets)
-    penalty = ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
-    costs = [_add_furnace(m, i, f, penalty) for i, f in enumerate(furnaces)]
+    costs = [_add_furnace(m, i, f, _penalty(network)) for i, f in enumerate(furnaces)]
     orders = lookahead_orders(network, len(days))
     _shared_limits(m, network, travel, days, orders, missed)
     ordered_t = ordered_tonnes(network, travel, orders, days)
     _trip_limits(m, network, days, _fleet_missed_t(missed), ordered_t)
     solver.Minimize(solver.Sum(costs))
+    return m
+
+
+def _penalty(network: Network) -> float:
+    """The shortfall's price, CNY/t: the ingot route's cost per tonne plus an hour of
+    ``[supply] stockout_cny_per_h``."""
+    return ingot_cost_per_t(network.params) + network.params.supply.stockout_cny_per_h
+
+
+@dataclass
+class _Alone:
+    """Each furnace's own linear programme as the visit search prices it (its levels,
+    shortfalls and holding, no stop estimate, no transport per tonne, none of the
+    limits the furnaces share but that no metal comes in an hour the fleet has no
+    truck-hours for): the search's quick price
+    (:attr:`~logistics.planning.visit_search.VisitSearch.alone`). Each furnace's
+    programme is built on first use and solved once per set of visit days."""
+
+    furnaces: list[_Furnace]
+    buckets: int
+    penalty: float
+    fleet: np.ndarray  # truck-hours per bucket for managed deliveries (none: no pour)
+    models: dict[int, _Model] = field(default_factory=dict)
+    solved: dict[tuple[int, frozenset[int]], tuple[float, dict[int, float]]] = field(
+        default_factory=dict
+    )
+
+    def __call__(self, i: int, days: frozenset[int]) -> tuple[float, Mapping[int, float]]:
+        """Furnace ``i``'s cost (CNY) and tonnes per visit day (t) when it gets metal on
+        ``days`` (indices of the lookahead's days) only."""
+        key = (i, days)
+        if key not in self.solved:
+            self.solved[key] = self._solve(i, days)
+        return self.solved[key]
+
+    def _solve(self, i: int, days: frozenset[int]) -> tuple[float, dict[int, float]]:
+        m = self.models.get(i)
+        if m is None:
+            f = self.furnaces[i]
+            m = _alone_model(replace(f, open_=f.open_ & (self.fleet > 0.0)), self.penalty)
+            self.models[i] = m
+        for (_, d), var in m.y.items():
+            var.SetBounds(float(d in days), float(d in days))
+        if m.solver.Solve() not in _SOLVED:
+            return math.inf, {}
+        per_day = DAY_MIN // BUCKET_MIN
+        loads: dict[int, float] = defaultdict(float)
+        for (_, b), var in m.x.items():
+            loads[b // per_day] += var.solution_value()
+        return float(m.solver.Objective().Value()), dict(loads)
+
+
+def _alone_model(f: _Furnace, penalty: float) -> _Model:
+    """Furnace ``f``'s own linear programme (GLOP): :func:`_add_furnace`'s levels and
+    costs without the stop estimate and the transport per tonne, the tonnes poured
+    before each hour carried in one variable (so the programme is built in time linear
+    in its hours), keyed as furnace 0."""
+    s, fur, buckets = pywraplp.Solver.CreateSolver("GLOP"), f.furnace, len(f.open_)
+    m = _Model(s, {}, [], buckets)
+    per_day = DAY_MIN // BUCKET_MIN
+    visits = [s.NumVar(0.0, 1.0, f"y{d}") for d in range(buckets // per_day)]
+    m.y.update({(0, d): y for d, y in enumerate(visits)})
+    cost: list[pywraplp.LinearExpr] = []
+    poured: pywraplp.LinearExpr | float = 0.0  # deliveries before the bucket, t
+    for b in range(buckets):
+        before = fur.start_level_t - float(f.drawn[b])
+        end = fur.start_level_t - float(f.drawn[b + 1])
+        short = s.NumVar(0.0, s.infinity(), f"s{b}")
+        s.Add(end + poured + short >= fur.min_level_t)
+        cost.append(penalty * short)
+        if not f.open_[b]:
+            continue
+        x = s.NumVar(0.0, fur.capacity_t, f"x{b}")
+        m.x[(0, b)] = x
+        s.Add(before + poured + x <= fur.capacity_t)
+        s.Add(x <= fur.capacity_t * visits[b // per_day])
+        cost.append(f.hold_cny_per_t_h * (buckets - b) * x)
+        total = s.NumVar(0.0, s.infinity(), f"p{b}")
+        s.Add(total == poured + x)
+        poured = total
+    s.Minimize(s.Sum(cost))
     return m
 
 
@@ -814,6 +910,9 @@ def _searched(
     per_t = {i: f.cost_per_t for i, f in enumerate(furnaces)}
     per_day = DAY_MIN // BUCKET_MIN
     search = VisitSearch(lp.solver, lp.x, lp.y, per_day, routing, mip.solver, mip.y, per_t)
+    orders = lookahead_orders(network, len(days))
+    fleet = _fleet_room(lp, network, travel, days, orders, missed)
+    search.alone = _Alone(furnaces, buckets, _penalty(network), fleet)
     improve_visit_days(search, max(0.0, min(search_s, ends - time.monotonic())))
     return lp
 

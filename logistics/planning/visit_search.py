@@ -14,8 +14,19 @@ furnaces) this module improves the decision's visit days by local search:
   supplying smelter, within a trip's tonnes, km and hours at the fleet's mean costs;
   routes beyond the trips the fleet may make in a day cost what their metal would cost
   as ingots);
-* **moves**: drop a visit, add one, move one to another day; the first move that
-  lowers the price is kept, until none does or the time is up.
+* **moves**: drop a visit, add one, move one to another day, and (when patterns have a
+  quick price, below) give one furnace's visit of a day to another furnace; the first
+  move that lowers the price is kept, until none does or the time is up;
+* a **quick price** (when the decision gives each furnace's own programme,
+  :attr:`VisitSearch.alone`): the sum of each furnace's own programme at its visit
+  days — its levels, shortfalls and holding, without the limits the furnaces share
+  (the fleet's hours and trips, production) — plus the routes of the tonnes those
+  programmes choose. Each furnace's programme is solved once per set of visit days
+  (at most ``2 ** days``), so a pattern is priced in the time of its changed day's
+  routes, not of the whole programme. Without shared limits the quick price is at most
+  the price (up to the routes of other tonnes), so a move whose quick price does not
+  beat the best is not priced in full; a move whose quick price does is priced in full
+  and kept if its price beats the best.
 
 The search's time is a share of the day's time limit (:func:`search_limit_s`), within
 what the decision's own share of that limit leaves it, so a longer ``--time-limit`` buys
@@ -30,7 +41,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,12 +66,19 @@ VISIT_MIN_T = 0.001
 #: Rounds of pricing visits against the last routes, and the programme's limit in each, s.
 REPRICE_ROUNDS = 6
 REPRICE_SOLVE_S = 2.0
+#: Quick prices made before judging whether they spare full prices, and the least share
+#: of them that must have spared one for quick prices to go on.
+QUICK_TRIAL = 40
+QUICK_SPARED_SHARE = 0.5
 #: Random moves of a kick.
 KICK_MOVES = 3
 #: A move must save at least this, CNY.
 MIN_SAVING_CNY = 0.01
 
 Pattern = frozenset[tuple[int, int]]
+#: One furnace's own programme at a set of visit days (furnace index, days) → its cost
+#: (CNY) and its tonnes per visit day (t).
+Alone = Callable[[int, frozenset[int]], tuple[float, Mapping[int, float]]]
 _OK = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
 
 
@@ -294,7 +312,44 @@ class VisitSearch:
     mip: pywraplp.Solver
     mip_y: Mapping[tuple[int, int], pywraplp.Variable]
     per_t: Mapping[int, float] = field(default_factory=dict)
+    alone: Alone | None = None
     priced: dict[Pattern, float] = field(default_factory=dict)
+    quick: dict[Pattern, float] = field(default_factory=dict)
+    trusted: bool = True
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def quick_on(self) -> bool:
+        """Whether moves get a quick price: :attr:`alone` given, and no quick price
+        met so far above its pattern's full price (where the routes of the furnaces'
+        own tonnes cost more than those of the whole programme's — trips the furnaces
+        alone overfill, priced as ingots — the quick price is no bound, and the search
+        prices every move in full, as without it), nor too few of its quick prices
+        spared a full price (:func:`_judge_quick`)."""
+        return self.alone is not None and self.trusted
+
+    def quick_price(self, pattern: Pattern) -> float:
+        """The pattern's quick price (module notes), CNY; minus infinity without
+        :attr:`quick_on` (every move is then priced in full)."""
+        if self.alone is None or not self.trusted:
+            return -math.inf
+        if pattern in self.quick:
+            return self.quick[pattern]
+        visits: dict[int, set[int]] = defaultdict(set)
+        for i, d in pattern:
+            visits[i].add(d)
+        total = 0.0
+        days: dict[int, dict[int, float]] = defaultdict(dict)
+        for i in sorted({i for i, _ in self.y}):
+            cost, loads = self.alone(i, frozenset(visits.get(i, ())))
+            total += cost
+            for d, t in loads.items():
+                if t >= VISIT_MIN_T:
+                    days[d][i] = t
+        total += sum(self.routing.cost(loads, d) for d, loads in days.items())
+        self.counts["quick"] += 1
+        self.quick[pattern] = total
+        return total
 
     def known_price(self, pattern: Pattern) -> float:
         """:meth:`price`, each pattern solved once (the descents meet the same patterns
@@ -302,6 +357,10 @@ class VisitSearch:
         necessarily this one."""
         if pattern not in self.priced:
             self.priced[pattern] = self.price(pattern)
+            self.counts["priced"] += 1
+            quick = self.quick.get(pattern, -math.inf)
+            if quick > self.priced[pattern] + MIN_SAVING_CNY:
+                self.trusted = False
         return self.priced[pattern]
 
     def price(self, pattern: Pattern) -> float:
@@ -349,7 +408,9 @@ class VisitSearch:
         return prices
 
     def moves(self, pattern: Pattern, rng: random.Random) -> list[Pattern]:
-        """Every pattern one drop, add or day move away, in a shuffled order."""
+        """Every pattern one drop, add or day move away, and with quick prices
+        (:attr:`alone`) one swap away (a furnace's visit of a day given to another
+        furnace), in a shuffled order."""
         found = [pattern - {k} for k in pattern]
         found += [pattern | {k} for k in self.y if k not in pattern]
         days = {d for _, d in self.y}
@@ -359,6 +420,12 @@ class VisitSearch:
                 for e in days
                 if e != d and (i, e) in self.y and (i, e) not in pattern
             ]
+            if self.quick_on:
+                found += [
+                    (pattern - {(i, d)}) | {(j, e)}
+                    for j, e in self.y
+                    if e == d and j != i and (j, e) not in pattern
+                ]
         rng.shuffle(found)
         return found
 
@@ -431,7 +498,7 @@ def _descend(
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
-        for candidate in search.moves(best, rng):
+        for candidate in _promising(search, search.moves(best, rng), best_price, deadline):
             if time.monotonic() >= deadline:
                 break
             price = search.known_price(candidate)
@@ -439,6 +506,37 @@ def _descend(
                 best, best_price, improved = candidate, price, True
                 break
     return best, best_price
+
+
+def _promising(
+    search: VisitSearch, moves: Sequence[Pattern], best_price: float, deadline: float
+) -> Iterator[Pattern]:
+    """The moves worth pricing in full, in their order: without quick prices all of
+    them; with them, those whose quick price (a pattern already priced in full: its
+    price) beats ``best_price`` (CNY); none once the ``deadline`` (a
+    :func:`time.monotonic` moment) has passed."""
+    for pattern in moves:
+        if time.monotonic() >= deadline:
+            return
+        if not search.quick_on:
+            yield pattern
+            continue
+        known = search.priced.get(pattern)
+        price = search.quick_price(pattern) if known is None else known
+        if price < best_price - MIN_SAVING_CNY:
+            yield pattern
+        elif known is None:
+            search.counts["spared"] += 1
+        _judge_quick(search)
+
+
+def _judge_quick(search: VisitSearch) -> None:
+    """Stop quick prices that spare too few full prices (:data:`QUICK_TRIAL`,
+    :data:`QUICK_SPARED_SHARE`): where the limits the furnaces share bind, the quick
+    price is far below the price and spares none, and only costs time."""
+    tried = search.counts["quick"]
+    if tried >= QUICK_TRIAL and search.counts["spared"] < QUICK_SPARED_SHARE * tried:
+        search.trusted = False
 
 
 def improve_visit_days(search: VisitSearch, limit_s: float = SEARCH_LIMIT_S) -> Pattern:
@@ -461,11 +559,12 @@ def improve_visit_days(search: VisitSearch, limit_s: float = SEARCH_LIMIT_S) -> 
     """
     deadline = time.monotonic() + limit_s
     best: Pattern = frozenset(k for k, v in search.mip_y.items() if v.solution_value() > 0.5)
-    objective = search.solver.Objective()
-    for var in search.y.values():
-        objective.SetCoefficient(var, 0.0)  # the routes are priced instead
-    for (i, _), var in search.x.items():  # and so is the transport per tonne
-        objective.SetCoefficient(var, objective.GetCoefficient(var) - search.per_t.get(i, 0.0))
+    priced_by_routes(search)
+    for pattern in (best, frozenset(search.y), frozenset()):  # the quick price checked
+        if search.alone is None or time.monotonic() >= deadline:
+            break
+        search.quick_price(pattern)
+        search.known_price(pattern)
     best = _repriced(search, best, search.price(best), deadline)
     rng = random.Random(0)
     best, best_price = _descend(search, best, deadline, rng)
@@ -481,12 +580,25 @@ def improve_visit_days(search: VisitSearch, limit_s: float = SEARCH_LIMIT_S) -> 
             best, best_price = found, price
     search.price(best)
     log.debug(
-        "visit search: %.2f CNY, day 0 routes %.2f CNY",
+        "visit search: %.2f CNY, day 0 routes %.2f CNY, %d priced, %d quick (trusted %s)",
         best_price,
         search.routing.cost(search.day_loads().get(0, {})),
+        search.counts["priced"],
+        search.counts["quick"],
+        search.trusted,
     )
     latest_in_day(search)
     return best
+
+
+def priced_by_routes(search: VisitSearch) -> None:
+    """The linear programme's objective as a pattern's price counts it: without the stop
+    estimates and the transport per tonne (the routes price both); once per search."""
+    objective = search.solver.Objective()
+    for var in search.y.values():
+        objective.SetCoefficient(var, 0.0)
+    for (i, _), var in search.x.items():
+        objective.SetCoefficient(var, objective.GetCoefficient(var) - search.per_t.get(i, 0.0))
 
 
 def latest_in_day(search: VisitSearch) -> None:
