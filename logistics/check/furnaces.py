@@ -1,20 +1,22 @@
 """Rules of managed supply: every managed furnace stays between its minimum and capacity.
 
 The checker re-simulates each furnace on managed supply (``consumption.csv``) minute by
-minute with its own arithmetic: its cells draw their band's tonnes per hour, each run
-to the caster and alloy pours its tonnes evenly over its pour. A level above the
-capacity is ``furnace_overflow``; a level below the minimum is ``furnace_low`` unless
-the plan lists enough of the furnace's deliveries as unserved (the caster then melts
-that much from ingots, which the plan prices) — or the furnace started the day below
-its minimum, or falls below it before any truck could pour into it: the checker's own
-bound, over every truck of the fleet and every smelter making the alloy, the truck's
-shift start at its home smelter, the free-flow drive to that smelter, the fill once the
-smelter opens (ending by its close), the free-flow drive to the caster and the pour once
-the caster opens, each rounded up to whole minutes; a truck counts only if that pour
-starts by its shift end and ends by the caster's close and 24:00, and with none the
-whole day is before the first possible pour (ladles, bays, stock, rush hours and breaks
-ignored, so no plan pours earlier in whole minutes). That dip and the start deficit
-plus the unserved deliveries due before the first possible pour are one morning
+minute with its own arithmetic: its cells draw their band's tonnes per hour, each run to
+the caster and alloy pours its tonnes evenly over its pour. A level above the capacity
+is ``furnace_overflow``; a level below the minimum is ``furnace_low`` unless the plan
+lists enough of the furnace's deliveries as unserved (the caster then melts that much
+from ingots, which the plan prices) — or the furnace started the day below its minimum,
+or falls below it before any truck could pour into it: the checker's own bound, over
+every truck of the fleet and every smelter making the alloy, the truck's shift start at
+its home smelter (or, for a truck the plan starts elsewhere, ``plan.json``'s
+``truck_starts``, its start's site at the later of its shift start and the start's
+moment, whichever reaches the caster earlier), the free-flow drive to that smelter, the
+fill once the smelter opens (ending by its close), the free-flow drive to the caster and
+the pour once the caster opens, each rounded up to whole minutes; a truck counts only if
+that pour starts by its shift end and ends by the caster's close and 24:00, and with
+none the whole day is before the first possible pour (ladles, bays, stock, rush hours
+and breaks ignored, so no plan pours earlier in whole minutes). That dip and the start
+deficit plus the unserved deliveries due before the first possible pour are one morning
 shortfall: the larger of the two is allowed, not their sum. A plan that reports more
 such unavoidable shortfall than that bound gives is ``furnace_low`` too. A pour into a
 managed furnace that ends after 24:00 (the end of the day simulated, so part of its
@@ -121,9 +123,10 @@ def _minute_up(seconds: float) -> float:
 
 def first_pour_s(ctx: CheckContext, caster_id: str, alloy: str) -> float | None:
     """The earliest moment a truck of the fleet could start pouring ``alloy`` at the
-    caster, s from midnight (see the module): over every truck and smelter making the
-    alloy (:func:`_reach_s`); 24:00 when none could within the day; ``None`` without a
-    fleet or a smelter making it with a road to the caster."""
+    caster, s from midnight (see the module): over every truck, where it may leave
+    from (:func:`_origins_s`) and every smelter making the alloy (:func:`_reach_s`);
+    24:00 when none could within the day; ``None`` without a fleet or a smelter making
+    it with a road to the caster."""
     net = ctx.network
     if not net.fleet:
         return None
@@ -135,19 +138,40 @@ def first_pour_s(ctx: CheckContext, caster_id: str, alloy: str) -> float | None:
     if not makers:
         return None
     caster = net.caster_by_id[caster_id]
-    found = [_reach_s(ctx, t, s, drive, caster) for t in net.fleet for s, drive in makers]
+    found = [
+        _reach_s(ctx, t, origin, s, drive, caster)
+        for t in net.fleet
+        for origin in _origins_s(ctx, t)
+        for s, drive in makers
+    ]
     return min((x for x in found if x is not None), default=DAY_MINUTES * 60.0)
 
 
-def _reach_s(ctx: CheckContext, truck, smelter, drive_s: float, caster) -> float | None:
+def _origins_s(ctx: CheckContext, truck) -> list[tuple[str, str, float]]:
+    """Where and from when ``truck`` may leave for its first fill, ``(site kind, site,
+    s)``, each moment rounded up to a whole minute: its home smelter at its shift start
+    and, with a truck start of the plan's, the start's site at the later of its shift
+    start and the start's moment (the truck may fill from home before that moment, or
+    from the site after it, as :func:`~logistics.check.trucks.simulate_truck` lets it)."""
+    shift = _minute_up(ctx.seconds(truck.shift_start))
+    found = [("smelter", truck.home_smelter, shift)]
+    start = ctx.truck_starts.get(truck.truck_id)
+    if start is not None:
+        found.append((start[0], start[1], max(shift, _minute_up(start[2]))))
+    return found
+
+
+def _reach_s(
+    ctx: CheckContext, truck, origin: tuple[str, str, float], smelter, drive_s: float, caster
+) -> float | None:
     """The earliest moment ``truck`` could start pouring at ``caster`` a ladle filled at
     ``smelter`` (``drive_s`` from it to the caster), s, each step in whole minutes
-    rounded up: from its home smelter at its shift start, a free-flow drive to the
+    rounded up: from ``origin`` (:func:`_origins_s`), a free-flow drive to the
     smelter, the fill once the smelter opens (ending by its close), the drive, the pour
     once the caster opens; ``None`` when the pour could not start by the truck's shift
     end, or end by the caster's close and 24:00."""
-    start = _minute_up(ctx.seconds(truck.shift_start))
-    start += _minute_up(ctx.travel_s("smelter", truck.home_smelter, "smelter", smelter.smelter_id))
+    kind, site, start = origin
+    start += _minute_up(ctx.travel_s(kind, site, "smelter", smelter.smelter_id))
     fill_end = max(start, _minute_up(ctx.seconds(smelter.open))) + _minute_up(
         smelter.fill_min * 60.0
     )

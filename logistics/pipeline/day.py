@@ -151,7 +151,8 @@ def _supplied(
     """A day with managed furnaces: their deliveries as orders, re-cut while low
     (:func:`~logistics.pipeline.supply.plan_supplied`); the trucks ``state`` takes out
     are out of the delivery decision, on the plan day and the look-ahead's later days,
-    and what their kept runs carry is not charged to the running trucks."""
+    and what their kept runs carry is not charged to the running trucks; the cuts'
+    first possible pours count the trucks' starts."""
     return plan_supplied(
         network,
         lambda n, o: _planned(n, travel, o, state, progress, executor),
@@ -159,6 +160,7 @@ def _supplied(
         travel,
         trucks_out=state.unavailable_trucks,
         kept_runs=state.fixed_runs,
+        truck_starts=state.truck_starts,
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from logistics.network.furnaces import Furnace
-from logistics.network.model import Network, Order
+from logistics.network.model import Network, Order, TruckStart
 from logistics.network.prices import ingot_cost_per_t, unserved_penalty_per_t
 from logistics.physics.furnace import (
     DAY_MIN,
@@ -77,13 +77,19 @@ def no_supply_reasons(plan: Plan, deliveries: Sequence[Order]) -> dict[tuple[str
     return found
 
 
-def unavoidable_t(network: Network, travel: Travel | None, furnace: Furnace) -> float:
+def unavoidable_t(
+    network: Network,
+    travel: Travel | None,
+    furnace: Furnace,
+    starts: Sequence[TruckStart] = (),
+) -> float:
     """How far a managed furnace falls below its minimum before any truck could start
-    pouring into it (:func:`~logistics.planning.managed.first_pour_min`), t; 0 when it
-    holds until then, for a furnace on orders, or without ``travel``."""
+    pouring into it (:func:`~logistics.planning.managed.first_pour_min`, the trucks
+    leaving home or from their ``starts``), t; 0 when it holds until then, for a
+    furnace on orders, or without ``travel``."""
     if travel is None or not furnace.managed:
         return 0.0
-    first = first_pour_min(network, travel, furnace)
+    first = first_pour_min(network, travel, furnace, starts)
     if first is None:
         return 0.0
     draw = draw_per_minute(furnace_bands(furnace, network.consumption), network.plan_date.weekday())
@@ -97,9 +103,11 @@ def furnace_levels(
     runs: Sequence[Run],
     no_supply: str = "",
     travel: Travel | None = None,
+    starts: Sequence[TruckStart] = (),
 ) -> FurnaceLevels:
     """One furnace's level curve over the plan day, its stock-outs and overflow, and
-    (with ``travel``) the shortfall no plan could avoid (:func:`unavoidable_t`)."""
+    (with ``travel``) the shortfall no plan could avoid (:func:`unavoidable_t`, the
+    trucks leaving home or from their ``starts``)."""
     draw = draw_per_minute(furnace_bands(furnace, network.consumption), network.plan_date.weekday())
     levels = level_curve(
         furnace.start_level_t, draw, inflow_per_minute(furnace_pours(network, furnace, runs))
@@ -119,7 +127,7 @@ def furnace_levels(
         overflow_t=round(stats.overflow_t, 4),
         levels_t=tuple(round(float(x), 4) for x in levels),
         no_supply=no_supply,
-        unavoidable_t=unavoidable_t(network, travel, furnace),
+        unavoidable_t=unavoidable_t(network, travel, furnace, starts),
     )
 
 
@@ -143,7 +151,8 @@ def supply_plan(
         The managed deliveries the plan was made with.
     travel : Travel, optional
         The travel model: with it each managed furnace reports the shortfall no plan
-        could avoid (``unavoidable_t``).
+        could avoid (``unavoidable_t``), the trucks leaving home or from the plan's
+        ``truck_starts``.
 
     Returns
     -------
@@ -154,7 +163,14 @@ def supply_plan(
         return None
     reasons = no_supply_reasons(plan, deliveries)
     furnaces = tuple(
-        furnace_levels(network, f, plan.runs, reasons.get((f.caster_id, f.alloy), ""), travel)
+        furnace_levels(
+            network,
+            f,
+            plan.runs,
+            reasons.get((f.caster_id, f.alloy), ""),
+            travel,
+            plan.truck_starts,
+        )
         for f in network.furnaces
     )
     ingot_t = sum(f.emergency_ingot_t for f in furnaces)
@@ -325,6 +341,7 @@ def plan_supplied(
     travel: Travel | None = None,
     trucks_out: Sequence[str] = (),
     kept_runs: Sequence[Run] = (),
+    truck_starts: Sequence[TruckStart] = (),
 ) -> tuple[Network, Plan]:
     """Plan a day with managed furnaces, closing the loop on the deliveries it misses.
 
@@ -368,6 +385,10 @@ def plan_supplied(
         (:func:`running_fleet`) and its later days (:func:`lookahead_days`); what their
         runs among ``kept_runs`` (``DayState.fixed_runs``) carry is not charged to the
         running trucks (:func:`carried_by`).
+    truck_starts : sequence of TruckStart
+        The day's truck starts (a re-plan's ``DayState.truck_starts``, the plan's
+        ``truck_starts``): every cut's first possible pour counts them
+        (:func:`~logistics.planning.managed.first_pour_min`).
 
     Returns
     -------
@@ -379,7 +400,7 @@ def plan_supplied(
     required = loop.required(
         total * DECISION_SHARE - (time.monotonic() - started), search_limit_s(total)
     )
-    best_network, _ = with_managed_deliveries(network, (), required, travel)
+    best_network, _ = with_managed_deliveries(network, (), required, travel, truck_starts)
     first_s, repairs, share = repair_shares(total)
     best = planned(best_network, _within(options, started + first_s))
     latest, passes = best, 0
@@ -393,7 +414,7 @@ def plan_supplied(
         loop.missed += missed_deliveries(latest, network)
         passes += 1
         required = loop.required(min(left / 2.0, left - MIN_PASS_S), search_limit_s(total))
-        candidate, _ = with_managed_deliveries(network, loop.small, required, travel)
+        candidate, _ = with_managed_deliveries(network, loop.small, required, travel, truck_starts)
         latest = planned(candidate, _within(options, ends))
         if _merit(network, latest) < _merit(network, best):
             best_network, best = candidate, latest

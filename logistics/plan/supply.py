@@ -41,14 +41,16 @@ class FurnaceLevels(_Frozen):
         (no smelter makes its alloy) or ``thermal_reach`` (none is near enough to
         arrive hot enough); its stock-outs are then not the planner's. Empty otherwise.
     unavoidable_t : float
-        Of ``emergency_ingot_t``, the shortfall no plan could avoid, t: how far the level
-        falls below the minimum before the first moment any truck could start pouring
-        into a managed furnace (over the trucks, from its home smelter at its shift
-        start: the drive to a smelter making the alloy, a fill once it opens, the drive
-        to the caster, not before the caster opens, each in whole minutes; the whole
-        day's shortfall when no truck could pour within the caster's hours and the
-        day). 0 when the level holds until then, for a furnace on orders, or without
-        the travel model.
+        Of ``emergency_ingot_t``, the shortfall no plan could avoid, t: how far the
+        level falls below the minimum before the first moment any truck could start
+        pouring into a managed furnace (over the trucks, from its home smelter at its
+        shift start or, for a truck of the plan's ``truck_starts``, from its start's
+        site at the later of its shift start and the start's moment, the earlier: the
+        drive to a smelter making the alloy, a fill once it opens, the drive to the
+        caster, not before the caster opens, each in whole minutes; the whole day's
+        shortfall when no truck could pour within the caster's hours and the day). 0
+        when the level holds until then, for a furnace on orders, or without the travel
+        model.
     """
 
     caster_id: str

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from logistics.network.furnaces import Furnace
-from logistics.network.model import Caster, Network, Order, Smelter, Truck
+from logistics.network.model import Caster, Network, Order, Smelter, Truck, TruckStart
 from logistics.physics.furnace import DAY_MIN, LEVEL_TOL_T, draw_per_minute, furnace_bands
 from logistics.physics.travel import Travel
 from logistics.planning.windows import NEVER, ceil_minutes, fill_minutes, pour_minutes
@@ -107,7 +107,9 @@ class Span:
     first_pour: int | None = None
 
 
-def first_pour_min(network: Network, travel: Travel, furnace: Furnace) -> int | None:
+def first_pour_min(
+    network: Network, travel: Travel, furnace: Furnace, starts: Sequence[TruckStart] = ()
+) -> int | None:
     """The earliest whole minute of the day a truck of the fleet could start pouring into
     ``furnace`` (its *reachable* first pour).
 
@@ -115,10 +117,14 @@ def first_pour_min(network: Network, travel: Travel, furnace: Furnace) -> int | 
     leaves its home smelter at its shift start, drives free-flow to the smelter (none at
     its own), fills one ladle once the smelter is open (the fill ending by its close) and
     drives free-flow to the caster, pouring once it is open; the pour starts by the
-    truck's shift end and ends by the caster's close and by 24:00. Each step is rounded
-    up to whole minutes, as every plan times them. A bound: it ignores the ladles, the
-    fill bays, the metal in stock, rush hours and drivers' breaks, so no plan pours
-    earlier (the checker computes the same bound on its own from the inputs).
+    truck's shift end and ends by the caster's close and by 24:00. A truck with a start
+    in ``starts`` (a re-plan's) may also leave from its site at the later of its shift
+    start and the start's moment; the earlier of the two counts (a plan may fill from
+    home before that moment, or from the site after it). Each step is rounded up to
+    whole minutes, as every plan times them. A bound: it ignores the ladles, the fill
+    bays, the metal in stock, rush hours and drivers' breaks, so no plan pours earlier
+    (the checker computes the same bound on its own from the inputs and the plan's
+    truck starts).
 
     Parameters
     ----------
@@ -126,6 +132,8 @@ def first_pour_min(network: Network, travel: Travel, furnace: Furnace) -> int | 
         The day's network (fleet home smelters and shifts, smelters' and caster's hours).
     travel : Travel
         Its travel model (free-flow drive minutes, the fastest any drive can be).
+    starts : sequence of TruckStart
+        The plan's truck starts (``DayState.truck_starts``); none for a fresh day.
 
     Returns
     -------
@@ -147,23 +155,47 @@ def first_pour_min(network: Network, travel: Travel, furnace: Furnace) -> int | 
     if not makers:
         return None
     found = [
-        _reach_min(network, travel, truck, smelter, drive, caster)
+        _reach_min(network, travel, truck, smelter, drive, caster, origin)
         for truck in network.fleet
+        for origin in _origins(network, travel, truck, starts)
         for smelter, drive in makers
     ]
     return min((m for m in found if m is not None), default=DAY_MIN)
 
 
+def _origins(
+    network: Network, travel: Travel, truck: Truck, starts: Sequence[TruckStart]
+) -> list[tuple[int, int]]:
+    """Where and from which whole minute ``truck`` may leave for its first fill:
+    ``(travel node, min)``, its home smelter at its shift start, and the site of its
+    start in ``starts`` (if any) at the later of its shift start and the start's
+    moment (rounded up)."""
+    shift = ceil_minutes(network.minutes(truck.shift_start))
+    found = [(travel.smelter(truck.home_smelter), shift)]
+    for s in starts:
+        if s.truck_id == truck.truck_id:
+            at = max(shift, ceil_minutes(network.minutes(s.at)))
+            found.append((travel.index(s.site_kind, s.site_id), at))
+    return found
+
+
 def _reach_min(
-    network: Network, travel: Travel, truck: Truck, smelter: Smelter, drive: int, caster: Caster
+    network: Network,
+    travel: Travel,
+    truck: Truck,
+    smelter: Smelter,
+    drive: int,
+    caster: Caster,
+    origin: tuple[int, int],
 ) -> int | None:
-    """The earliest whole minute ``truck`` could start pouring at ``caster`` with a ladle
-    filled at ``smelter`` (``drive`` whole minutes from it to the caster), see
+    """The earliest whole minute ``truck``, leaving ``origin`` (``(travel node, min)``,
+    :func:`_origins`), could start pouring at ``caster`` with a ladle filled at
+    ``smelter`` (``drive`` whole minutes from it to the caster), see
     :func:`first_pour_min`; ``None`` when it could not within the day."""
-    start = ceil_minutes(network.minutes(truck.shift_start))
-    if truck.home_smelter != smelter.smelter_id:
-        home = travel.smelter(truck.home_smelter)
-        start += ceil_minutes(float(travel.minutes[home, travel.smelter(smelter.smelter_id)]))
+    node, start = origin
+    target = travel.smelter(smelter.smelter_id)
+    if node != target:
+        start += ceil_minutes(float(travel.minutes[node, target]))
     fill_end = max(start, ceil_minutes(network.minutes(smelter.open))) + fill_minutes(smelter)
     if start >= NEVER or fill_end > network.minutes(smelter.close) + 1e-6:
         return None  # no road to the smelter, or it closes before the fill ends
@@ -372,14 +404,17 @@ def _measured_deliveries(
     return orders
 
 
-def _span(network: Network, furnace: Furnace, travel: Travel | None) -> Span:
+def _span(
+    network: Network, furnace: Furnace, travel: Travel | None, starts: Sequence[TruckStart] = ()
+) -> Span:
     """The day, and the next morning up to the fleet's first shift start or the caster's
     opening, whichever is later, plus a margin (the evening fill covers the first hours
-    of the next morning's draw); the day's first possible pour with ``travel``."""
+    of the next morning's draw); the day's first possible pour with ``travel`` (the
+    trucks leaving home, or from their ``starts``)."""
     first_shift = min(network.minutes(t.shift_start) for t in network.fleet)
     opens = network.minutes(network.caster_by_id[furnace.caster_id].open)
     morning = max(0.0, first_shift, opens)
-    first = None if travel is None else first_pour_min(network, travel, furnace)
+    first = None if travel is None else first_pour_min(network, travel, furnace, starts)
     return Span(DAY_MIN, DAY_MIN + int(morning + MORNING_MARGIN_MIN), first)
 
 
@@ -408,6 +443,7 @@ def managed_deliveries(
     small: Collection[tuple[str, str]] = (),
     required: Mapping[tuple[str, str], np.ndarray] | None = None,
     travel: Travel | None = None,
+    starts: Sequence[TruckStart] = (),
 ) -> tuple[Order, ...]:
     """The day's deliveries of every furnace on managed supply, as orders.
 
@@ -425,6 +461,9 @@ def managed_deliveries(
         The network's travel model: with it a furnace that reaches its minimum before
         any truck could pour (:func:`first_pour_min`) gets its delivery due at that
         first pour; without it such a delivery keeps the deadline its level gives.
+    starts : sequence of TruckStart
+        The day's truck starts (a re-plan's ``DayState.truck_starts``): a truck may
+        leave from its start's site for the first pour (:func:`first_pour_min`).
 
     Returns
     -------
@@ -442,7 +481,7 @@ def managed_deliveries(
         if not furnace.managed:
             continue
         key = (furnace.caster_id, furnace.alloy)
-        span = _span(network, furnace, travel)
+        span = _span(network, furnace, travel, starts)
         base = _base_curve(network, furnace)
         need = _need_curve(furnace, base, required.get(key))
         if not network.params.supply.whole_ladles:
@@ -458,13 +497,14 @@ def with_managed_deliveries(
     small: Collection[tuple[str, str]] = (),
     required: Mapping[tuple[str, str], np.ndarray] | None = None,
     travel: Travel | None = None,
+    starts: Sequence[TruckStart] = (),
 ) -> tuple[Network, tuple[Order, ...]]:
     """The network with its managed deliveries added to its orders, and the deliveries.
 
     Without a managed furnace the network is returned as it is; ``small``,
-    ``required`` and ``travel`` as in :func:`managed_deliveries`.
+    ``required``, ``travel`` and ``starts`` as in :func:`managed_deliveries`.
     """
-    deliveries = managed_deliveries(network, small, required, travel)
+    deliveries = managed_deliveries(network, small, required, travel, starts)
     if not deliveries:
         return network, ()
     return network.model_copy(update={"orders": network.orders + deliveries}), deliveries

@@ -9,6 +9,11 @@ The network: tiny with C1's ADC12 furnace on managed supply (C1 open around the 
   S1 → C1 (08:25), not at 06:00 + a fill + the drive from S1 (07:11), the bound that
   ignored where the trucks start. Before, the morning delivery was due at 07:11, which
   no truck could meet: it was left unserved (``fleet``) and the furnace stayed low.
+* **A truck that starts where the alloy is made.** The same network re-planned with
+  T1 made available at S1 at 06:00 (``truck_starts``): it can pour at C1 at 07:11,
+  so the checker's bound moves there, the plan reports only the dip until then as
+  unavoidable, and a plan claiming the dip until 08:25 is flagged (before, both
+  bounds ignored the start and allowed the larger shortfall).
 * **A caster closing before the first possible pour.** C1 closes at 06:30, before any
   ladle could come: no pour is possible on the day, so its whole shortfall is the
   unavoidable one (before, only the 4.7 t it had fallen by 07:11).
@@ -23,10 +28,10 @@ import pytest
 from logistics import PlanOutcome, check, load_network, plan_day
 from logistics.check.context import CheckClock, CheckContext
 from logistics.check.furnaces import first_pour_s
-from logistics.network.model import Network
+from logistics.network.model import Network, TruckStart
 from logistics.physics.travel import Travel
 from logistics.plan.model import Plan
-from logistics.plan.options import PlanOptions
+from logistics.plan.options import DayState, PlanOptions
 from logistics.planning.managed import MANAGED_PREFIX, first_pour_min
 from tests.conftest import read_table, set_cell, tiny_with_managed_c1, write_table
 
@@ -43,9 +48,12 @@ def _level_at(minute: float) -> float:
     return START_T - DRAW_T_PER_H / 60.0 * minute
 
 
-def _checker_first(network: Network) -> float | None:
-    """The checker's own first possible pour at C1, min."""
-    ctx = CheckContext(network, Travel.of(network), CheckClock(network.plan_date, network.timezone))
+def _checker_first(network: Network, starts: tuple[TruckStart, ...] = ()) -> float | None:
+    """The checker's own first possible pour at C1 (with a plan's truck ``starts``), min."""
+    clock = CheckClock(network.plan_date, network.timezone)
+    ctx = CheckContext(network, Travel.of(network), clock)
+    for s in starts:
+        ctx.truck_starts[s.truck_id] = (s.site_kind, s.site_id, clock.seconds(s.at))
     found = first_pour_s(ctx, *KEY)
     return None if found is None else found / 60.0
 
@@ -96,6 +104,61 @@ def test_the_morning_delivery_is_due_when_a_truck_can_pour_and_is_served(
     unavoidable = MIN_T - _level_at(first)
     assert furnace.unavoidable_t == pytest.approx(unavoidable, abs=1e-3)
     assert furnace.emergency_ingot_t == pytest.approx(unavoidable, abs=1e-3)
+
+
+def _t1_at_s1(network: Network, hour: int) -> TruckStart:
+    """T1 made available at S1 (which makes ADC12) at ``hour``:00."""
+    return TruckStart(truck_id="T1", site_kind="smelter", site_id="S1", at=network.at(hour * 60))
+
+
+def test_a_truck_start_where_the_alloy_is_made_moves_the_first_pour_earlier(
+    away: Network,
+) -> None:
+    travel = Travel.of(away)
+    s1, c1 = travel.smelter("S1"), travel.caster("C1")
+    furnace = next(f for f in away.furnaces if f.managed)
+    home = first_pour_min(away, travel, furnace)
+    assert home is not None
+    # from the start: 06:00 at S1, S1's 15-minute fill, the drive to C1
+    from_start = 6 * 60 + 15 + math.ceil(travel.minutes[s1, c1])
+    assert from_start < home
+    start = _t1_at_s1(away, 6)
+    assert first_pour_min(away, travel, furnace, (start,)) == from_start
+    assert _checker_first(away, (start,)) == from_start  # the checker's, to the minute
+    # a start later than the home-based pour: the truck may still fill from home first
+    late = _t1_at_s1(away, 12)
+    assert first_pour_min(away, travel, furnace, (late,)) == home
+    assert _checker_first(away, (late,)) == home
+
+
+def test_a_replan_reports_the_unavoidable_dip_until_a_started_truck_can_pour(
+    away: Network,
+) -> None:
+    start = _t1_at_s1(away, 6)
+    outcome = plan_day(
+        away, PlanOptions(solver="greedy", time_limit_s=5), DayState(truck_starts=(start,))
+    )
+    plan = outcome.plan
+    assert plan.truck_starts == (start,)
+    assert outcome.report.ok and check(away, plan).ok
+    first, home = _checker_first(away, (start,)), _checker_first(away)
+    assert first is not None and home is not None and first < home
+    assert plan.supply is not None
+    (furnace,) = [f for f in plan.supply.furnaces if (f.caster_id, f.alloy) == KEY]
+    assert furnace.unavoidable_t == pytest.approx(MIN_T - _level_at(first), abs=1e-3)
+    # a plan claiming the dip until the home-based bound as unavoidable is flagged
+    claimed = furnace.model_copy(update={"unavoidable_t": round(MIN_T - _level_at(home), 4)})
+    lenient = plan.model_copy(
+        update={
+            "supply": plan.supply.model_copy(
+                update={
+                    "furnaces": tuple(claimed if f is furnace else f for f in plan.supply.furnaces)
+                }
+            )
+        }
+    )
+    report = check(away, lenient)
+    assert "furnace_low" in {v.rule for v in report.violations}
 
 
 @pytest.fixture(scope="module")
