@@ -377,18 +377,13 @@ def plan_supplied(
         The network's travel model: with it the deliveries are first decided over
         ``[supply] lookahead_days`` for all furnaces at once
         (:func:`~logistics.planning.horizon_supply.decide_deliveries`) and every cut
-        keeps the decision's deadlines; without it each furnace is cut alone (and
-        nothing is fed back).
-    trucks_out, kept_runs : sequence of str, sequence of Run
-        Trucks taken out of service on the plan day but kept in its fleet (a re-plan's
-        ``DayState.unavailable_trucks``): out of the decision's plan day
-        (:func:`running_fleet`) and its later days (:func:`lookahead_days`); what their
-        runs among ``kept_runs`` (``DayState.fixed_runs``) carry is not charged to the
-        running trucks (:func:`carried_by`).
-    truck_starts : sequence of TruckStart
-        The day's truck starts (a re-plan's ``DayState.truck_starts``, the plan's
-        ``truck_starts``): every cut's first possible pour counts them
-        (:func:`~logistics.planning.managed.first_pour_min`).
+        keeps the decision's deadlines; without it each furnace is cut alone (nothing fed back).
+    trucks_out, kept_runs, truck_starts : sequence of str, Run and TruckStart
+        A re-plan's ``DayState.unavailable_trucks``, ``fixed_runs`` and ``truck_starts``:
+        the trucks out (kept in the fleet) are out of the decision's plan day
+        (:func:`running_fleet`) and later days (:func:`lookahead_days`), what their kept
+        runs carry is not charged to the running trucks (:func:`carried_by`), and every
+        cut's first possible pour counts the starts (``first_pour_min``).
 
     Returns
     -------
