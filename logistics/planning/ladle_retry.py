@@ -250,7 +250,7 @@ def retry_with_pool(
     failed: dict[tuple[Job, object, str], str] = {}
     network = parts.ctx.network
     late = managed_stop(deadline, managed_until)
-    for job in sorted(fleet, key=lambda j: _retry_rank(network, j, reasons[j.job_id])):
+    for job in sorted(fleet, key=lambda j: retry_rank(network, j, reasons[j.job_id])):
         managed = is_managed_delivery(network, job.order_id, job.caster_id, job.alloy)
         stop = late if managed else deadline
         if stop is not None and time.monotonic() > stop:
@@ -311,12 +311,33 @@ def _pairs_tried(
     return taken, added
 
 
-def _retry_rank(network: Network, job: Job, reason: str) -> tuple[bool, int, int, str]:
-    """The order jobs are retried in: managed deliveries first (leaving one out stops a
-    caster's cells, :mod:`~.drop_penalty`), then by reason (:data:`ORDER`), deadline
-    and id. Without managed deliveries, the order of reason, deadline and id."""
+def retry_rank(
+    network: Network, job: Job, reason: str, order: Sequence[str] = ORDER
+) -> tuple[bool, int, int, str]:
+    """The order leftover jobs are tried again in (here, and in free slots by
+    :mod:`.topup`): managed deliveries first (leaving one out stops a caster's cells,
+    :mod:`~.drop_penalty`), then by reason (its place in ``order``, :data:`ORDER`
+    here), deadline and id. Without managed deliveries, the order of reason, deadline
+    and id.
+
+    Parameters
+    ----------
+    network : Network
+        The network (its managed furnaces).
+    job : Job
+        A job left over.
+    reason : str
+        Why it is left (one of ``order``).
+    order : sequence of str
+        The reasons in the order they are tried.
+
+    Returns
+    -------
+    tuple
+        The sort key: not managed, the reason's place, the latest pour (min), the id.
+    """
     managed = is_managed_delivery(network, job.order_id, job.caster_id, job.alloy)
-    return not managed, ORDER.index(reason), job.latest_pour, job.job_id
+    return not managed, list(order).index(reason), job.latest_pour, job.job_id
 
 
 @dataclass

@@ -24,8 +24,10 @@ pass may have delayed a trip on purpose). A slot is taken only when
 * the cost it adds (route, superheat, the ladles' lining heat) is below the job's
   penalty (the ingot route's, a managed delivery's where it is one).
 
-Of the slots that pass the cheapest is taken; jobs are tried by reason (:data:`TRIED`),
-then by their latest pour, each once, until the deadline. A day without a ladle pool
+Of the slots that pass the cheapest is taken; jobs are tried in the retry's order
+(:func:`~.ladle_retry.retry_rank`): managed deliveries first (a casters' leftover must
+not take the metal, ladles or truck time one needed), then by reason (:data:`TRIED`),
+by their latest pour and id, each once, until the deadline. A day without a ladle pool
 never comes here, nor a re-plan with runs kept (under way or booked): the trips are
 timed from the start of each truck's day, not from after its kept runs.
 """
@@ -45,7 +47,7 @@ from logistics.plan.timeline import route_totals, trip_legs
 from logistics.planning.insert import penalty_of
 from logistics.planning.jobs import Job
 from logistics.planning.ladle_delay import DayParts, legal_stops, spliced_stops
-from logistics.planning.ladle_retry import Pooled
+from logistics.planning.ladle_retry import Pooled, retry_rank
 from logistics.planning.ladles import LadlePlan, LadleReplay
 from logistics.planning.leftovers import assignment_at
 from logistics.planning.objective import superheat_cny
@@ -120,7 +122,7 @@ def top_up(
     placed: set[str] = set()
     failed: set[tuple[Job, str]] = set()  # ladles like one that found no slot in this plan
     replay = LadleReplay(network, parts.ctx.travel, trips, parts.kept)
-    for job in sorted(todo, key=lambda j: (TRIED.index(pooled.reasons[j.job_id]), j.latest_pour)):
+    for job in sorted(todo, key=lambda j: retry_rank(network, j, pooled.reasons[j.job_id], TRIED)):
         if _late(deadline):
             break
         alike = (replace(job, job_id=""), pooled.reasons[job.job_id])

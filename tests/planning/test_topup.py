@@ -9,23 +9,29 @@ every rule of the independent checker, carries 5 t more on as many trips, and sa
 more against ingots. Every figure is read from the plan's rows. The ladle pass resumed
 with trips replaced (how each slot is tested) gives what the whole pass gives. The
 topped-up plan re-planned at each trip's boundaries keeps every rule of the checker.
+Managed deliveries are tried for a free slot before the casters' leftovers, as in the
+retry with the pool, whatever their reason and deadline.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import logistics.planning.solve as solve
+import logistics.planning.topup as topup
 from benchmarks.fuzz import write_random_network
 from logistics.check import check
+from logistics.network.furnaces import Furnace
 from logistics.network.loader import load_network
 from logistics.network.model import Network, Order
 from logistics.pipeline import plan_day, replan
 from logistics.plan.model import Plan
 from logistics.plan.options import PlanOptions
+from logistics.planning.jobs import Job
 from logistics.planning.ladle_delay import DayParts
 from logistics.planning.ladle_retry import Pooled
 from logistics.planning.ladles import LadleReplay, assign_ladles
@@ -170,3 +176,39 @@ def test_a_topped_up_plan_re_plans_valid_at_each_trip_boundary(network: Network)
         for p in plan.preheats:
             if p.ladle_id in kept and p.end <= now:
                 assert p in res.outcome.plan.preheats, (now, p)
+
+
+def test_managed_deliveries_are_tried_for_a_free_slot_first(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = network.orders[0]
+    managed = network.model_copy(
+        update={
+            "furnaces": (
+                Furnace(
+                    caster_id=order.caster_id,
+                    alloy=order.alloy,
+                    capacity_t=50,
+                    min_level_t=1,
+                    start_level_t=10,
+                ),
+            )
+        }
+    )
+
+    def job(job_id: str, order_id: str, latest: int) -> Job:
+        return Job(job_id, order_id, order.caster_id, order.alloy, 5.0, 0, latest, 700.0, ())
+
+    casters = job("a", order.order_id, 300)  # tried first by reason and deadline alone
+    delivery = job("b", "M-" + order.caster_id + "-" + order.alloy + "-01", 900)
+    tried: list[str] = []
+
+    def no_slot(parts: object, trips: object, ladles: object, j: Job, *rest: object) -> None:
+        tried.append(j.job_id)
+
+    monkeypatch.setattr(topup, "_first_slot", no_slot)
+    monkeypatch.setattr(topup, "LadleReplay", lambda *args: None)
+    parts = SimpleNamespace(ctx=SimpleNamespace(network=managed, travel=None), kept=())
+    pooled = Pooled([], [casters, delivery], {"a": "ladles", "b": "fleet"}, (), None)  # type: ignore[arg-type]
+    top_up(parts, pooled, not_before=0, penalty_per_t=None, deadline=None)  # type: ignore[arg-type]
+    assert tried == ["b", "a"]  # the managed delivery first (before: "a", then "b")
