@@ -3,7 +3,8 @@
 For every other caster (by its row in ``casters.csv``, the first included) with orders
 on the plan day, each alloy it orders becomes a managed furnace in a new
 ``consumption.csv``: the day's ordered tonnes are drawn evenly over the caster's
-opening hours in two shifts with a half-hour stop between them; the furnace holds
+opening hours in two shifts with a half-hour stop between them (at most the format's
+largest draw, ``DRAW_TPH_MAX`` t/h, on a short day of many tonnes); the furnace holds
 40 % of the day's tonnes (at least 10 t, at most 60 t), its minimum is 15 % of that and
 it starts the day 90 % full. Those casters' orders for the alloy are removed (the
 supplier now decides the deliveries). Used by the tests and by
@@ -17,6 +18,7 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+from logistics.network.furnaces import DRAW_TPH_MAX
 from logistics.network.loader import load_network
 
 #: Share of the day's tonnes a furnace holds, and its bounds, t.
@@ -28,10 +30,11 @@ STOP_H = 0.5
 
 
 def _bands(open_h: float, close_h: float, tonnes: float) -> list[tuple[float, float, float]]:
-    """Two shifts over ``[open_h, close_h)`` with a stop between, drawing ``tonnes`` in all."""
+    """Two shifts over ``[open_h, close_h)`` with a stop between, drawing ``tonnes`` in all
+    (at most :data:`DRAW_TPH_MAX` t/h: a day whose tonnes need more draws less)."""
     mid = round((open_h + close_h) / 2.0 * 2) / 2.0
     hours = close_h - open_h - STOP_H
-    rate = round(tonnes / hours, 4)
+    rate = min(round(tonnes / hours, 4), DRAW_TPH_MAX)
     return [(open_h, mid - STOP_H, rate), (mid, close_h, rate)]
 
 
