@@ -26,7 +26,12 @@ furnaces) this module improves the decision's visit days by local search:
   routes, not of the whole programme. Without shared limits the quick price is at most
   the price (up to the routes of other tonnes), so a move whose quick price does not
   beat the best is not priced in full; a move whose quick price does is priced in full
-  and kept if its price beats the best.
+  and kept if its price beats the best. Where a day's trips bind, the whole programme
+  pours less than the furnaces alone would, on routes of its choosing: the quick
+  price counts no routes on a day the furnaces' own tonnes fill its trips, and no
+  route priced as ingots on the others (:meth:`DayRouting.bound_cost`), so it stays
+  below the price there too.
+  A quick price not finished by the search's deadline prunes nothing.
 
 The search's time is a share of the day's time limit (:func:`search_limit_s`), within
 what the decision's own share of that limit leaves it, so a longer ``--time-limit`` buys
@@ -151,11 +156,12 @@ class DayRouting:
             return cut
         return found
 
-    def cost(self, loads: Mapping[int, float], day: int = 0) -> float:
-        """Day ``day``'s routes serving ``loads`` (furnace index → t), CNY; each route
-        beyond the day's limit (:meth:`limit`) also costs ``excess_route_cny``."""
+    def cost(self, loads: Mapping[int, float], day: int = 0, excess: bool = True) -> float:
+        """Day ``day``'s routes serving ``loads`` (furnace index → t), CNY; with
+        ``excess``, each route beyond the day's limit (:meth:`limit`) also costs
+        ``excess_route_cny``."""
         limit = self.limit(day)
-        key = (limit, tuple(sorted((i, round(t, 3)) for i, t in loads.items())))
+        key = (limit, excess, tuple(sorted((i, round(t, 3)) for i, t in loads.items())))
         if key in self.cache:
             return self.cache[key]
         total, routes = 0.0, 0
@@ -163,10 +169,21 @@ class DayRouting:
             hours = sum(_route_minutes(self.minutes, depot, r) for r in found.routes) / 60.0
             total += found.km * self.per_km + hours * self.per_h
             routes += len(found.routes)
-        if limit is not None and routes > limit:
+        if excess and limit is not None and routes > limit:
             total += (routes - limit) * self.excess_route_cny
         self.cache[key] = total
         return total
+
+    def bound_cost(self, loads: Mapping[int, float], day: int = 0) -> float:
+        """Day ``day``'s routes as a quick price counts them, CNY: those of ``loads``
+        (furnace index → t), none charged ``excess_route_cny``; nothing when the
+        loads fill the routes the day may make (its limit of routes of
+        ``capacity_t``): the whole programme then pours less, on routes of its own
+        choosing, which may cost anything from nothing up."""
+        limit = self.limit(day)
+        if limit is not None and sum(loads.values()) >= max(0, limit) * self.capacity_t - 1e-6:
+            return 0.0
+        return self.cost(loads, day, excess=False)
 
 
 def _route_minutes(minutes: np.ndarray, depot: int, route: Sequence[int]) -> float:
@@ -317,20 +334,23 @@ class VisitSearch:
     quick: dict[Pattern, float] = field(default_factory=dict)
     trusted: bool = True
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    spared: set[Pattern] = field(default_factory=set)
+    deadline: float = math.inf
 
     @property
     def quick_on(self) -> bool:
         """Whether moves get a quick price: :attr:`alone` given, and no quick price
         met so far above its pattern's full price (where the routes of the furnaces'
-        own tonnes cost more than those of the whole programme's — trips the furnaces
-        alone overfill, priced as ingots — the quick price is no bound, and the search
-        prices every move in full, as without it), nor too few of its quick prices
-        spared a full price (:func:`_judge_quick`)."""
+        own tonnes cost more than those of the whole programme's, the quick price is
+        no bound, and the search prices every move in full, as without it), nor too
+        few of its quick prices spared a full price (:func:`_judge_quick`)."""
         return self.alone is not None and self.trusted
 
     def quick_price(self, pattern: Pattern) -> float:
         """The pattern's quick price (module notes), CNY; minus infinity without
-        :attr:`quick_on` (every move is then priced in full)."""
+        :attr:`quick_on` (every move is then priced in full) or once :attr:`deadline`
+        (a :func:`time.monotonic` moment) has passed before it is found (each
+        furnace's own programme takes a solve, its first a build too)."""
         if self.alone is None or not self.trusted:
             return -math.inf
         if pattern in self.quick:
@@ -341,12 +361,14 @@ class VisitSearch:
         total = 0.0
         days: dict[int, dict[int, float]] = defaultdict(dict)
         for i in sorted({i for i, _ in self.y}):
+            if time.monotonic() >= self.deadline:
+                return -math.inf
             cost, loads = self.alone(i, frozenset(visits.get(i, ())))
             total += cost
             for d, t in loads.items():
                 if t >= VISIT_MIN_T:
                     days[d][i] = t
-        total += sum(self.routing.cost(loads, d) for d, loads in days.items())
+        total += sum(self.routing.bound_cost(loads, d) for d, loads in days.items())
         self.counts["quick"] += 1
         self.quick[pattern] = total
         return total
@@ -526,7 +548,7 @@ def _promising(
         if price < best_price - MIN_SAVING_CNY:
             yield pattern
         elif known is None:
-            search.counts["spared"] += 1
+            search.spared.add(pattern)
         _judge_quick(search)
 
 
@@ -534,8 +556,8 @@ def _judge_quick(search: VisitSearch) -> None:
     """Stop quick prices that spare too few full prices (:data:`QUICK_TRIAL`,
     :data:`QUICK_SPARED_SHARE`): where the limits the furnaces share bind, the quick
     price is far below the price and spares none, and only costs time."""
-    tried = search.counts["quick"]
-    if tried >= QUICK_TRIAL and search.counts["spared"] < QUICK_SPARED_SHARE * tried:
+    tried = search.counts["quick"]  # each pattern once, as the spared ones
+    if tried >= QUICK_TRIAL and len(search.spared) < QUICK_SPARED_SHARE * tried:
         search.trusted = False
 
 
@@ -558,14 +580,15 @@ def improve_visit_days(search: VisitSearch, limit_s: float = SEARCH_LIMIT_S) -> 
         The best pattern: (furnace index, day) of the visits.
     """
     deadline = time.monotonic() + limit_s
+    search.deadline = deadline
     best: Pattern = frozenset(k for k, v in search.mip_y.items() if v.solution_value() > 0.5)
     priced_by_routes(search)
+    best = _repriced(search, best, search.price(best), deadline)
     for pattern in (best, frozenset(search.y), frozenset()):  # the quick price checked
         if search.alone is None or time.monotonic() >= deadline:
             break
         search.quick_price(pattern)
         search.known_price(pattern)
-    best = _repriced(search, best, search.price(best), deadline)
     rng = random.Random(0)
     best, best_price = _descend(search, best, deadline, rng)
     for start in _starts(search):
