@@ -45,7 +45,8 @@ from logistics.physics.furnace import DAY_MIN, LEVEL_TOL_T, draw_per_minute, fur
 from logistics.physics.travel import Travel
 from logistics.planning.windows import NEVER, ceil_minutes, fill_minutes, pour_minutes
 
-#: Most deliveries cut for one furnace on one day (a guard against a zero-room furnace).
+#: Most deliveries cut for one furnace on one day beyond what its draw and capacity
+#: could take in its smallest delivery (a guard against a zero-room furnace).
 MAX_DELIVERIES = 200
 #: Smallest measured delivery, t (1 kg, the checker's tolerance on levels): less is the
 #: rounding of carried levels, not a need.
@@ -372,7 +373,7 @@ def _deliveries_of(
     need = base if need is None else need
     orders: list[Order] = []
     delivered = 0.0
-    for k in range(1, MAX_DELIVERIES + 1):
+    for k in range(1, _most_deliveries(furnace, base, min(x.tonnes for x in loads)) + 1):
         chosen = _choose(base, need, furnace, delivered, loads, pour, span, min_width)
         if chosen is None:
             return orders
@@ -380,6 +381,15 @@ def _deliveries_of(
         orders.append(_order(network, furnace, k, load.tonnes, (earliest, latest)))
         delivered += load.tonnes
     return orders
+
+
+def _most_deliveries(furnace: Furnace, base: np.ndarray, smallest_t: float) -> int:
+    """How many deliveries of at least ``smallest_t`` t the furnace could take over its
+    span (``base``: its level without deliveries, t): the span's draw and its capacity in
+    the smallest delivery, plus :data:`MAX_DELIVERIES` (a furnace drawing 50 t/h served
+    by 3-t ladles needs more than 200 a day)."""
+    draw = max(0.0, float(base[0] - base[-1])) + furnace.capacity_t
+    return int(min(draw / max(smallest_t, MIN_MEASURED_T), 1e6)) + MAX_DELIVERIES
 
 
 def _measured_deliveries(
@@ -392,7 +402,7 @@ def _measured_deliveries(
     pour = pour_minutes(network.caster_by_id[furnace.caster_id])
     orders: list[Order] = []
     delivered = 0.0
-    for k in range(1, MAX_DELIVERIES + 1):
+    for k in range(1, _most_deliveries(furnace, base, MIN_MEASURED_T) + 1):
         tonnes = min(trip_t, _need(need, furnace, delivered, span))
         if tonnes < MIN_MEASURED_T:
             break
