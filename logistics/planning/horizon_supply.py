@@ -59,9 +59,11 @@ from logistics.planning.managed import MANAGED_PREFIX
 from logistics.planning.visit_search import (
     SEARCH_LIMIT_S,
     SMALL_FURNACES,
+    DayCapacity,
     DayRouting,
     VisitSearch,
     add_trip_limits,
+    day_capacity,
     day_trips,
     improve_visit_days,
     trips_left,
@@ -618,9 +620,14 @@ def _day_routing(
     ingots)."""
     per_km, per_h = _truck_costs(network)
     capacity = max(t.trip_t for t in network.fleet)
+    missed = [missed_t if d == 0 else 0.0 for d in range(len(days))]
     left = {
-        d: trips_left(_day_fleet(network, day), t, missed_t if d == 0 else 0.0) if day.fleet else 0
-        for d, (day, t) in enumerate(zip(days, ordered_t, strict=True))
+        d: trips_left(_day_fleet(network, day), t, m) if day.fleet else 0
+        for d, (day, t, m) in enumerate(zip(days, ordered_t, missed, strict=True))
+    }
+    room = {
+        d: day_capacity(_day_fleet(network, day), t + m) if day.fleet else DayCapacity(0.0, 0)
+        for d, (day, t, m) in enumerate(zip(days, ordered_t, missed, strict=True))
     }
     return DayRouting(
         km=travel.km,
@@ -634,6 +641,7 @@ def _day_routing(
         excess_route_cny=capacity * ingot_cost_per_t(network.params),
         max_stops=max(t.ladles for t in network.fleet),
         routes_left=left,
+        tonnes_left={d: c.tonnes for d, c in room.items() if c is not None},
     )
 
 

@@ -170,13 +170,14 @@ def _origins(
     """Where and from which whole minute ``truck`` may leave for its first fill:
     ``(travel node, min)``, its home smelter at its shift start, and the site of its
     start in ``starts`` (if any) at the later of its shift start and the start's
-    moment (rounded up)."""
+    moment (rounded up). A truck given several starts (one per re-plan) has the last, as
+    the plan's readers and the checker keep it."""
     shift = ceil_minutes(network.minutes(truck.shift_start))
     found = [(travel.smelter(truck.home_smelter), shift)]
-    for s in starts:
-        if s.truck_id == truck.truck_id:
-            at = max(shift, ceil_minutes(network.minutes(s.at)))
-            found.append((travel.index(s.site_kind, s.site_id), at))
+    last = {s.truck_id: s for s in starts}.get(truck.truck_id)
+    if last is not None:
+        at = max(shift, ceil_minutes(network.minutes(last.at)))
+        found.append((travel.index(last.site_kind, last.site_id), at))
     return found
 
 

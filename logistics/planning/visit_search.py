@@ -110,6 +110,10 @@ class DayRouting:
     routes_left : mapping of int to int or None
         Day → routes that day's fleet may make for managed deliveries (its trips less
         those its orders take); a day not given has ``routes_per_day``.
+    tonnes_left : mapping of int to float
+        Day → tonnes those routes carry (:func:`day_capacity`: on a mixed fleet less
+        than their number times ``capacity_t``), t; a day not given has its limit of
+        routes times ``capacity_t``.
     """
 
     km: np.ndarray
@@ -123,6 +127,7 @@ class DayRouting:
     excess_route_cny: float
     max_stops: int | None = None
     routes_left: Mapping[int, int | None] = field(default_factory=dict)
+    tonnes_left: Mapping[int, float] = field(default_factory=dict)
     cache: dict[tuple, float] = field(default_factory=dict)
 
     def limit(self, day: int) -> int | None:
@@ -177,12 +182,14 @@ class DayRouting:
     def bound_cost(self, loads: Mapping[int, float], day: int = 0) -> float:
         """Day ``day``'s routes as a quick price counts them, CNY: those of ``loads``
         (furnace index → t), none charged ``excess_route_cny``; nothing when the
-        loads fill the routes the day may make (its limit of routes of
-        ``capacity_t``): the whole programme then pours less, on routes of its own
-        choosing, which may cost anything from nothing up."""
+        loads fill the tonnes the day's routes may carry (``tonnes_left``, else its
+        limit of routes of ``capacity_t``): the whole programme then pours less, on
+        routes of its own choosing, which may cost anything from nothing up."""
         limit = self.limit(day)
-        if limit is not None and sum(loads.values()) >= max(0, limit) * self.capacity_t - 1e-6:
-            return 0.0
+        if limit is not None:
+            room = self.tonnes_left.get(day, max(0, limit) * self.capacity_t)
+            if sum(loads.values()) >= room - 1e-6:
+                return 0.0
         return self.cost(loads, day, excess=False)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from ortools.linear_solver import pywraplp
@@ -81,3 +82,22 @@ def test_the_missed_tonnes_ride_the_same_trips(mixed: Network) -> None:
     solver.Maximize(x)
     solver.Solve()
     assert x.solution_value() == pytest.approx(30.0)
+
+
+def test_the_quick_price_sees_the_tonnes_a_mixed_fleets_trips_carry(mixed: Network) -> None:
+    """With 24 t of orders the day's four trips carry 30 t, not 4 × 12 t: loads of 35 t
+    fill them, so the quick price of the visit search counts no routes (the whole
+    programme pours less, on routes of its own choosing); it charged 35 t of routes,
+    more than the programme could pay, and pruned moves the programme prices lower."""
+    from logistics.physics.travel import Travel
+    from logistics.planning.horizon_supply import DayResources, _day_routing
+
+    travel = Travel.of(mixed)
+    caster, alloy = "C1", "ADC12"
+    furnace = SimpleNamespace(supplier=travel.smelter("S1"), key=(caster, alloy))
+    day = DayResources(fleet=tuple(mixed.fleet), production=tuple(mixed.production))
+    routing = _day_routing(mixed, travel, [furnace], [day], [24.0])  # type: ignore[list-item]
+    assert routing.limit(0) == 4
+    assert routing.tonnes_left[0] == pytest.approx(30.0)
+    assert routing.bound_cost({0: 35.0}) == 0.0
+    assert routing.bound_cost({0: 20.0}) > 0.0  # room left: its routes are priced

@@ -202,3 +202,15 @@ def test_a_caster_closed_before_the_first_pour_makes_the_whole_day_unavoidable(
     # the checker accepts the day's shortfall without any delivery to show for it: no
     # plan could pour into C1 on this day
     assert check(closing, _without_managed(plan)).ok
+
+
+def test_a_truck_given_two_starts_leaves_from_the_last_as_the_checker_reads_it(
+    away: Network,
+) -> None:
+    """A truck re-planned twice carries two starts (a re-plan adds its own to the
+    plan's); the plan's readers and the checker keep the last, and so does the bound."""
+    travel = Travel.of(away)
+    furnace = next(f for f in away.furnaces if f.managed)
+    starts = (_t1_at_s1(away, 6), _t1_at_s1(away, 12))
+    assert first_pour_min(away, travel, furnace, starts) == _checker_first(away, starts)
+    assert first_pour_min(away, travel, furnace, starts) == first_pour_min(away, travel, furnace)
