@@ -19,14 +19,14 @@ Every name here but ``check`` is imported when first used, so ``import logistics
 
 from __future__ import annotations
 
-from importlib import import_module
 from importlib import metadata as _metadata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 # ``check`` is also the name of a subpackage: importing ``logistics.check`` anywhere
 # would make the package attribute the module, so the function is bound here, eagerly
 # (the checker loads neither OR-Tools nor the planner).
 from logistics.check import check
+from logistics.runtime.lazy import lazy_attributes
 
 try:
     __version__ = _metadata.version("molten-logistics")
@@ -99,13 +99,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'logistics' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _PUBLIC)
 
 
 def __dir__() -> list[str]:

@@ -12,8 +12,9 @@ The library for the command line and the app::
 See ``docs/siting.md``.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from logistics.runtime.lazy import lazy_attributes
 
 #: Public name → the module it lives in. Each is imported when first used, so that the
 #: command line's settings and candidates load neither OR-Tools nor the planner.
@@ -62,13 +63,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'logistics.siting' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _PUBLIC)
 
 
 def __dir__() -> list[str]:
