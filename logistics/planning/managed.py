@@ -328,21 +328,17 @@ def _widest(
     dip: bool,
 ) -> tuple[Load, int, int] | None:
     """The first of ``candidates`` whose window is at least ``min_width`` wide, else the
-    widest, and of equally wide ones the smallest load (``dip`` as in :func:`_window`);
-    None: none fits within the day. A window's width counts from the first possible
-    pour (``span.first_pour``) when it opens earlier: no truck pours before then."""
+    widest (``dip`` as in :func:`_window`); None: none fits within the day."""
     smallest = min(x.ladle_t for x in candidates)
     chosen: tuple[Load, int, int] | None = None
-    best = -math.inf
     for load in candidates:  # the smallest covering load first, then largest first
         window = _window(base, need_curve, furnace, delivered, load, smallest, pour, span, dip)
         if window is None:
             continue  # this load fits only after the day: a smaller one may fit today
-        width = window[1] - max(window[0], span.first_pour or 0)
-        if width >= min_width:
+        if window[1] - window[0] >= min_width:
             return load, *window
-        if chosen is None or (width, -load.tonnes) > (best, -chosen[0].tonnes):
-            chosen, best = (load, *window), width  # none wide enough: the widest, smallest
+        if chosen is None or window[1] - window[0] > chosen[2] - chosen[1]:
+            chosen = (load, *window)  # none wide enough: the widest
     return chosen
 
 
