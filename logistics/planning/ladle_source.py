@@ -23,7 +23,10 @@ planned. The move is kept only when
   won back (the ingot route).
 
 The earliest runs taken off are tried first, each trip once, at most :data:`MAX_TRIES`
-trips a day. A network without a ladle pool is never tried here.
+trips a day. Where a trip was moved, the trips still short are then tried later again
+(:func:`~.ladle_delay.assign_with_delays` on the moved plan: a ladle of a trip moved
+away may be back in time for them now). A network without a ladle pool is never tried
+here.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from logistics.planning.jobs import Job
 from logistics.planning.ladle_delay import (
     DayParts,
     DelayedLadles,
+    assign_with_delays,
     legal_stops,
     spliced_stops,
 )
@@ -208,4 +212,7 @@ def fill_elsewhere(
                 break
     if plan is delayed.ladles:
         return delayed
-    return DelayedLadles(plan, stops, count)
+    # the trips still short, tried later again on the moved plan (a ladle of the trips
+    # moved away may now be back in time for them)
+    later = assign_with_delays(parts, current, stops)
+    return replace(later, delayed=count + later.delayed)
