@@ -27,7 +27,8 @@ preheat fits; among them the tightest fit (capacity, then ``tau_h``: the big and
 insulated ladles stay for the runs only they can take), then of hot ladles the coolest
 (used before it goes cold), of ladles to preheat the hottest at the fill. A run no ladle
 can be ready for is taken off its trip and left unserved with the reason ``ladles`` (and
-when one would be ready a little later, :mod:`.ladle_delay` tries its trip that late);
+when one would be ready a little later, :mod:`.ladle_delay` tries its trip that late,
+and :mod:`.ladle_source` the whole trip at another smelter of its jobs);
 its truck drives on to the trip's next caster (never longer than through the run's
 caster), so the trip stays valid. The planner never plans a ladle it cannot have.
 """

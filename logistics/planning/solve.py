@@ -44,6 +44,7 @@ from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.ladle_delay import DayParts, assign_with_delays
 from logistics.planning.ladle_model import FEN
 from logistics.planning.ladle_retry import Pooled, retry_with_pool
+from logistics.planning.ladle_source import fill_elsewhere
 from logistics.planning.ladles import KeptRuns, LadlePlan
 from logistics.planning.leftovers import retry_elsewhere
 from logistics.planning.legal import fixed_clocks, legal_day
@@ -89,6 +90,9 @@ TOP_UP = True
 #: The free slots are tried before the trips of their own as well as after them (after
 #: only where the retry added trips); ``False``: after only (for comparisons).
 TOP_UP_FIRST = True
+#: With a ladle pool, a trip the ladle pass leaves short of ladles is tried at another
+#: smelter of its jobs (:mod:`.ladle_source`); ``False`` skips that (for comparisons).
+FILL_ELSEWHERE = True
 
 #: Order ids of other days named in the log; the rest are counted.
 LOGGED_ORDER_IDS = 10
@@ -480,6 +484,13 @@ def _legal_with_ladles(
             break
         parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
         delayed = assign_with_delays(parts, trips, breaks)
+        if FILL_ELSEWHERE:
+            delayed = fill_elsewhere(
+                parts,
+                delayed,
+                not_before=day.not_before_min or 0,
+                penalty_per_t=unserved_penalty_per_t(day.network.params),
+            )
         ladles, breaks = delayed.ladles, delayed.stops
         trips = list(ladles.trips)
         left = left + [r.job for r in ladles.dropped]

@@ -174,7 +174,7 @@ def _first_slot(
         if _late(deadline):
             return None
         alloys = {r.alloy for t in slot.after for r in t.runs}
-        if not all(_metal_holds(network, slot.trips, parts, alloy) for alloy in alloys):
+        if not all(metal_holds(network, slot.trips, parts, alloy) for alloy in alloys):
             continue
         again = replay.with_trips(slot.after, slot.before, spare=())
         if again.dropped:
@@ -214,7 +214,7 @@ def _slots(
         for trip in trips:
             if not _has_room(network, trip, job, source.smelter_id):
                 continue
-            windows = _windows(parts, trips, trip)
+            windows = windows_after(parts, trips, trip)
             ctx = replace(parts.ctx, fills={**windows, job.job_id: found.fill})
             for place in range(len(trip.runs) + 1):
                 if _late(deadline):
@@ -224,7 +224,7 @@ def _slots(
                 moved = _retimed(base, ctx, trips, trip, tuple(jobs), not_before)
                 if moved is not None:
                     truck_id = trip.runs[0].truck_id
-                    added = _truck_cny(parts, moved, truck_id) - _truck_cny(parts, trips, truck_id)
+                    added = truck_cny(parts, moved, truck_id) - truck_cny(parts, trips, truck_id)
                     now = {id(t) for t in moved}
                     was = {id(t) for t in trips}
                     out.append(
@@ -239,7 +239,9 @@ def _slots(
     return out
 
 
-def _windows(parts: DayParts, trips: Sequence[TimedTrip], target: TimedTrip) -> dict[str, Interval]:
+def windows_after(
+    parts: DayParts, trips: Sequence[TimedTrip], target: TimedTrip
+) -> dict[str, Interval]:
     """The fill windows of the day with those of the runs ``target`` and its truck's later
     trips carry at the smelter each fills at (a run may fill at another source than the
     job's assignment), from when its metal is there with every other fill kept."""
@@ -322,7 +324,7 @@ def _retimed(
     return [new.get(id(t), t) for t in trips]
 
 
-def _truck_cny(parts: DayParts, trips: Sequence[TimedTrip], truck_id: str) -> float:
+def truck_cny(parts: DayParts, trips: Sequence[TimedTrip], truck_id: str) -> float:
     """Route cost and superheat of ``truck_id``'s runs of ``trips``, CNY."""
     network = parts.ctx.network
     runs = [r for t in trips if t.runs[0].truck_id == truck_id for r in t.runs]
@@ -341,7 +343,7 @@ def _lining_cny(network: Network, trips: Sequence[TimedTrip], ladles: LadlePlan)
     )
 
 
-def _metal_holds(network: Network, trips: Sequence[TimedTrip], parts: DayParts, alloy: str) -> bool:
+def metal_holds(network: Network, trips: Sequence[TimedTrip], parts: DayParts, alloy: str) -> bool:
     """Whether every smelter has the metal of ``alloy`` for its fills, in fill order
     (the stock at opening plus production since, as the checker counts it), kept runs
     included."""
