@@ -14,13 +14,15 @@ from the plan's rows.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import logistics.planning.solve as solve
 from logistics.check import check
 from logistics.network.loader import load_network
 from logistics.network.model import Network
-from logistics.network.prices import unserved_penalty_per_t
+from logistics.network.prices import managed_drop_penalty_per_t, unserved_penalty_per_t
 from logistics.physics.travel import Travel
 from logistics.pipeline.assemble import plan_of
 from logistics.plan.model import Plan
@@ -29,7 +31,7 @@ from logistics.plan.stats import SolverStats
 from logistics.planning.reasons import unserved_tonnes
 from logistics.planning.trips import TruckRoute
 from logistics.progress import no_progress
-from tests.conftest import TINY
+from tests.conftest import TINY, copy_tiny, read_table, write_table
 from tests.helpers import objective_from_rows, summary_from_rows
 
 
@@ -79,10 +81,30 @@ ALL_BUT_ONE = {
 }
 
 
-def _routes(network: Network, trips: dict[str, list[tuple[str, str, int]]]) -> list[TruckRoute]:
-    """Routes of the jobs named, as the optimiser hands them to the timing."""
+def _managed_c4(tmp_path: Path) -> Network:
+    """Tiny with C4's furnace on managed supply and O5 as its delivery ``M-O5``."""
+    folder = copy_tiny(tmp_path / "net")
+    rows = read_table(folder / "orders.csv")
+    write_table(folder / "orders.csv", [r for r in rows if r[0] != "O5"])
+    (folder / "consumption.csv").write_text(
+        "caster_id,alloy,supply,capacity_t,min_level_t,start_level_t,from_h,to_h,t_per_h,weekdays\n"
+        "C4,A380,managed,30,5,20,0.0,24.0,0.5,\n",
+        encoding="utf-8",
+    )
+    network = load_network(folder)
+    assert any(f.managed for f in network.furnaces)
+    o5 = next(o for o in load_network(TINY).orders if o.order_id == "O5")
+    delivery = o5.model_copy(update={"order_id": "M-O5"})
+    return network.model_copy(update={"orders": (*network.orders, delivery)})
+
+
+def _routes(
+    network: Network, trips: dict[str, list[tuple[str, str, int]]], prefix: str = ""
+) -> list[TruckRoute]:
+    """Routes of the jobs named, as the optimiser hands them to the timing (the ids of
+    O5's jobs with ``prefix``)."""
     day = solve._prepare_day(network, Travel.of(network), DayState(), no_progress, ())
-    job = {job_id: a.job for job_id, a in day.assignment_of.items()}
+    job = {job_id.removeprefix(prefix): a.job for job_id, a in day.assignment_of.items()}
     return [
         TruckRoute(truck, tuple((s, tuple(job[j] for j in ids.split()), at) for s, ids, at in mine))
         for truck, mine in trips.items()
@@ -126,3 +148,21 @@ def test_a_trip_that_costs_less_than_its_penalty_is_still_made(network: Network)
     assert _trip_cost(network, priced, trip) < 6.0 * unserved_penalty_per_t(network.params)
     assert objective_from_rows(network, priced) < objective_from_rows(network, unpriced) - 100.0
     assert sum(r.tonnes for r in priced.runs) > sum(r.tonnes for r in unpriced.runs)
+
+
+def test_a_managed_delivery_pays_the_trip_an_order_would_not(
+    network: Network, tmp_path: Path
+) -> None:
+    managed = _managed_c4(tmp_path)
+    plan = _plan(managed, _routes(managed, ALL_BUT_ONE, prefix="M-"), priced=True)
+    assert _delivered(plan, "M-O5") == pytest.approx(6.0)  # the lone ladle's trip made
+    runs = [r for r in plan.runs if r.order_id == "M-O5"]
+    # T3's second trip is the routed one (its first fills O3 at S2); the other is new
+    lone = {(r.truck_id, r.trip) for r in runs} - {("T3", 2)}
+    assert len({(r.truck_id, r.trip) for r in runs}) == 2
+    # The trip costs more than the ingot route's penalty of its 3 t ...
+    (trip,) = lone
+    cost = _trip_cost(managed, plan, trip)
+    assert cost > 3.0 * unserved_penalty_per_t(network.params)
+    # ... and less than a managed delivery's penalty of them.
+    assert cost < 3.0 * managed_drop_penalty_per_t(network.params)
