@@ -237,7 +237,7 @@ def insert_jobs(
         The trips inserted, the jobs left and why.
     """
     days = _truck_days(ctx.travel, starts, fixed, first_trip, walks)
-    pricing = _Pricing(ctx.network, ctx.travel, dict(route_starts or {}))
+    pricing = RoutePricing(ctx.network, ctx.travel, dict(route_starts or {}))
     done = Inserted([], [], {})
     late = managed_stop(deadline, managed_until)
     for smelter_id, pending in _groups(ctx.network, assignments):
@@ -355,18 +355,32 @@ def _groups(network: Network, assignments: Sequence[Assignment]) -> list[tuple[s
 
 
 @dataclass(frozen=True)
-class _Pricing:
-    """What an inserted trip adds to a truck's route cost and superheat, CNY."""
+class RoutePricing:
+    """What an inserted trip adds to a truck's route cost and superheat, CNY (also the
+    re-insertion's, :mod:`.reinsert`).
+
+    Attributes
+    ----------
+    network : Network
+        Fleet and prices.
+    travel : Travel
+        km and minutes between sites.
+    route_starts : dict of str to (int, float)
+        ``truck_id -> (travel row, minute)`` of truck starts (:func:`trip_legs`).
+    """
 
     network: Network
     travel: Travel
     route_starts: dict[str, tuple[int, float]]
 
     def route_cost(self, truck_id: str, runs: Sequence[LegRun]) -> float:
+        """Route cost of one truck's runs, CNY (:func:`trip_legs`: km and hours from
+        leaving for its first smelter to home after the last pour, waits included)."""
         starts = {truck_id: self.route_starts[truck_id]} if truck_id in self.route_starts else {}
         return route_totals(trip_legs(self.network, self.travel, runs, starts)).route_cost_cny
 
     def superheat(self, trip: TimedTrip) -> float:
+        """Gas for the heat of the trip's taps above each smelter's ``tap_min_c``, CNY."""
         rate = superheat_cost_per_c_t(self.network.params)
         total = 0.0
         for run in trip.runs:
@@ -382,7 +396,7 @@ def _best_insertion(
     pending: list[Job],
     bays: BayBook,
     not_before: int,
-    pricing: _Pricing,
+    pricing: RoutePricing,
     accept: Accept | None = None,
 ) -> tuple[str, TimedTrip, float] | None:
     """The truck, timed trip and added cost (CNY) of the cheapest room for the first ladles
@@ -524,6 +538,7 @@ __all__ = [
     "Block",
     "Gap",
     "Inserted",
+    "RoutePricing",
     "insert_jobs",
     "late_deadline",
     "managed_stop",

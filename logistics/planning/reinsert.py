@@ -1,25 +1,74 @@
-"""Re-insertion: jobs the scheduler had to leave off get a trip of their own.
+"""Re-insertion: jobs the scheduler had to leave off get a trip of their own where it pays.
 
 After the optimiser's routes are re-timed, a few ladles may no longer fit their trip
 (a fill bay taken, a later release, a hold now too long). Each is offered, with the
-other ladles of its order from the same smelter, a new trip on the truck that can
-finish it first.
+other ladles of its order from the same smelter, a new trip after the last trip of a
+truck. Priced (``penalty_per_t`` given), the trip goes to the truck where it adds the
+least route cost and superheat net of the penalty of the tonnes it delivers, and only
+where that is no more than the penalty: a trip that costs more than the ingot route
+is not made, and its ladles are left to the leftovers' tries (which look for a gap in
+the trucks' days, :mod:`.insert`). Unpriced, the truck done first takes it, whatever
+it costs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from logistics.planning.assign import Assignment
+from logistics.planning.insert import RoutePricing, penalty_of
 from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
+    TimedRun,
     TimedTrip,
     TruckState,
     commit_trip,
     time_trip,
 )
+
+
+@dataclass
+class _Priced:
+    """What a trip appended to a truck's day costs net of the penalty it saves, CNY."""
+
+    ctx: ScheduleContext
+    pricing: RoutePricing
+    penalty_per_t: float
+    runs: dict[str, list[TimedRun]]
+    before: dict[str, float] = field(default_factory=dict)
+
+    def net(self, truck_id: str, trip: TimedTrip) -> float:
+        """The truck's added route cost (km, and hours from the end of its last trip,
+        waits included) and the trip's superheat, less the penalty of its tonnes, CNY.
+
+        A booked job of a re-plan left off also pays ``[replan] drop_booked_cny_per_t``,
+        as in the routing model.
+        """
+        mine = self.runs.get(truck_id, [])
+        if truck_id not in self.before:
+            self.before[truck_id] = self.pricing.route_cost(truck_id, mine)
+        added = self.pricing.route_cost(truck_id, [*mine, *trip.runs]) - self.before[truck_id]
+        added += self.pricing.superheat(trip)
+        network = self.ctx.network
+        drop_booked = network.params.replan.drop_booked_cny_per_t
+        saved = sum(
+            (
+                penalty_of(network, r.job, self.penalty_per_t)
+                + (drop_booked if r.job.job_id in self.ctx.homes else 0.0)
+            )
+            * r.tonnes
+            for r in trip.runs
+        )
+        return added - saved
+
+    def commit(self, truck_id: str, trip: TimedTrip) -> None:
+        """The trip is now the truck's last."""
+        self.runs.setdefault(truck_id, []).extend(trip.runs)
+        self.before.pop(truck_id, None)
 
 
 def reinsert(
@@ -28,12 +77,52 @@ def reinsert(
     assignment_of: dict[str, Assignment],
     states: dict[str, TruckState],
     bays: BayBook,
+    *,
+    timed: Sequence[TimedTrip] = (),
+    route_starts: Mapping[str, tuple[int, float]] | None = None,
+    penalty_per_t: float | None = None,
 ) -> tuple[list[TimedTrip], list[Job]]:
-    """Give jobs the scheduler had to leave off a trip of their own on the truck done first.
+    """Give jobs the scheduler had to leave off a trip of their own after a truck's last.
 
     Ladles of one order from one smelter travel together (up to the truck's ladles);
-    what does not fit that way is tried ladle by ladle.
+    what does not fit that way, or does not pay, is tried ladle by ladle.
+
+    Parameters
+    ----------
+    ctx : ScheduleContext
+        Network, travel and the jobs' fill windows.
+    jobs : list of Job
+        The jobs left off.
+    assignment_of : dict of str to Assignment
+        Each job's smelter.
+    states : dict of str to TruckState
+        Each truck after its timed trips (modified: trips made are committed).
+    bays : BayBook
+        Fill bays booked so far (modified).
+    timed : sequence of TimedTrip
+        The trips timed so far (the trucks' days the new trips are priced against).
+    route_starts : mapping, optional
+        ``truck_id -> (travel row, minute)`` of truck starts, for the route cost.
+    penalty_per_t : float, optional
+        The ingot route's penalty, CNY/t (a managed delivery's is higher,
+        :func:`~logistics.planning.insert.penalty_of`): a trip is made only where its
+        added route cost and superheat are at most the penalty of its tonnes, on the
+        truck where they are the lowest net of that penalty. ``None``: on the truck that
+        finishes the most ladles first, whatever it costs.
+
+    Returns
+    -------
+    (list of TimedTrip, list of Job)
+        The trips made and the jobs still left.
     """
+    priced = None
+    if penalty_per_t is not None:
+        runs: dict[str, list[TimedRun]] = defaultdict(list)
+        for trip in timed:
+            for run in trip.runs:
+                runs[run.truck_id].append(run)
+        pricing = RoutePricing(ctx.network, ctx.travel, dict(route_starts or {}))
+        priced = _Priced(ctx, pricing, penalty_per_t, dict(runs))
     trips: list[TimedTrip] = []
     left: list[Job] = []
     groups: dict[tuple[str, str], list[Job]] = defaultdict(list)
@@ -41,25 +130,47 @@ def reinsert(
         groups[(job.order_id, assignment_of[job.job_id].source.smelter_id)].append(job)
     for (_, smelter_id), pending in groups.items():
         while pending:
-            best = None
-            for truck_id, state in states.items():
-                if not pending[0].fits(state.truck.ladle_t):
-                    continue
-                chunk = first_trip(state.truck, pending)
-                if not chunk:
-                    continue
-                trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
-                if trip is None:
-                    continue
-                key = (-len(trip.runs), trip.end_time)
-                if best is None or key < best[0]:
-                    best = (key, truck_id, trip)
+            best = _best_trip(ctx, states, smelter_id, pending, bays, priced)
             if best is None:
                 left.append(pending.pop(0))
                 continue
-            _, truck_id, trip = best
+            truck_id, trip = best
             commit_trip(states[truck_id], trip, bays)
+            if priced is not None:
+                priced.commit(truck_id, trip)
             trips.append(trip)
             placed = {r.job.job_id for r in trip.runs}
             pending = [j for j in pending if j.job_id not in placed]
     return trips, left
+
+
+def _best_trip(
+    ctx: ScheduleContext,
+    states: dict[str, TruckState],
+    smelter_id: str,
+    pending: list[Job],
+    bays: BayBook,
+    priced: _Priced | None,
+) -> tuple[str, TimedTrip] | None:
+    """The truck and timed trip for the first ladles of ``pending``: the lowest cost net
+    of the penalty saved where it pays (``priced``), else the most ladles, done first;
+    ``None`` when no truck can take them (or none pays)."""
+    best: tuple[tuple[float, int], str, TimedTrip] | None = None
+    for truck_id, state in states.items():
+        if not pending[0].fits(state.truck.ladle_t):
+            continue
+        chunk = first_trip(state.truck, pending)
+        if not chunk:
+            continue
+        trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
+        if trip is None:
+            continue
+        if priced is None:
+            key: tuple[float, int] = (-len(trip.runs), trip.end_time)
+        else:
+            key = (priced.net(truck_id, trip), trip.end_time)
+        if best is None or key < best[0]:
+            best = (key, truck_id, trip)
+    if best is None or (priced is not None and best[0][0] > 0.0):
+        return None
+    return best[1], best[2]

@@ -94,6 +94,11 @@ TOP_UP_FIRST = True
 #: smelter of its jobs (:mod:`.ladle_source`); ``False`` skips that (for comparisons).
 FILL_ELSEWHERE = True
 
+#: The jobs the timing leaves off the optimiser's routes get a trip of their own only
+#: where it costs less than the ingot route (:mod:`.reinsert`); ``False``: on the truck
+#: done first, whatever it costs (for comparisons).
+PRICED_REINSERT = True
+
 #: Order ids of other days named in the log; the rest are counted.
 LOGGED_ORDER_IDS = 10
 
@@ -691,6 +696,12 @@ def _retried_elsewhere(
     return Inserted([*done.trips, *more.trips], more.left, more.reasons)
 
 
+def _reinsert_penalty(network: Network) -> float | None:
+    """The penalty per tonne the re-insertion weighs its trips against, CNY/t (``None``:
+    unpriced, :data:`PRICED_REINSERT`)."""
+    return unserved_penalty_per_t(network.params) if PRICED_REINSERT else None
+
+
 def _start_of(day: _Day, state: DayState) -> dict[str, list[list[str]]]:
     """Where a re-optimising search starts: the proposal (the insert plan) or the booked runs.
 
@@ -761,13 +772,30 @@ class _Day:
     def timed(self, candidate: list[TruckRoute]) -> tuple[list[TimedTrip], list[Job]]:
         """Routes timed with the fill bays, what they leave off re-inserted; the jobs
         still left."""
-        states, bays = self.fresh_states()
+        trips, left, _ = self.retimed(candidate, *self.fresh_states())
+        return trips, left
+
+    def retimed(
+        self, candidate: list[TruckRoute], states: dict[str, TruckState], bays: BayBook
+    ) -> tuple[list[TimedTrip], list[Job], int]:
+        """Routes timed from ``states`` and ``bays`` (both modified), what they leave off
+        re-inserted (:mod:`.reinsert`); the trips, the jobs still left and how many jobs
+        the timing left off."""
         trips = {r.truck_id: list(r.trips) for r in candidate}
-        timed, _ = schedule_routes(self.ctx, trips, states, bays)
+        timed, dropped = schedule_routes(self.ctx, trips, states, bays)
         done = {r.job.job_id for t in timed for r in t.runs}
         todo = [a.job for a in self.assignment.assigned if a.job.job_id not in done]
-        extra, left = reinsert(self.ctx, todo, self.assignment_of, states, bays)
-        return timed + extra, left
+        extra, left = reinsert(
+            self.ctx,
+            todo,
+            self.assignment_of,
+            states,
+            bays,
+            timed=timed,
+            route_starts=self.starts,
+            penalty_per_t=_reinsert_penalty(self.network),
+        )
+        return timed + extra, left, len(dropped)
 
     def judge(self, candidate: list[TruckRoute]) -> float:
         """Plan value of routes once timed and repaired (to choose among searches)."""
@@ -885,12 +913,7 @@ def _optimised(
         refine=day.refine if _refines(day, options) else None,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
-    truck_trips = {r.truck_id: list(r.trips) for r in routes}
-    opt_trips, dropped = schedule_routes(day.ctx, truck_trips, states, bays)
-    served = {r.job.job_id for t in opt_trips for r in t.runs}
-    missing = [a.job for a in day.assignment.assigned if a.job.job_id not in served]
-    extra, left_opt = reinsert(day.ctx, missing, day.assignment_of, states, bays)
-    opt_trips += extra
+    opt_trips, left_opt, dropped = day.retimed(routes, states, bays)
     opt_value = day.value([r for t in opt_trips for r in t.runs])
     greedy_value = day.value([r for t in greedy_trips for r in t.runs])
     status, chosen_trips, left = result.status, opt_trips, left_opt
@@ -914,7 +937,7 @@ def _optimised(
         parts=parts,
         workers=options.workers,
         dropped_by_router=len(result.dropped) // 2,
-        left_off_by_scheduler=len(dropped),
+        left_off_by_scheduler=dropped,
         solution_limit=options.solution_limit,
     )
     return chosen_trips, left, stats
