@@ -9,7 +9,9 @@ the day's jobs beside the casters' orders and are routed by the same day planner
   least ``[supply] min_window_h`` long, else the smallest ladle; when what the furnace
   still needs is less than that load, the smallest load that covers the need (and is
   as wide); a furnace re-cut after running low (``small``) takes one ladle at a time,
-  smallest first, whose windows open earliest;
+  smallest first, whose windows open earliest; in the tail of the need (at most two of
+  the largest loads) the loads whose windows' narrowest is widest, so that no ladle
+  for the last half-tonne is left a window of the day's last minute;
 * **when**: the pour window of delivery ``k`` runs from the first minute its metal fits
   under the capacity (every earlier delivery poured) to the last minute at which its
   pours still end before the level, with every earlier delivery poured, would fall
