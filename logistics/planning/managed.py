@@ -9,9 +9,7 @@ the day's jobs beside the casters' orders and are routed by the same day planner
   least ``[supply] min_window_h`` long, else the smallest ladle; when what the furnace
   still needs is less than that load, the smallest load that covers the need (and is
   as wide); a furnace re-cut after running low (``small``) takes one ladle at a time,
-  smallest first, whose windows open earliest; in the tail of the need (at most two of
-  the largest loads) the loads whose windows' narrowest is widest, so that no ladle
-  for the last half-tonne is left a window of the day's last minute;
+  smallest first, whose windows open earliest;
 * **when**: the pour window of delivery ``k`` runs from the first minute its metal fits
   under the capacity (every earlier delivery poured) to the last minute at which its
   pours still end before the level, with every earlier delivery poured, would fall
@@ -58,9 +56,6 @@ MANAGED_PREFIX = "M-"
 #: How long after the fleet's first shift start a next-morning need is left to the next
 #: day's trucks, min (an earlier need is delivered the evening before).
 MORNING_MARGIN_MIN = 120.0
-#: The cut's tail: when the rest of a furnace's need is at most this many of the
-#: largest loads, its loads are chosen for the widest narrowest window (:func:`_choose`).
-TAIL_LOADS = 2
 
 
 @dataclass(frozen=True)
@@ -305,77 +300,7 @@ def _choose(
     span: Span,
     min_width: float,
 ) -> tuple[Load, int, int] | None:
-    """The next delivery's load and window (see the module's rule); None: none needed.
-
-    In the cut's tail (the rest of the need at most :data:`TAIL_LOADS` of the largest
-    loads), the load is chosen whose deliveries to the end of the cut (this one, then
-    the rule's choices) have the widest narrowest window, among those that leave no
-    more of the need uncut, in no more deliveries, than the rule's own choices do
-    (ties: the rule's). The last load fits under the capacity only once the level is
-    low enough for every tonne delivered, so a tail that overshoots the need (a full
-    load, then a ladle for the last 0.5 t) leaves its last delivery a window of the
-    day's last minutes."""
-    args = (base, need_curve, furnace, delivered, loads, pour, span, min_width)
-    found = _next_delivery(*args)
-    if found is None:
-        return None
-    need = _need(need_curve, furnace, delivered, span)
-    if need > TAIL_LOADS * max(x.tonnes for x in loads) + LEVEL_TOL_T:
-        return found[0]
-    chosen, dip = found
-    narrowest, left, count = _tail(*args, chosen)
-    smallest = min(x.ladle_t for x in loads)
-    for load in loads:
-        window = _window(base, need_curve, furnace, delivered, load, smallest, pour, span, dip)
-        if window is None or load == chosen[0]:
-            continue
-        width, rest, deliveries = _tail(*args, (load, *window))
-        if width > narrowest + 1e-9 and rest <= left + LEVEL_TOL_T and deliveries <= count:
-            chosen, narrowest = (load, *window), width
-    return chosen
-
-
-def _tail(
-    base: np.ndarray,
-    need_curve: np.ndarray,
-    furnace: Furnace,
-    delivered: float,
-    loads: Sequence[Load],
-    pour: int,
-    span: Span,
-    min_width: float,
-    first: tuple[Load, int, int],
-) -> tuple[float, float, int]:
-    """The narrowest window, min, of ``first`` and the deliveries the rule cuts after it
-    (:func:`_next_delivery`, to the end of the cut), the need they leave uncut, t, and
-    how many they are."""
-    load, earliest, latest = first
-    narrowest = float(latest - earliest)
-    delivered += load.tonnes
-    count = 1
-    for _ in range(TAIL_LOADS * len(loads) + 1):
-        found = _next_delivery(base, need_curve, furnace, delivered, loads, pour, span, min_width)
-        if found is None:
-            break
-        load, earliest, latest = found[0]
-        narrowest = min(narrowest, float(latest - earliest))
-        delivered += load.tonnes
-        count += 1
-    return narrowest, _need(need_curve, furnace, delivered, span), count
-
-
-def _next_delivery(
-    base: np.ndarray,
-    need_curve: np.ndarray,
-    furnace: Furnace,
-    delivered: float,
-    loads: Sequence[Load],
-    pour: int,
-    span: Span,
-    min_width: float,
-) -> tuple[tuple[Load, int, int], bool] | None:
-    """The next delivery's load and window by the module's rule, and whether its
-    deadline is an unavoidable dip's (:func:`_window`); None: none needed."""
+    """The next delivery's load and window (see the module's rule); None: none needed."""
     need = _need(need_curve, furnace, delivered, span)
     if need <= LEVEL_TOL_T:
         return None
@@ -387,7 +312,7 @@ def _next_delivery(
             base, need_curve, furnace, delivered, candidates, pour, span, min_width, dip
         )
         if found is not None:
-            return found, dip
+            return found
     return None
 
 
