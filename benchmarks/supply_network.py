@@ -3,7 +3,8 @@
 For every other caster (by its row in ``casters.csv``, the first included) with orders
 on the plan day, each alloy it orders becomes a managed furnace in a new
 ``consumption.csv``: the day's ordered tonnes are drawn evenly over the caster's
-opening hours in two shifts with a half-hour stop between them (at most the format's
+opening hours in two shifts with a half-hour stop between them (one shift when the
+opening is too short for two; at most the format's
 largest draw, ``DRAW_TPH_MAX`` t/h, on a short day of many tonnes); the furnace holds
 40 % of the day's tonnes (at least 10 t, at most 60 t), its minimum is 15 % of that and
 it starts the day 90 % full. Those casters' orders for the alloy are removed (the
@@ -31,8 +32,12 @@ STOP_H = 0.5
 
 def _bands(open_h: float, close_h: float, tonnes: float) -> list[tuple[float, float, float]]:
     """Two shifts over ``[open_h, close_h)`` with a stop between, drawing ``tonnes`` in all
-    (at most :data:`DRAW_TPH_MAX` t/h: a day whose tonnes need more draws less)."""
+    (at most :data:`DRAW_TPH_MAX` t/h: a day whose tonnes need more draws less); one
+    shift over the whole opening when it is too short for two around the stop (a caster
+    open 20 minutes gave a negative draw, and a copy that did not load)."""
     mid = round((open_h + close_h) / 2.0 * 2) / 2.0
+    if mid - STOP_H <= open_h or mid >= close_h:
+        return [(open_h, close_h, min(round(tonnes / (close_h - open_h), 4), DRAW_TPH_MAX))]
     hours = close_h - open_h - STOP_H
     rate = min(round(tonnes / hours, 4), DRAW_TPH_MAX)
     return [(open_h, mid - STOP_H, rate), (mid, close_h, rate)]
