@@ -13,16 +13,20 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from datetime import datetime
+from types import SimpleNamespace
 
 import pytest
 
+import logistics.planning.ladle_source as ladle_source
 import logistics.planning.solve as solve
 from logistics.check import check
+from logistics.network.furnaces import Furnace
 from logistics.network.loader import load_network
 from logistics.network.model import Order
 from logistics.pipeline import plan_day, replan
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import PlanOptions
+from logistics.planning.jobs import Job
 from tests.conftest import TEST_DATA
 
 OPTIONS = PlanOptions(solver="ortools", time_limit_s=5, workers=1, seed=0)
@@ -138,3 +142,30 @@ def test_a_trip_moved_elsewhere_is_timed_again_with_the_new_smelters_window() ->
     at_s2 = [r for r in plan.runs if r.smelter_id == "S2"]
     assert {r.order_id for r in at_s2} >= {"O4", "O1", "O2"}
     assert all(r.fill_end <= closes for r in at_s2)
+
+
+def test_a_managed_delivery_left_without_a_ladle_outweighs_ordinary_tonnes() -> None:
+    """A move winning 6 t of ordinary orders that leaves 3 t of a managed delivery without
+    a ladle loses (3 t x 3,552.5 > 6 t x 552.5 CNY/t): it was counted as 3 t won."""
+    network = load_network(TEST_DATA / "ladle_elsewhere")
+    managed = network.model_copy(
+        update={
+            "furnaces": (
+                Furnace(
+                    caster_id="C1", alloy="ADC12", capacity_t=50, min_level_t=1, start_level_t=10
+                ),
+            )
+        }
+    )
+
+    def short(order_id: str, tonnes: float) -> SimpleNamespace:
+        job = Job(order_id + "#1", order_id, "C1", "ADC12", tonnes, 0, 600, 700.0, ())
+        return SimpleNamespace(job=job, tonnes=tonnes)
+
+    parts = SimpleNamespace(ctx=SimpleNamespace(network=managed, travel=None), starts={})
+    before = SimpleNamespace(dropped=(short("O1", 3.0), short("O2", 3.0)), trips=[])
+    after = SimpleNamespace(dropped=(short("M-C1-ADC12-01", 3.0),), trips=[])
+    pays = ladle_source._pays(parts, ([], before), ([], after), "T1", 552.5)  # type: ignore[arg-type]
+    assert not pays
+    # and the other way round: a managed delivery won back pays for ordinary tonnes lost
+    assert ladle_source._pays(parts, ([], after), ([], before), "T1", 552.5)  # type: ignore[arg-type]
