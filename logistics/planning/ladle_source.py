@@ -107,8 +107,8 @@ def _moved(
 ) -> tuple[list[TimedTrip], dict[str, Interval]] | None:
     """``trips`` with ``target`` filled at ``smelter_id`` (from ``not_before`` on) and
     its truck's later trips timed again after it, none earlier than planned, and the
-    day's fill windows they were timed with; ``None`` when a job of those trips would be
-    left off or a smelter would be short of metal."""
+    fill windows of ``target``'s jobs at ``smelter_id``; ``None`` when a job of those
+    trips would be left off or a smelter would be short of metal."""
     windows = _windows_at(parts, trips, target, smelter_id)
     truck_id = target.runs[0].truck_id
     states, bays = parts.fresh_states()
@@ -142,7 +142,7 @@ def _moved(
     alloys = {r.alloy for r in target.runs}
     if not all(metal_holds(parts.ctx.network, moved, parts, alloy) for alloy in alloys):
         return None
-    return moved, windows
+    return moved, {r.job.job_id: windows[r.job.job_id] for r in target.runs}
 
 
 def _targets(plan: LadlePlan, trips: Sequence[TimedTrip]) -> list[TimedTrip]:
@@ -224,7 +224,7 @@ def fill_elsewhere(
             if _pays(parts, (current, plan), (moved, again), truck_id, penalty_per_t):
                 current, plan, count = moved, again, count + 1
                 # the moved trips fill elsewhere now: every later timing uses their windows
-                parts = replace(parts, ctx=replace(parts.ctx, fills=windows))
+                parts = replace(parts, ctx=replace(parts.ctx, fills={**parts.ctx.fills, **windows}))
                 if parts.ctx.rules is not None:
                     stops = spliced_stops(stops, own_stops, truck_id)
                 break
