@@ -35,6 +35,7 @@ from logistics.planning.schedule import (
     commit_trip,
     time_trip,
 )
+from logistics.planning.windows import Interval
 
 #: Trips tried later at most, per day.
 MAX_TRIES = 40
@@ -57,11 +58,16 @@ class DelayedLadles:
         The drivers' rests and handovers of the final trips (as given without moves).
     delayed : int
         Trips moved later.
+    fills : mapping of str to Interval, optional
+        The day's fill windows by job id where a move changed them (a trip filled at
+        another smelter, :mod:`.ladle_source`): every later timing of these trips must
+        use them; ``None``: the context's are still right.
     """
 
     ladles: LadlePlan
     stops: tuple[DriverStop, ...]
     delayed: int
+    fills: Mapping[str, Interval] | None = None
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,20 @@ planned. The move is kept only when
 * every job of those trips still times (none is left off) and every smelter has the
   metal for its fills in fill order;
 * with ``[drivers]``, the truck's day still walks legally (:mod:`.legal`);
-* the ladle pass run again on the moved plan leaves fewer tonnes without a ladle, and
-  the truck's added route cost and superheat are less than the penalty of the tonnes
-  won back (the ingot route).
+* the ladle pass run again on the moved plan leaves less penalty without a ladle (each
+  job at its own, :func:`~.insert.penalty_of`: the ingot route's, a managed delivery's
+  where it is one), and the truck's added route cost and superheat are less than the
+  penalty won back.
 
 The earliest runs taken off are tried first, each trip once, at most :data:`MAX_TRIES`
 trips a day. Where a trip was moved, the trips still short are then tried later again
 (:func:`~.ladle_delay.assign_with_delays` on the moved plan: a ladle of a trip moved
-away may be back in time for them now). A network without a ladle pool is never tried
-here.
+away may be back in time for them now), with the fill windows of the moved trips at
+their new smelters, which every later step times them with
+(:attr:`~.ladle_delay.DelayedLadles.fills`). A network without a ladle pool is never
+tried here, nor a re-plan with runs kept (under way or booked): the trucks' states
+start after their kept runs, so a trip moved before one of them would be timed on top
+of it (the caller, :func:`~.solve._legal_with_ladles`, does not call this then).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
+from logistics.network.model import Network
+from logistics.planning.insert import penalty_of
 from logistics.planning.jobs import Job
 from logistics.planning.ladle_delay import (
     DayParts,
@@ -44,7 +51,7 @@ from logistics.planning.ladle_delay import (
     spliced_stops,
 )
 from logistics.planning.ladles import LadlePlan, assign_ladles
-from logistics.planning.leftovers import assignment_at
+from logistics.planning.leftovers import PlacedRun, assignment_at
 from logistics.planning.schedule import TimedTrip, commit_trip, time_trip
 from logistics.planning.topup import metal_holds, truck_cny, windows_after
 from logistics.planning.windows import Interval
@@ -55,9 +62,10 @@ MAX_TRIES = 20
 MAX_SOURCES = 3
 
 
-def _short(plan: LadlePlan) -> dict[str, float]:
-    """Tonnes of the runs the pass left without a ladle, by job id."""
-    return {r.job.job_id: r.tonnes for r in plan.dropped}
+def _short_cny(network: Network, plan: LadlePlan, penalty_per_t: float) -> float:
+    """The penalty of the runs the pass left without a ladle, each at its job's
+    (:func:`~.insert.penalty_of`: a managed delivery's where it is one), CNY."""
+    return sum(penalty_of(network, r.job, penalty_per_t) * r.tonnes for r in plan.dropped)
 
 
 def _sources(trip: TimedTrip) -> list[str]:
@@ -78,7 +86,8 @@ def _windows_at(
     its metal is there with every other fill of the plan kept) and its truck's later
     trips at their own smelters; ``None`` when a job has no metal there in time."""
     network = parts.ctx.network
-    others = [r for t in trips if t is not trip for r in t.runs]
+    # the kept runs' metal too (a re-plan's runs under way)
+    others: list[PlacedRun] = [*parts.fixed, *(r for t in trips if t is not trip for r in t.runs)]
     windows = windows_after(parts, trips, trip)
     for run in trip.runs:
         source = next((s for s in run.job.sources if s.smelter_id == smelter_id), None)
@@ -95,17 +104,18 @@ def _moved(
     target: TimedTrip,
     smelter_id: str,
     not_before: int,
-) -> list[TimedTrip] | None:
+) -> tuple[list[TimedTrip], dict[str, Interval]] | None:
     """``trips`` with ``target`` filled at ``smelter_id`` (from ``not_before`` on) and
-    its truck's later trips timed again after it, none earlier than planned; ``None``
-    when a job of those trips would be left off or a smelter would be short of metal."""
+    its truck's later trips timed again after it, none earlier than planned, and the
+    fill windows of ``target``'s jobs at ``smelter_id``; ``None`` when a job of those
+    trips would be left off or a smelter would be short of metal."""
     windows = _windows_at(parts, trips, target, smelter_id)
     truck_id = target.runs[0].truck_id
     states, bays = parts.fresh_states()
     state = states.get(truck_id)
     if windows is None or state is None:
         return None
-    ctx = replace(parts.ctx, fills={**parts.ctx.fills, **windows})
+    ctx = replace(parts.ctx, fills=windows)
     own = sorted(
         (t for t in trips if t.runs[0].truck_id == truck_id), key=lambda t: t.runs[0].fill_start
     )
@@ -132,7 +142,7 @@ def _moved(
     alloys = {r.alloy for r in target.runs}
     if not all(metal_holds(parts.ctx.network, moved, parts, alloy) for alloy in alloys):
         return None
-    return moved
+    return moved, {r.job.job_id: windows[r.job.job_id] for r in target.runs}
 
 
 def _targets(plan: LadlePlan, trips: Sequence[TimedTrip]) -> list[TimedTrip]:
@@ -149,13 +159,17 @@ def _pays(
     truck_id: str,
     penalty_per_t: float,
 ) -> bool:
-    """Whether ``after`` leaves fewer tonnes without a ladle than ``before`` and the
-    truck's added cost is below the penalty of the tonnes won back."""
-    won = sum(_short(before[1]).values()) - sum(_short(after[1]).values())
+    """Whether ``after`` leaves less penalty without a ladle than ``before`` (each job at
+    its own penalty: a managed delivery's where it is one) and the truck's added cost is
+    below that difference."""
+    network = parts.ctx.network
+    won = _short_cny(network, before[1], penalty_per_t) - _short_cny(
+        network, after[1], penalty_per_t
+    )
     if won <= 1e-6:
         return False
     added = truck_cny(parts, after[1].trips, truck_id) - truck_cny(parts, before[1].trips, truck_id)
-    return added < penalty_per_t * won
+    return added < won
 
 
 def fill_elsewhere(
@@ -167,7 +181,7 @@ def fill_elsewhere(
     Parameters
     ----------
     parts : DayParts
-        The day being planned.
+        The day being planned, without runs kept (see the module docstring).
     delayed : DelayedLadles
         The pass after :func:`~.ladle_delay.assign_with_delays` (its ``ladles.passed``
         are the trips it was given, the runs it took off included).
@@ -180,7 +194,8 @@ def fill_elsewhere(
     -------
     DelayedLadles
         The pass on the trips after the moves kept (``delayed`` itself without one);
-        ``delayed`` counts the trips moved later or elsewhere.
+        ``delayed`` counts the trips moved later or elsewhere, ``fills`` are the day's
+        fill windows with those of the moved trips at their new smelters.
     """
     network, travel = parts.ctx.network, parts.ctx.travel
     plan, stops, count = delayed.ladles, delayed.stops, delayed.delayed
@@ -200,13 +215,16 @@ def fill_elsewhere(
         truck_id = target.runs[0].truck_id
         tried.add((truck_id, target.runs[0].trip))
         for smelter_id in _sources(target):
-            moved = _moved(parts, current, target, smelter_id, not_before)
-            own_stops = None if moved is None else legal_stops(parts, moved, truck_id)
-            if moved is None or own_stops is None:
+            found = _moved(parts, current, target, smelter_id, not_before)
+            own_stops = None if found is None else legal_stops(parts, found[0], truck_id)
+            if found is None or own_stops is None:
                 continue
+            moved, windows = found
             again = assign_ladles(network, travel, moved, parts.kept)
             if _pays(parts, (current, plan), (moved, again), truck_id, penalty_per_t):
                 current, plan, count = moved, again, count + 1
+                # the moved trips fill elsewhere now: every later timing uses their windows
+                parts = replace(parts, ctx=replace(parts.ctx, fills={**parts.ctx.fills, **windows}))
                 if parts.ctx.rules is not None:
                     stops = spliced_stops(stops, own_stops, truck_id)
                 break
@@ -215,4 +233,4 @@ def fill_elsewhere(
     # the trips still short, tried later again on the moved plan (a ladle of the trips
     # moved away may now be back in time for them)
     later = assign_with_delays(parts, current, stops)
-    return replace(later, delayed=count + later.delayed)
+    return replace(later, delayed=count + later.delayed, fills=parts.ctx.fills)

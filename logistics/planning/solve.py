@@ -337,7 +337,7 @@ def _finished(
     _accounted(day, trips, left, "the search and its repair")
     trips, left, reasons = within_trip_limits(day.network, trips, left, reasons, day.kept)
     _accounted(day, trips, left, "the trip limits")
-    trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
+    day, trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
     _accounted(day, trips, left, "the drivers' walk and the ladle pass")
     if ladles is not None:
         before = len(trips)
@@ -465,15 +465,20 @@ def _with_pooled(
 
 def _legal_with_ladles(
     day: _Day, trips: list[TimedTrip], left: list[Job], reasons: dict[str, str]
-) -> tuple[list[TimedTrip], list[Job], dict[str, str], tuple[DriverStop, ...], LadlePlan | None]:
-    """The trips that stay under the drivers' rules and get a ladle, the jobs left, why,
-    the drivers' stops and the ladle plan.
+) -> tuple[
+    _Day, list[TimedTrip], list[Job], dict[str, str], tuple[DriverStop, ...], LadlePlan | None
+]:
+    """The day (its fill windows those of the trips moved to another smelter), the trips
+    that stay under the drivers' rules and get a ladle, the jobs left, why, the drivers'
+    stops and the ladle plan.
 
     The day is walked with the rules (:func:`legal_day`), then given ladles
     (:func:`~.ladle_delay.assign_with_delays`: a fill is tried later where a ladle is
-    ready a little later); a run left without a ladle changes its truck's driving, so
-    the day is walked again, and given ladles again when that walk drops a trip, until
-    neither drops anything (each round drops runs, so this ends).
+    ready a little later; :func:`~.ladle_source.fill_elsewhere`: a trip still short is
+    tried at another smelter, not in a re-plan with runs kept, under way or booked, whose
+    trucks' states start after those runs); a run left without a ladle changes its
+    truck's driving, so the day is walked again, and given ladles again when that walk
+    drops a trip, until neither drops anything (each round drops runs, so this ends).
     """
     breaks: tuple[DriverStop, ...] = ()
     ladles: LadlePlan | None = None
@@ -489,20 +494,22 @@ def _legal_with_ladles(
             break
         parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
         delayed = assign_with_delays(parts, trips, breaks)
-        if FILL_ELSEWHERE:
+        if FILL_ELSEWHERE and not day.kept and not day.booked:
             delayed = fill_elsewhere(
                 parts,
                 delayed,
                 not_before=day.not_before_min or 0,
                 penalty_per_t=unserved_penalty_per_t(day.network.params),
             )
+            if delayed.fills is not None:
+                day = replace(day, ctx=replace(day.ctx, fills=dict(delayed.fills)))
         ladles, breaks = delayed.ladles, delayed.stops
         trips = list(ladles.trips)
         left = left + [r.job for r in ladles.dropped]
         reasons = {**reasons, **{r.job.job_id: "ladles" for r in ladles.dropped}}
         if day.ctx.rules is None or not ladles.dropped:
             break
-    return trips, left, reasons, breaks, ladles
+    return day, trips, left, reasons, breaks, ladles
 
 
 def _prepare_day(
@@ -809,7 +816,7 @@ class _Day:
         the linings' heat counted as in the plan's objective."""
         timed, left = self.timed(candidate)
         trips, left, reasons = within_trip_limits(self.network, timed, left, {}, self.kept)
-        trips, *_, ladles = _legal_with_ladles(self, trips, left, reasons)
+        _, trips, *_, ladles = _legal_with_ladles(self, trips, left, reasons)
         return self.value([r for t in trips for r in t.runs]) + _lining_cny(self, trips, ladles)
 
 
