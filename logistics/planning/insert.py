@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from logistics.network.model import Network, Truck
 from logistics.network.prices import managed_drop_penalty_per_t, superheat_cost_per_c_t
 from logistics.physics.travel import Travel
+from logistics.plan.diff import change_cost
 from logistics.plan.timeline import LegRun, route_totals, trip_legs
 from logistics.planning.assign import Assignment
 from logistics.planning.drop_penalty import is_managed_delivery
@@ -213,9 +214,9 @@ def insert_jobs(
     route_starts : mapping, optional
         ``truck_id -> (travel row, minute)`` of truck starts, for the route cost.
     penalty_per_t : float, optional
-        The ingot route's penalty, CNY/t: a group of ladles whose cheapest room adds
-        more route cost and superheat than that is left (``cost``). ``None`` inserts
-        whatever fits.
+        The ingot route's penalty, CNY/t: ladles whose cheapest room costs more
+        (:func:`_worth`) than their tonnes' own (:func:`penalty_of`) are left
+        (``cost``). ``None`` inserts whatever fits.
     deadline : float, optional
         :func:`time.monotonic` by which insertion stops; the jobs not tried by then
         are left (``not_planned_in_time``).
@@ -249,7 +250,7 @@ def insert_jobs(
             best = _best_insertion(
                 ctx, days, smelter_id, pending, bays, not_before, pricing, accept
             )
-            if best is None or not _worth(ctx.network, best[1], best[2], penalty_per_t):
+            if best is None or not _worth(ctx, best[1], best[2], penalty_per_t):
                 _leave(done, [pending.pop(0)], "fleet" if best is None else "cost")
                 continue
             truck_id, trip, _ = best
@@ -292,19 +293,57 @@ def managed_stop(deadline: float | None, managed_until: float | None) -> float |
     return max(deadline, managed_until)
 
 
-def _worth(network: Network, trip: TimedTrip, added: float, penalty_per_t: float | None) -> bool:
-    """Whether ``trip``, adding ``added`` CNY, costs no more than leaving its ladles out."""
-    return penalty_per_t is None or added <= sum(
-        penalty_of(network, r.job, penalty_per_t) * r.tonnes for r in trip.runs
+def _worth(
+    ctx: ScheduleContext, trip: TimedTrip, added: float, penalty_per_t: float | None
+) -> bool:
+    """Whether ``trip``, adding ``added`` CNY (and, in a re-plan, the price of moving the
+    booked jobs it carries, :func:`move_cny`), costs no more than leaving its ladles out
+    (:func:`penalty_of`)."""
+    return penalty_per_t is None or added + move_cny(ctx, trip.runs) <= sum(
+        penalty_of(ctx, r.job, penalty_per_t) * r.tonnes for r in trip.runs
     )
 
 
-def penalty_of(network: Network, job: Job, penalty_per_t: float) -> float:
-    """The penalty per tonne of leaving ``job`` out, CNY/t: ``penalty_per_t``, or the
-    higher one of a managed delivery (:mod:`~logistics.planning.drop_penalty`)."""
+def penalty_of(ctx: ScheduleContext, job: Job, penalty_per_t: float) -> float:
+    """The penalty per tonne of leaving ``job`` out, CNY/t, as in the routing model.
+
+    ``penalty_per_t`` (the ingot route's), or the higher one of a managed delivery
+    (:mod:`~logistics.planning.drop_penalty`); a booked job of a re-plan
+    (:attr:`~logistics.planning.schedule.ScheduleContext.homes`) pays ``[replan]
+    drop_booked_cny_per_t`` on top.
+    """
+    network = ctx.network
+    own = penalty_per_t
     if is_managed_delivery(network, job.order_id, job.caster_id, job.alloy):
-        return max(penalty_per_t, managed_drop_penalty_per_t(network.params))
-    return penalty_per_t
+        own = max(penalty_per_t, managed_drop_penalty_per_t(network.params))
+    if job.job_id in ctx.homes:
+        own += network.params.replan.drop_booked_cny_per_t
+    return own
+
+
+@dataclass(frozen=True)
+class _Home:
+    """A booked job's booked run, as the price of change reads it (pour start, minutes)."""
+
+    order_id: str
+    truck_id: str
+    pour_start: float
+    tonnes: float
+
+
+def move_cny(ctx: ScheduleContext, runs: Sequence[TimedRun]) -> float:
+    """The price of change of delivering the booked jobs among ``runs`` by them, CNY:
+    ``[replan] move_truck_cny`` for each on another truck than booked, ``move_time_cny``
+    for each on its truck beyond the tolerance (:func:`~logistics.plan.diff.change_cost`);
+    0 outside a re-plan."""
+    homes = [
+        _Home(r.order_id, *ctx.homes[r.job.job_id], r.tonnes)
+        for r in runs
+        if r.job.job_id in ctx.homes
+    ]
+    if not homes:
+        return 0.0
+    return change_cost(homes, list(runs), ctx.network.params.replan).cost_cny
 
 
 def _truck_days(

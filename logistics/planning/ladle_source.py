@@ -20,8 +20,8 @@ planned. The move is kept only when
 * with ``[drivers]``, the truck's day still walks legally (:mod:`.legal`);
 * the ladle pass run again on the moved plan leaves less penalty without a ladle (each
   job at its own, :func:`~.insert.penalty_of`: the ingot route's, a managed delivery's
-  where it is one), and the truck's added route cost and superheat are less than the
-  penalty won back.
+  where it is one, a booked job's surcharge in a re-plan), and the truck's added route
+  cost and superheat are less than the penalty won back.
 
 The earliest runs taken off are tried first, each trip once, at most :data:`MAX_TRIES`
 trips a day. Where a trip was moved, the trips still short are then tried later again
@@ -40,7 +40,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from logistics.network.model import Network
 from logistics.planning.insert import penalty_of
 from logistics.planning.jobs import Job
 from logistics.planning.ladle_delay import (
@@ -52,7 +51,7 @@ from logistics.planning.ladle_delay import (
 )
 from logistics.planning.ladles import LadlePlan, assign_ladles
 from logistics.planning.leftovers import PlacedRun, assignment_at
-from logistics.planning.schedule import TimedTrip, commit_trip, time_trip
+from logistics.planning.schedule import ScheduleContext, TimedTrip, commit_trip, time_trip
 from logistics.planning.topup import metal_holds, truck_cny, windows_after
 from logistics.planning.windows import Interval
 
@@ -62,10 +61,10 @@ MAX_TRIES = 20
 MAX_SOURCES = 3
 
 
-def _short_cny(network: Network, plan: LadlePlan, penalty_per_t: float) -> float:
+def _short_cny(ctx: ScheduleContext, plan: LadlePlan, penalty_per_t: float) -> float:
     """The penalty of the runs the pass left without a ladle, each at its job's
     (:func:`~.insert.penalty_of`: a managed delivery's where it is one), CNY."""
-    return sum(penalty_of(network, r.job, penalty_per_t) * r.tonnes for r in plan.dropped)
+    return sum(penalty_of(ctx, r.job, penalty_per_t) * r.tonnes for r in plan.dropped)
 
 
 def _sources(trip: TimedTrip) -> list[str]:
@@ -162,9 +161,8 @@ def _pays(
     """Whether ``after`` leaves less penalty without a ladle than ``before`` (each job at
     its own penalty: a managed delivery's where it is one) and the truck's added cost is
     below that difference."""
-    network = parts.ctx.network
-    won = _short_cny(network, before[1], penalty_per_t) - _short_cny(
-        network, after[1], penalty_per_t
+    won = _short_cny(parts.ctx, before[1], penalty_per_t) - _short_cny(
+        parts.ctx, after[1], penalty_per_t
     )
     if won <= 1e-6:
         return False

@@ -6,9 +6,14 @@ other ladles of its order from the same smelter, a new trip after the last trip 
 truck. Priced (``penalty_per_t`` given), the trip goes to the truck where it adds the
 least route cost and superheat net of the penalty of the tonnes it delivers, and only
 where that is no more than the penalty: a trip that costs more than the ingot route
-is not made, and its ladles are left to the leftovers' tries (which look for a gap in
-the trucks' days, :mod:`.insert`). Unpriced, the truck done first takes it, whatever
-it costs.
+is not made; the first ladle is then tried on a trip alone, and a ladle that does not
+pay that way either is left to the leftovers' tries (which look for a gap in the
+trucks' days, :mod:`.insert`). The penalty is each job's own
+(:func:`~.insert.penalty_of`: a managed delivery's, and in a re-plan a booked job's
+surcharge ``[replan] drop_booked_cny_per_t``, as the leftovers' tries and the routing
+model price it), and a booked job moved off its booked truck or time adds the price of
+that change (:func:`~.insert.move_cny`). Unpriced, the truck done first takes it,
+whatever it costs.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from logistics.planning.assign import Assignment
-from logistics.planning.insert import RoutePricing, penalty_of
+from logistics.planning.insert import RoutePricing, move_cny, penalty_of
 from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
@@ -43,26 +48,17 @@ class _Priced:
 
     def net(self, truck_id: str, trip: TimedTrip) -> float:
         """The truck's added route cost (km, and hours from the end of its last trip,
-        waits included) and the trip's superheat, less the penalty of its tonnes, CNY.
-
-        A booked job of a re-plan left off also pays ``[replan] drop_booked_cny_per_t``,
-        as in the routing model.
+        waits included), the trip's superheat and, in a re-plan, the price of moving the
+        booked jobs it carries (:func:`~logistics.planning.insert.move_cny`), less the
+        penalty of its tonnes (:func:`~logistics.planning.insert.penalty_of`: a booked
+        job's with ``[replan] drop_booked_cny_per_t``, as in the routing model), CNY.
         """
         mine = self.runs.get(truck_id, [])
         if truck_id not in self.before:
             self.before[truck_id] = self.pricing.route_cost(truck_id, mine)
         added = self.pricing.route_cost(truck_id, [*mine, *trip.runs]) - self.before[truck_id]
-        added += self.pricing.superheat(trip)
-        network = self.ctx.network
-        drop_booked = network.params.replan.drop_booked_cny_per_t
-        saved = sum(
-            (
-                penalty_of(network, r.job, self.penalty_per_t)
-                + (drop_booked if r.job.job_id in self.ctx.homes else 0.0)
-            )
-            * r.tonnes
-            for r in trip.runs
-        )
+        added += self.pricing.superheat(trip) + move_cny(self.ctx, trip.runs)
+        saved = sum(penalty_of(self.ctx, r.job, self.penalty_per_t) * r.tonnes for r in trip.runs)
         return added - saved
 
     def commit(self, truck_id: str, trip: TimedTrip) -> None:
@@ -131,6 +127,9 @@ def reinsert(
     for (_, smelter_id), pending in groups.items():
         while pending:
             best = _best_trip(ctx, states, smelter_id, pending, bays, priced)
+            if best is None and priced is not None and len(pending) > 1:
+                # the first ladles' trip does not pay: the first ladle alone may
+                best = _best_trip(ctx, states, smelter_id, pending[:1], bays, priced)
             if best is None:
                 left.append(pending.pop(0))
                 continue

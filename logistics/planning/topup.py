@@ -22,7 +22,8 @@ pass may have delayed a trip on purpose). A slot is taken only when
   ladle of its smelter's pool;
 * with ``[drivers]``, the truck's day still walks legally (:mod:`.legal`);
 * the cost it adds (route, superheat, the ladles' lining heat) is below the job's
-  penalty (the ingot route's, a managed delivery's where it is one).
+  penalty (:func:`~.insert.penalty_of`: the ingot route's, a managed delivery's where
+  it is one, plus ``[replan] drop_booked_cny_per_t`` for a booked job of a re-plan).
 
 Of the slots that pass the cheapest is taken; jobs are tried in the retry's order
 (:func:`~.ladle_retry.retry_rank`): managed deliveries first (a casters' leftover must
@@ -164,7 +165,7 @@ def _first_slot(
     network = parts.ctx.network
     ladles, replay = pool
     deadline = when[1]
-    limit = math.inf if penalty_per_t is None else penalty_of(network, job, penalty_per_t)
+    limit = math.inf if penalty_per_t is None else penalty_of(parts.ctx, job, penalty_per_t)
     limit *= job.tonnes
     found = _slots(parts, trips, job, when)
     if found is None:

@@ -162,7 +162,7 @@ def test_a_managed_delivery_left_without_a_ladle_outweighs_ordinary_tonnes() -> 
         job = Job(order_id + "#1", order_id, "C1", "ADC12", tonnes, 0, 600, 700.0, ())
         return SimpleNamespace(job=job, tonnes=tonnes)
 
-    parts = SimpleNamespace(ctx=SimpleNamespace(network=managed, travel=None), starts={})
+    parts = SimpleNamespace(ctx=SimpleNamespace(network=managed, travel=None, homes={}), starts={})
     before = SimpleNamespace(dropped=(short("O1", 3.0), short("O2", 3.0)), trips=[])
     after = SimpleNamespace(dropped=(short("M-C1-ADC12-01", 3.0),), trips=[])
     pays = ladle_source._pays(parts, ([], before), ([], after), "T1", 552.5)  # type: ignore[arg-type]

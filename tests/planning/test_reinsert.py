@@ -8,12 +8,16 @@ rule gave it to the truck done first). Both ladles together on one trip cost les
 their 6 t's penalty: from no routes at all that trip is made, on the truck where it
 adds least (the old rule, giving each order the truck done first, had no truck left
 for it).
+Where a group's trip does not pay, its first ladle is tried alone; a booked ladle of a
+re-plan is priced with its surcharge by the re-insertion and the leftovers' tries alike,
+and moving it off its booked truck costs the move's price.
 Every plan is checked by the independent checker, and every figure compared is read
 from the plan's rows.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,7 +32,11 @@ from logistics.pipeline.assemble import plan_of
 from logistics.plan.model import Plan
 from logistics.plan.options import DayState
 from logistics.plan.stats import SolverStats
+from logistics.planning.insert import insert_jobs, penalty_of
+from logistics.planning.jobs import Job
 from logistics.planning.reasons import unserved_tonnes
+from logistics.planning.reinsert import reinsert
+from logistics.planning.schedule import TimedTrip
 from logistics.planning.trips import TruckRoute
 from logistics.progress import no_progress
 from tests.conftest import TINY, copy_tiny, read_table, write_table
@@ -47,6 +55,12 @@ def _plan(network: Network, routes: list[TruckRoute], priced: bool) -> Plan:
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(solve, "PRICED_REINSERT", priced, raising=False)
         trips, left = day.timed(routes)
+    return _plan_of(network, day, trips, left)
+
+
+def _plan_of(network: Network, day: solve._Day, trips: list[TimedTrip], left: list[Job]) -> Plan:
+    """The day's trips as a plan (the jobs left unserved), checked valid."""
+    travel = day.travel
     reasons = dict.fromkeys((j.job_id for j in left), "cost")
     left = left + list(day.assignment.short_of_metal)
     unserved = unserved_tonnes(network, day.book, left, day.assignment_of, reasons)
@@ -166,3 +180,118 @@ def test_a_managed_delivery_pays_the_trip_an_order_would_not(
     assert cost > 3.0 * unserved_penalty_per_t(network.params)
     # ... and less than a managed delivery's penalty of them.
     assert cost < 3.0 * managed_drop_penalty_per_t(network.params)
+
+
+def _group_net(tmp_path: Path) -> Network:
+    """Tiny with one order, O5 of 3.1 t (a 3-t and a 0.1-t ladle), on trucks that cost
+    4 CNY/km and 60 CNY/h, 45-min fills and 45-min pours at Kaiping."""
+    folder = copy_tiny(tmp_path / "net")
+    rows = read_table(folder / "orders.csv")
+    write_table(folder / "orders.csv", [rows[0], ["O5", "C4", "A380", "3.1", *rows[5][4:]]])
+    fleet = read_table(folder / "fleet.csv")
+    write_table(folder / "fleet.csv", [fleet[0], *([*r[:-2], "4", "60"] for r in fleet[1:])])
+    smelters = read_table(folder / "smelters.csv")
+    write_table(
+        folder / "smelters.csv", [smelters[0], *([*r[:6], "45", r[7]] for r in smelters[1:])]
+    )
+    casters = read_table(folder / "casters.csv")
+    for r in casters[1:]:
+        if r[0] == "C4":
+            r[7] = "45"
+    write_table(folder / "casters.csv", casters)
+    return load_network(folder)
+
+
+def test_the_first_ladle_is_tried_alone_where_its_group_trip_does_not_pay(tmp_path: Path) -> None:
+    # O5's two ladles time together only as a trip that keeps the 0.1-t ladle (the
+    # 3-t ladle's fill does not fit with it), which does not pay for 0.1 t; the 3-t
+    # ladle on a trip alone does. The old loop left it without trying it alone.
+    network = _group_net(tmp_path)
+    penalty = unserved_penalty_per_t(network.params)
+    plan = _plan(network, [], priced=True)
+    assert _delivered(plan, "O5") == pytest.approx(3.0)
+    assert [(u.order_id, u.tonnes) for u in plan.unserved] == [("O5", pytest.approx(0.1))]
+    (trip,) = {(r.truck_id, r.trip) for r in plan.runs}
+    assert _trip_cost(network, plan, trip) < 3.0 * penalty
+
+
+def _booked_day(tmp_path: Path) -> tuple[Network, solve._Day]:
+    """Tiny with one order, 0.5 t of ADC12 for Beijiao (C1) poured 15:00-17:00, whose one
+    ladle's trip costs more than the ingot route's penalty of 0.5 t."""
+    folder = copy_tiny(tmp_path / "net")
+    rows = read_table(folder / "orders.csv")
+    write_table(
+        folder / "orders.csv", [rows[0], ["O1", "C1", "ADC12", "0.5", "15:00", "17:00", rows[1][6]]]
+    )
+    network = load_network(folder)
+    return network, solve._prepare_day(network, Travel.of(network), DayState(), no_progress, ())
+
+
+def test_a_booked_ladle_is_worth_its_trip_to_the_leftovers_tries_as_to_the_re_insertion(
+    tmp_path: Path,
+) -> None:
+    network, day = _booked_day(tmp_path)
+    (job,) = [a.job for a in day.assignment.assigned]
+    penalty = unserved_penalty_per_t(network.params)
+    drop = network.params.replan.drop_booked_cny_per_t
+    for homes, made in (({}, False), ({job.job_id: ("T1", job.earliest_pour)}, True)):
+        ctx = replace(day.ctx, homes=homes)
+        states, bays = day.fresh_states()
+        trips, _ = reinsert(
+            ctx,
+            [job],
+            day.assignment_of,
+            states,
+            bays,
+            route_starts=day.starts,
+            penalty_per_t=penalty,
+        )
+        assert bool(trips) is made
+        starts, bays = day.fresh_states()
+        inserted = insert_jobs(
+            ctx,
+            [day.assignment_of[job.job_id]],
+            starts,
+            [],
+            bays,
+            not_before=0,
+            route_starts=day.starts,
+            penalty_per_t=penalty,
+        )
+        # the leftovers' tries price the booked ladle as the re-insertion does
+        assert bool(inserted.trips) is made
+        assert inserted.reasons == ({} if made else {job.job_id: "cost"})
+        plan = _plan_of(network, day, inserted.trips, [j for j in [job] if not made])
+        assert _delivered(plan, "O1") == pytest.approx(0.5 if made else 0.0)
+        # one pricing for every try (the top-up and fill elsewhere use it too)
+        assert penalty_of(ctx, job, penalty) == penalty + (drop if homes else 0.0)
+    (trip,) = {(r.truck_id, r.trip) for r in plan.runs}
+    cost = _trip_cost(network, plan, trip)
+    assert 0.5 * penalty < cost < 0.5 * (penalty + drop)
+
+
+def test_a_booked_ladle_goes_back_on_its_own_truck_where_the_trips_cost_the_same(
+    tmp_path: Path,
+) -> None:
+    # T1 and T2 start at S1: the lone trip costs the same on either, and the truck done
+    # first (T1) took it. Booked on T2, moving it to T1 costs [replan] move_truck_cny.
+    network, day = _booked_day(tmp_path)
+    (job,) = [a.job for a in day.assignment.assigned]
+    penalty = unserved_penalty_per_t(network.params)
+    plans = {}
+    for truck_id in ("T1", "T2"):
+        ctx = replace(day.ctx, homes={job.job_id: (truck_id, job.earliest_pour)})
+        states, bays = day.fresh_states()
+        trips, left = reinsert(
+            ctx,
+            [job],
+            day.assignment_of,
+            states,
+            bays,
+            route_starts=day.starts,
+            penalty_per_t=penalty,
+        )
+        plans[truck_id] = _plan_of(network, day, trips, left)
+        assert [r.truck_id for r in plans[truck_id].runs] == [truck_id]
+    costs = {t: _trip_cost(network, p, (t, p.runs[0].trip)) for t, p in plans.items()}
+    assert costs["T1"] == pytest.approx(costs["T2"])
