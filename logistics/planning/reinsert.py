@@ -22,13 +22,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from logistics.plan.timeline import LegRun
 from logistics.planning.assign import Assignment
 from logistics.planning.insert import RoutePricing, move_cny, penalty_of
 from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
-    TimedRun,
     TimedTrip,
     TruckState,
     commit_trip,
@@ -43,7 +43,7 @@ class _Priced:
     ctx: ScheduleContext
     pricing: RoutePricing
     penalty_per_t: float
-    runs: dict[str, list[TimedRun]]
+    runs: dict[str, list[LegRun]]
     before: dict[str, float] = field(default_factory=dict)
 
     def net(self, truck_id: str, trip: TimedTrip) -> float:
@@ -75,6 +75,7 @@ def reinsert(
     bays: BayBook,
     *,
     timed: Sequence[TimedTrip] = (),
+    fixed: Sequence[LegRun] = (),
     route_starts: Mapping[str, tuple[int, float]] | None = None,
     penalty_per_t: float | None = None,
 ) -> tuple[list[TimedTrip], list[Job]]:
@@ -97,6 +98,8 @@ def reinsert(
         Fill bays booked so far (modified).
     timed : sequence of TimedTrip
         The trips timed so far (the trucks' days the new trips are priced against).
+    fixed : sequence of LegRun
+        A re-plan's runs kept as they are (under way): the trucks' days start with them.
     route_starts : mapping, optional
         ``truck_id -> (travel row, minute)`` of truck starts, for the route cost.
     penalty_per_t : float, optional
@@ -113,10 +116,9 @@ def reinsert(
     """
     priced = None
     if penalty_per_t is not None:
-        runs: dict[str, list[TimedRun]] = defaultdict(list)
-        for trip in timed:
-            for run in trip.runs:
-                runs[run.truck_id].append(run)
+        runs: dict[str, list[LegRun]] = defaultdict(list)
+        for run in [*fixed, *(r for trip in timed for r in trip.runs)]:
+            runs[run.truck_id].append(run)
         pricing = RoutePricing(ctx.network, ctx.travel, dict(route_starts or {}))
         priced = _Priced(ctx, pricing, penalty_per_t, dict(runs))
     trips: list[TimedTrip] = []

@@ -799,6 +799,7 @@ class _Day:
             states,
             bays,
             timed=timed,
+            fixed=self.fixed,
             route_starts=self.starts,
             penalty_per_t=_reinsert_penalty(self.network),
         )

@@ -32,6 +32,8 @@ from logistics.pipeline.assemble import plan_of
 from logistics.plan.model import Plan
 from logistics.plan.options import DayState
 from logistics.plan.stats import SolverStats
+from logistics.plan.timeline import MinuteRun, route_totals, trip_legs
+from logistics.planning.fixed import apply_fixed
 from logistics.planning.insert import insert_jobs, penalty_of
 from logistics.planning.jobs import Job
 from logistics.planning.reasons import unserved_tonnes
@@ -295,3 +297,42 @@ def test_a_booked_ladle_goes_back_on_its_own_truck_where_the_trips_cost_the_same
         assert [r.truck_id for r in plans[truck_id].runs] == [truck_id]
     costs = {t: _trip_cost(network, p, (t, p.runs[0].trip)) for t, p in plans.items()}
     assert costs["T1"] == pytest.approx(costs["T2"])
+
+
+def test_a_truck_with_a_run_under_way_is_priced_from_the_end_of_that_run(tmp_path: Path) -> None:
+    # A re-plan keeps T1's run under way (S1 → Gaoming, poured by 08:15). Priced from its
+    # start without it, T1 looked as cheap as T2 for a 3-t ladle poured at 15:00, and
+    # the truck done first (T1) took it: its day then runs from 08:15 to the evening.
+    folder = copy_tiny(tmp_path / "net")
+    rows = read_table(folder / "orders.csv")
+    write_table(
+        folder / "orders.csv", [rows[0], ["O1", "C1", "ADC12", "3", "15:00", "17:00", rows[1][6]]]
+    )
+    network = load_network(folder)
+    travel = Travel.of(network)
+    day = solve._prepare_day(network, travel, DayState(), no_progress, ())
+    kept = MinuteRun("T1", 1, "K", "S1", "C2", "ADC12", 3.0, 420, 435, 480, 495)
+    states, bays = day.fresh_states()
+    apply_fixed(network, travel, states, bays, [kept], ())
+    penalty = unserved_penalty_per_t(network.params)
+    trips, left = reinsert(
+        day.ctx,
+        [a.job for a in day.assignment.assigned],
+        day.assignment_of,
+        states,
+        bays,
+        fixed=[kept],
+        route_starts=day.starts,
+        penalty_per_t=penalty,
+    )
+    plan = _plan_of(network, day, trips, left)
+    assert [(r.truck_id, r.order_id, r.tonnes) for r in plan.runs] == [("T2", "O1", 3.0)]
+    # the day's route cost with the run under way, from the runs: T2's trip costs less
+    # than the same trip after T1's run
+    runs = [r for t in trips for r in t.runs]
+    on_t1 = [replace(r, truck_id="T1", trip=2) for r in runs]
+    cost = {
+        truck: route_totals(trip_legs(network, travel, [kept, *mine], day.starts)).route_cost_cny
+        for truck, mine in (("T1", on_t1), ("T2", runs))
+    }
+    assert cost["T2"] < cost["T1"] - 500.0
