@@ -26,6 +26,7 @@ import logistics.pipeline.supply as supply
 import logistics.planning.insert as insert
 import logistics.planning.ladle_retry as ladle_retry
 import logistics.planning.solve as solve
+import logistics.planning.topup as topup
 from benchmarks.fuzz import write_random_network
 from benchmarks.supply_network import write_managed_copy
 from logistics.check import check
@@ -91,7 +92,7 @@ def _patch(patched: pytest.MonkeyPatch, clock: _Clock, seen: _Seen) -> None:
         seen.tried.append(job.job_id)
         return real_room(self, job, reason)
 
-    for module in (insert, ladle_retry):
+    for module in (insert, ladle_retry, topup):
         patched.setattr(module, "time", SimpleNamespace(monotonic=clock))
     patched.setattr(solve, "greedy_plan", nothing)
     patched.setattr(solve, "insert_jobs", slow_insert)
