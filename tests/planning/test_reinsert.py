@@ -7,7 +7,8 @@ route's penalty of its 3 t, so the priced re-insertion leaves it off (where the 
 rule gave it to the truck done first). Both ladles together on one trip cost less than
 their 6 t's penalty: from no routes at all that trip is made, on the truck where it
 adds least (the old rule, giving each order the truck done first, had no truck left
-for it).
+for it). The search's earliest-finish start (``optimize.repaired_plan`` from no routes) is
+priced the same way, so it carries O5 too.
 Every plan is checked by the independent checker, and every figure compared is read
 from the plan's rows.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import logistics.planning.optimize as optimize
 import logistics.planning.solve as solve
 from logistics.check import check
 from logistics.network.loader import load_network
@@ -28,7 +30,9 @@ from logistics.pipeline.assemble import plan_of
 from logistics.plan.model import Plan
 from logistics.plan.options import DayState
 from logistics.plan.stats import SolverStats
+from logistics.planning.ladle_model import build_problem
 from logistics.planning.reasons import unserved_tonnes
+from logistics.planning.routing import RoutingResult
 from logistics.planning.trips import TruckRoute
 from logistics.progress import no_progress
 from tests.conftest import TINY, copy_tiny, read_table, write_table
@@ -166,3 +170,32 @@ def test_a_managed_delivery_pays_the_trip_an_order_would_not(
     assert cost > 3.0 * unserved_penalty_per_t(network.params)
     # ... and less than a managed delivery's penalty of them.
     assert cost < 3.0 * managed_drop_penalty_per_t(network.params)
+
+
+def _earliest_finish(network: Network, priced: bool) -> list[TruckRoute]:
+    """The search's earliest-finish start of the day (:func:`optimize.repaired_plan` from
+    no routes), its re-insertion priced or not, as routes."""
+    day = solve._prepare_day(network, Travel.of(network), DayState(), no_progress, ())
+    states, _ = day.fresh_states()
+    problem, truck_ids, pairs = build_problem(day.ctx, day.assignment.assigned, states)
+    empty = RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(optimize, "PRICED_START", priced, raising=False)
+        timed = optimize.repaired_plan(day.ctx, problem, empty, truck_ids, pairs, states)
+    return optimize.truck_routes(timed)
+
+
+def test_the_searchs_earliest_finish_start_is_priced_as_the_judge_prices(
+    network: Network,
+) -> None:
+    # The old start gave each order the truck done first and had no truck left for O5;
+    # its routes, timed as the judge times them, leave O5's 6 t for the ingot route.
+    # Priced, the start carries O5 on one trip, and its plan is cheaper.
+    old = _plan(network, _earliest_finish(network, priced=False), priced=True)
+    new = _plan(network, _earliest_finish(network, priced=True), priced=True)
+    assert _delivered(old, "O5") == pytest.approx(0.0)
+    assert _delivered(new, "O5") == pytest.approx(6.0)
+    assert [u for u in new.unserved if u.order_id == "O5"] == []
+    assert len({(r.truck_id, r.trip) for r in new.runs if r.order_id == "O5"}) == 1
+    assert objective_from_rows(network, new) < objective_from_rows(network, old) - 100.0
+    assert sum(r.tonnes for r in new.runs) > sum(r.tonnes for r in old.runs)
