@@ -7,8 +7,8 @@ route's penalty of its 3 t, so the priced re-insertion leaves it off (where the 
 rule gave it to the truck done first). Both ladles together on one trip cost less than
 their 6 t's penalty: from no routes at all that trip is made, on the truck where it
 adds least (the old rule, giving each order the truck done first, had no truck left
-for it). The search's earliest-finish start (``optimize.repaired_plan`` from no routes) is
-priced the same way, so it carries O5 too.
+for it). The search's earliest-finish start (``optimize.repaired_plan`` from no routes),
+priced the same way (``optimize.PRICED_START``, off by default), carries O5 too.
 Every plan is checked by the independent checker, and every figure compared is read
 from the plan's rows.
 """
@@ -185,11 +185,11 @@ def _earliest_finish(network: Network, priced: bool) -> list[TruckRoute]:
     return optimize.truck_routes(timed)
 
 
-def test_the_searchs_earliest_finish_start_is_priced_as_the_judge_prices(
+def test_the_searchs_earliest_finish_start_priced_as_the_judge_prices(
     network: Network,
 ) -> None:
-    # The old start gave each order the truck done first and had no truck left for O5;
-    # its routes, timed as the judge times them, leave O5's 6 t for the ingot route.
+    # The unpriced start gives each order the truck done first and has no truck left for
+    # O5; its routes, timed as the judge times them, leave O5's 6 t for the ingot route.
     # Priced, the start carries O5 on one trip, and its plan is cheaper.
     old = _plan(network, _earliest_finish(network, priced=False), priced=True)
     new = _plan(network, _earliest_finish(network, priced=True), priced=True)
