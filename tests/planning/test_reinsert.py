@@ -11,6 +11,10 @@ for it).
 Where a group's trip does not pay, its first ladle is tried alone; a booked ladle of a
 re-plan is priced with its surcharge by the re-insertion and the leftovers' tries alike,
 and moving it off its booked truck costs the move's price.
+
+
+for it). The search's earliest-finish start (``optimize.repaired_plan`` from no routes),
+priced the same way (``optimize.PRICED_START``, off by default), carries O5 too.
 Every plan is checked by the independent checker, and every figure compared is read
 from the plan's rows.
 """
@@ -22,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+import logistics.planning.optimize as optimize
 import logistics.planning.solve as solve
 from logistics.check import check
 from logistics.network.loader import load_network
@@ -36,8 +41,10 @@ from logistics.plan.timeline import MinuteRun, route_totals, trip_legs
 from logistics.planning.fixed import apply_fixed
 from logistics.planning.insert import insert_jobs, penalty_of
 from logistics.planning.jobs import Job
+from logistics.planning.ladle_model import build_problem
 from logistics.planning.reasons import unserved_tonnes
 from logistics.planning.reinsert import reinsert
+from logistics.planning.routing import RoutingResult
 from logistics.planning.schedule import TimedTrip
 from logistics.planning.trips import TruckRoute
 from logistics.progress import no_progress
@@ -336,3 +343,32 @@ def test_a_truck_with_a_run_under_way_is_priced_from_the_end_of_that_run(tmp_pat
         for truck, mine in (("T1", on_t1), ("T2", runs))
     }
     assert cost["T2"] < cost["T1"] - 500.0
+
+
+def _earliest_finish(network: Network, priced: bool) -> list[TruckRoute]:
+    """The search's earliest-finish start of the day (:func:`optimize.repaired_plan` from
+    no routes), its re-insertion priced or not, as routes."""
+    day = solve._prepare_day(network, Travel.of(network), DayState(), no_progress, ())
+    states, _ = day.fresh_states()
+    problem, truck_ids, pairs = build_problem(day.ctx, day.assignment.assigned, states)
+    empty = RoutingResult([[] for _ in truck_ids], [], "empty", None, 0.0)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(optimize, "PRICED_START", priced, raising=False)
+        timed = optimize.repaired_plan(day.ctx, problem, empty, truck_ids, pairs, states)
+    return optimize.truck_routes(timed)
+
+
+def test_the_searchs_earliest_finish_start_priced_as_the_judge_prices(
+    network: Network,
+) -> None:
+    # The unpriced start gives each order the truck done first and has no truck left for
+    # O5; its routes, timed as the judge times them, leave O5's 6 t for the ingot route.
+    # Priced, the start carries O5 on one trip, and its plan is cheaper.
+    old = _plan(network, _earliest_finish(network, priced=False), priced=True)
+    new = _plan(network, _earliest_finish(network, priced=True), priced=True)
+    assert _delivered(old, "O5") == pytest.approx(0.0)
+    assert _delivered(new, "O5") == pytest.approx(6.0)
+    assert [u for u in new.unserved if u.order_id == "O5"] == []
+    assert len({(r.truck_id, r.trip) for r in new.runs if r.order_id == "O5"}) == 1
+    assert objective_from_rows(network, new) < objective_from_rows(network, old) - 100.0
+    assert sum(r.tonnes for r in new.runs) > sum(r.tonnes for r in old.runs)
