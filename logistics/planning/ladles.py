@@ -151,7 +151,7 @@ class _Stands:
         ``duration`` minutes meets no other on that stand, or ``None``."""
         stands = self.booked.setdefault(smelter_id, [[] for _ in range(self.count)])
         best: tuple[float, int] | None = None
-        for number, busy in enumerate(stands, start=1):
+        for number, busy in enumerate(stands[: self.count], start=1):
             start = latest
             for lo, hi in sorted(busy, key=lambda b: -b[1]):
                 if start < hi - _EPS and start + duration > lo + _EPS:
@@ -165,7 +165,7 @@ class _Stands:
         ``duration`` minutes meets no other on that stand, or ``None``."""
         stands = self.booked.setdefault(smelter_id, [[] for _ in range(self.count)])
         best: tuple[float, int] | None = None
-        for number, busy in enumerate(stands, start=1):
+        for number, busy in enumerate(stands[: self.count], start=1):
             start = earliest
             for lo, hi in sorted(busy):
                 if start < hi - _EPS and start + duration > lo + _EPS:
@@ -531,11 +531,24 @@ class _Pass:
     booked: list[tuple[PlannedPreheat, _Fill]] = field(default_factory=list)
     dropped: list[TimedRun] = field(default_factory=list)
     waits: dict[tuple[str, int, str], int] = field(default_factory=dict)
+    #: The kept fills of each ladle, in pass order (a new run must leave them theirs).
+    reserved: dict[str, tuple[_Fill, ...]] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, network: Network) -> _Pass:
-        """The pass before the day's first fill."""
-        return cls(network, _initial_states(network), _Stands(network.params.ladles.preheat_stands))
+    def start(cls, network: Network, fills: Sequence[_Fill] = ()) -> _Pass:
+        """The pass before the day's first fill of ``fills`` (in pass order): the kept
+        runs' ladles reserved for them and their kept preheats booked on the stands."""
+        stands = _Stands(network.params.ladles.preheat_stands)
+        reserved: dict[str, list[_Fill]] = defaultdict(list)
+        for fill in fills:
+            if fill.forced is not None:
+                reserved[fill.forced].append(fill)
+            if fill.preheat is not None:
+                heat = fill.preheat
+                stands.book(heat.smelter_id, heat.stand, heat.start, heat.end)
+        made = cls(network, _initial_states(network), stands)
+        made.reserved = {k: tuple(v) for k, v in reserved.items()}
+        return made
 
     def copy(self) -> _Pass:
         """An independent copy (the ladles' states and the stands' bookings copied)."""
@@ -550,6 +563,7 @@ class _Pass:
             list(self.booked),
             list(self.dropped),
             dict(self.waits),
+            self.reserved,
         )
 
     def step(self, fill: _Fill) -> bool:
@@ -561,6 +575,8 @@ class _Pass:
             if fill.preheat is not None and pool:
                 self._as_planned(pool[0], fill, fill.preheat)
                 return True
+        else:
+            pool = [s for s in pool if self._leaves_kept(s, fill)]
         alike = _distinct(pool, network.params.ladles.clean_every_fills)
         choices = [c for s in alike if (c := _choice(network, self.stands, s, fill)) is not None]
         if not choices:
@@ -578,13 +594,32 @@ class _Pass:
         return True
 
     def _as_planned(self, state: _LadleState, fill: _Fill, preheat: PlannedPreheat) -> None:
-        """A kept run's ladle with its preheat as it was planned, booked on its stand."""
+        """A kept run's ladle with its preheat as it was planned (on its stand since the
+        pass's start)."""
         params, ambient = self.network.params.ladles, self.network.params.thermal.ambient_c
-        self.stands.book(preheat.smelter_id, preheat.stand, preheat.start, preheat.end)
         drop = _drop_c(params, ambient, preheat.end, fill.fill_start)
         _take(self.network, self.stands, _Choice(state, drop, None), fill)
         self.booked.append((preheat, fill))
         self.uses[fill.key] = (state.ladle.ladle_id, round(drop, 1))
+
+    def _leaves_kept(self, state: _LadleState, fill: _Fill) -> bool:
+        """Whether ``state``'s ladle, taken by the new ``fill``, is still ready for each
+        of its kept fills after it as they were planned: back and cleaned by the kept
+        preheat's start (or, without one, by the fill, still hot enough for its tap),
+        with fills left before relining."""
+        later = [k for k in self.reserved.get(state.ladle.ladle_id, ()) if _after(k, fill)]
+        if not later:
+            return True
+        params = self.network.params.ladles
+        since = state.fills_since if state.fills_since < params.clean_every_fills else 0
+        since, left, hot_at, back = since + 1, state.fills_left - 1, fill.pour_end, fill.back
+        for kept in later:
+            ready = back + (params.clean_min if since >= params.clean_every_fills else 0.0)
+            if not _ready_for(self.network, kept, ready, hot_at):
+                return False
+            since = (since if since < params.clean_every_fills else 0) + 1
+            left, hot_at, back = left - 1, kept.pour_end, kept.back
+        return left >= 0
 
     def cut(self) -> LadlePlan:
         """The plan as far as the pass went: the run just dropped, the preheats as booked."""
@@ -616,6 +651,24 @@ def _fill_order(fill: _Fill) -> tuple[float, bool, tuple[str, int, str]]:
     return fill.fill_start, fill.forced is None, fill.key
 
 
+def _ready_for(network: Network, kept: _Fill, ready: float, hot_at: float) -> bool:
+    """Whether a ladle back and cleaned at ``ready`` and last hot at ``hot_at`` (minutes)
+    can take the kept fill ``kept`` as planned: with its kept preheat, back by the
+    preheat's start; without, back by the fill, not cold and within its furnace's tap."""
+    params, ambient = network.params.ladles, network.params.thermal.ambient_c
+    if kept.preheat is not None:
+        return ready <= kept.preheat.start + _EPS
+    if ready > kept.fill_start + _EPS or _is_cold(params, ambient, hot_at, kept.fill_start):
+        return False
+    drop = _drop_c(params, ambient, hot_at, kept.fill_start)
+    return kept.tap_c + drop <= kept.tap_max_c + 1e-6
+
+
+def _after(fill: _Fill, other: _Fill) -> bool:
+    """Whether the pass reaches ``fill`` after ``other``."""
+    return _fill_order(fill) > _fill_order(other)
+
+
 def assign_ladles(
     network: Network,
     travel: Travel,
@@ -641,9 +694,12 @@ def assign_ladles(
         Each run's ladle and drop, the preheats, the trips without the runs that got
         no ladle, and those runs.
     """
-    state = _Pass.start(network)
-    fills = [*_kept_fills(network, travel, kept), *_new_fills(network, travel, trips)]
-    for fill in sorted(fills, key=_fill_order):
+    fills = sorted(
+        [*_kept_fills(network, travel, kept), *_new_fills(network, travel, trips)],
+        key=_fill_order,
+    )
+    state = _Pass.start(network, fills)
+    for fill in fills:
         state.step(fill)
     return state.finish(trips)
 
@@ -677,7 +733,7 @@ class LadleReplay:
         self.fills = sorted(fills, key=_fill_order)
         self.orders = [_fill_order(f) for f in self.fills]
         self.marks: list[tuple[int, _Pass]] = []
-        state = _Pass.start(network)
+        state = _Pass.start(network, self.fills)
         for k, fill in enumerate(self.fills):
             if k % self.EVERY == 0:
                 self.marks.append((k, state.copy()))
