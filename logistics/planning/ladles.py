@@ -131,11 +131,18 @@ class KeptRuns(tuple[Run, ...]):
     """
 
     preheats: tuple[Preheat, ...]
+    not_before: float
 
-    def __new__(cls, runs: Sequence[Run], preheats: Sequence[Preheat] = ()) -> KeptRuns:
-        """``runs`` with ``preheats`` (rows of the plan being re-planned)."""
+    def __new__(
+        cls, runs: Sequence[Run], preheats: Sequence[Preheat] = (), not_before: float = -math.inf
+    ) -> KeptRuns:
+        """``runs`` with ``preheats`` (rows of the plan being re-planned) and the
+        re-plan's moment ``not_before`` (minutes from the plan origin): a preheat of
+        ``preheats`` started before it is kept whether or not its run is, and no new
+        preheat starts before it."""
         made = super().__new__(cls, runs)
         made.preheats = tuple(preheats)
+        made.not_before = not_before
         return made
 
 
@@ -254,20 +261,10 @@ def _kept_preheats(network: Network, kept: Sequence[Run]) -> dict[str, PlannedPr
     """Each kept run's preheat as the plan being re-planned has it, by ``run_id``: of its
     ladle's preheats (:class:`KeptRuns`) the last that ends by its fill and starts after
     the ladle's previous kept fill."""
-    rows = kept.preheats if isinstance(kept, KeptRuns) else ()
     out: dict[str, PlannedPreheat] = {}
-    if not rows:
+    planned = _planned_preheats(network, kept)
+    if not planned:
         return out
-    planned = [  # the rows are on whole minutes
-        PlannedPreheat(
-            p.ladle_id,
-            p.smelter_id,
-            p.stand,
-            round(network.minutes(p.start)),
-            round(network.minutes(p.end)),
-        )
-        for p in rows
-    ]
     previous: dict[str | None, float] = {}
     for r in sorted(kept, key=lambda r: r.fill_start):
         fill = network.minutes(r.fill_start)
@@ -281,6 +278,36 @@ def _kept_preheats(network: Network, kept: Sequence[Run]) -> dict[str, PlannedPr
         if mine:
             out[r.run_id] = max(mine, key=lambda p: p.end)
     return out
+
+
+def _planned_preheats(network: Network, kept: Sequence[Run]) -> list[PlannedPreheat]:
+    """The preheat rows of the plan being re-planned (:class:`KeptRuns`), in minutes."""
+    rows = kept.preheats if isinstance(kept, KeptRuns) else ()
+    return [  # the rows are on whole minutes
+        PlannedPreheat(
+            p.ladle_id,
+            p.smelter_id,
+            p.stand,
+            round(network.minutes(p.start)),
+            round(network.minutes(p.end)),
+        )
+        for p in rows
+    ]
+
+
+def _started_preheats(
+    network: Network, kept: Sequence[Run], fills: Sequence[_Fill]
+) -> list[PlannedPreheat]:
+    """The preheats of the plan being re-planned already started at the re-plan's
+    moment whose run is not kept (those of kept runs go with their fills): the ladle is
+    on its stand, so the preheat stays."""
+    not_before = kept.not_before if isinstance(kept, KeptRuns) else -math.inf
+    attached = {f.preheat for f in fills if f.preheat is not None}
+    return [
+        p
+        for p in _planned_preheats(network, kept)
+        if p.start < not_before - _EPS and p not in attached
+    ]
 
 
 @dataclass(frozen=True)
@@ -320,8 +347,15 @@ def _is_cold(params: LadleParams, ambient_c: float, hot_at: float | None, at: fl
     return params.lining_c((at - hot_at) / 60.0, ambient_c) < params.cold_below_c
 
 
-def _choice(network: Network, stands: _Stands, state: _LadleState, fill: _Fill) -> _Choice | None:
-    """How ``state``'s ladle can take ``fill``, or ``None`` when it cannot."""
+def _choice(
+    network: Network,
+    stands: _Stands,
+    state: _LadleState,
+    fill: _Fill,
+    not_before: float = -math.inf,
+) -> _Choice | None:
+    """How ``state``'s ladle can take ``fill``, or ``None`` when it cannot; a preheat
+    it needs starts at ``not_before`` (minutes, a re-plan's moment) or later."""
     params, ambient = network.params.ladles, network.params.thermal.ambient_c
     ladle = state.ladle
     if fill.forced is None and (
@@ -341,7 +375,8 @@ def _choice(network: Network, stands: _Stands, state: _LadleState, fill: _Fill) 
         if fill.tap_c + drop <= fill.tap_max_c + 1e-6 or fill.forced is not None:
             return _Choice(state, drop, None)
     duration = math.ceil(params.preheat_min - _EPS)
-    earliest = math.ceil(ready - _EPS) if math.isfinite(ready) else -math.inf
+    start_from = max(ready, not_before)
+    earliest = math.ceil(start_from - _EPS) if math.isfinite(start_from) else -math.inf
     latest = math.floor(at + _EPS) - duration
     if fill.forced is None:  # a new run: the preheat packed as early as it may be
         packed = _preheat(network, fill, state, stands.earliest_start, earliest, latest)
@@ -459,9 +494,12 @@ def _shifted(
     return out
 
 
-def _wait(network: Network, pool: Sequence[_LadleState], fill: _Fill) -> int | None:
+def _wait(
+    network: Network, pool: Sequence[_LadleState], fill: _Fill, not_before: float = -math.inf
+) -> int | None:
     """Minutes after ``fill``'s start at which the first ladle of ``pool`` that holds it
-    is back, cleaned and, if cold by then, preheated; ``None`` when none is later."""
+    is back, cleaned and, if cold by then, preheated (from ``not_before`` on, minutes);
+    ``None`` when none is later."""
     params, ambient = network.params.ladles, network.params.thermal.ambient_c
     waits = []
     for state in pool:
@@ -477,7 +515,7 @@ def _wait(network: Network, pool: Sequence[_LadleState], fill: _Fill) -> int | N
             ready += params.clean_min
         at = max(ready, fill.fill_start)
         if _is_cold(params, ambient, state.hot_at, at):
-            at = max(at, ready + params.preheat_min)
+            at = max(at, max(ready, not_before) + params.preheat_min)
         if at > fill.fill_start + _EPS:
             waits.append(math.ceil(at - fill.fill_start - _EPS))
     return min(waits, default=None)
@@ -533,21 +571,33 @@ class _Pass:
     waits: dict[tuple[str, int, str], int] = field(default_factory=dict)
     #: The kept fills of each ladle, in pass order (a new run must leave them theirs).
     reserved: dict[str, tuple[_Fill, ...]] = field(default_factory=dict)
+    #: No new preheat starts before (minutes: a re-plan's moment).
+    not_before: float = -math.inf
+    #: Preheats started before a re-plan's moment whose runs are not kept, by ladle,
+    #: until the pass reaches their start.
+    started: dict[str, list[PlannedPreheat]] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, network: Network, fills: Sequence[_Fill] = ()) -> _Pass:
+    def start(
+        cls, network: Network, fills: Sequence[_Fill] = (), kept: Sequence[Run] = ()
+    ) -> _Pass:
         """The pass before the day's first fill of ``fills`` (in pass order): the kept
-        runs' ladles reserved for them and their kept preheats booked on the stands."""
-        stands = _Stands(network.params.ladles.preheat_stands)
+        runs' ladles reserved for them, their kept preheats and the preheats under way
+        at the re-plan's moment (``kept``, :class:`KeptRuns`) booked on the stands."""
+        made = cls(network, _initial_states(network), _Stands(network.params.ladles.preheat_stands))
         reserved: dict[str, list[_Fill]] = defaultdict(list)
         for fill in fills:
             if fill.forced is not None:
                 reserved[fill.forced].append(fill)
             if fill.preheat is not None:
                 heat = fill.preheat
-                stands.book(heat.smelter_id, heat.stand, heat.start, heat.end)
-        made = cls(network, _initial_states(network), stands)
+                made.stands.book(heat.smelter_id, heat.stand, heat.start, heat.end)
         made.reserved = {k: tuple(v) for k, v in reserved.items()}
+        made.not_before = kept.not_before if isinstance(kept, KeptRuns) else -math.inf
+        for heat in _started_preheats(network, kept, fills):
+            made.stands.book(heat.smelter_id, heat.stand, heat.start, heat.end)
+            made.started.setdefault(heat.ladle_id, []).append(heat)
+            made.booked.append((heat, _started_fill(heat)))
         return made
 
     def copy(self) -> _Pass:
@@ -564,12 +614,16 @@ class _Pass:
             list(self.dropped),
             dict(self.waits),
             self.reserved,
+            self.not_before,
+            {k: list(v) for k, v in self.started.items()},
         )
 
     def step(self, fill: _Fill) -> bool:
         """Give ``fill`` a ladle (``False``: none can be ready, a new run is dropped)."""
         network = self.network
         pool = self.pools.get(fill.smelter_id, [])
+        if self.started:
+            self._heated(pool, fill)
         if fill.forced is not None:
             pool = [s for s in pool if s.ladle.ladle_id == fill.forced]
             if fill.preheat is not None and pool:
@@ -578,11 +632,15 @@ class _Pass:
         else:
             pool = [s for s in pool if self._leaves_kept(s, fill)]
         alike = _distinct(pool, network.params.ladles.clean_every_fills)
-        choices = [c for s in alike if (c := _choice(network, self.stands, s, fill)) is not None]
+        choices = [
+            c
+            for s in alike
+            if (c := _choice(network, self.stands, s, fill, self.not_before)) is not None
+        ]
         if not choices:
             if fill.timed is not None:
                 self.dropped.append(fill.timed)
-                wait = _wait(network, pool, fill)
+                wait = _wait(network, pool, fill, self.not_before)
                 if wait is not None:
                     self.waits[fill.key] = wait
             return fill.timed is None
@@ -601,6 +659,19 @@ class _Pass:
         _take(self.network, self.stands, _Choice(state, drop, None), fill)
         self.booked.append((preheat, fill))
         self.uses[fill.key] = (state.ladle.ladle_id, round(drop, 1))
+
+    def _heated(self, pool: Sequence[_LadleState], fill: _Fill) -> None:
+        """The preheats under way at the re-plan's moment that start by ``fill``, taken
+        into their ladles' states: on the stand until the preheat ends, hot then."""
+        for state in pool:
+            heats = self.started.get(state.ladle.ladle_id, [])
+            now = [h for h in heats if h.start <= fill.fill_start + _EPS]
+            if not now:
+                continue
+            self.started[state.ladle.ladle_id] = [h for h in heats if h not in now]
+            end = max(h.end for h in now)
+            state.back = max(state.back, end)
+            state.hot_at = end if state.hot_at is None else max(state.hot_at, end)
 
     def _leaves_kept(self, state: _LadleState, fill: _Fill) -> bool:
         """Whether ``state``'s ladle, taken by the new ``fill``, is still ready for each
@@ -645,6 +716,24 @@ class _Pass:
             self.waits,
             tuple(trips),
         )
+
+
+def _started_fill(heat: PlannedPreheat) -> _Fill:
+    """What a preheat under way at the re-plan's moment is booked with (its ladle's, kept
+    where it is: a kept fill's)."""
+    return _Fill(
+        key=("", 0, f"preheat {heat.ladle_id} {heat.start}"),
+        smelter_id=heat.smelter_id,
+        tonnes=0.0,
+        tau_h=0.0,
+        fill_start=heat.end,
+        tap_c=0.0,
+        tap_max_c=math.inf,
+        pour_end=heat.end,
+        back=heat.end,
+        forced=heat.ladle_id,
+        preheat=heat,
+    )
 
 
 def _fill_order(fill: _Fill) -> tuple[float, bool, tuple[str, int, str]]:
@@ -698,7 +787,7 @@ def assign_ladles(
         [*_kept_fills(network, travel, kept), *_new_fills(network, travel, trips)],
         key=_fill_order,
     )
-    state = _Pass.start(network, fills)
+    state = _Pass.start(network, fills, kept)
     for fill in fills:
         state.step(fill)
     return state.finish(trips)
@@ -733,7 +822,7 @@ class LadleReplay:
         self.fills = sorted(fills, key=_fill_order)
         self.orders = [_fill_order(f) for f in self.fills]
         self.marks: list[tuple[int, _Pass]] = []
-        state = _Pass.start(network, self.fills)
+        state = _Pass.start(network, self.fills, kept)
         for k, fill in enumerate(self.fills):
             if k % self.EVERY == 0:
                 self.marks.append((k, state.copy()))
