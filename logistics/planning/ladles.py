@@ -31,6 +31,13 @@ when one would be ready a little later, :mod:`.ladle_delay` tries its trip that 
 and :mod:`.ladle_source` the whole trip at another smelter of its jobs);
 its truck drives on to the trip's next caster (never longer than through the run's
 caster), so the trip stays valid. The planner never plans a ladle it cannot have.
+
+In a re-plan (:class:`KeptRuns`) the kept runs keep their ladles and the preheats the
+plan gave them, booked on the stands before any new preheat; a new run takes a kept
+run's ladle only if it is back (and cleaned) by the kept preheat's start — without one,
+by the kept fill and hot enough for its tap — for each of that ladle's kept fills after
+it. A preheat already started at the re-plan's moment stays (its ladle hot when it
+ends) even when its run is planned again, and no new preheat starts before that moment.
 """
 
 from __future__ import annotations
