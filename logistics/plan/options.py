@@ -112,7 +112,9 @@ class DayState(BaseModel):
     kept_preheats : tuple of Preheat
         The preheats of the plan being re-planned: each one of a kept run's ladle
         (``fixed_runs``, and in ``insert`` mode ``booked_runs``) stays on its stand as it
-        was; the others are planned again.
+        was, and a new run takes that ladle only if it is back by the preheat's start;
+        one started before ``now`` stays too, whether or not its run is kept; the others
+        are planned again, starting no earlier than ``now``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

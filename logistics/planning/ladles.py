@@ -31,6 +31,13 @@ when one would be ready a little later, :mod:`.ladle_delay` tries its trip that 
 and :mod:`.ladle_source` the whole trip at another smelter of its jobs);
 its truck drives on to the trip's next caster (never longer than through the run's
 caster), so the trip stays valid. The planner never plans a ladle it cannot have.
+
+In a re-plan (:class:`KeptRuns`) the kept runs keep their ladles and the preheats the
+plan gave them, booked on the stands before any new preheat; a new run takes a kept
+run's ladle only if it is back (and cleaned) by the kept preheat's start — without one,
+by the kept fill and hot enough for its tap — for each of that ladle's kept fills after
+it. A preheat already started at the re-plan's moment stays (its ladle hot when it
+ends) even when its run is planned again, and no new preheat starts before that moment.
 """
 
 from __future__ import annotations
@@ -131,11 +138,18 @@ class KeptRuns(tuple[Run, ...]):
     """
 
     preheats: tuple[Preheat, ...]
+    not_before: float
 
-    def __new__(cls, runs: Sequence[Run], preheats: Sequence[Preheat] = ()) -> KeptRuns:
-        """``runs`` with ``preheats`` (rows of the plan being re-planned)."""
+    def __new__(
+        cls, runs: Sequence[Run], preheats: Sequence[Preheat] = (), not_before: float = -math.inf
+    ) -> KeptRuns:
+        """``runs`` with ``preheats`` (rows of the plan being re-planned) and the
+        re-plan's moment ``not_before`` (minutes from the plan origin): a preheat of
+        ``preheats`` started before it is kept whether or not its run is, and no new
+        preheat starts before it."""
         made = super().__new__(cls, runs)
         made.preheats = tuple(preheats)
+        made.not_before = not_before
         return made
 
 
@@ -151,7 +165,7 @@ class _Stands:
         ``duration`` minutes meets no other on that stand, or ``None``."""
         stands = self.booked.setdefault(smelter_id, [[] for _ in range(self.count)])
         best: tuple[float, int] | None = None
-        for number, busy in enumerate(stands, start=1):
+        for number, busy in enumerate(stands[: self.count], start=1):
             start = latest
             for lo, hi in sorted(busy, key=lambda b: -b[1]):
                 if start < hi - _EPS and start + duration > lo + _EPS:
@@ -165,7 +179,7 @@ class _Stands:
         ``duration`` minutes meets no other on that stand, or ``None``."""
         stands = self.booked.setdefault(smelter_id, [[] for _ in range(self.count)])
         best: tuple[float, int] | None = None
-        for number, busy in enumerate(stands, start=1):
+        for number, busy in enumerate(stands[: self.count], start=1):
             start = earliest
             for lo, hi in sorted(busy):
                 if start < hi - _EPS and start + duration > lo + _EPS:
@@ -254,20 +268,10 @@ def _kept_preheats(network: Network, kept: Sequence[Run]) -> dict[str, PlannedPr
     """Each kept run's preheat as the plan being re-planned has it, by ``run_id``: of its
     ladle's preheats (:class:`KeptRuns`) the last that ends by its fill and starts after
     the ladle's previous kept fill."""
-    rows = kept.preheats if isinstance(kept, KeptRuns) else ()
     out: dict[str, PlannedPreheat] = {}
-    if not rows:
+    planned = _planned_preheats(network, kept)
+    if not planned:
         return out
-    planned = [  # the rows are on whole minutes
-        PlannedPreheat(
-            p.ladle_id,
-            p.smelter_id,
-            p.stand,
-            round(network.minutes(p.start)),
-            round(network.minutes(p.end)),
-        )
-        for p in rows
-    ]
     previous: dict[str | None, float] = {}
     for r in sorted(kept, key=lambda r: r.fill_start):
         fill = network.minutes(r.fill_start)
@@ -281,6 +285,36 @@ def _kept_preheats(network: Network, kept: Sequence[Run]) -> dict[str, PlannedPr
         if mine:
             out[r.run_id] = max(mine, key=lambda p: p.end)
     return out
+
+
+def _planned_preheats(network: Network, kept: Sequence[Run]) -> list[PlannedPreheat]:
+    """The preheat rows of the plan being re-planned (:class:`KeptRuns`), in minutes."""
+    rows = kept.preheats if isinstance(kept, KeptRuns) else ()
+    return [  # the rows are on whole minutes
+        PlannedPreheat(
+            p.ladle_id,
+            p.smelter_id,
+            p.stand,
+            round(network.minutes(p.start)),
+            round(network.minutes(p.end)),
+        )
+        for p in rows
+    ]
+
+
+def _started_preheats(
+    network: Network, kept: Sequence[Run], fills: Sequence[_Fill]
+) -> list[PlannedPreheat]:
+    """The preheats of the plan being re-planned already started at the re-plan's
+    moment whose run is not kept (those of kept runs go with their fills): the ladle is
+    on its stand, so the preheat stays."""
+    not_before = kept.not_before if isinstance(kept, KeptRuns) else -math.inf
+    attached = {f.preheat for f in fills if f.preheat is not None}
+    return [
+        p
+        for p in _planned_preheats(network, kept)
+        if p.start < not_before - _EPS and p not in attached
+    ]
 
 
 @dataclass(frozen=True)
@@ -320,8 +354,15 @@ def _is_cold(params: LadleParams, ambient_c: float, hot_at: float | None, at: fl
     return params.lining_c((at - hot_at) / 60.0, ambient_c) < params.cold_below_c
 
 
-def _choice(network: Network, stands: _Stands, state: _LadleState, fill: _Fill) -> _Choice | None:
-    """How ``state``'s ladle can take ``fill``, or ``None`` when it cannot."""
+def _choice(
+    network: Network,
+    stands: _Stands,
+    state: _LadleState,
+    fill: _Fill,
+    not_before: float = -math.inf,
+) -> _Choice | None:
+    """How ``state``'s ladle can take ``fill``, or ``None`` when it cannot; a preheat
+    it needs starts at ``not_before`` (minutes, a re-plan's moment) or later."""
     params, ambient = network.params.ladles, network.params.thermal.ambient_c
     ladle = state.ladle
     if fill.forced is None and (
@@ -341,7 +382,8 @@ def _choice(network: Network, stands: _Stands, state: _LadleState, fill: _Fill) 
         if fill.tap_c + drop <= fill.tap_max_c + 1e-6 or fill.forced is not None:
             return _Choice(state, drop, None)
     duration = math.ceil(params.preheat_min - _EPS)
-    earliest = math.ceil(ready - _EPS) if math.isfinite(ready) else -math.inf
+    start_from = max(ready, not_before)
+    earliest = math.ceil(start_from - _EPS) if math.isfinite(start_from) else -math.inf
     latest = math.floor(at + _EPS) - duration
     if fill.forced is None:  # a new run: the preheat packed as early as it may be
         packed = _preheat(network, fill, state, stands.earliest_start, earliest, latest)
@@ -459,9 +501,12 @@ def _shifted(
     return out
 
 
-def _wait(network: Network, pool: Sequence[_LadleState], fill: _Fill) -> int | None:
+def _wait(
+    network: Network, pool: Sequence[_LadleState], fill: _Fill, not_before: float = -math.inf
+) -> int | None:
     """Minutes after ``fill``'s start at which the first ladle of ``pool`` that holds it
-    is back, cleaned and, if cold by then, preheated; ``None`` when none is later."""
+    is back, cleaned and, if cold by then, preheated (from ``not_before`` on, minutes);
+    ``None`` when none is later."""
     params, ambient = network.params.ladles, network.params.thermal.ambient_c
     waits = []
     for state in pool:
@@ -477,7 +522,7 @@ def _wait(network: Network, pool: Sequence[_LadleState], fill: _Fill) -> int | N
             ready += params.clean_min
         at = max(ready, fill.fill_start)
         if _is_cold(params, ambient, state.hot_at, at):
-            at = max(at, ready + params.preheat_min)
+            at = max(at, max(ready, not_before) + params.preheat_min)
         if at > fill.fill_start + _EPS:
             waits.append(math.ceil(at - fill.fill_start - _EPS))
     return min(waits, default=None)
@@ -531,11 +576,36 @@ class _Pass:
     booked: list[tuple[PlannedPreheat, _Fill]] = field(default_factory=list)
     dropped: list[TimedRun] = field(default_factory=list)
     waits: dict[tuple[str, int, str], int] = field(default_factory=dict)
+    #: The kept fills of each ladle, in pass order (a new run must leave them theirs).
+    reserved: dict[str, tuple[_Fill, ...]] = field(default_factory=dict)
+    #: No new preheat starts before (minutes: a re-plan's moment).
+    not_before: float = -math.inf
+    #: Preheats started before a re-plan's moment whose runs are not kept, by ladle,
+    #: until the pass reaches their start.
+    started: dict[str, list[PlannedPreheat]] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, network: Network) -> _Pass:
-        """The pass before the day's first fill."""
-        return cls(network, _initial_states(network), _Stands(network.params.ladles.preheat_stands))
+    def start(
+        cls, network: Network, fills: Sequence[_Fill] = (), kept: Sequence[Run] = ()
+    ) -> _Pass:
+        """The pass before the day's first fill of ``fills`` (in pass order): the kept
+        runs' ladles reserved for them, their kept preheats and the preheats under way
+        at the re-plan's moment (``kept``, :class:`KeptRuns`) booked on the stands."""
+        made = cls(network, _initial_states(network), _Stands(network.params.ladles.preheat_stands))
+        reserved: dict[str, list[_Fill]] = defaultdict(list)
+        for fill in fills:
+            if fill.forced is not None:
+                reserved[fill.forced].append(fill)
+            if fill.preheat is not None:
+                heat = fill.preheat
+                made.stands.book(heat.smelter_id, heat.stand, heat.start, heat.end)
+        made.reserved = {k: tuple(v) for k, v in reserved.items()}
+        made.not_before = kept.not_before if isinstance(kept, KeptRuns) else -math.inf
+        for heat in _started_preheats(network, kept, fills):
+            made.stands.book(heat.smelter_id, heat.stand, heat.start, heat.end)
+            made.started.setdefault(heat.ladle_id, []).append(heat)
+            made.booked.append((heat, _started_fill(heat)))
+        return made
 
     def copy(self) -> _Pass:
         """An independent copy (the ladles' states and the stands' bookings copied)."""
@@ -550,23 +620,34 @@ class _Pass:
             list(self.booked),
             list(self.dropped),
             dict(self.waits),
+            self.reserved,
+            self.not_before,
+            {k: list(v) for k, v in self.started.items()},
         )
 
     def step(self, fill: _Fill) -> bool:
         """Give ``fill`` a ladle (``False``: none can be ready, a new run is dropped)."""
         network = self.network
         pool = self.pools.get(fill.smelter_id, [])
+        if self.started:
+            self._heated(pool, fill)
         if fill.forced is not None:
             pool = [s for s in pool if s.ladle.ladle_id == fill.forced]
             if fill.preheat is not None and pool:
                 self._as_planned(pool[0], fill, fill.preheat)
                 return True
+        else:
+            pool = [s for s in pool if self._leaves_kept(s, fill)]
         alike = _distinct(pool, network.params.ladles.clean_every_fills)
-        choices = [c for s in alike if (c := _choice(network, self.stands, s, fill)) is not None]
+        choices = [
+            c
+            for s in alike
+            if (c := _choice(network, self.stands, s, fill, self.not_before)) is not None
+        ]
         if not choices:
             if fill.timed is not None:
                 self.dropped.append(fill.timed)
-                wait = _wait(network, pool, fill)
+                wait = _wait(network, pool, fill, self.not_before)
                 if wait is not None:
                     self.waits[fill.key] = wait
             return fill.timed is None
@@ -578,13 +659,45 @@ class _Pass:
         return True
 
     def _as_planned(self, state: _LadleState, fill: _Fill, preheat: PlannedPreheat) -> None:
-        """A kept run's ladle with its preheat as it was planned, booked on its stand."""
+        """A kept run's ladle with its preheat as it was planned (on its stand since the
+        pass's start)."""
         params, ambient = self.network.params.ladles, self.network.params.thermal.ambient_c
-        self.stands.book(preheat.smelter_id, preheat.stand, preheat.start, preheat.end)
         drop = _drop_c(params, ambient, preheat.end, fill.fill_start)
         _take(self.network, self.stands, _Choice(state, drop, None), fill)
         self.booked.append((preheat, fill))
         self.uses[fill.key] = (state.ladle.ladle_id, round(drop, 1))
+
+    def _heated(self, pool: Sequence[_LadleState], fill: _Fill) -> None:
+        """The preheats under way at the re-plan's moment that start by ``fill``, taken
+        into their ladles' states: on the stand until the preheat ends, hot then."""
+        for state in pool:
+            heats = self.started.get(state.ladle.ladle_id, [])
+            now = [h for h in heats if h.start <= fill.fill_start + _EPS]
+            if not now:
+                continue
+            self.started[state.ladle.ladle_id] = [h for h in heats if h not in now]
+            end = max(h.end for h in now)
+            state.back = max(state.back, end)
+            state.hot_at = end if state.hot_at is None else max(state.hot_at, end)
+
+    def _leaves_kept(self, state: _LadleState, fill: _Fill) -> bool:
+        """Whether ``state``'s ladle, taken by the new ``fill``, is still ready for each
+        of its kept fills after it as they were planned: back and cleaned by the kept
+        preheat's start (or, without one, by the fill, still hot enough for its tap),
+        with fills left before relining."""
+        later = [k for k in self.reserved.get(state.ladle.ladle_id, ()) if _after(k, fill)]
+        if not later:
+            return True
+        params = self.network.params.ladles
+        since = state.fills_since if state.fills_since < params.clean_every_fills else 0
+        since, left, hot_at, back = since + 1, state.fills_left - 1, fill.pour_end, fill.back
+        for kept in later:
+            ready = back + (params.clean_min if since >= params.clean_every_fills else 0.0)
+            if not _ready_for(self.network, kept, ready, hot_at):
+                return False
+            since = (since if since < params.clean_every_fills else 0) + 1
+            left, hot_at, back = left - 1, kept.pour_end, kept.back
+        return left >= 0
 
     def cut(self) -> LadlePlan:
         """The plan as far as the pass went: the run just dropped, the preheats as booked."""
@@ -612,8 +725,44 @@ class _Pass:
         )
 
 
+def _started_fill(heat: PlannedPreheat) -> _Fill:
+    """What a preheat under way at the re-plan's moment is booked with (its ladle's, kept
+    where it is: a kept fill's)."""
+    return _Fill(
+        key=("", 0, f"preheat {heat.ladle_id} {heat.start}"),
+        smelter_id=heat.smelter_id,
+        tonnes=0.0,
+        tau_h=0.0,
+        fill_start=heat.end,
+        tap_c=0.0,
+        tap_max_c=math.inf,
+        pour_end=heat.end,
+        back=heat.end,
+        forced=heat.ladle_id,
+        preheat=heat,
+    )
+
+
 def _fill_order(fill: _Fill) -> tuple[float, bool, tuple[str, int, str]]:
     return fill.fill_start, fill.forced is None, fill.key
+
+
+def _ready_for(network: Network, kept: _Fill, ready: float, hot_at: float) -> bool:
+    """Whether a ladle back and cleaned at ``ready`` and last hot at ``hot_at`` (minutes)
+    can take the kept fill ``kept`` as planned: with its kept preheat, back by the
+    preheat's start; without, back by the fill, not cold and within its furnace's tap."""
+    params, ambient = network.params.ladles, network.params.thermal.ambient_c
+    if kept.preheat is not None:
+        return ready <= kept.preheat.start + _EPS
+    if ready > kept.fill_start + _EPS or _is_cold(params, ambient, hot_at, kept.fill_start):
+        return False
+    drop = _drop_c(params, ambient, hot_at, kept.fill_start)
+    return kept.tap_c + drop <= kept.tap_max_c + 1e-6
+
+
+def _after(fill: _Fill, other: _Fill) -> bool:
+    """Whether the pass reaches ``fill`` after ``other``."""
+    return _fill_order(fill) > _fill_order(other)
 
 
 def assign_ladles(
@@ -641,9 +790,12 @@ def assign_ladles(
         Each run's ladle and drop, the preheats, the trips without the runs that got
         no ladle, and those runs.
     """
-    state = _Pass.start(network)
-    fills = [*_kept_fills(network, travel, kept), *_new_fills(network, travel, trips)]
-    for fill in sorted(fills, key=_fill_order):
+    fills = sorted(
+        [*_kept_fills(network, travel, kept), *_new_fills(network, travel, trips)],
+        key=_fill_order,
+    )
+    state = _Pass.start(network, fills, kept)
+    for fill in fills:
         state.step(fill)
     return state.finish(trips)
 
@@ -677,7 +829,7 @@ class LadleReplay:
         self.fills = sorted(fills, key=_fill_order)
         self.orders = [_fill_order(f) for f in self.fills]
         self.marks: list[tuple[int, _Pass]] = []
-        state = _Pass.start(network)
+        state = _Pass.start(network, self.fills, kept)
         for k, fill in enumerate(self.fills):
             if k % self.EVERY == 0:
                 self.marks.append((k, state.copy()))

@@ -582,7 +582,11 @@ def _prepare_day(
         starts,
         fresh_states,
         fixed=tuple(fixed),
-        kept=KeptRuns(kept, state.kept_preheats),
+        kept=KeptRuns(
+            kept,
+            state.kept_preheats,
+            -math.inf if not_before_min is None else math.ceil(not_before_min - 1e-9),
+        ),
         not_before_min=None if not_before_min is None else math.ceil(not_before_min - 1e-9),
         booked=booked_min,
     )
