@@ -254,7 +254,11 @@ def _replan_outcome(
 
 
 def _kept_insert(outcome: PlanOutcome, searched_objective: float) -> PlanOutcome:
-    """The insert plan, its status saying that the search found nothing cheaper."""
+    """The insert plan, its status saying that the search found nothing cheaper (left as
+    it is when the insert plan is the dispatcher's fallback, so that the fallback stays
+    visible to the CLI's warning, ``--strict`` and the plan history)."""
+    if outcome.plan.solver.fell_back:
+        return outcome
     status = (
         f"insert; the search ended at {searched_objective:,.0f} CNY with the price of "
         "change, not below the insert plan: insert plan kept"
