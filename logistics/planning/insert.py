@@ -439,7 +439,9 @@ def _best_insertion(
     accept: Accept | None = None,
 ) -> tuple[str, TimedTrip, float] | None:
     """The truck, timed trip and added cost (CNY) of the cheapest room for the first ladles
-    (of the rooms ``accept`` takes, cheapest first, when it is given)."""
+    (of the rooms ``accept`` takes, cheapest first, when it is given); rooms are ranked
+    with the price of moving the booked jobs they carry (:func:`move_cny`), which the
+    returned added cost leaves out."""
     found: list[tuple[tuple[float, int, str], str, TimedTrip, float]] = []
     for truck_id, day in days.items():
         truck = day.start.truck
@@ -457,8 +459,9 @@ def _best_insertion(
                 before = pricing.route_cost(truck_id, day.runs)
             added = pricing.route_cost(truck_id, [*day.runs, *trip.runs]) - before
             added += pricing.superheat(trip)
+            ranked = added + move_cny(ctx, trip.runs)  # as :func:`_worth` judges the room
             found.append(
-                ((-len(trip.runs) * 1e9 + added, trip.end_time, truck_id), truck_id, trip, added)
+                ((-len(trip.runs) * 1e9 + ranked, trip.end_time, truck_id), truck_id, trip, added)
             )
     found.sort(key=lambda f: f[0])  # stable: of equal keys the first found, as before
     for _, truck_id, trip, added in found:

@@ -302,6 +302,20 @@ def test_a_booked_ladle_goes_back_on_its_own_truck_where_the_trips_cost_the_same
         )
         plans[truck_id] = _plan_of(network, day, trips, left)
         assert [r.truck_id for r in plans[truck_id].runs] == [truck_id]
+        # the leftovers' tries rank the rooms with the price of the move too
+        starts, bays = day.fresh_states()
+        inserted = insert_jobs(
+            ctx,
+            [day.assignment_of[job.job_id]],
+            starts,
+            [],
+            bays,
+            not_before=0,
+            route_starts=day.starts,
+            penalty_per_t=penalty,
+        )
+        tried = _plan_of(network, day, inserted.trips, [])
+        assert [r.truck_id for r in tried.runs] == [truck_id]  # checked valid by _plan_of
     costs = {t: _trip_cost(network, p, (t, p.runs[0].trip)) for t, p in plans.items()}
     assert costs["T1"] == pytest.approx(costs["T2"])
 
