@@ -39,13 +39,13 @@ from logistics.plan.options import DayState
 from logistics.plan.stats import SolverStats
 from logistics.plan.timeline import MinuteRun, route_totals, trip_legs
 from logistics.planning.fixed import apply_fixed
-from logistics.planning.insert import insert_jobs, penalty_of
+from logistics.planning.insert import Inserted, insert_jobs, penalty_of
 from logistics.planning.jobs import Job
 from logistics.planning.ladle_model import build_problem
 from logistics.planning.reasons import unserved_tonnes
 from logistics.planning.reinsert import reinsert
 from logistics.planning.routing import RoutingResult
-from logistics.planning.schedule import TimedTrip
+from logistics.planning.schedule import ScheduleContext, TimedTrip
 from logistics.planning.trips import TruckRoute
 from logistics.progress import no_progress
 from tests.conftest import TINY, copy_tiny, read_table, write_table
@@ -236,6 +236,31 @@ def _booked_day(tmp_path: Path) -> tuple[Network, solve._Day]:
     return network, solve._prepare_day(network, Travel.of(network), DayState(), no_progress, ())
 
 
+def _reinserted(
+    ctx: ScheduleContext, day: solve._Day, job: Job, penalty: float
+) -> tuple[list[TimedTrip], list[Job]]:
+    """``job`` alone re-inserted (priced at ``penalty`` CNY/t) into the day's fresh trucks."""
+    states, bays = day.fresh_states()
+    return reinsert(
+        ctx, [job], day.assignment_of, states, bays, route_starts=day.starts, penalty_per_t=penalty
+    )
+
+
+def _inserted(ctx: ScheduleContext, day: solve._Day, job: Job, penalty: float) -> Inserted:
+    """``job`` alone tried by the leftovers' insertion (priced at ``penalty`` CNY/t)."""
+    starts, bays = day.fresh_states()
+    return insert_jobs(
+        ctx,
+        [day.assignment_of[job.job_id]],
+        starts,
+        [],
+        bays,
+        not_before=0,
+        route_starts=day.starts,
+        penalty_per_t=penalty,
+    )
+
+
 def test_a_booked_ladle_is_worth_its_trip_to_the_leftovers_tries_as_to_the_re_insertion(
     tmp_path: Path,
 ) -> None:
@@ -245,28 +270,9 @@ def test_a_booked_ladle_is_worth_its_trip_to_the_leftovers_tries_as_to_the_re_in
     drop = network.params.replan.drop_booked_cny_per_t
     for homes, made in (({}, False), ({job.job_id: ("T1", job.earliest_pour)}, True)):
         ctx = replace(day.ctx, homes=homes)
-        states, bays = day.fresh_states()
-        trips, _ = reinsert(
-            ctx,
-            [job],
-            day.assignment_of,
-            states,
-            bays,
-            route_starts=day.starts,
-            penalty_per_t=penalty,
-        )
+        trips, _ = _reinserted(ctx, day, job, penalty)
         assert bool(trips) is made
-        starts, bays = day.fresh_states()
-        inserted = insert_jobs(
-            ctx,
-            [day.assignment_of[job.job_id]],
-            starts,
-            [],
-            bays,
-            not_before=0,
-            route_starts=day.starts,
-            penalty_per_t=penalty,
-        )
+        inserted = _inserted(ctx, day, job, penalty)
         # the leftovers' tries price the booked ladle as the re-insertion does
         assert bool(inserted.trips) is made
         assert inserted.reasons == ({} if made else {job.job_id: "cost"})
@@ -290,30 +296,11 @@ def test_a_booked_ladle_goes_back_on_its_own_truck_where_the_trips_cost_the_same
     plans = {}
     for truck_id in ("T1", "T2"):
         ctx = replace(day.ctx, homes={job.job_id: (truck_id, job.earliest_pour)})
-        states, bays = day.fresh_states()
-        trips, left = reinsert(
-            ctx,
-            [job],
-            day.assignment_of,
-            states,
-            bays,
-            route_starts=day.starts,
-            penalty_per_t=penalty,
-        )
+        trips, left = _reinserted(ctx, day, job, penalty)
         plans[truck_id] = _plan_of(network, day, trips, left)
         assert [r.truck_id for r in plans[truck_id].runs] == [truck_id]
         # the leftovers' tries rank the rooms with the price of the move too
-        starts, bays = day.fresh_states()
-        inserted = insert_jobs(
-            ctx,
-            [day.assignment_of[job.job_id]],
-            starts,
-            [],
-            bays,
-            not_before=0,
-            route_starts=day.starts,
-            penalty_per_t=penalty,
-        )
+        inserted = _inserted(ctx, day, job, penalty)
         tried = _plan_of(network, day, inserted.trips, [])
         assert [r.truck_id for r in tried.runs] == [truck_id]  # checked valid by _plan_of
     costs = {t: _trip_cost(network, p, (t, p.runs[0].trip)) for t, p in plans.items()}
