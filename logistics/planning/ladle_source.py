@@ -36,12 +36,10 @@ of it (the caller, :func:`~.solve._legal_with_ladles`, does not call this then).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 
 from logistics.planning.insert import penalty_of
-from logistics.planning.jobs import Job
 from logistics.planning.ladle_delay import (
     DayParts,
     DelayedLadles,
@@ -51,8 +49,8 @@ from logistics.planning.ladle_delay import (
 )
 from logistics.planning.ladles import LadlePlan, assign_ladles
 from logistics.planning.leftovers import PlacedRun, assignment_at
-from logistics.planning.schedule import ScheduleContext, TimedTrip, commit_trip, time_trip
-from logistics.planning.topup import metal_holds, truck_cny, windows_after
+from logistics.planning.schedule import ScheduleContext, TimedTrip
+from logistics.planning.topup import metal_holds, retime_truck, truck_cny, windows_after
 from logistics.planning.windows import Interval
 
 #: Trips tried at another smelter at most, per day.
@@ -115,29 +113,14 @@ def _moved(
     if windows is None or state is None:
         return None
     ctx = replace(parts.ctx, fills=windows)
-    own = sorted(
-        (t for t in trips if t.runs[0].truck_id == truck_id), key=lambda t: t.runs[0].fill_start
-    )
     for trip in trips:
         if trip.runs[0].truck_id != truck_id:
             for r in trip.runs:
                 bays.book(r.smelter_id, r.fill_start, r.fill_end)
-    k = next(i for i, t in enumerate(own) if t is target)
-    for trip in own[:k]:
-        commit_trip(state, trip, bays)
-    new: dict[int, TimedTrip] = {}
-    for position, trip in enumerate(own[k:]):
-        first = trip.runs[0]
-        state.trips = first.trip - 1
-        jobs: tuple[Job, ...] = tuple(r.job for r in trip.runs)
-        where = smelter_id if position == 0 else first.smelter_id
-        earliest = not_before if position == 0 else math.floor(min(r.fill_start for r in trip.runs))
-        timed, left = time_trip(ctx, state, where, jobs, bays, earliest)
-        if timed is None or left:
-            return None
-        commit_trip(state, timed, bays)
-        new[id(trip)] = timed
-    moved = [new.get(id(t), t) for t in trips]
+    jobs = tuple(r.job for r in target.runs)
+    moved = retime_truck(ctx, state, bays, trips, target, (smelter_id, jobs, not_before))
+    if moved is None:
+        return None
     alloys = {r.alloy for r in target.runs}
     if not all(metal_holds(parts.ctx.network, moved, parts, alloy) for alloy in alloys):
         return None

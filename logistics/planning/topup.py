@@ -299,25 +299,67 @@ def _retimed(
     start = base[0].get(truck_id)
     if start is None:
         return None
-    state = copy.copy(start)
     bays = BayBook(base[1].bays, {k: list(v) for k, v in base[1].booked.items()})
+    for trip in trips:
+        if trip.runs[0].truck_id == truck_id:
+            for r in trip.runs:
+                bays.booked[r.smelter_id].remove((r.fill_start, r.fill_end))
+    # never earlier than planned: the ladle pass may have delayed the trip on purpose
+    earliest = max(not_before, min(r.fill_start for r in target.runs))
+    where = target.runs[0].smelter_id
+    return retime_truck(ctx, copy.copy(start), bays, trips, target, (where, jobs, earliest))
+
+
+def retime_truck(
+    ctx: ScheduleContext,
+    state: TruckState,
+    bays: BayBook,
+    trips: Sequence[TimedTrip],
+    target: TimedTrip,
+    first: tuple[str, tuple[Job, ...], int],
+) -> list[TimedTrip] | None:
+    """``trips`` with ``target`` timed again and its truck's later trips after it.
+
+    Parameters
+    ----------
+    ctx : ScheduleContext
+        Network, travel, production release and fill windows.
+    state : TruckState
+        The truck at the start of its day; modified (its earlier trips are committed).
+    bays : BayBook
+        The fill bays with every other truck's fills booked and none of this truck's;
+        modified.
+    trips : sequence of TimedTrip
+        The day's trips, ``target`` among them.
+    target : TimedTrip
+        The trip to time again.
+    first : (str, tuple of Job, int)
+        Where ``target`` fills now, the ladles it carries in pour order, and the earliest
+        fill start, min of the day.
+
+    Returns
+    -------
+    list of TimedTrip or None
+        ``trips`` with the truck's trips from ``target`` on timed again (each later one at
+        its own smelter, none earlier than planned nor than ``target``'s earliest start);
+        ``None`` when a job would be left off.
+    """
+    truck_id = target.runs[0].truck_id
     own = sorted(
         (t for t in trips if t.runs[0].truck_id == truck_id), key=lambda t: t.runs[0].fill_start
     )
-    for trip in own:
-        for r in trip.runs:
-            bays.booked[r.smelter_id].remove((r.fill_start, r.fill_end))
     k = next(i for i, t in enumerate(own) if t is target)
     for trip in own[:k]:
         commit_trip(state, trip, bays)
+    where, todo, not_before = first
     new: dict[int, TimedTrip] = {}
     for position, trip in enumerate(own[k:]):
-        first = trip.runs[0]
-        state.trips = first.trip - 1
-        todo = jobs if position == 0 else tuple(r.job for r in trip.runs)
-        # never earlier than planned: the ladle pass may have delayed the trip on purpose
-        earliest = max(not_before, min(r.fill_start for r in trip.runs))
-        timed, off = time_trip(ctx, state, first.smelter_id, todo, bays, earliest)
+        runs = trip.runs
+        state.trips = runs[0].trip - 1
+        if position > 0:
+            where, todo = runs[0].smelter_id, tuple(r.job for r in runs)
+            not_before = max(not_before, min(r.fill_start for r in runs))
+        timed, off = time_trip(ctx, state, where, todo, bays, not_before)
         if timed is None or off:
             return None
         commit_trip(state, timed, bays)
