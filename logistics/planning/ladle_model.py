@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -80,6 +80,24 @@ class _PairRules:
     late_cost: int  # fen per minute beyond the tolerance
     drop_t: float  # fen per tonne, a booked job left out
     pool: PoolFit  # which trucks each smelter's ladle pool serves
+    #: Hold limits already computed, by (tap_max_c, min_pour_c, tau_h, leg): a day has
+    #: few distinct ones (the jobs of an order share a leg, the trucks a few ``tau_h``).
+    hold_limits: dict[tuple[float, float, float, tuple[float, float]], int] = field(
+        default_factory=dict
+    )
+
+    def hold_limit(
+        self, tap_max_c: float, min_pour_c: float, tau_h: float, leg: tuple[float, float]
+    ) -> int:
+        """The router's hold limit of a ladle, whole minutes
+        (:func:`~logistics.planning.taps.ride_hold_limit_minutes`), computed once per
+        distinct tap, caster minimum, time constant and leg of the day."""
+        key = (tap_max_c, min_pour_c, tau_h, leg)
+        limit = self.hold_limits.get(key)
+        if limit is None:
+            limit = ride_hold_limit_minutes(self.network, tap_max_c, min_pour_c, tau_h, leg)
+            self.hold_limits[key] = limit
+        return limit
 
 
 def _matrices(travel: Travel) -> tuple[np.ndarray, np.ndarray]:
@@ -174,7 +192,7 @@ def _allowed_trucks(
     min_pour_c = rules.network.caster_by_id[job.caster_id].min_pour_c
     leg = (a.source.travel_min, a.source.road_km)
     limits = {
-        k: ride_hold_limit_minutes(rules.network, prod.tap_max_c, min_pour_c, t.tau_h, leg)
+        k: rules.hold_limit(prod.tap_max_c, min_pour_c, t.tau_h, leg)
         for k, t in enumerate(rules.trucks)
     }
     wait = pour.earliest - fill.latest - fill_min
