@@ -42,7 +42,7 @@ from logistics.planning.horizon_supply import (
     due_by_last_hour,
     required_by_minute,
 )
-from logistics.planning.managed import first_pour_min, is_topup, with_managed_deliveries
+from logistics.planning.managed import first_pour_min, with_managed_deliveries
 from logistics.planning.visit_search import search_limit_s
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ def missed_deliveries(plan: Plan, network: Network) -> list[Missed]:
             reason=u.reason,
         )
         for u in plan.unserved
-        if u.order_id in by_id and u.reason not in NO_SUPPLY_REASONS and not is_topup(u.order_id)
+        if u.order_id in by_id and u.reason not in NO_SUPPLY_REASONS
     ]
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from logistics.network.model import Network
 from logistics.network.prices import managed_drop_penalty_per_t, unserved_penalty_per_t
-from logistics.planning.managed import MANAGED_PREFIX, is_topup
+from logistics.planning.managed import MANAGED_PREFIX
 
 
 def is_managed_delivery(network: Network, order_id: str, caster_id: str, alloy: str) -> bool:
     """Whether an order is one of the planner's managed deliveries (``M-…`` to a furnace
     on managed supply)."""
-    if not order_id.startswith(MANAGED_PREFIX) or is_topup(order_id):
-        return False  # a top-up is optional: priced and tried as a caster's order
+    if not order_id.startswith(MANAGED_PREFIX):
+        return False
     return any(
         f.managed and f.caster_id == caster_id and f.alloy == alloy for f in network.furnaces
     )

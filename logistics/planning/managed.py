@@ -28,9 +28,7 @@ before :data:`MORNING_MARGIN_MIN` after the fleet's first shift start of the nex
 (when the next day's trucks could not be there in time) is made the evening before,
 its pours ending with the plan day; later needs are the next day's. For a caster
 that opens after the fleet's first shift, the margin counts from its opening, so the
-evening fill covers the first hours of its next morning. Last, a furnace with room
-gets one optional **top-up** beyond the need (:func:`_topup`), so that its next
-morning needs metal later.
+evening fill covers the first hours of its next morning.
 """
 
 from __future__ import annotations
@@ -55,9 +53,6 @@ MAX_DELIVERIES = 200
 MIN_MEASURED_T = 0.001
 #: Prefix of the order ids of managed deliveries.
 MANAGED_PREFIX = "M-"
-#: Ending of the order ids of top-ups (:func:`_topup`): optional deliveries, priced and
-#: tried as a caster's order (:mod:`~logistics.planning.drop_penalty`).
-TOPUP_SUFFIX = "-top"
 #: How long after the fleet's first shift start a next-morning need is left to the next
 #: day's trucks, min (an earlier need is delivered the evening before).
 MORNING_MARGIN_MIN = 120.0
@@ -382,57 +377,11 @@ def _deliveries_of(
     for k in range(1, _most_deliveries(furnace, base, min(x.tonnes for x in loads)) + 1):
         chosen = _choose(base, need, furnace, delivered, loads, pour, span, min_width)
         if chosen is None:
-            break
+            return orders
         load, earliest, latest = chosen
         orders.append(_order(network, furnace, k, load.tonnes, (earliest, latest)))
         delivered += load.tonnes
-    close = min(float(span.day_end), network.minutes(caster.close))
-    topup = _topup(base, furnace, delivered, loads, int(close) - pour, min_width)
-    if topup is not None:
-        load, earliest, latest = topup
-        k = len(orders) + 1
-        top = _order(network, furnace, k, load.tonnes, (earliest, latest))
-        orders.append(top.model_copy(update={"order_id": top.order_id + TOPUP_SUFFIX}))
     return orders
-
-
-def is_topup(order_id: str) -> bool:
-    """Whether an order id is a managed furnace's top-up (:func:`_topup`)."""
-    return order_id.startswith(MANAGED_PREFIX) and order_id.endswith(TOPUP_SUFFIX)
-
-
-def _topup(
-    base: np.ndarray,
-    furnace: Furnace,
-    delivered: float,
-    loads: Sequence[Load],
-    last_start: int,
-    min_width: float,
-) -> tuple[Load, int, int] | None:
-    """The evening's top-up after the day's deliveries of ``delivered`` t: the largest
-    load that fits under the capacity (every earlier delivery poured) at least
-    ``min_width`` minutes before ``last_start`` (the last pour start within the
-    caster's hours and the day) and that the next day's draw still takes down to the
-    minimum, as ``(load, earliest, latest)`` pour start, min; ``None`` when none does.
-
-    The level needs it on neither day: it fills the furnace beyond the need where it
-    has room, so that the next morning, when every furnace wants metal at once, needs
-    its first delivery later. Its deadline is the day's end and it fits under the
-    capacity with every other delivery poured, so any plan pouring it in its window
-    keeps the furnace within its limits, and one that leaves it unserved leaves the
-    furnace as it would have been without it: it is optional (its id ends with
-    :data:`TOPUP_SUFFIX`), priced and tried as a caster's order, and the closed loop
-    does not feed it back when it is left unserved."""
-    nxt = base[DAY_MIN:]
-    for load in loads:  # largest first
-        if _first(nxt + delivered + load.tonnes < furnace.min_level_t - LEVEL_TOL_T) is None:
-            continue  # the next day would not draw it down: metal held for nothing
-        fits = _first(
-            base[: DAY_MIN + 1] + delivered + load.tonnes <= furnace.capacity_t + LEVEL_TOL_T
-        )
-        if fits is not None and last_start - fits >= min_width:
-            return load, fits, last_start
-    return None
 
 
 def _most_deliveries(furnace: Furnace, base: np.ndarray, smallest_t: float) -> int:
