@@ -25,16 +25,14 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
 
 
 def test_a_ladle_pool_keeps_more_for_its_leftovers(clock: SimpleNamespace) -> None:
-    # the dispatcher took 0.5 s, 3 s of the 60 are spent; the factors are three times
-    # those measured when the dispatcher's plan timed every truck (2, 5 and 8): it now
-    # times only the trucks that can win a trip, in about a third of the time
-    plain = solve._search_budget(60.0, 100.0, 0.5)
-    walked = solve._search_budget(60.0, 100.0, 0.5, walked=True)
-    pooled = solve._search_budget(60.0, 100.0, 0.5, walked=True, pooled=True)
-    assert plain == pytest.approx(60.0 - 3.0 - (6.0 * 0.5 + 0.5))
-    assert walked == pytest.approx(60.0 - 3.0 - (15.0 * 0.5 + 1.0))
-    assert pooled == pytest.approx(60.0 - 3.0 - (24.0 * 0.5 + 1.0))  # 13 s kept, not 8.5
-    assert solve._search_budget(60.0, 100.0, 0.5, pooled=True) == pooled
+    # the dispatcher took 1.5 s, 3 s of the 60 are spent
+    plain = solve._search_budget(60.0, 100.0, 1.5)
+    walked = solve._search_budget(60.0, 100.0, 1.5, walked=True)
+    pooled = solve._search_budget(60.0, 100.0, 1.5, walked=True, pooled=True)
+    assert plain == pytest.approx(60.0 - 3.0 - (2.0 * 1.5 + 0.5))
+    assert walked == pytest.approx(60.0 - 3.0 - (5.0 * 1.5 + 1.0))
+    assert pooled == pytest.approx(60.0 - 3.0 - (8.0 * 1.5 + 1.0))  # 13 s kept, not 8.5
+    assert solve._search_budget(60.0, 100.0, 1.5, pooled=True) == pooled
 
 
 def test_the_pool_reserve_is_at_most_three_tenths_of_the_limit(clock: SimpleNamespace) -> None:
