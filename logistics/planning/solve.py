@@ -105,8 +105,9 @@ FILL_ELSEWHERE = True
 #: where it costs less than the ingot route (:mod:`.reinsert`); ``False``: on the truck
 #: done first, whatever it costs (for comparisons).
 PRICED_REINSERT = True
-#: Whether the leftovers are tried on a truck freed by moving a trip in their way
-#: (:mod:`.make_room`), after the first insertion.
+#: With a ladle pool, whether the leftovers are tried on a truck freed by moving a trip
+#: in their way (:mod:`.make_room`), after the ladle pass and before the pool's second
+#: try; ``False`` skips that (for comparisons).
 MAKE_ROOM = True
 #: The share of the time left to the pass's deadline the moves may take.
 MAKE_ROOM_SHARE = 0.3
