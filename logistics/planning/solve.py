@@ -39,15 +39,22 @@ from logistics.planning.bookings import initial_trips_of, jobs_of_runs
 from logistics.planning.drivers import DriverStop
 from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
 from logistics.planning.greedy import DispatchWork, greedy_plan
-from logistics.planning.insert import MANAGED_GRACE_S, Inserted, insert_jobs, late_deadline
+from logistics.planning.insert import (
+    INSERTED_TRIPS,
+    MANAGED_GRACE_S,
+    Inserted,
+    insert_jobs,
+    late_deadline,
+)
 from logistics.planning.jobs import Job, JobBook, build_jobs
 from logistics.planning.ladle_delay import DayParts, assign_with_delays
 from logistics.planning.ladle_model import FEN
 from logistics.planning.ladle_retry import Pooled, retry_with_pool
 from logistics.planning.ladle_source import fill_elsewhere
-from logistics.planning.ladles import KeptRuns, LadlePlan
+from logistics.planning.ladles import KeptRuns, LadlePlan, assign_ladles
 from logistics.planning.leftovers import retry_elsewhere
 from logistics.planning.legal import fixed_clocks, legal_day
+from logistics.planning.make_room import make_room
 from logistics.planning.objective import plan_value
 from logistics.planning.optimize import optimize
 from logistics.planning.reasons import UnservedTonnes, unserved_tonnes
@@ -98,6 +105,12 @@ FILL_ELSEWHERE = True
 #: where it costs less than the ingot route (:mod:`.reinsert`); ``False``: on the truck
 #: done first, whatever it costs (for comparisons).
 PRICED_REINSERT = True
+#: With a ladle pool, whether the leftovers are tried on a truck freed by moving a trip
+#: in their way (:mod:`.make_room`), after the ladle pass and before the pool's second
+#: try; ``False`` skips that (for comparisons).
+MAKE_ROOM = True
+#: The share of the time left to the pass's deadline the moves may take.
+MAKE_ROOM_SHARE = 0.3
 
 #: Order ids of other days named in the log; the rest are counted.
 LOGGED_ORDER_IDS = 10
@@ -343,7 +356,11 @@ def _finished(
     _accounted(day, trips, left, "the drivers' walk and the ladle pass")
     if ladles is not None:
         before = len(trips)
-        pooled = _pooled_again(day, Pooled(trips, left, reasons, breaks, ladles), until)
+        pooled = Pooled(trips, left, reasons, breaks, ladles)
+        if MAKE_ROOM:
+            day, pooled = _roomed(day, pooled, until)
+            _accounted(day, pooled.trips, pooled.left, "the trips moved to make room")
+        pooled = _pooled_again(day, pooled, until)
         trips, left, reasons, breaks, ladles = (
             pooled.trips,
             pooled.left,
@@ -617,13 +634,19 @@ def _insert_into(
     trips: Sequence[TimedTrip],
     jobs: Sequence[Job],
     until: _Until | None,
+    first_trip: int = INSERTED_TRIPS,
+    truck_id: str | None = None,
 ) -> Inserted:
     """``jobs`` fitted into the free time around the kept runs and ``trips`` until the
-    pass's deadline and managed grace ``until`` (``None``: no time limit)."""
+    pass's deadline and managed grace ``until`` (``None``: no time limit), the trips made
+    numbered above ``first_trip``, on the truck ``truck_id`` only where given."""
     starts, bays = _day_starts(day, state)
     placed = [r for t in trips for r in t.runs]
     for run in placed:
         bays.book(run.smelter_id, run.fill_start, run.fill_end)
+    if truck_id is not None:  # its own runs are all insertion needs of the others
+        starts = {k: v for k, v in starts.items() if k == truck_id}
+        placed = [r for r in placed if r.truck_id == truck_id]
     todo = [day.assignment_of[j.job_id] for j in jobs if j.job_id in day.assignment_of]
     return insert_jobs(
         day.ctx,
@@ -636,6 +659,7 @@ def _insert_into(
         penalty_per_t=unserved_penalty_per_t(day.network.params),
         deadline=None if until is None else until.deadline,
         managed_until=None if until is None else until.managed_until,
+        first_trip=first_trip,
     )
 
 
@@ -684,6 +708,56 @@ def _repaired(
             update["objective_cny"] = round(day.value([r for t in trips for r in t.runs]), 2)
         stats = stats.model_copy(update=update)
     return trips, done.left, stats, done.reasons
+
+
+def _roomed(day: _Day, pooled: Pooled, until: _Until) -> tuple[_Day, Pooled]:
+    """The day and its plan after trips in the way of the leftovers were moved
+    (:mod:`.make_room`, within :data:`MAKE_ROOM_SHARE` of the time left to the pass's
+    deadline), the moved plan walked and given ladles again (:func:`_legal_with_ladles`);
+    ``pooled`` as it is unless that lowers the objective."""
+    if not pooled.left or day.kept or day.booked:
+        return day, pooled
+    share = MAKE_ROOM_SHARE * max(0.0, until.deadline - time.monotonic())
+    assigned = day.assignment_of  # a trip filled elsewhere is not moved (its windows)
+    roomed = make_room(
+        day.ctx,
+        _day_starts(day, until[0])[0],
+        list(pooled.trips),
+        list(pooled.left),
+        pooled.reasons,
+        insert=lambda kept, jobs, first, truck: _insert_into(
+            day, until[0], kept, jobs, None, first, truck
+        ),
+        value=lambda kept: _pooled_value(day, kept),
+        below=lambda kept: day.value([r for t in kept for r in t.runs]),
+        movable=lambda trip: all(
+            r.job.job_id in assigned and r.smelter_id == assigned[r.job.job_id].source.smelter_id
+            for r in trip.runs
+        ),
+        deadline=time.monotonic() + share,
+    )
+    if not roomed.moves:
+        return day, pooled
+    moved, trips, left, reasons, stops, ladles = _legal_with_ladles(
+        day, roomed.trips, roomed.left, roomed.reasons
+    )
+    before = day.value([r for t in pooled.trips for r in t.runs])
+    before += _lining_cny(day, pooled.trips, pooled.ladles)
+    after = day.value([r for t in trips for r in t.runs]) + _lining_cny(day, trips, ladles)
+    if ladles is None or after >= before - 1e-6:
+        return day, pooled
+    return moved, Pooled(trips, left, reasons, stops, ladles)
+
+
+def _pooled_value(day: _Day, trips: list[TimedTrip]) -> float:
+    """The objective of ``trips`` (CNY) once the ladle pass (without its moves later) has
+    taken off the runs no ladle of the pool is ready for, the linings' heat counted; of
+    ``trips`` as they are without a pool."""
+    if not day.network.ladles:
+        return day.value([r for t in trips for r in t.runs])
+    ladles = assign_ladles(day.network, day.travel, trips, day.kept)
+    given = list(ladles.trips)
+    return day.value([r for t in given for r in t.runs]) + _lining_cny(day, given, ladles)
 
 
 def _retried_elsewhere(

@@ -84,8 +84,10 @@ def retried(network: Network) -> Retried:
 
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(solve, "retry_with_pool", capture)
-        # the retry given what the ladle pass left (the free slots tried after it only)
+        # the retry given what the ladle pass left (the free slots tried after it only, no
+        # trip moved to make room before it)
         patched.setattr(solve, "TOP_UP_FIRST", False)
+        patched.setattr(solve, "MAKE_ROOM", False)
         plan = _plan(network)
     ((parts, given, done),) = seen
     return Retried(plan, parts, given, done)
