@@ -144,10 +144,14 @@ DEFAULT_PORTFOLIO: tuple[str, ...] = ("gls-cost", "gls-parallel", "gls", "gls-sc
 #: Longest time limit, seconds, for which :data:`SHORT_PORTFOLIO` is the default.
 SHORT_LIMIT_S = 30.0
 #: The default for short limits (a dispatcher waiting in the app): within 15 s the
-#: search from parallel cheapest insertion ended lowest on both sample days, the one
-#: from local cheapest insertion close behind; searches from a plan (the dispatcher's,
-#: the earliest-finish one) ended 10-25 % higher.
-SHORT_PORTFOLIO: tuple[str, ...] = ("gls-parallel", "gls-scratch", "gls-cost", "sa-scratch")
+#: search from parallel cheapest insertion ended lowest on both sample days alone;
+#: searches from a plan (the dispatcher's, the earliest-finish one) ended 10-25 %
+#: higher. Second the search from cheapest *cost* insertion (the member whose plan is
+#: kept at 60 s): paired with the first at 15 s, 2 workers, its plan was kept on the
+#: Yangtze River Delta (mean of three 335.7 k against 351.3 k with ``gls-scratch``
+#: second) and the Pearl River Delta stayed level; the generated 300-run day, where
+#: ``gls-scratch`` had won, got 2-3 % worse (docs/solver.md).
+SHORT_PORTFOLIO: tuple[str, ...] = ("gls-parallel", "gls-cost", "gls-scratch", "sa-scratch")
 #: Both defaults were measured against PyVRP's multi-trip member (``pyvrp-trips``,
 #: ``pyvrp-trips-gls``) and OR-Tools' iterated local search (``ils``) second in place of
 #: the second member, on both sample days (docs/solver.md): none gave the plan kept on

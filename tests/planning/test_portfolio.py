@@ -76,6 +76,14 @@ def test_the_default_members_follow_the_time_limit() -> None:
     assert [m.name for m in members_for(["gls"], 2, 5.0)] == ["gls"]
 
 
+def test_the_short_limit_pairs_the_two_insertion_searches() -> None:
+    # At 15 s with two workers the search from cheapest-cost insertion (the one whose
+    # plan is kept at 60 s on the Yangtze sample) runs beside parallel insertion.
+    assert [m.name for m in members_for(None, 2, 15.0, jobs=350)] == ["gls-parallel", "gls-cost"]
+    assert [m.name for m in members_for(None, 1, 15.0, jobs=350)] == ["gls-parallel"]
+    assert members_for(None, 2, 60.0, jobs=350)[0].name == "gls-cost"
+
+
 def test_deterministic_mode_gives_the_same_plan_twice() -> None:
     _, first = deterministic_plan(TINY)
     _, second = deterministic_plan(TINY)
