@@ -13,7 +13,8 @@ from __future__ import annotations
 import random
 import tomllib
 
-from benchmarks.fuzz_draws import csv_text, read_csv
+from benchmarks.fuzz_draws import csv_text, field_bounds, read_csv
+from logistics.network.ladles import Ladle
 
 #: Share of generated networks that get a ladle pool.
 POOL_SHARE = 1 / 3
@@ -68,6 +69,9 @@ def with_ladle_pool(seed: int, files: dict[str, str]) -> tuple[dict[str, str], l
     table = _ladles_table(rng)
     size = max(float(t["ladle_t"]) for t in fleet)
     tau = max(float(t["tau_h"]) for t in fleet)
+    # a small ladle insulated worse than the trucks, but within the format's range (an
+    # edge draw may give the fleet a time constant near the range's lower end)
+    small_tau_lo = field_bounds(Ladle, "tau_h").at("lo") or 0.0
     rows = []
     for smelter in smelters:
         sid = smelter["smelter_id"]
@@ -80,7 +84,9 @@ def with_ladle_pool(seed: int, files: dict[str, str]) -> tuple[dict[str, str], l
                     "ladle_id": f"{sid}-L{k + 1}",
                     "home_smelter": sid,
                     "capacity_t": rng.choice([1.5, 2.0]) if small else size,
-                    "tau_h": round(tau * rng.choice([0.5, 0.8]), 1) if small else tau,
+                    "tau_h": max(small_tau_lo, round(tau * rng.choice([0.5, 0.8]), 1))
+                    if small
+                    else tau,
                     "hot_since": "cold"
                     if rng.random() < cold_share
                     else rng.choice(["03:00", "05:00", "06:00"]),

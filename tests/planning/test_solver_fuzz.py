@@ -264,3 +264,11 @@ def test_about_a_third_of_the_networks_get_a_ladle_pool_that_loads(tmp_path: Pat
         plain["network.toml"] = files["network.toml"].split("\n\n[ladles]\n")[0] + "\n"
         again, _ = with_ladle_pool(seed, plain)
         assert again["ladles.csv"] == files["ladles.csv"]
+
+
+def test_a_small_ladle_stays_inside_the_formats_range(tmp_path: Path) -> None:
+    """Seed 2000 (an edge draw) gives the fleet a time constant of 3.2 h: its small
+    ladles, drawn at half the trucks' insulation, were 1.6 h, below the format's 2 h."""
+    network = _load(tmp_path, 2000)
+    taus = [ladle.tau_h for ladle in network.ladles]
+    assert taus and min(taus) == 2.0
