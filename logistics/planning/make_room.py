@@ -70,6 +70,7 @@ def make_room(
     value: ValueOf,
     below: ValueOf | None = None,
     movable: Callable[[TimedTrip], bool] | None = None,
+    holds: Callable[[list[TimedTrip]], bool] | None = None,
     deadline: float | None = None,
 ) -> Roomed:
     """Each order's leftovers tried on a truck freed by moving one trip in their way.
@@ -98,6 +99,9 @@ def make_room(
     movable : callable, optional
         Whether a trip may be moved (``insert`` can place its ladles again); any trip
         where not given.
+    holds : callable, optional
+        Whether a moved plan's trips keep the day's limits ``insert`` does not see (e.g.
+        the trucks' trips a day, the smelters' metal); every move where not given.
     deadline : float, optional
         :func:`time.monotonic` by which trying stops.
 
@@ -114,7 +118,7 @@ def make_room(
         still = [j for j in group if j in current.left]
         while sum(j.tonnes for j in still) >= MIN_TONNES:
             best = _best_move(
-                ctx, starts, current, still, _Judge(insert, value, below, movable), deadline
+                ctx, starts, current, still, _Judge(insert, value, below, movable, holds), deadline
             )
             if best is None:
                 break
@@ -139,6 +143,7 @@ class _Judge:
     value: ValueOf
     below: ValueOf | None
     movable: Callable[[TimedTrip], bool] | None
+    holds: Callable[[list[TimedTrip]], bool] | None = None
 
 
 def _groups(left: Sequence[Job], reasons: Mapping[str, str]) -> list[list[Job]]:
@@ -166,10 +171,14 @@ def _best_move(
             break
         if judge.movable is None or judge.movable(blocker):
             moved = _moved(plan, group, blocker, judge.insert)
-            if moved is not None:
-                cheap = judge.below(moved.trips) if judge.below is not None else -float(k)
-                if cheap < plan.value - 1e-6:  # else not lower even before the pass
-                    found.append((cheap, k, moved))
+            if moved is None or (judge.holds is not None and not judge.holds(moved.trips)):
+                continue
+            if judge.below is None:  # every move judged, the lightest blocker first
+                found.append((float(k), k, moved))
+                continue
+            cheap = judge.below(moved.trips)
+            if cheap < plan.value - 1e-6:  # else not lower even before the pass
+                found.append((cheap, k, moved))
     best: _Plan | None = None
     for _, _, moved in sorted(found, key=lambda f: f[:2])[:JUDGED]:
         if deadline is not None and time.monotonic() > deadline:
@@ -196,7 +205,10 @@ def _moved(plan: _Plan, group: list[Job], blocker: TimedTrip, insert: InsertInto
     placed = {r.job.job_id for t in kept for r in t.runs}
     out = [j for j in [*plan.left, *(r.job for r in blocker.runs)] if j.job_id not in placed]
     why = {j.job_id: plan.reasons.get(j.job_id, "fleet") for j in out}
-    why.update({j: r for j, r in {**mine.reasons, **again.reasons}.items() if j in why})
+    # the freed truck alone found no room: not the whole fleet's reason; a room too
+    # dear on it is (the job was tried where it was cheapest before)
+    why.update({j: r for j, r in mine.reasons.items() if j in why and r == "cost"})
+    why.update({j: r for j, r in again.reasons.items() if j in why})
     return _Plan(kept, out, why, math.nan)
 
 

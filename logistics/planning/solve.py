@@ -69,7 +69,7 @@ from logistics.planning.schedule import (
     initial_states,
     schedule_routes,
 )
-from logistics.planning.topup import top_up
+from logistics.planning.topup import metal_holds, top_up
 from logistics.planning.trip_limit import within_trip_limits
 from logistics.planning.trips import TruckRoute, trips_by_truck
 from logistics.progress import ProgressCallback, ProgressEvent, no_progress
@@ -355,11 +355,11 @@ def _finished(
     day, trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
     _accounted(day, trips, left, "the drivers' walk and the ladle pass")
     if ladles is not None:
-        before = len(trips)
         pooled = Pooled(trips, left, reasons, breaks, ladles)
         if MAKE_ROOM:
             day, pooled = _roomed(day, pooled, until)
             _accounted(day, pooled.trips, pooled.left, "the trips moved to make room")
+        before = len(pooled.trips)  # the trips the pool's second try adds
         pooled = _pooled_again(day, pooled, until)
         trips, left, reasons, breaks, ladles = (
             pooled.trips,
@@ -710,6 +710,17 @@ def _repaired(
     return trips, done.left, stats, done.reasons
 
 
+def _limits_hold(day: _Day, trips: Sequence[TimedTrip]) -> bool:
+    """Whether ``trips`` keep every truck's ``max_trips`` and every smelter's metal of
+    each alloy, the kept runs counted (what inserting into a plan does not check)."""
+    within, _, _ = within_trip_limits(day.network, trips, [], {}, day.kept)
+    if len(within) != len(trips):
+        return False
+    parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
+    alloys = {r.alloy for t in trips for r in t.runs}
+    return all(metal_holds(day.network, trips, parts, alloy) for alloy in alloys)
+
+
 def _roomed(day: _Day, pooled: Pooled, until: _Until) -> tuple[_Day, Pooled]:
     """The day and its plan after trips in the way of the leftovers were moved
     (:mod:`.make_room`, within :data:`MAKE_ROOM_SHARE` of the time left to the pass's
@@ -734,6 +745,7 @@ def _roomed(day: _Day, pooled: Pooled, until: _Until) -> tuple[_Day, Pooled]:
             r.job.job_id in assigned and r.smelter_id == assigned[r.job.job_id].source.smelter_id
             for r in trip.runs
         ),
+        holds=lambda kept: _limits_hold(day, kept),
         deadline=time.monotonic() + share,
     )
     if not roomed.moves:

@@ -85,3 +85,34 @@ def test_without_leftovers_worth_a_move_the_plan_is_unchanged(network: Network) 
         same = _plan(network, True)
     before = _plan(network, False)
     assert [r.model_dump() for r in same.runs] == [r.model_dump() for r in before.runs]
+
+
+def test_a_move_keeps_each_trucks_trips_a_day(
+    network: Network, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The same day with every truck allowed (``fleet.csv`` ``max_trips``) the trips it
+    makes without moves: the moved trip's ladles may not go on a truck as a trip more
+    (they did: T5 made 3 trips where it may make 2, and the checker rejected the plan)."""
+    import csv
+    import io
+
+    folder: Path = tmp_path_factory.mktemp("small-140-max-trips")
+    write_random_network(folder, SEED)
+    before = _plan(network, False)
+    made: dict[str, int] = {}
+    for truck_id, _ in {(r.truck_id, r.trip) for r in before.runs}:
+        made[truck_id] = made.get(truck_id, 0) + 1
+    rows = list(csv.reader(io.StringIO((folder / "fleet.csv").read_text(encoding="utf-8"))))
+    rows[0].append("max_trips")
+    for row in rows[1:]:
+        row.append(str(made.get(row[0], 0) or 1))
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    (folder / "fleet.csv").write_text(text.getvalue(), encoding="utf-8")
+    limited = load_network(folder)
+    after = _plan(limited, True)  # the checker's verdict is asserted in _plan
+    trips: dict[str, set[int]] = {}
+    for r in after.runs:
+        trips.setdefault(r.truck_id, set()).add(r.trip)
+    assert all(len(trips[t]) <= (made.get(t, 0) or 1) for t in trips)
+    assert sum(r.tonnes for r in after.runs) >= sum(r.tonnes for r in before.runs)
