@@ -306,7 +306,9 @@ def _searched(
     greedy_started = time.monotonic()
     states, bays = day.fresh_states()
     work = DispatchWork()
-    greedy_trips, greedy_left = greedy_plan(day.ctx, day.assignment.assigned, states, bays, work)
+    greedy_trips, greedy_left = greedy_plan(
+        day.ctx, day.assignment.assigned, states, bays, work=work
+    )
     # the reserve's factors were measured when the plan timed every truck for every trip
     greedy_s = work.every_truck_s(time.monotonic() - greedy_started)
     if options.solver == "greedy":

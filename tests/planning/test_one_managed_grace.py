@@ -71,7 +71,7 @@ def _patch(patched: pytest.MonkeyPatch, clock: _Clock, seen: _Seen) -> None:
     """The search places nothing and ends at :data:`OVERRUN_AT`; the insertion of the
     leftovers takes a little more than the grace; the retry's tries are recorded."""
 
-    def nothing(ctx, assigned, states, bays):  # type: ignore[no-untyped-def]
+    def nothing(ctx, assigned, states, bays, work=None):  # type: ignore[no-untyped-def]
         clock.now = OVERRUN_AT
         return [], [a.job for a in assigned]
 

@@ -32,7 +32,9 @@ from logistics.planning.managed import MANAGED_PREFIX
 def _overrun(monkeypatch: pytest.MonkeyPatch) -> None:
     """Plan as if the search had placed nothing and run past the day's deadline."""
     monkeypatch.setattr(
-        solve, "greedy_plan", lambda ctx, assigned, states, bays: ([], [a.job for a in assigned])
+        solve,
+        "greedy_plan",
+        lambda ctx, assigned, states, bays, work=None: ([], [a.job for a in assigned]),
     )
     repaired = solve._repaired
 
