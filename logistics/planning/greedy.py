@@ -66,6 +66,7 @@ def greedy_plan(
     (list of TimedTrip, list of Job)
         The trips in the order they were dispatched, and the jobs no truck could take.
     """
+    work = work if work is not None else DispatchWork()
     by_order: dict[str, list[Assignment]] = defaultdict(list)
     for a in assignments:
         by_order[a.job.order_id].append(a)
@@ -97,7 +98,7 @@ def _first_free(
     smelter_id: str,
     jobs: list[Job],
     bays: BayBook,
-    work: DispatchWork | None = None,
+    work: DispatchWork,
 ) -> tuple[tuple, str, TimedTrip] | None:
     """The first truck free for the next trip of ``jobs`` (filled at ``smelter_id``):
     the fullest trip, then the truck idle longest, then the earlier finish; its key,
@@ -119,13 +120,11 @@ def _first_free(
         if chunk:
             tried.append((-len(chunk), state.ready, truck_id, chunk))
     best: tuple[tuple, str, TimedTrip] | None = None
-    if work is not None:
-        work.considered += len(tried)
+    work.considered += len(tried)
     for most, ready, truck_id, chunk in sorted(tried, key=lambda t: t[:3]):
         if best is not None and (most, ready) > best[0][:2]:
             break  # sorted: no truck after this one can beat the best either
-        if work is not None:
-            work.timed += 1
+        work.timed += 1
         trip, _ = time_trip(ctx, states[truck_id], smelter_id, chunk, bays)
         if trip is None or trip.runs[0].job is not chunk[0]:
             continue

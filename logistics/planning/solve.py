@@ -765,10 +765,7 @@ def _roomed(day: _Day, pooled: Pooled, until: _Until) -> tuple[_Day, Pooled]:
 
 def _pooled_value(day: _Day, trips: list[TimedTrip]) -> float:
     """The objective of ``trips`` (CNY) once the ladle pass (without its moves later) has
-    taken off the runs no ladle of the pool is ready for, the linings' heat counted; of
-    ``trips`` as they are without a pool."""
-    if not day.network.ladles:
-        return day.value([r for t in trips for r in t.runs])
+    taken off the runs no ladle of the pool is ready for, the linings' heat counted."""
     ladles = assign_ladles(day.network, day.travel, trips, day.kept)
     given = list(ladles.trips)
     return day.value([r for t in given for r in t.runs]) + _lining_cny(day, given, ladles)
