@@ -357,9 +357,12 @@ def _finished(
     day, trips, left, reasons, breaks, ladles = _legal_with_ladles(day, trips, left, reasons)
     _accounted(day, trips, left, "the drivers' walk and the ladle pass")
     if ladles is not None:
-        day, pooled, before = _pooled_again(
-            day, Pooled(trips, left, reasons, breaks, ladles), until
-        )
+        pooled = Pooled(trips, left, reasons, breaks, ladles)
+        if MAKE_ROOM:
+            day, pooled = _roomed(day, pooled, until)
+            _accounted(day, pooled.trips, pooled.left, "the trips moved to make room")
+        before = len(pooled.trips)  # the trips the pool's second try adds
+        pooled = _pooled_again(day, pooled, until)
         trips, left, reasons, breaks, ladles = (
             pooled.trips,
             pooled.left,
@@ -410,37 +413,25 @@ def _accounted(day: _Day, trips: Sequence[TimedTrip], left: Sequence[Job], step:
     return not lost and not twice
 
 
-def _pooled_again(day: _Day, pooled: Pooled, until: _Until) -> tuple[_Day, Pooled, int]:
-    """With a ladle pool, the leftovers tried again after the ladle pass, until the
-    deadline ``until[1]``: in free slots of the plan's trips (:mod:`.topup`), then with
-    trips moved to make room (:func:`_roomed`), then on trips of their own
-    (:mod:`.ladle_retry`), then in free slots again where the plan changed since.
+def _pooled_again(day: _Day, pooled: Pooled, until: _Until) -> Pooled:
+    """With a ladle pool, the leftovers tried again after the ladle pass: in free slots of
+    the plan's trips (:mod:`.topup`), then on trips of their own (:mod:`.ladle_retry`),
+    then in free slots again where that added trips, until the deadline ``until[1]``.
 
     A free slot adds a ladle's detour to a trip already driven, a trip of its own the
     whole drive: the slots are taken first, so the retry's trips do not take the
-    trucks' time and the smelters' metal and ladles before them (:data:`TOP_UP_FIRST`);
-    before the moves too, as they are the cheapest of these tries for what they win
-    (on the Pearl River Delta sample, 0.5 s for 1.5-4.9 k CNY where the moves took
-    1-2 s), so a short limit does not end before them. No free slots in a re-plan with
-    runs kept, under way or booked (they time trips from the start of each truck's day).
-    Returns the day (with the moves' context), the plan and how many trips it had
-    before the retry (the trips the pool's second try adds are counted from there).
-    """
+    trucks' time and the smelters' metal and ladles before them (:data:`TOP_UP_FIRST`).
+    No free slots in a re-plan with runs kept, under way or booked (they time trips from
+    the start of each truck's day)."""
     parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
     not_before = day.not_before_min if day.not_before_min is not None else 0
     penalty = unserved_penalty_per_t(day.network.params)
     slots = TOP_UP and not day.kept and not day.booked
-    topped: Pooled | None = None
     if slots and TOP_UP_FIRST:
-        pooled = topped = top_up(
+        pooled = top_up(
             parts, pooled, not_before=not_before, penalty_per_t=penalty, deadline=until[1]
         )
         _accounted(day, pooled.trips, pooled.left, "the free slots of the plan's trips")
-    if MAKE_ROOM:
-        day, pooled = _roomed(day, pooled, until)
-        _accounted(day, pooled.trips, pooled.left, "the trips moved to make room")
-        parts = DayParts(day.ctx, day.kept, day.fixed, day.starts, day.fresh_states)
-    before = len(pooled.trips)
     retried = retry_with_pool(
         parts,
         pooled,
@@ -451,12 +442,12 @@ def _pooled_again(day: _Day, pooled: Pooled, until: _Until) -> tuple[_Day, Poole
         managed_until=until.managed_until,
     )
     _accounted(day, retried.trips, retried.left, "the ladle pool's second try")
-    if slots and (topped is None or retried.trips is not topped.trips):
+    if slots and (retried.trips is not pooled.trips or not TOP_UP_FIRST):
         retried = top_up(
             parts, retried, not_before=not_before, penalty_per_t=penalty, deadline=until[1]
         )
         _accounted(day, retried.trips, retried.left, "the free slots of the plan's trips")
-    return day, retried, before
+    return retried
 
 
 def _lining_cny(day: _Day, trips: Sequence[TimedTrip], ladles: LadlePlan | None) -> float:

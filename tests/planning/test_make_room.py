@@ -116,27 +116,3 @@ def test_a_move_keeps_each_trucks_trips_a_day(
         trips.setdefault(r.truck_id, set()).add(r.trip)
     assert all(len(trips[t]) <= (made.get(t, 0) or 1) for t in trips)
     assert sum(r.tonnes for r in after.runs) >= sum(r.tonnes for r in before.runs)
-
-
-def test_the_free_slots_are_tried_before_trips_are_moved(
-    network: Network, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # the slots are the cheaper try for what they win: a short limit ends after them
-    calls: list[str] = []
-    top_up, moved = solve.top_up, make_room.make_room
-
-    def topped(*args: object, **kwargs: object) -> object:
-        calls.append("slots")
-        return top_up(*args, **kwargs)  # type: ignore[arg-type]
-
-    def room(*args: object, **kwargs: object) -> object:
-        calls.append("moves")
-        return moved(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(solve, "top_up", topped)
-    monkeypatch.setattr(solve, "make_room", room)
-    plan = _plan(network, True)
-    assert calls[:2] == ["slots", "moves"]
-    # the moved trip still makes room for O3 with the slots taken first
-    assert _trucks(plan, "O5") == {"T5"}
-    assert _delivered(plan, "O3") == pytest.approx(3.0)
