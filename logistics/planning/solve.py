@@ -22,7 +22,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from logistics.errors import PlanningError
@@ -850,6 +850,13 @@ class _Day:
     kept: tuple[Run, ...] = ()
     not_before_min: int | None = None
     booked: tuple[MinuteRun, ...] = ()
+    #: Each candidate timed from the day's fresh states, by ``id`` (the candidate kept
+    #: beside its timing, so that its id is not reused): the routes the search keeps
+    #: were judged already and are not timed twice (:meth:`timed_once`). A copy made
+    #: with :func:`dataclasses.replace` (another context) starts empty.
+    timings: dict[int, tuple[list[TruckRoute], list[TimedTrip], list[Job], int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def assignment_of(self) -> dict[str, Assignment]:
@@ -870,8 +877,23 @@ class _Day:
     def timed(self, candidate: list[TruckRoute]) -> tuple[list[TimedTrip], list[Job]]:
         """Routes timed with the fill bays, what they leave off re-inserted; the jobs
         still left."""
-        trips, left, _ = self.retimed(candidate, *self.fresh_states())
+        trips, left, _ = self.timed_once(candidate)
         return trips, left
+
+    def timed_once(self, candidate: list[TruckRoute]) -> tuple[list[TimedTrip], list[Job], int]:
+        """:meth:`retimed` from the day's fresh states, done once per candidate (the
+        same list object): the trips, the jobs still left, how many the timing left off.
+
+        The search's kept routes were timed by the judge; timing them again took about
+        1 s of a 15-s limit on the Pearl River Delta sample, time the leftovers' tries
+        after the ladle pass then missed.
+        """
+        kept = self.timings.get(id(candidate))
+        if kept is not None and kept[0] is candidate:
+            return list(kept[1]), list(kept[2]), kept[3]
+        trips, left, dropped = self.retimed(candidate, *self.fresh_states())
+        self.timings[id(candidate)] = (candidate, trips, left, dropped)
+        return list(trips), list(left), dropped
 
     def retimed(
         self, candidate: list[TruckRoute], states: dict[str, TruckState], bays: BayBook
@@ -999,7 +1021,7 @@ def _optimised(
             )
         )
 
-    states, bays = day.fresh_states()
+    states, _ = day.fresh_states()
     notify(ProgressEvent("search", _SEARCH_START, f"searching routes (limit {budget_s:.0f} s)"))
     routes, result, parts = optimize(
         day.ctx,
@@ -1018,7 +1040,8 @@ def _optimised(
         refine=day.refine if _refines(day, options) else None,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
-    opt_trips, left_opt, dropped = day.retimed(routes, states, bays)
+    opt_trips, left_opt, dropped = day.timed_once(routes)
+    day.timings.clear()
     opt_value = day.value([r for t in opt_trips for r in t.runs])
     greedy_value = day.value([r for t in greedy_trips for r in t.runs])
     status, chosen_trips, left = result.status, opt_trips, left_opt
