@@ -872,6 +872,44 @@ def _start_of(
     )
 
 
+def _or_start(
+    day: _Day, routes: list[TruckRoute], trips: list[TimedTrip], left: list[Job]
+) -> tuple[list[TimedTrip], list[Job], str]:
+    """The searched ``routes`` timed (``trips``, ``left``), or in a re-optimising re-plan
+    the start's own routes timed (:func:`_start_routes`) where those are cheaper as the
+    plan comes out (:meth:`_Day.refine` on a day with a ladle pool, else
+    :meth:`_Day.judge`; the price of change included): the search's model prices change,
+    time and ladles only roughly, so its best routes can come out dearer than the plan
+    it started from. Returns the trips, the jobs left and a status note (empty where
+    the searched trips stand)."""
+    if not day.start:
+        return trips, left, ""
+    start = _start_routes(day)
+    measure = day.refine if day.network.ladles else day.judge
+    if measure(start) < measure(routes) - 1e-6:
+        start_trips, start_left = day.timed(start)
+        return start_trips, start_left, "; start routes kept (cheaper)"
+    return trips, left, ""
+
+
+def _start_routes(day: _Day) -> list[TruckRoute]:
+    """A re-optimising day's start plan as routes: its trips per truck in fill order,
+    each ``(smelter_id, jobs in pour order, first fill)`` (runs without a job left out)."""
+    job_of = {a.job.job_id: a.job for a in day.assignment.assigned}
+    trips: dict[tuple[str, int], list[tuple[MinuteRun, Job]]] = defaultdict(list)
+    for run, job_id in zip(day.start, day.start_jobs, strict=True):
+        if job_id is not None and job_id in job_of:
+            trips[(run.truck_id, run.trip)].append((run, job_of[job_id]))
+    by_truck: dict[str, list[tuple[str, tuple[Job, ...], int]]] = defaultdict(list)
+    for (truck_id, _), members in sorted(
+        trips.items(), key=lambda kv: min(r.fill_start for r, _ in kv[1])
+    ):
+        members.sort(key=lambda m: m[0].pour_start)
+        first = math.floor(min(r.fill_start for r, _ in members) + 1e-9)
+        by_truck[truck_id].append((members[0][0].smelter_id, tuple(j for _, j in members), first))
+    return [TruckRoute(truck_id, tuple(mine)) for truck_id, mine in by_truck.items()]
+
+
 def _fallback_stats(
     day: _Day, greedy_trips: list[TimedTrip], options: PlanOptions, exc: Exception
 ) -> SolverStats:
@@ -1076,9 +1114,10 @@ def _optimised(
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
     opt_trips, left_opt, dropped = day.retimed(routes, states, bays)
+    opt_trips, left_opt, start_kept = _or_start(day, routes, opt_trips, left_opt)
     opt_value = day.value([r for t in opt_trips for r in t.runs])
     greedy_value = day.value([r for t in greedy_trips for r in t.runs])
-    status, chosen_trips, left = result.status, opt_trips, left_opt
+    status, chosen_trips, left = result.status + start_kept, opt_trips, left_opt
     if opt_value > greedy_value:
         chosen_trips, left = greedy_trips, greedy_left
         status = f"{result.status}; greedy plan kept (cheaper)"
