@@ -69,6 +69,7 @@ def assign_smelters(
     jobs: tuple[Job, ...],
     used_t: dict[tuple[str, str], float] | None = None,
     preferred: Mapping[str, str] | None = None,
+    queue: Mapping[str, float] | None = None,
 ) -> AssignmentResult:
     """Assign every job to the cheapest smelter that has its metal in time.
 
@@ -88,6 +89,11 @@ def assign_smelters(
     preferred : mapping of str to str, optional
         ``job_id -> smelter_id`` tried first (re-planning: the smelter a booked run
         fills at), when it can fill the job in time.
+    queue : mapping of str to float, optional
+        ``job_id ->`` the minute a plan to start from fills it (re-optimising: the
+        insert plan). These jobs queue for metal first, in that order, the others after
+        them by deadline: where that plan's fills are within the metal made by then,
+        each of its jobs' metal is released by its fill.
 
     Returns
     -------
@@ -97,10 +103,21 @@ def assign_smelters(
     used: dict[tuple[str, str], float] = dict(used_t or {})
     assigned: list[Assignment] = []
     short: list[Job] = []
-    for job in sorted(jobs, key=lambda j: (j.latest_pour, j.earliest_pour, j.job_id)):
+    first = queue or {}
+    by_queue = sorted(
+        jobs,
+        key=lambda j: (
+            j.job_id not in first,
+            first.get(j.job_id, 0.0),
+            j.latest_pour,
+            j.earliest_pour,
+            j.job_id,
+        ),
+    )
+    for job in by_queue:
         chosen = None
-        first = (preferred or {}).get(job.job_id)
-        sources = sorted(job.sources, key=lambda src: src.smelter_id != first)
+        smelter = (preferred or {}).get(job.job_id)
+        sources = sorted(job.sources, key=lambda src: src.smelter_id != smelter)
         for source in sources:
             key = (source.smelter_id, job.alloy)
             total = used.get(key, 0.0) + job.tonnes

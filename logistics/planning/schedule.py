@@ -168,12 +168,18 @@ class ScheduleContext:
     homes : dict of str to (str, int)
         Re-planning: ``job_id ->`` the truck and pour start (minutes) of the booked
         run it delivers; the search prices moving it (``[replan]``).
+    held : dict of str to (str, int, int)
+        Re-optimising: ``job_id ->`` the truck, fill start and pour start (minutes) of
+        its run in the plan the search starts from (the insert plan); on that truck the
+        job is filled (:func:`schedule_routes`) and poured no earlier, so that routes
+        that keep the start's trips keep its times.
     """
 
     network: Network
     travel: Travel
     fills: dict[str, Interval]
     homes: dict[str, tuple[str, int]] = field(default_factory=dict)
+    held: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -241,6 +247,8 @@ def _time_fills(
         if walked is None:
             return 0
         walker, t = walked
+        if not_before > t:  # held for a later start, the driver rests (as the walk counts it)
+            walker.rest("wait", t, not_before, smelter_id)
         t = max(t, not_before)
     fills: list[tuple[int, int]] = []
     for position, job in enumerate(jobs):
@@ -325,7 +333,7 @@ def _time_pours(
             t, arrive = leg
             if position == 0:  # waiting out an entry ban at the smelter: the trip leaves later
                 depart = t
-        pour_start = max(arrive, job.earliest_pour)
+        pour_start = max(arrive, job.earliest_pour, _held_pour(ctx, truck.truck_id, job))
         if pour_start > job.latest_pour:
             return position
         prod = network.production_by_key[(smelter_id, job.alloy)]
@@ -358,6 +366,15 @@ def _time_pours(
         )
         location, t, site = c_idx, pour_end, job.caster_id
     return TimedTrip(tuple(runs), location, t)
+
+
+def _held_pour(ctx: ScheduleContext, truck_id: str, job: Job) -> int:
+    """The pour start (minutes) the start plan gives a job it has on ``truck_id``
+    (:attr:`ScheduleContext.held`): on that truck the ladle is poured no earlier (a
+    booked run poured earlier is a run moved, and its ladle may not be ready); 0
+    otherwise."""
+    held = ctx.held.get(job.job_id)
+    return held[2] if held is not None and held[0] == truck_id else 0
 
 
 #: Entry bans waited out on one leg at most (one after another).
@@ -461,6 +478,7 @@ def time_trip(
     jobs: tuple[Job, ...],
     bays: BayBook,
     not_before: int = 0,
+    late: bool = True,
 ) -> tuple[TimedTrip | None, tuple[Job, ...]]:
     """Time a trip as late-filled as its pours allow; leave off jobs that cannot fit.
 
@@ -478,6 +496,10 @@ def time_trip(
         Fill bays booked so far (not modified).
     not_before : int
         Earliest minute the truck should start filling (planned start).
+    late : bool
+        Whether the fills move later to meet the pours (default); without, the trip
+        fills from ``not_before`` on (a re-plan's start trip: as the start fills it, its
+        bays not taken from the trips after it).
 
     Returns
     -------
@@ -496,12 +518,12 @@ def time_trip(
         # much later the fills can start without moving any pour.
         result: TimedTrip | int | None = None
         wait = early.runs[0].pour_start - early.runs[0].arrive
-        if wait > 0:
-            late = _time_trip(ctx, state, smelter_id, trip, bays, not_before, wait)
-            if not isinstance(late, int) and all(
-                a.pour_start <= b.pour_start for a, b in zip(late.runs, early.runs, strict=True)
+        if wait > 0 and late:
+            later = _time_trip(ctx, state, smelter_id, trip, bays, not_before, wait)
+            if not isinstance(later, int) and all(
+                a.pour_start <= b.pour_start for a, b in zip(later.runs, early.runs, strict=True)
             ):
-                result = late
+                result = later
         if result is None:
             result = _time_trip(ctx, state, smelter_id, trip, bays, not_before, 0)
         if isinstance(result, int) and wait > 0:
@@ -578,22 +600,49 @@ def schedule_routes(
     states: dict[str, TruckState],
     bays: BayBook,
 ) -> tuple[list[TimedTrip], list[Job]]:
-    """Time optimiser trips in order of planned start across trucks (fair bay booking)."""
+    """Time optimiser trips in order of planned start across trucks (fair bay booking).
+
+    A trip is timed as early as it can be, except that in a re-optimising re-plan a trip
+    carrying jobs on the truck the start plan had them on starts filling no earlier than
+    the first of their fills there, and no later to meet its pours
+    (:attr:`ScheduleContext.held`): routes that keep the start's trips keep its times.
+    The search's routes give earliest times: a booked run poured earlier is a run
+    moved, its ladle perhaps not yet ready, and a trip filled earlier or later than the
+    start fills it takes the fill bay of another.
+    """
+
+    def start(truck_id: str, k: int) -> tuple[int, int]:
+        _, jobs, planned = truck_trips[truck_id][k]
+        not_before = _held_fill(ctx, truck_id, jobs)
+        return max(planned, not_before), not_before
+
     heap: list[tuple[int, str, int]] = []
     for truck_id, trips in truck_trips.items():
         if trips:
-            heapq.heappush(heap, (trips[0][2], truck_id, 0))
+            heapq.heappush(heap, (start(truck_id, 0)[0], truck_id, 0))
     timed: list[TimedTrip] = []
     dropped: list[Job] = []
     while heap:
         _, truck_id, k = heapq.heappop(heap)
         smelter_id, jobs, _planned = truck_trips[truck_id][k]
         state = states[truck_id]
-        trip, left = time_trip(ctx, state, smelter_id, jobs, bays, not_before=0)
+        held = start(truck_id, k)[1]  # a start trip is filled when the start fills it
+        trip, left = time_trip(ctx, state, smelter_id, jobs, bays, not_before=held, late=not held)
         dropped.extend(left)
         if trip is not None:
             commit_trip(state, trip, bays)
             timed.append(trip)
         if k + 1 < len(truck_trips[truck_id]):
-            heapq.heappush(heap, (truck_trips[truck_id][k + 1][2], truck_id, k + 1))
+            heapq.heappush(heap, (start(truck_id, k + 1)[0], truck_id, k + 1))
     return timed, dropped
+
+
+def _held_fill(ctx: ScheduleContext, truck_id: str, jobs: tuple[Job, ...]) -> int:
+    """The first fill start (minutes) of ``jobs`` the start plan has on ``truck_id``
+    (:attr:`ScheduleContext.held`); 0 when it has none of them there."""
+    fills = [
+        held[1]
+        for held in (ctx.held.get(j.job_id) for j in jobs)
+        if held is not None and held[0] == truck_id
+    ]
+    return min(fills, default=0)

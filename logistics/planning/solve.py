@@ -212,7 +212,8 @@ def plan_schedule(
     _check_day_orders(network)
     if state.booked_runs and options.replan_mode == "insert":
         return _insert_schedule(network, travel, options, state, progress, started)
-    # Re-optimising (booked runs): they are jobs again, each move priced.
+    # Re-optimising (booked runs): they are jobs again, each move priced; routes that keep
+    # the start's trips are timed as it times them.
     day = _prepare_day(network, travel, state, progress, state.fixed_runs, state.booked_runs)
     chosen_trips, left, stats = _searched(day, state, options, progress, started, executor)
     progress(ProgressEvent("repair", _SEARCH_END, "trying what is left in the trucks' free time"))
@@ -301,7 +302,7 @@ def _searched(
     A failing optimiser is the safety net's case: the dispatcher's plan is kept, with
     statistics saying why.
     """
-    initial_trips = _start_of(day, state) if state.booked_runs else None
+    initial_trips = initial_trips_of(day.start, day.start_jobs) if state.booked_runs else None
     progress(ProgressEvent("dispatch", 0.06, "building the dispatcher's plan"))
     greedy_started = time.monotonic()
     states, bays = day.fresh_states()
@@ -545,9 +546,13 @@ def _prepare_day(
 
     ``kept`` are the runs that stay as they are (under way; in ``insert`` mode the
     booked runs too): their tonnes come off their orders and their smelters' metal.
-    ``booked`` (re-optimising) are runs to keep where it pays: each is matched to a job
-    of its order, which tries the booked smelter first and gets the booked truck and
-    pour as its home (:attr:`ScheduleContext.homes`).
+    ``booked`` (re-optimising) are runs to keep where it pays. The runs the search
+    starts from (``state.proposal``, the insert plan, else the booked runs; those not
+    under way) are each matched to a job of its order (:func:`_start_of`): the job
+    tries the start's smelter first, queues for metal in the start's order of fills,
+    is timed no earlier than the start times it on the start's truck
+    (:attr:`ScheduleContext.held`), and where the run is booked gets the booked truck
+    and pour as its home (:attr:`ScheduleContext.homes`).
     """
     progress(ProgressEvent("jobs", 0.02, "building ladle jobs"))
     fixed = [minute_run_of(network, r) for r in kept]
@@ -563,22 +568,18 @@ def _prepare_day(
         excluded=exclusions_after_fixed(full_book.excluded, delivered_fixed),
     )
     booked_min = tuple(minute_run_of(network, r) for r in booked)
-    matched = jobs_of_runs(book.jobs, booked_min)
-    preferred = {
-        job_id: run.smelter_id for run, job_id in zip(booked_min, matched, strict=True) if job_id
-    }
+    start = _start_of(network, book.jobs, booked_min, state.proposal, fixed) if booked else None
     progress(ProgressEvent("assign", 0.04, "assigning smelters"))
-    assignment = assign_smelters(network, book.jobs, used_t, preferred)
+    assignment = assign_smelters(
+        network,
+        book.jobs,
+        used_t,
+        start.preferred if start else None,
+        start.queue if start else None,
+    )
     ctx = ScheduleContext.of(network, travel, assignment.assigned)
-    if booked_min:
-        ctx = replace(
-            ctx,
-            homes={
-                job_id: (run.truck_id, round(run.pour_start))
-                for run, job_id in zip(booked_min, matched, strict=True)
-                if job_id is not None
-            },
-        )
+    if start is not None:
+        ctx = replace(ctx, homes=start.homes, held=start.held)
     not_before_min = network.minutes(state.now) if state.now is not None else None
 
     def fresh_states() -> tuple[dict[str, TruckState], BayBook]:
@@ -610,6 +611,8 @@ def _prepare_day(
         ),
         not_before_min=None if not_before_min is None else math.ceil(not_before_min - 1e-9),
         booked=booked_min,
+        start=start.runs if start else (),
+        start_jobs=start.jobs if start else (),
     )
 
 
@@ -800,21 +803,111 @@ def _reinsert_penalty(network: Network) -> float | None:
     return unserved_penalty_per_t(network.params) if PRICED_REINSERT else None
 
 
-def _start_of(day: _Day, state: DayState) -> dict[str, list[list[str]]]:
-    """Where a re-optimising search starts: the proposal (the insert plan) or the booked runs.
+class _Start(NamedTuple):
+    """The plan a re-optimising search starts from, matched to the day's jobs.
 
-    Their runs not under way are matched to the day's jobs (:func:`jobs_of_runs`) and
-    given as trips per truck.
+    Attributes
+    ----------
+    runs : tuple of MinuteRun
+        Its runs not under way.
+    jobs : tuple of str or None
+        The job each run delivers (:func:`jobs_of_runs`; ``None``: none left).
+    preferred : dict of str to str
+        ``job_id ->`` the smelter the start fills it at.
+    queue : dict of str to float
+        ``job_id ->`` the start's fill start, minutes (the order the jobs queue for metal).
+    homes : dict of str to (str, int)
+        ``job_id ->`` truck and pour start (minutes) of the booked runs among them.
+    held : dict of str to (str, int, int)
+        ``job_id ->`` truck, fill start and pour start (minutes) of every run.
     """
-    network = day.network
-    fixed = {(r.truck_id, r.fill_start) for r in day.fixed}
-    start = [
-        run
-        for run in (minute_run_of(network, r) for r in (state.proposal or state.booked_runs))
-        if (run.truck_id, run.fill_start) not in fixed
-    ]
-    jobs = [a.job for a in day.assignment.assigned]
-    return initial_trips_of(start, jobs_of_runs(jobs, start))
+
+    runs: tuple[MinuteRun, ...]
+    jobs: tuple[str | None, ...]
+    preferred: dict[str, str]
+    queue: dict[str, float]
+    homes: dict[str, tuple[str, int]]
+    held: dict[str, tuple[str, int, int]]
+
+
+def _start_of(
+    network: Network,
+    jobs: Sequence[Job],
+    booked: Sequence[MinuteRun],
+    proposal: Sequence[Run],
+    fixed: Sequence[MinuteRun],
+) -> _Start:
+    """Where a re-optimising search starts: the proposal (the insert plan) or, without
+    one, the booked runs; its runs not under way (``fixed``) matched to ``jobs``.
+
+    One matching serves the smelter assignment, the start's routes, the prices of moving
+    booked runs and the timing, so that the search's first solution times as the start
+    does (the start's fills are within the metal made by then, so queued in their order
+    each job's metal is there by its fill).
+    """
+    under_way = {(r.truck_id, r.fill_start) for r in fixed}
+    given = [minute_run_of(network, r) for r in proposal] if proposal else booked
+    runs = tuple(run for run in given if (run.truck_id, run.fill_start) not in under_way)
+    matched = tuple(jobs_of_runs(jobs, runs))
+    pairs = [(run, job_id) for run, job_id in zip(runs, matched, strict=True) if job_id]
+    booked_keys = {(r.truck_id, r.order_id, r.fill_start, r.pour_start) for r in booked}
+    return _Start(
+        runs,
+        matched,
+        preferred={job_id: run.smelter_id for run, job_id in pairs},
+        queue={job_id: run.fill_start for run, job_id in pairs},
+        homes={
+            job_id: (run.truck_id, round(run.pour_start))
+            for run, job_id in pairs
+            if (run.truck_id, run.order_id, run.fill_start, run.pour_start) in booked_keys
+        },
+        held={
+            job_id: (
+                run.truck_id,
+                math.floor(run.fill_start + 1e-9),
+                math.ceil(run.pour_start - 1e-9),
+            )
+            for run, job_id in pairs
+        },
+    )
+
+
+def _or_start(
+    day: _Day, routes: list[TruckRoute], trips: list[TimedTrip], left: list[Job]
+) -> tuple[list[TimedTrip], list[Job], str]:
+    """The searched ``routes`` timed (``trips``, ``left``), or in a re-optimising re-plan
+    the start's own routes timed (:func:`_start_routes`) where those are cheaper as the
+    plan comes out (:meth:`_Day.refine` on a day with a ladle pool, else
+    :meth:`_Day.judge`; the price of change included): the search's model prices change,
+    time and ladles only roughly, so its best routes can come out dearer than the plan
+    it started from. Returns the trips, the jobs left and a status note (empty where
+    the searched trips stand)."""
+    if not day.start:
+        return trips, left, ""
+    start = _start_routes(day)
+    measure = day.refine if day.network.ladles else day.judge
+    if measure(start) < measure(routes) - 1e-6:
+        start_trips, start_left = day.timed(start)
+        return start_trips, start_left, "; start routes kept (cheaper)"
+    return trips, left, ""
+
+
+def _start_routes(day: _Day) -> list[TruckRoute]:
+    """A re-optimising day's start plan as routes: its trips per truck in fill order,
+    each ``(smelter_id, jobs in pour order, first fill)`` (runs without a job left out)."""
+    job_of = {a.job.job_id: a.job for a in day.assignment.assigned}
+    trips: dict[tuple[str, int], list[tuple[MinuteRun, Job]]] = defaultdict(list)
+    for run, job_id in zip(day.start, day.start_jobs, strict=True):
+        if job_id is not None and job_id in job_of:
+            trips[(run.truck_id, run.trip)].append((run, job_of[job_id]))
+    by_truck: dict[str, list[tuple[str, tuple[Job, ...], int]]] = defaultdict(list)
+    for (truck_id, _), members in sorted(
+        trips.items(), key=lambda kv: min(r.fill_start for r, _ in kv[1])
+    ):
+        members.sort(key=lambda m: m[0].pour_start)
+        first = math.floor(min(r.fill_start for r, _ in members) + 1e-9)
+        by_truck[truck_id].append((members[0][0].smelter_id, tuple(j for _, j in members), first))
+    return [TruckRoute(truck_id, tuple(mine)) for truck_id, mine in by_truck.items()]
 
 
 def _fallback_stats(
@@ -850,6 +943,8 @@ class _Day:
     kept: tuple[Run, ...] = ()
     not_before_min: int | None = None
     booked: tuple[MinuteRun, ...] = ()
+    start: tuple[MinuteRun, ...] = ()
+    start_jobs: tuple[str | None, ...] = ()
     #: Each candidate timed from the day's fresh states, by ``id`` (the candidate kept
     #: beside its timing, so that its id is not reused): the routes the search keeps
     #: were judged already and are not timed twice (:meth:`timed_once`). A copy made
@@ -1041,10 +1136,11 @@ def _optimised(
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
     opt_trips, left_opt, dropped = day.timed_once(routes)
+    opt_trips, left_opt, start_kept = _or_start(day, routes, opt_trips, left_opt)
     day.timings.clear()
     opt_value = day.value([r for t in opt_trips for r in t.runs])
     greedy_value = day.value([r for t in greedy_trips for r in t.runs])
-    status, chosen_trips, left = result.status, opt_trips, left_opt
+    status, chosen_trips, left = result.status + start_kept, opt_trips, left_opt
     if opt_value > greedy_value:
         chosen_trips, left = greedy_trips, greedy_left
         status = f"{result.status}; greedy plan kept (cheaper)"

@@ -8,6 +8,7 @@ on the rows of the plans and the checker's verdict, never on what the planner sa
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from logistics.network.params import ReplanParams
 from logistics.physics.travel import Travel
 from logistics.pipeline import TruckChanges, facts_at, replan
 from logistics.pipeline.facts import transit_starts
-from logistics.plan.diff import change_cost
+from logistics.plan.diff import change_cost, plan_change_cost
 from logistics.plan.model import Plan, Run
 from tests.conftest import TEST_DATA
 from tests.helpers import objective_from_rows
@@ -202,3 +203,35 @@ def test_trucks_on_the_road_at_now_are_where_they_are_heading(prd: Network, day_
         nxt = next(r for r in mine if r.fill_start > now)
         assert start.site_id == nxt.smelter_id and start.at <= nxt.fill_start
         assert start.at >= now
+
+
+def test_reoptimise_stopped_at_its_start_keeps_every_booked_run(
+    prd: Network, day_plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The search starts from the insert plan; stopped at its first solution (that start's
+    # own routes), the plan that comes out of routes → trips → timing must be the start
+    # again: every booked run kept on its truck at its time, none dropped, and no more
+    # left unserved than the insert plan leaves. It used to come back with booked runs
+    # timed from their earliest (poured earlier than booked: moved).
+    replan_module = importlib.import_module("logistics.pipeline.replan")
+    made: list[Plan] = []
+    real = replan_module.plan_day
+
+    def recording(*args, **kwargs):
+        outcome = real(*args, **kwargs)
+        made.append(outcome.plan)
+        return outcome
+
+    monkeypatch.setattr(replan_module, "plan_day", recording)
+    now = at(prd, "10:00")
+    options = PlanOptions(time_limit_s=60, solution_limit=1, workers=1, replan_mode="reoptimise")
+    result = replan(prd, day_plan, now, options, new_orders=[urgent(prd)])
+    inserted, searched = made
+    network = result.network
+    booked = booked_of(day_plan, now)
+    assert check(network, searched).ok
+    change = plan_change_cost(network, booked, searched.runs)
+    assert (change.moved, change.dropped_t) == (0, 0.0)
+    assert change.kept == len(booked)
+    left = sum(u.tonnes for u in searched.unserved)
+    assert left <= sum(u.tonnes for u in inserted.unserved) + 1e-6
