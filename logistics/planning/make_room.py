@@ -12,6 +12,13 @@ tonnes left, after the ladle pass) is lower than before: of the moves lowest bef
 ladle pass, the one lowest after it; the order's ladles still left are then tried
 again the same way.
 
+Managed deliveries (where ``managed`` is given) are tried first, the one whose furnace
+needs it soonest first, whatever they weigh (a lone ladle left out lets a furnace run
+below its minimum, which costs more than the ingots of an order's tonnes), and until a
+later moment (``managed_deadline``) than the orders: in the morning rush every truck
+that could pour one in time is often on an order's trip, which the move then gives to
+another truck or leaves out where the plan's objective is lower that way.
+
 Only trips whose removal leaves their truck's day drivable are tried: the truck must
 still reach its next trip's smelter by that trip's first fill, from where the trip
 before ended.
@@ -72,6 +79,8 @@ def make_room(
     movable: Callable[[TimedTrip], bool] | None = None,
     holds: Callable[[list[TimedTrip]], bool] | None = None,
     deadline: float | None = None,
+    managed: Callable[[Job], bool] | None = None,
+    managed_deadline: float | None = None,
 ) -> Roomed:
     """Each order's leftovers tried on a truck freed by moving one trip in their way.
 
@@ -103,7 +112,13 @@ def make_room(
         Whether a moved plan's trips keep the day's limits ``insert`` does not see (e.g.
         the trucks' trips a day, the smelters' metal); every move where not given.
     deadline : float, optional
-        :func:`time.monotonic` by which trying stops.
+        :func:`time.monotonic` by which trying the orders' leftovers stops.
+    managed : callable, optional
+        Whether a job is a ladle of a managed delivery: those are tried first, the
+        earliest due first, whatever they weigh; none is told apart where not given.
+    managed_deadline : float, optional
+        :func:`time.monotonic` by which trying managed deliveries stops (``deadline``
+        where not given or earlier).
 
     Returns
     -------
@@ -112,14 +127,15 @@ def make_room(
     """
     current = _Plan(list(trips), list(left), dict(reasons), value(list(trips)))
     moves = 0
-    for group in _groups(left, reasons):
-        if deadline is not None and time.monotonic() > deadline:
-            break
+    judge = _Judge(insert, value, below, movable, holds)
+    for group, is_managed in _groups(left, reasons, managed):
+        stop = _stop(deadline, managed_deadline) if is_managed else deadline
+        if stop is not None and time.monotonic() > stop:
+            continue  # an order's after the managed deliveries' later stop: none left
         still = [j for j in group if j in current.left]
-        while sum(j.tonnes for j in still) >= MIN_TONNES:
-            best = _best_move(
-                ctx, starts, current, still, _Judge(insert, value, below, movable, holds), deadline
-            )
+        least = 1e-9 if is_managed else MIN_TONNES
+        while still and sum(j.tonnes for j in still) >= least:
+            best = _best_move(ctx, starts, current, still, judge, stop)
             if best is None:
                 break
             current, moves = best, moves + 1
@@ -146,13 +162,33 @@ class _Judge:
     holds: Callable[[list[TimedTrip]], bool] | None = None
 
 
-def _groups(left: Sequence[Job], reasons: Mapping[str, str]) -> list[list[Job]]:
-    """The leftovers tried here, per order, the heaviest order first."""
+def _stop(deadline: float | None, managed_deadline: float | None) -> float | None:
+    """When trying managed deliveries stops: the later of the two moments (``None``:
+    never)."""
+    if deadline is None or managed_deadline is None:
+        return None if deadline is None else deadline
+    return max(deadline, managed_deadline)
+
+
+def _groups(
+    left: Sequence[Job], reasons: Mapping[str, str], managed: Callable[[Job], bool] | None
+) -> list[tuple[list[Job], bool]]:
+    """The leftovers tried here, per order, and whether they are a managed delivery's:
+    managed deliveries first, the earliest due first, then the orders, the heaviest
+    first."""
     by_order: dict[str, list[Job]] = defaultdict(list)
     for job in sorted(left, key=lambda j: (j.latest_pour, j.job_id)):
         if reasons.get(job.job_id) in TRIED:
             by_order[job.order_id].append(job)
-    return sorted(by_order.values(), key=lambda g: (-sum(j.tonnes for j in g), g[0].job_id))
+    flagged = [(g, managed is not None and managed(g[0])) for g in by_order.values()]
+    first = sorted(
+        (f for f in flagged if f[1]), key=lambda f: (f[0][0].latest_pour, f[0][0].job_id)
+    )
+    rest = sorted(
+        (f for f in flagged if not f[1]),
+        key=lambda f: (-sum(j.tonnes for j in f[0]), f[0][0].job_id),
+    )
+    return [*first, *rest]
 
 
 def _best_move(

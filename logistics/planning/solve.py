@@ -37,6 +37,7 @@ from logistics.plan.timeline import MinuteRun, minute_run_of, start_rows
 from logistics.planning.assign import Assignment, AssignmentResult, assign_smelters
 from logistics.planning.bookings import initial_trips_of, jobs_of_runs
 from logistics.planning.drivers import DriverStop
+from logistics.planning.drop_penalty import is_managed_delivery
 from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
 from logistics.planning.greedy import DispatchWork, greedy_plan
 from logistics.planning.insert import (
@@ -111,6 +112,9 @@ PRICED_REINSERT = True
 MAKE_ROOM = True
 #: The share of the time left to the pass's deadline the moves may take.
 MAKE_ROOM_SHARE = 0.3
+#: The share of the time left to the pass's managed grace the moves for managed
+#: deliveries (tried first) may take.
+MAKE_ROOM_MANAGED_SHARE = 0.5
 
 #: Order ids of other days named in the log; the rest are counted.
 LOGGED_ORDER_IDS = 10
@@ -729,11 +733,14 @@ def _limits_hold(day: _Day, trips: Sequence[TimedTrip]) -> bool:
 def _roomed(day: _Day, pooled: Pooled, until: _Until) -> tuple[_Day, Pooled]:
     """The day and its plan after trips in the way of the leftovers were moved
     (:mod:`.make_room`, within :data:`MAKE_ROOM_SHARE` of the time left to the pass's
-    deadline), the moved plan walked and given ladles again (:func:`_legal_with_ladles`);
-    ``pooled`` as it is unless that lowers the objective."""
+    deadline; the managed deliveries first, within :data:`MAKE_ROOM_MANAGED_SHARE` of
+    the time left to its managed grace), the moved plan walked and given ladles again
+    (:func:`_legal_with_ladles`); ``pooled`` as it is unless that lowers the objective."""
     if not pooled.left or day.kept or day.booked:
         return day, pooled
-    share = MAKE_ROOM_SHARE * max(0.0, until.deadline - time.monotonic())
+    now = time.monotonic()
+    share = MAKE_ROOM_SHARE * max(0.0, until.deadline - now)
+    grace = None if until.managed_until is None else until.managed_until - now
     assigned = day.assignment_of  # a trip filled elsewhere is not moved (its windows)
     roomed = make_room(
         day.ctx,
@@ -751,7 +758,11 @@ def _roomed(day: _Day, pooled: Pooled, until: _Until) -> tuple[_Day, Pooled]:
             for r in trip.runs
         ),
         holds=lambda kept: _limits_hold(day, kept),
-        deadline=time.monotonic() + share,
+        deadline=now + share,
+        managed=lambda job: is_managed_delivery(
+            day.network, job.order_id, job.caster_id, job.alloy
+        ),
+        managed_deadline=None if grace is None else now + MAKE_ROOM_MANAGED_SHARE * max(0.0, grace),
     )
     if not roomed.moves:
         return day, pooled
