@@ -971,6 +971,16 @@ def _routed_value(day: _Day, result: RoutingResult) -> float | None:
     return round((result.objective - result.empty_objective) / FEN + day.value([]), 2)
 
 
+def _routed_nothing(routes: list[TruckRoute], result: RoutingResult) -> bool:
+    """Whether the search dropped every job it had (no first solution in its time).
+
+    Timing such routes would re-insert the whole day job by job: on a day ten times the
+    samples' at a 30-s limit (the search left its last second) 280 s in all. The
+    dispatcher's plan is kept as it is instead.
+    """
+    return bool(result.dropped) and not any(jobs for r in routes for _, jobs, _ in r.trips)
+
+
 def _optimised(
     day: _Day,
     greedy_trips: list[TimedTrip],
@@ -1018,10 +1028,13 @@ def _optimised(
         refine=day.refine if _refines(day, options) else None,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
-    opt_trips, left_opt, dropped = day.retimed(routes, states, bays)
-    opt_value = day.value([r for t in opt_trips for r in t.runs])
+    status, chosen_trips, left = result.status, greedy_trips, greedy_left
+    if _routed_nothing(routes, result):
+        status, dropped = f"{result.status}; greedy plan kept (no job routed)", 0
+    else:
+        chosen_trips, left, dropped = day.retimed(routes, states, bays)
+    opt_value = day.value([r for t in chosen_trips for r in t.runs])
     greedy_value = day.value([r for t in greedy_trips for r in t.runs])
-    status, chosen_trips, left = result.status, opt_trips, left_opt
     if opt_value > greedy_value:
         chosen_trips, left = greedy_trips, greedy_left
         status = f"{result.status}; greedy plan kept (cheaper)"
