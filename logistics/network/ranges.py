@@ -17,12 +17,12 @@ value stands for.
 from __future__ import annotations
 
 import math
-from typing import Any, get_args
+from typing import Annotated, Any, get_args, get_origin
 
 from annotated_types import Ge, Le, MinLen
-from pydantic import BaseModel, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from logistics.errors import one_line
 
@@ -33,6 +33,36 @@ BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "le
 SHOWN_CHARS = 40
 #: Values of a profile by hour of the day.
 HOURS = 24
+
+
+class ParamTable(BaseModel):
+    """A frozen table of ``network.toml`` (or ``--set``) that rejects unknown keys (typos
+    must not pass silently) and true/false where a number is wanted.
+
+    pydantic would read TOML's ``true`` as 1 and ``false`` as 0 (``ambient_c = true``:
+    1 °C); such a value is refused as not a number, like text.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """``value``, unless it is (or holds) true/false and the field is no switch."""
+        field = cls.model_fields.get(info.field_name or "")
+        types = (field.annotation, *get_args(field.annotation)) if field is not None else (bool,)
+        if bool in types:
+            return value
+        bare = [get_args(t)[0] if get_origin(t) is Annotated else t for t in types]
+        kinds = {get_origin(t) or t for t in bare}
+        held: Any = ()
+        if isinstance(value, dict) and dict in kinds:  # a table of numbers by name
+            held = value.values()
+        elif isinstance(value, list | tuple) and kinds & {list, tuple}:  # a list of numbers
+            held = value
+        if isinstance(value, bool) or any(isinstance(v, bool) for v in held):
+            raise PydanticCustomError("float_type", "Input should be a valid number")
+        return value
 
 
 def plausible(default: Any = PydanticUndefined, *, lo: float, hi: float, unit: str = "") -> Any:
