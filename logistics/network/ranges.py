@@ -48,21 +48,28 @@ class ParamTable(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_truth_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        """``value``, unless it is (or holds) true/false and the field is no switch."""
+        """``value``, unless it is true/false, or holds one in a list or table of numbers,
+        and the field is no switch."""
         field = cls.model_fields.get(info.field_name or "")
-        types = (field.annotation, *get_args(field.annotation)) if field is not None else (bool,)
-        if bool in types:
+        types = [_bare(t) for t in (field.annotation, *get_args(field.annotation))] if field else []
+        if not types or bool in types:
             return value
-        bare = [get_args(t)[0] if get_origin(t) is Annotated else t for t in types]
-        kinds = {get_origin(t) or t for t in bare}
         held: Any = ()
-        if isinstance(value, dict) and dict in kinds:  # a table of numbers by name
-            held = value.values()
-        elif isinstance(value, list | tuple) and kinds & {list, tuple}:  # a list of numbers
-            held = value
+        for kind in types:
+            items = get_args(kind)
+            numbers = [_bare(item) in (float, int) for item in items]
+            if get_origin(kind) in (list, tuple) and numbers[:1] == [True]:
+                held = value if isinstance(value, list | tuple) else ()
+            elif get_origin(kind) is dict and numbers[1:] == [True]:
+                held = value.values() if isinstance(value, dict) else ()
         if isinstance(value, bool) or any(isinstance(v, bool) for v in held):
             raise PydanticCustomError("float_type", "Input should be a valid number")
         return value
+
+
+def _bare(annotation: Any) -> Any:
+    """``annotation`` without its ``Annotated`` metadata."""
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
 
 
 def plausible(default: Any = PydanticUndefined, *, lo: float, hi: float, unit: str = "") -> Any:

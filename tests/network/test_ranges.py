@@ -559,6 +559,29 @@ def test_every_bundled_study_and_its_candidates_load(study: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "key"),
+    [("days = 2", "study.days"), ("k = 1", "study.k"), ("seed = 3", "study.seed")],
+)
+def test_true_or_false_for_a_studys_number_is_bad_input(
+    tmp_path: Path, line: str, key: str
+) -> None:
+    from logistics.siting import load_study
+
+    folder = tmp_path / "siting"
+    shutil.copytree(TEST_DATA / "siting", folder)
+    study = folder / "study.toml"
+    text = study.read_text(encoding="utf-8")
+    study.write_text(text.replace(line, f"{line.split(' = ')[0]} = true"), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_study(study)
+    assert only_problem(exc).column == key
+    # a scenario may still turn a switch
+    switch = '"risk.plan_for_risk" = false'
+    study.write_text(text.replace('"economics.gas_price_cny_m3" = 5.0', switch), encoding="utf-8")
+    assert load_study(study).scenarios
+
+
+@pytest.mark.parametrize(
     "kwargs",
     [
         {},
