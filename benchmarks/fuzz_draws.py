@@ -276,6 +276,8 @@ def toml_text(top: dict[str, str], tables: dict[str, dict[str, Any]]) -> str:
 def _toml_number(value: Any) -> str:
     if isinstance(value, (list, tuple)):  # an hourly profile
         return "[" + ", ".join(_toml_number(v) for v in value) + "]"
+    if isinstance(value, bool):  # a switch
+        return "true" if value else "false"
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     text = repr(float(value))
@@ -555,6 +557,7 @@ def edge_files(seed: int) -> tuple[dict[str, str], list[str]]:
     _edge_payload(seed, net)
     _edge_rush_hours(seed, net)
     _edge_hourly_profile(seed, net)
+    _edge_switches(seed, net)
     return _edge_render(net), net.drawn
 
 
@@ -637,6 +640,35 @@ def _edge_hourly_profile(seed: int, net: _Edge) -> None:
     if rng.random() < 0.3:
         roads["hourly_speed_factor_by_class"] = {"motorway": [0.5] * 12 + [1.0] * 12}
     net.drawn.append(f"hourly_profile_{shape}")
+
+
+#: Share of edge networks with a switch of ``network.toml`` turned from its default.
+SWITCH_SHARE = 0.35
+
+
+def _edge_switches(seed: int, net: _Edge) -> None:
+    """On :data:`SWITCH_SHARE` of edge networks, one or more switches away from their
+    defaults: ``[risk] peak_follows_speed`` (with a ``peak_factor`` of 0.5–5, alone or
+    with the rush hours or hourly shares drawn), ``[risk] plan_for_risk = false`` and
+    ``[economics] count_dross = false``.
+
+    Drawn from a stream of its own, like :func:`_edge_payload`.
+    """
+    rng = random.Random(f"switches-{seed}")
+    if rng.random() >= SWITCH_SHARE:
+        return
+    risk = net.tables.setdefault("risk", {})
+    if rng.random() < 0.6:
+        risk.update(peak_follows_speed=True, peak_factor=rng.choice([0.5, 1.0, 2.0, 5.0]))
+        net.drawn.append("peak_follows_speed")
+    if rng.random() < 0.4:
+        risk["plan_for_risk"] = False
+        net.drawn.append("no_plan_for_risk")
+    if rng.random() < 0.3:
+        net.tables.setdefault("economics", {})["count_dross"] = False
+        net.drawn.append("no_count_dross")
+    if not risk:
+        del net.tables["risk"]
 
 
 def _edge_sites(rng: random.Random, net: _Edge, fractional: bool) -> None:

@@ -25,17 +25,17 @@ The rules, as the planner and the checker apply them (docs/models.md, "Drivers' 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from shapely.geometry import Point, Polygon
 
-from logistics.network.ranges import plausible
+from logistics.network.ranges import ParamTable, plausible
 
 #: Minutes in a day (ban windows repeat every day).
 DAY_MIN = 24 * 60
 
 
-class _Table(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+class _Table(ParamTable):
+    """A table of ``[drivers]`` (:class:`~logistics.network.ranges.ParamTable`)."""
 
 
 class EntryBan(_Table):

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import CsvSpec, load_table
-from logistics.network.ranges import plausible
+from logistics.network.ranges import ParamTable, plausible
 from logistics.network.times import parse_time
 
 #: The file of the pool, optional in a network folder.
@@ -30,7 +30,7 @@ LADLES_FILE = "ladles.csv"
 COLD = "cold"
 
 
-class LadleParams(BaseModel):
+class LadleParams(ParamTable):
     """Preheating, cooling, cleaning and cost of a ladle pool (``[ladles]``).
 
     Used only when the network folder has a ``ladles.csv``.
@@ -73,8 +73,6 @@ class LadleParams(BaseModel):
         Wear of the refractory lining per fill, CNY (default 60: a relining of about
         18,000 CNY spread over about 300 fills). Range 0–10,000 CNY.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     preheat_stands: int = plausible(2, lo=0, hi=20, unit="stands")
     preheat_min: float = plausible(120.0, lo=10.0, hi=600.0, unit="min")

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from logistics.network.driver_rules import DriverParams
 from logistics.network.ladles import LadleParams
 from logistics.network.osm_tags import DRIVABLE
-from logistics.network.ranges import HOURS, plausible, plausible_each
+from logistics.network.ranges import HOURS, ParamTable, plausible, plausible_each
 from logistics.network.supply_params import SupplyParams
 
 #: Largest plausible item of the cost table, CNY/t: half the price of the alloy itself
@@ -44,10 +44,9 @@ HourlySpeedFactors = Annotated[
 ]
 
 
-class _Table(BaseModel):
-    """A frozen parameter table that rejects unknown keys (typos must not pass silently)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+class _Table(ParamTable):
+    """A frozen parameter table that rejects unknown keys (typos must not pass silently)
+    and true/false for a number (:class:`~logistics.network.ranges.ParamTable`)."""
 
 
 class RoadParams(_Table):

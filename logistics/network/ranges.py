@@ -17,12 +17,12 @@ value stands for.
 from __future__ import annotations
 
 import math
-from typing import Any, get_args
+from typing import Annotated, Any, get_args, get_origin
 
 from annotated_types import Ge, Le, MinLen
-from pydantic import BaseModel, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from logistics.errors import one_line
 
@@ -33,6 +33,43 @@ BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "le
 SHOWN_CHARS = 40
 #: Values of a profile by hour of the day.
 HOURS = 24
+
+
+class ParamTable(BaseModel):
+    """A frozen table of ``network.toml`` (or ``--set``) that rejects unknown keys (typos
+    must not pass silently) and true/false where a number is wanted.
+
+    pydantic would read TOML's ``true`` as 1 and ``false`` as 0 (``ambient_c = true``:
+    1 °C); such a value is refused as not a number, like text.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """``value``, unless it is true/false, or holds one in a list or table of numbers,
+        and the field is no switch."""
+        field = cls.model_fields.get(info.field_name or "")
+        types = [_bare(t) for t in (field.annotation, *get_args(field.annotation))] if field else []
+        if not types or bool in types:
+            return value
+        held: Any = ()
+        for kind in types:
+            items = get_args(kind)
+            numbers = [_bare(item) in (float, int) for item in items]
+            if get_origin(kind) in (list, tuple) and numbers[:1] == [True]:
+                held = value if isinstance(value, list | tuple) else ()
+            elif get_origin(kind) is dict and numbers[1:] == [True]:
+                held = value.values() if isinstance(value, dict) else ()
+        if isinstance(value, bool) or any(isinstance(v, bool) for v in held):
+            raise PydanticCustomError("float_type", "Input should be a valid number")
+        return value
+
+
+def _bare(annotation: Any) -> Any:
+    """``annotation`` without its ``Annotated`` metadata."""
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
 
 
 def plausible(default: Any = PydanticUndefined, *, lo: float, hi: float, unit: str = "") -> Any:

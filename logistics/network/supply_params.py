@@ -5,12 +5,12 @@ Used only when the network has a ``consumption.csv`` (``docs/network-format.md``
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from logistics.network.ranges import plausible
+from logistics.network.ranges import ParamTable, plausible
 
 
-class SupplyParams(BaseModel):
+class SupplyParams(ParamTable):
     """How managed deliveries are cut, what running low costs, and the casters' own rule.
 
     Attributes
@@ -56,8 +56,6 @@ class SupplyParams(BaseModel):
         equal to the furnaces', so by default delivering earlier or later moves the
         holding cost without changing it. Range 0–100 CNY/(t·h).
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     stockout_cny_per_h: float = plausible(3000.0, lo=0.0, hi=1_000_000.0, unit="CNY/h")
     min_window_h: float = plausible(1.0, lo=0.0, hi=12.0, unit="h")

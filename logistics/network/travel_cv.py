@@ -90,4 +90,5 @@ def least_cv(params: Params, road_km: float) -> float:
     risk = params.risk
     if not risk.cv_by_class and not risk.peak_follows_speed:
         return min(risk.leg_cv(road_km, hour) for hour in range(24))
-    return min(risk.base_cv(road_km), *risk.cv_by_class.values()) * min(1.0, risk.peak_factor)
+    least = min([risk.base_cv(road_km), *risk.cv_by_class.values()])
+    return least * min(1.0, risk.peak_factor)

@@ -19,7 +19,8 @@ class SolverStats(BaseModel):
         OR-Tools' search status (``success``, ``partial_success_time_limit``,
         ``partial_success_solution_limit`` …), or
         ``greedy``; ``; greedy plan kept (cheaper)`` is appended when the dispatcher's
-        plan was cheaper than the optimiser's. ``fallback_dispatcher``
+        plan was cheaper than the optimiser's, ``; greedy plan kept (no job routed)``
+        when the search routed no job in its time. ``fallback_dispatcher``
         (:data:`FALLBACK_STATUS`) when the optimiser failed and the checked
         dispatcher's plan was returned instead (the safety net; a bug to report).
     fallback_reason : str or None

@@ -404,7 +404,8 @@ def _measured_deliveries(
     orders: list[Order] = []
     delivered = 0.0
     for k in range(1, _most_deliveries(furnace, base, MIN_MEASURED_T) + 1):
-        tonnes = min(trip_t, _need(need, furnace, delivered, span))
+        room = furnace.capacity_t - furnace.min_level_t  # most a delivery can ever fit
+        tonnes = min(trip_t, room, _need(need, furnace, delivered, span))
         if tonnes < MIN_MEASURED_T:
             break
         window = _window(base, need, furnace, delivered, Load(1, tonnes), smallest, pour, span)

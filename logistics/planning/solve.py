@@ -1099,6 +1099,36 @@ def _routed_value(day: _Day, result: RoutingResult) -> float | None:
     return round((result.objective - result.empty_objective) / FEN + day.value([]), 2)
 
 
+def _routed_nothing(routes: list[TruckRoute], result: RoutingResult) -> bool:
+    """Whether the search dropped every job it had (no first solution in its time).
+
+    Timing such routes would re-insert the whole day job by job: on a day ten times the
+    samples' at a 30-s limit (the search left its last second) 280 s in all. The
+    dispatcher's plan is kept as it is instead.
+    """
+    return bool(result.dropped) and not any(jobs for r in routes for _, jobs, _ in r.trips)
+
+
+def _timed_routes(
+    day: _Day,
+    routes: list[TruckRoute],
+    result: RoutingResult,
+    greedy_trips: list[TimedTrip],
+    greedy_left: list[Job],
+) -> tuple[list[TimedTrip], list[Job], int, str]:
+    """The search's routes timed (once: the judge's timing is reused), or in a
+    re-optimising re-plan its start's where cheaper (:func:`_or_start`); the dispatcher's
+    plan as it is where the search routed nothing (:func:`_routed_nothing`). Returns the
+    trips, the jobs left, how many the timing left off and the status."""
+    if _routed_nothing(routes, result):
+        day.timings.clear()
+        return greedy_trips, greedy_left, 0, f"{result.status}; greedy plan kept (no job routed)"
+    trips, left, dropped = day.timed_once(routes)
+    trips, left, start_kept = _or_start(day, routes, trips, left)
+    day.timings.clear()
+    return trips, left, dropped, result.status + start_kept
+
+
 def _optimised(
     day: _Day,
     greedy_trips: list[TimedTrip],
@@ -1146,12 +1176,11 @@ def _optimised(
         refine=day.refine if _refines(day, options) else None,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
-    opt_trips, left_opt, dropped = day.timed_once(routes)
-    opt_trips, left_opt, start_kept = _or_start(day, routes, opt_trips, left_opt)
-    day.timings.clear()
-    opt_value = day.value([r for t in opt_trips for r in t.runs])
+    chosen_trips, left, dropped, status = _timed_routes(
+        day, routes, result, greedy_trips, greedy_left
+    )
+    opt_value = day.value([r for t in chosen_trips for r in t.runs])
     greedy_value = day.value([r for t in greedy_trips for r in t.runs])
-    status, chosen_trips, left = result.status + start_kept, opt_trips, left_opt
     if opt_value > greedy_value:
         chosen_trips, left = greedy_trips, greedy_left
         status = f"{result.status}; greedy plan kept (cheaper)"

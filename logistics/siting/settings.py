@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from logistics.network.model import Candidate
-from logistics.network.ranges import plausible
+from logistics.network.ranges import ParamTable, plausible
 from logistics.plan.options import PlanOptions
 
 #: Discount rate of the NPV, a year: the 8 % social discount rate of China's official
@@ -29,8 +29,9 @@ DEFAULT_SOLUTION_LIMIT = 40
 DEFAULT_STOCK_H = 2.0
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+class _Frozen(ParamTable):
+    """A table of a study file: unknown keys and true/false for a number refused
+    (:class:`~logistics.network.ranges.ParamTable`)."""
 
 
 class SiteCandidate(Candidate):

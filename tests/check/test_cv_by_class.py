@@ -121,3 +121,20 @@ def test_a_plan_is_made_and_checked_with_the_class_cvs(folders: tuple[Path, Path
     verdict = check(rough, calm_plan, travel, verify_risk=True)
     assert any(v.rule == "cold_risk" for v in verdict.violations)
     assert check(calm, calm_plan, verify_risk=True).ok
+
+
+def test_the_peak_following_the_speed_without_class_cvs(tmp_path: Path) -> None:
+    # peak_follows_speed alone (no cv_by_class): the least CV is the leg's own, times
+    # a peak factor below 1 where one is given; a day is planned and checked
+    p = params({"travel_cv": 0.2, "peak_factor": 5.0, "peak_follows_speed": True})
+    assert least_cv(p, 60.0) == pytest.approx(0.2)
+    calm = params({"travel_cv": 0.2, "peak_factor": 0.5, "peak_follows_speed": True})
+    assert least_cv(calm, 60.0) == pytest.approx(0.1)
+    folder = copy_tiny(tmp_path / "net")
+    toml = folder / "network.toml"
+    text = toml.read_text().replace("speed_kmh = 40", "speed_kmh = 40\nrush_speed_factor = 0.6")
+    toml.write_text(text + "\n[risk]\npeak_follows_speed = true\npeak_factor = 5\n")
+    net = load_network(folder)
+    outcome = plan_day(net, PlanOptions(solver="greedy"))
+    assert outcome.ok and outcome.plan.runs
+    assert check(net, outcome.plan, verify_risk=True).ok

@@ -31,6 +31,7 @@ from logistics.network.loader import (
     SMELTERS,
     load_network,
 )
+from logistics.network.overrides import apply_overrides, parse_assignments
 from logistics.network.params import Params
 from logistics.network.ranges import bounds, field_at, format_number, unit_of
 from logistics.network.roads import load_road_graph
@@ -373,6 +374,46 @@ def test_a_parameter_that_is_no_number_states_the_range(net_dir: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(("table", "key", "allowed"), [(r[0], r[1], r[5]) for r in TOML_RANGES])
+@pytest.mark.parametrize("truth", ["true", "false"])
+def test_true_or_false_for_a_number_is_bad_input(
+    net_dir: Path, table: str, key: str, allowed: str, truth: str
+) -> None:
+    # pydantic would read TOML's true as 1 and false as 0 (ambient_c = true: 1 °C)
+    (net_dir / "network.toml").write_text(
+        f"{TOML_HEAD}[{table}]\n{key} = {truth}\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as exc:
+        load_network(net_dir)
+    problem = only_problem(exc)
+    assert (problem.file, problem.row, problem.column) == ("network.toml", 5, f"[{table}] {key}")
+    assert problem.message == f"'{truth.title()}' is not a number; the plausible range is {allowed}"
+
+
+def test_true_or_false_in_a_list_or_by_set_is_bad_input_but_switches_load(
+    net_dir: Path,
+) -> None:
+    hours = ", ".join(["1.0"] * 23 + ["true"])
+    (net_dir / "network.toml").write_text(
+        f"{TOML_HEAD}[roads]\nhourly_speed_factor = [{hours}]\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as exc:
+        load_network(net_dir)
+    assert only_problem(exc).column == "[roads] hourly_speed_factor"
+    switches = "[economics]\ncount_dross = false\n[risk]\nplan_for_risk = false\n"
+    (net_dir / "network.toml").write_text(
+        f"{TOML_HEAD}{switches}[supply]\nwhole_ladles = false\n", encoding="utf-8"
+    )
+    params = load_network(net_dir).params
+    assert not params.economics.count_dross and not params.risk.plan_for_risk
+    with pytest.raises(InputError) as exc:
+        apply_overrides(params, parse_assignments(["thermal.ambient_c=true"]))
+    assert only_problem(exc).column == "thermal.ambient_c"
+    assert apply_overrides(
+        params, parse_assignments(["risk.plan_for_risk=true"])
+    ).risk.plan_for_risk
+
+
 # -- opening hours and shifts ----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("file", "row", "first", "last"),
@@ -515,6 +556,29 @@ def test_every_bundled_study_and_its_candidates_load(study: Path) -> None:
 
     loaded = load_study(study)
     assert loaded.candidates or loaded.settings.grid_km is not None
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [("days = 2", "study.days"), ("k = 1", "study.k"), ("seed = 3", "study.seed")],
+)
+def test_true_or_false_for_a_studys_number_is_bad_input(
+    tmp_path: Path, line: str, key: str
+) -> None:
+    from logistics.siting import load_study
+
+    folder = tmp_path / "siting"
+    shutil.copytree(TEST_DATA / "siting", folder)
+    study = folder / "study.toml"
+    text = study.read_text(encoding="utf-8")
+    study.write_text(text.replace(line, f"{line.split(' = ')[0]} = true"), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_study(study)
+    assert only_problem(exc).column == key
+    # a scenario may still turn a switch
+    switch = '"risk.plan_for_risk" = false'
+    study.write_text(text.replace('"economics.gas_price_cny_m3" = 5.0', switch), encoding="utf-8")
+    assert load_study(study).scenarios
 
 
 @pytest.mark.parametrize(

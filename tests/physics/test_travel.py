@@ -388,3 +388,21 @@ def test_bad_graphml_in_a_network_folder_is_an_input_error(tmp_path: Path) -> No
     with pytest.raises(InputError) as exc:
         load_network(folder)
     assert [p.file for p in exc.value.problems] == ["roads.graphml"]
+
+
+def test_the_matrix_is_geopys_geodesic_to_the_last_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the matrix calls geographiclib with one geodesic for all pairs (geopy built one
+    # and parsed both points for every pair: 49 s of a 570-site day): the figures must
+    # not move at all
+    corners = [(90.0, 180.0), (-90.0, -180.0), (0.0, 0.0), (0.0, 180.0), (0.0, -179.999)]
+    rng = np.random.default_rng(7)
+    points = corners + [(float(a), float(b)) for a, b in rng.uniform(-1, 1, (40, 2)) * (89, 179)]
+    points += [(22.5 + float(a), 113.0 + float(b)) for a, b in rng.random((20, 2))]
+    sites = tuple(geo.Site("caster", f"C{k}", lat, lon) for k, (lat, lon) in enumerate(points))
+    want = [[0.0 if a == b else geo.geodesic_km(a, b) for b in points] for a in points]
+
+    def per_pair(*_args, **_kwargs):
+        raise AssertionError("a geopy geodesic built for a pair")
+
+    monkeypatch.setattr(geo, "geodesic", per_pair)
+    assert geo.geodesic_matrix(sites).tolist() == want

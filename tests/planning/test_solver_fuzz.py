@@ -272,3 +272,31 @@ def test_a_small_ladle_stays_inside_the_formats_range(tmp_path: Path) -> None:
     network = _load(tmp_path, 2000)
     taus = [ladle.tau_h for ladle in network.ladles]
     assert taus and min(taus) == 2.0
+
+
+SWITCHES = ("peak_follows_speed", "no_plan_for_risk", "no_count_dross")
+
+
+def test_a_third_of_edge_networks_turn_switches_from_their_own_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``[risk] peak_follows_speed`` alone used to crash every plan (no seed drew it);
+    the switches are drawn from a stream of their own: without them a seed's other
+    files are as before."""
+    import benchmarks.fuzz_draws as draws
+
+    edge = [s for s in range(2, 302, 3)]
+    switched = [s for s in edge if any(d in SWITCHES for d in draws.edge_files(s)[1])]
+    assert 20 <= len(switched) <= 50
+    follows = [s for s in switched if "peak_follows_speed" in draws.edge_files(s)[1]]
+    for seed in follows[:3]:
+        folder = tmp_path / str(seed)
+        write_random_network(folder, seed)
+        assert load_network(folder).params.risk.peak_follows_speed
+    with_switches = {s: draws.edge_files(s)[0] for s in switched[:5]}
+    monkeypatch.setattr(draws, "_edge_switches", lambda seed, net: None)
+    for seed, files in with_switches.items():
+        plain = draws.edge_files(seed)[0]
+        assert {k: v for k, v in files.items() if k != "network.toml"} == {
+            k: v for k, v in plain.items() if k != "network.toml"
+        }
