@@ -125,6 +125,17 @@ class Furnace(_Frozen):
         """True when the supplier manages this furnace's supply."""
         return self.supply == "managed"
 
+    @property
+    def room_t(self) -> float:
+        """The most one delivery can ever bring: capacity less the minimum level, t."""
+        return self.capacity_t - self.min_level_t
+
+    def takes_no_ladle(self, smallest_ladle_t: float) -> bool:
+        """Whether even the smallest whole ladle (t) overflows the furnace from its
+        minimum level: with ``[supply] whole_ladles = true`` it cannot be on managed
+        supply."""
+        return self.room_t < smallest_ladle_t - _SAME_T
+
 
 #: The furnace's columns (the first four as today; the holding cost optional).
 _FURNACE_COLUMNS = (
@@ -281,6 +292,7 @@ def load_consumption(
     caster_ids: set[str],
     orders: list[tuple[int, Any]],
     orders_label: str,
+    smallest_ladle_t: float | None = None,
 ) -> tuple[tuple[Furnace, ...], tuple[ConsumptionBand, ...]]:
     """The furnaces and bands of a folder's ``consumption.csv`` (none without the file).
 
@@ -296,6 +308,10 @@ def load_consumption(
         The orders with their spreadsheet rows: none may be for a managed furnace.
     orders_label : str
         The orders file's name in messages.
+    smallest_ladle_t : float, optional
+        The fleet's smallest ladle, t, where ladles are poured whole (``[supply]
+        whole_ladles = true``): a managed furnace whose room (capacity less minimum) is
+        below it is a problem (no delivery could ever be poured into it).
 
     Returns
     -------
@@ -313,6 +329,34 @@ def load_consumption(
     rows = load_table(path, CONSUMPTION, plan_date, tz)
     furnaces, bands, problems = group_consumption(rows, caster_ids)
     problems += _ordered_managed(furnaces, orders, orders_label)
+    if smallest_ladle_t is not None:
+        problems += _no_ladle_fits(furnaces, rows, smallest_ladle_t)
     if problems:
         raise InputError(problems)
     return furnaces, bands
+
+
+def _no_ladle_fits(
+    furnaces: tuple[Furnace, ...],
+    rows: list[tuple[int, ConsumptionRow]],
+    smallest_ladle_t: float,
+    file: str = CONSUMPTION_FILE,
+) -> list[InputProblem]:
+    """Managed furnaces no whole ladle of ``smallest_ladle_t`` t fits into from their
+    minimum level, each at its first row (column ``capacity_t``)."""
+    first: dict[tuple[str, str], int] = {}
+    for row, r in rows:
+        first.setdefault((r.caster_id, r.alloy), row)
+    return [
+        InputProblem(
+            file,
+            first.get((f.caster_id, f.alloy)),
+            "capacity_t",
+            f"furnace {f.caster_id}/{f.alloy} is on managed supply but holds at most "
+            f"{f.room_t:g} t above its minimum, less than the fleet's smallest ladle "
+            f"({smallest_ladle_t:g} t): no whole ladle can be poured into it; keep it on "
+            "orders, or set [supply] whole_ladles = false to deliver part-filled ladles",
+        )
+        for f in furnaces
+        if f.managed and f.takes_no_ladle(smallest_ladle_t)
+    ]

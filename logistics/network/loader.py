@@ -199,6 +199,14 @@ def _cross_checks(
 Tables = dict[str, list[tuple[int, Any]]]
 
 
+def _smallest_whole_ladle(settings: NetworkSettings, tables: Tables) -> float | None:
+    """The fleet's smallest ladle, t, where ladles are poured whole (``[supply]
+    whole_ladles``); None where they may be part-filled or there is no fleet."""
+    if not settings.params.supply.whole_ladles:
+        return None
+    return min((t.ladle_t for _, t in tables[FLEET.file]), default=None)
+
+
 def _plan_day(settings: NetworkSettings, plan_date: date | None) -> date:
     """The day to plan: the caller's, ``network.toml``'s, or today in the network's timezone.
 
@@ -436,7 +444,13 @@ def load_network(
     _check_tables(tables, every, orders_label, day)
     caster_ids = {c.caster_id for _, c in tables[CASTERS.file]}
     furnaces, consumption = load_consumption(
-        folder, day, tz, caster_ids, tables[ORDERS.file], orders_label
+        folder,
+        day,
+        tz,
+        caster_ids,
+        tables[ORDERS.file],
+        orders_label,
+        smallest_ladle_t=_smallest_whole_ladle(settings, tables),
     )
     smelter_ids = {s.smelter_id for _, s in tables[SMELTERS.file]}
     ladles = load_ladles(folder, day, tz, smelter_ids)

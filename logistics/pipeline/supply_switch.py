@@ -26,8 +26,20 @@ from logistics.planning.caster_rule import own_rule_network
 
 
 def supplied_casters(network: Network) -> tuple[str, ...]:
-    """Casters with a furnace in ``consumption.csv`` (the ones a switch may move), in order."""
-    return tuple(dict.fromkeys(f.caster_id for f in network.furnaces))
+    """Casters with a furnace in ``consumption.csv`` (the ones a switch may move), in
+    order; without those with a furnace no whole ladle fits into (:func:`too_small`)."""
+    small = set(too_small(network))
+    return tuple(dict.fromkeys(f.caster_id for f in network.furnaces if f.caster_id not in small))
+
+
+def too_small(network: Network) -> tuple[str, ...]:
+    """Casters with a furnace that even the fleet's smallest ladle overflows from its
+    minimum level, where ladles are poured whole (``[supply] whole_ladles``): they
+    cannot be on managed supply (:meth:`~logistics.network.furnaces.Furnace.takes_no_ladle`)."""
+    if not network.params.supply.whole_ladles or not network.fleet:
+        return ()
+    smallest = min(t.ladle_t for t in network.fleet)
+    return tuple(dict.fromkeys(f.caster_id for f in network.furnaces if f.takes_no_ladle(smallest)))
 
 
 def managed_casters(network: Network) -> tuple[str, ...]:
@@ -61,9 +73,17 @@ def switch_supply(network: Network, managed: Iterable[str], *, own_rule: bool = 
     Raises
     ------
     ValueError
-        A caster in ``managed`` has no furnace in ``consumption.csv``.
+        A caster in ``managed`` has no furnace in ``consumption.csv``, or one no whole
+        ladle fits into (:func:`too_small`).
     """
     chosen = set(managed)
+    small = sorted(chosen & set(too_small(network)))
+    if small:
+        raise ValueError(
+            f"caster(s) {', '.join(small)} have a furnace smaller above its minimum than "
+            "the fleet's smallest ladle: no whole ladle fits, so they cannot be on "
+            "managed supply"
+        )
     unknown = sorted(chosen - set(supplied_casters(network)))
     if unknown:
         raise ValueError(
