@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from logistics.errors import InputError, InputProblem
 from logistics.network.csv_tables import CsvSpec, load_table
 from logistics.network.dated_rows import load_dated_table
-from logistics.network.furnaces import load_consumption
+from logistics.network.furnaces import ConsumptionBand, Furnace, load_consumption
 from logistics.network.ladles import load_ladles
 from logistics.network.model import Candidate, Caster, Network, Order, Production, Smelter, Truck
 from logistics.network.roads import load_road_graph
@@ -197,6 +197,22 @@ def _cross_checks(
 
 #: ``file name -> its rows as (spreadsheet row, model)``.
 Tables = dict[str, list[tuple[int, Any]]]
+
+
+def _furnaces(
+    folder: Path, settings: NetworkSettings, day: date, tables: Tables, orders_label: str
+) -> tuple[tuple[Furnace, ...], tuple[ConsumptionBand, ...]]:
+    """The folder's furnaces and consumption bands (:func:`load_consumption`), a managed
+    furnace checked against the fleet's smallest whole ladle."""
+    return load_consumption(
+        folder,
+        day,
+        ZoneInfo(settings.timezone),
+        {c.caster_id for _, c in tables[CASTERS.file]},
+        tables[ORDERS.file],
+        orders_label,
+        smallest_ladle_t=_smallest_whole_ladle(settings, tables),
+    )
 
 
 def _smallest_whole_ladle(settings: NetworkSettings, tables: Tables) -> float | None:
@@ -443,15 +459,7 @@ def load_network(
     tables, every, candidates = _read_tables(folder, orders_path, orders_label, day, tz)
     _check_tables(tables, every, orders_label, day)
     caster_ids = {c.caster_id for _, c in tables[CASTERS.file]}
-    furnaces, consumption = load_consumption(
-        folder,
-        day,
-        tz,
-        caster_ids,
-        tables[ORDERS.file],
-        orders_label,
-        smallest_ladle_t=_smallest_whole_ladle(settings, tables),
-    )
+    furnaces, consumption = _furnaces(folder, settings, day, tables, orders_label)
     smelter_ids = {s.smelter_id for _, s in tables[SMELTERS.file]}
     ladles = load_ladles(folder, day, tz, smelter_ids)
     ban_problems = entry_ban_problems(folder, settings.params, caster_ids)

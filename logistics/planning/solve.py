@@ -338,6 +338,8 @@ def _searched(
         )
     except Exception as exc:  # the safety net: a failing optimiser is a bug, not a lost day
         return greedy_trips, greedy_left, _fallback_stats(day, greedy_trips, options, exc)
+    finally:
+        day.timings.clear()  # the judged candidates' timings are not needed after it
 
 
 def _finished(
@@ -884,23 +886,25 @@ def _start_of(
 
 
 def _or_start(
-    day: _Day, routes: list[TruckRoute], trips: list[TimedTrip], left: list[Job]
-) -> tuple[list[TimedTrip], list[Job], str]:
-    """The searched ``routes`` timed (``trips``, ``left``), or in a re-optimising re-plan
-    the start's own routes timed (:func:`_start_routes`) where those are cheaper as the
-    plan comes out (:meth:`_Day.refine` on a day with a ladle pool, else
-    :meth:`_Day.judge`; the price of change included): the search's model prices change,
-    time and ladles only roughly, so its best routes can come out dearer than the plan
-    it started from. Returns the trips, the jobs left and a status note (empty where
+    day: _Day, routes: list[TruckRoute], timed: tuple[list[TimedTrip], list[Job], int]
+) -> tuple[list[TimedTrip], list[Job], int, str]:
+    """The searched ``routes`` as ``timed`` (trips, jobs left, how many the timing left
+    off), or in a re-optimising re-plan the start's own routes timed
+    (:func:`_start_routes`) where those are cheaper as the plan comes out
+    (:meth:`_Day.refine` on a day with a ladle pool, else :meth:`_Day.judge`; the price
+    of change included): the search's model prices change, time and ladles only roughly,
+    so its best routes can come out dearer than the plan it started from. Returns the
+    trips, the jobs left, how many the timing left off and a status note (empty where
     the searched trips stand)."""
+    trips, left, dropped = timed
     if not day.start:
-        return trips, left, ""
+        return trips, left, dropped, ""
     start = _start_routes(day)
     measure = day.refine if day.network.ladles else day.judge
     if measure(start) < measure(routes) - 1e-6:
-        start_trips, start_left = day.timed(start)
-        return start_trips, start_left, "; start routes kept (cheaper)"
-    return trips, left, ""
+        start_trips, start_left, start_dropped = day.timed_once(start)
+        return start_trips, start_left, start_dropped, "; start routes kept (cheaper)"
+    return trips, left, dropped, ""
 
 
 def _start_routes(day: _Day) -> list[TruckRoute]:
@@ -1121,11 +1125,9 @@ def _timed_routes(
     plan as it is where the search routed nothing (:func:`_routed_nothing`). Returns the
     trips, the jobs left, how many the timing left off and the status."""
     if _routed_nothing(routes, result):
-        day.timings.clear()
         return greedy_trips, greedy_left, 0, f"{result.status}; greedy plan kept (no job routed)"
-    trips, left, dropped = day.timed_once(routes)
-    trips, left, start_kept = _or_start(day, routes, trips, left)
-    day.timings.clear()
+    timed = day.timed_once(routes)
+    trips, left, dropped, start_kept = _or_start(day, routes, timed)
     return trips, left, dropped, result.status + start_kept
 
 

@@ -109,3 +109,28 @@ def test_without_managed_deliveries_told_apart_the_order_gets_it() -> None:
     trucks, left = _room()
     assert trucks == {"O9": "T1", "OB": "T2"}
     assert left == ["M-C1-ADC12-01#1"]
+
+
+def test_the_managed_delivery_is_tried_before_the_order() -> None:
+    """Once a group's move is kept the truck stays with it (the order's trip may not be
+    moved again): whichever group is tried first gets T1, so this pins the order in
+    which they are tried, managed first."""
+    starts = {
+        k: SimpleNamespace(truck=SimpleNamespace(ladle_t=3.0), location=0, ready=360)
+        for k in ("T1", "T2")
+    }
+    left = [*O9, *M1]
+    roomed = make_room(
+        SimpleNamespace(),  # type: ignore[arg-type]
+        starts,  # type: ignore[arg-type]
+        [_trip("T1", OB, 1)],
+        left,
+        dict.fromkeys((j.job_id for j in left), "fleet"),
+        insert=_insert,
+        value=_value,
+        movable=lambda trip: not any(r.job.order_id == "O9" for r in trip.runs),
+        managed=lambda job: job.order_id.startswith("M-"),
+    )
+    trucks = {r.job.order_id: r.truck_id for t in roomed.trips for r in t.runs}
+    assert trucks == {"M-C1-ADC12-01": "T1", "OB": "T2"}
+    assert sorted(j.job_id for j in roomed.left) == ["O9#1", "O9#2"]
