@@ -91,9 +91,10 @@ def assign_smelters(
         fills at), when it can fill the job in time.
     queue : mapping of str to float, optional
         ``job_id ->`` the minute a plan to start from fills it (re-optimising: the
-        insert plan). These jobs queue for metal first, in that order, the others after
-        them by deadline: where that plan's fills are within the metal made by then,
-        each of its jobs' metal is released by its fill.
+        insert plan). The jobs queue for metal by when they need it: these by that
+        fill, the others by their latest pour (as without a queue), so that a job the
+        start leaves out whose metal is due before the start's fills is not made short
+        by them.
 
     Returns
     -------
@@ -107,8 +108,7 @@ def assign_smelters(
     by_queue = sorted(
         jobs,
         key=lambda j: (
-            j.job_id not in first,
-            first.get(j.job_id, 0.0),
+            first.get(j.job_id, j.latest_pour),
             j.latest_pour,
             j.earliest_pour,
             j.job_id,

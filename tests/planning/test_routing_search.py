@@ -108,5 +108,23 @@ def test_the_search_gets_only_the_time_left_after_its_start_routes_are_set(
     problem = line_problem(pairs=6, capacity=2, penalty=10_000)
     result = solve_routing(problem, time_limit_s=26, initial_routes=[[0, 1, 2, 3], [4, 5]])
     assert result.initial_accepted is True
-    assert limits and limits[0] == pytest.approx(1.0, abs=0.01)
+    # the start restored within a share of what is left, then the search: what is left
+    assert limits and limits[-1] == pytest.approx(1.0, abs=0.01)
+    assert all(limit <= 1.0 + 0.01 for limit in limits)
     assert route_problems(problem, result) == []
+
+
+@pytest.mark.parametrize("pairs", [6, 8, 20])
+def test_a_start_that_breaks_a_rule_is_rejected_and_searched_from_scratch(pairs: int) -> None:
+    """Three pickups on a vehicle that carries two: the model cannot take these routes.
+    Setting them as the first solution checks only their structure, and a search from
+    them ran to its deadline and came back with other routes called accepted, or none
+    at all (8 pairs: every job dropped). The start is restored by a short search and
+    rejected when the routes it gives back are not the ones given."""
+    problem = line_problem(pairs=pairs, capacity=2, penalty=10_000)
+    start = [[0, 2, 4, 1, 3, 5], list(range(6, len(problem.nodes)))]
+    result = solve_routing(problem, time_limit_s=2, initial_routes=start)
+    assert result.initial_accepted is False
+    assert result.objective is not None and len(result.dropped) < len(problem.nodes)
+    assert route_problems(problem, result) == []
+    assert result.objective == _line_cost(problem, result.routes)

@@ -200,12 +200,12 @@ def _search(
     from scratch (when there is time left). Returns the solution and whether the initial
     routes were accepted (``None``: none given).
 
-    The initial routes are set as the search's first solution
-    (``RoutesToAssignment``), not read through ``ReadAssignmentFromRoutes``: that one
-    fixes every cumul and slack by a search of its own, which took 18–21 s of a 30-s
-    re-plan on a sample day before the search began (the search itself restores the
-    same routes in a tenth of a second). The search's time limit is taken once the
-    routes are set, so the deadline holds.
+    The initial routes are restored by a search stopped at its first solution
+    (:func:`_restored`), not read through ``ReadAssignmentFromRoutes``: that one fixes
+    every cumul and slack by a search of its own, which took 18–21 s of a 30-s re-plan
+    on a sample day before the search began (the restoring search: a tenth of a
+    second). The search's time limit is taken once they are restored, so the deadline
+    holds.
     """
     routing, manager = built.routing, built.manager
     solution = None
@@ -213,20 +213,70 @@ def _search(
     routing.CloseModelWithParameters(params_until_deadline())
     if initial_routes is not None:
         indices = [[manager.NodeToIndex(n) for n in r] for r in initial_routes]
-        initial = routing.solver().Assignment()
-        if routing.RoutesToAssignment(indices, True, True, initial):
+        initial = _restored(routing, indices, params_until_deadline)
+        initial_accepted = initial is not None
+        if initial is not None:
             solution = routing.SolveFromAssignmentWithParameters(initial, params_until_deadline())
-        initial_accepted = solution is not None
-        if solution is None:
+        else:
             log.warning("initial routes rejected by the model; searching from scratch")
     time_left = deadline - time.perf_counter() >= MIN_SEARCH_S
-    if (
-        solution is None
-        and routing.status() not in _SOLVED
-        and (initial_routes is None or time_left)
-    ):
+    if solution is None and (initial_routes is None or time_left):
+        # (a rejected start's restoring search may have ended in success: other routes)
         solution = routing.SolveWithParameters(params_until_deadline())
     return solution, initial_accepted
+
+
+#: Share of the time left the restoring of the initial routes may take (at least
+#: :data:`MIN_SEARCH_S`): a start the model rejects is then searched from scratch.
+RESTORE_SHARE = 0.1
+
+
+def _restored(
+    routing: pywrapcp.RoutingModel,
+    indices: Sequence[Sequence[int]],
+    params_until_deadline: Callable[[], pywrapcp.DefaultRoutingSearchParameters],
+) -> pywrapcp.Assignment | None:
+    """The initial routes (routing indices per vehicle) as a solution of the model, or
+    None where it rejects them.
+
+    ``RoutesToAssignment`` sets each vehicle's next stops and checks only their
+    structure; a search stopped at its first solution then restores them with every
+    rule of the model. Where they break a rule (a load, a window, a ride limit) that
+    search finds other routes, or none within its short limit: either way the start is
+    rejected, as ``ReadAssignmentFromRoutes`` rejects it, so that the search proper
+    starts from scratch with the time left instead of spending it on a broken start.
+    """
+    assignment = routing.solver().Assignment()
+    if not routing.RoutesToAssignment(indices, True, True, assignment):
+        return None
+    params = params_until_deadline()
+    left_s = params.time_limit.seconds + params.time_limit.nanos / 1e9
+    params.time_limit.FromMilliseconds(int(max(MIN_SEARCH_S, RESTORE_SHARE * left_s) * 1000))
+    params.solution_limit = 1
+    restored = routing.SolveFromAssignmentWithParameters(assignment, params)
+    if restored is None or _routes_of(routing, restored) != _active(routing, indices):
+        return None
+    return restored
+
+
+def _routes_of(routing: pywrapcp.RoutingModel, solution: pywrapcp.Assignment) -> list[list[int]]:
+    """Each vehicle's route in a solution, routing indices without start and end."""
+    routes = []
+    for v in range(routing.vehicles()):
+        route, index = [], solution.Value(routing.NextVar(routing.Start(v)))
+        while not routing.IsEnd(index):
+            route.append(index)
+            index = solution.Value(routing.NextVar(index))
+        routes.append(route)
+    return routes
+
+
+def _active(routing: pywrapcp.RoutingModel, indices: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The given routes as the model may keep them: per vehicle, the indices it may
+    visit (``RoutesToAssignment`` skips those it has deactivated), empty for vehicles
+    without a route."""
+    given = [[i for i in route if routing.ActiveVar(i).Max() == 1] for route in indices]
+    return [*given, *([] for _ in range(routing.vehicles() - len(given)))]
 
 
 def _status(routing: pywrapcp.RoutingModel, solution_limit: int | None, deadline: float) -> str:
