@@ -78,7 +78,7 @@ def _value(trips: list[TimedTrip]) -> float:
     )
 
 
-def _room(**managed: Any) -> tuple[dict[str, str], list[str]]:
+def _room(**extra: Any) -> tuple[dict[str, str], list[str]]:
     starts = {
         "T1": SimpleNamespace(truck=SimpleNamespace(ladle_t=3.0), location=0, ready=360),
         "T2": SimpleNamespace(truck=SimpleNamespace(ladle_t=3.0), location=0, ready=360),
@@ -92,7 +92,7 @@ def _room(**managed: Any) -> tuple[dict[str, str], list[str]]:
         dict.fromkeys((j.job_id for j in left), "fleet"),
         insert=_insert,
         value=_value,
-        **managed,
+        **extra,
     )
     trucks = {r.job.order_id: r.truck_id for t in roomed.trips for r in t.runs}
     return trucks, sorted(j.job_id for j in roomed.left)
@@ -115,22 +115,9 @@ def test_the_managed_delivery_is_tried_before_the_order() -> None:
     """Once a group's move is kept the truck stays with it (the order's trip may not be
     moved again): whichever group is tried first gets T1, so this pins the order in
     which they are tried, managed first."""
-    starts = {
-        k: SimpleNamespace(truck=SimpleNamespace(ladle_t=3.0), location=0, ready=360)
-        for k in ("T1", "T2")
-    }
-    left = [*O9, *M1]
-    roomed = make_room(
-        SimpleNamespace(),  # type: ignore[arg-type]
-        starts,  # type: ignore[arg-type]
-        [_trip("T1", OB, 1)],
-        left,
-        dict.fromkeys((j.job_id for j in left), "fleet"),
-        insert=_insert,
-        value=_value,
+    trucks, left = _room(
         movable=lambda trip: not any(r.job.order_id == "O9" for r in trip.runs),
         managed=lambda job: job.order_id.startswith("M-"),
     )
-    trucks = {r.job.order_id: r.truck_id for t in roomed.trips for r in t.runs}
     assert trucks == {"M-C1-ADC12-01": "T1", "OB": "T2"}
-    assert sorted(j.job_id for j in roomed.left) == ["O9#1", "O9#2"]
+    assert left == ["O9#1", "O9#2"]
