@@ -555,10 +555,11 @@ def _prepare_day(
     ``booked`` (re-optimising) are runs to keep where it pays. The runs the search
     starts from (``state.proposal``, the insert plan, else the booked runs; those not
     under way) are each matched to a job of its order (:func:`_start_of`): the job
-    tries the start's smelter first, queues for metal in the start's order of fills,
-    is timed no earlier than the start times it on the start's truck
-    (:attr:`ScheduleContext.held`), and where the run is booked gets the booked truck
-    and pour as its home (:attr:`ScheduleContext.homes`).
+    tries the start's smelter first, queues for metal by its fill in the start (the
+    other jobs by their latest pour, merged with them), is timed no earlier than the
+    start times it on the start's truck (:attr:`ScheduleContext.held`), and where the
+    run is booked gets the booked truck and pour as its home
+    (:attr:`ScheduleContext.homes`).
     """
     progress(ProgressEvent("jobs", 0.02, "building ladle jobs"))
     fixed = [minute_run_of(network, r) for r in kept]
@@ -855,8 +856,11 @@ def _start_of(
 
     One matching serves the smelter assignment, the start's routes, the prices of moving
     booked runs and the timing, so that the search's first solution times as the start
-    does (the start's fills are within the metal made by then, so queued in their order
-    each job's metal is there by its fill).
+    does. Each matched job queues for metal by its fill in the start, merged with the
+    other jobs queued by their latest pour (:func:`~logistics.planning.assign.assign_smelters`):
+    the start's fills are within the metal made by then, so each of its jobs has its
+    metal by its fill, and a job the start leaves out that is due before the start's
+    fills is not made short by them.
     """
     under_way = {(r.truck_id, r.fill_start) for r in fixed}
     given = [minute_run_of(network, r) for r in proposal] if proposal else booked
