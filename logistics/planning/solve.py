@@ -555,11 +555,10 @@ def _prepare_day(
     ``booked`` (re-optimising) are runs to keep where it pays. The runs the search
     starts from (``state.proposal``, the insert plan, else the booked runs; those not
     under way) are each matched to a job of its order (:func:`_start_of`): the job
-    tries the start's smelter first, queues for metal by its fill in the start (the
-    other jobs by their latest pour, merged with them), is timed no earlier than the
-    start times it on the start's truck (:attr:`ScheduleContext.held`), and where the
-    run is booked gets the booked truck and pour as its home
-    (:attr:`ScheduleContext.homes`).
+    tries the start's smelter first, queues for metal by its fill there (the others by
+    latest pour, merged), is timed no earlier than the start times it on the start's
+    truck (:attr:`ScheduleContext.held`), and where the run is booked gets the booked
+    truck and pour as its home (:attr:`ScheduleContext.homes`).
     """
     progress(ProgressEvent("jobs", 0.02, "building ladle jobs"))
     fixed = [minute_run_of(network, r) for r in kept]
