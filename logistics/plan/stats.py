@@ -50,8 +50,13 @@ class SolverStats(BaseModel):
         Whether the search started from the dispatcher's plan.
     parts, workers : int or None
         Smelter clusters the day was split into; processes used.
-    dropped_by_router, left_off_by_scheduler : int or None
-        Jobs the router left out, and jobs its trips could not be timed with.
+    dropped_by_router : int or None
+        Jobs given to the search that the routes it came back with leave out, counted
+        job by job: those its model dropped and those left out of the model (no truck
+        carries them within their windows). The timing re-inserts what it can of them
+        and the tries after it more, so the plan most often misses fewer jobs.
+    left_off_by_scheduler : int or None
+        Jobs the search's trips could not be timed with (re-inserted where they fit).
     solution_limit : int or None
         The deterministic mode's solution limit, if used.
     inserted_after_search : int or None

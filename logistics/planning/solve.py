@@ -1116,6 +1116,15 @@ def _routed_nothing(routes: list[TruckRoute], result: RoutingResult) -> bool:
     return bool(result.dropped) and not any(jobs for r in routes for _, jobs, _ in r.trips)
 
 
+def _left_by_router(day: _Day, routes: list[TruckRoute]) -> int:
+    """Jobs given to the search that the routes it came back with leave out: those its
+    model dropped and those left out of the model (no truck carries them within their
+    windows). Counted by job from the routes kept, whichever candidate they are (a
+    member's, an earlier solution, the earliest-finish plan)."""
+    routed = {job.job_id for r in routes for _, jobs, _ in r.trips for job in jobs}
+    return sum(1 for a in day.assignment.assigned if a.job.job_id not in routed)
+
+
 def _timed_routes(
     day: _Day,
     routes: list[TruckRoute],
@@ -1205,7 +1214,7 @@ def _optimised(
         started_from_greedy=bool(result.initial_accepted),
         parts=parts,
         workers=options.workers,
-        dropped_by_router=len(result.dropped) // 2,
+        dropped_by_router=_left_by_router(day, routes),
         left_off_by_scheduler=dropped,
         solution_limit=options.solution_limit,
     )
