@@ -67,37 +67,3 @@ def jobs_of_runs(jobs: Sequence[Job], runs: Sequence[RunLike]) -> list[str | Non
             options.remove(job)
             matched[k] = job.job_id
     return matched
-
-
-def initial_trips_of(
-    runs: Sequence[RunLike], jobs: Sequence[str | None]
-) -> dict[str, list[list[str]]]:
-    """A plan's runs as the search's starting routes: per truck, trips of job ids.
-
-    Parameters
-    ----------
-    runs : sequence of RunLike
-        The runs (times in minutes).
-    jobs : sequence of str or None
-        The job of each run (:func:`jobs_of_runs`); runs without one are left out.
-
-    Returns
-    -------
-    dict
-        ``truck_id -> [[job_id, ...] per trip]``, trips in fill order, ladles in pour
-        order (what :func:`logistics.planning.optimize.optimize` starts from).
-    """
-    trips: dict[tuple[str, int], list[tuple[RunLike, str]]] = defaultdict(list)
-    for run, job in zip(runs, jobs, strict=True):
-        if job is not None:
-            trips[(run.truck_id, run.trip)].append((run, job))
-    by_truck: dict[str, list[list[tuple[RunLike, str]]]] = defaultdict(list)
-    for (truck_id, _), members in trips.items():
-        by_truck[truck_id].append(members)
-    return {
-        truck_id: [
-            [job for _, job in sorted(trip, key=lambda m: m[0].pour_start)]
-            for trip in sorted(mine, key=lambda t: min(m[0].fill_start for m in t))
-        ]
-        for truck_id, mine in by_truck.items()
-    }

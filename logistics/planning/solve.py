@@ -35,7 +35,7 @@ from logistics.plan.options import DayState, PlanOptions
 from logistics.plan.stats import FALLBACK_STATUS, SolverStats
 from logistics.plan.timeline import MinuteRun, minute_run_of, start_rows
 from logistics.planning.assign import Assignment, AssignmentResult, assign_smelters
-from logistics.planning.bookings import initial_trips_of, jobs_of_runs
+from logistics.planning.bookings import jobs_of_runs
 from logistics.planning.drivers import DriverStop
 from logistics.planning.drop_penalty import is_managed_delivery
 from logistics.planning.fixed import apply_fixed, exclusions_after_fixed, jobs_after_fixed
@@ -306,7 +306,7 @@ def _searched(
     A failing optimiser is the safety net's case: the dispatcher's plan is kept, with
     statistics saying why.
     """
-    initial_trips = initial_trips_of(day.start, day.start_jobs) if state.booked_runs else None
+    initial_trips = _start_trips(day) if state.booked_runs else None
     progress(ProgressEvent("dispatch", 0.06, "building the dispatcher's plan"))
     greedy_started = time.monotonic()
     states, bays = day.fresh_states()
@@ -912,7 +912,9 @@ def _or_start(
 
 def _start_routes(day: _Day) -> list[TruckRoute]:
     """A re-optimising day's start plan as routes: its trips per truck in fill order,
-    each ``(smelter_id, jobs in pour order, first fill)`` (runs without a job left out)."""
+    each ``(smelter_id, jobs in pour order, first fill)`` (runs without a job left out).
+    The one grouping of the start's runs into trips: the search starts from it
+    (:func:`_start_trips`) and :func:`_or_start` weighs it against the searched routes."""
     job_of = {a.job.job_id: a.job for a in day.assignment.assigned}
     trips: dict[tuple[str, int], list[tuple[MinuteRun, Job]]] = defaultdict(list)
     for run, job_id in zip(day.start, day.start_jobs, strict=True):
@@ -926,6 +928,16 @@ def _start_routes(day: _Day) -> list[TruckRoute]:
         first = math.floor(min(r.fill_start for r, _ in members) + 1e-9)
         by_truck[truck_id].append((members[0][0].smelter_id, tuple(j for _, j in members), first))
     return [TruckRoute(truck_id, tuple(mine)) for truck_id, mine in by_truck.items()]
+
+
+def _start_trips(day: _Day) -> dict[str, list[list[str]]]:
+    """The start's routes (:func:`_start_routes`) as the search's starting trips:
+    ``truck_id -> [[job_id, ...] per trip]``, trips in fill order, ladles in pour order
+    (what :func:`~logistics.planning.optimize.optimize` starts from)."""
+    return {
+        r.truck_id: [[job.job_id for job in jobs] for _, jobs, _ in r.trips]
+        for r in _start_routes(day)
+    }
 
 
 def _fallback_stats(
