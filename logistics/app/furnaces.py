@@ -14,6 +14,7 @@ import pandas as pd
 
 from logistics.charts.furnace_levels import lowest_minute
 from logistics.network.model import Network
+from logistics.pipeline.supply_switch import too_small
 from logistics.plan.exports import clock
 from logistics.plan.supply import FurnaceLevels, SupplyPlan
 
@@ -21,6 +22,42 @@ from logistics.plan.supply import FurnaceLevels, SupplyPlan
 STOCK_OUT, OVERFLOW, OK = "stock-out", "overflow", "ok"
 #: Background of the rows of furnaces that run low or overflow.
 ALARM_CSS = "background-color: #fee2e2; color: #991b1b"
+
+
+def not_offered_note(network: Network) -> str | None:
+    """Why the what-if switch does not offer some casters, for the page: those with a
+    furnace no whole ladle fits into (:func:`~logistics.pipeline.supply_switch.too_small`).
+
+    Parameters
+    ----------
+    network : Network
+        The network as loaded (furnaces from ``consumption.csv``, its fleet).
+
+    Returns
+    -------
+    str or None
+        One sentence naming each such caster, its furnace's room above the minimum
+        (t) and the fleet's smallest ladle (t), and what to do: keep it on orders or set
+        ``[supply] whole_ladles = false``; ``None`` when every caster with a furnace is
+        offered.
+    """
+    small = set(too_small(network))
+    if not small:
+        return None
+    smallest = min(t.ladle_t for t in network.fleet)
+    furnaces = [f for f in network.furnaces if f.caster_id in small]
+    each = ", ".join(
+        f"{f.caster_id} ({f.alloy} furnace: {f.room_t:g} t above its minimum)"
+        for f in furnaces
+        if f.takes_no_ladle(smallest)
+    )
+    them = "them" if len(small) > 1 else "it"
+    return (
+        f"Not offered for managed supply: {each}. That is less than the fleet's smallest "
+        f"ladle ({smallest:g} t) and ladles are poured whole, so no delivery fits: keep "
+        f"{them} on orders, or set `[supply] whole_ladles = false` in network.toml to "
+        "deliver part-filled ladles."
+    )
 
 
 def margin_t(furnace: FurnaceLevels) -> float:

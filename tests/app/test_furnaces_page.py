@@ -14,12 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.supply_network import write_managed_copy
-from logistics import check
+from logistics import check, load_network
 from logistics.plan.exports import clock
 from logistics.planning.managed import MANAGED_PREFIX
 from tests.app.conftest import APP
 from tests.app.test_pages import PAGES, TIMEOUT, plan_tiny, table_with
-from tests.conftest import TEST_DATA, TINY
+from tests.conftest import TEST_DATA, TINY, tiny_with_managed_c1
 from tests.helpers import levels_from_rows
 
 FURNACES = f"{PAGES}/furnaces.py"
@@ -131,3 +131,39 @@ def test_switching_a_caster_to_orders_changes_what_the_plan_delivers(managed_env
     again = at.session_state["current_plan"]
     assert check(again.network, again.outcome.plan).ok
     assert any(r.order_id.startswith(f"{MANAGED_PREFIX}C3-") for r in again.outcome.plan.runs)
+
+
+SMALL_C1 = (
+    "caster_id,alloy,supply,capacity_t,min_level_t,start_level_t,from_h,to_h,t_per_h,weekdays\n"
+    "C1,ADC12,orders,0.5,0,0.5,0,24,0.1,\n"
+)
+
+
+def test_the_switch_says_why_it_leaves_out_a_furnace_no_whole_ladle_fits(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """C1's 0.5-t furnace takes no whole ladle of the fleet: the switch leaves it out
+    and the page names it, its room and the smallest ladle, and what to do."""
+    folder = tiny_with_managed_c1(tmp_path / "net", SMALL_C1)
+    monkeypatch.setenv("MOLTEN_APP_NETWORK", str(folder))
+    monkeypatch.setenv("MOLTEN_SAMPLES", str(TEST_DATA))
+    monkeypatch.setenv("MOLTEN_APP_WORKERS", "1")
+    monkeypatch.delenv("MOLTEN_DB", raising=False)
+    network = load_network(folder)
+    smallest = min(t.ladle_t for t in network.fleet)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page(FURNACES).run()
+    assert not at.exception, at.exception
+    assert "C1" not in at.multiselect(key="furnace_managed").options
+    (note,) = [c.value for c in at.caption if c.value.startswith("Not offered")]
+    assert "C1 (ADC12 furnace: 0.5 t above its minimum)" in note
+    assert f"smallest ladle ({smallest:g} t)" in note
+    assert "whole_ladles = false" in note and "keep it on orders" in note
+
+
+def test_no_note_when_every_caster_with_a_furnace_is_offered(managed_env: None) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page(FURNACES).run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="furnace_managed").options == ["C1", "C3", "C5"]
+    assert not [c for c in at.caption if c.value.startswith("Not offered")]

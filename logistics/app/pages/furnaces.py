@@ -13,6 +13,7 @@ from logistics.app.furnaces import (
     deliveries_frame,
     label,
     margins_frame,
+    not_offered_note,
     status,
 )
 from logistics.app.labels import SOLVERS, solver_label
@@ -69,6 +70,9 @@ own_rule = right.toggle(
     f"furnace would fall below {rule_share:.0%} of its capacity, with the usual notice. "
     "Off: it gets only the orders in the order book.",
 )
+not_offered = not_offered_note(network)
+if not_offered:
+    st.caption(not_offered)
 solver = state.kept("plan_solver", SOLVERS[0], options=SOLVERS)
 limit = int(state.kept("plan_limit", int(DEFAULT_TIME_LIMIT_S)))
 a, b = st.columns(2)
