@@ -30,7 +30,9 @@ class SolverStats(BaseModel):
         The time limit and the wall time of the call, s.
     objective_cny, greedy_objective_cny : float or None
         Objective (route cost + superheat + unserved penalty, CNY) of the optimiser's
-        and the dispatcher's plan.
+        and the dispatcher's plan. In a re-plan, with the price of change and without
+        the runs kept as they are (under way, or booked in ``insert`` mode: their own
+        route cost and superheat), the new trips driven after them.
     routed_objective_cny : float or None
         The optimiser's routes as the routing model saw them, CNY: the model's objective
         of the routes kept (driving by km and truck-minutes, the penalty of the jobs it

@@ -994,7 +994,7 @@ class _Day:
         In a re-plan with booked runs, plus the price of what the runs change of them
         (:func:`logistics.plan.diff.change_cost`).
         """
-        value = plan_value(self.network, self.travel, runs, self.book, self.starts)
+        value = plan_value(self.network, self.travel, runs, self.book, self.starts, self.fixed)
         if self.booked:
             value += change_cost(self.booked, runs, self.network.params.replan).cost_cny
         return value
