@@ -47,13 +47,14 @@ def not_offered_note(network: Network) -> str | None:
     smallest = min(t.ladle_t for t in network.fleet)
     furnaces = [f for f in network.furnaces if f.caster_id in small]
     each = ", ".join(
-        f"{f.caster_id} ({f.alloy} furnace: {f.room_t:g} t above its minimum)"
+        f"{f.caster_id} ({f.alloy} furnace: room of {f.room_t:g} t "
+        "between its minimum and capacity)"
         for f in furnaces
         if f.takes_no_ladle(smallest)
     )
-    them = "them" if len(small) > 1 else "it"
+    them, that = ("them", "Each") if len(small) > 1 else ("it", "That")
     return (
-        f"Not offered for managed supply: {each}. That is less than the fleet's smallest "
+        f"Not offered for managed supply: {each}. {that} is less than the fleet's smallest "
         f"ladle ({smallest:g} t) and ladles are poured whole, so no delivery fits: keep "
         f"{them} on orders, or set `[supply] whole_ladles = false` in network.toml to "
         "deliver part-filled ladles."

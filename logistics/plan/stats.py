@@ -56,7 +56,10 @@ class SolverStats(BaseModel):
         Jobs given to the search that the routes it came back with leave out, counted
         job by job: those its model dropped and those left out of the model (no truck
         carries them within their windows). The timing re-inserts what it can of them
-        and the tries after it more, so the plan most often misses fewer jobs.
+        and the tries after it more, so the plan most often misses fewer jobs. Where
+        the status says the start's routes or the dispatcher's plan were kept instead,
+        this still describes the search's routes (as ``routed_objective_cny`` does),
+        while ``left_off_by_scheduler`` describes the routes kept.
     left_off_by_scheduler : int or None
         Jobs the search's trips could not be timed with (re-inserted where they fit).
     solution_limit : int or None

@@ -3,8 +3,8 @@
 A re-plan rebuilds the day's ladle jobs from the orders, so a run of the current plan
 (or of a proposed plan) is matched to a job of its order: first one of the same tonnes,
 then the nearest in tonnes, each job at most once. The matches give booked jobs their
-truck and time (the routing model prices moving them) and turn a plan into the routes
-the search starts from.
+truck and time (the routing model prices moving them) and tell the re-optimising
+re-plan which job each run of its start delivers.
 """
 
 from __future__ import annotations

@@ -156,7 +156,7 @@ def test_the_switch_says_why_it_leaves_out_a_furnace_no_whole_ladle_fits(
     assert not at.exception, at.exception
     assert "C1" not in at.multiselect(key="furnace_managed").options
     (note,) = [c.value for c in at.caption if c.value.startswith("Not offered")]
-    assert "C1 (ADC12 furnace: 0.5 t above its minimum)" in note
+    assert "C1 (ADC12 furnace: room of 0.5 t between its minimum and capacity)" in note
     assert f"smallest ladle ({smallest:g} t)" in note
     assert "whole_ladles = false" in note and "keep it on orders" in note
 
