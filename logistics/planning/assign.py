@@ -9,16 +9,19 @@ ranked by deadline, and the k-th may not start filling before the moment
 ``stock_t + rate_tph × (t − open)`` covers the tonnes of jobs 1..k. Since release times
 grow with the rank, at any moment the tonnes filled are at most those of a prefix of
 the ranking, which the release time of its last job guarantees is available: the
-production rule holds however the trucks are routed afterwards.
+production rule holds however the trucks are routed afterwards. Where metal is short, a
+managed delivery's ladle ranks ahead of the casters' orders' ladles that would leave it
+short (they give up their metal instead: see :func:`assign_smelters`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from logistics.network.model import Network
+from logistics.planning.drop_penalty import drop_penalty_per_t, is_managed_delivery
 from logistics.planning.jobs import Job, Source
 from logistics.planning.windows import Interval
 
@@ -77,6 +80,17 @@ def assign_smelters(
     feasible source (sources are sorted by road km) whose release time for one more
     ladle still leaves its fill window non-empty (:attr:`Assignment.fill`).
 
+    **Managed deliveries first when metal is short.** Where that ranking leaves a managed
+    delivery's ladle short of metal (an ``M-…`` delivery to a furnace on managed supply,
+    :func:`~logistics.planning.drop_penalty.is_managed_delivery`), the casters' orders'
+    ladles of its alloy ranked before it at a smelter it could fill at give up their
+    metal, the latest ranked first, as few as let it be assigned — and only while their
+    tonnes cost less to leave out than its own (the drop penalties,
+    :func:`~logistics.planning.drop_penalty.drop_penalty_per_t`: an order's tonnes are
+    covered by ingots, a managed ladle left out lets its furnace run below its minimum).
+    Those order ladles are short of metal (``production``). Where no managed ladle is
+    short, or none can be helped, the ranking alone decides, as before.
+
     Parameters
     ----------
     network : Network
@@ -101,9 +115,6 @@ def assign_smelters(
     AssignmentResult
         Assignments with release times, and the jobs short of metal.
     """
-    used: dict[tuple[str, str], float] = dict(used_t or {})
-    assigned: list[Assignment] = []
-    short: list[Job] = []
     first = queue or {}
     by_queue = sorted(
         jobs,
@@ -114,9 +125,28 @@ def assign_smelters(
             j.job_id,
         ),
     )
+    result = _assign(network, by_queue, used_t or {}, preferred or {})
+    managed = {
+        j.job_id for j in jobs if is_managed_delivery(network, j.order_id, j.caster_id, j.alloy)
+    }
+    if not any(j.job_id in managed for j in result.short_of_metal):
+        return result  # no managed delivery short of metal: the deadline ranking alone
+    return _managed_first(network, by_queue, used_t or {}, preferred or {}, managed)
+
+
+def _assign(
+    network: Network,
+    by_queue: Sequence[Job],
+    used_t: Mapping[tuple[str, str], float],
+    preferred: Mapping[str, str],
+) -> AssignmentResult:
+    """Assign ``by_queue`` in its order (see :func:`assign_smelters`)."""
+    used: dict[tuple[str, str], float] = dict(used_t)
+    assigned: list[Assignment] = []
+    short: list[Job] = []
     for job in by_queue:
         chosen = None
-        smelter = (preferred or {}).get(job.job_id)
+        smelter = preferred.get(job.job_id)
         sources = sorted(job.sources, key=lambda src: src.smelter_id != smelter)
         for source in sources:
             key = (source.smelter_id, job.alloy)
@@ -132,3 +162,76 @@ def assign_smelters(
         used[key] = total
         assigned.append(Assignment(job, source, release))
     return AssignmentResult(tuple(assigned), tuple(short))
+
+
+def _managed_first(
+    network: Network,
+    by_queue: Sequence[Job],
+    used_t: Mapping[tuple[str, str], float],
+    preferred: Mapping[str, str],
+    managed: set[str],
+) -> AssignmentResult:
+    """The deadline ranking, less the casters' orders' ladles whose metal a managed
+    delivery ranked after them needs (see :func:`assign_smelters`), alloy by alloy (the
+    jobs of one alloy take no metal of another's)."""
+    assigned: list[Assignment] = []
+    short: list[Job] = []
+    for alloy in dict.fromkeys(j.alloy for j in by_queue):
+        mine = [j for j in by_queue if j.alloy == alloy]
+        given: set[str] = set()
+        hopeless: set[str] = set()
+        result = _assign(network, mine, used_t, preferred)
+        while True:
+            wanting = [j for j in result.short_of_metal if j.job_id in managed - hopeless - given]
+            if not wanting:
+                break
+            found = _yield_for(network, mine, used_t, preferred, managed, given, wanting[0])
+            if found is None:
+                hopeless.add(wanting[0].job_id)
+            else:
+                given, result = found
+        assigned += result.assigned
+        short += [j for j in mine if j.job_id in given] + list(result.short_of_metal)
+    rank = {j.job_id: k for k, j in enumerate(by_queue)}
+    assigned.sort(key=lambda a: rank[a.job.job_id])
+    short.sort(key=lambda j: rank[j.job_id])
+    return AssignmentResult(tuple(assigned), tuple(short))
+
+
+def _yield_for(
+    network: Network,
+    mine: Sequence[Job],
+    used_t: Mapping[tuple[str, str], float],
+    preferred: Mapping[str, str],
+    managed: set[str],
+    given: set[str],
+    wanting: Job,
+) -> tuple[set[str], AssignmentResult] | None:
+    """The fewest orders' ladles ranked before ``wanting`` (the latest first) whose metal
+    lets it be assigned, and the assignment without them; ``None`` when none do, or only
+    ladles whose penalty is at least ``wanting``'s."""
+    rank = next(k for k, j in enumerate(mine) if j.job_id == wanting.job_id)
+    smelters = {s.smelter_id for s in wanting.sources}
+    before = [
+        j
+        for j in mine[:rank]
+        if j.job_id not in managed
+        and j.job_id not in given
+        and any(s.smelter_id in smelters for s in j.sources)
+    ]
+    worth = wanting.tonnes * drop_penalty_per_t(
+        network, wanting.order_id, wanting.caster_id, wanting.alloy
+    )
+    more: set[str] = set()
+    cost = 0.0
+    for job in reversed(before):
+        cost += job.tonnes * drop_penalty_per_t(network, job.order_id, job.caster_id, job.alloy)
+        if cost >= worth:
+            return None  # the orders' ingots would cost more than the managed ladle's
+        more.add(job.job_id)
+        trial = _assign(
+            network, [j for j in mine if j.job_id not in given | more], used_t, preferred
+        )
+        if all(j.job_id != wanting.job_id for j in trial.short_of_metal):
+            return given | more, trial
+    return None
