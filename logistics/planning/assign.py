@@ -21,9 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from logistics.network.model import Network
+from logistics.physics.travel import Travel
 from logistics.planning.drop_penalty import drop_penalty_per_t, is_managed_delivery
 from logistics.planning.jobs import Job, Source
-from logistics.planning.windows import Interval
+from logistics.planning.windows import NEVER, Interval, ceil_minutes
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def assign_smelters(
     used_t: dict[tuple[str, str], float] | None = None,
     preferred: Mapping[str, str] | None = None,
     queue: Mapping[str, float] | None = None,
+    arrival: Mapping[str, int] | None = None,
 ) -> AssignmentResult:
     """Assign every job to the cheapest smelter that has its metal in time.
 
@@ -109,6 +111,11 @@ def assign_smelters(
         fill, the others by their latest pour (as without a queue), so that a job the
         start leaves out whose metal is due before the start's fills is not made short
         by them.
+    arrival : mapping of str to int, optional
+        ``smelter_id ->`` the earliest whole minute any truck can be there
+        (:func:`earliest_arrivals`): no ladle fills there before it, so a source whose
+        fill window ends before it is not chosen (another source is tried). Without
+        it, the smelter's hours and the fleet's first shift start bound the fill.
 
     Returns
     -------
@@ -125,13 +132,14 @@ def assign_smelters(
             j.job_id,
         ),
     )
-    result = _assign(network, by_queue, used_t or {}, preferred or {})
+    at = arrival or {}
+    result = _assign(network, by_queue, used_t or {}, preferred or {}, at)
     managed = {
         j.job_id for j in jobs if is_managed_delivery(network, j.order_id, j.caster_id, j.alloy)
     }
     if not any(j.job_id in managed for j in result.short_of_metal):
         return result  # no managed delivery short of metal: the deadline ranking alone
-    return _managed_first(network, by_queue, used_t or {}, preferred or {}, managed)
+    return _managed_first(network, by_queue, used_t or {}, preferred or {}, at, managed)
 
 
 def _assign(
@@ -139,6 +147,7 @@ def _assign(
     by_queue: Sequence[Job],
     used_t: Mapping[tuple[str, str], float],
     preferred: Mapping[str, str],
+    arrival: Mapping[str, int],
 ) -> AssignmentResult:
     """Assign ``by_queue`` in its order (see :func:`assign_smelters`)."""
     used: dict[tuple[str, str], float] = dict(used_t)
@@ -151,7 +160,10 @@ def _assign(
         for source in sources:
             key = (source.smelter_id, job.alloy)
             total = used.get(key, 0.0) + job.tonnes
-            release = release_minute(network, source.smelter_id, job.alloy, total)
+            release = max(
+                release_minute(network, source.smelter_id, job.alloy, total),
+                arrival.get(source.smelter_id, -math.inf),
+            )
             if not source.fill.from_(release).empty:
                 chosen = (source, math.ceil(release - 1e-9), key, total)
                 break
@@ -169,6 +181,7 @@ def _managed_first(
     by_queue: Sequence[Job],
     used_t: Mapping[tuple[str, str], float],
     preferred: Mapping[str, str],
+    arrival: Mapping[str, int],
     managed: set[str],
 ) -> AssignmentResult:
     """The deadline ranking, less the casters' orders' ladles whose metal a managed
@@ -180,12 +193,14 @@ def _managed_first(
         mine = [j for j in by_queue if j.alloy == alloy]
         given: set[str] = set()
         hopeless: set[str] = set()
-        result = _assign(network, mine, used_t, preferred)
+        result = _assign(network, mine, used_t, preferred, arrival)
         while True:
             wanting = [j for j in result.short_of_metal if j.job_id in managed - hopeless - given]
             if not wanting:
                 break
-            found = _yield_for(network, mine, used_t, preferred, managed, given, wanting[0])
+            found = _yield_for(
+                network, mine, (used_t, preferred, arrival), managed, given, wanting[0]
+            )
             if found is None:
                 hopeless.add(wanting[0].job_id)
             else:
@@ -201,15 +216,15 @@ def _managed_first(
 def _yield_for(
     network: Network,
     mine: Sequence[Job],
-    used_t: Mapping[tuple[str, str], float],
-    preferred: Mapping[str, str],
+    rules: tuple[Mapping[tuple[str, str], float], Mapping[str, str], Mapping[str, int]],
     managed: set[str],
     given: set[str],
     wanting: Job,
 ) -> tuple[set[str], AssignmentResult] | None:
     """The fewest orders' ladles ranked before ``wanting`` (the latest first) whose metal
     lets it be assigned, and the assignment without them; ``None`` when none do, or only
-    ladles whose penalty is at least ``wanting``'s."""
+    ladles whose penalty is at least ``wanting``'s. ``rules``: the metal used, the
+    preferred smelters and the trucks' arrivals (:func:`_assign`)."""
     rank = next(k for k, j in enumerate(mine) if j.job_id == wanting.job_id)
     smelters = {s.smelter_id for s in wanting.sources}
     before = [
@@ -229,9 +244,40 @@ def _yield_for(
         if cost >= worth:
             return None  # the orders' ingots would cost more than the managed ladle's
         more.add(job.job_id)
-        trial = _assign(
-            network, [j for j in mine if j.job_id not in given | more], used_t, preferred
-        )
+        trial = _assign(network, [j for j in mine if j.job_id not in given | more], *rules)
         if all(j.job_id != wanting.job_id for j in trial.short_of_metal):
             return given | more, trial
     return None
+
+
+def earliest_arrivals(network: Network, travel: Travel) -> dict[str, int]:
+    """The earliest whole minute any truck of the fleet can be at each smelter, on a day
+    every truck starts at its home smelter at its shift start.
+
+    Parameters
+    ----------
+    network : Network
+        The fleet (home smelters, shift starts) and the smelters.
+    travel : Travel
+        Its travel model (free-flow drive minutes, the fastest any drive can be).
+
+    Returns
+    -------
+    dict of str to int
+        ``smelter_id ->`` minutes from the day's midnight: the least, over the trucks, of
+        the shift start plus the free-flow drive from home (none at its own), each
+        rounded up to whole minutes as every plan times them; a bound no plan beats.
+    """
+    found: dict[str, int] = {}
+    for smelter in network.smelters:
+        target = travel.smelter(smelter.smelter_id)
+        reach = [
+            ceil_minutes(network.minutes(t.shift_start))
+            + (0 if home == target else ceil_minutes(float(travel.minutes[home, target])))
+            for t in network.fleet
+            for home in (travel.smelter(t.home_smelter),)
+        ]
+        best = min(reach, default=NEVER)
+        if best < NEVER:
+            found[smelter.smelter_id] = best
+    return found
