@@ -9,8 +9,9 @@ supplied by the planner, once with the same furnaces ordering by the casters' ow
 — and both horizons are scored with the same furnace model: tonnes delivered liquid to
 those furnaces, furnace-days below the minimum (split into those no liquid metal can
 reach, those no plan can keep at the minimum — :mod:`benchmarks.supply_reach` — and
-the rest, the planner's), emergency ingots, transport cost per tonne delivered, and the
-saving against ingots.
+the rest, the planner's, of which those whose whole shortfall is the dip before the
+day's first possible pour the plan reports), emergency ingots, the casters' ordered
+tonnes left unserved, transport cost per tonne delivered, and the saving against ingots.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from logistics.network.model import Network
 from logistics.pipeline.horizon import HorizonOutcome, horizon_summary, plan_horizon
 from logistics.plan.options import PlanOptions
 from logistics.planning.caster_rule import own_rule_network
+from logistics.planning.managed import MANAGED_PREFIX
 
 SAMPLES = ("pearl_river_delta", "yangtze_river_delta")
 REPO = Path(__file__).resolve().parents[1]
@@ -60,7 +62,9 @@ def _unreachable_days(outcome: HorizonOutcome) -> set[tuple[int, str, str]]:
 def _low_days(outcome: HorizonOutcome) -> dict[str, int]:
     """Furnace-days below the minimum: of furnaces no liquid metal can reach
     (``no_supply``), physically unreachable on that day (``unreachable``), the rest
-    (``reachable``, the planner's)."""
+    (``reachable``, the planner's), and of those the days whose whole shortfall is the dip
+    before the day's first possible pour the plan reports as unavoidable (``dip_only``:
+    the level the day started with, which the evening before left, made it so)."""
     no_supply = {
         (f.caster_id, f.alloy)
         for o in outcome.outcomes
@@ -69,7 +73,7 @@ def _low_days(outcome: HorizonOutcome) -> dict[str, int]:
         if f.no_supply
     }
     bound = _unreachable_days(outcome)
-    counts = {"reachable": 0, "no_supply": 0, "unreachable": 0}
+    counts = {"reachable": 0, "no_supply": 0, "unreachable": 0, "dip_only": 0}
     for k, o in enumerate(outcome.outcomes):
         for f in o.plan.supply.furnaces if o.plan.supply else ():
             if f.minutes_below_min <= 0:
@@ -80,7 +84,20 @@ def _low_days(outcome: HorizonOutcome) -> dict[str, int]:
                 counts["unreachable"] += 1
             else:
                 counts["reachable"] += 1
+                # all of it the dip before the day's first possible pour the plan
+                # reports: the day itself could not avoid it, the evening before could
+                counts["dip_only"] += f.emergency_ingot_t <= f.unavoidable_t + 1e-3
     return counts
+
+
+def _orders_unserved_t(outcome: HorizonOutcome) -> float:
+    """Tonnes of the casters' own orders left unserved over the horizon (every reason)."""
+    return sum(
+        u.tonnes
+        for o in outcome.outcomes
+        for u in o.plan.unserved
+        if not u.order_id.startswith(MANAGED_PREFIX)
+    )
 
 
 def _score(label: str, mode: str, folder: Path, days: int, limit: float) -> dict[str, object]:
@@ -110,7 +127,9 @@ def _score(label: str, mode: str, folder: Path, days: int, limit: float) -> dict
         "stockout_furnace_days": low["reachable"],
         "stockout_days_no_supply": low["no_supply"],
         "stockout_days_unreachable": low["unreachable"],
+        "stockout_days_dip_only": low["dip_only"],
         "emergency_ingot_t": round(summary.emergency_ingot_t, 2),
+        "orders_unserved_t": round(_orders_unserved_t(outcome), 1),
         "liquid_t": round(summary.tonnes_delivered, 1),
         "route_cny_per_t": round(summary.route_cost_cny / max(summary.tonnes_delivered, 1e-9), 1),
         "saving_vs_ingot_cny": round(summary.saving_cny),

@@ -9,18 +9,22 @@ ranked by deadline, and the k-th may not start filling before the moment
 ``stock_t + rate_tph × (t − open)`` covers the tonnes of jobs 1..k. Since release times
 grow with the rank, at any moment the tonnes filled are at most those of a prefix of
 the ranking, which the release time of its last job guarantees is available: the
-production rule holds however the trucks are routed afterwards.
+production rule holds however the trucks are routed afterwards. Where metal is short, a
+managed delivery's ladle ranks ahead of the casters' orders' ladles that would leave it
+short (they give up their metal instead: see :func:`assign_smelters`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from logistics.network.model import Network
+from logistics.physics.travel import Travel
+from logistics.planning.drop_penalty import drop_penalty_per_t, is_managed_delivery
 from logistics.planning.jobs import Job, Source
-from logistics.planning.windows import Interval
+from logistics.planning.windows import NEVER, Interval, ceil_minutes
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,24 @@ def assign_smelters(
     used_t: dict[tuple[str, str], float] | None = None,
     preferred: Mapping[str, str] | None = None,
     queue: Mapping[str, float] | None = None,
+    arrival: Mapping[str, int] | None = None,
 ) -> AssignmentResult:
     """Assign every job to the cheapest smelter that has its metal in time.
 
     Jobs are taken by deadline (``latest_pour``, then order); each goes to the nearest
     feasible source (sources are sorted by road km) whose release time for one more
     ladle still leaves its fill window non-empty (:attr:`Assignment.fill`).
+
+    **Managed deliveries first when metal is short.** Where that ranking leaves a managed
+    delivery's ladle short of metal (an ``M-…`` delivery to a furnace on managed supply,
+    :func:`~logistics.planning.drop_penalty.is_managed_delivery`), the casters' orders'
+    ladles of its alloy ranked before it at a smelter it could fill at give up their
+    metal, the latest ranked first, as few as let it be assigned — and only while their
+    tonnes cost less to leave out than its own (the drop penalties,
+    :func:`~logistics.planning.drop_penalty.drop_penalty_per_t`: an order's tonnes are
+    covered by ingots, a managed ladle left out lets its furnace run below its minimum).
+    Those order ladles are short of metal (``production``). Where no managed ladle is
+    short, or none can be helped, the ranking alone decides, as before.
 
     Parameters
     ----------
@@ -95,15 +111,17 @@ def assign_smelters(
         fill, the others by their latest pour (as without a queue), so that a job the
         start leaves out whose metal is due before the start's fills is not made short
         by them.
+    arrival : mapping of str to int, optional
+        ``smelter_id ->`` the earliest whole minute any truck can be there
+        (:func:`earliest_arrivals`): no ladle fills there before it, so a source whose
+        fill window ends before it is not chosen (another source is tried). Without
+        it, the smelter's hours and the fleet's first shift start bound the fill.
 
     Returns
     -------
     AssignmentResult
         Assignments with release times, and the jobs short of metal.
     """
-    used: dict[tuple[str, str], float] = dict(used_t or {})
-    assigned: list[Assignment] = []
-    short: list[Job] = []
     first = queue or {}
     by_queue = sorted(
         jobs,
@@ -114,14 +132,38 @@ def assign_smelters(
             j.job_id,
         ),
     )
+    at = arrival or {}
+    result = _assign(network, by_queue, used_t or {}, preferred or {}, at)
+    managed = {
+        j.job_id for j in jobs if is_managed_delivery(network, j.order_id, j.caster_id, j.alloy)
+    }
+    if not any(j.job_id in managed for j in result.short_of_metal):
+        return result  # no managed delivery short of metal: the deadline ranking alone
+    return _managed_first(network, by_queue, used_t or {}, preferred or {}, at, managed)
+
+
+def _assign(
+    network: Network,
+    by_queue: Sequence[Job],
+    used_t: Mapping[tuple[str, str], float],
+    preferred: Mapping[str, str],
+    arrival: Mapping[str, int],
+) -> AssignmentResult:
+    """Assign ``by_queue`` in its order (see :func:`assign_smelters`)."""
+    used: dict[tuple[str, str], float] = dict(used_t)
+    assigned: list[Assignment] = []
+    short: list[Job] = []
     for job in by_queue:
         chosen = None
-        smelter = (preferred or {}).get(job.job_id)
+        smelter = preferred.get(job.job_id)
         sources = sorted(job.sources, key=lambda src: src.smelter_id != smelter)
         for source in sources:
             key = (source.smelter_id, job.alloy)
             total = used.get(key, 0.0) + job.tonnes
-            release = release_minute(network, source.smelter_id, job.alloy, total)
+            release = max(
+                release_minute(network, source.smelter_id, job.alloy, total),
+                arrival.get(source.smelter_id, -math.inf),
+            )
             if not source.fill.from_(release).empty:
                 chosen = (source, math.ceil(release - 1e-9), key, total)
                 break
@@ -132,3 +174,110 @@ def assign_smelters(
         used[key] = total
         assigned.append(Assignment(job, source, release))
     return AssignmentResult(tuple(assigned), tuple(short))
+
+
+def _managed_first(
+    network: Network,
+    by_queue: Sequence[Job],
+    used_t: Mapping[tuple[str, str], float],
+    preferred: Mapping[str, str],
+    arrival: Mapping[str, int],
+    managed: set[str],
+) -> AssignmentResult:
+    """The deadline ranking, less the casters' orders' ladles whose metal a managed
+    delivery ranked after them needs (see :func:`assign_smelters`), alloy by alloy (the
+    jobs of one alloy take no metal of another's)."""
+    assigned: list[Assignment] = []
+    short: list[Job] = []
+    for alloy in dict.fromkeys(j.alloy for j in by_queue):
+        mine = [j for j in by_queue if j.alloy == alloy]
+        given: set[str] = set()
+        hopeless: set[str] = set()
+        result = _assign(network, mine, used_t, preferred, arrival)
+        while True:
+            wanting = [j for j in result.short_of_metal if j.job_id in managed - hopeless - given]
+            if not wanting:
+                break
+            found = _yield_for(
+                network, mine, (used_t, preferred, arrival), managed, given, wanting[0]
+            )
+            if found is None:
+                hopeless.add(wanting[0].job_id)
+            else:
+                given, result = found
+        assigned += result.assigned
+        short += [j for j in mine if j.job_id in given] + list(result.short_of_metal)
+    rank = {j.job_id: k for k, j in enumerate(by_queue)}
+    assigned.sort(key=lambda a: rank[a.job.job_id])
+    short.sort(key=lambda j: rank[j.job_id])
+    return AssignmentResult(tuple(assigned), tuple(short))
+
+
+def _yield_for(
+    network: Network,
+    mine: Sequence[Job],
+    rules: tuple[Mapping[tuple[str, str], float], Mapping[str, str], Mapping[str, int]],
+    managed: set[str],
+    given: set[str],
+    wanting: Job,
+) -> tuple[set[str], AssignmentResult] | None:
+    """The fewest orders' ladles ranked before ``wanting`` (the latest first) whose metal
+    lets it be assigned, and the assignment without them; ``None`` when none do, or only
+    ladles whose penalty is at least ``wanting``'s. ``rules``: the metal used, the
+    preferred smelters and the trucks' arrivals (:func:`_assign`)."""
+    rank = next(k for k, j in enumerate(mine) if j.job_id == wanting.job_id)
+    smelters = {s.smelter_id for s in wanting.sources}
+    before = [
+        j
+        for j in mine[:rank]
+        if j.job_id not in managed
+        and j.job_id not in given
+        and any(s.smelter_id in smelters for s in j.sources)
+    ]
+    worth = wanting.tonnes * drop_penalty_per_t(
+        network, wanting.order_id, wanting.caster_id, wanting.alloy
+    )
+    more: set[str] = set()
+    cost = 0.0
+    for job in reversed(before):
+        cost += job.tonnes * drop_penalty_per_t(network, job.order_id, job.caster_id, job.alloy)
+        if cost >= worth:
+            return None  # the orders' ingots would cost more than the managed ladle's
+        more.add(job.job_id)
+        trial = _assign(network, [j for j in mine if j.job_id not in given | more], *rules)
+        if all(j.job_id != wanting.job_id for j in trial.short_of_metal):
+            return given | more, trial
+    return None
+
+
+def earliest_arrivals(network: Network, travel: Travel) -> dict[str, int]:
+    """The earliest whole minute any truck of the fleet can be at each smelter, on a day
+    every truck starts at its home smelter at its shift start.
+
+    Parameters
+    ----------
+    network : Network
+        The fleet (home smelters, shift starts) and the smelters.
+    travel : Travel
+        Its travel model (free-flow drive minutes, the fastest any drive can be).
+
+    Returns
+    -------
+    dict of str to int
+        ``smelter_id ->`` minutes from the day's midnight: the least, over the trucks, of
+        the shift start plus the free-flow drive from home (none at its own), each
+        rounded up to whole minutes as every plan times them; a bound no plan beats.
+    """
+    found: dict[str, int] = {}
+    for smelter in network.smelters:
+        target = travel.smelter(smelter.smelter_id)
+        reach = [
+            ceil_minutes(network.minutes(t.shift_start))
+            + (0 if home == target else ceil_minutes(float(travel.minutes[home, target])))
+            for t in network.fleet
+            for home in (travel.smelter(t.home_smelter),)
+        ]
+        best = min(reach, default=NEVER)
+        if best < NEVER:
+            found[smelter.smelter_id] = best
+    return found

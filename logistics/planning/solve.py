@@ -34,7 +34,12 @@ from logistics.plan.model import Run
 from logistics.plan.options import DayState, PlanOptions
 from logistics.plan.stats import FALLBACK_STATUS, SolverStats
 from logistics.plan.timeline import MinuteRun, minute_run_of, start_rows
-from logistics.planning.assign import Assignment, AssignmentResult, assign_smelters
+from logistics.planning.assign import (
+    Assignment,
+    AssignmentResult,
+    assign_smelters,
+    earliest_arrivals,
+)
 from logistics.planning.bookings import jobs_of_runs
 from logistics.planning.drivers import DriverStop
 from logistics.planning.drop_penalty import is_managed_delivery
@@ -540,6 +545,17 @@ def _legal_with_ladles(
     return day, trips, left, reasons, breaks, ladles
 
 
+def _arrivals(
+    network: Network, travel: Travel, state: DayState, kept: Sequence[Run], booked: Sequence[Run]
+) -> dict[str, int] | None:
+    """The earliest minute any truck can be at each smelter
+    (:func:`~logistics.planning.assign.earliest_arrivals`) on a fresh day, every truck
+    starting at home at its shift start; ``None`` (the fill windows as they are) on a
+    re-plan, whose trucks may start elsewhere."""
+    fresh = not (kept or booked or state.truck_starts or state.en_route or state.now)
+    return earliest_arrivals(network, travel) if fresh else None
+
+
 def _prepare_day(
     network: Network,
     travel: Travel,
@@ -576,13 +592,9 @@ def _prepare_day(
     booked_min = tuple(minute_run_of(network, r) for r in booked)
     start = _start_of(network, book.jobs, booked_min, state.proposal, fixed) if booked else None
     progress(ProgressEvent("assign", 0.04, "assigning smelters"))
-    assignment = assign_smelters(
-        network,
-        book.jobs,
-        used_t,
-        start.preferred if start else None,
-        start.queue if start else None,
-    )
+    preferred, queue = (start.preferred, start.queue) if start else (None, None)
+    arrival = _arrivals(network, travel, state, kept, booked)
+    assignment = assign_smelters(network, book.jobs, used_t, preferred, queue, arrival)
     ctx = ScheduleContext.of(network, travel, assignment.assigned)
     if start is not None:
         ctx = replace(ctx, homes=start.homes, held=start.held)
