@@ -57,7 +57,7 @@ from logistics.planning.leftovers import retry_elsewhere
 from logistics.planning.legal import fixed_clocks, legal_day
 from logistics.planning.make_room import make_room
 from logistics.planning.objective import plan_value
-from logistics.planning.optimize import optimize
+from logistics.planning.optimize import REFINE_CLOSE, optimize
 from logistics.planning.reasons import UnservedTonnes, unserved_tonnes
 from logistics.planning.reinsert import reinsert
 from logistics.planning.routing import RoutingResult
@@ -91,6 +91,12 @@ REFINE_WITH_LADLES = True
 #: 1-2 s were missed by the leftovers' second try (``not_planned_in_time``), at 60 s the
 #: refined plans ended lower on both samples (docs/solver.md).
 REFINE_MIN_LIMIT_S = 30.0
+#: Below :data:`REFINE_MIN_LIMIT_S`, the best candidate and the best of another search
+#: member are refined where their judged values are close (:func:`.optimize.close_rivals`):
+#: at 15 s the Pearl River Delta sample kept ``gls-cost``'s routes, judged best, whose
+#: ladle pass then left ~50 t more unserved than ``gls-parallel``'s; ``False``: the
+#: judge's best is kept at short limits (for comparisons).
+REFINE_CLOSE_SHORT = True
 #: With a ladle pool, leftover jobs are put in free slots of the plan's trips
 #: (:mod:`.topup`) as well as on trips of their own; ``False`` skips that (for
 #: comparisons).
@@ -1088,10 +1094,15 @@ def _search_budget(
     return max(1.0, time_limit_s - (time.monotonic() - started) - reserve)
 
 
-def _refines(day: _Day, options: PlanOptions) -> bool:
-    """Whether the portfolio's best candidates are chosen among by :meth:`_Day.refine`."""
+def _refines(day: _Day, options: PlanOptions) -> tuple[bool, float | None]:
+    """Whether the portfolio's best candidates are chosen among by :meth:`_Day.refine`,
+    and below :data:`REFINE_MIN_LIMIT_S` the share within which a rival member's best is
+    close enough to be refined (``None``: the three best are, with time kept for it)."""
     long = options.time_limit_s >= REFINE_MIN_LIMIT_S
-    return bool(day.network.ladles) and REFINE_WITH_LADLES and long
+    pooled = bool(day.network.ladles) and REFINE_WITH_LADLES
+    if long:
+        return pooled, None
+    return pooled and REFINE_CLOSE_SHORT, REFINE_CLOSE
 
 
 def _routed_value(day: _Day, result: RoutingResult) -> float | None:
@@ -1160,6 +1171,7 @@ def _optimised(
         )
 
     states, _ = day.fresh_states()
+    refines, close = _refines(day, options)
     notify(ProgressEvent("search", _SEARCH_START, f"searching routes (limit {budget_s:.0f} s)"))
     routes, result, parts = optimize(
         day.ctx,
@@ -1175,7 +1187,8 @@ def _optimised(
         judge=day.judge,
         portfolio=options.portfolio or (REPLAN_PORTFOLIO if day.booked else None),
         seed=options.seed,
-        refine=day.refine if _refines(day, options) else None,
+        refine=day.refine if refines else None,
+        refine_close=close,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
     chosen_trips, left, dropped, status = _timed_routes(
