@@ -281,19 +281,19 @@ def refined_best(
     candidates: Sequence[list[TruckRoute]],
     values: Sequence[float],
     names: Sequence[str],
-    close: float | None = None,
+    close: CloseRivals | None = None,
 ) -> int:
     """Index of the candidate with the lowest ``refine`` value among the
     :data:`REFINE_TOP` best by ``values`` (distinct values only: equal ones are most
-    often the same routes), or with ``close`` given among the :func:`close_rivals`;
-    ties keep the judge's order.
+    often the same routes), or with ``close`` given among the :func:`close_rivals`
+    (:meth:`CloseRivals.of`); ties keep the judge's order.
     """
     order = sorted(
         (k for k, v in enumerate(values) if v != float("inf")), key=lambda k: (values[k], k)
     )
     top: list[int] = []
     if close is not None:
-        top = close_rivals(values, names, close)
+        top = close.of(candidates, values, names)
     else:
         for k in order:
             if all(abs(values[k] - values[j]) > 0.005 for j in top):
@@ -316,6 +316,35 @@ def refined_best(
 #: ``gls-parallel``'s routes and 32-36 k to ``gls-cost``'s (55-65 t against 98-105 t
 #: without a ladle), whose judged values were 10-12 % apart (docs/benchmarks.md).
 REFINE_CLOSE = 0.1
+
+
+@dataclass(frozen=True)
+class CloseRivals:
+    """How a short limit refines: only the best candidate and its close rival.
+
+    Attributes
+    ----------
+    share : float
+        The rival's judged value at most this share above the best's
+        (:func:`close_rivals`).
+    loss : callable, optional
+        A quick estimate of what the ladle pass takes off a candidate's timed routes,
+        CNY: where the best's is no higher than the rival's, neither is refined.
+    """
+
+    share: float = REFINE_CLOSE
+    loss: Callable[[list[TruckRoute]], float] | None = None
+
+    def of(
+        self, candidates: Sequence[list[TruckRoute]], values: Sequence[float], names: Sequence[str]
+    ) -> list[int]:
+        """The candidates to refine (both or only the best, by index)."""
+        top = close_rivals(values, names, self.share)
+        if len(top) == 2 and self.loss is not None:
+            best, rival = (self.loss(candidates[k]) for k in top)
+            if best <= rival:
+                return top[:1]
+        return top
 
 
 def _member(name: str) -> str:
@@ -416,7 +445,7 @@ def optimize(
     portfolio: Sequence[str] | None = None,
     seed: int = 0,
     refine: Callable[[list[TruckRoute]], float] | None = None,
-    refine_close: float | None = None,
+    refine_close: CloseRivals | None = None,
 ) -> tuple[list[TruckRoute], RoutingResult, int]:
     """Route the assigned jobs with OR-Tools and cut the routes into trips.
 
@@ -453,8 +482,8 @@ def optimize(
         Value of routes as the plan comes out (after the ladle pass), slower than ``judge``:
         the :data:`REFINE_TOP` best by the judge are chosen among by it (:func:`refined_best`),
         or with ``refine_close`` only its close rivals (:func:`close_rivals`), no time kept.
-    refine_close : float, optional
-        A share, see ``refine`` (short limits).
+    refine_close : CloseRivals, optional
+        See ``refine`` (short limits).
 
     Returns
     -------
@@ -520,7 +549,7 @@ class _Search:
     members: list[SearchMember]
     seed: int
     refine: Callable[[list[TruckRoute]], float] | None = None
-    refine_close: float | None = None
+    refine_close: CloseRivals | None = None
 
     @property
     def refine_s_per_job(self) -> float:

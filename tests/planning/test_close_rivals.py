@@ -13,7 +13,7 @@ import pytest
 import logistics.planning.solve as solve
 from logistics import check, load_network, plan_day
 from logistics.plan.options import PlanOptions
-from logistics.planning.optimize import REFINE_CLOSE, close_rivals, refined_best
+from logistics.planning.optimize import REFINE_CLOSE, CloseRivals, close_rivals, refined_best
 from tests.conftest import TEST_DATA
 from tests.helpers import objective_from_rows
 
@@ -38,7 +38,9 @@ def test_the_best_and_another_members_best_within_the_share_are_refined() -> Non
     refined = {0: 0.0, 1: 140.0, 2: 110.0, 3: 0.0, 4: 0.0}
     seen: list[int] = []
     assert close_rivals(values, NAMES, REFINE_CLOSE) == [1, 2]
-    best = refined_best(_refine(candidates, refined, seen), candidates, values, NAMES, 0.1)
+    best = refined_best(
+        _refine(candidates, refined, seen), candidates, values, NAMES, CloseRivals(0.1)
+    )
     assert best == 2
     assert sorted(seen) == [1, 2]
 
@@ -49,9 +51,29 @@ def test_a_rival_beyond_the_share_is_not_refined() -> None:
     values = [112.0, 100.0, 113.0, 101.0, 150.0]
     seen: list[int] = []
     assert close_rivals(values, NAMES, 0.1) == [1]
-    best = refined_best(_refine(candidates, {}, seen), candidates, values, NAMES, 0.1)
+    best = refined_best(_refine(candidates, {}, seen), candidates, values, NAMES, CloseRivals(0.1))
     assert best == 1
     assert seen == []
+
+
+def test_the_best_losing_no_more_in_a_quick_ladle_pass_is_not_refined() -> None:
+    """Close rivals are refined only where the best loses more than the rival in the
+    quick ladle pass (``loss``); else the judge's best is kept as it is."""
+    candidates: list[list] = [[] for _ in NAMES]
+    values = [104.0, 100.0, 103.0, 100.5, 130.0]
+    losses = {1: 30.0, 2: 31.0}
+    seen: list[int] = []
+    refine = _refine(candidates, {1: 140.0, 2: 110.0}, seen)
+
+    def loss(candidate: list) -> float:
+        return losses[next(i for i, c in enumerate(candidates) if c is candidate)]
+
+    close = CloseRivals(0.1, loss)
+    assert refined_best(refine, candidates, values, NAMES, close) == 1
+    assert seen == []
+    losses[1] = 45.0  # the best now loses more than its rival: both are refined
+    assert refined_best(refine, candidates, values, NAMES, close) == 2
+    assert sorted(seen) == [1, 2]
 
 
 def test_unjudged_candidates_and_a_lone_member_are_not_refined() -> None:
@@ -65,7 +87,7 @@ def test_ties_keep_the_judges_order() -> None:
     seen: list[int] = []
     names = ["gls-parallel", "gls-cost"]
     refine = _refine(candidates, {0: 50.0, 1: 50.0}, seen)
-    assert refined_best(refine, candidates, [101.0, 100.0], names, 0.1) == 1
+    assert refined_best(refine, candidates, [101.0, 100.0], names, CloseRivals(0.1)) == 1
 
 
 def _no_stands(dest: Path) -> Path:
