@@ -312,9 +312,10 @@ def refined_best(
 
 #: At short limits (``refine_close`` of :func:`optimize`), the share of the best
 #: candidate's judged value within which the best of another search member is refined
-#: beside it. On the Pearl River Delta sample at 15 s the ladle pass added 10-13 k CNY to
-#: ``gls-parallel``'s routes and 32-36 k to ``gls-cost``'s (55-65 t against 98-105 t
-#: without a ladle), whose judged values were 10-12 % apart (docs/benchmarks.md).
+#: beside it. On the Pearl River Delta sample at 15 s the ladle pass added 9.6-13.4 k CNY
+#: to ``gls-parallel``'s routes and 32.1-36.1 k to ``gls-cost``'s (55-64.5 t against
+#: 98.5-104.5 t without a ladle): a ``gls-cost`` judged best by less than about 8 % came
+#: out worst (docs/benchmarks.md).
 REFINE_CLOSE = 0.1
 
 
