@@ -281,20 +281,25 @@ def refined_best(
     candidates: Sequence[list[TruckRoute]],
     values: Sequence[float],
     names: Sequence[str],
+    close: CloseRivals | None = None,
 ) -> int:
     """Index of the candidate with the lowest ``refine`` value among the
     :data:`REFINE_TOP` best by ``values`` (distinct values only: equal ones are most
-    often the same routes); ties keep the judge's order.
+    often the same routes), or with ``close`` given among the :func:`close_rivals`
+    (:meth:`CloseRivals.of`); ties keep the judge's order.
     """
     order = sorted(
         (k for k, v in enumerate(values) if v != float("inf")), key=lambda k: (values[k], k)
     )
     top: list[int] = []
-    for k in order:
-        if all(abs(values[k] - values[j]) > 0.005 for j in top):
-            top.append(k)
-        if len(top) == REFINE_TOP:
-            break
+    if close is not None:
+        top = close.of(candidates, values, names)
+    else:
+        for k in order:
+            if all(abs(values[k] - values[j]) > 0.005 for j in top):
+                top.append(k)
+            if len(top) == REFINE_TOP:
+                break
     if len(top) < 2:
         return order[0] if order else 0
     refined = {k: refine(candidates[k]) for k in top}
@@ -303,6 +308,70 @@ def refined_best(
         ", ".join(f"{names[k]} {values[k]:,.0f} -> {refined[k]:,.0f}" for k in top),
     )
     return min(top, key=lambda k: (refined[k], top.index(k)))
+
+
+#: At short limits (``refine_close`` of :func:`optimize`), the share of the best
+#: candidate's judged value within which the best of another search member is refined
+#: beside it. On the Pearl River Delta sample at 15 s the ladle pass added 9.6-13.4 k CNY
+#: to ``gls-parallel``'s routes and 32.1-36.1 k to ``gls-cost``'s (55-64.5 t against
+#: 98.5-104.5 t without a ladle): a ``gls-cost`` judged best by less than about 8 % came
+#: out worst (docs/benchmarks.md).
+REFINE_CLOSE = 0.1
+
+
+@dataclass(frozen=True)
+class CloseRivals:
+    """How a short limit refines: only the best candidate and its close rival.
+
+    Attributes
+    ----------
+    share : float
+        The rival's judged value at most this share above the best's
+        (:func:`close_rivals`).
+    loss : callable, optional
+        A quick estimate of what the ladle pass takes off a candidate's timed routes,
+        CNY: where the best's is no higher than the rival's, neither is refined.
+    """
+
+    share: float = REFINE_CLOSE
+    loss: Callable[[list[TruckRoute]], float] | None = None
+
+    def of(
+        self, candidates: Sequence[list[TruckRoute]], values: Sequence[float], names: Sequence[str]
+    ) -> list[int]:
+        """The candidates to refine (both or only the best, by index)."""
+        top = close_rivals(values, names, self.share)
+        if len(top) == 2 and self.loss is not None:
+            best, rival = (self.loss(candidates[k]) for k in top)
+            if best <= rival:
+                return top[:1]
+        return top
+
+
+def _member(name: str) -> str:
+    """The search member a candidate's name comes from (``gls-cost@8``: ``gls-cost``)."""
+    return name.split("@", 1)[0]
+
+
+def close_rivals(values: Sequence[float], names: Sequence[str], close: float) -> list[int]:
+    """The best candidate by ``values`` (``inf``: not judged), and the best of another
+    search member (:func:`_member` of ``names``) where its value is at most ``close``
+    (a share) above the best's: the candidates a short limit refines.
+
+    Two members' routes can lose very differently in the ladle pass (tonnes no ladle is
+    ready for), which the judge does not see; the earlier solutions of one member are
+    most often its final routes' near twins and lose alike.
+    """
+    order = sorted(
+        (k for k, v in enumerate(values) if v != float("inf")), key=lambda k: (values[k], k)
+    )
+    if not order:
+        return []
+    best = order[0]
+    rival = next((k for k in order if _member(names[k]) != _member(names[best])), None)
+    if rival is None or values[rival] > values[best] + close * abs(values[best]):
+        return [best]
+    return [best, rival]
 
 
 def _merge_results(results: list[RoutingResult], wall_s: float) -> RoutingResult:
@@ -377,6 +446,7 @@ def optimize(
     portfolio: Sequence[str] | None = None,
     seed: int = 0,
     refine: Callable[[list[TruckRoute]], float] | None = None,
+    refine_close: CloseRivals | None = None,
 ) -> tuple[list[TruckRoute], RoutingResult, int]:
     """Route the assigned jobs with OR-Tools and cut the routes into trips.
 
@@ -391,8 +461,7 @@ def optimize(
     time_limit_s : float
         Search limit, seconds (wall clock, for the whole day).
     on_solution : callable, optional
-        Progress callback (:data:`~.routing.SolutionCallback`) at improving solutions (a day
-        routed in one model; the parts of a split day report nothing until they end).
+        Progress callback (:data:`~.routing.SolutionCallback`), a day routed in one model.
     initial_trips : dict, optional
         ``truck_id -> [[job_id, ...] per trip]`` (pour order) to start the search from.
     workers : int
@@ -404,24 +473,23 @@ def optimize(
     solution_limit : int, optional
         Deterministic search: stop after this many solutions (a day routed in one model).
     judge : callable, optional
-        Value of a set of routes once re-timed (lower is better), to choose among the
-        portfolio's results; without it the routing objective decides.
+        Value of routes once re-timed, lower is better (else the routing objective decides).
     portfolio : sequence of str, optional
-        Search members for a day routed in one model (default
-        :func:`logistics.planning.portfolio.default_portfolio` of the limit), at most
-        ``workers``.
+        Search members for a day routed in one model, at most ``workers`` (default
+        :func:`logistics.planning.portfolio.default_portfolio` of the limit).
     seed : int
-        Engine seed (members whose engine uses one).
+        Engine seed (of members whose engine takes one).
     refine : callable, optional
-        Value of a set of routes as the plan that comes out (e.g. after the ladle
-        pass), slower than ``judge``: the :data:`REFINE_TOP` best candidates by the
-        judge are chosen among by it (:func:`refined_best`).
+        Value of routes as the plan comes out (after the ladle pass), slower than ``judge``:
+        the :data:`REFINE_TOP` best by the judge are chosen among by it (:func:`refined_best`),
+        or with ``refine_close`` only its close rivals (:func:`close_rivals`), no time kept.
+    refine_close : CloseRivals, optional
+        See ``refine`` (short limits).
 
     Returns
     -------
     (list of TruckRoute, RoutingResult, int)
-        Trips per truck in route order; the routing result (status, objective,
-        timings; summed over parts); the number of parts.
+        Trips per truck in route order; the routing result (summed over parts); parts.
     """
     started = time.perf_counter()
     parts = partition_day(ctx.travel, assignments, states, initial_trips, target_jobs=target_jobs)
@@ -439,6 +507,7 @@ def optimize(
             members=members,
             seed=seed,
             refine=refine if judge is not None else None,
+            refine_close=refine_close,
         )
         return _optimize_parts(ctx, parts, states, initial_trips, search)
 
@@ -481,6 +550,13 @@ class _Search:
     members: list[SearchMember]
     seed: int
     refine: Callable[[list[TruckRoute]], float] | None = None
+    refine_close: CloseRivals | None = None
+
+    @property
+    def refine_s_per_job(self) -> float:
+        """Seconds kept from the search per job for refining (none when only close
+        rivals are refined: that is rare and takes from the time after the search)."""
+        return REFINE_TOP * REFINE_S_PER_JOB if self.refine_close is None else 0.0
 
     def left_s(self, reserve_s: float = 0.0) -> float:
         """Seconds of the limit left, less ``reserve_s``; at least 1."""
@@ -598,7 +674,7 @@ def _route_one_part(
         else 0.0
     )
     if search.refine is not None:
-        judging += REFINE_TOP * REFINE_S_PER_JOB * len(part.pair_assignments)
+        judging += search.refine_s_per_job * len(part.pair_assignments)
     found = run_portfolio(
         part.bundling.problem,
         given,
@@ -634,13 +710,12 @@ def _best_found(
         eft_routes if name == "eft-start" else cut_routes(problem, r, truck_ids, pair_assignments)
         for name, r in back
     ]
-    refine_s = (
-        REFINE_TOP * REFINE_S_PER_JOB * len(pair_assignments) if search.refine is not None else 0.0
-    )
+    refine_s = search.refine_s_per_job * len(pair_assignments) if search.refine is not None else 0.0
     values = _values(back, candidates, len(finals) + (1 if eft_routes else 0), search, refine_s)
     best = min(range(len(back)), key=lambda k: (values[k], k))
     if search.refine is not None:
-        best = refined_best(search.refine, candidates, values, [n for n, _ in back])
+        names = [n for n, _ in back]
+        best = refined_best(search.refine, candidates, values, names, search.refine_close)
     name, result = back[best]
     result = replace(result, empty_objective=empty_objective(problem))
     if len(candidates) > 1:
