@@ -27,16 +27,21 @@ from logistics.planning.schedule import (
 @dataclass
 class DispatchWork:
     """How much timing the dispatcher's plan did: trips it could have timed (every truck
-    able to take the next trip, as a dispatcher checking each one would) and trips it
-    timed (only those that could still win)."""
+    able to take the next trip, as a dispatcher checking each one would), trips it
+    timed (only those that could still win) and trips it ruled out without timing."""
 
     considered: int = 0
     timed: int = 0
+    #: Trips known without timing to leave their first job off (the truck reaches the
+    #: smelter after its fill window closes, or no ladle of the pool holds it): each
+    #: one a trip timed before, counted with them in :meth:`every_truck_s`.
+    ruled_out: int = 0
 
     def every_truck_s(self, elapsed_s: float) -> float:
         """The plan's time ``elapsed_s`` (s) scaled to what timing every truck able to
-        take each trip would have taken, s (the trip timings are nearly all of it)."""
-        return elapsed_s * max(1, self.considered) / max(1, self.timed)
+        take each trip would have taken, s (the trips timed or ruled out are nearly all
+        of it)."""
+        return elapsed_s * max(1, self.considered) / max(1, self.timed + self.ruled_out)
 
 
 def greedy_plan(
@@ -108,22 +113,20 @@ def _first_free(
     at most the jobs its ladles and payload take (:func:`first_trip`), and among trips
     as full the truck free earlier wins. So the trucks are tried fullest and free
     earliest first, and most are never timed (on the Yangtze River Delta sample day
-    2,655 trips timed instead of 9,758), with the same choice as timing every one.
+    2,655 trips timed instead of 9,758), with the same choice as timing every one. A
+    truck that cannot reach the smelter before the first job's fill window closes
+    (:func:`_misses_first_fill`) is passed over untimed: its trip would leave that job
+    off, and such a trip is never chosen.
     """
-    tried: list[tuple[int, float, str, tuple[Job, ...]]] = []
-    for truck_id, state in states.items():
-        if not jobs[0].fits(state.truck.ladle_t):
-            continue
-        if state.truck.max_trips is not None and state.trips >= state.truck.max_trips:
-            continue  # its trips of the day are made (fleet.csv's max_trips)
-        chunk = first_trip(state.truck, jobs)
-        if chunk:
-            tried.append((-len(chunk), state.ready, truck_id, chunk))
+    tried = _candidates(states, jobs)
     best: tuple[tuple, str, TimedTrip] | None = None
     work.considered += len(tried)
     for most, ready, truck_id, chunk in sorted(tried, key=lambda t: t[:3]):
         if best is not None and (most, ready) > best[0][:2]:
             break  # sorted: no truck after this one can beat the best either
+        if _misses_first_fill(ctx, states[truck_id], smelter_id, chunk[0]):
+            work.ruled_out += 1
+            continue
         work.timed += 1
         trip, _ = time_trip(ctx, states[truck_id], smelter_id, chunk, bays)
         if trip is None or trip.runs[0].job is not chunk[0]:
@@ -134,3 +137,48 @@ def _first_free(
         if best is None or key < best[0]:
             best = (key, truck_id, trip)
     return best
+
+
+#: What decides a truck's first trip of a list of jobs (:func:`first_trip`): its
+#: ladle size (t), slots and most tonnes per trip (t).
+_Shape = tuple[float, int, float]
+
+
+def _candidates(
+    states: dict[str, TruckState], jobs: list[Job]
+) -> list[tuple[int, int, str, tuple[Job, ...]]]:
+    """Every truck that can take the next trip of ``jobs``: ``(-jobs it takes, ready
+    (minutes), truck id, the jobs)``, in the order of ``states``.
+
+    A truck is left out when its ladles cannot hold the first job, its trips of the day
+    are made (fleet.csv's ``max_trips``) or it takes no job. Trucks of one shape (ladle
+    size, slots, payload) take the same jobs, so :func:`first_trip` runs once a shape.
+    """
+    chunks: dict[_Shape, tuple[Job, ...]] = {}
+    tried: list[tuple[int, int, str, tuple[Job, ...]]] = []
+    for truck_id, state in states.items():
+        truck = state.truck
+        if not jobs[0].fits(truck.ladle_t):
+            continue
+        if truck.max_trips is not None and state.trips >= truck.max_trips:
+            continue  # its trips of the day are made (fleet.csv's max_trips)
+        shape = (truck.ladle_t, truck.ladles, truck.trip_t)
+        chunk = chunks.get(shape)
+        if chunk is None:
+            chunk = chunks[shape] = first_trip(truck, jobs)
+        if chunk:
+            tried.append((-len(chunk), state.ready, truck_id, chunk))
+    return tried
+
+
+def _misses_first_fill(ctx: ScheduleContext, state: TruckState, smelter_id: str, job: Job) -> bool:
+    """Whether no timing of a trip of ``state``'s truck can fill ``job`` first at
+    ``smelter_id``: no ladle of the smelter's pool holds it for the truck, or the truck
+    reaches the smelter (leaving when it is ready, without the breaks, bays and later
+    fill starts that only delay it) after the job's fill window closes."""
+    if not ctx.pool_fit.holds(smelter_id, job.tonnes, state.truck.tau_h):
+        return True
+    window = ctx.fill_window(job, smelter_id)
+    s_idx = ctx.travel.smelter(smelter_id)
+    arrive = state.ready + ctx.minutes(state.location, s_idx, state.ready)
+    return max(arrive, window.earliest) > window.latest
