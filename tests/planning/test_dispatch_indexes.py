@@ -12,7 +12,7 @@ import logistics.planning.greedy as greedy_module
 from logistics import load_network
 from logistics.physics.travel import Travel
 from logistics.planning.assign import assign_smelters
-from logistics.planning.jobs import Job, build_jobs
+from logistics.planning.jobs import build_jobs
 from logistics.planning.schedule import (
     BayBook,
     ScheduleContext,
@@ -74,18 +74,19 @@ def test_a_truck_passed_over_untimed_cannot_fill_the_first_job(
     assignment = assign_smelters(network, build_jobs(network, travel).jobs, {})
     ctx = ScheduleContext.of(network, travel, assignment.assigned)
     no_bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
-    misses = greedy_module._misses_first_fill
+    missed = greedy_module._FirstJob.missed
     ruled_out = 0
 
-    def checked(ctx: ScheduleContext, state: TruckState, smelter_id: str, job: Job) -> bool:
+    def checked(first: greedy_module._FirstJob, state: TruckState, shift_end: float) -> bool:
         nonlocal ruled_out
-        missed = misses(ctx, state, smelter_id, job)
-        if missed:  # even alone and with every bay free, the job is left off
+        out = missed(first, state, shift_end)
+        if out:  # even alone and with every bay free, the job is left off
             ruled_out += 1
-            assert time_trip(ctx, state, smelter_id, (job,), no_bays)[0] is None
-        return missed
+            trip, _ = time_trip(ctx, state, first.smelter_id, (first.job,), no_bays)
+            assert trip is None
+        return out
 
-    monkeypatch.setattr(greedy_module, "_misses_first_fill", checked)
+    monkeypatch.setattr(greedy_module._FirstJob, "missed", checked)
     states = initial_states(network, travel)
     bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
     work = greedy_module.DispatchWork()
