@@ -33,16 +33,16 @@ class DispatchWork:
 
     considered: int = 0
     timed: int = 0
-    #: Trips known without timing to leave their first job off (the truck reaches the
-    #: smelter after its fill window closes, or no ladle of the pool holds it): each
-    #: one a trip timed before, counted with them in :meth:`every_truck_s`.
+    #: Trips known without timing to leave their first job off (:class:`_FirstJob`):
+    #: timed before, nearly free now, so not counted in :meth:`every_truck_s`.
     ruled_out: int = 0
 
     def every_truck_s(self, elapsed_s: float) -> float:
         """The plan's time ``elapsed_s`` (s) scaled to what timing every truck able to
-        take each trip would have taken, s (the trips timed or ruled out are nearly all
-        of it)."""
-        return elapsed_s * max(1, self.considered) / max(1, self.timed + self.ruled_out)
+        take each trip would have taken, s: the trips timed are nearly all of it, and a
+        truck passed over untimed is counted at the cost of one timed (as it was
+        before it was passed over)."""
+        return elapsed_s * max(1, self.considered) / max(1, self.timed)
 
 
 def greedy_plan(
