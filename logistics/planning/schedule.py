@@ -592,6 +592,20 @@ def _between(
     return None
 
 
+def misses_fill_window(ctx: ScheduleContext, state: TruckState, smelter_id: str, job: Job) -> bool:
+    """Whether no trip of ``state``'s truck filled at ``smelter_id`` can fill ``job``:
+    no ladle of the smelter's pool holds it for the truck, or even leaving when it is
+    ready and driving straight there (breaks, bays and later fills only delay it) the
+    truck reaches the smelter after the job's fill window closes. A trip whose every
+    job misses is timed as ``None`` (:func:`time_trip`)."""
+    if not ctx.pool_fit.holds(smelter_id, job.tonnes, state.truck.tau_h):
+        return True
+    window = ctx.fill_window(job, smelter_id)
+    s_idx = ctx.travel.smelter(smelter_id)
+    arrive = state.ready + ctx.minutes(state.location, s_idx, state.ready)
+    return max(arrive, window.earliest) > window.latest
+
+
 def commit_trip(state: TruckState, trip: TimedTrip, bays: BayBook) -> None:
     """Book the trip's fills and move the truck to the end of the trip."""
     for run in trip.runs:

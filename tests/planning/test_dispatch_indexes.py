@@ -1,6 +1,7 @@
 """The dispatcher's plan's shortcuts against the long way round: the fill bays found by
-bisection against a scan of every booked fill, and the trucks passed over untimed
-against their timed trips."""
+bisection against a scan of every booked fill, and the trucks passed over untimed (by
+the dispatcher's plan, and by the re-insertion after the search) against their timed
+trips."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from logistics.planning.schedule import (
     ScheduleContext,
     TruckState,
     initial_states,
+    misses_fill_window,
     time_trip,
 )
 from tests.conftest import TEST_DATA
@@ -94,3 +96,22 @@ def test_a_truck_passed_over_untimed_cannot_fill_the_first_job(
     assert work.ruled_out == ruled_out
     if day == "pearl_river_delta":
         assert ruled_out > 0
+
+
+@pytest.mark.parametrize("day", ["tiny_mixed", "pearl_river_delta"])
+def test_a_job_that_misses_its_fill_window_is_never_timed_onto_a_trip(day: str) -> None:
+    network = load_network(TEST_DATA / day)
+    travel = Travel.of(network)
+    assignment = assign_smelters(network, build_jobs(network, travel).jobs, {})
+    ctx = ScheduleContext.of(network, travel, assignment.assigned)
+    bays = BayBook({s.smelter_id: s.fill_bays for s in network.smelters})
+    rng = random.Random(0)
+    missed = 0
+    for state in initial_states(network, travel).values():
+        for a in rng.sample(assignment.assigned, min(40, len(assignment.assigned))):
+            state.ready = rng.randint(0, 24 * 60)  # the truck free at any time of the day
+            smelter_id = a.source.smelter_id
+            if misses_fill_window(ctx, state, smelter_id, a.job):
+                missed += 1
+                assert time_trip(ctx, state, smelter_id, (a.job,), bays)[0] is None
+    assert missed > 0
