@@ -154,6 +154,20 @@ class CheckContext:
     #: (``summary.cold_probability_target``), or None (:mod:`logistics.check.quantile`)
     cold_target: float | None = None
 
+    @cached_property
+    def fleet_shift_s(self) -> tuple[float, float]:
+        """The fleet's first shift start and last shift end, seconds from the origin."""
+        fleet = self.network.fleet
+        return (
+            min(self.seconds(t.shift_start) for t in fleet),
+            max(self.seconds(t.shift_end) for t in fleet),
+        )
+
+    @cached_property
+    def fleet_home_smelters(self) -> tuple[str, ...]:
+        """The fleet's home smelters, each once (in the order of the fleet)."""
+        return tuple(dict.fromkeys(t.home_smelter for t in self.network.fleet))
+
     def at(self, seconds: float) -> str:
         """A time for messages."""
         return self.clock.label(seconds)

@@ -137,12 +137,11 @@ def _pour_possible(ctx: CheckContext, order, smelter_id: str, drive_s: float) ->
     smelter = net.smelter_by_id[smelter_id]
     caster = net.caster_by_id[order.caster_id]
     lo, hi, lead = _window_bounds(ctx, order)
-    first_shift = min(ctx.seconds(t.shift_start) for t in net.fleet)
-    last_shift = max(ctx.seconds(t.shift_end) for t in net.fleet)
+    first_shift, last_shift = ctx.fleet_shift_s
     fill_s = smelter.fill_min * 60
     earliest_pour = max(lo, lead, max(ctx.seconds(smelter.open), first_shift) + fill_s + drive_s)
     home = min(
-        ctx.travel_s("caster", order.caster_id, "smelter", t.home_smelter) for t in net.fleet
+        ctx.travel_s("caster", order.caster_id, "smelter", h) for h in ctx.fleet_home_smelters
     )
     latest_fill_end = ctx.seconds(smelter.close)
     return (

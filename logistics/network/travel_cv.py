@@ -89,6 +89,10 @@ def least_cv(params: Params, road_km: float) -> float:
     must hold whatever the hour: the router's hold limit, the thermal reach)."""
     risk = params.risk
     if not risk.cv_by_class and not risk.peak_follows_speed:
-        return min(risk.leg_cv(road_km, hour) for hour in range(24))
+        # the least of the hours' CVs (:meth:`RiskParams.leg_cv`): the base CV in an
+        # hour off peak, times ``peak_factor`` in a peak hour
+        peaks = {risk.in_peak(hour) for hour in range(24)}
+        cv = risk.base_cv(road_km)
+        return min(cv * risk.peak_factor if peak else cv for peak in peaks)
     least = min([risk.base_cv(road_km), *risk.cv_by_class.values()])
     return least * min(1.0, risk.peak_factor)

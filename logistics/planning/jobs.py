@@ -230,13 +230,39 @@ def _best_tau(fleet: tuple[Truck, ...]) -> float:
     return max(t.tau_h for t in fleet)
 
 
+@dataclass(frozen=True)
+class _Fleet:
+    """What every order's exclusion reads of the whole fleet, found once a day.
+
+    Attributes
+    ----------
+    tau_h : float
+        The best ladle's time constant, h.
+    hours : FleetHours
+        The fleet's first shift start and last shift end, minutes.
+    homes : tuple of int
+        The travel-matrix rows of the trucks' home smelters, each once.
+    """
+
+    tau_h: float
+    hours: FleetHours
+    homes: tuple[int, ...]
+
+    @classmethod
+    def of(cls, network: Network, travel: Travel) -> _Fleet:
+        """The fleet of ``network`` on ``travel``'s rows."""
+        homes = dict.fromkeys(travel.smelter(t.home_smelter) for t in network.fleet)
+        return cls(_best_tau(network.fleet), FleetHours.of(network), tuple(homes))
+
+
 def _order_exclusion(
-    network: Network, order: Order, travel: Travel
+    network: Network, order: Order, travel: Travel, fleet_of: _Fleet | None = None
 ) -> tuple[str | None, Interval, float, list[Source]]:
     """Reason an order can never be served (or None), its pour window and sources.
 
     Every window comes from :mod:`logistics.planning.windows`: the pour window of the
-    order, and for each smelter in thermal reach its fill window.
+    order, and for each smelter in thermal reach its fill window. ``fleet_of``: the
+    fleet's figures (:class:`_Fleet`, found here when not given).
     """
     params = network.params
     caster = network.caster_by_id[order.caster_id]
@@ -248,12 +274,10 @@ def _order_exclusion(
         return "no_source", pour, required, []
     if window.reason is not None:
         return window.reason, pour, required, []
-    tau = _best_tau(network.fleet)
+    fleet_of = fleet_of or _Fleet.of(network, travel)
+    tau, fleet = fleet_of.tau_h, fleet_of.hours
     c_idx = travel.caster(order.caster_id)
-    fleet = FleetHours.of(network)
-    back_home = min(
-        ceil_minutes(travel.minutes[c_idx, travel.smelter(t.home_smelter)]) for t in network.fleet
-    )
+    back_home = min(ceil_minutes(travel.minutes[c_idx, home]) for home in fleet_of.homes)
     any_in_reach = False
     sources: list[Source] = []
     for prod in makers:
@@ -306,10 +330,11 @@ def build_jobs(network: Network, travel: Travel) -> JobBook:
     jobs: list[Job] = []
     excluded: list[Exclusion] = []
     servable: list[tuple[Order, int, int, float, list[Source]]] = []
+    fleet = _Fleet.of(network, travel)
     for order in network.day_orders:
         if order.tonnes <= 1e-9:
             continue
-        reason, pour, required, sources = _order_exclusion(network, order, travel)
+        reason, pour, required, sources = _order_exclusion(network, order, travel, fleet)
         if reason is not None:
             excluded.append(
                 Exclusion(order.order_id, order.caster_id, order.alloy, order.tonnes, reason)

@@ -32,6 +32,7 @@ from logistics.planning.schedule import (
     TimedTrip,
     TruckState,
     commit_trip,
+    misses_fill_window,
     time_trip,
 )
 
@@ -161,8 +162,8 @@ def _best_trip(
         if not pending[0].fits(state.truck.ladle_t):
             continue
         chunk = first_trip(state.truck, pending)
-        if not chunk:
-            continue
+        if not chunk or all(misses_fill_window(ctx, state, smelter_id, j) for j in chunk):
+            continue  # no ladle it takes can be filled: its trip would be None
         trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
         if trip is None:
             continue

@@ -121,20 +121,31 @@ class TimedTrip:
 
 @dataclass
 class BayBook:
-    """Fill intervals booked per smelter, to respect ``fill_bays``."""
+    """Fill intervals booked per smelter, to respect ``fill_bays``.
+
+    Each smelter's intervals are kept sorted (:meth:`book` inserts in order; a caller
+    may remove one), so the fills that can overlap a moment are found by bisection:
+    those starting less than the smelter's longest fill before it.
+    """
 
     bays: dict[str, int | None]
     booked: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    #: Per smelter, at least the longest fill ever booked, minutes (an upper bound:
+    #: removing an interval does not lower it, which only widens the bisection).
+    longest: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for smelter_id, intervals in self.booked.items():
+            self.longest[smelter_id] = max((e - s for s, e in intervals), default=0)
 
     def earliest_start(self, smelter_id: str, start: int, duration: int) -> int:
         """Earliest time ≥ ``start`` at which a fill of ``duration`` finds a free bay."""
         limit = self.bays.get(smelter_id)
         if limit is None:
             return start
-        intervals = self.booked.get(smelter_id, [])
         t = start
         while True:
-            overlapping = [(s, e) for s, e in intervals if s < t + duration and e > t]
+            overlapping = self.overlapping(smelter_id, t, t + duration)
             # The busiest moment of [t, t+duration) is at t or at a booked start inside it.
             points = [t] + [s for s, _ in overlapping if s > t]
             ok = True
@@ -147,9 +158,21 @@ class BayBook:
             # Move to the next moment a bay frees up.
             t = min(e for s, e in overlapping if e > t)
 
+    def overlapping(self, smelter_id: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The booked fills at ``smelter_id`` that overlap ``[start, end)`` (minutes), in
+        start order: a bisection of the sorted intervals between ``start`` less the
+        longest fill and ``end``."""
+        intervals = self.booked.get(smelter_id)
+        if not intervals:
+            return []
+        lo = bisect.bisect_left(intervals, (start - self.longest.get(smelter_id, 0),))
+        hi = bisect.bisect_left(intervals, (end,))
+        return [(s, e) for s, e in intervals[lo:hi] if e > start]
+
     def book(self, smelter_id: str, start: int, end: int) -> None:
         """Record a fill."""
         bisect.insort(self.booked.setdefault(smelter_id, []), (start, end))
+        self.longest[smelter_id] = max(self.longest.get(smelter_id, 0), end - start)
 
 
 @dataclass(frozen=True)
@@ -567,6 +590,20 @@ def _between(
         ):
             return timed
     return None
+
+
+def misses_fill_window(ctx: ScheduleContext, state: TruckState, smelter_id: str, job: Job) -> bool:
+    """Whether no trip of ``state``'s truck filled at ``smelter_id`` can fill ``job``:
+    no ladle of the smelter's pool holds it for the truck, or even leaving when it is
+    ready and driving straight there (breaks, bays and later fills only delay it) the
+    truck reaches the smelter after the job's fill window closes. A trip whose every
+    job misses is timed as ``None`` (:func:`time_trip`)."""
+    if not ctx.pool_fit.holds(smelter_id, job.tonnes, state.truck.tau_h):
+        return True
+    window = ctx.fill_window(job, smelter_id)
+    s_idx = ctx.travel.smelter(smelter_id)
+    arrive = state.ready + ctx.minutes(state.location, s_idx, state.ready)
+    return max(arrive, window.earliest) > window.latest
 
 
 def commit_trip(state: TruckState, trip: TimedTrip, bays: BayBook) -> None:

@@ -1123,6 +1123,10 @@ def _search_budget(
     about a third of the time, generated days 1–1.5 times faster), so ``greedy_s`` is
     its time scaled to every truck timed (:meth:`DispatchWork.every_truck_s`), and the
     reserve follows the work after the search, not how well the dispatcher's plan prunes.
+    The trucks it passes over untimed (they cannot serve the trip's first job) are
+    scaled as timed ones, at the cost of a timing: the reserve is not cut by the
+    dispatcher's plan skipping them (a reserve of about 4 s where 9–17 s had been kept
+    overran a 60-s limit by 2 s on the Pearl River Delta, docs/solver.md).
     """
     if pooled:
         share, factor, fixed = POOL_RESERVE
