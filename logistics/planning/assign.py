@@ -92,13 +92,16 @@ def assign_smelters(
     **Managed deliveries first when metal is short.** Where that ranking leaves a managed
     delivery's ladle short of metal (an ``M-…`` delivery to a furnace on managed supply,
     :func:`~logistics.planning.drop_penalty.is_managed_delivery`), the casters' orders'
-    ladles of its alloy ranked before it at a smelter it could fill at give up their
-    metal, the latest ranked first, as few as let it be assigned — and only while their
-    tonnes cost less to leave out than its own (the drop penalties,
+    ladles of its alloy ranked before it that the ranking fills at one of its smelters
+    give up their metal: the fewest of them, the latest ranked first, that let it be
+    assigned, then each put back (the earliest ranked first) where it is still assigned
+    without it — and only while the tonnes left out cost less than its own (the drop
+    penalties,
     :func:`~logistics.planning.drop_penalty.drop_penalty_per_t`: an order's tonnes are
     covered by ingots, a managed ladle left out lets its furnace run below its minimum).
-    Those order ladles are short of metal (``production``). Where no managed ladle is
-    short, or none can be helped, the ranking alone decides, as before.
+    Those order ladles are short of metal (``production``). A managed ladle no truck can
+    be at any of its sources in time for is not helped. Where no managed ladle is short,
+    or none can be helped, the ranking alone decides, as before.
 
     Parameters
     ----------
@@ -121,7 +124,8 @@ def assign_smelters(
     arrival : mapping of str to int, optional
         ``smelter_id ->`` the earliest whole minute any truck can be there
         (:func:`earliest_arrivals`): no ladle fills there before it, so a source whose
-        fill window ends before it is not chosen (another source is tried). Without
+        fill window ends before it is not chosen (another source is tried); a job
+        short only for it (a source had the metal) is in the result's ``late``. Without
         it, the smelter's hours and the fleet's first shift start bound the fill.
 
     Returns
