@@ -47,10 +47,17 @@ class Assignment:
 
 @dataclass(frozen=True)
 class AssignmentResult:
-    """Assigned jobs and jobs no smelter has metal for."""
+    """Assigned jobs and jobs no smelter has metal for.
+
+    ``late`` names the jobs of ``short_of_metal`` that some source had the metal for in
+    its fill window, but not from the earliest minute any truck can be there (the
+    ``arrival`` bound of :func:`assign_smelters`): the fleet, not production, leaves
+    them out.
+    """
 
     assigned: tuple[Assignment, ...]
     short_of_metal: tuple[Job, ...]
+    late: frozenset[str] = frozenset()
 
 
 def release_minute(network: Network, smelter_id: str, alloy: str, cumulative_t: float) -> float:
@@ -85,13 +92,16 @@ def assign_smelters(
     **Managed deliveries first when metal is short.** Where that ranking leaves a managed
     delivery's ladle short of metal (an ``M-…`` delivery to a furnace on managed supply,
     :func:`~logistics.planning.drop_penalty.is_managed_delivery`), the casters' orders'
-    ladles of its alloy ranked before it at a smelter it could fill at give up their
-    metal, the latest ranked first, as few as let it be assigned — and only while their
-    tonnes cost less to leave out than its own (the drop penalties,
+    ladles of its alloy ranked before it that the ranking fills at one of its smelters
+    give up their metal: the fewest of them, the latest ranked first, that let it be
+    assigned, then each put back (the earliest ranked first) where it is still assigned
+    without it — and only while the tonnes left out cost less than its own (the drop
+    penalties,
     :func:`~logistics.planning.drop_penalty.drop_penalty_per_t`: an order's tonnes are
     covered by ingots, a managed ladle left out lets its furnace run below its minimum).
-    Those order ladles are short of metal (``production``). Where no managed ladle is
-    short, or none can be helped, the ranking alone decides, as before.
+    Those order ladles are short of metal (``production``). A managed ladle no truck can
+    be at any of its sources in time for is not helped. Where no managed ladle is short,
+    or none can be helped, the ranking alone decides, as before.
 
     Parameters
     ----------
@@ -114,7 +124,8 @@ def assign_smelters(
     arrival : mapping of str to int, optional
         ``smelter_id ->`` the earliest whole minute any truck can be there
         (:func:`earliest_arrivals`): no ladle fills there before it, so a source whose
-        fill window ends before it is not chosen (another source is tried). Without
+        fill window ends before it is not chosen (another source is tried); a job
+        short only for it (a source had the metal) is in the result's ``late``. Without
         it, the smelter's hours and the fleet's first shift start bound the fill.
 
     Returns
@@ -137,8 +148,8 @@ def assign_smelters(
     managed = {
         j.job_id for j in jobs if is_managed_delivery(network, j.order_id, j.caster_id, j.alloy)
     }
-    if not any(j.job_id in managed for j in result.short_of_metal):
-        return result  # no managed delivery short of metal: the deadline ranking alone
+    if not any(j.job_id in managed and _reachable(j, at) for j in result.short_of_metal):
+        return result  # no managed delivery short of metal a truck could fetch in time
     return _managed_first(network, by_queue, used_t or {}, preferred or {}, at, managed)
 
 
@@ -153,6 +164,7 @@ def _assign(
     used: dict[tuple[str, str], float] = dict(used_t)
     assigned: list[Assignment] = []
     short: list[Job] = []
+    late: set[str] = set()
     for job in by_queue:
         chosen = None
         smelter = preferred.get(job.job_id)
@@ -169,11 +181,34 @@ def _assign(
                 break
         if chosen is None:
             short.append(job)
+            if _metal_in_window(network, job, used):
+                late.add(job.job_id)
             continue
         source, release, key, total = chosen
         used[key] = total
         assigned.append(Assignment(job, source, release))
-    return AssignmentResult(tuple(assigned), tuple(short))
+    return AssignmentResult(tuple(assigned), tuple(short), frozenset(late))
+
+
+def _metal_in_window(network: Network, job: Job, used: Mapping[tuple[str, str], float]) -> bool:
+    """Whether some source of ``job`` has its metal, after ``used``, within its fill
+    window, the trucks' arrivals aside."""
+    return any(
+        not source.fill.from_(
+            release_minute(
+                network,
+                source.smelter_id,
+                job.alloy,
+                used.get((source.smelter_id, job.alloy), 0.0) + job.tonnes,
+            )
+        ).empty
+        for source in job.sources
+    )
+
+
+def _reachable(job: Job, arrival: Mapping[str, int]) -> bool:
+    """Whether a truck can be at some source of ``job`` within its fill window."""
+    return any(not s.fill.from_(arrival.get(s.smelter_id, -math.inf)).empty for s in job.sources)
 
 
 def _managed_first(
@@ -186,68 +221,115 @@ def _managed_first(
 ) -> AssignmentResult:
     """The deadline ranking, less the casters' orders' ladles whose metal a managed
     delivery ranked after them needs (see :func:`assign_smelters`), alloy by alloy (the
-    jobs of one alloy take no metal of another's)."""
+    jobs of one alloy take no metal of another's). A managed ladle no truck can be at
+    any of its sources in time for is not helped: no metal would get it delivered."""
     assigned: list[Assignment] = []
     short: list[Job] = []
+    late: set[str] = set()
+    rules = (used_t, preferred, arrival)
     for alloy in dict.fromkeys(j.alloy for j in by_queue):
         mine = [j for j in by_queue if j.alloy == alloy]
         given: set[str] = set()
-        hopeless: set[str] = set()
-        result = _assign(network, mine, used_t, preferred, arrival)
+        hopeless = {j.job_id for j in mine if not _reachable(j, arrival)}
+        result = _assign(network, mine, *rules)
         while True:
             wanting = [j for j in result.short_of_metal if j.job_id in managed - hopeless - given]
             if not wanting:
                 break
-            found = _yield_for(
-                network, mine, (used_t, preferred, arrival), managed, given, wanting[0]
-            )
+            found = _yield_for(network, mine, rules, given, result, wanting[0])
             if found is None:
                 hopeless.add(wanting[0].job_id)
             else:
                 given, result = found
         assigned += result.assigned
         short += [j for j in mine if j.job_id in given] + list(result.short_of_metal)
+        late |= result.late
     rank = {j.job_id: k for k, j in enumerate(by_queue)}
     assigned.sort(key=lambda a: rank[a.job.job_id])
     short.sort(key=lambda j: rank[j.job_id])
-    return AssignmentResult(tuple(assigned), tuple(short))
+    return AssignmentResult(tuple(assigned), tuple(short), frozenset(late))
+
+
+_Rules = tuple[Mapping[tuple[str, str], float], Mapping[str, str], Mapping[str, int]]
 
 
 def _yield_for(
     network: Network,
     mine: Sequence[Job],
-    rules: tuple[Mapping[tuple[str, str], float], Mapping[str, str], Mapping[str, int]],
-    managed: set[str],
+    rules: _Rules,
     given: set[str],
+    result: AssignmentResult,
     wanting: Job,
 ) -> tuple[set[str], AssignmentResult] | None:
-    """The fewest orders' ladles ranked before ``wanting`` (the latest first) whose metal
-    lets it be assigned, and the assignment without them; ``None`` when none do, or only
-    ladles whose penalty is at least ``wanting``'s. ``rules``: the metal used, the
-    preferred smelters and the trucks' arrivals (:func:`_assign`)."""
-    rank = next(k for k, j in enumerate(mine) if j.job_id == wanting.job_id)
+    """Orders' ladles ranked before ``wanting`` whose metal lets it be assigned, and the
+    assignment without them; ``None`` when none do, or only ladles whose penalty is at
+    least ``wanting``'s.
+
+    Candidates are the orders' ladles ``result`` (the assignment without ``given``)
+    fills at one of ``wanting``'s smelters. The fewest of them, the latest ranked first,
+    that let it be assigned are found by bisection; then each, the earliest ranked
+    first, is put back where ``wanting`` is still assigned without it. Only those left
+    out are priced. ``rules``: the metal used, the preferred smelters and the trucks'
+    arrivals (:func:`_assign`). At most about ``log2(n) + k + 1`` re-runs of the alloy's
+    assignment, for ``n`` candidates of which ``k`` are left out before putting back.
+    """
+    rank = {j.job_id: k for k, j in enumerate(mine)}
     smelters = {s.smelter_id for s in wanting.sources}
-    before = [
-        j
-        for j in mine[:rank]
-        if j.job_id not in managed
-        and j.job_id not in given
-        and any(s.smelter_id in smelters for s in j.sources)
+    latest_first = [
+        a.job.job_id
+        for a in reversed(result.assigned)
+        if rank[a.job.job_id] < rank[wanting.job_id]
+        and a.source.smelter_id in smelters
+        and not is_managed_delivery(network, a.job.order_id, a.job.caster_id, a.job.alloy)
     ]
+
+    def without(out: set[str]) -> AssignmentResult | None:
+        trial = _assign(network, [j for j in mine if j.job_id not in given | out], *rules)
+        fits = all(j.job_id != wanting.job_id for j in trial.short_of_metal)
+        return trial if fits else None
+
+    if not latest_first:
+        return None
+    best = without(set(latest_first))
+    if best is None:
+        return None  # even all of them leave it short
+    low, high = 0, len(latest_first)  # without the latest `low` it is short, `high` fits
+    while high - low > 1:
+        mid = (low + high) // 2
+        trial = without(set(latest_first[:mid]))
+        if trial is None:
+            low = mid
+        else:
+            high, best = mid, trial
+    out = set(latest_first[:high])
+    for job_id in sorted(out, key=rank.__getitem__):
+        trial = without(out - {job_id})
+        if trial is not None:
+            out, best = out - {job_id}, trial
+    return _priced(network, mine, wanting, out, given, best)
+
+
+def _priced(
+    network: Network,
+    mine: Sequence[Job],
+    wanting: Job,
+    out: set[str],
+    given: set[str],
+    trial: AssignmentResult,
+) -> tuple[set[str], AssignmentResult] | None:
+    """``given | out`` and ``trial`` when the orders' ladles of ``out`` cost less to leave
+    out than ``wanting`` (their drop penalties), else ``None``."""
     worth = wanting.tonnes * drop_penalty_per_t(
         network, wanting.order_id, wanting.caster_id, wanting.alloy
     )
-    more: set[str] = set()
-    cost = 0.0
-    for job in reversed(before):
-        cost += job.tonnes * drop_penalty_per_t(network, job.order_id, job.caster_id, job.alloy)
-        if cost >= worth:
-            return None  # the orders' ingots would cost more than the managed ladle's
-        more.add(job.job_id)
-        trial = _assign(network, [j for j in mine if j.job_id not in given | more], *rules)
-        if all(j.job_id != wanting.job_id for j in trial.short_of_metal):
-            return given | more, trial
-    return None
+    cost = sum(
+        j.tonnes * drop_penalty_per_t(network, j.order_id, j.caster_id, j.alloy)
+        for j in mine
+        if j.job_id in out
+    )
+    if cost >= worth:
+        return None  # the orders' ingots would cost more than the managed ladle's
+    return given | out, trial
 
 
 def earliest_arrivals(network: Network, travel: Travel) -> dict[str, int]:

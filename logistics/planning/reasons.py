@@ -12,7 +12,7 @@ truck could take it).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from logistics.network.model import Network
@@ -86,12 +86,16 @@ def unserved_tonnes(
     not_served: list[Job],
     assignment_of: dict[str, Assignment],
     reasons: Mapping[str, str] | None = None,
+    late: Collection[str] = (),
 ) -> list[UnservedTonnes]:
     """Excluded orders and jobs left over, as tonnes per order and reason.
 
     ``reasons`` gives the reason of jobs the planner tried to fit into the final plan
     (``fleet``, ``cost``, ``not_planned_in_time``); the others get :func:`reason_for`'s,
     and so does a job no truck may take at its smelter for the pool's fit (``ladles``).
+    A job short of metal (no assignment) in ``late`` is ``fleet``: some smelter had its
+    metal in time, but no truck could be there in time
+    (:attr:`~logistics.planning.assign.AssignmentResult.late`).
     """
     reasons = reasons or {}
     fit = PoolFit.of(network.ladles)
@@ -104,7 +108,9 @@ def unserved_tonnes(
     for job in not_served:
         assignment = assignment_of.get(job.job_id)
         reason = (
-            reasons[job.job_id]
+            "fleet"
+            if assignment is None and job.job_id in late
+            else reasons[job.job_id]
             if assignment is not None
             and job.job_id in reasons
             and _pool_fits(job, network, assignment, fit)

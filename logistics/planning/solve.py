@@ -394,7 +394,9 @@ def _finished(
         value = day.value([r for t in trips for r in t.runs]) + _lining_cny(day, trips, ladles)
         stats = stats.model_copy(update={"objective_cny": round(value, 2)})
     left = left + list(day.assignment.short_of_metal)
-    unserved = unserved_tonnes(day.network, day.book, left, day.assignment_of, reasons)
+    unserved = unserved_tonnes(
+        day.network, day.book, left, day.assignment_of, reasons, day.assignment.late
+    )
     stats = stats.model_copy(update={"wall_s": round(time.monotonic() - started, 2)})
     return DaySchedule(
         tuple(trips),
