@@ -120,12 +120,9 @@ def reinsert(
         added route cost and superheat are at most the penalty of its tonnes, on the
         truck where they are the lowest net of that penalty. ``None``: on the truck that
         finishes the most ladles first, whatever it costs.
-    deadline : float, optional
-        :func:`time.monotonic` after which no further group is tried, s: the groups
-        left untried are returned with the jobs still left. ``None``: no limit.
-    managed_until : float, optional
-        :func:`time.monotonic` until which a managed delivery's group is still tried
-        when later than ``deadline``, s (the pass's grace).
+    deadline, managed_until : float, optional
+        :func:`time.monotonic` after which no further ladle is tried, s (a managed
+        delivery's until ``managed_until`` where later): those untried are left.
 
     Returns
     -------
@@ -134,18 +131,12 @@ def reinsert(
     """
     priced = None
     if penalty_per_t is not None:
-        runs: dict[str, list[LegRun]] = defaultdict(list)
-        for run in [*fixed, *(r for trip in timed for r in trip.runs)]:
-            runs[run.truck_id].append(run)
-        pricing = RoutePricing(ctx.network, ctx.travel, dict(route_starts or {}))
-        priced = _Priced(ctx, pricing, penalty_per_t, dict(runs))
+        kept = [*fixed, *(r for t in timed for r in t.runs)]
+        priced = _priced(ctx, penalty_per_t, kept, route_starts or {})
     trips: list[TimedTrip] = []
     left: list[Job] = []
-    groups: dict[tuple[str, str], list[Job]] = defaultdict(list)
-    for job in sorted(jobs, key=lambda j: (j.latest_pour, j.job_id)):
-        groups[(job.order_id, assignment_of[job.job_id].source.smelter_id)].append(job)
     late = managed_stop(deadline, managed_until)
-    for (_, smelter_id), pending in groups.items():
+    for (_, smelter_id), pending in _groups(jobs, assignment_of).items():
         stop = late if _is_managed(ctx, pending[0]) else deadline
         while pending:
             if stop is not None and time.monotonic() > stop:
@@ -166,6 +157,31 @@ def reinsert(
             placed = {r.job.job_id for r in trip.runs}
             pending = [j for j in pending if j.job_id not in placed]
     return trips, left
+
+
+def _priced(
+    ctx: ScheduleContext,
+    penalty_per_t: float,
+    placed: Sequence[LegRun],
+    route_starts: Mapping[str, tuple[int, float]],
+) -> _Priced:
+    """Trips priced against the trucks' days of the ``placed`` runs (``route_starts``:
+    ``truck_id -> (travel row, minute)``)."""
+    runs: dict[str, list[LegRun]] = defaultdict(list)
+    for run in placed:
+        runs[run.truck_id].append(run)
+    pricing = RoutePricing(ctx.network, ctx.travel, dict(route_starts))
+    return _Priced(ctx, pricing, penalty_per_t, dict(runs))
+
+
+def _groups(
+    jobs: Sequence[Job], assignment_of: Mapping[str, Assignment]
+) -> dict[tuple[str, str], list[Job]]:
+    """The jobs by order and smelter, most urgent first (by latest pour, min)."""
+    groups: dict[tuple[str, str], list[Job]] = defaultdict(list)
+    for job in sorted(jobs, key=lambda j: (j.latest_pour, j.job_id)):
+        groups[(job.order_id, assignment_of[job.job_id].source.smelter_id)].append(job)
+    return groups
 
 
 def _is_managed(ctx: ScheduleContext, job: Job) -> bool:
