@@ -14,17 +14,26 @@ surcharge ``[replan] drop_booked_cny_per_t``, as the leftovers' tries and the ro
 model price it), and a booked job moved off its booked truck or time adds the price of
 that change (:func:`~.insert.move_cny`). Unpriced, the truck done first takes it,
 whatever it costs.
+
+With a ``deadline`` (:func:`time.monotonic`), the groups not tried by then are left as
+they are (the caller reports them ``not_planned_in_time``: the leftovers' tries after
+it start past the same deadline); a managed delivery's group is still tried until
+``managed_until``, the pass's grace (:func:`~.insert.late_deadline`). Groups are tried
+most urgent first (their first ladle's latest pour). Without a deadline (a
+``solution_limit``'s deterministic plans) every group is tried.
 """
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from logistics.plan.timeline import LegRun
 from logistics.planning.assign import Assignment
-from logistics.planning.insert import RoutePricing, move_cny, penalty_of
+from logistics.planning.drop_penalty import is_managed_delivery
+from logistics.planning.insert import RoutePricing, managed_stop, move_cny, penalty_of
 from logistics.planning.jobs import Job, first_trip
 from logistics.planning.schedule import (
     BayBook,
@@ -79,6 +88,8 @@ def reinsert(
     fixed: Sequence[LegRun] = (),
     route_starts: Mapping[str, tuple[int, float]] | None = None,
     penalty_per_t: float | None = None,
+    deadline: float | None = None,
+    managed_until: float | None = None,
 ) -> tuple[list[TimedTrip], list[Job]]:
     """Give jobs the scheduler had to leave off a trip of their own after a truck's last.
 
@@ -109,6 +120,9 @@ def reinsert(
         added route cost and superheat are at most the penalty of its tonnes, on the
         truck where they are the lowest net of that penalty. ``None``: on the truck that
         finishes the most ladles first, whatever it costs.
+    deadline, managed_until : float, optional
+        :func:`time.monotonic` after which no further ladle is tried, s (a managed
+        delivery's until ``managed_until`` where later): those untried are left.
 
     Returns
     -------
@@ -117,18 +131,17 @@ def reinsert(
     """
     priced = None
     if penalty_per_t is not None:
-        runs: dict[str, list[LegRun]] = defaultdict(list)
-        for run in [*fixed, *(r for trip in timed for r in trip.runs)]:
-            runs[run.truck_id].append(run)
-        pricing = RoutePricing(ctx.network, ctx.travel, dict(route_starts or {}))
-        priced = _Priced(ctx, pricing, penalty_per_t, dict(runs))
+        kept = [*fixed, *(r for t in timed for r in t.runs)]
+        priced = _priced(ctx, penalty_per_t, kept, route_starts or {})
     trips: list[TimedTrip] = []
     left: list[Job] = []
-    groups: dict[tuple[str, str], list[Job]] = defaultdict(list)
-    for job in sorted(jobs, key=lambda j: (j.latest_pour, j.job_id)):
-        groups[(job.order_id, assignment_of[job.job_id].source.smelter_id)].append(job)
-    for (_, smelter_id), pending in groups.items():
+    late = managed_stop(deadline, managed_until)
+    for (_, smelter_id), pending in _groups(jobs, assignment_of).items():
+        stop = late if _is_managed(ctx, pending[0]) else deadline
         while pending:
+            if stop is not None and time.monotonic() > stop:
+                left.extend(pending)  # not tried in time
+                break
             best = _best_trip(ctx, states, smelter_id, pending, bays, priced)
             if best is None and priced is not None and len(pending) > 1:
                 # the first ladles' trip does not pay: the first ladle alone may
@@ -144,6 +157,36 @@ def reinsert(
             placed = {r.job.job_id for r in trip.runs}
             pending = [j for j in pending if j.job_id not in placed]
     return trips, left
+
+
+def _priced(
+    ctx: ScheduleContext,
+    penalty_per_t: float,
+    placed: Sequence[LegRun],
+    route_starts: Mapping[str, tuple[int, float]],
+) -> _Priced:
+    """Trips priced against the trucks' days of the ``placed`` runs (``route_starts``:
+    ``truck_id -> (travel row, minute)``)."""
+    runs: dict[str, list[LegRun]] = defaultdict(list)
+    for run in placed:
+        runs[run.truck_id].append(run)
+    pricing = RoutePricing(ctx.network, ctx.travel, dict(route_starts))
+    return _Priced(ctx, pricing, penalty_per_t, dict(runs))
+
+
+def _groups(
+    jobs: Sequence[Job], assignment_of: Mapping[str, Assignment]
+) -> dict[tuple[str, str], list[Job]]:
+    """The jobs by order and smelter, most urgent first (by latest pour, min)."""
+    groups: dict[tuple[str, str], list[Job]] = defaultdict(list)
+    for job in sorted(jobs, key=lambda j: (j.latest_pour, j.job_id)):
+        groups[(job.order_id, assignment_of[job.job_id].source.smelter_id)].append(job)
+    return groups
+
+
+def _is_managed(ctx: ScheduleContext, job: Job) -> bool:
+    """Whether ``job`` is a ladle of a managed delivery."""
+    return is_managed_delivery(ctx.network, job.order_id, job.caster_id, job.alloy)
 
 
 def _best_trip(

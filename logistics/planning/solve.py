@@ -230,6 +230,7 @@ def plan_schedule(
     # Re-optimising (booked runs): they are jobs again, each move priced; routes that keep
     # the start's trips are timed as it times them.
     day = _prepare_day(network, travel, state, progress, state.fixed_runs, state.booked_runs)
+    day = replace(day, reinsert_until=_reinsert_until(options, started))
     chosen_trips, left, stats = _searched(day, state, options, progress, started, executor)
     progress(ProgressEvent("repair", _SEARCH_END, "trying what is left in the trucks' free time"))
     until = _until(state, started + options.time_limit_s)
@@ -237,6 +238,17 @@ def plan_schedule(
         day, state, list(chosen_trips), left, stats, until
     )
     return _finished(day, chosen_trips, left, stats, started, reasons, until)
+
+
+def _reinsert_until(options: PlanOptions, started: float) -> tuple[float | None, float | None]:
+    """The re-insertion's :func:`time.monotonic` deadline and managed grace, s: the
+    pass's time limit from ``started`` and :data:`~.insert.MANAGED_GRACE_S` past it (its
+    groups not tried by then are the leftovers' tries', which start past the same
+    deadline: ``not_planned_in_time``); none at a ``solution_limit`` (deterministic)."""
+    if options.solution_limit is not None:
+        return None, None
+    deadline = started + options.time_limit_s
+    return deadline, deadline + MANAGED_GRACE_S
 
 
 def _check_day_orders(network: Network) -> None:
@@ -995,6 +1007,9 @@ class _Day:
     booked: tuple[MinuteRun, ...] = ()
     start: tuple[MinuteRun, ...] = ()
     start_jobs: tuple[str | None, ...] = ()
+    #: :func:`time.monotonic` deadline of the re-insertion in :meth:`retimed` and its
+    #: managed grace, s (:func:`~.reinsert.reinsert`); ``(None, None)``: no limit.
+    reinsert_until: tuple[float | None, float | None] = (None, None)
     #: Each candidate timed from the day's fresh states, by ``id`` (the candidate kept
     #: beside its timing, so that its id is not reused): the routes the search keeps
     #: were judged already and are not timed twice (:meth:`timed_once`). A copy made
@@ -1060,6 +1075,8 @@ class _Day:
             fixed=self.fixed,
             route_starts=self.starts,
             penalty_per_t=_reinsert_penalty(self.network),
+            deadline=self.reinsert_until[0],
+            managed_until=self.reinsert_until[1],
         )
         return timed + extra, left, len(dropped)
 

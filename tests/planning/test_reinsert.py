@@ -373,3 +373,63 @@ def test_the_searchs_earliest_finish_start_priced_as_the_judge_prices(
     assert len({(r.truck_id, r.trip) for r in new.runs if r.order_id == "O5"}) == 1
     assert objective_from_rows(network, new) < objective_from_rows(network, old) - 100.0
     assert sum(r.tonnes for r in new.runs) > sum(r.tonnes for r in old.runs)
+
+
+def _timed_by(
+    network: Network, until: tuple[float | None, float | None]
+) -> tuple[solve._Day, list[TimedTrip], list[Job]]:
+    """No routes at all (every job left to the re-insertion), re-inserted until the
+    :func:`time.monotonic` deadline and managed grace ``until``."""
+    day = solve._prepare_day(network, Travel.of(network), DayState(), no_progress, ())
+    day = replace(day, reinsert_until=until)
+    trips, left = day.timed([])
+    return day, trips, left
+
+
+def _repaired_plan(
+    network: Network, day: solve._Day, trips: list[TimedTrip], left: list[Job], deadline: float
+) -> Plan:
+    """The leftovers tried in the trucks' free time until ``deadline`` as the planner
+    tries them after the search, the reasons they give in the plan, checked valid."""
+    stats = SolverStats(name="ortools", status="routes given", time_limit_s=1.0)
+    until = solve._Until(DayState(), deadline, None)
+    trips, left, stats, reasons = solve._repaired(day, DayState(), trips, left, stats, until)
+    left = left + list(day.assignment.short_of_metal)
+    unserved = unserved_tonnes(network, day.book, left, day.assignment_of, reasons)
+    schedule = solve.DaySchedule(tuple(trips), tuple(unserved), stats, day.travel, day.book)
+    plan = plan_of(network, schedule, DayState())
+    report = check(network, plan, day.travel)
+    assert report.ok, [str(v) for v in report.violations]
+    return plan
+
+
+def test_the_re_insertion_leaves_what_it_has_no_time_for_not_planned_in_time(
+    network: Network,
+) -> None:
+    # Without a limit, the re-insertion makes trips from no routes at all ...
+    _, trips, _ = _timed_by(network, (None, None))
+    assert trips
+    # ... with its deadline already past it tries no group, and the tries after it
+    # (past the same deadline) leave every job ``not_planned_in_time``.
+    past = 0.0  # time.monotonic() is later
+    day, trips, left = _timed_by(network, (past, None))
+    assert trips == []
+    assert {j.job_id for j in left} == set(day.assignment_of)
+    plan = _repaired_plan(network, day, trips, left, past)
+    assert plan.runs == ()
+    assigned_t = sum(a.job.tonnes for a in day.assignment.assigned)
+    untried = [u for u in plan.unserved if u.reason == "not_planned_in_time"]
+    assert sum(u.tonnes for u in untried) == pytest.approx(assigned_t)
+
+
+def test_a_managed_delivery_is_re_inserted_within_its_grace(tmp_path: Path) -> None:
+    # The deadline past but the managed grace not: only the managed delivery's group
+    # is tried, and it gets its trip; every order's jobs are left untried.
+    managed = _managed_c4(tmp_path)
+    day, trips, left = _timed_by(managed, (0.0, float("inf")))
+    plan = _repaired_plan(managed, day, trips, left, 0.0)
+    assert _delivered(plan, "M-O5") == pytest.approx(6.0)
+    assert {r.order_id for r in plan.runs} == {"M-O5"}
+    untried = [u for u in plan.unserved if u.reason == "not_planned_in_time"]
+    orders_t = sum(a.job.tonnes for a in day.assignment.assigned if a.job.order_id != "M-O5")
+    assert sum(u.tonnes for u in untried) == pytest.approx(orders_t)
