@@ -354,10 +354,12 @@ class CloseRivals:
     ) -> list[int]:
         """The candidates to refine (both or only the best, by index)."""
         top = close_rivals(values, names, self.share)
-        if len(top) < 2 or self.loss is None:
+        if len(top) < 2:
             return top
         if self.deadline is not None and time.monotonic() >= self.deadline:
             return top[:1]
+        if self.loss is None:
+            return top
         started = time.monotonic()
         best, rival = ((values[k] + self.loss(candidates[k])) for k in top)
         if best <= rival:
