@@ -123,3 +123,134 @@ def test_a_short_limit_keeps_the_rival_the_ladle_pass_takes_less_off(
     assert "[gls-parallel;" in judged.solver.status
     assert "[gls-cost;" in refined.solver.status
     assert objective_from_rows(network, refined) < objective_from_rows(network, judged) - 10.0
+
+
+def test_rivals_are_refined_only_where_the_rival_would_come_out_ahead() -> None:
+    """The best (100) loses 2 in the quick pass and its rival (103) 1: the rival would
+    still come out 1 behind (104 against 102), so neither is refined."""
+    candidates: list[list] = [[] for _ in NAMES]
+    values = [104.0, 100.0, 103.0, 100.5, 130.0]
+    losses = {1: 2.0, 2: 1.0}
+    seen: list[int] = []
+    refine = _refine(candidates, {1: 140.0, 2: 110.0}, seen)
+
+    def loss(candidate: list) -> float:
+        return losses[next(i for i, c in enumerate(candidates) if c is candidate)]
+
+    close = CloseRivals(0.1, loss)
+    assert refined_best(refine, candidates, values, NAMES, close) == 1
+    assert seen == []
+    losses[1] = 4.5  # 104.5 against 104: the rival would come out ahead
+    assert refined_best(refine, candidates, values, NAMES, close) == 2
+    assert sorted(seen) == [1, 2]
+
+
+class _Clock:
+    """A controlled :func:`time.monotonic`: each quick ladle pass takes ``loss_s``."""
+
+    def __init__(self, loss_s: float) -> None:
+        self.now = 100.0
+        self.loss_s = loss_s
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _timed(candidates: list[list], clock: _Clock):
+    losses = {1: 30.0, 2: 1.0}  # the rival would come out well ahead
+
+    def loss(candidate: list) -> float:
+        clock.now += clock.loss_s
+        return losses[next(i for i, c in enumerate(candidates) if c is candidate)]
+
+    return loss
+
+
+@pytest.mark.parametrize(
+    ("deadline", "refined"),
+    [
+        (None, [1, 2]),  # no deadline (a solution limit): always refined
+        (100.0 + 2 * 0.1 + 2 * 1.0 + 0.01, [1, 2]),  # two refines of 1 s fit
+        (100.0 + 2 * 0.1 + 2 * 1.0 - 0.01, []),  # they would pass the deadline
+        (99.0, []),  # the deadline passed before the quick passes
+    ],
+)
+def test_close_rivals_are_not_refined_past_the_deadline(
+    monkeypatch: pytest.MonkeyPatch, deadline: float | None, refined: list[int]
+) -> None:
+    """Each quick pass takes 0.1 s, so a refine is expected to take ten times that: the
+    two are refined only where they would end by the deadline, else the judge's best is
+    kept; the clock is not read against a deadline when there is none."""
+    import logistics.planning.optimize as optimize
+
+    clock = _Clock(0.1)
+    monkeypatch.setattr(optimize.time, "monotonic", clock)
+    candidates: list[list] = [[] for _ in NAMES]
+    values = [104.0, 100.0, 103.0, 100.5, 130.0]
+    seen: list[int] = []
+    refine = _refine(candidates, {1: 140.0, 2: 110.0}, seen)
+    close = CloseRivals(0.1, _timed(candidates, clock), deadline)
+    best = refined_best(refine, candidates, values, NAMES, close)
+    assert sorted(seen) == refined
+    assert best == (2 if refined else 1)
+
+
+def test_a_short_limit_without_a_solution_limit_sets_a_deadline_in_the_reserve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deadline lies after the search's end, within the limit; a deterministic plan
+    (a solution limit) gets none."""
+    network = load_network(_no_stands(tmp_path / "net"))
+    deadlines: list[float | None] = []
+    optimize = solve.optimize
+
+    def spy(*args, **kwargs):
+        close = kwargs["refine_close"]
+        deadlines.append(None if close is None else close.deadline)
+        if close is not None and close.deadline is not None:
+            assert close.deadline > solve.time.monotonic() + kwargs["time_limit_s"] - 0.5
+        return optimize(*args, **kwargs)
+
+    monkeypatch.setattr(solve, "optimize", spy)
+    started = solve.time.monotonic()
+    plan_day(network, PlanOptions(time_limit_s=3, workers=1, seed=0))
+    assert deadlines[0] is not None and started < deadlines[0] <= started + 3.0
+    plan_day(network, PlanOptions(time_limit_s=3, solution_limit=5, workers=1, seed=0))
+    assert deadlines[1] is None
+
+
+def test_a_candidate_is_refined_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """:meth:`_Day.refine` keeps each candidate's value (a re-plan weighs the kept routes
+    again against its start): the same routes are not passed through the ladles twice,
+    and another list of the same routes is."""
+    network = load_network(_no_stands(tmp_path / "net"))
+    days: list = []
+    kept: list = []
+    refines, optimize = solve._refines, solve.optimize
+
+    def spy(day, *args, **kwargs):
+        days.append(day)
+        return refines(day, *args, **kwargs)
+
+    def kept_routes(*args, **kwargs):
+        routes, *rest = optimize(*args, **kwargs)
+        kept.append(routes)
+        return (routes, *rest)
+
+    monkeypatch.setattr(solve, "_refines", spy)
+    monkeypatch.setattr(solve, "optimize", kept_routes)
+    plan_day(network, PlanOptions(time_limit_s=5, solution_limit=5, workers=1, seed=0))
+    day, routes = days[0], kept[0]
+    passes: list[int] = []
+    legal = solve._legal_with_ladles
+
+    def counted(*args, **kwargs):
+        passes.append(1)
+        return legal(*args, **kwargs)
+
+    monkeypatch.setattr(solve, "_legal_with_ladles", counted)
+    first = day.refine(routes)
+    assert day.refine(routes) == first
+    assert len(passes) == 1
+    assert day.refine(list(routes)) == pytest.approx(first)
+    assert len(passes) == 2
