@@ -136,6 +136,7 @@ class BayBook:
 
     def __post_init__(self) -> None:
         for smelter_id, intervals in self.booked.items():
+            intervals.sort()  # :meth:`overlapping` bisects: fills in start order
             self.longest[smelter_id] = max((e - s for s, e in intervals), default=0)
 
     def earliest_start(self, smelter_id: str, start: int, duration: int) -> int:

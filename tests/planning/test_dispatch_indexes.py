@@ -115,3 +115,10 @@ def test_a_job_that_misses_its_fill_window_is_never_timed_onto_a_trip(day: str) 
                 missed += 1
                 assert time_trip(ctx, state, smelter_id, (a.job,), bays)[0] is None
     assert missed > 0
+
+
+def test_fills_given_out_of_order_are_still_found():
+    """A book started from fills in no particular order bisects them all the same."""
+    bays = BayBook({"S": 1}, {"S": [(150, 160), (0, 100), (40, 60)]})
+    assert bays.overlapping("S", 45, 55) == [(0, 100), (40, 60)]
+    assert bays.earliest_start("S", 0, 10) == 100
