@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from logistics.network.model import Network
@@ -93,15 +94,17 @@ def assign_smelters(
     delivery's ladle short of metal (an ``M-…`` delivery to a furnace on managed supply,
     :func:`~logistics.planning.drop_penalty.is_managed_delivery`), the casters' orders'
     ladles of its alloy ranked before it that the ranking fills at one of its smelters
-    give up their metal: the fewest of them, the latest ranked first, that let it be
-    assigned, then each put back (the earliest ranked first) where it is still assigned
-    without it — and only while the tonnes left out cost less than its own (the drop
-    penalties,
+    are kept out of its smelters (each may still fill at another of its sources), and
+    every other job ranked before it that is not filled there is kept out of them too,
+    so that a ladle moved away cannot let another move in: the fewest of those order
+    ladles, the latest ranked first, that let it be assigned, then each let back (the
+    earliest ranked first) where it is still assigned — and only while the tonnes this
+    leaves unassigned cost less than its own (the drop penalties,
     :func:`~logistics.planning.drop_penalty.drop_penalty_per_t`: an order's tonnes are
     covered by ingots, a managed ladle left out lets its furnace run below its minimum).
-    Those order ladles are short of metal (``production``). A managed ladle no truck can
-    be at any of its sources in time for is not helped. Where no managed ladle is short,
-    or none can be helped, the ranking alone decides, as before.
+    The ladles left unassigned are short of metal (``production``). A managed ladle no
+    truck can be at any of its sources in time for is not helped. Where no managed
+    ladle is short, or none can be helped, the ranking alone decides, as before.
 
     Parameters
     ----------
@@ -159,8 +162,11 @@ def _assign(
     used_t: Mapping[tuple[str, str], float],
     preferred: Mapping[str, str],
     arrival: Mapping[str, int],
+    banned: Mapping[str, AbstractSet[str]] | None = None,
 ) -> AssignmentResult:
-    """Assign ``by_queue`` in its order (see :func:`assign_smelters`)."""
+    """Assign ``by_queue`` in its order (see :func:`assign_smelters`); a job is not
+    filled at the smelters ``banned`` lists for it (``job_id ->`` smelter ids)."""
+    kept_out = banned or {}
     used: dict[tuple[str, str], float] = dict(used_t)
     assigned: list[Assignment] = []
     short: list[Job] = []
@@ -169,7 +175,8 @@ def _assign(
         chosen = None
         smelter = preferred.get(job.job_id)
         sources = sorted(job.sources, key=lambda src: src.smelter_id != smelter)
-        for source in sources:
+        not_here = kept_out.get(job.job_id, frozenset())
+        for source in (s for s in sources if s.smelter_id not in not_here):
             key = (source.smelter_id, job.alloy)
             total = used.get(key, 0.0) + job.tonnes
             release = max(
@@ -181,7 +188,7 @@ def _assign(
                 break
         if chosen is None:
             short.append(job)
-            if _metal_in_window(network, job, used):
+            if _metal_in_window(network, job, used, not_here):
                 late.add(job.job_id)
             continue
         source, release, key, total = chosen
@@ -190,9 +197,14 @@ def _assign(
     return AssignmentResult(tuple(assigned), tuple(short), frozenset(late))
 
 
-def _metal_in_window(network: Network, job: Job, used: Mapping[tuple[str, str], float]) -> bool:
-    """Whether some source of ``job`` has its metal, after ``used``, within its fill
-    window, the trucks' arrivals aside."""
+def _metal_in_window(
+    network: Network,
+    job: Job,
+    used: Mapping[tuple[str, str], float],
+    banned: AbstractSet[str] = frozenset(),
+) -> bool:
+    """Whether some source of ``job`` not at a ``banned`` smelter has its metal, after
+    ``used``, within its fill window, the trucks' arrivals aside."""
     return any(
         not source.fill.from_(
             release_minute(
@@ -203,6 +215,7 @@ def _metal_in_window(network: Network, job: Job, used: Mapping[tuple[str, str], 
             )
         ).empty
         for source in job.sources
+        if source.smelter_id not in banned
     )
 
 
@@ -229,20 +242,20 @@ def _managed_first(
     rules = (used_t, preferred, arrival)
     for alloy in dict.fromkeys(j.alloy for j in by_queue):
         mine = [j for j in by_queue if j.alloy == alloy]
-        given: set[str] = set()
+        banned: dict[str, frozenset[str]] = {}
         hopeless = {j.job_id for j in mine if not _reachable(j, arrival)}
         result = _assign(network, mine, *rules)
         while True:
-            wanting = [j for j in result.short_of_metal if j.job_id in managed - hopeless - given]
+            wanting = [j for j in result.short_of_metal if j.job_id in managed - hopeless]
             if not wanting:
                 break
-            found = _yield_for(network, mine, rules, given, result, wanting[0])
+            found = _yield_for(network, mine, rules, banned, result, wanting[0])
             if found is None:
                 hopeless.add(wanting[0].job_id)
             else:
-                given, result = found
+                banned, result = found
         assigned += result.assigned
-        short += [j for j in mine if j.job_id in given] + list(result.short_of_metal)
+        short += list(result.short_of_metal)
         late |= result.late
     rank = {j.job_id: k for k, j in enumerate(by_queue)}
     assigned.sort(key=lambda a: rank[a.job.job_id])
@@ -257,79 +270,93 @@ def _yield_for(
     network: Network,
     mine: Sequence[Job],
     rules: _Rules,
-    given: set[str],
+    banned: Mapping[str, frozenset[str]],
     result: AssignmentResult,
     wanting: Job,
-) -> tuple[set[str], AssignmentResult] | None:
-    """Orders' ladles ranked before ``wanting`` whose metal lets it be assigned, and the
-    assignment without them; ``None`` when none do, or only ladles whose penalty is at
-    least ``wanting``'s.
+) -> tuple[dict[str, frozenset[str]], AssignmentResult] | None:
+    """The smelters kept from the jobs ranked before ``wanting`` that let it be
+    assigned, and the assignment with them; ``None`` when none do, or only at the cost
+    of ladles whose penalty is at least ``wanting``'s.
 
-    Candidates are the orders' ladles ``result`` (the assignment without ``given``)
-    fills at one of ``wanting``'s smelters. The fewest of them, the latest ranked first,
-    that let it be assigned are found by bisection; then each, the earliest ranked
-    first, is put back where ``wanting`` is still assigned without it. Only those left
-    out are priced. ``rules``: the metal used, the preferred smelters and the trucks'
-    arrivals (:func:`_assign`). At most about ``log2(n) + k + 1`` re-runs of the alloy's
-    assignment, for ``n`` candidates of which ``k`` are left out before putting back.
+    Candidates are the orders' ladles ``result`` (the assignment with ``banned``) fills
+    at one of ``wanting``'s smelters. In every trial the other jobs ranked before it
+    that ``result`` does not fill there are kept out of its smelters too, so a ladle
+    moved away cannot let another move in: keeping more candidates out then only frees
+    metal there, and the fewest of them, the latest ranked first, are found by
+    bisection; then each, the earliest ranked first, is let back where ``wanting`` is
+    still assigned. A candidate kept out may still fill at another of its smelters;
+    only the ladles left unassigned are priced. ``rules``: the metal used, the preferred
+    smelters and the trucks' arrivals (:func:`_assign`). At most about
+    ``log2(n) + k + 1`` re-runs of the alloy's assignment, for ``n`` candidates of which
+    ``k`` are kept out before letting back.
     """
     rank = {j.job_id: k for k, j in enumerate(mine)}
-    smelters = {s.smelter_id for s in wanting.sources}
+    smelters = frozenset(s.smelter_id for s in wanting.sources)
+    there = {a.job.job_id for a in result.assigned if a.source.smelter_id in smelters}
     latest_first = [
         a.job.job_id
         for a in reversed(result.assigned)
         if rank[a.job.job_id] < rank[wanting.job_id]
-        and a.source.smelter_id in smelters
+        and a.job.job_id in there
         and not is_managed_delivery(network, a.job.order_id, a.job.caster_id, a.job.alloy)
     ]
-
-    def without(out: set[str]) -> AssignmentResult | None:
-        trial = _assign(network, [j for j in mine if j.job_id not in given | out], *rules)
-        fits = all(j.job_id != wanting.job_id for j in trial.short_of_metal)
-        return trial if fits else None
-
     if not latest_first:
         return None
-    best = without(set(latest_first))
+    base = dict(banned)
+    for j in mine[: rank[wanting.job_id]]:
+        if j.job_id not in there:
+            base[j.job_id] = base.get(j.job_id, frozenset()) | smelters
+
+    def trial_for(out: set[str]) -> tuple[dict[str, frozenset[str]], AssignmentResult] | None:
+        bans = dict(base)
+        for job_id in out:
+            bans[job_id] = bans.get(job_id, frozenset()) | smelters
+        trial = _assign(network, mine, *rules, banned=bans)
+        fits = all(j.job_id != wanting.job_id for j in trial.short_of_metal)
+        return (bans, trial) if fits else None
+
+    best = trial_for(set(latest_first))
     if best is None:
-        return None  # even all of them leave it short
-    low, high = 0, len(latest_first)  # without the latest `low` it is short, `high` fits
+        return None  # even all of them kept out leave it short
+    low, high = 0, len(latest_first)  # with the latest `low` kept out it is short, `high` fits
     while high - low > 1:
         mid = (low + high) // 2
-        trial = without(set(latest_first[:mid]))
+        trial = trial_for(set(latest_first[:mid]))
         if trial is None:
             low = mid
         else:
             high, best = mid, trial
     out = set(latest_first[:high])
     for job_id in sorted(out, key=rank.__getitem__):
-        trial = without(out - {job_id})
+        trial = trial_for(out - {job_id})
         if trial is not None:
             out, best = out - {job_id}, trial
-    return _priced(network, mine, wanting, out, given, best)
+    return _priced(network, mine, wanting, result, best)
 
 
 def _priced(
     network: Network,
     mine: Sequence[Job],
     wanting: Job,
-    out: set[str],
-    given: set[str],
-    trial: AssignmentResult,
-) -> tuple[set[str], AssignmentResult] | None:
-    """``given | out`` and ``trial`` when the orders' ladles of ``out`` cost less to leave
-    out than ``wanting`` (their drop penalties), else ``None``."""
+    result: AssignmentResult,
+    found: tuple[dict[str, frozenset[str]], AssignmentResult],
+) -> tuple[dict[str, frozenset[str]], AssignmentResult] | None:
+    """``found`` when the ladles ranked before ``wanting`` that its assignment leaves
+    unassigned but ``result`` assigned cost less to leave out than ``wanting`` (their drop
+    penalties), else ``None``."""
     worth = wanting.tonnes * drop_penalty_per_t(
         network, wanting.order_id, wanting.caster_id, wanting.alloy
     )
+    before = {j.job_id for j in mine[: [j.job_id for j in mine].index(wanting.job_id)]}
+    was_short = {j.job_id for j in result.short_of_metal}
     cost = sum(
         j.tonnes * drop_penalty_per_t(network, j.order_id, j.caster_id, j.alloy)
-        for j in mine
-        if j.job_id in out
+        for j in found[1].short_of_metal
+        if j.job_id in before and j.job_id not in was_short
     )
     if cost >= worth:
         return None  # the orders' ingots would cost more than the managed ladle's
-    return given | out, trial
+    return found
 
 
 def earliest_arrivals(network: Network, travel: Travel) -> dict[str, int]:

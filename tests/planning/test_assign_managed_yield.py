@@ -141,3 +141,23 @@ def test_an_order_no_truck_can_reach_where_metal_is_is_fleet(
     plan = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5)).plan
     assert not [r for r in plan.runs if r.order_id == "O9"]
     assert [(u.tonnes, u.reason) for u in plan.unserved if u.order_id == "O9"] == [(3.0, "fleet")]
+
+
+def test_a_ladle_that_gives_up_its_smelter_fills_at_another(six_t: Network) -> None:
+    # X (5 t) fills at S1, the nearer; W needs 3 of S1's 6 t: X moves to S2 (30 t),
+    # it is not left out (before, it was: short for production though S2 had its metal)
+    x = _job("X", "OX", 650, ["S1", "S2"], 5.0)
+    where, short = _where(six_t, [x, W])
+    assert where == {"X": "S2", "W": "S1"}
+    assert short == []
+
+
+def test_a_ladle_moved_away_does_not_let_another_move_in(six_t: Network) -> None:
+    # A 3 t and B 2 t at S1, X (5 t) at S2 since S1 is full for it: W fits once B alone
+    # gives up S1. With both A and B out, X would move into S1 and take 5 t of the 6:
+    # before, that made the bisection's first trial fail and W was given up.
+    a, b = _job("A", "OA", 600, ["S1"], 3.0), _job("B", "OB", 700, ["S1"], 2.0)
+    x = _job("X", "OX", 650, ["S1", "S2"], 5.0)
+    where, short = _where(six_t, [a, x, b, W])
+    assert where == {"A": "S1", "X": "S2", "W": "S1"}
+    assert short == ["B"]
