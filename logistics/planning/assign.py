@@ -232,8 +232,9 @@ def _managed_first(
     arrival: Mapping[str, int],
     managed: set[str],
 ) -> AssignmentResult:
-    """The deadline ranking, less the casters' orders' ladles whose metal a managed
-    delivery ranked after them needs (see :func:`assign_smelters`), alloy by alloy (the
+    """The deadline ranking, with the casters' orders' ladles kept out of the smelters
+    whose metal a managed delivery ranked after them needs, and the other jobs ranked
+    before it kept from moving in (see :func:`assign_smelters`), alloy by alloy (the
     jobs of one alloy take no metal of another's). A managed ladle no truck can be at
     any of its sources in time for is not helped: no metal would get it delivered."""
     assigned: list[Assignment] = []
