@@ -233,7 +233,7 @@ def plan_schedule(
     day = replace(day, reinsert_until=_reinsert_until(options, started))
     chosen_trips, left, stats = _searched(day, state, options, progress, started, executor)
     progress(ProgressEvent("repair", _SEARCH_END, "trying what is left in the trucks' free time"))
-    until = _until(state, started + options.time_limit_s)
+    until = _until(state, started + options.time_limit_s, day.reinsert_until[1])
     chosen_trips, left, stats, reasons = _repaired(
         day, state, list(chosen_trips), left, stats, until
     )
@@ -244,8 +244,10 @@ def _reinsert_until(options: PlanOptions, started: float) -> tuple[float | None,
     """The re-insertion's :func:`time.monotonic` deadline and managed grace, s: the
     pass's time limit from ``started`` and :data:`~.insert.MANAGED_GRACE_S` past it (its
     groups not tried by then are the leftovers' tries', which start past the same
-    deadline: ``not_planned_in_time``); none at a ``solution_limit`` (deterministic)."""
-    if options.solution_limit is not None:
+    deadline: ``not_planned_in_time``); none at a ``solution_limit`` (deterministic),
+    nor for the dispatcher alone (no routes are timed: its grace is the leftovers'
+    tries', :func:`_until`)."""
+    if options.solution_limit is not None or options.solver == "greedy":
         return None, None
     deadline = started + options.time_limit_s
     return deadline, deadline + MANAGED_GRACE_S
@@ -299,9 +301,10 @@ class _Until(NamedTuple):
         :func:`time.monotonic` of the pass's time limit, s.
     managed_until : float or None
         :func:`time.monotonic` until which its managed deliveries are still tried, s:
-        the pass's one grace (:data:`~.insert.MANAGED_GRACE_S` past the deadline, or
-        past the moment its leftovers are first tried when the search overran), shared
-        by the insertion of the leftovers and the ladle pool's retry.
+        the pass's one grace (:data:`~.insert.MANAGED_GRACE_S` past the deadline,
+        shared with the re-insertion of the search's timing where that has a deadline;
+        without one, past the moment its leftovers are first tried when the search
+        overran), shared by the insertion of the leftovers and the ladle pool's retry.
     """
 
     state: DayState
@@ -309,9 +312,14 @@ class _Until(NamedTuple):
     managed_until: float | None
 
 
-def _until(state: DayState, deadline: float) -> _Until:
-    """The pass's deadline and its one managed grace, taken now (when its leftovers
-    are first tried)."""
+def _until(state: DayState, deadline: float, managed_until: float | None = None) -> _Until:
+    """The pass's deadline and its one managed grace: ``managed_until``
+    (:func:`time.monotonic`, s) where given, the re-insertion's grace that the search's
+    final timing may have used already (:attr:`_Day.reinsert_until`: a search that
+    overran gets no second grace), else taken now (when its leftovers are first tried).
+    """
+    if managed_until is not None:
+        return _Until(state, deadline, managed_until)
     return _Until(state, deadline, late_deadline(deadline, MANAGED_GRACE_S))
 
 

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+import logistics.planning.insert as insert_module
 import logistics.planning.optimize as optimize
 import logistics.planning.solve as solve
 from logistics.check import check
@@ -35,11 +37,11 @@ from logistics.network.prices import managed_drop_penalty_per_t, unserved_penalt
 from logistics.physics.travel import Travel
 from logistics.pipeline.assemble import plan_of
 from logistics.plan.model import Plan
-from logistics.plan.options import DayState
+from logistics.plan.options import DayState, PlanOptions
 from logistics.plan.stats import SolverStats
 from logistics.plan.timeline import MinuteRun, route_totals, trip_legs
 from logistics.planning.fixed import apply_fixed
-from logistics.planning.insert import Inserted, insert_jobs, penalty_of
+from logistics.planning.insert import MANAGED_GRACE_S, Inserted, insert_jobs, penalty_of
 from logistics.planning.jobs import Job
 from logistics.planning.ladle_model import build_problem
 from logistics.planning.reasons import unserved_tonnes
@@ -433,3 +435,48 @@ def test_a_managed_delivery_is_re_inserted_within_its_grace(tmp_path: Path) -> N
     untried = [u for u in plan.unserved if u.reason == "not_planned_in_time"]
     orders_t = sum(a.job.tonnes for a in day.assignment.assigned if a.job.order_id != "M-O5")
     assert sum(u.tonnes for u in untried) == pytest.approx(orders_t)
+
+
+class _Clock:
+    """A :func:`time.monotonic` that moves only when the test moves it, s."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_search_that_overran_gives_the_repair_no_second_managed_grace(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The search ends a grace and a second past the deadline (its final timing
+    # re-inserted managed ladles until the deadline's grace): the leftovers' tries after
+    # it stop with that same grace, not a fresh one from the search's end.
+    clock = _Clock(100.0)
+    for module in (solve, insert_module):
+        monkeypatch.setattr(module, "time", SimpleNamespace(monotonic=clock))
+    seen: dict[str, object] = {}
+    limit_s = 10.0
+
+    def overran(day, state, options, progress, started, executor):  # type: ignore[no-untyped-def]
+        clock.now = started + options.time_limit_s + MANAGED_GRACE_S + 1.0
+        seen["reinsert_until"] = day.reinsert_until
+        stats = SolverStats(name="ortools", status="overran", time_limit_s=limit_s)
+        return [], [a.job for a in day.assignment.assigned], stats
+
+    real_repaired = solve._repaired
+
+    def repaired(day, state, trips, left, stats, until):  # type: ignore[no-untyped-def]
+        seen["until"] = until
+        return real_repaired(day, state, trips, left, stats, until)
+
+    monkeypatch.setattr(solve, "_searched", overran)
+    monkeypatch.setattr(solve, "_repaired", repaired)
+    solve.plan_schedule(network, Travel.of(network), PlanOptions(time_limit_s=limit_s), DayState())
+    deadline = 100.0 + limit_s
+    assert seen["reinsert_until"] == (deadline, deadline + MANAGED_GRACE_S)
+    until = seen["until"]
+    assert isinstance(until, solve._Until)
+    assert until.deadline == deadline
+    assert until.managed_until == deadline + MANAGED_GRACE_S
