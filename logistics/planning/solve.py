@@ -373,6 +373,7 @@ def _searched(
     finally:
         day.timings.clear()  # the judged candidates' timings are not needed after it
         day.refined.clear()
+        day.cut.clear()
 
 
 def _finished(
@@ -1032,6 +1033,11 @@ class _Day:
     refined: dict[int, tuple[list[TruckRoute], float]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: The candidates whose re-insertion in :meth:`retimed` was cut short by
+    #: :attr:`reinsert_until` (some ladles untried), by ``id`` as :attr:`timings`.
+    cut: dict[int, list[TruckRoute]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def assignment_of(self) -> dict[str, Assignment]:
@@ -1080,6 +1086,7 @@ class _Day:
         timed, dropped = schedule_routes(self.ctx, trips, states, bays)
         done = {r.job.job_id for t in timed for r in t.runs}
         todo = [a.job for a in self.assignment.assigned if a.job.job_id not in done]
+        untried: list[Job] = []
         extra, left = reinsert(
             self.ctx,
             todo,
@@ -1092,8 +1099,17 @@ class _Day:
             penalty_per_t=_reinsert_penalty(self.network),
             deadline=self.reinsert_until[0],
             managed_until=self.reinsert_until[1],
+            untried=untried,
         )
+        if untried:
+            self.cut[id(candidate)] = candidate
         return timed + extra, left, len(dropped)
+
+    def reinserted_fully(self, candidate: list[TruckRoute]) -> bool:
+        """Whether the re-insertion of the timed ``candidate`` tried every ladle it left
+        off (not cut short by :attr:`reinsert_until`)."""
+        cut = self.cut.get(id(candidate))
+        return cut is None or cut is not candidate
 
     def judge(self, candidate: list[TruckRoute]) -> float:
         """Plan value of routes once timed and repaired (to choose among searches)."""
@@ -1266,11 +1282,9 @@ def _optimised(
     initial_trips: dict[str, list[list[str]]] | None = None,
     started: float | None = None,
 ) -> tuple[list[TimedTrip], list[Job], SolverStats]:
-    """The optimiser's plan of the day, or the dispatcher's where that is cheaper.
-
-    ``started`` is the day's start on :func:`time.monotonic` (``None``: now).
-    Returns the trips, the jobs left over and the solver statistics.
-    """
+    """The optimiser's plan of the day, or the dispatcher's where that is cheaper: the
+    trips, the jobs left over and the solver statistics (``started``: the day's start on
+    :func:`time.monotonic`, ``None``: now)."""
 
     def on_solution(seconds: float, objective: int, placed: int, jobs: int) -> None:
         share = min(1.0, seconds / budget_s)
@@ -1303,6 +1317,7 @@ def _optimised(
         seed=options.seed,
         refine=day.refine if refines else None,
         refine_close=close,
+        judged_fully=day.reinserted_fully,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
     chosen_trips, left, dropped, status = _timed_routes(

@@ -409,13 +409,16 @@ def test_the_re_insertion_leaves_what_it_has_no_time_for_not_planned_in_time(
     network: Network,
 ) -> None:
     # Without a limit, the re-insertion makes trips from no routes at all ...
-    _, trips, _ = _timed_by(network, (None, None))
+    day, trips, _ = _timed_by(network, (None, None))
     assert trips
+    assert day.cut == {}
     # ... with its deadline already past it tries no group, and the tries after it
     # (past the same deadline) leave every job ``not_planned_in_time``.
     past = 0.0  # time.monotonic() is later
     day, trips, left = _timed_by(network, (past, None))
     assert trips == []
+    # ... and says so: a judge's value of these routes is not comparable to a finished one
+    assert list(day.cut.values()) == [[]]
     assert {j.job_id for j in left} == set(day.assignment_of)
     plan = _repaired_plan(network, day, trips, left, past)
     assert plan.runs == ()
