@@ -233,7 +233,7 @@ def plan_schedule(
     day = replace(day, reinsert_until=_reinsert_until(options, started))
     chosen_trips, left, stats = _searched(day, state, options, progress, started, executor)
     progress(ProgressEvent("repair", _SEARCH_END, "trying what is left in the trucks' free time"))
-    until = _until(state, started + options.time_limit_s, day.reinsert_until[1])
+    until = _until(state, started + options.time_limit_s, day.grace[0] if day.grace else None)
     chosen_trips, left, stats, reasons = _repaired(
         day, state, list(chosen_trips), left, stats, until
     )
@@ -244,10 +244,8 @@ def _reinsert_until(options: PlanOptions, started: float) -> tuple[float | None,
     """The re-insertion's :func:`time.monotonic` deadline and managed grace, s: the
     pass's time limit from ``started`` and :data:`~.insert.MANAGED_GRACE_S` past it (its
     groups not tried by then are the leftovers' tries', which start past the same
-    deadline: ``not_planned_in_time``); none at a ``solution_limit`` (deterministic),
-    nor for the dispatcher alone (no routes are timed: its grace is the leftovers'
-    tries', :func:`_until`)."""
-    if options.solution_limit is not None or options.solver == "greedy":
+    deadline: ``not_planned_in_time``); none at a ``solution_limit`` (deterministic)."""
+    if options.solution_limit is not None:
         return None, None
     deadline = started + options.time_limit_s
     return deadline, deadline + MANAGED_GRACE_S
@@ -302,9 +300,9 @@ class _Until(NamedTuple):
     managed_until : float or None
         :func:`time.monotonic` until which its managed deliveries are still tried, s:
         the pass's one grace (:data:`~.insert.MANAGED_GRACE_S` past the deadline,
-        shared with the re-insertion of the search's timing where that has a deadline;
-        without one, past the moment its leftovers are first tried when the search
-        overran), shared by the insertion of the leftovers and the ladle pool's retry.
+        or past the moment the pass first tries leftovers past it: the re-insertion of
+        the search's timings, else the insertion of its leftovers), shared by the
+        re-insertion, the insertion of the leftovers and the ladle pool's retry.
     """
 
     state: DayState
@@ -314,9 +312,9 @@ class _Until(NamedTuple):
 
 def _until(state: DayState, deadline: float, managed_until: float | None = None) -> _Until:
     """The pass's deadline and its one managed grace: ``managed_until``
-    (:func:`time.monotonic`, s) where given, the re-insertion's grace that the search's
-    final timing may have used already (:attr:`_Day.reinsert_until`: a search that
-    overran gets no second grace), else taken now (when its leftovers are first tried).
+    (:func:`time.monotonic`, s) where given, the end of the grace a re-insertion of the
+    search's timings ran into already (:attr:`_Day.grace`: the leftovers' tries get no
+    second one), else taken now (when its leftovers are first tried).
     """
     if managed_until is not None:
         return _Until(state, deadline, managed_until)
@@ -1038,6 +1036,10 @@ class _Day:
     cut: dict[int, list[TruckRoute]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: The end of the pass's one managed grace (:func:`time.monotonic`, s), once a
+    #: re-insertion in :meth:`retimed` ran past :attr:`reinsert_until`'s deadline: every
+    #: later one, and the leftovers' tries after the search, stop managed ladles then.
+    grace: list[float] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def assignment_of(self) -> dict[str, Assignment]:
@@ -1087,6 +1089,7 @@ class _Day:
         done = {r.job.job_id for t in timed for r in t.runs}
         todo = [a.job for a in self.assignment.assigned if a.job.job_id not in done]
         untried: list[Job] = []
+        deadline, managed_until = self.reinsert_until[0], self._managed_until()
         extra, left = reinsert(
             self.ctx,
             todo,
@@ -1097,13 +1100,28 @@ class _Day:
             fixed=self.fixed,
             route_starts=self.starts,
             penalty_per_t=_reinsert_penalty(self.network),
-            deadline=self.reinsert_until[0],
-            managed_until=self.reinsert_until[1],
+            deadline=deadline,
+            managed_until=managed_until,
             untried=untried,
         )
         if untried:
             self.cut[id(candidate)] = candidate
+        past = deadline is not None and time.monotonic() > deadline
+        if past and managed_until is not None and not self.grace:
+            self.grace.append(managed_until)  # the pass's grace, used from now on
         return timed + extra, left, len(dropped)
+
+    def _managed_until(self) -> float | None:
+        """Until when a re-insertion tries managed ladles (:func:`time.monotonic`, s):
+        the pass's grace (:attr:`grace`) once taken, else :attr:`reinsert_until`'s or
+        :data:`~.insert.MANAGED_GRACE_S` from now where later (:func:`~.insert.late_deadline`:
+        the grace is taken when a re-insertion first starts past the deadline)."""
+        deadline, managed = self.reinsert_until
+        if managed is None or deadline is None:
+            return managed
+        if self.grace:
+            return self.grace[0]
+        return max(managed, late_deadline(deadline, MANAGED_GRACE_S) or managed)
 
     def reinserted_fully(self, candidate: list[TruckRoute]) -> bool:
         """Whether the re-insertion of the timed ``candidate`` tried every ladle it left

@@ -450,23 +450,26 @@ class _Clock:
         return self.now
 
 
-def test_a_search_that_overran_gives_the_repair_no_second_managed_grace(
-    network: Network, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The search ends a grace and a second past the deadline (its final timing
-    # re-inserted managed ladles until the deadline's grace): the leftovers' tries after
-    # it stop with that same grace, not a fresh one from the search's end.
+def _until_after_search(
+    network: Network, monkeypatch: pytest.MonkeyPatch, timed_at: float, ends_at: float
+) -> tuple[solve._Day, solve._Until]:
+    """The day planned on a clock the test moves (from 100 s, limit 10 s: deadline
+    110 s) by a search that times no routes at all (every job left to the re-insertion)
+    ``timed_at`` s past the deadline and ends ``ends_at`` s past it; the day and what the
+    leftovers' tries after it are given."""
     clock = _Clock(100.0)
     for module in (solve, insert_module):
         monkeypatch.setattr(module, "time", SimpleNamespace(monotonic=clock))
     seen: dict[str, object] = {}
     limit_s = 10.0
 
-    def overran(day, state, options, progress, started, executor):  # type: ignore[no-untyped-def]
-        clock.now = started + options.time_limit_s + MANAGED_GRACE_S + 1.0
-        seen["reinsert_until"] = day.reinsert_until
-        stats = SolverStats(name="ortools", status="overran", time_limit_s=limit_s)
-        return [], [a.job for a in day.assignment.assigned], stats
+    def search(day, state, options, progress, started, executor):  # type: ignore[no-untyped-def]
+        clock.now = started + options.time_limit_s + timed_at
+        trips, left = day.timed([])
+        clock.now = started + options.time_limit_s + ends_at
+        seen["day"] = day
+        stats = SolverStats(name="ortools", status="timed", time_limit_s=limit_s)
+        return trips, left, stats
 
     real_repaired = solve._repaired
 
@@ -474,12 +477,32 @@ def test_a_search_that_overran_gives_the_repair_no_second_managed_grace(
         seen["until"] = until
         return real_repaired(day, state, trips, left, stats, until)
 
-    monkeypatch.setattr(solve, "_searched", overran)
+    monkeypatch.setattr(solve, "_searched", search)
     monkeypatch.setattr(solve, "_repaired", repaired)
     solve.plan_schedule(network, Travel.of(network), PlanOptions(time_limit_s=limit_s), DayState())
-    deadline = 100.0 + limit_s
-    assert seen["reinsert_until"] == (deadline, deadline + MANAGED_GRACE_S)
-    until = seen["until"]
-    assert isinstance(until, solve._Until)
-    assert until.deadline == deadline
-    assert until.managed_until == deadline + MANAGED_GRACE_S
+    day, until = seen["day"], seen["until"]
+    assert isinstance(day, solve._Day) and isinstance(until, solve._Until)
+    assert until.deadline == 110.0
+    return day, until
+
+
+def test_a_search_that_overran_gives_the_repair_no_second_managed_grace(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The final routes' re-insertion started 1 s past the deadline: the pass's grace was
+    # taken then (until 1 s + the grace past it). The search ends 2.5 s past the
+    # deadline; the leftovers' tries after it stop managed ladles at that same moment,
+    # not a fresh grace from the search's end (4.5 s past the deadline).
+    day, until = _until_after_search(network, monkeypatch, timed_at=1.0, ends_at=2.5)
+    assert day.grace == [110.0 + 1.0 + MANAGED_GRACE_S]
+    assert until.managed_until == 110.0 + 1.0 + MANAGED_GRACE_S
+
+
+def test_a_search_timed_within_its_limit_leaves_the_grace_to_the_leftovers_tries(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The routes re-inserted 5 s before the deadline; the search then overran by 3 s:
+    # the pass's grace is taken when its leftovers are first tried.
+    day, until = _until_after_search(network, monkeypatch, timed_at=-5.0, ends_at=3.0)
+    assert day.grace == []
+    assert until.managed_until == 110.0 + 3.0 + MANAGED_GRACE_S
