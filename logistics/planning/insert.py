@@ -276,9 +276,11 @@ def late_deadline(deadline: float | None, grace_s: float) -> float | None:
     ``grace_s`` (s) past ``deadline``, or past now when that is later; ``deadline``
     itself without a grace.
 
-    Called once per routed pass, when its leftovers are first tried; every later try of
-    the pass (the ladle pool's retry) gets the same moment (:func:`managed_stop`), so a
-    pass runs at most one grace (and one try under way) past its deadline.
+    Taken once per routed pass, when it first tries leftovers past its deadline (a
+    re-insertion of the search's timings, else the insertion of its leftovers); every
+    later try of the pass (the insertion, the ladle pool's retry) gets the same moment
+    (:func:`managed_stop`), so a pass runs at most one grace (and one try under way) past
+    its deadline.
     """
     if deadline is None or grace_s <= 0.0:
         return deadline

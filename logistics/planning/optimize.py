@@ -237,6 +237,7 @@ def judge_in_time(
     *,
     deadline: float | None,
     must: int,
+    finished: Callable[[list[TruckRoute]], bool] | None = None,
 ) -> list[float]:
     """The judge's value of each candidate, in order, while time is left.
 
@@ -251,6 +252,11 @@ def judge_in_time(
         (deterministic mode: the choice must not depend on the machine's speed).
     must : int
         The first ``must`` candidates are judged whatever the time.
+    finished : callable, optional
+        Whether the judge's re-insertion tried every ladle of a candidate it has judged
+        (its deadline not reached). Once one is cut short no further candidate beyond
+        the first ``must`` is judged: judged later, with less or no re-insertion, their
+        leftovers would count as penalties and the earlier candidates win unfairly.
 
     Returns
     -------
@@ -265,6 +271,8 @@ def judge_in_time(
             if time.perf_counter() + each > deadline:
                 break
         values.append(judge(candidate))
+        if finished is not None and len(values) >= must and not finished(candidate):
+            break  # the re-insertion was cut short: later candidates would get less
     return values + [float("inf")] * (len(candidates) - len(values))
 
 
@@ -471,6 +479,7 @@ def optimize(
     seed: int = 0,
     refine: Callable[[list[TruckRoute]], float] | None = None,
     refine_close: CloseRivals | None = None,
+    judged_fully: Callable[[list[TruckRoute]], bool] | None = None,
 ) -> tuple[list[TruckRoute], RoutingResult, int]:
     """Route the assigned jobs with OR-Tools and cut the routes into trips.
 
@@ -488,27 +497,25 @@ def optimize(
         Progress callback (:data:`~.routing.SolutionCallback`), a day routed in one model.
     initial_trips : dict, optional
         ``truck_id -> [[job_id, ...] per trip]`` (pour order) to start the search from.
-    workers : int
-        Processes for the parts of a split day when no ``executor`` is given.
-    executor : concurrent.futures.Executor, optional
-        Where the parts of a split day run (a process pool, a Dask client's executor).
+    workers, executor : int, concurrent.futures.Executor, optional
+        Processes for the parts of a split day, or where they run (a process pool, a
+        Dask client's executor).
     target_jobs : int
         Most jobs routed in one model; a larger day is split.
     solution_limit : int, optional
         Deterministic search: stop after this many solutions (a day routed in one model).
-    judge : callable, optional
-        Value of routes once re-timed, lower is better (else the routing objective decides).
+    judge, judged_fully : callable, optional
+        Value of routes once re-timed, lower is better (else the routing objective
+        decides); whether it re-inserted all they left off (:func:`judge_in_time`).
     portfolio : sequence of str, optional
         Search members for a day routed in one model, at most ``workers`` (default
         :func:`logistics.planning.portfolio.default_portfolio` of the limit).
     seed : int
         Engine seed (of members whose engine takes one).
-    refine : callable, optional
+    refine, refine_close : callable, CloseRivals, optional
         Value of routes as the plan comes out (after the ladle pass), slower than ``judge``:
         the :data:`REFINE_TOP` best by the judge are chosen among by it (:func:`refined_best`),
-        or with ``refine_close`` only its close rivals (:func:`close_rivals`), after the search.
-    refine_close : CloseRivals, optional
-        See ``refine`` (short limits).
+        or at short limits only ``refine_close``'s close rivals (:func:`close_rivals`).
 
     Returns
     -------
@@ -532,6 +539,7 @@ def optimize(
             seed=seed,
             refine=refine if judge is not None else None,
             refine_close=refine_close,
+            judged_fully=judged_fully,
         )
         return _optimize_parts(ctx, parts, states, initial_trips, search)
 
@@ -575,6 +583,7 @@ class _Search:
     seed: int
     refine: Callable[[list[TruckRoute]], float] | None = None
     refine_close: CloseRivals | None = None
+    judged_fully: Callable[[list[TruckRoute]], bool] | None = None
 
     @property
     def refine_s_per_job(self) -> float:
@@ -800,6 +809,7 @@ def _values(
             if search.solution_limit is not None
             else search.started + search.time_limit_s - refine_s,
             must=must,
+            finished=search.judged_fully,
         )
     else:
         values = [r.objective if r.objective is not None else float("inf") for _, r in back]

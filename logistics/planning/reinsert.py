@@ -90,6 +90,7 @@ def reinsert(
     penalty_per_t: float | None = None,
     deadline: float | None = None,
     managed_until: float | None = None,
+    untried: list[Job] | None = None,
 ) -> tuple[list[TimedTrip], list[Job]]:
     """Give jobs the scheduler had to leave off a trip of their own after a truck's last.
 
@@ -122,17 +123,15 @@ def reinsert(
         finishes the most ladles first, whatever it costs.
     deadline, managed_until : float, optional
         :func:`time.monotonic` after which no further ladle is tried, s (a managed
-        delivery's until ``managed_until`` where later): those untried are left.
+        delivery's until ``managed_until`` where later): those untried are left, and
+        added to ``untried`` (list of Job, optional: empty when every group was tried).
 
     Returns
     -------
     (list of TimedTrip, list of Job)
         The trips made and the jobs still left.
     """
-    priced = None
-    if penalty_per_t is not None:
-        kept = [*fixed, *(r for t in timed for r in t.runs)]
-        priced = _priced(ctx, penalty_per_t, kept, route_starts or {})
+    priced = _priced(ctx, penalty_per_t, fixed, timed, route_starts)
     trips: list[TimedTrip] = []
     left: list[Job] = []
     late = managed_stop(deadline, managed_until)
@@ -141,6 +140,7 @@ def reinsert(
         while pending:
             if stop is not None and time.monotonic() > stop:
                 left.extend(pending)  # not tried in time
+                (untried if untried is not None else []).extend(pending)
                 break
             best = _best_trip(ctx, states, smelter_id, pending, bays, priced)
             if best is None and priced is not None and len(pending) > 1:
@@ -161,16 +161,20 @@ def reinsert(
 
 def _priced(
     ctx: ScheduleContext,
-    penalty_per_t: float,
-    placed: Sequence[LegRun],
-    route_starts: Mapping[str, tuple[int, float]],
-) -> _Priced:
-    """Trips priced against the trucks' days of the ``placed`` runs (``route_starts``:
-    ``truck_id -> (travel row, minute)``)."""
+    penalty_per_t: float | None,
+    fixed: Sequence[LegRun],
+    timed: Sequence[TimedTrip],
+    route_starts: Mapping[str, tuple[int, float]] | None,
+) -> _Priced | None:
+    """Trips priced against the trucks' days of the ``fixed`` runs and ``timed`` trips
+    (``route_starts``: ``truck_id -> (travel row, minute)``); ``None`` unpriced (no
+    ``penalty_per_t``)."""
+    if penalty_per_t is None:
+        return None
     runs: dict[str, list[LegRun]] = defaultdict(list)
-    for run in placed:
+    for run in [*fixed, *(r for t in timed for r in t.runs)]:
         runs[run.truck_id].append(run)
-    pricing = RoutePricing(ctx.network, ctx.travel, dict(route_starts))
+    pricing = RoutePricing(ctx.network, ctx.travel, dict(route_starts or {}))
     return _Priced(ctx, pricing, penalty_per_t, dict(runs))
 
 

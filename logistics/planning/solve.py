@@ -233,7 +233,7 @@ def plan_schedule(
     day = replace(day, reinsert_until=_reinsert_until(options, started))
     chosen_trips, left, stats = _searched(day, state, options, progress, started, executor)
     progress(ProgressEvent("repair", _SEARCH_END, "trying what is left in the trucks' free time"))
-    until = _until(state, started + options.time_limit_s)
+    until = _until(state, started + options.time_limit_s, day.grace[0] if day.grace else None)
     chosen_trips, left, stats, reasons = _repaired(
         day, state, list(chosen_trips), left, stats, until
     )
@@ -299,9 +299,10 @@ class _Until(NamedTuple):
         :func:`time.monotonic` of the pass's time limit, s.
     managed_until : float or None
         :func:`time.monotonic` until which its managed deliveries are still tried, s:
-        the pass's one grace (:data:`~.insert.MANAGED_GRACE_S` past the deadline, or
-        past the moment its leftovers are first tried when the search overran), shared
-        by the insertion of the leftovers and the ladle pool's retry.
+        the pass's one grace (:data:`~.insert.MANAGED_GRACE_S` past the deadline,
+        or past the moment the pass first tries leftovers past it: the re-insertion of
+        the search's timings, else the insertion of its leftovers), shared by the
+        re-insertion, the insertion of the leftovers and the ladle pool's retry.
     """
 
     state: DayState
@@ -309,9 +310,14 @@ class _Until(NamedTuple):
     managed_until: float | None
 
 
-def _until(state: DayState, deadline: float) -> _Until:
-    """The pass's deadline and its one managed grace, taken now (when its leftovers
-    are first tried)."""
+def _until(state: DayState, deadline: float, managed_until: float | None = None) -> _Until:
+    """The pass's deadline and its one managed grace: ``managed_until``
+    (:func:`time.monotonic`, s) where given, the end of the grace a re-insertion of the
+    search's timings ran into already (:attr:`_Day.grace`: the leftovers' tries get no
+    second one), else taken now (when its leftovers are first tried).
+    """
+    if managed_until is not None:
+        return _Until(state, deadline, managed_until)
     return _Until(state, deadline, late_deadline(deadline, MANAGED_GRACE_S))
 
 
@@ -365,6 +371,7 @@ def _searched(
     finally:
         day.timings.clear()  # the judged candidates' timings are not needed after it
         day.refined.clear()
+        day.cut.clear()
 
 
 def _finished(
@@ -1024,6 +1031,15 @@ class _Day:
     refined: dict[int, tuple[list[TruckRoute], float]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: The candidates whose re-insertion in :meth:`retimed` was cut short by
+    #: :attr:`reinsert_until` (some ladles untried), by ``id`` as :attr:`timings`.
+    cut: dict[int, list[TruckRoute]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    #: The end of the pass's one managed grace (:func:`time.monotonic`, s), once a
+    #: re-insertion in :meth:`retimed` ran past :attr:`reinsert_until`'s deadline: every
+    #: later one, and the leftovers' tries after the search, stop managed ladles then.
+    grace: list[float] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def assignment_of(self) -> dict[str, Assignment]:
@@ -1072,6 +1088,8 @@ class _Day:
         timed, dropped = schedule_routes(self.ctx, trips, states, bays)
         done = {r.job.job_id for t in timed for r in t.runs}
         todo = [a.job for a in self.assignment.assigned if a.job.job_id not in done]
+        untried: list[Job] = []
+        deadline, managed_until = self.reinsert_until[0], self._managed_until()
         extra, left = reinsert(
             self.ctx,
             todo,
@@ -1082,10 +1100,34 @@ class _Day:
             fixed=self.fixed,
             route_starts=self.starts,
             penalty_per_t=_reinsert_penalty(self.network),
-            deadline=self.reinsert_until[0],
-            managed_until=self.reinsert_until[1],
+            deadline=deadline,
+            managed_until=managed_until,
+            untried=untried,
         )
+        if untried:
+            self.cut[id(candidate)] = candidate
+        past = deadline is not None and time.monotonic() > deadline
+        if past and managed_until is not None and not self.grace:
+            self.grace.append(managed_until)  # the pass's grace, used from now on
         return timed + extra, left, len(dropped)
+
+    def _managed_until(self) -> float | None:
+        """Until when a re-insertion tries managed ladles (:func:`time.monotonic`, s):
+        the pass's grace (:attr:`grace`) once taken, else :attr:`reinsert_until`'s or
+        :data:`~.insert.MANAGED_GRACE_S` from now where later (:func:`~.insert.late_deadline`:
+        the grace is taken when a re-insertion first starts past the deadline)."""
+        deadline, managed = self.reinsert_until
+        if managed is None or deadline is None:
+            return managed
+        if self.grace:
+            return self.grace[0]
+        return max(managed, late_deadline(deadline, MANAGED_GRACE_S) or managed)
+
+    def reinserted_fully(self, candidate: list[TruckRoute]) -> bool:
+        """Whether the re-insertion of the timed ``candidate`` tried every ladle it left
+        off (not cut short by :attr:`reinsert_until`)."""
+        cut = self.cut.get(id(candidate))
+        return cut is None or cut is not candidate
 
     def judge(self, candidate: list[TruckRoute]) -> float:
         """Plan value of routes once timed and repaired (to choose among searches)."""
@@ -1258,11 +1300,9 @@ def _optimised(
     initial_trips: dict[str, list[list[str]]] | None = None,
     started: float | None = None,
 ) -> tuple[list[TimedTrip], list[Job], SolverStats]:
-    """The optimiser's plan of the day, or the dispatcher's where that is cheaper.
-
-    ``started`` is the day's start on :func:`time.monotonic` (``None``: now).
-    Returns the trips, the jobs left over and the solver statistics.
-    """
+    """The optimiser's plan of the day, or the dispatcher's where that is cheaper: the
+    trips, the jobs left over and the solver statistics (``started``: the day's start on
+    :func:`time.monotonic`, ``None``: now)."""
 
     def on_solution(seconds: float, objective: int, placed: int, jobs: int) -> None:
         share = min(1.0, seconds / budget_s)
@@ -1295,6 +1335,7 @@ def _optimised(
         seed=options.seed,
         refine=day.refine if refines else None,
         refine_close=close,
+        judged_fully=day.reinserted_fully,
     )
     notify(ProgressEvent("schedule", _SEARCH_END, "timing the trips"))
     chosen_trips, left, dropped, status = _timed_routes(

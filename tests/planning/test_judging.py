@@ -53,3 +53,25 @@ def test_the_reserve_follows_the_candidates_within_a_share_of_the_limit() -> Non
     assert judging_reserve_s(15.0, jobs=2000, must=2, candidates=60) == JUDGE_SHARE * 15.0
     # ... but never below what the candidates that must be judged take.
     assert judging_reserve_s(2.0, jobs=2000, must=4, candidates=60) > JUDGE_SHARE * 2.0
+
+
+def test_once_a_candidates_re_insertion_is_cut_short_no_optional_one_is_judged() -> None:
+    # No deadline on judging, but the judge's re-insertion ran out of time on the third
+    # candidate: the ones after it would be judged with less or none (their leftovers
+    # counted as penalties) and lose unfairly, so they are not judged.
+    judge, seen = _counting_judge()
+    candidates = [[0] * k for k in range(1, 7)]
+    cut = {3, 4, 5, 6}  # every candidate judged from the third on is cut short
+    values = judge_in_time(
+        judge, candidates, deadline=None, must=1, finished=lambda c: len(c) not in cut
+    )
+    assert values == [1.0, 2.0, 3.0] + [float("inf")] * 3
+    assert seen == [1, 2, 3]
+
+
+def test_the_must_candidates_are_judged_even_when_cut_short() -> None:
+    judge, seen = _counting_judge()
+    candidates = [[0] * k for k in range(1, 6)]
+    values = judge_in_time(judge, candidates, deadline=None, must=3, finished=lambda c: False)
+    assert values == [1.0, 2.0, 3.0, float("inf"), float("inf")]
+    assert seen == [1, 2, 3]

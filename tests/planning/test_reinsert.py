@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+import logistics.planning.insert as insert_module
 import logistics.planning.optimize as optimize
 import logistics.planning.solve as solve
 from logistics.check import check
@@ -35,11 +37,11 @@ from logistics.network.prices import managed_drop_penalty_per_t, unserved_penalt
 from logistics.physics.travel import Travel
 from logistics.pipeline.assemble import plan_of
 from logistics.plan.model import Plan
-from logistics.plan.options import DayState
+from logistics.plan.options import DayState, PlanOptions
 from logistics.plan.stats import SolverStats
 from logistics.plan.timeline import MinuteRun, route_totals, trip_legs
 from logistics.planning.fixed import apply_fixed
-from logistics.planning.insert import Inserted, insert_jobs, penalty_of
+from logistics.planning.insert import MANAGED_GRACE_S, Inserted, insert_jobs, penalty_of
 from logistics.planning.jobs import Job
 from logistics.planning.ladle_model import build_problem
 from logistics.planning.reasons import unserved_tonnes
@@ -407,13 +409,16 @@ def test_the_re_insertion_leaves_what_it_has_no_time_for_not_planned_in_time(
     network: Network,
 ) -> None:
     # Without a limit, the re-insertion makes trips from no routes at all ...
-    _, trips, _ = _timed_by(network, (None, None))
+    day, trips, _ = _timed_by(network, (None, None))
     assert trips
+    assert day.cut == {}
     # ... with its deadline already past it tries no group, and the tries after it
     # (past the same deadline) leave every job ``not_planned_in_time``.
     past = 0.0  # time.monotonic() is later
     day, trips, left = _timed_by(network, (past, None))
     assert trips == []
+    # ... and says so: a judge's value of these routes is not comparable to a finished one
+    assert list(day.cut.values()) == [[]]
     assert {j.job_id for j in left} == set(day.assignment_of)
     plan = _repaired_plan(network, day, trips, left, past)
     assert plan.runs == ()
@@ -433,3 +438,71 @@ def test_a_managed_delivery_is_re_inserted_within_its_grace(tmp_path: Path) -> N
     untried = [u for u in plan.unserved if u.reason == "not_planned_in_time"]
     orders_t = sum(a.job.tonnes for a in day.assignment.assigned if a.job.order_id != "M-O5")
     assert sum(u.tonnes for u in untried) == pytest.approx(orders_t)
+
+
+class _Clock:
+    """A :func:`time.monotonic` that moves only when the test moves it, s."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _until_after_search(
+    network: Network, monkeypatch: pytest.MonkeyPatch, timed_at: float, ends_at: float
+) -> tuple[solve._Day, solve._Until]:
+    """The day planned on a clock the test moves (from 100 s, limit 10 s: deadline
+    110 s) by a search that times no routes at all (every job left to the re-insertion)
+    ``timed_at`` s past the deadline and ends ``ends_at`` s past it; the day and what the
+    leftovers' tries after it are given."""
+    clock = _Clock(100.0)
+    for module in (solve, insert_module):
+        monkeypatch.setattr(module, "time", SimpleNamespace(monotonic=clock))
+    seen: dict[str, object] = {}
+    limit_s = 10.0
+
+    def search(day, state, options, progress, started, executor):  # type: ignore[no-untyped-def]
+        clock.now = started + options.time_limit_s + timed_at
+        trips, left = day.timed([])
+        clock.now = started + options.time_limit_s + ends_at
+        seen["day"] = day
+        stats = SolverStats(name="ortools", status="timed", time_limit_s=limit_s)
+        return trips, left, stats
+
+    real_repaired = solve._repaired
+
+    def repaired(day, state, trips, left, stats, until):  # type: ignore[no-untyped-def]
+        seen["until"] = until
+        return real_repaired(day, state, trips, left, stats, until)
+
+    monkeypatch.setattr(solve, "_searched", search)
+    monkeypatch.setattr(solve, "_repaired", repaired)
+    solve.plan_schedule(network, Travel.of(network), PlanOptions(time_limit_s=limit_s), DayState())
+    day, until = seen["day"], seen["until"]
+    assert isinstance(day, solve._Day) and isinstance(until, solve._Until)
+    assert until.deadline == 110.0
+    return day, until
+
+
+def test_a_search_that_overran_gives_the_repair_no_second_managed_grace(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The final routes' re-insertion started 1 s past the deadline: the pass's grace was
+    # taken then (until 1 s + the grace past it). The search ends 2.5 s past the
+    # deadline; the leftovers' tries after it stop managed ladles at that same moment,
+    # not a fresh grace from the search's end (4.5 s past the deadline).
+    day, until = _until_after_search(network, monkeypatch, timed_at=1.0, ends_at=2.5)
+    assert day.grace == [110.0 + 1.0 + MANAGED_GRACE_S]
+    assert until.managed_until == 110.0 + 1.0 + MANAGED_GRACE_S
+
+
+def test_a_search_timed_within_its_limit_leaves_the_grace_to_the_leftovers_tries(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The routes re-inserted 5 s before the deadline; the search then overran by 3 s:
+    # the pass's grace is taken when its leftovers are first tried.
+    day, until = _until_after_search(network, monkeypatch, timed_at=-5.0, ends_at=3.0)
+    assert day.grace == []
+    assert until.managed_until == 110.0 + 3.0 + MANAGED_GRACE_S
