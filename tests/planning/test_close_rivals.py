@@ -29,6 +29,16 @@ def _refine(candidates: list[list], refined: dict[int, float], seen: list[int]):
     return refine
 
 
+def _losses(candidates: list[list], losses: dict[int, float]):
+    """A quick ladle pass's loss per candidate: ``losses`` by the candidate's index,
+    read when called (a test may change it between calls)."""
+
+    def loss(candidate: list) -> float:
+        return losses[next(i for i, c in enumerate(candidates) if c is candidate)]
+
+    return loss
+
+
 def test_the_best_and_another_members_best_within_the_share_are_refined() -> None:
     """``gls-cost`` is judged best, ``gls-parallel``'s earlier solution is its own
     member's best and within the share: those two are refined, and ``gls-parallel``'s
@@ -64,11 +74,7 @@ def test_the_best_losing_no_more_in_a_quick_ladle_pass_is_not_refined() -> None:
     losses = {1: 30.0, 2: 31.0}
     seen: list[int] = []
     refine = _refine(candidates, {1: 140.0, 2: 110.0}, seen)
-
-    def loss(candidate: list) -> float:
-        return losses[next(i for i, c in enumerate(candidates) if c is candidate)]
-
-    close = CloseRivals(0.1, loss)
+    close = CloseRivals(0.1, _losses(candidates, losses))
     assert refined_best(refine, candidates, values, NAMES, close) == 1
     assert seen == []
     losses[1] = 45.0  # the best now loses more than its rival: both are refined
@@ -133,11 +139,7 @@ def test_rivals_are_refined_only_where_the_rival_would_come_out_ahead() -> None:
     losses = {1: 2.0, 2: 1.0}
     seen: list[int] = []
     refine = _refine(candidates, {1: 140.0, 2: 110.0}, seen)
-
-    def loss(candidate: list) -> float:
-        return losses[next(i for i, c in enumerate(candidates) if c is candidate)]
-
-    close = CloseRivals(0.1, loss)
+    close = CloseRivals(0.1, _losses(candidates, losses))
     assert refined_best(refine, candidates, values, NAMES, close) == 1
     assert seen == []
     losses[1] = 4.5  # 104.5 against 104: the rival would come out ahead
@@ -159,9 +161,11 @@ class _Clock:
 def _timed(candidates: list[list], clock: _Clock):
     losses = {1: 30.0, 2: 1.0}  # the rival would come out well ahead
 
+    quick = _losses(candidates, losses)
+
     def loss(candidate: list) -> float:
         clock.now += clock.loss_s
-        return losses[next(i for i, c in enumerate(candidates) if c is candidate)]
+        return quick(candidate)
 
     return loss
 
