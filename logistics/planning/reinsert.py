@@ -25,12 +25,15 @@ most urgent first (their first ladle's latest pour). Without a deadline (a
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 
-from logistics.plan.timeline import LegRun
+from logistics.network.model import Truck
+from logistics.plan.timeline import LegRun, trips_of
 from logistics.planning.assign import Assignment
 from logistics.planning.drop_penalty import is_managed_delivery
 from logistics.planning.insert import RoutePricing, managed_stop, move_cny, penalty_of
@@ -44,6 +47,12 @@ from logistics.planning.schedule import (
     misses_fill_window,
     time_trip,
 )
+from logistics.planning.windows import pour_minutes
+
+#: CNY a floor (:meth:`_Priced.floor`) must exceed the best net cost by before a truck
+#: is passed over untimed: the floor and the net are summed in another order, and a
+#: truck whose net equals the best (to the last digit) must still be timed.
+_FLOOR_SLACK_CNY = 1e-6
 
 
 @dataclass
@@ -55,6 +64,12 @@ class _Priced:
     penalty_per_t: float
     runs: dict[str, list[LegRun]]
     before: dict[str, float] = field(default_factory=dict)
+    #: ``truck_id ->`` :meth:`_tail` (cleared when a trip is committed to it).
+    tails: dict[str, tuple[int, float] | None] = field(default_factory=dict)
+    #: :meth:`_carried` by chunk, smelter, home and the truck's prices.
+    carried: dict[tuple[tuple[str, ...], int, int, float, float], float] = field(
+        default_factory=dict
+    )
 
     def net(self, truck_id: str, trip: TimedTrip) -> float:
         """The truck's added route cost (km, and hours from the end of its last trip,
@@ -75,6 +90,77 @@ class _Priced:
         """The trip is now the truck's last."""
         self.runs.setdefault(truck_id, []).extend(trip.runs)
         self.before.pop(truck_id, None)
+        self.tails.pop(truck_id, None)
+
+    def floor(self, state: TruckState, smelter_id: str, chunk: tuple[Job, ...]) -> float:
+        """A lower bound of :meth:`net` for any trip of ``state``'s truck filled at
+        ``smelter_id`` after its last that carries some of ``chunk`` (in their order),
+        CNY; ``-inf`` where none is known (a truck made available elsewhere).
+
+        The bound is the trip's km (from where the truck ends its day now, through the
+        casters, home), its hours (the drive home; waiting for the chunk's earliest
+        pour end; the drive to the smelter on a first trip), less the drive home it no
+        longer makes after its last trip and the penalty of the tonnes it carries; the
+        superheat and the price of moving booked jobs are never negative.
+        """
+        truck = state.truck
+        if truck.truck_id in self.pricing.route_starts:
+            return -math.inf
+        network, travel = self.ctx.network, self.ctx.travel
+        per_km, per_h = network.truck_cost_per_km(truck), network.truck_cost_per_h(truck)
+        home, s_idx = travel.smelter(truck.home_smelter), travel.smelter(smelter_id)
+        tail = self._tail(truck.truck_id)
+        carried = self._carried(chunk, s_idx, home, per_km, per_h)
+        if tail is None:  # the truck's first trip: from home, from its first fill on
+            to_smelter = per_km * float(travel.km[home, s_idx])
+            return carried + to_smelter + per_h * float(travel.minutes[home, s_idx]) / 60.0
+        here, free_at = tail
+        if state.ready < free_at:
+            return -math.inf  # not after its last trip: no bound
+        soonest = min(j.earliest_pour + self._pour_min(j) for j in chunk)
+        km = float(travel.km[here, s_idx]) - float(travel.km[here, home])
+        hours = (max(0.0, soonest - free_at) - float(travel.minutes[here, home])) / 60.0
+        return carried + per_km * km + per_h * hours
+
+    def _tail(self, truck_id: str) -> tuple[int, float] | None:
+        """Where the truck's last trip ends (travel row) and when its last pour ends
+        (min), as :func:`~logistics.plan.timeline.trip_legs` reads its runs; ``None``
+        without runs."""
+        if truck_id not in self.tails:
+            mine = self.runs.get(truck_id)
+            tail = None
+            if mine:
+                last = trips_of(mine)[truck_id][-1]
+                tail = (self.ctx.travel.caster(last[-1].caster_id), max(r.pour_end for r in last))
+            self.tails[truck_id] = tail
+        return self.tails[truck_id]
+
+    def _carried(
+        self, chunk: tuple[Job, ...], s_idx: int, home: int, per_km: float, per_h: float
+    ) -> float:
+        """The least, over the ladles of ``chunk`` a trip can carry (in order), of the
+        km from the smelter through their casters home and the drive home's hours,
+        less their penalty, CNY."""
+        key = (tuple(j.job_id for j in chunk), s_idx, home, per_km, per_h)
+        if key not in self.carried:
+            travel, least = self.ctx.travel, math.inf
+            rows = [travel.caster(j.caster_id) for j in chunk]
+            saved = [penalty_of(self.ctx, j, self.penalty_per_t) * j.tonnes for j in chunk]
+            for size in range(1, len(chunk) + 1):
+                for picked in combinations(range(len(chunk)), size):
+                    km, here = 0.0, s_idx
+                    for k in picked:
+                        km += float(travel.km[here, rows[k]])
+                        here = rows[k]
+                    km += float(travel.km[here, home])
+                    cost = per_km * km + per_h * float(travel.minutes[here, home]) / 60.0
+                    least = min(least, cost - sum(saved[k] for k in picked))
+            self.carried[key] = least
+        return self.carried[key]
+
+    def _pour_min(self, job: Job) -> int:
+        """The job's pour, min."""
+        return pour_minutes(self.ctx.network.caster_by_id[job.caster_id])
 
 
 def reinsert(
@@ -202,24 +288,75 @@ def _best_trip(
     priced: _Priced | None,
 ) -> tuple[str, TimedTrip] | None:
     """The truck and timed trip for the first ladles of ``pending``: the lowest cost net
-    of the penalty saved where it pays (``priced``), else the most ladles, done first;
-    ``None`` when no truck can take them (or none pays)."""
+    of the penalty saved where it pays (``priced``, :func:`_cheapest_trip`), else the
+    most ladles, done first; ``None`` when no truck can take them (or none pays)."""
+    if priced is not None:
+        return _cheapest_trip(ctx, states, smelter_id, pending, bays, priced)
     best: tuple[tuple[float, int], str, TimedTrip] | None = None
+    chunks: dict[tuple[float, int, float], tuple[Job, ...]] = {}
     for truck_id, state in states.items():
-        if not pending[0].fits(state.truck.ladle_t):
-            continue
-        chunk = first_trip(state.truck, pending)
+        chunk = _chunk(chunks, state.truck, pending)
         if not chunk or all(misses_fill_window(ctx, state, smelter_id, j) for j in chunk):
             continue  # no ladle it takes can be filled: its trip would be None
         trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
         if trip is None:
             continue
-        if priced is None:
-            key: tuple[float, int] = (-len(trip.runs), trip.end_time)
-        else:
-            key = (priced.net(truck_id, trip), trip.end_time)
+        key = (-len(trip.runs), trip.end_time)
         if best is None or key < best[0]:
             best = (key, truck_id, trip)
-    if best is None or (priced is not None and best[0][0] > 0.0):
+    return None if best is None else (best[1], best[2])
+
+
+def _cheapest_trip(
+    ctx: ScheduleContext,
+    states: dict[str, TruckState],
+    smelter_id: str,
+    pending: list[Job],
+    bays: BayBook,
+    priced: _Priced,
+) -> tuple[str, TimedTrip] | None:
+    """The truck and timed trip for the first ladles of ``pending`` with the lowest
+    cost net of the penalty saved (then the earlier end, then the truck first in
+    ``states``), where that is at most 0; ``None`` when none pays.
+
+    The trucks are timed in the order of their floor (:meth:`_Priced.floor`), and
+    those whose floor is above the best net cost found so far (or above 0) are passed
+    over untimed: their trip could neither beat it nor pay. The choice is the one
+    timing every truck makes.
+    """
+    tried: list[tuple[float, int, str, tuple[Job, ...]]] = []
+    chunks: dict[tuple[float, int, float], tuple[Job, ...]] = {}
+    for index, (truck_id, state) in enumerate(states.items()):
+        chunk = _chunk(chunks, state.truck, pending)
+        if chunk:
+            tried.append((priced.floor(state, smelter_id, chunk), index, truck_id, chunk))
+    tried.sort(key=lambda t: (t[0], t[1]))
+    best: tuple[tuple[float, int, int], str, TimedTrip] | None = None
+    for floor, index, truck_id, chunk in tried:
+        if floor > min(0.0, math.inf if best is None else best[0][0]) + _FLOOR_SLACK_CNY:
+            break  # sorted: no truck from here on can beat the best or pay
+        state = states[truck_id]
+        if all(misses_fill_window(ctx, state, smelter_id, j) for j in chunk):
+            continue  # no ladle it takes can be filled: its trip would be None
+        trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
+        if trip is None:
+            continue
+        key = (priced.net(truck_id, trip), trip.end_time, index)
+        if best is None or key < best[0]:
+            best = (key, truck_id, trip)
+    if best is None or best[0][0] > 0.0:
         return None
     return best[1], best[2]
+
+
+def _chunk(
+    chunks: dict[tuple[float, int, float], tuple[Job, ...]], truck: Truck, pending: list[Job]
+) -> tuple[Job, ...]:
+    """The ladles of ``pending`` a trip of ``truck`` takes first (:func:`first_trip`;
+    none when its ladles cannot hold the first), once per truck shape (ladle size,
+    slots, payload) in ``chunks``."""
+    shape = (truck.ladle_t, truck.ladles, truck.trip_t)
+    if shape not in chunks:
+        fits = pending[0].fits(truck.ladle_t)
+        chunks[shape] = first_trip(truck, pending) if fits else ()
+    return chunks[shape]
