@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import NamedTuple
 
 from logistics.network.model import Truck
 from logistics.plan.timeline import LegRun, trips_of
@@ -49,7 +50,7 @@ from logistics.planning.schedule import (
 )
 from logistics.planning.windows import pour_minutes
 
-#: CNY a floor (:meth:`_Priced.floor`) must exceed the best net cost by before a truck
+#: CNY a floor (:class:`_Floors`) must exceed the best net cost by before a truck
 #: is passed over untimed: the floor and the net are summed in another order, and a
 #: truck whose net equals the best (to the last digit) must still be timed.
 _FLOOR_SLACK_CNY = 1e-6
@@ -64,12 +65,10 @@ class _Priced:
     penalty_per_t: float
     runs: dict[str, list[LegRun]]
     before: dict[str, float] = field(default_factory=dict)
-    #: ``truck_id ->`` :meth:`_tail` (cleared when a trip is committed to it).
-    tails: dict[str, tuple[int, float] | None] = field(default_factory=dict)
-    #: :meth:`_carried` by chunk, smelter, home and the truck's prices.
-    carried: dict[tuple[tuple[str, ...], int, int, float, float], float] = field(
-        default_factory=dict
-    )
+    #: ``truck_id ->`` :meth:`terms` (cleared when a trip is committed to it).
+    tails: dict[str, _Terms | None] = field(default_factory=dict)
+    #: :meth:`carried` by the chunk's jobs, smelter row, home row and the truck's prices.
+    least: dict[tuple[tuple[str, ...], int, int, float, float], float] = field(default_factory=dict)
 
     def net(self, truck_id: str, trip: TimedTrip) -> float:
         """The truck's added route cost (km, and hours from the end of its last trip,
@@ -92,75 +91,135 @@ class _Priced:
         self.before.pop(truck_id, None)
         self.tails.pop(truck_id, None)
 
-    def floor(self, state: TruckState, smelter_id: str, chunk: tuple[Job, ...]) -> float:
-        """A lower bound of :meth:`net` for any trip of ``state``'s truck filled at
-        ``smelter_id`` after its last that carries some of ``chunk`` (in their order),
-        CNY; ``-inf`` where none is known (a truck made available elsewhere).
-
-        The bound is the trip's km (from where the truck ends its day now, through the
-        casters, home), its hours (the drive home; waiting for the chunk's earliest
-        pour end; the drive to the smelter on a first trip), less the drive home it no
-        longer makes after its last trip and the penalty of the tonnes it carries; the
-        superheat and the price of moving booked jobs are never negative.
-        """
-        truck = state.truck
-        if truck.truck_id in self.pricing.route_starts:
-            return -math.inf
-        network, travel = self.ctx.network, self.ctx.travel
-        per_km, per_h = network.truck_cost_per_km(truck), network.truck_cost_per_h(truck)
-        home, s_idx = travel.smelter(truck.home_smelter), travel.smelter(smelter_id)
-        tail = self._tail(truck.truck_id)
-        carried = self._carried(chunk, s_idx, home, per_km, per_h)
-        if tail is None:  # the truck's first trip: from home, from its first fill on
-            to_smelter = per_km * float(travel.km[home, s_idx])
-            return carried + to_smelter + per_h * float(travel.minutes[home, s_idx]) / 60.0
-        here, free_at = tail
-        if state.ready < free_at:
-            return -math.inf  # not after its last trip: no bound
-        soonest = min(j.earliest_pour + self._pour_min(j) for j in chunk)
-        km = float(travel.km[here, s_idx]) - float(travel.km[here, home])
-        hours = (max(0.0, soonest - free_at) - float(travel.minutes[here, home])) / 60.0
-        return carried + per_km * km + per_h * hours
-
-    def _tail(self, truck_id: str) -> tuple[int, float] | None:
-        """Where the truck's last trip ends (travel row) and when its last pour ends
-        (min), as :func:`~logistics.plan.timeline.trip_legs` reads its runs; ``None``
-        without runs."""
+    def terms(self, state: TruckState) -> _Terms | None:
+        """The truck's figures :class:`_Floors` bounds its next trip with (cached until
+        a trip is committed to it); ``None`` where no bound is known (a truck made
+        available elsewhere: its day does not start at home)."""
+        truck_id = state.truck.truck_id
         if truck_id not in self.tails:
-            mine = self.runs.get(truck_id)
-            tail = None
-            if mine:
-                last = trips_of(mine)[truck_id][-1]
-                tail = (self.ctx.travel.caster(last[-1].caster_id), max(r.pour_end for r in last))
-            self.tails[truck_id] = tail
+            self.tails[truck_id] = self._terms(state)
         return self.tails[truck_id]
 
-    def _carried(
-        self, chunk: tuple[Job, ...], s_idx: int, home: int, per_km: float, per_h: float
-    ) -> float:
+    def _terms(self, state: TruckState) -> _Terms | None:
+        """:meth:`terms`, worked out: the truck's prices and home, and where its last
+        trip ends (travel row) and when its last pour ends (min), as
+        :func:`~logistics.plan.timeline.trip_legs` reads its runs."""
+        truck = state.truck
+        if truck.truck_id in self.pricing.route_starts:
+            return None
+        network, travel = self.ctx.network, self.ctx.travel
+        per_km, per_h = network.truck_cost_per_km(truck), network.truck_cost_per_h(truck)
+        home = travel.smelter(truck.home_smelter)
+        mine = self.runs.get(truck.truck_id)
+        if not mine:
+            return _Terms(per_km, per_h, home, None, 0.0, 0.0, 0.0)
+        last = trips_of(mine)[truck.truck_id][-1]
+        here, free_at = travel.caster(last[-1].caster_id), max(r.pour_end for r in last)
+        if state.ready < free_at or max(r.trip for r in mine) > state.trips:
+            return None  # its next trip would not come after its last, on its own: no bound
+        km, minutes = float(travel.km[here, home]), float(travel.minutes[here, home])
+        return _Terms(per_km, per_h, home, here, free_at, km, minutes)
+
+
+class _Terms(NamedTuple):
+    """A truck's figures for :class:`_Floors`: its prices (CNY/km, CNY/h), its home's
+    travel row, and after its last trip (``here`` ``None``: it has none) where that
+    ends (travel row), when its last pour ends (min), and the km and minutes home from
+    there (the drive it no longer makes when a trip follows)."""
+
+    per_km: float
+    per_h: float
+    home: int
+    here: int | None
+    free_at: float
+    km_home: float
+    min_home: float
+
+
+@dataclass
+class _Floors:
+    """Lower bounds of :meth:`_Priced.net` for the trip filled at one smelter that
+    carries some of the first ladles of a group, for each truck, CNY.
+
+    The bound is the trip's km (from where the truck ends its day now, through the
+    casters, home) and hours (the drive home; the wait for the ladles' earliest pour
+    end; the drive to the smelter on a first trip), less the drive home the truck no
+    longer makes after its last trip, less the penalty of the tonnes carried; the
+    superheat and the price of moving booked jobs are never negative, and waits, fill
+    bays, breaks and later fills only add hours.
+    """
+
+    ctx: ScheduleContext
+    priced: _Priced
+    smelter_id: str
+    s_idx: int = 0
+    km_to: list[float] = field(default_factory=list)
+    min_to: list[float] = field(default_factory=list)
+    soonest: dict[int, float] = field(default_factory=dict)
+    carried: dict[tuple[int, int, float, float], float] = field(default_factory=dict)
+    driven: dict[tuple[int, float], dict[int, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        travel = self.ctx.travel
+        self.s_idx = travel.smelter(self.smelter_id)
+        self.km_to = [float(v) for v in travel.km[:, self.s_idx]]
+        self.min_to = [float(v) for v in travel.minutes[:, self.s_idx]]
+
+    def floor(self, state: TruckState, chunk: tuple[Job, ...]) -> float:
+        """The bound for ``state``'s truck taking ladles of ``chunk`` (in order) on a trip
+        after its last, CNY; ``-inf`` where none is known."""
+        terms = self.priced.terms(state)
+        if terms is None:
+            return -math.inf
+        per_km, per_h, home = terms.per_km, terms.per_h, terms.home
+        key = (id(chunk), home, per_km, per_h)
+        carried = self.carried.get(key)
+        if carried is None:
+            carried = self._carried(chunk, home, per_km, per_h)
+            self.carried[key] = carried
+        if terms.here is None:  # its first trip: from home, from its first fill on
+            return carried + per_km * self.km_to[home] + per_h * self.min_to[home] / 60.0
+        soonest = self.soonest.get(id(chunk))
+        if soonest is None:
+            casters = self.ctx.network.caster_by_id
+            soonest = min(j.earliest_pour + pour_minutes(casters[j.caster_id]) for j in chunk)
+            self.soonest[id(chunk)] = soonest
+        km = self.km_to[terms.here] - terms.km_home
+        hours = (max(0.0, soonest - terms.free_at) - terms.min_home) / 60.0
+        return carried + per_km * km + per_h * hours
+
+    def _carried(self, chunk: tuple[Job, ...], home: int, per_km: float, per_h: float) -> float:
         """The least, over the ladles of ``chunk`` a trip can carry (in order), of the
-        km from the smelter through their casters home and the drive home's hours,
-        less their penalty, CNY."""
-        key = (tuple(j.job_id for j in chunk), s_idx, home, per_km, per_h)
-        if key not in self.carried:
-            travel, least = self.ctx.travel, math.inf
+        km from the smelter through their casters home and the drive home's hours at
+        the truck's prices (CNY/km, CNY/h), less their penalty, CNY."""
+        travel = self.ctx.travel
+        return min(
+            driven
+            + per_km * float(travel.km[last, home])
+            + per_h * float(travel.minutes[last, home]) / 60.0
+            for last, driven in self._driven(chunk, per_km).items()
+        )
+
+    def _driven(self, chunk: tuple[Job, ...], per_km: float) -> dict[int, float]:
+        """``last caster's travel row ->`` the least, over the ladles of ``chunk`` a
+        trip can carry (in order) ending there, of the km from the smelter through
+        their casters at ``per_km`` (CNY/km), less their penalty, CNY."""
+        key = (id(chunk), per_km)
+        if key not in self.driven:
+            travel, priced = self.ctx.travel, self.priced
             rows = [travel.caster(j.caster_id) for j in chunk]
-            saved = [penalty_of(self.ctx, j, self.penalty_per_t) * j.tonnes for j in chunk]
+            saved = [penalty_of(self.ctx, j, priced.penalty_per_t) * j.tonnes for j in chunk]
+            least: dict[int, float] = {}
             for size in range(1, len(chunk) + 1):
                 for picked in combinations(range(len(chunk)), size):
-                    km, here = 0.0, s_idx
+                    km, here = 0.0, self.s_idx
                     for k in picked:
                         km += float(travel.km[here, rows[k]])
                         here = rows[k]
-                    km += float(travel.km[here, home])
-                    cost = per_km * km + per_h * float(travel.minutes[here, home]) / 60.0
-                    least = min(least, cost - sum(saved[k] for k in picked))
-            self.carried[key] = least
-        return self.carried[key]
-
-    def _pour_min(self, job: Job) -> int:
-        """The job's pour, min."""
-        return pour_minutes(self.ctx.network.caster_by_id[job.caster_id])
+                    cost = per_km * km - sum(saved[k] for k in picked)
+                    least[here] = min(least.get(here, math.inf), cost)
+            self.driven[key] = least
+        return self.driven[key]
 
 
 def reinsert(
@@ -319,17 +378,18 @@ def _cheapest_trip(
     cost net of the penalty saved (then the earlier end, then the truck first in
     ``states``), where that is at most 0; ``None`` when none pays.
 
-    The trucks are timed in the order of their floor (:meth:`_Priced.floor`), and
+    The trucks are timed in the order of their floor (:class:`_Floors`), and
     those whose floor is above the best net cost found so far (or above 0) are passed
     over untimed: their trip could neither beat it nor pay. The choice is the one
     timing every truck makes.
     """
     tried: list[tuple[float, int, str, tuple[Job, ...]]] = []
     chunks: dict[tuple[float, int, float], tuple[Job, ...]] = {}
+    floors = _Floors(ctx, priced, smelter_id)
     for index, (truck_id, state) in enumerate(states.items()):
         chunk = _chunk(chunks, state.truck, pending)
         if chunk:
-            tried.append((priced.floor(state, smelter_id, chunk), index, truck_id, chunk))
+            tried.append((floors.floor(state, chunk), index, truck_id, chunk))
     tried.sort(key=lambda t: (t[0], t[1]))
     best: tuple[tuple[float, int, int], str, TimedTrip] | None = None
     for floor, index, truck_id, chunk in tried:
