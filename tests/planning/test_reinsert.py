@@ -29,11 +29,13 @@ import pytest
 
 import logistics.planning.insert as insert_module
 import logistics.planning.optimize as optimize
+import logistics.planning.reinsert as reinsert_module
 import logistics.planning.solve as solve
 from logistics.check import check
 from logistics.network.loader import load_network
 from logistics.network.model import Network
 from logistics.network.prices import managed_drop_penalty_per_t, unserved_penalty_per_t
+from logistics.network.synthetic import generate_network
 from logistics.physics.travel import Travel
 from logistics.pipeline.assemble import plan_of
 from logistics.plan.model import Plan
@@ -506,3 +508,65 @@ def test_a_search_timed_within_its_limit_leaves_the_grace_to_the_leftovers_tries
     day, until = _until_after_search(network, monkeypatch, timed_at=-5.0, ends_at=3.0)
     assert day.grace == []
     assert until.managed_until == 110.0 + 3.0 + MANAGED_GRACE_S
+
+
+class _NoFloors:
+    """Floors that pass no truck over: every truck is timed for every trip."""
+
+    def __init__(self, *_: object) -> None:
+        pass
+
+    def floor(self, *_: object) -> float:
+        return float("-inf")
+
+
+def _reinserted_on_a_clock(
+    network: Network, budget: float | None, every_truck: bool
+) -> tuple[Plan, solve._Day, int]:
+    """No routes (every job left to the re-insertion), on a clock that moves 1 s per trip
+    timed, with a deadline ``budget`` s from the start (``None``: no limit); with
+    ``every_truck`` every truck is timed for every trip (no floor passes one over). The
+    plan (checked valid), the day and how many trips were timed."""
+    clock = _Clock(0.0)
+    real_time_trip = reinsert_module.time_trip
+
+    def time_trip(*args, **kwargs):  # type: ignore[no-untyped-def]
+        clock.now += 1.0
+        return real_time_trip(*args, **kwargs)
+
+    day = solve._prepare_day(network, Travel.of(network), DayState(), no_progress, ())
+    day = replace(day, reinsert_until=(budget, budget))
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(reinsert_module, "time", SimpleNamespace(monotonic=clock))
+        patched.setattr(reinsert_module, "time_trip", time_trip)
+        if every_truck:
+            patched.setattr(reinsert_module, "_Floors", _NoFloors, raising=False)
+        trips, left = day.timed([])
+    return _plan_of(network, day, trips, left), day, int(clock.now)
+
+
+def _rows(plan: Plan) -> list[tuple[str, int, str, object, object]]:
+    return sorted((r.truck_id, r.trip, r.order_id, r.fill_start, r.pour_start) for r in plan.runs)
+
+
+def test_the_re_insertion_passes_over_trucks_that_cannot_beat_the_best_and_ends_in_time(
+    tmp_path: Path,
+) -> None:
+    # A generated day of 4 smelters, 30 casters and its fleet: every job is left to the
+    # re-insertion. Timing every truck for every trip (the re-insertion before its
+    # floors) takes ``every`` timings; given half of that on a clock that moves a
+    # second per timing, it was cut short with ladles untried. A truck whose floor (its
+    # trip's km and hours at the least, less the penalty of the most it carries) cannot
+    # beat the best trip found, or pay, is now passed over untimed: every ladle is tried
+    # within that half, and the plan is the one timing every truck makes, row for row.
+    network = load_network(generate_network(tmp_path / "net", seed=3))
+    everyone, _, every = _reinserted_on_a_clock(network, None, every_truck=True)
+    pruned, day, timed = _reinserted_on_a_clock(network, every / 2, every_truck=False)
+    assert day.cut == {}  # every group tried by the deadline
+    assert timed < every / 2
+    assert _rows(pruned) == _rows(everyone)
+    assert sum(r.tonnes for r in pruned.runs) == pytest.approx(sum(r.tonnes for r in everyone.runs))
+    assert not [u for u in pruned.unserved if u.reason == "not_planned_in_time"]
+    assert objective_from_rows(network, pruned) == pytest.approx(
+        objective_from_rows(network, everyone), abs=0.01
+    )
