@@ -13,7 +13,10 @@ trucks' days, :mod:`.insert`). The penalty is each job's own
 surcharge ``[replan] drop_booked_cny_per_t``, as the leftovers' tries and the routing
 model price it), and a booked job moved off its booked truck or time adds the price of
 that change (:func:`~.insert.move_cny`). Unpriced, the truck done first takes it,
-whatever it costs.
+whatever it costs. Priced, a truck is timed only where its trip could beat the best
+found so far, or pay: each first gets a floor of the trip's net cost (:class:`_Floors`),
+the trucks are timed lowest floor first and those above the best (or above 0) are passed
+over untimed, with the choice timing every truck makes.
 
 With a ``deadline`` (:func:`time.monotonic`), the groups not tried by then are left as
 they are (the caller reports them ``not_planned_in_time``: the leftovers' tries after
