@@ -70,8 +70,6 @@ class _Priced:
     before: dict[str, float] = field(default_factory=dict)
     #: ``truck_id ->`` :meth:`terms` (cleared when a trip is committed to it).
     tails: dict[str, _Terms | None] = field(default_factory=dict)
-    #: :meth:`carried` by the chunk's jobs, smelter row, home row and the truck's prices.
-    least: dict[tuple[tuple[str, ...], int, int, float, float], float] = field(default_factory=dict)
 
     def net(self, truck_id: str, trip: TimedTrip) -> float:
         """The truck's added route cost (km, and hours from the end of its last trip,
@@ -392,7 +390,9 @@ def _cheapest_trip(
     for index, (truck_id, state) in enumerate(states.items()):
         chunk = _chunk(chunks, state.truck, pending)
         if chunk:
-            tried.append((floors.floor(state, chunk), index, truck_id, chunk))
+            floor = floors.floor(state, chunk)
+            floor = -math.inf if math.isnan(floor) else floor  # no road there and home
+            tried.append((floor, index, truck_id, chunk))
     tried.sort(key=lambda t: (t[0], t[1]))
     best: tuple[tuple[float, int, int], str, TimedTrip] | None = None
     for floor, index, truck_id, chunk in tried:
