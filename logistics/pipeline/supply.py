@@ -439,9 +439,10 @@ def plan_supplied(
     started (the next may be). The best pass is kept: the lowest route cost plus the
     casters' orders it leaves unserved (at the unserved penalty) plus its furnaces'
     shortfall cost. With ``inserted``, the loop ends :data:`LATE_S` early (at most
-    :data:`LATE_MAX_SHARE` of the limit), and in that time the managed deliveries the kept pass left unserved are
-    tried late (:func:`late_deliveries`), inserted around its runs as they are; the
-    result is kept where it is sound and lowers the same cost.
+    :data:`LATE_MAX_SHARE` of the limit), and in that time the managed deliveries the
+    kept pass left unserved are tried late (:func:`late_deliveries`), inserted around
+    its runs as they are; the result is kept where it is sound and lowers the same
+    cost.
 
     Parameters
     ----------
