@@ -154,14 +154,13 @@ def _supplied(
     and what their kept runs carry is not charged to the running trucks; the cuts'
     first possible pours count the trucks' starts. On a fresh day (nothing under way
     or booked) the deliveries left unserved are tried late, inserted around the kept
-    pass's runs (kept only when the checker finds the result sound)."""
+    pass's runs."""
     fresh = not (state.fixed_runs or state.booked_runs or state.now)
 
-    def inserted(n: Network, o: PlanOptions, plan: Plan) -> Plan | None:
+    def inserted(n: Network, o: PlanOptions, plan: Plan) -> Plan:
         booked = state.model_copy(update={"booked_runs": plan.runs, "kept_preheats": plan.preheats})
         insert = o.model_copy(update={"replan_mode": "insert"})
-        tried = _planned(n, travel, insert, booked, progress, executor)
-        return tried if check(n, tried, travel=travel).ok else None
+        return _planned(n, travel, insert, booked, progress, executor)
 
     return plan_supplied(
         network,

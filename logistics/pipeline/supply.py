@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from logistics.check import check
 from logistics.network.furnaces import Furnace
 from logistics.network.model import Network, Order, TruckStart
 from logistics.network.prices import ingot_cost_per_t, unserved_penalty_per_t
@@ -255,17 +256,17 @@ MIN_PASS_S = 1.0
 
 #: Time kept after the loop for the late deliveries' insertion and its check
 #: (:func:`late_deliveries`), s, at most :data:`LATE_MAX_SHARE` of the time limit: the
-#: loop's passes end that much earlier (the insertion into a Pearl River Delta day and
-#: its check take 1-2 s).
-LATE_S = 3.0
+#: loop's passes end that much earlier (an insertion into a Pearl River Delta day
+#: takes about 1 s, and there may be two, and the check).
+LATE_S = 4.0
 #: Largest share of the time limit kept for the late deliveries.
 LATE_MAX_SHARE = 0.2
 #: Suffix of a late delivery's order id (after the id of the delivery it stands for).
 LATE_SUFFIX = "-late"
 #: What inserts a network's orders around a plan's runs and preheats, kept as they are:
 #: the network, the options (their time limit, s) and the plan; the new plan with its
-#: supply part, or None where it is not sound.
-Inserted = Callable[[Network, PlanOptions, Plan], Plan | None]
+#: supply part.
+Inserted = Callable[[Network, PlanOptions, Plan], Plan]
 
 
 def repair_shares(total_s: float) -> tuple[float, int, float]:
@@ -337,25 +338,42 @@ def late_deliveries(plan: Plan, network: Network) -> tuple[Order, ...]:
 
 
 def _with_late(
-    network: Network, plan: Plan, inserted: Inserted | None, options: PlanOptions, ends: float
+    network: Network,
+    plan: Plan,
+    inserted: Inserted | None,
+    options: PlanOptions,
+    ends: float,
+    travel: Travel | None = None,
 ) -> tuple[Network, Plan]:
     """``network`` and ``plan`` with the late deliveries of :func:`late_deliveries`
     inserted around the plan's runs (kept as they are) until ``ends``
-    (:func:`time.monotonic`, s), where that is sound, lowers the pass's merit and no
-    furnace overflows; as they are otherwise (or without ``inserted`` or a late delivery)."""
+    (:func:`time.monotonic`, s); as they are without ``inserted`` or a late delivery.
+
+    Only the late deliveries the insertion serves are kept: where some are left
+    unserved, the insertion is made again with the served ones alone, so no late
+    delivery is listed unserved (its tonnes would count twice in the shortfall the
+    checker allows). The result is kept where every late delivery in it is served, the
+    checker finds it sound, no more furnaces overflow and it lowers the pass's merit."""
     late = late_deliveries(plan, network)
     if inserted is None or not late:
         return network, plan
-    candidate = network.model_copy(update={"orders": network.orders + late})
-    tried = inserted(candidate, _within(options, ends), plan)
-    if tried is None:
-        return network, plan
+    for _ in range(2):
+        candidate = network.model_copy(update={"orders": network.orders + late})
+        tried = inserted(candidate, _within(options, ends), plan)
+        served = {r.order_id for r in tried.runs}
+        if all(o.order_id in served for o in late):
+            break
+        late = tuple(o for o in late if o.order_id in served)
+        if not late:
+            return network, plan
+    else:
+        return network, plan  # the second insertion left one of them out
     assert tried.supply is not None and plan.supply is not None
     if tried.supply.overflow_furnaces > plan.supply.overflow_furnaces:
         return network, plan
-    if _merit(candidate, tried) < _merit(network, plan):
-        return candidate, tried
-    return network, plan
+    if _merit(candidate, tried) >= _merit(network, plan):
+        return network, plan
+    return (candidate, tried) if check(candidate, tried, travel=travel).ok else (network, plan)
 
 
 @dataclass
@@ -467,8 +485,7 @@ def plan_supplied(
         cut's first possible pour counts the starts (``first_pour_min``).
     inserted : callable, optional
         Inserts a network's orders around a plan's runs, kept as they are (a re-plan in
-        ``insert`` mode), into a plan with its supply part (None where not sound): the
-        late deliveries' try.
+        ``insert`` mode), into a plan with its supply part: the late deliveries' try.
 
     Returns
     -------
@@ -477,7 +494,26 @@ def plan_supplied(
     """
     started = time.monotonic()
     late_s = min(LATE_S, LATE_MAX_SHARE * options.time_limit_s) if inserted else 0.0
-    total = options.time_limit_s - late_s
+    looped = options.model_copy(update={"time_limit_s": options.time_limit_s - late_s})
+    ctx = (travel, trucks_out, kept_runs, truck_starts)
+    best_network, best, passes = _closed_loop(network, planned, looped, ctx, started)
+    ends = started + options.time_limit_s
+    best_network, best = _with_late(best_network, best, inserted, options, ends, travel)
+    return best_network, _with_passes(best, passes)
+
+
+def _closed_loop(
+    network: Network,
+    planned: Callable[[Network, PlanOptions], Plan],
+    options: PlanOptions,
+    ctx: tuple[Travel | None, Sequence[str], Sequence[Run], Sequence[TruckStart]],
+    started: float,
+) -> tuple[Network, Plan, int]:
+    """:func:`plan_supplied`'s loop within ``options.time_limit_s`` from ``started``
+    (:func:`time.monotonic`, s), ``ctx`` its travel, trucks out, kept runs and truck
+    starts: the kept pass's network and plan, and the re-plans made."""
+    travel, trucks_out, kept_runs, truck_starts = ctx
+    total = options.time_limit_s
     loop = _decision_loop(network, travel, trucks_out, kept_runs)
     required = loop.required(
         total * DECISION_SHARE - (time.monotonic() - started), search_limit_s(total)
@@ -500,9 +536,7 @@ def plan_supplied(
         latest = planned(candidate, _within(options, ends))
         if _merit(network, latest) < _merit(network, best):
             best_network, best = candidate, latest
-    ends = started + options.time_limit_s
-    best_network, best = _with_late(best_network, best, inserted, options, ends)
-    return best_network, _with_passes(best, passes)
+    return best_network, best, passes
 
 
 def _with_passes(plan: Plan, passes: int) -> Plan:
