@@ -350,7 +350,8 @@ def _with_late(
     (:func:`time.monotonic`, s); as they are without ``inserted`` or a late delivery.
 
     Only the late deliveries the insertion serves are kept: where some are left
-    unserved, the insertion is made again with the served ones alone, so no late
+    unserved, the insertion is made again with the served ones alone (where the time
+    left to ``ends`` is at least what the first took), so no late
     delivery is listed unserved (its tonnes would count twice in the shortfall the
     checker allows). The result is kept where every late delivery in it is served, the
     checker finds it sound, no more furnaces overflow and it lowers the pass's merit."""
@@ -358,14 +359,15 @@ def _with_late(
     if inserted is None or not late:
         return network, plan
     for _ in range(2):
+        took = time.monotonic()
         candidate = network.model_copy(update={"orders": network.orders + late})
         tried = inserted(candidate, _within(options, ends), plan)
         served = {r.order_id for r in tried.runs}
         if all(o.order_id in served for o in late):
             break
         late = tuple(o for o in late if o.order_id in served)
-        if not late:
-            return network, plan
+        if not late or ends - time.monotonic() < time.monotonic() - took:
+            return network, plan  # none served, or no time for the second insertion
     else:
         return network, plan  # the second insertion left one of them out
     assert tried.supply is not None and plan.supply is not None
