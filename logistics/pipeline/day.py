@@ -152,7 +152,16 @@ def _supplied(
     (:func:`~logistics.pipeline.supply.plan_supplied`); the trucks ``state`` takes out
     are out of the delivery decision, on the plan day and the look-ahead's later days,
     and what their kept runs carry is not charged to the running trucks; the cuts'
-    first possible pours count the trucks' starts."""
+    first possible pours count the trucks' starts. On a fresh day (nothing under way
+    or booked) the deliveries left unserved are tried late, inserted around the kept
+    pass's runs."""
+    fresh = not (state.fixed_runs or state.booked_runs or state.now)
+
+    def inserted(n: Network, o: PlanOptions, plan: Plan) -> Plan:
+        booked = state.model_copy(update={"booked_runs": plan.runs, "kept_preheats": plan.preheats})
+        insert = o.model_copy(update={"replan_mode": "insert"})
+        return _planned(n, travel, insert, booked, progress, executor)
+
     return plan_supplied(
         network,
         lambda n, o: _planned(n, travel, o, state, progress, executor),
@@ -161,6 +170,7 @@ def _supplied(
         trucks_out=state.unavailable_trucks,
         kept_runs=state.fixed_runs,
         truck_starts=state.truck_starts,
+        inserted=inserted if fresh else None,
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from logistics.check import check
 from logistics.network.furnaces import Furnace
 from logistics.network.model import Network, Order, TruckStart
 from logistics.network.prices import ingot_cost_per_t, unserved_penalty_per_t
@@ -44,6 +45,7 @@ from logistics.planning.horizon_supply import (
 )
 from logistics.planning.managed import first_pour_min, with_managed_deliveries
 from logistics.planning.visit_search import search_limit_s
+from logistics.planning.windows import pour_minutes
 
 log = logging.getLogger(__name__)
 
@@ -252,6 +254,21 @@ MIN_REPAIR_S = 3.0
 MIN_PASS_S = 1.0
 
 
+#: Time kept after the loop for the late deliveries' insertion and its check
+#: (:func:`late_deliveries`), s, at most :data:`LATE_MAX_SHARE` of the time limit: the
+#: loop's passes end that much earlier (an insertion into a Pearl River Delta day
+#: takes about 1 s, and there may be two, and the check).
+LATE_S = 4.0
+#: Largest share of the time limit kept for the late deliveries.
+LATE_MAX_SHARE = 0.2
+#: Suffix of a late delivery's order id (after the id of the delivery it stands for).
+LATE_SUFFIX = "-late"
+#: What inserts a network's orders around a plan's runs and preheats, kept as they are:
+#: the network, the options (their time limit, s) and the plan; the new plan with its
+#: supply part.
+Inserted = Callable[[Network, PlanOptions, Plan], Plan]
+
+
 def repair_shares(total_s: float) -> tuple[float, int, float]:
     """How a day's time limit ``total_s`` (s) is shared by the closed loop: the moment
     the first pass ends (s from the start, its decision included), the re-plans that
@@ -280,6 +297,85 @@ def missed_deliveries(plan: Plan, network: Network) -> list[Missed]:
         for u in plan.unserved
         if u.order_id in by_id and u.reason not in NO_SUPPLY_REASONS
     ]
+
+
+def late_deliveries(plan: Plan, network: Network) -> tuple[Order, ...]:
+    """A late delivery for each managed delivery the plan left unserved that liquid metal
+    could reach: its tonnes left, poured from its window's end to the last pour start the
+    caster's hours and the day allow (``network``: the plan's, with its deliveries).
+
+    Poured later than the furnace needed it, the metal still ends the stock-out sooner
+    than the next delivery would and saves the ingots of the rest of the gap. It never
+    overflows the furnace: its window opens after the delivery's own, whose opening is
+    when its tonnes fit under the capacity with every delivery before it poured, and
+    the deliveries after it were cut as if it had been poured. The delivery stays
+    unserved in the plan (the shortfall before the late pour is its).
+    """
+    if plan.supply is None:
+        return ()
+    by_id = {o.order_id: o for o in plan.supply.deliveries}
+    late: list[Order] = []
+    for u in plan.unserved:
+        o = by_id.get(u.order_id)
+        if o is None or u.reason in NO_SUPPLY_REASONS or u.order_id.endswith(LATE_SUFFIX):
+            continue
+        caster = network.caster_by_id[o.caster_id]
+        last = min(float(DAY_MIN), network.minutes(caster.close)) - pour_minutes(caster)
+        opens = network.minutes(o.window_end)
+        if opens > last:
+            continue
+        late.append(
+            o.model_copy(
+                update={
+                    "order_id": o.order_id + LATE_SUFFIX,
+                    "tonnes": u.tonnes,
+                    "window_start": o.window_end,
+                    "window_end": network.at(last),
+                }
+            )
+        )
+    return tuple(late)
+
+
+def _with_late(
+    network: Network,
+    plan: Plan,
+    inserted: Inserted | None,
+    options: PlanOptions,
+    ends: float,
+    travel: Travel | None = None,
+) -> tuple[Network, Plan]:
+    """``network`` and ``plan`` with the late deliveries of :func:`late_deliveries`
+    inserted around the plan's runs (kept as they are) until ``ends``
+    (:func:`time.monotonic`, s); as they are without ``inserted`` or a late delivery.
+
+    Only the late deliveries the insertion serves are kept: where some are left
+    unserved, the insertion is made again with the served ones alone (where the time
+    left to ``ends`` is at least what the first took), so no late
+    delivery is listed unserved (its tonnes would count twice in the shortfall the
+    checker allows). The result is kept where every late delivery in it is served, the
+    checker finds it sound, no more furnaces overflow and it lowers the pass's merit."""
+    late = late_deliveries(plan, network)
+    if inserted is None or not late:
+        return network, plan
+    for _ in range(2):
+        took = time.monotonic()
+        candidate = network.model_copy(update={"orders": network.orders + late})
+        tried = inserted(candidate, _within(options, ends), plan)
+        served = {r.order_id for r in tried.runs}
+        if all(o.order_id in served for o in late):
+            break
+        late = tuple(o for o in late if o.order_id in served)
+        if not late or ends - time.monotonic() < time.monotonic() - took:
+            return network, plan  # none served, or no time for the second insertion
+    else:
+        return network, plan  # the second insertion left one of them out
+    assert tried.supply is not None and plan.supply is not None
+    if tried.supply.overflow_furnaces > plan.supply.overflow_furnaces:
+        return network, plan
+    if _merit(candidate, tried) >= _merit(network, plan):
+        return network, plan
+    return (candidate, tried) if check(candidate, tried, travel=travel).ok else (network, plan)
 
 
 @dataclass
@@ -342,6 +438,7 @@ def plan_supplied(
     trucks_out: Sequence[str] = (),
     kept_runs: Sequence[Run] = (),
     truck_starts: Sequence[TruckStart] = (),
+    inserted: Inserted | None = None,
 ) -> tuple[Network, Plan]:
     """Plan a day with managed furnaces, closing the loop on the deliveries it misses.
 
@@ -361,7 +458,11 @@ def plan_supplied(
     routed for :data:`MIN_PASS_S`, and a re-plan left less than twice that is not
     started (the next may be). The best pass is kept: the lowest route cost plus the
     casters' orders it leaves unserved (at the unserved penalty) plus its furnaces'
-    shortfall cost.
+    shortfall cost. With ``inserted``, the loop ends :data:`LATE_S` early (at most
+    :data:`LATE_MAX_SHARE` of the limit), and in that time the managed deliveries the
+    kept pass left unserved are tried late (:func:`late_deliveries`), inserted around
+    its runs as they are; the result is kept where it is sound and lowers the same
+    cost.
 
     Parameters
     ----------
@@ -384,13 +485,37 @@ def plan_supplied(
         (:func:`running_fleet`) and later days (:func:`lookahead_days`), what their kept
         runs carry is not charged to the running trucks (:func:`carried_by`), and every
         cut's first possible pour counts the starts (``first_pour_min``).
+    inserted : callable, optional
+        Inserts a network's orders around a plan's runs, kept as they are (a re-plan in
+        ``insert`` mode), into a plan with its supply part: the late deliveries' try.
 
     Returns
     -------
     (Network, Plan)
         The network with the kept pass's deliveries among its orders, and its plan.
     """
-    total, started = options.time_limit_s, time.monotonic()
+    started = time.monotonic()
+    late_s = min(LATE_S, LATE_MAX_SHARE * options.time_limit_s) if inserted else 0.0
+    looped = options.model_copy(update={"time_limit_s": options.time_limit_s - late_s})
+    ctx = (travel, trucks_out, kept_runs, truck_starts)
+    best_network, best, passes = _closed_loop(network, planned, looped, ctx, started)
+    ends = started + options.time_limit_s
+    best_network, best = _with_late(best_network, best, inserted, options, ends, travel)
+    return best_network, _with_passes(best, passes)
+
+
+def _closed_loop(
+    network: Network,
+    planned: Callable[[Network, PlanOptions], Plan],
+    options: PlanOptions,
+    ctx: tuple[Travel | None, Sequence[str], Sequence[Run], Sequence[TruckStart]],
+    started: float,
+) -> tuple[Network, Plan, int]:
+    """:func:`plan_supplied`'s loop within ``options.time_limit_s`` from ``started``
+    (:func:`time.monotonic`, s), ``ctx`` its travel, trucks out, kept runs and truck
+    starts: the kept pass's network and plan, and the re-plans made."""
+    travel, trucks_out, kept_runs, truck_starts = ctx
+    total = options.time_limit_s
     loop = _decision_loop(network, travel, trucks_out, kept_runs)
     required = loop.required(
         total * DECISION_SHARE - (time.monotonic() - started), search_limit_s(total)
@@ -413,7 +538,7 @@ def plan_supplied(
         latest = planned(candidate, _within(options, ends))
         if _merit(network, latest) < _merit(network, best):
             best_network, best = candidate, latest
-    return best_network, _with_passes(best, passes)
+    return best_network, best, passes
 
 
 def _with_passes(plan: Plan, passes: int) -> Plan:

@@ -1,0 +1,93 @@
+"""A managed delivery the router leaves unserved is poured late rather than not at all.
+
+The network: tiny without its casters' orders, C1's and C2's ADC12 furnaces on managed
+supply (10 t capacity, minimum 2 t, drawing 1 t/h; C1 9 t at midnight, around the
+clock, C2 10 t, from 06:00 to 22:00), T1 on shift 06:00–20:00 and T2 only 10:00–16:00,
+both at S1 with two 3-t ladles. C1's second delivery (6 t, due 08:00–10:00) gets one
+ladle from T1; no truck can pour the other in its window (T2 starts at 10:00, T1 is on
+its way to C2's 12:00 delivery), so it is left ``fleet``, and before, C1 then stayed
+below its minimum until the next delivery at 14:00 (greedy, 5 s: 376 minutes below it,
+5 t of emergency ingots). Now the ladle left out is tried late — from its window's end
+to the day's last pour — around the plan's runs as they are, and T1 pours it after
+C2's: the furnace is back at its minimum hours earlier (196 minutes below it, 2 t).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from logistics import PlanOutcome, check, load_network, plan_day
+from logistics.network.model import Network
+from logistics.plan.options import PlanOptions
+from tests.conftest import read_table, set_cell, tiny_with_managed_c1, write_table
+
+MIN_T, START_T, DRAW_T_PER_H = 2.0, 9.0, 1.0
+CONSUMPTION = (
+    "caster_id,alloy,supply,capacity_t,min_level_t,start_level_t,from_h,to_h,t_per_h,weekdays\n"
+    f"C1,ADC12,managed,10,{MIN_T},{START_T},0.0,24.0,{DRAW_T_PER_H},\n"
+    f"C2,ADC12,managed,10,{MIN_T},10,6.0,22.0,{DRAW_T_PER_H},\n"
+)
+KEY = ("C1", "ADC12")
+#: The id suffix of a late delivery (``logistics.pipeline.supply.LATE_SUFFIX``).
+LATE_SUFFIX = "-late"
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    folder = tiny_with_managed_c1(tmp_path_factory.mktemp("late") / "net", CONSUMPTION)
+    orders = read_table(folder / "orders.csv")
+    write_table(folder / "orders.csv", orders[:1])  # the managed deliveries only
+    fleet = read_table(folder / "fleet.csv")
+    write_table(folder / "fleet.csv", fleet[:3])  # T1 and T2
+    set_cell(folder, "fleet.csv", 3, "shift_start", "10:00")
+    set_cell(folder, "fleet.csv", 3, "shift_end", "16:00")
+    return load_network(folder)
+
+
+@pytest.fixture(scope="module")
+def outcome(network: Network) -> PlanOutcome:
+    return plan_day(network, PlanOptions(solver="greedy", time_limit_s=5))
+
+
+def _levels(network: Network, outcome: PlanOutcome) -> list[float]:
+    """C1's level at the end of every minute, from its draw and the plan's runs alone."""
+    inflow = [0.0] * 1440
+    for r in outcome.plan.runs:
+        if (r.caster_id, r.alloy) != KEY:
+            continue
+        start, end = network.minutes(r.pour_start), network.minutes(r.pour_end)
+        for m in range(int(start), min(1440, int(end) + 1)):
+            share = max(0.0, min(m + 1.0, end) - max(float(m), start))
+            inflow[m] += r.tonnes * share / (end - start)
+    levels, level = [], START_T
+    for m in range(1440):
+        level += inflow[m] - DRAW_T_PER_H / 60.0
+        levels.append(level)
+    return levels
+
+
+def test_the_delivery_left_out_is_poured_late_and_the_plan_is_sound(
+    network: Network, outcome: PlanOutcome
+) -> None:
+    plan = outcome.plan
+    assert outcome.report.ok and check(network, plan).ok
+    assert plan.supply is not None
+    by_id = {d.order_id: d for d in plan.supply.deliveries}
+    left = [u for u in plan.unserved if u.order_id in by_id and by_id[u.order_id].caster_id == "C1"]
+    dropped = [u for u in left if u.reason == "fleet"]
+    assert dropped, "the scenario needs a C1 delivery the router leaves out"
+    late = [r for r in plan.runs if r.order_id == dropped[0].order_id + LATE_SUFFIX]
+    assert late, "the delivery left out is poured late"
+    window_end = network.minutes(by_id[dropped[0].order_id].window_end)
+    assert all(network.minutes(r.pour_start) >= window_end for r in late)
+    assert not [u for u in plan.unserved if u.order_id.endswith(LATE_SUFFIX)]
+
+
+def test_the_furnace_is_back_at_its_minimum_sooner(network: Network, outcome: PlanOutcome) -> None:
+    levels = _levels(network, outcome)
+    below = sum(1 for x in levels if x < MIN_T - 1e-3)
+    assert below < 300  # 376 minutes before, without the late pour
+    assert max(0.0, MIN_T - min(levels)) < 4.0  # 5 t of emergency ingots before
+    assert outcome.plan.supply is not None
+    (furnace,) = [f for f in outcome.plan.supply.furnaces if (f.caster_id, f.alloy) == KEY]
+    assert furnace.minutes_below_min == pytest.approx(below, abs=2)
