@@ -382,7 +382,7 @@ def _cheapest_trip(
     The trucks are timed in the order of their floor (:class:`_Floors`), and
     those whose floor is above the best net cost found so far (or above 0) are passed
     over untimed: their trip could neither beat it nor pay. The choice is the one
-    timing every truck makes.
+    timing every truck makes. A trip whose net cost is not finite does not pay.
     """
     tried: list[tuple[float, int, str, tuple[Job, ...]]] = []
     chunks: dict[tuple[float, int, float], tuple[Job, ...]] = {}
@@ -404,7 +404,10 @@ def _cheapest_trip(
         trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
         if trip is None:
             continue
-        key = (priced.net(truck_id, trip), trip.end_time, index)
+        net = priced.net(truck_id, trip)
+        if not math.isfinite(net):
+            continue  # no figure (e.g. no road there): it does not pay
+        key = (net, trip.end_time, index)
         if best is None or key < best[0]:
             best = (key, truck_id, trip)
     if best is None or best[0][0] > 0.0:

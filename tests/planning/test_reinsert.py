@@ -653,3 +653,18 @@ def test_no_trucks_floor_is_above_the_net_cost_of_the_trip_it_is_timed_onto(
     assert not check(replanned.network, replanned.outcome.plan).violations
     assert len(pairs) > 100
     assert [(f, n) for f, n in pairs if f > n + 1e-6] == []
+
+
+def test_a_trip_whose_net_cost_is_not_a_number_does_not_pay(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No routes: every job is left to the re-insertion. Where T1's trips are priced NaN
+    # (no figure), T1 is given none, as a truck whose trip does not pay; the others are.
+    real_net = reinsert_module._Priced.net
+
+    def net(self, truck_id, trip):  # type: ignore[no-untyped-def]
+        return math.nan if truck_id == "T1" else real_net(self, truck_id, trip)
+
+    monkeypatch.setattr(reinsert_module._Priced, "net", net)
+    plan = _plan(network, [], priced=True)
+    assert {r.truck_id for r in plan.runs} == {"T2", "T3"}
