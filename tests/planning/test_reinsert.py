@@ -559,9 +559,10 @@ def test_the_re_insertion_passes_over_trucks_that_cannot_beat_the_best_and_ends_
     # A generated day of 4 smelters, 30 casters and its fleet: every job is left to the
     # re-insertion. Timing every truck for every trip (the re-insertion before its
     # floors) takes ``every`` timings; given half of that on a clock that moves a
-    # second per timing, it was cut short with ladles untried. A truck whose floor (its
-    # trip's km and hours at the least, less the penalty of the most it carries) cannot
-    # beat the best trip found, or pay, is now passed over untimed: every ladle is tried
+    # second per timing, it was cut short with ladles untried. A truck whose floor (the
+    # least, over the ladles it could carry in order, of their km and the drive home
+    # less their penalty, plus its drive and wait at the least) cannot beat the best
+    # trip found, or pay, is now passed over untimed: every ladle is tried
     # within that half, and the plan is the one timing every truck makes, row for row.
     network = load_network(generate_network(tmp_path / "net", seed=3))
     everyone, _, every = _reinserted_on_a_clock(network, None, every_truck=True)
