@@ -16,6 +16,9 @@ already happened:
   the order's row and column;
 * a truck taken out gets no new runs (its facts stay: the metal is on the road); an
   added truck joins from its home smelter; the network used is the new one;
+* a truck start (made available at a site from a moment on) must not come before the
+  last pour of its truck's facts: the truck is still on that trip, so such a start is
+  an :class:`InputError` naming the truck;
 * the result is the whole day (facts + new runs) planned, checked by the independent
   checker and priced against ingots by :func:`logistics.plan_day`: a
   :class:`ReplanOutcome` wraps that :class:`~logistics.pipeline.PlanOutcome` with a
@@ -35,7 +38,13 @@ from logistics.network.model import Network, Order, TruckStart
 from logistics.physics.travel import Travel
 from logistics.pipeline.changes import SOURCE, TruckChanges, changed_network
 from logistics.pipeline.day import PlanOutcome, plan_day
-from logistics.pipeline.facts import booked_at, check_facts, facts_at, transit_starts
+from logistics.pipeline.facts import (
+    booked_at,
+    check_facts,
+    check_starts,
+    facts_at,
+    transit_starts,
+)
 from logistics.plan.diff import ChangeCost, PlanDiff, plan_diff, replan_objective
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import DayState, PlanOptions
@@ -152,7 +161,8 @@ def replan(
         Changes that do not fit the network, or an order changed so that a run already
         filled or on the road no longer fits it (another caster or alloy, a window or
         ``placed_at + lead_time`` its pour misses, fewer tonnes than are under way):
-        each problem names ``orders_file``, the order's row and the column.
+        each problem names ``orders_file``, the order's row and the column; or a truck
+        start before the end of its truck's runs under way (naming the truck).
     """
     if now.tzinfo is None:
         raise InputError(InputProblem(SOURCE, None, "now", "needs a timezone"))
@@ -160,6 +170,7 @@ def replan(
     changed = changed_network(network, new_orders, changed_orders, truck_changes)
     facts = facts_at(plan, now)
     check_facts(changed, facts, now, orders_file=orders_file, order_rows=order_rows)
+    check_starts(changed, facts, truck_starts)
     options = options or PlanOptions()
     travel = travel or Travel.of(changed)
     state = _day_state(changed, travel, plan, now, facts, truck_changes, truck_starts)

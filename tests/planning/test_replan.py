@@ -186,6 +186,27 @@ def test_a_truck_start_after_its_facts_moves_the_truck(tiny, morning_plan) -> No
     assert tiny.minutes(first.fill_start) >= 12 * 60 + drive - 1e-6
 
 
+def test_a_truck_start_before_its_runs_under_way_end_is_bad_input(tiny, morning_plan) -> None:
+    # T3 is on its morning trip at 10:00 (a fact) until its last pour ends: a start at
+    # C1 five minutes before that contradicts the trip under way (the plan would have
+    # it drive from C1 to its next trip while it still pours elsewhere) and is refused,
+    # naming the truck; a start at that end is planned, and the checker accepts it.
+    now = at(tiny, "10:00")
+    ends = max(r.pour_end for r in facts_at(morning_plan, now) if r.truck_id == "T3")
+    assert ends > now
+    early = TruckStart(
+        truck_id="T3", site_kind="caster", site_id="C1", at=ends - timedelta(minutes=5)
+    )
+    with pytest.raises(InputError) as caught:
+        replan(tiny, morning_plan, now, PlanOptions(solver="greedy"), truck_starts=[early])
+    (problem,) = caught.value.problems
+    assert problem.column == "at"
+    assert "truck T3" in problem.message and "C1" in problem.message
+    on_time = early.model_copy(update={"at": ends})
+    result = replan(tiny, morning_plan, now, PlanOptions(solver="greedy"), truck_starts=[on_time])
+    assert_whole_day_sound(result.network, result.outcome.plan)
+
+
 def test_a_truck_taken_out_gets_no_new_runs_and_an_added_one_may(tiny, morning_plan) -> None:
     now = at(tiny, "10:00")
     spare = Truck(
