@@ -177,6 +177,50 @@ def check_facts(
         raise InputError(problems)
 
 
+def check_starts(network: Network, facts: Sequence[Run], starts: Sequence[TruckStart]) -> None:
+    """Refuse a truck start that contradicts the truck's runs under way.
+
+    A truck made available at a site from a moment on drives from there to its next
+    trip (the checker and the plan's timeline read it so). Before the last pour of its
+    runs under way (:func:`facts_at`) it is still on that trip, which cannot be undone:
+    such a start is bad input naming the truck, never a plan the checker rejects.
+
+    Parameters
+    ----------
+    network : Network
+        The network re-planned (its timezone for the messages).
+    facts : sequence of Run
+        The runs kept as they are (:func:`facts_at`).
+    starts : sequence of TruckStart
+        The truck starts given for the re-plan.
+
+    Raises
+    ------
+    InputError
+        One problem per start before its truck's runs under way end (column ``at``).
+    """
+    last: dict[str, Run] = {}
+    for r in facts:
+        if r.truck_id not in last or r.pour_end > last[r.truck_id].pour_end:
+            last[r.truck_id] = r
+    problems = [
+        InputProblem(
+            SOURCE,
+            None,
+            "at",
+            f"truck {start.truck_id}: made available at {start.site_kind} {start.site_id} "
+            f"at {_local(start.at, network)}, before its trip {run.trip} under way ends "
+            f"(pouring at caster {run.caster_id} until {_local(run.pour_end, network)}); "
+            "give a start at or after that",
+        )
+        for start in starts
+        if (run := last.get(start.truck_id)) is not None
+        and start.at < run.pour_end - timedelta(seconds=TIME_TOL_S)
+    ]
+    if problems:
+        raise InputError(problems)
+
+
 def booked_at(
     network: Network, plan: Plan, now: datetime, unavailable: Sequence[str] = ()
 ) -> tuple[Run, ...]:

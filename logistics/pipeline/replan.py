@@ -16,6 +16,11 @@ already happened:
   the order's row and column;
 * a truck taken out gets no new runs (its facts stay: the metal is on the road); an
   added truck joins from its home smelter; the network used is the new one;
+* a truck start (made available at a site from a moment on) must not come before the
+  last pour of its truck's facts: the truck is still on that trip, so such a start is
+  an :class:`InputError` naming the truck; the truck's booked trips that fill from the
+  start's moment on are planned again (they would drive from the start's site), and
+  the start, not the current plan's drive to its next smelter, says where it is;
 * the result is the whole day (facts + new runs) planned, checked by the independent
   checker and priced against ingots by :func:`logistics.plan_day`: a
   :class:`ReplanOutcome` wraps that :class:`~logistics.pipeline.PlanOutcome` with a
@@ -28,14 +33,21 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from logistics.check.context import TIME_TOL_S
 from logistics.errors import InputError, InputProblem
 from logistics.network.model import Network, Order, TruckStart
 from logistics.physics.travel import Travel
 from logistics.pipeline.changes import SOURCE, TruckChanges, changed_network
 from logistics.pipeline.day import PlanOutcome, plan_day
-from logistics.pipeline.facts import booked_at, check_facts, facts_at, transit_starts
+from logistics.pipeline.facts import (
+    booked_at,
+    check_facts,
+    check_starts,
+    facts_at,
+    transit_starts,
+)
 from logistics.plan.diff import ChangeCost, PlanDiff, plan_diff, replan_objective
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import DayState, PlanOptions
@@ -152,7 +164,8 @@ def replan(
         Changes that do not fit the network, or an order changed so that a run already
         filled or on the road no longer fits it (another caster or alloy, a window or
         ``placed_at + lead_time`` its pour misses, fewer tonnes than are under way):
-        each problem names ``orders_file``, the order's row and the column.
+        each problem names ``orders_file``, the order's row and the column; or a truck
+        start before the end of its truck's runs under way (naming the truck).
     """
     if now.tzinfo is None:
         raise InputError(InputProblem(SOURCE, None, "now", "needs a timezone"))
@@ -160,6 +173,7 @@ def replan(
     changed = changed_network(network, new_orders, changed_orders, truck_changes)
     facts = facts_at(plan, now)
     check_facts(changed, facts, now, orders_file=orders_file, order_rows=order_rows)
+    check_starts(changed, facts, truck_starts)
     options = options or PlanOptions()
     travel = travel or Travel.of(changed)
     state = _day_state(changed, travel, plan, now, facts, truck_changes, truck_starts)
@@ -178,8 +192,13 @@ def _day_state(
 ) -> DayState:
     """What the rest of the day is planned around: the facts, the runs booked, where the
     trucks start (those on the road too) and the trucks out of service from ``now``."""
-    booked = booked_at(changed, plan, now, truck_changes.remove)
-    moving = transit_starts(changed, travel, plan, now, truck_changes.remove)
+    booked = _after_starts(booked_at(changed, plan, now, truck_changes.remove), truck_starts)
+    given = {s.truck_id for s in truck_starts}  # where these are is given, not guessed
+    moving = tuple(
+        m
+        for m in transit_starts(changed, travel, plan, now, truck_changes.remove)
+        if m.truck_id not in given
+    )
     return DayState(
         now=now,
         fixed_runs=facts,
@@ -188,6 +207,25 @@ def _day_state(
         unavailable_trucks=tuple(truck_changes.remove),
         booked_runs=booked,
         kept_preheats=plan.preheats,
+    )
+
+
+def _after_starts(booked: tuple[Run, ...], starts: Sequence[TruckStart]) -> tuple[Run, ...]:
+    """``booked`` less the trips of a truck given a start that fill from the start's
+    moment on: they would drive from the start's site, for which they were not timed
+    (their jobs are planned again, as a truck taken out's are)."""
+    since: dict[str, datetime] = {}
+    for start in starts:
+        since[start.truck_id] = min(start.at, since.get(start.truck_id, start.at))
+    first_fill: dict[tuple[str, int], datetime] = {}
+    for r in booked:
+        key = (r.truck_id, r.trip)
+        first_fill[key] = min(r.fill_start, first_fill.get(key, r.fill_start))
+    return tuple(
+        r
+        for r in booked
+        if r.truck_id not in since
+        or first_fill[(r.truck_id, r.trip)] < since[r.truck_id] - timedelta(seconds=TIME_TOL_S)
     )
 
 

@@ -70,6 +70,8 @@ class _Priced:
     before: dict[str, float] = field(default_factory=dict)
     #: ``truck_id ->`` :meth:`terms` (cleared when a trip is committed to it).
     tails: dict[str, _Terms | None] = field(default_factory=dict)
+    #: ``smelter's travel row ->`` :meth:`to_smelter`.
+    columns: dict[int, tuple[list[float], list[float]]] = field(default_factory=dict)
 
     def net(self, truck_id: str, trip: TimedTrip) -> float:
         """The truck's added route cost (km, and hours from the end of its last trip,
@@ -91,6 +93,15 @@ class _Priced:
         self.runs.setdefault(truck_id, []).extend(trip.runs)
         self.before.pop(truck_id, None)
         self.tails.pop(truck_id, None)
+
+    def to_smelter(self, s_idx: int) -> tuple[list[float], list[float]]:
+        """The km and minutes from every travel row to the smelter of row ``s_idx``
+        (worked out once per smelter)."""
+        if s_idx not in self.columns:
+            travel = self.ctx.travel
+            km = [float(v) for v in travel.km[:, s_idx]]
+            self.columns[s_idx] = (km, [float(v) for v in travel.minutes[:, s_idx]])
+        return self.columns[s_idx]
 
     def terms(self, state: TruckState) -> _Terms | None:
         """The truck's figures :class:`_Floors` bounds its next trip with (cached until
@@ -161,10 +172,8 @@ class _Floors:
     driven: dict[tuple[int, float], dict[int, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        travel = self.ctx.travel
-        self.s_idx = travel.smelter(self.smelter_id)
-        self.km_to = [float(v) for v in travel.km[:, self.s_idx]]
-        self.min_to = [float(v) for v in travel.minutes[:, self.s_idx]]
+        self.s_idx = self.ctx.travel.smelter(self.smelter_id)
+        self.km_to, self.min_to = self.priced.to_smelter(self.s_idx)
 
     def floor(self, state: TruckState, chunk: tuple[Job, ...]) -> float:
         """The bound for ``state``'s truck taking ladles of ``chunk`` (in order) on a trip
@@ -382,7 +391,7 @@ def _cheapest_trip(
     The trucks are timed in the order of their floor (:class:`_Floors`), and
     those whose floor is above the best net cost found so far (or above 0) are passed
     over untimed: their trip could neither beat it nor pay. The choice is the one
-    timing every truck makes.
+    timing every truck makes. A trip whose net cost is not finite does not pay.
     """
     tried: list[tuple[float, int, str, tuple[Job, ...]]] = []
     chunks: dict[tuple[float, int, float], tuple[Job, ...]] = {}
@@ -404,7 +413,10 @@ def _cheapest_trip(
         trip, _ = time_trip(ctx, state, smelter_id, chunk, bays)
         if trip is None:
             continue
-        key = (priced.net(truck_id, trip), trip.end_time, index)
+        net = priced.net(truck_id, trip)
+        if not math.isfinite(net):
+            continue  # no figure (e.g. no road there): it does not pay
+        key = (net, trip.end_time, index)
         if best is None or key < best[0]:
             best = (key, truck_id, trip)
     if best is None or best[0][0] > 0.0:

@@ -21,7 +21,10 @@ from the plan's rows.
 
 from __future__ import annotations
 
+import math
+import random
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -33,10 +36,11 @@ import logistics.planning.reinsert as reinsert_module
 import logistics.planning.solve as solve
 from logistics.check import check
 from logistics.network.loader import load_network
-from logistics.network.model import Network
+from logistics.network.model import Network, TruckStart
 from logistics.network.prices import managed_drop_penalty_per_t, unserved_penalty_per_t
 from logistics.network.synthetic import generate_network
 from logistics.physics.travel import Travel
+from logistics.pipeline import plan_day, replan
 from logistics.pipeline.assemble import plan_of
 from logistics.plan.model import Plan
 from logistics.plan.options import DayState, PlanOptions
@@ -540,7 +544,7 @@ def _reinserted_on_a_clock(
         patched.setattr(reinsert_module, "time", SimpleNamespace(monotonic=clock))
         patched.setattr(reinsert_module, "time_trip", time_trip)
         if every_truck:
-            patched.setattr(reinsert_module, "_Floors", _NoFloors, raising=False)
+            patched.setattr(reinsert_module, "_Floors", _NoFloors)
         trips, left = day.timed([])
     return _plan_of(network, day, trips, left), day, int(clock.now)
 
@@ -555,9 +559,10 @@ def test_the_re_insertion_passes_over_trucks_that_cannot_beat_the_best_and_ends_
     # A generated day of 4 smelters, 30 casters and its fleet: every job is left to the
     # re-insertion. Timing every truck for every trip (the re-insertion before its
     # floors) takes ``every`` timings; given half of that on a clock that moves a
-    # second per timing, it was cut short with ladles untried. A truck whose floor (its
-    # trip's km and hours at the least, less the penalty of the most it carries) cannot
-    # beat the best trip found, or pay, is now passed over untimed: every ladle is tried
+    # second per timing, it was cut short with ladles untried. A truck whose floor (the
+    # least, over the ladles it could carry in order, of their km and the drive home
+    # less their penalty, plus its drive and wait at the least) cannot beat the best
+    # trip found, or pay, is now passed over untimed: every ladle is tried
     # within that half, and the plan is the one timing every truck makes, row for row.
     network = load_network(generate_network(tmp_path / "net", seed=3))
     everyone, _, every = _reinserted_on_a_clock(network, None, every_truck=True)
@@ -570,3 +575,97 @@ def test_the_re_insertion_passes_over_trucks_that_cannot_beat_the_best_and_ends_
     assert objective_from_rows(network, pruned) == pytest.approx(
         objective_from_rows(network, everyone), abs=0.01
     )
+
+
+def _mixed_rules_day(tmp_path: Path) -> Network:
+    """A small generated day with drivers' rules (breaks, handovers at the smelter), rush
+    hours and a mixed fleet: ladle sizes and slots, a cost per km or per hour of 0,
+    payload limits and at most a few trips, the fleet's figures drawn with a fixed seed."""
+    folder = generate_network(tmp_path / "net", smelters=3, casters=12, tonnes=300.0, seed=3)
+    toml = (folder / "network.toml").read_text(encoding="utf-8")
+    rush = "rush_speed_factor = 0.4\nam_rush_from_h = 7.0\nam_rush_to_h = 9.5\n"
+    toml = toml.replace("[roads]\n", "[roads]\n" + rush + "pm_rush_from_h = 16.5\n")
+    toml += "\n[drivers]\nmax_continuous_driving_h = 1\nmin_break_min = 20\n"
+    toml += "max_daily_driving_h = 6\nhandover_at_smelter = true\n"
+    (folder / "network.toml").write_text(toml, encoding="utf-8")
+    rows = read_table(folder / "fleet.csv")
+    head = [*rows[0], "payload_t", "max_trips"]
+    col = {name: k for k, name in enumerate(head)}
+    rng = random.Random(3)
+    fleet = [head]
+    for row in rows[1:]:
+        row = [*row, "", ""]
+        row[col["ladle_t"]] = str(rng.choice([2, 3, 4, 5]))
+        row[col["ladles"]] = str(rng.choice([1, 2, 3]))
+        row[col["cost_per_km"]] = str(rng.choice([0, 0, 4, 8, 12]))
+        row[col["cost_per_h"]] = str(rng.choice([0, 0, 80, 150, 300]))
+        row[col["payload_t"]] = str(rng.choice(["", "", float(row[col["ladle_t"]]) * 1.5]))
+        row[col["max_trips"]] = str(rng.choice(["", "", 1, 2, 3]))
+        fleet.append(row)
+    write_table(folder / "fleet.csv", fleet)
+    return load_network(folder)
+
+
+def _floors_checked(pairs: list[tuple[float, float]]):  # type: ignore[no-untyped-def]
+    """:func:`reinsert._cheapest_trip` that first times every truck it is offered and
+    records its floor and its priced net in ``pairs`` (floor, net), CNY; then chooses."""
+    real = reinsert_module._cheapest_trip
+
+    def cheapest(ctx, states, smelter_id, pending, bays, priced):  # type: ignore[no-untyped-def]
+        floors = reinsert_module._Floors(ctx, priced, smelter_id)
+        chunks: dict[tuple[float, int, float], tuple[Job, ...]] = {}
+        for truck_id, state in states.items():
+            chunk = reinsert_module._chunk(chunks, state.truck, pending)
+            if not chunk:
+                continue
+            floor = floors.floor(state, chunk)
+            trip, _ = reinsert_module.time_trip(ctx, state, smelter_id, chunk, bays)
+            if trip is not None and not math.isnan(floor):
+                pairs.append((floor, priced.net(truck_id, trip)))
+        return real(ctx, states, smelter_id, pending, bays, priced)
+
+    return cheapest
+
+
+def test_no_trucks_floor_is_above_the_net_cost_of_the_trip_it_is_timed_onto(
+    tmp_path: Path,
+) -> None:
+    # On a day of drivers' breaks and handovers, rush hours and a mixed fleet, every job
+    # left to the re-insertion, and then in a re-plan at 09:00 with a truck started at a
+    # caster: every truck offered a trip is timed, and its floor (the bound by which a
+    # truck is passed over untimed) is never above what the trip it is timed onto costs
+    # net of its penalty. A floor 30 CNY too high fails this.
+    network = _mixed_rules_day(tmp_path)
+    pairs: list[tuple[float, float]] = []
+    options = PlanOptions(time_limit_s=30, solution_limit=2)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(reinsert_module, "_cheapest_trip", _floors_checked(pairs))
+        day = solve._prepare_day(network, Travel.of(network), DayState(), no_progress, ())
+        day.timed([])  # (its trips still to be cut to max_trips and drivers' rules)
+        now = network.at(9 * 60)
+        start = TruckStart(
+            truck_id=network.fleet[0].truck_id,
+            site_kind="caster",
+            site_id=network.casters[0].caster_id,
+            at=now + timedelta(minutes=30),
+        )
+        plan = plan_day(network, options).plan
+        replanned = replan(network, plan, now, options, truck_starts=[start])
+    assert not check(replanned.network, replanned.outcome.plan).violations
+    assert len(pairs) > 100
+    assert [(f, n) for f, n in pairs if f > n + 1e-6] == []
+
+
+def test_a_trip_whose_net_cost_is_not_a_number_does_not_pay(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No routes: every job is left to the re-insertion. Where T1's trips are priced NaN
+    # (no figure), T1 is given none, as a truck whose trip does not pay; the others are.
+    real_net = reinsert_module._Priced.net
+
+    def net(self, truck_id, trip):  # type: ignore[no-untyped-def]
+        return math.nan if truck_id == "T1" else real_net(self, truck_id, trip)
+
+    monkeypatch.setattr(reinsert_module._Priced, "net", net)
+    plan = _plan(network, [], priced=True)
+    assert {r.truck_id for r in plan.runs} == {"T2", "T3"}

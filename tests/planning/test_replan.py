@@ -186,6 +186,50 @@ def test_a_truck_start_after_its_facts_moves_the_truck(tiny, morning_plan) -> No
     assert tiny.minutes(first.fill_start) >= 12 * 60 + drive - 1e-6
 
 
+def test_a_truck_start_before_its_runs_under_way_end_is_bad_input(tiny, morning_plan) -> None:
+    # T3 is on its morning trip at 10:00 (a fact) until its last pour ends: a start at
+    # C1 five minutes before that contradicts the trip under way (the plan would have
+    # it drive from C1 to its next trip while it still pours elsewhere) and is refused,
+    # naming the truck; a start at that end is planned, and the checker accepts it.
+    now = at(tiny, "10:00")
+    ends = max(r.pour_end for r in facts_at(morning_plan, now) if r.truck_id == "T3")
+    assert ends > now
+    early = TruckStart(
+        truck_id="T3", site_kind="caster", site_id="C1", at=ends - timedelta(minutes=5)
+    )
+    with pytest.raises(InputError) as caught:
+        replan(tiny, morning_plan, now, PlanOptions(solver="greedy"), truck_starts=[early])
+    (problem,) = caught.value.problems
+    assert problem.column == "at"
+    assert "truck T3" in problem.message and "C1" in problem.message
+    on_time = early.model_copy(update={"at": ends})
+    result = replan(tiny, morning_plan, now, PlanOptions(solver="greedy"), truck_starts=[on_time])
+    assert_whole_day_sound(result.network, result.outcome.plan)
+
+
+@pytest.mark.parametrize("solver", ["greedy", "ortools"])
+def test_a_truck_start_before_its_booked_trip_replans_that_trip(tiny, morning_plan, solver) -> None:
+    # At 07:00 T2 is on the road to S2 for its first trip (booked, filling at 07:14); it
+    # is then made available at C3 at 07:05 (a breakdown, towed there). The booked trip
+    # would now be driven from C3, and the plan's drive to S2 no longer says where T2
+    # is: the trip is planned again from C3, and the checker accepts the whole day (it
+    # found T2 filling at 07:14 with the 43.5-min drive from C3 not yet made).
+    now = at(tiny, "07:00")
+    first = min(r.fill_start for r in morning_plan.runs if r.truck_id == "T2")
+    assert first > now
+    start = TruckStart(truck_id="T2", site_kind="caster", site_id="C3", at=at(tiny, "07:05"))
+    options = PlanOptions(solver=solver, time_limit_s=5, solution_limit=2)
+    result = replan(tiny, morning_plan, now, options, truck_starts=[start])
+    plan = result.outcome.plan
+    assert_whole_day_sound(result.network, plan)
+    assert not plan.solver.fell_back
+    travel = Travel.of(tiny)
+    later = [r for r in plan.runs if r.truck_id == "T2"]
+    for r in later:
+        drive = travel.minutes[travel.caster("C3"), travel.smelter(r.smelter_id)]
+        assert tiny.minutes(r.fill_start) >= 7 * 60 + 5 + drive - 1e-6
+
+
 def test_a_truck_taken_out_gets_no_new_runs_and_an_added_one_may(tiny, morning_plan) -> None:
     now = at(tiny, "10:00")
     spare = Truck(
