@@ -337,6 +337,22 @@ def late_deliveries(plan: Plan, network: Network) -> tuple[Order, ...]:
     return tuple(late)
 
 
+def _low_furnaces(plan: Plan) -> set[tuple[str, str]]:
+    """The furnaces whose shortfall in ``plan`` is more than their unavoidable one."""
+    if plan.supply is None:
+        return set()
+    return {
+        (f.caster_id, f.alloy)
+        for f in plan.supply.furnaces
+        if f.emergency_ingot_t > f.unavoidable_t + 1e-6
+    }
+
+
+def _left_s(ends: float) -> float:
+    """Seconds from now (:func:`time.monotonic`) to ``ends``, s (negative once passed)."""
+    return ends - time.monotonic()
+
+
 def _with_late(
     network: Network,
     plan: Plan,
@@ -349,14 +365,21 @@ def _with_late(
     inserted around the plan's runs (kept as they are) until ``ends``
     (:func:`time.monotonic`, s); as they are without ``inserted`` or a late delivery.
 
-    Only the late deliveries the insertion serves are kept: where some are left
-    unserved, the insertion is made again with the served ones alone (where the time
-    left to ``ends`` is at least what the first took), so no late
-    delivery is listed unserved (its tonnes would count twice in the shortfall the
-    checker allows). The result is kept where every late delivery in it is served, the
-    checker finds it sound, no more furnaces overflow and it lowers the pass's merit."""
-    late = late_deliveries(plan, network)
-    if inserted is None or not late:
+    Only the deliveries of furnaces that fall further below their minimum than they
+    must (``emergency_ingot_t`` above ``unavoidable_t``) are tried late, and not at all
+    with less than :data:`MIN_PASS_S` left to ``ends`` (with a ``solution_limit``,
+    deterministic, the clock decides nothing). Only the late deliveries the insertion
+    serves are kept: where some are left unserved, the insertion is made again with the
+    served ones alone (without a ``solution_limit``, where the time left to ``ends`` is
+    at least :data:`MIN_PASS_S` and what the first took), so no late delivery is listed
+    unserved (its tonnes would count twice in the shortfall the checker allows). The
+    result is kept where every late delivery in it is served, the checker finds it
+    sound, no more furnaces overflow and it lowers the pass's merit; without a
+    ``solution_limit``, not where ``ends`` passed before the check."""
+    timed = options.solution_limit is None
+    low = _low_furnaces(plan)
+    late = tuple(o for o in late_deliveries(plan, network) if (o.caster_id, o.alloy) in low)
+    if inserted is None or not late or (timed and _left_s(ends) < MIN_PASS_S):
         return network, plan
     for _ in range(2):
         took = time.monotonic()
@@ -366,8 +389,10 @@ def _with_late(
         if all(o.order_id in served for o in late):
             break
         late = tuple(o for o in late if o.order_id in served)
-        if not late or ends - time.monotonic() < time.monotonic() - took:
-            return network, plan  # none served, or no time for the second insertion
+        if not late:
+            return network, plan  # none served
+        if timed and _left_s(ends) < max(MIN_PASS_S, time.monotonic() - took):
+            return network, plan  # no time for the second insertion
     else:
         return network, plan  # the second insertion left one of them out
     assert tried.supply is not None and plan.supply is not None
@@ -375,6 +400,8 @@ def _with_late(
         return network, plan
     if _merit(candidate, tried) >= _merit(network, plan):
         return network, plan
+    if timed and _left_s(ends) <= 0:
+        return network, plan  # no time left for the check
     return (candidate, tried) if check(candidate, tried, travel=travel).ok else (network, plan)
 
 
