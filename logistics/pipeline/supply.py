@@ -34,6 +34,7 @@ from logistics.physics.travel import Travel
 from logistics.pipeline.lookahead import lookahead_days
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import PlanOptions
+from logistics.plan.summary import summarise
 from logistics.plan.supply import FurnaceLevels, SupplyPlan
 from logistics.planning.horizon_supply import (
     SOLVER_LIMIT_S,
@@ -263,6 +264,8 @@ LATE_S = 4.0
 LATE_MAX_SHARE = 0.2
 #: Suffix of a late delivery's order id (after the id of the delivery it stands for).
 LATE_SUFFIX = "-late"
+#: Tonnes below which a delivery's or an unserved row's remainder is nothing, t.
+TONNES_TOL_T = 1e-6
 #: What inserts a network's orders around a plan's runs and preheats, kept as they are:
 #: the network, the options (their time limit, s) and the plan; the new plan with its
 #: supply part.
@@ -308,8 +311,8 @@ def late_deliveries(plan: Plan, network: Network) -> tuple[Order, ...]:
     than the next delivery would and saves the ingots of the rest of the gap. It never
     overflows the furnace: its window opens after the delivery's own, whose opening is
     when its tonnes fit under the capacity with every delivery before it poured, and
-    the deliveries after it were cut as if it had been poured. The delivery stays
-    unserved in the plan (the shortfall before the late pour is its).
+    the deliveries after it were cut as if it had been poured. Once served, it takes
+    its tonnes over from the delivery (:func:`_counted_once`).
     """
     if plan.supply is None:
         return ()
@@ -335,17 +338,6 @@ def late_deliveries(plan: Plan, network: Network) -> tuple[Order, ...]:
             )
         )
     return tuple(late)
-
-
-def _low_furnaces(plan: Plan) -> set[tuple[str, str]]:
-    """The furnaces whose shortfall in ``plan`` is more than their unavoidable one."""
-    if plan.supply is None:
-        return set()
-    return {
-        (f.caster_id, f.alloy)
-        for f in plan.supply.furnaces
-        if f.emergency_ingot_t > f.unavoidable_t + 1e-6
-    }
 
 
 def _left_s(ends: float) -> float:
@@ -377,7 +369,7 @@ def _with_late(
     sound, no more furnaces overflow and it lowers the pass's merit; without a
     ``solution_limit``, not where ``ends`` passed before the check."""
     timed = options.solution_limit is None
-    low = _low_furnaces(plan)
+    low = low_furnaces(plan)
     late = tuple(o for o in late_deliveries(plan, network) if (o.caster_id, o.alloy) in low)
     if inserted is None or not late or (timed and _left_s(ends) < MIN_PASS_S):
         return network, plan
@@ -402,7 +394,49 @@ def _with_late(
         return network, plan
     if timed and _left_s(ends) <= 0:
         return network, plan  # no time left for the check
+    candidate, tried = _counted_once(candidate, tried, late, travel)
     return (candidate, tried) if check(candidate, tried, travel=travel).ok else (network, plan)
+
+
+def _counted_once(
+    network: Network, plan: Plan, late: Sequence[Order], travel: Travel | None
+) -> tuple[Network, Plan]:
+    """``network`` and ``plan`` with each late delivery of ``late`` taking its served
+    tonnes over from the delivery it stands for, so every tonne is ordered once.
+
+    A late delivery's tonnes become what its runs pour; the delivery it stands for is
+    ordered that much less (and is dropped at nothing left), its unserved row carries
+    only what is still unserved (dropped at nothing), and the late delivery's own
+    unserved rows go (their tonnes are still the delivery's). The summary's tonnes are
+    recomputed from the rows, and the supply part's deliveries are the new orders."""
+    poured: dict[str, float] = {o.order_id: 0.0 for o in late}
+    for r in plan.runs:
+        if r.order_id in poured:
+            poured[r.order_id] += r.tonnes
+    took = {k.removesuffix(LATE_SUFFIX): t for k, t in poured.items()}
+    orders: list[Order] = []
+    for o in network.orders:
+        tonnes = poured.get(o.order_id, o.tonnes - took.get(o.order_id, 0.0))
+        if tonnes > TONNES_TOL_T:
+            orders.append(o if tonnes == o.tonnes else o.model_copy(update={"tonnes": tonnes}))
+    unserved = []
+    for u in plan.unserved:
+        left = u.tonnes - took.get(u.order_id, 0.0)
+        if u.order_id not in poured and left > TONNES_TOL_T:
+            unserved.append(u if left == u.tonnes else u.model_copy(update={"tonnes": left}))
+    network = network.model_copy(update={"orders": tuple(orders)})
+    summary = summarise(
+        network,
+        travel if travel is not None else Travel.of(network),
+        plan.runs,
+        unserved,
+        plan.truck_starts,
+        plan.summary.runs_fixed,
+    )
+    assert plan.supply is not None
+    supply = plan.supply.model_copy(update={"deliveries": managed_orders(network)})
+    update = {"unserved": tuple(unserved), "summary": summary, "supply": supply}
+    return network, plan.model_copy(update=update)
 
 
 @dataclass

@@ -46,7 +46,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
     c = _Clock(100.0)
     monkeypatch.setattr(supply.time, "monotonic", c)
     monkeypatch.setattr(supply, "late_deliveries", lambda plan, network: LATE)
-    monkeypatch.setattr(supply, "_low_furnaces", lambda plan: {KEY})
+    monkeypatch.setattr(supply, "low_furnaces", lambda plan: {KEY})
     return c
 
 
