@@ -37,6 +37,9 @@ class _Network:
         return self
 
 
+_PLAN = SimpleNamespace(runs=[])
+
+
 class _StopError(Exception):
     pass
 
@@ -47,6 +50,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
     monkeypatch.setattr(supply.time, "monotonic", c)
     monkeypatch.setattr(supply, "late_deliveries", lambda plan, network: LATE)
     monkeypatch.setattr(supply, "low_furnaces", lambda plan: {KEY})
+    monkeypatch.setattr(supply, "_merged", lambda network, plan, ids, tried, travel: tried)
     return c
 
 
@@ -66,7 +70,7 @@ def _serving_first(clock: _Clock, took_s: float, calls: list[float]) -> Any:
 
 def test_no_late_try_with_less_than_a_pass_left(clock: _Clock) -> None:
     calls: list[float] = []
-    net, plan = _Network(), object()
+    net, plan = _Network(), _PLAN
     ends = clock.now + 0.5 * supply.MIN_PASS_S
     options = PlanOptions(solver="greedy", time_limit_s=4)
     got = supply._with_late(net, plan, _serving_first(clock, 0.1, calls), options, ends)  # type: ignore[arg-type]
@@ -75,7 +79,7 @@ def test_no_late_try_with_less_than_a_pass_left(clock: _Clock) -> None:
 
 def test_no_second_insertion_past_the_limit(clock: _Clock) -> None:
     calls: list[float] = []
-    net, plan = _Network(), object()
+    net, plan = _Network(), _PLAN
     ends = clock.now + 2.0
     options = PlanOptions(solver="greedy", time_limit_s=4)
     got = supply._with_late(net, plan, _serving_first(clock, 1.5, calls), options, ends)  # type: ignore[arg-type]
@@ -90,5 +94,5 @@ def test_a_deterministic_run_makes_the_second_insertion_whatever_the_clock(
     ends = clock.now + 0.5 * supply.MIN_PASS_S  # too little left, were the clock asked
     options = PlanOptions(solver="greedy", time_limit_s=4, solution_limit=10)
     with pytest.raises(_StopError):
-        supply._with_late(_Network(), object(), _serving_first(clock, took_s, calls), options, ends)  # type: ignore[arg-type]
+        supply._with_late(_Network(), _PLAN, _serving_first(clock, took_s, calls), options, ends)  # type: ignore[arg-type]
     assert len(calls) == 2
