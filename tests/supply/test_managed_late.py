@@ -144,3 +144,29 @@ def test_a_late_delivery_tonnes_are_counted_once(
         assert kept_t + twin_t == pytest.approx(DECIDED_T)
     folder = write_plan(plan, tmp_path / "plan")
     assert check_folder(network, folder).ok
+
+
+def test_the_insertion_is_given_the_poured_orders_and_the_late_ones_alone(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The orders the kept pass left unserved are not prepared again for the late
+    deliveries' insertion (that took most of the time on a large day); they keep their
+    unserved rows in the plan."""
+    import logistics.pipeline.day as day
+
+    given: list[tuple[set[str], set[str]]] = []
+    planned = day._planned
+
+    def recording(n: Network, travel, options, state, progress, executor):  # type: ignore[no-untyped-def]
+        plan = planned(n, travel, options, state, progress, executor)
+        if state.booked_runs:
+            given.append(({o.order_id for o in n.orders}, {r.order_id for r in state.booked_runs}))
+        return plan
+
+    monkeypatch.setattr(day, "_planned", recording)
+    outcome = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5))
+    assert given, "the scenario tries a late delivery"
+    for ids, booked in given:
+        assert ids == booked | {i for i in ids if i.endswith(LATE_SUFFIX)}
+    assert outcome.report.ok
+    assert {u.order_id for u in outcome.plan.unserved} >= {"M-C1-ADC12-04", "M-C2-ADC12-03"}
