@@ -317,10 +317,14 @@ def late_deliveries(plan: Plan, network: Network) -> tuple[Order, ...]:
     if plan.supply is None:
         return ()
     by_id = {o.order_id: o for o in plan.supply.deliveries}
-    late: list[Order] = []
+    left: dict[str, float] = {}  # one late delivery for all of a delivery's rows
     for u in plan.unserved:
-        o = by_id.get(u.order_id)
-        if o is None or u.reason in NO_SUPPLY_REASONS or u.order_id.endswith(LATE_SUFFIX):
+        if u.order_id in by_id and u.reason not in NO_SUPPLY_REASONS:
+            left[u.order_id] = left.get(u.order_id, 0.0) + u.tonnes
+    late: list[Order] = []
+    for order_id, tonnes in left.items():
+        o = by_id[order_id]
+        if order_id.endswith(LATE_SUFFIX):
             continue
         caster = network.caster_by_id[o.caster_id]
         last = min(float(DAY_MIN), network.minutes(caster.close)) - pour_minutes(caster)
@@ -331,7 +335,7 @@ def late_deliveries(plan: Plan, network: Network) -> tuple[Order, ...]:
             o.model_copy(
                 update={
                     "order_id": o.order_id + LATE_SUFFIX,
-                    "tonnes": u.tonnes,
+                    "tonnes": tonnes,
                     "window_start": o.window_end,
                     "window_end": network.at(last),
                 }
@@ -463,10 +467,13 @@ def _counted_once(
         if tonnes > TONNES_TOL_T:
             orders.append(o if tonnes == o.tonnes else o.model_copy(update={"tonnes": tonnes}))
     unserved = []
-    for u in plan.unserved:
-        left = u.tonnes - took.get(u.order_id, 0.0)
+    for u in plan.unserved:  # a delivery's rows in turn give up what its late one poured
+        cut = min(u.tonnes, took.get(u.order_id, 0.0))
+        if u.order_id in took:
+            took[u.order_id] -= cut
+        left = u.tonnes - cut
         if u.order_id not in poured and left > TONNES_TOL_T:
-            unserved.append(u if left == u.tonnes else u.model_copy(update={"tonnes": left}))
+            unserved.append(u if cut == 0.0 else u.model_copy(update={"tonnes": left}))
     network = network.model_copy(update={"orders": tuple(orders)})
     summary = summarise(
         network,

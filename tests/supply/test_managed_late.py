@@ -170,3 +170,20 @@ def test_the_insertion_is_given_the_poured_orders_and_the_late_ones_alone(
         assert ids == booked | {i for i in ids if i.endswith(LATE_SUFFIX)}
     assert outcome.report.ok
     assert {u.order_id for u in outcome.plan.unserved} >= {"M-C1-ADC12-04", "M-C2-ADC12-03"}
+
+
+def test_one_late_delivery_for_all_of_a_delivery_s_unserved_rows(
+    network: Network, outcome: PlanOutcome
+) -> None:
+    """A delivery unserved in two rows (two reasons) gets one late delivery for their
+    tonnes together (before, two with the same id)."""
+    from logistics.pipeline.supply import late_deliveries
+    from logistics.plan.model import Unserved
+
+    row = Unserved(
+        order_id="M-C1-ADC12-04", caster_id="C1", alloy="ADC12", tonnes=3.0, reason="fleet"
+    )
+    rows = (row, row.model_copy(update={"reason": "ladles"}))
+    plan = outcome.plan.model_copy(update={"unserved": rows})
+    late = late_deliveries(plan, network)
+    assert [(o.order_id, o.tonnes) for o in late] == [("M-C1-ADC12-04" + LATE_SUFFIX, 6.0)]
