@@ -34,6 +34,7 @@ from logistics.physics.travel import Travel
 from logistics.pipeline.lookahead import lookahead_days
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import PlanOptions
+from logistics.plan.summary import summarise
 from logistics.plan.supply import FurnaceLevels, SupplyPlan
 from logistics.planning.horizon_supply import (
     SOLVER_LIMIT_S,
@@ -263,6 +264,8 @@ LATE_S = 4.0
 LATE_MAX_SHARE = 0.2
 #: Suffix of a late delivery's order id (after the id of the delivery it stands for).
 LATE_SUFFIX = "-late"
+#: Tonnes below which a delivery's or an unserved row's remainder is nothing, t.
+TONNES_TOL_T = 1e-6
 #: What inserts a network's orders around a plan's runs and preheats, kept as they are:
 #: the network, the options (their time limit, s) and the plan; the new plan with its
 #: supply part.
@@ -308,16 +311,20 @@ def late_deliveries(plan: Plan, network: Network) -> tuple[Order, ...]:
     than the next delivery would and saves the ingots of the rest of the gap. It never
     overflows the furnace: its window opens after the delivery's own, whose opening is
     when its tonnes fit under the capacity with every delivery before it poured, and
-    the deliveries after it were cut as if it had been poured. The delivery stays
-    unserved in the plan (the shortfall before the late pour is its).
+    the deliveries after it were cut as if it had been poured. Once served, it takes
+    its tonnes over from the delivery (:func:`_counted_once`).
     """
     if plan.supply is None:
         return ()
     by_id = {o.order_id: o for o in plan.supply.deliveries}
-    late: list[Order] = []
+    left: dict[str, float] = {}  # one late delivery for all of a delivery's rows
     for u in plan.unserved:
-        o = by_id.get(u.order_id)
-        if o is None or u.reason in NO_SUPPLY_REASONS or u.order_id.endswith(LATE_SUFFIX):
+        if u.order_id in by_id and u.reason not in NO_SUPPLY_REASONS:
+            left[u.order_id] = left.get(u.order_id, 0.0) + u.tonnes
+    late: list[Order] = []
+    for order_id, tonnes in left.items():
+        o = by_id[order_id]
+        if order_id.endswith(LATE_SUFFIX):
             continue
         caster = network.caster_by_id[o.caster_id]
         last = min(float(DAY_MIN), network.minutes(caster.close)) - pour_minutes(caster)
@@ -328,13 +335,18 @@ def late_deliveries(plan: Plan, network: Network) -> tuple[Order, ...]:
             o.model_copy(
                 update={
                     "order_id": o.order_id + LATE_SUFFIX,
-                    "tonnes": u.tonnes,
+                    "tonnes": tonnes,
                     "window_start": o.window_end,
                     "window_end": network.at(last),
                 }
             )
         )
     return tuple(late)
+
+
+def _left_s(ends: float) -> float:
+    """Seconds from now (:func:`time.monotonic`) to ``ends``, s (negative once passed)."""
+    return ends - time.monotonic()
 
 
 def _with_late(
@@ -349,25 +361,33 @@ def _with_late(
     inserted around the plan's runs (kept as they are) until ``ends``
     (:func:`time.monotonic`, s); as they are without ``inserted`` or a late delivery.
 
-    Only the late deliveries the insertion serves are kept: where some are left
-    unserved, the insertion is made again with the served ones alone (where the time
-    left to ``ends`` is at least what the first took), so no late
-    delivery is listed unserved (its tonnes would count twice in the shortfall the
-    checker allows). The result is kept where every late delivery in it is served, the
-    checker finds it sound, no more furnaces overflow and it lowers the pass's merit."""
-    late = late_deliveries(plan, network)
-    if inserted is None or not late:
+    Only the deliveries of furnaces that fall further below their minimum than they
+    must (``emergency_ingot_t`` above ``unavoidable_t``) are tried late, and not at all
+    with less than :data:`MIN_PASS_S` left to ``ends`` (with a ``solution_limit``,
+    deterministic, the clock decides nothing). Only the late deliveries the insertion
+    serves are kept: where some are left unserved, the insertion is made again with the
+    served ones alone (without a ``solution_limit``, where the time left to ``ends`` is
+    at least :data:`MIN_PASS_S` and what the first took), so no late delivery is listed
+    unserved (its tonnes would count twice in the shortfall the checker allows). The
+    result is kept where every late delivery in it is served, the checker finds it
+    sound, no more furnaces overflow and it lowers the pass's merit; without a
+    ``solution_limit``, not where ``ends`` passed before the check."""
+    timed = options.solution_limit is None
+    low = low_furnaces(plan)
+    late = tuple(o for o in late_deliveries(plan, network) if (o.caster_id, o.alloy) in low)
+    if inserted is None or not late or (timed and _left_s(ends) < MIN_PASS_S):
         return network, plan
     for _ in range(2):
         took = time.monotonic()
-        candidate = network.model_copy(update={"orders": network.orders + late})
-        tried = inserted(candidate, _within(options, ends), plan)
+        candidate, tried = _late_inserted(inserted, network, plan, late, options, ends, travel)
         served = {r.order_id for r in tried.runs}
         if all(o.order_id in served for o in late):
             break
         late = tuple(o for o in late if o.order_id in served)
-        if not late or ends - time.monotonic() < time.monotonic() - took:
-            return network, plan  # none served, or no time for the second insertion
+        if not late:
+            return network, plan  # none served
+        if timed and _left_s(ends) < max(MIN_PASS_S, time.monotonic() - took):
+            return network, plan  # no time for the second insertion
     else:
         return network, plan  # the second insertion left one of them out
     assert tried.supply is not None and plan.supply is not None
@@ -375,7 +395,98 @@ def _with_late(
         return network, plan
     if _merit(candidate, tried) >= _merit(network, plan):
         return network, plan
+    if timed and _left_s(ends) <= 0:
+        return network, plan  # no time left for the check
+    candidate, tried = _counted_once(candidate, tried, late, travel)
     return (candidate, tried) if check(candidate, tried, travel=travel).ok else (network, plan)
+
+
+def _late_inserted(
+    inserted: Inserted,
+    network: Network,
+    plan: Plan,
+    late: Sequence[Order],
+    options: PlanOptions,
+    ends: float,
+    travel: Travel | None,
+) -> tuple[Network, Plan]:
+    """The network with the ``late`` deliveries among its orders, and ``plan`` with them
+    inserted around its runs until ``ends`` (:func:`time.monotonic`, s).
+
+    The insertion is given only the orders the plan pours (its runs are kept as they
+    are) and the late deliveries: the orders it left unserved were tried by the pass
+    already, and preparing them again took most of the time (3.5 s of a 12 s limit on a
+    day of about 140 deliveries). Their unserved rows are the plan's, and the summary
+    and the supply part are made again for the whole network (:func:`_merged`)."""
+    candidate = network.model_copy(update={"orders": (*network.orders, *late)})
+    keep = {r.order_id for r in plan.runs} | {o.order_id for o in late}
+    few = candidate.model_copy(
+        update={"orders": tuple(o for o in candidate.orders if o.order_id in keep)}
+    )
+    tried = inserted(few, _within(options, ends), plan)
+    return candidate, _merged(candidate, plan, keep, tried, travel)
+
+
+def _merged(
+    network: Network, plan: Plan, inserted_ids: set[str], tried: Plan, travel: Travel | None
+) -> Plan:
+    """``tried`` (made with the orders ``inserted_ids`` alone) with ``plan``'s unserved
+    rows of the other orders of ``network``, its summary and supply part made again."""
+    unserved = (*tried.unserved, *(u for u in plan.unserved if u.order_id not in inserted_ids))
+    summary = summarise(
+        network,
+        travel if travel is not None else Travel.of(network),
+        tried.runs,
+        unserved,
+        tried.truck_starts,
+        tried.summary.runs_fixed,
+    )
+    merged = tried.model_copy(update={"unserved": unserved, "summary": summary})
+    return with_supply(network, merged, travel)
+
+
+def _counted_once(
+    network: Network, plan: Plan, late: Sequence[Order], travel: Travel | None
+) -> tuple[Network, Plan]:
+    """``network`` and ``plan`` with each late delivery of ``late`` taking its served
+    tonnes over from the delivery it stands for, so every tonne is ordered once.
+
+    A late delivery's tonnes become what its runs pour; the delivery it stands for is
+    ordered that much less (and is dropped at nothing left), its unserved row carries
+    only what is still unserved (dropped at nothing), and the late delivery's own
+    unserved rows go (their tonnes are still the delivery's). The summary's tonnes are
+    recomputed from the rows, and the supply part's deliveries are the new orders."""
+    poured: dict[str, float] = {o.order_id: 0.0 for o in late}
+    for r in plan.runs:
+        if r.order_id in poured:
+            poured[r.order_id] += r.tonnes
+    took = {k.removesuffix(LATE_SUFFIX): t for k, t in poured.items()}
+    orders: list[Order] = []
+    for o in network.orders:
+        tonnes = poured.get(o.order_id, o.tonnes - took.get(o.order_id, 0.0))
+        if tonnes > TONNES_TOL_T:
+            orders.append(o if tonnes == o.tonnes else o.model_copy(update={"tonnes": tonnes}))
+    unserved = []
+    for u in plan.unserved:  # a delivery's rows in turn give up what its late one poured
+        cut = min(u.tonnes, took.get(u.order_id, 0.0))
+        if u.order_id in took:
+            took[u.order_id] -= cut
+        left = u.tonnes - cut
+        if u.order_id not in poured and left > TONNES_TOL_T:
+            unserved.append(u if cut == 0.0 else u.model_copy(update={"tonnes": left}))
+    network = network.model_copy(update={"orders": tuple(orders)})
+    summary = summarise(
+        network,
+        travel if travel is not None else Travel.of(network),
+        plan.runs,
+        unserved,
+        plan.truck_starts,
+        plan.summary.runs_fixed,
+    )
+    assert plan.supply is not None
+    supply = plan.supply.model_copy(update={"deliveries": managed_orders(network)})
+    update = {"unserved": tuple(unserved), "summary": summary, "supply": supply}
+    return network, plan.model_copy(update=update)
 
 
 @dataclass

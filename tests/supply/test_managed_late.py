@@ -14,10 +14,15 @@ C2's: the furnace is back at its minimum hours earlier (196 minutes below it, 2 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from pathlib import Path
+
 import pytest
 
 from logistics import PlanOutcome, check, load_network, plan_day
+from logistics.check import check_folder
 from logistics.network.model import Network
+from logistics.plan.files import write_plan
 from logistics.plan.options import PlanOptions
 from tests.conftest import read_table, set_cell, tiny_with_managed_c1, write_table
 
@@ -73,13 +78,14 @@ def test_the_delivery_left_out_is_poured_late_and_the_plan_is_sound(
     assert outcome.report.ok and check(network, plan).ok
     assert plan.supply is not None
     by_id = {d.order_id: d for d in plan.supply.deliveries}
-    left = [u for u in plan.unserved if u.order_id in by_id and by_id[u.order_id].caster_id == "C1"]
-    dropped = [u for u in left if u.reason == "fleet"]
-    assert dropped, "the scenario needs a C1 delivery the router leaves out"
-    late = [r for r in plan.runs if r.order_id == dropped[0].order_id + LATE_SUFFIX]
-    assert late, "the delivery left out is poured late"
-    window_end = network.minutes(by_id[dropped[0].order_id].window_end)
+    late = [r for r in plan.runs if r.order_id.endswith(LATE_SUFFIX) and r.caster_id == "C1"]
+    assert late, "the C1 delivery the router leaves out is poured late"
+    original = by_id[late[0].order_id.removesuffix(LATE_SUFFIX)]
+    assert (original.window_start.hour, original.window_end.hour) == (8, 10)
+    window_end = network.minutes(original.window_end)
     assert all(network.minutes(r.pour_start) >= window_end for r in late)
+    # the late delivery took over the tonnes left out: none is listed unserved
+    assert not [u for u in plan.unserved if u.order_id == original.order_id]
     assert not [u for u in plan.unserved if u.order_id.endswith(LATE_SUFFIX)]
 
 
@@ -91,3 +97,93 @@ def test_the_furnace_is_back_at_its_minimum_sooner(network: Network, outcome: Pl
     assert outcome.plan.supply is not None
     (furnace,) = [f for f in outcome.plan.supply.furnaces if (f.caster_id, f.alloy) == KEY]
     assert furnace.minutes_below_min == pytest.approx(below, abs=2)
+
+
+#: C1's second delivery as the kept pass decided it (6 t, 08:00–10:00), t.
+DECIDED_T = 6.0
+
+
+def test_a_late_delivery_tonnes_are_counted_once(
+    network: Network, outcome: PlanOutcome, tmp_path: Path
+) -> None:
+    """Ordered, delivered and unserved tonnes recomputed from the plan's rows and its
+    deliveries add up and are the summary's and the economics' figures; a late delivery
+    and the delivery it stands for share the decided tonnes (before, the delivery stayed
+    unserved with the tonnes its late delivery poured: 3 t of ingots charged for metal
+    delivered liquid, 3 t ordered twice). The written plan passes the checker."""
+    plan, economics = outcome.plan, outcome.economics
+    assert plan.supply is not None
+    deliveries = {d.order_id: d for d in plan.supply.deliveries}
+    delivered: dict[str, float] = defaultdict(float)
+    unserved: dict[str, float] = defaultdict(float)
+    by_reason: dict[str, float] = defaultdict(float)
+    for r in plan.runs:
+        delivered[r.order_id] += r.tonnes
+    for u in plan.unserved:
+        unserved[u.order_id] += u.tonnes
+        by_reason[u.reason] += u.tonnes
+    for order_id, d in deliveries.items():
+        assert delivered[order_id] + unserved[order_id] == pytest.approx(d.tonnes), order_id
+    ordered = sum(d.tonnes for d in deliveries.values())
+    assert sum(delivered.values()) + sum(unserved.values()) == pytest.approx(ordered)
+    s = plan.summary
+    assert s.tonnes_ordered == pytest.approx(ordered)
+    assert s.tonnes_delivered == pytest.approx(sum(delivered.values()))
+    assert sum(s.tonnes_unserved.values()) == pytest.approx(sum(unserved.values()))
+    assert economics.plan.total_t == pytest.approx(ordered)
+    assert economics.plan.unserved_t == pytest.approx(sum(unserved.values()))
+    assert {k: v.t for k, v in economics.plan.unserved_by_reason.items()} == pytest.approx(
+        {k: v for k, v in by_reason.items() if v > 0}
+    )
+    late = [k for k in deliveries if k.endswith(LATE_SUFFIX)]
+    assert late, "the scenario needs a late delivery"
+    for k in late:
+        original = k.removesuffix(LATE_SUFFIX)
+        twin_t = deliveries[k].tonnes
+        kept_t = deliveries[original].tonnes if original in deliveries else 0.0
+        assert kept_t + twin_t == pytest.approx(DECIDED_T)
+    folder = write_plan(plan, tmp_path / "plan")
+    assert check_folder(network, folder).ok
+
+
+def test_the_insertion_is_given_the_poured_orders_and_the_late_ones_alone(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The orders the kept pass left unserved are not prepared again for the late
+    deliveries' insertion (that took most of the time on a large day); they keep their
+    unserved rows in the plan."""
+    import logistics.pipeline.day as day
+
+    given: list[tuple[set[str], set[str]]] = []
+    planned = day._planned
+
+    def recording(n: Network, travel, options, state, progress, executor):  # type: ignore[no-untyped-def]
+        plan = planned(n, travel, options, state, progress, executor)
+        if state.booked_runs:
+            given.append(({o.order_id for o in n.orders}, {r.order_id for r in state.booked_runs}))
+        return plan
+
+    monkeypatch.setattr(day, "_planned", recording)
+    outcome = plan_day(network, PlanOptions(solver="greedy", time_limit_s=5))
+    assert given, "the scenario tries a late delivery"
+    for ids, booked in given:
+        assert ids == booked | {i for i in ids if i.endswith(LATE_SUFFIX)}
+    assert outcome.report.ok
+    assert {u.order_id for u in outcome.plan.unserved} >= {"M-C1-ADC12-04", "M-C2-ADC12-03"}
+
+
+def test_one_late_delivery_for_all_of_a_delivery_s_unserved_rows(
+    network: Network, outcome: PlanOutcome
+) -> None:
+    """A delivery unserved in two rows (two reasons) gets one late delivery for their
+    tonnes together (before, two with the same id)."""
+    from logistics.pipeline.supply import late_deliveries
+    from logistics.plan.model import Unserved
+
+    row = Unserved(
+        order_id="M-C1-ADC12-04", caster_id="C1", alloy="ADC12", tonnes=3.0, reason="fleet"
+    )
+    rows = (row, row.model_copy(update={"reason": "ladles"}))
+    plan = outcome.plan.model_copy(update={"unserved": rows})
+    late = late_deliveries(plan, network)
+    assert [(o.order_id, o.tonnes) for o in late] == [("M-C1-ADC12-04" + LATE_SUFFIX, 6.0)]
