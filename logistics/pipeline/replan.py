@@ -183,16 +183,30 @@ def replan(
         changed_network(network, new_orders, changed_orders, truck_changes)
     )
     facts = facts_at(plan, now)
-    check_facts(
-        with_deliveries(changed, plan), facts, now, orders_file=orders_file, order_rows=order_rows
-    )
-    changed = _with_late_under_way(changed, plan, facts)
+    changed = _facts_checked(changed, plan, facts, now, (orders_file, order_rows))
     check_starts(changed, facts, truck_starts)
     options = options or PlanOptions()
     travel = travel or Travel.of(changed)
     state = _day_state(changed, travel, plan, now, facts, truck_changes, truck_starts)
     chosen = _chosen_plan(changed, options, state, travel, progress, executor)
     return _replan_outcome(plan, changed, state, options.replan_mode, chosen)
+
+
+def _facts_checked(
+    changed: Network,
+    plan: Plan,
+    facts: tuple[Run, ...],
+    now: datetime,
+    orders: tuple[str, Mapping[str, int] | None],
+) -> Network:
+    """``changed`` (without managed deliveries) once the runs under way are checked
+    against its orders and the current plan's managed deliveries
+    (:func:`~logistics.pipeline.facts.check_facts`; ``orders`` the order book's name and
+    rows), with the late deliveries under way among its orders."""
+    orders_file, order_rows = orders
+    known = with_deliveries(changed, plan)
+    check_facts(known, facts, now, orders_file=orders_file, order_rows=order_rows)
+    return _with_late_under_way(changed, plan, facts)
 
 
 def _without_deliveries(network: Network) -> Network:
