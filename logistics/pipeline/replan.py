@@ -79,7 +79,8 @@ class ReplanOutcome:
     network : Network
         The network the new plan is for (orders and fleet as changed). Trucks taken out
         stay in its fleet (their runs under way still need them); see
-        ``unavailable_trucks``.
+        ``unavailable_trucks``. Of the managed deliveries only the late ones under way
+        are among its orders: the plan's are in ``outcome.plan.supply.deliveries``.
     now : datetime, optional
         The moment of re-planning (timezone-aware).
     unavailable_trucks : tuple of str
