@@ -21,6 +21,13 @@ already happened:
   an :class:`InputError` naming the truck; the truck's booked trips that fill from the
   start's moment on are planned again (they would drive from the start's site), and
   the start, not the current plan's drive to its next smelter, says where it is;
+* on a day with managed supply the runs under way are checked against the current
+  plan's managed deliveries (``plan.supply.deliveries``: the supplier decides them, so
+  the network has none among its orders, and any it is given are dropped); the day's
+  deliveries are then decided again, as on a fresh day (the same decision gives the
+  same ids, and a run under way keeps its delivery's share), and a late delivery
+  (``M-…-late``) a run under way pours stays an order of its own — the decision does
+  not cut it again;
 * the result is the whole day (facts + new runs) planned, checked by the independent
   checker and priced against ingots by :func:`logistics.plan_day`: a
   :class:`ReplanOutcome` wraps that :class:`~logistics.pipeline.PlanOutcome` with a
@@ -36,6 +43,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from logistics.check.context import TIME_TOL_S
+from logistics.check.furnaces import with_deliveries
 from logistics.errors import InputError, InputProblem
 from logistics.network.model import Network, Order, TruckStart
 from logistics.physics.travel import Travel
@@ -48,6 +56,7 @@ from logistics.pipeline.facts import (
     facts_at,
     transit_starts,
 )
+from logistics.pipeline.supply import LATE_SUFFIX, managed_orders
 from logistics.plan.diff import ChangeCost, PlanDiff, plan_diff, replan_objective
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import DayState, PlanOptions
@@ -70,7 +79,8 @@ class ReplanOutcome:
     network : Network
         The network the new plan is for (orders and fleet as changed). Trucks taken out
         stay in its fleet (their runs under way still need them); see
-        ``unavailable_trucks``.
+        ``unavailable_trucks``. Of the managed deliveries only the late ones under way
+        are among its orders: the plan's are in ``outcome.plan.supply.deliveries``.
     now : datetime, optional
         The moment of re-planning (timezone-aware).
     unavailable_trucks : tuple of str
@@ -170,15 +180,64 @@ def replan(
     if now.tzinfo is None:
         raise InputError(InputProblem(SOURCE, None, "now", "needs a timezone"))
     truck_changes = truck_changes or TruckChanges()
-    changed = changed_network(network, new_orders, changed_orders, truck_changes)
+    changed = _without_deliveries(
+        changed_network(network, new_orders, changed_orders, truck_changes)
+    )
     facts = facts_at(plan, now)
-    check_facts(changed, facts, now, orders_file=orders_file, order_rows=order_rows)
+    changed = _facts_checked(changed, plan, facts, now, (orders_file, order_rows))
     check_starts(changed, facts, truck_starts)
     options = options or PlanOptions()
     travel = travel or Travel.of(changed)
     state = _day_state(changed, travel, plan, now, facts, truck_changes, truck_starts)
     chosen = _chosen_plan(changed, options, state, travel, progress, executor)
     return _replan_outcome(plan, changed, state, options.replan_mode, chosen)
+
+
+def _facts_checked(
+    changed: Network,
+    plan: Plan,
+    facts: tuple[Run, ...],
+    now: datetime,
+    orders: tuple[str, Mapping[str, int] | None],
+) -> Network:
+    """``changed`` (without managed deliveries) once the runs under way are checked
+    against its orders and the current plan's managed deliveries
+    (:func:`~logistics.pipeline.facts.check_facts`; ``orders`` the order book's name and
+    rows), with the late deliveries under way among its orders."""
+    orders_file, order_rows = orders
+    known = with_deliveries(changed, plan)
+    check_facts(known, facts, now, orders_file=orders_file, order_rows=order_rows)
+    return _with_late_under_way(changed, plan, facts)
+
+
+def _without_deliveries(network: Network) -> Network:
+    """The network without managed deliveries among its orders: the re-plan decides
+    them again (a network given with the current plan's deliveries would get them
+    twice, the same ids)."""
+    delivered = {o.order_id for o in managed_orders(network)}
+    if not delivered:
+        return network
+    orders = tuple(o for o in network.orders if o.order_id not in delivered)
+    return network.model_copy(update={"orders": orders})
+
+
+def _with_late_under_way(network: Network, plan: Plan, facts: Sequence[Run]) -> Network:
+    """The network with the current plan's late managed deliveries (``M-…-late``) that
+    runs under way deliver among its orders: the re-plan's decision cuts the day's
+    other deliveries again, with the same ids, but not these."""
+    if plan.supply is None:
+        return network
+    under_way = {r.order_id for r in facts}
+    late = tuple(
+        d
+        for d in plan.supply.deliveries
+        if d.order_id.endswith(LATE_SUFFIX) and d.order_id in under_way
+    )
+    known = network.order_by_id
+    late = tuple(d for d in late if d.order_id not in known)
+    if not late:
+        return network
+    return network.model_copy(update={"orders": network.orders + late})
 
 
 def _day_state(
