@@ -99,6 +99,9 @@ def _patch(patched: pytest.MonkeyPatch, clock: _Clock, seen: _Seen) -> None:
     patched.setattr(solve, "retry_with_pool", recorded_retry)
     patched.setattr(ladle_retry._Tries, "room", recorded_room)
     patched.setattr(supply, "search_limit_s", lambda day_limit_s: SEARCH_S)
+    # the late deliveries after the loop are a step of their own, on the real clock with
+    # the day's time left (tests/supply/test_managed_late_clock.py): not this pass's tries
+    patched.setattr(supply, "_with_late", lambda network, plan, *args, **kwargs: (network, plan))
 
 
 @pytest.fixture(scope="module")
