@@ -5,22 +5,23 @@ minute with its own arithmetic: its cells draw their band's tonnes per hour, eac
 the caster and alloy pours its tonnes evenly over its pour. A level above the capacity
 is ``furnace_overflow``; a level below the minimum is ``furnace_low`` unless the plan
 lists enough of the furnace's deliveries as unserved (the caster then melts that much
-from ingots, which the plan prices) — or the furnace started the day below its minimum,
-or falls below it before any truck could pour into it: the checker's own bound, over
-every truck of the fleet and every smelter making the alloy, the truck's shift start at
-its home smelter (or, for a truck the plan starts elsewhere, ``plan.json``'s
-``truck_starts``, its start's site at the later of its shift start and the start's
-moment, whichever reaches the caster earlier), the free-flow drive to that smelter, the
-fill once the smelter opens (ending by its close), the free-flow drive to the caster and
-the pour once the caster opens, each rounded up to whole minutes; a truck counts only if
-that pour starts by its shift end and ends by the caster's close and 24:00, and with
-none the whole day is before the first possible pour (ladles, bays, stock, rush hours
-and breaks ignored, so no plan pours earlier in whole minutes). That dip and the start
-deficit plus the unserved deliveries due before the first possible pour are one morning
-shortfall: the larger of the two is allowed, not their sum. A plan that reports more
-such unavoidable shortfall than that bound gives is ``furnace_low`` too. A pour into a
-managed furnace that ends after 24:00 (the end of the day simulated, so part of its
-metal would be in no day's levels) is ``furnace_past_day``.
+from ingots, which the plan prices) or as poured late (a late delivery, its id ending in
+``-late``: the tonnes its runs pour were due earlier) — or the furnace started the day
+below its minimum, or falls below it before any truck could pour into it: the checker's
+own bound, over every truck of the fleet and every smelter making the alloy, the truck's
+shift start at its home smelter (or, for a truck the plan starts elsewhere,
+``plan.json``'s ``truck_starts``, its start's site at the later of its shift start and
+the start's moment, whichever reaches the caster earlier), the free-flow drive to that
+smelter, the fill once the smelter opens (ending by its close), the free-flow drive to
+the caster and the pour once the caster opens, each rounded up to whole minutes; a truck
+counts only if that pour starts by its shift end and ends by the caster's close and
+24:00, and with none the whole day is before the first possible pour (ladles, bays,
+stock, rush hours and breaks ignored, so no plan pours earlier in whole minutes). That
+dip and the start deficit plus the unserved deliveries due before the first possible
+pour are one morning shortfall: the larger of the two is allowed, not their sum. A plan
+that reports more such unavoidable shortfall than that bound gives is ``furnace_low``
+too. A pour into a managed furnace that ends after 24:00 (the end of the day simulated,
+so part of its metal would be in no day's levels) is ``furnace_past_day``.
 The deliveries themselves (``plan.json``'s ``supply.deliveries``) are checked as orders
 by every other rule; one for a furnace not on managed supply is
 ``delivery_not_managed``.
@@ -34,6 +35,7 @@ from collections import defaultdict
 from logistics.check.context import TIME_TOL_S, CheckContext, CheckRun, CheckUnserved
 from logistics.network.model import Network, Order
 from logistics.plan.model import Plan
+from logistics.plan.supply import LATE_SUFFIX
 
 #: Tolerance of a level against the minimum and the capacity, t.
 LEVEL_TOL_T = 0.001
@@ -259,6 +261,18 @@ def _check_one(
         )
 
 
+def _late_poured(deliveries: dict[str, Order], runs: list[CheckRun]) -> dict[str, float]:
+    """The tonnes the runs pour of each late delivery (id ending in
+    :data:`~logistics.plan.supply.LATE_SUFFIX`), at most its tonnes, t: metal due by the
+    window end of the delivery it stands for and poured later, so the furnace may fall
+    that much below its minimum before, as for a delivery left unserved."""
+    poured: dict[str, float] = defaultdict(float)
+    for r in runs:
+        if r.order_id.endswith(LATE_SUFFIX) and r.order_id in deliveries:
+            poured[r.order_id] += r.tonnes
+    return {k: min(t, deliveries[k].tonnes) for k, t in poured.items()}
+
+
 def check_furnaces(
     ctx: CheckContext, plan: Plan, runs: list[CheckRun], unserved: list[CheckUnserved]
 ) -> None:
@@ -293,6 +307,9 @@ def check_furnaces(
         if u.order_id in deliveries:  # the tonnes left unserved, due when the delivery was
             left = deliveries[u.order_id].model_copy(update={"tonnes": u.tonnes})
             covered[(u.caster_id, u.alloy)].append(left)
+    for order_id, poured_t in _late_poured(deliveries, runs).items():
+        late = deliveries[order_id]  # due before its window: the dip until its pour
+        covered[(late.caster_id, late.alloy)].append(late.model_copy(update={"tonnes": poured_t}))
     for key, furnace in managed.items():
         _check_day_end(ctx, furnace, by_furnace.get(key, []))
         _check_one(ctx, furnace, by_furnace.get(key, []), covered.get(key, []), plan)

@@ -56,10 +56,11 @@ from logistics.pipeline.facts import (
     facts_at,
     transit_starts,
 )
-from logistics.pipeline.supply import LATE_SUFFIX, managed_orders
+from logistics.pipeline.supply import managed_orders
 from logistics.plan.diff import ChangeCost, PlanDiff, plan_diff, replan_objective
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import DayState, PlanOptions
+from logistics.plan.supply import LATE_SUFFIX
 from logistics.progress import ProgressCallback
 
 

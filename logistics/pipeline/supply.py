@@ -35,7 +35,7 @@ from logistics.pipeline.lookahead import lookahead_days
 from logistics.plan.model import Plan, Run
 from logistics.plan.options import PlanOptions
 from logistics.plan.summary import summarise
-from logistics.plan.supply import FurnaceLevels, SupplyPlan
+from logistics.plan.supply import LATE_SUFFIX, FurnaceLevels, SupplyPlan
 from logistics.planning.horizon_supply import (
     SOLVER_LIMIT_S,
     DayResources,
@@ -262,8 +262,6 @@ MIN_PASS_S = 1.0
 LATE_S = 4.0
 #: Largest share of the time limit kept for the late deliveries.
 LATE_MAX_SHARE = 0.2
-#: Suffix of a late delivery's order id (after the id of the delivery it stands for).
-LATE_SUFFIX = "-late"
 #: Tonnes below which a delivery's or an unserved row's remainder is nothing, t.
 TONNES_TOL_T = 1e-6
 #: What inserts a network's orders around a plan's runs and preheats, kept as they are:

@@ -14,6 +14,10 @@ from pydantic import BaseModel, ConfigDict
 
 from logistics.network.model import Order
 
+#: Suffix of a late delivery's order id, after the id of the managed delivery it stands
+#: for: its tonnes were due by that delivery's window end and are poured later.
+LATE_SUFFIX = "-late"
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)

@@ -14,6 +14,7 @@ C2's: the furnace is back at its minimum hours earlier (196 minutes below it, 2 
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -187,3 +188,37 @@ def test_one_late_delivery_for_all_of_a_delivery_s_unserved_rows(
     plan = outcome.plan.model_copy(update={"unserved": rows})
     late = late_deliveries(plan, network)
     assert [(o.order_id, o.tonnes) for o in late] == [("M-C1-ADC12-04" + LATE_SUFFIX, 6.0)]
+
+
+def test_the_checker_allows_the_dip_before_a_late_pour_and_no_more(
+    network: Network, outcome: PlanOutcome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dip before a late pour is the late delivery's to cover: with C1's other
+    unserved deliveries gone from the plan, the poured late tonnes alone allow C1's
+    shortfall; without that allowance the same plan is ``furnace_low``."""
+    furnaces = importlib.import_module("logistics.check.furnaces")  # `check` is a function too
+
+    plan = outcome.plan
+    assert plan.supply is not None
+    late = [
+        r for r in plan.runs if r.order_id.endswith(LATE_SUFFIX) and (r.caster_id, r.alloy) == KEY
+    ]
+    assert late  # C1's delivery left out is poured late
+    others = {u.order_id for u in plan.unserved if (u.caster_id, u.alloy) == KEY}
+    supply = plan.supply.model_copy(
+        update={"deliveries": tuple(d for d in plan.supply.deliveries if d.order_id not in others)}
+    )
+    alone = plan.model_copy(
+        update={
+            "supply": supply,
+            "unserved": tuple(u for u in plan.unserved if u.order_id not in others),
+        }
+    )
+    low = min(_levels(network, outcome))
+    assert MIN_T - low > 1.0  # C1 falls more than a tonne below its minimum before the late pour
+    assert MIN_T - low <= sum(r.tonnes for r in late)  # no more than the late tonnes
+    report = check(network, alone)
+    assert report.ok, [str(v) for v in report.violations]
+    monkeypatch.setattr(furnaces, "_late_poured", lambda deliveries, runs: {})
+    rules = {v.rule for v in check(network, alone).violations}
+    assert "furnace_low" in rules
