@@ -5,8 +5,7 @@ minute with its own arithmetic: its cells draw their band's tonnes per hour, eac
 the caster and alloy pours its tonnes evenly over its pour. A level above the capacity
 is ``furnace_overflow``; a level below the minimum is ``furnace_low`` unless the plan
 lists enough of the furnace's deliveries as unserved (the caster then melts that much
-from ingots, which the plan prices) or as poured late (a late delivery, its id ending in
-``-late``: the tonnes its runs pour were due earlier) — or the furnace started the day
+from ingots, which the plan prices) — or the furnace started the day
 below its minimum, or falls below it before any truck could pour into it: the checker's
 own bound, over every truck of the fleet and every smelter making the alloy, the truck's
 shift start at its home smelter (or, for a truck the plan starts elsewhere,
@@ -20,8 +19,14 @@ stock, rush hours and breaks ignored, so no plan pours earlier in whole minutes)
 dip and the start deficit plus the unserved deliveries due before the first possible
 pour are one morning shortfall: the larger of the two is allowed, not their sum. A plan
 that reports more such unavoidable shortfall than that bound gives is ``furnace_low``
-too. A pour into a managed furnace that ends after 24:00 (the end of the day simulated,
-so part of its metal would be in no day's levels) is ``furnace_past_day``.
+too. For the minimum only, each run of a late delivery (one of ``plan.json``'s
+``supply.deliveries`` whose id ends in ``-late``: a delivery left unserved, poured
+later) counts as if it poured from its delivery's window start — the due of the
+delivery it stands for — over the same pour duration, with no other allowance: the
+late metal covers no dip it would not have covered on time, and a delivery renamed
+``-late`` gains nothing; the overflow check keeps the real pour times. A pour into a
+managed furnace that ends after 24:00 (the end of the day simulated, so part of its
+metal would be in no day's levels) is ``furnace_past_day``.
 The deliveries themselves (``plan.json``'s ``supply.deliveries``) are checked as orders
 by every other rule; one for a furnace not on managed supply is
 ``delivery_not_managed``.
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import replace
 
 from logistics.check.context import TIME_TOL_S, CheckContext, CheckRun, CheckUnserved
 from logistics.network.model import Network, Order
@@ -226,30 +232,63 @@ def _allowed_t(ctx: CheckContext, furnace, unavoidable: float, covered: list[Ord
     return max(before, unavoidable) + after
 
 
+def _as_due(ctx: CheckContext, runs: list[CheckRun], late: dict[str, Order]) -> list[CheckRun]:
+    """The runs with each run of a late delivery (``late``: the plan's deliveries whose
+    id ends in :data:`~logistics.plan.supply.LATE_SUFFIX`) moved to pour from its
+    delivery's window start — the due of the delivery it stands for — over the same
+    pour duration: the levels its metal would have kept, for the low-level check."""
+    moved = []
+    for r in runs:
+        order = late.get(r.order_id)
+        if order is not None:
+            start = ctx.seconds(order.window_start)
+            r = replace(r, pour_start=start, pour_end=start + r.pour_end - r.pour_start)
+        moved.append(r)
+    return moved
+
+
+def _lowest(start_t: float, inflow: list[float], draw: list[float]) -> tuple[float, int | None]:
+    """The furnace's lowest level over the day, t, and the minute it ends (``None`` when
+    it never falls below ``start_t``)."""
+    level = lowest = start_t
+    low_at = None
+    for m in range(DAY_MINUTES):
+        level += inflow[m] - draw[m]
+        if level < lowest:
+            lowest, low_at = level, m + 1
+    return lowest, low_at
+
+
 def _check_one(
-    ctx: CheckContext, furnace, runs: list[CheckRun], covered: list[Order], plan: Plan
+    ctx: CheckContext,
+    furnace,
+    runs: list[CheckRun],
+    covered: list[Order],
+    plan: Plan,
+    late: dict[str, Order] | None = None,
 ) -> None:
-    """One managed furnace's minute-by-minute levels against its limits."""
+    """One managed furnace's minute-by-minute levels against its limits (the low-level
+    check with each late delivery's runs poured at its due, :func:`_as_due`)."""
     draw = _draw(ctx.network, furnace.caster_id, furnace.alloy)
     unavoidable = _unavoidable_t(ctx, furnace, draw)
     covered_t = sum(o.tonnes for o in covered)
     _check_reported(ctx, furnace, plan, unavoidable)
     inflow = _inflow(ctx, runs)
-    level = lowest = furnace.start_level_t
-    low_at = over_at = None
+    level = furnace.start_level_t
     for m in range(DAY_MINUTES):
         level += inflow[m] - draw[m]
-        if level < lowest:
-            lowest, low_at = level, m + 1
-        if over_at is None and level > furnace.capacity_t + LEVEL_TOL_T:
-            over_at = m + 1
+        if level > furnace.capacity_t + LEVEL_TOL_T:
             run = _pour_at(runs, m)
             ctx.add(
                 "furnace_overflow",
                 f"furnace {furnace.caster_id}/{furnace.alloy} holds {level:.2f} t at "
-                f"{ctx.at(over_at * 60.0)}, above its capacity {furnace.capacity_t:g} t",
+                f"{ctx.at((m + 1) * 60.0)}, above its capacity {furnace.capacity_t:g} t",
                 run,
             )
+            break
+    lowest, low_at = _lowest(
+        furnace.start_level_t, _inflow(ctx, _as_due(ctx, runs, late or {})), draw
+    )
     allowed = _allowed_t(ctx, furnace, unavoidable, covered)
     if low_at is not None and furnace.min_level_t - lowest > allowed + LEVEL_TOL_T:
         ctx.add(
@@ -257,20 +296,8 @@ def _check_one(
             f"furnace {furnace.caster_id}/{furnace.alloy} falls to {lowest:.2f} t at "
             f"{ctx.at(low_at * 60.0)}, below its minimum {furnace.min_level_t:g} t "
             f"(unserved deliveries cover {covered_t:g} t, {unavoidable:.3f} t falls "
-            "before any truck could pour)",
+            "before any truck could pour; late deliveries counted as poured at their due)",
         )
-
-
-def _late_poured(deliveries: dict[str, Order], runs: list[CheckRun]) -> dict[str, float]:
-    """The tonnes the runs pour of each late delivery (id ending in
-    :data:`~logistics.plan.supply.LATE_SUFFIX`), at most its tonnes, t: metal due by the
-    window end of the delivery it stands for and poured later, so the furnace may fall
-    that much below its minimum before, as for a delivery left unserved."""
-    poured: dict[str, float] = defaultdict(float)
-    for r in runs:
-        if r.order_id.endswith(LATE_SUFFIX) and r.order_id in deliveries:
-            poured[r.order_id] += r.tonnes
-    return {k: min(t, deliveries[k].tonnes) for k, t in poured.items()}
 
 
 def check_furnaces(
@@ -307,12 +334,10 @@ def check_furnaces(
         if u.order_id in deliveries:  # the tonnes left unserved, due when the delivery was
             left = deliveries[u.order_id].model_copy(update={"tonnes": u.tonnes})
             covered[(u.caster_id, u.alloy)].append(left)
-    for order_id, poured_t in _late_poured(deliveries, runs).items():
-        late = deliveries[order_id]  # due before its window: the dip until its pour
-        covered[(late.caster_id, late.alloy)].append(late.model_copy(update={"tonnes": poured_t}))
+    late = {k: o for k, o in deliveries.items() if k.endswith(LATE_SUFFIX)}
     for key, furnace in managed.items():
         _check_day_end(ctx, furnace, by_furnace.get(key, []))
-        _check_one(ctx, furnace, by_furnace.get(key, []), covered.get(key, []), plan)
+        _check_one(ctx, furnace, by_furnace.get(key, []), covered.get(key, []), plan, late)
 
 
 def end_levels(network: Network, plan: Plan) -> dict[tuple[str, str], float]:

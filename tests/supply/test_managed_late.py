@@ -24,6 +24,7 @@ from logistics import PlanOutcome, check, load_network, plan_day
 from logistics.check import check_folder
 from logistics.network.model import Network
 from logistics.plan.files import write_plan
+from logistics.plan.model import Plan
 from logistics.plan.options import PlanOptions
 from tests.conftest import read_table, set_cell, tiny_with_managed_c1, write_table
 
@@ -190,20 +191,17 @@ def test_one_late_delivery_for_all_of_a_delivery_s_unserved_rows(
     assert [(o.order_id, o.tonnes) for o in late] == [("M-C1-ADC12-04" + LATE_SUFFIX, 6.0)]
 
 
-def test_the_checker_allows_the_dip_before_a_late_pour_and_no_more(
-    network: Network, outcome: PlanOutcome, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The dip before a late pour is the late delivery's to cover: with C1's other
-    unserved deliveries gone from the plan, the poured late tonnes alone allow C1's
-    shortfall; without that allowance the same plan is ``furnace_low``."""
-    furnaces = importlib.import_module("logistics.check.furnaces")  # `check` is a function too
-
+def _without_evening(network: Network, outcome: PlanOutcome) -> tuple[Network, Plan]:
+    """C1 drawing only until 22:00, and the plan without C1's unserved deliveries (due
+    from 20:00): C1's only dip left is the one before its 14:00 pours, with nothing
+    unserved to cover it."""
     plan = outcome.plan
     assert plan.supply is not None
-    late = [
-        r for r in plan.runs if r.order_id.endswith(LATE_SUFFIX) and (r.caster_id, r.alloy) == KEY
-    ]
-    assert late  # C1's delivery left out is poured late
+    bands = tuple(
+        b.model_copy(update={"to_h": 22.0}) if (b.caster_id, b.alloy) == KEY else b
+        for b in network.consumption
+    )
+    evening = network.model_copy(update={"consumption": bands})
     others = {u.order_id for u in plan.unserved if (u.caster_id, u.alloy) == KEY}
     supply = plan.supply.model_copy(
         update={"deliveries": tuple(d for d in plan.supply.deliveries if d.order_id not in others)}
@@ -214,11 +212,62 @@ def test_the_checker_allows_the_dip_before_a_late_pour_and_no_more(
             "unserved": tuple(u for u in plan.unserved if u.order_id not in others),
         }
     )
-    low = min(_levels(network, outcome))
-    assert MIN_T - low > 1.0  # C1 falls more than a tonne below its minimum before the late pour
-    assert MIN_T - low <= sum(r.tonnes for r in late)  # no more than the late tonnes
-    report = check(network, alone)
+    return evening, alone
+
+
+def _renamed(plan: Plan, names: dict[str, str]) -> Plan:
+    """The plan with the deliveries and runs of ``names`` renamed."""
+    assert plan.supply is not None
+    supply = plan.supply.model_copy(
+        update={
+            "deliveries": tuple(
+                d.model_copy(update={"order_id": names.get(d.order_id, d.order_id)})
+                for d in plan.supply.deliveries
+            )
+        }
+    )
+    runs = tuple(
+        r.model_copy(update={"order_id": names.get(r.order_id, r.order_id)}) for r in plan.runs
+    )
+    return plan.model_copy(update={"supply": supply, "runs": runs})
+
+
+def test_the_checker_judges_a_late_pour_at_its_due(
+    network: Network, outcome: PlanOutcome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The furnace's minimum is checked with a late delivery's runs poured at its due
+    (the window end of the delivery it stands for), no other allowance: C1 falls below
+    its minimum before its 14:00 pours, a dip its late tonnes poured at 10:00 would
+    have prevented, so the plan passes; judged at the real pour times it is
+    ``furnace_low``."""
+    furnaces = importlib.import_module("logistics.check.furnaces")  # `check` is a function too
+
+    evening, alone = _without_evening(network, outcome)
+    late = [
+        r for r in alone.runs if r.order_id.endswith(LATE_SUFFIX) and (r.caster_id, r.alloy) == KEY
+    ]
+    assert late  # C1's delivery left out is poured late
+    first_late = min(network.minutes(r.pour_start) for r in late)
+    low = min(_levels(network, outcome)[: int(first_late)])
+    assert MIN_T - low > 0.5  # C1 falls below its minimum before the late pour
+    report = check(evening, alone)
     assert report.ok, [str(v) for v in report.violations]
-    monkeypatch.setattr(furnaces, "_late_poured", lambda deliveries, runs: {})
-    rules = {v.rule for v in check(network, alone).violations}
-    assert "furnace_low" in rules
+    monkeypatch.setattr(furnaces, "_as_due", lambda ctx, runs, late: runs)
+    assert "furnace_low" in {v.rule for v in check(evening, alone).violations}
+
+
+def test_a_delivery_renamed_late_excuses_no_dip(network: Network, outcome: PlanOutcome) -> None:
+    """A plan renaming an on-time delivery ``-late`` (and its late delivery to another
+    name) gains nothing: C1's 14:00 delivery pours at its window start either way, so
+    the dip before it is ``furnace_low`` (it was excused up to the renamed tonnes)."""
+    evening, alone = _without_evening(network, outcome)
+    assert alone.supply is not None
+    (twin,) = [
+        d.order_id
+        for d in alone.supply.deliveries
+        if d.order_id.endswith(LATE_SUFFIX) and (d.caster_id, d.alloy) == KEY
+    ]
+    afternoon = "M-C1-ADC12-03"
+    assert afternoon in {r.order_id for r in alone.runs}
+    forged = _renamed(alone, {afternoon: afternoon + LATE_SUFFIX, twin: "M-C1-ADC12-02b"})
+    assert "furnace_low" in {v.rule for v in check(evening, forged).violations}
