@@ -421,7 +421,8 @@ def _late_inserted(
     few = candidate.model_copy(
         update={"orders": tuple(o for o in candidate.orders if o.order_id in keep)}
     )
-    tried = inserted(few, _within(options, ends), plan)
+    deterministic = options.solution_limit is not None  # the clock decides nothing
+    tried = inserted(few, options if deterministic else _within(options, ends), plan)
     return candidate, _merged(candidate, plan, keep, tried, travel)
 
 
